@@ -1,0 +1,68 @@
+"""Errors a person can act on.
+
+Every user-facing failure is a :class:`DetenteError` carrying where it happened (file, line,
+field path), the bad value and what is allowed. The CLI prints ``str(error)`` and exits non-zero;
+it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+    value: object = None
+    allowed: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            loc = self.file
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.column is not None:
+                    loc += f":{self.column}"
+            where.append(loc)
+        if self.path:
+            where.append(self.path)
+        head = ": ".join(where)
+        text = f"{head}: {self.message}" if head else self.message
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.allowed:
+            text += f"; allowed: {self.allowed}"
+        return text
+
+
+@dataclass
+class DetenteError(Exception):
+    """An input or request the toolkit cannot use; holds one or more :class:`Problem`."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def one(cls, message: str, **where: object) -> DetenteError:
+        return cls([Problem(message, **where)])  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class ScenarioError(DetenteError):
+    """A scenario file that cannot be read or fails validation."""
+
+
+class AnalysisError(DetenteError):
+    """An analysis that cannot run on the given (valid) inputs, e.g. an empty outcome space."""
