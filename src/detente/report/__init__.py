@@ -1,0 +1,1 @@
+"""Presentation: self-contained HTML reports (no CDN, works offline)."""
