@@ -1,0 +1,255 @@
+"""The deal analysis of a scenario (DESIGN.md §4): ZOPA, Pareto frontier, bargaining solutions,
+proposals against BATNAs, logrolls, and Monte Carlo over uncertain inputs — one pure function,
+:func:`analyze`, returning a plain typed record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from detente.deals.compile import Tables, build_tables, package_index
+from detente.deals.logroll import logrolls
+from detente.deals.pareto import pareto_frontier, pareto_mask
+from detente.deals.result import (
+    ActorScore,
+    Blocker,
+    DealAnalysis,
+    MonteCarlo,
+    NoAgreement,
+    Package,
+    PairView,
+    ProposalOdds,
+    ProposalResult,
+    TradeResult,
+)
+from detente.deals.solutions import Solution, solve
+from detente.deals.space import AdditiveSpace, IntArray
+from detente.deals.uncertainty import package_utilities, zopa_exists
+from detente.deals.zopa import blocking, in_zopa
+from detente.errors import AnalysisError, Problem
+from detente.records import inputs_hash, make_provenance
+from detente.scenario.model import Scenario
+
+TOL = 1e-9
+FRONTIER_LIMIT = 5000
+SAMPLE_POINTS = 3000
+
+Progress = Callable[[str, int, int], None]
+
+
+def _check(scenario: Scenario, tables: Tables) -> list[int]:
+    veto = [i for i, a in enumerate(scenario.actors) if a.veto]
+    problems = []
+    if not veto:
+        problems.append(Problem("no veto players: mark at least one actor 'veto: true'",
+                                path="actors"))
+    for i in veto:
+        a = scenario.actors[i]
+        if a.batna is None:
+            problems.append(Problem(f"veto player {a.id!r} has no BATNA (the reservation value "
+                                    "the ZOPA is measured against)", path=f"actors[{i}].batna"))
+        if not any(st.actor == a.id and st.salience.value.high > 0 for st in scenario.stances):
+            problems.append(Problem(f"veto player {a.id!r} has no stance with salience > 0",
+                                    path="stances"))
+    if problems:
+        raise AnalysisError(problems)
+    return veto
+
+
+def _package(scenario: Scenario, space: AdditiveSpace, index: list[int] | IntArray) -> Package:
+    idx = [int(x) for x in index]
+    u = space.utilities(np.array([idx]))[:, 0]
+    return Package(
+        options={iss.id: iss.option_ids()[idx[k]] for k, iss in enumerate(scenario.issues)},
+        utilities={a: float(u[i]) for i, a in enumerate(space.actors)})
+
+
+def _scores(scenario: Scenario, space: AdditiveSpace, idx: list[int]) -> list[ActorScore]:
+    u = space.utilities(np.array([idx]))[:, 0]
+    out = []
+    for i, a in enumerate(scenario.actors):
+        d = space.reservation[i]
+        has = bool(np.isfinite(d))
+        out.append(ActorScore(actor=a.id, veto=a.veto, utility=float(u[i]),
+                              reservation=float(d) if has else None,
+                              margin=float(u[i] - d) if has else None,
+                              accepts=bool(u[i] >= d - TOL) if has else None))
+    return out
+
+
+def _nearest(space: AdditiveSpace, veto: list[int], target: list[int], f_index: IntArray,
+             f_util: np.ndarray) -> int | None:
+    """Row of the frontier-in-ZOPA point closest to ``target``: fewest issues changed, then
+    smallest change in the veto players' utilities."""
+    if f_index.shape[0] == 0:
+        return None
+    changed = (f_index != np.array(target)[None, :]).sum(axis=1)
+    tu = space.utilities(np.array([target]))[veto, 0]
+    dist = np.linalg.norm(f_util - tu[None, :], axis=1)
+    return int(np.lexsort((dist, changed))[0])
+
+
+def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
+            source: str = "", trades: int = 3, tol: float = TOL,
+            progress: Progress | None = None) -> DealAnalysis:
+    """Run the deal analysis of ``scenario``.
+
+    Args:
+        scenario: a validated scenario.
+        draws: Monte Carlo draws over uncertain inputs (0: deterministic only).
+        seed: seed of the ``numpy.random.Generator`` for the draws.
+        source: where the scenario came from (case name or file), recorded in provenance.
+        trades: number of logrolling trades reported per pair of veto players and proposal.
+        tol: tolerance on utility comparisons.
+        progress: optional callback ``(stage, done, total)``.
+    """
+    if draws < 0:
+        raise AnalysisError.one("draws must be ≥ 0", value=draws)
+    tables = build_tables(scenario)
+    veto = _check(scenario, tables)
+    space = tables.space(0)
+    vspace = space.subset([space.actors[i] for i in veto])
+    d = space.reservation[veto]
+    total = space.n_outcomes
+    zopa_count = 0
+    rng_sample = np.random.default_rng(0 if seed is None else seed)
+    sample_idx = np.sort(rng_sample.choice(total, size=min(SAMPLE_POINTS, total), replace=False))
+
+    def visit(start: int, u: np.ndarray) -> None:
+        nonlocal zopa_count
+        zopa_count += int(in_zopa(u.T, d, tol).sum())
+        if progress:
+            progress("outcomes", start + u.shape[1], total)
+
+    frontier = pareto_frontier(vspace, visit=visit)
+    f_index = vspace.decode(frontier.outcomes)
+    zmask = in_zopa(frontier.utilities, d, tol)
+    fz_index, fz_util = f_index[zmask], frontier.utilities[zmask]
+
+    solutions: dict[str, Package] = {}
+    no_agreement = None
+    capability = tables.capability[0, veto]
+    if zmask.any():
+        for method in Solution:
+            row = solve(fz_util, d, method, weights=capability, tol=tol)
+            assert row is not None
+            solutions[method.value] = _package(scenario, space, fz_index[row])
+    else:
+        blk = blocking(frontier.utilities, d, tol)
+        no_agreement = NoAgreement(
+            blocking_actors=[space.actors[veto[i]] for i in np.flatnonzero(blk.shortfall > tol)],
+            sole_blockers=[Blocker(actor=space.actors[veto[b.actor]], concession=b.concession,
+                                   package=_package(scenario, space, f_index[b.row]))
+                           for b in blk.sole_blockers],
+            common_concession=blk.common_concession,
+            closest_package=_package(scenario, space, f_index[blk.row]),
+            shortfall={space.actors[veto[i]]: float(blk.shortfall[i]) for i in range(len(veto))})
+
+    proposals = []
+    for prop in scenario.proposals:
+        idx = package_index(scenario, {k: c.value for k, c in prop.package.items()})
+        scores = _scores(scenario, space, idx)
+        vu = space.utilities(np.array([idx]))[veto, 0]
+        dominated = bool(np.any(np.all(frontier.utilities >= vu - tol, axis=1)
+                                & np.any(frontier.utilities > vu + tol, axis=1)))
+        near_row = _nearest(space, veto, idx, fz_index, fz_util)
+        nearest = None
+        changes: dict[str, list[str]] = {}
+        if near_row is not None:
+            nearest = _package(scenario, space, fz_index[near_row])
+            for k, iss in enumerate(scenario.issues):
+                if fz_index[near_row][k] != idx[k]:
+                    ids = iss.option_ids()
+                    changes[iss.id] = [ids[idx[k]], ids[fz_index[near_row][k]]]
+        rejecters = [s.actor for s in scores if s.veto and s.accepts is False]
+        tr = []
+        for a_pos, b_pos in ((a, b) for ai, a in enumerate(veto) for b in veto[ai + 1:]):
+            for t in logrolls(space, idx, a_pos, b_pos, top=trades, tol=tol):
+                tr.append(TradeResult(
+                    actor_i=space.actors[t.actor_i], actor_j=space.actors[t.actor_j],
+                    i_concedes={scenario.issues[t.give_issue].id:
+                                scenario.issues[t.give_issue].option_ids()[t.give_option]},
+                    j_concedes={scenario.issues[t.take_issue].id:
+                                scenario.issues[t.take_issue].option_ids()[t.take_option]},
+                    gain_i=t.gain_i, gain_j=t.gain_j))
+        proposals.append(ProposalResult(
+            id=prop.id, name=prop.name, by=prop.by, date=prop.date,
+            package=_package(scenario, space, idx), scores=scores,
+            accepted_by_all_veto=not rejecters, rejected_by=rejecters,
+            efficient=not dominated, nearest_acceptable=nearest, changes_to_nearest=changes,
+            trades=tr))
+
+    pairs = _pair_views(space, veto, sample_idx, d, tol)
+    shown = min(len(fz_index), FRONTIER_LIMIT)
+    mc = _monte_carlo(scenario, draws, seed, veto, np.concatenate([fz_index, f_index])[:20000],
+                      tol, progress) if draws > 0 else None
+    options = {"draws": draws, "trades": trades, "tol": tol}
+    return DealAnalysis(
+        provenance=make_provenance("deals", [source or scenario.id], inputs_hash(scenario),
+                                   options, seed),
+        scenario=scenario.id, title=scenario.title, date=scenario.date,
+        actors=list(space.actors), veto_players=[space.actors[i] for i in veto],
+        reservation={space.actors[i]: float(space.reservation[i])
+                     for i in range(space.n_actors) if np.isfinite(space.reservation[i])},
+        ideal={space.actors[i]: float(x) for i, x in enumerate(space.best())},
+        outcomes=total, zopa_outcomes=zopa_count, frontier_size=len(frontier),
+        frontier_in_zopa=int(zmask.sum()),
+        frontier=[_package(scenario, space, fz_index[r]) for r in range(shown)],
+        solutions=solutions, no_agreement=no_agreement, proposals=proposals, pairs=pairs,
+        monte_carlo=mc)
+
+
+def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d: np.ndarray,
+                tol: float) -> list[PairView]:
+    """For each pair of veto players: their two-actor frontier and a sample of outcomes."""
+    out = []
+    sample = space.decode(sample_idx)
+    su = space.utilities(sample)
+    zs = in_zopa(su[veto].T, d, tol)
+    for ai, a in enumerate(veto):
+        for bi in range(ai + 1, len(veto)):
+            b = veto[bi]
+            pspace = space.subset([space.actors[a], space.actors[b]])
+            pf = pareto_frontier(pspace)
+            out.append(PairView(actor_x=space.actors[a], actor_y=space.actors[b],
+                                frontier=pf.utilities.round(6).tolist(),
+                                sample=np.stack([su[a], su[b]], axis=1).round(6).tolist(),
+                                sample_in_zopa=zs.tolist()))
+    return out
+
+
+def _monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int],
+                 candidates: IntArray, tol: float, progress: Progress | None) -> MonteCarlo:
+    rng = np.random.default_rng(seed)
+    tables = build_tables(scenario, draws, rng)
+    if np.isnan(tables.reservation[:, veto]).any():
+        raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("draws", done, draws)
+
+    z = zopa_exists(tables, veto, candidates, tol, on_progress=tick)
+    p = float(z.exists.mean())
+    odds = []
+    for prop in scenario.proposals:
+        idx = package_index(scenario, {k: c.value for k, c in prop.package.items()})
+        u = package_utilities(tables, idx)
+        acc = u >= tables.reservation - tol
+        all_v = acc[:, veto].all(axis=1)
+        odds.append(ProposalOdds(
+            id=prop.id, p_accepted_by_all_veto=float(all_v.mean()),
+            se=float(np.sqrt(all_v.mean() * (1 - all_v.mean()) / draws)),
+            p_accept={a.id: float(acc[:, i].mean()) for i, a in enumerate(scenario.actors)
+                      if np.isfinite(tables.reservation[:, i]).all()}))
+    return MonteCarlo(draws=draws, seed=seed, p_zopa_nonempty=p,
+                      se=float(np.sqrt(p * (1 - p) / draws)), proposals=odds,
+                      settled_by_bound=z.by_bound, settled_by_candidate=z.by_candidate,
+                      settled_by_enumeration=z.by_enumeration)
+
+
+__all__ = ["analyze", "pareto_mask"]

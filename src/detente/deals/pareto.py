@@ -1,0 +1,127 @@
+"""Pareto frontier of an outcome space, exact, in chunks and bounded memory.
+
+Outcome a *dominates* b (for a set of actors) when u_i(a) ≥ u_i(b) − tol for every actor and
+u_i(a) > u_i(b) + tol for at least one; the frontier is the set of outcomes no other outcome
+dominates (Raiffa 1982, ch. 11). Outcomes with equal utility vectors are all kept.
+
+Two actors use the classic sort-and-sweep (Kung, Luccio & Preparata 1975): sort by u_0
+descending, keep a point when its u_1 beats every point before it. More actors use a
+block-nested-loop filter over points sorted by total utility (Börzsönyi, Kossmann & Stocker
+2001): a point can only be dominated by one with a larger sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.deals.space import DEFAULT_CHUNK, AdditiveSpace, FloatArray, IntArray
+
+TOL = 1e-12
+
+
+def dominates(a: FloatArray, b: FloatArray, tol: float = TOL) -> np.ndarray:
+    """Whether points ``a`` (…, n) dominate points ``b`` (…, n), broadcasting."""
+    return np.all(a >= b - tol, axis=-1) & np.any(a > b + tol, axis=-1)
+
+
+def _mask_2d(points: FloatArray, tol: float) -> np.ndarray:
+    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    x, y = points[order, 0], points[order, 1]
+    keep = np.zeros(points.shape[0], dtype=bool)
+    # Running best u_1 among points with strictly larger u_0 (beyond tol) or equal u_0 and larger u_1.
+    best_prev = np.maximum.accumulate(np.concatenate(([-np.inf], y[:-1])))
+    # A point is dominated iff an earlier point has y' > y + tol (x' >= x), or y' >= y - tol with
+    # x' > x + tol. The second needs the best y among points with x' > x + tol.
+    xs_desc = x
+    # index of first point whose x is <= x + tol  (points strictly better in x come before it)
+    first_close = np.searchsorted(-xs_desc, -(xs_desc + tol), side="left")
+    best_strict_x = np.concatenate(([-np.inf], np.maximum.accumulate(y)))[first_close]
+    dominated = (best_prev > y + tol) | (best_strict_x >= y - tol)
+    keep[order] = ~dominated
+    return keep
+
+
+def _mask_nd(points: FloatArray, tol: float, block: int = 512) -> np.ndarray:
+    m = points.shape[0]
+    order = np.argsort(-points.sum(axis=1), kind="stable")
+    pts = points[order]
+    alive = np.ones(m, dtype=bool)
+    kept: list[np.ndarray] = []
+    start = 0
+    while start < m:
+        idx = np.flatnonzero(alive[start:]) + start
+        if idx.size == 0:
+            break
+        blk = idx[:block]
+        bp = pts[blk]
+        # Non-dominated within the block.
+        dom = dominates(bp[:, None, :], bp[None, :, :], tol)
+        nd = ~dom.any(axis=0)
+        winners = bp[nd]
+        kept.append(blk[nd])
+        alive[blk] = False
+        rest = idx[block:]
+        if rest.size:
+            step = max(1, (1 << 22) // max(1, winners.shape[0] * points.shape[1]))
+            for s in range(0, rest.size, step):
+                r = rest[s:s + step]
+                hit = dominates(winners[None, :, :], pts[r][:, None, :], tol).any(axis=1)
+                alive[r[hit]] = False
+        start = int(blk[-1]) + 1
+    keep = np.zeros(m, dtype=bool)
+    if kept:
+        keep[order[np.concatenate(kept)]] = True
+    return keep
+
+
+def pareto_mask(points: FloatArray, tol: float = TOL) -> np.ndarray:
+    """Boolean mask of the non-dominated rows of ``points`` (m, n_actors)."""
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2:
+        raise ValueError("points must be a 2-D array (outcomes, actors)")
+    m, n = points.shape
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    if n == 1:
+        return points[:, 0] >= points[:, 0].max() - tol
+    if n == 2:
+        return _mask_2d(points, tol)
+    return _mask_nd(points, tol)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier: flat outcome numbers and their utilities ``(m, n_actors)``,
+    sorted by the first actor's utility, descending."""
+
+    actors: tuple[str, ...]
+    outcomes: IntArray
+    utilities: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.outcomes.size)
+
+
+def pareto_frontier(space: AdditiveSpace, tol: float = TOL, chunk: int = DEFAULT_CHUNK,
+                    visit: Callable[[int, FloatArray], None] | None = None) -> Frontier:
+    """Exact Pareto frontier of ``space`` for all its actors, evaluated chunk by chunk.
+
+    Memory is bounded by the chunk size plus the frontier. ``visit(start, U)`` is called on
+    every chunk (for counts and progress bars) before it is reduced.
+    """
+    keep_idx = np.zeros(0, dtype=np.int64)
+    keep_u = np.zeros((0, space.n_actors))
+    for start, u in space.chunks(chunk):
+        if visit is not None:
+            visit(start, u)
+        pts = u.T
+        m = pareto_mask(pts, tol)
+        cand_idx = np.concatenate([keep_idx, start + np.flatnonzero(m)])
+        cand_u = np.concatenate([keep_u, pts[m]])
+        mm = pareto_mask(cand_u, tol)
+        keep_idx, keep_u = cand_idx[mm], cand_u[mm]
+    order = np.lexsort(tuple(-keep_u[:, j] for j in range(keep_u.shape[1] - 1, -1, -1)))
+    return Frontier(space.actors, keep_idx[order], keep_u[order])

@@ -1,0 +1,162 @@
+"""Reading a scenario file: safe YAML, line numbers for every field, one clear message per problem.
+
+Validation runs in two passes: the schema (types, ranges: pydantic) and the cross-references
+(unknown or duplicate ids, options not in their issue). Every problem names the file, the line,
+the field path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from detente.errors import Problem, ScenarioError
+from detente.scenario.model import Scenario
+
+PathKey = tuple[str | int, ...]
+
+SCENARIO_KEYS = ("id", "title", "date", "actors", "issues")
+
+
+def format_path(path: PathKey) -> str:
+    """``('actors', 2, 'capability')`` → ``actors[2].capability``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, tuple[int, int]],
+          dupes: list[tuple[PathKey, int]]) -> None:
+    lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                dupes.append((path + (key,), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk(value_node, path + (key,), lines, dupes)
+            lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, dupes)
+
+
+class LineMap:
+    """Maps field paths to (line, column) in the YAML text."""
+
+    def __init__(self, lines: dict[PathKey, tuple[int, int]]) -> None:
+        self._lines = lines
+
+    def locate(self, path: PathKey) -> tuple[int | None, int | None]:
+        for n in range(len(path), -1, -1):
+            hit = self._lines.get(tuple(path[:n]))
+            if hit:
+                return hit
+        return None, None
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
+    """Safe-load YAML text; return the data and a line map. Duplicate keys are errors."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise ScenarioError([Problem(f"malformed YAML: {exc.problem or exc}", file=file,
+                                     line=line, column=col)]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(f"malformed YAML: {exc}", file=file)]) from None
+    lines: dict[PathKey, tuple[int, int]] = {}
+    dupes: list[tuple[PathKey, int]] = []
+    if node is not None:
+        _walk(node, (), lines, dupes)
+    if dupes:
+        raise ScenarioError([
+            Problem("duplicate key (a YAML mapping may hold each key once; the earlier value "
+                    "would be silently lost)", file=file, line=line, path=format_path(p))
+            for p, line in dupes])
+    return data, LineMap(lines)
+
+
+def _pydantic_problems(exc: ValidationError, file: str, where: LineMap) -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        # Drop pydantic's internal wrapper steps so the path reads like the YAML.
+        path = tuple(x for x in loc if x not in ("value",) or loc[-1] == "value")
+        line, col = where.locate(path)
+        msg = err["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (a typo?)"
+        value = err.get("input")
+        if isinstance(value, dict | list) or err["type"] == "missing":
+            value = None
+        yield Problem(msg, file=file, line=line, column=col, path=format_path(path) or None,
+                      value=value)
+
+
+def validate_data(data: Any, file: str, where: LineMap | None = None) -> Scenario:
+    """Validate parsed YAML data as a scenario (schema, then cross-references)."""
+    from detente.scenario.references import check_references
+
+    where = where or LineMap({})
+    if not isinstance(data, dict) or not any(k in data for k in SCENARIO_KEYS):
+        got = type(data).__name__ if not isinstance(data, dict) else f"keys {sorted(data)[:6]}"
+        raise ScenarioError([Problem(
+            f"not a detente scenario: expected a YAML mapping with keys {', '.join(SCENARIO_KEYS)}",
+            file=file, line=1, value=got,
+            allowed="see docs/scenario.md for the format")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(list(_pydantic_problems(exc, file, where))) from None
+    problems = [
+        Problem(msg, file=file, line=where.locate(path)[0], column=where.locate(path)[1],
+                path=format_path(path), value=value, allowed=allowed)
+        for path, msg, value, allowed in check_references(scenario)
+    ]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load_file(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    p = Path(path)
+    file = str(p)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError.one("file not found", file=file) from None
+    except IsADirectoryError:
+        raise ScenarioError.one("is a directory, not a scenario file", file=file) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError.one(f"not UTF-8 text (byte {exc.start})", file=file) from None
+    data, where = parse_yaml(text, file)
+    return validate_data(data, file, where)
+
+
+def load(case_or_path: str | Path) -> Scenario:
+    """Load a bundled case by name (see ``detente cases``) or a scenario file by path."""
+    from detente.cases import case_names, case_path
+
+    text = str(case_or_path)
+    if text in case_names():
+        return load_file(case_path(text))
+    p = Path(text)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return load_file(p)
+    raise ScenarioError.one("no such bundled case or file", value=text,
+                            allowed=f"a file path or one of: {', '.join(case_names())}")

@@ -1,0 +1,170 @@
+"""Cross-reference checks of a scenario: ids unique, every reference resolves, every choice is an
+option of its issue. Returns problems as ``(path, message, value, allowed)`` tuples; the loader
+adds file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from detente.scenario.model import Choice, Evidence, Issue, Scenario, _Traced
+
+Found = tuple[tuple[str | int, ...], str, Any, str | None]
+
+
+def _allowed(ids: list[str], limit: int = 12) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f", … ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def _duplicates(items: list[Any], where: str, key: str = "id") -> Iterator[Found]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            yield ((where, i, key), f"duplicate id (also at {where}[{seen[value]}])", value, None)
+        else:
+            seen[value] = i
+
+
+def _choice_problem(issue: Issue, choice: str | float) -> tuple[str, str] | None:
+    if issue.index_of(choice) is not None:
+        return None
+    if issue.grid is not None:
+        g = issue.grid
+        return (f"not a point of issue {issue.id!r}'s grid",
+                f"{g.low:g} to {g.high:g} in steps of {g.step:g} {g.unit}")
+    return (f"not an option of issue {issue.id!r}", _allowed(issue.option_ids()))
+
+
+def _evidence(obj: Any, path: tuple[str | int, ...], sources: set[str]) -> Iterator[Found]:
+    """Every evidence's source id must be declared under ``sources``."""
+    if isinstance(obj, _Traced):
+        for j, ev in enumerate(obj.evidence):
+            if ev.source not in sources:
+                yield (path + ("evidence", j, "source"), "unknown source id", ev.source,
+                       _allowed(sorted(sources)) or "declare it under 'sources'")
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, Evidence):
+                continue
+            yield from _evidence(value, path + (name,), sources)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _evidence(item, path + (i,), sources)
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            yield from _evidence(item, path + (k,), sources)
+
+
+def check_references(s: Scenario) -> list[Found]:
+    """All cross-reference problems of a schema-valid scenario."""
+    out: list[Found] = []
+    out += _duplicates(s.sources, "sources")
+    out += _duplicates(s.actors, "actors")
+    out += _duplicates(s.issues, "issues")
+    out += _duplicates(s.proposals, "proposals")
+    for i, issue in enumerate(s.issues):
+        if issue.options is not None:
+            for p, msg, value, allowed in _duplicates(issue.options, "options"):
+                out.append((("issues", i, *p), msg, value, allowed))
+        if issue.default is not None and (bad := _choice_problem(issue, issue.default)):
+            out.append((("issues", i, "default"), bad[0], issue.default, bad[1]))
+
+    actor_ids = [a.id for a in s.actors]
+    issues = {issue.id: issue for issue in s.issues}
+    sources = {src.id for src in s.sources}
+
+    for i, a in enumerate(s.actors):
+        if a.parent is not None:
+            if a.parent not in actor_ids:
+                out.append((("actors", i, "parent"), "unknown actor id", a.parent,
+                            _allowed(actor_ids)))
+            elif a.parent == a.id:
+                out.append((("actors", i, "parent"), "an actor cannot be its own parent",
+                            a.parent, None))
+        if a.batna is not None and a.batna.outcome is not None:
+            out += _package(a.batna.outcome, issues, ("actors", i, "batna", "outcome"))
+    out += _parent_cycles(s)
+
+    seen_stance: dict[tuple[str, str], int] = {}
+    for i, st in enumerate(s.stances):
+        if st.actor not in actor_ids:
+            out.append((("stances", i, "actor"), "unknown actor id", st.actor,
+                        _allowed(actor_ids)))
+        issue = issues.get(st.issue)
+        if issue is None:
+            out.append((("stances", i, "issue"), "unknown issue id", st.issue,
+                        _allowed(list(issues))))
+            continue
+        key = (st.actor, st.issue)
+        if key in seen_stance:
+            out.append((("stances", i), f"duplicate stance of {st.actor!r} on {st.issue!r} "
+                        f"(also at stances[{seen_stance[key]}])", None, None))
+        seen_stance.setdefault(key, i)
+        if st.ideal is not None:
+            if issue.grid is not None:
+                g = issue.grid
+                try:
+                    x = float(st.ideal.value)
+                except ValueError:
+                    x = float("nan")
+                if not g.low <= x <= g.high:
+                    out.append((("stances", i, "ideal"), f"ideal outside issue {issue.id!r}'s "
+                                "range", st.ideal.value, f"{g.low:g} to {g.high:g} {g.unit}"))
+            elif bad := _choice_problem(issue, st.ideal.value):
+                out.append((("stances", i, "ideal"), bad[0], st.ideal.value, bad[1]))
+        for key_opt in (st.values or {}):
+            if issue.index_of(key_opt) is None:
+                out.append((("stances", i, "values", key_opt), f"not an option of issue "
+                            f"{issue.id!r}", key_opt, _allowed(issue.option_ids())))
+
+    for i, prop in enumerate(s.proposals):
+        if prop.by is not None and prop.by not in actor_ids:
+            out.append((("proposals", i, "by"), "unknown actor id", prop.by, _allowed(actor_ids)))
+        if prop.source is not None and prop.source not in sources:
+            out.append((("proposals", i, "source"), "unknown source id", prop.source,
+                        _allowed(sorted(sources))))
+        out += _package({k: c.value for k, c in prop.package.items()}, issues,
+                        ("proposals", i, "package"))
+    out += _evidence(s, (), sources)
+    return out
+
+
+def _package(package: dict[str, str | float] | dict[str, Any], issues: dict[str, Issue],
+             path: tuple[str | int, ...]) -> list[Found]:
+    out: list[Found] = []
+    for issue_id, choice in package.items():
+        value = choice.value if isinstance(choice, Choice) else choice
+        issue = issues.get(issue_id)
+        if issue is None:
+            out.append((path + (issue_id,), "unknown issue id", issue_id, _allowed(list(issues))))
+        elif bad := _choice_problem(issue, value):
+            out.append((path + (issue_id,), bad[0], value, bad[1]))
+    missing = [k for k, issue in issues.items() if k not in package and issue.default is None]
+    if missing:
+        out.append((path, "package is silent on issues that have no 'default'",
+                    ", ".join(missing), "name an option for each, or give those issues a "
+                    "'default'"))
+    return out
+
+
+def _parent_cycles(s: Scenario) -> list[Found]:
+    parent = {a.id: a.parent for a in s.actors}
+    out: list[Found] = []
+    for i, a in enumerate(s.actors):
+        if a.parent is None or a.parent == a.id:
+            continue
+        seen: set[str] = set()
+        p: str | None = a.parent
+        while p is not None and p not in seen:
+            if p == a.id:
+                out.append((("actors", i, "parent"), "faction parents form a cycle", a.parent,
+                            None))
+                break
+            seen.add(p)
+            p = parent.get(p)
+    return out
