@@ -1,0 +1,64 @@
+"""One interface for every forecaster: ``forecast(table) -> Forecast``.
+
+A forecaster is a small frozen object holding its options; the work is done by pure functions
+on NumPy arrays in the model's own module. Every forecaster passes the shared contract tests in
+``tests/forecasts/test_contract.py`` (same input ⇒ same output, result inside the positions'
+hull, unanimity returns the common position, actor order does not matter, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.forecasts.table import StakeholderTable
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A model's answer for one table.
+
+    Attributes:
+        model: the forecaster's name.
+        position: predicted outcome, shape (K,), on the table's scale.
+        trajectory: actors' positions by round, shape (T + 1, N, K) (row 0 = input), or None
+            for models without rounds.
+        predicted_by_round: the model's predicted outcome after each round, shape (T + 1, K),
+            or None.
+        options: the options the model ran with (for the record).
+        warnings: degenerate features met on the way.
+        details: model-specific extras (e.g. SMP win probabilities), JSON-friendly.
+    """
+
+    model: str
+    position: NDArray[np.float64]
+    trajectory: NDArray[np.float64] | None = None
+    predicted_by_round: NDArray[np.float64] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rounds(self) -> int:
+        """Number of rounds run (0 for models without rounds)."""
+        return 0 if self.trajectory is None else int(self.trajectory.shape[0] - 1)
+
+
+@runtime_checkable
+class Forecaster(Protocol):
+    """Anything with a ``name`` and ``forecast(table) -> Forecast``."""
+
+    name: str
+
+    def forecast(self, table: StakeholderTable) -> Forecast:  # pragma: no cover - protocol
+        ...
+
+
+def per_dimension(table: StakeholderTable, one_dim: Any) -> tuple[NDArray[np.float64], ...]:
+    """Apply a one-dimensional model ``one_dim(x, s, c)`` to each dimension and stack results."""
+    outs = [one_dim(table.position[:, k], table.salience[:, k], table.capability)
+            for k in range(table.n_dimensions)]
+    return tuple(np.stack(parts, axis=-1) for parts in zip(*outs, strict=True))
