@@ -31,7 +31,7 @@ def _mask_2d(points: FloatArray, tol: float) -> np.ndarray:
     order = np.lexsort((-points[:, 1], -points[:, 0]))
     x, y = points[order, 0], points[order, 1]
     keep = np.zeros(points.shape[0], dtype=bool)
-    # Running best u_1 among points with strictly larger u_0 (beyond tol) or equal u_0 and larger u_1.
+    # Running best u_1 among earlier points (u_0 at least as large).
     best_prev = np.maximum.accumulate(np.concatenate(([-np.inf], y[:-1])))
     # A point is dominated iff an earlier point has y' > y + tol (x' >= x), or y' >= y - tol with
     # x' > x + tol. The second needs the best y among points with x' > x + tol.

@@ -7,7 +7,7 @@ domains, Baarslag et al. 2013)
     u_i(ω) = Σ_k w_ik · v_ik(ω_k),
 
 each issue k contributes a table ``contrib[k][i, o] = w_ik · v_ik(o)``; a utility is a sum of
-table look-ups. Outcomes are numbered in mixed radix (last issue fastest, as ``numpy.unravel_index``)
+table look-ups. Outcomes are numbered in mixed radix (last issue fastest, like ``unravel_index``)
 and evaluated in chunks: the space is split into an *outer* block of leading issues and an
 *inner* block of trailing issues whose utilities are tabulated once, so a chunk is one broadcast
 addition ``outer[:, :, None] + inner[:, None, :]`` — no Python object per outcome.
