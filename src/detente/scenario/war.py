@@ -1,0 +1,218 @@
+"""The war section of a scenario: parameters of the war-bargaining models (``detente.war``).
+
+Every number is a :class:`~detente.scenario.model.Number`: a value or ``[low, likely, high]``,
+optionally with ``evidence`` (source id and exact quote) or an ``assumption``. Side A and side
+B are the two belligerents; p is A's probability of winning the stake (or A's expected share of
+it) if the war is fought to the end. Units: shares and costs are in units of the stake (0-1);
+optimism, drift, volatility, shock shifts and the regroup shift are on the logit scale of p;
+time is in months. See ``docs/war.md``.
+
+A standalone war file (before the scenario holds one) is a :class:`WarCase`: ``id``, ``title``,
+``date``, ``sources`` and ``war``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from detente.scenario.model import Id, Number, Source, _Frozen, _Traced
+
+MAX_HORIZON = 600
+
+
+def _num(v: Any) -> Number:
+    return v if isinstance(v, Number) else Number.model_validate(v)
+
+
+def _bounded(v: Number, name: str, lo: float | None = None, hi: float | None = None,
+             lo_open: bool = False, what: str = "") -> Number:
+    q = v.value
+    bad_lo = lo is not None and (q.low <= lo if lo_open else q.low < lo)
+    bad_hi = hi is not None and q.high > hi
+    if bad_lo or bad_hi:
+        if hi is None:
+            allowed = f"{'>' if lo_open else '>='} {lo:g}"
+        else:
+            allowed = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}]"
+        raise ValueError(f"{name} must be {allowed}{what}, got {q.model_dump()}")
+    return v
+
+
+class ShockKind(StrEnum):
+    offensive = "offensive"
+    mobilisation = "mobilisation"
+    aid_cut = "aid_cut"
+    aid_surge = "aid_surge"
+    other = "other"
+
+
+class Side(StrEnum):
+    a = "a"
+    b = "b"
+
+
+class Shock(_Traced):
+    """A named, dated event on the battlefield (month 1 = first simulated month).
+
+    ``shift``: jump of logit p (positive favours A) in that month; ``drift_change``: change of
+    the monthly drift from that month on; ``cost_rate_a_change``/``cost_rate_b_change``: change
+    of each side's monthly cost from then on; ``probability``: chance the event happens at all.
+    """
+
+    name: str
+    kind: ShockKind = ShockKind.other
+    month: Annotated[int, Field(ge=1)]
+    shift: Number = Field(default_factory=lambda: _num(0.0))
+    drift_change: Number = Field(default_factory=lambda: _num(0.0))
+    cost_rate_a_change: Number = Field(default_factory=lambda: _num(0.0))
+    cost_rate_b_change: Number = Field(default_factory=lambda: _num(0.0))
+    probability: Number = Field(default_factory=lambda: _num(1.0))
+
+    @field_validator("probability")
+    @classmethod
+    def _prob(cls, v: Number) -> Number:
+        return _bounded(v, "probability", 0.0, 1.0)
+
+
+class Domestic(_Frozen):
+    """Level-II constraint of one government (Putnam 1988): threshold = opposition × cost."""
+
+    opposition: Number = Field(default_factory=lambda: _num(0.0))
+    audience_cost: Number = Field(default_factory=lambda: _num(0.0))
+
+    @field_validator("opposition")
+    @classmethod
+    def _prob(cls, v: Number) -> Number:
+        return _bounded(v, "opposition (share of the public against concessions)", 0.0, 1.0)
+
+    @field_validator("audience_cost")
+    @classmethod
+    def _cost(cls, v: Number) -> Number:
+        return _bounded(v, "audience_cost", 0.0, None)
+
+
+class Ratification(_Frozen):
+    a: Domestic = Field(default_factory=Domestic)
+    b: Domestic = Field(default_factory=Domestic)
+
+
+class WarProposal(_Traced):
+    """A named settlement on the stake: A's share (0-1)."""
+
+    id: Id
+    name: str
+    share: Number
+    by: str | None = None
+    date: dt.date | None = None
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: Number) -> Number:
+        return _bounded(v, "share", 0.0, 1.0)
+
+
+class WarOutcomes(_Frozen):
+    """What each war outcome means on the issues of the scenario (one option per issue), and
+    which veto player stands with which side; used to map the value of fighting on to each
+    veto player's BATNA (``detente.war.batna``)."""
+
+    sides: dict[Id, Side]
+    a_wins: dict[Id, str | float]
+    b_wins: dict[Id, str | float]
+
+
+_PROBS = ("p", "defeat_below", "collapse_above", "stalemate_band")
+_NONNEG = ("cost_a", "cost_b", "cost_rate_a", "cost_rate_b", "cost_volatility", "weariness_a",
+           "weariness_b", "hot_hand", "volatility", "guarantee", "regroup_shift")
+
+
+class WarModel(_Frozen):
+    """Parameters of the war and the negotiation window (DESIGN.md §6)."""
+
+    side_a: Id
+    side_b: Id
+    stake: str = Field(description="what A's share x measures")
+    horizon: Annotated[int, Field(description="months to simulate")]
+    p: Number
+    optimism_a: Number = Field(default_factory=lambda: _num(0.0))
+    optimism_b: Number = Field(default_factory=lambda: _num(0.0))
+    hot_hand: Number = Field(default_factory=lambda: _num(0.0))
+    cost_a: Number
+    cost_b: Number
+    cost_rate_a: Number = Field(default_factory=lambda: _num(0.0))
+    cost_rate_b: Number = Field(default_factory=lambda: _num(0.0))
+    cost_volatility: Number = Field(default_factory=lambda: _num(0.0))
+    weariness_a: Number = Field(default_factory=lambda: _num(0.0))
+    weariness_b: Number = Field(default_factory=lambda: _num(0.0))
+    discount: Number = Field(default_factory=lambda: _num(1.0))
+    drift: Number = Field(default_factory=lambda: _num(0.0))
+    volatility: Number = Field(default_factory=lambda: _num(0.0))
+    shocks: list[Shock] = Field(default_factory=list)
+    ratification: Ratification = Field(default_factory=Ratification)
+    guarantee: Number = Field(default_factory=lambda: _num(0.0))
+    regroup_shift: Number = Field(default_factory=lambda: _num(0.0))
+    truce_months: Annotated[int, Field(ge=1)] = 2
+    defeat_below: Number = Field(default_factory=lambda: _num(0.05))
+    collapse_above: Number = Field(default_factory=lambda: _num(0.95))
+    stalemate_band: Number = Field(default_factory=lambda: _num(0.05))
+    proposals: list[WarProposal] = Field(default_factory=list)
+    outcomes: WarOutcomes | None = None
+    start: dt.date | None = Field(default=None, description="date of month 0")
+
+    @field_validator("horizon")
+    @classmethod
+    def _horizon(cls, v: int) -> int:
+        if not 0 < v <= MAX_HORIZON:
+            raise ValueError(f"horizon must be a whole number of months in [1, {MAX_HORIZON}], "
+                             f"got {v}")
+        return v
+
+    @field_validator(*_PROBS)
+    @classmethod
+    def _probability(cls, v: Number, info: ValidationInfo) -> Number:
+        return _bounded(v, str(info.field_name), 0.0, 1.0, what=" (a probability)")
+
+    @field_validator(*_NONNEG)
+    @classmethod
+    def _nonnegative(cls, v: Number, info: ValidationInfo) -> Number:
+        return _bounded(v, str(info.field_name), 0.0, None, what=" (cannot be negative)")
+
+    @field_validator("discount")
+    @classmethod
+    def _discount(cls, v: Number) -> Number:
+        return _bounded(v, "discount", 0.0, 1.0, lo_open=True)
+
+    @field_validator("shocks")
+    @classmethod
+    def _shocks_in_horizon(cls, v: list[Shock], info: ValidationInfo) -> list[Shock]:
+        horizon = info.data.get("horizon")
+        if horizon is None:
+            return v
+        for i, shock in enumerate(v):
+            if shock.month > horizon:
+                raise ValueError(f"shocks[{i}] {shock.name!r} is dated month {shock.month}, "
+                                 f"outside the horizon: months 1..{horizon} are allowed")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WarModel:
+        if self.side_a == self.side_b:
+            raise ValueError(f"side_a and side_b must differ, both are {self.side_a!r}")
+        if self.defeat_below.value.high >= self.collapse_above.value.low:
+            raise ValueError("defeat_below must be below collapse_above")
+        return self
+
+
+class WarCase(_Frozen):
+    """A standalone war file: the war model with its sources."""
+
+    id: Id
+    title: str
+    date: dt.date
+    description: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    war: WarModel
