@@ -2,14 +2,111 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from detente.cli.common import console, write_json
+from detente.errors import ScenarioError
 
 
 def register(app: typer.Typer) -> None:
     """Add the deal-analysis commands to ``app``."""
     app.command("cases")(cases)
+    app.command("check")(check)
+    app.command("analyze")(analyze)
 
 
 def cases() -> None:
     """List the bundled cases."""
-    typer.echo("(no bundled cases yet)")
+    from detente.cases import case_names, case_path
+    from detente.scenario import load_file
+
+    table = Table(title="Bundled cases")
+    for col in ("case", "date", "title", "actors", "veto", "issues", "proposals", "outcomes"):
+        table.add_column(col, justify="right" if col in ("actors", "veto", "issues",
+                                                          "proposals", "outcomes") else "left")
+    for name in case_names():
+        s = load_file(case_path(name))
+        table.add_row(name, str(s.date), s.title, str(len(s.actors)), str(len(s.veto_players)),
+                      str(len(s.issues)), str(len(s.proposals)), f"{s.outcome_count():,}")
+    console.print(table)
+
+
+def check(
+    file: Path = typer.Argument(..., help="Scenario YAML file (or a bundled case name)."),
+    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts: "
+                                        "verify every quote is an exact substring."),
+    strict: bool = typer.Option(False, "--strict", help="Fail when a value has neither "
+                                "evidence nor an assumption."),
+) -> None:
+    """Validate a scenario file; with --sources, verify its quotes."""
+    from detente.errors import Problem
+    from detente.scenario import load
+    from detente.scenario.evidence import check_quotes, iter_untraced
+
+    s = load(str(file))
+    console.print(f"[green]valid[/] {file}: {len(s.actors)} actors ({len(s.veto_players)} veto), "
+                  f"{len(s.issues)} issues, {len(s.stances)} stances, {len(s.proposals)} "
+                  f"proposals, {s.outcome_count():,} outcomes")
+    problems: list[Problem] = []
+    untraced = list(iter_untraced(s))
+    if untraced:
+        msg = f"{len(untraced)} values carry neither evidence nor an assumption"
+        if strict:
+            problems += [Problem("value has neither evidence nor an assumption", file=str(file),
+                                 path=p) for p in untraced]
+        else:
+            console.print(f"[yellow]note[/] {msg} (use --strict to require them)")
+    if sources is not None:
+        if not sources.is_dir():
+            raise ScenarioError.one("sources folder not found", file=str(sources))
+        results = check_quotes(s, sources)
+        bad = [r for r in results if not r.found]
+        console.print(f"quotes: {len(results) - len(bad)} of {len(results)} found in {sources}")
+        problems += [Problem(f"{r.reason}: {r.quote[:80]!r}", file=str(file), path=r.path)
+                     for r in bad]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def analyze(
+    case: str = typer.Argument(..., help="A bundled case name (see `detente cases`) or a "
+                               "scenario file."),
+    draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over uncertain "
+                              "inputs."),
+    seed: int = typer.Option(2024, "--seed", help="Random seed for the draws."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary."),
+) -> None:
+    """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs."""
+    from detente.cli.deals_view import show_analysis
+    from detente.deals import analyze as run
+    from detente.scenario import load
+
+    scenario = load(case)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.completed:,}/{task.total:,}"), TimeElapsedColumn(), console=console,
+            transient=True, disable=quiet) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
+                     progress=progress)
+    show_analysis(result, scenario, quiet=quiet)
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"JSON record: {json_out}")
+    if html_out:
+        from detente.report.deals import render
+
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render(result, scenario), encoding="utf-8")
+        console.print(f"HTML report: {html_out}")

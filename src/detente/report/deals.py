@@ -1,0 +1,204 @@
+"""The HTML report of a deal analysis: utility spaces with frontier, ZOPA, solutions and
+proposals; each proposal against each actor's BATNA; the evidence behind every number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from detente.deals.result import DealAnalysis
+from detente.report.base import Raw, esc, figure, page, table, use_agg
+from detente.scenario.model import Evidence, Scenario, _Traced
+
+_SOLUTION_MARK = {"nash": ("*", "Nash"), "weighted_nash": ("P", "Nash (capability)"),
+                  "kalai_smorodinsky": ("D", "Kalai–Smorodinsky"),
+                  "egalitarian": ("X", "egalitarian"), "utilitarian": ("s", "utilitarian")}
+
+
+def _pair_figures(r: DealAnalysis) -> list[str]:
+    import matplotlib.pyplot as plt
+
+    out = []
+    for pv in r.pairs:
+        fig, ax = plt.subplots(figsize=(6.2, 5.2))
+        xs = [p[0] for p in pv.sample]
+        ys = [p[1] for p in pv.sample]
+        colours = ["#8fd19e" if z else "#c9c9c9" for z in pv.sample_in_zopa]
+        ax.scatter(xs, ys, s=6, c=colours, linewidths=0, label="outcomes (green: in ZOPA)")
+        fx = [p[0] for p in pv.frontier]
+        fy = [p[1] for p in pv.frontier]
+        ax.plot(fx, fy, "-", color="#1f4e99", lw=1.5, label=f"Pareto frontier of {pv.actor_x}"
+                f" and {pv.actor_y}")
+        dx, dy = r.reservation[pv.actor_x], r.reservation[pv.actor_y]
+        ax.axvline(dx, color="#b00020", ls="--", lw=1)
+        ax.axhline(dy, color="#b00020", ls="--", lw=1, label="BATNA (reservation value)")
+        for name, pkg in r.solutions.items():
+            mark, label = _SOLUTION_MARK.get(name, ("o", name))
+            ax.scatter([pkg.utilities[pv.actor_x]], [pkg.utilities[pv.actor_y]], marker=mark,
+                       s=90, edgecolors="black", zorder=5, label=label)
+        for p in r.proposals:
+            x, y = p.package.utilities[pv.actor_x], p.package.utilities[pv.actor_y]
+            ax.scatter([x], [y], marker="o", s=40, color="#e07b00", edgecolors="black", zorder=6)
+            ax.annotate(p.name, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
+        ax.set_xlabel(f"utility of {pv.actor_x}")
+        ax.set_ylabel(f"utility of {pv.actor_y}")
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=7, loc="lower left")
+        ax.set_title(f"{pv.actor_x} × {pv.actor_y}")
+        out.append(figure(fig, f"{pv.actor_x} and {pv.actor_y}: a sample of outcomes, their "
+                          "two-party Pareto frontier, BATNA lines, the bargaining solutions over "
+                          "the veto players' ZOPA, and the named proposals (orange)."))
+    return out
+
+
+def _margin_figure(r: DealAnalysis) -> str:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    actors = [a for a in r.actors if a in r.reservation]
+    names = [p.name for p in r.proposals]
+    m = np.array([[next(s.margin for s in p.scores if s.actor == a) for a in actors]
+                  for p in r.proposals])
+    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(actors), 0.9 + 0.45 * len(names)))
+    lim = max(0.05, float(np.abs(m).max())) if m.size else 1.0
+    im = ax.imshow(m, cmap="RdYlGn", vmin=-lim, vmax=lim, aspect="auto")
+    ax.set_xticks(range(len(actors)), labels=[a + (" (veto)" if a in r.veto_players else "")
+                                              for a in actors], rotation=35, ha="right",
+                  fontsize=8)
+    ax.set_yticks(range(len(names)), labels=names, fontsize=8)
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            ax.text(j, i, f"{m[i, j]:+.2f}", ha="center", va="center", fontsize=7)
+    fig.colorbar(im, ax=ax, label="utility − BATNA")
+    return figure(fig, "Each proposal against each actor's BATNA: margin u_i(proposal) − d_i "
+                  "(green: better than no deal; red: worse).")
+
+
+def _mc_figure(r: DealAnalysis) -> str:
+    import matplotlib.pyplot as plt
+
+    mc = r.monte_carlo
+    assert mc is not None
+    names = ["ZOPA non-empty"] + [p.name for p in r.proposals]
+    vals = [mc.p_zopa_nonempty] + [o.p_accepted_by_all_veto for o in mc.proposals]
+    errs = [mc.se] + [o.se for o in mc.proposals]
+    fig, ax = plt.subplots(figsize=(6.5, 0.8 + 0.4 * len(names)))
+    ax.barh(range(len(names)), vals, xerr=[1.96 * e for e in errs], color="#4c78a8")
+    ax.set_yticks(range(len(names)), labels=names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability over draws (bars: 95% interval)")
+    return figure(fig, f"Monte Carlo over the uncertain inputs: {mc.draws:,} draws, seed "
+                  f"{mc.seed}.")
+
+
+def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[object]]:
+    rows: list[list[object]] = []
+    if isinstance(obj, _Traced):
+        value = getattr(obj, "value", None)
+        if hasattr(value, "model_dump"):
+            value = value.model_dump()
+        if isinstance(obj, _Traced) and hasattr(obj, "outcome") and value is None:
+            value = getattr(obj, "outcome", None)
+        basis = "".join(
+            f"<blockquote>“{esc(ev.quote)}”</blockquote><span class='meta'>"
+            f"{esc(sources.get(ev.source, ev.source))}</span>" for ev in obj.evidence)
+        if obj.assumption:
+            basis += f"<div><b>Assumption:</b> {esc(obj.assumption)}</div>"
+        if not basis:
+            basis = "<span class='bad'>untraced</span>"
+        if value is not None or obj.evidence or obj.assumption:
+            rows.append([path.lstrip("."), value if value is not None else "", Raw(basis)])
+    if isinstance(obj, BaseModel) and not isinstance(obj, Evidence):
+        for name in type(obj).model_fields:
+            if name in ("evidence", "assumption"):
+                continue
+            rows += _evidence_rows(getattr(obj, name), f"{path}.{name}", sources)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            label = getattr(item, "id", None) or (
+                f"{getattr(item, 'actor', '')}/{getattr(item, 'issue', '')}"
+                if hasattr(item, "actor") else str(i))
+            rows += _evidence_rows(item, f"{path}[{label}]", sources)
+    elif isinstance(obj, dict):
+        for k, item in obj.items():
+            rows += _evidence_rows(item, f"{path}.{k}", sources)
+    return rows
+
+
+def render(r: DealAnalysis, scenario: Scenario) -> str:
+    """A self-contained HTML report of a deal analysis (figures inline as SVG)."""
+    use_agg()
+    veto = r.veto_players
+    sec = []
+    share = r.zopa_outcomes / r.outcomes if r.outcomes else 0.0
+    summary = (f"<p>{len(r.actors)} actors; veto players: <b>{esc(', '.join(veto))}</b>. "
+               f"{r.outcomes:,} possible packages; {r.zopa_outcomes:,} ({share:.2%}) are in the "
+               f"ZOPA (every veto player prefers them to its BATNA). Pareto frontier of the veto "
+               f"players: {r.frontier_size:,} packages, {r.frontier_in_zopa:,} of them in the "
+               "ZOPA.</p>")
+    if r.monte_carlo:
+        mc = r.monte_carlo
+        summary += (f"<p>Over {mc.draws:,} draws of the uncertain inputs, the ZOPA is non-empty "
+                    f"with probability <b>{mc.p_zopa_nonempty:.3f}</b> ± {mc.se:.3f}.</p>")
+    sec.append("<h2>Summary</h2>" + summary)
+    if r.no_agreement:
+        na = r.no_agreement
+        sole = {b.actor: b.concession for b in na.sole_blockers}
+        sec.append("<h2>No agreement: the ZOPA is empty</h2>" + table(
+            ["veto player", "shortfall at the closest package", "concession if it alone moved"],
+            [[a, f"{na.shortfall[a]:.3f}", f"{sole[a]:.3f}" if a in sole else "not enough alone"]
+             for a in veto], numeric=[1, 2]) +
+            f"<p>Smallest common concession: {na.common_concession:.3f} (utility), at the "
+            "package:</p>" + table(["issue", "option"], list(na.closest_package.options.items())))
+    else:
+        names = list(r.solutions)
+        rows: list[list[object]] = [[iss.id, *[r.solutions[n].options[iss.id] for n in names]]
+                                    for iss in scenario.issues]
+        rows += [[f"u({a}) — BATNA {r.reservation[a]:.3f}",
+                  *[f"{r.solutions[n].utilities[a]:.3f}" for n in names]] for a in r.actors
+                 if a in r.reservation]
+        sec.append("<h2>Bargaining solutions over the ZOPA</h2>" +
+                   table(["issue", *[_SOLUTION_MARK.get(n, ("", n))[1] for n in names]], rows))
+    sec.append("<h2>Utility spaces of the veto players</h2><div class='grid'>" +
+               "".join(_pair_figures(r)) + "</div>")
+    if r.proposals:
+        sec.append("<h2>Proposals against each actor's BATNA</h2>" + _margin_figure(r))
+        prow = []
+        for p in r.proposals:
+            verdict = (Raw("<span class='ok'>all veto players accept</span>")
+                       if p.accepted_by_all_veto else
+                       Raw(f"<span class='bad'>rejected by {esc(', '.join(p.rejected_by))}"
+                           "</span>"))
+            change = ("ZOPA empty" if p.nearest_acceptable is None else
+                      "; ".join(f"{k}: {a} → {b}" for k, (a, b) in p.changes_to_nearest.items())
+                      or "none needed")
+            prow.append([p.name, p.by or "", p.date or "", verdict,
+                         "yes" if p.efficient else "no", change])
+        sec.append(table(["proposal", "by", "date", "verdict", "efficient",
+                          "changes to the nearest efficient package all veto players accept"],
+                         prow))
+        trows = [[p.name, f"{t.actor_i} concedes " + ", ".join(
+            f"{k}={v}" for k, v in t.i_concedes.items()), f"{t.actor_j} concedes " + ", ".join(
+            f"{k}={v}" for k, v in t.j_concedes.items()), f"{t.gain_i:+.3f}",
+            f"{t.gain_j:+.3f}"] for p in r.proposals for t in p.trades]
+        if trows:
+            sec.append("<h3>Logrolls: two-issue trades that raise both sides' utility</h3>" +
+                       table(["from", "one side", "other side", "gain 1", "gain 2"], trows,
+                             numeric=[3, 4]))
+    if r.monte_carlo:
+        sec.append("<h2>Uncertainty</h2>" + _mc_figure(r))
+    sources = {s.id: f"{s.title} — {s.outlet or ''} {s.date or ''}".strip() for s in
+               scenario.sources}
+    sec.append("<h2>Sources</h2>" + table(["id", "title", "outlet", "author", "date", "url"], [
+        [s.id, s.title, s.outlet or "", s.author or "", s.date or "", s.url or ""]
+        for s in scenario.sources]))
+    sec.append("<h2>Evidence behind every number</h2>" + table(
+        ["field", "value", "evidence or assumption"],
+        _evidence_rows(scenario, "", sources)))
+    prov = r.provenance
+    meta = (f"{scenario.id} · {scenario.date} · detente {prov.version} · inputs sha256 "
+            f"{prov.inputs_sha256[:16]}… · seed {prov.seed} · options {prov.options}")
+    return page(f"Deal analysis — {r.title}", sec, meta=meta)
