@@ -1,0 +1,303 @@
+"""Bueno de Mesquita's expected utility model (EUM), as reconstructed by Scholz, Calbert & Smith.
+
+Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011), "Unravelling Bueno De Mesquita's group
+decision model", *Journal of Theoretical Politics* 23(4), 510–531 (and ICAART 2011). Bueno de
+Mesquita (1994, 1997) left several choices open; each is a named option of :class:`EUMOptions`:
+
+- ``probability``: the win probability P_ij = Σ_k max(v^k_ij, 0) / norm with votes
+  v^k_ij = c_k s_k (|x_k − x_j| − |x_k − x_i|) / R. ``"all_pairs"`` (Scholz's own code):
+  norm = Σ_k Σ_a Σ_b |v^k_ab| over all ordered pairs of actors' positions; ``"pair"`` (the paper
+  as printed): norm = Σ_k |v^k_ij|.
+- ``q``: Q, the probability that j does not respond with a challenge of its own (Scholz: 1).
+- ``t_rule`` and ``ub_uw``: with Q < 1, the status quo may change anyway; T is the probability
+  it changes for the better (U_b) rather than worse (U_w).
+- ``risk_range``: risk acceptance R_i = (2 danger_i − max − min) / (max − min), the extremes
+  over ``"actors"`` (Scholz) or over the ``"positions"`` actor i could hold (Bueno de Mesquita).
+  Risk exponent r_i = (1 − R_i/3) / (1 + R_i/3).
+- ``offer_selection``: ``"scholz_code"`` — confrontation offers first (least movement), then
+  compromises (the smallest |E_ij|-weighted compromise point, as Scholz's code does), then
+  capitulations; ``"least_movement"`` — the offer asking the least movement of any kind.
+- ``stopping``: ``"fixed"`` rounds, ``"no_change"`` (stop when no actor moves) or
+  ``"median_stable"`` (stop when the median has not moved for ``patience`` rounds).
+
+Utilities from actor h's perspective (risk exponent r_h), with d = |x_i − x_j| / R:
+U_s = 2 − 4(0.5 − 0.5 d)^r, U_f = 2 − 4(0.5 + 0.5 d)^r, U_sq = 2 − 4(0.5)^r, and
+E(U_ij) = s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w].
+
+Everything is vectorised over Monte Carlo draws (leading axis) and actor pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.errors import DetenteError
+from detente.forecasts.base import Forecast
+from detente.forecasts.compromise import compromise, weighted_median
+from detente.forecasts.table import StakeholderTable
+
+F = NDArray[np.float64]
+B = NDArray[np.bool_]
+
+_CHOICES = {
+    "probability": ("all_pairs", "pair"),
+    "t_rule": ("closer", "half"),
+    "ub_uw": ("scholz", "median_distance"),
+    "risk_range": ("actors", "positions"),
+    "offer_selection": ("scholz_code", "least_movement"),
+    "capitulation": ("stated", "never"),
+    "stopping": ("fixed", "no_change", "median_stable"),
+    "outcome": ("median", "mean"),
+}
+
+
+@dataclass(frozen=True)
+class EUMOptions:
+    """Named choices of the EUM; defaults reproduce Scholz et al. (2011) Table 2.
+
+    ``capitulation="never"`` mimics a comparison in Scholz's code that can never be true (so no
+    capitulation offers are made); on the emission case both give the same run.
+    ``tol`` is the distance under which two positions count as equal.
+    """
+
+    rounds: int = 8
+    probability: str = "all_pairs"
+    q: float = 1.0
+    t_rule: str = "closer"
+    ub_uw: str = "scholz"
+    risk_range: str = "actors"
+    offer_selection: str = "scholz_code"
+    capitulation: str = "stated"
+    stopping: str = "fixed"
+    patience: int = 2
+    outcome: str = "median"
+    tol: float = 1e-9
+
+    def __post_init__(self) -> None:
+        for key, allowed in _CHOICES.items():
+            if getattr(self, key) not in allowed:
+                raise DetenteError.one(f"unknown EUM option {key}", path=f"eum.{key}",
+                                       value=getattr(self, key), allowed=", ".join(allowed))
+        if not 0 <= self.q <= 1:
+            raise DetenteError.one("Q must be a probability", path="eum.q", value=self.q,
+                                   allowed="0 to 1")
+        if self.rounds < 0:
+            raise DetenteError.one("rounds must be >= 0", path="eum.rounds", value=self.rounds)
+
+
+def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float) -> F:
+    """P[d, i, j]: probability that i's position beats j's, shape (D, N, N).
+
+    Σ_k max(v^k_ij, 0) over the norm; with ``"all_pairs"`` the norm Σ_k Σ_a Σ_b |v^k_ab| equals
+    twice the sum of all numerators, with ``"pair"`` Σ_k |v^k_ij| = num_ij + num_ji.
+    """
+    d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # d[k, a]
+    w = c * s
+    num = np.zeros_like(d)
+    for k in range(x.shape[1]):
+        dk = d[:, k, :]
+        num += w[:, k, None, None] * np.maximum(dk[:, None, :] - dk[:, :, None], 0)
+    if how == "all_pairs":
+        den = 2 * num.sum(axis=(1, 2))[:, None, None]
+    else:
+        den = num + np.swapaxes(num, 1, 2)
+    p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    p[np.abs(x[:, :, None] - x[:, None, :]) <= tol] = 0.0
+    return p
+
+
+def _u(z: F, r: F | None) -> F:
+    z = np.clip(z, 0.0, None)
+    return 2.0 - 4.0 * (z if r is None else np.power(z, r))
+
+
+def expected_utility(x: F, s: F, p: F, r: F | None, span: F,
+                     opt: EUMOptions) -> tuple[F, F]:
+    """(E_ij, E_ji)[d, i, j] from i's perspective (exponent r_i): the expected utility to i of
+    challenging j, and to j of challenging i, as i sees it."""
+    dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    rr = None if r is None else r[:, :, None]
+    u_s = _u(0.5 - 0.5 * dist, rr)
+    u_f = _u(0.5 + 0.5 * dist, rr)
+    u_sq = _u(np.full_like(dist, 0.5), rr)
+    s_j = s[:, None, :]
+    s_i = s[:, :, None]
+    p_ji = np.swapaxes(p, 1, 2)
+    e_ij = s_j * (p * u_s + (1 - p) * u_f) + (1 - s_j) * u_s - opt.q * u_sq
+    e_ji = s_i * (p_ji * u_s + (1 - p_ji) * u_f) + (1 - s_i) * u_s - opt.q * u_sq
+    if opt.q < 1:
+        mu = weighted_median(x, s, np.ones_like(s))[:, None, None]
+        for_i = np.abs(x[:, :, None] - mu) / span[:, None, None]   # |x_i - mu|
+        for_j = np.abs(x[:, None, :] - mu) / span[:, None, None]   # |x_j - mu|
+        e_ij = e_ij - (1 - opt.q) * _status_quo_change(for_i, dist, rr, opt)
+        e_ji = e_ji - (1 - opt.q) * _status_quo_change(for_j, dist, rr, opt)
+    return e_ij, e_ji
+
+
+def _status_quo_change(to_mu: F, dist: F, rr: F | None, opt: EUMOptions) -> F:
+    """T U_b + (1 − T) U_w for a challenger at distance ``to_mu`` from the expected outcome."""
+    shift = 0.25 * (to_mu + dist) if opt.ub_uw == "scholz" else 0.5 * to_mu + 0 * dist
+    u_b = _u(0.5 - shift, rr)
+    u_w = _u(0.5 + shift, rr)
+    t = (to_mu < dist).astype(float) if opt.t_rule == "closer" else 0.5
+    return t * u_b + (1 - t) * u_w
+
+
+def _challenge_matrix(x: F, c: F, s: F, r: F | None, span: F, opt: EUMOptions,
+                      p: F | None = None) -> tuple[F, F]:
+    if p is None:
+        p = win_probability(x, c, s, span, opt.probability, opt.tol)
+    return expected_utility(x, s, p, r, span, opt)
+
+
+def _risk_from_danger(danger: F, lo: F, hi: F) -> F:
+    rng = hi - lo
+    big_r = np.divide(2 * danger - hi - lo, rng, out=np.zeros_like(danger), where=rng > 0)
+    return (1 - big_r / 3) / (1 + big_r / 3)
+
+
+def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = None) -> F:
+    """r_i from actor i's "danger" Σ_{j≠i} E_j(U_ji) computed with risk-neutral exponents."""
+    _, e_ji = _challenge_matrix(x, c, s, None, span, opt, p)
+    danger = e_ji.sum(axis=2) - np.diagonal(e_ji, axis1=1, axis2=2)  # Σ_{j≠i} E(U_ji)
+    if opt.risk_range == "actors":
+        return _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
+                                 danger.max(axis=1, keepdims=True))
+    n = x.shape[1]
+    lo = np.empty_like(danger)
+    hi = np.empty_like(danger)
+    for i in range(n):
+        levels = []
+        for y in range(n):
+            xi = x.copy()
+            xi[:, i] = x[:, y]
+            _, ei = _challenge_matrix(xi, c, s, None, span, opt)
+            levels.append(ei[:, i, :].sum(axis=1) - ei[:, i, i])
+        stack = np.stack(levels, axis=1)
+        lo[:, i], hi[:, i] = stack.min(axis=1), stack.max(axis=1)
+    return _risk_from_danger(danger, lo, hi)
+
+
+def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions) -> tuple[F, B]:
+    """New position of every actor after accepting at most one offer, and who moved.
+
+    ``e_ij[d, i, j]`` is E(U_ij) from i's perspective; i compares it with ``e_ji[d, i, j]``
+    = E(U_ji) (j challenging i, also from i's perspective) to classify j's offer as
+    confrontation, compromise or capitulation (Scholz et al. 2011, Table 1).
+    """
+    differ = np.abs(x[:, :, None] - x[:, None, :]) > opt.tol
+    conf = differ & (e_ji > e_ij) & (e_ij > 0)
+    comp = differ & (e_ji > 0) & (e_ij < 0) & (e_ji > np.abs(e_ij))
+    if opt.capitulation == "stated":
+        capit = differ & (e_ji > 0) & (e_ij < 0) & (e_ji < np.abs(e_ij))
+    else:
+        capit = np.zeros_like(conf)
+    xi = x[:, :, None]
+    xj = x[:, None, :]
+    ratio = np.divide(np.abs(e_ij), np.abs(e_ji), out=np.zeros_like(e_ij),
+                      where=np.abs(e_ji) > 0)
+    comp_pos = xi + (xj - xi) * ratio
+    target = np.where(comp, comp_pos, xj)
+    move = np.abs(target - xi)
+    inf = np.inf
+    if opt.offer_selection == "least_movement":
+        key = np.where(conf | comp | capit, move, inf)
+        j = np.argmin(key, axis=2)
+        has = np.isfinite(np.take_along_axis(key, j[:, :, None], 2)[:, :, 0])
+    else:
+        wsum = np.abs(e_ij) + np.abs(e_ji)
+        comp_key = np.divide(np.abs(e_ij) * xi + np.abs(e_ji) * xj, wsum,
+                             out=np.full_like(e_ij, inf), where=wsum > 0)
+        j = np.zeros(x.shape, dtype=np.int64)
+        has = np.zeros(x.shape, dtype=bool)
+        for mask, key in ((conf, np.where(conf, move, inf)),
+                          (comp, np.where(comp, comp_key, inf)),
+                          (capit, np.where(capit, move, inf))):
+            take = ~has & mask.any(axis=2)
+            j = np.where(take, np.argmin(key, axis=2), j)
+            has |= take
+    new = np.take_along_axis(target, j[:, :, None], 2)[:, :, 0]
+    return np.where(has, new, x), has
+
+
+def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256) -> dict[str, F]:
+    """Run the EUM on D draws at once: ``x0``, ``c``, ``s`` of shape (D, N) (or (N,)).
+
+    Returns ``trajectory`` (D, T + 1, N), ``median`` and ``mean`` by round (D, T + 1) and the
+    last round's risk exponents ``r`` (D, N). The position range R is fixed at the start.
+    Draws are processed in blocks of ``chunk`` (speed only); a block that stopped early repeats
+    its final state up to the longest block.
+    """
+    x = np.atleast_2d(np.asarray(x0, dtype=float))
+    c = np.broadcast_to(np.atleast_2d(c), x.shape).astype(float)
+    s = np.broadcast_to(np.atleast_2d(s), x.shape).astype(float)
+    if x.shape[0] > chunk:
+        parts = [_run_block(x[lo:lo + chunk], c[lo:lo + chunk], s[lo:lo + chunk], opt)
+                 for lo in range(0, x.shape[0], chunk)]
+        t = max(p["trajectory"].shape[1] for p in parts)
+        out = {}
+        for key in ("trajectory", "median", "mean"):
+            out[key] = np.concatenate([
+                np.concatenate([p[key]] + [p[key][:, -1:]] * (t - p[key].shape[1]), axis=1)
+                for p in parts])
+        out["r"] = np.concatenate([p["r"] for p in parts])
+        return out
+    return _run_block(x, c, s, opt)
+
+
+def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
+    span = np.ptp(x, axis=1)
+    flat = span <= opt.tol
+    span = np.where(flat, 1.0, span)
+    traj = [x]
+    med = [weighted_median(x, s, c)]
+    mean = [compromise(x, s, c)]
+    r = np.ones_like(x)
+    still = 0
+    for _ in range(opt.rounds):
+        p = win_probability(x, c, s, span, opt.probability, opt.tol)
+        r = risk_exponents(x, c, s, span, opt, p)
+        e_ij, e_ji = _challenge_matrix(x, c, s, r, span, opt, p)
+        new, moved = best_offers(x, e_ij, e_ji, opt)
+        new = np.where(flat[:, None], x, new)
+        x = new
+        traj.append(x)
+        med.append(weighted_median(x, s, c))
+        mean.append(compromise(x, s, c))
+        if opt.stopping == "no_change" and not (moved & ~flat[:, None]).any():
+            break
+        if opt.stopping == "median_stable":
+            still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
+            if still >= opt.patience:
+                break
+    return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
+            "mean": np.stack(mean, axis=1), "r": r}
+
+
+@dataclass(frozen=True)
+class ExpectedUtilityModel:
+    """The EUM as a :class:`~detente.forecasts.base.Forecaster` (each dimension on its own)."""
+
+    options: EUMOptions = EUMOptions()
+    name: str = "eum"
+
+    def forecast(self, table: StakeholderTable) -> Forecast:
+        trajs, preds, meds, means = [], [], [], []
+        for k in range(table.n_dimensions):
+            res = run_eum(table.position[:, k], table.capability, table.salience[:, k],
+                          self.options)
+            trajs.append(res["trajectory"][0])
+            meds.append(res["median"][0])
+            means.append(res["mean"][0])
+            preds.append(meds[-1] if self.options.outcome == "median" else means[-1])
+        t = min(len(p) for p in preds)
+        traj = np.stack([tr[:t] for tr in trajs], axis=-1)
+        by_round = np.stack([p[:t] for p in preds], axis=-1)
+        return Forecast(
+            self.name, by_round[-1], trajectory=traj, predicted_by_round=by_round,
+            options=asdict(self.options), warnings=table.warnings,
+            details={"median_by_round": np.stack([m[:t] for m in meds], -1).tolist(),
+                     "mean_by_round": np.stack([m[:t] for m in means], -1).tolist()})
