@@ -1,0 +1,190 @@
+"""Scenario loading: valid files load; every kind of bad input gets one clear, located message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.errors import ScenarioError
+from detente.scenario import load_file
+from detente.scenario.evidence import check_quotes, normalise
+
+TOY = Path(__file__).resolve().parents[1] / "toy.yaml"
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def mutate(tmp_path: Path, old: str, new: str) -> Path:
+    text = TOY.read_text(encoding="utf-8")
+    assert old in text, old
+    return write(tmp_path, text.replace(old, new, 1))
+
+
+def error_of(path: Path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
+        load_file(path)
+    return info.value
+
+
+def line_of(path: Path, needle: str) -> int:
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def test_toy_loads_with_ranges_and_defaults() -> None:
+    s = load_file(TOY)
+    assert [a.id for a in s.veto_players] == ["A", "B"]
+    assert s.actor("A").capability.value.model_dump() == [1, 2, 3]
+    assert s.issue("money").option_ids() == ["0", "2.5", "5", "7.5", "10"]
+    assert s.outcome_count() == 3 * 5 * 3
+
+
+def test_malformed_yaml_names_line(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "  - id: B\n", "  - id: B\n   bad: [unclosed\n")
+    err = error_of(p)
+    assert "malformed YAML" in str(err)
+    assert err.problems[0].line is not None and err.problems[0].file == str(p)
+
+
+def test_duplicate_yaml_key_is_an_error(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "    name: Side B\n", "    name: Side B\n    name: Side Bee\n")
+    err = error_of(p)
+    assert "duplicate key" in str(err)
+    assert err.problems[0].line == line_of(p, "Side Bee")
+
+
+def test_unknown_actor_in_stance(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "- {actor: B, issue: land", "- {actor: Z, issue: land")
+    err = error_of(p)
+    msg = str(err)
+    assert "unknown actor id" in msg and "'Z'" in msg and "A, B, M" in msg
+    assert err.problems[0].path == "stances[3].actor"
+    assert err.problems[0].line == line_of(p, "actor: Z")
+
+
+def test_duplicate_actor_id(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "  - id: M\n", "  - id: A\n")
+    assert "duplicate id" in str(error_of(p))
+
+
+def test_option_not_in_issue(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "package: {land: split, money: 5}", "package: {land: half, money: 5}")
+    err = error_of(p)
+    assert "not an option of issue 'land'" in str(err)
+    assert "all_a, split, all_b" in str(err)
+    assert err.problems[0].path == "proposals[0].package.land"
+
+
+def test_value_off_grid(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "package: {land: split, money: 5}", "package: {land: split, money: 4}")
+    assert "0 to 10 in steps of 2.5" in str(error_of(p))
+
+
+def test_salience_out_of_range(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "issue: money, ideal: 0, salience: 0.5", "issue: money, ideal: 0, "
+               "salience: 50")
+    err = error_of(p)
+    assert "salience must lie in [0, 1]" in str(err)
+    assert err.problems[0].line == line_of(p, "salience: 50")
+
+
+def test_range_low_above_high(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "capability: [1, 2, 3]", "capability: [3, 2, 1]")
+    assert "low <= likely <= high" in str(error_of(p))
+
+
+def test_capability_must_be_positive(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "capability: 0.5", "capability: 0")
+    assert "capability must be > 0" in str(error_of(p))
+
+
+def test_batna_probability_out_of_range(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "batna: 0.4", "batna: 1.4")
+    assert "BATNA value must lie in [0, 1]" in str(error_of(p))
+
+
+def test_unknown_field_is_a_typo(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "    role: mediator\n", "    role: mediator\n    salary: 3\n")
+    err = error_of(p)
+    assert "unknown field" in str(err) and "salary" in str(err)
+
+
+def test_empty_outcome_space(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "options: [{id: none}, {id: weak}, {id: strong}]", "options: []")
+    assert "empty outcome space" in str(error_of(p))
+
+
+@pytest.mark.parametrize("text", ["- just\n- a list\n", "name: a recipe\nsteps: 3\n", "42\n", ""])
+def test_not_a_scenario(tmp_path: Path, text: str) -> None:
+    assert "not a detente scenario" in str(error_of(write(tmp_path, text)))
+
+
+def test_silent_proposal_without_default(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "package: {land: split, money: 5}", "package: {land: split}")
+    assert "silent on issues that have no 'default'" in str(error_of(p))
+
+
+def test_unknown_evidence_source(tmp_path: Path) -> None:
+    p = mutate(tmp_path, 'assumption: "toy"', 'evidence: {source: nope, quote: "abc"}')
+    err = error_of(p)
+    assert "unknown source id" in str(err)
+    assert err.problems[0].path == "actors[0].batna.evidence[0].source"
+
+
+def test_all_problems_reported_at_once(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "- {actor: B, issue: land", "- {actor: Z, issue: land")
+    p.write_text(p.read_text().replace("package: {land: split, money: 5}",
+                                       "package: {land: half, money: 5}"))
+    assert len(error_of(p).problems) == 2
+
+
+def test_quote_check(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "s1.txt").write_text("The talks were   widely hailed\nas productive.", encoding="utf-8")
+    p = mutate(tmp_path, 'assumption: "toy"',
+               'evidence: [{source: s1, quote: "widely hailed as productive"}, '
+               '{source: s1, quote: "widely praised"}]')
+    checks = check_quotes(load_file(p), src)
+    assert [c.found for c in checks] == [True, False]
+    assert normalise(" a\n\tb ") == "a b"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "detente.cli.app", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_check_bad_file_exits_nonzero_without_traceback(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "issue: money, ideal: 0, salience: 0.5", "issue: money, ideal: 0, "
+               "salience: 50")
+    res = run_cli("check", str(p))
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr + res.stdout
+    assert f"{p}:{line_of(p, 'salience: 50')}" in res.stderr.replace("\n", "")
+
+
+def test_cli_check_quote_not_found(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "s1.txt").write_text("Nothing relevant.", encoding="utf-8")
+    p = mutate(tmp_path, 'assumption: "toy"', 'evidence: {source: s1, quote: "widely praised"}')
+    res = run_cli("check", str(p), "--sources", str(src))
+    assert res.returncode == 2
+    assert "not an exact substring" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_cli_missing_file(tmp_path: Path) -> None:
+    res = run_cli("analyze", str(tmp_path / "nope.yaml"))
+    assert res.returncode == 2 and "file not found" in res.stderr
+    assert "Traceback" not in res.stderr
