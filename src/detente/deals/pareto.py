@@ -30,16 +30,16 @@ def dominates(a: FloatArray, b: FloatArray, tol: float = TOL) -> np.ndarray:
 def _mask_2d(points: FloatArray, tol: float) -> np.ndarray:
     order = np.lexsort((-points[:, 1], -points[:, 0]))
     x, y = points[order, 0], points[order, 1]
+    neg_x = -x  # ascending
+    run_max = np.maximum.accumulate(y)
+    lead = np.concatenate(([-np.inf], run_max))
+    # (a) some point with x' >= x - tol has y' > y + tol: those points are a prefix.
+    n_close = np.searchsorted(neg_x, -(x - tol), side="right")
+    dominated = lead[n_close] > y + tol
+    # (b) some point with x' > x + tol has y' >= y - tol: also a prefix.
+    n_strict = np.searchsorted(neg_x, -(x + tol), side="left")
+    dominated |= lead[n_strict] >= y - tol
     keep = np.zeros(points.shape[0], dtype=bool)
-    # Running best u_1 among earlier points (u_0 at least as large).
-    best_prev = np.maximum.accumulate(np.concatenate(([-np.inf], y[:-1])))
-    # A point is dominated iff an earlier point has y' > y + tol (x' >= x), or y' >= y - tol with
-    # x' > x + tol. The second needs the best y among points with x' > x + tol.
-    xs_desc = x
-    # index of first point whose x is <= x + tol  (points strictly better in x come before it)
-    first_close = np.searchsorted(-xs_desc, -(xs_desc + tol), side="left")
-    best_strict_x = np.concatenate(([-np.inf], np.maximum.accumulate(y)))[first_close]
-    dominated = (best_prev > y + tol) | (best_strict_x >= y - tol)
     keep[order] = ~dominated
     return keep
 
