@@ -50,6 +50,15 @@ class ShockKind(StrEnum):
     other = "other"
 
 
+class ScenarioKey(StrEnum):
+    defeat_a = "defeat_a"
+    collapse_b = "collapse_b"
+    truce_regroup = "truce_regroup"
+    settlement = "settlement"
+    frozen = "frozen"
+    war_goes_on = "war_goes_on"
+
+
 class Side(StrEnum):
     a = "a"
     b = "b"
@@ -161,6 +170,8 @@ class WarModel(_Frozen):
     stalemate_band: Number = Field(default_factory=lambda: _num(0.05))
     proposals: list[WarProposal] = Field(default_factory=list)
     outcomes: WarOutcomes | None = None
+    scenario_labels: dict[ScenarioKey, str] = Field(
+        default_factory=dict, description="names of the war-end scenarios (detente.war.scenarios)")
     start: dt.date | None = Field(default=None, description="date of month 0")
 
     @field_validator("horizon")

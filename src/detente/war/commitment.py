@@ -86,6 +86,41 @@ def powell_condition(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike,
     return np.asarray(d * (q - qn) > (1.0 - d) * (1.0 - q + _f(c_d)) + tol)
 
 
+SETTLEMENT, TRUCE_BROKEN, WAR_NOW = 0, 1, 2
+OUTCOMES = ("settlement", "truce broken", "war now")
+
+
+def outcome_codes(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike, c_b: ArrayLike,
+                  delta: ArrayLike, guarantee: ArrayLike = 0.0, tol: float = TOL
+                  ) -> tuple[NDArray[np.int8], FloatArray, FloatArray, NDArray[np.bool_]]:
+    """The numeric core of :func:`commitment_problem`: outcome codes (index into ``OUTCOMES``),
+    the self-enforcing settlements [low, high] as A's share, and Powell's condition."""
+    p, pn, ca, cb, d, g = (_f(v) for v in (p_now, p_next, c_a, c_b, delta, guarantee))
+    # Work from the declining side D's view (A's when there is no shift): its chance q now and
+    # q' later, its cost c_D and the rising side's cost c_R.
+    a_side = ~(pn > p + tol)
+    q = np.where(a_side, p, 1.0 - p)
+    qn = np.where(a_side, pn, 1.0 - pn)
+    c_d = np.where(a_side, ca, cb)
+    c_r = np.where(a_side, cb, ca)
+    # Self-enforcing settlements in D's share: [q - c_D, q' + c_R + g] (and the no-shift bounds).
+    d_low = np.maximum(q - c_d, qn - c_d)
+    d_high = np.minimum(q + c_r, qn + c_r + g)
+    d_high = np.minimum(d_high, 1.0)
+    d_low = np.maximum(d_low, 0.0)
+    self_enf = d_low <= d_high + tol
+    # Back to A's share.
+    low = np.where(a_side, d_low, 1.0 - d_high)
+    high = np.where(a_side, d_high, 1.0 - d_low)
+    # Truce then renewed war: D needs (1-δ)y >= need_d, R gives (1-δ)y <= give_r.
+    need_d = q - c_d - d * (qn - c_d)
+    give_r = (1.0 - d) - (1.0 - q - c_r - d * (1.0 - qn - c_r - g))
+    truce = np.maximum(need_d, 0.0) <= np.minimum(give_r, 1.0 - d) + tol
+    powell = powell_condition(q, qn, c_d, d, tol)
+    code = np.where(self_enf, SETTLEMENT, np.where(truce, TRUCE_BROKEN, WAR_NOW)).astype(np.int8)
+    return code, low, high, np.asarray(powell)
+
+
 def commitment_problem(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike, c_b: ArrayLike,
                        delta: ArrayLike, guarantee: ArrayLike = 0.0,
                        tol: float = TOL) -> CommitmentResult:
@@ -105,32 +140,13 @@ def commitment_problem(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike, c_b:
         >>> str(commitment_problem(0.5, 0.2, 0.05, 0.05, delta=0.9, guarantee=0.2).outcome)
         'settlement'
     """
-    p, pn, ca, cb, d, g = (_f(v) for v in (p_now, p_next, c_a, c_b, delta, guarantee))
-    a_declines = pn < p - tol
-    b_declines = pn > p + tol
-    # Declining side's chance q and cost; rising side's cost.
-    q = np.where(a_declines, p, 1.0 - p)
-    qn = np.where(a_declines, pn, 1.0 - pn)
-    c_d = np.where(a_declines, ca, cb)
-    c_r = np.where(a_declines, cb, ca)
-    # Self-enforcing settlements in D's share: [q - c_D, q' + c_R + g] (and the no-shift bounds).
-    d_low = np.maximum(q - c_d, qn - c_d)
-    d_high = np.minimum(q + c_r, qn + c_r + g)
-    d_high = np.minimum(d_high, 1.0)
-    d_low = np.maximum(d_low, 0.0)
-    self_enf = d_low <= d_high + tol
-    # Back to A's share.
-    low = np.where(a_declines | ~b_declines, d_low, 1.0 - d_high)
-    high = np.where(a_declines | ~b_declines, d_high, 1.0 - d_low)
-    # Truce then renewed war: D needs (1-δ)y >= need_d, R gives (1-δ)y <= give_r.
-    need_d = q - c_d - d * (qn - c_d)
-    give_r = (1.0 - d) - (1.0 - q - c_r - d * (1.0 - qn - c_r - g))
-    truce = np.maximum(need_d, 0.0) <= np.minimum(give_r, 1.0 - d) + tol
-    powell = powell_condition(q, qn, c_d, d, tol)
-    outcome = np.where(self_enf, "settlement", np.where(truce, "truce broken", "war now"))
-    declining = np.where(a_declines, "A", np.where(b_declines, "B", ""))
+    p, pn, ca, cb = _f(p_now), _f(p_next), _f(c_a), _f(c_b)
+    code, low, high, powell = outcome_codes(p, pn, ca, cb, delta, guarantee, tol)
+    self_enf = code == SETTLEMENT
+    outcome = np.asarray(OUTCOMES)[code]
+    declining = np.where(pn < p - tol, "A", np.where(pn > p + tol, "B", ""))
     return CommitmentResult(
         declining=np.asarray(declining), settlement_low=low, settlement_high=high,
         self_enforcing=np.asarray(self_enf), min_guarantee=min_guarantee(p, pn, ca, cb),
-        powell_war=np.asarray(powell & ~self_enf), truce_feasible=np.asarray(truce & ~self_enf),
-        outcome=np.asarray(outcome))
+        powell_war=np.asarray(powell & ~self_enf), truce_feasible=np.asarray(code == TRUCE_BROKEN),
+        outcome=outcome)

@@ -1,0 +1,202 @@
+"""The negotiation window: per month, the probability across simulated paths that a bargaining
+range exists, that it survives domestic ratification, and that each named proposal lies in it.
+
+At month t on each path, each side judges the war by its own estimate of A's chance, the
+reference p_t shifted by its optimism on the logit scale. Optimism grows with recent success,
+the hot-hand delusion of seed 000 ("Those displaying the hot hand typically prefer to keep
+playing"): with momentum Δz_t = z_t − z_{t−k} (k = ``MOMENTUM_MONTHS``),
+
+    p_A,t = σ(z_t + o_A + h·max(0, Δz_t)),     p_B,t = σ(z_t − o_B − h·max(0, −Δz_t)),
+
+and the range is Fearon's [δ·p_A,t − c_A,t, 1 − δ(1 − p_B,t) + c_B,t] (``bargaining``), shrunk
+by the domestic thresholds to the win-sets (``ratification``). The guarantee threshold is the
+minimum guarantee g* that would make a settlement self-enforcing if the truce let side B regroup
+by the model's ``regroup_shift`` (``commitment``). Probabilities carry their Monte Carlo
+standard error sqrt(q(1 − q)/n) and a 95 % Wilson interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.scenario.war import WarModel
+from detente.war.bargaining import TOL, FloatArray
+from detente.war.dynamics import Paths, expit
+
+MOMENTUM_MONTHS = 3
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+Z95 = 1.959963984540054
+
+
+def standard_error(q: FloatArray, n: int) -> FloatArray:
+    """Monte Carlo standard error of a proportion q estimated from n paths."""
+    return np.sqrt(np.clip(q * (1.0 - q), 0.0, None) / n)
+
+
+def wilson_interval(q: FloatArray, n: int, z: float = Z95) -> tuple[FloatArray, FloatArray]:
+    """Wilson score interval for a proportion q from n trials (default 95 %)."""
+    denom = 1.0 + z * z / n
+    centre = (q + z * z / (2 * n)) / denom
+    half = z * np.sqrt(np.clip(q * (1 - q), 0.0, None) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+@dataclass(frozen=True)
+class Beliefs:
+    """Each side's estimate of A's chance on every month and path (months + 1, paths)."""
+
+    p_a: FloatArray
+    p_b: FloatArray
+
+
+def beliefs(paths: Paths, k: int = MOMENTUM_MONTHS) -> Beliefs:
+    """Optimism plus hot-hand momentum on the logit scale (module docstring)."""
+    z = paths.z
+    prm = paths.params
+    dz = np.zeros_like(z)
+    if z.shape[0] > 1:
+        # z_t - z_{t-k}, with z_{t-k} = z_0 for t < k.
+        np.subtract(z[1:], z[0], out=dz[1:])
+        if z.shape[0] > k:
+            dz[k:] = z[k:] - z[:-k]
+    h = prm.hot_hand
+    gain = np.maximum(dz, 0.0)
+    gain *= h
+    gain += prm.optimism_a
+    gain += z
+    p_a = expit(gain)
+    np.minimum(dz, 0.0, out=dz)
+    dz *= h
+    dz -= prm.optimism_b
+    dz += z
+    return Beliefs(p_a=p_a, p_b=expit(dz))
+
+
+@dataclass(frozen=True)
+class RangePaths:
+    """Range and win-set bounds on every month and path (months + 1, paths), A's share."""
+
+    low: FloatArray
+    high: FloatArray
+    ratified_low: FloatArray
+    ratified_high: FloatArray
+    optimism_a: FloatArray
+    optimism_b: FloatArray
+
+    @property
+    def exists(self) -> NDArray[np.bool_]:
+        return self.low <= self.high + TOL
+
+    @property
+    def ratifiable(self) -> NDArray[np.bool_]:
+        return self.ratified_low <= self.ratified_high + TOL
+
+
+def range_paths(paths: Paths) -> RangePaths:
+    """The bargaining range and the win-sets along every path."""
+    b = beliefs(paths)
+    prm = paths.params
+    d = prm.discount
+    low = d * b.p_a
+    low -= paths.cost_a
+    high = b.p_b - 1.0
+    high *= d
+    high += 1.0
+    high += paths.cost_b
+    r_low = np.maximum(low + prm.t_a, 0.0)
+    r_high = np.minimum(high - prm.t_b, 1.0)
+    opt_a = b.p_a - paths.p
+    opt_a *= d
+    opt_b = np.subtract(paths.p, b.p_b, out=b.p_b)
+    opt_b *= d
+    return RangePaths(low=low, high=high, ratified_low=r_low, ratified_high=r_high,
+                      optimism_a=opt_a, optimism_b=opt_b)
+
+
+def guarantee_threshold(paths: Paths) -> FloatArray:
+    """g* on every path and month if a truce then let B regroup by ``regroup_shift``."""
+    g = paths.p - expit(paths.z - paths.params.regroup_shift)
+    g -= paths.cost_a
+    g -= paths.cost_b
+    return np.maximum(g, 0.0, out=g)
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A probability per month across paths, its standard error and 95 % Wilson interval.
+
+    Built from a (months + 1, paths) array of booleans."""
+
+    mean: FloatArray
+    se: FloatArray
+    low: FloatArray
+    high: FloatArray
+
+    @classmethod
+    def of(cls, hits: NDArray[np.bool_]) -> Proportion:
+        n = hits.shape[1]
+        q = hits.mean(axis=1)
+        lo, hi = wilson_interval(q, n)
+        return cls(mean=q, se=standard_error(q, n), low=lo, high=hi)
+
+
+@dataclass(frozen=True)
+class ProposalWindow:
+    """When a named proposal (A's share ``share``) lies inside the range / the win-sets."""
+
+    id: str
+    name: str
+    share: float
+    in_range: Proportion
+    ratifiable: Proportion
+
+
+@dataclass(frozen=True)
+class Window:
+    """The negotiation window over months 0..T (index = month)."""
+
+    n_paths: int
+    months: int
+    range_exists: Proportion
+    ratifiable: Proportion
+    self_enforcing: Proportion
+    closed_by_a: FloatArray
+    closed_by_b: FloatArray
+    closed_by_both: FloatArray
+    p: FloatArray
+    width: FloatArray
+    guarantee: FloatArray
+    proposals: tuple[ProposalWindow, ...]
+    quantiles: tuple[float, ...] = QUANTILES
+
+
+def negotiation_window(model: WarModel, paths: Paths) -> Window:
+    """The window from simulated paths: probabilities per month with errors, quantile bands of
+    p, of the range width and of the guarantee threshold, and each proposal's odds."""
+    rp = range_paths(paths)
+    exists = rp.exists
+    closed = ~exists
+    opt_a = rp.optimism_a > TOL
+    opt_b = rp.optimism_b > TOL
+    g_star = guarantee_threshold(paths)
+    enforced = paths.params.guarantee >= g_star - TOL
+    q = np.asarray(QUANTILES)
+    proposals = []
+    for prop in model.proposals:
+        x = prop.share.value.likely
+        proposals.append(ProposalWindow(
+            id=prop.id, name=prop.name, share=x,
+            in_range=Proportion.of((rp.low <= x + TOL) & (x <= rp.high + TOL)),
+            ratifiable=Proportion.of((rp.ratified_low <= x + TOL) & (x <= rp.ratified_high + TOL))))
+    return Window(
+        n_paths=paths.n_paths, months=paths.months,
+        range_exists=Proportion.of(exists), ratifiable=Proportion.of(rp.ratifiable),
+        self_enforcing=Proportion.of(enforced),
+        closed_by_a=(closed & opt_a & ~opt_b).mean(axis=1),
+        closed_by_b=(closed & opt_b & ~opt_a).mean(axis=1),
+        closed_by_both=(closed & opt_a & opt_b).mean(axis=1),
+        p=np.quantile(paths.p, q, axis=1), width=np.quantile(rp.high - rp.low, q, axis=1),
+        guarantee=np.quantile(g_star, q, axis=1), proposals=tuple(proposals))
