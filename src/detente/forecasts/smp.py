@@ -208,12 +208,13 @@ def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, bool]:
 
 
 def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
-    """Distinct positions (first occurrence represents a group) and each actor's group index."""
+    """Distinct positions (first occurrence represents a group; Euclidean distance below ``tol``
+    joins it) and each actor's group index."""
     reps: list[NDArray[np.float64]] = []
     group = np.empty(x.shape[0], dtype=np.int64)
     for i, xi in enumerate(x):
         for g, rep in enumerate(reps):
-            if np.max(np.abs(rep - xi)) < tol:
+            if np.linalg.norm(rep - xi) < tol:
                 group[i] = g
                 break
         else:
