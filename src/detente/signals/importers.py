@@ -1,0 +1,407 @@
+"""Import event data (GDELT 1.0/2.0, ICEWS, POLECAT; plain or zipped) into the event store.
+
+DuckDB streams each file line by line (``WITH ORDINALITY`` gives the exact line number), splits
+the fields, maps them to the canonical event, and applies the dyad/actor/code/date filters
+inside the scan, so memory stays bounded whatever the file size. Lines with the wrong number of
+fields, dates that do not parse and codes outside the codebook are kept as *problems* with their
+line numbers, never silently dropped. Rows go into SQLite in committed batches: an interrupted
+import keeps every committed batch and a re-run adds only the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from detente.errors import DetenteError, Problem
+from detente.signals.codes import (
+    PLOVER_TYPES,
+    cameo_codebook,
+    fips_to_cameo,
+    name_to_cameo,
+)
+from detente.signals.formats import CANONICAL, MENTION_FIELDS, FormatSpec, detect_format
+from detente.signals.store import EventStore
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 8 << 20
+_MAX_EXAMPLES = 20
+
+
+@dataclass(frozen=True)
+class ImportFilter:
+    """What to keep at import. Countries are CAMEO codes (``RUS``, ``UKR``); ``codes`` are
+    prefixes of the original event code (``"19"`` keeps all of CAMEO 19x); dates inclusive."""
+
+    dyad: tuple[str, str] | None = None
+    actors: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"dyad": list(self.dyad) if self.dyad else None, "actors": list(self.actors),
+                "codes": list(self.codes),
+                "from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None}
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What one import of one source did. ``problems`` counts bad lines by kind; ``examples``
+    lists the first of them as (line, kind, detail)."""
+
+    source: str
+    format: str = ""
+    sha256: str = ""
+    lines: int = 0
+    matched: int = 0
+    added: int = 0
+    blank: int = 0
+    problems: dict[str, int] = field(default_factory=dict)
+    examples: tuple[tuple[int, str, str], ...] = ()
+    error: str | None = None
+
+    @property
+    def n_problems(self) -> int:
+        return sum(self.problems.values())
+
+    @property
+    def usable(self) -> bool:
+        """True when the source could be read and held at least one good row."""
+        header = 1 if self.format in ("icews", "polecat") else 0
+        return self.error is None and self.lines - header - self.blank - self.n_problems > 0
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    """SHA-256 of the file and its number of lines (a last line without newline counts)."""
+    h = hashlib.sha256()
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return h.hexdigest(), lines + (last != b"\n")
+
+
+def _head(path: Path, source: str, n: int = 20) -> list[str]:
+    with path.open("rb") as fh:
+        raw = fh.read(1 << 20)
+    if b"\x00" in raw:
+        raise DetenteError([Problem("not a text file (binary content): expected tab-separated "
+                                    "event data or a zip of it", file=source)])
+    lines = raw.split(b"\n")[:n]
+    if len(raw) == 1 << 20 and len(lines) > 1:
+        lines = lines[:-1]
+    try:
+        return [x.decode("utf-8") for x in lines]
+    except UnicodeDecodeError as exc:
+        raise DetenteError([Problem(f"not UTF-8 text ({exc.reason})", file=source,
+                                    allowed="UTF-8 tab-separated event data")]) from exc
+
+
+def _nz(expr: str, missing: tuple[str, ...]) -> str:
+    if not expr.startswith("f[") and not expr.startswith("string_split"):
+        return expr
+    for m in missing:
+        expr = f"nullif({expr}, {_sql_str(m)})"
+    return expr
+
+
+def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TEMP TABLE cameo (code VARCHAR, ptype VARCHAR, pmode VARCHAR, "
+                "pctx VARCHAR)")
+    con.executemany("INSERT INTO cameo VALUES (?, ?, ?, ?)",
+                    [(c.code, c.plover_type or None, c.plover_mode or None,
+                      c.plover_context or None) for c in cameo_codebook().values()])
+    con.execute("CREATE TEMP TABLE fips (k VARCHAR, cameo VARCHAR)")
+    con.executemany("INSERT INTO fips VALUES (?, ?)", list(fips_to_cameo().items()))
+    con.execute("CREATE TEMP TABLE cname (k VARCHAR, cameo VARCHAR)")
+    con.executemany("INSERT INTO cname VALUES (?, ?)", list(name_to_cameo().items()))
+    con.execute("CREATE TEMP TABLE plover (k VARCHAR)")
+    con.executemany("INSERT INTO plover VALUES (?)", [(t,) for t in PLOVER_TYPES])
+
+
+def _scan_sql(path: Path, spec: FormatSpec, prefilter: str = "TRUE") -> str:
+    """Lines with their numbers; ``prefilter`` is a cheap necessary condition on the raw line
+    (substring tests) that lets DuckDB skip most lines before splitting them. Lines with the
+    wrong number of tabs always pass, so they are reported."""
+    skip = 1 if spec.header else 0
+    tabs = "length(l) - length(replace(l, chr(9), ''))"
+    # Materialise the few lines that pass a real prefilter, so that DuckDB does not push the
+    # later (costly) field expressions below the cheap substring test.
+    materialized = "" if prefilter == "TRUE" else "MATERIALIZED "
+    return (
+        "WITH raw AS (SELECT ordinality AS line, l FROM read_csv("
+        f"{_sql_str(str(path))}, columns={{'l': 'VARCHAR'}}, delim=chr(31), header=false, "
+        "quote='', escape='', auto_detect=false, strict_mode=false) WITH ORDINALITY), "
+        f"s AS {materialized}(SELECT line, l IS NULL OR trim(l) = '' AS blank, "
+        f"string_split(rtrim(l, chr(13)), chr(9)) AS f FROM raw WHERE line > {skip} AND "
+        f"(l IS NULL OR {tabs} <> {spec.columns - 1} OR ({prefilter})))"
+    )
+
+
+def _raw_names(code: str, kind: str) -> list[str]:
+    """How a CAMEO country code can appear in a raw line of a format (for the prefilter)."""
+    if kind == "name":
+        return [code, *(n for n, c in name_to_cameo().items() if c == code)]
+    return [code]
+
+
+def _prefilter(spec: FormatSpec, filt: ImportFilter) -> str:
+    def contains_any(values: list[str]) -> str:
+        return "(" + " OR ".join(f"contains(l, {v})" for v in values) + ")"
+
+    def names(code: str) -> list[str]:
+        return [_sql_str(n) for n in _raw_names(code, spec.country_kind)]
+
+    conds = []
+    if filt.dyad:
+        conds += [contains_any(names(c)) for c in filt.dyad]
+    if filt.actors:
+        conds.append(contains_any([n for a in filt.actors for n in names(a)]))
+    if filt.codes and spec.code_kind == "cameo":
+        conds.append(contains_any([f"chr(9) || {_sql_str(c)}" for c in filt.codes]))
+    return " AND ".join(conds) if conds else "TRUE"
+
+
+def _country(expr: str, kind: str, alias: str) -> tuple[str, str]:
+    """SQL for a country field mapped to CAMEO, and the join it needs."""
+    if kind == "cameo":
+        return expr, ""
+    table = "fips" if kind == "fips" else "cname"
+    return (f"coalesce({alias}.cameo, {expr})",
+            f"LEFT JOIN {table} {alias} ON {alias}.k = {expr}")
+
+
+def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter) -> str:
+    e = {k: _nz(v, spec.missing) for k, v in spec.exprs.items()}
+    inner = ", ".join(f"{e[k]} AS {k}" for k in CANONICAL if k in e and k not in
+                      ("plover_type", "plover_mode", "plover_context"))
+    inner += f", {_nz(spec.date_raw, spec.missing)} AS date_raw"
+    inner += f", try_strptime({spec.date_raw}, '{spec.date_format}')::DATE AS d"
+    inner += (f", {e.get('plover_mode', 'NULL')} AS p_mode, "
+              f"{e.get('plover_context', 'NULL')} AS p_ctx")
+    a1, j1 = _country("c.actor1_country", spec.country_kind, "k1")
+    a2, j2 = _country("c.actor2_country", spec.country_kind, "k2")
+    loc, j3 = _country("c.location_country", spec.location_kind, "k3")
+    if spec.code_kind == "cameo":
+        known = "cm.code IS NOT NULL"
+        ptype, pmode, pctx = "cm.ptype", "cm.pmode", "cm.pctx"
+        j4 = "LEFT JOIN cameo cm ON cm.code = c.code"
+    else:
+        known = "pl.k IS NOT NULL"
+        ptype, pmode, pctx = "upper(c.code)", "c.p_mode", "c.p_ctx"
+        j4 = "LEFT JOIN plover pl ON pl.k = upper(c.code)"
+    out = {k: f"c.{k}" for k in CANONICAL}
+    out.update(actor1_country=a1, actor2_country=a2, location_country=loc, plover_type=ptype,
+               plover_mode=pmode, plover_context=pctx, date="strftime(c.d, '%Y-%m-%d')")
+    conds: list[str] = []
+    if filt.dyad:
+        x, y = (_sql_str(v) for v in filt.dyad)
+        conds.append(f"(({a1} = {x} AND {a2} = {y}) OR ({a1} = {y} AND {a2} = {x}))")
+    if filt.actors:
+        lst = ", ".join(_sql_str(a) for a in filt.actors)
+        conds.append(f"({a1} IN ({lst}) OR {a2} IN ({lst}) OR c.actor1 IN ({lst}) "
+                     f"OR c.actor2 IN ({lst}))")
+    if filt.codes:
+        conds.append("(" + " OR ".join(f"starts_with(c.code, {_sql_str(p)})"
+                                       for p in filt.codes) + ")")
+    dates = []
+    if filt.date_from:
+        dates.append(f"c.d >= DATE '{filt.date_from.isoformat()}'")
+    if filt.date_to:
+        dates.append(f"c.d <= DATE '{filt.date_to.isoformat()}'")
+    if dates:
+        conds.append(f"(c.d IS NULL OR ({' AND '.join(dates)}))")
+    keep = " AND ".join(conds) if conds else "TRUE"
+    return (
+        _scan_sql(path, spec, _prefilter(spec, filt))
+        + f", c AS (SELECT line, blank, len(f) AS ncol, {inner} FROM s) "
+        f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
+        + ", ".join(out[k] for k in CANONICAL)
+        + f" FROM c {j1} {j2} {j3} {j4} "
+        f"WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
+    )
+
+
+def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bool) -> str:
+    e = {k: _nz(v, spec.missing) for k, v in spec.exprs.items()}
+    inner = ", ".join(f"{e[k]} AS {k}" for k in MENTION_FIELDS)
+    conds = []
+    if keep_ids:
+        conds.append("c.event_id IN (SELECT id FROM keep)")
+    if filt.date_from:
+        conds.append(f"(c.d IS NULL OR c.d >= DATE '{filt.date_from.isoformat()}')")
+    if filt.date_to:
+        conds.append(f"(c.d IS NULL OR c.d <= DATE '{filt.date_to.isoformat()}')")
+    keep = " AND ".join(conds) if conds else "TRUE"
+    return (
+        _scan_sql(path, spec)
+        + f", c AS (SELECT line, blank, len(f) AS ncol, {inner}, {spec.date_raw} AS date_raw, "
+        f"try_strptime({spec.date_raw}, '{spec.date_format}')::DATE AS d FROM s) "
+        "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
+        + ", ".join(f"c.{k}" for k in MENTION_FIELDS)
+        + f" FROM c WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
+    )
+
+
+def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '512MB'")
+    con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
+    _lookup_tables(con)
+    return con
+
+
+def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
+    """(kind, detail) when the row is a problem, else None."""
+    _line, _blank, ncol, date_raw, known, *rest = row
+    if ncol != spec.columns:
+        return "wrong column count", f"{ncol} fields, expected {spec.columns}"
+    if spec.kind == "events" and rest[CANONICAL.index("date")] is None:
+        return "bad date", f"date {date_raw!r} is not {spec.date_format.replace('%', '')}"
+    if not known:
+        code = rest[CANONICAL.index("code")]
+        book = "CAMEO 1.1b3" if spec.code_kind == "cameo" else "PLOVER"
+        return "unknown code", f"event code {code!r} is not in the {book} codebook"
+    return None
+
+
+def _rows(result: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[tuple]]:
+    while rows := result.fetchmany(batch):
+        yield rows
+
+
+def import_text(path: Path, store: EventStore, *, source: str, sha: str, lines: int,
+                filt: ImportFilter = ImportFilter(), fmt: str | None = None,
+                batch_size: int = 50_000, tmpdir: str | None = None) -> ImportSummary:
+    """Import one uncompressed tab-separated file already hashed (``sha``, ``lines``)."""
+    spec = detect_format(_head(path, source), source, fmt)
+    ingested = datetime.now(UTC).replace(microsecond=0).isoformat()
+    import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()), ingested)
+    with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:
+        con = _connect(tmp)
+        keep_ids = False
+        if spec.kind == "mentions" and (filt.dyad or filt.actors or filt.codes):
+            ids = store.events(actors=filt.actors, dyad=filt.dyad, codes=filt.codes)["event_id"]
+            con.execute("CREATE TEMP TABLE keep (id VARCHAR)")
+            con.executemany("INSERT INTO keep VALUES (?)", [(str(i),) for i in set(ids)])
+            keep_ids = True
+        sql = (_events_sql(path, spec, filt) if spec.kind == "events"
+               else _mentions_sql(path, spec, filt, keep_ids))
+        counts: Counter[str] = Counter()
+        examples: list[tuple[int, str, str]] = []
+        blank = matched = added = 0
+        try:
+            result = con.execute(sql)
+            for rows in _rows(result, batch_size):
+                good, bad = [], []
+                for row in rows:
+                    if row[1]:
+                        blank += 1
+                        continue
+                    problem = _classify(row, spec)
+                    if problem:
+                        counts[problem[0]] += 1
+                        bad.append((sha, row[0], source, *problem))
+                        if len(examples) < _MAX_EXAMPLES:
+                            examples.append((row[0], *problem))
+                        continue
+                    matched += 1
+                    if spec.kind == "events":
+                        good.append((sha, row[0], source, spec.name, ingested, *row[5:]))
+                    else:
+                        good.append((sha, row[0], source, ingested, *row[5:]))
+                added += (store.add_events(good) if spec.kind == "events"
+                          else store.add_mentions(good))
+                store.add_problems(bad)
+                store.commit()
+        except duckdb.Error as exc:
+            store.commit()
+            msg = str(exc).splitlines()[0]
+            raise DetenteError([Problem(f"cannot read the file: {msg}", file=source)]) from exc
+        finally:
+            con.close()
+    store.finish_import(import_id, datetime.now(UTC).replace(microsecond=0).isoformat(), added,
+                        sum(counts.values()))
+    summary = ImportSummary(source=source, format=spec.name, sha256=sha, lines=lines,
+                            matched=matched, added=added, blank=blank, problems=dict(counts),
+                            examples=tuple(examples))
+    log.info("imported %s: %d matched, %d new, %d problems", source, matched, added,
+             summary.n_problems)
+    return summary
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    lines = 0
+    last = b"\n"
+    with zf.open(info) as src, dest.open("wb") as out:
+        while chunk := src.read(_CHUNK):
+            h.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+            out.write(chunk)
+    return h.hexdigest(), lines + (last != b"\n")
+
+
+def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
+    """Import every member of a zip archive (each member is its own source ``zip!member``)."""
+    tmpdir = kw.get("tmpdir")
+    out = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()]
+            if not members:
+                raise DetenteError([Problem("zip archive holds no files", file=str(path))])
+            for info in members:
+                source = f"{path}!{info.filename}"
+                with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:  # type: ignore[call-overload]
+                    dest = Path(tmp) / "member.tsv"
+                    sha, lines = _extract(zf, info, dest)
+                    out.append(import_text(dest, store, source=source, sha=sha, lines=lines,
+                                           **kw))  # type: ignore[arg-type]
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
+                                    allowed="a complete zip file (download it again)")]) from exc
+    return out
+
+
+def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = ImportFilter(),
+                fmt: str | None = None, batch_size: int = 50_000,
+                tmpdir: str | None = None) -> list[ImportSummary]:
+    """Import a plain or zipped event file; a file that cannot be read at all gives a summary
+    with ``error`` set (so other files still import) rather than an exception."""
+    p = Path(path)
+    kw = {"filt": filt, "fmt": fmt, "batch_size": batch_size, "tmpdir": tmpdir}
+    try:
+        if not p.is_file():
+            raise DetenteError([Problem("no such file", file=str(p))])
+        with p.open("rb") as fh:
+            magic = fh.read(4)
+        if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
+            return import_zip(p, store, **kw)
+        sha, lines = _digest(p)
+        return [import_text(p, store, source=str(p), sha=sha, lines=lines, **kw)]  # type: ignore[arg-type]
+    except DetenteError as exc:
+        log.info("%s", exc)
+        return [ImportSummary(source=str(p), error=str(exc))]

@@ -1,0 +1,222 @@
+"""The event store: an append-only SQLite database of canonical events with provenance.
+
+Every row carries where it came from (source file, its SHA-256, line, URL) and when it was
+ingested. The key ``(source_sha256, line)`` is unique, so importing the same file twice adds
+nothing, and an import interrupted (even by ``kill -9``) keeps what it committed; a re-run adds
+the rest. The database runs in WAL mode so readers never block the importer.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from detente.errors import DetenteError, Problem
+from detente.signals.formats import CANONICAL, MENTION_FIELDS
+
+PROVENANCE: tuple[str, ...] = ("source_sha256", "line", "source_file", "format", "ingested")
+
+def _sql_type(column: str) -> str:
+    if column in ("intensity", "latitude", "longitude"):
+        return "REAL"
+    if column in ("line", "quad_class", "num_sources", "num_articles"):
+        return "INTEGER"
+    return "TEXT"
+
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS events (
+  rowid INTEGER PRIMARY KEY,
+  {", ".join(f"{c} {_sql_type(c)} NOT NULL" for c in PROVENANCE)},
+  {", ".join(f"{c} {_sql_type(c)}" for c in CANONICAL)},
+  UNIQUE (source_sha256, line)
+);
+CREATE INDEX IF NOT EXISTS events_dyad ON events (actor1_country, actor2_country, date);
+CREATE INDEX IF NOT EXISTS events_date ON events (date);
+CREATE TABLE IF NOT EXISTS mentions (
+  rowid INTEGER PRIMARY KEY,
+  source_sha256 TEXT NOT NULL, line INTEGER NOT NULL, source_file TEXT NOT NULL,
+  ingested TEXT NOT NULL,
+  event_id TEXT, event_time TEXT, mention_time TEXT, mention_type INTEGER, source_name TEXT,
+  url TEXT, sentence_id INTEGER, confidence REAL, doc_tone REAL,
+  UNIQUE (source_sha256, line)
+);
+CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id);
+CREATE TABLE IF NOT EXISTS problems (
+  source_sha256 TEXT NOT NULL, line INTEGER NOT NULL, source_file TEXT NOT NULL,
+  kind TEXT NOT NULL, detail TEXT,
+  UNIQUE (source_sha256, line, kind)
+);
+CREATE TABLE IF NOT EXISTS imports (
+  rowid INTEGER PRIMARY KEY, source_sha256 TEXT NOT NULL, source_file TEXT NOT NULL,
+  format TEXT NOT NULL, options TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+  rows_added INTEGER, problems INTEGER
+);
+"""
+
+
+def default_store_path() -> Path:
+    """``$DETENTE_STORE`` if set, else ``$XDG_DATA_HOME/detente/events.sqlite``
+    (``~/.local/share/detente/events.sqlite``)."""
+    env = os.environ.get("DETENTE_STORE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "detente" / "events.sqlite"
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """Events as column arrays (one NumPy array per canonical or provenance field)."""
+
+    columns: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.columns["line"]) if self.columns else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+
+class EventStore:
+    """A thin handle on the SQLite store (open, append, query); all logic lives in functions."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30.0)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise DetenteError([Problem(f"cannot open the event store: {exc}", file=str(path),
+                                        allowed="a writable path to an SQLite file")]) from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- appending ----------------------------------------------------------------------------
+    def add_events(self, rows: Iterable[Sequence[object]]) -> int:
+        """Insert rows ordered as ``PROVENANCE + CANONICAL``; returns how many were new."""
+        cols = PROVENANCE + CANONICAL
+        sql = (f"INSERT OR IGNORE INTO events ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})")
+        before = self.conn.total_changes
+        self.conn.executemany(sql, rows)
+        return self.conn.total_changes - before
+
+    def add_mentions(self, rows: Iterable[Sequence[object]]) -> int:
+        """Insert rows ordered as (sha256, line, file, ingested) + ``MENTION_FIELDS``."""
+        cols = ("source_sha256", "line", "source_file", "ingested", *MENTION_FIELDS)
+        sql = (f"INSERT OR IGNORE INTO mentions ({', '.join(cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})")
+        before = self.conn.total_changes
+        self.conn.executemany(sql, rows)
+        return self.conn.total_changes - before
+
+    def add_problems(self, rows: Iterable[Sequence[object]]) -> None:
+        """Insert (sha256, line, file, kind, detail) rows."""
+        self.conn.executemany("INSERT OR IGNORE INTO problems VALUES (?, ?, ?, ?, ?)", rows)
+
+    def begin_import(self, sha: str, source: str, fmt: str, options: str, started: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO imports (source_sha256, source_file, format, options, started) "
+            "VALUES (?, ?, ?, ?, ?)", (sha, source, fmt, options, started))
+        self.conn.commit()
+        return int(cur.lastrowid or 0)
+
+    def finish_import(self, import_id: int, finished: str, added: int, problems: int) -> None:
+        self.conn.execute("UPDATE imports SET finished=?, rows_added=?, problems=? WHERE rowid=?",
+                          (finished, added, problems, import_id))
+        self.conn.commit()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    # -- reading ------------------------------------------------------------------------------
+    def count(self, table: str = "events") -> int:
+        if table not in ("events", "mentions", "problems", "imports"):
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def events(self, *, actors: Sequence[str] = (), dyad: tuple[str, str] | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               codes: Sequence[str] = (), limit: int | None = None) -> EventTable:
+        """Events matching the filters, sorted by date then line, as column arrays.
+
+        ``actors`` match either side's country or actor code; ``dyad`` matches both directions;
+        ``codes`` are prefixes of the original code; dates are ISO ``YYYY-MM-DD`` inclusive.
+        """
+        where, args = _where(actors, dyad, date_from, date_to, codes)
+        cols = PROVENANCE + CANONICAL
+        sql = f"SELECT {', '.join(cols)} FROM events {where} ORDER BY date, source_sha256, line"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.conn.execute(sql, args).fetchall()
+        data = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
+        out: dict[str, np.ndarray] = {}
+        for name, values in zip(cols, data, strict=True):
+            if name in ("intensity", "latitude", "longitude"):
+                out[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+            elif name in ("line", "quad_class", "num_sources", "num_articles"):
+                out[name] = np.array([-1 if v is None else v for v in values], dtype=np.int64)
+            else:
+                out[name] = np.array(values, dtype=object)
+        return EventTable(out)
+
+    def problems(self, sha: str | None = None) -> list[tuple[str, int, str, str]]:
+        sql = "SELECT source_file, line, kind, detail FROM problems"
+        args: tuple[str, ...] = ()
+        if sha:
+            sql += " WHERE source_sha256 = ?"
+            args = (sha,)
+        return [tuple(r) for r in self.conn.execute(sql + " ORDER BY source_file, line", args)]
+
+    def mention_counts(self, event_ids: Sequence[str]) -> dict[str, int]:
+        """Number of distinct mentioning sources per GDELT event id (independent sources)."""
+        out: dict[str, int] = {}
+        ids = list(event_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            q = ("SELECT event_id, count(DISTINCT source_name) FROM mentions WHERE event_id IN "
+                 f"({', '.join('?' * len(chunk))}) GROUP BY event_id")
+            out.update({k: int(v) for k, v in self.conn.execute(q, chunk)})
+        return out
+
+
+def _where(actors: Sequence[str], dyad: tuple[str, str] | None, date_from: str | None,
+           date_to: str | None, codes: Sequence[str]) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    args: list[object] = []
+    if actors:
+        q = ", ".join("?" * len(actors))
+        parts.append(f"(actor1_country IN ({q}) OR actor2_country IN ({q}) OR "
+                     f"actor1 IN ({q}) OR actor2 IN ({q}))")
+        args += list(actors) * 4
+    if dyad:
+        a, b = dyad
+        parts.append("((actor1_country = ? AND actor2_country = ?) OR "
+                     "(actor1_country = ? AND actor2_country = ?))")
+        args += [a, b, b, a]
+    if date_from:
+        parts.append("date >= ?")
+        args.append(date_from)
+    if date_to:
+        parts.append("date <= ?")
+        args.append(date_to)
+    if codes:
+        parts.append("(" + " OR ".join("code LIKE ?" for _ in codes) + ")")
+        args += [f"{c}%" for c in codes]
+    return ("WHERE " + " AND ".join(parts)) if parts else "", args
