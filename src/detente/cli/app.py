@@ -40,6 +40,7 @@ def _register() -> None:
     from detente.cli import deals
 
     deals.register(app)
+    from detente.cli import genius; genius.register(app)  # noqa: E702, I001
 
 
 def main(argv: list[str] | None = None) -> None:

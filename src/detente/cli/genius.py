@@ -1,0 +1,48 @@
+"""Command ``detente import genius DIR -o case.yaml``: a GENIUS/ANAC domain as a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from detente.cli.common import console
+
+import_app = typer.Typer(name="import", help="Import negotiation domains from other tools.",
+                         no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``import`` command group to ``app``."""
+    app.add_typer(import_app, name="import")
+
+
+@import_app.command("genius")
+def genius(
+    directory: Path = typer.Argument(..., help="GENIUS domain folder: one domain XML and one "
+                                     "profile XML per party."),
+    out: Path = typer.Option(..., "-o", "--out", help="Scenario YAML file to write."),
+    profile: list[str] = typer.Option([], "--profile", "-p", help="Profile file (name or stem) "
+                                      "to include; repeat for each party (default: all)."),
+    date: str | None = typer.Option(None, "--date", help="Scenario date YYYY-MM-DD "
+                                    "(default: today)."),
+) -> None:
+    """Write a GENIUS domain as a scenario that `detente check` and `detente analyze` accept."""
+    import yaml
+
+    from detente.errors import ScenarioError
+    from detente.formats.genius import load_domain, to_scenario
+    from detente.scenario.model import Scenario
+
+    domain = load_domain(directory, profiles=profile or None)
+    data = to_scenario(domain, date=date)
+    try:
+        Scenario.model_validate(data)
+    except ValueError as exc:
+        raise ScenarioError.one(f"imported scenario does not validate: {exc}",
+                                file=str(directory)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
+                   encoding="utf-8")
+    console.print(f"wrote {out}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
+                  f"{domain.n_outcomes:,} outcomes")
