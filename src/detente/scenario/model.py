@@ -357,7 +357,7 @@ class Scenario(_Frozen):
     issues: Annotated[list[Issue], Field(min_length=1)]
     stances: list[Stance] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
-    war: dict[str, Any] | None = None
+    war: WarModel | None = None
 
     # -- lookups ---------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -378,3 +378,6 @@ class Scenario(_Frozen):
         for issue in self.issues:
             n *= len(issue.option_ids())
         return n
+
+
+from detente.scenario.war import WarModel  # noqa: E402  (war.py builds on the types above)
