@@ -261,16 +261,17 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
 class SpatialModel:
     """KTAB's spatial model of politics as a :class:`~detente.forecasts.base.Forecaster`.
 
-    Positions are rescaled to 0–1 using the table's scale (0–100 when unknown), run, and
-    scaled back. The predicted outcome follows ``options.outcome``.
+    Positions are rescaled to 0–1 using the table's scale (KTAB files: 0–100; a table without
+    a scale uses the range of its positions, as the EUM does), run, and scaled back. The
+    predicted outcome follows ``options.outcome``.
     """
 
     options: SMPOptions = SMPOptions()
     name: str = "smp"
 
     def forecast(self, table: StakeholderTable) -> Forecast:
-        lo, hi = table.scale or (0.0, 100.0)
-        span = hi - lo
+        lo, hi = table.scale or (float(table.position.min()), float(table.position.max()))
+        span = (hi - lo) or 1.0
         x0 = (table.position - lo) / span
         res = run_smp(x0, table.salience, table.capability, self.options)
         traj = np.asarray(res["trajectory"]) * span + lo

@@ -1,0 +1,116 @@
+"""Forecasts under uncertain inputs: Monte Carlo over (low, likely, high) ranges.
+
+Every value of a stakeholder table may carry a range; each draw samples every value
+independently from the triangular distribution (low, likely, high) — the scenario format's
+convention for ranges (DESIGN §3). Compromise, median and EUM run all draws at once as arrays;
+SMP runs draw by draw. Randomness comes only from the ``rng`` passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.errors import DetenteError
+from detente.forecasts.base import Forecaster
+from detente.forecasts.compromise import CompromiseModel, MedianModel, compromise, weighted_median
+from detente.forecasts.eum import ExpectedUtilityModel, run_eum
+from detente.forecasts.table import StakeholderTable
+
+F = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class InputRanges:
+    """Low and high bounds for each value of a table (same shapes as the table's arrays)."""
+
+    capability_low: F
+    capability_high: F
+    position_low: F
+    position_high: F
+    salience_low: F
+    salience_high: F
+
+    @classmethod
+    def fixed(cls, table: StakeholderTable) -> InputRanges:
+        return cls(table.capability, table.capability, table.position, table.position,
+                   table.salience, table.salience)
+
+    @classmethod
+    def spread(cls, table: StakeholderTable, fraction: float) -> InputRanges:
+        """± ``fraction`` around every value: capability × (1 ± f), salience ± f (clipped to
+        [0, 1]), position ± f × scale span (clipped to the scale)."""
+        if not 0 <= fraction < 1:
+            raise DetenteError.one("spread must be a fraction", path="spread", value=fraction,
+                                   allowed="0 <= spread < 1")
+        lo, hi = table.scale or (float(table.position.min()), float(table.position.max()))
+        span = (hi - lo) or 1.0
+        return cls(table.capability * (1 - fraction), table.capability * (1 + fraction),
+                   np.clip(table.position - fraction * span, lo, hi),
+                   np.clip(table.position + fraction * span, lo, hi),
+                   np.clip(table.salience - fraction, 0, 1),
+                   np.clip(table.salience + fraction, 0, 1))
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(np.any(self.capability_high > self.capability_low)
+                    or np.any(self.position_high > self.position_low)
+                    or np.any(self.salience_high > self.salience_low))
+
+
+def triangular(low: F, mode: F, high: F, draws: int, rng: np.random.Generator) -> F:
+    """Draws of shape (draws, *low.shape); degenerate ranges give the mode exactly."""
+    u = rng.random((draws, *np.shape(mode)))
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    cut = np.where(width > 0, (mode - low) / safe, 0.5)
+    left = low + np.sqrt(u * safe * (mode - low))
+    right = high - np.sqrt((1 - u) * safe * (high - mode))
+    out = np.where(u < cut, left, right)
+    return np.where(width > 0, out, mode)
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Predicted positions over draws: ``draws`` has shape (D, K)."""
+
+    model: str
+    draws: F
+    seed: int | None
+
+    def quantiles(self, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> F:
+        return np.quantile(self.draws, q, axis=0)
+
+    @property
+    def mean(self) -> F:
+        return self.draws.mean(axis=0)
+
+
+def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges, draws: int,
+                seed: int | None = 0) -> MonteCarloResult:
+    """Run ``model`` on ``draws`` tables sampled from ``ranges``; vectorised where possible."""
+    if draws < 1:
+        raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
+    rng = np.random.default_rng(seed)
+    c = triangular(ranges.capability_low, table.capability, ranges.capability_high, draws, rng)
+    x = triangular(ranges.position_low, table.position, ranges.position_high, draws, rng)
+    s = triangular(ranges.salience_low, table.salience, ranges.salience_high, draws, rng)
+    c = np.maximum(c, 1e-12)
+    out = np.empty((draws, table.n_dimensions))
+    for k in range(table.n_dimensions):
+        if isinstance(model, CompromiseModel):
+            out[:, k] = compromise(x[:, :, k], s[:, :, k], c)
+        elif isinstance(model, MedianModel):
+            out[:, k] = weighted_median(x[:, :, k], s[:, :, k], c)
+        elif isinstance(model, ExpectedUtilityModel):
+            res = run_eum(x[:, :, k], c, s[:, :, k], model.options)
+            out[:, k] = res["median"][:, -1] if model.options.outcome == "median" \
+                else res["mean"][:, -1]
+    if not isinstance(model, CompromiseModel | MedianModel | ExpectedUtilityModel):
+        for d in range(draws):
+            t = StakeholderTable.build(table.actors, c[d], x[d], s[d],
+                                       dimensions=table.dimensions, scale=table.scale)
+            out[d] = model.forecast(t).position
+    return MonteCarloResult(model.name, out, seed)
