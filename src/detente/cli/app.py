@@ -41,6 +41,8 @@ def _register() -> None:
 
     deals.register(app)
     from detente.cli import genius; genius.register(app)  # noqa: E702, I001
+    from detente.cli import forecast; forecast.register(app)  # noqa: E702, I001
+    from detente.cli import war; war.register(app)  # noqa: E702, I001
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,179 @@
+"""Commands of the stakeholder forecasts: ``forecast`` and ``backtest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from detente.cli.common import console, err_console, write_json
+from detente.errors import DetenteError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the forecast commands to ``app``."""
+    app.command("forecast")(forecast)
+    app.command("backtest")(backtest)
+
+
+def _tables(source: str, issue: str | None):
+    """(table, ranges) pairs for a CSV file (BdM or KTAB) or a scenario (case name or YAML)."""
+    from detente.forecasts.montecarlo import InputRanges
+    from detente.formats.ktab import looks_like_ktab, read_ktab_csv
+    from detente.formats.stakeholders import read_stakeholder_csv
+
+    path = Path(source)
+    if path.suffix.lower() in (".csv", ".txt") or (path.is_file() and path.suffix not in
+                                                   (".yaml", ".yml")):
+        if not path.exists():
+            raise DetenteError.one("file not found", file=source)
+        t = read_ktab_csv(path) if looks_like_ktab(path) else read_stakeholder_csv(path)
+        if issue is not None:
+            if issue not in t.dimensions:
+                raise DetenteError.one("no such issue (dimension) in the file", file=source,
+                                       value=issue, allowed=", ".join(t.dimensions))
+            t = t.dimension(t.dimensions.index(issue))
+        return [(t, None)], InputRanges
+    from detente.forecasts.scenario import issue_table
+    from detente.scenario import load
+
+    scenario = load(source)
+    ids = [issue] if issue else [i.id for i in scenario.issues]
+    return [issue_table(scenario, i) for i in ids], InputRanges
+
+
+def forecast(
+    source: str = typer.Argument(..., help="Stakeholder CSV (BdM/Scholz or KTAB), a scenario "
+                                 "YAML file or a bundled case name."),
+    issue: str | None = typer.Option(None, "--issue", help="Issue id (scenario) or dimension "
+                                     "name (KTAB); default: every one."),
+    model: list[str] = typer.Option(["all"], "--model", "-m", help="compromise, median, eum, "
+                                    "smp, challenger or all (repeatable)."),
+    draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over input ranges."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
+    spread: float = typer.Option(0.1, "--spread", help="For CSV inputs (no ranges in the file): "
+                                 "± this fraction around every value in the draws."),
+    rounds: int = typer.Option(8, "--rounds", min=0, help="EUM rounds."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+) -> None:
+    """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
+    from detente.forecasts.eum import EUMOptions
+    from detente.forecasts.run import make_forecasters, run_forecasts
+    from detente.records import inputs_hash, make_provenance
+
+    pairs, ranges_cls = _tables(source, issue)
+    models = make_forecasters(model, EUMOptions(rounds=rounds))
+    records = []
+    for table, ranges in pairs:
+        if ranges is None and draws > 0:
+            ranges = ranges_cls.spread(table, spread)
+        run = run_forecasts(table, models, ranges=ranges, draws=draws, seed=seed)
+        rec = run.record()
+        records.append(rec)
+        _print_run(rec)
+    src_bytes = Path(source).read_bytes() if Path(source).is_file() else source.encode()
+    options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
+               "spread": spread, "eum_rounds": rounds}
+    record = {"provenance": make_provenance("forecast", [source], inputs_hash(src_bytes, options),
+                                            options, seed if draws else None).model_dump(),
+              "issues": records}
+    if json_out:
+        write_json(record, json_out)
+        console.print(f"JSON record written to {json_out}")
+    if html_out:
+        from detente.report.base import page
+        from detente.report.forecast import forecast_report
+
+        if len(records) == 1:
+            html = forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
+                                   meta=f"detente forecast {source}")
+        else:
+            parts = [forecast_report(r, r["table"]["name"]) for r in records]
+            bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
+            html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(html, encoding="utf-8")
+        console.print(f"HTML report written to {html_out}")
+
+
+def _print_run(rec: dict) -> None:
+    t = rec["table"]
+    dims = t["dimensions"]
+    tab = Table(title=f"{t['name']} — {len(t['actors'])} actors")
+    tab.add_column("model")
+    tab.add_column("rounds", justify="right")
+    for d in dims:
+        tab.add_column(d, justify="right")
+    mc = {m["model"]: m for m in rec.get("monte_carlo", [])}
+    for f in rec["forecasts"]:
+        cells = []
+        for k, v in enumerate(f["position"]):
+            cell = f"{v:.2f}"
+            if f["model"] in mc:
+                q = mc[f["model"]]["quantiles"]
+                cell += f"  [{q['p05'][k]:.1f}–{q['p95'][k]:.1f}]"
+            cells.append(cell)
+        tab.add_row(f["model"], str(f["rounds"] or "–"), *cells)
+    console.print(tab)
+    if mc:
+        console.print(f"[dim]brackets: 5–95 % of {next(iter(mc.values()))['draws']} Monte Carlo "
+                      "draws[/]")
+    warnings = list(t["warnings"]) + [w for f in rec["forecasts"] for w in f["warnings"]
+                                      if w not in t["warnings"]]
+    for w in dict.fromkeys(warnings):
+        err_console.print(f"[yellow]warning:[/] {w}")
+
+
+def backtest(
+    deu_file: Path = typer.Argument(..., help="DEU III tab-separated file."),
+    model: list[str] = typer.Option(["all"], "--model", "-m", help="Models to score "
+                                    "(compromise is always included as the baseline)."),
+    capability: str = typer.Option("era", "--capability", help="era (Council votes by treaty "
+                                   "era), equal, or gdp."),
+    bootstrap: int = typer.Option(2000, "--bootstrap", min=0, help="Bootstrap draws."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    min_positions: int = typer.Option(3, "--min-positions", min=1,
+                                      help="Score issues with at least this many positions."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+) -> None:
+    """Score every model on resolved EU decisions: MAE on 0–100, by era and voting rule."""
+    from detente.forecasts.backtest import run_backtest
+    from detente.forecasts.run import make_forecasters
+    from detente.formats.deu import read_deu
+    from detente.records import inputs_hash, make_provenance
+
+    data = read_deu(deu_file)
+    models = make_forecasters(["compromise", *model])
+    result = run_backtest(data, models, capability_rule=capability,
+                          min_positions=min_positions, bootstrap=bootstrap, seed=seed)
+    names = result.models
+    tab = Table(title=f"Mean absolute error on 0–100 ({deu_file.name}, capability: {capability})")
+    tab.add_column("issues")
+    tab.add_column("n", justify="right")
+    for n in names:
+        tab.add_column(n, justify="right")
+    for label, row in result.breakdown().items():
+        tab.add_row(label, str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
+    console.print(tab)
+    if result.bootstrap:
+        level = round(100 * result.options["level"])
+        tab = Table(title=f"MAE minus the compromise model's, {level} % paired bootstrap "
+                          f"interval ({bootstrap} draws over proposals, seed {seed})")
+        for col in ("model", "difference", "lower", "upper"):
+            tab.add_column(col, justify="left" if col == "model" else "right")
+        for n in names:
+            b = result.bootstrap[n]
+            tab.add_row(n, f"{b['mae_difference']:+.2f}", f"{b['lower']:+.2f}",
+                        f"{b['upper']:+.2f}")
+        console.print(tab)
+    console.print("[dim]seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in
+                                                 result.seconds.items()) + "[/]")
+    if json_out:
+        options = dict(result.options, models=list(names))
+        record = {"provenance": make_provenance(
+            "backtest", [str(deu_file)], inputs_hash(deu_file.read_bytes(), options), options,
+            seed).model_dump(), **result.record()}
+        write_json(record, json_out)
+        console.print(f"JSON record written to {json_out}")

@@ -1,0 +1,99 @@
+"""Run several forecasters (and their Monte Carlo) on one table and keep the result as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.forecasts.base import Forecast, Forecaster
+from detente.forecasts.compromise import CompromiseModel, MedianModel
+from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
+from detente.forecasts.montecarlo import InputRanges, MonteCarloResult, monte_carlo
+from detente.forecasts.smp import SpatialModel
+from detente.forecasts.table import StakeholderTable
+
+MODEL_NAMES = ("compromise", "median", "eum", "smp")
+
+
+def make_forecasters(names: list[str] | tuple[str, ...],
+                     eum: EUMOptions | None = None) -> list[Forecaster]:
+    """Forecasters by name (``"all"`` = every model), in the order given."""
+    wanted: list[str] = []
+    for n in names:
+        wanted += list(MODEL_NAMES) if n == "all" else [n]
+    out: list[Forecaster] = []
+    for n in dict.fromkeys(wanted):
+        if n == "compromise":
+            out.append(CompromiseModel())
+        elif n == "median":
+            out.append(MedianModel())
+        elif n == "eum":
+            out.append(ExpectedUtilityModel(eum or EUMOptions()))
+        elif n == "smp":
+            out.append(SpatialModel())
+        elif n == "challenger":
+            from detente.forecasts.challenger import ChallengerModel
+
+            out.append(ChallengerModel())
+        else:
+            raise DetenteError.one("unknown model", path="model", value=n,
+                                   allowed=", ".join((*MODEL_NAMES, "challenger", "all")))
+    return out
+
+
+@dataclass(frozen=True)
+class ForecastRun:
+    """Every model's forecast of one table, with optional Monte Carlo results."""
+
+    table: StakeholderTable
+    forecasts: tuple[Forecast, ...]
+    monte_carlo: tuple[MonteCarloResult, ...] = ()
+
+    def record(self) -> dict[str, Any]:
+        t = self.table
+        out: dict[str, Any] = {
+            "table": {"name": t.name, "source": t.source, "dimensions": list(t.dimensions),
+                      "actors": list(t.actors), "capability": t.capability.tolist(),
+                      "position": t.position.tolist(), "salience": t.salience.tolist(),
+                      "warnings": list(t.warnings)},
+            "forecasts": [],
+        }
+        for f in self.forecasts:
+            out["forecasts"].append({
+                "model": f.model, "position": f.position.tolist(), "rounds": f.rounds,
+                "options": f.options, "warnings": list(f.warnings),
+                "predicted_by_round": (None if f.predicted_by_round is None
+                                       else f.predicted_by_round.tolist()),
+                "trajectory": None if f.trajectory is None else f.trajectory.tolist(),
+                "details": f.details})
+        if self.monte_carlo:
+            out["monte_carlo"] = [
+                {"model": m.model, "draws": int(m.draws.shape[0]), "seed": m.seed,
+                 "mean": m.mean.tolist(),
+                 "quantiles": {q: v for q, v in zip(("p05", "p50", "p95"),
+                                                    m.quantiles().tolist(), strict=True)}}
+                for m in self.monte_carlo]
+        return out
+
+
+def run_forecasts(table: StakeholderTable, forecasters: list[Forecaster], *,
+                  ranges: InputRanges | None = None, draws: int = 0,
+                  seed: int | None = 0) -> ForecastRun:
+    """Forecast ``table`` with every model; with ``draws`` > 0 also Monte Carlo over ``ranges``.
+
+    Each model's draws use a child stream of ``seed`` (``SeedSequence.spawn``), so results do
+    not depend on which other models ran.
+    """
+    forecasts = tuple(f.forecast(table) for f in forecasters)
+    mc: tuple[MonteCarloResult, ...] = ()
+    if draws > 0:
+        rng_ranges = ranges or InputRanges.fixed(table)
+        seeds = np.random.SeedSequence(seed).spawn(len(forecasters))
+        mc = tuple(
+            monte_carlo(f, table, rng_ranges, draws, int(s.generate_state(1)[0]))
+            for f, s in zip(forecasters, seeds, strict=True))
+        mc = tuple(MonteCarloResult(m.model, m.draws, seed) for m in mc)
+    return ForecastRun(table, forecasts, mc)
