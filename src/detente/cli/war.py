@@ -1,0 +1,116 @@
+"""Command of the war analysis: ``window`` (bargaining range, commitment, ratification and the
+negotiation window over simulated months)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from detente.cli.common import console, write_json
+from detente.errors import DetenteError
+
+MAX_PATHS = 2_000_000
+
+
+def register(app: typer.Typer) -> None:
+    """Add the war commands to ``app``."""
+    app.command("window")(window)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:5.1f} %"
+
+
+def window(
+    case: str = typer.Argument(..., help="Bundled war case (e.g. ru-ua-2024-09), a war YAML file "
+                               "or a scenario file with a 'war' section."),
+    months: int | None = typer.Option(None, "--months", help="Months to simulate "
+                                      "(default: the model's horizon)."),
+    paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same "
+                             "numbers."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+) -> None:
+    """When does a deal become possible? The negotiation window month by month."""
+    from detente.war.analysis import analyse_window
+    from detente.war.case import load_war
+
+    if months is not None and not 1 <= months <= 600:
+        raise DetenteError.one("--months must be between 1 and 600", path="--months",
+                               value=months)
+    if not 1 <= paths <= MAX_PATHS:
+        raise DetenteError.one(f"--paths must be between 1 and {MAX_PATHS:,}", path="--paths",
+                               value=paths)
+    if seed < 0:
+        raise DetenteError.one("--seed must be >= 0", path="--seed", value=seed)
+    war_case = load_war(case)
+    stages = ("simulate", "window", "scenario tree", "record")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("simulating", total=len(stages))
+
+        def tick(stage: str) -> None:
+            if stage != stages[0]:
+                bar.advance(task)
+            bar.update(task, description=stage)
+
+        result = analyse_window(war_case, months=months, paths=paths, seed=seed, source=case,
+                                progress=tick)
+        bar.advance(task)
+    _print(result)
+    if json_out is not None:
+        write_json(result, json_out)
+        console.print(f"JSON record written to {json_out}")
+    if html_out is not None:
+        from detente.report.window import render_window
+
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render_window(result), encoding="utf-8")
+        console.print(f"HTML report written to {html_out}")
+
+
+def _print(a: object) -> None:
+    from detente.war.analysis import WarAnalysis
+
+    assert isinstance(a, WarAnalysis)
+    s = a.snapshot
+    console.print(f"[bold]{a.title}[/]  ({a.side_a} = A, {a.side_b} = B; {a.paths:,} paths × "
+                  f"{a.months} months, seed {a.provenance.seed})")
+    state = "[green]open[/]" if s.range_exists else f"[red]closed[/] (optimism of {s.closed_by})"
+    console.print(f"Month 0: range [{s.range_low:.3f}, {s.range_high:.3f}] {state}; win-sets "
+                  f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
+                  f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
+                  f"{s.guarantee:.3f})")
+    w = a.window
+    step = max(1, a.months // 12)
+    t = Table(title="Negotiation window (probability across paths ± standard error)")
+    for col in ("month", "median p", "range exists", "± se", "ratifiable", "self-enforcing",
+                "median g*"):
+        t.add_column(col, justify="left" if col == "month" else "right")
+    mid = len(w.quantiles) // 2
+    for m in list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else []):
+        t.add_row(a.month_labels[m], f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
+                  f"{100 * w.range_exists.se[m]:.2f}", _pct(w.ratifiable.mean[m]),
+                  _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}")
+    console.print(t)
+    if a.proposals:
+        pt = Table(title=f"Proposals: P(in range) / P(ratifiable) at month 0 and {a.months}")
+        for col in ("proposal", "A's share", "month 0", f"month {a.months}"):
+            pt.add_column(col, justify="left" if col == "proposal" else "right")
+        for p in a.proposals:
+            pt.add_row(p.name, f"{p.share:.2f}",
+                       f"{_pct(p.in_range.mean[0])} / {_pct(p.ratifiable.mean[0])}",
+                       f"{_pct(p.in_range.mean[-1])} / {_pct(p.ratifiable.mean[-1])}")
+        console.print(pt)
+    tt = Table(title=f"War-end scenarios within {a.months} months")
+    for col in ("scenario", "probability", "± se"):
+        tt.add_column(col, justify="left" if col == "scenario" else "right")
+    for b in a.scenario_tree:
+        tt.add_row(f"[bold]{b.label}[/]", _pct(b.probability), f"{100 * b.se:.2f}")
+        for lf in b.leaves:
+            tt.add_row(f"  {lf.label}", _pct(lf.probability), f"{100 * lf.se:.2f}")
+    console.print(tt)

@@ -1,0 +1,192 @@
+"""One call from a war case to a record: the snapshot at month 0, the negotiation window over the
+months, each proposal's odds and the war-end scenario tree, with provenance.
+
+The record is plain JSON-ready data (pydantic, frozen); the CLI prints it and the report draws it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from detente.records import Provenance, inputs_hash, make_provenance
+from detente.scenario.war import WarCase, WarModel
+from detente.war.bargaining import bargaining_range
+from detente.war.commitment import commitment_problem
+from detente.war.dynamics import _logit, expit, simulate
+from detente.war.ratification import domestic_threshold, win_sets
+from detente.war.scenarios import scenario_tree
+from detente.war.window import Proportion, Window, negotiation_window
+
+Progress = Callable[[str], None]
+
+
+class _Rec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ProportionRecord(_Rec):
+    """A probability per month with its Monte Carlo standard error and 95 % Wilson interval."""
+
+    mean: list[float]
+    se: list[float]
+    low: list[float]
+    high: list[float]
+
+    @classmethod
+    def of(cls, p: Proportion) -> ProportionRecord:
+        return cls(mean=p.mean.tolist(), se=p.se.tolist(), low=p.low.tolist(),
+                   high=p.high.tolist())
+
+
+class Snapshot(_Rec):
+    """The models at month 0 with likely values (no Monte Carlo)."""
+
+    p: float
+    p_a: float
+    p_b: float
+    range_low: float
+    range_high: float
+    range_width: float
+    range_exists: bool
+    closed_by: str
+    winset_low: float
+    winset_high: float
+    winset_exists: bool
+    regroup_p: float
+    commitment_outcome: str
+    min_guarantee: float
+    guarantee: float
+
+
+class ProposalRecord(_Rec):
+    id: str
+    name: str
+    share: float
+    in_range: ProportionRecord
+    ratifiable: ProportionRecord
+
+
+class WindowRecord(_Rec):
+    quantiles: list[float]
+    range_exists: ProportionRecord
+    ratifiable: ProportionRecord
+    self_enforcing: ProportionRecord
+    closed_by_a: list[float]
+    closed_by_b: list[float]
+    closed_by_both: list[float]
+    p: list[list[float]]
+    width: list[list[float]]
+    guarantee: list[list[float]]
+
+
+class LeafRecord(_Rec):
+    key: str
+    label: str
+    probability: float
+    se: float
+    median_month: float | None
+
+
+class BranchRecord(_Rec):
+    key: str
+    label: str
+    probability: float
+    se: float
+    leaves: list[LeafRecord]
+
+
+class WarAnalysis(_Rec):
+    """Everything ``detente window`` reports."""
+
+    provenance: Provenance
+    case_id: str
+    title: str
+    date: dt.date
+    side_a: str
+    side_b: str
+    stake: str
+    months: int
+    paths: int
+    month_labels: list[str]
+    snapshot: Snapshot
+    window: WindowRecord
+    proposals: list[ProposalRecord]
+    scenario_tree: list[BranchRecord]
+
+
+def snapshot(war: WarModel) -> Snapshot:
+    """The bargaining range, win-sets and commitment problem at month 0 with likely values."""
+    lk = lambda n: n.value.likely  # noqa: E731
+    p = lk(war.p)
+    z = float(_logit(np.float64(p)))
+    p_a = float(expit(np.float64(z + lk(war.optimism_a))))
+    p_b = float(expit(np.float64(z - lk(war.optimism_b))))
+    r = bargaining_range(p, lk(war.cost_a), lk(war.cost_b), p_a=p_a, p_b=p_b,
+                         delta=lk(war.discount))
+    ra, rb = war.ratification.a, war.ratification.b
+    ws = win_sets(r, domestic_threshold(lk(ra.opposition), lk(ra.audience_cost)),
+                  domestic_threshold(lk(rb.opposition), lk(rb.audience_cost)))
+    p_next = float(expit(np.float64(z - lk(war.regroup_shift))))
+    com = commitment_problem(p, p_next, lk(war.cost_a), lk(war.cost_b), lk(war.discount),
+                             lk(war.guarantee))
+    return Snapshot(
+        p=p, p_a=p_a, p_b=p_b, range_low=float(r.low), range_high=float(r.high),
+        range_width=float(r.width), range_exists=bool(r.exists), closed_by=str(r.closed_by),
+        winset_low=float(ws.low), winset_high=float(ws.high), winset_exists=bool(ws.exists),
+        regroup_p=p_next, commitment_outcome=str(com.outcome),
+        min_guarantee=float(com.min_guarantee), guarantee=lk(war.guarantee))
+
+
+def _month_labels(start: dt.date | None, months: int) -> list[str]:
+    if start is None:
+        return [f"month {t}" for t in range(months + 1)]
+    out = []
+    for t in range(months + 1):
+        y, m = divmod(start.month - 1 + t, 12)
+        out.append(f"{start.year + y:04d}-{m + 1:02d}")
+    return out
+
+
+def _window_record(w: Window) -> WindowRecord:
+    return WindowRecord(
+        quantiles=list(w.quantiles), range_exists=ProportionRecord.of(w.range_exists),
+        ratifiable=ProportionRecord.of(w.ratifiable),
+        self_enforcing=ProportionRecord.of(w.self_enforcing),
+        closed_by_a=w.closed_by_a.tolist(), closed_by_b=w.closed_by_b.tolist(),
+        closed_by_both=w.closed_by_both.tolist(), p=w.p.tolist(), width=w.width.tolist(),
+        guarantee=w.guarantee.tolist())
+
+
+def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000,
+                   seed: int = 0, source: str | None = None,
+                   progress: Progress | None = None) -> WarAnalysis:
+    """Simulate ``paths`` paths over ``months`` months (default: the model's horizon) with
+    ``seed`` and report the snapshot, the window, the proposals and the scenario tree."""
+    war = case.war
+    t_max = war.horizon if months is None else months
+    tick = progress or (lambda _stage: None)
+    tick("simulate")
+    sim = simulate(war, t_max, paths, np.random.default_rng(seed))
+    tick("window")
+    w = negotiation_window(war, sim)
+    tick("scenario tree")
+    tree = scenario_tree(war, sim)
+    tick("record")
+    options = {"months": t_max, "paths": paths}
+    prov = make_provenance("war-window", [source or case.id], inputs_hash(case), options, seed)
+    return WarAnalysis(
+        provenance=prov, case_id=case.id, title=case.title, date=case.date, side_a=war.side_a,
+        side_b=war.side_b, stake=war.stake, months=t_max, paths=paths,
+        month_labels=_month_labels(war.start, t_max), snapshot=snapshot(war),
+        window=_window_record(w),
+        proposals=[ProposalRecord(id=p.id, name=p.name, share=p.share,
+                                  in_range=ProportionRecord.of(p.in_range),
+                                  ratifiable=ProportionRecord.of(p.ratifiable))
+                   for p in w.proposals],
+        scenario_tree=[BranchRecord(key=b.key, label=b.label, probability=b.probability,
+                                    se=b.se, leaves=[LeafRecord(**vars(lf)) for lf in b.leaves])
+                       for b in tree.branches])
