@@ -20,6 +20,7 @@ import numpy as np
 from detente.deals.space import DEFAULT_CHUNK, AdditiveSpace, FloatArray, IntArray
 
 TOL = 1e-12
+AUTO_ENUMERATE = 1 << 15
 
 
 def dominates(a: FloatArray, b: FloatArray, tol: float = TOL) -> np.ndarray:
@@ -106,12 +107,26 @@ class Frontier:
 
 
 def pareto_frontier(space: AdditiveSpace, tol: float = TOL, chunk: int = DEFAULT_CHUNK,
-                    visit: Callable[[int, FloatArray], None] | None = None) -> Frontier:
-    """Exact Pareto frontier of ``space`` for all its actors, evaluated chunk by chunk.
+                    visit: Callable[[int, FloatArray], None] | None = None,
+                    method: str = "auto") -> Frontier:
+    """Exact Pareto frontier of ``space`` for all its actors.
 
-    Memory is bounded by the chunk size plus the frontier. ``visit(start, U)`` is called on
-    every chunk (for counts and progress bars) before it is reduced.
+    ``method="enumerate"`` evaluates every outcome chunk by chunk (memory bounded by the chunk
+    size plus the frontier); ``visit(start, U)`` is called on every chunk (for counts and
+    progress bars) before it is reduced. ``method="issuewise"`` builds the frontier issue by
+    issue without enumerating (:mod:`detente.deals.issuewise`; same result). ``"auto"``
+    enumerates when ``visit`` needs every outcome or the space is small (≤ AUTO_ENUMERATE
+    outcomes, where enumerating is as fast), else goes issue by issue.
     """
+    if method not in ("auto", "enumerate", "issuewise"):
+        raise ValueError(f"method must be auto, enumerate or issuewise, got {method!r}")
+    if method == "issuewise" or (method == "auto" and visit is None
+                                 and space.n_outcomes > AUTO_ENUMERATE):
+        if visit is not None:
+            raise ValueError("visit needs method='enumerate' (issuewise never sees outcomes)")
+        from detente.deals.issuewise import frontier_as_flat
+
+        return frontier_as_flat(space, tol)
     keep_idx = np.zeros(0, dtype=np.int64)
     keep_u = np.zeros((0, space.n_actors))
     for start, u in space.chunks(chunk):
