@@ -1,0 +1,124 @@
+"""Contract of the bundled Russia–Ukraine cases: they load, every value is traced to a quote or an
+assumption, quotes are short and exact excerpts of the seed articles, the outcome space stays
+small enough to enumerate, and the cases share issue ids so they compare across dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from detente.cases import case_names, case_path
+from detente.scenario import Scenario, load_file
+from detente.scenario.evidence import check_quotes, iter_evidence, iter_untraced
+
+SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
+MAX_QUOTE = 200
+MAX_OUTCOMES = 300_000
+RU_UA = [n for n in case_names() if n.startswith("ru-ua-")]
+REQUIRED_ISSUES = {"nato", "eu", "guarantees", "crimea", "donbas", "south", "army", "language",
+                   "sanctions", "accountability", "bases_wmd"}
+# Earliest publication date each seed's text allows (its latest dated event); a case must not
+# quote a source published after the date it describes.
+SEED_EARLIEST = {
+    "000_e71a9ef3079067d3.txt": dt.date(2024, 9, 24),
+    "001_d0665d34aa104011.txt": dt.date(2022, 3, 29),
+    "002_16506607363ae513.txt": dt.date(2024, 5, 24),
+    "003_005434a369a56622.txt": dt.date(2024, 2, 26),
+    "004_9846664104160aeb.txt": dt.date(2022, 11, 9),
+}
+
+
+def _load(name: str) -> Scenario:
+    return load_file(case_path(name))
+
+
+def test_at_least_the_two_required_cases_are_bundled() -> None:
+    assert {"ru-ua-2022-03", "ru-ua-2024-09"} <= set(RU_UA)
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_case_loads_and_is_named_after_its_file(name: str) -> None:
+    s = _load(name)
+    assert s.id == name
+    assert s.date.strftime("%Y-%m") == name.removeprefix("ru-ua-")
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_every_value_is_traced(name: str) -> None:
+    assert list(iter_untraced(_load(name))) == []
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_quotes_are_short(name: str) -> None:
+    long = [(path, len(ev.quote)) for path, ev in iter_evidence(_load(name))
+            if len(ev.quote) > MAX_QUOTE]
+    assert long == []
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_quotes_are_exact_excerpts_of_the_seeds(name: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    bad = [(c.path, c.quote, c.reason) for c in check_quotes(_load(name), SEEDS) if not c.found]
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_sources_are_seeds_that_do_not_postdate_the_case(name: str) -> None:
+    s = _load(name)
+    assert s.sources
+    for src in s.sources:
+        assert src.file in SEED_EARLIEST, src.file
+        assert SEED_EARLIEST[src.file] <= s.date, (src.id, src.file)
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_outcome_space_is_bounded(name: str) -> None:
+    assert 1 < _load(name).outcome_count() <= MAX_OUTCOMES
+
+
+def test_issue_ids_and_options_agree_across_cases() -> None:
+    cases = [_load(n) for n in RU_UA]
+    first = cases[0]
+    assert {i.id for i in first.issues} == REQUIRED_ISSUES
+    for s in cases[1:]:
+        assert [i.id for i in s.issues] == [i.id for i in first.issues], s.id
+        for a, b in zip(first.issues, s.issues, strict=True):
+            assert a.option_ids() == b.option_ids(), (s.id, a.id)
+            assert a.positions() == b.positions(), (s.id, a.id)
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_actors_the_seeds_name_are_present(name: str) -> None:
+    s = _load(name)
+    ids = {a.id: a for a in s.actors}
+    for veto in ("RUS", "UKR", "USA", "EUR"):
+        assert ids[veto].veto, veto
+        assert ids[veto].batna is not None, veto
+    assert ids["RUS_HARD"].parent == "RUS" and ids["RUS_HARD"].role == "faction"
+    assert ids["RUS_PUB"].parent == "RUS" and ids["RUS_PUB"].role == "public"
+    assert ids["UKR_PUB"].parent == "UKR" and ids["UKR_PUB"].role == "public"
+    assert ids["TUR"].role == "mediator"
+    assert {"CHN", "GUAR"} <= set(ids)
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_every_stance_of_a_veto_player_covers_the_issues_it_needs(name: str) -> None:
+    """Each belligerent has a stance on every issue (a package touches them all)."""
+    s = _load(name)
+    for actor in ("RUS", "UKR"):
+        assert {st.issue for st in s.stances if st.actor == actor} == REQUIRED_ISSUES, actor
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_proposals_are_dated_sourced_and_not_after_the_case(name: str) -> None:
+    """A case describes one round and its immediate aftermath (e.g. Kadyrov's rebuke the day
+    after Istanbul): no proposal may be dated more than a week after the case."""
+    s = _load(name)
+    assert len(s.proposals) >= 3
+    for p in s.proposals:
+        assert p.source is not None and p.evidence, p.id
+        assert p.date is not None, p.id
+        assert p.date <= s.date + dt.timedelta(days=7), p.id
