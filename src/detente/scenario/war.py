@@ -19,13 +19,15 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from detente.scenario.model import Id, Number, Source, _Frozen, _Traced
+from detente.scenario.model import Id, Number, Source, _Frozen
 
 MAX_HORIZON = 600
 
 
-def _num(v: Any) -> Number:
-    return v if isinstance(v, Number) else Number.model_validate(v)
+def _default(value: float, why: str) -> Any:
+    """A default number that states its own assumption, so omitted values stay traceable."""
+    return Field(default_factory=lambda: Number.model_validate(
+        {"value": value, "assumption": f"default when not given: {why}"}))
 
 
 def _bounded(v: Number, name: str, lo: float | None = None, hi: float | None = None,
@@ -64,7 +66,7 @@ class Side(StrEnum):
     b = "b"
 
 
-class Shock(_Traced):
+class Shock(_Frozen):
     """A named, dated event on the battlefield (month 1 = first simulated month).
 
     ``shift``: jump of logit p (positive favours A) in that month; ``drift_change``: change of
@@ -73,13 +75,14 @@ class Shock(_Traced):
     """
 
     name: str
+    description: str | None = None
     kind: ShockKind = ShockKind.other
     month: Annotated[int, Field(ge=1)]
-    shift: Number = Field(default_factory=lambda: _num(0.0))
-    drift_change: Number = Field(default_factory=lambda: _num(0.0))
-    cost_rate_a_change: Number = Field(default_factory=lambda: _num(0.0))
-    cost_rate_b_change: Number = Field(default_factory=lambda: _num(0.0))
-    probability: Number = Field(default_factory=lambda: _num(1.0))
+    shift: Number = _default(0.0, "no jump")
+    drift_change: Number = _default(0.0, "no change of drift")
+    cost_rate_a_change: Number = _default(0.0, "no change of cost")
+    cost_rate_b_change: Number = _default(0.0, "no change of cost")
+    probability: Number = _default(1.0, "the event happens")
 
     @field_validator("probability")
     @classmethod
@@ -90,8 +93,8 @@ class Shock(_Traced):
 class Domestic(_Frozen):
     """Level-II constraint of one government (Putnam 1988): threshold = opposition × cost."""
 
-    opposition: Number = Field(default_factory=lambda: _num(0.0))
-    audience_cost: Number = Field(default_factory=lambda: _num(0.0))
+    opposition: Number = _default(0.0, "no domestic opposition")
+    audience_cost: Number = _default(0.0, "no audience cost")
 
     @field_validator("opposition")
     @classmethod
@@ -109,8 +112,8 @@ class Ratification(_Frozen):
     b: Domestic = Field(default_factory=Domestic)
 
 
-class WarProposal(_Traced):
-    """A named settlement on the stake: A's share (0-1)."""
+class WarProposal(_Frozen):
+    """A named settlement on the stake: A's share (0-1); the share carries the evidence."""
 
     id: Id
     name: str
@@ -147,27 +150,27 @@ class WarModel(_Frozen):
     stake: str = Field(description="what A's share x measures")
     horizon: Annotated[int, Field(description="months to simulate")]
     p: Number
-    optimism_a: Number = Field(default_factory=lambda: _num(0.0))
-    optimism_b: Number = Field(default_factory=lambda: _num(0.0))
-    hot_hand: Number = Field(default_factory=lambda: _num(0.0))
+    optimism_a: Number = _default(0.0, "no optimism")
+    optimism_b: Number = _default(0.0, "no optimism")
+    hot_hand: Number = _default(0.0, "no hot-hand effect")
     cost_a: Number
     cost_b: Number
-    cost_rate_a: Number = Field(default_factory=lambda: _num(0.0))
-    cost_rate_b: Number = Field(default_factory=lambda: _num(0.0))
-    cost_volatility: Number = Field(default_factory=lambda: _num(0.0))
-    weariness_a: Number = Field(default_factory=lambda: _num(0.0))
-    weariness_b: Number = Field(default_factory=lambda: _num(0.0))
-    discount: Number = Field(default_factory=lambda: _num(1.0))
-    drift: Number = Field(default_factory=lambda: _num(0.0))
-    volatility: Number = Field(default_factory=lambda: _num(0.0))
+    cost_rate_a: Number = _default(0.0, "no running cost")
+    cost_rate_b: Number = _default(0.0, "no running cost")
+    cost_volatility: Number = _default(0.0, "costs without noise")
+    weariness_a: Number = _default(0.0, "no war-weariness")
+    weariness_b: Number = _default(0.0, "no war-weariness")
+    discount: Number = _default(1.0, "no discounting")
+    drift: Number = _default(0.0, "no drift")
+    volatility: Number = _default(0.0, "no battlefield noise")
     shocks: list[Shock] = Field(default_factory=list)
     ratification: Ratification = Field(default_factory=Ratification)
-    guarantee: Number = Field(default_factory=lambda: _num(0.0))
-    regroup_shift: Number = Field(default_factory=lambda: _num(0.0))
+    guarantee: Number = _default(0.0, "no guarantee")
+    regroup_shift: Number = _default(0.0, "no regrouping during a truce")
     truce_months: Annotated[int, Field(ge=1)] = 2
-    defeat_below: Number = Field(default_factory=lambda: _num(0.05))
-    collapse_above: Number = Field(default_factory=lambda: _num(0.95))
-    stalemate_band: Number = Field(default_factory=lambda: _num(0.05))
+    defeat_below: Number = _default(0.05, "defeat below 5 per cent")
+    collapse_above: Number = _default(0.95, "collapse above 95 per cent")
+    stalemate_band: Number = _default(0.05, "frozen if p moves at most 5 points")
     proposals: list[WarProposal] = Field(default_factory=list)
     outcomes: WarOutcomes | None = None
     scenario_labels: dict[ScenarioKey, str] = Field(
