@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from detente.forecasts.base import Forecast, Forecaster
+from detente.forecasts.challenger import ChallengerModel
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
 from detente.forecasts.smp import SpatialModel
@@ -19,6 +20,7 @@ FORECASTERS = [
                                     stopping="no_change", rounds=20)),
     ExpectedUtilityModel(EUMOptions(q=0.5, risk_range="positions", rounds=3)),
     SpatialModel(),
+    ChallengerModel(),
 ]
 TOL = 1e-9
 #: Order of actors may change which member represents a merged group of SMP final positions

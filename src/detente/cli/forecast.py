@@ -136,6 +136,8 @@ def backtest(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
     min_positions: int = typer.Option(3, "--min-positions", min=1,
                                       help="Score issues with at least this many positions."),
+    split: str = typer.Option("all", "--split", help="all, or the challenger's pre-registered "
+                              "train / test proposals."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
 ) -> None:
     """Score every model on resolved EU decisions: MAE on 0–100, by era and voting rule."""
@@ -147,9 +149,11 @@ def backtest(
     data = read_deu(deu_file)
     models = make_forecasters(["compromise", *model])
     result = run_backtest(data, models, capability_rule=capability,
-                          min_positions=min_positions, bootstrap=bootstrap, seed=seed)
+                          min_positions=min_positions, bootstrap=bootstrap, seed=seed,
+                          split=split)
     names = result.models
-    tab = Table(title=f"Mean absolute error on 0–100 ({deu_file.name}, capability: {capability})")
+    tab = Table(title=f"Mean absolute error on 0–100 ({deu_file.name}, capability: "
+                      f"{capability}, issues: {split})")
     tab.add_column("issues")
     tab.add_column("n", justify="right")
     for n in names:

@@ -89,7 +89,8 @@ def issue_table(issue: DeuIssue, rule: str = "era",
     """The stakeholder table of one DEU issue (saliences to 0–1, scale 0–100)."""
     return StakeholderTable.build(
         list(issue.actors), capability(issue.actors, issue.year, rule, gdp), issue.position,
-        issue.salience / 100.0, name=f"{issue.proposal}/{issue.issue}", scale=(0.0, 100.0))
+        issue.salience / 100.0, name=f"{issue.proposal}/{issue.issue}", scale=(0.0, 100.0),
+        reference=None if issue.reference is None else (issue.reference,))
 
 
 def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArray[np.int64],
@@ -115,11 +116,24 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     return np.stack([point, lo, hi], axis=1)
 
 
+SPLITS = ("all", "train", "test")
+
+
 def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rule: str = "era",
                  min_positions: int = 3, bootstrap: int = 2000, seed: int = 0,
-                 level: float = 0.95) -> BacktestResult:
-    """Forecast every scorable issue with every model; summarise errors and intervals."""
-    issues = scorable(data, min_positions)
+                 level: float = 0.95, split: str = "all") -> BacktestResult:
+    """Forecast every scorable issue with every model; summarise errors and intervals.
+
+    ``split`` restricts the issues to the challenger's pre-registered ``"train"`` or ``"test"``
+    proposals (:func:`detente.forecasts.challenger.is_test_proposal`).
+    """
+    from detente.forecasts.challenger import is_test_proposal
+
+    if split not in SPLITS:
+        raise AnalysisError.one("unknown split", path="split", value=split,
+                                allowed=", ".join(SPLITS))
+    issues = tuple(i for i in scorable(data, min_positions)
+                   if split == "all" or is_test_proposal(i.proposal) == (split == "test"))
     if not issues:
         raise AnalysisError.one("no issue has an outcome and enough positions",
                                 file=data.source, allowed=f">= {min_positions} positions")
@@ -137,7 +151,8 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
     outcomes = np.array([i.outcome for i in issues], dtype=float)
     result = BacktestResult(names, issues, preds, outcomes, seconds,
                             {"capability": capability_rule, "min_positions": min_positions,
-                             "bootstrap": bootstrap, "seed": seed, "level": level})
+                             "bootstrap": bootstrap, "seed": seed, "level": level,
+                             "split": split})
     if BASELINE in names and bootstrap > 0:
         props = {p: g for g, p in enumerate(dict.fromkeys(i.proposal for i in issues))}
         clusters = np.array([props[i.proposal] for i in issues])

@@ -39,6 +39,7 @@ class StakeholderTable:
         source: the file it was read from, if any.
         warnings: degenerate-but-valid features of the input (reported, not fatal).
         scale: the (low, high) of the position scale if known (e.g. (0, 100)).
+        reference: the reference point (status quo) per dimension, if known (DEU ``rp``).
 
     >>> t = StakeholderTable.build(["A", "B"], [1, 1], [0, 100], [1, 1])
     >>> t.position[:, 0].tolist()
@@ -54,11 +55,13 @@ class StakeholderTable:
     source: str | None = None
     warnings: tuple[str, ...] = field(default=())
     scale: tuple[float, float] | None = None
+    reference: tuple[float, ...] | None = None
 
     @classmethod
     def build(cls, actors: list[str] | tuple[str, ...], capability: object, position: object,
               salience: object, *, dimensions: tuple[str, ...] | None = None, name: str = "",
               source: str | None = None, scale: tuple[float, float] | None = None,
+              reference: tuple[float, ...] | None = None,
               tol: float = 1e-9) -> StakeholderTable:
         """Validate and freeze; raise :class:`DetenteError` naming every bad value."""
         c = _frozen(capability, 1)
@@ -101,7 +104,11 @@ class StakeholderTable:
                             f"({x[0, k]:g}): every model returns it")
         if np.all(np.sum(s, axis=1) <= tol) or np.all(s <= tol):
             warnings.append("every salience is zero: weights fall back to capability alone")
-        return cls(tuple(actors), c, x, s, dims, name, source, tuple(warnings), scale)
+        if reference is not None and len(reference) != x.shape[1]:
+            raise DetenteError.one("one reference point per dimension", value=reference,
+                                   allowed=f"{x.shape[1]} values")
+        return cls(tuple(actors), c, x, s, dims, name, source, tuple(warnings), scale,
+                   None if reference is None else tuple(float(v) for v in reference))
 
     @property
     def n_actors(self) -> int:
@@ -115,7 +122,9 @@ class StakeholderTable:
         """The one-dimensional table of dimension ``k``."""
         return StakeholderTable.build(self.actors, self.capability, self.position[:, k],
                                       self.salience[:, k], dimensions=(self.dimensions[k],),
-                                      name=self.name, source=self.source, scale=self.scale)
+                                      name=self.name, source=self.source, scale=self.scale,
+                                      reference=(None if self.reference is None
+                                                 else (self.reference[k],)))
 
     def select(self, mask: NDArray[np.bool_]) -> StakeholderTable:
         """The table restricted to the actors where ``mask`` is true."""
@@ -123,4 +132,5 @@ class StakeholderTable:
         return StakeholderTable.build([self.actors[i] for i in idx], self.capability[idx],
                                       self.position[idx], self.salience[idx],
                                       dimensions=self.dimensions, name=self.name,
-                                      source=self.source, scale=self.scale)
+                                      source=self.source, scale=self.scale,
+                                      reference=self.reference)
