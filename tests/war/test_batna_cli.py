@@ -1,0 +1,109 @@
+"""War BATNAs for the deal analysis, scenarios with a war section, and ``detente window``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detente.cli.app import main
+from detente.errors import AnalysisError
+from detente.scenario.load import load_file
+from detente.war.batna import fighting_value, war_batnas
+from detente.war.case import load_war
+
+SCENARIO = """\
+id: duel
+title: Two sides and an ally
+date: 2024-01-01
+actors:
+  - {id: A, name: Side A, veto: true, capability: 1}
+  - {id: B, name: Side B, veto: true, capability: 1}
+  - {id: U, name: Ally of A, veto: true, capability: 1}
+  - {id: M, name: Mediator, capability: 1}
+issues:
+  - id: land
+    name: Territory
+    options: [{id: a, position: 0}, {id: split, position: 50}, {id: b, position: 100}]
+  - id: money
+    name: Payment
+    options: [{id: none, position: 0}, {id: some, position: 100}]
+stances:
+  - {actor: A, issue: land, ideal: a, salience: 0.75}
+  - {actor: A, issue: money, ideal: some, salience: 0.25}
+  - {actor: B, issue: land, ideal: b, salience: 1.0}
+  - {actor: B, issue: money, ideal: none, salience: 1.0}
+  - {actor: U, issue: land, ideal: a, salience: 1.0}
+  - {actor: M, issue: land, ideal: split, salience: 1.0}
+war:
+  side_a: A
+  side_b: B
+  stake: land
+  horizon: 6
+  p: 0.5
+  cost_a: 0.1
+  cost_b: 0.2
+  outcomes:
+    sides: {A: a, U: a, B: b, M: a}
+    a_wins: {land: a, money: some}
+    b_wins: {land: b, money: none}
+"""
+
+
+def test_war_batnas_by_hand(tmp_path: Path) -> None:
+    f = tmp_path / "duel.yaml"
+    f.write_text(SCENARIO, encoding="utf-8")
+    s = load_file(f)
+    v = fighting_value(s.war)  # type: ignore[arg-type]
+    assert v["a"] == pytest.approx(0.4) and v["b"] == pytest.approx(0.3)
+    b = war_batnas(s)
+    # A: u(A wins) = 1, u(B wins) = 0 → 0.4. B: 0 + 0.3 × (1 − 0) = 0.3.
+    # U (only land): u = 1 if A wins, 0 if B wins → 0.4. M is not a veto player.
+    assert b == pytest.approx({"A": 0.4, "B": 0.3, "U": 0.4})
+    # The war case of a scenario file loads as well.
+    case = load_war(f)
+    assert case.id == "duel" and case.war.outcomes is not None
+
+
+def test_war_batnas_need_outcomes(tmp_path: Path) -> None:
+    f = tmp_path / "duel.yaml"
+    f.write_text(SCENARIO.split("  outcomes:")[0], encoding="utf-8")
+    with pytest.raises(AnalysisError, match="winning means"):
+        war_batnas(load_file(f))
+
+
+def test_window_command_json_html_and_repeat(tmp_path: Path) -> None:
+    outs = []
+    for k in range(2):
+        j, h = tmp_path / f"w{k}.json", tmp_path / f"w{k}.html"
+        main(["window", "ru-ua-2024-09", "--paths", "400", "--months", "6", "--seed", "3",
+              "--json", str(j), "--html", str(h)])
+        outs.append(json.loads(j.read_text(encoding="utf-8")))
+        html = h.read_text(encoding="utf-8")
+        assert html.count("<svg") >= 2 and "frozen conflict" in html
+        assert "<script" not in html and "<link" not in html  # self-contained
+    a, b = outs
+    assert a["provenance"]["seed"] == 3 and a["provenance"]["options"] == {"months": 6,
+                                                                           "paths": 400}
+    assert len(a["window"]["range_exists"]["mean"]) == 7 and a["month_labels"][0] == "2024-09"
+    a["provenance"].pop("created")
+    b["provenance"].pop("created")
+    assert a == b  # same seed, same record
+    leaves = [lf["probability"] for br in a["scenario_tree"] for lf in br["leaves"]]
+    assert sum(leaves) == pytest.approx(1.0)
+
+
+def test_window_command_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: t\ndate: 2024-01-01\nwar:\n  side_a: a\n  side_b: b\n"
+                   "  stake: s\n  horizon: 6\n  p: 1.5\n  cost_a: 0.1\n  cost_b: 0.1\n",
+                   encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["window", str(bad), "--paths", "10"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:9" in err and "war.p" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as e:
+        main(["window", "ru-ua-2024-09", "--paths", "0"])
+    assert e.value.code == 2
