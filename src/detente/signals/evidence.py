@@ -1,0 +1,223 @@
+"""Analyst-entered signals (backchannels, statements, concessions news coding cannot see).
+
+A YAML file lists the sources, each actor's record of kept and broken agreements (the prior),
+and dated signals. Every signal needs at least one piece of evidence: a ``source`` (an id from
+``sources``) and an exact ``quote``. A signal without a source is an error that names the file,
+the line and the signal. Example::
+
+    sources:
+      seed-001: {title: "Why Russian-Ukrainian Peace Talks Won't End Putin's War",
+                 file: 001_d0665d34aa104011.txt, date: 2022-03-31}
+    actors:
+      RUS: {name: Russia, prior: {kept: 0, broken: 2, evidence: [{source: seed-004, quote: ...}]}}
+    signals:
+      - id: ru-deescalation-pledge
+        date: 2022-03-29
+        actor: RUS
+        target: UKR
+        indicator: de-escalation-declared
+        evidence: [{source: seed-001, quote: "decrease the military activity"}]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from detente.errors import DetenteError, Problem
+from detente.signals.ladder import indicators
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document evidence is quoted from."""
+
+    id: str
+    title: str
+    date: dt.date | None = None
+    author: str | None = None
+    file: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An exact quote from a source. ``url``/``story`` identify the report (two quotes of the
+    same report count once); ``outlet`` names the independent outlet the source relays (e.g. an
+    article citing the Wall Street Journal), else the URL's host or the source id is used."""
+
+    source: str
+    quote: str
+    url: str | None = None
+    story: str | None = None
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class AnalystSignal:
+    """One dated signal entered by an analyst; ``line`` is its line in the YAML file."""
+
+    id: str
+    date: dt.date
+    actor: str
+    target: str | None
+    indicator: str
+    summary: str
+    verified: bool
+    evidence: tuple[Quote, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class PriorRecord:
+    """An actor's record of past agreements: ``kept`` and ``broken`` counts (the prior)."""
+
+    kept: int = 0
+    broken: int = 0
+    evidence: tuple[Quote, ...] = ()
+    assumption: str | None = None
+
+
+@dataclass(frozen=True)
+class SignalCase:
+    """A file of analyst signals."""
+
+    name: str
+    path: str
+    sources: dict[str, Source]
+    names: dict[str, str]
+    priors: dict[str, PriorRecord]
+    signals: tuple[AnalystSignal, ...]
+
+
+def _lines(text: str) -> dict[str, list[int]]:
+    """Line numbers of the items of the top-level sequences (1-based)."""
+    node = yaml.compose(text)
+    out: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(value, yaml.SequenceNode):
+                out[str(key.value)] = [v.start_mark.line + 1 for v in value.value]
+    return out
+
+
+def _date(value: Any, where: dict[str, Any], problems: list[Problem]) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(Problem("not a date", value=value, allowed="YYYY-MM-DD", **where))
+        return None
+
+
+def _quotes(raw: Any, sources: dict[str, Source], where: dict[str, Any],
+            problems: list[Problem]) -> tuple[Quote, ...]:
+    if not raw:
+        problems.append(Problem("a signal needs evidence: at least one {source, quote}",
+                                allowed="evidence: [{source: <id>, quote: <exact text>}]",
+                                **where))
+        return ()
+    out = []
+    for j, q in enumerate(raw if isinstance(raw, list) else [raw]):
+        path = f"{where['path']}.evidence[{j}]"
+        loc = {**where, "path": path}
+        if not isinstance(q, dict) or not q.get("source"):
+            problems.append(Problem("evidence without a source", value=q,
+                                    allowed=", ".join(sources) or "a source id", **loc))
+            continue
+        if q["source"] not in sources:
+            problems.append(Problem("unknown source", value=q["source"],
+                                    allowed=", ".join(sources), **loc))
+            continue
+        if not str(q.get("quote") or "").strip():
+            problems.append(Problem("evidence without a quote", **loc))
+            continue
+        out.append(Quote(str(q["source"]), str(q["quote"]), q.get("url"), q.get("story"),
+                         q.get("outlet")))
+    return tuple(out)
+
+
+def parse_signals(text: str, file: str) -> SignalCase:
+    """Parse and validate a signals YAML document (``file`` names it in errors)."""
+    try:
+        data = yaml.safe_load(text) or {}
+        lines = _lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DetenteError([Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file,
+                                    line=mark.line + 1 if mark else None)]) from exc
+    if not isinstance(data, dict):
+        raise DetenteError([Problem("expected a mapping with sources, actors, signals",
+                                    file=file)])
+    problems: list[Problem] = []
+    sources = {}
+    for sid, s in (data.get("sources") or {}).items():
+        s = s or {}
+        sources[str(sid)] = Source(str(sid), str(s.get("title", sid)),
+                                   _date(s["date"], {"file": file, "path": f"sources.{sid}"},
+                                         problems) if s.get("date") else None,
+                                   s.get("author"), s.get("file"), s.get("url"))
+    names, priors = {}, {}
+    for code, a in (data.get("actors") or {}).items():
+        a = a or {}
+        names[str(code)] = str(a.get("name", code))
+        p = a.get("prior") or {}
+        where = {"file": file, "path": f"actors.{code}.prior"}
+        ev = _quotes(p["evidence"], sources, where, problems) if p.get("evidence") else ()
+        if p and not ev and not p.get("assumption"):
+            problems.append(Problem("a prior needs evidence or an assumption", **where))
+        priors[str(code)] = PriorRecord(int(p.get("kept", 0)), int(p.get("broken", 0)), ev,
+                                        p.get("assumption"))
+    known = indicators()
+    signals = []
+    for i, s in enumerate(data.get("signals") or []):
+        line = lines.get("signals", [None] * (i + 1))[i]
+        sid = s.get("id", f"#{i + 1}") if isinstance(s, dict) else f"#{i + 1}"
+        where = {"file": file, "line": line, "path": f"signals[{i}] ({sid})"}
+        if not isinstance(s, dict):
+            problems.append(Problem("a signal must be a mapping", **where))
+            continue
+        missing = [k for k in ("date", "actor", "indicator") if not s.get(k)]
+        if missing:
+            problems.append(Problem(f"missing field(s): {', '.join(missing)}", **where))
+            continue
+        if s["indicator"] not in known:
+            problems.append(Problem("unknown indicator", value=s["indicator"],
+                                    allowed=", ".join(known), **where))
+            continue
+        quotes = _quotes(s.get("evidence"), sources, where, problems)
+        day = _date(s["date"], where, problems)
+        if quotes and day:
+            signals.append(AnalystSignal(str(sid), day, str(s["actor"]), s.get("target"),
+                                         s["indicator"], str(s.get("summary", "")),
+                                         bool(s.get("verified", False)), quotes, line or 0))
+    if problems:
+        raise DetenteError(problems)
+    return SignalCase(str(data.get("case", Path(file).stem)), file, sources, names, priors,
+                      tuple(signals))
+
+
+def load_signals(path: Path | str) -> SignalCase:
+    """Read a signals YAML file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DetenteError([Problem(f"cannot read signals file: {exc.strerror}",
+                                    file=str(p))]) from exc
+    return parse_signals(text, str(p))
+
+
+def bundled_signals(name: str = "ru-ua") -> SignalCase:
+    """A bundled signals file from ``detente/cases/signals/``."""
+    res = resources.files("detente").joinpath("cases", "signals", f"{name}.yaml")
+    if not res.is_file():
+        raise DetenteError([Problem("no such bundled signals file", value=name,
+                                    allowed="ru-ua")])
+    return parse_signals(res.read_text(encoding="utf-8"), f"cases/signals/{name}.yaml")
