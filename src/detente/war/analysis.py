@@ -16,7 +16,7 @@ from detente.records import Provenance, inputs_hash, make_provenance
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
 from detente.war.commitment import commitment_problem
-from detente.war.dynamics import _logit, expit, simulate
+from detente.war.dynamics import expit, logit, simulate
 from detente.war.ratification import domestic_threshold, win_sets
 from detente.war.scenarios import scenario_tree
 from detente.war.window import Proportion, Window, negotiation_window
@@ -122,7 +122,7 @@ def snapshot(war: WarModel) -> Snapshot:
     """The bargaining range, win-sets and commitment problem at month 0 with likely values."""
     lk = lambda n: n.value.likely  # noqa: E731
     p = lk(war.p)
-    z = float(_logit(np.float64(p)))
+    z = float(logit(np.float64(p)))
     p_a = float(expit(np.float64(z + lk(war.optimism_a))))
     p_b = float(expit(np.float64(z - lk(war.optimism_b))))
     r = bargaining_range(p, lk(war.cost_a), lk(war.cost_b), p_a=p_a, p_b=p_b,

@@ -24,12 +24,12 @@ import numpy as np
 from detente.errors import AnalysisError
 from detente.scenario.model import Scenario
 from detente.scenario.war import Side, WarModel
-from detente.war.dynamics import _logit, expit
+from detente.war.dynamics import expit, logit
 
 
 def fighting_value(war: WarModel) -> dict[Side, float]:
     """Each side's value of fighting on at month 0, in stake units clipped to [0, 1]."""
-    z = float(_logit(np.float64(war.p.value.likely)))
+    z = float(logit(np.float64(war.p.value.likely)))
     p_a = float(expit(np.float64(z + war.optimism_a.value.likely)))
     p_b = float(expit(np.float64(z - war.optimism_b.value.likely)))
     d = war.discount.value.likely
@@ -61,8 +61,8 @@ def war_batnas(scenario: Scenario) -> dict[str, float]:
         if actor not in index:
             raise AnalysisError.one("unknown actor in the war outcomes", path="war.outcomes.sides",
                                     value=actor, allowed=", ".join(space.actors))
-    u_a_wins = space.utilities(package_index(scenario, dict(war.outcomes.a_wins)))[:, 0]
-    u_b_wins = space.utilities(package_index(scenario, dict(war.outcomes.b_wins)))[:, 0]
+    u_a_wins = space.utilities(np.asarray(package_index(scenario, dict(war.outcomes.a_wins))))[:, 0]
+    u_b_wins = space.utilities(np.asarray(package_index(scenario, dict(war.outcomes.b_wins))))[:, 0]
     value = fighting_value(war)
     veto = {a.id for a in scenario.veto_players}
     out = {}

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from detente.scenario.model import Number
 from detente.scenario.war import WarModel
@@ -119,14 +119,15 @@ class Paths:
         return int(self.p.shape[0] - 1)
 
 
-def _logit(p: FloatArray) -> FloatArray:
-    q = np.clip(p, 1e-12, 1.0 - 1e-12)
+def logit(p: ArrayLike) -> FloatArray:
+    """log(p / (1 − p)), with p clipped to [1e-12, 1 − 1e-12]."""
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1.0 - 1e-12)
     return np.log(q / (1.0 - q))
 
 
-def expit(z: FloatArray) -> FloatArray:
+def expit(z: ArrayLike) -> FloatArray:
     """1 / (1 + e^(−z)), computed without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
 def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
@@ -183,7 +184,7 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
         ra *= np.exp(sig_c * eta[0] - 0.5 * sig_c * sig_c)
         rb *= np.exp(sig_c * eta[1] - 0.5 * sig_c * sig_c)
     z = np.empty((t_max + 1, n))
-    z[0] = _logit(prm.p0)
+    z[0] = logit(prm.p0)
     np.cumsum(inc, axis=0, out=z[1:])
     z[1:] += z[0]
     spent_a = np.zeros((t_max + 1, n))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from detente.scenario.war import WarModel
 from detente.war.bargaining import TOL, FloatArray
@@ -31,9 +31,10 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 Z95 = 1.959963984540054
 
 
-def standard_error(q: FloatArray, n: int) -> FloatArray:
+def standard_error(q: ArrayLike, n: int) -> FloatArray:
     """Monte Carlo standard error of a proportion q estimated from n paths."""
-    return np.sqrt(np.clip(q * (1.0 - q), 0.0, None) / n)
+    qa = np.asarray(q, dtype=np.float64)
+    return np.sqrt(np.clip(qa * (1.0 - qa), 0.0, None) / n)
 
 
 def wilson_interval(q: FloatArray, n: int, z: float = Z95) -> tuple[FloatArray, FloatArray]:
