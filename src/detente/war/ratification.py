@@ -32,7 +32,7 @@ def domestic_threshold(opposition: ArrayLike, audience_cost: ArrayLike) -> Float
     """t = opposition × audience_cost (stake units).
 
     Example:
-        >>> float(domestic_threshold(0.75, 0.2))
+        >>> round(float(domestic_threshold(0.75, 0.2)), 6)
         0.15
     """
     return np.asarray(opposition, dtype=np.float64) * np.asarray(audience_cost, dtype=np.float64)
