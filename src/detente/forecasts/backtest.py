@@ -103,8 +103,9 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     """
     g = int(clusters.max()) + 1
     diff = errors - errors[baseline][None, :]
-    sums = np.zeros((errors.shape[0], g))
-    np.add.at(sums, (slice(None), clusters), diff)
+    sums_t = np.zeros((g, errors.shape[0]))
+    np.add.at(sums_t, clusters, diff.T)
+    sums = sums_t.T
     counts = np.bincount(clusters, minlength=g).astype(float)
     pick = rng.integers(0, g, size=(draws, g))
     weight = np.zeros((draws, g))

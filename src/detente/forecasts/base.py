@@ -51,7 +51,9 @@ class Forecast:
 class Forecaster(Protocol):
     """Anything with a ``name`` and ``forecast(table) -> Forecast``."""
 
-    name: str
+    @property
+    def name(self) -> str:  # pragma: no cover - protocol
+        ...
 
     def forecast(self, table: StakeholderTable) -> Forecast:  # pragma: no cover - protocol
         ...

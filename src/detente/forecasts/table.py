@@ -69,29 +69,28 @@ class StakeholderTable:
         s = _frozen(salience, 2)
         n = len(actors)
         problems: list[Problem] = []
-        where = {"file": source} if source else {}
         if n < 2:
             problems.append(Problem("a stakeholder table needs at least two actors", value=n,
-                                    allowed=">= 2 actors", **where))
+                                    allowed=">= 2 actors", file=source))
         if c.shape != (n,) or x.shape[0] != n or s.shape != x.shape:
             problems.append(Problem("capability, position and salience must have one row per "
                                     "actor and the same dimensions",
-                                    value=(c.shape, x.shape, s.shape), **where))
+                                    value=(c.shape, x.shape, s.shape), file=source))
         if problems:
             raise DetenteError(problems)
         for i, name_i in enumerate(actors):
             if not np.isfinite(c[i]) or c[i] <= 0:
                 problems.append(Problem("capability must be a positive number",
                                         path=f"{name_i}.capability", value=float(c[i]),
-                                        allowed="> 0", **where))
+                                        allowed="> 0", file=source))
             for k in range(x.shape[1]):
                 if not np.isfinite(x[i, k]):
                     problems.append(Problem("position must be a finite number",
                                             path=f"{name_i}.position", value=float(x[i, k]),
-                                            **where))
+                                            file=source))
                 if not (np.isfinite(s[i, k]) and -tol <= s[i, k] <= 1 + tol):
                     problems.append(Problem("salience out of range", path=f"{name_i}.salience",
-                                            value=float(s[i, k]), allowed="0 to 1", **where))
+                                            value=float(s[i, k]), allowed="0 to 1", file=source))
         if problems:
             raise DetenteError(problems)
         dims = dimensions or tuple(f"dim{k}" for k in range(x.shape[1]))
@@ -99,7 +98,7 @@ class StakeholderTable:
             dims = ("position",)
         warnings = []
         spread = np.ptp(x, axis=0)
-        for k in np.flatnonzero(spread <= tol):
+        for k in np.flatnonzero(spread <= tol).tolist():
             warnings.append(f"all actors hold the same position on '{dims[k]}' "
                             f"({x[0, k]:g}): every model returns it")
         if np.all(np.sum(s, axis=1) <= tol) or np.all(s <= tol):
