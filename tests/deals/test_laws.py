@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from strategies import all_utilities, points, spaces
 
 from detente.deals.pareto import dominates, pareto_frontier, pareto_mask
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import AdditiveSpace
 from detente.deals.zopa import in_zopa
+from strategies import all_utilities, points, spaces
 
 TOL = 1e-9
 

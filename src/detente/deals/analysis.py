@@ -182,7 +182,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
 
     pairs = _pair_views(space, veto, sample_idx, d, tol)
     shown = min(len(fz_index), FRONTIER_LIMIT)
-    mc = _monte_carlo(scenario, draws, seed, veto, np.concatenate([fz_index, f_index])[:20000],
+    mc = _monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
                       tol, progress) if draws > 0 else None
     options = {"draws": draws, "trades": trades, "tol": tol}
     return DealAnalysis(
@@ -198,6 +198,12 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         frontier=[_package(scenario, space, fz_index[r]) for r in range(shown)],
         solutions=solutions, no_agreement=no_agreement, proposals=proposals, pairs=pairs,
         monte_carlo=mc)
+
+
+def _candidates(f_index: IntArray, f_util: np.ndarray, d: np.ndarray, limit: int = 256) -> IntArray:
+    """Frontier packages most likely to lie in a draw's ZOPA: largest smallest slack first."""
+    slack = (f_util - d[None, :]).min(axis=1)
+    return f_index[np.argsort(-slack, kind="stable")[:limit]]
 
 
 def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d: np.ndarray,

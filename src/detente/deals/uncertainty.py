@@ -92,16 +92,26 @@ def zopa_exists(tables: Tables, veto: list[int], candidates: IntArray, tol: floa
     # 3. Enumerate what is left.
     left = np.flatnonzero(~settled)
     for dd in left:
-        space = AdditiveSpace(tuple(tables.actors[v] for v in veto),
-                              tables.issues, tables.options, tuple(c[dd] for c in contrib),
-                              d[dd])
-        for _, u in space.chunks():
-            if np.all(u >= d[dd][:, None] - tol, axis=0).any():
-                exists[dd] = True
-                break
+        exists[dd] = _exists_by_enumeration(tuple(c[dd] for c in contrib), d[dd], tables, veto,
+                                            tol)
     return ZopaDraws(exists, n_bound, n_cand, int(left.size))
 
 
 def package_utilities(tables: Tables, index: list[int]) -> FloatArray:
     """Utilities ``(D, n_actors)`` of one package (option index per issue) in every draw."""
     return np.sum([c[:, :, index[k]] for k, c in enumerate(tables.contrib)], axis=0)
+
+
+
+def _exists_by_enumeration(contrib: tuple[FloatArray, ...], d: FloatArray, tables: Tables,
+                           veto: list[int], tol: float) -> bool:
+    """Scan every outcome (in chunks, stopping at the first ZOPA outcome)."""
+    space = AdditiveSpace(tuple(tables.actors[v] for v in veto), tables.issues, tables.options,
+                          contrib, d)
+    for _, u in space.chunks():
+        slack = u[0] - d[0]
+        for i in range(1, d.size):
+            np.minimum(slack, u[i] - d[i], out=slack)
+        if (slack >= -tol).any():
+            return True
+    return False
