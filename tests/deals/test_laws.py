@@ -85,7 +85,7 @@ def test_symmetric_problem_symmetric_solution(k: int, method: Solution) -> None:
     p = np.stack([np.cos(theta), np.sin(theta)], axis=1)
     i = solve(p, np.zeros(2), method, weights=np.ones(2))
     assert i is not None
-    if method is Solution.utilitarian or method is Solution.nash or method is Solution.weighted_nash:
+    if method in (Solution.utilitarian, Solution.nash, Solution.weighted_nash):
         np.testing.assert_allclose(p[i], [np.sqrt(0.5)] * 2, atol=1e-12)
     else:
         np.testing.assert_allclose(p[i, 0], p[i, 1], atol=1e-12)
