@@ -81,6 +81,9 @@ def analyze(
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary."),
+    batna: str = typer.Option("scenario", "--batna", help="Where veto players' BATNAs come "
+                              "from: 'scenario' (as written) or 'war' (the value of fighting "
+                              "on, from the scenario's war model)."),
 ) -> None:
     """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs."""
     from detente.cli.deals_view import show_analysis
@@ -88,6 +91,15 @@ def analyze(
     from detente.scenario import load
 
     scenario = load(case)
+    reservation = None
+    if batna == "war":
+        from detente.war.batna import war_batnas
+
+        reservation = war_batnas(scenario)
+        console.print("BATNAs from the war model (value of fighting on): " + ", ".join(
+            f"{a} {v:.3f}" for a, v in reservation.items()))
+    elif batna != "scenario":
+        raise ScenarioError.one("unknown --batna source", value=batna, allowed="scenario, war")
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.completed:,}/{task.total:,}"), TimeElapsedColumn(), console=console,
             transient=True, disable=quiet) as bar:
@@ -99,7 +111,7 @@ def analyze(
             bar.update(tasks[stage], completed=done)
 
         result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
-                     progress=progress)
+                     reservation=reservation, progress=progress)
     show_analysis(result, scenario, quiet=quiet)
     if json_out:
         write_json(result, json_out)

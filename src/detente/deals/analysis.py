@@ -5,6 +5,7 @@ proposals against BATNAs, logrolls, and Monte Carlo over uncertain inputs — on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -38,7 +39,21 @@ SAMPLE_POINTS = 3000
 Progress = Callable[[str, int, int], None]
 
 
-def _check(scenario: Scenario, tables: Tables) -> list[int]:
+def _override(tables: Tables, reservation: dict[str, float] | None) -> Tables:
+    """Tables whose reservation values are replaced for the actors in ``reservation``."""
+    if not reservation:
+        return tables
+    res = tables.reservation.copy()
+    for actor, value in reservation.items():
+        if actor not in tables.actors:
+            raise AnalysisError.one("reservation given for an unknown actor", value=actor,
+                                    allowed=", ".join(tables.actors))
+        res[:, tables.actors.index(actor)] = value
+    return replace(tables, reservation=res)
+
+
+def _check(scenario: Scenario, tables: Tables,
+           reservation: dict[str, float] | None = None) -> list[int]:
     veto = [i for i, a in enumerate(scenario.actors) if a.veto]
     problems = []
     if not veto:
@@ -46,7 +61,7 @@ def _check(scenario: Scenario, tables: Tables) -> list[int]:
                                 path="actors"))
     for i in veto:
         a = scenario.actors[i]
-        if a.batna is None:
+        if a.batna is None and a.id not in (reservation or {}):
             problems.append(Problem(f"veto player {a.id!r} has no BATNA (the reservation value "
                                     "the ZOPA is measured against)", path=f"actors[{i}].batna"))
         if not any(st.actor == a.id and st.salience.value.high > 0 for st in scenario.stances):
@@ -92,6 +107,7 @@ def _nearest(space: AdditiveSpace, veto: list[int], target: list[int], f_index: 
 
 def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             source: str = "", trades: int = 3, tol: float = TOL,
+            reservation: dict[str, float] | None = None,
             progress: Progress | None = None) -> DealAnalysis:
     """Run the deal analysis of ``scenario``.
 
@@ -102,12 +118,14 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         source: where the scenario came from (case name or file), recorded in provenance.
         trades: number of logrolling trades reported per pair of veto players and proposal.
         tol: tolerance on utility comparisons.
+        reservation: reservation values that replace the scenario's BATNAs for these actors
+            (e.g. the value of fighting on from the war model, ``detente.war.batna``).
         progress: optional callback ``(stage, done, total)``.
     """
     if draws < 0:
         raise AnalysisError.one("draws must be ≥ 0", value=draws)
-    tables = build_tables(scenario)
-    veto = _check(scenario, tables)
+    tables = _override(build_tables(scenario), reservation)
+    veto = _check(scenario, tables, reservation)
     space = tables.space(0)
     vspace = space.subset([space.actors[i] for i in veto])
     d = space.reservation[veto]
@@ -183,8 +201,10 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     pairs = _pair_views(space, veto, sample_idx, d, tol)
     shown = min(len(fz_index), FRONTIER_LIMIT)
     mc = _monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
-                      tol, progress) if draws > 0 else None
-    options = {"draws": draws, "trades": trades, "tol": tol}
+                      tol, progress, reservation) if draws > 0 else None
+    options: dict[str, object] = {"draws": draws, "trades": trades, "tol": tol}
+    if reservation:
+        options["reservation"] = dict(sorted(reservation.items()))
     return DealAnalysis(
         provenance=make_provenance("deals", [source or scenario.id], inputs_hash(scenario),
                                    options, seed),
@@ -226,9 +246,10 @@ def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d
 
 
 def _monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int],
-                 candidates: IntArray, tol: float, progress: Progress | None) -> MonteCarlo:
+                 candidates: IntArray, tol: float, progress: Progress | None,
+                 reservation: dict[str, float] | None) -> MonteCarlo:
     rng = np.random.default_rng(seed)
-    tables = build_tables(scenario, draws, rng)
+    tables = _override(build_tables(scenario, draws, rng), reservation)
     if np.isnan(tables.reservation[:, veto]).any():
         raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
     done = 0
