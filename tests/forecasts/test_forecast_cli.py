@@ -125,3 +125,20 @@ def test_scenario_issue_table_and_compromise():
     assert CompromiseModel().forecast(t).position[0] == pytest.approx(num / den, abs=1e-9)
     assert np.all(ranges.capability_low <= t.capability)
     assert np.all(t.capability <= ranges.capability_high)
+
+
+def test_forecast_bundled_case_issue(tmp_path, capsys):
+    from detente.cases import case_names
+
+    if "ru-ua-2024-09" not in case_names():
+        pytest.skip("case ru-ua-2024-09 not bundled")
+    out = tmp_path / "n.json"
+    assert run(["forecast", "ru-ua-2024-09", "--issue", "nato", "--draws", "100", "--json",
+                str(out)]) == 0
+    rec = json.loads(out.read_text())["issues"][0]
+    assert rec["table"]["dimensions"] == ["nato"]
+    for f in rec["forecasts"]:
+        assert 0 <= f["position"][0] <= 100
+        assert f["nearest_option"] in {"member", "deferred", "neutral"}
+    assert "nearest option" in capsys.readouterr().out
+    assert run(["forecast", "ru-ua-2024-09", "--issue", "no_such_issue"]) == 2

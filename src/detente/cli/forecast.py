@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _tables(source: str, issue: str | None):
-    """(table, ranges) pairs for a CSV file (BdM or KTAB) or a scenario (case name or YAML)."""
+    """(table, ranges) pairs, the ranges class and the scenario (None for CSV files)."""
     from detente.forecasts.montecarlo import InputRanges
     from detente.formats.ktab import looks_like_ktab, read_ktab_csv
     from detente.formats.stakeholders import read_stakeholder_csv
@@ -34,13 +34,13 @@ def _tables(source: str, issue: str | None):
                 raise DetenteError.one("no such issue (dimension) in the file", file=source,
                                        value=issue, allowed=", ".join(t.dimensions))
             t = t.dimension(t.dimensions.index(issue))
-        return [(t, None)], InputRanges
+        return [(t, None)], InputRanges, None
     from detente.forecasts.scenario import issue_table
     from detente.scenario import load
 
     scenario = load(source)
     ids = [issue] if issue else [i.id for i in scenario.issues]
-    return [issue_table(scenario, i) for i in ids], InputRanges
+    return [issue_table(scenario, i) for i in ids], InputRanges, scenario
 
 
 def forecast(
@@ -63,7 +63,7 @@ def forecast(
     from detente.forecasts.run import make_forecasters, run_forecasts
     from detente.records import inputs_hash, make_provenance
 
-    pairs, ranges_cls = _tables(source, issue)
+    pairs, ranges_cls, scenario = _tables(source, issue)
     models = make_forecasters(model, EUMOptions(rounds=rounds))
     records = []
     for table, ranges in pairs:
@@ -71,6 +71,12 @@ def forecast(
             ranges = ranges_cls.spread(table, spread)
         run = run_forecasts(table, models, ranges=ranges, draws=draws, seed=seed)
         rec = run.record()
+        if scenario is not None:
+            from detente.forecasts.scenario import nearest_option
+
+            for f in rec["forecasts"]:
+                f["nearest_option"] = nearest_option(scenario, table.dimensions[0],
+                                                     f["position"][0])
         records.append(rec)
         _print_run(rec)
     src_bytes = Path(source).read_bytes() if Path(source).is_file() else source.encode()
@@ -106,6 +112,9 @@ def _print_run(rec: dict) -> None:
     tab.add_column("rounds", justify="right")
     for d in dims:
         tab.add_column(d, justify="right")
+    options = any("nearest_option" in f for f in rec["forecasts"])
+    if options:
+        tab.add_column("nearest option")
     mc = {m["model"]: m for m in rec.get("monte_carlo", [])}
     for f in rec["forecasts"]:
         cells = []
@@ -115,6 +124,8 @@ def _print_run(rec: dict) -> None:
                 q = mc[f["model"]]["quantiles"]
                 cell += f"  [{q['p05'][k]:.1f}–{q['p95'][k]:.1f}]"
             cells.append(cell)
+        if options:
+            cells.append(f.get("nearest_option", ""))
         tab.add_row(f["model"], str(f["rounds"] or "–"), *cells)
     console.print(tab)
     if mc:

@@ -54,3 +54,10 @@ def issue_table(scenario: Scenario, issue_id: str) -> tuple[StakeholderTable, In
                                    name=f"{scenario.id}/{issue_id}", scale=(0.0, 100.0))
     ranges = InputRanges(c[:, 0], c[:, 2], x, x, s[:, :1], s[:, 2:])
     return table, ranges
+
+
+def nearest_option(scenario: Scenario, issue_id: str, position: float) -> str:
+    """The id of the issue's option whose 0–100 position is nearest ``position`` (ties: first)."""
+    issue = next(i for i in scenario.issues if i.id == issue_id)
+    places = np.array(issue.positions())
+    return issue.option_ids()[int(np.argmin(np.abs(places - position)))]
