@@ -53,16 +53,15 @@ class Beliefs:
     p_b: FloatArray
 
 
-def beliefs(paths: Paths, k: int = MOMENTUM_MONTHS) -> Beliefs:
-    """Optimism plus hot-hand momentum on the logit scale (module docstring)."""
-    z = paths.z
+def beliefs(paths: Paths, k: int = MOMENTUM_MONTHS, rows: slice | None = None) -> Beliefs:
+    """Optimism plus hot-hand momentum on the logit scale (module docstring), for all months or
+    the block of months ``rows`` (a slice with step 1)."""
+    start, stop, _ = (rows or slice(None)).indices(paths.z.shape[0])
+    z = paths.z[start:stop]
     prm = paths.params
-    dz = np.zeros_like(z)
-    if z.shape[0] > 1:
-        # z_t - z_{t-k}, with z_{t-k} = z_0 for t < k.
-        np.subtract(z[1:], z[0], out=dz[1:])
-        if z.shape[0] > k:
-            dz[k:] = z[k:] - z[:-k]
+    # Momentum z_t - z_{t-k}, with z_{t-k} = z_0 for t < k.
+    lag = np.maximum(np.arange(start, stop) - k, 0)
+    dz = z - paths.z[lag]
     h = prm.hot_hand
     gain = np.maximum(dz, 0.0)
     gain *= h
@@ -96,32 +95,35 @@ class RangePaths:
         return self.ratified_low <= self.ratified_high + TOL
 
 
-def range_paths(paths: Paths) -> RangePaths:
-    """The bargaining range and the win-sets along every path."""
-    b = beliefs(paths)
+def range_paths(paths: Paths, rows: slice | None = None) -> RangePaths:
+    """The bargaining range and the win-sets along every path (all months or ``rows``)."""
+    b = beliefs(paths, rows=rows)
+    sl = rows or slice(None)
     prm = paths.params
     d = prm.discount
     low = d * b.p_a
-    low -= paths.cost_a
+    low -= paths.cost_a[sl]
     high = b.p_b - 1.0
     high *= d
     high += 1.0
-    high += paths.cost_b
+    high += paths.cost_b[sl]
     r_low = np.maximum(low + prm.t_a, 0.0)
     r_high = np.minimum(high - prm.t_b, 1.0)
-    opt_a = b.p_a - paths.p
+    opt_a = b.p_a - paths.p[sl]
     opt_a *= d
-    opt_b = np.subtract(paths.p, b.p_b, out=b.p_b)
+    opt_b = np.subtract(paths.p[sl], b.p_b, out=b.p_b)
     opt_b *= d
     return RangePaths(low=low, high=high, ratified_low=r_low, ratified_high=r_high,
                       optimism_a=opt_a, optimism_b=opt_b)
 
 
-def guarantee_threshold(paths: Paths) -> FloatArray:
-    """g* on every path and month if a truce then let B regroup by ``regroup_shift``."""
-    g = paths.p - expit(paths.z - paths.params.regroup_shift)
-    g -= paths.cost_a
-    g -= paths.cost_b
+def guarantee_threshold(paths: Paths, rows: slice | None = None) -> FloatArray:
+    """g* on every path and month (or ``rows``) if a truce then let B regroup by
+    ``regroup_shift``."""
+    sl = rows or slice(None)
+    g = paths.p[sl] - expit(paths.z[sl] - paths.params.regroup_shift)
+    g -= paths.cost_a[sl]
+    g -= paths.cost_b[sl]
     return np.maximum(g, 0.0, out=g)
 
 
@@ -138,8 +140,11 @@ class Proportion:
 
     @classmethod
     def of(cls, hits: NDArray[np.bool_]) -> Proportion:
-        n = hits.shape[1]
-        q = hits.mean(axis=1)
+        return cls.from_mean(hits.mean(axis=1), hits.shape[1])
+
+    @classmethod
+    def from_mean(cls, q: FloatArray, n: int) -> Proportion:
+        """From the share of hits ``q`` per month over ``n`` paths."""
         lo, hi = wilson_interval(q, n)
         return cls(mean=q, se=standard_error(q, n), low=lo, high=hi)
 
@@ -174,30 +179,54 @@ class Window:
     quantiles: tuple[float, ...] = QUANTILES
 
 
+BLOCK_MONTHS = 6
+"""Months processed at once: bounds the temporaries to (6, paths) arrays."""
+
+
 def negotiation_window(model: WarModel, paths: Paths) -> Window:
     """The window from simulated paths: probabilities per month with errors, quantile bands of
-    p, of the range width and of the guarantee threshold, and each proposal's odds."""
-    rp = range_paths(paths)
-    exists = rp.exists
-    closed = ~exists
-    opt_a = rp.optimism_a > TOL
-    opt_b = rp.optimism_b > TOL
-    g_star = guarantee_threshold(paths)
-    enforced = paths.params.guarantee >= g_star - TOL
+    p, of the range width and of the guarantee threshold, and each proposal's odds.
+
+    Months are processed in blocks of ``BLOCK_MONTHS``; every statistic is per month, so the
+    result does not depend on the block size."""
+    n, rows = paths.n_paths, paths.months + 1
     q = np.asarray(QUANTILES)
-    proposals = []
-    for prop in model.proposals:
-        x = prop.share.value.likely
-        proposals.append(ProposalWindow(
-            id=prop.id, name=prop.name, share=x,
-            in_range=Proportion.of((rp.low <= x + TOL) & (x <= rp.high + TOL)),
-            ratifiable=Proportion.of((rp.ratified_low <= x + TOL) & (x <= rp.ratified_high + TOL))))
+    shares = [prop.share.value.likely for prop in model.proposals]
+    keys = ("exists", "ratifiable", "enforced", "by_a", "by_b", "by_both")
+    means = {k: np.empty(rows) for k in keys}
+    in_range = np.empty((len(shares), rows))
+    in_winset = np.empty((len(shares), rows))
+    bands = {k: np.empty((len(q), rows)) for k in ("p", "width", "guarantee")}
+    for start in range(0, rows, BLOCK_MONTHS):
+        sl = slice(start, min(start + BLOCK_MONTHS, rows))
+        rp = range_paths(paths, sl)
+        exists = rp.exists
+        closed = ~exists
+        opt_a = rp.optimism_a > TOL
+        opt_b = rp.optimism_b > TOL
+        g_star = guarantee_threshold(paths, sl)
+        means["exists"][sl] = exists.mean(axis=1)
+        means["ratifiable"][sl] = rp.ratifiable.mean(axis=1)
+        means["enforced"][sl] = (paths.params.guarantee >= g_star - TOL).mean(axis=1)
+        means["by_a"][sl] = (closed & opt_a & ~opt_b).mean(axis=1)
+        means["by_b"][sl] = (closed & opt_b & ~opt_a).mean(axis=1)
+        means["by_both"][sl] = (closed & opt_a & opt_b).mean(axis=1)
+        for j, x in enumerate(shares):
+            in_range[j, sl] = ((rp.low <= x + TOL) & (x <= rp.high + TOL)).mean(axis=1)
+            in_winset[j, sl] = ((rp.ratified_low <= x + TOL)
+                                & (x <= rp.ratified_high + TOL)).mean(axis=1)
+        bands["p"][:, sl] = np.quantile(paths.p[sl], q, axis=1)
+        bands["width"][:, sl] = np.quantile(rp.high - rp.low, q, axis=1)
+        bands["guarantee"][:, sl] = np.quantile(g_star, q, axis=1)
+    proposals = tuple(
+        ProposalWindow(id=prop.id, name=prop.name, share=x,
+                       in_range=Proportion.from_mean(in_range[j], n),
+                       ratifiable=Proportion.from_mean(in_winset[j], n))
+        for j, (prop, x) in enumerate(zip(model.proposals, shares, strict=True)))
     return Window(
-        n_paths=paths.n_paths, months=paths.months,
-        range_exists=Proportion.of(exists), ratifiable=Proportion.of(rp.ratifiable),
-        self_enforcing=Proportion.of(enforced),
-        closed_by_a=(closed & opt_a & ~opt_b).mean(axis=1),
-        closed_by_b=(closed & opt_b & ~opt_a).mean(axis=1),
-        closed_by_both=(closed & opt_a & opt_b).mean(axis=1),
-        p=np.quantile(paths.p, q, axis=1), width=np.quantile(rp.high - rp.low, q, axis=1),
-        guarantee=np.quantile(g_star, q, axis=1), proposals=tuple(proposals))
+        n_paths=n, months=paths.months,
+        range_exists=Proportion.from_mean(means["exists"], n),
+        ratifiable=Proportion.from_mean(means["ratifiable"], n),
+        self_enforcing=Proportion.from_mean(means["enforced"], n),
+        closed_by_a=means["by_a"], closed_by_b=means["by_b"], closed_by_both=means["by_both"],
+        p=bands["p"], width=bands["width"], guarantee=bands["guarantee"], proposals=proposals)
