@@ -43,6 +43,7 @@ def _register() -> None:
     from detente.cli import genius; genius.register(app)  # noqa: E702, I001
     from detente.cli import forecast; forecast.register(app)  # noqa: E702, I001
     from detente.cli import war; war.register(app)  # noqa: E702, I001
+    from detente.cli import signals; signals.register(app)  # noqa: E702, I001
 
 
 def main(argv: list[str] | None = None) -> None:

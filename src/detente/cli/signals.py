@@ -1,0 +1,286 @@
+"""Commands of the signals tracker: ``signals import``, ``signals list``,
+``signals credibility``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from detente.cli.common import console, err_console, write_json
+from detente.errors import DetenteError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.evidence import SignalCase
+
+signals_app = typer.Typer(
+    name="signals", no_args_is_help=True,
+    help="Signals of openness to talks: import event data, list events, credibility over time.")
+
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``signals`` command group to ``app``."""
+    app.add_typer(signals_app, name="signals")
+
+
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DetenteError([Problem("not a date", path=flag, value=value,
+                                    allowed="YYYY-MM-DD")]) from None
+
+
+def _country(value: str, flag: str) -> str:
+    code = value.strip().upper()
+    if not _CODE.match(code):
+        raise DetenteError([Problem("not a CAMEO country code", path=flag, value=value,
+                                    allowed="three letters, e.g. RUS, UKR, USA")])
+    return code
+
+
+def _dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    parts = value.split("-")
+    if len(parts) != 2:
+        raise DetenteError([Problem("a dyad is two country codes joined by '-'", path="--dyad",
+                                    value=value, allowed="e.g. RUS-UKR")])
+    return _country(parts[0], "--dyad"), _country(parts[1], "--dyad")
+
+
+def _store_path(store: Path | None) -> Path:
+    from detente.signals.store import default_store_path
+
+    return store or default_store_path()
+
+
+STORE = typer.Option(None, "--store", help="Event store (SQLite); default $DETENTE_STORE or "
+                     "~/.local/share/detente/events.sqlite.")
+FROM = typer.Option(None, "--from", help="First date, YYYY-MM-DD (inclusive).")
+TO = typer.Option(None, "--to", help="Last date, YYYY-MM-DD (inclusive).")
+
+
+@signals_app.command("import")
+def import_cmd(
+    files: list[Path] = typer.Argument(..., help="GDELT 1.0/2.0 (events, mentions), ICEWS or "
+                                       "POLECAT files, plain or zipped."),
+    store: Path | None = STORE,
+    dyad: str | None = typer.Option(None, "--dyad", help="Keep events between two countries "
+                                    "(either direction), e.g. RUS-UKR."),
+    actor: list[str] = typer.Option([], "--actor", help="Keep events with this country or "
+                                    "actor code on either side (repeatable)."),
+    code: list[str] = typer.Option([], "--code", help="Keep event codes with this prefix, "
+                                   "e.g. 19 or 0871 (repeatable)."),
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    fmt: str | None = typer.Option(None, "--format", help="Force the format: gdelt1, gdelt2, "
+                                   "gdelt2-mentions, icews, polecat."),
+    batch_size: int = typer.Option(50_000, "--batch-size", help="Rows per committed batch."),
+) -> None:
+    """Import event files into the store; the same file twice adds nothing. Exits 2 only when
+    nothing usable was read."""
+    from detente.signals.importers import ImportFilter, import_path
+    from detente.signals.store import EventStore
+
+    if batch_size < 1:
+        raise DetenteError.one("--batch-size must be >= 1", path="--batch-size",
+                               value=batch_size)
+    filt = ImportFilter(dyad=_dyad(dyad), actors=tuple(a.strip() for a in actor),
+                        codes=tuple(code), date_from=_date(date_from, "--from"),
+                        date_to=_date(date_to, "--to"))
+    path = _store_path(store)
+    summaries = []
+    with EventStore(path) as st:
+        for f in files:
+            summaries += import_path(f, st, filt=filt, fmt=fmt, batch_size=batch_size)
+    t = Table(title=f"Import into {path}")
+    for col in ("source", "format", "lines", "matched", "added", "problems"):
+        t.add_column(col, justify="right" if col in ("lines", "matched", "added") else "left")
+    for s in summaries:
+        probs = ", ".join(f"{k}: {v}" for k, v in s.problems.items()) or "-"
+        t.add_row(escape(s.source), s.format or "-", f"{s.lines:,}", f"{s.matched:,}",
+                  f"{s.added:,}", "unreadable (see below)" if s.error else escape(probs))
+    console.print(t)
+    for s in summaries:
+        if s.error:
+            err_console.print(escape(s.error), highlight=False)
+        for line, kind, detail in s.examples:
+            err_console.print(escape(f"{s.source}:{line}: {kind}: {detail}"), highlight=False)
+        more = s.n_problems - len(s.examples)
+        if more > 0:
+            err_console.print(escape(f"{s.source}: … and {more} more problem lines "
+                                     "(all are listed in the store's problems table)"))
+    if not any(s.usable for s in summaries):
+        raise DetenteError([Problem("nothing usable was read from the given files",
+                                    value=[str(f) for f in files])])
+
+
+@signals_app.command("list")
+def list_cmd(
+    store: Path | None = STORE,
+    actor: list[str] = typer.Option([], "--actor", help="Country or actor code (repeatable)."),
+    dyad: str | None = typer.Option(None, "--dyad", help="e.g. RUS-UKR"),
+    code: list[str] = typer.Option([], "--code", help="Event code prefix (repeatable)."),
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    limit: int = typer.Option(50, "--limit", help="Rows to show."),
+    case: str | None = typer.Option(None, "--case", help="Also list analyst signals: bundled "
+                                    "name (ru-ua) or a signals YAML file."),
+) -> None:
+    """List stored events (and analyst signals) with their ladder indicator and provenance."""
+    from detente.signals.codes import cameo_label
+    from detente.signals.ladder import indicator_for
+    from detente.signals.store import EventStore
+
+    path = _store_path(store)
+    if path.exists() or store is not None:
+        if not path.exists():
+            raise DetenteError.one("no event store here: run 'detente signals import' first",
+                                   file=str(path))
+        with EventStore(path) as st:
+            ev = st.events(actors=tuple(actor), dyad=_dyad(dyad), codes=tuple(code),
+                           date_from=date_from and _date(date_from, "--from").isoformat(),
+                           date_to=date_to and _date(date_to, "--to").isoformat(), limit=limit)
+            total = st.count()
+        t = Table(title=f"{len(ev)} event(s) shown of {total:,} in {path}")
+        for col in ("date", "actor1", "actor2", "code", "label", "indicator", "where"):
+            t.add_column(col)
+        for i in range(len(ev)):
+            c = ev["code"][i]
+            ind = indicator_for(c, cameo=ev["cameo"][i], plover=ev["plover_type"][i],
+                                plover_mode=ev["plover_mode"][i])
+            label = cameo_label(c) if ev["cameo"][i] else (ev["plover_type"][i] or "")
+            t.add_row(ev["date"][i], f"{ev['actor1'][i] or ''} ({ev['actor1_country'][i] or '-'})",
+                      f"{ev['actor2'][i] or ''} ({ev['actor2_country'][i] or '-'})", c or "",
+                      label, ind or "-", escape(f"{ev['source_file'][i]}:{ev['line'][i]}"))
+        console.print(t)
+    if case:
+        cs = _load_case(case)
+        t = Table(title=f"Analyst signals in {cs.path}")
+        for col in ("date", "actor", "target", "indicator", "evidence"):
+            t.add_column(col)
+        for s in cs.signals:
+            if actor and s.actor not in actor:
+                continue
+            t.add_row(s.date.isoformat(), s.actor, s.target or "-", s.indicator,
+                      escape(f"“{s.evidence[0].quote}” ({s.evidence[0].source})"))
+        console.print(t)
+
+
+def _load_case(case: str) -> SignalCase:
+    from detente.signals.evidence import bundled_signals, load_signals
+
+    if case.endswith((".yaml", ".yml")) or Path(case).exists():
+        return load_signals(case)
+    return bundled_signals(case)
+
+
+def _lrs(values: list[str]) -> dict[str, float]:
+    out = {}
+    for v in values:
+        name, _, num = v.partition("=")
+        try:
+            out[name.strip()] = float(num)
+        except ValueError:
+            raise DetenteError([Problem("expected indicator=number", path="--lr", value=v,
+                                        allowed="e.g. neutral-contact=2.0")]) from None
+    return out
+
+
+@signals_app.command("credibility")
+def credibility_cmd(
+    actor: str = typer.Option(..., "--actor", help="Country code of the actor, e.g. RUS."),
+    against: str | None = typer.Option(None, "--against", help="Only signals toward this "
+                                       "country (the other side of the dyad)."),
+    store: Path | None = STORE,
+    no_store: bool = typer.Option(False, "--no-store", help="Use analyst signals only."),
+    case: str = typer.Option("ru-ua", "--case", help="Analyst signals: bundled name, a YAML "
+                             "file, or 'none'."),
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    half_life: float = typer.Option(90.0, "--half-life", help="Days for evidence to lose half "
+                                    "its weight."),
+    window: int = typer.Option(3, "--window", help="Days after a declared ceasefire or "
+                               "de-escalation in which force counts as reneging."),
+    lr: list[str] = typer.Option([], "--lr", help="Override a likelihood ratio, "
+                                 "indicator=value (repeatable)."),
+    draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws for the interval."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same interval)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+) -> None:
+    """Posterior probability that the actor's signals are sincere, dated, with an interval and
+    the events that moved it."""
+    from detente.signals.assess import assess, to_record
+    from detente.signals.credibility import CredibilityOptions
+    from detente.signals.store import EventStore
+
+    code = _country(actor, "--actor")
+    other = _country(against, "--against") if against else None
+    if not 1 <= draws <= 1_000_000:
+        raise DetenteError.one("--draws must be between 1 and 1,000,000", path="--draws",
+                               value=draws)
+    if window < 0 or not half_life > 0:
+        raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
+    opts = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
+                              draws=draws, likelihood_ratios=_lrs(lr))
+    cs = None if case.lower() == "none" else _load_case(case)
+    path = _store_path(store)
+    if store is not None and not path.exists():
+        raise DetenteError.one("no event store here", file=str(path))
+    use_store = not no_store and path.exists()
+    inputs = ([str(path)] if use_store else []) + ([cs.path] if cs else [])
+    if not inputs:
+        raise DetenteError.one("no evidence: give --store with imported events or --case")
+    st = EventStore(path) if use_store else None
+    try:
+        result = assess(code, store=st, case=cs, against=other,
+                        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+                        options=opts, seed=seed)
+        digest = str(st.count()) if st else ""
+    finally:
+        if st:
+            st.close()
+    record = to_record(result, inputs=inputs, case=cs, store_digest=digest)
+    _print(record)
+    if json_out is not None:
+        write_json(record, json_out)
+        console.print(f"JSON record written to {json_out}")
+    if html_out is not None:
+        from detente.report.signals import render_credibility
+
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render_credibility(record), encoding="utf-8")
+        console.print(f"HTML report written to {html_out}")
+
+
+def _print(record: dict) -> None:
+    prior = record["prior"]
+    console.print(f"[bold]{record['actor']}[/]: prior P(sincere) {prior['mean']:.3f} "
+                  f"({prior['kept']} kept / {prior['broken']} broken agreements)")
+    mass = round(100 * record["interval_mass"])
+    t = Table(title=f"Posterior P(sincere) with {mass}% interval")
+    for col in ("date", "before", "after", "interval", "what moved it"):
+        t.add_column(col)
+    series = {s["date"]: s for s in record["series"]}
+    for m in record["moves"]:
+        s = series[m["date"]]
+        what = "; ".join(f"{i['indicator']} {i['log_odds']:+.2f} ({len(i['sources'])} src)"
+                         for i in m["items"])
+        t.add_row(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
+                  f"{s['lo']:.3f}–{s['hi']:.3f}", escape(what))
+    console.print(t)
+    last = record["series"][-1] if record["series"] else None
+    if last:
+        console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
+                      f"[{last['lo']:.3f}, {last['hi']:.3f}]")

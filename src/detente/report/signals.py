@@ -1,0 +1,80 @@
+"""HTML report of a credibility record: timeline of the posterior with its interval, the moves
+and the evidence behind each, the prior and the likelihood ratios used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from detente.report.base import Raw, esc, figure, page, table, use_agg
+
+
+def timeline_figure(record: dict[str, Any]) -> str:
+    """Posterior probability of sincerity over time (line), its interval (band), and a marker
+    per move (up green, down red)."""
+    use_agg()
+    import matplotlib.pyplot as plt
+
+    series = record["series"]
+    dates = [dt.date.fromisoformat(s["date"]) for s in series]
+    p = [s["p"] for s in series]
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    ax.fill_between(dates, [s["lo"] for s in series], [s["hi"] for s in series], step="post",
+                    alpha=0.2, color="#1f77b4",
+                    label=f"{round(100 * record['interval_mass'])}% interval")
+    ax.step(dates, p, where="post", color="#1f77b4", label="posterior P(sincere)")
+    ax.axhline(record["prior"]["mean"], color="#888", ls="--", lw=0.8, label="prior mean")
+    for m in record["moves"]:
+        d = dt.date.fromisoformat(m["date"])
+        up = m["after"] >= m["before"]
+        ax.plot([d], [m["after"]], marker="^" if up else "v",
+                color="#0a7a2f" if up else "#b00020", ms=6, ls="none")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("P(sincere)")
+    ax.set_title(f"Credibility of {record['actor']}'s signals")
+    ax.legend(loc="upper right", fontsize=8)
+    fig.autofmt_xdate()
+    return figure(fig, "Posterior probability that the actor's signals are sincere; markers "
+                       "show each move (green up, red down).")
+
+
+def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
+    parts = []
+    for it in items:
+        quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in it["quotes"][:3])
+        refs = ", ".join(esc(r) for r in it["refs"][:5])
+        more = f" (+{len(it['refs']) - 5} more)" if len(it["refs"]) > 5 else ""
+        parts.append(
+            f"<b>{esc(it['indicator'])}</b> (rung {it['rung']}, "
+            f"{esc(len(it['sources']))} source(s), Δlog-odds {it['log_odds']:+.3f})"
+            f"{quotes}<div class=\"meta\">{refs}{esc(more)}</div>")
+    return Raw("<br>".join(parts))
+
+
+def render_credibility(record: dict[str, Any]) -> str:
+    """A standalone HTML page for one credibility record."""
+    prior = record["prior"]
+    prior_text = (f"Beta({prior['beta'][0]:g}, {prior['beta'][1]:g}) from {prior['kept']} kept "
+                  f"and {prior['broken']} broken agreements: mean {prior['mean']:.3f}, "
+                  f"interval {prior['interval'][0]:.3f}–{prior['interval'][1]:.3f}.")
+    if prior.get("assumption"):
+        prior_text += f" Assumption: {prior['assumption']}"
+    quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in prior.get("evidence", []))
+    moves = [(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
+              f"{m['decay_log_odds']:+.3f}", _evidence_cell(m["items"]))
+             for m in record["moves"]]
+    lrs = [(k, v["rung"], f"{v['lr']:g}", f"×/÷ {v['spread']:g}", v["basis"])
+           for k, v in sorted(record["likelihood_ratios"].items(), key=lambda kv: kv[1]["rung"])]
+    prov = record["provenance"]
+    sections = [
+        "<h2>Timeline</h2>" + timeline_figure(record),
+        f"<h2>Prior</h2><p>{esc(prior_text)}</p>{quotes}",
+        "<h2>What moved the belief</h2>"
+        + table(["date", "before", "after", "decay", "evidence"], moves, numeric=(1, 2, 3)),
+        "<h2>Likelihood ratios</h2><p>LR = P(signal | sincere) / P(signal | insincere); "
+        "spread is the one-sigma multiplicative uncertainty used for the interval.</p>"
+        + table(["indicator", "rung", "LR", "spread", "basis"], lrs, numeric=(1, 2)),
+    ]
+    meta = (f"detente {prov['version']} · {prov['analysis']} · seed {prov['seed']} · "
+            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov['created']}")
+    return page(f"Signals: credibility of {record['actor']}", sections, meta)
