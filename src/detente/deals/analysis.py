@@ -198,7 +198,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             efficient=not dominated, nearest_acceptable=nearest, changes_to_nearest=changes,
             trades=tr))
 
-    pairs = _pair_views(space, veto, sample_idx, d, tol)
+    pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util)
     shown = min(len(fz_index), FRONTIER_LIMIT)
     mc = _monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
                       tol, progress, reservation) if draws > 0 else None
@@ -227,8 +227,9 @@ def _candidates(f_index: IntArray, f_util: np.ndarray, d: np.ndarray, limit: int
 
 
 def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d: np.ndarray,
-                tol: float) -> list[PairView]:
-    """For each pair of veto players: their two-actor frontier and a sample of outcomes."""
+                tol: float, fz_util: np.ndarray) -> list[PairView]:
+    """For each pair of veto players: their two-actor frontier, a sample of outcomes and the
+    veto players' efficient ZOPA packages, projected on the pair's axes."""
     out = []
     sample = space.decode(sample_idx)
     su = space.utilities(sample)
@@ -241,7 +242,8 @@ def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d
             out.append(PairView(actor_x=space.actors[a], actor_y=space.actors[b],
                                 frontier=pf.utilities.round(6).tolist(),
                                 sample=np.stack([su[a], su[b]], axis=1).round(6).tolist(),
-                                sample_in_zopa=zs.tolist()))
+                                sample_in_zopa=zs.tolist(),
+                                zopa_frontier=fz_util[:, [ai, bi]].round(6).tolist()))
     return out
 
 

@@ -83,6 +83,7 @@ class PairView(_Rec):
     frontier: list[list[float]]
     sample: list[list[float]]
     sample_in_zopa: list[bool]
+    zopa_frontier: list[list[float]]
 
 
 class ProposalOdds(_Rec):

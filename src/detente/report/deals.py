@@ -26,6 +26,10 @@ def _pair_figures(r: DealAnalysis) -> list[str]:
         ys = [p[1] for p in pv.sample]
         colours = ["#8fd19e" if z else "#c9c9c9" for z in pv.sample_in_zopa]
         ax.scatter(xs, ys, s=6, c=colours, linewidths=0, label="outcomes (green: in ZOPA)")
+        if pv.zopa_frontier:
+            ax.scatter([p[0] for p in pv.zopa_frontier], [p[1] for p in pv.zopa_frontier],
+                       s=14, color="#1a9850", zorder=4,
+                       label="efficient packages in the ZOPA of all veto players")
         fx = [p[0] for p in pv.frontier]
         fy = [p[1] for p in pv.frontier]
         ax.plot(fx, fy, "-", color="#1f4e99", lw=1.5, label=f"Pareto frontier of {pv.actor_x}"
@@ -33,6 +37,7 @@ def _pair_figures(r: DealAnalysis) -> list[str]:
         dx, dy = r.reservation[pv.actor_x], r.reservation[pv.actor_y]
         ax.axvline(dx, color="#b00020", ls="--", lw=1)
         ax.axhline(dy, color="#b00020", ls="--", lw=1, label="BATNA (reservation value)")
+        ax.fill_between([dx, 1.02], dy, 1.02, color="#1a9850", alpha=0.06, lw=0)
         for name, pkg in r.solutions.items():
             mark, label = _SOLUTION_MARK.get(name, ("o", name))
             ax.scatter([pkg.utilities[pv.actor_x]], [pkg.utilities[pv.actor_y]], marker=mark,
@@ -45,7 +50,7 @@ def _pair_figures(r: DealAnalysis) -> list[str]:
         ax.set_ylabel(f"utility of {pv.actor_y}")
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=6, loc="lower left", framealpha=0.85)
         ax.set_title(f"{pv.actor_x} × {pv.actor_y}")
         out.append(figure(fig, f"{pv.actor_x} and {pv.actor_y}: a sample of outcomes, their "
                           "two-party Pareto frontier, BATNA lines, the bargaining solutions over "
