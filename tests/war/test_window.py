@@ -113,3 +113,20 @@ def test_proposals_and_guarantee_threshold_on_a_known_path() -> None:
     g = 0.5 - float(expit(np.float64(-1.0))) - 0.1
     assert guarantee_threshold(s)[0, 0] == pytest.approx(g)
     assert g > 0.1 and w.self_enforcing.mean[0] == 0.0  # the guarantee 0.1 is too weak
+
+
+def test_block_size_does_not_change_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    import detente.war.window as window_module
+
+    m = _model(volatility=0.3, optimism_a=0.5, optimism_b=0.5, hot_hand=0.7,
+               proposals=[{"id": "p", "name": "p", "share": 0.5}])
+    s = simulate(m, 13, 2000, 9)
+    results = []
+    for block in (1, 5, 100):
+        monkeypatch.setattr(window_module, "BLOCK_MONTHS", block)
+        results.append(negotiation_window(m, s))
+    for w in results[1:]:
+        assert np.array_equal(w.range_exists.mean, results[0].range_exists.mean)
+        assert np.array_equal(w.p, results[0].p) and np.array_equal(w.width, results[0].width)
+        assert np.array_equal(w.proposals[0].ratifiable.mean,
+                              results[0].proposals[0].ratifiable.mean)
