@@ -33,7 +33,7 @@ def run(argv: list[str]) -> int:
 def test_forecast_csv_writes_json_and_html(tmp_path, capsys):
     src = need(DATA / "bdm" / "emission.csv")
     out, html = tmp_path / "f.json", tmp_path / "f.html"
-    code = run(["forecast", str(src), "--draws", "200", "--seed", "5", "--json", str(out),
+    code = run(["forecast", str(src), "--draws", "40", "--seed", "5", "--json", str(out),
                 "--html", str(html)])
     assert code == 0
     rec = json.loads(out.read_text())
@@ -43,7 +43,7 @@ def test_forecast_csv_writes_json_and_html(tmp_path, capsys):
     assert models["compromise"]["position"][0] == pytest.approx(7.3899, abs=1e-3)
     assert models["eum"]["rounds"] == 8 and len(models["eum"]["predicted_by_round"]) == 9
     mc = {m["model"]: m for m in rec["issues"][0]["monte_carlo"]}
-    assert mc["eum"]["draws"] == 200
+    assert mc["eum"]["draws"] == 40
     assert mc["compromise"]["quantiles"]["p05"][0] <= mc["compromise"]["quantiles"]["p95"][0]
     text = html.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count("<svg") == 2
