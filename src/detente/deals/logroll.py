@@ -51,7 +51,7 @@ def logrolls(space: AdditiveSpace, reference: list[int], i: int, j: int, top: in
     if not moves:
         return []
     arr = np.array(moves)
-    k, o, di, dj = arr[:, 0].astype(int), arr[:, 1].astype(int), arr[:, 2], arr[:, 3]
+    iss, opt, di, dj = arr[:, 0].astype(int), arr[:, 1].astype(int), arr[:, 2], arr[:, 3]
     give = (di < -tol) & (dj > tol)   # i concedes, j gains
     take = (dj < -tol) & (di > tol)   # j concedes, i gains
     g, t = np.flatnonzero(give), np.flatnonzero(take)
@@ -59,7 +59,7 @@ def logrolls(space: AdditiveSpace, reference: list[int], i: int, j: int, top: in
         return []
     gi = di[g][:, None] + di[t][None, :]
     gj = dj[g][:, None] + dj[t][None, :]
-    ok = (gi > tol) & (gj > tol) & (k[g][:, None] != k[t][None, :])
+    ok = (gi > tol) & (gj > tol) & (iss[g][:, None] != iss[t][None, :])
     if not ok.any():
         return []
     score = np.where(ok, np.minimum(gi, gj), -np.inf)
@@ -67,6 +67,6 @@ def logrolls(space: AdditiveSpace, reference: list[int], i: int, j: int, top: in
     out = []
     for f in flat:
         a, b = np.unravel_index(f, score.shape)
-        out.append(Trade(i, j, int(k[g[a]]), int(o[g[a]]), int(k[t[b]]), int(o[t[b]]),
+        out.append(Trade(i, j, int(iss[g[a]]), int(opt[g[a]]), int(iss[t[b]]), int(opt[t[b]]),
                          float(gi[a, b]), float(gj[a, b])))
     return out

@@ -102,10 +102,10 @@ def _mc_figure(r: DealAnalysis) -> str:
 def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[object]]:
     rows: list[list[object]] = []
     if isinstance(obj, _Traced):
-        value = getattr(obj, "value", None)
-        if hasattr(value, "model_dump"):
+        value: Any = getattr(obj, "value", None)
+        if isinstance(value, BaseModel):
             value = value.model_dump()
-        if isinstance(obj, _Traced) and hasattr(obj, "outcome") and value is None:
+        if value is None:
             value = getattr(obj, "outcome", None)
         basis = "".join(
             f"<blockquote>“{esc(ev.quote)}”</blockquote><span class='meta'>"

@@ -95,11 +95,12 @@ def check_references(s: Scenario) -> list[Found]:
         if st.actor not in actor_ids:
             out.append((("stances", i, "actor"), "unknown actor id", st.actor,
                         _allowed(actor_ids)))
-        issue = issues.get(st.issue)
-        if issue is None:
+        found = issues.get(st.issue)
+        if found is None:
             out.append((("stances", i, "issue"), "unknown issue id", st.issue,
                         _allowed(list(issues))))
             continue
+        issue = found
         key = (st.actor, st.issue)
         if key in seen_stance:
             out.append((("stances", i), f"duplicate stance of {st.actor!r} on {st.issue!r} "
