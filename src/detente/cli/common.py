@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-console = Console()
+# Piped output (logs, CI, README examples) is not squeezed into 80 columns.
+_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+console = Console(width=_WIDTH)
 err_console = Console(stderr=True)
 
 
