@@ -40,7 +40,8 @@ def _bounded(v: Number, name: str, lo: float | None = None, hi: float | None = N
             allowed = f"{'>' if lo_open else '>='} {lo:g}"
         else:
             allowed = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}]"
-        raise ValueError(f"{name} must be {allowed}{what}, got {q.model_dump()}")
+        got = f", got {q.model_dump()}" if q.uncertain else ""  # a bare number is shown anyway
+        raise ValueError(f"{name} must be {allowed}{what}{got}")
     return v
 
 
@@ -181,8 +182,7 @@ class WarModel(_Frozen):
     @classmethod
     def _horizon(cls, v: int) -> int:
         if not 0 < v <= MAX_HORIZON:
-            raise ValueError(f"horizon must be a whole number of months in [1, {MAX_HORIZON}], "
-                             f"got {v}")
+            raise ValueError(f"horizon must be a whole number of months in [1, {MAX_HORIZON}]")
         return v
 
     @field_validator(*_PROBS)
