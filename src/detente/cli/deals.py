@@ -10,6 +10,7 @@ from rich.table import Table
 
 from detente.cli.common import console, write_json
 from detente.errors import ScenarioError
+from detente.scenario.model import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -72,6 +73,20 @@ def check(
         raise ScenarioError(problems)
 
 
+def _load_any(case: str) -> Scenario:
+    """A bundled case, a scenario file, or a GENIUS domain folder."""
+    from detente.formats.genius import is_genius_dir, load_domain, to_scenario
+    from detente.scenario import load, validate_data
+
+    if Path(case).is_dir():
+        if not is_genius_dir(case):
+            raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
+                                    "files found)", file=case,
+                                    allowed="a scenario file, a bundled case or a GENIUS folder")
+        return validate_data(to_scenario(load_domain(case)), case)
+    return load(case)
+
+
 def analyze(
     case: str = typer.Argument(..., help="A bundled case name (see `detente cases`) or a "
                                "scenario file."),
@@ -88,9 +103,8 @@ def analyze(
     """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs."""
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
-    from detente.scenario import load
 
-    scenario = load(case)
+    scenario = _load_any(case)
     reservation = None
     if batna == "war":
         from detente.war.batna import war_batnas

@@ -24,10 +24,11 @@ def _sign(x: float | None) -> str:
 def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> None:
     """Print the analysis: summary, solutions or blocking, proposals, trades, Monte Carlo."""
     veto = r.veto_players
-    share = r.zopa_outcomes / r.outcomes if r.outcomes else 0.0
+    zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%})"
+            if r.zopa_outcomes is not None else "not counted (space too large)")
     console.print(f"[bold]{r.title}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
                   f"{', '.join(veto)}")
-    console.print(f"outcomes {r.outcomes:,}; ZOPA {r.zopa_outcomes:,} ({share:.2%}); Pareto "
+    console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
                   f"frontier of the veto players {r.frontier_size:,}, of which in ZOPA "
                   f"{r.frontier_in_zopa:,}")
     if r.monte_carlo:

@@ -34,6 +34,7 @@ from detente.scenario.model import Scenario
 
 TOL = 1e-9
 FRONTIER_LIMIT = 5000
+COUNT_LIMIT = 20_000_000  # count the ZOPA by enumeration up to this many outcomes
 SAMPLE_POINTS = 3000
 
 Progress = Callable[[str, int, int], None]
@@ -130,17 +131,25 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     vspace = space.subset([space.actors[i] for i in veto])
     d = space.reservation[veto]
     total = space.n_outcomes
-    zopa_count = 0
+    zopa_count: int | None = 0
     rng_sample = np.random.default_rng(0 if seed is None else seed)
-    sample_idx = np.sort(rng_sample.choice(total, size=min(SAMPLE_POINTS, total), replace=False))
+    if total <= 10 * SAMPLE_POINTS:
+        sample_idx = np.sort(rng_sample.choice(total, size=min(SAMPLE_POINTS, total),
+                                               replace=False))
+    else:  # huge spaces: draw with replacement, never materialise the range
+        sample_idx = np.unique(rng_sample.integers(0, total, size=SAMPLE_POINTS, dtype=np.int64))
 
     def visit(start: int, u: np.ndarray) -> None:
         nonlocal zopa_count
-        zopa_count += int(in_zopa(u.T, d, tol).sum())
+        zopa_count = (zopa_count or 0) + int(in_zopa(u.T, d, tol).sum())
         if progress:
             progress("outcomes", start + u.shape[1], total)
 
-    frontier = pareto_frontier(vspace, visit=visit)
+    if total <= COUNT_LIMIT:
+        frontier = pareto_frontier(vspace, visit=visit, method="enumerate")
+    else:  # exact frontier issue by issue; the ZOPA is not counted
+        frontier = pareto_frontier(vspace, method="auto")
+        zopa_count = None
     f_index = vspace.decode(frontier.outcomes)
     zmask = in_zopa(frontier.utilities, d, tol)
     fz_index, fz_util = f_index[zmask], frontier.utilities[zmask]

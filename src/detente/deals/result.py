@@ -116,7 +116,7 @@ class DealAnalysis(_Rec):
     reservation: dict[str, float]
     ideal: dict[str, float]
     outcomes: int
-    zopa_outcomes: int
+    zopa_outcomes: int | None
     frontier_size: int
     frontier_in_zopa: int
     frontier: list[Package]

@@ -138,9 +138,10 @@ def render(r: DealAnalysis, scenario: Scenario) -> str:
     use_agg()
     veto = r.veto_players
     sec = []
-    share = r.zopa_outcomes / r.outcomes if r.outcomes else 0.0
+    zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%}) are"
+            if r.zopa_outcomes is not None else "(not counted: too many to enumerate) some are")
     summary = (f"<p>{len(r.actors)} actors; veto players: <b>{esc(', '.join(veto))}</b>. "
-               f"{r.outcomes:,} possible packages; {r.zopa_outcomes:,} ({share:.2%}) are in the "
+               f"{r.outcomes:,} possible packages; {zopa} in the "
                f"ZOPA (every veto player prefers them to its BATNA). Pareto frontier of the veto "
                f"players: {r.frontier_size:,} packages, {r.frontier_in_zopa:,} of them in the "
                "ZOPA.</p>")
