@@ -79,10 +79,10 @@ def forecast(
                                                      f["position"][0])
         records.append(rec)
         _print_run(rec)
-    src_bytes = Path(source).read_bytes() if Path(source).is_file() else source.encode()
     options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
                "spread": spread, "eum_rounds": rounds}
-    record = {"provenance": make_provenance("forecast", [source], inputs_hash(src_bytes, options),
+    content = scenario if scenario is not None else Path(source).read_bytes()
+    record = {"provenance": make_provenance("forecast", [source], inputs_hash(content, options),
                                             options, seed if draws else None).model_dump(),
               "issues": records}
     if json_out:

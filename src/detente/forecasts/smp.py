@@ -172,9 +172,9 @@ def bargains(x: F, sal: F, init: NDArray[np.int64], tgt: NDArray[np.int64], p: F
     return b_i, b_j
 
 
-def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, bool]:
-    """One SMP turn from positions ``x`` (N, K) on 0–1; returns new positions and a flag that
-    risk attitudes were degenerate."""
+def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, F, bool]:
+    """One SMP turn from positions ``x`` (N, K) on 0–1; returns the new positions, the risk
+    attitudes of the starting state and a flag that they were degenerate."""
     n = x.shape[0]
     sal_tot = sal.sum(axis=1)
     d = distances(sal, x, x)
@@ -204,38 +204,42 @@ def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, bool]:
             continue
         m = items[choice - 1]
         new[k] = b_i[m] if init[m] == k else b_j[m]
-    return new, degenerate
+    return new, risk, degenerate
 
 
 def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
     """Distinct positions (first occurrence represents a group; Euclidean distance below ``tol``
     joins it) and each actor's group index."""
-    reps: list[NDArray[np.float64]] = []
-    group = np.empty(x.shape[0], dtype=np.int64)
-    for i, xi in enumerate(x):
-        for g, rep in enumerate(reps):
-            if np.linalg.norm(rep - xi) < tol:
-                group[i] = g
-                break
+    n = x.shape[0]
+    dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    reps: list[int] = []
+    group = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        near = np.flatnonzero(dist[reps, i] < tol) if reps else np.empty(0, dtype=np.int64)
+        if near.size:
+            group[i] = near[0]
         else:
             group[i] = len(reps)
-            reps.append(xi)
-    return np.array(reps), group
+            reps.append(i)
+    return x[reps], group
 
 
 def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[str, object]:
     """Run SMP from positions ``x0`` (N, K) on 0–1 until KTAB's stopping rule fires.
 
-    Returns ``trajectory`` (T + 1, N, K), ``ratios`` per turn, the distinct final positions,
-    their win probabilities and each actor's group, and whether risk was ever degenerate.
+    Returns ``trajectory`` (T + 1, N, K), the risk attitudes of every state ``risk``
+    (T + 1, N), ``ratios`` per turn, the distinct final positions, their win probabilities and
+    each actor's group, and whether risk was ever degenerate.
     """
     opt = options or SMPOptions()
     traj = [np.asarray(x0, dtype=float)]
     first = 0.0
     ratios: list[float] = []
     degenerate = False
+    risks = []
     for turn in range(1, opt.max_turns + 1):
-        new, deg = smp_turn(traj[-1], sal, cap, opt.chunk)
+        new, risk, deg = smp_turn(traj[-1], sal, cap, opt.chunk)
+        risks.append(risk)
         degenerate |= deg
         moved = float(np.linalg.norm(new - traj[-1], axis=1).sum())
         if turn == 1:
@@ -251,9 +255,11 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
     d = distances(sal, final, final)
     risk, deg = risk_attitudes(d, cap)
     degenerate |= deg
+    risks.append(risk)
     util = utility(distances(sal, final, reps), risk[:, None])
     win = condorcet(util, cap)
-    return {"trajectory": np.stack(traj), "ratios": np.array(ratios), "unique": reps,
+    return {"trajectory": np.stack(traj), "risk": np.stack(risks),
+            "ratios": np.array(ratios), "unique": reps,
             "win_probability": win, "group": group, "degenerate_risk": degenerate}
 
 
@@ -279,10 +285,9 @@ class SpatialModel:
         win = np.asarray(res["win_probability"])
         point = (win @ reps if self.options.outcome == "mean" else reps[int(np.argmax(win))])
         by_round = []
-        for state in np.asarray(res["trajectory"]):
+        for state, rk in zip(np.asarray(res["trajectory"]), np.asarray(res["risk"]),
+                             strict=True):
             r, _ = merge_positions(state, self.options.merge_tol)
-            dd = distances(table.salience, state, state)
-            rk, _ = risk_attitudes(dd, table.capability)
             pw = condorcet(utility(distances(table.salience, state, r), rk[:, None]),
                            table.capability)
             by_round.append((pw @ r if self.options.outcome == "mean"
