@@ -5,6 +5,7 @@ small enough to enumerate, and the cases share issue ids so they compare across 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ SEED_EARLIEST = {
 }
 
 
+@cache
 def _load(name: str) -> Scenario:
     return load_file(case_path(name))
 
