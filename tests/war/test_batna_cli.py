@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from detente.cli.app import main
@@ -107,3 +108,23 @@ def test_window_command_bad_input_exits_2(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit) as e:
         main(["window", "ru-ua-2024-09", "--paths", "0"])
     assert e.value.code == 2
+
+
+def test_snapshot_offer_under_complete_and_private_information() -> None:
+    from detente.scenario.war import WarModel
+    from detente.war.analysis import snapshot
+
+    base = dict(side_a="a", side_b="b", stake="s", horizon=6, p=0.4, cost_a=0.1, discount=0.9)
+    known = snapshot(WarModel.model_validate(base | {"cost_b": 0.1}))
+    assert known.offer == pytest.approx(1 - 0.9 * 0.6 + 0.1) and known.offer_p_reject == 0.0
+    assert known.range_exists and known.range_low == pytest.approx(0.9 * 0.4 - 0.1)
+    # Triangular(0, 0.1, 0.2) belief over B's cost: compare with the optimum of the exact law.
+    tri = snapshot(WarModel.model_validate(base | {"cost_b": [0.0, 0.1, 0.2]}), seed=1)
+    h, w = 1 - 0.9 * 0.6, 0.9 * 0.4 - 0.1
+    c = np.linspace(0.0, 0.2, 200_001)
+    cdf = np.where(c <= 0.1, c**2 / 0.02, 1 - (0.2 - c) ** 2 / 0.02)
+    eu = (h + c) * (1 - cdf) + w * cdf
+    k = int(np.argmax(eu))
+    assert tri.offer == pytest.approx(h + c[k], abs=0.01)
+    assert tri.offer_p_reject == pytest.approx(cdf[k], abs=0.02)
+    assert tri.offer_p_reject > 0.0  # war with positive probability

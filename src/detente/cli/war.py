@@ -85,6 +85,9 @@ def _print(a: object) -> None:
                   f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
                   f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
                   f"{s.guarantee:.3f})")
+    console.print(f"Private information: {a.side_a}'s best offer against its uncertainty over "
+                  f"{a.side_b}'s costs is {s.offer:.3f}, rejected (war) with probability "
+                  f"{_pct(s.offer_p_reject).strip()}")
     w = a.window
     step = max(1, a.months // 12)
     t = Table(title="Negotiation window (probability across paths ± standard error)")

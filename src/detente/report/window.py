@@ -89,6 +89,8 @@ def _snapshot(a: WarAnalysis) -> str:
         ("commitment problem", s.commitment_outcome),
         ("minimum guarantee g* / guarantee in the model",
          f"{s.min_guarantee:.3f} / {s.guarantee:.3f}"),
+        (f"{a.side_a}'s risk–return offer (uncertain {a.side_b} costs) / P(rejected)",
+         f"{s.offer:.3f} / {_pct(s.offer_p_reject)}"),
     ]
     return "<h2>Month 0 (likely values)</h2>" + table(("quantity", "value"), rows)
 

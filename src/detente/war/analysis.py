@@ -16,7 +16,8 @@ from detente.records import Provenance, inputs_hash, make_provenance
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
 from detente.war.commitment import commitment_problem
-from detente.war.dynamics import expit, logit, simulate
+from detente.war.dynamics import draw, expit, logit, simulate
+from detente.war.private_info import optimal_offer
 from detente.war.ratification import domestic_threshold, win_sets
 from detente.war.scenarios import scenario_tree
 from detente.war.window import Proportion, Window, negotiation_window
@@ -60,6 +61,8 @@ class Snapshot(_Rec):
     commitment_outcome: str
     min_guarantee: float
     guarantee: float
+    offer: float
+    offer_p_reject: float
 
 
 class ProposalRecord(_Rec):
@@ -118,8 +121,10 @@ class WarAnalysis(_Rec):
     scenario_tree: list[BranchRecord]
 
 
-def snapshot(war: WarModel) -> Snapshot:
-    """The bargaining range, win-sets and commitment problem at month 0 with likely values."""
+def snapshot(war: WarModel, seed: int = 0, draws: int = 20_000) -> Snapshot:
+    """The bargaining range, win-sets and commitment problem at month 0 with likely values, and
+    A's risk–return offer against its uncertainty over B's cost (``cost_b``'s range, drawn
+    ``draws`` times with ``seed``; a certain cost gives the complete-information offer)."""
     lk = lambda n: n.value.likely  # noqa: E731
     p = lk(war.p)
     z = float(logit(np.float64(p)))
@@ -133,12 +138,15 @@ def snapshot(war: WarModel) -> Snapshot:
     p_next = float(expit(np.float64(z - lk(war.regroup_shift))))
     com = commitment_problem(p, p_next, lk(war.cost_a), lk(war.cost_b), lk(war.discount),
                              lk(war.guarantee))
+    cost_b_draws = draw(war.cost_b, draws, np.random.default_rng(seed))
+    offer = optimal_offer(p, lk(war.cost_a), cost_b_draws, lk(war.discount))
     return Snapshot(
         p=p, p_a=p_a, p_b=p_b, range_low=float(r.low), range_high=float(r.high),
         range_width=float(r.width), range_exists=bool(r.exists), closed_by=str(r.closed_by),
         winset_low=float(ws.low), winset_high=float(ws.high), winset_exists=bool(ws.exists),
         regroup_p=p_next, commitment_outcome=str(com.outcome),
-        min_guarantee=float(com.min_guarantee), guarantee=lk(war.guarantee))
+        min_guarantee=float(com.min_guarantee), guarantee=lk(war.guarantee),
+        offer=offer.offer, offer_p_reject=offer.p_reject)
 
 
 def _month_labels(start: dt.date | None, months: int) -> list[str]:
@@ -181,7 +189,7 @@ def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000
     return WarAnalysis(
         provenance=prov, case_id=case.id, title=case.title, date=case.date, side_a=war.side_a,
         side_b=war.side_b, stake=war.stake, months=t_max, paths=paths,
-        month_labels=_month_labels(war.start, t_max), snapshot=snapshot(war),
+        month_labels=_month_labels(war.start, t_max), snapshot=snapshot(war, seed),
         window=_window_record(w),
         proposals=[ProposalRecord(id=p.id, name=p.name, share=p.share,
                                   in_range=ProportionRecord.of(p.in_range),
