@@ -177,3 +177,18 @@ def test_crlf_line_endings(fixtures: Path, store: EventStore, tmp_path: Path) ->
     [s] = import_path(crlf, store)
     assert s.n_problems == 0 and s.added == len(_fields(src))
     assert all(not u.endswith("\r") for u in store.events()["url"])
+
+
+def test_filtered_import_reports_malformed_lines_that_could_match(
+        fixtures: Path, store: EventStore, tmp_path: Path) -> None:
+    rows = _fields(fixtures / "gdelt2_20150218230000_slice.tsv")
+    ru = [i for i, r in enumerate(rows) if {r[7], r[17]} == {"RUS", "UKR"}]
+    other = [i for i, r in enumerate(rows) if "RUS" not in "\t".join(r)]
+    rows[ru[0]] = rows[ru[0]][:30]  # could be a RUS-UKR event: reported
+    rows[other[0]] = rows[other[0]][:30]  # cannot match the dyad: filtered out like the rest
+    path = tmp_path / "cut.tsv"
+    path.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    [s] = import_path(path, store, filt=ImportFilter(dyad=("RUS", "UKR")))
+    assert s.problems == {"wrong column count": 1}
+    assert s.examples[0][0] == ru[0] + 1
+    assert s.matched == len(ru) - 1

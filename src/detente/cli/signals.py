@@ -40,6 +40,11 @@ def _date(value: str | None, flag: str) -> dt.date | None:
                                     allowed="YYYY-MM-DD")]) from None
 
 
+def _iso(value: str | None, flag: str) -> str | None:
+    d = _date(value, flag)
+    return d.isoformat() if d else None
+
+
 def _country(value: str, flag: str) -> str:
     code = value.strip().upper()
     if not _CODE.match(code):
@@ -149,8 +154,8 @@ def list_cmd(
                                    file=str(path))
         with EventStore(path) as st:
             ev = st.events(actors=tuple(actor), dyad=_dyad(dyad), codes=tuple(code),
-                           date_from=date_from and _date(date_from, "--from").isoformat(),
-                           date_to=date_to and _date(date_to, "--to").isoformat(), limit=limit)
+                           date_from=_iso(date_from, "--from"), date_to=_iso(date_to, "--to"),
+                           limit=limit)
             total = st.count()
         t = Table(title=f"{len(ev)} event(s) shown of {total:,} in {path}")
         for col in ("date", "actor1", "actor2", "code", "label", "indicator", "where"):

@@ -3,8 +3,9 @@ and the evidence behind each, the prior and the likelihood ratios used."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+
+import numpy as np
 
 from detente.report.base import Raw, esc, figure, page, table, use_agg
 
@@ -16,7 +17,7 @@ def timeline_figure(record: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
     series = record["series"]
-    dates = [dt.date.fromisoformat(s["date"]) for s in series]
+    dates = np.array([s["date"] for s in series], dtype="datetime64[D]")
     p = [s["p"] for s in series]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.fill_between(dates, [s["lo"] for s in series], [s["hi"] for s in series], step="post",
@@ -25,7 +26,7 @@ def timeline_figure(record: dict[str, Any]) -> str:
     ax.step(dates, p, where="post", color="#1f77b4", label="posterior P(sincere)")
     ax.axhline(record["prior"]["mean"], color="#888", ls="--", lw=0.8, label="prior mean")
     for m in record["moves"]:
-        d = dt.date.fromisoformat(m["date"])
+        d = np.datetime64(m["date"], "D")
         up = m["after"] >= m["before"]
         ax.plot([d], [m["after"]], marker="^" if up else "v",
                 color="#0a7a2f" if up else "#b00020", ms=6, ls="none")

@@ -227,7 +227,7 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     lo, hi = np.quantile(paths, [q, 1 - q], axis=0)
     plo, phi = np.quantile(p0, [q, 1 - q])
     dates = tuple(_EPOCH + dt.timedelta(days=int(d)) for d in days)
-    moves = _moves(dates, central, evidence, w, mu[cls], _logit(a / (a + b)),
+    moves = _moves(dates, central, evidence, w, mu[cls], float(_logit(a / (a + b))),
                    options.half_life_days)
     return CredibilityResult(actor, dates, _expit(central), lo, hi, a / (a + b), float(plo),
                              float(phi), (a, b), tuple(evidence), moves, options, seed)

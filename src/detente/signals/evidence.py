@@ -164,11 +164,12 @@ def parse_signals(text: str, file: str) -> SignalCase:
                                          problems) if s.get("date") else None,
                                    s.get("author"), s.get("file"), s.get("url"))
     names, priors = {}, {}
+    where: dict[str, Any]
     for code, a in (data.get("actors") or {}).items():
         a = a or {}
         names[str(code)] = str(a.get("name", code))
         p = a.get("prior") or {}
-        where = {"file": file, "path": f"actors.{code}.prior"}
+        where = {"file": file, "path": f"actors.{code}.prior", "line": None}
         ev = _quotes(p["evidence"], sources, where, problems) if p.get("evidence") else ()
         if p and not ev and not p.get("assumption"):
             problems.append(Problem("a prior needs evidence or an assumption", **where))

@@ -17,7 +17,8 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -126,36 +127,48 @@ def _nz(expr: str, missing: tuple[str, ...]) -> str:
     return expr
 
 
+def _values(rows: Sequence[Sequence[str | None]]) -> str:
+    def lit(v: str | None) -> str:
+        return "NULL" if v is None else _sql_str(v)
+
+    return ", ".join("(" + ", ".join(lit(v) for v in r) + ")" for r in rows)
+
+
 def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Code books as DuckDB tables (one INSERT each: executemany is slow in DuckDB)."""
+    cameo = [(c.code, c.plover_type or None, c.plover_mode or None, c.plover_context or None)
+             for c in cameo_codebook().values()]
     con.execute("CREATE TEMP TABLE cameo (code VARCHAR, ptype VARCHAR, pmode VARCHAR, "
-                "pctx VARCHAR)")
-    con.executemany("INSERT INTO cameo VALUES (?, ?, ?, ?)",
-                    [(c.code, c.plover_type or None, c.plover_mode or None,
-                      c.plover_context or None) for c in cameo_codebook().values()])
-    con.execute("CREATE TEMP TABLE fips (k VARCHAR, cameo VARCHAR)")
-    con.executemany("INSERT INTO fips VALUES (?, ?)", list(fips_to_cameo().items()))
-    con.execute("CREATE TEMP TABLE cname (k VARCHAR, cameo VARCHAR)")
-    con.executemany("INSERT INTO cname VALUES (?, ?)", list(name_to_cameo().items()))
-    con.execute("CREATE TEMP TABLE plover (k VARCHAR)")
-    con.executemany("INSERT INTO plover VALUES (?)", [(t,) for t in PLOVER_TYPES])
+                f"pctx VARCHAR); INSERT INTO cameo VALUES {_values(cameo)}")
+    con.execute("CREATE TEMP TABLE fips (k VARCHAR, cameo VARCHAR); INSERT INTO fips VALUES "
+                + _values(list(fips_to_cameo().items())))
+    con.execute("CREATE TEMP TABLE cname (k VARCHAR, cameo VARCHAR); INSERT INTO cname VALUES "
+                + _values(list(name_to_cameo().items())))
+    con.execute("CREATE TEMP TABLE plover (k VARCHAR); INSERT INTO plover VALUES "
+                + _values([(t,) for t in PLOVER_TYPES]))
 
 
 def _scan_sql(path: Path, spec: FormatSpec, prefilter: str = "TRUE") -> str:
-    """Lines with their numbers; ``prefilter`` is a cheap necessary condition on the raw line
-    (substring tests) that lets DuckDB skip most lines before splitting them. Lines with the
-    wrong number of tabs always pass, so they are reported."""
+    """Lines with their numbers. ``prefilter`` is a cheap necessary condition on the raw line
+    (substring tests for the filter's codes) that lets DuckDB skip the lines that cannot match
+    before splitting them; the lines that pass are then checked field by field, so a malformed
+    line that could match the filter is reported, never dropped. Without a filter every line
+    is checked."""
     skip = 1 if spec.header else 0
-    tabs = "length(l) - length(replace(l, chr(9), ''))"
-    # Materialise the few lines that pass a real prefilter, so that DuckDB does not push the
-    # later (costly) field expressions below the cheap substring test.
-    materialized = "" if prefilter == "TRUE" else "MATERIALIZED "
+    if prefilter == "TRUE":
+        where = f"line > {skip}"
+        materialized = ""
+    else:
+        where = f"line > {skip} AND (l IS NULL OR ({prefilter}))"
+        # Materialise the few candidate lines, so that DuckDB does not push the costly field
+        # expressions below the cheap substring test.
+        materialized = "MATERIALIZED "
     return (
         "WITH raw AS (SELECT ordinality AS line, l FROM read_csv("
         f"{_sql_str(str(path))}, columns={{'l': 'VARCHAR'}}, delim=chr(31), header=false, "
         "quote='', escape='', auto_detect=false, strict_mode=false) WITH ORDINALITY), "
         f"s AS {materialized}(SELECT line, l IS NULL OR trim(l) = '' AS blank, "
-        f"string_split(rtrim(l, chr(13)), chr(9)) AS f FROM raw WHERE line > {skip} AND "
-        f"(l IS NULL OR {tabs} <> {spec.columns - 1} OR ({prefilter})))"
+        f"string_split(rtrim(l, chr(13)), chr(9)) AS f FROM raw WHERE {where})"
     )
 
 
@@ -291,13 +304,15 @@ def _rows(result: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[tuple]
         yield rows
 
 
-def import_text(path: Path, store: EventStore, *, source: str, sha: str, lines: int,
-                filt: ImportFilter = ImportFilter(), fmt: str | None = None,
-                batch_size: int = 50_000, tmpdir: str | None = None) -> ImportSummary:
-    """Import one uncompressed tab-separated file already hashed (``sha``, ``lines``)."""
+def import_text(path: Path, store: EventStore, *, source: str,
+                digest: Callable[[], tuple[str, int]], filt: ImportFilter = ImportFilter(),
+                fmt: str | None = None, batch_size: int = 50_000,
+                tmpdir: str | None = None) -> ImportSummary:
+    """Import one uncompressed tab-separated file. ``digest()`` returns its SHA-256 and line
+    count; it is called after DuckDB has scanned the file, so a digest computed in another
+    thread overlaps with the scan."""
     spec = detect_format(_head(path, source), source, fmt)
     ingested = datetime.now(UTC).replace(microsecond=0).isoformat()
-    import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()), ingested)
     with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:
         con = _connect(tmp)
         keep_ids = False
@@ -308,11 +323,19 @@ def import_text(path: Path, store: EventStore, *, source: str, sha: str, lines: 
             keep_ids = True
         sql = (_events_sql(path, spec, filt) if spec.kind == "events"
                else _mentions_sql(path, spec, filt, keep_ids))
+        try:
+            result = con.execute(sql)
+        except duckdb.Error as exc:
+            con.close()
+            msg = str(exc).splitlines()[0]
+            raise DetenteError([Problem(f"cannot read the file: {msg}", file=source)]) from exc
+        sha, lines = digest()
+        import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()),
+                                       ingested)
         counts: Counter[str] = Counter()
         examples: list[tuple[int, str, str]] = []
         blank = matched = added = 0
         try:
-            result = con.execute(sql)
             for rows in _rows(result, batch_size):
                 good, bad = [], []
                 for row in rows:
@@ -364,6 +387,13 @@ def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> tuple[st
     return h.hexdigest(), lines + (last != b"\n")
 
 
+def _known(sha: str, lines: int) -> Callable[[], tuple[str, int]]:
+    def digest() -> tuple[str, int]:
+        return sha, lines
+
+    return digest
+
+
 def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
     """Import every member of a zip archive (each member is its own source ``zip!member``)."""
     tmpdir = kw.get("tmpdir")
@@ -378,7 +408,8 @@ def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummar
                 with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:  # type: ignore[call-overload]
                     dest = Path(tmp) / "member.tsv"
                     sha, lines = _extract(zf, info, dest)
-                    out.append(import_text(dest, store, source=source, sha=sha, lines=lines,
+                    out.append(import_text(dest, store, source=source,
+                                           digest=_known(sha, lines),
                                            **kw))  # type: ignore[arg-type]
     except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
@@ -400,8 +431,10 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
             magic = fh.read(4)
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
             return import_zip(p, store, **kw)
-        sha, lines = _digest(p)
-        return [import_text(p, store, source=str(p), sha=sha, lines=lines, **kw)]  # type: ignore[arg-type]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(_digest, p)  # hashes while DuckDB scans
+            return [import_text(p, store, source=str(p), digest=future.result,
+                                **kw)]  # type: ignore[arg-type]
     except DetenteError as exc:
         log.info("%s", exc)
         return [ImportSummary(source=str(p), error=str(exc))]
