@@ -114,25 +114,28 @@ def _u(z: F, r: F | None) -> F:
     return 2.0 - 4.0 * (z if r is None else np.power(z, r))
 
 
-def expected_utility(x: F, s: F, p: F, r: F | None, span: F,
-                     opt: EUMOptions) -> tuple[F, F]:
-    """(E_ij, E_ji)[d, i, j] from i's perspective (exponent r_i): the expected utility to i of
-    challenging j, and to j of challenging i, as i sees it."""
+def expected_utility(x: F, c: F, s: F, p: F, r: F | None, span: F, opt: EUMOptions,
+                     want_ij: bool = True) -> tuple[F | None, F]:
+    """(E_ij, E_ji)[d, i, j] from i's perspective (exponent r_i; ``None`` = risk neutral): the
+    expected utility to i of challenging j, and to j of challenging i, as i sees it.
+    With ``want_ij=False`` only E_ji is computed (the first value is None)."""
     dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
     rr = None if r is None else r[:, :, None]
     u_s = _u(0.5 - 0.5 * dist, rr)
     u_f = _u(0.5 + 0.5 * dist, rr)
-    u_sq = _u(np.full_like(dist, 0.5), rr)
+    u_sq = 2.0 - 4.0 * (0.5 if rr is None else np.power(0.5, rr))
     s_j = s[:, None, :]
     s_i = s[:, :, None]
     p_ji = np.swapaxes(p, 1, 2)
-    e_ij = s_j * (p * u_s + (1 - p) * u_f) + (1 - s_j) * u_s - opt.q * u_sq
+    e_ij = (s_j * (p * u_s + (1 - p) * u_f) + (1 - s_j) * u_s - opt.q * u_sq
+            if want_ij else None)
     e_ji = s_i * (p_ji * u_s + (1 - p_ji) * u_f) + (1 - s_i) * u_s - opt.q * u_sq
     if opt.q < 1:
-        mu = weighted_median(x, s, np.ones_like(s))[:, None, None]
+        mu = weighted_median(x, s, c)[:, None, None]
         for_i = np.abs(x[:, :, None] - mu) / span[:, None, None]   # |x_i - mu|
         for_j = np.abs(x[:, None, :] - mu) / span[:, None, None]   # |x_j - mu|
-        e_ij = e_ij - (1 - opt.q) * _status_quo_change(for_i, dist, rr, opt)
+        if e_ij is not None:
+            e_ij = e_ij - (1 - opt.q) * _status_quo_change(for_i, dist, rr, opt)
         e_ji = e_ji - (1 - opt.q) * _status_quo_change(for_j, dist, rr, opt)
     return e_ij, e_ji
 
@@ -147,10 +150,10 @@ def _status_quo_change(to_mu: F, dist: F, rr: F | None, opt: EUMOptions) -> F:
 
 
 def _challenge_matrix(x: F, c: F, s: F, r: F | None, span: F, opt: EUMOptions,
-                      p: F | None = None) -> tuple[F, F]:
+                      p: F | None = None, want_ij: bool = True) -> tuple[F | None, F]:
     if p is None:
         p = win_probability(x, c, s, span, opt.probability, opt.tol)
-    return expected_utility(x, s, p, r, span, opt)
+    return expected_utility(x, c, s, p, r, span, opt, want_ij)
 
 
 def _risk_from_danger(danger: F, lo: F, hi: F) -> F:
@@ -161,7 +164,7 @@ def _risk_from_danger(danger: F, lo: F, hi: F) -> F:
 
 def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = None) -> F:
     """r_i from actor i's "danger" Σ_{j≠i} E_j(U_ji) computed with risk-neutral exponents."""
-    _, e_ji = _challenge_matrix(x, c, s, None, span, opt, p)
+    _, e_ji = _challenge_matrix(x, c, s, None, span, opt, p, want_ij=False)
     danger = e_ji.sum(axis=2) - np.diagonal(e_ji, axis1=1, axis2=2)  # Σ_{j≠i} E(U_ji)
     if opt.risk_range == "actors":
         return _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
@@ -174,7 +177,7 @@ def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = Non
         for y in range(n):
             xi = x.copy()
             xi[:, i] = x[:, y]
-            _, ei = _challenge_matrix(xi, c, s, None, span, opt)
+            _, ei = _challenge_matrix(xi, c, s, None, span, opt, want_ij=False)
             levels.append(ei[:, i, :].sum(axis=1) - ei[:, i, i])
         stack = np.stack(levels, axis=1)
         lo[:, i], hi[:, i] = stack.min(axis=1), stack.max(axis=1)
@@ -261,6 +264,7 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
         p = win_probability(x, c, s, span, opt.probability, opt.tol)
         r = risk_exponents(x, c, s, span, opt, p)
         e_ij, e_ji = _challenge_matrix(x, c, s, r, span, opt, p)
+        assert e_ij is not None
         new, moved = best_offers(x, e_ij, e_ji, opt)
         new = np.where(flat[:, None], x, new)
         x = new
