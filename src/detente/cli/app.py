@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
-
-from detente import __version__
 from rich.markup import escape
 
+from detente import __version__
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -37,13 +36,10 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import deals
+    from detente.cli import deals, forecast, genius, signals, war
 
-    deals.register(app)
-    from detente.cli import genius; genius.register(app)  # noqa: E702, I001
-    from detente.cli import forecast; forecast.register(app)  # noqa: E702, I001
-    from detente.cli import war; war.register(app)  # noqa: E702, I001
-    from detente.cli import signals; signals.register(app)  # noqa: E702, I001
+    for module in (deals, genius, forecast, war, signals):
+        module.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,7 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except DetenteError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                          soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
