@@ -96,10 +96,16 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float) -> F:
     """
     d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # d[k, a]
     w = c * s
-    num = np.zeros_like(d)
-    for k in range(x.shape[1]):
-        dk = d[:, k, :]
-        num += w[:, k, None, None] * np.maximum(dk[:, None, :] - dk[:, :, None], 0)
+    n = x.shape[1]
+    if x.shape[0] * n**3 <= 4_000_000:  # one 4-D pass while it stays small
+        v = d[:, :, None, :] - d[:, :, :, None]   # [D, k, i, j] = d_kj − d_ki
+        np.maximum(v, 0, out=v)
+        num = np.einsum("dk,dkij->dij", w, v)
+    else:
+        num = np.zeros_like(d)
+        for k in range(n):
+            dk = d[:, k, :]
+            num += w[:, k, None, None] * np.maximum(dk[:, None, :] - dk[:, :, None], 0)
     if how == "all_pairs":
         den = 2 * num.sum(axis=(1, 2))[:, None, None]
     else:
@@ -192,18 +198,17 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions) -> tuple[F, B]:
     confrontation, compromise or capitulation (Scholz et al. 2011, Table 1).
     """
     differ = np.abs(x[:, :, None] - x[:, None, :]) > opt.tol
+    abs_ij = np.abs(e_ij)
+    abs_ji = np.abs(e_ji)
     conf = differ & (e_ji > e_ij) & (e_ij > 0)
-    comp = differ & (e_ji > 0) & (e_ij < 0) & (e_ji > np.abs(e_ij))
-    if opt.capitulation == "stated":
-        capit = differ & (e_ji > 0) & (e_ij < 0) & (e_ji < np.abs(e_ij))
-    else:
-        capit = np.zeros_like(conf)
+    yielding = differ & (e_ji > 0) & (e_ij < 0)
+    comp = yielding & (e_ji > abs_ij)
+    capit = (yielding & (e_ji < abs_ij) if opt.capitulation == "stated"
+             else np.zeros_like(conf))
     xi = x[:, :, None]
     xj = x[:, None, :]
-    ratio = np.divide(np.abs(e_ij), np.abs(e_ji), out=np.zeros_like(e_ij),
-                      where=np.abs(e_ji) > 0)
-    comp_pos = xi + (xj - xi) * ratio
-    target = np.where(comp, comp_pos, xj)
+    ratio = np.divide(abs_ij, abs_ji, out=np.zeros_like(e_ij), where=abs_ji > 0)
+    target = np.where(comp, xi + (xj - xi) * ratio, xj)
     move = np.abs(target - xi)
     inf = np.inf
     if opt.offer_selection == "least_movement":
@@ -211,15 +216,18 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions) -> tuple[F, B]:
         j = np.argmin(key, axis=2)
         has = np.isfinite(np.take_along_axis(key, j[:, :, None], 2)[:, :, 0])
     else:
-        wsum = np.abs(e_ij) + np.abs(e_ji)
-        comp_key = np.divide(np.abs(e_ij) * xi + np.abs(e_ji) * xj, wsum,
-                             out=np.full_like(e_ij, inf), where=wsum > 0)
         j = np.zeros(x.shape, dtype=np.int64)
         has = np.zeros(x.shape, dtype=bool)
-        for mask, key in ((conf, np.where(conf, move, inf)),
-                          (comp, np.where(comp, comp_key, inf)),
-                          (capit, np.where(capit, move, inf))):
+        for kind, mask in (("move", conf), ("compromise", comp), ("move", capit)):
             take = ~has & mask.any(axis=2)
+            if not take.any():
+                continue
+            if kind == "compromise":
+                wsum = abs_ij + abs_ji
+                key = np.divide(abs_ij * xi + abs_ji * xj, wsum, out=np.full_like(e_ij, inf),
+                                where=mask & (wsum > 0))
+            else:
+                key = np.where(mask, move, inf)
             j = np.where(take, np.argmin(key, axis=2), j)
             has |= take
     new = np.take_along_axis(target, j[:, :, None], 2)[:, :, 0]
