@@ -280,6 +280,7 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET memory_limit = '512MB'")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
     _lookup_tables(con)
     return con
