@@ -148,6 +148,9 @@ def list_cmd(
     from detente.signals.store import EventStore
 
     path = _store_path(store)
+    if not path.exists() and not case:
+        raise DetenteError.one("no event store here: run 'detente signals import' first, or "
+                               "list analyst signals with --case ru-ua", file=str(path))
     if path.exists() or store is not None:
         if not path.exists():
             raise DetenteError.one("no event store here: run 'detente signals import' first",
