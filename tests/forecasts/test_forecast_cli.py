@@ -142,3 +142,17 @@ def test_forecast_bundled_case_issue(tmp_path, capsys):
         assert f["nearest_option"] in {"member", "deferred", "neutral"}
     assert "nearest option" in capsys.readouterr().out
     assert run(["forecast", "ru-ua-2024-09", "--issue", "no_such_issue"]) == 2
+
+
+def test_eum_options_from_the_command_line(tmp_path, capsys):
+    src = need(DATA / "bdm" / "emission.csv")
+    out = tmp_path / "e.json"
+    assert run(["forecast", str(src), "-m", "eum", "--eum", "probability=pair", "--eum",
+                "rounds=3", "--json", str(out)]) == 0
+    rec = json.loads(out.read_text())
+    eum = rec["issues"][0]["forecasts"][0]
+    assert eum["options"]["probability"] == "pair" and eum["rounds"] == 3
+    assert rec["provenance"]["options"]["eum"]["probability"] == "pair"
+    assert run(["forecast", str(src), "-m", "eum", "--eum", "q=2"]) == 2
+    assert "Q must be a probability" in capsys.readouterr().err
+    assert run(["forecast", str(src), "-m", "eum", "--eum", "nonsense"]) == 2

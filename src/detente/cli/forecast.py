@@ -17,6 +17,29 @@ def register(app: typer.Typer) -> None:
     app.command("backtest")(backtest)
 
 
+def _eum_options(rounds: int | None, pairs: list[str]):
+    """``EUMOptions`` from ``--rounds`` and repeated ``--eum KEY=VALUE``."""
+    from dataclasses import fields
+
+    from detente.forecasts.eum import EUMOptions
+
+    known = {f.name: f for f in fields(EUMOptions)}
+    kwargs: dict[str, object] = {} if rounds is None else {"rounds": rounds}
+    for item in pairs:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in known:
+            raise DetenteError.one("--eum takes KEY=VALUE with a known option", path="--eum",
+                                   value=item, allowed=", ".join(known))
+        default = getattr(EUMOptions(), key)
+        try:
+            kwargs[key] = type(default)(value.strip())
+        except ValueError:
+            raise DetenteError.one(f"EUM option {key} needs a {type(default).__name__}",
+                                   path=f"--eum {key}", value=value) from None
+    return EUMOptions(**kwargs)  # type: ignore[arg-type]
+
+
 def _tables(source: str, issue: str | None):
     """(table, ranges) pairs, the ranges class and the scenario (None for CSV files)."""
     from detente.forecasts.montecarlo import InputRanges
@@ -55,16 +78,18 @@ def forecast(
     spread: float = typer.Option(0.1, "--spread", help="For CSV inputs (no ranges in the file): "
                                  "± this fraction around every value in the draws."),
     rounds: int = typer.Option(8, "--rounds", min=0, help="EUM rounds."),
+    eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable), e.g. "
+                                  "probability=pair, q=0.9, offer_selection=least_movement."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
-    from detente.forecasts.eum import EUMOptions
     from detente.forecasts.run import make_forecasters, run_forecasts
     from detente.records import inputs_hash, make_provenance
 
     pairs, ranges_cls, scenario = _tables(source, issue)
-    models = make_forecasters(model, EUMOptions(rounds=rounds))
+    eum_options = _eum_options(rounds, eum)
+    models = make_forecasters(model, eum_options)
     records = []
     for table, ranges in pairs:
         if ranges is None and draws > 0:
@@ -79,8 +104,10 @@ def forecast(
                                                      f["position"][0])
         records.append(rec)
         _print_run(rec)
+    from dataclasses import asdict
+
     options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
-               "spread": spread, "eum_rounds": rounds}
+               "spread": spread, "eum": asdict(eum_options)}
     content = scenario if scenario is not None else Path(source).read_bytes()
     record = {"provenance": make_provenance("forecast", [source], inputs_hash(content, options),
                                             options, seed if draws else None).model_dump(),
@@ -149,6 +176,7 @@ def backtest(
                                       help="Score issues with at least this many positions."),
     split: str = typer.Option("all", "--split", help="all, or the challenger's pre-registered "
                               "train / test proposals."),
+    eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
 ) -> None:
     """Score every model on resolved EU decisions: MAE on 0–100, by era and voting rule."""
@@ -158,7 +186,7 @@ def backtest(
     from detente.records import inputs_hash, make_provenance
 
     data = read_deu(deu_file)
-    models = make_forecasters(["compromise", *model])
+    models = make_forecasters(["compromise", *model], _eum_options(None, eum))
     result = run_backtest(data, models, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split)
