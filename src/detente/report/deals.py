@@ -25,7 +25,8 @@ def _pair_figures(r: DealAnalysis) -> list[str]:
         xs = [p[0] for p in pv.sample]
         ys = [p[1] for p in pv.sample]
         colours = ["#8fd19e" if z else "#c9c9c9" for z in pv.sample_in_zopa]
-        ax.scatter(xs, ys, s=6, c=colours, linewidths=0, label="outcomes (green: in ZOPA)")
+        ax.scatter(xs, ys, s=6, c=colours, linewidths=0, label="outcomes (green: in ZOPA)",
+                   rasterized=True)
         if pv.zopa_frontier:
             ax.scatter([p[0] for p in pv.zopa_frontier], [p[1] for p in pv.zopa_frontier],
                        s=14, color="#1a9850", zorder=4,
@@ -192,7 +193,8 @@ def render(r: DealAnalysis, scenario: Scenario) -> str:
             f"{t.gain_j:+.3f}"] for p in r.proposals for t in p.trades]
         if trows:
             sec.append("<h3>Logrolls: two-issue trades that raise both sides' utility</h3>" +
-                       table(["from", "one side", "other side", "gain 1", "gain 2"], trows,
+                       table(["from", "one side", "other side", "gain of the first",
+                              "gain of the second"], trows,
                              numeric=[3, 4]))
     if r.monte_carlo:
         sec.append("<h2>Uncertainty</h2>" + _mc_figure(r))
