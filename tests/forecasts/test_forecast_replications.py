@@ -148,3 +148,33 @@ def test_smp_reproduces_ktab_final_positions_and_turns(name):
             assert win[match[0]] == pytest.approx(p, abs=1.5e-4)
             compared += 1
     assert compared >= len(probs) - 2  # near-identical rounded positions cannot be told apart
+
+
+def test_smp_matches_ktab_log_turn_by_turn():
+    """KTAB's own log of dummyData_3Dim: the fractional change of every turn (4 decimals) and
+    each actor's best challenge target and its worth in the first turn (3 decimals)."""
+    from detente.forecasts.smp import (
+        best_challenges,
+        distances,
+        risk_attitudes,
+        utility,
+    )
+
+    log = need(DATA / "ktab" / "20170530_ref-dummyData_3Dim.txt").read_text()
+    ratios = [float(v) for v in re.findall(r"Fractional change compared to first step: "
+                                           r"([\d.]+)", log)]
+    t = read_ktab_csv(need(DATA / "ktab" / "dummyData_3Dim.csv"))
+    f = SpatialModel().forecast(t)
+    assert len(ratios) == f.rounds == 10
+    np.testing.assert_allclose(np.round(f.details["fractional_change"], 4), ratios, atol=1e-9)
+    first = {int(i): (int(j), float(w)) for i, j, w in re.findall(
+        r"In turn 0 actor (\d+) has most advantageous target (\d+) worth ([\d.]+)", log)}
+    x = t.position / 100
+    d = distances(t.salience, x, x)
+    risk, _ = risk_attitudes(d, t.capability)
+    u_h = utility(d[None], ((2 * risk[:, None] + risk[None, :]) / 3)[:, :, None])
+    target, _, gain = best_challenges(u_h, t.salience.sum(axis=1), t.capability, chunk=4)
+    assert len(first) == 7
+    for i, (j, worth) in first.items():
+        assert target[i] == j
+        assert round(float(gain[i]), 3) == pytest.approx(worth, abs=1e-9)

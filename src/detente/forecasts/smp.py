@@ -106,8 +106,10 @@ def risk_attitudes(d: F, cap: F, tol: float = 1e-15) -> tuple[F, bool]:
     return (3 * p - (p.max() + 2 * p.min())) / (2 * spread), False
 
 
-def best_challenges(u_h: F, sal_tot: F, cap: F, chunk: int) -> tuple[NDArray[np.int64], F]:
-    """Each actor's best challenge target j* (−1 if none) and its victory probability φ_ij*.
+def best_challenges(u_h: F, sal_tot: F, cap: F,
+                    chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """Each actor's best challenge target j* (−1 if none), its victory probability φ_ij* and
+    the expected gain ΔEU of that challenge (KTAB logs it as "worth").
 
     ``u_h[h, i, j]`` = u(d_ij, r_hi). Actor i evaluates with its own matrix U = u_h[i]
     (SMP.md, one turn, step 2), third parties voting on expected post-challenge utilities.
@@ -116,6 +118,7 @@ def best_challenges(u_h: F, sal_tot: F, cap: F, chunk: int) -> tuple[NDArray[np.
     w = sal_tot * cap
     target = np.full(n, -1, dtype=np.int64)
     phi_best = np.zeros(n)
+    gain_best = np.zeros(n)
     idx = np.arange(n)
     for lo in range(0, n, chunk):
         ii = idx[lo:lo + chunk]
@@ -154,7 +157,8 @@ def best_challenges(u_h: F, sal_tot: F, cap: F, chunk: int) -> tuple[NDArray[np.
         ok = np.isfinite(gain[np.arange(ii.size), best])
         target[ii] = np.where(ok, best, -1)
         phi_best[ii] = phi[np.arange(ii.size), best]
-    return target, phi_best
+        gain_best[ii] = np.where(ok, gain[np.arange(ii.size), best], 0.0)
+    return target, phi_best, gain_best
 
 
 def round4(y: F) -> F:
@@ -181,7 +185,7 @@ def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, F, bool]:
     risk, degenerate = risk_attitudes(d, cap)
     r_hi = (2 * risk[:, None] + risk[None, :]) / 3
     u_h = utility(d[None, :, :], r_hi[:, :, None])
-    target, phi = best_challenges(u_h, sal_tot, cap, chunk)
+    target, phi, _ = best_challenges(u_h, sal_tot, cap, chunk)
     init = np.flatnonzero(target >= 0)
     tgt = target[init]
     b_i, b_j = bargains(x, sal, init, tgt, phi[init])
