@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -168,7 +169,8 @@ def _strictly_dominated(ub: np.ndarray, inc: np.ndarray, tol: float) -> np.ndarr
 
 
 def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
-                       tol: float = TOL) -> NonlinearFrontier:
+                       tol: float = TOL, warm: int = 2000,
+                       time_limit: float | None = None) -> NonlinearFrontier:
     """Pareto frontier of a hyper-rectangle space by bounded dynamic programming over cells.
 
     Args:
@@ -176,56 +178,87 @@ def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
         max_nodes: most partial outcomes kept per issue; beyond it the search turns anytime
             and reports a ``gap`` instead of running out of memory.
         tol: tolerance on normalised utilities.
+        warm: width of a quick first pass whose outcomes (real, attained utility vectors)
+            seed the pruning of the full pass (0: none).
+        time_limit: seconds; once spent, the remaining issues are searched ``warm`` wide
+            (the result stays valid, its ``gap`` grows).
     """
+    start = time.perf_counter()
+    seeds = NonlinearFrontier(space.actors, np.zeros((0, len(space.sizes)), np.int64),
+                              np.zeros((0, space.n_actors)), 0.0, 0)
+    if 0 < warm < max_nodes:
+        seeds = _search(space, warm, tol, seeds, None, warm)
+        if seeds.exact:
+            return seeds
+    deadline = None if time_limit is None else start + time_limit
+    return _search(space, max_nodes, tol, seeds, deadline, max(warm, 1))
+
+
+def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearFrontier,
+            deadline: float | None, narrow: int) -> NonlinearFrontier:
     owner, util, incl, inside = space._flat()
-    n, K = space.n_actors, len(space.sizes)
+    n, K, R = space.n_actors, len(space.sizes), owner.size
     scale = space.max_utility
-    w = np.zeros((owner.size, n))
-    w[np.arange(owner.size), owner] = util
-    bounded = np.array([[not inside[k][r].all() for k in range(K)] for r in range(owner.size)],
-                       dtype=bool).reshape(owner.size, K)
+    w = np.zeros((R, n))
+    w[np.arange(R), owner] = util
+    bounded = np.array([[not inside[k][r].all() for k in range(K)] for r in range(R)],
+                       dtype=bool).reshape(R, K)
     order = np.argsort(-bounded.sum(axis=0), kind="stable")  # most-constrained issues first
     remaining = bounded.sum(axis=1)
-    hit = np.zeros((1, owner.size), dtype=bool)
-    lb = np.where((remaining == 0) & incl, 1.0, 0.0)[None, :] @ w
-    index = np.zeros((1, K), dtype=np.int64)
+    live = np.flatnonzero(remaining > 0)  # rectangles not yet decided for every node
+    # Rectangles without bounds: inclusive ones always hold, exclusive ones never do.
+    lb = (((remaining == 0) & incl).astype(float) @ w)[None, :]
+    alive = np.ones((1, live.size), dtype=bool)  # undecided (not violated / not escaped)
+    index = np.zeros((1, K), dtype=np.int32)
     dropped: list[np.ndarray] = []
     nodes = 1
     raw_tol = tol * float(scale.min())
+    seed_u = seeds.utilities * scale
     for k in order:
+        if deadline is not None and time.perf_counter() > deadline:
+            max_nodes = min(max_nodes, narrow)
         reps, table = _classes(inside[k])
-        m, c = hit.shape[0], reps.size
-        # Expand: each node × each class of issue k's options.
-        out = ~table.T  # (c, R): the option breaks the rectangle's bound on k
-        hit = (hit[:, None, :] | out[None, :, :]).reshape(m * c, -1)
+        m, c = alive.shape[0], reps.size
+        cols = np.flatnonzero(bounded[live, k])  # live rectangles bounded on issue k
+        rk = live[cols]
         parent = np.repeat(np.arange(m), c)
-        opt = np.tile(reps, m)
+        cls = np.tile(np.arange(c), m)
         index = index[parent]
-        index[:, k] = opt
+        index[:, k] = reps[cls]
+        lb = lb[parent]
+        alive = alive[parent]
+        was = alive[:, cols]
+        breaks = ~table[rk][:, cls].T  # (m·c, |cols|): the option breaks the bound
+        now = was & ~breaks
+        closing = remaining[rk] == 1
+        gained = (was & breaks & ~incl[rk]) | (now & closing & incl[rk])
+        lb = lb + gained.astype(float) @ w[rk]
+        alive[:, cols] = now
         remaining = remaining - bounded[:, k]
-        nodes += hit.shape[0]
-        closed = remaining == 0
-        sat = np.where(incl[None, :], ~hit & closed[None, :], hit)
-        open_ = ~closed[None, :] & ~hit
-        lb = sat @ w
-        ub = lb + open_ @ w
-        # Same open state ⇒ same future: keep the non-dominated secured utilities per state.
-        sig = np.packbits(hit[:, ~closed], axis=1) if (~closed).any() else np.zeros((len(hit), 1),
-                                                                                      np.uint8)
+        stay = remaining[live] > 0
+        live, alive = live[stay], alive[:, stay]
+        nodes += alive.shape[0]
+        ub = lb + alive.astype(float) @ w[live] if live.size else lb.copy()
+        # Same undecided set ⇒ same future: keep the non-dominated secured utilities per set.
+        sig = np.packbits(alive, axis=1) if live.size else np.zeros((len(lb), 1), np.uint8)
         keep = _dedupe_states(sig, lb, raw_tol)
-        hit, index, lb, ub = hit[keep], index[keep], lb[keep], ub[keep]
+        alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
         # Drop partial outcomes whose best case is strictly beaten by a secured vector.
-        inc = lb[_pareto_unique(lb, raw_tol)]
-        alive = ~_strictly_dominated(ub, inc, raw_tol)
-        hit, index, lb, ub = hit[alive], index[alive], lb[alive], ub[alive]
-        if hit.shape[0] > max_nodes:
+        both = np.concatenate([seed_u, lb])
+        inc = both[_pareto_unique(both, raw_tol)]
+        ok = ~_strictly_dominated(ub, inc, raw_tol)
+        alive, index, lb, ub = alive[ok], index[ok], lb[ok], ub[ok]
+        if alive.shape[0] > max_nodes:
             best = np.argsort(-(ub / scale).sum(axis=1), kind="stable")
             gone = best[max_nodes:]
             dropped.append(ub[gone][_pareto_unique(ub[gone], raw_tol)])
             best = np.sort(best[:max_nodes])
-            hit, index, lb, ub = hit[best], index[best], lb[best], ub[best]
+            alive, index, lb, ub = alive[best], index[best], lb[best], ub[best]
             log.info("non-linear frontier: kept %d of %d partial outcomes at issue %d",
                      max_nodes, max_nodes + gone.size, k)
+    # Seed outcomes join the result: they may have pruned nodes the search then dropped.
+    lb = np.concatenate([lb, seed_u])
+    index = np.concatenate([index.astype(np.int64), seeds.index])
     rows = _pareto_unique(lb, raw_tol)
     u = lb[rows] / scale
     idx = index[rows]
@@ -235,7 +268,8 @@ def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
         miss = np.maximum(qn[:, None, :] - u[None, :, :], 0.0).max(axis=2).min(axis=1)
         gap = max(gap, float(miss.max(initial=0.0)))
     order_rows = np.lexsort(tuple(-u[:, j] for j in range(n - 1, -1, -1)))
-    return NonlinearFrontier(space.actors, idx[order_rows], u[order_rows], gap, nodes)
+    return NonlinearFrontier(space.actors, idx[order_rows], u[order_rows], gap,
+                             nodes + seeds.nodes)
 
 
 def _dedupe_states(sig: np.ndarray, lb: np.ndarray, tol: float) -> np.ndarray:

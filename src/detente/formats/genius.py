@@ -30,7 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from detente.deals.space import AdditiveSpace, FloatArray
+from detente.deals.issuewise import frontier_solutions, issuewise_frontier
+from detente.deals.nonlinear import Rectangle, RectangleSpace, nonlinear_frontier
+from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.errors import DetenteError, Problem
 
 log = logging.getLogger(__name__)
@@ -64,18 +66,6 @@ class GeniusIssue:
     numbers: tuple[float, ...] | None = None
     lower: float | None = None
     upper: float | None = None
-
-
-@dataclass(frozen=True)
-class Rectangle:
-    """A hyper-rectangle constraint: ``utility`` (already × the ufun weight) when satisfied.
-
-    ``bounds`` holds ``(issue position, first option, last option)``, inclusive, as option
-    indices. Inclusive rectangles need every bound to hold, exclusive ones some bound to fail."""
-
-    utility: float
-    inclusive: bool
-    bounds: tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -508,6 +498,61 @@ def to_space(domain: GeniusDomain) -> AdditiveSpace:
 def load_space(directory: str | Path, profiles: list[str] | None = None) -> AdditiveSpace:
     """``to_space(load_domain(directory, profiles))``."""
     return to_space(load_domain(directory, profiles))
+
+
+def to_rectangle_space(domain: GeniusDomain) -> RectangleSpace:
+    """Every profile as hyper-rectangles (an additive profile becomes one single-issue
+    rectangle of utility w_k · e_k(o) per option), for mixed or non-linear domains."""
+    rects, top = [], []
+    for p in domain.profiles:
+        if p.additive:
+            rects.append(tuple(Rectangle(p.weights[k] * e, True, ((k, o, o),))
+                               for k in range(len(domain.issues))
+                               for o, e in enumerate(p.evaluations[k]) if e > 0))
+            top.append(1.0)
+        else:
+            rects.append(p.rectangles)
+            top.append(p.max_utility)
+    return RectangleSpace(_actor_ids(domain), tuple(i.name for i in domain.issues),
+                          tuple(i.values for i in domain.issues), tuple(rects), np.array(top),
+                          domain.reservation)
+
+
+@dataclass(frozen=True)
+class DomainFrontier:
+    """The Pareto frontier of a GENIUS domain: outcomes as option indices ``(m, n_issues)``,
+    utilities ``(m, n_actors)``; ``gap`` 0 when exact (see ``deals.nonlinear``); ``method``
+    ``issuewise`` (additive) or ``nonlinear``; ``solutions`` maps nash /
+    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a ``NoDeal``."""
+
+    actors: tuple[str, ...]
+    index: IntArray
+    utilities: FloatArray
+    reservation: FloatArray
+    gap: float
+    method: str
+    solutions: object
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+
+def domain_frontier(domain: GeniusDomain, max_nodes: int = 1_000_000,
+                    time_limit: float | None = None) -> DomainFrontier:
+    """Pareto frontier and bargaining solutions of a GENIUS domain, respecting reservation
+    values: exact issue by issue when every profile is additive, else by the bounded search of
+    :func:`detente.deals.nonlinear.nonlinear_frontier`."""
+    if domain.additive:
+        space = to_space(domain)
+        f = issuewise_frontier(space)
+        idx, u, gap, how = f.index, f.utilities, 0.0, "issuewise"
+    else:
+        rs = to_rectangle_space(domain)
+        nf = nonlinear_frontier(rs, max_nodes=max_nodes, time_limit=time_limit)
+        idx, u, gap, how = nf.index, nf.utilities, nf.gap, "nonlinear"
+    actors = _actor_ids(domain)
+    return DomainFrontier(actors, idx, u, domain.reservation, gap, how,
+                          frontier_solutions(u, domain.reservation, actors))
 
 
 def _slug(text: str) -> str:
