@@ -192,3 +192,12 @@ def test_filtered_import_reports_malformed_lines_that_could_match(
     assert s.problems == {"wrong column count": 1}
     assert s.examples[0][0] == ru[0] + 1
     assert s.matched == len(ru) - 1
+
+
+def test_invalid_utf8_names_the_line(fixtures: Path, store: EventStore, tmp_path: Path) -> None:
+    lines = (fixtures / "gdelt2_20150218230000_slice.tsv").read_bytes().split(b"\n")
+    lines[99] = lines[99] + b"\xe9"  # line 100 ends with a Latin-1 byte
+    bad = tmp_path / "latin1.tsv"
+    bad.write_bytes(b"\n".join(lines * 200))  # past the first megabyte the format sniffer reads
+    [s] = import_path(bad, store)
+    assert s.error and "not UTF-8 text" in s.error and "latin1.tsv:100" in s.error

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import tempfile
 import zipfile
 import zlib
@@ -300,6 +301,17 @@ def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     return None
 
 
+def _duck_problem(exc: Exception, source: str) -> Problem:
+    """A readable problem from a DuckDB read error (line number, invalid UTF-8)."""
+    text = str(exc)
+    m = re.search(r"Error on Line: (\d+)", text)
+    line = int(m.group(1)) if m else None
+    if "Invalid unicode" in text:
+        return Problem("not UTF-8 text", file=source, line=line,
+                       allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")
+    return Problem(f"cannot read the file: {text.splitlines()[0]}", file=source, line=line)
+
+
 def _rows(result: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[tuple]]:
     while rows := result.fetchmany(batch):
         yield rows
@@ -328,8 +340,7 @@ def import_text(path: Path, store: EventStore, *, source: str,
             result = con.execute(sql)
         except duckdb.Error as exc:
             con.close()
-            msg = str(exc).splitlines()[0]
-            raise DetenteError([Problem(f"cannot read the file: {msg}", file=source)]) from exc
+            raise DetenteError([_duck_problem(exc, source)]) from exc
         sha, lines = digest()
         import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()),
                                        ingested)
@@ -361,8 +372,7 @@ def import_text(path: Path, store: EventStore, *, source: str,
                 store.commit()
         except duckdb.Error as exc:
             store.commit()
-            msg = str(exc).splitlines()[0]
-            raise DetenteError([Problem(f"cannot read the file: {msg}", file=source)]) from exc
+            raise DetenteError([_duck_problem(exc, source)]) from exc
         finally:
             con.close()
     store.finish_import(import_id, datetime.now(UTC).replace(microsecond=0).isoformat(), added,
