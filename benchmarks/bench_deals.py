@@ -47,12 +47,12 @@ def bench_eval() -> dict[str, float]:
             "outcomes_per_s": space.n_outcomes / best, "peak_rss_mib": peak_mib()}
 
 
-def bench_frontier() -> dict[str, float]:
+def bench_frontier(method: str) -> dict[str, float]:
     from detente.deals.pareto import pareto_frontier
 
     space = random_space(7, 10, 2)
     t0 = time.perf_counter()
-    f = pareto_frontier(space)
+    f = pareto_frontier(space, method=method)
     dt = time.perf_counter() - t0
     return {"outcomes": space.n_outcomes, "seconds": dt, "frontier": len(f),
             "outcomes_per_s": space.n_outcomes / dt, "peak_rss_mib": peak_mib()}
@@ -72,8 +72,12 @@ def bench_analyze(case: str, draws: int) -> dict[str, float]:
 def main() -> None:
     if len(sys.argv) > 1:
         which = sys.argv[1]
-        out = {"eval": bench_eval, "frontier": bench_frontier}[which]() if which != "analyze" \
-            else bench_analyze(sys.argv[2], int(sys.argv[3]))
+        if which == "eval":
+            out = bench_eval()
+        elif which == "frontier":
+            out = bench_frontier(sys.argv[2])
+        else:
+            out = bench_analyze(sys.argv[2], int(sys.argv[3]))
         print(json.dumps(out))
         return
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
@@ -87,10 +91,11 @@ def main() -> None:
     print(f"utility evaluation: {e['outcomes']:,} outcomes, 2 actors, one core: "
           f"{e['seconds']:.3f} s = {e['outcomes_per_s'] / 1e6:.1f} M outcomes/s "
           f"(target ≥ 10 M/s); peak RSS {e['peak_rss_mib']:.0f} MiB")
-    f = run("frontier")
-    print(f"Pareto frontier, 2 actors, {f['outcomes']:,} outcomes: {f['seconds']:.2f} s, "
-          f"{f['frontier']:,} frontier points; peak RSS {f['peak_rss_mib']:.0f} MiB "
-          f"(target < 2048 MiB)")
+    for method in ("enumerate", "issuewise"):
+        f = run("frontier", method)
+        print(f"Pareto frontier ({method}), 2 actors, {f['outcomes']:,} outcomes: "
+              f"{f['seconds']:.3f} s, {f['frontier']:,} frontier points; peak RSS "
+              f"{f['peak_rss_mib']:.0f} MiB (target < 2048 MiB)")
     from detente.cases import case_names
 
     for case in case_names():
