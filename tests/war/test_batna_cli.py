@@ -79,14 +79,19 @@ def test_window_command_json_html_and_repeat(tmp_path: Path) -> None:
     for k in range(2):
         j, h = tmp_path / f"w{k}.json", tmp_path / f"w{k}.html"
         main(["window", "ru-ua-2024-09", "--paths", "400", "--months", "6", "--seed", "3",
-              "--json", str(j), "--html", str(h)])
+              "--package-paths", "150", "--json", str(j), "--html", str(h)])
         outs.append(json.loads(j.read_text(encoding="utf-8")))
         html = h.read_text(encoding="utf-8")
         assert html.count("<svg") >= 2 and "frozen conflict" in html
+        assert "package ZOPA non-empty" in html and "Istanbul Communiqué" in html
         assert "<script" not in html and "<link" not in html  # self-contained
     a, b = outs
-    assert a["provenance"]["seed"] == 3 and a["provenance"]["options"] == {"months": 6,
-                                                                           "paths": 400}
+    assert a["provenance"]["seed"] == 3 and a["provenance"]["options"] == {
+        "months": 6, "paths": 400, "package_paths": 150}
+    pk = a["packages"]
+    assert pk["paths"] == 150 and pk["veto"] == ["RUS", "UKR", "USA", "EUR"]
+    assert len(pk["zopa"]["mean"]) == 7 and len(pk["proposals"]) == 5
+    assert sum(pk["settled"].values()) == 7 * 150
     assert len(a["window"]["range_exists"]["mean"]) == 7 and a["month_labels"][0] == "2024-09"
     a["provenance"].pop("created")
     b["provenance"].pop("created")

@@ -32,12 +32,15 @@ def window(
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same "
                              "numbers."),
+    package_paths: int = typer.Option(2000, "--package-paths", help="Paths (a seeded "
+                                      "subsample) for the window over the scenario's package "
+                                      "space; 0 skips it. Scenario files only."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """When does a deal become possible? The negotiation window month by month."""
     from detente.war.analysis import analyse_window
-    from detente.war.case import load_war
+    from detente.war.case import resolve_war
 
     if months is not None and not 1 <= months <= 600:
         raise DetenteError.one("--months must be between 1 and 600", path="--months",
@@ -47,8 +50,14 @@ def window(
                                value=paths)
     if seed < 0:
         raise DetenteError.one("--seed must be >= 0", path="--seed", value=seed)
-    war_case = load_war(case)
-    stages = ("simulate", "window", "scenario tree", "record")
+    if not 0 <= package_paths <= MAX_PATHS:
+        raise DetenteError.one(f"--package-paths must be between 0 and {MAX_PATHS:,}",
+                               path="--package-paths", value=package_paths)
+    war_case, scenario = resolve_war(case)
+    stages: tuple[str, ...] = ("simulate", "window", "scenario tree")
+    if scenario is not None and package_paths > 0:
+        stages += ("package window",)
+    stages += ("record",)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("simulating", total=len(stages))
@@ -59,7 +68,7 @@ def window(
             bar.update(task, description=stage)
 
         result = analyse_window(war_case, months=months, paths=paths, seed=seed, source=case,
-                                progress=tick)
+                                progress=tick, scenario=scenario, package_paths=package_paths)
         bar.advance(task)
     _print(result)
     if json_out is not None:
@@ -94,12 +103,22 @@ def _print(a: object) -> None:
     for col in ("month", "median p", "range exists", "± se", "ratifiable", "self-enforcing",
                 "median g*"):
         t.add_column(col, justify="left" if col == "month" else "right")
+    pk = a.packages
+    if pk is not None:
+        t.add_column("package ZOPA", justify="right")
+        t.add_column("± se", justify="right")
     mid = len(w.quantiles) // 2
-    for m in list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else []):
-        t.add_row(a.month_labels[m], f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
-                  f"{100 * w.range_exists.se[m]:.2f}", _pct(w.ratifiable.mean[m]),
-                  _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}")
+    marks = list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else [])
+    for m in marks:
+        cells = [a.month_labels[m], f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
+                 f"{100 * w.range_exists.se[m]:.2f}", _pct(w.ratifiable.mean[m]),
+                 _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}"]
+        if pk is not None:
+            cells += [_pct(pk.zopa.mean[m]), f"{100 * pk.zopa.se[m]:.2f}"]
+        t.add_row(*cells)
     console.print(t)
+    if pk is not None:
+        _print_packages(a, marks)
     if a.proposals:
         pt = Table(title=f"Proposals: P(in range) / P(ratifiable) at month 0 and {a.months}")
         for col in ("proposal", "A's share", "month 0", f"month {a.months}"):
@@ -117,3 +136,29 @@ def _print(a: object) -> None:
         for lf in b.leaves:
             tt.add_row(f"  {lf.label}", _pct(lf.probability), f"{100 * lf.se:.2f}")
     console.print(tt)
+
+
+def _print_packages(a: object, marks: list[int]) -> None:
+    from detente.war.analysis import WarAnalysis
+
+    assert isinstance(a, WarAnalysis) and a.packages is not None
+    pk = a.packages
+    console.print(f"Package window: {pk.paths:,} paths ({pk.sampling}); BATNA of "
+                  f"{', '.join(pk.veto)} = value of fighting on along each path")
+    shown = sorted({marks[0], marks[len(marks) // 2], marks[-1]})
+    t = Table(title="Bundled proposals: P(every veto player accepts) ± se")
+    t.add_column("proposal")
+    for m in shown:
+        t.add_column(a.month_labels[m], justify="right")
+    for p in pk.proposals:
+        t.add_row(p.name, *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+                            for m in shown))
+    bt = Table(title="Median BATNA from the war model (0-1 utility)")
+    bt.add_column("veto player")
+    for m in shown:
+        bt.add_column(a.month_labels[m], justify="right")
+    mid = len(a.window.quantiles) // 2
+    for actor, bands in pk.batna.items():
+        bt.add_row(actor, *(f"{bands[mid][m]:.3f}" for m in shown))
+    console.print(t)
+    console.print(bt)

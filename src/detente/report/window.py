@@ -28,15 +28,23 @@ def _window_chart(a: WarAnalysis) -> str:
                                 "#9467bd")):
         ax.plot(t, rec.mean, color=colour, label=label)
         ax.fill_between(t, rec.low, rec.high, color=colour, alpha=0.25, linewidth=0)
+    pk = a.packages
+    if pk is not None:
+        ax.plot(t, pk.zopa.mean, color="#ff7f0e", linestyle="--",
+                label=f"package ZOPA non-empty ({pk.paths:,} paths)")
+        ax.fill_between(t, pk.zopa.low, pk.zopa.high, color="#ff7f0e", alpha=0.25, linewidth=0)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(f"month (0 = {a.month_labels[0]})")
     ax.set_ylabel("probability across paths")
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8)
+    extra = ("" if pk is None else " Dashed: share of a seeded subsample of paths on which some "
+             "package of the scenario gives every veto player at least its value of fighting on "
+             "(the package ZOPA).")
     return figure(fig, "The negotiation window: share of simulated paths on which a bargaining "
                        "range exists, on which it survives domestic ratification, and on which a "
                        "settlement would be self-enforcing after a truce; shaded: 95 % Wilson "
-                       "intervals (Monte Carlo error).")
+                       "intervals (Monte Carlo error)." + extra)
 
 
 def _fan(ax: object, t: list[int], q: list[list[float]], colour: str, label: str) -> None:
@@ -111,6 +119,32 @@ def _proposals(a: WarAnalysis) -> str:
             + table(header, rows, numeric=range(1, len(header))))
 
 
+def _packages(a: WarAnalysis) -> str:
+    pk = a.packages
+    if pk is None:
+        return ""
+    marks = sorted({0, a.months // 4, a.months // 2, (3 * a.months) // 4, a.months})
+    header = ["proposal"] + [a.month_labels[m] for m in marks]
+    rows: list[list[object]] = [
+        [Raw("<b>package ZOPA non-empty</b>")]
+        + [f"{_pct(pk.zopa.mean[m])} ± {100 * pk.zopa.se[m]:.1f}" for m in marks]]
+    for p in pk.proposals:
+        rows.append([p.name] + [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+                                for m in marks])
+    mid = len(a.window.quantiles) // 2
+    brows = [[actor] + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]"
+                        for m in marks] for actor, bands in pk.batna.items()]
+    return ("<h2>The window over the package space</h2>"
+            f"<p>{pk.paths:,} paths ({esc(pk.sampling)}). On each path and month every veto "
+            f"player's BATNA is its value of fighting on (docs/war.md); per month the probability "
+            f"that some package gives every veto player at least that (the package ZOPA is "
+            f"non-empty) and that each bundled proposal is accepted by every veto player, with "
+            f"Monte Carlo standard errors in points.</p>"
+            + table(header, rows, numeric=range(1, len(header)))
+            + "<p>BATNA from the war model: median [5 %, 95 %] across paths (0-1 utility).</p>"
+            + table(["veto player"] + header[1:], brows, numeric=range(1, len(header))))
+
+
 def _tree(a: WarAnalysis) -> str:
     rows: list[list[object]] = []
     for b in a.scenario_tree:
@@ -132,5 +166,5 @@ def render_window(a: WarAnalysis) -> str:
             f"{a.months} months, seed {a.provenance.seed}; detente {a.provenance.version}; "
             f"inputs sha256 {a.provenance.inputs_sha256[:12]}…")
     sections = [_snapshot(a), "<h2>The negotiation window</h2>", _window_chart(a), _fan_charts(a),
-                _proposals(a), _tree(a)]
+                _proposals(a), _packages(a), _tree(a)]
     return page(f"Negotiation window — {a.title}", sections, meta=meta)

@@ -13,10 +13,17 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from detente.records import Provenance, inputs_hash, make_provenance
+from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
 from detente.war.commitment import commitment_problem
 from detente.war.dynamics import draw, expit, logit, simulate
+from detente.war.package_window import (
+    PACKAGE_PATHS,
+    PackageWindow,
+    package_stream,
+    package_window,
+)
 from detente.war.private_info import optimal_offer
 from detente.war.ratification import domestic_threshold, win_sets
 from detente.war.scenarios import scenario_tree
@@ -102,8 +109,28 @@ class BranchRecord(_Rec):
     leaves: list[LeafRecord]
 
 
+class PackageProposalRecord(_Rec):
+    """A bundled proposal: per month the probability every veto player accepts it."""
+
+    id: str
+    name: str
+    accepted: ProportionRecord
+
+
+class PackageWindowRecord(_Rec):
+    """The window over the scenario's package space (``detente.war.package_window``)."""
+
+    paths: int
+    sampling: str
+    veto: list[str]
+    zopa: ProportionRecord
+    proposals: list[PackageProposalRecord]
+    batna: dict[str, list[list[float]]]
+    settled: dict[str, int]
+
+
 class WarAnalysis(_Rec):
-    """Everything ``detente window`` reports."""
+    """Everything ``detente window`` reports; ``packages`` when the input is a scenario."""
 
     provenance: Provenance
     case_id: str
@@ -119,6 +146,7 @@ class WarAnalysis(_Rec):
     window: WindowRecord
     proposals: list[ProposalRecord]
     scenario_tree: list[BranchRecord]
+    packages: PackageWindowRecord | None = None
 
 
 def snapshot(war: WarModel, seed: int = 0, draws: int = 20_000) -> Snapshot:
@@ -169,11 +197,29 @@ def _window_record(w: Window) -> WindowRecord:
         guarantee=w.guarantee.tolist())
 
 
+def _package_record(pw: PackageWindow) -> PackageWindowRecord:
+    return PackageWindowRecord(
+        paths=pw.n_paths, sampling=SAMPLING, veto=list(pw.veto), zopa=ProportionRecord.of(pw.zopa),
+        proposals=[PackageProposalRecord(id=p.id, name=p.name,
+                                         accepted=ProportionRecord.of(p.accepted))
+                   for p in pw.proposals],
+        batna={a: b.tolist() for a, b in pw.batna.items()},
+        settled=dict(zip(("bound", "candidate", "enumeration"), pw.settled, strict=True)))
+
+
+SAMPLING = ("paths drawn without replacement from the simulated paths with child stream 4 of "
+            "the seed (streams 0-3 drive the simulation); one draw of the scenario's uncertain "
+            "utilities per path")
+
+
 def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000,
                    seed: int = 0, source: str | None = None,
-                   progress: Progress | None = None) -> WarAnalysis:
+                   progress: Progress | None = None, scenario: Scenario | None = None,
+                   package_paths: int = PACKAGE_PATHS) -> WarAnalysis:
     """Simulate ``paths`` paths over ``months`` months (default: the model's horizon) with
-    ``seed`` and report the snapshot, the window, the proposals and the scenario tree."""
+    ``seed`` and report the snapshot, the window, the proposals and the scenario tree; with a
+    ``scenario`` (holding this war section) and ``package_paths`` > 0, also the window over
+    its package space on a subsample of ``package_paths`` paths."""
     war = case.war
     t_max = war.horizon if months is None else months
     tick = progress or (lambda _stage: None)
@@ -183,9 +229,16 @@ def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000
     w = negotiation_window(war, sim)
     tick("scenario tree")
     tree = scenario_tree(war, sim)
+    packages = None
+    options: dict[str, object] = {"months": t_max, "paths": paths}
+    if scenario is not None and package_paths > 0:
+        tick("package window")
+        pw = package_window(scenario, sim, package_paths, package_stream(seed))
+        packages = _package_record(pw)
+        options["package_paths"] = package_paths
     tick("record")
-    options = {"months": t_max, "paths": paths}
-    prov = make_provenance("war-window", [source or case.id], inputs_hash(case), options, seed)
+    hashed = inputs_hash(scenario) if scenario is not None else inputs_hash(case)
+    prov = make_provenance("war-window", [source or case.id], hashed, options, seed)
     return WarAnalysis(
         provenance=prov, case_id=case.id, title=case.title, date=case.date, side_a=war.side_a,
         side_b=war.side_b, stake=war.stake, months=t_max, paths=paths,
@@ -197,4 +250,5 @@ def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000
                    for p in w.proposals],
         scenario_tree=[BranchRecord(key=b.key, label=b.label, probability=b.probability,
                                     se=b.se, leaves=[LeafRecord(**vars(lf)) for lf in b.leaves])
-                       for b in tree.branches])
+                       for b in tree.branches],
+        packages=packages)

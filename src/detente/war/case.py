@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
 from detente.scenario.load import LineMap, format_path, parse_yaml
+from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 
 SCENARIO_KEYS = ("actors", "issues", "stances")
@@ -45,6 +46,12 @@ def _problems(exc: ValidationError, file: str, where: LineMap,
 
 def war_case_from_data(data: Any, file: str, where: LineMap | None = None) -> WarCase:
     """Validate parsed YAML as a standalone war case, or a scenario holding a ``war`` section."""
+    return _from_data(data, file, where)[0]
+
+
+def _from_data(data: Any, file: str,
+               where: LineMap | None = None) -> tuple[WarCase, Scenario | None]:
+    """The war case, and the scenario when the file is a scenario with a ``war`` section."""
     where = where or LineMap({})
     if not isinstance(data, dict) or "war" not in data:
         raise ScenarioError([Problem(
@@ -64,15 +71,17 @@ def war_case_from_data(data: Any, file: str, where: LineMap | None = None) -> Wa
             except ValidationError as exc:
                 raise ScenarioError(_problems(exc, file, where, ("war",))) from None
         return WarCase(id=scenario.id, title=scenario.title, date=scenario.date,
-                       description=scenario.description, sources=scenario.sources, war=war)
+                       description=scenario.description, sources=scenario.sources,
+                       war=war), scenario
     try:
-        return WarCase.model_validate(data)
+        return WarCase.model_validate(data), None
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, file, where)) from None
 
 
-def load_war_file(path: str | Path) -> WarCase:
-    """Read and validate a war case (or a scenario with a war section) from a YAML file."""
+def load_war_source(path: str | Path) -> tuple[WarCase, Scenario | None]:
+    """Read and validate a war file: the war case, and the scenario when the file is a
+    scenario with a ``war`` section (None for a standalone war case)."""
     p = Path(path)
     file = str(p)
     try:
@@ -84,7 +93,12 @@ def load_war_file(path: str | Path) -> WarCase:
     except UnicodeDecodeError as exc:
         raise ScenarioError.one(f"not UTF-8 text (byte {exc.start})", file=file) from None
     data, where = parse_yaml(text, file)
-    return war_case_from_data(data, file, where)
+    return _from_data(data, file, where)
+
+
+def load_war_file(path: str | Path) -> WarCase:
+    """Read and validate a war case (or a scenario with a war section) from a YAML file."""
+    return load_war_source(path)[0]
 
 
 def bundled_war_case(name: str) -> WarCase:
@@ -95,18 +109,39 @@ def bundled_war_case(name: str) -> WarCase:
     return load_war_file(_dir() / f"{name}.yaml")
 
 
-def load_war(case_or_path: str | Path) -> WarCase:
-    """A bundled war case, a bundled scenario case with a war section, or a YAML file."""
-    text = str(case_or_path)
-    if text in war_case_names():
-        return bundled_war_case(text)
+def resolve_war(case_or_path: str | Path) -> tuple[WarCase, Scenario | None]:
+    """A bundled scenario case with a war section (its name), a bundled standalone war case
+    (``war/NAME``, or NAME when no scenario case of that name has a war section), or a YAML
+    file; with the scenario when there is one (the package window needs it)."""
     from detente.cases import case_names, case_path
 
+    text = str(case_or_path)
+    if text.startswith("war/") and text.removeprefix("war/") in war_case_names():
+        return bundled_war_case(text.removeprefix("war/")), None
     if text in case_names():
-        return load_war_file(case_path(text))
+        p = case_path(text)
+        data, where = parse_yaml(p.read_text(encoding="utf-8"), str(p))
+        if isinstance(data, dict) and "war" in data:
+            return _from_data(data, str(p), where)
+    if text in war_case_names():
+        return bundled_war_case(text), None
     p = Path(text)
     if p.exists() or p.suffix in (".yaml", ".yml"):
-        return load_war_file(p)
+        return load_war_source(p)
     raise ScenarioError.one("no such war case or file", value=text,
-                            allowed="a YAML file or one of: "
-                            + ", ".join(war_case_names() + case_names()))
+                            allowed="a YAML file or one of: " + ", ".join(
+                                [n for n in case_names() if _has_war(n)]
+                                + [f"war/{n}" for n in war_case_names()]))
+
+
+def _has_war(name: str) -> bool:
+    from detente.cases import case_path
+
+    p = case_path(name)
+    data = parse_yaml(p.read_text(encoding="utf-8"), str(p))[0]
+    return isinstance(data, dict) and "war" in data
+
+
+def load_war(case_or_path: str | Path) -> WarCase:
+    """The war case of :func:`resolve_war`."""
+    return resolve_war(case_or_path)[0]
