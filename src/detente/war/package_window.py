@@ -148,6 +148,16 @@ def candidate_packages(scenario: Scenario, veto: list[int], reservation: FloatAr
     return np.asarray(vspace.decode(frontier.outcomes[order]), dtype=np.int64)
 
 
+def _require_batnas(tables: Tables, veto: list[int], reservation: FloatArray) -> None:
+    bad = np.isnan(reservation[:, :, veto]).any(axis=(0, 1))
+    if bad.any():
+        who = [tables.actors[veto[k]] for k in np.flatnonzero(bad)]
+        raise AnalysisError.one(
+            "veto player without a BATNA: the scenario gives none and the war section puts it "
+            "on no side", path="war.outcomes.sides", value=", ".join(who),
+            allowed="add the actor to war.outcomes.sides or give it a batna")
+
+
 def window_from_reservations(tables: Tables, veto: list[int], reservation: FloatArray,
                              candidates: NDArray[np.int64],
                              proposals: list[list[int]], tol: float = TOL,
@@ -170,13 +180,7 @@ def window_from_reservations(tables: Tables, veto: list[int], reservation: Float
     rows, n = reservation.shape[0], reservation.shape[1]
     if n != tables.draws:
         raise ValueError(f"reservation has {n} paths, the tables {tables.draws} draws")
-    bad = np.isnan(reservation[:, :, veto]).any(axis=(0, 1))
-    if bad.any():
-        who = [tables.actors[veto[k]] for k in np.flatnonzero(bad)]
-        raise AnalysisError.one(
-            "veto player without a BATNA: the scenario gives none and the war section puts it "
-            "on no side", path="war.outcomes.sides", value=", ".join(who),
-            allowed="add the actor to war.outcomes.sides or give it a batna")
+    _require_batnas(tables, veto, reservation)
     # Candidate packages first, for every month at once: a package that gives every veto
     # player its reservation value proves the ZOPA non-empty (step 2 of ``zopa_exists``); the
     # path's utilities of the candidates do not change from month to month.
@@ -237,7 +241,8 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     sub = subsample(paths, index)
     tables = build_tables(scenario, index.size, g_tables)
     res = path_reservations(war, scenario, tables, fighting_values(sub))
-    d0 = np.nanmedian(res[0][:, veto], axis=0)
+    _require_batnas(tables, veto, res)
+    d0 = np.median(res[0][:, veto], axis=0)
     candidates = candidate_packages(scenario, veto, d0, FRONTIER_CANDIDATES)
     props = [package_index(scenario, {k: c.value for k, c in p.package.items()})
              for p in scenario.proposals]
