@@ -1,0 +1,221 @@
+"""Pareto frontier + Nash point on GENIUS/ANAC domains, side by side with negmas when installed.
+
+Each case runs in its own child process so that its peak RSS (``resource.getrusage``) is its
+own. Per case it prints: outcomes, parties, frontier size (points and distinct utility vectors),
+load time, frontier + Nash time (best of ``--repeat``), peak RSS, and — when ``negmas`` is
+importable and the space is small enough for it — negmas's frontier + Nash time measured in the
+same child process right after ours, and the ratio.
+
+Cases: AMPOvsCity (1.94 M outcomes), the 7issues template (10^7), a three-party 5.76 M-outcome
+grid, two additive 10^10-outcome domains and the non-linear 10^10 / 10^20 ANAC domains. The
+three-party grid and the additive 10^10 domains are generated here (fixed seeds) and written as
+GENIUS XML, then read back with the same reader as the bundled ones: the ANAC 2016 three-party
+energy domain is not among the bundled data, and the bundled 10^10 domains are non-linear.
+
+Run:  python benchmarks/bench_genius.py [--repeat 3] [--no-negmas] [--negmas-max 2e7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+GENIUS = ROOT / ".." / "shared" / "data" / "genius"
+
+# name: (folder or generator, target seconds for frontier + Nash)
+CASES: dict[str, tuple[str, float | None]] = {
+    "AMPOvsCity": ("other/AMPOvsCity", 0.25),
+    "7issues": ("templates/7issues", 1.5),
+    "three-party-5.76M": ("gen:three", 3.0),
+    "additive-1e10-integer": ("gen:int10", 5.0),
+    "additive-1e10-discrete": ("gen:disc10", 5.0),
+    "10issues (non-linear 1e10)": ("other/10issues", 5.0),
+    "S-1NIKFRT-1 (non-linear 1e10)": ("other/S-1NIKFRT-1", 5.0),
+    "S-1NAGUNL-114 (non-linear 1e10)": ("other/S-1NAGUNL-114", 5.0),
+    "S-1NIKFRT-2 (non-linear 1e20)": ("other/S-1NIKFRT-2", None),
+}
+
+
+# -- generated domains, written as GENIUS XML ----------------------------------------------------
+def _write_discrete(folder: Path, sizes: list[int], parties: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    issues = "".join(
+        f'<issue index="{k + 1}" name="issue{k + 1}" type="discrete" etype="discrete" '
+        f'vtype="discrete">' + "".join(f'<item index="{o + 1}" value="v{o + 1}"/>'
+                                       for o in range(n)) + "</issue>\n"
+        for k, n in enumerate(sizes))
+    (folder / "domain.xml").write_text(
+        f'<negotiation_template><utility_space number_of_issues="{len(sizes)}"><objective '
+        f'index="0" name="root" type="objective" etype="objective">\n{issues}</objective>'
+        "</utility_space></negotiation_template>\n")
+    for p in range(parties):
+        w = rng.dirichlet(np.ones(len(sizes)))
+        body = "".join(
+            f'<issue index="{k + 1}" name="issue{k + 1}" type="discrete">' + "".join(
+                f'<item index="{o + 1}" value="v{o + 1}" evaluation="{int(e)}"/>'
+                for o, e in enumerate(rng.integers(1, 101, n))) + "</issue>\n"
+            for k, n in enumerate(sizes))
+        weights = "".join(f'<weight index="{k + 1}" value="{float(x)!r}"/>'
+                          for k, x in enumerate(w))
+        (folder / f"party{p + 1}.xml").write_text(
+            '<utility_space><objective index="0" name="root" type="objective" '
+            f'etype="objective">\n{body}{weights}</objective><discount_factor value="1.0"/>'
+            f'<reservation value="{0.3 + 0.1 * p}"/></utility_space>\n')
+
+
+def _write_integer(folder: Path, n_issues: int, parties: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    issues = "".join(f'<issue index="{k + 1}" name="i{k + 1}" type="integer" etype="integer" '
+                     f'vtype="integer" lowerbound="1" upperbound="10"/>\n'
+                     for k in range(n_issues))
+    (folder / "domain.xml").write_text(
+        '<negotiation_template><utility_space><objective index="0" name="root" '
+        f'type="objective" etype="objective">\n{issues}</objective></utility_space>'
+        "</negotiation_template>\n")
+    for p in range(parties):
+        w = rng.dirichlet(np.ones(n_issues))
+        body = ""
+        for k in range(n_issues):
+            up = (k + p) % 2 == 0
+            offset, slope = (0.05, 0.1) if up else (1.0, -0.1)
+            body += (f'<issue index="{k + 1}" name="i{k + 1}" type="integer" lowerbound="1" '
+                     f'upperbound="10"><evaluator ftype="linear" offset="{offset}" '
+                     f'slope="{float(slope * rng.uniform(0.7, 1.3))!r}"/></issue>\n')
+        weights = "".join(f'<weight index="{k + 1}" value="{float(x)!r}"/>'
+                          for k, x in enumerate(w))
+        (folder / f"party{p + 1}.xml").write_text(
+            '<utility_space><objective index="0" name="root" type="objective" '
+            f'etype="objective">\n{body}{weights}</objective><reservation value="0.4"/>'
+            "</utility_space>\n")
+
+
+def _folder(spec: str, tmp: Path) -> Path:
+    if not spec.startswith("gen:"):
+        return GENIUS / spec
+    out = tmp / spec[4:]
+    out.mkdir()
+    if spec == "gen:three":
+        _write_discrete(out, [10, 10, 10, 8, 8, 9, 10], 3, seed=2016)
+    elif spec == "gen:disc10":
+        _write_discrete(out, [10] * 10, 2, seed=10)
+    else:
+        _write_integer(out, 10, 2, seed=1010)
+    return out
+
+
+# -- one case, in a child process ----------------------------------------------------------------
+def _negmas(folder: Path, nash_ours: np.ndarray) -> dict[str, object]:
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from negmas.inout import Scenario
+    from negmas.preferences import nash_points, pareto_frontier
+
+    from detente.formats.genius import _classify
+
+    domains, profiles, _ = _classify(folder)
+    t0 = time.perf_counter()
+    sc = Scenario.from_genius_files(domain=domains[0], ufuns=profiles, safe_parsing=False)
+    t1 = time.perf_counter()
+    assert sc is not None
+    front, _ = pareto_frontier(sc.ufuns, issues=sc.outcome_space.issues)
+    nash = nash_points(sc.ufuns, front, issues=sc.outcome_space.issues)
+    t2 = time.perf_counter()
+    return {"negmas_load": t1 - t0, "negmas_time": t2 - t1, "negmas_frontier": len(front),
+            "negmas_nash": [float(x) for x in nash[0][0]] if nash else None,
+            "negmas_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_case(name: str, repeat: int, negmas: bool, negmas_max: float) -> dict[str, object]:
+    from detente.formats.genius import domain_frontier, load_domain
+
+    spec, target = CASES[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _folder(spec, Path(tmp))
+        t0 = time.perf_counter()
+        dom = load_domain(folder)
+        load = time.perf_counter() - t0
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            res = domain_frontier(dom)
+            times.append(time.perf_counter() - t0)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        distinct = len(np.unique(np.round(res.utilities, 12), axis=0))
+        nash = res.utilities[res.solutions["nash"]].tolist() \
+            if isinstance(res.solutions, dict) else None
+        out: dict[str, object] = {
+            "case": name, "outcomes": dom.n_outcomes, "parties": len(dom.profiles),
+            "frontier": len(res), "distinct": distinct, "gap": res.gap, "method": res.method,
+            "load": load, "time": min(times), "rss_mib": rss, "target": target, "nash": nash}
+        if negmas and dom.n_outcomes <= negmas_max:
+            try:
+                out.update(_negmas(folder, np.array(nash or [])))
+            except Exception as exc:  # report, do not hide, a peer failure
+                out["negmas_error"] = f"{type(exc).__name__}: {str(exc)[:120]}"
+        elif negmas:
+            out["negmas_error"] = f"not run: {dom.n_outcomes:.3g} outcomes > --negmas-max"
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-negmas", action="store_true")
+    ap.add_argument("--negmas-max", type=float, default=2e7,
+                    help="largest space handed to negmas (it enumerates every outcome)")
+    ap.add_argument("--case", choices=list(CASES), help=argparse.SUPPRESS)
+    ap.add_argument("--only", nargs="*", help="run only these cases")
+    args = ap.parse_args()
+    try:
+        import negmas  # noqa: F401
+
+        has_negmas = not args.no_negmas
+    except ImportError:
+        has_negmas = False
+    if args.case:
+        print(json.dumps(run_case(args.case, args.repeat, has_negmas, args.negmas_max)))
+        return
+    if not GENIUS.is_dir():
+        sys.exit(f"GENIUS data not found at {GENIUS}")
+    print(f"negmas: {'yes' if has_negmas else 'not installed or disabled'}; "
+          f"best of {args.repeat}; each case in its own process")
+    head = (f"{'case':34} {'outcomes':>9} {'n':>2} {'front':>6} {'dist':>5} {'gap':>5} "
+            f"{'load s':>7} {'ours s':>8} {'target':>6} {'RSS MiB':>8} {'negmas s':>9} "
+            f"{'ratio':>7}")
+    print(head)
+    print("-" * len(head))
+    for name in args.only or CASES:
+        cmd = [sys.executable, __file__, "--case", name, "--repeat", str(args.repeat),
+               "--negmas-max", str(args.negmas_max)] + (["--no-negmas"] if args.no_negmas else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"{name:34} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        neg = r.get("negmas_time")
+        ratio = f"{neg / r['time']:.0f}x" if neg else "-"
+        target = f"{r['target']:.2f}" if r["target"] else "-"
+        print(f"{name:34} {r['outcomes']:9.3g} {r['parties']:2d} {r['frontier']:6d} "
+              f"{r['distinct']:5d} {r['gap']:5.3f} {r['load']:7.3f} {r['time']:8.4f} "
+              f"{target:>6} {r['rss_mib']:8.0f} "
+              f"{(f'{neg:.2f}' if neg else '-'):>9} {ratio:>7}")
+        if "negmas_error" in r:
+            print(f"{'':34} negmas: {r['negmas_error']}")
+        elif neg:
+            print(f"{'':34} negmas: frontier {r['negmas_frontier']} points, Nash "
+                  f"{r['negmas_nash']}, ours {r['nash']}, RSS after negmas "
+                  f"{r['negmas_rss_mib']:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
