@@ -118,7 +118,7 @@ def issuewise_frontier(space: AdditiveSpace, tol: float = TOL,
         parent, option = np.divmod(keep, useful.size)
         util = cand[keep]
         index = np.concatenate([index[parent], useful[option][:, None].astype(np.int32)], axis=1)
-    keys = [index[:, j] for j in range(index.shape[1] - 1, -1, -1)]
+    keys: list[np.ndarray] = [index[:, j] for j in range(index.shape[1] - 1, -1, -1)]
     keys += [-util[:, j] for j in range(n - 1, -1, -1)]
     order = np.lexsort(tuple(keys))
     return IssuewiseFrontier(space.actors, index[order].astype(np.int64), util[order])

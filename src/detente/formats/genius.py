@@ -25,7 +25,7 @@ import logging
 import math
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -350,11 +350,11 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
                     value=reservation)
     discount = _num(disc_el, "value", file, "utility_space/discount_factor") \
         if disc_el is not None else 1.0
-    common = {"name": name, "file": str(file), "reservation": reservation, "discount": discount,
-              "has_reservation": res_el is not None}
+    base = GeniusProfile(name=name, file=str(file), kind="additive", reservation=reservation,
+                         discount=discount, has_reservation=res_el is not None)
     if utype == "nonlinear" or root.find(".//hyperRectangle") is not None:
         rects, max_u = _rectangles(root, issues, file)
-        return GeniusProfile(kind="nonlinear", rectangles=rects, max_utility=max_u, **common)
+        return replace(base, kind="nonlinear", rectangles=rects, max_utility=max_u)
 
     by_index = {i.index: k for k, i in enumerate(issues)}
     evals: list[list[float] | None] = [None] * len(issues)
@@ -393,9 +393,8 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
     if abs(total - 1.0) > weight_tol:
         raise _fail("issue weights do not sum to 1", file, "utility_space/objective/weight",
                     value=round(total, 6), allowed=f"a sum within {weight_tol} of 1")
-    return GeniusProfile(kind="additive", weights=tuple(float(w or 0.0) for w in weights),
-                         evaluations=tuple(tuple(float(x) for x in e or ()) for e in evals),
-                         **common)
+    return replace(base, weights=tuple(float(w or 0.0) for w in weights),
+                   evaluations=tuple(tuple(float(x) for x in e or ()) for e in evals))
 
 
 # -- directories -----------------------------------------------------------------------------
