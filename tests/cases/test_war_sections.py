@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
-from cases.test_verdicts import LOTTERIES, OUTCOMES, VERDICTS, _case, _margin, _utility
 
+from cases.test_verdicts import LOTTERIES, OUTCOMES, VERDICTS, _case, _margin, _utility
 from detente.scenario.war import Side, WarModel
 from detente.war.batna import war_batnas
 
