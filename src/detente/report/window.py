@@ -129,8 +129,9 @@ def _packages(a: WarAnalysis) -> str:
         [Raw("<b>package ZOPA non-empty</b>")]
         + [f"{_pct(pk.zopa.mean[m])} ± {100 * pk.zopa.se[m]:.1f}" for m in marks]]
     for p in pk.proposals:
-        rows.append([p.name] + [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
-                                for m in marks])
+        cells: list[object] = [p.name]
+        cells += [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}" for m in marks]
+        rows.append(cells)
     mid = len(a.window.quantiles) // 2
     brows = [[actor] + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]"
                         for m in marks] for actor, bands in pk.batna.items()]
