@@ -8,6 +8,11 @@ Mesquita (1994, 1997) left several choices open; each is a named option of :clas
   v^k_ij = c_k s_k (|x_k − x_j| − |x_k − x_i|) / R. ``"all_pairs"`` (Scholz's own code):
   norm = Σ_k Σ_a Σ_b |v^k_ab| over all ordered pairs of actors' positions; ``"pair"`` (the paper
   as printed): norm = Σ_k |v^k_ij|.
+- ``votes``: how voter k weighs i's position against j's in the win probability.
+  ``"risk"`` (Scholz's code, as ported by McKibben's public ``bdm-scholz-expected-utility-model``):
+  v^k_ij = c_k s_k [(|x_k − x_j| / R)^{r_k} − (|x_k − x_i| / R)^{r_k}] with voter k's current risk
+  exponent r_k (r_k = 1 while the risk exponents themselves are computed); ``"linear"`` (the
+  paper as printed): r_k = 1 throughout. The median is always taken with linear votes.
 - ``q``: Q, the probability that j does not respond with a challenge of its own (Scholz: 1).
 - ``t_rule`` and ``ub_uw``: with Q < 1, the status quo may change anyway; T is the probability
   it changes for the better (U_b) rather than worse (U_w).
@@ -44,6 +49,7 @@ B = NDArray[np.bool_]
 
 _CHOICES = {
     "probability": ("all_pairs", "pair"),
+    "votes": ("risk", "linear"),
     "t_rule": ("closer", "half"),
     "ub_uw": ("scholz", "median_distance"),
     "risk_range": ("actors", "positions"),
@@ -65,6 +71,7 @@ class EUMOptions:
 
     rounds: int = 8
     probability: str = "all_pairs"
+    votes: str = "risk"
     q: float = 1.0
     t_rule: str = "closer"
     ub_uw: str = "scholz"
@@ -88,13 +95,18 @@ class EUMOptions:
             raise DetenteError.one("rounds must be >= 0", path="eum.rounds", value=self.rounds)
 
 
-def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float) -> F:
+def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
+                    r: F | None = None) -> F:
     """P[d, i, j]: probability that i's position beats j's, shape (D, N, N).
 
     Σ_k max(v^k_ij, 0) over the norm; with ``"all_pairs"`` the norm Σ_k Σ_a Σ_b |v^k_ab| equals
-    twice the sum of all numerators, with ``"pair"`` Σ_k |v^k_ij| = num_ij + num_ji.
+    twice the sum of all numerators, with ``"pair"`` Σ_k |v^k_ij| = num_ij + num_ji (v^k is
+    antisymmetric, so both hold for any exponents). ``r`` (D, N): voter k's distances are raised
+    to r_k (``votes="risk"``); ``None`` = linear votes.
     """
     d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # d[k, a]
+    if r is not None:
+        d = np.power(d, r[:, :, None])
     w = c * s
     n = x.shape[1]
     if x.shape[0] * n**3 <= 4_000_000:  # one 4-D pass while it stays small
@@ -271,6 +283,8 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
     for _ in range(opt.rounds):
         p = win_probability(x, c, s, span, opt.probability, opt.tol)
         r = risk_exponents(x, c, s, span, opt, p)
+        if opt.votes == "risk":
+            p = win_probability(x, c, s, span, opt.probability, opt.tol, r)
         e_ij, e_ji = _challenge_matrix(x, c, s, r, span, opt, p)
         assert e_ij is not None
         new, moved = best_offers(x, e_ij, e_ji, opt)
