@@ -25,8 +25,9 @@ def _pct(x: float) -> str:
 
 
 def window(
-    case: str = typer.Argument(..., help="Bundled war case (e.g. ru-ua-2024-09), a war YAML file "
-                               "or a scenario file with a 'war' section."),
+    case: str = typer.Argument(..., help="Bundled scenario with a war section (e.g. "
+                               "ru-ua-2024-09), bundled war case (war/ru-ua-2024-09), a war YAML "
+                               "file or a scenario file with a 'war' section."),
     months: int | None = typer.Option(None, "--months", help="Months to simulate "
                                       "(default: the model's horizon)."),
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths."),
