@@ -160,3 +160,19 @@ def test_bad_input(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError, match="without a BATNA") as e:
         package_window(orphan, sim, 5, 0)
     assert "war.outcomes.sides" in str(e.value) and "M" in str(e.value)
+
+
+def test_cli_standalone_war_case_has_no_package_window(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    from detente.cli.app import main
+
+    j = tmp_path / "w.json"
+    main(["window", "war/ru-ua-2024-09", "--paths", "50", "--months", "2", "--json", str(j)])
+    rec = json.loads(j.read_text(encoding="utf-8"))
+    assert rec["packages"] is None and rec["side_a"] == "ukraine"
+    with pytest.raises(SystemExit) as e:
+        main(["window", "ru-ua-2024-09", "--paths", "50", "--package-paths", "-1"])
+    assert e.value.code == 2
+    assert "--package-paths" in capsys.readouterr().err
