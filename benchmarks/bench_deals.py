@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 
-def random_space(n_issues: int, n_options: int, n_actors: int, seed: int = 0):  # noqa: ANN201
+def random_space(n_issues: int, n_options: int, n_actors: int, seed: int = 0):
     from detente.deals.space import AdditiveSpace
 
     rng = np.random.default_rng(seed)

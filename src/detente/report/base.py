@@ -15,9 +15,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#1d1d1f;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#1d1d1f;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}
+h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd}
 h3{font-size:1.05em} table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -51,7 +52,8 @@ def figure(fig: Figure, caption: str = "") -> str:
     return f"<figure>{figure_svg(fig)}{cap}</figure>"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[int] = ()) -> str:
+def table(header: Sequence[str], rows: Iterable[Sequence[object]],
+          numeric: Sequence[int] = ()) -> str:
     """An HTML table; cells are escaped unless they are already :class:`Raw` markup."""
     num = set(numeric)
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
@@ -79,7 +81,8 @@ def page(title: str, sections: Iterable[str], meta: str = "") -> str:
     meta_html = f'<p class="meta">{esc(meta)}</p>' if meta else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{esc(title)}</title>"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        f"<title>{esc(title)}</title>"
         f"<style>{_CSS}</style></head><body><h1>{esc(title)}</h1>{meta_html}\n{body}\n</body></html>\n"
     )
 
