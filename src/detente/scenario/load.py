@@ -132,8 +132,9 @@ def validate_data(data: Any, file: str, where: LineMap | None = None) -> Scenari
     return scenario
 
 
-def load_file(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file."""
+def read_yaml(path: str | Path, kind: str = "scenario") -> tuple[Any, LineMap, str]:
+    """Read a YAML file safely: ``(data, line map, file name)``; clear errors for a missing
+    file, a folder, text that is not UTF-8 and malformed YAML."""
     p = Path(path)
     file = str(p)
     try:
@@ -141,10 +142,16 @@ def load_file(path: str | Path) -> Scenario:
     except FileNotFoundError:
         raise ScenarioError.one("file not found", file=file) from None
     except IsADirectoryError:
-        raise ScenarioError.one("is a directory, not a scenario file", file=file) from None
+        raise ScenarioError.one(f"is a directory, not a {kind} file", file=file) from None
     except UnicodeDecodeError as exc:
         raise ScenarioError.one(f"not UTF-8 text (byte {exc.start})", file=file) from None
     data, where = parse_yaml(text, file)
+    return data, where, file
+
+
+def load_file(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    data, where, file = read_yaml(path)
     return validate_data(data, file, where)
 
 

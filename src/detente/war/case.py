@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import Problem, ScenarioError
-from detente.scenario.load import LineMap, format_path, parse_yaml
+from detente.scenario.load import LineMap, format_path, read_yaml
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 
@@ -82,17 +82,7 @@ def _from_data(data: Any, file: str,
 def load_war_source(path: str | Path) -> tuple[WarCase, Scenario | None]:
     """Read and validate a war file: the war case, and the scenario when the file is a
     scenario with a ``war`` section (None for a standalone war case)."""
-    p = Path(path)
-    file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError.one("file not found", file=file) from None
-    except IsADirectoryError:
-        raise ScenarioError.one("is a directory, not a war file", file=file) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError.one(f"not UTF-8 text (byte {exc.start})", file=file) from None
-    data, where = parse_yaml(text, file)
+    data, where, file = read_yaml(path, "war")
     return _from_data(data, file, where)
 
 
@@ -119,10 +109,9 @@ def resolve_war(case_or_path: str | Path) -> tuple[WarCase, Scenario | None]:
     if text.startswith("war/") and text.removeprefix("war/") in war_case_names():
         return bundled_war_case(text.removeprefix("war/")), None
     if text in case_names():
-        p = case_path(text)
-        data, where = parse_yaml(p.read_text(encoding="utf-8"), str(p))
+        data, where, file = read_yaml(case_path(text))
         if isinstance(data, dict) and "war" in data:
-            return _from_data(data, str(p), where)
+            return _from_data(data, file, where)
     if text in war_case_names():
         return bundled_war_case(text), None
     p = Path(text)
@@ -137,8 +126,7 @@ def resolve_war(case_or_path: str | Path) -> tuple[WarCase, Scenario | None]:
 def _has_war(name: str) -> bool:
     from detente.cases import case_path
 
-    p = case_path(name)
-    data = parse_yaml(p.read_text(encoding="utf-8"), str(p))[0]
+    data = read_yaml(case_path(name))[0]
     return isinstance(data, dict) and "war" in data
 
 
