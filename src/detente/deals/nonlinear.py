@@ -43,7 +43,8 @@ from detente.errors import AnalysisError
 
 log = logging.getLogger(__name__)
 
-MAX_NODES = 1_000_000
+MAX_NODES = 200_000
+MEM_CELLS = 1 << 28  # booleans held by one expansion (256 MiB)
 TOL = 1e-9
 
 
@@ -214,11 +215,17 @@ def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearF
     nodes = 1
     raw_tol = tol * float(scale.min())
     seed_u = seeds.utilities * scale
+    ub = lb + alive.astype(float) @ w[live]
     for k in order:
         if deadline is not None and time.perf_counter() > deadline:
             max_nodes = min(max_nodes, narrow)
         reps, table = _classes(inside[k])
-        m, c = alive.shape[0], reps.size
+        c = reps.size
+        cap = max(1, MEM_CELLS // (c * max(live.size, 1)))  # bound the expansion's memory
+        if alive.shape[0] > cap:
+            keep = _cut(ub / scale, lb / scale, cap, dropped, ub, raw_tol)
+            alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
+        m = alive.shape[0]
         cols = np.flatnonzero(bounded[live, k])  # live rectangles bounded on issue k
         rk = live[cols]
         parent = np.repeat(np.arange(m), c)
@@ -249,13 +256,8 @@ def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearF
         ok = ~_strictly_dominated(ub, inc, raw_tol)
         alive, index, lb, ub = alive[ok], index[ok], lb[ok], ub[ok]
         if alive.shape[0] > max_nodes:
-            best = np.argsort(-(ub / scale).sum(axis=1), kind="stable")
-            gone = best[max_nodes:]
-            dropped.append(ub[gone][_pareto_unique(ub[gone], raw_tol)])
-            best = np.sort(best[:max_nodes])
-            alive, index, lb, ub = alive[best], index[best], lb[best], ub[best]
-            log.info("non-linear frontier: kept %d of %d partial outcomes at issue %d",
-                     max_nodes, max_nodes + gone.size, k)
+            keep = _cut(ub / scale, lb / scale, max_nodes, dropped, ub, raw_tol)
+            alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
     # Seed outcomes join the result: they may have pruned nodes the search then dropped.
     lb = np.concatenate([lb, seed_u])
     index = np.concatenate([index.astype(np.int64), seeds.index])
@@ -270,6 +272,36 @@ def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearF
     order_rows = np.lexsort(tuple(-u[:, j] for j in range(n - 1, -1, -1)))
     return NonlinearFrontier(space.actors, idx[order_rows], u[order_rows], gap,
                              nodes + seeds.nodes)
+
+
+def _cut(ub_n: np.ndarray, lb_n: np.ndarray, limit: int, dropped: list[np.ndarray],
+         ub: np.ndarray, tol: float) -> np.ndarray:
+    """Rows of the ``limit`` most promising partial outcomes; the optimistic vectors of the
+    others (their non-dominated ones suffice) go to ``dropped`` for the gap."""
+    best = _beam(ub_n, lb_n)
+    gone = best[limit:]
+    dropped.append(ub[gone][_pareto_unique(ub[gone], tol)])
+    log.info("non-linear frontier: kept %d of %d partial outcomes", limit, len(best))
+    return np.sort(best[:limit])
+
+
+def _beam(ub: np.ndarray, lb: np.ndarray, directions: int = 16) -> np.ndarray:
+    """Partial outcomes from most to least promising: ranked along several weightings of the
+    actors (so the beam keeps both ends of the frontier, not only the middle), each node at its
+    best rank; ties go to the larger optimistic then secured sum."""
+    n = ub.shape[1]
+    ang = np.linspace(0.0, 1.0, directions)
+    if n == 2:
+        w = np.stack([ang, 1.0 - ang], axis=1)
+    else:
+        w = np.concatenate([np.eye(n), np.full((1, n), 1.0 / n)])
+    score = ub
+    rank = np.empty((len(w), ub.shape[0]), dtype=np.int64)
+    for j, wj in enumerate(w):
+        order = np.argsort(-(score @ wj), kind="stable")
+        rank[j, order] = np.arange(ub.shape[0])
+    best = rank.min(axis=0)
+    return np.lexsort((-lb.sum(axis=1), -ub.sum(axis=1), best))
 
 
 def _dedupe_states(sig: np.ndarray, lb: np.ndarray, tol: float) -> np.ndarray:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.deals.issuewise import frontier_solutions, issuewise_frontier
-from detente.deals.nonlinear import Rectangle, RectangleSpace, nonlinear_frontier
+from detente.deals.nonlinear import MAX_NODES, Rectangle, RectangleSpace, nonlinear_frontier
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.errors import DetenteError, Problem
 
@@ -536,7 +536,7 @@ class DomainFrontier:
         return int(self.index.shape[0])
 
 
-def domain_frontier(domain: GeniusDomain, max_nodes: int = 1_000_000,
+def domain_frontier(domain: GeniusDomain, max_nodes: int = MAX_NODES,
                     time_limit: float | None = None) -> DomainFrontier:
     """Pareto frontier and bargaining solutions of a GENIUS domain, respecting reservation
     values: exact issue by issue when every profile is additive, else by the bounded search of
