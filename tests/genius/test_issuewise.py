@@ -173,3 +173,14 @@ def test_flat_numbers_refused_beyond_64_bits() -> None:
         pareto_frontier(space, method="issuewise")
     f = issuewise_frontier(space)
     assert np.allclose(f.utilities.max(axis=0), space.best(), atol=1e-12)
+
+
+def test_candidate_limit_is_an_error_not_a_memory_error() -> None:
+    from detente.errors import AnalysisError
+
+    rng = np.random.default_rng(5)
+    space = AdditiveSpace(("a", "b"), tuple(f"i{k}" for k in range(6)),
+                          tuple(tuple(str(o) for o in range(10)) for _ in range(6)),
+                          tuple(rng.random((2, 10)) for _ in range(6)))
+    with pytest.raises(AnalysisError, match="max_points"):
+        issuewise_frontier(space, max_points=50)

@@ -153,3 +153,22 @@ def test_domain_frontier_solutions_respect_reservation(genius_root: Path) -> Non
     assert isinstance(res.solutions, dict)
     for row in res.solutions.values():
         assert np.all(res.utilities[row] >= dom.reservation - 1e-9)
+
+
+def test_time_limit_keeps_the_result_valid(genius_root: Path) -> None:
+    dom = load_domain(genius_root / "other" / "S-1NIKFRT-3")  # 10^30 outcomes
+    rs = to_rectangle_space(dom)
+    f = nonlinear_frontier(rs, time_limit=0.0, warm=50)
+    assert len(f) > 0 and f.gap > 0
+    assert np.allclose(rs.utilities(f.index).T, f.utilities, atol=1e-12)
+
+
+def test_import_of_a_non_linear_domain_is_refused_clearly(genius_root: Path, tmp_path: Path,
+                                                          capsys) -> None:
+    from detente.cli.app import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["import", "genius", str(genius_root / "other" / "10issues"), "-o",
+              str(tmp_path / "x.yaml")])
+    assert exc.value.code == 2
+    assert "non-linear (hyperRectangle) profiles" in capsys.readouterr().err
