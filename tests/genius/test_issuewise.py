@@ -113,9 +113,12 @@ def test_bundled_domains_against_brute_force(genius_root: Path, rel: str) -> Non
 
 
 @pytest.mark.parametrize("rel", ["other/AMPOvsCity", "y2012/TravelA", "y2012/EnergyB",
-                                 "y2012/SupermarketC", "y2015/group2-politics"])
+                                 "y2012/SupermarketC", "y2015/group2-politics",
+                                 "y2015/group9-killer_robot"])
 def test_larger_domains_issuewise_equals_enumeration(genius_root: Path, rel: str) -> None:
-    space = to_space(load_domain(genius_root / rel))
+    profiles = ["KillerRobot_util1", "KillerRobot_util2", "KillerRobot_util3"] \
+        if "killer" in rel else None
+    space = to_space(load_domain(genius_root / rel, profiles))
     e = pareto_frontier(space, method="enumerate")
     i = pareto_frontier(space, method="issuewise")
     _same(space, e.outcomes, e.utilities, i.outcomes, i.utilities)
@@ -184,3 +187,17 @@ def test_candidate_limit_is_an_error_not_a_memory_error() -> None:
                           tuple(rng.random((2, 10)) for _ in range(6)))
     with pytest.raises(AnalysisError, match="max_points"):
         issuewise_frontier(space, max_points=50)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(3, 6), st.sampled_from([0, 2, 4, 16]))
+def test_bitset_filter_equals_pareto_mask(seed: int, n: int, grid: int) -> None:
+    """The many-actor filter used issue by issue keeps exactly what ``pareto_mask`` keeps
+    (large sets, so the bitset path runs; grids make ties and near-ties)."""
+    from detente.deals.issuewise import _efficient
+    from detente.deals.pareto import pareto_mask
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(4096, 9000))
+    pts = rng.random((m, n)) if grid == 0 else rng.integers(0, grid + 1, (m, n)) / grid
+    assert np.array_equal(_efficient(pts, TOL), pareto_mask(pts, TOL))

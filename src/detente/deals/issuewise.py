@@ -43,45 +43,66 @@ class IssuewiseFrontier:
         return int(self.index.shape[0])
 
 
-def _directions(n: int, count: int = 64) -> FloatArray:
-    """Fixed positive weight vectors spread over the simplex (a Halton sequence mapped to the
-    simplex; no randomness), plus the n axes."""
-    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53][: max(n - 1, 1)]
-    pts = np.empty((count, len(primes)))
-    for j, b in enumerate(primes):
-        for i in range(count):
-            f, r, k = 1.0, 0.0, i + 1
-            while k:
-                f /= b
-                r += f * (k % b)
-                k //= b
-            pts[i, j] = r
-    e = -np.log(np.clip(pts, 1e-12, 1.0))
-    e = np.concatenate([e, np.ones((count, 1))], axis=1)[:, :n] if n > 1 else np.ones((count, 1))
-    w = e / e.sum(axis=1, keepdims=True)
-    return np.concatenate([w, np.eye(n) * (1 - 1e-6) + 1e-6 / n])
+def _dominated_by(win: FloatArray, pts: FloatArray, tol: float) -> np.ndarray:
+    """Which rows of ``pts`` some row of ``win`` dominates — the test of
+    ``pareto.dominates`` — with per-actor sorted bitsets: a winner is ≥ x − tol on actor j
+    exactly when it lies in a suffix of the winners sorted on j, so each test is a few ANDs
+    of 64-bit words instead of a comparison with every winner."""
+    w, n = win.shape
+    words = (w + 63) // 64
+    ge_tabs, gt_tabs, sorted_vals = [], [], []
+    onehot = np.zeros((w, words), dtype=np.uint64)
+    for j in range(n):
+        srt = np.argsort(win[:, j], kind="stable")
+        onehot[:] = 0
+        onehot[np.arange(w), srt // 64] = np.left_shift(np.uint64(1),
+                                                        (srt % 64).astype(np.uint64))
+        suffix = np.bitwise_or.accumulate(onehot[::-1], axis=0)[::-1]
+        tab = np.concatenate([suffix, np.zeros((1, words), dtype=np.uint64)])
+        ge_tabs.append(tab)
+        gt_tabs.append(tab)
+        sorted_vals.append(win[srt, j])
+    out = np.zeros(pts.shape[0], dtype=bool)
+    step = max(1, (1 << 21) // words)
+    for s in range(0, pts.shape[0], step):
+        x = pts[s:s + step]
+        ge = np.full((x.shape[0], words), np.iinfo(np.uint64).max, dtype=np.uint64)
+        gt = np.zeros((x.shape[0], words), dtype=np.uint64)
+        for j in range(n):
+            ge &= ge_tabs[j][np.searchsorted(sorted_vals[j], x[:, j] - tol, side="left")]
+            gt |= gt_tabs[j][np.searchsorted(sorted_vals[j], x[:, j] + tol, side="right")]
+        out[s:s + step] = (ge & gt).any(axis=1)
+    return out
 
 
-def _efficient(points: FloatArray, tol: float) -> np.ndarray:
-    """``pareto_mask`` with a cheap first pass for three or more actors: points dominated by
-    a maximiser of some positive weighted sum (itself efficient) are dropped before the
-    block-nested-loop filter runs on the rest."""
+def _efficient(points: FloatArray, tol: float, block: int = 1024) -> np.ndarray:
+    """``pareto_mask`` for three or more actors, with the same block-nested-loop order as
+    :func:`detente.deals.pareto.pareto_mask` (points by descending sum; each block's winners
+    cull the rest) but the culling done by :func:`_dominated_by`."""
     m, n = points.shape
     if n <= 2 or m < 4096:
         return pareto_mask(points, tol)
-    anchors = points[np.unique(np.argmax(points @ _directions(n).T, axis=0))]
+    order = np.argsort(-points.sum(axis=1), kind="stable")
+    pts = points[order]
     alive = np.ones(m, dtype=bool)
-    step = max(1, (1 << 22) // (anchors.shape[0] * n))
-    for s in range(0, m, step):
-        blk = points[s:s + step]
-        hit = np.zeros(blk.shape[0], dtype=bool)
-        for a in anchors:
-            hit |= np.all(a >= blk - tol, axis=1) & np.any(a > blk + tol, axis=1)
-        alive[s:s + step] = ~hit
-    rows = np.flatnonzero(alive)
-    out = np.zeros(m, dtype=bool)
-    out[rows[pareto_mask(points[rows], tol)]] = True
-    return out
+    kept: list[np.ndarray] = []
+    start = 0
+    while start < m:
+        idx = np.flatnonzero(alive[start:]) + start
+        if idx.size == 0:
+            break
+        blk = idx[:block]
+        bp = pts[blk]
+        nd = ~_dominated_by(bp, bp, tol)
+        kept.append(blk[nd])
+        alive[blk] = False
+        rest = idx[block:]
+        if rest.size:
+            alive[rest[_dominated_by(bp[nd], pts[rest], tol)]] = False
+        start = int(blk[-1]) + 1
+    keep = np.zeros(m, dtype=bool)
+    keep[order[np.concatenate(kept)]] = True
+    return keep
 
 
 def issuewise_frontier(space: AdditiveSpace, tol: float = TOL,
