@@ -25,8 +25,8 @@ SCHOLZ_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
 TABLE_TOL = 0.1 + 1e-9  # published to one decimal
 REPRODUCED_MEDIAN_ROUNDS = [1, 3, 4, 5, 6, 7, 8]
 
-# An independent public implementation of Scholz's model: McKibben's Python port
-# (github.com/jmckib/bdm-scholz-expected-utility-model), whose run of this case is logged in
+# An independent public implementation of Scholz's model, a Python port that states it follows
+# Scholz's code (github.com/jmckib/bdm-scholz-expected-utility-model); its run of this case is in
 # github.com/dmasad/bdm-scholz-expected-utility-model, Example.log (10 rounds, full precision).
 # Only Belgium, Luxembourg and Ireland move; every other actor keeps its position.
 PEER_LOG_POSITIONS = {

@@ -9,7 +9,8 @@ Mesquita (1994, 1997) left several choices open; each is a named option of :clas
   norm = Σ_k Σ_a Σ_b |v^k_ab| over all ordered pairs of actors' positions; ``"pair"`` (the paper
   as printed): norm = Σ_k |v^k_ij|.
 - ``votes``: how voter k weighs i's position against j's in the win probability.
-  ``"risk"`` (Scholz's code, as ported by McKibben's public ``bdm-scholz-expected-utility-model``):
+  ``"risk"`` (Scholz's code as followed by the public Python port
+  github.com/jmckib/bdm-scholz-expected-utility-model):
   v^k_ij = c_k s_k [(|x_k − x_j| / R)^{r_k} − (|x_k − x_i| / R)^{r_k}] with voter k's current risk
   exponent r_k (r_k = 1 while the risk exponents themselves are computed); ``"linear"`` (the
   paper as printed): r_k = 1 throughout. The median is always taken with linear votes.
@@ -62,7 +63,8 @@ _CHOICES = {
 
 @dataclass(frozen=True)
 class EUMOptions:
-    """Named choices of the EUM; defaults reproduce Scholz et al. (2011) Table 2.
+    """Named choices of the EUM; defaults reproduce Scholz et al. (2011) Table 2 (means of
+    rounds 1–8 and medians of every round but the second, which no known variant reproduces).
 
     ``capitulation="never"`` mimics a comparison in Scholz's code that can never be true (so no
     capitulation offers are made); on the emission case both give the same run.
