@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     app.command("cases")(cases)
     app.command("check")(check)
     app.command("analyze")(analyze)
+    app.command("timeline")(timeline)
 
 
 def cases() -> None:
@@ -135,4 +136,65 @@ def analyze(
 
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(render(result, scenario), encoding="utf-8")
+        console.print(f"HTML report: {html_out}")
+
+
+def timeline(
+    cases: list[str] = typer.Argument(None, help="Dated scenarios (case names or files); "
+                                      "default: every bundled case starting with --prefix."),
+    prefix: str = typer.Option("ru-ua", "--prefix", help="Bundled cases to line up when no "
+                               "case is named."),
+    draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws per scenario."),
+    seed: int = typer.Option(2024, "--seed", help="Random seed (the same for every date)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+) -> None:
+    """How the bargaining space moved: ZOPA, BATNAs, Nash package and proposals by date."""
+    from rich.table import Table
+
+    from detente.cases import case_names
+    from detente.deals.timeline import timeline as run
+    from detente.scenario import load
+
+    names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
+    if not names:
+        raise ScenarioError.one("no bundled case starts with this prefix", value=prefix,
+                                allowed=", ".join(case_names()))
+    scenarios = [load(n) for n in names]
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.completed}/{task.total}"), TimeElapsedColumn(), console=console,
+            transient=True) as bar:
+        task = bar.add_task("scenarios", total=len(scenarios))
+        result = run(scenarios, draws=draws, seed=seed if draws else None, sources=names,
+                     progress=lambda done, total: bar.update(task, completed=done))
+    t = Table(title="The bargaining space by date")
+    t.add_column("measure")
+    for p in result.points:
+        t.add_column(str(p.date), justify="right")
+    t.add_row("ZOPA share", *[f"{p.zopa_share:.2%}" if p.zopa_share is not None else "–"
+                               for p in result.points])
+    if draws:
+        t.add_row("P(ZOPA non-empty)", *[f"{p.p_zopa_nonempty:.3f}" for p in result.points])
+    for a in result.veto_players:
+        t.add_row(f"BATNA {a}", *[f"{p.reservation[a]:.3f}" for p in result.points])
+    t.add_section()
+    for issue in result.issues:
+        t.add_row(f"Nash: {issue}", *[p.nash[issue] if p.nash else "no ZOPA"
+                                      for p in result.points])
+    console.print(t)
+    for p in result.points:
+        for q in p.proposals:
+            verdict = ("[green]all veto players accept[/]" if not q.rejected_by
+                       else "[red]rejected by " + ", ".join(q.rejected_by) + "[/]")
+            odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
+                    if q.p_accepted_by_all_veto is not None else "")
+            console.print(f"  {p.date}  {q.name}: {verdict}{odds}")
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"JSON record: {json_out}")
+    if html_out:
+        from detente.report.timeline import render
+
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render(result), encoding="utf-8")
         console.print(f"HTML report: {html_out}")

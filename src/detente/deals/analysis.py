@@ -146,10 +146,11 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             progress("outcomes", start + u.shape[1], total)
 
     if total <= COUNT_LIMIT:
-        frontier = pareto_frontier(vspace, visit=visit, method="enumerate")
-    else:  # exact frontier issue by issue; the ZOPA is not counted
-        frontier = pareto_frontier(vspace, method="auto")
+        for start, u in vspace.chunks():
+            visit(start, u)
+    else:  # too many outcomes to count the ZOPA one by one
         zopa_count = None
+    frontier = pareto_frontier(vspace, method="auto")  # exact; issue by issue when large
     f_index = vspace.decode(frontier.outcomes)
     zmask = in_zopa(frontier.utilities, d, tol)
     fz_index, fz_util = f_index[zmask], frontier.utilities[zmask]

@@ -1,0 +1,118 @@
+"""How the bargaining space moved: the deal analysis of several dated scenarios of one conflict.
+
+DESIGN.md §3 ("Timeline"): one scenario per date, same issues, so that the zone of possible
+agreement, the reservation values, the bargaining solutions and the named proposals can be
+compared date by date. :func:`timeline` runs :func:`detente.deals.analyze` on each scenario (same
+draws and seed) and collects the comparable figures into one record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from detente.deals.analysis import analyze
+from detente.deals.result import DealAnalysis
+from detente.errors import AnalysisError, Problem
+from detente.records import Provenance, inputs_hash, make_provenance
+from detente.scenario.model import Scenario
+
+
+class _Rec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ProposalAtDate(_Rec):
+    id: str
+    name: str
+    date: dt.date | None
+    rejected_by: list[str]
+    efficient: bool
+    p_accepted_by_all_veto: float | None
+
+
+class TimelinePoint(_Rec):
+    """The comparable figures of one dated scenario."""
+
+    scenario: str
+    date: dt.date
+    title: str
+    outcomes: int
+    zopa_outcomes: int | None
+    zopa_share: float | None
+    p_zopa_nonempty: float | None
+    p_zopa_se: float | None
+    reservation: dict[str, float]
+    nash: dict[str, str] | None
+    nash_utilities: dict[str, float] | None
+    blocking_actors: list[str]
+    proposals: list[ProposalAtDate]
+
+
+class Timeline(_Rec):
+    """The deal analysis of a conflict, date by date."""
+
+    provenance: Provenance
+    veto_players: list[str]
+    issues: list[str]
+    points: list[TimelinePoint]
+
+
+def _point(s: Scenario, r: DealAnalysis) -> TimelinePoint:
+    odds = {o.id: o for o in (r.monte_carlo.proposals if r.monte_carlo else [])}
+    nash = r.solutions.get("nash")
+    return TimelinePoint(
+        scenario=s.id, date=s.date, title=s.title, outcomes=r.outcomes,
+        zopa_outcomes=r.zopa_outcomes,
+        zopa_share=r.zopa_outcomes / r.outcomes if r.zopa_outcomes is not None else None,
+        p_zopa_nonempty=r.monte_carlo.p_zopa_nonempty if r.monte_carlo else None,
+        p_zopa_se=r.monte_carlo.se if r.monte_carlo else None,
+        reservation={a: r.reservation[a] for a in r.veto_players},
+        nash=nash.options if nash else None,
+        nash_utilities={a: nash.utilities[a] for a in r.veto_players} if nash else None,
+        blocking_actors=r.no_agreement.blocking_actors if r.no_agreement else [],
+        proposals=[ProposalAtDate(
+            id=p.id, name=p.name, date=p.date, rejected_by=p.rejected_by, efficient=p.efficient,
+            p_accepted_by_all_veto=odds[p.id].p_accepted_by_all_veto if p.id in odds else None)
+            for p in r.proposals])
+
+
+def timeline(scenarios: list[Scenario], draws: int = 0, seed: int | None = None, *,
+             sources: list[str] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Timeline:
+    """Analyse dated scenarios of one conflict and line them up by date.
+
+    The scenarios must share their veto players and issue ids (and each issue's options), so
+    that the figures compare; otherwise an :class:`AnalysisError` names the first that differs.
+    """
+    if len(scenarios) < 2:
+        raise AnalysisError.one("a timeline needs at least two dated scenarios",
+                                value=len(scenarios))
+    ordered = sorted(scenarios, key=lambda s: s.date)
+    first = ordered[0]
+    veto = [a.id for a in first.veto_players]
+    shape = [(i.id, tuple(i.option_ids())) for i in first.issues]
+    problems = []
+    for s in ordered[1:]:
+        if [a.id for a in s.veto_players] != veto:
+            problems.append(Problem(f"scenario {s.id!r} has veto players "
+                                    f"{[a.id for a in s.veto_players]}, {first.id!r} has {veto}",
+                                    path="actors"))
+        if [(i.id, tuple(i.option_ids())) for i in s.issues] != shape:
+            problems.append(Problem(f"scenario {s.id!r} has other issues or options than "
+                                    f"{first.id!r}", path="issues",
+                                    allowed="the same issue ids and options in every scenario"))
+    if problems:
+        raise AnalysisError(problems)
+    points = []
+    for k, s in enumerate(ordered):
+        points.append(_point(s, analyze(s, draws=draws, seed=seed)))
+        if progress:
+            progress(k + 1, len(ordered))
+    names = sources or [s.id for s in ordered]
+    prov = make_provenance("timeline", names, inputs_hash(*ordered),
+                           {"draws": draws}, seed)
+    return Timeline(provenance=prov, veto_players=veto, issues=[i for i, _ in shape],
+                    points=points)
