@@ -229,6 +229,12 @@ def test_issue_name_mismatch(copy_domain) -> None:
         load_domain(d)
 
 
+def test_one_party_is_not_a_scenario(genius_root: Path) -> None:
+    dom = load_domain(genius_root / "other" / "laptopdomainNoBayes")
+    with pytest.raises(GeniusError, match="at least two parties"):
+        to_scenario(dom, date="2020-01-01")
+
+
 def test_constraint_spaces_are_named(genius_root: Path) -> None:
     with pytest.raises(GeniusError, match="constraint utility spaces"):
         load_domain(genius_root / "templates" / "Railway", ["NS"])

@@ -583,6 +583,10 @@ def to_scenario(domain: GeniusDomain, date: str | None = None) -> dict[str, obje
     YAML): every party a veto player with ``batna: {value: reservation}``, one stance per issue
     with ``salience`` = weight and ``values`` = e_k(o); every value names the file it came from.
     """
+    if len(domain.profiles) < 2:
+        raise GeniusError.one("a scenario needs at least two parties", file=domain.directory,
+                              value=[Path(p.file).name for p in domain.profiles],
+                              allowed="a folder (or --profile list) with two or more profiles")
     space = to_space(domain)
     actors, issues, stances = [], [], []
     issue_ids: list[str] = []
