@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detente.deals.pareto import TOL, pareto_mask
+from detente.deals.pareto import TOL, Frontier, pareto_mask
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.deals.zopa import blocking, in_zopa
@@ -186,11 +186,9 @@ def frontier_solutions(utilities: FloatArray, reservation: FloatArray, actors: t
     return out
 
 
-def frontier_as_flat(space: AdditiveSpace, tol: float = TOL):  # type: ignore[no-untyped-def]
+def frontier_as_flat(space: AdditiveSpace, tol: float = TOL) -> Frontier:
     """:func:`issuewise_frontier` as a :class:`detente.deals.pareto.Frontier` of flat outcome
     numbers (the ``method="issuewise"`` branch of ``pareto_frontier``)."""
-    from detente.deals.pareto import Frontier
-
     if space.n_outcomes >= 2 ** 63:
         raise AnalysisError.one(
             f"{space.n_outcomes:.3g} outcomes do not fit flat 64-bit outcome numbers",
