@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detente.deals.pareto import TOL, Frontier, pareto_mask
+from detente.deals.pareto import TOL, Frontier, block_nested_loop, pareto_mask
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.deals.zopa import blocking, in_zopa
@@ -76,33 +76,13 @@ def _dominated_by(win: FloatArray, pts: FloatArray, tol: float) -> np.ndarray:
 
 
 def _efficient(points: FloatArray, tol: float, block: int = 1024) -> np.ndarray:
-    """``pareto_mask`` for three or more actors, with the same block-nested-loop order as
-    :func:`detente.deals.pareto.pareto_mask` (points by descending sum; each block's winners
-    cull the rest) but the culling done by :func:`_dominated_by`."""
+    """``pareto_mask`` for three or more actors: the same block-nested-loop filter
+    (:func:`detente.deals.pareto.block_nested_loop`) with the culling done by
+    :func:`_dominated_by`."""
     m, n = points.shape
     if n <= 2 or m < 4096:
         return pareto_mask(points, tol)
-    order = np.argsort(-points.sum(axis=1), kind="stable")
-    pts = points[order]
-    alive = np.ones(m, dtype=bool)
-    kept: list[np.ndarray] = []
-    start = 0
-    while start < m:
-        idx = np.flatnonzero(alive[start:]) + start
-        if idx.size == 0:
-            break
-        blk = idx[:block]
-        bp = pts[blk]
-        nd = ~_dominated_by(bp, bp, tol)
-        kept.append(blk[nd])
-        alive[blk] = False
-        rest = idx[block:]
-        if rest.size:
-            alive[rest[_dominated_by(bp[nd], pts[rest], tol)]] = False
-        start = int(blk[-1]) + 1
-    keep = np.zeros(m, dtype=bool)
-    keep[order[np.concatenate(kept)]] = True
-    return keep
+    return block_nested_loop(points, tol, block, _dominated_by)
 
 
 def issuewise_frontier(space: AdditiveSpace, tol: float = TOL,

@@ -45,7 +45,26 @@ def _mask_2d(points: FloatArray, tol: float) -> np.ndarray:
     return keep
 
 
-def _mask_nd(points: FloatArray, tol: float, block: int = 512) -> np.ndarray:
+def dominated_by(winners: FloatArray, pts: FloatArray, tol: float = TOL) -> np.ndarray:
+    """Which rows of ``pts`` (k, n) some row of ``winners`` (w, n) dominates, by broadcasting
+    in slices of about 4 M comparisons."""
+    out = np.zeros(pts.shape[0], dtype=bool)
+    step = max(1, (1 << 22) // max(1, winners.shape[0] * pts.shape[1]))
+    for s in range(0, pts.shape[0], step):
+        out[s:s + step] = dominates(winners[None, :, :], pts[s:s + step, None, :],
+                                    tol).any(axis=1)
+    return out
+
+
+DominatedBy = Callable[[FloatArray, FloatArray, float], np.ndarray]
+
+
+def block_nested_loop(points: FloatArray, tol: float, block: int = 512,
+                      test: DominatedBy = dominated_by) -> np.ndarray:
+    """Non-dominated mask of ``points`` (m, n) by the block-nested-loop filter of Börzsönyi,
+    Kossmann & Stocker (2001): points sorted by descending sum (only a larger sum can
+    dominate), the next ``block`` live points filtered among themselves, their winners then
+    culling every later point. ``test(winners, pts, tol)`` is the dominance test."""
     m = points.shape[0]
     order = np.argsort(-points.sum(axis=1), kind="stable")
     pts = points[order]
@@ -58,19 +77,12 @@ def _mask_nd(points: FloatArray, tol: float, block: int = 512) -> np.ndarray:
             break
         blk = idx[:block]
         bp = pts[blk]
-        # Non-dominated within the block.
-        dom = dominates(bp[:, None, :], bp[None, :, :], tol)
-        nd = ~dom.any(axis=0)
-        winners = bp[nd]
+        nd = ~test(bp, bp, tol)
         kept.append(blk[nd])
         alive[blk] = False
         rest = idx[block:]
         if rest.size:
-            step = max(1, (1 << 22) // max(1, winners.shape[0] * points.shape[1]))
-            for s in range(0, rest.size, step):
-                r = rest[s:s + step]
-                hit = dominates(winners[None, :, :], pts[r][:, None, :], tol).any(axis=1)
-                alive[r[hit]] = False
+            alive[rest[test(bp[nd], pts[rest], tol)]] = False
         start = int(blk[-1]) + 1
     keep = np.zeros(m, dtype=bool)
     if kept:
@@ -90,7 +102,7 @@ def pareto_mask(points: FloatArray, tol: float = TOL) -> np.ndarray:
         return points[:, 0] >= points[:, 0].max() - tol
     if n == 2:
         return _mask_2d(points, tol)
-    return _mask_nd(points, tol)
+    return block_nested_loop(points, tol)
 
 
 @dataclass(frozen=True)
