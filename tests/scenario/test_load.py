@@ -188,3 +188,17 @@ def test_cli_missing_file(tmp_path: Path) -> None:
     res = run_cli("analyze", str(tmp_path / "nope.yaml"))
     assert res.returncode == 2 and "file not found" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("analyze", "ru-ua-2024-09", "--draws", "-1"), "--draws"),
+    (("analyze", "ru-ua-2024-09", "--bogus"), "No such option"),
+    (("window", "ru-ua-2024-09", "--months", "x"), "--months"),
+    (("analyze",), "Missing argument"),
+])
+def test_cli_usage_errors_exit_2_without_traceback(args: tuple[str, ...], message: str) -> None:
+    # Option values the command line itself refuses are usage errors too: exit 2, one message.
+    res = run_cli(*args)
+    assert res.returncode == 2
+    assert message in res.stderr
+    assert "Traceback" not in res.stderr + res.stdout

@@ -56,13 +56,25 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+
+
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    """Click's usage-error base class, wherever this Typer takes Click from (newer Typer
+    releases carry their own copy of it, so ``click.ClickException`` alone misses them)."""
+    kinds: list[type[BaseException]] = [
+        c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    try:
+        import click
+    except ImportError:  # pragma: no cover - Typer without a separate Click
+        pass
+    else:
+        kinds.append(click.ClickException)
+    return tuple(kinds)
 
 
 if __name__ == "__main__":  # pragma: no cover
