@@ -75,3 +75,13 @@ def test_credibility_json_and_html(tmp_path: Path) -> None:
     assert run(argv[:-4] + ["--json", str(tmp_path / "again.json")]) == 0
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["series"] == rec["series"]  # same seed, same numbers
+
+
+def test_actor_without_signals_warns(capsys: pytest.CaptureFixture[str]) -> None:
+    # A typo in --actor must not pass silently as "no evidence, posterior = prior".
+    assert run(["signals", "credibility", "--actor", "ZZZ", "--no-store"]) == 0
+    err = capsys.readouterr().err
+    assert "no signals of ZZZ" in err
+    capsys.readouterr()
+    assert run(["signals", "credibility", "--actor", "RUS", "--no-store"]) == 0
+    assert "no signals" not in capsys.readouterr().err

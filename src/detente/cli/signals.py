@@ -288,6 +288,10 @@ def _print(record: dict) -> None:
         t.add_row(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
                   f"{s['lo']:.3f}–{s['hi']:.3f}", escape(what))
     console.print(t)
+    if not record["moves"]:
+        err_console.print(f"warning: no signals of {record['actor']} in the store or the case "
+                          "for these dates: the posterior is the prior (check --actor, "
+                          "--from/--to and the import filters)", soft_wrap=True)
     last = record["series"][-1] if record["series"] else None
     if last:
         console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
