@@ -7,6 +7,7 @@ import pytest
 
 from detente.forecasts.base import Forecast, Forecaster
 from detente.forecasts.challenger import ChallengerModel
+from detente.forecasts.challenger2 import Challenger2Params, ChallengerV2Model, RuleParams
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
 from detente.forecasts.smp import SpatialModel
@@ -21,6 +22,10 @@ FORECASTERS = [
     ExpectedUtilityModel(EUMOptions(q=0.5, risk_range="positions", rounds=3)),
     SpatialModel(),
     ChallengerModel(),
+    ChallengerV2Model(),
+    ChallengerV2Model(Challenger2Params(tau=2.0, kappa=0.2, com=2.0, ep=0.5,
+                                        qmv=RuleParams(rho=0.25),
+                                        unanimity=RuleParams(0.25, True))),
 ]
 TOL = 1e-9
 #: Order of actors may change which member represents a merged group of SMP final positions

@@ -72,7 +72,7 @@ def forecast(
     issue: str | None = typer.Option(None, "--issue", help="Issue id (scenario) or dimension "
                                      "name (KTAB); default: every one."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="compromise, median, eum, "
-                                    "smp, challenger or all (repeatable)."),
+                                    "smp, challenger, challenger2 or all (repeatable)."),
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over input ranges."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     spread: float = typer.Option(0.1, "--spread", help="For CSV inputs (no ranges in the file): "
@@ -174,8 +174,9 @@ def backtest(
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
     min_positions: int = typer.Option(3, "--min-positions", min=1,
                                       help="Score issues with at least this many positions."),
-    split: str = typer.Option("all", "--split", help="all, or the challenger's pre-registered "
-                              "train / test proposals."),
+    split: str = typer.Option("all", "--split", help="all; the challenger's pre-registered "
+                              "train / test proposals; or cv (fittable models such as "
+                              "challenger2 scored out of fold, 10 folds by proposal)."),
     eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
 ) -> None:
@@ -211,6 +212,10 @@ def backtest(
             tab.add_row(n, f"{b['mae_difference']:+.2f}", f"{b['lower']:+.2f}",
                         f"{b['upper']:+.2f}")
         console.print(tab)
+    if "cv" in result.options:
+        cv = result.options["cv"]
+        console.print(f"[dim]out-of-fold ({cv['folds']} folds by proposal, refitted in each): "
+                      f"{', '.join(cv['out_of_fold']) or 'none'}; other models as they are[/]")
     console.print("[dim]seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in
                                                  result.seconds.items()) + "[/]")
     if json_out:

@@ -25,6 +25,8 @@ from detente.formats.deu import DeuData, DeuIssue
 
 log = logging.getLogger(__name__)
 BASELINE = "compromise"
+#: DEU ``counvte`` values → :attr:`StakeholderTable.decision_rule`.
+VOTING_RULES = {"QMV": "qmv", "Unan": "unanimity"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def issue_table(issue: DeuIssue, rule: str = "era",
     return StakeholderTable.build(
         list(issue.actors), capability(issue.actors, issue.year, rule, gdp), issue.position,
         issue.salience / 100.0, name=f"{issue.proposal}/{issue.issue}", scale=(0.0, 100.0),
-        reference=None if issue.reference is None else (issue.reference,))
+        reference=None if issue.reference is None else (issue.reference,),
+        decision_rule=VOTING_RULES.get(issue.voting))
 
 
 def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArray[np.int64],
@@ -117,7 +120,7 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     return np.stack([point, lo, hi], axis=1)
 
 
-SPLITS = ("all", "train", "test")
+SPLITS = ("all", "train", "test", "cv")
 
 
 def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rule: str = "era",
@@ -126,15 +129,20 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
     """Forecast every scorable issue with every model; summarise errors and intervals.
 
     ``split`` restricts the issues to the challenger's pre-registered ``"train"`` or ``"test"``
-    proposals (:func:`detente.forecasts.challenger.is_test_proposal`).
+    proposals (:func:`detente.forecasts.challenger.is_test_proposal`). ``"cv"`` scores every
+    issue, and every fittable model (:class:`~detente.forecasts.crossval.Fittable`) by its
+    out-of-fold forecasts from grouped 10-fold cross-validation by proposal
+    (:func:`~detente.forecasts.crossval.cross_validate`); other models run as they are.
     """
     from detente.forecasts.challenger import is_test_proposal
+    from detente.forecasts.crossval import CV_FOLDS, CV_SALT, Fittable, cross_validate
 
     if split not in SPLITS:
         raise AnalysisError.one("unknown split", path="split", value=split,
                                 allowed=", ".join(SPLITS))
     issues = tuple(i for i in scorable(data, min_positions)
-                   if split == "all" or is_test_proposal(i.proposal) == (split == "test"))
+                   if split in ("all", "cv")
+                   or is_test_proposal(i.proposal) == (split == "test"))
     if not issues:
         raise AnalysisError.one("no issue has an outcome and enough positions",
                                 file=data.source, allowed=f">= {min_positions} positions")
@@ -143,17 +151,26 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
         raise AnalysisError.one("two forecasters share a name", value=names)
     tables = [issue_table(i, capability_rule, data.gdp) for i in issues]
     preds = np.empty((len(forecasters), len(issues)))
+    outcomes = np.array([i.outcome for i in issues], dtype=float)
     seconds = {}
+    cv: dict[str, Any] = {}
     for k, model in enumerate(forecasters):
         t0 = time.perf_counter()
-        for j, table in enumerate(tables):
-            preds[k, j] = model.forecast(table).position[0]
+        if split == "cv" and isinstance(model, Fittable):
+            res = cross_validate(model, tables, outcomes, [i.proposal for i in issues])
+            preds[k] = res.predictions
+            cv[model.name] = [None if m is None else _options(m) for m in res.fitted]
+        else:
+            for j, table in enumerate(tables):
+                preds[k, j] = model.forecast(table).position[0]
         seconds[model.name] = time.perf_counter() - t0
-    outcomes = np.array([i.outcome for i in issues], dtype=float)
-    result = BacktestResult(names, issues, preds, outcomes, seconds,
-                            {"capability": capability_rule, "min_positions": min_positions,
-                             "bootstrap": bootstrap, "seed": seed, "level": level,
-                             "split": split})
+    options: dict[str, Any] = {"capability": capability_rule, "min_positions": min_positions,
+                               "bootstrap": bootstrap, "seed": seed, "level": level,
+                               "split": split}
+    if split == "cv":
+        options["cv"] = {"folds": CV_FOLDS, "salt": CV_SALT, "out_of_fold": sorted(cv),
+                         "fitted_per_fold": cv}
+    result = BacktestResult(names, issues, preds, outcomes, seconds, options)
     if BASELINE in names and bootstrap > 0:
         props = {p: g for g, p in enumerate(dict.fromkeys(i.proposal for i in issues))}
         clusters = np.array([props[i.proposal] for i in issues])
@@ -163,3 +180,9 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
                     "upper": float(ci[k, 2])} for k, m in enumerate(names)}
         result = BacktestResult(names, issues, preds, outcomes, seconds, result.options, boot)
     return result
+
+
+def _options(model: Forecaster) -> dict[str, Any]:
+    """A fitted model's parameters for the record (its ``options()`` if it has one)."""
+    get = getattr(model, "options", None)
+    return dict(get()) if callable(get) else {"repr": repr(model)}

@@ -38,9 +38,14 @@ def make_forecasters(names: list[str] | tuple[str, ...],
             from detente.forecasts.challenger import ChallengerModel
 
             out.append(ChallengerModel())
+        elif n == "challenger2":
+            from detente.forecasts.challenger2 import ChallengerV2Model
+
+            out.append(ChallengerV2Model())
         else:
             raise DetenteError.one("unknown model", path="model", value=n,
-                                   allowed=", ".join((*MODEL_NAMES, "challenger", "all")))
+                                   allowed=", ".join((*MODEL_NAMES, "challenger", "challenger2",
+                                                     "all")))
     return out
 
 

@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError, Problem
 
 FloatArray = NDArray[np.float64]
+#: Known decision rules (None = not known).
+DECISION_RULES = (None, "qmv", "unanimity")
 
 
 def _frozen(a: object, ndim: int) -> FloatArray:
@@ -40,6 +42,8 @@ class StakeholderTable:
         warnings: degenerate-but-valid features of the input (reported, not fatal).
         scale: the (low, high) of the position scale if known (e.g. (0, 100)).
         reference: the reference point (status quo) per dimension, if known (DEU ``rp``).
+        decision_rule: how the issue is decided, if known: ``"qmv"`` (qualified majority) or
+            ``"unanimity"`` (DEU ``counvte``); models that ignore it are unaffected.
 
     >>> t = StakeholderTable.build(["A", "B"], [1, 1], [0, 100], [1, 1])
     >>> t.position[:, 0].tolist()
@@ -56,12 +60,14 @@ class StakeholderTable:
     warnings: tuple[str, ...] = field(default=())
     scale: tuple[float, float] | None = None
     reference: tuple[float, ...] | None = None
+    decision_rule: str | None = None
 
     @classmethod
     def build(cls, actors: list[str] | tuple[str, ...], capability: object, position: object,
               salience: object, *, dimensions: tuple[str, ...] | None = None, name: str = "",
               source: str | None = None, scale: tuple[float, float] | None = None,
               reference: tuple[float, ...] | None = None,
+              decision_rule: str | None = None,
               tol: float = 1e-9) -> StakeholderTable:
         """Validate and freeze; raise :class:`DetenteError` naming every bad value."""
         c = _frozen(capability, 1)
@@ -106,8 +112,12 @@ class StakeholderTable:
         if reference is not None and len(reference) != x.shape[1]:
             raise DetenteError.one("one reference point per dimension", value=reference,
                                    allowed=f"{x.shape[1]} values")
+        if decision_rule not in DECISION_RULES:
+            raise DetenteError.one("unknown decision rule", value=decision_rule,
+                                   allowed="qmv, unanimity or none")
         return cls(tuple(actors), c, x, s, dims, name, source, tuple(warnings), scale,
-                   None if reference is None else tuple(float(v) for v in reference))
+                   None if reference is None else tuple(float(v) for v in reference),
+                   decision_rule)
 
     @property
     def n_actors(self) -> int:
@@ -123,7 +133,8 @@ class StakeholderTable:
                                       self.salience[:, k], dimensions=(self.dimensions[k],),
                                       name=self.name, source=self.source, scale=self.scale,
                                       reference=(None if self.reference is None
-                                                 else (self.reference[k],)))
+                                                 else (self.reference[k],)),
+                                      decision_rule=self.decision_rule)
 
     def select(self, mask: NDArray[np.bool_]) -> StakeholderTable:
         """The table restricted to the actors where ``mask`` is true."""
@@ -132,4 +143,5 @@ class StakeholderTable:
                                       self.position[idx], self.salience[idx],
                                       dimensions=self.dimensions, name=self.name,
                                       source=self.source, scale=self.scale,
-                                      reference=self.reference)
+                                      reference=self.reference,
+                                      decision_rule=self.decision_rule)
