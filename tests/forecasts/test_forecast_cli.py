@@ -82,6 +82,21 @@ def test_backtest_command_on_a_slice(tmp_path, capsys):
     assert "voting=QMV" in capsys.readouterr().out
 
 
+def test_backtest_command_cross_validates_challenger2(tmp_path, capsys):
+    lines = need(DATA / "deu3-dev.tsv").read_text(encoding="utf-8").splitlines()
+    part = tmp_path / "part.tsv"
+    part.write_text("\n".join(lines[:60]) + "\n", encoding="utf-8")
+    out = tmp_path / "cv.json"
+    code = run(["backtest", str(part), "-m", "challenger2", "--split", "cv", "--bootstrap",
+                "100", "--json", str(out)])
+    assert code == 0
+    rec = json.loads(out.read_text())
+    assert rec["options"]["split"] == "cv"
+    assert rec["options"]["cv"]["out_of_fold"] == ["challenger2"]
+    assert "challenger2" in rec["bootstrap_vs_compromise"]
+    assert "out-of-fold" in capsys.readouterr().out
+
+
 def test_triangular_moments():
     rng = np.random.default_rng(0)
     d = triangular(np.array([0.0, 5.0]), np.array([1.0, 5.0]), np.array([4.0, 5.0]), 200_000,
