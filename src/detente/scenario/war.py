@@ -109,8 +109,13 @@ class Domestic(_Frozen):
 
 
 class Ratification(_Frozen):
+    """Level-II constraints: ``a`` and ``b`` are the governments of the two sides
+    (``side_a``, ``side_b``); ``allies`` gives other veto players of the package window their
+    own (an ally without an entry has none). Thresholds are in stake units of the actor's side."""
+
     a: Domestic = Field(default_factory=Domestic)
     b: Domestic = Field(default_factory=Domestic)
+    allies: dict[Id, Domestic] = Field(default_factory=dict)
 
 
 class WarProposal(_Frozen):
@@ -199,6 +204,17 @@ class WarModel(_Frozen):
     @classmethod
     def _discount(cls, v: Number) -> Number:
         return _bounded(v, "discount", 0.0, 1.0, lo_open=True)
+
+    @field_validator("ratification")
+    @classmethod
+    def _allies_are_not_the_sides(cls, v: Ratification, info: ValidationInfo) -> Ratification:
+        sides = {info.data.get("side_a"): "a", info.data.get("side_b"): "b"}
+        for actor in v.allies:
+            if actor in sides:
+                raise ValueError(f"allies.{actor}: {actor!r} is the government of side "
+                                 f"{sides[actor]}; give its threshold under ratification."
+                                 f"{sides[actor]}, not among the allies")
+        return v
 
     @field_validator("shocks")
     @classmethod

@@ -18,12 +18,30 @@ every veto player at least its d_i,t,j; :func:`detente.deals.uncertainty.zopa_ex
 that exactly for each path (Lagrangian bound, candidate packages, enumeration). A bundled
 proposal is accepted on (t, j) when every veto player's utility reaches its d_i,t,j.
 
+Ratification (Putnam 1988, two-level games). A deal must also be ratified at home: each
+government needs it to beat fighting on by its domestic threshold t = opposition × audience
+cost (``ratification``, stake units). The package window applies the win-sets of
+``ratification.win_sets`` along every path: the government of side s (``war.side_a``,
+``war.side_b``; thresholds ``war.ratification.a``/``.b``, drawn once per path with the
+battlefield parameters) and any ally given its own threshold (``war.ratification.allies``) has
+the ratification line
+
+    v^R_A,t,j = max(δ_j·p_A,t,j − c_A,t,j + t_i,j, 0)  (the low end of A's win-set),
+    v^R_B,t,j = max(δ_j·(1 − p_B,t,j) − c_B,t,j + t_i,j, 0)  (one minus the high end of B's),
+
+in place of v_s, and the same mapping to its utility scale, d^R_i = u_i(s loses) + v^R ·
+(u_i(s wins) − u_i(s loses)) ≥ d_i. A package is ratifiable on (t, j) when every veto player's
+utility reaches its d^R_i; the ratifiable ZOPA is a subset of the international one and is
+tested only where that one is non-empty. Without positive thresholds the two coincide.
+
 Cost. A path's utilities do not change from month to month, only its reservation values, so
 the likely-value Pareto frontier of the veto players (up to ``FRONTIER_CANDIDATES`` packages,
 those with the largest smallest slack at month 0 first) is scored once per path and tested
 against every month at once; a package inside the ZOPA proves it non-empty (the candidate step
-of ``zopa_exists``). Only the (month, path) cells this leaves go to ``zopa_exists``, which
-settles them exactly by its Lagrangian bound, its candidates or enumeration.
+of ``zopa_exists``). Candidates are tried in blocks (``CANDIDATE_BLOCKS``), each only on the
+cells the earlier blocks left open, so a cell proved by a leading candidate costs little. Only
+the (month, path) cells this leaves go to ``zopa_exists``, which settles them exactly by its
+Lagrangian bound, its candidates or enumeration.
 
 Subsample. The full package test costs far more per path than the single-stake window, so it
 runs on ``n_paths`` of the simulated paths chosen without replacement by the ``rng`` passed in
@@ -47,8 +65,9 @@ from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.errors import AnalysisError
 from detente.scenario.model import Scenario
 from detente.scenario.war import Side, WarModel
-from detente.war.bargaining import FloatArray
-from detente.war.dynamics import PathParams, Paths, Rng, as_generator
+from detente.war.bargaining import BargainingRange, FloatArray, bargaining_range
+from detente.war.dynamics import PathParams, Paths, Rng, as_generator, draw
+from detente.war.ratification import domestic_threshold, ratification_lines
 from detente.war.window import QUANTILES, Proportion, beliefs
 
 TOL = 1e-9
@@ -58,15 +77,19 @@ CANDIDATES = 256
 """Candidate packages ``zopa_exists`` retries on the cells the prefilter leaves."""
 FRONTIER_CANDIDATES = 4096
 """Frontier packages tried on every cell first (largest smallest slack at month 0)."""
+CANDIDATE_BLOCKS = (64, 512)
+"""Ends of the leading blocks of candidates; each later block is tried only on open cells."""
 
 
 @dataclass(frozen=True)
 class PackageProposal:
-    """How often a bundled proposal is accepted by every veto player, month by month."""
+    """How often a bundled proposal is accepted by every veto player, month by month, and how
+    often it is also ratifiable (every veto player's utility reaches its ratification line)."""
 
     id: str
     name: str
     accepted: Proportion
+    ratified: Proportion
 
 
 @dataclass(frozen=True)
@@ -74,8 +97,16 @@ class PackageWindow:
     """The package window over months 0..T (index = month) on ``n_paths`` paths.
 
     ``batna``: per veto player the QUANTILES bands (len(QUANTILES), months + 1) of its
-    reservation value across paths; ``settled``: how many (month, path) cells
-    ``zopa_exists`` settled by the bound, by a candidate package and by enumeration."""
+    reservation value across paths; ``settled``: how many (month, path) cells were settled by
+    the Lagrangian bound, by a candidate package, by enumeration and by dominance.
+
+    Ratification: ``ratification`` says whether some veto player has a positive domestic
+    threshold on some path; ``zopa_ratified`` is P(ratifiable ZOPA non-empty);
+    ``ratified_batna`` the bands of each veto player's ratification line d^R (its BATNA plus
+    its domestic cost, 0-1 utility); ``domestic`` the QUANTILES of the threshold t (stake
+    units) across paths of each veto player that has one; ``ratified_settled`` counts the
+    cells of the ratifiable test (only those the international ZOPA leaves open). Without a
+    threshold the ratified fields repeat the international ones."""
 
     n_paths: int
     months: int
@@ -84,7 +115,12 @@ class PackageWindow:
     zopa: Proportion
     proposals: tuple[PackageProposal, ...]
     batna: dict[str, FloatArray]
-    settled: tuple[int, int, int]
+    settled: Settled
+    ratification: bool
+    zopa_ratified: Proportion
+    ratified_batna: dict[str, FloatArray]
+    domestic: dict[str, FloatArray]
+    ratified_settled: Settled
     quantiles: tuple[float, ...] = QUANTILES
 
 
@@ -112,16 +148,40 @@ def fighting_values(paths: Paths) -> dict[Side, FloatArray]:
     return {Side.a: v_a, Side.b: v_b}
 
 
+def level_one(paths: Paths) -> BargainingRange:
+    """Fearon's range on every month and path with each side's own estimate (``bargaining``):
+    [δ·p_A − c_A, 1 − δ(1 − p_B) + c_B], the level-I range the win-sets shrink."""
+    b = beliefs(paths)
+    return bargaining_range(paths.p, paths.cost_a, paths.cost_b, p_a=b.p_a, p_b=b.p_b,
+                            delta=paths.params.discount)
+
+
+def domestic_thresholds(war: WarModel, paths: Paths, rng: Rng = None) -> dict[str, FloatArray]:
+    """Domestic threshold t = opposition × audience_cost (stake units) per path, (paths,), of
+    each government (``side_a``, ``side_b``: the draws of ``paths.params``, shared with the
+    single-stake window) and each ally in ``war.ratification.allies`` (drawn here with ``rng``,
+    in the order listed). Actors without an entry are absent (no threshold)."""
+    g = as_generator(rng)
+    n = paths.n_paths
+    out = {war.side_a: paths.params.t_a, war.side_b: paths.params.t_b}
+    for actor, dom in war.ratification.allies.items():
+        out[actor] = domestic_threshold(draw(dom.opposition, n, g), draw(dom.audience_cost, n, g))
+    return out
+
+
 def path_reservations(war: WarModel, scenario: Scenario, tables: Tables,
-                      value: dict[Side, FloatArray]) -> FloatArray:
+                      value: dict[Side, FloatArray],
+                      own: dict[str, FloatArray] | None = None) -> FloatArray:
     """Reservation values (months + 1, paths, actors): the value of fighting on for every
     actor ``war.outcomes.sides`` places on a side, the drawn scenario BATNA for the others.
 
-    ``tables`` has one draw per path; ``value`` is :func:`fighting_values` of those paths."""
+    ``tables`` has one draw per path; ``value`` is :func:`fighting_values` of those paths;
+    ``own`` replaces the side's value for the actors it names (their ratification lines)."""
     if war.outcomes is None:
         raise AnalysisError.one(
             "the war model does not say what winning means on the issues", path="war.outcomes",
             allowed="outcomes: {sides: {actor: a|b}, a_wins: {issue: option}, b_wins: {...}}")
+    own = own or {}
     rows = value[Side.a].shape[0]
     u_a = package_utilities(tables, package_index(scenario, dict(war.outcomes.a_wins)))
     u_b = package_utilities(tables, package_index(scenario, dict(war.outcomes.b_wins)))
@@ -132,8 +192,44 @@ def path_reservations(war: WarModel, scenario: Scenario, tables: Tables,
                                     value=actor, allowed=", ".join(tables.actors))
         i = tables.actors.index(actor)
         win, lose = (u_a[:, i], u_b[:, i]) if side == Side.a else (u_b[:, i], u_a[:, i])
-        res[:, :, i] = lose[None, :] + value[side] * (win - lose)[None, :]
+        v = own.get(actor, value[side])
+        res[:, :, i] = lose[None, :] + v * (win - lose)[None, :]
     return res
+
+
+def ratification_values(war: WarModel, level: BargainingRange, value: dict[Side, FloatArray],
+                        thresholds: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """Each thresholded actor's ratification line v^R (months + 1, paths), in its side's share
+    of the stake: ``ratification.ratification_lines`` of the level-I range with its threshold,
+    never below the side's value of fighting on ``value`` (equal to it where t = 0).
+
+    Raises:
+        AnalysisError: a government with a positive threshold that ``war.outcomes.sides`` does
+            not put on its side, or an ally that it puts on no side.
+    """
+    sides = dict(war.outcomes.sides) if war.outcomes is not None else {}
+    govs = {war.side_a: Side.a, war.side_b: Side.b}
+    out = {}
+    for actor, t in thresholds.items():
+        side = govs.get(actor)
+        if side is not None and sides.get(actor) != side:
+            if not (t > 0).any():
+                continue
+            raise AnalysisError.one(
+                f"side {side}'s government has a domestic threshold (war.ratification.{side}) "
+                f"but war.outcomes.sides does not put it on side {side}",
+                path="war.outcomes.sides", value=actor, allowed=f"{actor}: {side}")
+        if side is None:
+            if actor not in sides:
+                raise AnalysisError.one(
+                    "an ally with a domestic threshold must stand on a side",
+                    path="war.ratification.allies", value=actor,
+                    allowed=", ".join(a for a in sides if a not in govs) or "none")
+            side = sides[actor]
+        t_a, t_b = (t, 0.0) if side == Side.a else (0.0, t)
+        line = ratification_lines(level, t_a, t_b)[0 if side == Side.a else 1]
+        out[actor] = np.maximum(line, value[side])
+    return out
 
 
 def candidate_packages(scenario: Scenario, veto: list[int], reservation: FloatArray,
@@ -158,10 +254,77 @@ def _require_batnas(tables: Tables, veto: list[int], reservation: FloatArray) ->
             allowed="add the actor to war.outcomes.sides or give it a batna")
 
 
+def candidate_hits(tables: Tables, veto: list[int], d: FloatArray,
+                   candidates: NDArray[np.int64], todo: NDArray[np.bool_],
+                   tol: float = TOL) -> NDArray[np.bool_]:
+    """(months + 1, paths): True where some candidate package gives every veto player at least
+    its reservation ``d`` (months + 1, paths, n_veto); only the cells ``todo`` are tested.
+
+    Candidates go in blocks (``CANDIDATE_BLOCKS``, then the rest); a block is scored only on
+    the paths with an open cell, and tested only on the open cells of each month."""
+    hit = np.zeros_like(todo)
+    k = candidates.shape[0]
+    ends = [e for e in CANDIDATE_BLOCKS if e < k] + [k]
+    contrib = [c[:, veto] for c in tables.contrib]
+    start = 0
+    for end in ends:
+        left = todo & ~hit
+        js = np.flatnonzero(left.any(axis=0))
+        if js.size == 0 or start >= end:
+            break
+        u = np.zeros((js.size, len(veto), end - start))
+        for issue, c in enumerate(contrib):
+            u += c[js][:, :, candidates[start:end, issue]]
+        open_js = left[:, js]
+        for t in np.flatnonzero(open_js.any(axis=1)):
+            sel = np.flatnonzero(open_js[t])
+            cols = js[sel]
+            hit[t, cols] = (u[sel] >= d[t, cols][:, :, None] - tol).all(axis=1).any(axis=1)
+        start = end
+    return hit
+
+
+Settled = tuple[int, int, int, int]
+"""Cells settled by the Lagrangian bound, a candidate package, enumeration and dominance."""
+
+
+def settle_by_dominance(tables: Tables, veto: list[int], reservation: FloatArray,
+                        cells: NDArray[np.bool_], candidates: NDArray[np.int64],
+                        tol: float = TOL) -> tuple[NDArray[np.bool_], Settled]:
+    """Exact ZOPA verdicts on ``cells`` (months + 1, paths) by ``zopa_exists``, one cell per
+    path per round, each verdict passed on within its path by dominance of the reservation
+    values: no package gives every veto player d_t − tol ⇒ none gives d_t' − tol for d_t' ≥ d_t;
+    a package that gives d_t − tol gives d_t' − tol for d_t' ≤ d_t. Each round tests, on every
+    path with open cells, the least demanding one (smallest Σ_i d_i): most cells that reach
+    this step are empty, and an empty one closes every cell above it."""
+    d = reservation[:, :, veto]
+    open_ = cells.copy()
+    exists = np.zeros_like(cells)
+    bound = cand = enum = tested = 0
+    while open_.any():
+        js = np.flatnonzero(open_.any(axis=0))
+        total = np.where(open_[:, js], d[:, js].sum(axis=2), np.inf)
+        ts = total.argmin(axis=0)
+        rest = Tables(tables.actors, tables.issues, tables.options,
+                      tuple(c[js] for c in tables.contrib), reservation[ts, js],
+                      tables.capability[js])
+        z = zopa_exists(rest, veto, candidates[:CANDIDATES], tol)
+        bound, cand, enum = bound + z.by_bound, cand + z.by_candidate, enum + z.by_enumeration
+        tested += js.size
+        dj, dt = d[:, js], d[ts, js][None, :, :]
+        found = z.exists[None, :] & (dj <= dt).all(axis=2)
+        closed = found | (~z.exists[None, :] & (dj >= dt).all(axis=2))
+        closed &= open_[:, js]
+        exists[:, js] |= found & closed
+        open_[:, js] &= ~closed
+    return exists, (bound, cand, enum, int(cells.sum()) - tested)
+
+
 def window_from_reservations(tables: Tables, veto: list[int], reservation: FloatArray,
                              candidates: NDArray[np.int64],
                              proposals: list[list[int]], tol: float = TOL,
-                             ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], tuple[int, int, int]]:
+                             within: NDArray[np.bool_] | None = None,
+                             ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], Settled]:
     """Per month and path, whether the package ZOPA is non-empty and whether each proposal
     (option indices per issue) is accepted by every veto player.
 
@@ -172,36 +335,29 @@ def window_from_reservations(tables: Tables, veto: list[int], reservation: Float
         candidates: packages ``zopa_exists`` tries first.
         proposals: option indices of each proposal.
         tol: tolerance on utility comparisons.
+        within: (months + 1, paths) cells to test; the others are empty without a test (the
+            ratifiable ZOPA outside a known-empty international one). Default: all.
 
     Returns:
         ``zopa`` (months + 1, paths), ``accepted`` (proposals, months + 1, paths) and the
-        counts of cells settled by the bound, a candidate and enumeration.
+        counts of the tested cells settled by the bound, a candidate, enumeration and
+        dominance (``settle_by_dominance``).
     """
     rows, n = reservation.shape[0], reservation.shape[1]
     if n != tables.draws:
         raise ValueError(f"reservation has {n} paths, the tables {tables.draws} draws")
     _require_batnas(tables, veto, reservation)
-    # Candidate packages first, for every month at once: a package that gives every veto
-    # player its reservation value proves the ZOPA non-empty (step 2 of ``zopa_exists``); the
-    # path's utilities of the candidates do not change from month to month.
+    todo = np.ones((rows, n), dtype=bool) if within is None else within.astype(bool)
+    # Candidate packages first: a package that gives every veto player its reservation value
+    # proves the ZOPA non-empty (step 2 of ``zopa_exists``); the path's utilities of the
+    # candidates do not change from month to month.
     d = reservation[:, :, veto]
-    u_cand = np.zeros((n, len(veto), candidates.shape[0]))
-    for k, c in enumerate(tables.contrib):
-        u_cand += c[:, veto][:, :, candidates[:, k]]
-    zopa = np.zeros((rows, n), dtype=bool)
-    for t in range(rows):
-        zopa[t] = (u_cand >= d[t][:, :, None] - tol).all(axis=1).any(axis=1)
+    zopa = candidate_hits(tables, veto, d, candidates, todo, tol)
     n_cand = int(zopa.sum())
-    # The rest: every (month, path) cell left is one draw for zopa_exists.
-    t_left, j_left = np.nonzero(~zopa)
-    settled = (0, n_cand, 0)
-    if t_left.size:
-        rest = Tables(tables.actors, tables.issues, tables.options,
-                      tuple(c[j_left] for c in tables.contrib), reservation[t_left, j_left],
-                      tables.capability[j_left])
-        z = zopa_exists(rest, veto, candidates[:CANDIDATES], tol)
-        zopa[t_left, j_left] = z.exists
-        settled = (z.by_bound, n_cand + z.by_candidate, z.by_enumeration)
+    # The rest: zopa_exists on one cell per path at a time, the verdict passed on by dominance.
+    rest = settle_by_dominance(tables, veto, reservation, todo & ~zopa, candidates, tol)
+    zopa |= rest[0]
+    settled = (rest[1][0], n_cand + rest[1][1], rest[1][2], rest[1][3])
     accepted = np.zeros((len(proposals), rows, n), dtype=bool)
     for k, idx in enumerate(proposals):
         u = package_utilities(tables, idx)[:, veto]
@@ -209,16 +365,23 @@ def window_from_reservations(tables: Tables, veto: list[int], reservation: Float
     return zopa, accepted, settled
 
 
+def _bands(res: FloatArray, actors: tuple[str, ...], veto: list[int]) -> dict[str, FloatArray]:
+    q = np.asarray(QUANTILES)
+    return {actors[i]: np.quantile(res[:, :, i], q, axis=1) for i in veto}
+
+
 def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATHS,
                    rng: Rng = None, tol: float = TOL) -> PackageWindow:
     """The package window of ``scenario`` (which must hold a war section with ``outcomes``)
-    along the simulated ``paths`` of its war model (module docstring).
+    along the simulated ``paths`` of its war model, international and ratifiable (module
+    docstring).
 
     Args:
         scenario: a validated scenario with a ``war`` section.
         paths: battlefield paths of ``scenario.war`` (``dynamics.simulate``).
         n_paths: size of the subsample of paths (all paths if larger).
-        rng: Generator or seed for the subsample and the per-path utility draws.
+        rng: Generator or seed for the subsample, the per-path utility draws and the allies'
+            domestic thresholds.
         tol: tolerance on utility comparisons.
     """
     war = scenario.war
@@ -232,7 +395,8 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     if not veto:
         raise AnalysisError.one("no veto players: mark at least one actor 'veto: true'",
                                 path="actors")
-    g_sample, g_tables = as_generator(rng).spawn(2)
+    # Streams 0 and 1 as before ratification was added; stream 2 draws the allies' thresholds.
+    g_sample, g_tables, g_domestic = as_generator(rng).spawn(3)
     total = paths.n_paths
     if n_paths >= total:
         index = np.arange(total, dtype=np.int64)
@@ -240,18 +404,33 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
         index = np.sort(g_sample.choice(total, size=n_paths, replace=False)).astype(np.int64)
     sub = subsample(paths, index)
     tables = build_tables(scenario, index.size, g_tables)
-    res = path_reservations(war, scenario, tables, fighting_values(sub))
+    value = fighting_values(sub)
+    res = path_reservations(war, scenario, tables, value)
     _require_batnas(tables, veto, res)
     d0 = np.median(res[0][:, veto], axis=0)
     candidates = candidate_packages(scenario, veto, d0, FRONTIER_CANDIDATES)
     props = [package_index(scenario, {k: c.value for k, c in p.package.items()})
              for p in scenario.proposals]
     zopa, accepted, settled = window_from_reservations(tables, veto, res, candidates, props, tol)
+    actors = tuple(a.id for a in scenario.actors)
+    thresholds = domestic_thresholds(war, sub, g_domestic)
+    own = ratification_values(war, level_one(sub), value, thresholds)
+    binding = {a: t for a, t in thresholds.items()
+               if a in own and actors.index(a) in veto and (t > 0).any()}
+    if binding:
+        res_r = path_reservations(war, scenario, tables, value, own)
+        zopa_r, accepted_r, settled_r = window_from_reservations(
+            tables, veto, res_r, candidates, props, tol, within=zopa)
+    else:
+        res_r, zopa_r, accepted_r, settled_r = res, zopa, accepted, (0, 0, 0, 0)
     q = np.asarray(QUANTILES)
     return PackageWindow(
         n_paths=int(index.size), months=paths.months, path_index=index,
-        veto=tuple(scenario.actors[i].id for i in veto), zopa=Proportion.of(zopa),
-        proposals=tuple(PackageProposal(id=p.id, name=p.name, accepted=Proportion.of(accepted[k]))
+        veto=tuple(actors[i] for i in veto), zopa=Proportion.of(zopa),
+        proposals=tuple(PackageProposal(id=p.id, name=p.name, accepted=Proportion.of(accepted[k]),
+                                        ratified=Proportion.of(accepted_r[k]))
                         for k, p in enumerate(scenario.proposals)),
-        batna={scenario.actors[i].id: np.quantile(res[:, :, i], q, axis=1) for i in veto},
-        settled=settled)
+        batna=_bands(res, actors, veto), settled=settled, ratification=bool(binding),
+        zopa_ratified=Proportion.of(zopa_r), ratified_batna=_bands(res_r, actors, veto),
+        domestic={a: np.quantile(t, q) for a, t in binding.items()},
+        ratified_settled=settled_r)

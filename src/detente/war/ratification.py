@@ -73,3 +73,20 @@ def win_sets(level_one: BargainingRange, t_a: ArrayLike, t_b: ArrayLike,
     after = np.clip(high - low, 0.0, None)
     return WinSets(a_low=a_low, b_high=b_high, low=low, high=high, exists=np.asarray(exists),
                    shrink=before - after)
+
+
+def ratification_lines(level_one: BargainingRange, t_a: ArrayLike,
+                       t_b: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """The least share of the stake, its own, each government can ratify: A's is the low end
+    of the win-sets, ``win_sets(...).low`` = max(low + t_A, 0); B's is one minus their high end,
+    1 − ``win_sets(...).high`` = max(1 − high + t_B, 0). With t = 0 these are each side's value
+    of fighting on, δ·p_A − c_A and δ·(1 − p_B) − c_B clipped at 0 (``bargaining``).
+
+    Example:
+        >>> from detente.war.bargaining import bargaining_range
+        >>> a, b = ratification_lines(bargaining_range(0.5, 0.2, 0.2), 0.1, 0.0)
+        >>> round(float(a), 6), round(float(b), 6)
+        (0.4, 0.3)
+    """
+    ws = win_sets(level_one, t_a, t_b)
+    return ws.low, 1.0 - ws.high
