@@ -105,8 +105,12 @@ def _print(a: object) -> None:
                 "median g*"):
         t.add_column(col, justify="left" if col == "month" else "right")
     pk = a.packages
+    ratify = pk is not None and pk.ratification
     if pk is not None:
         t.add_column("package ZOPA", justify="right")
+        t.add_column("± se", justify="right")
+    if ratify:
+        t.add_column("ratifiable ZOPA", justify="right")
         t.add_column("± se", justify="right")
     mid = len(w.quantiles) // 2
     marks = list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else [])
@@ -116,6 +120,8 @@ def _print(a: object) -> None:
                  _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}"]
         if pk is not None:
             cells += [_pct(pk.zopa.mean[m]), f"{100 * pk.zopa.se[m]:.2f}"]
+        if pk is not None and ratify:
+            cells += [_pct(pk.zopa_ratified.mean[m]), f"{100 * pk.zopa_ratified.se[m]:.2f}"]
         t.add_row(*cells)
     console.print(t)
     if pk is not None:
@@ -146,20 +152,36 @@ def _print_packages(a: object, marks: list[int]) -> None:
     pk = a.packages
     console.print(f"Package window: {pk.paths:,} paths ({pk.sampling}); BATNA of "
                   f"{', '.join(pk.veto)} = value of fighting on along each path")
+    if pk.ratification:
+        console.print("Ratification (Putnam 1988): a package is ratifiable when it clears every "
+                      "veto player's BATNA plus its domestic cost; threshold t = opposition × "
+                      "audience cost, median [5 %, 95 %] across paths (stake units): " + "; ".join(
+                          f"{actor} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
+                          for actor, t in pk.domestic.items()))
     shown = sorted({marks[0], marks[len(marks) // 2], marks[-1]})
-    t = Table(title="Bundled proposals: P(every veto player accepts) ± se")
+    title = "Bundled proposals: P(every veto player accepts) ± se"
+    if pk.ratification:
+        title += " / P(ratifiable)"
+    t = Table(title=title)
     t.add_column("proposal")
     for m in shown:
         t.add_column(a.month_labels[m], justify="right")
     for p in pk.proposals:
         t.add_row(p.name, *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+                            + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
                             for m in shown))
-    bt = Table(title="Median BATNA from the war model (0-1 utility)")
+    title = "Median BATNA from the war model (0-1 utility)"
+    if pk.ratification:
+        title += " / with the domestic cost (ratification line)"
+    bt = Table(title=title)
     bt.add_column("veto player")
     for m in shown:
         bt.add_column(a.month_labels[m], justify="right")
     mid = len(a.window.quantiles) // 2
     for actor, bands in pk.batna.items():
-        bt.add_row(actor, *(f"{bands[mid][m]:.3f}" for m in shown))
+        line = pk.ratified_batna[actor]
+        bt.add_row(actor, *(f"{bands[mid][m]:.3f}" + (f" / {line[mid][m]:.3f}"
+                                                        if actor in pk.domestic else "")
+                            for m in shown))
     console.print(t)
     console.print(bt)

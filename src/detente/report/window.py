@@ -33,6 +33,11 @@ def _window_chart(a: WarAnalysis) -> str:
         ax.plot(t, pk.zopa.mean, color="#ff7f0e", linestyle="--",
                 label=f"package ZOPA non-empty ({pk.paths:,} paths)")
         ax.fill_between(t, pk.zopa.low, pk.zopa.high, color="#ff7f0e", alpha=0.25, linewidth=0)
+        if pk.ratification:
+            ax.plot(t, pk.zopa_ratified.mean, color="#8c564b", linestyle=":",
+                    label="ratifiable package ZOPA non-empty")
+            ax.fill_between(t, pk.zopa_ratified.low, pk.zopa_ratified.high, color="#8c564b",
+                            alpha=0.2, linewidth=0)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(f"month (0 = {a.month_labels[0]})")
     ax.set_ylabel("probability across paths")
@@ -40,7 +45,9 @@ def _window_chart(a: WarAnalysis) -> str:
     ax.legend(loc="best", fontsize=8)
     extra = ("" if pk is None else " Dashed: share of a seeded subsample of paths on which some "
              "package of the scenario gives every veto player at least its value of fighting on "
-             "(the package ZOPA).")
+             "(the package ZOPA)." + (" Dotted: some package also clears every veto player's "
+                                      "domestic ratification threshold (Putnam 1988)."
+                                      if pk.ratification else ""))
     return figure(fig, "The negotiation window: share of simulated paths on which a bargaining "
                        "range exists, on which it survives domestic ratification, and on which a "
                        "settlement would be self-enforcing after a truce; shaded: 95 % Wilson "
@@ -128,21 +135,42 @@ def _packages(a: WarAnalysis) -> str:
     rows: list[list[object]] = [
         [Raw("<b>package ZOPA non-empty</b>")]
         + [f"{_pct(pk.zopa.mean[m])} ± {100 * pk.zopa.se[m]:.1f}" for m in marks]]
+    if pk.ratification:
+        rows.append([Raw("<b>ratifiable package ZOPA non-empty</b>")]
+                    + [f"{_pct(pk.zopa_ratified.mean[m])} ± {100 * pk.zopa_ratified.se[m]:.1f}"
+                       for m in marks])
     for p in pk.proposals:
         cells: list[object] = [p.name]
-        cells += [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}" for m in marks]
+        cells += [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+                  + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
+                  for m in marks]
         rows.append(cells)
     mid = len(a.window.quantiles) // 2
     brows = [[actor] + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]"
                         for m in marks] for actor, bands in pk.batna.items()]
+    brows += [[f"{actor} + domestic cost"]
+              + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]" for m in marks]
+              for actor, bands in pk.ratified_batna.items() if actor in pk.domestic]
+    ratification = ""
+    if pk.ratification:
+        ratification = (
+            "<p>Ratification (Putnam 1988, two-level games): a package is ratifiable when every "
+            "veto player's utility also clears its domestic cost, the threshold t = opposition × "
+            "audience cost (stake units) added to its side's value of fighting on and mapped to "
+            "its utility scale like the BATNA; after each proposal's acceptance, the probability "
+            "it is ratifiable. Thresholds, median [5 %, 95 %] across paths: "
+            + esc("; ".join(f"{actor} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
+                            for actor, t in pk.domestic.items())) + ".</p>")
     return ("<h2>The window over the package space</h2>"
             f"<p>{pk.paths:,} paths ({esc(pk.sampling)}). On each path and month every veto "
             f"player's BATNA is its value of fighting on (docs/war.md); per month the probability "
             f"that some package gives every veto player at least that (the package ZOPA is "
             f"non-empty) and that each bundled proposal is accepted by every veto player, with "
-            f"Monte Carlo standard errors in points.</p>"
+            f"Monte Carlo standard errors in points.</p>" + ratification
             + table(header, rows, numeric=range(1, len(header)))
-            + "<p>BATNA from the war model: median [5 %, 95 %] across paths (0-1 utility).</p>"
+            + "<p>BATNA from the war model: median [5 %, 95 %] across paths (0-1 utility)"
+            + ("; with the domestic cost, the ratification line (the edge of the win-set)"
+               if pk.ratification else "") + ".</p>"
             + table(["veto player"] + header[1:], brows, numeric=range(1, len(header))))
 
 

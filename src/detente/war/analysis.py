@@ -110,15 +110,22 @@ class BranchRecord(_Rec):
 
 
 class PackageProposalRecord(_Rec):
-    """A bundled proposal: per month the probability every veto player accepts it."""
+    """A bundled proposal: per month the probability every veto player accepts it, and the
+    probability it is also ratifiable (inside every veto player's win-set)."""
 
     id: str
     name: str
     accepted: ProportionRecord
+    ratified: ProportionRecord
 
 
 class PackageWindowRecord(_Rec):
-    """The window over the scenario's package space (``detente.war.package_window``)."""
+    """The window over the scenario's package space (``detente.war.package_window``):
+    international (each veto player's BATNA) and ratifiable (its BATNA plus its domestic cost,
+    Putnam 1988); ``ratification`` is false when no veto player has a domestic threshold, and
+    the ratifiable fields then repeat the international ones. ``domestic``: QUANTILES of each
+    thresholded veto player's threshold t (stake units) across paths; ``ratified_batna``: the
+    bands of its ratification line (0-1 utility), the boundary of its win-set."""
 
     paths: int
     sampling: str
@@ -127,6 +134,11 @@ class PackageWindowRecord(_Rec):
     proposals: list[PackageProposalRecord]
     batna: dict[str, list[list[float]]]
     settled: dict[str, int]
+    ratification: bool
+    zopa_ratified: ProportionRecord
+    ratified_batna: dict[str, list[list[float]]]
+    domestic: dict[str, list[float]]
+    ratified_settled: dict[str, int]
 
 
 class WarAnalysis(_Rec):
@@ -197,14 +209,22 @@ def _window_record(w: Window) -> WindowRecord:
         guarantee=w.guarantee.tolist())
 
 
+SETTLED = ("bound", "candidate", "enumeration", "dominance")
+
+
 def _package_record(pw: PackageWindow) -> PackageWindowRecord:
     return PackageWindowRecord(
         paths=pw.n_paths, sampling=SAMPLING, veto=list(pw.veto), zopa=ProportionRecord.of(pw.zopa),
         proposals=[PackageProposalRecord(id=p.id, name=p.name,
-                                         accepted=ProportionRecord.of(p.accepted))
+                                         accepted=ProportionRecord.of(p.accepted),
+                                         ratified=ProportionRecord.of(p.ratified))
                    for p in pw.proposals],
         batna={a: b.tolist() for a, b in pw.batna.items()},
-        settled=dict(zip(("bound", "candidate", "enumeration"), pw.settled, strict=True)))
+        settled=dict(zip(SETTLED, pw.settled, strict=True)),
+        ratification=pw.ratification, zopa_ratified=ProportionRecord.of(pw.zopa_ratified),
+        ratified_batna={a: b.tolist() for a, b in pw.ratified_batna.items()},
+        domestic={a: t.tolist() for a, t in pw.domestic.items()},
+        ratified_settled=dict(zip(SETTLED, pw.ratified_settled, strict=True)))
 
 
 SAMPLING = ("paths drawn without replacement from the simulated paths with child stream 4 of "
