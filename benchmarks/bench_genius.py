@@ -13,6 +13,13 @@ GENIUS XML, then read back with the same reader as the bundled ones: the ANAC 20
 energy domain is not among the bundled data, and the bundled 10^10 domains are non-linear.
 
 Run:  python benchmarks/bench_genius.py [--repeat 3] [--no-negmas] [--negmas-max 2e7]
+
+``--nonlinear`` instead runs every non-linear domain of the shared data with more than
+``--min-outcomes`` (default 10^21) outcomes, i.e. those beyond the exact reach of the search,
+and prints per domain the time, the frontier size and the ``gap`` (0: exact), each domain in its
+own process, with ``--max-nodes`` (default 20,000) and ``--time-limit`` passed to the search:
+
+      python benchmarks/bench_genius.py --nonlinear [--max-nodes 20000] [--time-limit S]
 """
 
 from __future__ import annotations
@@ -167,6 +174,67 @@ def run_case(name: str, repeat: int, negmas: bool, negmas_max: float) -> dict[st
     return out
 
 
+# -- the large non-linear domains: time, frontier size, gap -------------------------------------
+def nonlinear_folders(min_outcomes: float) -> list[Path]:
+    """Folders of the shared data whose profiles are non-linear, with more outcomes than
+    ``min_outcomes``."""
+    import logging
+
+    from detente.formats.genius import is_genius_dir, load_domain
+
+    logging.disable(logging.WARNING)  # reader warnings about other domains are not the point
+    out = []
+    for folder in sorted(p for p in GENIUS.glob("*/*") if p.is_dir()):
+        if not is_genius_dir(folder):
+            continue
+        try:
+            dom = load_domain(folder)
+        except Exception:  # refused domains (e.g. Railway) are not cases here
+            continue
+        if not dom.additive and dom.n_outcomes > min_outcomes:
+            out.append(folder)
+    return out
+
+
+def run_nonlinear(folder: Path, max_nodes: int, time_limit: float | None) -> dict[str, object]:
+    from detente.deals.nonlinear import nonlinear_frontier
+    from detente.formats.genius import load_domain, to_rectangle_space
+
+    rs = to_rectangle_space(load_domain(folder))
+    t0 = time.perf_counter()
+    f = nonlinear_frontier(rs, max_nodes=max_nodes, time_limit=time_limit)
+    took = time.perf_counter() - t0
+    return {"case": folder.name, "outcomes": rs.n_outcomes, "issues": len(rs.sizes),
+            "rectangles": sum(len(r) for r in rs.rectangles), "frontier": len(f), "gap": f.gap,
+            "nodes": f.nodes, "time": took,
+            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main_nonlinear(args: argparse.Namespace) -> None:
+    if args.nonlinear_case:
+        print(json.dumps(run_nonlinear(Path(args.nonlinear_case), args.max_nodes,
+                                       args.time_limit)))
+        return
+    print(f"non-linear domains over {args.min_outcomes:.3g} outcomes; max_nodes "
+          f"{args.max_nodes}, time_limit {args.time_limit}; each in its own process")
+    head = (f"{'domain':16} {'outcomes':>9} {'issues':>6} {'rects':>5} {'front':>6} "
+            f"{'gap':>7} {'time s':>8} {'RSS MiB':>8}")
+    print(head)
+    print("-" * len(head))
+    for folder in nonlinear_folders(args.min_outcomes):
+        cmd = [sys.executable, __file__, "--nonlinear-case", str(folder), "--max-nodes",
+               str(args.max_nodes)]
+        if args.time_limit is not None:
+            cmd += ["--time-limit", str(args.time_limit)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"{folder.name:16} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"{r['case']:16} {r['outcomes']:9.3g} {r['issues']:6d} {r['rectangles']:5d} "
+              f"{r['frontier']:6d} {r['gap']:7.4f} {r['time']:8.2f} {r['rss_mib']:8.0f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -175,7 +243,16 @@ def main() -> None:
                     help="largest space handed to negmas (it enumerates every outcome)")
     ap.add_argument("--case", choices=list(CASES), help=argparse.SUPPRESS)
     ap.add_argument("--only", nargs="*", help="run only these cases")
+    ap.add_argument("--nonlinear", action="store_true",
+                    help="time, frontier size and gap on the large non-linear domains")
+    ap.add_argument("--min-outcomes", type=float, default=1e21)
+    ap.add_argument("--max-nodes", type=int, default=20_000)
+    ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--nonlinear-case", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.nonlinear or args.nonlinear_case:
+        main_nonlinear(args)
+        return
     try:
         import negmas  # noqa: F401
 
