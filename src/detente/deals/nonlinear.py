@@ -33,10 +33,17 @@ import logging
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from detente.deals.nonlinear_bounds import (
+    DroppedBounds,
+    bound_table,
+    directions,
+    ideal_of,
+    level_table,
+)
 from detente.deals.pareto import pareto_mask
 from detente.deals.space import FloatArray, IntArray
 from detente.errors import AnalysisError
@@ -185,121 +192,194 @@ def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
             (the result stays valid, its ``gap`` grows).
     """
     start = time.perf_counter()
+    _, _, _, inside = space._flat()
+    bounded = np.stack([~t.all(axis=1) for t in inside], axis=1)  # (R, K)
+    orders = [_constrained_order(bounded), _issue_order(bounded)]
     seeds = NonlinearFrontier(space.actors, np.zeros((0, len(space.sizes)), np.int64),
                               np.zeros((0, space.n_actors)), 0.0, 0)
+    runs: list[DroppedBounds] = []
+    order = orders[0]
     if 0 < warm < max_nodes:
-        seeds = _search(space, warm, tol, seeds, None, warm)
-        if seeds.exact:
-            return seeds
+        # A quick pass along each issue order; the full pass takes the one that did best.
+        gaps = []
+        for o in orders:
+            seeds, dropped = _search(space, warm, tol, seeds, None, warm, o)
+            if seeds.exact:
+                return seeds
+            runs.append(dropped)
+            gaps.append(seeds.gap)
+        order = orders[int(np.argmin(gaps))]
     deadline = None if time_limit is None else start + time_limit
-    return _search(space, max_nodes, tol, seeds, deadline, max(warm, 1))
+    f, dropped = _search(space, max_nodes, tol, seeds, deadline, max(warm, 1), order)
+    # Every pass bounds what it missed against the final points, which contain its own.
+    lam = directions(space.n_actors) if space.n_actors == 2 else None
+    gap = min([f.gap] + [d.gap(f.utilities, lam) for d in runs])
+    return replace(f, gap=gap)
+
+
+@dataclass
+class _Nodes:
+    """Partial outcomes: open rectangles, option indices, secured ``lb`` and optimistic ``ub``
+    vectors (raw units), and bounds ``bd`` along the weightings (normalised units)."""
+
+    alive: np.ndarray
+    index: np.ndarray
+    lb: np.ndarray
+    ub: np.ndarray
+    bd: np.ndarray
+
+    def take(self, rows: np.ndarray) -> _Nodes:
+        return _Nodes(self.alive[rows], self.index[rows], self.lb[rows], self.ub[rows],
+                      self.bd[rows])
+
+    def __len__(self) -> int:
+        return int(self.alive.shape[0])
 
 
 def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearFrontier,
-            deadline: float | None, narrow: int) -> NonlinearFrontier:
+            deadline: float | None, narrow: int, order: list[int]
+            ) -> tuple[NonlinearFrontier, DroppedBounds]:
+    """One pass of the search along ``order``; also the bounds it gave up (for the gap)."""
     owner, util, incl, inside = space._flat()
     n, K, R = space.n_actors, len(space.sizes), owner.size
     scale = space.max_utility
     w = np.zeros((R, n))
     w[np.arange(R), owner] = util
+    share = util / scale[owner] if R else util
     bounded = np.array([[not inside[k][r].all() for k in range(K)] for r in range(R)],
                        dtype=bool).reshape(R, K)
-    order = np.argsort(-bounded.sum(axis=0), kind="stable")  # most-constrained issues first
+    classes = [_classes(inside[k]) for k in range(K)]
+    lam = directions(n)
     remaining = bounded.sum(axis=1)
     live = np.flatnonzero(remaining > 0)  # rectangles not yet decided for every node
     # Rectangles without bounds: inclusive ones always hold, exclusive ones never do.
     lb = (((remaining == 0) & incl).astype(float) @ w)[None, :]
     alive = np.ones((1, live.size), dtype=bool)  # undecided (not violated / not escaped)
-    index = np.zeros((1, K), dtype=np.int32)
-    dropped: list[np.ndarray] = []
+    nd = _Nodes(alive, np.zeros((1, K), dtype=np.int32), lb, lb, np.zeros((1, len(lam))))
+    dropped = DroppedBounds()
     nodes = 1
     raw_tol = tol * float(scale.min())
     seed_u = seeds.utilities * scale
-    ub = lb + alive.astype(float) @ w[live]
-    for k in order:
+
+    def bound(nd: _Nodes, live: np.ndarray, rest: list[int]) -> _Nodes:
+        """``ub`` and ``bd`` of every partial outcome, from the open rectangles."""
+        ub = nd.lb + nd.alive.astype(float) @ w[live] if live.size else nd.lb.copy()
+        mat, starts = level_table(live, rest, bounded, [t for _, t in classes], incl, share)
+        bd = bound_table(nd.alive, nd.lb / scale, mat, starts, owner[live], lam)
+        bd = np.minimum(bd, (ub / scale) @ lam.T)
+        ub = np.minimum(ub, ideal_of(bd, n) * scale)
+        return _Nodes(nd.alive, nd.index, nd.lb, ub, bd)
+
+    nd = bound(nd, live, order)
+    for step, k in enumerate(order):
         if deadline is not None and time.perf_counter() > deadline:
             max_nodes = min(max_nodes, narrow)
-        reps, table = _classes(inside[k])
+        reps, table = classes[k]
         c = reps.size
         cap = max(1, MEM_CELLS // (c * max(live.size, 1)))  # bound the expansion's memory
-        if alive.shape[0] > cap:
-            keep = _cut(ub / scale, lb / scale, cap, dropped, ub, raw_tol)
-            alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
-        m = alive.shape[0]
-        cols = np.flatnonzero(bounded[live, k])  # live rectangles bounded on issue k
-        rk = live[cols]
-        parent = np.repeat(np.arange(m), c)
-        cls = np.tile(np.arange(c), m)
-        index = index[parent]
-        index[:, k] = reps[cls]
-        lb = lb[parent]
-        alive = alive[parent]
-        was = alive[:, cols]
-        breaks = ~table[rk][:, cls].T  # (m·c, |cols|): the option breaks the bound
-        now = was & ~breaks
-        closing = remaining[rk] == 1
-        gained = (was & breaks & ~incl[rk]) | (now & closing & incl[rk])
-        lb = lb + gained.astype(float) @ w[rk]
-        alive[:, cols] = now
-        remaining = remaining - bounded[:, k]
-        stay = remaining[live] > 0
-        live, alive = live[stay], alive[:, stay]
-        nodes += alive.shape[0]
-        ub = lb + alive.astype(float) @ w[live] if live.size else lb.copy()
+        if len(nd) > cap:
+            nd = nd.take(_cut(nd, scale, lam, cap, dropped))
+        nd, live, remaining = _expand(nd, k, reps, table, live, remaining, bounded, incl, w)
+        nodes += len(nd)
         # Same undecided set ⇒ same future: keep the non-dominated secured utilities per set.
-        sig = np.packbits(alive, axis=1) if live.size else np.zeros((len(lb), 1), np.uint8)
-        keep = _dedupe_states(sig, lb, raw_tol)
-        alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
+        sig = np.packbits(nd.alive, axis=1) if live.size else np.zeros((len(nd), 1), np.uint8)
+        nd = nd.take(_dedupe_states(sig, nd.lb, raw_tol))
+        nd = bound(nd, live, order[step + 1:])
         # Drop partial outcomes whose best case is strictly beaten by a secured vector.
-        both = np.concatenate([seed_u, lb])
+        both = np.concatenate([seed_u, nd.lb])
         inc = both[_pareto_unique(both, raw_tol)]
-        ok = ~_strictly_dominated(ub, inc, raw_tol)
-        alive, index, lb, ub = alive[ok], index[ok], lb[ok], ub[ok]
-        if alive.shape[0] > max_nodes:
-            keep = _cut(ub / scale, lb / scale, max_nodes, dropped, ub, raw_tol)
-            alive, index, lb, ub = alive[keep], index[keep], lb[keep], ub[keep]
+        nd = nd.take(~_strictly_dominated(nd.ub, inc, raw_tol))
+        if len(nd) > max_nodes:
+            nd = nd.take(_cut(nd, scale, lam, max_nodes, dropped))
     # Seed outcomes join the result: they may have pruned nodes the search then dropped.
-    lb = np.concatenate([lb, seed_u])
-    index = np.concatenate([index.astype(np.int64), seeds.index])
+    lb = np.concatenate([nd.lb, seed_u])
+    index = np.concatenate([nd.index.astype(np.int64), seeds.index])
     rows = _pareto_unique(lb, raw_tol)
     u = lb[rows] / scale
     idx = index[rows]
-    gap = 0.0
-    for q in dropped:
-        qn = q / scale
-        miss = np.maximum(qn[:, None, :] - u[None, :, :], 0.0).max(axis=2).min(axis=1)
-        gap = max(gap, float(miss.max(initial=0.0)))
+    gap = dropped.gap(u, lam if n == 2 else None)
     order_rows = np.lexsort(tuple(-u[:, j] for j in range(n - 1, -1, -1)))
     return NonlinearFrontier(space.actors, idx[order_rows], u[order_rows], gap,
-                             nodes + seeds.nodes)
+                             nodes + seeds.nodes), dropped
 
 
-def _cut(ub_n: np.ndarray, lb_n: np.ndarray, limit: int, dropped: list[np.ndarray],
-         ub: np.ndarray, tol: float) -> np.ndarray:
-    """Rows of the ``limit`` most promising partial outcomes; the optimistic vectors of the
-    others (their non-dominated ones suffice) go to ``dropped`` for the gap."""
-    best = _beam(ub_n, lb_n)
+def _expand(nd: _Nodes, k: int, reps: np.ndarray, table: np.ndarray, live: np.ndarray,
+            remaining: np.ndarray, bounded: np.ndarray, incl: np.ndarray, w: np.ndarray
+            ) -> tuple[_Nodes, np.ndarray, np.ndarray]:
+    """Every partial outcome extended by every class of issue ``k``: rectangles bounded on k
+    are violated / escaped / completed, and those with no bound left leave the state."""
+    m, c = len(nd), reps.size
+    cols = np.flatnonzero(bounded[live, k])  # live rectangles bounded on issue k
+    rk = live[cols]
+    parent = np.repeat(np.arange(m), c)
+    cls = np.tile(np.arange(c), m)
+    index = nd.index[parent]
+    index[:, k] = reps[cls]
+    alive = nd.alive[parent]
+    was = alive[:, cols]
+    breaks = ~table[rk][:, cls].T  # (m·c, |cols|): the option breaks the bound
+    now = was & ~breaks
+    closing = remaining[rk] == 1
+    gained = (was & breaks & ~incl[rk]) | (now & closing & incl[rk])
+    lb = nd.lb[parent] + gained.astype(float) @ w[rk]
+    alive[:, cols] = now
+    remaining = remaining - bounded[:, k]
+    stay = remaining[live] > 0
+    empty = np.zeros((len(lb), 0))
+    return _Nodes(alive[:, stay], index, lb, lb, empty), live[stay], remaining
+
+
+def _constrained_order(bounded: np.ndarray) -> list[int]:
+    """Issues from the one most rectangles bound to the least (decides rectangles early)."""
+    return [int(k) for k in np.argsort(-bounded.sum(axis=0), kind="stable")]
+
+
+def _issue_order(bounded: np.ndarray) -> list[int]:
+    """Issues in an order that keeps few rectangles open at once (greedy: next the issue after
+    which the fewest rectangles are begun but not finished, ties to the one closing the most).
+
+    The partial outcomes of the search differ only in their open rectangles, so this width
+    (the cutwidth of the rectangle hypergraph along the order) bounds how many distinct states
+    there can be."""
+    K = bounded.shape[1]
+    done = np.zeros(K, dtype=bool)
+    order: list[int] = []
+    for _ in range(K):
+        todo = np.flatnonzero(~done)
+        trial = np.repeat(done[None, :], todo.size, axis=0)
+        trial[np.arange(todo.size), todo] = True  # (candidates, K)
+        started = (bounded[None, :, :] & trial[:, None, :]).any(axis=2)
+        finished = ~(bounded[None, :, :] & ~trial[:, None, :]).any(axis=2)
+        open_ = (started & ~finished).sum(axis=1)
+        best = todo[np.lexsort((-finished.sum(axis=1), open_))[0]]
+        order.append(int(best))
+        done[best] = True
+    return order
+
+
+def _cut(nd: _Nodes, scale: np.ndarray, lam: np.ndarray, limit: int,
+         dropped: DroppedBounds) -> np.ndarray:
+    """Rows of the ``limit`` most promising partial outcomes; the bounds of the others go to
+    ``dropped`` for the gap."""
+    n = nd.lb.shape[1]
+    ub_n = nd.ub / scale
+    score = nd.bd if n == 2 else ub_n @ np.concatenate([np.eye(n), np.full((1, n), 1 / n)]).T
+    best = _beam(score, ub_n, nd.lb / scale)
     gone = best[limit:]
-    dropped.append(ub[gone][_pareto_unique(ub[gone], tol)])
+    dropped.add(nd.bd[gone] if n == 2 else ub_n[gone])
     log.info("non-linear frontier: kept %d of %d partial outcomes", limit, len(best))
     return np.sort(best[:limit])
 
 
-def _beam(ub: np.ndarray, lb: np.ndarray, directions: int = 16) -> np.ndarray:
-    """Partial outcomes from most to least promising: ranked along several weightings of the
-    actors (so the beam keeps both ends of the frontier, not only the middle), each node at its
-    best rank; ties go to the larger optimistic then secured sum."""
-    n = ub.shape[1]
-    ang = np.linspace(0.0, 1.0, directions)
-    if n == 2:
-        w = np.stack([ang, 1.0 - ang], axis=1)
-    else:
-        w = np.concatenate([np.eye(n), np.full((1, n), 1.0 / n)])
-    score = ub
-    rank = np.empty((len(w), ub.shape[0]), dtype=np.int64)
-    for j, wj in enumerate(w):
-        order = np.argsort(-(score @ wj), kind="stable")
-        rank[j, order] = np.arange(ub.shape[0])
+def _beam(score: np.ndarray, ub: np.ndarray, lb: np.ndarray) -> np.ndarray:
+    """Partial outcomes from most to least promising: ranked along each column of ``score``
+    (optimistic values along several weightings of the actors, so the beam keeps both ends of
+    the frontier, not only the middle), each node at its best rank; ties go to the larger
+    optimistic then secured sum."""
+    rank = np.empty((score.shape[1], score.shape[0]), dtype=np.int64)
+    for j in range(score.shape[1]):
+        order = np.argsort(-score[:, j], kind="stable")
+        rank[j, order] = np.arange(score.shape[0])
     best = rank.min(axis=0)
     return np.lexsort((-lb.sum(axis=1), -ub.sum(axis=1), best))
 
