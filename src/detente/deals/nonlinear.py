@@ -14,14 +14,18 @@ an *inclusive* rectangle being satisfied when every bound ``lo ≤ ω_k ≤ hi``
    (satisfied or failed) and leaves the others open. Its future depends only on which open
    rectangles are already escaped/violated, so partial outcomes with the same open state are
    compared by their secured utility ``lb`` and only the non-dominated ones are kept; and a
-   partial outcome whose optimistic vector ``ub = lb + Σ open`` is strictly dominated by some
-   ``lb`` (which every completion of that other partial outcome reaches) is dropped. Both
-   rules are exact (they never drop a point of the frontier's utility set).
+   partial outcome whose optimistic vector ``ub`` is strictly dominated by some ``lb`` (which
+   every completion of that other partial outcome reaches) is dropped. Both rules are exact
+   (they never drop a point of the frontier's utility set). ``ub`` is the per-issue
+   (mini-bucket) bound of :mod:`detente.deals.nonlinear_bounds`, taken for two actors along
+   several weightings, which bound the completions by a polytope rather than a box.
 
 When the open partial outcomes exceed ``max_nodes``, the search keeps the most promising ones
-(largest optimistic sum) and remembers the optimistic vectors of those it dropped; the result
+(best bound along some weighting) and remembers the bounds of those it dropped; the result
 then carries ``gap``: every outcome it did not examine is within ``gap`` (additive, normalised
-utility, for every actor at once) of a point it returns. ``gap = 0`` means exact.
+utility, for every actor at once) of a point it returns. ``gap = 0`` means exact. Quick passes
+along two issue orders (most-bound first; small cutwidth) seed the pruning and choose the
+order of the full pass; the gap reported is the least any pass proves.
 
 The frontier is a set of utility vectors; one representative outcome is returned per vector
 (many outcomes usually share each vector in these spaces).
