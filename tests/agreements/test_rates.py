@@ -137,3 +137,20 @@ def test_full_pax_rates_count_every_agreement(shared_dir: Path) -> None:
     rates = provision_rates(data, "ceasefire", "conflict_type")
     assert sum(r.n for r in rates if r.group != "all") == 2144
     assert np.isclose(rates[0].rate, (data.pax.column("Ce") >= 1).mean())
+
+
+def test_renewal_by_pax_stage_uses_the_earliest_linked_agreement(slice_dir: Path) -> None:
+    data = load_agreements(slice_dir)
+    res = renewal_rates(data, "ceasefire", source="pax", by="stage")
+    pax = sorted(_pax_rows(slice_dir / PAX),
+                 key=lambda r: (r["Dat"][6:], r["Dat"][3:5], r["Dat"][:2]))
+    first: dict[str, str] = {}
+    for r in pax:
+        if r["UcdpAgr"].strip().isdigit():
+            first.setdefault(r["UcdpAgr"].strip(), r["Stage"])
+    groups = [g.group for g in res.with_issue + res.without_issue]
+    assert groups[0] == "all" and set(groups) - {"all"} <= set(first.values())
+    total = sum(g.n for g in res.with_issue + res.without_issue if g.group != "all")
+    assert total == res.with_issue[0].n + res.without_issue[0].n
+    with pytest.raises(DetenteError, match="need --source pax"):
+        renewal_rates(data, "ceasefire", by="stage")

@@ -20,6 +20,7 @@ from detente.agreements.data import AgreementData
 from detente.agreements.intervals import interval, newcombe_difference
 from detente.agreements.outcomes import FOLLOW_UP_END, HELD, RENEWED, outcome_counts, renewal
 from detente.errors import DetenteError
+from detente.formats.pax import STAGES
 
 PAX_GROUPS = {"stage": "stage", "conflict_type": "conflict_type",
               "agreement_type": "agreement_type"}
@@ -77,7 +78,6 @@ def provision_rates(data: AgreementData, issue: str, by: str | None = None, *,
             raise DetenteError.one("cannot group PA-X rates by this", path="--by", value=by,
                                    allowed=", ".join(PAX_GROUPS))
         labels = getattr(data.pax, PAX_GROUPS[by])
-        from detente.formats.pax import STAGES
         out += _rates(labels, has, level, method, order=list(STAGES))
     return out
 
@@ -147,14 +147,30 @@ def renewal_rates(data: AgreementData, issue: str, *, source: str = "pad",
                     level, method, follow_up_end)
 
 
-def _groups(data: AgreementData, by: str | None) -> np.ndarray:
+def _groups(data: AgreementData, by: str | None, source: str) -> np.ndarray:
     if by is None:
         return np.full(len(data.pad), "all", dtype=object)
-    if by not in PAD_GROUPS:
-        raise DetenteError.one("cannot group renewal rates by this", path="--by", value=by,
-                               allowed=", ".join(PAD_GROUPS))
-    names = PAD_GROUPS[by]
-    return np.array([names.get(int(c), str(c)) for c in data.pad.codes[by]], dtype=object)
+    if by in PAD_GROUPS:
+        names = PAD_GROUPS[by]
+        return np.array([names.get(int(c), str(c)) for c in data.pad.codes[by]], dtype=object)
+    if by in PAX_GROUPS and source == "pax":
+        return linked_label(data, getattr(data.pax, PAX_GROUPS[by]))
+    allowed = list(PAD_GROUPS) + ([*PAX_GROUPS] if source == "pax" else [])
+    raise DetenteError.one("cannot group renewal rates by this"
+                           + ("" if source == "pax" else " (PA-X groups need --source pax)"),
+                           path="--by", value=by, allowed=", ".join(allowed))
+
+
+def linked_label(data: AgreementData, labels: np.ndarray) -> np.ndarray:
+    """Per PAD agreement, the label of the earliest-signed PA-X agreement linked to it ("-"
+    when none is)."""
+    out = np.full(len(data.pad), "-", dtype=object)
+    pos = {int(p): i for i, p in enumerate(data.pad.paid)}
+    for j in np.argsort(data.pax.date, kind="stable")[::-1]:  # earliest written last
+        i = pos.get(int(data.pax.ucdp_paid[j]), -1)
+        if i >= 0:
+            out[i] = labels[j]
+    return out
 
 
 def _renewal(data: AgreementData, issue: str, source: str, rule: str, status: np.ndarray,
@@ -162,12 +178,13 @@ def _renewal(data: AgreementData, issue: str, source: str, rule: str, status: np
              level: float, method: str, follow_up_end: str) -> RenewalRates:
     resolved = ((status == HELD) | (status == RENEWED)) & linked
     renewed = status == RENEWED
-    groups = _groups(data, by)
+    groups = _groups(data, by, source)
     sets = []
     for sel in (has, ~has):
         m = resolved & sel
         sets.append(_rates(np.r_[np.full(int(m.sum()), "all"), groups[m]],
-                           np.r_[renewed[m], renewed[m]], level, method)
+                           np.r_[renewed[m], renewed[m]], level, method,
+                           order=["all", *STAGES])
                     if by else _rates(groups[m], renewed[m], level, method))
     with_, without = sets
     wo = {r.group: r for r in without}

@@ -106,7 +106,8 @@ def renewal_cmd(
     issue: str = typer.Argument(..., help="An issue of the crosswalk (see 'rates')."),
     source: str = typer.Option("pad", "--source", help="pad (PAD flags) or pax (PA-X codes "
                                "of agreements linked to PAD)."),
-    by: str | None = typer.Option(None, "--by", help="incompatibility or pa_type."),
+    by: str | None = typer.Option(None, "--by", help="incompatibility or pa_type (PAD); "
+                                  "stage, conflict_type or agreement_type with --source pax."),
     horizon: float = HORIZON, level: float = LEVEL,
     data: Path | None = DATA, json_out: Path | None = JSON,
 ) -> None:
