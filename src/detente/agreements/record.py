@@ -17,7 +17,7 @@ from detente.agreements.data import AgreementData, load_agreements
 from detente.errors import DetenteError, Problem
 from detente.records.provenance import Provenance, inputs_hash, make_provenance
 
-QUERIES = ("rates", "renewal", "guarantees", "prior", "crosswalk", "check")
+QUERIES = ("rates", "renewal", "guarantees", "prior", "backtest", "crosswalk", "check")
 MAX_PROBLEMS = 20
 
 
@@ -66,6 +66,10 @@ def _run(name: str, data: AgreementData | None, options: dict[str, Any]) -> Any:
         return rates.guarantee_effect(data, **o)
     if name == "prior":
         return priors.compliance_prior(o.pop("actor"), o.pop("kind"), data, **o)
+    if name == "backtest":
+        from detente.agreements.backtest import backtest
+
+        return backtest(data, **o)
     return None  # check: the table summaries are the result
 
 
@@ -75,8 +79,12 @@ def _validate(options: dict[str, Any]) -> None:
         "horizon_years": (lambda v: 0 < v <= 50, "years in (0, 50]"),
         "min_level": (lambda v: v in (1, 2, 3), "1, 2 or 3"),
         "method": (lambda v: v in ("wilson", "jeffreys"), "wilson, jeffreys"),
+        "strength": (lambda v: v > 0, "a number of agreements > 0"),
+        "resamples": (lambda v: 100 <= v <= 100_000, "100 to 100,000"),
+        "burn_in": (lambda v: v >= 1, "an integer >= 1"),
+        "seed": (lambda v: v >= 0, "an integer >= 0"),
     }
-    flags = {"horizon_years": "--horizon", "min_level": "--min-level"}
+    flags = {"horizon_years": "--horizon", "min_level": "--min-level", "burn_in": "--burn-in"}
     for key, (ok, allowed) in checks.items():
         v = options.get(key)
         if v is not None and not ok(v):

@@ -142,10 +142,6 @@ def prior_cmd(
     data: Path | None = DATA, json_out: Path | None = JSON,
 ) -> None:
     """Beta prior on P(kept) for ACTOR's commitments of KIND, pooled toward the base rate."""
-    if strength is not None and strength <= 0:
-        from detente.errors import DetenteError
-
-        raise DetenteError.one("--strength must be > 0", path="--strength", value=strength)
     p = _run("prior", data, json_out, actor=actor, kind=kind, role=role, strength=strength,
              horizon_years=horizon).result
     console.print(f"[bold]{p['actor']} {p['kind']}[/]: Beta({p['alpha']:.3f}, {p['beta']:.3f})"
@@ -164,6 +160,38 @@ def prior_cmd(
         t.add_row(str(r["paid"]), r["date"], r["role"], r["outcome"], str(r["line"]),
                   escape(r["name"][:70]))
     console.print(t)
+
+
+@agreements_app.command("backtest")
+def backtest_cmd(
+    horizon: float = HORIZON,
+    burn_in: int = typer.Option(20, "--burn-in", help="Known outcomes needed before the first "
+                                "forecast."),
+    strength: float | None = typer.Option(None, "--strength", help="Fix the prior strength m "
+                                          "(sensitivity run; default: estimated per origin)."),
+    resamples: int = typer.Option(2000, "--resamples", help="Cluster-bootstrap resamples."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    level: float = LEVEL,
+    data: Path | None = DATA, json_out: Path | None = JSON,
+) -> None:
+    """Score the compliance prior by rolling origin on UCDP PAD
+    (docs/agreements-evaluation.md): B0 base rate, B1 kind rate, M actor x kind prior."""
+    b = _run("backtest", data, json_out, horizon_years=horizon, burn_in=burn_in,
+             strength=strength, resamples=resamples, seed=seed, level=level).result
+    console.print(f"{b['predicted']} agreements forecast from {b['first_predicted']} "
+                  f"({b['clusters']} conflicts; held {100 * b['held_share']:.1f} %); strength "
+                  f"{b['strength']} in [{b['strength_range'][0]:.2f}, "
+                  f"{b['strength_range'][1]:.2f}]")
+    t = Table(title=f"development scores ({b['resamples']} cluster-bootstrap resamples, "
+                    f"seed {b['seed']})")
+    for col in ("forecast", "Brier", "interval", "log-loss", "interval"):
+        t.add_column(col, justify="left" if col == "forecast" else "right")
+    for s in b["scores"] + b["differences"]:
+        t.add_row(s["name"], f"{s['brier']:+.4f}" if "-" in s["name"] else f"{s['brier']:.4f}",
+                  f"[{s['brier_low']:.4f}, {s['brier_high']:.4f}]", f"{s['log_loss']:.4f}",
+                  f"[{s['log_loss_low']:.4f}, {s['log_loss_high']:.4f}]")
+    console.print(t)
+    console.print(escape(b["verdict"]), highlight=False)
 
 
 @agreements_app.command("crosswalk")
