@@ -21,7 +21,9 @@ def _known_oracle(rows: list[dict[str, str]], i: int) -> list[int]:
     out = []
     for j, r in enumerate(rows):
         o, signed = outcome(r), dt.date.fromisoformat(r["pa_date"])
-        if (o == "broken" and dt.date.fromisoformat(r["duration"]) < t) or (o == "kept" and signed + dt.timedelta(days=731) <= t):
+        broken = o == "broken" and dt.date.fromisoformat(r["duration"]) < t
+        held = o == "kept" and signed + dt.timedelta(days=731) <= t
+        if broken or held:
             out.append(j)
     return out
 

@@ -30,6 +30,7 @@ def _run(args: list[str]) -> None:
     ["renewal", "territory", "--source", "pax"],
     ["guarantees", "--definition", "third_party"],
     ["prior", "RUS", "ceasefire"],
+    ["backtest", "--burn-in", "5", "--resamples", "200"],
     ["check"],
 ])
 def test_record_with_provenance(slice_dir: Path, tmp_path: Path, args: list[str]) -> None:
@@ -81,7 +82,8 @@ def _exit2(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["renewal", "ceasefire", "--source", "acled"], "unknown source"),
     (["prior", "XYZ", "ceasefire"], "unknown country code"),
     (["prior", "RUS", "armistice"], "unknown commitment kind"),
-    (["prior", "RUS", "truce", "--strength", "-1"], "--strength must be > 0"),
+    (["prior", "RUS", "truce", "--strength", "-1"], "--strength: bad strength"),
+    (["backtest", "--resamples", "5"], "--resamples"),
 ])
 def test_bad_options_exit_2(slice_dir: Path, capsys: pytest.CaptureFixture[str],
                             args: list[str], needle: str) -> None:
