@@ -114,3 +114,14 @@ def test_full_data_prior_for_russia(shared_dir: Path) -> None:
     assert len(rows) == 341  # PAD v22.1, as ../shared/data/README.md states
     assert p.base_n == out.count("kept") + out.count("broken")
     assert {r.paid for r in p.rows} >= {1536, 1537}
+
+
+def test_prior_table_for_the_commitment_model(slice_dir: Path) -> None:
+    from detente.agreements.priors import prior_table
+
+    table = prior_table(slice_dir, strength=4.0)
+    p = compliance_prior("RUS", "withdrawal", slice_dir, strength=4.0)
+    assert table("rus", "withdrawal") == (p.alpha, p.beta)
+    assert table("XXX", "ceasefire") is None  # unknown actor: the model keeps its own prior
+    with pytest.raises(DetenteError, match="unknown commitment kind"):
+        table("RUS", "armistice")

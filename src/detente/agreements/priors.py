@@ -23,13 +23,14 @@ to held", not an attribution of blame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 from scipy import stats
 
-from detente.agreements.crosswalk import kind_mask, load_crosswalk
+from detente.agreements.crosswalk import KINDS, kind_mask, load_crosswalk
 from detente.agreements.data import AgreementData, actor_mask, load_agreements
 from detente.agreements.outcomes import (
     CENSORED,
@@ -181,6 +182,36 @@ def compliance_prior(actor: str, kind: str, data: AgreementData | str | Path | N
         + (f" [{kc.fit}]" + (f": {kc.note}" if kc.note else "")),
         actor_rule=rule, rows=_rows(d, status, cell, party),
         inputs=[d.pad.source], inputs_sha256=[d.pad.sha256])
+
+
+def prior_table(data: AgreementData | str | Path | None = None, *,
+                horizon_years: float = 2.0, strength: float | None = None,
+                role: str = "signatory") -> Callable[[str, str], tuple[float, float] | None]:
+    """``(actor, kind) -> (alpha, beta)`` from :func:`compliance_prior`, cached, for models that
+    take a prior table (issue 15's commitment model). An actor the data do not know gives None
+    (the model then falls back to its own prior); an unknown kind is an error."""
+    from detente.errors import DetenteError
+
+    d = _as_data(data)
+    cache: dict[tuple[str, str], tuple[float, float] | None] = {}
+
+    def lookup(actor: str, kind: str) -> tuple[float, float] | None:
+        if kind not in KINDS:
+            raise DetenteError.one("unknown commitment kind", path="kind", value=kind,
+                                   allowed=", ".join(KINDS))
+        key = (actor.strip().upper(), kind)
+        if key not in cache:
+            try:
+                p = compliance_prior(key[0], kind, d, horizon_years=horizon_years,
+                                     strength=strength, role=role)
+                cache[key] = (p.alpha, p.beta)
+            except DetenteError as exc:
+                if not any(q.path == "actor" for q in exc.problems):
+                    raise
+                cache[key] = None
+        return cache[key]
+
+    return lookup
 
 
 def _rows(d: AgreementData, status: np.ndarray, cell: np.ndarray,
