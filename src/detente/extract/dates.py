@@ -38,7 +38,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 @lru_cache(maxsize=4096)
 def _parse(expr: str, anchor: dt.date | None) -> dt.date | None:
-    import dateparser  # imported on first use: start-up of other commands stays fast
+    try:
+        import dateparser  # imported on first use: start-up of other commands stays fast
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        from detente.errors import DetenteError
+
+        raise DetenteError.one("date resolution needs dateparser", path="extract",
+                               allowed='pip install "detente[extract]"') from exc
 
     settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "DATE_ORDER": "MDY",
                                    "PREFER_DAY_OF_MONTH": "first"}

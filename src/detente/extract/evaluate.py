@@ -46,13 +46,15 @@ class GoldArticle:
 
 @dataclass(frozen=True)
 class Score:
-    """A pooled score with its bootstrap interval."""
+    """A pooled score with its bootstrap interval; None where undefined (nothing to count)."""
 
-    value: float
-    low: float
-    high: float
+    value: float | None
+    low: float | None
+    high: float | None
 
     def __str__(self) -> str:
+        if self.value is None or self.low is None or self.high is None:
+            return "n/a (nothing to count)"
         return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
 
 
@@ -174,7 +176,10 @@ def evaluate(gold: list[GoldArticle], run: Callable[[list[Article]], list[Articl
     for k, v in point.items():
         vals = np.array([b[k] for b in boot])
         vals = vals[~np.isnan(vals)]
-        lo, hi = (np.percentile(vals, [2.5, 97.5]) if len(vals) else (np.nan, np.nan))
+        if v != v or not len(vals):
+            scores[k] = Score(None, None, None)
+            continue
+        lo, hi = np.percentile(vals, [2.5, 97.5])
         scores[k] = Score(v, float(lo), float(hi))
     rows = [{"file": g.path, **row} for g, row in zip(gold, counts, strict=True)]
     return Evaluation(len(gold), scores, rows)

@@ -28,8 +28,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
+from detente.errors import DetenteError
 from detente.extract.article import Article
 from detente.extract.dates import find_date
 from detente.extract.lexicon import Lexicon, lexicon
@@ -44,8 +46,13 @@ from detente.extract.stance import classify_stance
 from detente.extract.vocabulary import IssueTerms, default_issues
 
 _CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
+_PARAGRAPH = re.compile(r"\n\s*\n|\[…\]|\[\.\.\.\]")
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor)\b[^.;]{0,25}$", re.IGNORECASE)
 _PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|would(?! not)|if)\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
+                          r"whether|unless)\b", re.IGNORECASE)
+_VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
+                     re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:said|says|told|stated|declared|announced|confirmed|added|"
                        r"reported|noted|agreed|offered|emphasi[sz]ed)\b", re.IGNORECASE)
 _POSITION_VERB = re.compile(
@@ -71,11 +78,18 @@ class _Mention:
 
 
 def _build_nlp(lex: Lexicon) -> Any:
-    import spacy  # imported on first use: other commands do not pay its start-up
+    try:
+        import spacy  # imported on first use: other commands do not pay its start-up
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise DetenteError.one("the rule extractor needs spaCy", path="extract",
+                               allowed='pip install "detente[extract]"') from exc
 
-    nlp = spacy.blank("en")
+    nlp: Any = spacy.blank("en")
+    # A trailing hyphen is its own token ("UN- and Turkey-brokered"), so "UN" is matched.
+    suffixes = [*list(nlp.Defaults.suffixes or []), r"-$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    ruler: Any = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     patterns: list[dict[str, Any]] = [
         {"label": "ACTOR", "pattern": p, "id": f"{code}|{kind}"} for p, code, kind in lex.gazetteer]
     patterns += [{"label": "IGNORE", "pattern": p} for p in lex.ignore]
@@ -120,9 +134,9 @@ class _Run:
 
     def result(self) -> ArticleExtraction:
         mentions = self._mentions()
-        for sent in self.doc.sents:
-            inside = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
-            self._sentence(sent.start_char, sent.end_char, inside)
+        for s0, s1 in _sentences(self.body, self.doc):
+            inside = [m for m in mentions if s0 <= m.start < s1]
+            self._sentence(s0, s1, inside)
         self._find_proposals(mentions)
         return ArticleExtraction(
             file=self.article.path, title=self.article.title,
@@ -182,7 +196,19 @@ class _Run:
         for kind, a, b in sorted(hits, key=lambda h: h[1]):
             if kind == "escalation" and any(x < b and a < y for x, y in cease):
                 continue
-            out += [(kind, code) for code in self._senders(c0, c1, a, b, mentions)]
+            if kind != "escalation" and _NEGATED.search(self.body[c0:a]):
+                continue
+            if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
+                senders = [m.code for m in mentions if a - 40 <= m.start < a]
+            elif kind == "summit":  # a meeting has parties on both sides of its verb
+                senders = [m.code for m in mentions if c0 <= m.start < c1]
+            elif kind == "escalation":  # the agent: the nearest actor before, not a target
+                agents = [m for m in mentions if c0 <= m.start < a
+                          and not _VICTIM.search(self.body[c0:m.start])]
+                senders = [agents[-1].code] if agents else []
+            else:
+                senders = self._senders(c0, c1, a, b, mentions)
+            out += [(kind, code) for code in dict.fromkeys(senders)]
         return out
 
     def _senders(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
@@ -248,9 +274,21 @@ class _Run:
                                            start=m.start(), end=m.end()))
 
 
+def _sentences(body: str, doc: Any) -> list[tuple[int, int]]:
+    """spaCy's sentences, cut again at paragraph breaks and elision marks."""
+    out = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for m in _PARAGRAPH.finditer(body, sent.start_char, sent.end_char):
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, sent.end_char))
+    return [(a, b) for a, b in out if body[a:b].strip()]
+
+
 def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
     cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(text)] + [len(text)]
-    spans = [(offset + a, offset + b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    spans = [(offset + a, offset + b) for a, b in pairwise(cuts) if b > a]
     return spans or [(offset, offset + len(text))]
 
 

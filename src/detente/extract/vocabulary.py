@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 _DEFAULT = {
     "nato": r"\bNATO\b|\bneutral(?:ity)?\b|\bnon-aligned\b",
-    "eu": r"\bEU membership\b|\bEuropean Union membership\b|\bjoin(?:ing)? the (?:EU|European Union)",
+    "eu": r"\bEU membership\b|\bEuropean Union membership\b|"
+          r"\bjoin(?:ing)? the (?:EU|European Union)",
     "guarantees": r"\bsecurity guarantees?\b|\bguarantor",
     "crimea": r"\bCrimea",
-    "donbas": r"\bDonbas+\b|\bDonetsk\b|\bLuhansk\b|\bLugansk\b|\bfour (?:Russia-claimed |illegally "
-              r"annexed )?regions\b",
+    "donbas": r"\bDonbas+\b|\bDonetsk\b|\bLuhansk\b|\bLugansk\b|"
+              r"\bfour (?:Russia-claimed |illegally annexed )?regions\b",
     "south": r"\bKherson\b|\bZaporiz?h|\bZaporozh|\bfour (?:Russia-claimed |illegally "
              r"annexed )?regions\b",
     "territory": r"\bterritor(?:y|ies|ial)\b|\bfront ?lines?\b",
