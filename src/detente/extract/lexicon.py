@@ -35,6 +35,8 @@ class Lexicon:
     speech: re.Pattern[str]
     topic: re.Pattern[str]
     stance: tuple[tuple[str, float, re.Pattern[str]], ...]
+    #: All stance cues as one alternation; group ``g<i>`` is cue ``i`` (one scan of a text).
+    stance_all: re.Pattern[str]
 
 
 @cache
@@ -45,12 +47,19 @@ def lexicon() -> Lexicon:
     unknown = sorted({code for _, code, _ in gaz} - set(names))
     if unknown:  # pragma: no cover - a packaging error, caught by the tests
         raise RuntimeError(f"gazetteer codes missing from actors.csv: {unknown}")
-    cues = tuple((r["kind"], re.compile(r["pattern"], re.IGNORECASE))
-                 for r in _rows("cues.csv"))
+    by_kind: dict[str, list[str]] = {}
+    for r in _rows("cues.csv"):
+        re.compile(r["pattern"])  # each cue must compile on its own
+        by_kind.setdefault(r["kind"], []).append(f"(?:{r['pattern']})")
+    # One alternation per kind: a sentence is scanned once per kind, not once per cue.
+    cues = tuple((kind, re.compile("|".join(parts), re.IGNORECASE))
+                 for kind, parts in by_kind.items())
     roles = {r["role"]: re.compile(r["pattern"], re.IGNORECASE)
              for r in _rows("statement_cues.csv")}
     stance = tuple((r["stance"], float(r["weight"]), re.compile(r["pattern"], re.IGNORECASE))
                    for r in _rows("stance.csv"))
-    return Lexicon(names=names, gazetteer=gaz,
+    stance_all = re.compile("|".join(f"(?P<g{i}>{p.pattern})"
+                                     for i, (_, _, p) in enumerate(stance)), re.IGNORECASE)
+    return Lexicon(names=names, gazetteer=gaz, stance_all=stance_all,
                    ignore=tuple(r["pattern"] for r in _rows("ignore.csv")),
                    cues=cues, speech=roles["speech"], topic=roles["topic"], stance=stance)

@@ -43,7 +43,7 @@ from detente.extract.schema import (
     Signal,
 )
 from detente.extract.stance import classify_stance
-from detente.extract.vocabulary import IssueTerms, default_issues
+from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
 
 _CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
 _PARAGRAPH = re.compile(r"\n\s*\n|\[…\]|\[\.\.\.\]")
@@ -126,6 +126,7 @@ class _Run:
     def __init__(self, lex: Lexicon, article: Article, doc: Any,
                  issues: Mapping[str, IssueTerms]) -> None:
         self.lex, self.article, self.doc, self.issues = lex, article, doc, issues
+        self.any_issue = any_issue(dict(issues))
         self.body = article.body
         self.signals: list[Signal] = []
         self.positions: list[Position] = []
@@ -174,8 +175,11 @@ class _Run:
         hypothetical = bool(_HYPOTHETICAL.search(text)) and not _REPORTED.search(text)
         senders_in_sentence: set[tuple[str, str]] = set()
         if not hypothetical:
+            hits = [(kind, s0 + m.start(), s0 + m.end()) for kind, pattern in self.lex.cues
+                    for m in pattern.finditer(text)]
             for c0, c1 in clauses:
-                for kind, actor in self._clause_signals(c0, c1, mentions):
+                inside = [h for h in hits if c0 <= h[1] < c1]
+                for kind, actor in self._clause_signals(c0, c1, inside, mentions):
                     if (actor, kind) not in senders_in_sentence:
                         senders_in_sentence.add((actor, kind))
                         self._add_signal(actor, kind, c0, c1, date)
@@ -185,12 +189,8 @@ class _Run:
         if subject:
             self.carried = subject[:1]
 
-    def _clause_signals(self, c0: int, c1: int, mentions: list[_Mention]
-                        ) -> list[tuple[str, str]]:
-        clause = self.body[c0:c1]
-        hits: list[tuple[str, int, int]] = []
-        for kind, pattern in self.lex.cues:
-            hits += [(kind, c0 + m.start(), c0 + m.end()) for m in pattern.finditer(clause)]
+    def _clause_signals(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
+                        mentions: list[_Mention]) -> list[tuple[str, str]]:
         cease = [(a, b) for k, a, b in hits if k == "ceasefire"]
         out: list[tuple[str, str]] = []
         for kind, a, b in sorted(hits, key=lambda h: h[1]):
@@ -245,6 +245,8 @@ class _Run:
     def _find_positions(self, clauses: list[tuple[int, int]], mentions: list[_Mention]) -> None:
         for c0, c1 in clauses:
             clause = self.body[c0:c1]
+            if not self.any_issue.search(clause):
+                continue
             verb = _POSITION_VERB.search(clause)
             if not verb:
                 continue

@@ -18,12 +18,13 @@ _ORDER = ("skeptical", "anti_concession", "pro_negotiation")
 
 
 def stance_scores(body: str, title: str | None, lex: Lexicon) -> dict[str, float]:
-    """Weighted cue totals per stance."""
+    """Weighted cue totals per stance (a cue in the title counts three times)."""
     scores = dict.fromkeys(_ORDER, 0.0)
-    for stance, weight, pattern in lex.stance:
-        scores[stance] += weight * len(pattern.findall(body))
-        if title:
-            scores[stance] += 3 * weight * len(pattern.findall(title))
+    pattern = lex.stance_all
+    for text, factor in ((body, 1.0), (title or "", 3.0)):
+        for m in pattern.finditer(text):
+            stance, weight, _ = lex.stance[int(str(m.lastgroup)[1:])]
+            scores[stance] += factor * weight
     return scores
 
 

@@ -53,6 +53,12 @@ class IssueTerms:
         return " ".join(clause.split())[:80]
 
 
+def any_issue(issues: dict[str, IssueTerms]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``issues`` is named (a quick first test)."""
+    return re.compile("|".join(f"(?:{t.pattern.pattern})" for t in issues.values()),
+                      re.IGNORECASE)
+
+
 @cache
 def default_issues() -> dict[str, IssueTerms]:
     """The default issue vocabulary."""
