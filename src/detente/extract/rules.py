@@ -48,6 +48,7 @@ from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
 _CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
 _PARAGRAPH = re.compile(r"\n\s*\n|\[…\]|\[\.\.\.\]")
 _NEGATED = re.compile(r"\b(?:no|not|without|never|nor)\b[^.;]{0,25}$", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
                           r"whether|unless)\b", re.IGNORECASE)
@@ -172,6 +173,9 @@ class _Run:
             return
         date = find_date(text, self.article.date)
         clauses = _clauses(text, s0)
+        # Actors named inside a quotation are what someone said, not who said it.
+        quoted = [(s0 + m.start(), s0 + m.end()) for m in _QUOTED.finditer(text)]
+        mentions = [m for m in mentions if not any(a < m.start < b for a, b in quoted)]
         hypothetical = bool(_HYPOTHETICAL.search(text)) and not _REPORTED.search(text)
         senders_in_sentence: set[tuple[str, str]] = set()
         if not hypothetical:
