@@ -36,9 +36,9 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import deals, forecast, genius, signals, war
+    from detente.cli import deals, extract, forecast, genius, signals, war
 
-    for module in (deals, genius, forecast, war, signals):
+    for module in (deals, genius, forecast, war, signals, extract):
         module.register(app)
 
 
