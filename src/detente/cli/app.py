@@ -36,9 +36,9 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import agreements, deals, forecast, genius, signals, war
+    from detente.cli import agreements, deals, extract, forecast, genius, signals, war
 
-    for module in (deals, genius, forecast, war, signals, agreements):
+    for module in (deals, genius, forecast, war, signals, extract, agreements):
         module.register(app)
 
 
