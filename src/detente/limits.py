@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from contextvars import ContextVar
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
@@ -31,6 +32,10 @@ MEMORY_LIMIT = 4 * GB
 """Default ceiling of one analysis' large arrays; ``DETENTE_MEMORY_LIMIT`` (e.g. ``16G``) or
 ``detente --memory-limit 16G`` raises it."""
 
+MAX_OUTCOMES = 2**63 - 1
+"""Largest outcome space of the deal analysis (outcomes are indexed by 64-bit integers)."""
+MAX_VETO_PLAYERS = 30
+"""Most veto players of a deal analysis (it views every pair: 435 pairs at 30)."""
 MAX_SEED = 2**63 - 1
 MAX_DRAWS = 1_000_000
 MAX_BOOTSTRAP = 100_000
@@ -107,8 +112,16 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * scale)
 
 
+MEMORY_OVERRIDE: ContextVar[int | None] = ContextVar("memory_override", default=None)
+"""Set by ``detente --memory-limit`` for the command it runs."""
+
+
 def memory_limit() -> int:
-    """The memory ceiling in bytes: ``DETENTE_MEMORY_LIMIT`` or :data:`MEMORY_LIMIT`."""
+    """The memory ceiling in bytes: ``--memory-limit``, ``DETENTE_MEMORY_LIMIT`` or
+    :data:`MEMORY_LIMIT`."""
+    override = MEMORY_OVERRIDE.get()
+    if override is not None:
+        return override
     env = os.environ.get("DETENTE_MEMORY_LIMIT")
     return parse_size(env) if env else MEMORY_LIMIT
 

@@ -30,8 +30,18 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    memory_limit: str | None = typer.Option(None, "--memory-limit", help="Ceiling of one "
+                                            "analysis' arrays, e.g. 16G (default 4G or "
+                                            "$DETENTE_MEMORY_LIMIT); see docs/limits.md."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Let --json, --html "
+                                         "and -o write through a symbolic link."),
 ) -> None:
     """detente: which deal, where talks land, when the window opens, whether signals are real."""
+    from detente.cli.common import FOLLOW_SYMLINKS
+    from detente.limits import MEMORY_OVERRIDE, parse_size
+
+    MEMORY_OVERRIDE.set(parse_size(memory_limit) if memory_limit else None)
+    FOLLOW_SYMLINKS.set(follow_symlinks)
 
 
 def _register() -> None:
