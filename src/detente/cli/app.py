@@ -35,13 +35,17 @@ def _root(
                                             "$DETENTE_MEMORY_LIMIT); see docs/limits.md."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Let --json, --html "
                                          "and -o write through a symbolic link."),
+    timestamp: bool = typer.Option(False, "--timestamp", help="Add the time and timings to "
+                                   "JSON records (a 'run' field); without it reruns are "
+                                   "byte-identical."),
 ) -> None:
     """detente: which deal, where talks land, when the window opens, whether signals are real."""
-    from detente.cli.common import FOLLOW_SYMLINKS
+    from detente.cli.common import FOLLOW_SYMLINKS, TIMESTAMP
     from detente.limits import MEMORY_OVERRIDE, parse_size
 
     MEMORY_OVERRIDE.set(parse_size(memory_limit) if memory_limit else None)
     FOLLOW_SYMLINKS.set(follow_symlinks)
+    TIMESTAMP.set(timestamp)
 
 
 def _register() -> None:

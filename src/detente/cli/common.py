@@ -29,6 +29,8 @@ def esc(value: object) -> str:
 
 FOLLOW_SYMLINKS: ContextVar[bool] = ContextVar("follow_symlinks", default=False)
 """Set by ``detente --follow-symlinks`` for the command it runs."""
+TIMESTAMP: ContextVar[bool] = ContextVar("timestamp", default=False)
+"""Set by ``detente --timestamp``: records get a ``run`` field (time, timings)."""
 
 
 def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> None:
@@ -68,16 +70,22 @@ def _finite(data: Any, path: str, hits: dict[str, str]) -> Any:
     return data
 
 
-def write_json(record: Any, out: Path) -> None:
+def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> None:
     """Write a record (pydantic model or plain data) as indented JSON to ``out``.
 
     JSON has no NaN or infinity: such a value is written as null and listed, by field path,
     under a top-level ``non_finite`` mapping (e.g. ``{"….tau": "inf"}``), so the file is
-    always valid JSON and nothing is silently lost."""
+    always valid JSON and nothing is silently lost. With ``detente --timestamp`` a ``run``
+    field holds the time and ``run`` (e.g. timings); without it the record is byte-identical
+    across reruns."""
+    from detente.records.provenance import now
+
     data = record.model_dump(mode="json") if hasattr(record, "model_dump") else record
     hits: dict[str, str] = {}
     data = _finite(data, "", hits)
     if hits and isinstance(data, dict):
         data["non_finite"] = hits
+    if TIMESTAMP.get() and isinstance(data, dict):
+        data["run"] = {"created": now(), **(run or {})}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     write_text(out, text + "\n")

@@ -231,5 +231,6 @@ def backtest(
         record = {"provenance": make_provenance(
             "backtest", [str(deu_file)], inputs_hash(deu_file.read_bytes(), options), options,
             seed).model_dump(), **result.record()}
-        write_json(record, json_out)
+        timings = record.pop("seconds", {})
+        write_json(record, json_out, run={"seconds": timings})
         console.print(f"JSON record written to {esc(json_out)}")
