@@ -36,6 +36,8 @@ MAX_OUTCOMES = 2**63 - 1
 """Largest outcome space of the deal analysis (outcomes are indexed by 64-bit integers)."""
 MAX_VETO_PLAYERS = 30
 """Most veto players of a deal analysis (it views every pair: 435 pairs at 30)."""
+MAX_ISSUE_VALUES = 100_000
+"""Most values of one issue (a GENIUS integer issue 0 … 10^15 would never finish)."""
 MAX_SEED = 2**63 - 1
 MAX_DRAWS = 1_000_000
 MAX_BOOTSTRAP = 100_000
