@@ -38,6 +38,10 @@ MAX_VETO_PLAYERS = 30
 """Most veto players of a deal analysis (it views every pair: 435 pairs at 30)."""
 MAX_ISSUE_VALUES = 100_000
 """Most values of one issue (a GENIUS integer issue 0 … 10^15 would never finish)."""
+MAX_DIMENSIONS = 1_000
+"""Most dimensions of a stakeholder table (a KTAB header declaring 10^9 would never finish)."""
+MAX_ACTORS = 100_000
+"""Most actors of a stakeholder table."""
 MAX_SEED = 2**63 - 1
 MAX_DRAWS = 1_000_000
 MAX_BOOTSTRAP = 100_000
