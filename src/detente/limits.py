@@ -60,7 +60,8 @@ def check_file(path: str | Path, kind: str) -> Path:
     try:
         st = p.stat()
     except FileNotFoundError:
-        what = "dangling symbolic link" if p.is_symlink() else "file not found"
+        what = ("cannot read the file: dangling symbolic link" if p.is_symlink()
+                else "cannot read the file: file not found")
         raise DetenteError.one(what, file=file) from None
     except OSError as exc:
         raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}", file=file) from None
