@@ -147,9 +147,12 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     """
     if draws < 0:
         raise AnalysisError.one("draws must be ≥ 0", value=draws)
-    check_limits(scenario, draws)
-    tables = _override(build_tables(scenario), reservation)
-    veto = _check(scenario, tables, reservation)
+    try:
+        check_limits(scenario, draws)
+        tables = _override(build_tables(scenario), reservation)
+        veto = _check(scenario, tables, reservation)
+    except AnalysisError as exc:
+        raise exc.with_file(source) from None
     space = tables.space(0)
     vspace = space.subset([space.actors[i] for i in veto])
     d = space.reservation[veto]
