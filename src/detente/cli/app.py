@@ -36,9 +36,9 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import deals, forecast, genius, signals, war
+    from detente.cli import deals, forecast, genius, sensitivity, signals, war
 
-    for module in (deals, genius, forecast, war, signals):
+    for module in (deals, genius, forecast, war, signals, sensitivity):
         module.register(app)
 
 
