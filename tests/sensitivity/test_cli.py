@@ -89,3 +89,13 @@ def test_unreachable_scheduler(tmp_path: Path) -> None:
     res = _cli("ru-ua-2024-09", "--executor", "tcp://127.0.0.1:9", "--json", str(out))
     assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr
     assert "Traceback" not in res.stderr and not out.exists()
+
+
+def test_analyze_report_has_what_decides_it(tmp_path: Path) -> None:
+    toy = Path(__file__).parents[1] / "toy.yaml"
+    page = tmp_path / "a.html"
+    res = subprocess.run([sys.executable, "-m", "detente.cli.app", "analyze", str(toy), "-q",
+                          "--html", str(page)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    html = page.read_text()
+    assert "What decides it" in html and "actors.A.batna" in html

@@ -134,9 +134,23 @@ def analyze(
     if html_out:
         from detente.report.deals import render
 
+        decides = _what_decides(scenario, case) if reservation is None else None
         html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render(result, scenario), encoding="utf-8")
+        html_out.write_text(render(result, scenario, decides=decides), encoding="utf-8")
         console.print(f"HTML report: {html_out}")
+
+
+def _what_decides(scenario: Scenario, case: str) -> str | None:
+    """The report's "what decides it" section (tornado and break-even values), or None when
+    nothing is uncertain."""
+    from detente.errors import AnalysisError
+    from detente.report.sensitivity import what_decides
+    from detente.sensitivity import sensitivity
+
+    try:
+        return what_decides(sensitivity(scenario, method="oat", top=4, source=case))
+    except AnalysisError:
+        return None
 
 
 def timeline(
