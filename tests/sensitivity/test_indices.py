@@ -88,3 +88,31 @@ def test_morris_ranks_ishigami_inputs() -> None:
     res = morris(model, 50, 1, SerialExecutor())
     assert res.mu_star[0, 2] < min(res.mu_star[0, 0], res.mu_star[0, 1])
     assert res.sigma[0, 2] > 0
+
+
+def test_bootstrap_estimators_equal_scipys_point_estimates() -> None:
+    from scipy.stats import sobol_indices
+
+    from detente.sensitivity.sobol import estimators
+
+    rng = np.random.default_rng(3)
+    fa, fb, fab = rng.random((2, 64)), rng.random((2, 64)) * 2, rng.random((5, 2, 64))
+    ref = sobol_indices(func={"f_A": fa, "f_B": fb, "f_AB": fab}, n=64)
+    c = np.concatenate([fa, fb], axis=1).mean(axis=1, keepdims=True)
+    first, total = estimators(fa - c, fb - c, fab - c)
+    assert np.allclose(first.T, ref.first_order, atol=1e-12)
+    assert np.allclose(total.T, ref.total_order, atol=1e-12)
+
+
+def test_weighted_bootstrap_equals_gathered_resamples() -> None:
+    from detente.sensitivity.sobol import _bootstrap, estimators
+
+    rng = np.random.default_rng(4)
+    fa, fb, fab = rng.random((2, 32)), rng.random((2, 32)), rng.random((3, 2, 32))
+    fci, tci = _bootstrap(fa, fb, fab, np.random.default_rng(9), 50, 0.9)
+    idx = np.random.default_rng(9).integers(0, 32, size=(50, 32))
+    for j in range(2):
+        c = np.concatenate([fa[j], fb[j]]).mean()
+        first, total = estimators(fa[j][idx] - c, fb[j][idx] - c, fab[:, j][:, idx] - c)
+        assert np.allclose(fci[:, j], np.quantile(first, [0.05, 0.95], axis=1), atol=1e-10)
+        assert np.allclose(tci[:, j], np.quantile(total, [0.05, 0.95], axis=1), atol=1e-10)

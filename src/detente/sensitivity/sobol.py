@@ -11,7 +11,9 @@ S_TJ = mean((f(A) − f(A_B^J))²) / (2V) (Jansen 1999). A group's first-order i
 index of the group (all of one actor's inputs moving together).
 
 Intervals: percentile bootstrap over the n rows (Archer, Saltelli & Sobol' 1997), with the
-resampling stream passed in (SciPy's own ``bootstrap()`` draws from global state).
+resampling stream passed in (SciPy's own ``bootstrap()`` draws from global state) and all
+resamples of a target evaluated at once as count-weighted means of SciPy's estimator terms
+(:func:`estimators` gives the same numbers on gathered rows; a test checks both).
 
 The rows of A and B are evaluated in chunks of ``chunk`` sample rows, each task building its own
 A_B^J rows, so memory per task is ``chunk · (d + g + 2)`` rows whatever ``n``.
@@ -95,17 +97,42 @@ def sobol(model: Model, n: int, seed: int | None, executor: Executor,
     return SobolIndices(names, first, total, fci, tci, both.mean(axis=1), both.var(axis=1))
 
 
+def estimators(fa: FloatArray, fb: FloatArray, fab: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Saltelli (2010, Table 2 (b)) first-order and Jansen (1999) total indices, the formulas
+    of SciPy's ``saltelli_2010``, over any leading axes: ``fa, fb (..., n)``, ``fab
+    (m, ..., n)`` → ``(m, ...)``. Inputs must be centred as SciPy centres them (the mean of
+    f(A) and f(B) over the full sample)."""
+    var = np.concatenate([fa, fb], axis=-1).var(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = np.mean(fb * (fab - fa), axis=-1) / var
+        total = 0.5 * np.mean((fa - fab) ** 2, axis=-1) / var
+    return np.nan_to_num(first, nan=0.0, posinf=0.0, neginf=0.0), \
+        np.nan_to_num(total, nan=0.0, posinf=0.0, neginf=0.0)
+
+
 def _bootstrap(fa: FloatArray, fb: FloatArray, fab: FloatArray, rng: np.random.Generator,
                resamples: int, confidence: float) -> tuple[FloatArray, FloatArray]:
-    """Percentile intervals ``(2, s, m)``; the resamples ride on SciPy's output axis."""
+    """Percentile intervals ``(2, s, m)`` from ``resamples`` resamples of the n rows.
+
+    A resample is a count vector w over the rows (how often each was drawn), so every
+    resampled mean is ``w @ terms / n``: one matrix product per target for all resamples and
+    sets, the same numbers as :func:`estimators` on the gathered rows."""
     s, n = fa.shape
     m = fab.shape[0]
     idx = rng.integers(0, n, size=(resamples, n))
+    W = np.stack([np.bincount(row, minlength=n) for row in idx]).astype(float).T / n  # (n, R)
     q = [(1 - confidence) / 2, (1 + confidence) / 2]
     fci = np.empty((2, s, m))
     tci = np.empty((2, s, m))
     for j in range(s):
-        first, total = _indices(fa[j][idx], fb[j][idx], fab[:, j][:, idx])  # (resamples, m)
-        fci[:, j] = np.quantile(first, q, axis=0)
-        tci[:, j] = np.quantile(total, q, axis=0)
+        c = np.concatenate([fa[j], fb[j]]).mean()
+        a, b, ab = fa[j] - c, fb[j] - c, fab[:, j] - c
+        mean = (a + b) @ W / 2
+        var = (a * a + b * b) @ W / 2 - mean ** 2  # (R,)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            first = (b * (ab - a)) @ W / var  # (m, R)
+            total = 0.5 * ((a - ab) ** 2) @ W / var
+        for k, x in enumerate((first, total)):
+            x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+            (fci, tci)[k][:, j] = np.quantile(x, q, axis=1)
     return fci, tci
