@@ -144,8 +144,22 @@ def analyze(
     if html_out:
         from detente.report.deals import render
 
-        write_text(html_out, render(result, scenario))
+        decides = _what_decides(scenario, case) if reservation is None else None
+        write_text(html_out, render(result, scenario, decides=decides))
         console.print(f"HTML report: {esc(html_out)}")
+
+
+def _what_decides(scenario: Scenario, case: str) -> str | None:
+    """The report's "what decides it" section (tornado and break-even values), or None when
+    nothing is uncertain."""
+    from detente.errors import AnalysisError
+    from detente.report.sensitivity import what_decides
+    from detente.sensitivity import sensitivity
+
+    try:
+        return what_decides(sensitivity(scenario, method="oat", top=4, source=case))
+    except AnalysisError:
+        return None
 
 
 def timeline(

@@ -134,8 +134,9 @@ def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[ob
     return rows
 
 
-def render(r: DealAnalysis, scenario: Scenario) -> str:
-    """A self-contained HTML report of a deal analysis (figures inline as SVG)."""
+def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> str:
+    """A self-contained HTML report of a deal analysis (figures inline as SVG); ``decides``:
+    the "what decides it" section (``detente.report.sensitivity.what_decides``)."""
     use_agg()
     veto = r.veto_players
     sec = []
@@ -200,6 +201,8 @@ def render(r: DealAnalysis, scenario: Scenario) -> str:
         sec.append("<h2>Uncertainty</h2>" + _mc_figure(r))
     sources = {s.id: f"{s.title} — {s.outlet or ''} {s.date or ''}".strip() for s in
                scenario.sources}
+    if decides:
+        sec.append(decides)
     sec.append("<h2>Sources</h2>" + table(["id", "title", "outlet", "author", "date", "url"], [
         [s.id, s.title, s.outlet or "", s.author or "", s.date or "", s.url or ""]
         for s in scenario.sources]))
