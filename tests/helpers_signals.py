@@ -34,3 +34,20 @@ def event_table(rows: list[dict[str, Any]], actor1: str = "RUS",
         else:
             out[c] = np.array(v, dtype=object)
     return EventTable(out)
+
+
+def store_rows(table: EventTable) -> list[tuple[Any, ...]]:
+    """Rows of ``table`` in the order :meth:`EventStore.add_events` takes them."""
+    cols = PROVENANCE + CANONICAL
+    out = []
+    for k in range(len(table)):
+        row = []
+        for c in cols:
+            v = table[c][k]
+            if c in _FLOAT:
+                v = None if np.isnan(v) else float(v)
+            elif c in _INT:
+                v = None if v == -1 else int(v)
+            row.append(v)
+        out.append(tuple(row))
+    return out

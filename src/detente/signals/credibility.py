@@ -176,6 +176,22 @@ def verify_concessions(items: Sequence[SignalItem], reneged: Sequence[SignalItem
     return out
 
 
+def evidence_items(own: Sequence[SignalItem], options: CredibilityOptions,
+                   end: dt.date) -> list[SignalItem]:
+    """One actor's items plus the derived ones (reneging, verified concessions) dated up to
+    ``end``, sorted by date."""
+    reneged = detect_reneging(own, options.renege_window_days)
+    out = [i for i in verify_concessions(own, reneged, options, end) + reneged if i.date <= end]
+    out.sort(key=lambda i: (i.date, i.indicator))
+    return out
+
+
+def evidence_weights(evidence: Sequence[SignalItem], options: CredibilityOptions) -> np.ndarray:
+    """w_k of equation (1): source weight times the base-rate discount."""
+    return source_weights(evidence, options.full_sources) * base_rate_weights(
+        evidence, recent_days=options.recent_days, baseline_days=options.baseline_days)
+
+
 def _logit(p: np.ndarray | float) -> np.ndarray:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return np.log(p) - np.log1p(-p)
@@ -221,10 +237,7 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     table = likelihood_ratios(options.likelihood_ratios, options.spreads)
     own = [i for i in items if i.actor == actor]
     end = date_to or max((i.date for i in own), default=date_from or dt.date.today())
-    reneged = detect_reneging(own, options.renege_window_days)
-    evidence = [i for i in verify_concessions(own, reneged, options, end) + reneged
-                if i.date <= end]
-    evidence.sort(key=lambda i: (i.date, i.indicator))
+    evidence = evidence_items(own, options, end)
     a = options.prior_a + prior.kept
     b = options.prior_b + prior.broken
     start = date_from or (min((i.date for i in evidence), default=end))
@@ -234,8 +247,7 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     cls = np.array([names.index(i.indicator) for i in evidence], dtype=np.int64)
     mu = np.log([table[n][0] for n in names])
     sd = np.log([table[n][1] for n in names])
-    w = source_weights(evidence, options.full_sources) * base_rate_weights(
-        evidence, recent_days=options.recent_days, baseline_days=options.baseline_days)
+    w = evidence_weights(evidence, options)
     t_items = np.array([i.day for i in evidence], dtype=np.int64)
     central = posterior_path(days, t_items, w, mu[cls][None, :],
                              np.array([_logit(a / (a + b))]), options.half_life_days)[0]
