@@ -171,7 +171,7 @@ def issue_table(issue: DeuIssue, rule: str = "era", gdp: dict[str, float] | None
         list(issue.actors), capability(issue.actors, issue.year, rule, gdp), issue.position,
         issue.salience / 100.0, name=f"{issue.proposal}/{issue.issue}", scale=(0.0, 100.0),
         reference=None if issue.reference is None else (issue.reference,),
-        decision_rule=voting_rule(issue.voting, voting_map))
+        decision_rule=voting_rule(issue.voting, voting_map), procedure=issue.procedure or None)
 
 
 def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArray[np.int64],

@@ -111,6 +111,9 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
     if not isinstance(model, CompromiseModel | MedianModel | ExpectedUtilityModel):
         for d in range(draws):
             t = StakeholderTable.build(table.actors, c[d], x[d], s[d],
-                                       dimensions=table.dimensions, scale=table.scale)
+                                       dimensions=table.dimensions, scale=table.scale,
+                                       name=table.name, reference=table.reference,
+                                       decision_rule=table.decision_rule,
+                                       procedure=table.procedure)
             out[d] = model.forecast(t).position
     return MonteCarloResult(model.name, out, seed)
