@@ -109,26 +109,57 @@ def forecast(
     options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
                "spread": spread, "eum": asdict(eum_options)}
     content = scenario if scenario is not None else Path(source).read_bytes()
+    bridge_record = None
+    if scenario is not None:
+        from detente.forecasts.bridge import bridge
+
+        options["bridge_draws"] = draws or 1000
+        bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
+                               seed).record()
+        _print_bridge(bridge_record)
     record = {"provenance": make_provenance("forecast", [source], inputs_hash(content, options),
-                                            options, seed if draws else None).model_dump(),
+                                            options, seed if draws or scenario else None
+                                            ).model_dump(),
               "issues": records}
+    if bridge_record is not None:
+        record["bridge"] = bridge_record
     if json_out:
         write_json(record, json_out)
         console.print(f"JSON record written to {json_out}")
     if html_out:
         from detente.report.base import page
-        from detente.report.forecast import forecast_report
+        from detente.report.forecast import bridge_section, forecast_report
 
-        if len(records) == 1:
+        if len(records) == 1 and bridge_record is None:
             html = forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
                                    meta=f"detente forecast {source}")
         else:
             parts = [forecast_report(r, r["table"]["name"]) for r in records]
             bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
+            if bridge_record is not None:
+                bodies.insert(0, bridge_section(bridge_record))
             html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(html, encoding="utf-8")
         console.print(f"HTML report written to {html_out}")
+
+
+def _print_bridge(rec: dict) -> None:
+    tab = Table(title=f"{rec['scenario']}: one-issue forecasts beside the deal analysis "
+                      f"({rec['deal']})")
+    for col in ("issue", "compromise", "Nash", "Nash 80 % interval", "forecast option",
+                "deal's Nash package", "gap", "moved towards"):
+        tab.add_column(col, justify="right" if col in ("compromise", "Nash", "gap") else "left")
+    for r in rec["issues"]:
+        lo, hi = r["interval80"]
+        deal = ("–" if r["deal_nash_option"] is None
+                else f"{r['deal_nash_option']} ({r['deal_nash_position']:g})")
+        gap = "–" if r["gap"] is None else f"{r['gap']:.1f}"
+        tab.add_row(r["issue"], f"{r['compromise']:.1f}", f"{r['nash']:.1f}",
+                    f"{lo:.1f}–{hi:.1f}", r["nash_option"], deal, gap, r["traded_by"] or "")
+    console.print(tab)
+    console.print(f"[dim]interval: 10–90 % of {rec['draws']} Monte Carlo draws over the "
+                  f"scenario's input ranges. {rec['explanation']}[/]")
 
 
 def _print_run(rec: dict) -> None:

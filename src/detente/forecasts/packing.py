@@ -84,3 +84,15 @@ def support(p: Issues, tol: float = 1e-12) -> F:
     w = p.c * p.s
     zero = w.sum(axis=1, keepdims=True) <= tol
     return np.where(p.valid, np.where(zero, p.c, w), 0.0)
+
+
+def pack_draws(table: StakeholderTable, c: F, x: F, s: F, dim: int = 0) -> Issues:
+    """Monte Carlo draws of one table as packed issues: ``c`` (D, N), ``x`` and ``s``
+    (D, N) for dimension ``dim``; every draw keeps the table's scale, r, rule and procedure."""
+    one = pack_issues([table.dimension(dim)])
+    d = x.shape[0]
+    rep = np.repeat
+    return Issues((x - one.lo[0]) / one.span[0], c, s, rep(one.valid, d, 0),
+                  rep(one.is_com, d, 0), rep(one.is_ep, d, 0), rep(one.ref, d),
+                  rep(one.has_ref, d), rep(one.unanimity, d), rep(one.cod, d), rep(one.lo, d),
+                  rep(one.span, d))
