@@ -13,7 +13,7 @@ from detente.deals.analysis import analyze
 from detente.forecasts.bridge import bridge
 from detente.forecasts.compromise import CompromiseModel
 from detente.forecasts.montecarlo import monte_carlo
-from detente.forecasts.nash import NashModel
+from detente.forecasts.nash import UNFITTED_NASH, NashModel
 from detente.forecasts.scenario import issue_table
 from detente.scenario import load
 
@@ -33,7 +33,7 @@ def test_bridge_rows_match_each_model_and_the_deal_analysis(scenario):
     for row in b.rows:
         table, ranges = issue_table(scenario, row.issue)
         assert row.compromise == pytest.approx(CompromiseModel().forecast(table).position[0])
-        assert row.nash == pytest.approx(NashModel().forecast(table).position[0])
+        assert row.nash == pytest.approx(NashModel(UNFITTED_NASH).forecast(table).position[0])
         assert row.deal_option == package.options[row.issue]
         assert row.deal_position == places[row.issue][row.deal_option]
         assert row.gap == pytest.approx(abs(row.deal_position - row.nash))
@@ -42,7 +42,7 @@ def test_bridge_rows_match_each_model_and_the_deal_analysis(scenario):
     # the interval is the 10–90 % range of the Nash model's Monte Carlo with the child seed
     child = np.random.SeedSequence(4).spawn(2)[0]
     table, ranges = issue_table(scenario, "crimea")
-    mc = monte_carlo(NashModel(), table, ranges, 300, int(child.generate_state(1)[0]))
+    mc = monte_carlo(NashModel(UNFITTED_NASH), table, ranges, 300, int(child.generate_state(1)[0]))
     np.testing.assert_allclose(b.rows[0].interval80, np.quantile(mc.draws[:, 0], [0.1, 0.9]))
     assert bridge(scenario, ["crimea", "army"], draws=300, seed=4) == b      # seeded
 

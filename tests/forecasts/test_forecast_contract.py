@@ -12,7 +12,7 @@ from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.ensemble import EnsembleModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
 from detente.forecasts.exchange import ExchangeModel
-from detente.forecasts.nash import NashModel, NashParams
+from detente.forecasts.nash import UNFITTED_NASH, NashModel, NashParams
 from detente.forecasts.procedural import ProceduralModel
 from detente.forecasts.smp import SpatialModel
 from detente.forecasts.table import StakeholderTable
@@ -31,6 +31,7 @@ FORECASTERS = [
                                         qmv=RuleParams(rho=0.25),
                                         unanimity=RuleParams(0.25, True))),
     NashModel(),
+    NashModel(UNFITTED_NASH),
     NashModel(NashParams(0.0, 0.0)),
     ExchangeModel(),
     ProceduralModel(),

@@ -9,9 +9,9 @@ import pytest
 
 from detente.forecasts.base import forecast_issues
 from detente.forecasts.compromise import CompromiseModel, compromise
-from detente.forecasts.ensemble import EnsembleModel, simplex_grid
+from detente.forecasts.ensemble import FITTED_WEIGHTS, EnsembleModel, simplex_grid
 from detente.forecasts.exchange import ExchangeModel, candidate_exchanges, outcomes
-from detente.forecasts.nash import EPSILONS, NashModel, NashParams, fit_nash
+from detente.forecasts.nash import EPSILONS, FITTED_NASH, NashModel, NashParams, fit_nash
 from detente.forecasts.procedural import ProceduralModel, ProceduralParams
 from detente.forecasts.table import StakeholderTable
 
@@ -190,3 +190,19 @@ def test_ensemble_weights_grid_and_fit():
     preds = np.stack([forecast_issues(m, tables) for m in members])
     maes = np.abs(g @ preds - y).mean(axis=1)
     assert np.abs(forecast_issues(fitted, tables) - y).mean() == pytest.approx(maes.min())
+
+
+def test_shipped_parameters_are_the_fit_on_the_development_file():
+    from pathlib import Path
+
+    from detente.forecasts.backtest import issue_table, scorable
+    from detente.formats.deu import read_deu
+
+    deu = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+    if not deu.exists():
+        pytest.skip("shared DEU data not available")
+    issues = scorable(read_deu(deu))
+    tables = [issue_table(i) for i in issues]
+    y = np.array([i.outcome for i in issues])
+    assert fit_nash(tables, y)[0] == FITTED_NASH
+    assert EnsembleModel().fit(tables, y).weights == FITTED_WEIGHTS

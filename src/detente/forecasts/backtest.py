@@ -281,7 +281,8 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
         options["cv"] = {"folds": CV_FOLDS, "salt": CV_SALT}
     else:
         pairs = [(score, score, None)]
-        options["predictive"] = "in sample: residuals of the scored issues themselves"
+        options["predictive"] = ("in sample: models as shipped, intervals from the scored "
+                                 "issues' own residuals")
     return _assemble(forecasters, issues, score, pairs, options, warnings, bootstrap, seed,
                      level)
 
@@ -298,7 +299,7 @@ def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score
     seconds, fitted = {}, {}
     for k, model in enumerate(forecasters):
         t0 = time.perf_counter()
-        run = run_parts(model, pairs, n)
+        run = run_parts(model, pairs, n, refit=options["split"] == "cv" or "fit_on" in options)
         preds[k], crps[k], inside[k], intervals[k] = (run.predictions, run.crps, run.inside,
                                                       run.intervals)
         if run.fitted:

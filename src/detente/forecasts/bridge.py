@@ -2,7 +2,8 @@
 
 Per issue of a scenario: the compromise point (Achen 2006), the one-issue Nash bargaining point
 (:mod:`~detente.forecasts.nash`) with its central 80 % interval over the scenario's input ranges
-(Monte Carlo, :mod:`~detente.forecasts.montecarlo`), and — beside them — the option the deal
+(Monte Carlo, :mod:`~detente.forecasts.montecarlo`; ε = 1, ``UNFITTED_NASH``: there are no
+resolved war negotiations to fit it on), and — beside them — the option the deal
 analysis's Nash package (Nash 1950 over the veto players' package utilities, ``detente.deals``)
 picks for that issue. The two Nash answers differ by construction, and the record says why:
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from detente.forecasts.compromise import CompromiseModel
 from detente.forecasts.montecarlo import monte_carlo
-from detente.forecasts.nash import NashModel
+from detente.forecasts.nash import UNFITTED_NASH, NashModel
 from detente.forecasts.scenario import issue_table, nearest_option
 from detente.scenario import Scenario
 
@@ -111,8 +112,8 @@ def bridge(scenario: Scenario, issues: list[str] | None = None, draws: int = 100
     for issue_id, child in zip(ids, seeds, strict=True):
         table, ranges = issue_table(scenario, issue_id)
         comp = float(CompromiseModel().forecast(table).position[0])
-        nash = float(NashModel().forecast(table).position[0])
-        mc = monte_carlo(NashModel(), table, ranges, max(draws, 1),
+        nash = float(NashModel(UNFITTED_NASH).forecast(table).position[0])
+        mc = monte_carlo(NashModel(UNFITTED_NASH), table, ranges, max(draws, 1),
                          int(child.generate_state(1)[0]))
         lo, hi = np.quantile(mc.draws[:, 0], [0.1, 0.9])
         opt = None if package is None else package.options.get(issue_id)

@@ -9,7 +9,9 @@ the procedural model (:mod:`~detente.forecasts.procedural`).
 Variant shipped (fixed before any score, ``docs/forecast-protocol.md``): the fittable members
 are fitted first on the training issues; then the weights are searched on the simplex grid of
 step 1/4 (70 combinations, in lexicographic order, ties keep the first) for the lowest training
-MAE. Unfitted default: equal weights.
+MAE. Default weights, :data:`FITTED_WEIGHTS`, are that fit on the 231 scorable issues of the DEU
+development file: 0.75 Nash (itself fitted to ε = ∞, the compromise) and 0.25 exchange model
+(in-sample MAE 22.41, not an out-of-sample score).
 
 >>> from detente.forecasts.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b"], [1, 1], [20, 80], [1, 1], scale=(0.0, 100.0))
@@ -37,6 +39,8 @@ from detente.forecasts.table import StakeholderTable
 F = NDArray[np.float64]
 #: Grid step of the weights.
 STEP = 0.25
+#: Weights of :func:`default_members` fitted on the DEU development file.
+FITTED_WEIGHTS = (0.0, 0.0, 0.75, 0.25, 0.0)
 
 
 def default_members() -> tuple[Forecaster, ...]:
@@ -55,7 +59,7 @@ class EnsembleModel:
     """Weighted mean of member forecasts (see the module docstring)."""
 
     members: tuple[Forecaster, ...] = field(default_factory=default_members)
-    weights: tuple[float, ...] | None = None
+    weights: tuple[float, ...] | None = FITTED_WEIGHTS
     name: str = "ensemble"
 
     def _alpha(self) -> F:

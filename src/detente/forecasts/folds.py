@@ -66,22 +66,23 @@ def fitted_options(model: Forecaster) -> dict[str, Any]:
     return dict(get()) if callable(get) else {"repr": repr(model)}
 
 
-def run_parts(model: Forecaster, pairs: list[Pair],
-              n: int) -> PartsRun:
-    """Score ``model`` on every pair; test indices ``None`` = the test part is all ``n``."""
+def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True) -> PartsRun:
+    """Score ``model`` on every pair; test indices ``None`` = the test part is all ``n``.
+    ``refit=False`` runs a fittable model as it is (its shipped parameters)."""
     pred, score = np.full(n, np.nan), np.full(n, np.nan)
     inside = np.zeros((len(LEVELS), n), dtype=bool)
     quant = np.full((n, 4), np.nan)
     fitted: list[dict[str, Any] | None] = []
-    cache = None if isinstance(model, Fittable) else _forecast_once(model, pairs)
+    fits = refit and isinstance(model, Fittable)
+    cache = None if fits else _forecast_once(model, pairs)
     for train, test, idx in pairs:
         where = np.arange(n) if idx is None else idx
         if not test.tables or not train.tables:
             fitted.append(None)
             continue
         frozen: Forecaster = model
-        if isinstance(model, Fittable):
-            frozen = model.fit(train.tables, train.outcomes)
+        if fits:
+            frozen = model.fit(train.tables, train.outcomes)  # type: ignore[attr-defined]
             fitted.append(fitted_options(frozen))
         if cache is None:
             resid = train.outcomes - forecast_issues(frozen, train.tables)
@@ -98,7 +99,7 @@ def run_parts(model: Forecaster, pairs: list[Pair],
     if np.isnan(pred).any():
         raise ValueError("some issues were not forecast: the folds do not cover them")
     out: list[dict[str, Any] | None] | dict[str, Any] = fitted
-    if not isinstance(model, Fittable):
+    if not fits:
         out = []
     elif len(pairs) == 1 and fitted and fitted[0] is not None:
         out = fitted[0]

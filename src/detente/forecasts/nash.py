@@ -26,11 +26,14 @@ found by bisection on the derivative, all issues at once.
 
 Variant shipped (fixed before any score, ``docs/forecast-protocol.md``): ε_qmv and ε_unan each
 chosen from :data:`EPSILONS` by the lowest training MAE of that rule's issues (ties: the first,
-i.e. the larger ε, nearer the compromise); unfitted default ε = 1 for both.
+i.e. the larger ε, nearer the compromise). The default parameters, :data:`FITTED_NASH`, are that
+fit on all 231 scorable issues of the DEU development file: ε = ∞ under both rules, i.e. the
+data choose the compromise model. :data:`UNFITTED_NASH` (ε = 1: deadlock costs as much as the
+whole scale) is used where there is nothing to fit on (the war cases).
 
 >>> from detente.forecasts.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b"], [1, 1], [20, 80], [1, 1], scale=(0.0, 100.0))
->>> round(float(NashModel().forecast(t).position[0]), 6)
+>>> round(float(NashModel(UNFITTED_NASH).forecast(t).position[0]), 6)
 50.0
 """
 
@@ -58,6 +61,12 @@ class NashParams:
 
     eps_qmv: float = 1.0
     eps_unan: float = 1.0
+
+
+#: :func:`fit_nash` on the 231 scorable issues of the DEU development file (capability by era).
+FITTED_NASH = NashParams(INF, INF)
+#: Deadlock as costly as the whole scale: the default where nothing can be fitted.
+UNFITTED_NASH = NashParams(1.0, 1.0)
 
 
 def disagreement_radius(p: Issues, eps_qmv: float, eps_unan: float) -> F:
@@ -110,7 +119,7 @@ def fit_nash(tables: list[StakeholderTable], outcomes: F) -> tuple[NashParams, f
 class NashModel:
     """The Nash bargaining solution with voting-rule-dependent disagreement (Achen 2006)."""
 
-    params: NashParams = NashParams()
+    params: NashParams = FITTED_NASH
     name: str = "nash"
 
     def options(self) -> dict[str, Any]:
@@ -131,4 +140,5 @@ class NashModel:
         return NashModel(fit_nash(tables, outcomes)[0], self.name)
 
 
-__all__ = ["EPSILONS", "NashModel", "NashParams", "fit_nash", "nash_unit"]
+__all__ = ["EPSILONS", "FITTED_NASH", "UNFITTED_NASH", "NashModel", "NashParams", "fit_nash",
+           "nash_unit"]
