@@ -200,3 +200,17 @@ def test_cli_refuses_scenario_options_on_a_folder(genius_root: Path, capsys) -> 
         main(["analyze", str(genius_root / "y2012" / "LaptopA"), "--draws", "10"])
     assert exc.value.code == 2
     assert "--draws" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("which", ["syagent", "laptop"])
+def test_every_tied_outcome_on_request(which: str, genius_root: Path, tmp_path: Path) -> None:
+    from detente.deals.genius_analysis import frontier_outcomes
+
+    d = _syagent_like(tmp_path) if which == "syagent" else genius_root / "y2012" / "LaptopA"
+    dom = load_domain(d)
+    f = domain_frontier(dom)
+    index, rows = frontier_outcomes(dom, f)
+    assert np.bincount(rows, minlength=len(f)).tolist() == np.asarray(f.counts).tolist()
+    u = np.minimum(to_space(dom).utilities(index).T, 1.0)
+    assert np.allclose(u, f.utilities[rows], atol=1e-12)
+    assert len(index) == sum(brute_capped(to_space(dom)).values())

@@ -165,7 +165,10 @@ def analyze(
     show_analysis(result, scenario, quiet=quiet)
     if json_out:
         write_json(result, json_out)
-        console.print(f"JSON record: {json_out}")
+        cut = (f" (frontier list cut at {len(result.frontier):,} of the "
+               f"{result.frontier_in_zopa:,} frontier outcomes in the ZOPA)"
+               if result.frontier_truncated else "")
+        console.print(f"JSON record: {json_out}{cut}")
     if html_out:
         from detente.report.deals import render
 

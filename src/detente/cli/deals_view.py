@@ -29,9 +29,11 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             if r.zopa_outcomes is not None else "not counted (space too large)")
     console.print(f"[bold]{r.title}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
                   f"{', '.join(veto)}")
+    distinct = (f" ({r.frontier_distinct:,} distinct utility vectors)"
+                if r.frontier_distinct is not None else "")
     console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
-                  f"frontier of the veto players {r.frontier_size:,}, of which in ZOPA "
-                  f"{r.frontier_in_zopa:,}")
+                  f"frontier of the veto players {r.frontier_size:,} outcomes{distinct}, of "
+                  f"which in ZOPA {r.frontier_in_zopa:,}")
     if r.monte_carlo:
         mc = r.monte_carlo
         console.print(f"P(ZOPA non-empty) = {mc.p_zopa_nonempty:.3f} ± {mc.se:.3f} over "

@@ -13,9 +13,20 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from detente.deals.issuewise import NoDeal
+from detente.deals.capped import CAP, capped_outcomes
+from detente.deals.dominance import TOL, grid
+from detente.deals.issuewise import NoDeal, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES
-from detente.formats.genius import DomainFrontier, GeniusDomain, domain_frontier, load_domain
+from detente.deals.space import IntArray
+from detente.errors import AnalysisError
+from detente.formats.genius import (
+    COUNT_LIMIT,
+    DomainFrontier,
+    GeniusDomain,
+    domain_frontier,
+    load_domain,
+    to_space,
+)
 from detente.records import Provenance, inputs_hash, make_provenance
 
 FRONTIER_LIMIT = 5000
@@ -132,3 +143,31 @@ def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,
         frontier_shown=shown, frontier_truncated=shown < len(f),
         frontier=[_point(dom, f, r) for r in range(shown)], solutions=sol,
         no_agreement=no_deal)
+
+
+def frontier_outcomes(domain: GeniusDomain, frontier: DomainFrontier,
+                      count_limit: int = COUNT_LIMIT) -> tuple[IntArray, IntArray]:
+    """Every outcome on the frontier of an additive domain (all ties, not one per vector):
+    option indices ``(N, n_issues)`` and the row of ``frontier`` each one reaches.
+
+    Uncapped domains list them from the issue-by-issue links (any size the listing fits);
+    when the cap merged vectors, outcomes off the uncapped frontier may tie, so every outcome
+    is evaluated (at most ``count_limit``)."""
+    if not domain.additive:
+        raise AnalysisError.one("the non-linear search keeps one outcome per utility vector; "
+                                "tied outcomes are not listed", value=domain.name)
+    space = to_space(domain)
+    if frontier.capped:
+        if domain.n_outcomes > count_limit:
+            raise AnalysisError.one("listing tied outcomes under the cap evaluates every "
+                                    "outcome", value=domain.n_outcomes,
+                                    allowed=f"at most count_limit={count_limit:,} outcomes")
+        flat, rows = capped_outcomes(space, frontier.utilities)
+        return space.decode(flat), rows
+    every = issuewise_frontier(space, ties="all")
+    keys = grid(np.minimum(frontier.utilities, CAP), TOL)
+    both = np.concatenate([keys, grid(np.minimum(every.utilities, CAP), TOL)])
+    inv = np.unique(both, axis=0, return_inverse=True)[1].ravel()
+    lookup = np.full(int(inv.max()) + 1, -1, dtype=np.int64)
+    lookup[inv[:len(keys)]] = np.arange(len(keys))
+    return every.index, lookup[inv[len(keys):]]
