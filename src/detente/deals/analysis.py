@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from detente.deals.compile import Tables, build_tables, package_index
+from detente.deals.dominance import grid
 from detente.deals.logroll import logrolls
 from detente.deals.pareto import pareto_frontier, pareto_mask
 from detente.deals.result import (
@@ -252,6 +253,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         outcomes=total, zopa_outcomes=zopa_count, frontier_size=len(frontier),
         frontier_in_zopa=int(zmask.sum()),
         frontier=[_package(scenario, space, fz_index[r]) for r in range(shown)],
+        frontier_distinct=int(np.unique(grid(frontier.utilities, tol), axis=0).shape[0]),
+        frontier_truncated=shown < len(fz_index),
         solutions=solutions, no_agreement=no_agreement, proposals=proposals, pairs=pairs,
         monte_carlo=mc)
 
