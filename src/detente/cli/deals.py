@@ -10,6 +10,7 @@ from rich.table import Table
 
 from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import ScenarioError
+from detente.scenario.model import Scenario
 
 
 def register(app: typer.Typer) -> None:

@@ -121,7 +121,8 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
     """Print a GENIUS domain analysis: sizes, frontier, gap, notes, solutions."""
     search = ("exact" if r.exact else f"anytime: every outcome not examined is within "
               f"{r.gap:.4f} of a listed point")
-    console.print(f"[bold]{esc(r.domain)}[/] — {len(r.actors)} parties ({esc(', '.join(r.actors))}), "
+    parties = esc(", ".join(r.actors))
+    console.print(f"[bold]{esc(r.domain)}[/] — {len(r.actors)} parties ({parties}), "
                   f"{r.outcomes:,} outcomes; method {r.method} ({search})")
     console.print(f"Pareto frontier: {r.frontier_distinct:,} distinct utility vectors, reached "
                   f"by {_count(r.frontier_outcomes, r.frontier_outcomes_exact)} outcomes"
@@ -132,8 +133,9 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
         return
     if r.no_agreement:
         na = r.no_agreement
+        blockers = esc(", ".join(na.blockers))
         console.print(f"[bold red]No agreement:[/] no frontier point meets every reservation "
-                      f"value; blocked by {esc(', '.join(na.blockers))}; smallest common concession "
+                      f"value; blocked by {blockers}; smallest common concession "
                       f"{na.common_concession:.4f}")
         return
     t = Table(title="Bargaining solutions (GENIUS utilities)")

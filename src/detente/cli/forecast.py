@@ -262,9 +262,9 @@ def backtest(
         inputs_hash(*(f.read_bytes() for f in files), options), options, seed).model_dump(),
         **result.record()}
     if json_out:
-        data = dict(record)
-        timings = data.pop("seconds", {})  # timings vary run to run: outside the record
-        write_json(data, json_out, run={"seconds": timings})
+        rec = dict(record)
+        timings = rec.pop("seconds", {})  # timings vary run to run: outside the record
+        write_json(rec, json_out, run={"seconds": timings})
         console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.backtest import backtest_report
