@@ -39,7 +39,8 @@ def cases() -> None:
 
 def check(
     file: Path = typer.Argument(..., help="Scenario YAML file (or a bundled case name)."),
-    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts: "
+    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts, or "
+                                        "'bundled' for the excerpts shipped with the package: "
                                         "verify every quote is an exact substring."),
     strict: bool = typer.Option(False, "--strict", help="Fail when a value has neither "
                                 "evidence nor an assumption."),
@@ -50,6 +51,10 @@ def check(
     from detente.scenario.evidence import check_quotes, iter_untraced
 
     s = load(str(file))
+    for k, issue in enumerate(s.issues):
+        if issue.default is not None:
+            console.print(f"[yellow]note[/] issues[{k}].default ({issue.id}) is deprecated and "
+                          "ignored: a proposal silent on an issue leaves that term open")
     console.print(f"[green]valid[/] {file}: {len(s.actors)} actors ({len(s.veto_players)} veto), "
                   f"{len(s.issues)} issues, {len(s.stances)} stances, {len(s.proposals)} "
                   f"proposals, {s.outcome_count():,} outcomes")
@@ -63,6 +68,10 @@ def check(
         else:
             console.print(f"[yellow]note[/] {msg} (use --strict to require them)")
     if sources is not None:
+        if str(sources) == "bundled":
+            from detente.cases import sources_dir
+
+            sources = sources_dir()
         if not sources.is_dir():
             raise ScenarioError.one("sources folder not found", file=str(sources))
         results = check_quotes(s, sources)
