@@ -6,7 +6,8 @@ fill of the open terms (``acceptance``), and ``rejected`` lists who rejects for 
 A change here is a change in what the toolkit concludes about the bundled cases: update these
 numbers only with a reason recorded in the commit message.
 Deterministic counts and packages are exact; utilities to 1e-4; Monte Carlo probabilities
-(1,000 draws, seed 1) to 0.01 so that a NumPy release that reorders floating-point sums cannot flip the test.
+(1,000 draws, seed 1) to 0.01 so that a NumPy release that reorders floating-point sums
+cannot flip the test.
 """
 
 from __future__ import annotations

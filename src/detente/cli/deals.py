@@ -193,8 +193,8 @@ def timeline(
     console.print(t)
     for p in result.points:
         for q in p.proposals:
-            verdict = ("[green]all veto players accept[/]" if not q.rejected_by
-                       else "[red]rejected by " + ", ".join(q.rejected_by) + "[/]")
+            colour = {"every_fill": "green", "some_fill": "yellow"}.get(q.acceptance, "red")
+            verdict = f"[{colour}]{q.verdict}[/]"
             odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
             console.print(f"  {p.date}  {q.name}: {verdict}{odds}")
@@ -207,3 +207,4 @@ def timeline(
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(render(result), encoding="utf-8")
         console.print(f"HTML report: {html_out}")
+
