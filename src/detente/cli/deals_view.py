@@ -172,5 +172,6 @@ def _calibration(r: DealAnalysis) -> None:
     words = {"holds": "[green]reproduced[/]", "fails": "[red]NOT reproduced[/]",
              "depends": "[yellow]depends on the open terms[/]"}
     for c in r.calibration:
+        kind = "" if c.fitted else " [dim](not fitted: held-out check)[/]"
         console.print(f"  {words[c.status]}: {c.claim} ({c.actor} on {c.proposal}, margin "
-                      f"{_range(c.margin_low, c.margin_high)})")
+                      f"{_range(c.margin_low, c.margin_high)}){kind}")

@@ -109,6 +109,7 @@ class CalibrationCheck(_Rec):
     margin_high: float | None
     status: Literal["holds", "fails", "depends"]
     quotes: list[str]
+    fitted: bool = True
 
 
 class Blocker(_Rec):

@@ -183,7 +183,8 @@ def _calibration_section(r: DealAnalysis) -> list[str]:
     if not r.calibration:
         return []
     rows: list[list[object]] = [
-        [c.claim, c.actor, c.proposal, "accepts" if c.accepts else "rejects",
+        [c.claim + ("" if c.fitted else " (not fitted: held-out check)"), c.actor, c.proposal,
+         "accepts" if c.accepts else "rejects",
          "–" if c.margin_low is None else f"{c.margin_low:+.3f} … {c.margin_high:+.3f}",
          Raw(f"<span class='{'ok' if c.status == 'holds' else 'bad'}'>{c.status}</span>"),
          Raw("".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in c.quotes))]

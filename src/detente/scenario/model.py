@@ -414,6 +414,8 @@ class CalibrationTarget(_Traced):
     proposal: Id
     actor: Id
     accepts: bool
+    fitted: bool = Field(default=True, description="false: a reported fact the case's numbers "
+                         "were NOT tuned to reproduce (a held-out check, still not a finding)")
 
 
 class Scenario(_Frozen):
