@@ -28,6 +28,8 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             if r.zopa_outcomes is not None else "not counted (space too large)")
     console.print(f"[bold]{r.title}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
                   f"{', '.join(veto)}")
+    console.print("[bold]Findings[/] (what the stated assumptions imply; the facts the case was "
+                  "fitted to are listed last, apart)")
     console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
                   f"frontier of the veto players {r.frontier_size:,}, of which in ZOPA "
                   f"{r.frontier_in_zopa:,}")
@@ -66,7 +68,6 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             t.add_row(f"u({a}) [dim]BATNA {r.reservation[a]:.3f}[/]",
                       *[f"{pkg.utilities[a]:.3f}" for pkg in r.solutions.values()])
         console.print(t)
-    console.print("[bold]Findings[/]")
     _proposals(r)
     _open_terms(r)
     _ratification(r)
@@ -99,7 +100,8 @@ def _range(lo: float | None, hi: float | None) -> str:
         return "–"
     if hi - lo <= 1e-9:
         return _sign(lo)
-    return f"{_sign(lo)}…{_sign(hi)}"
+    colour = "green" if lo >= -1e-9 else "red" if hi < -1e-9 else "yellow"
+    return f"[{colour}]{lo:+.2f}…{hi:+.2f}[/]"
 
 
 _ACCEPTANCE = {"every_fill": "[green]yes[/]", "some_fill": "[yellow]some fills[/]",
@@ -109,17 +111,17 @@ _ACCEPTANCE = {"every_fill": "[green]yes[/]", "some_fill": "[yellow]some fills[/
 def _proposals(r: DealAnalysis) -> None:
     t = Table(title="Proposals: each veto player's margin over its BATNA (a range where the "
               "text leaves terms open)")
-    t.add_column("proposal")
+    t.add_column("proposal", ratio=1)
     for a in r.veto_players:
-        t.add_column(a, justify="right")
-    t.add_column("all accept")
-    t.add_column("efficient")
+        t.add_column(a, justify="right", no_wrap=True)
+    t.add_column("all accept", no_wrap=True)
+    t.add_column("eff.", no_wrap=True)
     if r.monte_carlo:
-        t.add_column("P(all accept)", justify="right")
+        t.add_column("P(all)", justify="right", no_wrap=True)
     odds = {o.id: o for o in (r.monte_carlo.proposals if r.monte_carlo else [])}
     for p in r.proposals:
         sc = {s.actor: s for s in p.scores}
-        row = [p.name + (f" [dim]({len(p.open_terms)} open)[/]" if p.open_terms else ""),
+        row = [p.id + (f" [dim]({len(p.open_terms)} open)[/]" if p.open_terms else ""),
                *[_range(sc[a].margin_low, sc[a].margin_high) for a in r.veto_players],
                _ACCEPTANCE[p.acceptance], "yes" if p.efficient else "no"]
         if r.monte_carlo:
