@@ -155,3 +155,20 @@ def test_proposals_are_dated_sourced_and_not_after_the_case(name: str) -> None:
         assert p.source is not None and p.evidence, p.id
         assert p.date is not None, p.id
         assert p.date <= s.date + dt.timedelta(days=7), p.id
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_every_proposal_term_is_written_and_every_decided_term_quoted(name: str) -> None:
+    """Proposals as written: no term is left to a default. Every issue is named in every
+    package; a decided term carries a quote of the text; an open term says why (a quote or an
+    assumption)."""
+    s = _load(name)
+    assert all(i.default is None for i in s.issues)
+    for p in s.proposals:
+        for issue in s.issues:
+            term = p.package.get(issue.id)
+            assert term is not None, (p.id, issue.id)
+            if term.is_open:
+                assert term.traced, (p.id, issue.id)
+            else:
+                assert term.evidence, (p.id, issue.id, term.value)

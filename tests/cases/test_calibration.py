@@ -99,6 +99,7 @@ VERDICTS = [(name, t.proposal, t.actor, t.accepts) for name in CASES
 # speech leaves open (guarantees, EU, accountability) were filled in Kyiv's favour.
 DEPENDS = {
     ("ru-ua-2022-03", "istanbul-2022", "RUS"),
+    ("ru-ua-2022-11", "russia-annexation-terms-2022", "UKR_PUB"),
     ("ru-ua-2024-09", "putin-2024-06", "UKR"),
     ("ru-ua-2024-09", "istanbul-communique-schroeder", "RUS"),
     ("ru-ua-2024-09", "istanbul-communique-schroeder", "UKR"),

@@ -37,12 +37,12 @@ GOLDEN = {
                   bases_wmd="banned"),
         nash_u=dict(RUS=0.5068, UKR=0.5972, USA=0.8203, EUR=0.8203),
         rejected={"g7-just-peace-2022": ["RUS"], "kyiv-terms-2022-11": ["RUS"],
-                  "russia-annexation-terms-2022": ["UKR", "USA", "EUR"],
+                  "russia-annexation-terms-2022": ["UKR"],
                   "ceasefire-at-the-line-2022": [], "istanbul-2022": []},
         acceptance={"g7-just-peace-2022": "no_fill", "kyiv-terms-2022-11": "no_fill",
                     "russia-annexation-terms-2022": "no_fill",
                     "ceasefire-at-the-line-2022": "some_fill", "istanbul-2022": "some_fill"},
-        p_zopa=0.966, p_all={"ceasefire-at-the-line-2022": 0.122, "istanbul-2022": 0.091}),
+        p_zopa=0.966, p_all={"ceasefire-at-the-line-2022": 0.076, "istanbul-2022": 0.092}),
     "ru-ua-2024-09": dict(
         zopa=22922, frontier=623, in_zopa=173,
         nash=dict(nato="deferred", eu="member", guarantees="european_framework",
@@ -56,8 +56,8 @@ GOLDEN = {
         acceptance={"putin-2024-06": "no_fill", "kyiv-terms-2024": "no_fill",
                     "freeze-2024": "some_fill", "istanbul-communique-schroeder": "some_fill",
                     "european-framework-2024": "some_fill"},
-        p_zopa=1.0, p_all={"freeze-2024": 0.301, "istanbul-communique-schroeder": 0.084,
-                           "european-framework-2024": 0.103}),
+        p_zopa=1.0, p_all={"freeze-2024": 0.098, "istanbul-communique-schroeder": 0.093,
+                           "european-framework-2024": 0.115}),
 }
 
 
