@@ -69,7 +69,7 @@ def open_terms(scenario: Scenario, proposal: str | Proposal) -> list[OpenTerm]:
         >>> from detente.scenario import load
         >>> s = load("ru-ua-2024-09")
         >>> [t.name for t in open_terms(s, "freeze-2024")][:2]
-        ['proposals.freeze-2024.eu', 'proposals.freeze-2024.army']
+        ['proposals.freeze-2024.nato', 'proposals.freeze-2024.eu']
     """
     prop = _proposal(scenario, proposal)
     out = []
