@@ -253,3 +253,8 @@ def test_cli_usage_errors_exit_2_without_traceback(args: tuple[str, ...], messag
     assert res.returncode == 2
     assert message in res.stderr
     assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_issue_default_is_deprecated_with_a_migration_note() -> None:
+    with pytest.warns(DeprecationWarning, match="'default', which is deprecated and ignored"):
+        load_file(TOY)
