@@ -94,10 +94,17 @@ def _print(a: object) -> None:
     console.print(f"Month 0: range [{s.range_low:.3f}, {s.range_high:.3f}] {state}; win-sets "
                   f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
                   f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
-                  f"{s.guarantee:.3f})")
-    console.print(f"Private information: {a.side_a}'s best offer against its uncertainty over "
-                  f"{a.side_b}'s costs is {s.offer:.3f}, rejected (war) with probability "
+                  f"{s.guarantee:.3f} under {s.guarantee_option or 'every guarantor'})")
+    console.print(f"Private information: {a.side_a}'s best offer on its own beliefs, against its "
+                  f"uncertainty over {a.side_b}'s costs, is {s.offer:.3f}: {a.side_a} expects a "
+                  f"rejection (war) with probability {_pct(s.offer_p_reject_believed).strip()}, "
+                  f"{a.side_b} on its own beliefs rejects with probability "
                   f"{_pct(s.offer_p_reject).strip()}")
+    console.print(f"[bold]{a.headline}[/]")
+    for c in a.conditions:
+        console.print(f"  under: {c}")
+    for warning in a.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
     w = a.window
     step = max(1, a.months // 12)
     t = Table(title="Negotiation window (probability across paths ± standard error)")
@@ -124,6 +131,15 @@ def _print(a: object) -> None:
             cells += [_pct(pk.zopa_ratified.mean[m]), f"{100 * pk.zopa_ratified.se[m]:.2f}"]
         t.add_row(*cells)
     console.print(t)
+    if w.by_guarantee:
+        gt = Table(title="Settlement holds if a truce were signed, by guarantee option "
+                         "(probability across paths)")
+        gt.add_column("guarantee option")
+        for m in (0, a.months):
+            gt.add_column(a.month_labels[m], justify="right")
+        for opt, pr in w.by_guarantee.items():
+            gt.add_row(opt, _pct(pr.mean[0]), _pct(pr.mean[-1]))
+        console.print(gt)
     if pk is not None:
         _print_packages(a, marks)
     if a.proposals:

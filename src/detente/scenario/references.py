@@ -132,6 +132,34 @@ def check_references(s: Scenario) -> list[Found]:
         out += _package({k: c.value for k, c in prop.package.items()}, issues,
                         ("proposals", i, "package"))
     out += _evidence(s, (), sources)
+    out += _war_guarantors(s, actor_ids, issues)
+    return out
+
+
+def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue]) -> list[Found]:
+    """The war section's guarantors are actors, and the options that bind them (and the
+    ``guarantee_option``) are options of its ``guarantee_issue``."""
+    war = s.war
+    if war is None:
+        return []
+    out: list[Found] = []
+    issue = issues.get(war.guarantee_issue)
+    named = bool(war.guarantee_option) or any(g.options for g in war.guarantors)
+    if issue is None and named:
+        out.append((("war", "guarantee_issue"), "unknown issue id", war.guarantee_issue,
+                    _allowed(list(issues))))
+    for i, g in enumerate(war.guarantors):
+        if g.actor not in actor_ids:
+            out.append((("war", "guarantors", i, "actor"), "unknown actor id", g.actor,
+                        _allowed(actor_ids)))
+        for j, opt in enumerate(g.options or ()):
+            if issue is not None and issue.index_of(opt) is None:
+                out.append((("war", "guarantors", i, "options", j),
+                            f"not an option of issue {issue.id!r}", opt,
+                            _allowed(issue.option_ids())))
+    if war.guarantee_option and issue is not None and issue.index_of(war.guarantee_option) is None:
+        out.append((("war", "guarantee_option"), f"not an option of issue {issue.id!r}",
+                    war.guarantee_option, _allowed(issue.option_ids())))
     return out
 
 

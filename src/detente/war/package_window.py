@@ -55,6 +55,7 @@ of ``n_paths`` paths. Same scenario, paths and seed ⇒ identical output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -132,11 +133,14 @@ def package_stream(seed: int) -> np.random.Generator:
 
 def subsample(paths: Paths, index: NDArray[np.int64]) -> Paths:
     """The paths ``index`` (columns) of ``paths``, parameters included."""
-    prm = PathParams(**{k: getattr(paths.params, k)[index]
-                        for k in PathParams.__dataclass_fields__})
+    fields: dict[str, Any] = {k: getattr(paths.params, k)[index]
+                              for k in PathParams.__dataclass_fields__ if k != "guarantors"}
+    prm = PathParams(guarantors=paths.params.guarantors.take(index), **fields)
+    cols = (lambda a: None if a is None else a[:, index])  # noqa: E731
     return Paths(z=paths.z[:, index], p=paths.p[:, index], cost_a=paths.cost_a[:, index],
                  cost_b=paths.cost_b[:, index], spent_a=paths.spent_a[:, index],
-                 spent_b=paths.spent_b[:, index], shocks=paths.shocks[index], params=prm)
+                 spent_b=paths.spent_b[:, index], shocks=paths.shocks[index], params=prm,
+                 belief_z=cols(paths.belief_z), bias_decay=cols(paths.bias_decay))
 
 
 def fighting_values(paths: Paths) -> dict[Side, FloatArray]:
