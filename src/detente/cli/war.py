@@ -100,6 +100,11 @@ def _print(a: object) -> None:
                   f"rejection (war) with probability {_pct(s.offer_p_reject_believed).strip()}, "
                   f"{a.side_b} on its own beliefs rejects with probability "
                   f"{_pct(s.offer_p_reject).strip()}")
+    if s.phases:
+        steps = "; ".join(f"{ph.name}: A {ph.margin_a:+.3f}, B {ph.margin_b:+.3f}"
+                          + ("" if ph.self_enforcing else " [red](breaks)[/]")
+                          for ph in s.phases)
+        console.print(f"Phased package, each side's margin over its war value: {steps}")
     console.print(f"[bold]{a.headline}[/]")
     for c in a.conditions:
         console.print(f"  under: {c}")

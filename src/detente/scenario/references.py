@@ -144,7 +144,8 @@ def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue])
         return []
     out: list[Found] = []
     issue = issues.get(war.guarantee_issue)
-    named = bool(war.guarantee_option) or any(g.options for g in war.guarantors)
+    named = (bool(war.guarantee_option) or any(g.options for g in war.guarantors)
+             or any(ph.guarantee_option for ph in war.phases))
     if issue is None and named:
         out.append((("war", "guarantee_issue"), "unknown issue id", war.guarantee_issue,
                     _allowed(list(issues))))
@@ -157,9 +158,14 @@ def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue])
                 out.append((("war", "guarantors", i, "options", j),
                             f"not an option of issue {issue.id!r}", opt,
                             _allowed(issue.option_ids())))
-    if war.guarantee_option and issue is not None and issue.index_of(war.guarantee_option) is None:
-        out.append((("war", "guarantee_option"), f"not an option of issue {issue.id!r}",
-                    war.guarantee_option, _allowed(issue.option_ids())))
+    chosen: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("war", "guarantee_option"), war.guarantee_option)] + [
+        (("war", "phases", i, "guarantee_option"), ph.guarantee_option)
+        for i, ph in enumerate(war.phases)]
+    for path, chosen_opt in chosen:
+        if chosen_opt and issue is not None and issue.index_of(chosen_opt) is None:
+            out.append((path, f"not an option of issue {issue.id!r}", chosen_opt,
+                        _allowed(issue.option_ids())))
     return out
 
 

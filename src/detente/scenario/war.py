@@ -167,6 +167,23 @@ class Beliefs(_Frozen):
         return _bounded(v, str(info.field_name), 0.0, None, lo_open=True, what=" (logit units)")
 
 
+class WarPhase(_Frozen):
+    """One phase of a phased package (``detente.war.sequencing``): its length in months (the
+    last phase is the permanent status), A's share while it runs, the logit shift of A's chance
+    it causes by its end, and the option of the guarantee issue in force during it."""
+
+    name: str
+    months: Annotated[int, Field(ge=1)] = 1
+    share: Number
+    shift: Number = _default(0.0, "the phase does not move the balance")
+    guarantee_option: str | None = None
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: Number) -> Number:
+        return _bounded(v, "share", 0.0, 1.0)
+
+
 class WarProposal(_Frozen):
     """A named settlement on the stake: A's share (0-1); the share carries the evidence."""
 
@@ -233,6 +250,7 @@ class WarModel(_Frozen):
     collapse_above: Number = _default(0.95, "collapse above 95 per cent")
     stalemate_band: Number = _default(0.05, "frozen if p moves at most 5 points")
     proposals: list[WarProposal] = Field(default_factory=list)
+    phases: list[WarPhase] = Field(default_factory=list, description="a phased package")
     outcomes: WarOutcomes | None = None
     scenario_labels: dict[ScenarioKey, str] = Field(
         default_factory=dict, description="names of the war-end scenarios (detente.war.scenarios)")

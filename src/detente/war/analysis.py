@@ -28,6 +28,7 @@ from detente.war.package_window import (
 from detente.war.private_info import offer_under_beliefs
 from detente.war.ratification import domestic_threshold, win_sets
 from detente.war.scenarios import ScenarioTree, scenario_tree
+from detente.war.sequencing import Phase, phased_settlement
 from detente.war.window import Proportion, Window, negotiation_window
 
 Progress = Callable[[str], None]
@@ -73,6 +74,18 @@ class Snapshot(_Rec):
     offer: float
     offer_p_reject: float
     offer_p_reject_believed: float
+    phases: list[PhaseRecord] = []
+
+
+class PhaseRecord(_Rec):
+    """One phase of the war section's phased package at month 0 (``detente.war.sequencing``):
+    A's chance in it (A's view), each side's least margin over its war value, self-enforcing."""
+
+    name: str
+    p: float
+    margin_a: float
+    margin_b: float
+    self_enforcing: bool
 
 
 class ProposalRecord(_Rec):
@@ -201,7 +214,19 @@ def snapshot(war: WarModel) -> Snapshot:
         regroup_p=nxt(p), commitment_outcome=OUTCOMES[int(code)],
         min_guarantee=float(g_star), guarantee=g, guarantee_option=war.guarantee_option,
         offer=float(offer.offer), offer_p_reject=float(offer.p_reject),
-        offer_p_reject_believed=float(offer.p_reject_believed))
+        offer_p_reject_believed=float(offer.p_reject_believed), phases=_phases(war, p_a, p_b))
+
+
+def _phases(war: WarModel, p_a: float, p_b: float) -> list[PhaseRecord]:
+    """The phased package tested step by step on each side's own month-0 beliefs."""
+    if not war.phases:
+        return []
+    lk = lambda n: n.value.likely  # noqa: E731
+    phases = [Phase(name=ph.name, months=ph.months, share=lk(ph.share), shift=lk(ph.shift),
+                    guarantee=likely_guarantee(war, ph.guarantee_option)
+                    if ph.guarantee_option else 0.0) for ph in war.phases]
+    res = phased_settlement(phases, p_a, lk(war.cost_a), lk(war.cost_b), lk(war.discount), p_b)
+    return [PhaseRecord(**vars(c)) for c in res.phases]
 
 
 def _month_labels(start: dt.date | None, months: int) -> list[str]:
@@ -324,4 +349,10 @@ def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: 
             f"The bargaining range is closed at month 0 on {100 * (1 - open0):.1f} % of paths "
             f"(mostly by the optimism of {who}): no deal is possible today on those paths; "
             "later probabilities rest on the simulated war changing beliefs and costs.")
+    rat0 = float(w.ratifiable.mean[0])
+    if rat0 < CLOSED_AT_START:
+        warnings.append(
+            f"The win-sets do not overlap at month 0 on {100 * (1 - rat0):.1f} % of paths: a "
+            "deal in the range would not be ratified at home today (Putnam 1988); no truce is "
+            "signed until they do.")
     return head, conditions, warnings
