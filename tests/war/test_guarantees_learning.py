@@ -184,3 +184,27 @@ def test_headline_states_conditions_and_warns_when_closed_at_month_0() -> None:
                                             cost_a=0.05, cost_b=0.05))
     assert analyse_window(WarCase(id="x", title="x", date=dt.date(2024, 1, 1), war=open_war),
                           paths=200, seed=1).warnings == []
+
+
+def test_a_packages_guarantee_option_sets_g_in_the_package_window() -> None:
+    # The same package with binding treaty guarantees and with none: accepted as often or not,
+    # but self-enforcing (Powell 2006) only as often as its guarantors' g allows.
+    from detente.scenario.model import Choice
+    from detente.war.package_window import package_window
+
+    s = load_file(case_path("ru-ua-2024-09"))
+    base = next(p for p in s.proposals if p.id == "istanbul-communique-schroeder")
+    variants = []
+    for opt in ("none", "guarantor_treaty"):
+        pkg = dict(base.package) | {"guarantees": Choice(value=opt, assumption="test")}
+        variants.append(base.model_copy(update={"id": f"v-{opt}", "package": pkg}))
+    s2 = s.model_copy(update={"proposals": variants})
+    assert s2.war is not None
+    pw = package_window(s2, simulate(s2.war, 36, 3000, 3), 1500, 0)
+    none, treaty = pw.proposals
+    assert none.guarantee_option == "none" and treaty.guarantee_option == "guarantor_treaty"
+    for p in pw.proposals:
+        assert p.holds is not None and (p.holds.mean <= p.ratified.mean + 1e-12).all()
+    assert none.holds is not None and treaty.holds is not None
+    assert (treaty.holds.mean >= none.holds.mean - 1e-12).all()
+    assert treaty.holds.mean.sum() > none.holds.mean.sum()

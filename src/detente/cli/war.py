@@ -183,6 +183,9 @@ def _print_packages(a: object, marks: list[int]) -> None:
     title = "Bundled proposals: P(every veto player accepts) ± se"
     if pk.ratification:
         title += " / P(ratifiable)"
+    if any(p.holds for p in pk.proposals):
+        title += (" / P(ratifiable and self-enforcing with the guarantee its guarantees option "
+                  "sets)")
     t = Table(title=title)
     t.add_column("proposal")
     for m in shown:
@@ -190,6 +193,7 @@ def _print_packages(a: object, marks: list[int]) -> None:
     for p in pk.proposals:
         t.add_row(p.name, *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
                             + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
+                            + (f" / holds {_pct(p.holds.mean[m])}" if p.holds else "")
                             for m in shown))
     title = "Median BATNA from the war model (0-1 utility)"
     if pk.ratification:

@@ -134,6 +134,8 @@ class PackageProposalRecord(_Rec):
     name: str
     accepted: ProportionRecord
     ratified: ProportionRecord
+    guarantee_option: str | None = None
+    holds: ProportionRecord | None = None
 
 
 class PackageWindowRecord(_Rec):
@@ -256,10 +258,11 @@ SETTLED = ("bound", "candidate", "enumeration", "dominance")
 def _package_record(pw: PackageWindow) -> PackageWindowRecord:
     return PackageWindowRecord(
         paths=pw.n_paths, sampling=SAMPLING, veto=list(pw.veto), zopa=ProportionRecord.of(pw.zopa),
-        proposals=[PackageProposalRecord(id=p.id, name=p.name,
-                                         accepted=ProportionRecord.of(p.accepted),
-                                         ratified=ProportionRecord.of(p.ratified))
-                   for p in pw.proposals],
+        proposals=[PackageProposalRecord(
+            id=p.id, name=p.name, accepted=ProportionRecord.of(p.accepted),
+            ratified=ProportionRecord.of(p.ratified), guarantee_option=p.guarantee_option,
+            holds=None if p.holds is None else ProportionRecord.of(p.holds))
+            for p in pw.proposals],
         batna={a: b.tolist() for a, b in pw.batna.items()},
         settled=dict(zip(SETTLED, pw.settled, strict=True)),
         ratification=pw.ratification, zopa_ratified=ProportionRecord.of(pw.zopa_ratified),

@@ -69,7 +69,7 @@ from detente.scenario.war import Side, WarModel
 from detente.war.bargaining import BargainingRange, FloatArray, bargaining_range
 from detente.war.dynamics import PathParams, Paths, Rng, as_generator, draw
 from detente.war.ratification import domestic_threshold, ratification_lines
-from detente.war.window import QUANTILES, Proportion, beliefs
+from detente.war.window import QUANTILES, Proportion, beliefs, range_paths, truce_state
 
 TOL = 1e-9
 PACKAGE_PATHS = 2000
@@ -91,6 +91,8 @@ class PackageProposal:
     name: str
     accepted: Proportion
     ratified: Proportion
+    holds: Proportion | None = None
+    guarantee_option: str | None = None
 
 
 @dataclass(frozen=True)
@@ -428,13 +430,39 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     else:
         res_r, zopa_r, accepted_r, settled_r = res, zopa, accepted, (0, 0, 0, 0)
     q = np.asarray(QUANTILES)
+    held = proposals_hold(scenario, sub, accepted_r)
     return PackageWindow(
         n_paths=int(index.size), months=paths.months, path_index=index,
         veto=tuple(actors[i] for i in veto), zopa=Proportion.of(zopa),
         proposals=tuple(PackageProposal(id=p.id, name=p.name, accepted=Proportion.of(accepted[k]),
-                                        ratified=Proportion.of(accepted_r[k]))
+                                        ratified=Proportion.of(accepted_r[k]),
+                                        holds=held[k][1], guarantee_option=held[k][0])
                         for k, p in enumerate(scenario.proposals)),
         batna=_bands(res, actors, veto), settled=settled, ratification=bool(binding),
         zopa_ratified=Proportion.of(zopa_r), ratified_batna=_bands(res_r, actors, veto),
         domestic={a: np.quantile(t, q) for a, t in binding.items()},
         ratified_settled=settled_r)
+
+
+def proposals_hold(scenario: Scenario, sub: Paths, ratified: NDArray[np.bool_]
+                   ) -> list[tuple[str | None, Proportion | None]]:
+    """For each bundled proposal: the option of the guarantee issue it picks and P(ratifiable
+    and self-enforcing), where self-enforcing is the window's commitment test (Powell 2006,
+    ``window.TruceState``) with the g the guarantors bound by that option give on each path
+    (``guarantees``). None where the scenario has no guarantee issue."""
+    war = scenario.war
+    assert isinstance(war, WarModel)
+    issue = next((i for i in scenario.issues if i.id == war.guarantee_issue), None)
+    if issue is None:
+        return [(None, None) for _ in scenario.proposals]
+    truce = truce_state(sub, range_paths(sub))
+    lo, hi = truce.settlement_interval()
+    out: list[tuple[str | None, Proportion | None]] = []
+    for k, prop in enumerate(scenario.proposals):
+        choice = prop.package.get(issue.id)
+        option = str(choice.value) if choice is not None else (
+            None if issue.default is None else str(issue.default))
+        g = (sub.params.guarantors.guarantee(option) if war.guarantors and option is not None
+             else 0.0)
+        out.append((option, Proportion.of(ratified[k] & (lo <= g) & (g <= hi))))
+    return out
