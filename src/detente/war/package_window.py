@@ -54,6 +54,7 @@ of ``n_paths`` paths. Same scenario, paths and seed ⇒ identical output.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.deals.compile import Tables, build_space, build_tables, package_index
+from detente.deals.open_terms import proposal_fills
 from detente.deals.pareto import pareto_frontier
 from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.errors import AnalysisError
@@ -328,7 +330,8 @@ def settle_by_dominance(tables: Tables, veto: list[int], reservation: FloatArray
 
 def window_from_reservations(tables: Tables, veto: list[int], reservation: FloatArray,
                              candidates: NDArray[np.int64],
-                             proposals: list[list[int]], tol: float = TOL,
+                             proposals: Sequence[list[int] | NDArray[np.int64]],
+                             tol: float = TOL,
                              within: NDArray[np.bool_] | None = None,
                              ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], Settled]:
     """Per month and path, whether the package ZOPA is non-empty and whether each proposal
@@ -339,7 +342,7 @@ def window_from_reservations(tables: Tables, veto: list[int], reservation: Float
         veto: indices of the veto players in ``tables.actors``.
         reservation: (months + 1, paths, actors) reservation values.
         candidates: packages ``zopa_exists`` tries first.
-        proposals: option indices of each proposal.
+        proposals: option indices of each proposal (per issue, or per path and issue).
         tol: tolerance on utility comparisons.
         within: (months + 1, paths) cells to test; the others are empty without a test (the
             ratifiable ZOPA outside a known-empty international one). Default: all.
@@ -402,7 +405,7 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
         raise AnalysisError.one("no veto players: mark at least one actor 'veto: true'",
                                 path="actors")
     # Streams 0 and 1 as before ratification was added; stream 2 draws the allies' thresholds.
-    g_sample, g_tables, g_domestic = as_generator(rng).spawn(3)
+    g_sample, g_tables, g_domestic, g_open = as_generator(rng).spawn(4)
     total = paths.n_paths
     if n_paths >= total:
         index = np.arange(total, dtype=np.int64)
@@ -415,8 +418,9 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     _require_batnas(tables, veto, res)
     d0 = np.median(res[0][:, veto], axis=0)
     candidates = candidate_packages(scenario, veto, d0, FRONTIER_CANDIDATES)
-    props = [package_index(scenario, {k: c.value for k, c in p.package.items()})
-             for p in scenario.proposals]
+    # Open terms of a proposal (detente.deals.open_terms) are drawn uniformly per path, from a
+    # fourth child stream so that the first three are unchanged.
+    props = [proposal_fills(scenario, p).sample(index.size, g_open) for p in scenario.proposals]
     zopa, accepted, settled = window_from_reservations(tables, veto, res, candidates, props, tol)
     actors = tuple(a.id for a in scenario.actors)
     thresholds = domestic_thresholds(war, sub, g_domestic)
@@ -430,7 +434,7 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     else:
         res_r, zopa_r, accepted_r, settled_r = res, zopa, accepted, (0, 0, 0, 0)
     q = np.asarray(QUANTILES)
-    held = proposals_hold(scenario, sub, accepted_r)
+    held = proposals_hold(scenario, sub, accepted_r, props)
     return PackageWindow(
         n_paths=int(index.size), months=paths.months, path_index=index,
         veto=tuple(actors[i] for i in veto), zopa=Proportion.of(zopa),
@@ -444,25 +448,33 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
         ratified_settled=settled_r)
 
 
-def proposals_hold(scenario: Scenario, sub: Paths, ratified: NDArray[np.bool_]
-                   ) -> list[tuple[str | None, Proportion | None]]:
-    """For each bundled proposal: the option of the guarantee issue it picks and P(ratifiable
-    and self-enforcing), where self-enforcing is the window's commitment test (Powell 2006,
+def proposals_hold(scenario: Scenario, sub: Paths, ratified: NDArray[np.bool_],
+                   props: list[NDArray[np.int64]]) -> list[tuple[str | None, Proportion | None]]:
+    """For each bundled proposal: the option of the guarantee issue it picks ("OPEN" where the
+    text leaves it open: each path then takes the option its fill drew) and P(ratifiable and
+    self-enforcing), where self-enforcing is the window's commitment test (Powell 2006,
     ``window.TruceState``) with the g the guarantors bound by that option give on each path
-    (``guarantees``). None where the scenario has no guarantee issue."""
+    (``guarantees``). ``props[k]`` holds proposal k's package (option index per issue) on each
+    path. None where the scenario has no guarantee issue."""
     war = scenario.war
     assert isinstance(war, WarModel)
-    issue = next((i for i in scenario.issues if i.id == war.guarantee_issue), None)
-    if issue is None:
+    k_issue = next((k for k, i in enumerate(scenario.issues) if i.id == war.guarantee_issue),
+                   None)
+    if k_issue is None:
         return [(None, None) for _ in scenario.proposals]
+    issue = scenario.issues[k_issue]
+    n = sub.n_paths
+    options = issue.option_ids()
+    g_by_option = np.zeros((len(options), n))
+    if war.guarantors:
+        for j, opt in enumerate(options):
+            g_by_option[j] = sub.params.guarantors.guarantee(str(opt))
     truce = truce_state(sub, range_paths(sub))
     lo, hi = truce.settlement_interval()
     out: list[tuple[str | None, Proportion | None]] = []
     for k, prop in enumerate(scenario.proposals):
-        choice = prop.package.get(issue.id)
-        option = str(choice.value) if choice is not None else (
-            None if issue.default is None else str(issue.default))
-        g = (sub.params.guarantors.guarantee(option) if war.guarantors and option is not None
-             else 0.0)
-        out.append((option, Proportion.of(ratified[k] & (lo <= g) & (g <= hi))))
+        term = prop.package.get(issue.id)
+        label = "OPEN" if term is None or term.is_open else str(term.value)
+        g = g_by_option[props[k][:, k_issue], np.arange(n)]
+        out.append((label, Proportion.of(ratified[k] & (lo <= g) & (g <= hi))))
     return out
