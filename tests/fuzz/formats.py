@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = (ROOT / "tests" / "toy.yaml").read_text(encoding="utf-8")
-WAR = (ROOT / "src" / "detente" / "cases" / "war" / "ru-ua-2024-09.yaml").read_text(
-    encoding="utf-8")
+_CASE = yaml.safe_load((ROOT / "src" / "detente" / "cases" / "ru-ua-2024-09.yaml").read_text(
+    encoding="utf-8"))
+#: A standalone war file derived from the bundled scenario's war section (its one calibration).
+WAR = yaml.safe_dump({k: _CASE[k] for k in ("id", "title", "date", "sources", "war")},
+                     allow_unicode=True, sort_keys=False)
 SIGNALS = (ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml").read_text(
     encoding="utf-8")
 
