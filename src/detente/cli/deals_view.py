@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from detente.cli.common import console
+from detente.cli.common import console, esc
 from detente.deals.result import DealAnalysis, Package
 from detente.scenario.model import Scenario
 
 
 def _opts(pkg: Package, scenario: Scenario) -> str:
     """Options of a package, one ``issue=option`` per issue."""
-    return ", ".join(f"{k}={v}" for k, v in pkg.options.items())
+    return esc(", ".join(f"{k}={v}" for k, v in pkg.options.items()))
 
 
 def _sign(x: float | None) -> str:
@@ -26,8 +26,8 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
     veto = r.veto_players
     zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%})"
             if r.zopa_outcomes is not None else "not counted (space too large)")
-    console.print(f"[bold]{r.title}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
-                  f"{', '.join(veto)}")
+    console.print(f"[bold]{esc(r.title)}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
+                  f"{esc(', '.join(veto))}")
     console.print("[bold]Findings[/] (what the stated assumptions imply; the facts the case was "
                   "fitted to are listed last, apart)")
     console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
@@ -48,7 +48,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         t.add_column("concession if it alone moved", justify="right")
         sole = {b.actor: b.concession for b in na.sole_blockers}
         for a in veto:
-            t.add_row(a, f"{na.shortfall[a]:.3f}",
+            t.add_row(esc(a), f"{na.shortfall[a]:.3f}",
                       f"{sole[a]:.3f}" if a in sole else "not enough alone")
         console.print(t)
         console.print(f"Smallest common concession: {na.common_concession:.3f} (utility) at "
@@ -62,10 +62,11 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         for name in r.solutions:
             t.add_column(short.get(name, name))
         for issue in scenario.issues:
-            t.add_row(issue.id, *[pkg.options[issue.id] for pkg in r.solutions.values()])
+            t.add_row(esc(issue.id), *[esc(pkg.options[issue.id])
+                                       for pkg in r.solutions.values()])
         t.add_section()
         for a in veto:
-            t.add_row(f"u({a}) [dim]BATNA {r.reservation[a]:.3f}[/]",
+            t.add_row(f"u({esc(a)}) [dim]BATNA {r.reservation[a]:.3f}[/]",
                       *[f"{pkg.utilities[a]:.3f}" for pkg in r.solutions.values()])
         console.print(t)
     _proposals(r)
@@ -79,18 +80,18 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         elif not p.changes_to_nearest:
             text = "nothing: it is already efficient and acceptable"
         else:
-            text = "; ".join(f"{k} {a}→{b}" for k, (a, b) in p.changes_to_nearest.items())
-        console.print(f"  {p.name}: {text}")
+            text = esc("; ".join(f"{k} {a}→{b}" for k, (a, b) in p.changes_to_nearest.items()))
+        console.print(f"  {esc(p.name)}: {text}")
     trades = [(p.name, tr) for p in r.proposals for tr in p.trades[:1]]
     if trades:
         console.print("[bold]Logrolls[/] (best two-issue trade per pair of veto players, "
                       "from each proposal):")
         for name, tr in trades:
-            gives = ", ".join(f"{k}={v}" for k, v in tr.i_concedes.items())
-            gets = ", ".join(f"{k}={v}" for k, v in tr.j_concedes.items())
-            console.print(f"  from {name}: {tr.actor_i} concedes {gives}; {tr.actor_j} concedes "
-                          f"{gets} → {tr.actor_i} {tr.gain_i:+.3f}, {tr.actor_j} "
-                          f"{tr.gain_j:+.3f}")
+            gives = esc(", ".join(f"{k}={v}" for k, v in tr.i_concedes.items()))
+            gets = esc(", ".join(f"{k}={v}" for k, v in tr.j_concedes.items()))
+            console.print(f"  from {esc(name)}: {esc(tr.actor_i)} concedes {gives}; "
+                          f"{esc(tr.actor_j)} concedes {gets} → {esc(tr.actor_i)} "
+                          f"{tr.gain_i:+.3f}, {esc(tr.actor_j)} {tr.gain_j:+.3f}")
     _calibration(r)
 
 
@@ -113,7 +114,7 @@ def _proposals(r: DealAnalysis) -> None:
               "text leaves terms open)")
     t.add_column("proposal", ratio=1)
     for a in r.veto_players:
-        t.add_column(a, justify="right", no_wrap=True)
+        t.add_column(esc(a), justify="right", no_wrap=True)
     t.add_column("all accept", no_wrap=True)
     t.add_column("eff.", no_wrap=True)
     if r.monte_carlo:
@@ -121,7 +122,7 @@ def _proposals(r: DealAnalysis) -> None:
     odds = {o.id: o for o in (r.monte_carlo.proposals if r.monte_carlo else [])}
     for p in r.proposals:
         sc = {s.actor: s for s in p.scores}
-        row = [p.id + (f" [dim]({len(p.open_terms)} open)[/]" if p.open_terms else ""),
+        row = [esc(p.id) + (f" [dim]({len(p.open_terms)} open)[/]" if p.open_terms else ""),
                *[_range(sc[a].margin_low, sc[a].margin_high) for a in r.veto_players],
                _ACCEPTANCE[p.acceptance], "yes" if p.efficient else "no"]
         if r.monte_carlo:
@@ -139,9 +140,9 @@ def _open_terms(r: DealAnalysis) -> None:
                   "listed, drawn uniformly in Monte Carlo):")
     for p in r.proposals:
         if p.open_terms:
-            console.print(f"  {p.name}: " + "; ".join(
-                f"{t.issue} ∈ {{{', '.join(t.options)}}}" + ("" if t.explicit else " (not named)")
-                for t in p.open_terms))
+            console.print(f"  {esc(p.name)}: " + "; ".join(
+                esc(f"{t.issue} ∈ {{{', '.join(t.options)}}}")
+                + ("" if t.explicit else " (not named)") for t in p.open_terms))
 
 
 def _ratification(r: DealAnalysis) -> None:
@@ -151,15 +152,15 @@ def _ratification(r: DealAnalysis) -> None:
               "weight reach the quota, and who blocks")
     t.add_column("proposal")
     for state, members in r.ratifiers.items():
-        t.add_column(f"{state} ({', '.join(f'{m} {w:g}' for m, w in members.items())})")
+        t.add_column(esc(f"{state} ({', '.join(f'{m} {w:g}' for m, w in members.items())})"))
     words = {"every_fill": "[green]ratified[/]", "no_fill": "[red]not ratified[/]",
              "depends": "[yellow]depends[/]"}
     for p in r.proposals:
         cells = []
         for v in p.ratification:
-            block = f" — blocked by {', '.join(v.blocked_by)}" if v.blocked_by else ""
+            block = f" — blocked by {esc(', '.join(v.blocked_by))}" if v.blocked_by else ""
             cells.append(words[v.ratified] + block)
-        t.add_row(p.name, *cells)
+        t.add_row(esc(p.name), *cells)
     console.print(t)
     if r.zopa_ratified_outcomes is not None and r.zopa_outcomes:
         console.print(f"ZOPA after ratification: {r.zopa_ratified_outcomes:,} of "
@@ -175,5 +176,6 @@ def _calibration(r: DealAnalysis) -> None:
              "depends": "[yellow]depends on the open terms[/]"}
     for c in r.calibration:
         kind = "" if c.fitted else " [dim](not fitted: held-out check)[/]"
-        console.print(f"  {words[c.status]}: {c.claim} ({c.actor} on {c.proposal}, margin "
+        console.print(f"  {words[c.status]}: {esc(c.claim)} ({esc(c.actor)} on {esc(c.proposal)}, "
+                      f"margin "
                       f"{_range(c.margin_low, c.margin_high)}){kind}")
