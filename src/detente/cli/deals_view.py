@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from detente.cli.common import console, esc
+from detente.deals.genius_analysis import DomainAnalysis, FrontierPoint
 from detente.deals.result import DealAnalysis, Package
 from detente.scenario.model import Scenario
 
@@ -28,11 +29,13 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             if r.zopa_outcomes is not None else "not counted (space too large)")
     console.print(f"[bold]{esc(r.title)}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
                   f"{esc(', '.join(veto))}")
+    distinct = (f" ({r.frontier_distinct:,} distinct utility vectors)"
+                if r.frontier_distinct is not None else "")
     console.print("[bold]Findings[/] (what the stated assumptions imply; the facts the case was "
                   "fitted to are listed last, apart)")
     console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
-                  f"frontier of the veto players {r.frontier_size:,}, of which in ZOPA "
-                  f"{r.frontier_in_zopa:,}")
+                  f"frontier of the veto players {r.frontier_size:,} outcomes{distinct}, of "
+                  f"which in ZOPA {r.frontier_in_zopa:,}")
     if r.monte_carlo:
         mc = r.monte_carlo
         console.print(f"P(ZOPA non-empty) = {mc.p_zopa_nonempty:.3f} ± {mc.se:.3f} over "
@@ -92,6 +95,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             console.print(f"  from {esc(name)}: {esc(tr.actor_i)} concedes {gives}; "
                           f"{esc(tr.actor_j)} concedes {gets} → {esc(tr.actor_i)} "
                           f"{tr.gain_i:+.3f}, {esc(tr.actor_j)} {tr.gain_j:+.3f}")
+
     _calibration(r)
 
 
@@ -140,9 +144,9 @@ def _open_terms(r: DealAnalysis) -> None:
                   "listed, drawn uniformly in Monte Carlo):")
     for p in r.proposals:
         if p.open_terms:
-            console.print(f"  {esc(p.name)}: " + "; ".join(
-                esc(f"{t.issue} ∈ {{{', '.join(t.options)}}}")
-                + ("" if t.explicit else " (not named)") for t in p.open_terms))
+            terms = "; ".join(f"{esc(t.issue)} ∈ {{{esc(', '.join(t.options))}}}"
+                              + ("" if t.explicit else " (not named)") for t in p.open_terms)
+            console.print(f"  {esc(p.name)}: {terms}")
 
 
 def _ratification(r: DealAnalysis) -> None:
@@ -176,6 +180,49 @@ def _calibration(r: DealAnalysis) -> None:
              "depends": "[yellow]depends on the open terms[/]"}
     for c in r.calibration:
         kind = "" if c.fitted else " [dim](not fitted: held-out check)[/]"
-        console.print(f"  {words[c.status]}: {esc(c.claim)} ({esc(c.actor)} on {esc(c.proposal)}, "
-                      f"margin "
-                      f"{_range(c.margin_low, c.margin_high)}){kind}")
+        console.print(f"  {words[c.status]}: {esc(c.claim)} ({esc(c.actor)} on "
+                      f"{esc(c.proposal)}, margin {_range(c.margin_low, c.margin_high)}){kind}")
+
+
+def _count(n: int | None, exact: bool) -> str:
+    if n is None:
+        return "not counted (non-linear search: one outcome per vector)"
+    return f"{n:,}" if exact else f"at least {n:,}"
+
+
+def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
+    """Print a GENIUS domain analysis: sizes, frontier, gap, notes, solutions."""
+    search = ("exact" if r.exact else f"anytime: every outcome not examined is within "
+              f"{r.gap:.4f} of a listed point")
+    parties = esc(", ".join(r.actors))
+    console.print(f"[bold]{esc(r.domain)}[/] — {len(r.actors)} parties ({parties}), "
+                  f"{r.outcomes:,} outcomes; method {r.method} ({search})")
+    console.print(f"Pareto frontier: {r.frontier_distinct:,} distinct utility vectors, reached "
+                  f"by {_count(r.frontier_outcomes, r.frontier_outcomes_exact)} outcomes"
+                  + ("; utilities capped at 1 (GENIUS)" if r.capped else ""))
+    for note in r.notes:
+        console.print(f"[yellow]warning[/] {esc(note)}")
+    if quiet:
+        return
+    if r.no_agreement:
+        na = r.no_agreement
+        blockers = esc(", ".join(na.blockers))
+        console.print(f"[bold red]No agreement:[/] no frontier point meets every reservation "
+                      f"value; blocked by {blockers}; smallest common concession "
+                      f"{na.common_concession:.4f}")
+        return
+    t = Table(title="Bargaining solutions (GENIUS utilities)")
+    t.add_column("")
+    names = list(r.solutions)
+    for name in names:
+        t.add_column(name)
+    pts: list[FrontierPoint] = [r.solutions[n] for n in names]
+    for issue in (pts[0].options if pts else {}):
+        t.add_row(esc(issue), *[esc(str(p.options[issue])) for p in pts])
+    t.add_section()
+    for a in r.actors:
+        t.add_row(f"u({esc(a)}) [dim]reservation {r.reservation[a]:.3f}[/]",
+                  *[f"{p.utilities[a]:.6f}" for p in pts])
+    t.add_row("outcomes with this vector", *[_count(p.outcomes, p.outcomes_exact)
+                                              for p in pts])
+    console.print(t)

@@ -11,6 +11,7 @@ import numpy as np
 
 from detente.deals.calibration import check_calibration
 from detente.deals.compile import Tables, build_tables
+from detente.deals.dominance import grid
 from detente.deals.logroll import logrolls
 from detente.deals.open_terms import FillVerdict, fill_verdict, open_terms, proposal_fills
 from detente.deals.pareto import pareto_frontier, pareto_mask
@@ -246,6 +247,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         outcomes=total, zopa_outcomes=zopa_count, frontier_size=len(frontier),
         frontier_in_zopa=int(zmask.sum()),
         frontier=[_package(scenario, space, fz_index[r]) for r in range(shown)],
+        frontier_distinct=int(np.unique(grid(frontier.utilities, tol), axis=0).shape[0]),
+        frontier_truncated=shown < len(fz_index),
         solutions=solutions, no_agreement=no_agreement, proposals=proposals, pairs=pairs,
         monte_carlo=mc, zopa_ratified_outcomes=zopa_ratified,
         ratifiers={c.state: dict(zip(c.members, c.weights, strict=True)) for c in cons},

@@ -180,6 +180,8 @@ class DealAnalysis(_Rec):
     frontier_size: int
     frontier_in_zopa: int
     frontier: list[Package]
+    frontier_distinct: int | None = None
+    frontier_truncated: bool = False
     solutions: dict[str, Package]
     no_agreement: NoAgreement | None
     proposals: list[ProposalResult]

@@ -198,8 +198,9 @@ def _calibration_section(r: DealAnalysis) -> list[str]:
                                   "status", "quote"], rows)]
 
 
-def render(r: DealAnalysis, scenario: Scenario) -> str:
-    """A self-contained HTML report of a deal analysis (figures inline as SVG)."""
+def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> str:
+    """A self-contained HTML report of a deal analysis (figures inline as SVG); ``decides``:
+    the "what decides it" section (``detente.report.sensitivity.what_decides``)."""
     use_agg()
     veto = r.veto_players
     sec = []
@@ -265,6 +266,8 @@ def render(r: DealAnalysis, scenario: Scenario) -> str:
     sec += _calibration_section(r)
     sources = {s.id: f"{s.title} — {s.outlet or ''} {s.date or ''}".strip() for s in
                scenario.sources}
+    if decides:
+        sec.append(decides)
     sec.append("<h2>Sources</h2>" + table(["id", "title", "outlet", "author", "date", "url"], [
         [s.id, s.title, s.outlet or "", s.author or "", s.date or "", s.url or ""]
         for s in scenario.sources]))
