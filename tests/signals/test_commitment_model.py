@@ -160,3 +160,15 @@ def test_dev_set_scores_are_finite() -> None:
     m = np.array([c.scored for c in cs])
     y = np.array([c.outcome == "kept" for c in cs], dtype=float)[m]
     assert np.isfinite(log_loss(f["model"][m], y))
+
+
+def test_resampled_auc_matches_the_loop() -> None:
+    from detente.signals.scoring import auc_resampled
+
+    rng = np.random.default_rng(4)
+    p = rng.choice([0.1, 0.4, 0.5, 0.8], size=40)
+    y = rng.integers(0, 2, 40)
+    idx = rng.integers(0, 40, size=(300, 40))
+    got = auc_resampled(p, y, idx)
+    want = np.array([auc(p[i], y[i]) for i in idx])
+    assert np.allclose(got, want, equal_nan=True, atol=1e-12)
