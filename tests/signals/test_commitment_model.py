@@ -172,3 +172,26 @@ def test_resampled_auc_matches_the_loop() -> None:
     got = auc_resampled(p, y, idx)
     want = np.array([auc(p[i], y[i]) for i in idx])
     assert np.allclose(got, want, equal_nan=True, atol=1e-12)
+
+
+def test_estimated_likelihood_ratio_recovers_a_known_rate_ratio() -> None:
+    from detente.signals.items import SignalItem
+    from detente.signals.lr_estimate import estimate_likelihood_ratios
+
+    rng = np.random.default_rng(2)
+    cs, items = [], []
+    for k in range(200):
+        t = D0 + dt.timedelta(days=200 * k)
+        kept = k % 2 == 0
+        cs.append(Commitment(f"c{k}", "A", "B", "truce", t, t, t, None, None, None,
+                             "kept" if kept else "broken", "src"))
+        rate = 0.3 if kept else 0.1  # contacts three times as frequent before kept ones
+        for d in np.flatnonzero(rng.random(90) < rate):
+            items.append(SignalItem(t - dt.timedelta(days=int(d) + 1), "A", "B", "contact",
+                                    ("x", "y", "z"), ()))
+    est = {(e.actor, e.indicator): e for e in estimate_likelihood_ratios(cs, items)}
+    e = est[("A", "contact")]
+    assert e.lr == pytest.approx(3.0, rel=0.1)
+    assert e.lr / e.spread ** 2 < 3.0 < e.lr * e.spread ** 2
+    threat = est[("A", "threat")]  # never seen: the default, with a wide spread
+    assert threat.lr == pytest.approx(threat.default, rel=1e-9) and threat.spread > 1.5

@@ -296,6 +296,11 @@ def _print(record: dict) -> None:
     if last:
         console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
                       f"[{last['lo']:.3f}, {last['hi']:.3f}]")
+    for f in record.get("factions", []):
+        fin = f["final"]
+        console.print(f"With faction {f['faction']}: P(sincere, unconstrained) "
+                      f"{fin['sincere']:.3f}, P(sincere but constrained) {fin['constrained']:.3f}"
+                      f", P(insincere) {fin['insincere']:.3f}")
 
 
 def _write_atomic(out: Path, text: str) -> None:

@@ -187,17 +187,30 @@ def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> lis
     return items
 
 
-def features_from_store(commitments: Sequence[Commitment], store: EventStore,
-                        options: CredibilityOptions | None = None) -> np.ndarray:
-    """(n, 2) features [signals score, force pressure] of each commitment, from events dated
-    before the last announcement."""
+def store_events(commitments: Sequence[Commitment], store: EventStore) -> EventTable:
+    """:func:`bulk_events` of every side and counterpart, up to the last announcement."""
+    sides = sorted({c.announced_by for c in commitments}
+                   | {c.counterpart for c in commitments if c.counterpart})
+    last = max((c.announced for c in commitments), default=dt.date(1970, 1, 1))
+    return bulk_events(store, sides, last.isoformat())
+
+
+def features(commitments: Sequence[Commitment], items: Sequence[SignalItem],
+             events: EventTable, options: CredibilityOptions | None = None) -> np.ndarray:
+    """(n, 2) features [signals score, force pressure] of each commitment from the sides'
+    ``items`` and the force ``events``."""
     options = options or CredibilityOptions()
     if not commitments:
         return np.zeros((0, 2))
-    sides = sorted({c.announced_by for c in commitments}
-                   | {c.counterpart for c in commitments if c.counterpart})
-    last = max(c.announced for c in commitments)
-    ev = bulk_events(store, sides, last.isoformat())
-    items = bulk_items(ev, sorted({c.announced_by for c in commitments}), options.dedup_days)
     return np.column_stack([signal_scores(commitments, items, options),
-                            force_pressure(commitments, ev)])
+                            force_pressure(commitments, events)])
+
+
+def features_from_store(commitments: Sequence[Commitment], store: EventStore,
+                        options: CredibilityOptions | None = None) -> np.ndarray:
+    """(n, 2) features [signals score, force pressure] of each commitment, from events dated
+    up to the last announcement (each feature uses only those before its own)."""
+    options = options or CredibilityOptions()
+    ev = store_events(commitments, store)
+    items = bulk_items(ev, sorted({c.announced_by for c in commitments}), options.dedup_days)
+    return features(commitments, items, ev, options)

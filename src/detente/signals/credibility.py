@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -105,6 +106,7 @@ class CredibilityResult:
     moves: tuple[Move, ...]
     options: CredibilityOptions
     seed: int | None
+    factions: tuple[Any, ...] = ()
 
 
 def _day(d: dt.date) -> int:
