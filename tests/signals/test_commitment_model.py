@@ -195,3 +195,12 @@ def test_estimated_likelihood_ratio_recovers_a_known_rate_ratio() -> None:
     assert e.lr / e.spread ** 2 < 3.0 < e.lr * e.spread ** 2
     threat = est[("A", "threat")]  # never seen: the default, with a wide spread
     assert threat.lr == pytest.approx(threat.default, rel=1e-9) and threat.spread > 1.5
+
+
+def test_a_compliance_prior_sets_the_mean_with_capped_strength() -> None:
+    cs = [commitment(0, "A", "broken"), commitment(1, "A", "kept")]
+    f = predict(cs, prior=lambda side, kind: (40.0, 10.0) if side == "A" else None)
+    assert f["record"][0] == pytest.approx(0.8, abs=1e-12)  # no record yet: the prior mean
+    assert f["record"][1] == pytest.approx((0 + 3.2) / (1 + 4), abs=1e-12)  # strength 4
+    g = predict(cs, prior=lambda side, kind: None)
+    assert g["record"][1] == pytest.approx(1 / 3, abs=1e-12)  # Beta(1, 1) fallback

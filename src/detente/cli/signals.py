@@ -326,6 +326,9 @@ def evaluate_cmd(
                                       "outcome, source), or 'dev' for the bundled set."),
     events: Path | None = typer.Option(None, "--events", help="Event store (SQLite) for the "
                                        "signals and force features."),
+    agreements: str | None = typer.Option(
+        None, "--compliance-prior", help="Use compliance priors per side and kind from "
+        "agreement data (UCDP PAD, PA-X): a directory, or 'default'."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap intervals."),
     resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
@@ -350,8 +353,14 @@ def evaluate_cmd(
         as_of = dt.date.fromisoformat(last) if last else None
         cs = (bundled_commitments() if commitments == "dev"
               else load_commitments(commitments, as_of=as_of))
-        record = evaluate(cs, store=st, seed=seed, resamples=resamples,
-                          inputs=[commitments] + ([str(events)] if events else []))
+        prior = None
+        if agreements is not None:
+            from detente.agreements.priors import prior_table
+
+            prior = prior_table(None if agreements == "default" else agreements)
+        record = evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
+                          inputs=[commitments] + ([str(events)] if events else [])
+                          + ([f"agreements:{agreements}"] if agreements else []))
     finally:
         if st:
             st.close()
