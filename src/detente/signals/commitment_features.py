@@ -22,8 +22,13 @@ import numpy as np
 
 from detente.signals.commitments import Commitment
 from detente.signals.credibility import CredibilityOptions, evidence_items, evidence_weights
-from detente.signals.items import SignalItem, items_from_reports, outlet
-from detente.signals.ladder import indicators, indicators_for_codes, likelihood_ratios
+from detente.signals.items import SignalItem, codes, items_from_reports, outlets
+from detente.signals.ladder import (
+    indicator_for,
+    indicators,
+    indicators_for_codes,
+    likelihood_ratios,
+)
 from detente.signals.store import EventStore, EventTable
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -76,9 +81,11 @@ def signal_scores(commitments: Sequence[Commitment], items: Sequence[SignalItem]
 
 
 def _force_rows(events: EventTable) -> np.ndarray:
-    ind = indicators_for_codes(events["cameo"], events["plover_type"], events["plover_mode"])
+    ind = (events["indicator"] if "indicator" in events.columns else
+           indicators_for_codes(events["cameo"], events["plover_type"], events["plover_mode"]))
     kinds = indicators()
-    return np.array([i is not None and kinds[i].kind == "force" for i in ind], dtype=bool)
+    force = {k for k, v in kinds.items() if v.kind == "force"}
+    return np.array([i in force for i in ind], dtype=bool)
 
 
 def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -142,13 +149,13 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
     (:func:`detente.signals.items.outlet` of the URL, else the publisher)."""
     q = ", ".join("?" * len(sides))
     sql = (f"SELECT CAST(julianday(date) - 2440587.5 AS INTEGER), actor1_country, "
-           f"actor2_country, cameo, plover_type, plover_mode, latitude, longitude, url, "
-           f"publisher FROM events WHERE (actor1_country IN ({q}) OR actor2_country IN ({q})) "
-           f"AND date <= ?")
+           f"actor2_country, coalesce(cameo, '') || '|' || coalesce(plover_type, '') || '|' || "
+           f"coalesce(plover_mode, ''), latitude, longitude, url, publisher FROM events WHERE "
+           f"(actor1_country IN ({q}) OR actor2_country IN ({q})) AND date <= ?")
     rows = store.conn.execute(sql, [*sides, *sides, date_to]).fetchall()
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 10
-    names = ("day", "actor1_country", "actor2_country", "cameo", "plover_type", "plover_mode",
-             "latitude", "longitude", "url", "publisher")
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    names = ("day", "actor1_country", "actor2_country", "codes", "latitude", "longitude", "url",
+             "publisher")
     out: dict[str, np.ndarray] = {}
     for name, values in zip(names, cols, strict=True):
         if name == "day":
@@ -157,8 +164,12 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
             out[name] = np.array(values, dtype=float)  # None -> nan
         else:
             out[name] = np.array(values, dtype=object)
-    out["outlet"] = np.array([outlet(u, p) for u, p in zip(out.pop("url"), out.pop("publisher"),
-                                                             strict=True)], dtype=object)
+    look: dict[str, str | None] = {}
+    for key in set(out["codes"]):
+        c, p, m = (v or None for v in str(key).split("|"))
+        look[key] = indicator_for(None, cameo=c, plover=p, plover_mode=m)
+    out["indicator"] = np.array([look[k] for k in out.pop("codes")], dtype=object)
+    out["outlet"] = outlets(list(out.pop("url")), list(out.pop("publisher")))
     out["line"] = out["day"]  # EventTable's length
     return EventTable(out)
 
@@ -166,8 +177,9 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
 def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> list[SignalItem]:
     """Items of each of ``sides`` from :func:`bulk_events` (no per-event refs; one report per
     event)."""
-    ind_all = indicators_for_codes(events["cameo"], events["plover_type"],
-                                   events["plover_mode"])
+    ind_all = events["indicator"]
+    ct, ci = codes(events["actor2_country"]), codes(ind_all)
+    keys = ct * (int(ci.max(initial=0)) + 1) + ci
     seen: dict[object, int] = {}
     src = np.array([seen.setdefault(a, len(seen)) for a in events["actor1_country"]])
     order = np.argsort(src, kind="stable")
@@ -183,7 +195,7 @@ def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> lis
         items += items_from_reports(
             side, events["day"][rows], events["actor2_country"][rows], ind_all[rows],
             events["outlet"][rows], rows, None, np.full(rows.size, None, dtype=object),
-            dedup_days=dedup_days)
+            dedup_days=dedup_days, keys=keys[rows])
     return items
 
 

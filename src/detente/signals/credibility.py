@@ -140,8 +140,12 @@ def detect_reneging(items: Sequence[SignalItem], window_days: int) -> list[Signa
     order = np.argsort(fd, kind="stable")
     fd, fi = fd[order], fi[order]
     out = []
+    compatible: dict[tuple[str, str | None, str | None], np.ndarray] = {}
     for c in claims:
-        ok = np.array([_same_dyad(c, f) for f in force], dtype=bool)
+        key = (c.actor, c.faction, c.target)
+        if key not in compatible:
+            compatible[key] = np.array([_same_dyad(c, f) for f in force], dtype=bool)
+        ok = compatible[key]
         cd = np.asarray(c.days, dtype=np.int64)
         lo = np.searchsorted(fd, cd, side="right")
         hi = np.searchsorted(fd, cd + window_days, side="right")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,21 @@ class SignalItem:
         return self.report_days or (self.day,)
 
 
+_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#\n]*)[^\n]*$|^[^\n]*$", re.M)
+
+
+def outlets(urls: Sequence[str | None], publishers: Sequence[str | None]) -> np.ndarray:
+    """:func:`outlet` of many reports at once (one regular-expression pass over all URLs):
+    the host of ``scheme://host/...`` or ``//host/...`` URLs without ``www.``, else the
+    publisher, else None."""
+    text = "\n".join((u or "").replace("\n", " ") for u in urls).lower()
+    hosts = _HOST.findall(text) if urls else []
+    out = np.empty(len(hosts), dtype=object)
+    out[:] = [(h[4:] if h.startswith("www.") else h) or p or None
+              for h, p in zip(hosts, publishers, strict=True)]
+    return out
+
+
 def outlet(url: str | None, publisher: str | None = None) -> str | None:
     """The outlet behind a report: the URL's host (``netloc``) without ``www.``, else the
     publisher.
@@ -65,20 +81,7 @@ def outlet(url: str | None, publisher: str | None = None) -> str | None:
     >>> outlet("https://www.reuters.com/world/"), outlet(None, "AFP")
     ('reuters.com', 'AFP')
     """
-    if url:
-        if url.startswith(("https://", "http://")):
-            host = url.split("/", 3)[2].split("?", 1)[0].split("#", 1)[0].lower()
-            host = host[4:] if host.startswith("www.") else host
-            return host or publisher or None
-        i = url.find("//")
-        has_netloc = i == 0 or (i > 0 and url[i - 1] == ":")  # "scheme://host" or "//host"
-        host = url[i + 2:].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].lower() \
-            if has_netloc else ""
-        if host.startswith("www."):
-            host = host[4:]
-        if host:
-            return host
-    return publisher or None
+    return outlets([url], [publisher])[0]
 
 
 def story_ids(keys: np.ndarray, days: np.ndarray, gap_days: int) -> np.ndarray:
@@ -106,7 +109,7 @@ def _column(events: EventTable, name: str, idx: np.ndarray) -> np.ndarray:
     return col[idx] if col is not None else np.full(idx.size, None, dtype=object)
 
 
-def _codes(values: Iterable[object]) -> np.ndarray:
+def codes(values: Iterable[object]) -> np.ndarray:
     """Integer codes of distinct values (a dict, no sorting)."""
     seen: dict[object, int] = {}
     return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
@@ -139,7 +142,7 @@ def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
     lines, files = events["line"][keep], events["source_file"][keep]
     report = np.array([u or s or f"{h}:{n}" for u, s, h, n in
                        zip(urls, stories, shas, lines, strict=True)], dtype=object)
-    outs = np.array([outlet(u, p) for u, p in zip(urls, pubs, strict=True)], dtype=object)
+    outs = outlets(list(urls), list(pubs))
     refs = np.array([f"{f}:{n}" for f, n in zip(files, lines, strict=True)] if with_refs
                     else [""] * keep.size, dtype=object)
     eids = _column(events, "event_id", keep) if mention_sources else None
@@ -152,16 +155,21 @@ def items_from_reports(actor: str, days: np.ndarray, targets: np.ndarray, ind: n
                        outlets: np.ndarray, reports: np.ndarray, refs: np.ndarray | None,
                        factions: np.ndarray, *, dedup_days: int = 7,
                        mention_sources: dict[str, set[str]] | None = None,
-                       event_ids: np.ndarray | None = None) -> list[SignalItem]:
+                       event_ids: np.ndarray | None = None,
+                       keys: np.ndarray | None = None) -> list[SignalItem]:
     """Items (one per story) from per-report arrays of ``actor``'s events on the ladder:
     day numbers, targets, indicators, outlets, report keys, ``file:line`` refs (or None) and
     factions (the core of :func:`items_from_events`, for bulk callers that read the store
-    their own way)."""
+    their own way). ``keys``: integer codes of (target, indicator, faction) if the caller
+    has them."""
     if len(days) == 0:
         return []
-    group = story_ids(_codes(zip(targets, ind, factions, strict=True)), days, dedup_days)
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0, True])
+    if keys is None:
+        ct, ci, cf = codes(targets), codes(ind), codes(factions)
+        keys = (ct * (int(ci.max()) + 1) + ci) * (int(cf.max()) + 1) + cf
+    group = story_ids(keys, days, dedup_days)
+    order = np.lexsort((days, group))
+    bounds = np.flatnonzero(np.concatenate(([True], np.diff(group[order]) != 0, [True])))
     out = []
     for a, b in itertools.pairwise(bounds):
         sel = order[a:b]
@@ -169,7 +177,8 @@ def items_from_reports(actor: str, days: np.ndarray, targets: np.ndarray, ind: n
         if event_ids is not None and mention_sources:
             for e in event_ids[sel]:
                 srcs |= mention_sources.get(str(e), set())
-        rd = tuple(int(d) for d in np.unique(days[sel]))
+        ds = days[sel]  # sorted within the story
+        rd = tuple(ds[np.concatenate(([True], ds[1:] != ds[:-1]))].tolist())
         out.append(SignalItem(_EPOCH + dt.timedelta(days=rd[0]), actor, targets[sel[0]] or None,
                               str(ind[sel[0]]), tuple(sorted(srcs)) or ("unknown",),
                               tuple(refs[sel]) if refs is not None else (),
