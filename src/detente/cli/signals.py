@@ -16,7 +16,9 @@ from detente.errors import DetenteError, Problem
 from detente.limits import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.credibility import CredibilityOptions
     from detente.signals.evidence import SignalCase
+    from detente.signals.store import EventStore
 
 signals_app = typer.Typer(
     name="signals", no_args_is_help=True,
@@ -233,6 +235,9 @@ def credibility_cmd(
                                  "indicator=value (repeatable)."),
     draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws for the interval."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same interval)."),
+    lr_from: Path | None = typer.Option(None, "--lr-from", help="Estimate the actor's "
+                                        "likelihood ratios from this commitments CSV and the "
+                                        "store's events (instead of the assumed defaults)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
@@ -262,6 +267,8 @@ def credibility_cmd(
         raise DetenteError.one("no evidence: give --store with imported events or --case")
     st = EventStore(path) if use_store else None
     try:
+        if lr_from is not None:
+            opts = _estimated_options(opts, code, lr_from, st)
         result = assess(code, store=st, case=cs, against=other,
                         date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
                         options=opts, seed=seed)
@@ -279,6 +286,29 @@ def credibility_cmd(
 
         write_text(html_out, render_credibility(record))
         console.print(f"HTML report written to {esc(html_out)}")
+
+
+def _estimated_options(opts: CredibilityOptions, actor: str, lr_from: Path,
+                       st: EventStore | None) -> CredibilityOptions:
+    """``opts`` with the actor's likelihood ratios estimated from ``lr_from`` (a commitments
+    CSV) and the store's events."""
+    import dataclasses
+
+    from detente.signals.commitment_features import bulk_items, store_events
+    from detente.signals.commitments import load_commitments
+    from detente.signals.lr_estimate import estimate_likelihood_ratios, overrides_for
+
+    if st is None:
+        raise DetenteError.one("--lr-from needs an event store (--store)", path="--lr-from")
+    last = st.last_date()
+    cs = load_commitments(lr_from, as_of=dt.date.fromisoformat(last) if last else None)
+    items = bulk_items(store_events(cs, st), [actor], opts.dedup_days)
+    lrs, spreads = overrides_for(actor, estimate_likelihood_ratios(cs, items))
+    if not lrs:
+        raise DetenteError.one("no kept and broken commitments of this actor to estimate from",
+                               file=str(lr_from), value=actor)
+    return dataclasses.replace(opts, likelihood_ratios={**lrs, **opts.likelihood_ratios},
+                               spreads=spreads)
 
 
 def _print(record: dict) -> None:

@@ -97,3 +97,12 @@ def _count(cs: Sequence[Commitment], days: np.ndarray, w: np.ndarray, window: in
     t = np.array([(c.announced - _EPOCH).days for c in cs])
     return float(np.sum(cw[np.searchsorted(d, t, "left")]
                         - cw[np.searchsorted(d, t - window, "left")]))
+
+
+def overrides_for(actor: str, estimates: Sequence[EstimatedLR]
+                  ) -> tuple[dict[str, float], dict[str, float]]:
+    """``(likelihood_ratios, spreads)`` overrides of :class:`CredibilityOptions` from the
+    estimates of ``actor`` (spreads never below 1)."""
+    mine = [e for e in estimates if e.actor == actor]
+    return ({e.indicator: e.lr for e in mine},
+            {e.indicator: max(1.0, e.spread) for e in mine})
