@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, settings
 from detente.cli.app import main
 
 #: Cases per loader in the normal run (sum ≥ 2,000) and the time bound of one case.
-DEFAULT_CASES = {"scenario": 450, "war": 200, "evidence": 400, "genius": 200, "tables": 450,
-                 "events": 120, "options": 200}
+DEFAULT_CASES = {"scenario": 450, "war": 150, "evidence": 300, "genius": 150, "tables": 250,
+                 "events": 80, "options": 150}
 CASE_SECONDS = 20.0
 
 
@@ -50,7 +50,8 @@ class Budget:
     def summary(self) -> str:
         total = sum(self.cases.values())
         secs = sum(self.seconds.values())
-        per = ", ".join(f"{k} {v}" for k, v in sorted(self.cases.items()))
+        per = ", ".join(f"{k} {v} in {self.seconds[k]:.0f} s" for k, v in
+                        sorted(self.cases.items()))
         outs = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
         return (f"fuzz: {total:,} generated cases in {secs:.1f} s ({per}); outcomes: {outs}; "
                 "0 tracebacks, 0 hangs, 0 wrong successes (any would have failed a test)")
