@@ -361,7 +361,7 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
 
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("SET memory_limit = '512MB'")
+    con.execute(f"SET memory_limit = {_sql_str(os.environ.get('DETENTE_DUCKDB_MEMORY', '512MB'))}")
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
