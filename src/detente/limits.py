@@ -25,6 +25,7 @@ MAX_FILE_BYTES: dict[str, int] = {
     "genius": 64 * MB,
     "csv": 64 * MB,
     "deu": 64 * MB,
+    "sources": 64 * MB,
 }
 """Largest input file per format (event files are streamed and have no size limit)."""
 

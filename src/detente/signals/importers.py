@@ -522,7 +522,9 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
     _stale_temp_dirs(tmpdir)
     try:
         if not p.is_file():
-            raise DetenteError([Problem("no such file", file=str(p))])
+            what = ("no such file" if not p.exists()
+                    else "not a regular file (a folder, FIFO or device)")
+            raise DetenteError([Problem(what, file=str(p))])
         with p.open("rb") as fh:
             magic = fh.read(4)
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
