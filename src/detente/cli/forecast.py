@@ -251,7 +251,7 @@ def backtest(
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split, fit=fit, voting_map=_voting_map(voting_rule))
     for w in (*data.warnings, *(fit.warnings if fit else ()), *result.warnings):
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {esc(w)}")
     _print_backtest(result, deu_file, fit_on, capability, split, bootstrap, seed)
     files = [deu_file] + ([fit_on] if fit_on else [])
     options = dict(result.options, models=list(result.models),

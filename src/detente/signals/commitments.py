@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
+from detente.limits import read_bytes
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
                           "talks", "other")
@@ -189,11 +190,9 @@ def load_commitments(path: Path | str, *, as_of: dt.date | None = None
                      ) -> tuple[Commitment, ...]:
     """Read a commitments CSV file (UTF-8, optional BOM); see :func:`parse_commitments`."""
     p = Path(path)
+    raw = read_bytes(p, "csv")  # a regular file within the size limit
     try:
-        text = p.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise DetenteError([Problem(f"cannot read commitments file: {exc.strerror}",
-                                    file=str(p))]) from exc
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DetenteError([Problem(f"not UTF-8 text (byte {exc.start})", file=str(p))]) from exc
     return parse_commitments(text, str(p), as_of=as_of)
