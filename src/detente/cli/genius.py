@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from detente.cli.common import console
+from detente.cli.common import console, esc, write_text
 
 import_app = typer.Typer(name="import", help="Import negotiation domains from other tools.",
                          no_args_is_help=True)
@@ -41,13 +41,11 @@ def genius(
     except ValueError as exc:
         raise ScenarioError.one(f"imported scenario does not validate: {exc}",
                                 file=str(directory)) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
-                   encoding="utf-8")
-    console.print(f"wrote {out}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
+    write_text(out, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    console.print(f"wrote {esc(out)}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
                   f"{domain.n_outcomes:,} outcomes")
     for note in domain.notes:
-        console.print(f"[yellow]warning[/] {note}")
+        console.print(f"[yellow]warning[/] {esc(note)}")
     if any(abs(p.weight_sum - 1.0) > 1e-9 for p in domain.profiles if p.additive):
         console.print("note: the scenario normalises saliences over the issues and does not cap "
                       "at 1; `detente analyze DIR` scores the folder as GENIUS does")
