@@ -10,6 +10,7 @@ from rich.table import Table
 
 from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import ScenarioError
+from detente.scenario.model import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +40,8 @@ def cases() -> None:
 
 def check(
     file: Path = typer.Argument(..., help="Scenario YAML file (or a bundled case name)."),
-    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts: "
+    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts, or "
+                                        "'bundled' for the excerpts shipped with the package: "
                                         "verify every quote is an exact substring."),
     strict: bool = typer.Option(False, "--strict", help="Fail when a value has neither "
                                 "evidence nor an assumption."),
@@ -50,6 +52,10 @@ def check(
     from detente.scenario.evidence import check_quotes, iter_untraced
 
     s = load(str(file))
+    for k, issue in enumerate(s.issues):
+        if issue.default is not None:
+            console.print(f"[yellow]note[/] issues[{k}].default ({esc(issue.id)}) is deprecated "
+                          "and ignored: a proposal silent on an issue leaves that term open")
     console.print(f"[green]valid[/] {esc(file)}: {len(s.actors)} actors "
                   f"({len(s.veto_players)} veto), {len(s.issues)} issues, {len(s.stances)} "
                   f"stances, {len(s.proposals)} proposals, {s.outcome_count():,} outcomes")
@@ -68,6 +74,10 @@ def check(
         else:
             console.print(f"[yellow]note[/] {msg} (use --strict to require them)")
     if sources is not None:
+        if str(sources) == "bundled":
+            from detente.cases import sources_dir
+
+            sources = sources_dir()
         if not sources.is_dir():
             raise ScenarioError.one("sources folder not found", file=str(sources))
         results = check_quotes(s, sources)
@@ -182,8 +192,22 @@ def analyze(
     if html_out:
         from detente.report.deals import render
 
-        write_text(html_out, render(result, scenario))
+        decides = _what_decides(scenario, case) if reservation is None else None
+        write_text(html_out, render(result, scenario, decides=decides))
         console.print(f"HTML report: {esc(html_out)}")
+
+
+def _what_decides(scenario: Scenario, case: str) -> str | None:
+    """The report's "what decides it" section (tornado and break-even values), or None when
+    nothing is uncertain."""
+    from detente.errors import AnalysisError
+    from detente.report.sensitivity import what_decides
+    from detente.sensitivity import sensitivity
+
+    try:
+        return what_decides(sensitivity(scenario, method="oat", top=4, source=case))
+    except AnalysisError:
+        return None
 
 
 def timeline(
@@ -234,8 +258,8 @@ def timeline(
     console.print(t)
     for p in result.points:
         for q in p.proposals:
-            verdict = ("[green]all veto players accept[/]" if not q.rejected_by
-                       else "[red]rejected by " + esc(", ".join(q.rejected_by)) + "[/]")
+            colour = {"every_fill": "green", "some_fill": "yellow"}.get(q.acceptance, "red")
+            verdict = f"[{colour}]{esc(q.verdict)}[/]"
             odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
             console.print(f"  {p.date}  {esc(q.name)}: {verdict}{odds}")
