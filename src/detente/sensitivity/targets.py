@@ -153,28 +153,33 @@ class DealModel:
 
     def __call__(self, X: FloatArray) -> FloatArray:
         """Targets ``(n, s)`` for the input rows ``X`` ``(n, d)``."""
+        return self.evaluate(X, [t.name for t in self.targets])
+
+    def evaluate(self, X: FloatArray, names: list[str]) -> FloatArray:
+        """The named targets only (a subset of ``targets``), ``(n, len(names))``."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         t = self.tables(X)
         n = X.shape[0]
         d = t.reservation
+        want = set(names)
         cols: dict[str, FloatArray] = {}
-        if "zopa" in self._names:
+        if "zopa" in want:
             cols["zopa"] = self._exists(t)
-        if "zopa.slack" in self._names:
+        if "zopa.slack" in want:
             cols["zopa.slack"] = self._slack(t)
         for pi, prop in enumerate(self.scenario.proposals):
-            if not any(name.startswith(f"proposal.{prop.id}.") for name in self._names):
+            if not any(name.startswith(f"proposal.{prop.id}.") for name in want):
                 continue
             margin = self._proposal_utilities(t, X, pi) - d
             for i in self.veto:
                 cols[f"proposal.{prop.id}.margin.{t.actors[i]}"] = margin[:, i]
             ok = (margin[:, self.veto] >= -self.tol).all(axis=1)
             cols[f"proposal.{prop.id}.accept"] = ok.astype(float)
-        if self.nash is not None:
+        if self.nash is not None and any(name.startswith("nash.") for name in want):
             u = np.sum([c[:, :, self.nash[k]] for k, c in enumerate(t.contrib)], axis=0)
             for i in self.veto:
                 cols[f"nash.{t.actors[i]}"] = u[:, i]
-        return np.stack([cols[tg.name] for tg in self.targets], axis=1).reshape(n, -1)
+        return np.stack([cols[name] for name in names], axis=1).reshape(n, -1)
 
     def _exists(self, t: Tables) -> FloatArray:
         """1.0 where the veto players' ZOPA is non-empty: a candidate package inside it settles
