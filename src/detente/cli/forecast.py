@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json
+from detente.cli.common import console, err_console, esc, write_json, write_text
 from detente.errors import DetenteError
 
 
@@ -85,8 +85,14 @@ def forecast(
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
     from detente.forecasts.run import make_forecasters, run_forecasts
+    from detente.limits import MAX_DRAWS, MAX_ROUNDS, check_range, check_seed
     from detente.records import inputs_hash, make_provenance
 
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_range(rounds, 0, MAX_ROUNDS, "--rounds")
+    check_seed(seed)
+    if not 0 <= spread <= 1:
+        raise DetenteError.one("--spread must be between 0 and 1", path="--spread", value=spread)
     pairs, ranges_cls, scenario = _tables(source, issue)
     eum_options = _eum_options(rounds, eum)
     models = make_forecasters(model, eum_options)
@@ -114,7 +120,7 @@ def forecast(
               "issues": records}
     if json_out:
         write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.base import page
         from detente.report.forecast import forecast_report
@@ -126,19 +132,18 @@ def forecast(
             parts = [forecast_report(r, r["table"]["name"]) for r in records]
             bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
             html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(html, encoding="utf-8")
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, html)
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print_run(rec: dict) -> None:
     t = rec["table"]
     dims = t["dimensions"]
-    tab = Table(title=f"{t['name']} — {len(t['actors'])} actors")
+    tab = Table(title=f"{esc(t['name'])} — {len(t['actors'])} actors")
     tab.add_column("model")
     tab.add_column("rounds", justify="right")
     for d in dims:
-        tab.add_column(d, justify="right")
+        tab.add_column(esc(d), justify="right")
     options = any("nearest_option" in f for f in rec["forecasts"])
     if options:
         tab.add_column("nearest option")
@@ -152,7 +157,7 @@ def _print_run(rec: dict) -> None:
                 cell += f"  [{q['p05'][k]:.1f}–{q['p95'][k]:.1f}]"
             cells.append(cell)
         if options:
-            cells.append(f.get("nearest_option", ""))
+            cells.append(esc(f.get("nearest_option", "")))
         tab.add_row(f["model"], str(f["rounds"] or "–"), *cells)
     console.print(tab)
     if mc:
@@ -161,7 +166,7 @@ def _print_run(rec: dict) -> None:
     warnings = list(t["warnings"]) + [w for f in rec["forecasts"] for w in f["warnings"]
                                       if w not in t["warnings"]]
     for w in dict.fromkeys(warnings):
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {esc(w)}")
 
 
 def backtest(
@@ -184,22 +189,25 @@ def backtest(
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.run import make_forecasters
     from detente.formats.deu import read_deu
+    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
     from detente.records import inputs_hash, make_provenance
 
+    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
+    check_seed(seed)
     data = read_deu(deu_file)
     models = make_forecasters(["compromise", *model], _eum_options(None, eum))
     result = run_backtest(data, models, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split)
     names = result.models
-    tab = Table(title=f"Mean absolute error on 0–100 ({deu_file.name}, capability: "
-                      f"{capability}, issues: {split})")
+    tab = Table(title=f"Mean absolute error on 0–100 ({esc(deu_file.name)}, capability: "
+                      f"{esc(capability)}, issues: {esc(split)})")
     tab.add_column("issues")
     tab.add_column("n", justify="right")
     for n in names:
         tab.add_column(n, justify="right")
     for label, row in result.breakdown().items():
-        tab.add_row(label, str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
+        tab.add_row(esc(label), str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
     console.print(tab)
     if result.bootstrap:
         level = round(100 * result.options["level"])
@@ -223,5 +231,6 @@ def backtest(
         record = {"provenance": make_provenance(
             "backtest", [str(deu_file)], inputs_hash(deu_file.read_bytes(), options), options,
             seed).model_dump(), **result.record()}
-        write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        timings = record.pop("seconds", {})
+        write_json(record, json_out, run={"seconds": timings})
+        console.print(f"JSON record written to {esc(json_out)}")

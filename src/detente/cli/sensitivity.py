@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import console
+from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import DetenteError
 from detente.sensitivity.result import SensitivityAnalysis
 
@@ -19,14 +17,6 @@ MAX_SAMPLES = 1 << 16
 def register(app: typer.Typer) -> None:
     """Add the sensitivity command to ``app``."""
     app.command("sensitivity")(sensitivity)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def sensitivity(
@@ -71,16 +61,16 @@ def sensitivity(
         html = render(result)
     show(result)
     if json_out:
-        _write_atomic(json_out, result.model_dump_json(indent=2) + "\n")
-        console.print(f"JSON record: {escape(str(json_out))}")
+        write_json(result, json_out)
+        console.print(f"JSON record: {esc(json_out)}")
     if html_out and html is not None:
-        _write_atomic(html_out, html)
-        console.print(f"HTML report: {escape(str(html_out))}")
+        write_text(html_out, html)
+        console.print(f"HTML report: {esc(html_out)}")
 
 
 def show(r: SensitivityAnalysis, rows: int = 5) -> None:
     """Print, per target, the deciding inputs and the break-even values."""
-    console.print(f"[bold]{escape(r.title)}[/] — {len(r.inputs)} uncertain inputs, method "
+    console.print(f"[bold]{esc(r.title)}[/] — {len(r.inputs)} uncertain inputs, method "
                   f"{r.method}, {r.evaluations:,} model evaluations")
     t = Table(title="What decides it")
     for col in ("target", "at likely", "top inputs", "flips at (within range)"):
@@ -95,6 +85,6 @@ def show(r: SensitivityAnalysis, rows: int = 5) -> None:
             top = [f"{s.input} swing {s.swing:.3f}" for s in tg.tornado[:rows]]
         flips = [f"{b.input} = {b.value:.3f} (holds {b.holds})" for b in tg.break_even
                  if b.within_range]
-        t.add_row(escape(tg.name), f"{tg.base:+.3f}", escape("\n".join(top) or "–"),
-                  escape("\n".join(flips) or ("none" if tg.verdict else "")))
+        t.add_row(esc(tg.name), f"{tg.base:+.3f}", esc("\n".join(top) or "–"),
+                  esc("\n".join(flips) or ("none" if tg.verdict else "")))
     console.print(t)

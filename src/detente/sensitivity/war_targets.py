@@ -22,8 +22,9 @@ from detente.scenario.model import Scenario
 from detente.scenario.war import WarModel
 from detente.sensitivity.inputs import InputSpace, item_key, war_inputs
 from detente.sensitivity.targets import Target, select_targets
+from detente.war.scenarios import LEAF_KEYS
 
-SETTLEMENT = 3  # index of "settlement" in detente.war.scenarios.LEAF_KEYS
+SETTLEMENT = LEAF_KEYS.index("settlement")
 PATHS = 1000
 
 
