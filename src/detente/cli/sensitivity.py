@@ -31,9 +31,9 @@ def sensitivity(
     samples: int = typer.Option(512, "--samples", help="Sobol': base sample size (a power of "
                                 "two ≥ 64); Morris: trajectories (≥ 4)."),
     seed: int = typer.Option(2024, "--seed", help="Seed of the design and the bootstrap."),
-    executor: str = typer.Option("serial", "--executor", help="serial, local[:N] (process "
-                                 "pool), dask-local:N, or a Dask scheduler address "
-                                 "(tcp://host:8786)."),
+    executor: str = typer.Option("local", "--executor", help="local[:N] (a pool of local "
+                                 "processes, default one per core), serial, dask-local:N, or a "
+                                 "Dask scheduler address (tcp://host:8786)."),
     top: int = typer.Option(8, "--top", help="Break-even values for this many inputs per "
                             "verdict, by swing."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
@@ -47,6 +47,8 @@ def sensitivity(
     if not 1 <= samples <= MAX_SAMPLES:
         raise DetenteError.one(f"--samples must be between 1 and {MAX_SAMPLES:,}",
                                path="--samples", value=samples)
+    if seed < 0:
+        raise DetenteError.one("--seed must be ≥ 0", path="--seed", value=seed)
     if not 0 <= top <= 100:
         raise DetenteError.one("--top must be between 0 and 100", path="--top", value=top)
     scenario = _load_any(case)
