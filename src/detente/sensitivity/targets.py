@@ -5,7 +5,9 @@ A *target* is one number per row of a design: whether the veto players' ZOPA is 
 ``max_ω min_i (u_i(ω) − d_i)`` (``zopa.slack``, ≥ 0 exactly when the ZOPA is non-empty); each
 proposal's margin ``u_i(p) − d_i`` for each veto player (``proposal.<id>.margin.<actor>``) and
 whether all veto players accept it (``proposal.<id>.accept``); each veto player's utility of
-the likely-value Nash package (``nash.<actor>``; the package is held fixed, its utilities vary).
+the likely-value Nash package (``nash.<actor>``; the package is held fixed, its utilities vary);
+the compromise model's forecast on each issue (``forecast.<issue>``, 0-100: Achen 2006, as
+``detente.forecasts.compromise`` on ``detente.forecasts.scenario.issue_table``).
 Utilities are the linear additive model of Raiffa (1982, ch. 10); the ZOPA is decided exactly
 per row by ``detente.deals.uncertainty.zopa_exists``.
 
@@ -57,6 +59,33 @@ class Model(Protocol):
     def __call__(self, X: FloatArray) -> FloatArray: ...
 
 
+@dataclass(frozen=True)
+class _IssueForecast:
+    """What the compromise model needs for one issue: stance holders, salience inputs, places."""
+
+    issue: str
+    actors: list[int]
+    salience: list[str]
+    likely: FloatArray
+    position: FloatArray
+
+
+def _forecast_inputs(scenario: Scenario) -> list[_IssueForecast]:
+    from detente.forecasts.scenario import issue_table
+
+    out = []
+    index = {a.id: i for i, a in enumerate(scenario.actors)}
+    for issue in scenario.issues:
+        holders = [st for st in scenario.stances if st.issue == issue.id]
+        if len(holders) < 2:
+            continue
+        table, _ = issue_table(scenario, issue.id)
+        out.append(_IssueForecast(issue.id, [index[a] for a in table.actors],
+                                  [f"stances.{a}.{issue.id}.salience" for a in table.actors],
+                                  table.salience[:, 0].copy(), table.position[:, 0].copy()))
+    return out
+
+
 def _deal_targets(scenario: Scenario, veto: list[str], nash: bool) -> list[Target]:
     out = [Target("zopa", "ZOPA non-empty (1/0)"),
            Target("zopa.slack", "largest smallest surplus over BATNAs (ZOPA ⇔ ≥ 0)", True,
@@ -67,6 +96,8 @@ def _deal_targets(scenario: Scenario, veto: list[str], nash: bool) -> list[Targe
         out.append(Target(f"proposal.{p.id}.accept", f"{p.name}: all veto players accept (1/0)"))
     if nash:
         out += [Target(f"nash.{a}", f"{a}'s utility of the Nash package") for a in veto]
+    out += [Target(f"forecast.{f.issue}", f"compromise-model forecast on {f.issue} (0-100)")
+            for f in _forecast_inputs(scenario)]
     return out
 
 
@@ -118,6 +149,7 @@ class DealModel:
                         weights=base.capability[0, self.veto], tol=tol)
             assert row is not None
             self.nash = [int(x) for x in f_index[zmask][row]]
+        self.forecasts = _forecast_inputs(scenario)
         names = [scenario.actors[i].id for i in self.veto]
         self.targets = select_targets(_deal_targets(scenario, names, self.nash is not None),
                                       targets)
@@ -179,7 +211,20 @@ class DealModel:
             u = np.sum([c[:, :, self.nash[k]] for k, c in enumerate(t.contrib)], axis=0)
             for i in self.veto:
                 cols[f"nash.{t.actors[i]}"] = u[:, i]
+        for f in self.forecasts:
+            if f"forecast.{f.issue}" in want:
+                cols[f"forecast.{f.issue}"] = self._forecast(t, X, f)
         return np.stack([cols[name] for name in names], axis=1).reshape(n, -1)
+
+    def _forecast(self, t: Tables, X: FloatArray, f: _IssueForecast) -> FloatArray:
+        """The compromise model Σ c_i s_i x_i / Σ c_i s_i (Achen 2006) per row."""
+        from detente.forecasts.compromise import compromise
+
+        cols = {x: j for j, x in enumerate(self.space.names)}
+        sal = np.stack([X[:, cols[name]] if name in cols else np.full(X.shape[0], f.likely[i])
+                        for i, name in enumerate(f.salience)], axis=1)
+        x = np.broadcast_to(f.position, sal.shape)
+        return compromise(x, sal, t.capability[:, f.actors])
 
     def _exists(self, t: Tables) -> FloatArray:
         """1.0 where the veto players' ZOPA is non-empty: a candidate package inside it settles
