@@ -7,7 +7,7 @@ it never shows a traceback for these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class DetenteError(Exception):
     @classmethod
     def one(cls, message: str, **where: object) -> DetenteError:
         return cls([Problem(message, **where)])  # type: ignore[arg-type]
+
+    def with_file(self, file: str | None) -> DetenteError:
+        """The same error with ``file`` filled in where a problem names no file."""
+        if not file:
+            return self
+        return type(self)([p if p.file else replace(p, file=file) for p in self.problems])
 
     def __str__(self) -> str:
         if len(self.problems) == 1:

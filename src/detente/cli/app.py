@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -30,23 +32,44 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    memory_limit: str | None = typer.Option(None, "--memory-limit", help="Ceiling of one "
+                                            "analysis' arrays, e.g. 16G (default 4G or "
+                                            "$DETENTE_MEMORY_LIMIT); see docs/limits.md."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Let --json, --html "
+                                         "and -o write through a symbolic link."),
+    timestamp: bool = typer.Option(False, "--timestamp", help="Add the time and timings to "
+                                   "JSON records (a 'run' field); without it reruns are "
+                                   "byte-identical."),
 ) -> None:
     """detente: which deal, where talks land, when the window opens, whether signals are real."""
+    from detente.cli.common import FOLLOW_SYMLINKS, TIMESTAMP
+    from detente.limits import MEMORY_OVERRIDE, parse_size
+
+    MEMORY_OVERRIDE.set(parse_size(memory_limit) if memory_limit else None)
+    FOLLOW_SYMLINKS.set(follow_symlinks)
+    TIMESTAMP.set(timestamp)
 
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import deals, forecast, genius, signals, war
+    from detente.cli import deals, extract, forecast, genius, signals, war
 
-    for module in (deals, genius, forecast, war, signals):
+    for module in (deals, genius, forecast, war, signals, extract):
         module.register(app)
+
+
+@functools.cache
+def _command() -> Any:
+    """The Click command of ``app``, built once per process (building it from the function
+    signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once)."""
+    _register()
+    return typer.main.get_command(app)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors print one clear message and exit 2, never a traceback."""
-    _register()
     try:
-        app(args=argv, standalone_mode=False)
+        _command().main(args=argv, prog_name="detente", standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)

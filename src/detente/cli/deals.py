@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from detente.cli.common import console, write_json
+from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import ScenarioError
 from detente.scenario.model import Scenario
 
@@ -32,8 +32,9 @@ def cases() -> None:
                                                           "proposals", "outcomes") else "left")
     for name in case_names():
         s = load_file(case_path(name))
-        table.add_row(name, str(s.date), s.title, str(len(s.actors)), str(len(s.veto_players)),
-                      str(len(s.issues)), str(len(s.proposals)), f"{s.outcome_count():,}")
+        table.add_row(esc(name), str(s.date), esc(s.title), str(len(s.actors)),
+                      str(len(s.veto_players)), str(len(s.issues)), str(len(s.proposals)),
+                      f"{s.outcome_count():,}")
     console.print(table)
 
 
@@ -50,9 +51,14 @@ def check(
     from detente.scenario.evidence import check_quotes, iter_untraced
 
     s = load(str(file))
-    console.print(f"[green]valid[/] {file}: {len(s.actors)} actors ({len(s.veto_players)} veto), "
-                  f"{len(s.issues)} issues, {len(s.stances)} stances, {len(s.proposals)} "
-                  f"proposals, {s.outcome_count():,} outcomes")
+    console.print(f"[green]valid[/] {esc(file)}: {len(s.actors)} actors "
+                  f"({len(s.veto_players)} veto), {len(s.issues)} issues, {len(s.stances)} "
+                  f"stances, {len(s.proposals)} proposals, {s.outcome_count():,} outcomes")
+    from detente.limits import MAX_OUTCOMES
+
+    if s.outcome_count() > MAX_OUTCOMES:
+        console.print("[yellow]note[/] more than 2^63 − 1 outcomes: `detente analyze` will "
+                      "refuse this space (docs/limits.md)")
     problems: list[Problem] = []
     untraced = list(iter_untraced(s))
     if untraced:
@@ -67,7 +73,8 @@ def check(
             raise ScenarioError.one("sources folder not found", file=str(sources))
         results = check_quotes(s, sources)
         bad = [r for r in results if not r.found]
-        console.print(f"quotes: {len(results) - len(bad)} of {len(results)} found in {sources}")
+        console.print(f"quotes: {len(results) - len(bad)} of {len(results)} found in "
+                      f"{esc(sources)}")
         problems += [Problem(f"{r.reason}: {r.quote[:80]!r}", file=str(file), path=r.path)
                      for r in bad]
     if problems:
@@ -104,7 +111,10 @@ def analyze(
     """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs."""
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
+    from detente.limits import MAX_DRAWS, check_range, check_seed
 
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_seed(seed)
     scenario = _load_any(case)
     reservation = None
     if batna == "war":
@@ -112,7 +122,7 @@ def analyze(
 
         reservation = war_batnas(scenario)
         console.print("BATNAs from the war model (value of fighting on): " + ", ".join(
-            f"{a} {v:.3f}" for a, v in reservation.items()))
+            f"{esc(a)} {v:.3f}" for a, v in reservation.items()))
     elif batna != "scenario":
         raise ScenarioError.one("unknown --batna source", value=batna, allowed="scenario, war")
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
@@ -130,13 +140,12 @@ def analyze(
     show_analysis(result, scenario, quiet=quiet)
     if json_out:
         write_json(result, json_out)
-        console.print(f"JSON record: {json_out}")
+        console.print(f"JSON record: {esc(json_out)}")
     if html_out:
         from detente.report.deals import render
 
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render(result, scenario), encoding="utf-8")
-        console.print(f"HTML report: {html_out}")
+        write_text(html_out, render(result, scenario))
+        console.print(f"HTML report: {esc(html_out)}")
 
 
 def timeline(
@@ -154,8 +163,11 @@ def timeline(
 
     from detente.cases import case_names
     from detente.deals.timeline import timeline as run
+    from detente.limits import MAX_DRAWS, check_range, check_seed
     from detente.scenario import load
 
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_seed(seed)
     names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
     if not names:
         raise ScenarioError.one("no bundled case starts with this prefix", value=prefix,
@@ -176,25 +188,24 @@ def timeline(
     if draws:
         t.add_row("P(ZOPA non-empty)", *[f"{p.p_zopa_nonempty:.3f}" for p in result.points])
     for a in result.veto_players:
-        t.add_row(f"BATNA {a}", *[f"{p.reservation[a]:.3f}" for p in result.points])
+        t.add_row(f"BATNA {esc(a)}", *[f"{p.reservation[a]:.3f}" for p in result.points])
     t.add_section()
     for issue in result.issues:
-        t.add_row(f"Nash: {issue}", *[p.nash[issue] if p.nash else "no ZOPA"
+        t.add_row(f"Nash: {esc(issue)}", *[esc(p.nash[issue]) if p.nash else "no ZOPA"
                                       for p in result.points])
     console.print(t)
     for p in result.points:
         for q in p.proposals:
             verdict = ("[green]all veto players accept[/]" if not q.rejected_by
-                       else "[red]rejected by " + ", ".join(q.rejected_by) + "[/]")
+                       else "[red]rejected by " + esc(", ".join(q.rejected_by)) + "[/]")
             odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
-            console.print(f"  {p.date}  {q.name}: {verdict}{odds}")
+            console.print(f"  {p.date}  {esc(q.name)}: {verdict}{odds}")
     if json_out:
         write_json(result, json_out)
-        console.print(f"JSON record: {json_out}")
+        console.print(f"JSON record: {esc(json_out)}")
     if html_out:
         from detente.report.timeline import render
 
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render(result), encoding="utf-8")
-        console.print(f"HTML report: {html_out}")
+        write_text(html_out, render(result))
+        console.print(f"HTML report: {esc(html_out)}")

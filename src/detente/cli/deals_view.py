@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from detente.cli.common import console
+from detente.cli.common import console, esc
 from detente.deals.result import DealAnalysis, Package
 from detente.scenario.model import Scenario
 
 
 def _opts(pkg: Package, scenario: Scenario) -> str:
     """Options of a package, one ``issue=option`` per issue."""
-    return ", ".join(f"{k}={v}" for k, v in pkg.options.items())
+    return esc(", ".join(f"{k}={v}" for k, v in pkg.options.items()))
 
 
 def _sign(x: float | None) -> str:
@@ -26,8 +26,8 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
     veto = r.veto_players
     zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%})"
             if r.zopa_outcomes is not None else "not counted (space too large)")
-    console.print(f"[bold]{r.title}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
-                  f"{', '.join(veto)}")
+    console.print(f"[bold]{esc(r.title)}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
+                  f"{esc(', '.join(veto))}")
     console.print(f"outcomes {r.outcomes:,}; ZOPA {zopa}; Pareto "
                   f"frontier of the veto players {r.frontier_size:,}, of which in ZOPA "
                   f"{r.frontier_in_zopa:,}")
@@ -46,7 +46,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         t.add_column("concession if it alone moved", justify="right")
         sole = {b.actor: b.concession for b in na.sole_blockers}
         for a in veto:
-            t.add_row(a, f"{na.shortfall[a]:.3f}",
+            t.add_row(esc(a), f"{na.shortfall[a]:.3f}",
                       f"{sole[a]:.3f}" if a in sole else "not enough alone")
         console.print(t)
         console.print(f"Smallest common concession: {na.common_concession:.3f} (utility) at "
@@ -60,16 +60,17 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         for name in r.solutions:
             t.add_column(short.get(name, name))
         for issue in scenario.issues:
-            t.add_row(issue.id, *[pkg.options[issue.id] for pkg in r.solutions.values()])
+            t.add_row(esc(issue.id), *[esc(pkg.options[issue.id])
+                                       for pkg in r.solutions.values()])
         t.add_section()
         for a in veto:
-            t.add_row(f"u({a}) [dim]BATNA {r.reservation[a]:.3f}[/]",
+            t.add_row(f"u({esc(a)}) [dim]BATNA {r.reservation[a]:.3f}[/]",
                       *[f"{pkg.utilities[a]:.3f}" for pkg in r.solutions.values()])
         console.print(t)
     t = Table(title="Proposals: each veto player's margin over its BATNA")
     t.add_column("proposal")
     for a in veto:
-        t.add_column(a, justify="right")
+        t.add_column(esc(a), justify="right")
     t.add_column("all accept")
     t.add_column("efficient")
     if r.monte_carlo:
@@ -77,7 +78,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
     odds = {o.id: o for o in (r.monte_carlo.proposals if r.monte_carlo else [])}
     for p in r.proposals:
         margin = {s.actor: s.margin for s in p.scores}
-        row = [p.name, *[_sign(margin[a]) for a in veto],
+        row = [esc(p.name), *[_sign(margin[a]) for a in veto],
                "[green]yes[/]" if p.accepted_by_all_veto else "[red]no[/]",
                "yes" if p.efficient else "no"]
         if r.monte_carlo:
@@ -93,15 +94,15 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         elif not p.changes_to_nearest:
             text = "nothing: it is already efficient and acceptable"
         else:
-            text = "; ".join(f"{k} {a}→{b}" for k, (a, b) in p.changes_to_nearest.items())
-        console.print(f"  {p.name}: {text}")
+            text = esc("; ".join(f"{k} {a}→{b}" for k, (a, b) in p.changes_to_nearest.items()))
+        console.print(f"  {esc(p.name)}: {text}")
     trades = [(p.name, tr) for p in r.proposals for tr in p.trades[:1]]
     if trades:
         console.print("[bold]Logrolls[/] (best two-issue trade per pair of veto players, "
                       "from each proposal):")
         for name, tr in trades:
-            gives = ", ".join(f"{k}={v}" for k, v in tr.i_concedes.items())
-            gets = ", ".join(f"{k}={v}" for k, v in tr.j_concedes.items())
-            console.print(f"  from {name}: {tr.actor_i} concedes {gives}; {tr.actor_j} concedes "
-                          f"{gets} → {tr.actor_i} {tr.gain_i:+.3f}, {tr.actor_j} "
-                          f"{tr.gain_j:+.3f}")
+            gives = esc(", ".join(f"{k}={v}" for k, v in tr.i_concedes.items()))
+            gets = esc(", ".join(f"{k}={v}" for k, v in tr.j_concedes.items()))
+            console.print(f"  from {esc(name)}: {esc(tr.actor_i)} concedes {gives}; "
+                          f"{esc(tr.actor_j)} concedes {gets} → {esc(tr.actor_i)} "
+                          f"{tr.gain_i:+.3f}, {esc(tr.actor_j)} {tr.gain_j:+.3f}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json
+from detente.cli.common import console, err_console, esc, write_json, write_text
 from detente.errors import DetenteError
 
 
@@ -85,8 +85,14 @@ def forecast(
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
     from detente.forecasts.run import make_forecasters, run_forecasts
+    from detente.limits import MAX_DRAWS, MAX_ROUNDS, check_range, check_seed
     from detente.records import inputs_hash, make_provenance
 
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_range(rounds, 0, MAX_ROUNDS, "--rounds")
+    check_seed(seed)
+    if not 0 <= spread <= 1:
+        raise DetenteError.one("--spread must be between 0 and 1", path="--spread", value=spread)
     pairs, ranges_cls, scenario = _tables(source, issue)
     eum_options = _eum_options(rounds, eum)
     models = make_forecasters(model, eum_options)
@@ -125,7 +131,7 @@ def forecast(
         record["bridge"] = bridge_record
     if json_out:
         write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.base import page
         from detente.report.forecast import bridge_section, forecast_report
@@ -139,9 +145,8 @@ def forecast(
             if bridge_record is not None:
                 bodies.insert(0, bridge_section(bridge_record))
             html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(html, encoding="utf-8")
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, html)
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print_bridge(rec: dict) -> None:
@@ -165,11 +170,11 @@ def _print_bridge(rec: dict) -> None:
 def _print_run(rec: dict) -> None:
     t = rec["table"]
     dims = t["dimensions"]
-    tab = Table(title=f"{t['name']} — {len(t['actors'])} actors")
+    tab = Table(title=f"{esc(t['name'])} — {len(t['actors'])} actors")
     tab.add_column("model")
     tab.add_column("rounds", justify="right")
     for d in dims:
-        tab.add_column(d, justify="right")
+        tab.add_column(esc(d), justify="right")
     options = any("nearest_option" in f for f in rec["forecasts"])
     if options:
         tab.add_column("nearest option")
@@ -183,7 +188,7 @@ def _print_run(rec: dict) -> None:
                 cell += f"  [{q['p05'][k]:.1f}–{q['p95'][k]:.1f}]"
             cells.append(cell)
         if options:
-            cells.append(f.get("nearest_option", ""))
+            cells.append(esc(f.get("nearest_option", "")))
         tab.add_row(f["model"], str(f["rounds"] or "–"), *cells)
     console.print(tab)
     if mc:
@@ -192,7 +197,7 @@ def _print_run(rec: dict) -> None:
     warnings = list(t["warnings"]) + [w for f in rec["forecasts"] for w in f["warnings"]
                                       if w not in t["warnings"]]
     for w in dict.fromkeys(warnings):
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {esc(w)}")
 
 
 def _voting_map(pairs: list[str]) -> dict[str, str]:
@@ -234,8 +239,11 @@ def backtest(
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.run import make_forecasters
     from detente.formats.deu import read_deu
+    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
     from detente.records import inputs_hash, make_provenance
 
+    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
+    check_seed(seed)
     data = read_deu(deu_file)
     fit = read_deu(fit_on) if fit_on is not None else None
     models = make_forecasters(["compromise", *model], _eum_options(None, eum))
@@ -243,7 +251,7 @@ def backtest(
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split, fit=fit, voting_map=_voting_map(voting_rule))
     for w in (*data.warnings, *(fit.warnings if fit else ()), *result.warnings):
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {esc(w)}")
     _print_backtest(result, deu_file, fit_on, capability, split, bootstrap, seed)
     files = [deu_file] + ([fit_on] if fit_on else [])
     options = dict(result.options, models=list(result.models),
@@ -253,30 +261,29 @@ def backtest(
         "backtest", [str(f) for f in files],
         inputs_hash(*(f.read_bytes() for f in files), options), options, seed).model_dump(),
         **result.record()}
+    timings = record.pop("seconds", {})
     if json_out:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        write_json(record, json_out, run={"seconds": timings})
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.backtest import backtest_report
 
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(backtest_report(record, f"detente backtest {deu_file}"),
-                            encoding="utf-8")
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, backtest_report(record, f"detente backtest {deu_file}"))
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str, split: str,
                     bootstrap: int, seed: int) -> None:
     names = result.models
-    fitted = f", fitted on {fit_on.name}" if fit_on else ""
-    tab = Table(title=f"Mean absolute error on 0–100 ({deu_file.name}{fitted}, capability: "
-                      f"{capability}, issues: {split})")
+    fitted = f", fitted on {esc(fit_on.name)}" if fit_on else ""
+    tab = Table(title=f"Mean absolute error on 0–100 ({esc(deu_file.name)}{fitted}, capability: "
+                      f"{esc(capability)}, issues: {esc(split)})")
     tab.add_column("issues")
     tab.add_column("n", justify="right")
     for n in names:
         tab.add_column(n, justify="right")
     for label, row in result.breakdown().items():
-        tab.add_row(label, str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
+        tab.add_row(esc(label), str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
     console.print(tab)
     scores = result.scores()
     tab = Table(title="Predictive distributions (forecast + residuals of the fit): CRPS and "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from detente.cli.common import console
+from detente.cli.common import console, esc, write_text
 
 import_app = typer.Typer(name="import", help="Import negotiation domains from other tools.",
                          no_args_is_help=True)
@@ -41,8 +41,6 @@ def genius(
     except ValueError as exc:
         raise ScenarioError.one(f"imported scenario does not validate: {exc}",
                                 file=str(directory)) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
-                   encoding="utf-8")
-    console.print(f"wrote {out}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
+    write_text(out, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    console.print(f"wrote {esc(out)}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
                   f"{domain.n_outcomes:,} outcomes")

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json
+from detente.cli.common import console, err_console, esc, write_json, write_text
 from detente.errors import DetenteError, Problem
+from detente.limits import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.signals.evidence import SignalCase
@@ -108,22 +108,22 @@ def import_cmd(
     with EventStore(path) as st:
         for f in files:
             summaries += import_path(f, st, filt=filt, fmt=fmt, batch_size=batch_size)
-    t = Table(title=f"Import into {path}")
+    t = Table(title=f"Import into {esc(path)}")
     for col in ("source", "format", "lines", "matched", "added", "problems"):
         t.add_column(col, justify="right" if col in ("lines", "matched", "added") else "left")
     for s in summaries:
         probs = ", ".join(f"{k}: {v}" for k, v in s.problems.items()) or "-"
-        t.add_row(escape(s.source), s.format or "-", f"{s.lines:,}", f"{s.matched:,}",
-                  f"{s.added:,}", "unreadable (see below)" if s.error else escape(probs))
+        t.add_row(esc(s.source), s.format or "-", f"{s.lines:,}", f"{s.matched:,}",
+                  f"{s.added:,}", "unreadable (see below)" if s.error else esc(probs))
     console.print(t)
     for s in summaries:
         if s.error:
-            err_console.print(escape(s.error), highlight=False)
+            err_console.print(esc(s.error), highlight=False)
         for line, kind, detail in s.examples:
-            err_console.print(escape(f"{s.source}:{line}: {kind}: {detail}"), highlight=False)
+            err_console.print(esc(f"{s.source}:{line}: {kind}: {detail}"), highlight=False)
         more = s.n_problems - len(s.examples)
         if more > 0:
-            err_console.print(escape(f"{s.source}: … and {more} more problem lines "
+            err_console.print(esc(f"{s.source}: … and {more} more problem lines "
                                      "(all are listed in the store's problems table)"))
     if not any(s.usable for s in summaries):
         raise DetenteError([Problem("nothing usable was read from the given files",
@@ -147,6 +147,9 @@ def list_cmd(
     from detente.signals.ladder import indicator_for
     from detente.signals.store import EventStore
 
+    if not 0 <= limit <= 1_000_000:
+        raise DetenteError.one("--limit must be between 0 and 1,000,000", path="--limit",
+                               value=limit)
     path = _store_path(store)
     if not path.exists() and not case:
         raise DetenteError.one("no event store here: run 'detente signals import' first, or "
@@ -160,7 +163,7 @@ def list_cmd(
                            date_from=_iso(date_from, "--from"), date_to=_iso(date_to, "--to"),
                            limit=limit)
             total = st.count()
-        t = Table(title=f"{len(ev)} event(s) shown of {total:,} in {path}")
+        t = Table(title=f"{len(ev)} event(s) shown of {total:,} in {esc(path)}")
         for col in ("date", "actor1", "actor2", "code", "label", "indicator", "where"):
             t.add_column(col)
         for i in range(len(ev)):
@@ -168,20 +171,22 @@ def list_cmd(
             ind = indicator_for(c, cameo=ev["cameo"][i], plover=ev["plover_type"][i],
                                 plover_mode=ev["plover_mode"][i])
             label = cameo_label(c) if ev["cameo"][i] else (ev["plover_type"][i] or "")
-            t.add_row(ev["date"][i], f"{ev['actor1'][i] or ''} ({ev['actor1_country'][i] or '-'})",
-                      f"{ev['actor2'][i] or ''} ({ev['actor2_country'][i] or '-'})", c or "",
-                      label, ind or "-", escape(f"{ev['source_file'][i]}:{ev['line'][i]}"))
+            t.add_row(esc(ev["date"][i]),
+                      esc(f"{ev['actor1'][i] or ''} ({ev['actor1_country'][i] or '-'})"),
+                      esc(f"{ev['actor2'][i] or ''} ({ev['actor2_country'][i] or '-'})"),
+                      esc(c or ""), esc(label), ind or "-",
+                      esc(f"{ev['source_file'][i]}:{ev['line'][i]}"))
         console.print(t)
     if case:
         cs = _load_case(case)
-        t = Table(title=f"Analyst signals in {cs.path}")
+        t = Table(title=f"Analyst signals in {esc(cs.path)}")
         for col in ("date", "actor", "target", "indicator", "evidence"):
             t.add_column(col)
         for s in cs.signals:
             if actor and s.actor not in actor:
                 continue
-            t.add_row(s.date.isoformat(), s.actor, s.target or "-", s.indicator,
-                      escape(f"“{s.evidence[0].quote}” ({s.evidence[0].source})"))
+            t.add_row(s.date.isoformat(), esc(s.actor), esc(s.target or "-"), s.indicator,
+                      esc(f"“{s.evidence[0].quote}” ({s.evidence[0].source})"))
         console.print(t)
 
 
@@ -198,10 +203,14 @@ def _lrs(values: list[str]) -> dict[str, float]:
     for v in values:
         name, _, num = v.partition("=")
         try:
-            out[name.strip()] = float(num)
+            x = float(num)
         except ValueError:
-            raise DetenteError([Problem("expected indicator=number", path="--lr", value=v,
+            x = float("nan")
+        if not 0 < x < float("inf"):
+            raise DetenteError([Problem("expected indicator=number with a finite number > 0",
+                                        path="--lr", value=v,
                                         allowed="e.g. neutral-contact=2.0")]) from None
+        out[name.strip()] = x
     return out
 
 
@@ -238,7 +247,8 @@ def credibility_cmd(
     if not 1 <= draws <= 1_000_000:
         raise DetenteError.one("--draws must be between 1 and 1,000,000", path="--draws",
                                value=draws)
-    if window < 0 or not half_life > 0:
+    check_seed(seed)
+    if window < 0 or not 0 < half_life < float("inf"):
         raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
     opts = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
                               draws=draws, likelihood_ratios=_lrs(lr))
@@ -263,18 +273,17 @@ def credibility_cmd(
     _print(record)
     if json_out is not None:
         write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out is not None:
         from detente.report.signals import render_credibility
 
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render_credibility(record), encoding="utf-8")
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, render_credibility(record))
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print(record: dict) -> None:
     prior = record["prior"]
-    console.print(f"[bold]{record['actor']}[/]: prior P(sincere) {prior['mean']:.3f} "
+    console.print(f"[bold]{esc(record['actor'])}[/]: prior P(sincere) {prior['mean']:.3f} "
                   f"({prior['kept']} kept / {prior['broken']} broken agreements)")
     mass = round(100 * record["interval_mass"])
     t = Table(title=f"Posterior P(sincere) with {mass}% interval")
@@ -286,10 +295,10 @@ def _print(record: dict) -> None:
         what = "; ".join(f"{i['indicator']} {i['log_odds']:+.2f} ({len(i['sources'])} src)"
                          for i in m["items"])
         t.add_row(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
-                  f"{s['lo']:.3f}–{s['hi']:.3f}", escape(what))
+                  f"{s['lo']:.3f}–{s['hi']:.3f}", esc(what))
     console.print(t)
     if not record["moves"]:
-        err_console.print(f"warning: no signals of {record['actor']} in the store or the case "
+        err_console.print(f"warning: no signals of {esc(record['actor'])} in the store or the case "
                           "for these dates: the posterior is the prior (check --actor, "
                           "--from/--to and the import filters)", soft_wrap=True)
     last = record["series"][-1] if record["series"] else None

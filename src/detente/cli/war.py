@@ -9,10 +9,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from detente.cli.common import console, write_json
+from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import DetenteError
+from detente.limits import MAX_PATH_MONTHS, check_memory, check_seed
 
 MAX_PATHS = 2_000_000
+# Peak memory per simulated path-month, measured with /usr/bin/time on ru-ua-2024-09 (about
+# 76 bytes for the window, 466 for the package window with two veto players), with headroom.
+BYTES_PER_PATH_MONTH = 100
+BYTES_PER_PACKAGE_MONTH = 600
 
 
 def register(app: typer.Typer) -> None:
@@ -49,12 +54,21 @@ def window(
     if not 1 <= paths <= MAX_PATHS:
         raise DetenteError.one(f"--paths must be between 1 and {MAX_PATHS:,}", path="--paths",
                                value=paths)
-    if seed < 0:
-        raise DetenteError.one("--seed must be >= 0", path="--seed", value=seed)
+    check_seed(seed)
+    if months is not None and paths * months > MAX_PATH_MONTHS:
+        raise DetenteError.one(f"--paths × --months must be at most {MAX_PATH_MONTHS:,}",
+                               path="--paths", value=paths * months)
     if not 0 <= package_paths <= MAX_PATHS:
         raise DetenteError.one(f"--package-paths must be between 0 and {MAX_PATHS:,}",
                                path="--package-paths", value=package_paths)
     war_case, scenario = resolve_war(case)
+    t_max = war_case.war.horizon if months is None else months
+    if paths * t_max > MAX_PATH_MONTHS:
+        raise DetenteError.one(f"--paths × months must be at most {MAX_PATH_MONTHS:,}",
+                               path="--paths", value=paths * t_max)
+    pkg = package_paths if scenario is not None else 0
+    check_memory((t_max + 1) * (BYTES_PER_PATH_MONTH * paths + BYTES_PER_PACKAGE_MONTH * pkg),
+                 f"{paths:,} paths ({pkg:,} package paths) × {t_max} months", path="--paths")
     stages: tuple[str, ...] = ("simulate", "window", "scenario tree")
     if scenario is not None and package_paths > 0:
         stages += ("package window",)
@@ -74,13 +88,12 @@ def window(
     _print(result)
     if json_out is not None:
         write_json(result, json_out)
-        console.print(f"JSON record written to {json_out}")
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out is not None:
         from detente.report.window import render_window
 
-        html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(render_window(result), encoding="utf-8")
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, render_window(result))
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print(a: object) -> None:
@@ -88,15 +101,16 @@ def _print(a: object) -> None:
 
     assert isinstance(a, WarAnalysis)
     s = a.snapshot
-    console.print(f"[bold]{a.title}[/]  ({a.side_a} = A, {a.side_b} = B; {a.paths:,} paths × "
-                  f"{a.months} months, seed {a.provenance.seed})")
-    state = "[green]open[/]" if s.range_exists else f"[red]closed[/] (optimism of {s.closed_by})"
+    console.print(f"[bold]{esc(a.title)}[/]  ({esc(a.side_a)} = A, {esc(a.side_b)} = B; "
+                  f"{a.paths:,} paths × {a.months} months, seed {a.provenance.seed})")
+    state = ("[green]open[/]" if s.range_exists
+             else f"[red]closed[/] (optimism of {esc(s.closed_by)})")
     console.print(f"Month 0: range [{s.range_low:.3f}, {s.range_high:.3f}] {state}; win-sets "
                   f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
                   f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
                   f"{s.guarantee:.3f})")
-    console.print(f"Private information: {a.side_a}'s best offer against its uncertainty over "
-                  f"{a.side_b}'s costs is {s.offer:.3f}, rejected (war) with probability "
+    console.print(f"Private information: {esc(a.side_a)}'s best offer against its uncertainty "
+                  f"over {esc(a.side_b)}'s costs is {s.offer:.3f}, rejected (war) with probability "
                   f"{_pct(s.offer_p_reject).strip()}")
     w = a.window
     step = max(1, a.months // 12)
@@ -115,7 +129,7 @@ def _print(a: object) -> None:
     mid = len(w.quantiles) // 2
     marks = list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else [])
     for m in marks:
-        cells = [a.month_labels[m], f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
+        cells = [esc(a.month_labels[m]), f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
                  f"{100 * w.range_exists.se[m]:.2f}", _pct(w.ratifiable.mean[m]),
                  _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}"]
         if pk is not None:
@@ -131,7 +145,7 @@ def _print(a: object) -> None:
         for col in ("proposal", "A's share", "month 0", f"month {a.months}"):
             pt.add_column(col, justify="left" if col == "proposal" else "right")
         for p in a.proposals:
-            pt.add_row(p.name, f"{p.share:.2f}",
+            pt.add_row(esc(p.name), f"{p.share:.2f}",
                        f"{_pct(p.in_range.mean[0])} / {_pct(p.ratifiable.mean[0])}",
                        f"{_pct(p.in_range.mean[-1])} / {_pct(p.ratifiable.mean[-1])}")
         console.print(pt)
@@ -139,9 +153,9 @@ def _print(a: object) -> None:
     for col in ("scenario", "probability", "± se"):
         tt.add_column(col, justify="left" if col == "scenario" else "right")
     for b in a.scenario_tree:
-        tt.add_row(f"[bold]{b.label}[/]", _pct(b.probability), f"{100 * b.se:.2f}")
+        tt.add_row(f"[bold]{esc(b.label)}[/]", _pct(b.probability), f"{100 * b.se:.2f}")
         for lf in b.leaves:
-            tt.add_row(f"  {lf.label}", _pct(lf.probability), f"{100 * lf.se:.2f}")
+            tt.add_row(f"  {esc(lf.label)}", _pct(lf.probability), f"{100 * lf.se:.2f}")
     console.print(tt)
 
 
@@ -151,12 +165,12 @@ def _print_packages(a: object, marks: list[int]) -> None:
     assert isinstance(a, WarAnalysis) and a.packages is not None
     pk = a.packages
     console.print(f"Package window: {pk.paths:,} paths ({pk.sampling}); BATNA of "
-                  f"{', '.join(pk.veto)} = value of fighting on along each path")
+                  f"{esc(', '.join(pk.veto))} = value of fighting on along each path")
     if pk.ratification:
         console.print("Ratification (Putnam 1988): a package is ratifiable when it clears every "
                       "veto player's BATNA plus its domestic cost; threshold t = opposition × "
                       "audience cost, median [5 %, 95 %] across paths (stake units): " + "; ".join(
-                          f"{actor} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
+                          f"{esc(actor)} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
                           for actor, t in pk.domestic.items()))
     shown = sorted({marks[0], marks[len(marks) // 2], marks[-1]})
     title = "Bundled proposals: P(every veto player accepts) ± se"
@@ -165,9 +179,9 @@ def _print_packages(a: object, marks: list[int]) -> None:
     t = Table(title=title)
     t.add_column("proposal")
     for m in shown:
-        t.add_column(a.month_labels[m], justify="right")
+        t.add_column(esc(a.month_labels[m]), justify="right")
     for p in pk.proposals:
-        t.add_row(p.name, *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+        t.add_row(esc(p.name), *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
                             + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
                             for m in shown))
     title = "Median BATNA from the war model (0-1 utility)"
@@ -176,11 +190,11 @@ def _print_packages(a: object, marks: list[int]) -> None:
     bt = Table(title=title)
     bt.add_column("veto player")
     for m in shown:
-        bt.add_column(a.month_labels[m], justify="right")
+        bt.add_column(esc(a.month_labels[m]), justify="right")
     mid = len(a.window.quantiles) // 2
     for actor, bands in pk.batna.items():
         line = pk.ratified_batna[actor]
-        bt.add_row(actor, *(f"{bands[mid][m]:.3f}" + (f" / {line[mid][m]:.3f}"
+        bt.add_row(esc(actor), *(f"{bands[mid][m]:.3f}" + (f" / {line[mid][m]:.3f}"
                                                         if actor in pk.domestic else "")
                             for m in shown))
     console.print(t)

@@ -53,6 +53,28 @@ def _override(tables: Tables, reservation: dict[str, float] | None) -> Tables:
     return replace(tables, reservation=res)
 
 
+def check_limits(scenario: Scenario, draws: int = 0) -> None:
+    """Refuse, before building any table, what the analysis cannot hold: more than
+    :data:`~detente.limits.MAX_OUTCOMES` outcomes (outcomes are indexed by 64-bit integers),
+    more than :data:`~detente.limits.MAX_VETO_PLAYERS` veto players (one pairwise view per
+    pair), and Monte Carlo tables beyond the memory limit (see ``docs/limits.md``)."""
+    from detente.limits import MAX_OUTCOMES, MAX_VETO_PLAYERS, check_memory
+
+    total = scenario.outcome_count()
+    if total > MAX_OUTCOMES:
+        raise AnalysisError.one(f"the outcome space has {total:.3e} outcomes, more than the "
+                                "deal analysis can index (2^63 − 1)", path="issues",
+                                allowed="fewer issues or options per issue (docs/limits.md)")
+    n_veto = sum(a.veto for a in scenario.actors)
+    if n_veto > MAX_VETO_PLAYERS:
+        raise AnalysisError.one(f"{n_veto} veto players: the analysis compares every pair "
+                                f"({n_veto * (n_veto - 1) // 2:,} pairs)", path="actors",
+                                allowed=f"at most {MAX_VETO_PLAYERS} veto players")
+    width = len(scenario.actors) * sum(len(i.option_ids()) + 1 for i in scenario.issues)
+    check_memory(32.0 * max(draws, 1) * width, f"{draws:,} draws × {width:,} actor-options",
+                 path="--draws")
+
+
 def _check(scenario: Scenario, tables: Tables,
            reservation: dict[str, float] | None = None) -> list[int]:
     veto = [i for i, a in enumerate(scenario.actors) if a.veto]
@@ -125,8 +147,12 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     """
     if draws < 0:
         raise AnalysisError.one("draws must be ≥ 0", value=draws)
-    tables = _override(build_tables(scenario), reservation)
-    veto = _check(scenario, tables, reservation)
+    try:
+        check_limits(scenario, draws)
+        tables = _override(build_tables(scenario), reservation)
+        veto = _check(scenario, tables, reservation)
+    except AnalysisError as exc:
+        raise exc.with_file(source) from None
     space = tables.space(0)
     vspace = space.subset([space.actors[i] for i in veto])
     d = space.reservation[veto]

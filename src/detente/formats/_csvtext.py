@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
+from detente.limits import read_bytes
 
 
 def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
@@ -13,11 +14,10 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
 
     Row ``i`` of the result is physical line ``i + 1``; cells are stripped of surrounding blanks.
     """
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}", file=str(p)) from exc
+    raw = read_bytes(path, "csv")  # a regular file within the size limit, never a FIFO
+    if b"\x00" in raw[: 1 << 16]:
+        raise DetenteError.one("not a text file (binary content)", file=str(path),
+                               allowed="comma- or tab-separated text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -34,6 +34,7 @@ from detente.deals.issuewise import frontier_solutions, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES, Rectangle, RectangleSpace, nonlinear_frontier
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.errors import DetenteError, Problem
+from detente.limits import MAX_ISSUE_VALUES, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +127,28 @@ def discounted(utility: FloatArray | float, discount: float, time: float) -> Flo
 
 
 # -- XML helpers -----------------------------------------------------------------------------
-def _read(file: Path) -> ET.Element:
+def _bytes(file: Path) -> bytes:
+    """The bytes of a regular XML file within the size limit (never a FIFO or a device)."""
     try:
-        return ET.parse(file).getroot()
+        return read_bytes(file, "genius")
+    except DetenteError as exc:
+        raise GeniusError(exc.problems) from None
+
+
+def _parse(raw: bytes, file: Path) -> ET.Element:
+    try:
+        return ET.fromstring(raw)
     except ET.ParseError as exc:
         line, col = exc.position
         raise _fail(f"malformed or truncated XML: {exc.msg if hasattr(exc, 'msg') else exc}",
                     file, line=line, column=col + 1) from None
-    except OSError as exc:
-        raise _fail(f"cannot read file: {exc.strerror}", file) from None
+    except (LookupError, ValueError) as exc:  # encoding="x-bogus", multi-byte encodings
+        raise _fail(f"unreadable XML: {exc}", file, allowed="UTF-8 (or a standard single-byte "
+                    "encoding) declared in the XML header") from None
+
+
+def _read(file: Path) -> ET.Element:
+    return _parse(_bytes(file), file)
 
 
 def _where(el: ET.Element, parent: str) -> str:
@@ -208,6 +222,9 @@ def read_domain_issues(file: Path, real_steps: int = REAL_STEPS) -> tuple[Genius
             issues.append(GeniusIssue(index, name, kind, values))
         elif kind == "integer":
             lo, hi = _bounds(el, file, path)
+            if hi - lo + 1 > MAX_ISSUE_VALUES:
+                raise _fail("integer issue with too many values", file, path,
+                            value=f"{hi - lo + 1:.0f}", allowed=f"at most {MAX_ISSUE_VALUES:,}")
             nums = tuple(float(x) for x in range(int(lo), int(hi) + 1))
             issues.append(GeniusIssue(index, name, kind, tuple(f"{x:g}" for x in nums), nums,
                                       lo, hi))
@@ -374,7 +391,8 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
                     "between domain and profile)", file, "utility_space/objective",
                     value=missing)
     weights: list[float | None] = [None] * len(issues)
-    objective_idx = {int(o.get("index", "-1")) for o in root.iter("objective")}
+    objective_idx = {int(i) for o in root.iter("objective")
+                     if (i := (o.get("index") or "").strip()).lstrip("-").isdigit()}
     for w in root.iter("weight"):
         wpath = f"utility_space/objective/weight[index={w.get('index')!r}]"
         idx = int(_num(w, "index", file, wpath))
@@ -401,24 +419,36 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
 def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
     """Domain files, profile files and the profile names the templates reference."""
     domains, profiles, refs = [], [], []
+    skipped: dict[str, GeniusError] = {}
     for f in sorted(directory.glob("*.xml")):
+        if f.is_dir():
+            log.debug("%s: a folder, skipped", f)
+            continue
+        raw = _bytes(f)  # a FIFO, a device or a dangling link is an error, not a hang
         try:
-            root = ET.parse(f).getroot()
-        except ET.ParseError:
+            root = _parse(raw, f)
+        except GeniusError as exc:
             # Decide by the first bytes so a truncated profile still reports its own error.
-            head = f.read_text(encoding="utf-8", errors="replace")[:2000]
+            head = raw[:2000].decode("utf-8", errors="replace")
             if "<negotiation_template" in head:
                 domains.append(f)
             elif "<utility_space" in head:
                 profiles.append(f)
+            elif not raw.strip():  # an empty profile is an error, never silently dropped
+                raise _fail("empty .xml file in a GENIUS folder", f,
+                            allowed="the domain file or a profile file") from None
             else:
-                log.debug("%s: not XML, skipped", f)
+                skipped[f.name] = exc
             continue
         if root.tag == "negotiation_template":
             domains.append(f)
             refs += [a.get("utility_space", "") for a in root.iter("agent")]
         elif root.tag == "utility_space":
             profiles.append(f)
+    for name, error in skipped.items():
+        if name in refs:  # the domain names it as a profile: its own error, not a skip
+            raise error
+        log.debug("%s: not XML, skipped", directory / name)
     return domains, profiles, [r for r in refs if r]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from detente.errors import DetenteError, Problem
 from detente.forecasts.table import StakeholderTable
 from detente.formats._csvtext import number, problem_at, read_rows
+from detente.limits import MAX_ACTORS, MAX_DIMENSIONS
 
 
 def looks_like_ktab(path: str | Path) -> bool:
@@ -46,9 +47,13 @@ def read_ktab_csv(path: str | Path, *, tol: float = 1e-6) -> StakeholderTable:
                                file=file, line=1, value=rows[0])
     n_actors = int(number(head[2], file=file, line=1, column=3, field="N"))
     n_dims = int(number(head[3], file=file, line=1, column=4, field="K"))
-    if n_dims < 1:
-        raise DetenteError.one("the number of dimensions must be at least 1", file=file, line=1,
-                               column=4, value=n_dims)
+    if not 1 <= n_dims <= MAX_DIMENSIONS:
+        raise DetenteError.one("the number of dimensions (K) is out of range", file=file,
+                               line=1, column=4, value=n_dims,
+                               allowed=f"1 to {MAX_DIMENSIONS:,}")
+    if not 0 <= n_actors <= MAX_ACTORS:
+        raise DetenteError.one("the number of actors (N) is out of range", file=file, line=1,
+                               column=3, value=n_actors, allowed=f"0 to {MAX_ACTORS:,}")
     header = rows[1]
     if not header or header[0].lower() not in ("actor", "actors"):
         raise DetenteError.one("unknown header layout: line 2 must start 'Actor, Description, "

@@ -1,12 +1,16 @@
 """Provenance of an analysis record: what went in, with which options and seed, by which version.
 
-The same inputs (by content hash), options and seed give the same output.
+The same inputs (by content hash), options and seed give the same output, byte for byte: a
+record holds no clock time unless asked (``detente --timestamp …`` adds ``created`` and the
+run's timings in a separate ``run`` field), and input paths are normalised (``./x.yaml`` and
+``x.yaml`` give the same record).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +31,7 @@ class Provenance(BaseModel):
     inputs: list[str]
     options: dict[str, Any]
     seed: int | None
-    created: str
+    created: str | None = None
 
 
 def _canonical(obj: Any) -> Any:
@@ -49,9 +53,21 @@ def inputs_hash(*objs: Any) -> str:
     return h.hexdigest()
 
 
+def normalise_input(name: str) -> str:
+    """An input as recorded: a path in its normal form (``./x.yaml`` → ``x.yaml``, ``a//b`` →
+    ``a/b``); a bundled case name unchanged."""
+    return os.path.normpath(name) if name else name
+
+
+def now() -> str:
+    """The current UTC time to the second, ISO 8601 (only for ``--timestamp``)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
 def make_provenance(analysis: str, inputs: list[str], digest: str, options: dict[str, Any],
-                    seed: int | None) -> Provenance:
-    """Build a :class:`Provenance`. ``created`` is the only field that differs between reruns."""
-    return Provenance(version=__version__, analysis=analysis, inputs_sha256=digest, inputs=inputs,
-                      options=options, seed=seed,
-                      created=datetime.now(UTC).replace(microsecond=0).isoformat())
+                    seed: int | None, created: str | None = None) -> Provenance:
+    """Build a :class:`Provenance`; ``created`` stays None (byte-identical reruns) unless a
+    time is given."""
+    return Provenance(version=__version__, analysis=analysis, inputs_sha256=digest,
+                      inputs=[normalise_input(x) for x in inputs], options=options, seed=seed,
+                      created=created)

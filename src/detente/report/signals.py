@@ -77,5 +77,5 @@ def render_credibility(record: dict[str, Any]) -> str:
         + table(["indicator", "rung", "LR", "spread", "basis"], lrs, numeric=(1, 2)),
     ]
     meta = (f"detente {prov['version']} · {prov['analysis']} · seed {prov['seed']} · "
-            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov['created']}")
+            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov.get('created') or ''}")
     return page(f"Signals: credibility of {record['actor']}", sections, meta)

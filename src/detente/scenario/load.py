@@ -11,43 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from detente.errors import Problem, ScenarioError
+from detente.errors import DetenteError, Problem, ScenarioError
+from detente.limits import read_text
 from detente.scenario.model import Scenario
-
-PathKey = tuple[str | int, ...]
+from detente.scenario.yamlsafe import PathKey, format_path, load_yaml
 
 SCENARIO_KEYS = ("id", "title", "date", "actors", "issues")
-
-
-def format_path(path: PathKey) -> str:
-    """``('actors', 2, 'capability')`` → ``actors[2].capability``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, tuple[int, int]],
-          dupes: list[tuple[PathKey, int]]) -> None:
-    lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                dupes.append((path + (key,), key_node.start_mark.line + 1))
-            seen.add(key)
-            _walk(value_node, path + (key,), lines, dupes)
-            lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, dupes)
 
 
 class LineMap:
@@ -65,27 +36,9 @@ class LineMap:
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, LineMap]:
-    """Safe-load YAML text; return the data and a line map. Duplicate keys are errors."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise ScenarioError([Problem(f"malformed YAML: {exc.problem or exc}", file=file,
-                                     line=line, column=col)]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(f"malformed YAML: {exc}", file=file)]) from None
-    lines: dict[PathKey, tuple[int, int]] = {}
-    dupes: list[tuple[PathKey, int]] = []
-    if node is not None:
-        _walk(node, (), lines, dupes)
-    if dupes:
-        raise ScenarioError([
-            Problem("duplicate key (a YAML mapping may hold each key once; the earlier value "
-                    "would be silently lost)", file=file, line=line, path=format_path(p))
-            for p, line in dupes])
+    """Safe-load YAML text in one pass (see :mod:`detente.scenario.yamlsafe`): the data and a
+    line map. Duplicate keys, alias bombs and runaway nesting are errors."""
+    data, lines = load_yaml(text, file, ScenarioError)
     return data, LineMap(lines)
 
 
@@ -135,16 +88,11 @@ def validate_data(data: Any, file: str, where: LineMap | None = None) -> Scenari
 def read_yaml(path: str | Path, kind: str = "scenario") -> tuple[Any, LineMap, str]:
     """Read a YAML file safely: ``(data, line map, file name)``; clear errors for a missing
     file, a folder, text that is not UTF-8 and malformed YAML."""
-    p = Path(path)
-    file = str(p)
+    file = str(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError.one("file not found", file=file) from None
-    except IsADirectoryError:
-        raise ScenarioError.one(f"is a directory, not a {kind} file", file=file) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError.one(f"not UTF-8 text (byte {exc.start})", file=file) from None
+        text = read_text(path, "war" if kind == "war" else "scenario")
+    except DetenteError as exc:
+        raise ScenarioError(exc.problems) from None
     data, where = parse_yaml(text, file)
     return data, where, file
 

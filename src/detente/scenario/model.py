@@ -220,9 +220,9 @@ class Option(_Frozen):
 class Grid(_Frozen):
     """A numeric issue discretised from ``low`` to ``high`` in steps of ``step`` ``unit``."""
 
-    low: float
-    high: float
-    step: Annotated[float, Field(gt=0)]
+    low: Annotated[float, Field(allow_inf_nan=False)]
+    high: Annotated[float, Field(allow_inf_nan=False)]
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     unit: str
 
     @model_validator(mode="after")

@@ -60,6 +60,14 @@ def _evidence(obj: Any, path: tuple[str | int, ...], sources: set[str]) -> Itera
             yield from _evidence(item, path + (k,), sources)
 
 
+def check_war_references(case: Any) -> list[Found]:
+    """Cross-reference problems of a standalone war case (a ``WarCase``): duplicate source ids
+    and evidence citing a source that is not declared."""
+    out = list(_duplicates(case.sources, "sources"))
+    out += _evidence(case.war, ("war",), {src.id for src in case.sources})
+    return out
+
+
 def check_references(s: Scenario) -> list[Found]:
     """All cross-reference problems of a schema-valid scenario."""
     out: list[Found] = []

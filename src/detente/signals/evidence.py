@@ -27,9 +27,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from detente.errors import DetenteError, Problem
+from detente.limits import read_text
+from detente.scenario.yamlsafe import load_yaml
 from detente.signals.ladder import indicators
 
 
@@ -95,17 +95,6 @@ class SignalCase:
     signals: tuple[AnalystSignal, ...]
 
 
-def _lines(text: str) -> dict[str, list[int]]:
-    """Line numbers of the items of the top-level sequences (1-based)."""
-    node = yaml.compose(text)
-    out: dict[str, list[int]] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(value, yaml.SequenceNode):
-                out[str(key.value)] = [v.start_mark.line + 1 for v in value.value]
-    return out
-
-
 def _date(value: Any, where: dict[str, Any], problems: list[Problem]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -131,55 +120,111 @@ def _quotes(raw: Any, sources: dict[str, Source], where: dict[str, Any],
             problems.append(Problem("evidence without a source", value=q,
                                     allowed=", ".join(sources) or "a source id", **loc))
             continue
-        if q["source"] not in sources:
+        if str(q["source"]) not in sources:
             problems.append(Problem("unknown source", value=q["source"],
                                     allowed=", ".join(sources), **loc))
             continue
         if not str(q.get("quote") or "").strip():
             problems.append(Problem("evidence without a quote", **loc))
             continue
-        out.append(Quote(str(q["source"]), str(q["quote"]), q.get("url"), q.get("story"),
-                         q.get("outlet")))
+        out.append(Quote(str(q["source"]), str(q["quote"]), _text(q.get("url")),
+                         _text(q.get("story")), _text(q.get("outlet"))))
     return tuple(out)
+
+
+MAX_COUNT = 100_000
+"""Most agreements kept (or broken) in an actor's record."""
+
+
+def _count(value: Any, where: dict[str, Any], field: str, problems: list[Problem]) -> int:
+    """A count of agreements: a whole number >= 0 (not a bool, NaN or a negative number)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        loc = {**where, "path": f"{where['path']}.{field}"}
+        problems.append(Problem(f"{field} must be a whole number >= 0", value=value,
+                                allowed=f"0, 1, 2, … up to {MAX_COUNT:,}", **loc))
+        return 0
+    return value
+
+
+def _mapping(data: dict[str, Any], key: str, file: str, lines: dict[Any, tuple[int, int]],
+             problems: list[Problem]) -> dict[Any, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(f"{key} must be a mapping of id → fields", file=file, path=key,
+                                line=lines.get((key,), (None,))[0],
+                                value=type(value).__name__))
+        return {}
+    return value
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _sources(data: dict[str, Any], file: str, lines: dict[Any, tuple[int, int]],
+             problems: list[Problem]) -> dict[str, Source]:
+    sources = {}
+    for sid, s in _mapping(data, "sources", file, lines, problems).items():
+        where: dict[str, Any] = {"file": file, "path": f"sources.{sid}",
+                 "line": lines.get(("sources", sid), (None,))[0]}
+        if s is not None and not isinstance(s, dict):
+            problems.append(Problem("a source must be a mapping (title, file, date, url)",
+                                    value=s, **where))
+            continue
+        s = s or {}
+        sources[str(sid)] = Source(str(sid), str(s.get("title", sid)),
+                                   _date(s["date"], where, problems) if s.get("date") else None,
+                                   _text(s.get("author")), _text(s.get("file")),
+                                   _text(s.get("url")))
+    return sources
 
 
 def parse_signals(text: str, file: str) -> SignalCase:
     """Parse and validate a signals YAML document (``file`` names it in errors)."""
-    try:
-        data = yaml.safe_load(text) or {}
-        lines = _lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DetenteError([Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file,
-                                    line=mark.line + 1 if mark else None)]) from exc
+    data, lines = load_yaml(text, file)
+    if data is None:
+        raise DetenteError([Problem("empty signals file: expected a mapping with sources, "
+                                    "actors, signals", file=file, line=1)])
     if not isinstance(data, dict):
         raise DetenteError([Problem("expected a mapping with sources, actors, signals",
-                                    file=file)])
+                                    file=file, line=1, value=type(data).__name__)])
     problems: list[Problem] = []
-    sources = {}
-    for sid, s in (data.get("sources") or {}).items():
-        s = s or {}
-        sources[str(sid)] = Source(str(sid), str(s.get("title", sid)),
-                                   _date(s["date"], {"file": file, "path": f"sources.{sid}"},
-                                         problems) if s.get("date") else None,
-                                   s.get("author"), s.get("file"), s.get("url"))
+    sources = _sources(data, file, lines, problems)
     names, priors = {}, {}
     where: dict[str, Any]
-    for code, a in (data.get("actors") or {}).items():
+    for code, a in _mapping(data, "actors", file, lines, problems).items():
+        where = {"file": file, "path": f"actors.{code}.prior",
+                 "line": lines.get(("actors", code), (None,))[0]}
+        if a is not None and not isinstance(a, dict):
+            problems.append(Problem("an actor must be a mapping (name, prior)", value=a,
+                                    **{**where, "path": f"actors.{code}"}))
+            continue
         a = a or {}
         names[str(code)] = str(a.get("name", code))
         p = a.get("prior") or {}
-        where = {"file": file, "path": f"actors.{code}.prior", "line": None}
+        if not isinstance(p, dict):
+            problems.append(Problem("a prior must be a mapping (kept, broken, evidence)",
+                                    value=p, **where))
+            continue
         ev = _quotes(p["evidence"], sources, where, problems) if p.get("evidence") else ()
         if p and not ev and not p.get("assumption"):
             problems.append(Problem("a prior needs evidence or an assumption", **where))
-        priors[str(code)] = PriorRecord(int(p.get("kept", 0)), int(p.get("broken", 0)), ev,
-                                        p.get("assumption"))
+        priors[str(code)] = PriorRecord(_count(p.get("kept", 0), where, "kept", problems),
+                                        _count(p.get("broken", 0), where, "broken", problems),
+                                        ev, _text(p.get("assumption")))
+    raw_signals = data.get("signals") or []
+    if not isinstance(raw_signals, list):
+        problems.append(Problem("signals must be a list", file=file, path="signals",
+                                line=lines.get(("signals",), (None,))[0],
+                                value=type(raw_signals).__name__))
+        raw_signals = []
     known = indicators()
     signals = []
-    for i, s in enumerate(data.get("signals") or []):
-        line = lines.get("signals", [None] * (i + 1))[i]
-        sid = s.get("id", f"#{i + 1}") if isinstance(s, dict) else f"#{i + 1}"
+    for i, s in enumerate(raw_signals):
+        line = lines.get(("signals", i), (None,))[0]
+        sid = str(s.get("id", f"#{i + 1}")) if isinstance(s, dict) else f"#{i + 1}"
         where = {"file": file, "line": line, "path": f"signals[{i}] ({sid})"}
         if not isinstance(s, dict):
             problems.append(Problem("a signal must be a mapping", **where))
@@ -188,14 +233,14 @@ def parse_signals(text: str, file: str) -> SignalCase:
         if missing:
             problems.append(Problem(f"missing field(s): {', '.join(missing)}", **where))
             continue
-        if s["indicator"] not in known:
+        if not isinstance(s["indicator"], str) or s["indicator"] not in known:
             problems.append(Problem("unknown indicator", value=s["indicator"],
                                     allowed=", ".join(known), **where))
             continue
         quotes = _quotes(s.get("evidence"), sources, where, problems)
         day = _date(s["date"], where, problems)
         if quotes and day:
-            signals.append(AnalystSignal(str(sid), day, str(s["actor"]), s.get("target"),
+            signals.append(AnalystSignal(sid, day, str(s["actor"]), _text(s.get("target")),
                                          s["indicator"], str(s.get("summary", "")),
                                          bool(s.get("verified", False)), quotes, line or 0))
     if problems:
@@ -206,13 +251,8 @@ def parse_signals(text: str, file: str) -> SignalCase:
 
 def load_signals(path: Path | str) -> SignalCase:
     """Read a signals YAML file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DetenteError([Problem(f"cannot read signals file: {exc.strerror}",
-                                    file=str(p))]) from exc
-    return parse_signals(text, str(p))
+    text = read_text(path, "signals")
+    return parse_signals(text, str(path))
 
 
 def bundled_signals(name: str = "ru-ua") -> SignalCase:

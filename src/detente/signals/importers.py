@@ -13,16 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import shutil
 import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -91,17 +93,85 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _digest(path: Path) -> tuple[str, int]:
+# Bytes DuckDB's line reader would mishandle: a lone carriage return ends a line there (every
+# later line number shifts), other control bytes can cut a row. Tab, LF and CR LF are fine.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
+_MARK = "\ufffd"  # what a control byte becomes in the cleaned copy (same line count)
+_TMP_PREFIX = "detente-import-"
+_NCOL = "CASE WHEN ctrl THEN -1 ELSE len(f) END AS ncol"  # -1: a line with a control byte
+
+
+@dataclass
+class _Digest:
+    """SHA-256 and line count of a file, computed chunk by chunk, and whether it holds control
+    bytes (then the import reads a cleaned copy, see :func:`_clean_copy`)."""
+
+    h: Any = field(default_factory=hashlib.sha256)
+    lines: int = 0
+    last: bytes = b"\n"
+    dirty: bool = False
+
+    def update(self, chunk: bytes) -> None:
+        self.h.update(chunk)
+        self.lines += chunk.count(b"\n")
+        # A CR at a chunk's end may be the first half of CR LF: judged with the next chunk.
+        if not self.dirty and _CONTROL.search(chunk[:-1] if chunk.endswith(b"\r") else chunk):
+            self.dirty = True
+        if self.last == b"\r" and not chunk.startswith(b"\n"):
+            self.dirty = True
+        self.last = chunk[-1:]
+
+    def result(self) -> tuple[str, int]:
+        if self.last == b"\r":
+            self.dirty = True
+        return self.h.hexdigest(), self.lines + (self.last != b"\n")
+
+
+def _digest(path: Path) -> _Digest:
     """SHA-256 of the file and its number of lines (a last line without newline counts)."""
-    h = hashlib.sha256()
-    lines = 0
-    last = b"\n"
+    d = _Digest()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return h.hexdigest(), lines + (last != b"\n")
+            d.update(chunk)
+    d.result()
+    return d
+
+
+def _clean_copy(path: Path, dest: Path) -> Path:
+    """A copy of ``path`` with each control byte (and lone CR) replaced by U+FFFD, so that the
+    line reader neither splits nor cuts a line there; the lines keep their numbers and the
+    marked lines are reported as problems."""
+    mark = _MARK.encode("utf-8")
+    carry = b""
+    with path.open("rb") as src, dest.open("wb") as out:
+        while chunk := src.read(_CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            out.write(_CONTROL.sub(mark, chunk[:-1] if carry else chunk))
+        out.write(_CONTROL.sub(mark, carry))
+    return dest
+
+
+def _stale_temp_dirs(root: str | None) -> None:
+    """Remove the temporary folders of imports that were killed (their process is gone)."""
+    base = Path(root or tempfile.gettempdir())
+    for d in base.glob(f"{_TMP_PREFIX}*"):
+        try:
+            pid = int(d.name[len(_TMP_PREFIX):].split("-")[0])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:  # alive, owned by someone else
+            continue
+
+
+def _tempdir(root: str | None) -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=root)
 
 
 def _head(path: Path, source: str, n: int = 20) -> list[str]:
@@ -110,7 +180,7 @@ def _head(path: Path, source: str, n: int = 20) -> list[str]:
     if b"\x00" in raw:
         raise DetenteError([Problem("not a text file (binary content): expected tab-separated "
                                     "event data or a zip of it", file=source)])
-    lines = raw.split(b"\n")[:n]
+    lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:n]  # a UTF-8 BOM is not data
     if len(raw) == 1 << 20 and len(lines) > 1:
         lines = lines[:-1]
     try:
@@ -164,11 +234,17 @@ def _scan_sql(path: Path, spec: FormatSpec, prefilter: str = "TRUE") -> str:
         # Materialise the few candidate lines, so that DuckDB does not push the costly field
         # expressions below the cheap substring test.
         materialized = "MATERIALIZED "
+    # A 4-byte delimiter that text does not hold: each line is one column, never cut. The
+    # first line loses a UTF-8 byte-order mark.
     return (
-        "WITH raw AS (SELECT ordinality AS line, l FROM read_csv("
-        f"{_sql_str(str(path))}, columns={{'l': 'VARCHAR'}}, delim=chr(31), header=false, "
+        "WITH raw0 AS (SELECT ordinality AS line, l FROM read_csv("
+        f"{_sql_str(str(path))}, columns={{'l': 'VARCHAR'}}, "
+        "delim=chr(1) || chr(2) || chr(3) || chr(4), header=false, "
         "quote='', escape='', auto_detect=false, strict_mode=false) WITH ORDINALITY), "
+        "raw AS (SELECT line, CASE WHEN line = 1 THEN ltrim(l, chr(65279)) ELSE l END AS l "
+        "FROM raw0), "
         f"s AS {materialized}(SELECT line, l IS NULL OR trim(l) = '' AS blank, "
+        f"coalesce(contains(l, chr({ord(_MARK)})), FALSE) AS ctrl, "
         f"string_split(rtrim(l, chr(13)), chr(9)) AS f FROM raw WHERE {where})"
     )
 
@@ -249,7 +325,7 @@ def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter) -> str:
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
         _scan_sql(path, spec, _prefilter(spec, filt))
-        + f", c AS (SELECT line, blank, len(f) AS ncol, {inner} FROM s) "
+        + f", c AS (SELECT line, blank, {_NCOL}, {inner} FROM s) "
         f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
         + ", ".join(out[k] for k in CANONICAL)
         + f" FROM c {j1} {j2} {j3} {j4} "
@@ -270,7 +346,7 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
         _scan_sql(path, spec)
-        + f", c AS (SELECT line, blank, len(f) AS ncol, {inner}, {spec.date_raw} AS date_raw, "
+        + f", c AS (SELECT line, blank, {_NCOL}, {inner}, {spec.date_raw} AS date_raw, "
         f"try_strptime({spec.date_raw}, '{spec.date_format}')::DATE AS d FROM s) "
         "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
         + ", ".join(f"c.{k}" for k in MENTION_FIELDS)
@@ -283,6 +359,15 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     con.execute("SET memory_limit = '512MB'")
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
+    # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
+    # build its hash joins on the file side: a million lines then exhaust the memory limit.
+    # The code books are the build side, the file streams through.
+    for optimizers in ("join_order,build_side_probe_side", "join_order"):
+        try:
+            con.execute(f"SET disabled_optimizers = {_sql_str(optimizers)}")
+            break
+        except duckdb.Error:  # an older DuckDB without the build-side optimizer
+            continue
     _lookup_tables(con)
     return con
 
@@ -290,6 +375,9 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
 def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     """(kind, detail) when the row is a problem, else None."""
     _line, _blank, ncol, date_raw, known, *rest = row
+    if ncol == -1:
+        return ("control character", "the line holds a control byte (e.g. 0x1F) or a lone "
+                "carriage return; it is kept as a problem, not imported")
     if ncol != spec.columns:
         return "wrong column count", f"{ncol} fields, expected {spec.columns}"
     if spec.kind == "events" and rest[CANONICAL.index("date")] is None:
@@ -318,30 +406,32 @@ def _rows(result: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[tuple]
 
 
 def import_text(path: Path, store: EventStore, *, source: str,
-                digest: Callable[[], tuple[str, int]], filt: ImportFilter = ImportFilter(),
+                digest: _Digest, filt: ImportFilter = ImportFilter(),
                 fmt: str | None = None, batch_size: int = 50_000,
                 tmpdir: str | None = None) -> ImportSummary:
-    """Import one uncompressed tab-separated file. ``digest()`` returns its SHA-256 and line
-    count; it is called after DuckDB has scanned the file, so a digest computed in another
-    thread overlaps with the scan."""
+    """Import one uncompressed tab-separated file whose :class:`_Digest` is known. A file with
+    control bytes is read from a cleaned copy (same line numbers; those lines are problems).
+    Rows are committed batch by batch while DuckDB streams the file."""
     spec = detect_format(_head(path, source), source, fmt)
     ingested = datetime.now(UTC).replace(microsecond=0).isoformat()
-    with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:
+    with _tempdir(tmpdir) as tmp:
+        scan = _clean_copy(path, Path(tmp) / "clean.tsv") if digest.dirty else path
         con = _connect(tmp)
         keep_ids = False
         if spec.kind == "mentions" and (filt.dyad or filt.actors or filt.codes):
             ids = store.events(actors=filt.actors, dyad=filt.dyad, codes=filt.codes)["event_id"]
             con.execute("CREATE TEMP TABLE keep (id VARCHAR)")
-            con.executemany("INSERT INTO keep VALUES (?)", [(str(i),) for i in set(ids)])
+            if len(ids):  # no stored event matches: an empty table, every mention filtered
+                con.executemany("INSERT INTO keep VALUES (?)", [(str(i),) for i in set(ids)])
             keep_ids = True
-        sql = (_events_sql(path, spec, filt) if spec.kind == "events"
-               else _mentions_sql(path, spec, filt, keep_ids))
+        sql = (_events_sql(scan, spec, filt) if spec.kind == "events"
+               else _mentions_sql(scan, spec, filt, keep_ids))
         try:
             result = con.execute(sql)
         except duckdb.Error as exc:
             con.close()
             raise DetenteError([_duck_problem(exc, source)]) from exc
-        sha, lines = digest()
+        sha, lines = digest.result()
         import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()),
                                        ingested)
         counts: Counter[str] = Counter()
@@ -385,24 +475,14 @@ def import_text(path: Path, store: EventStore, *, source: str,
     return summary
 
 
-def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    lines = 0
-    last = b"\n"
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> _Digest:
+    d = _Digest()
     with zf.open(info) as src, dest.open("wb") as out:
         while chunk := src.read(_CHUNK):
-            h.update(chunk)
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
+            d.update(chunk)
             out.write(chunk)
-    return h.hexdigest(), lines + (last != b"\n")
-
-
-def _known(sha: str, lines: int) -> Callable[[], tuple[str, int]]:
-    def digest() -> tuple[str, int]:
-        return sha, lines
-
-    return digest
+    d.result()
+    return d
 
 
 def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
@@ -416,11 +496,10 @@ def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummar
                 raise DetenteError([Problem("zip archive holds no files", file=str(path))])
             for info in members:
                 source = f"{path}!{info.filename}"
-                with tempfile.TemporaryDirectory(dir=tmpdir) as tmp:  # type: ignore[call-overload]
+                with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
                     dest = Path(tmp) / "member.tsv"
-                    sha, lines = _extract(zf, info, dest)
-                    out.append(import_text(dest, store, source=source,
-                                           digest=_known(sha, lines),
+                    digest = _extract(zf, info, dest)
+                    out.append(import_text(dest, store, source=source, digest=digest,
                                            **kw))  # type: ignore[arg-type]
     except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
@@ -435,6 +514,7 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
     with ``error`` set (so other files still import) rather than an exception."""
     p = Path(path)
     kw = {"filt": filt, "fmt": fmt, "batch_size": batch_size, "tmpdir": tmpdir}
+    _stale_temp_dirs(tmpdir)
     try:
         if not p.is_file():
             raise DetenteError([Problem("no such file", file=str(p))])
@@ -442,10 +522,8 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
             magic = fh.read(4)
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
             return import_zip(p, store, **kw)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(_digest, p)  # hashes while DuckDB scans
-            return [import_text(p, store, source=str(p), digest=future.result,
-                                **kw)]  # type: ignore[arg-type]
+        return [import_text(p, store, source=str(p), digest=_digest(p),
+                            **kw)]  # type: ignore[arg-type]
     except DetenteError as exc:
         log.info("%s", exc)
         return [ImportSummary(source=str(p), error=str(exc))]

@@ -74,9 +74,18 @@ def _from_data(data: Any, file: str,
                        description=scenario.description, sources=scenario.sources,
                        war=war), scenario
     try:
-        return WarCase.model_validate(data), None
+        case = WarCase.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, file, where)) from None
+    from detente.scenario.references import check_war_references
+
+    found = check_war_references(case)
+    if found:
+        raise ScenarioError([Problem(msg, file=file, line=where.locate(path)[0],
+                                     column=where.locate(path)[1], path=format_path(path),
+                                     value=value, allowed=allowed)
+                             for path, msg, value, allowed in found])
+    return case, None
 
 
 def load_war_source(path: str | Path) -> tuple[WarCase, Scenario | None]:

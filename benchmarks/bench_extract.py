@@ -1,0 +1,57 @@
+"""Speed of the rule extractor: articles per second on one core (target ≥ 50).
+
+Runs ``RuleExtractor.extract_many`` over the development articles (tests/data/extract and, when
+present, the five seed articles in ../shared/seeds) repeated to ``--articles`` articles, in this
+process pinned to one core, best of ``--repeat`` runs. Start-up (spaCy pipeline build) is timed
+apart. Prints articles/s, words/s and the machine's load.
+
+    python3 benchmarks/bench_extract.py [--articles 400] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from detente.extract.article import read_article
+from detente.extract.rules import RuleExtractor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus() -> list:  # type: ignore[type-arg]
+    files = sorted((ROOT / "tests" / "data" / "extract").glob("*/*.txt"))
+    files += sorted((ROOT / ".." / "shared" / "seeds").glob("*.txt"))
+    return [read_article(f) for f in files]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    t0 = time.perf_counter()
+    rules = RuleExtractor()
+    startup = time.perf_counter() - t0
+    base = corpus()
+    articles = (base * (args.articles // len(base) + 1))[: args.articles]
+    words = sum(len(a.body.split()) for a in articles)
+    best = float("inf")
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        rules.extract_many(articles)
+        best = min(best, time.perf_counter() - t0)
+    print(f"rule extractor, one core: {len(articles)} articles ({len(base)} distinct, "
+          f"{words / len(articles):.0f} words each on average)")
+    print(f"  start-up (spaCy pipeline, gazetteer): {startup:.2f} s")
+    print(f"  best of {args.repeat}: {best:.2f} s = {len(articles) / best:.0f} articles/s, "
+          f"{words / best:,.0f} words/s (target >= 50 articles/s per core)")
+    print(f"  load average: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

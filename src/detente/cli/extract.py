@@ -1,0 +1,175 @@
+"""Command ``extract``: from articles to a draft scenario, every item quoted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from detente.cli.common import console, err_console, write_json
+from detente.errors import DetenteError
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``extract`` to ``app``."""
+    app.command("extract")(extract)
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise DetenteError.one("not a date", path="--date", value=text,
+                               allowed="YYYY-MM-DD") from exc
+
+
+def extract(
+    files: list[Path] = typer.Argument(None, help="Article text files (UTF-8); a header of "
+                                       "'Key: value' lines ended by '---' is metadata."),
+    date: str | None = typer.Option(None, "--date", help="Anchor date (YYYY-MM-DD) for "
+                                    "relative dates; default: each file's Date header."),
+    case: str | None = typer.Option(None, "--case", help="Bundled case or scenario file: "
+                                    "positions use its issue ids; -o adds to it."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    draft_out: Path | None = typer.Option(None, "-o", "--output", help="Write a draft "
+                                          "scenario YAML here (every value quoted)."),
+    signals_out: Path | None = typer.Option(None, "--signals", help="Write the dated signals "
+                                            "as analyst evidence YAML (detente signals)."),
+    evaluate_dir: Path | None = typer.Option(None, "--evaluate", help="Score against gold "
+                                             "annotations in this folder (NN.txt + NN.json)."),
+    llm: bool = typer.Option(False, "--llm", help="Use the configured language model "
+                             "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) instead of the rules."),
+    max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
+                                  "read, in bytes."),
+) -> None:
+    """Draft a scenario from articles: actors, positions, proposals and signals, each quoted."""
+    from detente.extract.run import run_extract
+
+    extractor = _extractor(llm)
+    if evaluate_dir is not None:
+        _evaluate(evaluate_dir, extractor)
+        return
+    if not files:
+        raise DetenteError.one("no article files given", path="FILES",
+                               allowed="one or more text files, or --evaluate GOLD_DIR")
+    anchor = _date(date)
+    scenario = _case(case) if case else None
+    issues = None
+    if scenario is not None:
+        from detente.extract.vocabulary import scenario_issues
+
+        issues = scenario_issues(scenario)
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("extract", total=len(files))
+        record = run_extract(files, extractor, date=anchor, issues=issues, case=case,
+                             max_bytes=max_bytes,
+                             progress=lambda done, _: bar.update(task, completed=done))
+    _print(record)
+    if json_out is not None:
+        write_json(record, json_out)
+        console.print(f"JSON record written to {escape(str(json_out))}")
+    if draft_out is not None or signals_out is not None:
+        _drafts(record, files, anchor, case, draft_out, signals_out, max_bytes)
+    if not record.extracted_anything:
+        raise DetenteError.one("nothing was extracted from any file", path="FILES")
+
+
+def _extractor(llm: bool):  # type: ignore[no-untyped-def]
+    if llm:
+        from detente.extract.llm import LLMExtractor
+
+        return LLMExtractor.from_env()
+    from detente.extract.rules import RuleExtractor
+
+    return RuleExtractor()
+
+
+def _case(case: str):  # type: ignore[no-untyped-def]
+    from detente.scenario import load
+
+    return load(case)
+
+
+def _print(record) -> None:  # type: ignore[no-untyped-def]
+    for p in record.problems:
+        msg = p.message if p.message.startswith(p.file) else f"{p.file}: {p.message}"
+        err_console.print(f"[yellow]warning:[/] {escape(msg)}", highlight=False)
+    table = Table(title="Extracted")
+    for col in ("file", "actors", "positions", "proposals", "signals", "stance"):
+        table.add_column(col)
+    for a in record.articles:
+        table.add_row(escape(Path(a.file).name), escape(" ".join(x.code for x in a.actors)),
+                      str(len(a.positions)), str(len(a.proposals)), str(len(a.signals)),
+                      a.stance)
+        for w in a.warnings:
+            err_console.print(f"[yellow]{escape(a.file)}:[/] {escape(w)}", highlight=False)
+    console.print(table)
+
+
+def _drafts(record, files, anchor, case, draft_out, signals_out,  # type: ignore[no-untyped-def]
+            max_bytes) -> None:
+    import yaml
+
+    from detente.extract.draft import add_to_case, draft_scenario, draft_signals
+    from detente.extract.run import read_all
+
+    articles, _ = read_all(files, anchor, max_bytes)
+    got = {a.file: a for a in record.articles}
+    articles = [a for a in articles if a.path in got and got[a.path].actors]
+    extractions = [got[a.path] for a in articles]
+    if draft_out is not None:
+        if case:
+            from detente.cases import case_names, case_path
+
+            path = case_path(case) if case in case_names() else Path(case)
+            data, notes = add_to_case(yaml.safe_load(path.read_text(encoding="utf-8")),
+                                      articles, extractions)
+            for n in notes:
+                err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
+        else:
+            data = draft_scenario(articles, extractions, anchor)
+        draft_out.write_text(_dump(data), encoding="utf-8")
+        console.print(f"draft scenario written to {escape(str(draft_out))} (check it with "
+                      f"`detente check {escape(str(draft_out))} --sources <folder of the "
+                      "articles>`)")
+    if signals_out is not None:
+        sig, skipped = draft_signals(articles, extractions)
+        signals_out.write_text(_dump(sig), encoding="utf-8")
+        console.print(f"{len(sig['signals'])} dated signals written to "
+                      f"{escape(str(signals_out))}; {skipped} without a day date left out")
+
+
+def _dump(data: object) -> str:
+    """YAML without anchors and aliases (a reviewer reads every value where it stands)."""
+    import yaml
+
+    class _NoAlias(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    return yaml.dump(data, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _evaluate(folder: Path, extractor) -> None:  # type: ignore[no-untyped-def]
+    from detente.extract.evaluate import evaluate, load_gold
+
+    gold = load_gold(folder)
+    result = evaluate(gold, lambda arts: extractor.extract_many(arts))
+    table = Table(title=f"{escape(extractor.name)} on {result.articles} articles of "
+                  f"{escape(str(folder))} (95 % bootstrap intervals)")
+    table.add_column("score")
+    table.add_column("value", justify="right")
+    table.add_column("interval", justify="right")
+    for k, s in result.scores.items():
+        if s.value is None:
+            table.add_row(k, "n/a", "nothing to count")
+        else:
+            table.add_row(k, f"{s.value:.3f}", f"[{s.low:.3f}, {s.high:.3f}]")
+    console.print(table)

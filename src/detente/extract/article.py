@@ -1,0 +1,101 @@
+"""Reading an article: plain UTF-8 text with an optional metadata header.
+
+A file that opens with ``Key: value`` lines (Title, Outlet, Date, URL, …) ended by a line of
+three or more dashes carries metadata; the rest is the *body*, the text every extracted quote
+must come from. The metadata ``Date`` anchors relative dates ("on Friday", "last month").
+
+>>> a = parse_article("Title: Talks\\nDate: 2025-05-16\\n---\\nRussia and Ukraine met.", "a.txt")
+>>> a.meta["title"], a.date.isoformat(), a.body
+('Talks', '2025-05-16', 'Russia and Ukraine met.')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detente.errors import DetenteError, Problem
+
+#: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
+MAX_BYTES = 5_000_000
+
+_META = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}):[ \t]*(.*)$")
+_RULE = re.compile(r"^-{3,}[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: where it came from, its metadata, its body, and the body's anchor date."""
+
+    path: str
+    body: str
+    meta: dict[str, str] = field(default_factory=dict)
+    date: dt.date | None = None
+    #: Line (1-based) of the file where the body starts, for messages.
+    body_line: int = 1
+
+    @property
+    def title(self) -> str | None:
+        return self.meta.get("title")
+
+
+def parse_article(text: str, path: str = "<text>", date: dt.date | None = None) -> Article:
+    """Split ``text`` into metadata and body; ``date`` (if given) overrides the header's Date."""
+    lines = text.split("\n")
+    meta: dict[str, str] = {}
+    body_start = 0
+    for i, line in enumerate(lines):
+        if _RULE.match(line) and meta:
+            body_start = i + 1
+            break
+        m = _META.match(line)
+        if not m:
+            meta = {}
+            break
+        meta[m.group(1).strip().lower()] = m.group(2).strip()
+    else:
+        meta = {}
+    if body_start == 0:
+        meta = {}
+    body = "\n".join(lines[body_start:])
+    anchor = date
+    if anchor is None and meta.get("date"):
+        try:
+            anchor = dt.date.fromisoformat(meta["date"][:10])
+        except ValueError as exc:
+            raise DetenteError([Problem("metadata Date is not a date", file=path, line=None,
+                                        path="Date", value=meta["date"],
+                                        allowed="YYYY-MM-DD")]) from exc
+    return Article(path=path, body=body, meta=meta, date=anchor, body_line=body_start + 1)
+
+
+def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_BYTES) -> Article:
+    """Read one article file; every problem is a :class:`DetenteError` naming the file."""
+    name = str(path)
+    if not path.is_file():
+        raise DetenteError.one("not a readable file", file=name)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DetenteError.one(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for "
+                               "one article", file=name, allowed="split it, or raise --max-bytes")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise DetenteError.one("binary file (NUL bytes), not text", file=name,
+                               allowed="plain UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DetenteError([Problem("not valid UTF-8", file=name, line=line,
+                                    value=raw[exc.start: exc.start + 4],
+                                    allowed="UTF-8 text (convert with iconv)")]) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DetenteError.one("empty file", file=name, allowed="an article's text")
+    article = parse_article(text, name, date)
+    if not article.body.strip():
+        raise DetenteError.one("metadata header but no body after the dashes", file=name,
+                               line=article.body_line)
+    return article

@@ -1,0 +1,185 @@
+"""Scoring an extractor against gold annotations (``docs/extraction-evaluation.md``).
+
+A gold folder holds ``NN.txt`` (the article) and ``NN.json`` (the gold extraction in the same
+schema). Matching, per article, pooled over articles:
+
+- actors: sets of codes → recall, precision;
+- signals: same actor and kind, quotes overlapping as character spans of the body, one-to-one
+  (greedy by overlap) → precision, recall, F1;
+- positions: same actor and issue, overlapping quotes → recall;
+- proposals: overlapping quotes → recall;
+- stance: accuracy; quotes: share exact.
+
+Intervals are 95 % percentile bootstrap over articles (``draws`` resamples, ``seed``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.errors import DetenteError, Problem
+from detente.extract.article import Article, read_article
+from detente.extract.schema import STANCES, ArticleExtraction
+from detente.extract.verify import find_span
+
+#: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
+#: proposals found/gold, stance correct, quotes exact/total.
+_COLS = ("actor_tp", "actor_gold", "actor_pred", "signal_tp", "signal_gold", "signal_pred",
+         "position_tp", "position_gold", "proposal_tp", "proposal_gold", "stance_ok",
+         "quote_exact", "quote_total")
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    """One annotated article."""
+
+    article: Article
+    gold: dict[str, Any]
+    path: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """A pooled score with its bootstrap interval; None where undefined (nothing to count)."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+
+    def __str__(self) -> str:
+        if self.value is None or self.low is None or self.high is None:
+            return "n/a (nothing to count)"
+        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores of one extractor on one gold folder, with the per-article counts."""
+
+    articles: int
+    scores: dict[str, Score]
+    per_article: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_gold(folder: Path) -> list[GoldArticle]:
+    """Every ``NN.txt`` with its ``NN.json`` in ``folder``; a missing or bad JSON is an error."""
+    if not folder.is_dir():
+        raise DetenteError.one("not a folder", file=str(folder),
+                               allowed="a folder of NN.txt + NN.json files")
+    texts = sorted(folder.glob("*.txt"))
+    if not texts:
+        raise DetenteError.one("no .txt articles in the gold folder", file=str(folder))
+    out, problems = [], []
+    for txt in texts:
+        js = txt.with_suffix(".json")
+        if not js.is_file():
+            problems.append(Problem("article without gold annotation", file=str(txt),
+                                    allowed=f"{js.name} beside it"))
+            continue
+        try:
+            gold = json.loads(js.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem(f"gold annotation is not JSON: {exc}", file=str(js)))
+            continue
+        if not isinstance(gold, dict) or gold.get("stance") not in STANCES:
+            problems.append(Problem("gold needs a 'stance'", file=str(js), path="stance",
+                                    allowed=", ".join(STANCES)))
+            continue
+        out.append(GoldArticle(read_article(txt), gold, str(txt)))
+    if problems:
+        raise DetenteError(problems)
+    return out
+
+
+def _codes(items: Sequence[Any]) -> set[str]:
+    return {x if isinstance(x, str) else x["code"] for x in items}
+
+
+def _spans(body: str, items: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
+    return [find_span(body, x["quote"]) or (-1, -1) for x in items]
+
+
+def _match(gold: list[tuple[Any, int, int]], pred: list[tuple[Any, int, int]]) -> int:
+    """One-to-one matches of (key, start, end) triples with equal key and overlapping spans."""
+    pairs = []
+    for i, (gk, g0, g1) in enumerate(gold):
+        for j, (pk, p0, p1) in enumerate(pred):
+            overlap = min(g1, p1) - max(g0, p0)
+            if gk == pk and overlap > 0:
+                pairs.append((overlap, i, j))
+    used_g, used_p, n = set(), set(), 0
+    for _, i, j in sorted(pairs, reverse=True):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            n += 1
+    return n
+
+
+def count(item: GoldArticle, got: ArticleExtraction) -> dict[str, int]:
+    """The per-article counts of :data:`_COLS`."""
+    body, gold = item.article.body, item.gold
+    ga, pa = _codes(gold.get("actors", [])), {a.code for a in got.actors}
+    gs = [((x["actor"], x["kind"]), *s) for x, s in
+          zip(gold.get("signals", []), _spans(body, gold.get("signals", [])), strict=True)]
+    ps = [((s.actor, s.kind), s.start or 0, s.end or 0) for s in got.signals]
+    gp = [((x["actor"], x["issue"]), *s) for x, s in
+          zip(gold.get("positions", []), _spans(body, gold.get("positions", [])), strict=True)]
+    pp = [((p.actor, p.issue), p.start or 0, p.end or 0) for p in got.positions]
+    gr = [(0, *s) for s in _spans(body, gold.get("proposals", []))]
+    pr = [(0, p.start or 0, p.end or 0) for p in got.proposals]
+    quotes = got.items()
+    exact = sum(1 for q in quotes if q.start is not None and body[q.start:q.end] == q.quote)
+    return {"actor_tp": len(ga & pa), "actor_gold": len(ga), "actor_pred": len(pa),
+            "signal_tp": _match(gs, ps), "signal_gold": len(gs), "signal_pred": len(ps),
+            "position_tp": _match(gp, pp), "position_gold": len(gp),
+            "proposal_tp": _match(gr, pr), "proposal_gold": len(gr),
+            "stance_ok": int(got.stance == gold["stance"]),
+            "quote_exact": exact, "quote_total": len(quotes)}
+
+
+def _ratios(c: np.ndarray) -> dict[str, float]:
+    """Pooled scores from summed counts (columns in :data:`_COLS` order); NaN when undefined."""
+    s = dict(zip(_COLS, c.sum(axis=0).astype(float), strict=True))
+
+    def div(a: float, b: float) -> float:
+        return a / b if b else float("nan")
+
+    p, r = div(s["signal_tp"], s["signal_pred"]), div(s["signal_tp"], s["signal_gold"])
+    return {"actor_recall": div(s["actor_tp"], s["actor_gold"]),
+            "actor_precision": div(s["actor_tp"], s["actor_pred"]),
+            "signal_precision": p, "signal_recall": r,
+            "signal_f1": div(2 * p * r, p + r) if p == p and r == r else float("nan"),
+            "position_recall": div(s["position_tp"], s["position_gold"]),
+            "proposal_recall": div(s["proposal_tp"], s["proposal_gold"]),
+            "stance_accuracy": div(s["stance_ok"], len(c)),
+            "quotes_exact": div(s["quote_exact"], s["quote_total"])}
+
+
+def evaluate(gold: list[GoldArticle], run: Callable[[list[Article]], list[ArticleExtraction]],
+             draws: int = 2000, seed: int = 0) -> Evaluation:
+    """Score ``run`` (articles → extractions) on ``gold`` with bootstrap intervals."""
+    got = run([g.article for g in gold])
+    counts = [count(g, x) for g, x in zip(gold, got, strict=True)]
+    c = np.array([[row[k] for k in _COLS] for row in counts], dtype=float)
+    point = _ratios(c)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(c), size=(draws, len(c)))
+    boot = [_ratios(c[i]) for i in idx]
+    scores = {}
+    for k, v in point.items():
+        vals = np.array([b[k] for b in boot])
+        vals = vals[~np.isnan(vals)]
+        if v != v or not len(vals):
+            scores[k] = Score(None, None, None)
+            continue
+        lo, hi = np.percentile(vals, [2.5, 97.5])
+        scores[k] = Score(v, float(lo), float(hi))
+    rows = [{"file": g.path, **row} for g, row in zip(gold, counts, strict=True)]
+    return Evaluation(len(gold), scores, rows)

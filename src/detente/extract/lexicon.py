@@ -1,0 +1,65 @@
+"""The rule extractor's documented lists, shipped as CSV files in ``detente/extract/data``.
+
+- ``actors.csv`` — the actor codes and names an extraction may use (states, blocs, regions).
+- ``gazetteer.csv`` — surface forms (names, capitals, people, institutions, demonyms) → code.
+- ``ignore.csv`` — longer names that contain an actor's name but are not the actor (outlets,
+  historical labels: "Washington Post", "World War II").
+- ``cues.csv`` — regular expressions per signal kind (case-insensitive), tied to the indicator
+  ladder of ``docs/signals.md``.
+- ``statement_cues.csv`` — speech verbs and negotiation topics; a ``statement`` signal needs both.
+- ``stance.csv`` — weighted stance cues for the article as a whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("detente.extract").joinpath("data", name).read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All lists the rule extractor uses, loaded once."""
+
+    names: dict[str, str]
+    gazetteer: tuple[tuple[str, str, str], ...]
+    ignore: tuple[str, ...]
+    cues: tuple[tuple[str, re.Pattern[str]], ...]
+    speech: re.Pattern[str]
+    topic: re.Pattern[str]
+    stance: tuple[tuple[str, float, re.Pattern[str]], ...]
+    #: All stance cues as one alternation; group ``g<i>`` is cue ``i`` (one scan of a text).
+    stance_all: re.Pattern[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The shipped lists (cached)."""
+    names = {r["code"]: r["name"] for r in _rows("actors.csv")}
+    gaz = tuple((r["pattern"], r["code"], r["kind"]) for r in _rows("gazetteer.csv"))
+    unknown = sorted({code for _, code, _ in gaz} - set(names))
+    if unknown:  # pragma: no cover - a packaging error, caught by the tests
+        raise RuntimeError(f"gazetteer codes missing from actors.csv: {unknown}")
+    by_kind: dict[str, list[str]] = {}
+    for r in _rows("cues.csv"):
+        re.compile(r["pattern"])  # each cue must compile on its own
+        by_kind.setdefault(r["kind"], []).append(f"(?:{r['pattern']})")
+    # One alternation per kind: a sentence is scanned once per kind, not once per cue.
+    cues = tuple((kind, re.compile("|".join(parts), re.IGNORECASE))
+                 for kind, parts in by_kind.items())
+    roles = {r["role"]: re.compile(r["pattern"], re.IGNORECASE)
+             for r in _rows("statement_cues.csv")}
+    stance = tuple((r["stance"], float(r["weight"]), re.compile(r["pattern"], re.IGNORECASE))
+                   for r in _rows("stance.csv"))
+    stance_all = re.compile("|".join(f"(?P<g{i}>{p.pattern})"
+                                     for i, (_, _, p) in enumerate(stance)), re.IGNORECASE)
+    return Lexicon(names=names, gazetteer=gaz, stance_all=stance_all,
+                   ignore=tuple(r["pattern"] for r in _rows("ignore.csv")),
+                   cues=cues, speech=roles["speech"], topic=roles["topic"], stance=stance)

@@ -1,0 +1,307 @@
+"""The offline rule extractor: a spaCy pipeline with no statistical model, plus cue lists.
+
+Pipeline (spaCy ``blank("en")``: rule-based tokenizer and sentencizer, an ``entity_ruler``
+over the gazetteer of :mod:`detente.extract.lexicon`) — nothing is downloaded, nothing learned.
+Per sentence:
+
+1. **Actors**: gazetteer matches (longest match wins, so "Washington Post" is not the US).
+2. **Clauses**: the sentence is cut at ``;``, " but ", " while " and dashes; a clause that opens
+   with a pronoun (He, She, They …) carries the subject of the previous sentence.
+3. **Signals**: each cue of ``cues.csv`` found in a clause gives a signal of its kind; the
+   sender is the actors named in the clause before the cue (the subject group), else the carried
+   subject, else the first actor after the cue. A ceasefire cue shadows an escalation cue it
+   overlaps ("halt attacks"). A ``statement`` needs a speech verb and a negotiation topic and is
+   given only to a speaker with no other signal in the sentence. Hypothetical or recommended
+   acts (should, could, would … without a reporting verb) are not signals.
+4. **Positions**: a clause naming an issue of the vocabulary (the case's issues with ``--case``)
+   and a position verb (demand, insist, ready, willing, reject, abandon, recognise …).
+5. **Proposals**: named plans ("Istanbul Communiqué", "28-point plan", "Putin's terms").
+6. **Stance**: weighted cues over the whole article; few evaluative cues and many reporting
+   verbs make a ``neutral_report``.
+
+Every quote is the exact text of a clause (or name) of the body, with its offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from detente.errors import DetenteError
+from detente.extract.article import Article
+from detente.extract.dates import find_date
+from detente.extract.lexicon import Lexicon, lexicon
+from detente.extract.schema import (
+    ActorMention,
+    ArticleExtraction,
+    Position,
+    Proposal,
+    Signal,
+)
+from detente.extract.stance import classify_stance
+from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
+
+_CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
+_PARAGRAPH = re.compile(r"\n\s*\n|\[…\]|\[\.\.\.\]")
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor)\b[^.;]{0,25}$", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
+                          r"whether|unless)\b", re.IGNORECASE)
+_VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
+                     re.IGNORECASE)
+_REPORTED = re.compile(r"\b(?:said|says|told|stated|declared|announced|confirmed|added|"
+                       r"reported|noted|agreed|offered|emphasi[sz]ed)\b", re.IGNORECASE)
+_POSITION_VERB = re.compile(
+    r"\b(?:demand\w*|insist\w*|requir\w*|must|willing|ready|readiness|abandon\w*|offer\w*|"
+    r"agree\w*|reject\w*|refus\w*|recogni[sz]\w*|condition\w*|would not|never|open to|"
+    r"seek\w*|want\w*|renounc\w*|prepared to|withdraw\w*|leave|settle for|object|"
+    r"lost their relevance|impossible|call\w* for|propos\w*)\b", re.IGNORECASE)
+_PLAN = re.compile(
+    r"(?:\b\d+-point (?:peace )?(?:plan|framework|proposal)s?\b)|"
+    r"(?:\b(?:[A-Z][\w’'-]+\s){1,4}(?:Communiqu[ée]|Plan|Framework|Memorandum|Formula|"
+    r"Initiative|Accords?|Agreements?|Treaty|Declaration)\b)|"
+    r"(?:\b(?:peace|victory) (?:plan|formula)\b)|"
+    r"(?:\b[A-Z][a-z]+[’']s? (?:\w+ )?(?:terms|conditions|plan|proposal|memorandum)\b)|"
+    r"(?:\bso-called \"memorandum\"|\bmemorandum\b)")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    code: str
+    kind: str
+    start: int
+    end: int
+
+
+def _build_nlp(lex: Lexicon) -> Any:
+    try:
+        import spacy  # imported on first use: other commands do not pay its start-up
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise DetenteError.one("the rule extractor needs spaCy", path="extract",
+                               allowed='pip install "detente[extract]"') from exc
+
+    nlp: Any = spacy.blank("en")
+    # A trailing hyphen is its own token ("UN- and Turkey-brokered"), so "UN" is matched.
+    suffixes = [*list(nlp.Defaults.suffixes or []), r"-$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    nlp.add_pipe("sentencizer")
+    ruler: Any = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    patterns: list[dict[str, Any]] = [
+        {"label": "ACTOR", "pattern": p, "id": f"{code}|{kind}"} for p, code, kind in lex.gazetteer]
+    patterns += [{"label": "IGNORE", "pattern": p} for p in lex.ignore]
+    ruler.add_patterns(patterns)
+    return nlp
+
+
+class RuleExtractor:
+    """Rules over a spaCy pipeline; see the module docstring. Thread-safe after construction."""
+
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.lex = lexicon()
+        self.nlp = _build_nlp(self.lex)
+
+    def extract(self, article: Article, issues: Mapping[str, IssueTerms] | None = None
+                ) -> ArticleExtraction:
+        """Extract actors, positions, proposals, signals and stance from one article."""
+        return self.extract_many([article], issues)[0]
+
+    def extract_many(self, articles: Sequence[Article],
+                     issues: Mapping[str, IssueTerms] | None = None) -> list[ArticleExtraction]:
+        """Extract from several articles (spaCy batches them through ``nlp.pipe``)."""
+        vocab = issues if issues is not None else default_issues()
+        docs = self.nlp.pipe(a.body for a in articles)
+        return [_Run(self.lex, a, doc, vocab).result() for a, doc in zip(articles, docs,
+                                                                           strict=True)]
+
+
+class _Run:
+    """One article through the rules (kept as a small object so each step stays short)."""
+
+    def __init__(self, lex: Lexicon, article: Article, doc: Any,
+                 issues: Mapping[str, IssueTerms]) -> None:
+        self.lex, self.article, self.doc, self.issues = lex, article, doc, issues
+        self.any_issue = any_issue(dict(issues))
+        self.body = article.body
+        self.signals: list[Signal] = []
+        self.positions: list[Position] = []
+        self.proposals: list[Proposal] = []
+        self.carried: list[str] = []
+
+    def result(self) -> ArticleExtraction:
+        mentions = self._mentions()
+        for s0, s1 in _sentences(self.body, self.doc):
+            inside = [m for m in mentions if s0 <= m.start < s1]
+            self._sentence(s0, s1, inside)
+        self._find_proposals(mentions)
+        return ArticleExtraction(
+            file=self.article.path, title=self.article.title,
+            date=self.article.date.isoformat() if self.article.date else None,
+            extractor="rules", actors=self._actors(mentions), positions=self.positions,
+            proposals=self.proposals, signals=self.signals,
+            stance=classify_stance(self.body, self.article.title, self.lex))
+
+    # -- actors -----------------------------------------------------------------------------
+    def _mentions(self) -> list[_Mention]:
+        out = []
+        for ent in self.doc.ents:
+            if ent.label_ != "ACTOR":
+                continue
+            code, kind = ent.ent_id_.split("|")
+            out.append(_Mention(code, kind, ent.start_char, ent.end_char))
+        return out
+
+    def _actors(self, mentions: list[_Mention]) -> list[ActorMention]:
+        counts = Counter(m.code for m in mentions)
+        first: dict[str, _Mention] = {}
+        for m in mentions:
+            first.setdefault(m.code, m)
+        return [ActorMention(code=c, name=self.lex.names[c], mentions=counts[c],
+                             quote=self.body[m.start:m.end], start=m.start, end=m.end)
+                for c, m in first.items()]
+
+    # -- one sentence -----------------------------------------------------------------------
+    def _sentence(self, s0: int, s1: int, mentions: list[_Mention]) -> None:
+        text = self.body[s0:s1]
+        if not text.strip():
+            return
+        date = find_date(text, self.article.date)
+        clauses = _clauses(text, s0)
+        # Actors named inside a quotation are what someone said, not who said it.
+        quoted = [(s0 + m.start(), s0 + m.end()) for m in _QUOTED.finditer(text)]
+        mentions = [m for m in mentions if not any(a < m.start < b for a, b in quoted)]
+        hypothetical = bool(_HYPOTHETICAL.search(text)) and not _REPORTED.search(text)
+        senders_in_sentence: set[tuple[str, str]] = set()
+        if not hypothetical:
+            hits = [(kind, s0 + m.start(), s0 + m.end()) for kind, pattern in self.lex.cues
+                    for m in pattern.finditer(text)]
+            for c0, c1 in clauses:
+                inside = [h for h in hits if c0 <= h[1] < c1]
+                for kind, actor in self._clause_signals(c0, c1, inside, mentions):
+                    if (actor, kind) not in senders_in_sentence:
+                        senders_in_sentence.add((actor, kind))
+                        self._add_signal(actor, kind, c0, c1, date)
+            self._statements(clauses, mentions, senders_in_sentence, date)
+        self._find_positions(clauses, mentions)
+        subject = [m.code for m in mentions if m.kind in ("person", "state", "institution")]
+        if subject:
+            self.carried = subject[:1]
+
+    def _clause_signals(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
+                        mentions: list[_Mention]) -> list[tuple[str, str]]:
+        cease = [(a, b) for k, a, b in hits if k == "ceasefire"]
+        out: list[tuple[str, str]] = []
+        for kind, a, b in sorted(hits, key=lambda h: h[1]):
+            if kind == "escalation" and any(x < b and a < y for x, y in cease):
+                continue
+            if kind != "escalation" and _NEGATED.search(self.body[c0:a]):
+                continue
+            if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
+                senders = [m.code for m in mentions if a - 40 <= m.start < a]
+            elif kind == "summit":  # a meeting has parties on both sides of its verb
+                senders = [m.code for m in mentions if c0 <= m.start < c1]
+            elif kind == "escalation":  # the agent: the nearest actor before, not a target
+                agents = [m for m in mentions if c0 <= m.start < a
+                          and not _VICTIM.search(self.body[c0:m.start])]
+                senders = [agents[-1].code] if agents else []
+            else:
+                senders = self._senders(c0, c1, a, b, mentions)
+            out += [(kind, code) for code in dict.fromkeys(senders)]
+        return out
+
+    def _senders(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
+        before = [m.code for m in mentions if c0 <= m.start < a]
+        if before:
+            return list(dict.fromkeys(before))
+        if _PRONOUN.match(self.body[c0:c1]) and self.carried:
+            return list(self.carried)
+        after = [m.code for m in mentions if b <= m.start < c1]
+        return after[:1]
+
+    def _statements(self, clauses: list[tuple[int, int]], mentions: list[_Mention],
+                    given: set[tuple[str, str]], date: str | None) -> None:
+        sentence = self.body[clauses[0][0]:clauses[-1][1]]
+        if not self.lex.topic.search(sentence):
+            return
+        for c0, c1 in clauses:
+            m = self.lex.speech.search(self.body[c0:c1])
+            if not m:
+                continue
+            a = c0 + m.start()
+            for actor in self._senders(c0, c1, a, c0 + m.end(), mentions):
+                if any(act == actor for act, _ in given):
+                    continue
+                given.add((actor, "statement"))
+                self._add_signal(actor, "statement", c0, c1, date)
+
+    def _add_signal(self, actor: str, kind: str, c0: int, c1: int, date: str | None) -> None:
+        q0, q1 = _trim(self.body, c0, c1)
+        self.signals.append(Signal(actor=actor, kind=kind, date=date,  # type: ignore[arg-type]
+                                   quote=self.body[q0:q1], start=q0, end=q1))
+
+    # -- positions and proposals --------------------------------------------------------------
+    def _find_positions(self, clauses: list[tuple[int, int]], mentions: list[_Mention]) -> None:
+        for c0, c1 in clauses:
+            clause = self.body[c0:c1]
+            if not self.any_issue.search(clause):
+                continue
+            verb = _POSITION_VERB.search(clause)
+            if not verb:
+                continue
+            actors = self._senders(c0, c1, c0 + verb.start(), c0 + verb.end(), mentions)
+            if not actors:
+                continue
+            q0, q1 = _trim(self.body, c0, c1)
+            for issue_id, terms in self.issues.items():
+                if not terms.pattern.search(clause):
+                    continue
+                self.positions += [Position(actor=actor, issue=issue_id,
+                                            position=terms.option_in(clause),
+                                            quote=self.body[q0:q1], start=q0, end=q1)
+                                   for actor in actors[:2]]
+
+    def _find_proposals(self, mentions: list[_Mention]) -> None:
+        seen: set[str] = set()
+        for m in _PLAN.finditer(self.body):
+            name = m.group(0).strip().strip('"')
+            key = name.lower()
+            if key in seen or len(name) < 4:
+                continue
+            seen.add(key)
+            near = [x.code for x in mentions if abs(x.start - m.start()) < 120]
+            self.proposals.append(Proposal(name=name, by=near[0] if near else None,
+                                           quote=self.body[m.start():m.end()],
+                                           start=m.start(), end=m.end()))
+
+
+def _sentences(body: str, doc: Any) -> list[tuple[int, int]]:
+    """spaCy's sentences, cut again at paragraph breaks and elision marks."""
+    out = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for m in _PARAGRAPH.finditer(body, sent.start_char, sent.end_char):
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, sent.end_char))
+    return [(a, b) for a, b in out if body[a:b].strip()]
+
+
+def _clauses(text: str, offset: int) -> list[tuple[int, int]]:
+    cuts = [0] + [m.end() for m in _CLAUSE_CUT.finditer(text)] + [len(text)]
+    spans = [(offset + a, offset + b) for a, b in pairwise(cuts) if b > a]
+    return spans or [(offset, offset + len(text))]
+
+
+def _trim(body: str, a: int, b: int) -> tuple[int, int]:
+    """Shrink [a, b) to exclude surrounding whitespace and trailing separators."""
+    while a < b and body[a] in " \t\n,;:–—-":
+        a += 1
+    while b > a and body[b - 1] in " \t\n,;:–—":
+        b -= 1
+    return a, b

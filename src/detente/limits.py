@@ -1,0 +1,156 @@
+"""Resource limits of every input: file sizes, memory estimated before allocating, option ranges.
+
+One table of them is in ``docs/limits.md``. Each limit refuses with one :class:`DetenteError`
+that names the file or option, the value and the limit, instead of a traceback, a hang or an
+exhausted machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from contextvars import ContextVar
+from pathlib import Path
+
+from detente.errors import DetenteError, Problem
+
+MB = 1 << 20
+GB = 1 << 30
+
+MAX_FILE_BYTES: dict[str, int] = {
+    "scenario": 16 * MB,
+    "war": 16 * MB,
+    "signals": 16 * MB,
+    "genius": 64 * MB,
+    "csv": 64 * MB,
+    "deu": 64 * MB,
+}
+"""Largest input file per format (event files are streamed and have no size limit)."""
+
+MEMORY_LIMIT = 4 * GB
+"""Default ceiling of one analysis' large arrays; ``DETENTE_MEMORY_LIMIT`` (e.g. ``16G``) or
+``detente --memory-limit 16G`` raises it."""
+
+MAX_OUTCOMES = 2**63 - 1
+"""Largest outcome space of the deal analysis (outcomes are indexed by 64-bit integers)."""
+MAX_VETO_PLAYERS = 30
+"""Most veto players of a deal analysis (it views every pair: 435 pairs at 30)."""
+MAX_ISSUE_VALUES = 100_000
+"""Most values of one issue (a GENIUS integer issue 0 … 10^15 would never finish)."""
+MAX_DIMENSIONS = 1_000
+"""Most dimensions of a stakeholder table (a KTAB header declaring 10^9 would never finish)."""
+MAX_ACTORS = 100_000
+"""Most actors of a stakeholder table."""
+MAX_SEED = 2**63 - 1
+MAX_DRAWS = 1_000_000
+MAX_BOOTSTRAP = 100_000
+MAX_ROUNDS = 1_000
+MAX_PATH_MONTHS = 200_000_000
+"""Largest ``--paths`` × ``--months`` (a path-month is a few floats per quantity)."""
+
+
+def check_file(path: str | Path, kind: str) -> Path:
+    """``path`` as a regular file no larger than the limit of ``kind``, else a clear error.
+
+    Refuses what is not a regular file after following links (a folder, a FIFO, a device such
+    as ``/dev/zero``, a dangling link) so that reading it cannot hang or never end."""
+    p = Path(path)
+    file = str(p)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        what = ("cannot read the file: dangling symbolic link" if p.is_symlink()
+                else "cannot read the file: file not found")
+        raise DetenteError.one(what, file=file) from None
+    except OSError as exc:
+        raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DetenteError.one(f"is a directory, not a {kind} file", file=file)
+    if not stat.S_ISREG(st.st_mode):
+        raise DetenteError.one(f"not a regular file (a FIFO, socket or device), not a {kind} "
+                               "file", file=file, allowed="a regular file")
+    limit = MAX_FILE_BYTES[kind]
+    if st.st_size > limit:
+        raise DetenteError.one(f"file too large for a {kind} file", file=file,
+                               value=f"{st.st_size:,} bytes", allowed=f"at most {limit:,} bytes "
+                               "(docs/limits.md)")
+    return p
+
+
+def read_bytes(path: str | Path, kind: str) -> bytes:
+    """The bytes of a regular file within the size limit of ``kind``."""
+    p = check_file(path, kind)
+    limit = MAX_FILE_BYTES[kind]
+    try:
+        with p.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}",
+                               file=str(p)) from None
+    if len(raw) > limit:  # grew after the check
+        raise DetenteError.one(f"file too large for a {kind} file", file=str(p),
+                               allowed=f"at most {limit:,} bytes")
+    return raw
+
+
+def read_text(path: str | Path, kind: str) -> str:
+    """UTF-8 text of a regular file within the size limit (a leading BOM is dropped)."""
+    raw = read_bytes(path, kind)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DetenteError([Problem(f"not UTF-8 text (byte {exc.start}: "
+                                    f"{raw[exc.start:exc.start + 1]!r})", file=str(path),
+                                    line=line, allowed="UTF-8 text")]) from None
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """``"16G"`` → bytes (K, M, G, T are powers of 1024)."""
+    m = _SIZE.match(text)
+    if not m:
+        raise DetenteError.one("not a memory size", path="--memory-limit", value=text,
+                               allowed="a number with K, M, G or T, e.g. 16G")
+    scale = {"": 1, "K": 1 << 10, "M": MB, "G": GB, "T": 1 << 40}[m.group(2).upper()]
+    return int(float(m.group(1)) * scale)
+
+
+MEMORY_OVERRIDE: ContextVar[int | None] = ContextVar("memory_override", default=None)
+"""Set by ``detente --memory-limit`` for the command it runs."""
+
+
+def memory_limit() -> int:
+    """The memory ceiling in bytes: ``--memory-limit``, ``DETENTE_MEMORY_LIMIT`` or
+    :data:`MEMORY_LIMIT`."""
+    override = MEMORY_OVERRIDE.get()
+    if override is not None:
+        return override
+    env = os.environ.get("DETENTE_MEMORY_LIMIT")
+    return parse_size(env) if env else MEMORY_LIMIT
+
+
+def check_memory(needed: float, what: str, path: str | None = None) -> None:
+    """Refuse before allocating when ``needed`` bytes exceed the memory limit."""
+    limit = memory_limit()
+    if needed > limit:
+        raise DetenteError.one(
+            f"{what} needs ~{needed / GB:.1f} GB, limit {limit / GB:.1f} GB", path=path,
+            allowed="fewer draws, paths or months; or raise the limit with "
+                    "`detente --memory-limit 16G …` or DETENTE_MEMORY_LIMIT=16G")
+
+
+def check_range(value: int | float, lo: int | float, hi: int | float, option: str) -> None:
+    """An option value within [lo, hi], else a clear error naming the option."""
+    if not lo <= value <= hi:
+        raise DetenteError.one(f"{option} must be between {lo:,} and {hi:,}", path=option,
+                               value=value)
+
+
+def check_seed(seed: int | None, option: str = "--seed") -> None:
+    """A seed NumPy accepts: a whole number 0 … 2^63 − 1."""
+    if seed is not None:
+        check_range(seed, 0, MAX_SEED, option)

@@ -1,0 +1,30 @@
+"""Options of the whole test run: ``--fuzz-minutes N`` runs the fuzz suite (tests/fuzz) for
+about N minutes instead of its bounded default budget; the fuzz case count and time are
+reported at the end of the run."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-minutes", type=float, default=0.0,
+                     help="Run the fuzz suite for about this many minutes (default: the "
+                          "bounded budget of the normal test run).")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    try:
+        from fuzz.harness import BUDGET
+    except ImportError:  # pragma: no cover - fuzz suite not collected
+        return
+    if BUDGET.cases:
+        terminalreporter.write_line(BUDGET.summary())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import os
+
+    minutes = config.getoption("--fuzz-minutes", default=0.0)
+    if minutes:
+        os.environ["DETENTE_FUZZ_MINUTES"] = str(minutes)

@@ -1,0 +1,50 @@
+"""The development set (docs/extraction-evaluation.md): gold is well formed and the rule
+extractor keeps its measured development floors (regression checks, not targets: the
+targets are judged on unseen articles; docs/extraction.md reports the scores)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from detente.extract.evaluate import evaluate, load_gold
+from detente.extract.rules import RuleExtractor
+from detente.extract.schema import SIGNAL_KINDS, STANCES
+
+from .conftest import DATA, SEEDS
+
+
+@pytest.mark.parametrize("folder", ["dev", "locked"])
+def test_gold_quotes_are_exact_and_codes_known(folder: str) -> None:
+    from detente.extract.lexicon import lexicon
+
+    names = lexicon().names
+    for item in load_gold(DATA / folder):
+        g = item.gold
+        assert set(g["actors"]) <= set(names), item.path
+        assert g["stance"] in STANCES
+        for s in g["signals"]:
+            assert s["kind"] in SIGNAL_KINDS and s["actor"] in names, (item.path, s)
+        for x in g["signals"] + g["positions"] + g["proposals"]:
+            assert x["quote"] in item.article.body, (item.path, x["quote"])
+
+
+def test_seed_gold_quotes_are_in_the_seeds() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present (large data lives beside the repository)")
+    for js in sorted((DATA / "seeds").glob("*.json")):
+        text = next(SEEDS.glob(f"{int(js.stem):03d}_*.txt")).read_text(encoding="utf-8")
+        for x in (g := json.loads(js.read_text(encoding="utf-8")))["signals"] + g["positions"]:
+            assert x["quote"] in text, (js.name, x["quote"])
+
+
+def test_dev_floors(rules: RuleExtractor, tmp_path: Path) -> None:
+    for f in (DATA / "dev").iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    scores = evaluate(load_gold(tmp_path), rules.extract_many, draws=100).scores
+    assert scores["quotes_exact"].value == 1.0
+    assert scores["actor_recall"].value >= 0.9
+    assert scores["signal_f1"].value >= 0.5
