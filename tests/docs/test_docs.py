@@ -36,8 +36,8 @@ def test_scenario_doc_snippets_parse() -> None:
         yaml.safe_load(b.replace("…", "x"))
 
 
-@pytest.mark.parametrize("module", ["detente.deals.solutions", "detente.forecasts.nash",
-                                    "detente.forecasts.exchange",
+@pytest.mark.parametrize("module", ["detente.deals.solutions", "detente.deals.open_terms",
+                                    "detente.forecasts.nash", "detente.forecasts.exchange",
                                     "detente.forecasts.procedural",
                                     "detente.forecasts.ensemble",
                                     "detente.forecasts.predictive"])

@@ -52,9 +52,9 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import deals, extract, forecast, genius, signals, war
+    from detente.cli import agreements, deals, extract, forecast, genius, sensitivity, signals, war
 
-    for module in (deals, genius, forecast, war, signals, extract):
+    for module in (deals, genius, forecast, war, signals, sensitivity, extract, agreements):
         module.register(app)
 
 

@@ -12,10 +12,16 @@ d_i = u_i(BATNA) (a utility given directly, or the utility of a BATNA outcome pa
 Uncertain inputs (``[low, likely, high]``) are drawn from triangular distributions; the
 deterministic tables use the likely values. Draws are taken in one fixed order from one
 ``numpy.random.Generator``, so the same seed gives the same tables however they are chunked later.
+
+Every input has a stable name (``actors.RUS.batna``, ``stances.UKR.crimea.salience``,
+``stances.UKR.crimea.values.ukrainian``, ``actors.RUS.capability``); ``given`` maps names to
+explicit columns of draws, so any design (Monte Carlo, Sobol, Morris, a grid) runs through the
+same tables (``detente.sensitivity.inputs`` lists the names).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,13 +32,18 @@ from detente.scenario.model import Issue, Quantity, Scenario, Stance
 
 
 class _Draw:
-    """Draws every quantity ``D`` times (or takes its likely value when ``rng`` is None)."""
+    """Draws every quantity ``D`` times (or takes its likely value when ``rng`` is None); an
+    input named in ``given`` takes its given column instead and consumes no random number."""
 
-    def __init__(self, draws: int, rng: np.random.Generator | None) -> None:
+    def __init__(self, draws: int, rng: np.random.Generator | None,
+                 given: Mapping[str, FloatArray] | None = None) -> None:
         self.n = draws
         self.rng = rng
+        self.given = given or {}
 
-    def __call__(self, q: Quantity) -> FloatArray:
+    def __call__(self, q: Quantity, name: str = "") -> FloatArray:
+        if name in self.given:
+            return np.asarray(self.given[name], dtype=float).reshape(self.n)
         if self.rng is None or not q.uncertain:
             return np.full(self.n, q.likely)
         return self.rng.triangular(q.low, q.likely, q.high, size=self.n)
@@ -51,7 +62,7 @@ def _ideal_position(issue: Issue, stance: Stance, draw: _Draw) -> FloatArray | N
     return np.full(draw.n, pos[idx])
 
 
-def value_table(issue: Issue, stance: Stance, draw: _Draw) -> FloatArray:
+def value_table(issue: Issue, stance: Stance, draw: _Draw, prefix: str = "") -> FloatArray:
     """``(D, n_options)`` values of an issue's options to one actor, each in [0, 1]."""
     pos = np.asarray(issue.positions())
     ideal = _ideal_position(issue, stance, draw)
@@ -64,7 +75,7 @@ def value_table(issue: Issue, stance: Stance, draw: _Draw) -> FloatArray:
     for key, num in (stance.values or {}).items():
         idx = issue.index_of(key)
         assert idx is not None
-        table[:, idx] = draw(num.value)
+        table[:, idx] = draw(num.value, f"{prefix}values.{key}")
     return table
 
 
@@ -94,16 +105,19 @@ class Tables:
 
 
 def build_tables(scenario: Scenario, draws: int = 1,
-                 rng: np.random.Generator | None = None) -> Tables:
+                 rng: np.random.Generator | None = None,
+                 given: Mapping[str, FloatArray] | None = None) -> Tables:
     """Tabulate a scenario's utilities: likely values when ``rng`` is None, else ``draws``
-    Monte Carlo draws of every uncertain input."""
-    draw = _Draw(draws, rng)
+    Monte Carlo draws of every uncertain input; inputs named in ``given`` (``(draws,)`` columns)
+    take those values."""
+    draw = _Draw(draws, rng, given)
     actors = tuple(a.id for a in scenario.actors)
     a_index = {a: i for i, a in enumerate(actors)}
     issues = tuple(i.id for i in scenario.issues)
     n_a = len(actors)
 
-    capability = np.stack([draw(a.capability.value) for a in scenario.actors], axis=1)
+    capability = np.stack([draw(a.capability.value, f"actors.{a.id}.capability")
+                           for a in scenario.actors], axis=1)
     values = [np.zeros((draws, n_a, len(i.option_ids()))) for i in scenario.issues]
     salience = np.zeros((draws, n_a, len(issues)))
     for k, issue in enumerate(scenario.issues):
@@ -111,8 +125,9 @@ def build_tables(scenario: Scenario, draws: int = 1,
             if st.issue != issue.id:
                 continue
             i = a_index[st.actor]
-            salience[:, i, k] = draw(st.salience.value)
-            values[k][:, i, :] = value_table(issue, st, draw)
+            prefix = f"stances.{st.actor}.{issue.id}."
+            salience[:, i, k] = draw(st.salience.value, prefix + "salience")
+            values[k][:, i, :] = value_table(issue, st, draw, prefix)
     total = salience.sum(axis=2, keepdims=True)
     weights = np.divide(salience, total, out=np.zeros_like(salience), where=total > 0)
     contrib = tuple(weights[:, :, k, None] * values[k] for k in range(len(issues)))
@@ -122,7 +137,7 @@ def build_tables(scenario: Scenario, draws: int = 1,
         if a.batna is None:
             continue
         if a.batna.value is not None:
-            reservation[:, i] = draw(a.batna.value)
+            reservation[:, i] = draw(a.batna.value, f"actors.{a.id}.batna")
         else:
             idx = package_index(scenario, a.batna.outcome or {})
             reservation[:, i] = sum(contrib[k][:, i, idx[k]] for k in range(len(issues)))
@@ -131,10 +146,11 @@ def build_tables(scenario: Scenario, draws: int = 1,
 
 
 def package_index(scenario: Scenario, package: dict[str, str | float]) -> list[int]:
-    """Option index per issue of a package; silent issues take their ``default``."""
+    """Option index per issue of a complete package (one option for every issue; a proposal
+    with open terms goes through :mod:`detente.deals.open_terms`)."""
     out = []
     for issue in scenario.issues:
-        choice = package.get(issue.id, issue.default)
+        choice = package.get(issue.id)
         idx = issue.index_of(choice) if choice is not None else None
         if idx is None:
             raise AnalysisError.one(f"package has no valid option for issue {issue.id!r}",

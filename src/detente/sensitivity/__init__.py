@@ -1,0 +1,9 @@
+"""Which assumption decides the verdict: global sensitivity (Sobol', Morris), tornado swings and
+break-even values over a scenario's named uncertain inputs, on any executor."""
+
+from detente.sensitivity.analysis import sensitivity
+from detente.sensitivity.executor import open_executor
+from detente.sensitivity.inputs import Input, InputSpace, deal_inputs
+from detente.sensitivity.targets import DealModel
+
+__all__ = ["DealModel", "Input", "InputSpace", "deal_inputs", "open_executor", "sensitivity"]
