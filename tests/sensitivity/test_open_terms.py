@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detente.deals.compile import build_space, package_index
+from detente.deals.open_terms import open_terms
 from detente.scenario import load, validate_data
 from detente.sensitivity import DealModel, sensitivity
 
@@ -12,10 +13,17 @@ IST = "istanbul-communique-schroeder"
 
 
 def _silent_on_army():  # type: ignore[no-untyped-def]
-    data = load("ru-ua-2024-09").model_dump(mode="json")
+    """Istanbul with army left out of the package and every other open term fixed to its first
+    allowed option, so army is the one open term."""
+    scenario = load("ru-ua-2024-09")
+    terms = {t.issue: t for t in open_terms(scenario, IST)}
+    data = scenario.model_dump(mode="json")
     for p in data["proposals"]:
         if p["id"] == IST:
             del p["package"]["army"]
+            for issue, term in terms.items():
+                if issue != "army":
+                    p["package"][issue] = {"value": term.options[0], "assumption": "test"}
     return validate_data(data, "silent")
 
 
