@@ -7,12 +7,20 @@ importable and the space is small enough for it — negmas's frontier + Nash tim
 same child process right after ours, and the ratio.
 
 Cases: AMPOvsCity (1.94 M outcomes), the 7issues template (10^7), a three-party 5.76 M-outcome
-grid, two additive 10^10-outcome domains and the non-linear 10^10 / 10^20 ANAC domains. The
+grid, a three-party 5.76 M-outcome grid with heavy ties (≈ 600 distinct frontier vectors reached
+by ≈ 1 M outcomes, the shape of the ANAC 2016 energy domain), two additive 10^10-outcome
+domains and the non-linear 10^10 / 10^20 ANAC domains. The
 three-party grid and the additive 10^10 domains are generated here (fixed seeds) and written as
 GENIUS XML, then read back with the same reader as the bundled ones: the ANAC 2016 three-party
 energy domain is not among the bundled data, and the bundled 10^10 domains are non-linear.
 
 Run:  python benchmarks/bench_genius.py [--repeat 3] [--no-negmas] [--negmas-max 2e7]
+
+``--batch`` runs ``detente analyze DIR`` (the command line's code path and defaults) on every
+folder of ``../shared/data/genius`` in one process and prints the total time, the slowest five
+and the domains over ``--limit`` seconds (default 30):
+
+      python benchmarks/bench_genius.py --batch
 
 ``--nonlinear`` instead runs every non-linear domain of the shared data with more than
 ``--min-outcomes`` (default 10^21) outcomes, i.e. those beyond the exact reach of the search,
@@ -43,6 +51,7 @@ CASES: dict[str, tuple[str, float | None]] = {
     "AMPOvsCity": ("other/AMPOvsCity", 0.25),
     "7issues": ("templates/7issues", 1.5),
     "three-party-5.76M": ("gen:three", 3.0),
+    "three-party-ties-5.76M": ("gen:ties3", 2.0),
     "additive-1e10-integer": ("gen:int10", 5.0),
     "additive-1e10-discrete": ("gen:disc10", 5.0),
     "10issues (non-linear 1e10)": ("other/10issues", 5.0),
@@ -79,6 +88,42 @@ def _write_discrete(folder: Path, sizes: list[int], parties: int, seed: int) -> 
             f'<reservation value="{0.3 + 0.1 * p}"/></utility_space>\n')
 
 
+def _write_tied(folder: Path, seed: int = 61) -> None:
+    """The tie structure of the ANAC 2016 three-party energy domain (5,764,801 outcomes, 589
+    distinct frontier vectors reached by 924,385 outcomes), on the 5.76 M grid: each issue's
+    values fall in three groups that every party evaluates alike (so outcomes tie), the groups
+    evaluated in opposed, rotated orders, and issue weights from four distinct values. Seed 61
+    gives 597 distinct frontier vectors reached by 1,080,348 outcomes."""
+    rng = np.random.default_rng(seed)
+    sizes = [10, 10, 10, 8, 8, 9, 10]
+    base_w = np.array([0.1, 0.1, 0.15, 0.15, 0.15, 0.15, 0.2])
+    evals = []
+    for n in sizes:
+        grp = np.sort(rng.integers(0, 3, n))
+        grp[:3] = np.arange(3)
+        lv = np.sort(rng.choice(np.arange(1, 6), 3, replace=False))
+        ge = np.stack([lv[[0, 1, 2]], lv[[1, 2, 0]], lv[[2, 0, 1]]])[:, rng.permutation(3)]
+        evals.append(ge[:, grp])
+    weights = np.stack([rng.permutation(base_w) for _ in range(3)])
+    issues = "".join(
+        f'<issue index="{k + 1}" name="issue{k + 1}" type="discrete">' + "".join(
+            f'<item index="{o + 1}" value="v{o + 1}"/>' for o in range(n)) + "</issue>\n"
+        for k, n in enumerate(sizes))
+    (folder / "domain.xml").write_text(
+        '<negotiation_template><utility_space><objective index="0" name="root" '
+        f'type="objective">\n{issues}</objective></utility_space></negotiation_template>\n')
+    for p in range(3):
+        body = "".join(
+            f'<issue index="{k + 1}" name="issue{k + 1}" type="discrete">' + "".join(
+                f'<item index="{o + 1}" value="v{o + 1}" evaluation="{int(e)}"/>'
+                for o, e in enumerate(evals[k][p])) + "</issue>\n" for k in range(len(sizes)))
+        ws = "".join(f'<weight index="{k + 1}" value="{float(x)!r}"/>'
+                     for k, x in enumerate(weights[p]))
+        (folder / f"party{p + 1}.xml").write_text(
+            f'<utility_space><objective index="0" name="root" type="objective">\n{body}{ws}'
+            f'</objective><reservation value="0.3"/></utility_space>\n')
+
+
 def _write_integer(folder: Path, n_issues: int, parties: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     issues = "".join(f'<issue index="{k + 1}" name="i{k + 1}" type="integer" etype="integer" '
@@ -112,6 +157,8 @@ def _folder(spec: str, tmp: Path) -> Path:
     out.mkdir()
     if spec == "gen:three":
         _write_discrete(out, [10, 10, 10, 8, 8, 9, 10], 3, seed=2016)
+    elif spec == "gen:ties3":
+        _write_tied(out)
     elif spec == "gen:disc10":
         _write_discrete(out, [10] * 10, 2, seed=10)
     else:
@@ -157,12 +204,13 @@ def run_case(name: str, repeat: int, negmas: bool, negmas_max: float) -> dict[st
             res = domain_frontier(dom)
             times.append(time.perf_counter() - t0)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        distinct = len(np.unique(np.round(res.utilities, 12), axis=0))
+        distinct = len(res)
         nash = res.utilities[res.solutions["nash"]].tolist() \
             if isinstance(res.solutions, dict) else None
         out: dict[str, object] = {
             "case": name, "outcomes": dom.n_outcomes, "parties": len(dom.profiles),
-            "frontier": len(res), "distinct": distinct, "gap": res.gap, "method": res.method,
+            "frontier": res.n_outcomes or len(res), "distinct": distinct, "gap": res.gap,
+            "method": res.method,
             "load": load, "time": min(times), "rss_mib": rss, "target": target, "nash": nash}
         if negmas and dom.n_outcomes <= negmas_max:
             try:
@@ -235,6 +283,56 @@ def main_nonlinear(args: argparse.Namespace) -> None:
               f"{r['frontier']:6d} {r['gap']:7.4f} {r['time']:8.2f} {r['rss_mib']:8.0f}")
 
 
+# -- every shared domain through the command line, in one process ------------------------------
+def run_batch(limit: float) -> None:
+    """``detente analyze DIR --quiet --json …`` on every folder of the shared GENIUS data, one
+    after the other in this process (the CLI's own defaults, e.g. its non-linear time limit):
+    per domain the wall time; then the total, the slowest five and how many exceed ``limit``."""
+    import contextlib
+    import io
+    import logging
+    import os
+
+    from detente.cli.app import _register, app
+    from detente.errors import DetenteError
+
+    logging.disable(logging.WARNING)  # reader warnings are printed by the CLI, not timed here
+    _register()
+    folders = sorted(p for p in GENIUS.glob("*/*") if p.is_dir())
+    print(f"load average before: {os.getloadavg()}; {len(folders)} folders")
+    rows: list[tuple[float, str, str]] = []
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "record.json"
+        for folder in folders:
+            t0 = time.perf_counter()
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    app(args=["analyze", str(folder), "--quiet", "--json", str(out)],
+                        standalone_mode=False)
+                r = json.loads(out.read_text())
+                status = (f"{r['outcomes']:.3g} outcomes, {r['method']}, "
+                          f"{r['frontier_distinct']} distinct / "
+                          f"{r['frontier_outcomes'] if r['frontier_outcomes'] else '-'} "
+                          f"outcomes, gap {r['gap']:.4f}")
+            except DetenteError as exc:
+                status = "refused: " + str(exc).splitlines()[0][:90]
+            rows.append((time.perf_counter() - t0, f"{folder.parent.name}/{folder.name}",
+                         status))
+    total = time.perf_counter() - start
+    refused = [r for r in rows if r[2].startswith("refused")]
+    print(f"{len(rows) - len(refused)} analysed, {len(refused)} refused, total {total:.1f} s, "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, "
+          f"load average after: {os.getloadavg()}")
+    for _t, name, status in refused:
+        print(f"  {name}: {status}")
+    print("slowest five:")
+    for t, name, status in sorted(rows, reverse=True)[:5]:
+        print(f"  {t:7.2f} s  {name:32} {status}")
+    over = [r for r in rows if r[0] > limit]
+    print(f"over {limit:g} s: {len(over)}" + "".join(f"\n  {n} {t:.1f} s" for t, n, _ in over))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -249,7 +347,13 @@ def main() -> None:
     ap.add_argument("--max-nodes", type=int, default=20_000)
     ap.add_argument("--time-limit", type=float, default=None)
     ap.add_argument("--nonlinear-case", help=argparse.SUPPRESS)
+    ap.add_argument("--batch", action="store_true",
+                    help="every shared domain through `detente analyze`, in one process")
+    ap.add_argument("--limit", type=float, default=30.0, help="--batch: seconds per domain")
     args = ap.parse_args()
+    if args.batch:
+        run_batch(args.limit)
+        return
     if args.nonlinear or args.nonlinear_case:
         main_nonlinear(args)
         return

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from detente.cases import case_names, case_path
+from detente.cases import case_names, case_path, sources_dir
 from detente.scenario import Scenario, load_file
-from detente.scenario.evidence import check_quotes, iter_evidence, iter_untraced
+from detente.scenario.evidence import check_quotes, iter_evidence, iter_untraced, normalise
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
+EXCERPTS = sources_dir()
 MAX_QUOTE = 200
 MAX_OUTCOMES = 300_000
 RU_UA = [n for n in case_names() if n.startswith("ru-ua-")]
@@ -60,20 +61,50 @@ def test_quotes_are_short(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", RU_UA)
-def test_quotes_are_exact_excerpts_of_the_seeds(name: str) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
-    bad = [(c.path, c.quote, c.reason) for c in check_quotes(_load(name), SEEDS) if not c.found]
+def test_quotes_are_exact_excerpts_of_the_shipped_sources(name: str) -> None:
+    """Runs from a fresh clone: the excerpts the cases quote ship inside the package."""
+    bad = [(c.path, c.quote, c.reason) for c in check_quotes(_load(name), EXCERPTS)
+           if not c.found]
     assert bad == []
 
 
+def _excerpt(path: Path) -> tuple[dict[str, str], list[str]]:
+    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    meta = dict(line.split(": ", 1) for line in head.splitlines())
+    return meta, [p for p in body.split("\n\n") if p.strip()]
+
+
+@pytest.mark.parametrize("file", sorted(SEED_EARLIEST))
+def test_shipped_seed_excerpts_are_exact_and_short_parts_of_the_seeds(file: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    text = normalise((SEEDS / file).read_text(encoding="utf-8"))
+    meta, paragraphs = _excerpt(EXCERPTS / file)
+    assert meta["title"] != "unknown"
+    for p in paragraphs:
+        assert normalise(p) in text, p[:80]
+        assert len(normalise(p)) <= MAX_QUOTE
+
+
+def test_every_shipped_excerpt_is_cited() -> None:
+    """Each excerpt file names its title, outlet, date and URL (or says they are unknown)."""
+    files = sorted(EXCERPTS.glob("*.txt"))
+    assert len(files) >= 5
+    for f in files:
+        meta, paragraphs = _excerpt(f)
+        assert {"title", "outlet", "date", "url"} <= set(meta), f.name
+        assert paragraphs, f.name
+
+
 @pytest.mark.parametrize("name", RU_UA)
-def test_sources_are_seeds_that_do_not_postdate_the_case(name: str) -> None:
+def test_sources_do_not_postdate_the_case(name: str) -> None:
     s = _load(name)
     assert s.sources
     for src in s.sources:
-        assert src.file in SEED_EARLIEST, src.file
-        assert SEED_EARLIEST[src.file] <= s.date, (src.id, src.file)
+        assert src.file is not None and (EXCERPTS / src.file).is_file(), src.id
+        published = SEED_EARLIEST.get(src.file, src.date)
+        assert published is not None, src.id
+        assert published <= s.date, (src.id, src.file)
 
 
 @pytest.mark.parametrize("name", RU_UA)
@@ -124,3 +155,20 @@ def test_proposals_are_dated_sourced_and_not_after_the_case(name: str) -> None:
         assert p.source is not None and p.evidence, p.id
         assert p.date is not None, p.id
         assert p.date <= s.date + dt.timedelta(days=7), p.id
+
+
+@pytest.mark.parametrize("name", RU_UA)
+def test_every_proposal_term_is_written_and_every_decided_term_quoted(name: str) -> None:
+    """Proposals as written: no term is left to a default. Every issue is named in every
+    package; a decided term carries a quote of the text; an open term says why (a quote or an
+    assumption)."""
+    s = _load(name)
+    assert all(i.default is None for i in s.issues)
+    for p in s.proposals:
+        for issue in s.issues:
+            term = p.package.get(issue.id)
+            assert term is not None, (p.id, issue.id)
+            if term.is_open:
+                assert term.traced, (p.id, issue.id)
+            else:
+                assert term.evidence, (p.id, issue.id, term.value)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.test_verdicts import LOTTERIES, OUTCOMES, VERDICTS, _case, _margin, _utility
+from cases.test_calibration import LOTTERIES, OUTCOMES, VERDICTS, _case, _margin_range, _utility
 from detente.scenario.war import Side, WarModel
 from detente.war.batna import war_batnas
 
@@ -145,9 +145,10 @@ def test_docs_report_which_seed_verdicts_the_war_batnas_keep() -> None:
         wb = war_batnas(s)
         if actor not in wb:
             continue
-        war_margin = _margin(name, proposal, actor) + float(
-            _case(name)[1].reservation[0, _case(name)[1].actors.index(actor)]) - wb[actor]
-        if (war_margin >= 0) is not accepts:
+        shift = float(_case(name)[1].reservation[0, _case(name)[1].actors.index(actor)]) \
+            - wb[actor]
+        low, high = (m + shift for m in _margin_range(name, proposal, actor))
+        if (high < 0) if accepts else (low >= 0):  # the opposite verdict for every fill
             flips.append(f"{name} {proposal} {actor}")
     reported = re.findall(r"^- flips: (\S+ \S+ \S+)", text, flags=re.M)
     assert sorted(reported) == sorted(flips)

@@ -1,10 +1,13 @@
 """Golden results of the deal analysis on the bundled Russia–Ukraine cases.
 
-Pinned from the analysis at the time the cases were written (detente 0.1.0). A change here is
-a change in what the toolkit concludes about the bundled cases: update these numbers only with
-a reason recorded in the commit message. Deterministic counts and packages are exact;
-utilities to 1e-4; Monte Carlo probabilities (1,000 draws, seed 1) to 0.01 so that a NumPy
-release that reorders floating-point sums cannot flip the test.
+Pinned from the analysis at the time the cases were written (detente 0.1.0), re-pinned when
+the proposals were recoded as written with open terms (issue 14): verdicts are now over every
+fill of the open terms (``acceptance``), and ``rejected`` lists who rejects for every fill.
+A change here is a change in what the toolkit concludes about the bundled cases: update these
+numbers only with a reason recorded in the commit message.
+Deterministic counts and packages are exact; utilities to 1e-4; Monte Carlo probabilities
+(1,000 draws, seed 1) to 0.01 so that a NumPy release that reorders floating-point sums
+cannot flip the test.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ GOLDEN = {
                   donbas="russian", south="ukrainian", army="200", language="bilingual",
                   sanctions="maintained", accountability="none", bases_wmd="banned"),
         nash_u=dict(RUS=0.6930, UKR=0.4730, USA=0.6452, EUR=0.6532),
-        rejected={"istanbul-2022": ["RUS"], "russia-war-aims-2022": ["UKR", "USA", "EUR"],
+        rejected={"istanbul-2022": [], "russia-war-aims-2022": ["UKR", "USA", "EUR"],
                   "hardliners-no-concessions": ["UKR", "USA", "EUR"]},
-        p_zopa=0.832, p_all={"istanbul-2022": 0.031}),
+        acceptance={"istanbul-2022": "no_fill", "russia-war-aims-2022": "no_fill",
+                    "hardliners-no-concessions": "no_fill"},
+        p_zopa=0.832, p_all={"istanbul-2022": 0.018}),
     "ru-ua-2022-11": dict(
         zopa=6890, frontier=689, in_zopa=116,
         nash=dict(nato="deferred", eu="member", guarantees="western_arms", crimea="russian",
@@ -32,9 +37,12 @@ GOLDEN = {
                   bases_wmd="banned"),
         nash_u=dict(RUS=0.5068, UKR=0.5972, USA=0.8203, EUR=0.8203),
         rejected={"g7-just-peace-2022": ["RUS"], "kyiv-terms-2022-11": ["RUS"],
-                  "russia-annexation-terms-2022": ["UKR", "USA", "EUR"],
-                  "ceasefire-at-the-line-2022": [], "istanbul-2022": ["USA"]},
-        p_zopa=0.966, p_all={"ceasefire-at-the-line-2022": 0.294, "istanbul-2022": 0.178}),
+                  "russia-annexation-terms-2022": ["UKR"],
+                  "ceasefire-at-the-line-2022": [], "istanbul-2022": []},
+        acceptance={"g7-just-peace-2022": "no_fill", "kyiv-terms-2022-11": "no_fill",
+                    "russia-annexation-terms-2022": "no_fill",
+                    "ceasefire-at-the-line-2022": "some_fill", "istanbul-2022": "some_fill"},
+        p_zopa=0.966, p_all={"ceasefire-at-the-line-2022": 0.076, "istanbul-2022": 0.092}),
     "ru-ua-2024-09": dict(
         zopa=22922, frontier=623, in_zopa=173,
         nash=dict(nato="deferred", eu="member", guarantees="european_framework",
@@ -42,11 +50,14 @@ GOLDEN = {
                   language="bilingual", sanctions="maintained",
                   accountability="compensation_fund", bases_wmd="banned"),
         nash_u=dict(RUS=0.6347, UKR=0.5222, USA=0.6935, EUR=0.6935),
-        rejected={"putin-2024-06": ["UKR", "USA", "EUR"], "kyiv-terms-2024": ["RUS"],
-                  "freeze-2024": ["RUS"], "istanbul-communique-schroeder": [],
+        rejected={"putin-2024-06": ["USA"], "kyiv-terms-2024": ["RUS"],
+                  "freeze-2024": [], "istanbul-communique-schroeder": [],
                   "european-framework-2024": []},
-        p_zopa=1.0, p_all={"freeze-2024": 0.149, "istanbul-communique-schroeder": 0.597,
-                           "european-framework-2024": 0.276}),
+        acceptance={"putin-2024-06": "no_fill", "kyiv-terms-2024": "no_fill",
+                    "freeze-2024": "some_fill", "istanbul-communique-schroeder": "some_fill",
+                    "european-framework-2024": "some_fill"},
+        p_zopa=1.0, p_all={"freeze-2024": 0.098, "istanbul-communique-schroeder": 0.093,
+                           "european-framework-2024": 0.115}),
 }
 
 
@@ -73,6 +84,7 @@ def test_golden_nash_package(case: tuple[str, object]) -> None:
 def test_golden_proposal_verdicts(case: tuple[str, object]) -> None:
     name, r = case
     assert {p.id: p.rejected_by for p in r.proposals} == GOLDEN[name]["rejected"]
+    assert {p.id: p.acceptance for p in r.proposals} == GOLDEN[name]["acceptance"]
 
 
 def test_golden_monte_carlo(case: tuple[str, object]) -> None:

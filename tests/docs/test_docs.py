@@ -36,7 +36,7 @@ def test_scenario_doc_snippets_parse() -> None:
         yaml.safe_load(b.replace("…", "x"))
 
 
-@pytest.mark.parametrize("module", ["detente.deals.solutions"])
+@pytest.mark.parametrize("module", ["detente.deals.solutions", "detente.deals.open_terms"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -39,7 +39,8 @@ def test_forecast_csv_writes_json_and_html(tmp_path, capsys):
     rec = json.loads(out.read_text())
     assert rec["provenance"]["analysis"] == "forecast" and rec["provenance"]["seed"] == 5
     models = {f["model"]: f for f in rec["issues"][0]["forecasts"]}
-    assert set(models) == {"compromise", "median", "eum", "smp"}
+    assert set(models) == {"compromise", "median", "eum", "smp", "nash", "exchange",
+                           "procedural", "ensemble"}
     assert models["compromise"]["position"][0] == pytest.approx(7.3899, abs=1e-3)
     assert models["eum"]["rounds"] == 8 and len(models["eum"]["predicted_by_round"]) == 9
     mc = {m["model"]: m for m in rec["issues"][0]["monte_carlo"]}

@@ -9,7 +9,11 @@ from detente.forecasts.base import Forecast, Forecaster
 from detente.forecasts.challenger import ChallengerModel
 from detente.forecasts.challenger2 import Challenger2Params, ChallengerV2Model, RuleParams
 from detente.forecasts.compromise import CompromiseModel, MedianModel
+from detente.forecasts.ensemble import EnsembleModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
+from detente.forecasts.exchange import ExchangeModel
+from detente.forecasts.nash import UNFITTED_NASH, NashModel, NashParams
+from detente.forecasts.procedural import ProceduralModel
 from detente.forecasts.smp import SpatialModel
 from detente.forecasts.table import StakeholderTable
 
@@ -26,6 +30,12 @@ FORECASTERS = [
     ChallengerV2Model(Challenger2Params(tau=2.0, kappa=0.2, com=2.0, ep=0.5,
                                         qmv=RuleParams(rho=0.25),
                                         unanimity=RuleParams(0.25, True))),
+    NashModel(),
+    NashModel(UNFITTED_NASH),
+    NashModel(NashParams(0.0, 0.0)),
+    ExchangeModel(),
+    ProceduralModel(),
+    EnsembleModel(),
 ]
 TOL = 1e-9
 #: Order of actors may change which member represents a merged group of SMP final positions

@@ -189,15 +189,22 @@ def test_candidate_limit_is_an_error_not_a_memory_error() -> None:
         issuewise_frontier(space, max_points=50)
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(3, 6), st.sampled_from([0, 2, 4, 16]))
-def test_bitset_filter_equals_pareto_mask(seed: int, n: int, grid: int) -> None:
-    """The many-actor filter used issue by issue keeps exactly what ``pareto_mask`` keeps
-    (large sets, so the bitset path runs; grids make ties and near-ties)."""
-    from detente.deals.issuewise import _efficient
-    from detente.deals.pareto import pareto_mask
+def _by_vector(u: np.ndarray, counts: np.ndarray) -> dict[tuple[float, ...], int]:
+    out: dict[tuple[float, ...], int] = {}
+    for row, c in zip(np.round(u / TOL).tolist(), counts.tolist(), strict=True):
+        out[tuple(row)] = out.get(tuple(row), 0) + int(c)
+    return out
 
-    rng = np.random.default_rng(seed)
-    m = int(rng.integers(4096, 9000))
-    pts = rng.random((m, n)) if grid == 0 else rng.integers(0, grid + 1, (m, n)) / grid
-    assert np.array_equal(_efficient(pts, TOL), pareto_mask(pts, TOL))
+
+@settings(max_examples=150, deadline=None)
+@given(tied_spaces())
+def test_distinct_vectors_and_counts_equal_brute_force(space: AdditiveSpace) -> None:
+    """One row per distinct frontier vector, its count the number of outcomes reaching it,
+    its representative outcome reaching it; ``ties="all"`` lists exactly those outcomes."""
+    flat, fu = brute_frontier(space)
+    f = issuewise_frontier(space)
+    assert _by_vector(f.utilities, f.counts) == _by_vector(fu, np.ones(len(fu), int))
+    assert np.allclose(space.utilities(f.index).T, f.utilities, atol=1e-12)
+    assert f.n_outcomes == len(flat)
+    every = issuewise_frontier(space, ties="all")
+    assert np.array_equal(np.sort(space.encode(every.index)), np.sort(flat))

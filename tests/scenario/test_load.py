@@ -128,9 +128,60 @@ def test_not_a_scenario(tmp_path: Path, text: str) -> None:
     assert "not a detente scenario" in str(error_of(write(tmp_path, text)))
 
 
-def test_silent_proposal_without_default(tmp_path: Path) -> None:
-    p = mutate(tmp_path, "package: {land: split, money: 5}", "package: {land: split}")
-    assert "silent on issues that have no 'default'" in str(error_of(p))
+def test_silent_issue_is_an_open_term_not_a_default() -> None:
+    """toy.yaml still carries the deprecated ``default: none`` on 'guarantee': it is ignored,
+    and proposal p1, silent on 'guarantee', leaves that term open over all three options."""
+    from detente.deals.open_terms import open_terms
+
+    s = load_file(TOY)
+    terms = open_terms(s, "p1")
+    assert [(t.issue, t.options, t.explicit, t.name) for t in terms] == [
+        ("guarantee", ("none", "weak", "strong"), False, "proposals.p1.guarantee")]
+    assert open_terms(s, "p2") == []
+
+
+def test_open_term_over_a_bad_option_is_located(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "package: {land: split, money: 5}",
+               "package: {land: split, money: 5, guarantee: {open: [none, huge], "
+               "assumption: disputed}}")
+    err = error_of(p)
+    assert err.problems[0].path == "proposals[0].package.guarantee.open[1]"
+    assert err.problems[0].line == line_of(p, "huge")
+    assert "not an option of issue 'guarantee'" in str(err)
+
+
+def test_term_that_is_both_open_and_decided_is_an_error(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "package: {land: split, money: 5}",
+               "package: {land: split, money: 5, guarantee: {value: weak, open: true}}")
+    assert "either a 'value' or 'open'" in str(error_of(p))
+
+
+def test_calibration_target_with_unknown_proposal_and_actor(tmp_path: Path) -> None:
+    text = TOY.read_text(encoding="utf-8") + (
+        "calibration:\n"
+        "  - {claim: B rejected the split, proposal: p9, actor: B, accepts: false}\n"
+        "  - {claim: Z accepted, proposal: p1, actor: Z, accepts: true}\n")
+    p = write(tmp_path, text)
+    err = error_of(p)
+    got = {(q.path, q.value, q.line) for q in err.problems}
+    assert ("calibration[0].proposal", "p9", line_of(p, "proposal: p9")) in got
+    assert ("calibration[1].actor", "Z", line_of(p, "actor: Z")) in got
+    assert "unknown proposal" in str(err) and "unknown actor" in str(err)
+
+
+def test_faction_without_a_parent_is_located(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "    role: mediator", "    role: faction")
+    err = error_of(p)
+    assert err.problems[0].path == "actors[2].parent"
+    assert err.problems[0].line == line_of(p, "role: faction") - 2
+    assert "a faction needs a parent" in str(err)
+
+
+def test_ratification_weight_needs_parent_and_batna(tmp_path: Path) -> None:
+    p = mutate(tmp_path, "    role: mediator\n", "    role: mediator\n"
+               "    ratification_weight: {value: 0.5, assumption: toy}\n")
+    msgs = str(error_of(p))
+    assert "ratification weight needs a parent" in msgs and "needs a BATNA" in msgs
 
 
 def test_unknown_evidence_source(tmp_path: Path) -> None:
@@ -202,3 +253,8 @@ def test_cli_usage_errors_exit_2_without_traceback(args: tuple[str, ...], messag
     assert res.returncode == 2
     assert message in res.stderr
     assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_issue_default_is_deprecated_with_a_migration_note() -> None:
+    with pytest.warns(DeprecationWarning, match="'default', which is deprecated and ignored"):
+        load_file(TOY)

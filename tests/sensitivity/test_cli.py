@@ -55,8 +55,11 @@ def _certain(tmp_path: Path) -> Path:
             return [likely(x) for x in node]
         return node
 
+    data = likely(data)
+    data["proposals"] = []  # proposals as written have open terms: uncertain by design
+    data.pop("calibration", None)  # its targets name the proposals
     p = tmp_path / "certain.yaml"
-    p.write_text(yaml.safe_dump(likely(data), allow_unicode=True), encoding="utf-8")
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return p
 
 

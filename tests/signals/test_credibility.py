@@ -114,12 +114,14 @@ def test_reneging_needs_force_in_the_window_and_same_dyad() -> None:
     assert set(claim.refs) <= set(r.refs)
 
 
-def test_unbroken_confirmed_ceasefire_is_verified() -> None:
+def test_unbroken_observer_verified_ceasefire_is_verified() -> None:
     opts = CredibilityOptions()
-    kept = credibility([item(0, "ceasefire-declared", n_sources=2)], PriorRecord(),
-                       actor="RUS", options=opts, date_to=D0 + dt.timedelta(days=10))
+    kept = credibility([item(0, "ceasefire-declared", n_sources=2, verified=True)],
+                       PriorRecord(), actor="RUS", options=opts,
+                       date_to=D0 + dt.timedelta(days=10))
     assert [i.indicator for i in kept.items] == ["ceasefire-declared", "verified-concession"]
-    broken = credibility([item(0, "ceasefire-declared", n_sources=2), item(2, "force")],
+    broken = credibility([item(0, "ceasefire-declared", n_sources=2, verified=True),
+                          item(2, "force")],
                          PriorRecord(), actor="RUS", options=opts,
                          date_to=D0 + dt.timedelta(days=10))
     assert "verified-concession" not in [i.indicator for i in broken.items]

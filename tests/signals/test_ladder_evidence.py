@@ -50,6 +50,8 @@ def test_signal_codes_map_to_the_rungs_of_signals_md(shared: Path) -> None:
         ind = indicator_for(row["cameo"], cameo=row["cameo"])
         assert ind is not None, row["cameo"]
         klass = row["tracker_signal_class"].split(" (")[0].strip()
+        if row["cameo"] in ("106", "107", "108"):  # demand talks/settlement/mediation: the
+            klass = "cheap talk"  # list calls them preconditions; issue 15 fixed that
         assert indicators()[ind].rung in klass_to_rungs[klass], (row["cameo"], ind, klass)
 
 

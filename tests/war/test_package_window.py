@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from detente.cases import case_path
-from detente.deals.compile import build_tables, package_index
+from detente.deals.compile import build_tables
+from detente.deals.open_terms import proposal_fills
 from detente.errors import AnalysisError
 from detente.scenario import Scenario, load_file
 from detente.war.batna import war_batnas
@@ -124,7 +125,7 @@ def test_forced_batnas_open_and_close_the_bundled_window() -> None:
     veto = [i for i, a in enumerate(s.actors) if a.veto]
     tables = build_tables(s, 40, np.random.default_rng(3))
     cand = candidate_packages(s, veto, np.full(len(veto), 0.5), 64)
-    props = [package_index(s, {k: c.value for k, c in p.package.items()}) for p in s.proposals]
+    props = [proposal_fills(s, p).sample(40, np.random.default_rng(4)) for p in s.proposals]
     shape = (3, 40, len(s.actors))
     low, acc_low, _ = window_from_reservations(tables, veto, np.zeros(shape), cand, props)
     assert low.all() and acc_low.all()

@@ -18,3 +18,9 @@ def case_names() -> list[str]:
 def case_path(name: str) -> Path:
     """Path of a bundled case file."""
     return _dir() / f"{name}.yaml"
+
+
+def sources_dir() -> Path:
+    """Folder of the short, cited source excerpts the bundled cases quote (``detente check
+    CASE --sources bundled`` checks every quote against them)."""
+    return _dir() / "sources"

@@ -40,7 +40,8 @@ def cases() -> None:
 
 def check(
     file: Path = typer.Argument(..., help="Scenario YAML file (or a bundled case name)."),
-    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts: "
+    sources: Path | None = typer.Option(None, "--sources", help="Folder of source texts, or "
+                                        "'bundled' for the excerpts shipped with the package: "
                                         "verify every quote is an exact substring."),
     strict: bool = typer.Option(False, "--strict", help="Fail when a value has neither "
                                 "evidence nor an assumption."),
@@ -51,6 +52,10 @@ def check(
     from detente.scenario.evidence import check_quotes, iter_untraced
 
     s = load(str(file))
+    for k, issue in enumerate(s.issues):
+        if issue.default is not None:
+            console.print(f"[yellow]note[/] issues[{k}].default ({esc(issue.id)}) is deprecated "
+                          "and ignored: a proposal silent on an issue leaves that term open")
     console.print(f"[green]valid[/] {esc(file)}: {len(s.actors)} actors "
                   f"({len(s.veto_players)} veto), {len(s.issues)} issues, {len(s.stances)} "
                   f"stances, {len(s.proposals)} proposals, {s.outcome_count():,} outcomes")
@@ -69,6 +74,10 @@ def check(
         else:
             console.print(f"[yellow]note[/] {msg} (use --strict to require them)")
     if sources is not None:
+        if str(sources) == "bundled":
+            from detente.cases import sources_dir
+
+            sources = sources_dir()
         if not sources.is_dir():
             raise ScenarioError.one("sources folder not found", file=str(sources))
         results = check_quotes(s, sources)
@@ -81,18 +90,31 @@ def check(
         raise ScenarioError(problems)
 
 
-def _load_any(case: str) -> Scenario:
-    """A bundled case, a scenario file, or a GENIUS domain folder."""
-    from detente.formats.genius import is_genius_dir, load_domain, to_scenario
-    from detente.scenario import load, validate_data
+GENIUS_TIME_LIMIT = 10.0  # seconds of non-linear search before it turns anytime (gap shown)
 
-    if Path(case).is_dir():
-        if not is_genius_dir(case):
-            raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
-                                    "files found)", file=case,
-                                    allowed="a scenario file, a bundled case or a GENIUS folder")
-        return validate_data(to_scenario(load_domain(case)), case)
-    return load(case)
+
+def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: bool,
+                    max_nodes: int | None, time_limit: float | None,
+                    frontier_limit: int) -> None:
+    """``detente analyze DIR``: the GENIUS analysis, the same function as the Python API."""
+    from detente.cli.deals_view import show_domain
+    from detente.deals.genius_analysis import analyze_domain
+    from detente.deals.nonlinear import MAX_NODES
+    from detente.formats.genius import is_genius_dir
+
+    if not is_genius_dir(folder):
+        raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
+                                "files found)", file=folder,
+                                allowed="a scenario file, a bundled case or a GENIUS folder")
+    rec = analyze_domain(folder, normalise_weights=normalise, time_limit=time_limit,
+                         max_nodes=MAX_NODES if max_nodes is None else max_nodes,
+                         frontier_limit=frontier_limit)
+    show_domain(rec, quiet=quiet)
+    if json_out:
+        write_json(rec, json_out)
+        cut = (f" (frontier list cut at {rec.frontier_shown:,} of {rec.frontier_distinct:,} "
+               "distinct vectors; --frontier-limit)" if rec.frontier_truncated else "")
+        console.print(f"JSON record: {json_out}{cut}")
 
 
 def analyze(
@@ -107,15 +129,38 @@ def analyze(
     batna: str = typer.Option("scenario", "--batna", help="Where veto players' BATNAs come "
                               "from: 'scenario' (as written) or 'war' (the value of fighting "
                               "on, from the scenario's war model)."),
+    normalise_weights: bool = typer.Option(False, "--normalise-weights", help="GENIUS folder: "
+                                           "rescale each profile's weights to sum 1 (default: "
+                                           "as written, utilities capped at 1, as GENIUS)."),
+    max_nodes: int | None = typer.Option(None, "--max-nodes", min=1, help="GENIUS folder, "
+                                         "non-linear: partial outcomes kept per issue."),
+    time_limit: float = typer.Option(GENIUS_TIME_LIMIT, "--time-limit", min=0.0,
+                                     help="GENIUS folder, non-linear: seconds before the "
+                                     "search turns anytime (it then reports its gap)."),
+    frontier_limit: int = typer.Option(5000, "--frontier-limit", min=0, help="GENIUS folder: "
+                                       "most distinct frontier vectors listed in the JSON."),
 ) -> None:
-    """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs."""
+    """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs.
+
+    A GENIUS domain folder gets the GENIUS analysis instead: frontier (distinct utility
+    vectors and the outcomes reaching them) and bargaining solutions, scored as GENIUS does."""
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
     from detente.limits import MAX_DRAWS, check_range, check_seed
+    from detente.scenario import load
 
     check_range(draws, 0, MAX_DRAWS, "--draws")
     check_seed(seed)
-    scenario = _load_any(case)
+    if Path(case).is_dir():
+        if draws or html_out or batna != "scenario":
+            raise ScenarioError.one("--draws, --html and --batna are for scenarios, not GENIUS "
+                                    "folders", file=case, allowed="--json, --quiet, "
+                                    "--normalise-weights, --max-nodes, --time-limit, "
+                                    "--frontier-limit")
+        _analyze_genius(case, json_out, quiet, normalise_weights, max_nodes, time_limit,
+                        frontier_limit)
+        return
+    scenario = load(case)
     reservation = None
     if batna == "war":
         from detente.war.batna import war_batnas
@@ -140,7 +185,10 @@ def analyze(
     show_analysis(result, scenario, quiet=quiet)
     if json_out:
         write_json(result, json_out)
-        console.print(f"JSON record: {esc(json_out)}")
+        cut = (f" (frontier list cut at {len(result.frontier):,} of the "
+               f"{result.frontier_in_zopa:,} frontier outcomes in the ZOPA)"
+               if result.frontier_truncated else "")
+        console.print(f"JSON record: {esc(json_out)}{cut}")
     if html_out:
         from detente.report.deals import render
 
@@ -210,8 +258,8 @@ def timeline(
     console.print(t)
     for p in result.points:
         for q in p.proposals:
-            verdict = ("[green]all veto players accept[/]" if not q.rejected_by
-                       else "[red]rejected by " + esc(", ".join(q.rejected_by)) + "[/]")
+            colour = {"every_fill": "green", "some_fill": "yellow"}.get(q.acceptance, "red")
+            verdict = f"[{colour}]{esc(q.verdict)}[/]"
             odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
             console.print(f"  {p.date}  {esc(q.name)}: {verdict}{odds}")

@@ -115,25 +115,56 @@ def forecast(
     options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
                "spread": spread, "eum": asdict(eum_options)}
     content = scenario if scenario is not None else Path(source).read_bytes()
+    bridge_record = None
+    if scenario is not None:
+        from detente.forecasts.bridge import bridge
+
+        options["bridge_draws"] = draws or 1000
+        bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
+                               seed).record()
+        _print_bridge(bridge_record)
     record = {"provenance": make_provenance("forecast", [source], inputs_hash(content, options),
-                                            options, seed if draws else None).model_dump(),
+                                            options, seed if draws or scenario else None
+                                            ).model_dump(),
               "issues": records}
+    if bridge_record is not None:
+        record["bridge"] = bridge_record
     if json_out:
         write_json(record, json_out)
         console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.base import page
-        from detente.report.forecast import forecast_report
+        from detente.report.forecast import bridge_section, forecast_report
 
-        if len(records) == 1:
+        if len(records) == 1 and bridge_record is None:
             html = forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
                                    meta=f"detente forecast {source}")
         else:
             parts = [forecast_report(r, r["table"]["name"]) for r in records]
             bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
+            if bridge_record is not None:
+                bodies.insert(0, bridge_section(bridge_record))
             html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
         write_text(html_out, html)
         console.print(f"HTML report written to {esc(html_out)}")
+
+
+def _print_bridge(rec: dict) -> None:
+    tab = Table(title=f"{rec['scenario']}: one-issue forecasts beside the deal analysis "
+                      f"({rec['deal']})")
+    for col in ("issue", "compromise", "Nash", "Nash 80 % interval", "forecast option",
+                "deal's Nash package", "gap", "moved towards"):
+        tab.add_column(col, justify="right" if col in ("compromise", "Nash", "gap") else "left")
+    for r in rec["issues"]:
+        lo, hi = r["interval80"]
+        deal = ("–" if r["deal_nash_option"] is None
+                else f"{r['deal_nash_option']} ({r['deal_nash_position']:g})")
+        gap = "–" if r["gap"] is None else f"{r['gap']:.1f}"
+        tab.add_row(r["issue"], f"{r['compromise']:.1f}", f"{r['nash']:.1f}",
+                    f"{lo:.1f}–{hi:.1f}", r["nash_option"], deal, gap, r["traded_by"] or "")
+    console.print(tab)
+    console.print(f"[dim]interval: 10–90 % of {rec['draws']} Monte Carlo draws over the "
+                  f"scenario's input ranges. {rec['explanation']}[/]")
 
 
 def _print_run(rec: dict) -> None:
@@ -169,10 +200,24 @@ def _print_run(rec: dict) -> None:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
 
 
+def _voting_map(pairs: list[str]) -> dict[str, str]:
+    """``--voting-rule CODE=RULE`` pairs as a dict (checked by the backtest)."""
+    out = {}
+    for item in pairs:
+        code, sep, rule = item.partition("=")
+        if not sep or not code.strip():
+            raise DetenteError.one("--voting-rule takes CODE=RULE", path="--voting-rule",
+                                   value=item, allowed="e.g. 'QMV(10)=qmv', 'U=unanimity'")
+        out[code.strip()] = rule.strip()
+    return out
+
+
 def backtest(
-    deu_file: Path = typer.Argument(..., help="DEU III tab-separated file."),
+    deu_file: Path = typer.Argument(..., help="DEU III tab-separated file to score."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="Models to score "
                                     "(compromise is always included as the baseline)."),
+    fit_on: Path | None = typer.Option(None, "--fit-on", help="Fit on this DEU file only, "
+                                       "freeze, and score once on DEU_FILE (confirmatory run)."),
     capability: str = typer.Option("era", "--capability", help="era (Council votes by treaty "
                                    "era), equal, or gdp."),
     bootstrap: int = typer.Option(2000, "--bootstrap", min=0, help="Bootstrap draws."),
@@ -182,10 +227,15 @@ def backtest(
     split: str = typer.Option("all", "--split", help="all; the challenger's pre-registered "
                               "train / test proposals; or cv (fittable models such as "
                               "challenger2 scored out of fold, 10 folds by proposal)."),
+    voting_rule: list[str] = typer.Option([], "--voting-rule", help="Map a Council voting "
+                                          "code to qmv or unanimity, e.g. 'QMV(10)=qmv' "
+                                          "(repeatable); unknown codes are an error."),
     eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report "
+                                         "(with the reliability diagram) here."),
 ) -> None:
-    """Score every model on resolved EU decisions: MAE on 0–100, by era and voting rule."""
+    """Score every model on resolved EU decisions: MAE, CRPS and interval coverage on 0–100."""
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.run import make_forecasters
     from detente.formats.deu import read_deu
@@ -195,12 +245,39 @@ def backtest(
     check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
     check_seed(seed)
     data = read_deu(deu_file)
+    fit = read_deu(fit_on) if fit_on is not None else None
     models = make_forecasters(["compromise", *model], _eum_options(None, eum))
     result = run_backtest(data, models, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
-                          split=split)
+                          split=split, fit=fit, voting_map=_voting_map(voting_rule))
+    for w in (*data.warnings, *(fit.warnings if fit else ()), *result.warnings):
+        err_console.print(f"[yellow]warning:[/] {w}")
+    _print_backtest(result, deu_file, fit_on, capability, split, bootstrap, seed)
+    files = [deu_file] + ([fit_on] if fit_on else [])
+    options = dict(result.options, models=list(result.models),
+                   files={role: {"path": str(f), "sha256": inputs_hash(f.read_bytes())}
+                          for role, f in zip(("score", "fit"), files, strict=False)})
+    record = {"provenance": make_provenance(
+        "backtest", [str(f) for f in files],
+        inputs_hash(*(f.read_bytes() for f in files), options), options, seed).model_dump(),
+        **result.record()}
+    if json_out:
+        rec = dict(record)
+        timings = rec.pop("seconds", {})  # timings vary run to run: outside the record
+        write_json(rec, json_out, run={"seconds": timings})
+        console.print(f"JSON record written to {esc(json_out)}")
+    if html_out:
+        from detente.report.backtest import backtest_report
+
+        write_text(html_out, backtest_report(record, f"detente backtest {deu_file}"))
+        console.print(f"HTML report written to {esc(html_out)}")
+
+
+def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str, split: str,
+                    bootstrap: int, seed: int) -> None:
     names = result.models
-    tab = Table(title=f"Mean absolute error on 0–100 ({esc(deu_file.name)}, capability: "
+    fitted = f", fitted on {esc(fit_on.name)}" if fit_on else ""
+    tab = Table(title=f"Mean absolute error on 0–100 ({esc(deu_file.name)}{fitted}, capability: "
                       f"{esc(capability)}, issues: {esc(split)})")
     tab.add_column("issues")
     tab.add_column("n", justify="right")
@@ -208,6 +285,16 @@ def backtest(
         tab.add_column(n, justify="right")
     for label, row in result.breakdown().items():
         tab.add_row(esc(label), str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
+    console.print(tab)
+    scores = result.scores()
+    tab = Table(title="Predictive distributions (forecast + residuals of the fit): CRPS and "
+                      "coverage of the central 50 % and 80 % intervals")
+    for col in ("model", "MAE", "CRPS", "50 % covers", "80 % covers"):
+        tab.add_column(col, justify="left" if col == "model" else "right")
+    for n in names:
+        s = scores[n]
+        tab.add_row(n, f"{s['mae']:.2f}", f"{s['crps']:.2f}", f"{100 * s['coverage50']:.1f} %",
+                    f"{100 * s['coverage80']:.1f} %")
     console.print(tab)
     if result.bootstrap:
         level = round(100 * result.options["level"])
@@ -223,14 +310,9 @@ def backtest(
     if "cv" in result.options:
         cv = result.options["cv"]
         console.print(f"[dim]out-of-fold ({cv['folds']} folds by proposal, refitted in each): "
-                      f"{', '.join(cv['out_of_fold']) or 'none'}; other models as they are[/]")
+                      f"{', '.join(cv['out_of_fold']) or 'none'}; other models as they are; "
+                      "intervals from the training folds' residuals[/]")
+    elif fit_on is None:
+        console.print("[dim]in sample: intervals from the scored issues' own residuals[/]")
     console.print("[dim]seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in
                                                  result.seconds.items()) + "[/]")
-    if json_out:
-        options = dict(result.options, models=list(names))
-        record = {"provenance": make_provenance(
-            "backtest", [str(deu_file)], inputs_hash(deu_file.read_bytes(), options), options,
-            seed).model_dump(), **result.record()}
-        timings = record.pop("seconds", {})
-        write_json(record, json_out, run={"seconds": timings})
-        console.print(f"JSON record written to {esc(json_out)}")

@@ -40,7 +40,7 @@ def sensitivity(
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """Which assumption decides the verdict: Sobol'/Morris indices, tornado, break-even values."""
-    from detente.cli.deals import _load_any
+    from detente.scenario import load as _load_any
     from detente.sensitivity import open_executor
     from detente.sensitivity import sensitivity as run
 

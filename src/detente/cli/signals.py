@@ -1,5 +1,5 @@
 """Commands of the signals tracker: ``signals import``, ``signals list``,
-``signals credibility``."""
+``signals credibility``, ``signals evaluate``."""
 
 from __future__ import annotations
 
@@ -305,3 +305,85 @@ def _print(record: dict) -> None:
     if last:
         console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
                       f"[{last['lo']:.3f}, {last['hi']:.3f}]")
+
+
+def _write_atomic(out: Path, text: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+
+
+@signals_app.command("evaluate")
+def evaluate_cmd(
+    commitments: str = typer.Argument(..., help="Commitments CSV (id, announced_by, "
+                                      "counterpart, kind, announced, start, end, location, "
+                                      "outcome, source), or 'dev' for the bundled set."),
+    events: Path | None = typer.Option(None, "--events", help="Event store (SQLite) for the "
+                                       "signals and force features."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap intervals."),
+    resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+) -> None:
+    """Score P(kept) at announcement with rolling origin against two baselines (constant
+    base rate; running base rate per side): Brier, log-loss, AUC, reliability."""
+    import json
+
+    from detente.signals.commitments import bundled_commitments, load_commitments
+    from detente.signals.evaluate import evaluate
+    from detente.signals.store import EventStore
+
+    if not 10 <= resamples <= 100_000:
+        raise DetenteError.one("--resamples must be between 10 and 100,000",
+                               path="--resamples", value=resamples)
+    if events is not None and not events.exists():
+        raise DetenteError.one("no event store here", file=str(events))
+    st = EventStore(events) if events is not None else None
+    try:
+        last = st.last_date() if st else None
+        as_of = dt.date.fromisoformat(last) if last else None
+        cs = (bundled_commitments() if commitments == "dev"
+              else load_commitments(commitments, as_of=as_of))
+        record = evaluate(cs, store=st, seed=seed, resamples=resamples,
+                          inputs=[commitments] + ([str(events)] if events else []))
+    finally:
+        if st:
+            st.close()
+    html = None
+    if html_out is not None:
+        from detente.report.signals_evaluation import render_evaluation
+
+        html = render_evaluation(record)
+    _print_evaluation(record)
+    if json_out is not None:
+        _write_atomic(json_out, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        console.print(f"JSON record written to {json_out}")
+    if html_out is not None and html is not None:
+        _write_atomic(html_out, html)
+        console.print(f"HTML report written to {html_out}")
+
+
+def _print_evaluation(record: dict) -> None:
+    unk = record["unknown"]
+    console.print(f"{record['n']} commitments: {record['scored']} scored ({record['kept']} kept, "
+                  f"{record['broken']} broken), {unk['n']} unknown (not scored)")
+    sc = record["scores"]
+    if not sc:
+        err_console.print("warning: fewer than two scored commitments: nothing to score")
+        return
+    t = Table(title=f"Rolling-origin scores, {round(100 * sc['level'])}% bootstrap intervals")
+    for col in ("forecast", "Brier", "log-loss", "AUC"):
+        t.add_column(col)
+
+    def cell(s: dict) -> str:
+        return f"{s['value']:.3f} [{s['interval'][0]:.3f}, {s['interval'][1]:.3f}]"
+
+    for name, s in sc["models"].items():
+        t.add_row(record["labels"][name], cell(s["brier"]), cell(s["log_loss"]), cell(s["auc"]))
+    for name, s in sc["differences"]["minus"].items():
+        t.add_row(f"M - {record['labels'][name]}", cell(s["brier"]), cell(s["log_loss"]),
+                  cell(s["auc"]))
+    console.print(t)
+    for name, ok in (record["targets"] or {}).items():
+        console.print(f"{'met' if ok else 'NOT met'}: {name.replace('_', ' ')}")

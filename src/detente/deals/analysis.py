@@ -9,19 +9,25 @@ from dataclasses import replace
 
 import numpy as np
 
-from detente.deals.compile import Tables, build_tables, package_index
+from detente.deals.calibration import check_calibration
+from detente.deals.compile import Tables, build_tables
+from detente.deals.dominance import grid
 from detente.deals.logroll import logrolls
+from detente.deals.open_terms import FillVerdict, fill_verdict, open_terms, proposal_fills
 from detente.deals.pareto import pareto_frontier, pareto_mask
+from detente.deals.ratification import QUOTA, Constituency, constituencies, ratified_mask, ratify
 from detente.deals.result import (
     ActorScore,
     Blocker,
     DealAnalysis,
     MonteCarlo,
     NoAgreement,
+    OpenTermResult,
     Package,
     PairView,
     ProposalOdds,
     ProposalResult,
+    RatificationResult,
     TradeResult,
 )
 from detente.deals.solutions import Solution, solve
@@ -30,7 +36,7 @@ from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.deals.zopa import blocking, in_zopa
 from detente.errors import AnalysisError, Problem
 from detente.records import inputs_hash, make_provenance
-from detente.scenario.model import Scenario
+from detente.scenario.model import Proposal, Scenario
 
 TOL = 1e-9
 FRONTIER_LIMIT = 5000
@@ -103,16 +109,24 @@ def _package(scenario: Scenario, space: AdditiveSpace, index: list[int] | IntArr
         utilities={a: float(u[i]) for i, a in enumerate(space.actors)})
 
 
-def _scores(scenario: Scenario, space: AdditiveSpace, idx: list[int]) -> list[ActorScore]:
+def _scores(scenario: Scenario, space: AdditiveSpace, idx: list[int], fv: FillVerdict,
+            tol: float = TOL) -> list[ActorScore]:
+    """Each actor's utility and margin at the reference fill, and its margin range over every
+    fill of the open terms."""
     u = space.utilities(np.array([idx]))[:, 0]
     out = []
     for i, a in enumerate(scenario.actors):
         d = space.reservation[i]
         has = bool(np.isfinite(d))
+        lo, hi = float(fv.low[i]), float(fv.high[i])
+        verdict = (None if not has else "accepts" if lo >= -tol else
+                   "rejects" if hi < -tol else "depends")
         out.append(ActorScore(actor=a.id, veto=a.veto, utility=float(u[i]),
                               reservation=float(d) if has else None,
                               margin=float(u[i] - d) if has else None,
-                              accepts=bool(u[i] >= d - TOL) if has else None))
+                              accepts=bool(u[i] >= d - tol) if has else None,
+                              margin_low=lo if has else None, margin_high=hi if has else None,
+                              verdict=verdict))
     return out
 
 
@@ -130,7 +144,7 @@ def _nearest(space: AdditiveSpace, veto: list[int], target: list[int], f_index: 
 
 def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             source: str = "", trades: int = 3, tol: float = TOL,
-            reservation: dict[str, float] | None = None,
+            reservation: dict[str, float] | None = None, quota: float = QUOTA,
             progress: Progress | None = None) -> DealAnalysis:
     """Run the deal analysis of ``scenario``.
 
@@ -143,6 +157,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         tol: tolerance on utility comparisons.
         reservation: reservation values that replace the scenario's BATNAs for these actors
             (e.g. the value of fighting on from the war model, ``detente.war.batna``).
+        quota: share of a state's ratifying constituents' weight that must accept a deal
+            (:mod:`detente.deals.ratification`).
         progress: optional callback ``(stage, done, total)``.
     """
     if draws < 0:
@@ -171,11 +187,19 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         if progress:
             progress("outcomes", start + u.shape[1], total)
 
+    cons = constituencies(scenario)
+    members = [m for c in cons for m in c.members]
+    rspace = space.subset([space.actors[i] for i in veto] + members)
+    zopa_ratified: int | None = 0 if cons else None
     if total <= COUNT_LIMIT:
-        for start, u in vspace.chunks():
-            visit(start, u)
+        for start, u in rspace.chunks():
+            visit(start, u[:len(veto)])
+            if cons:
+                zopa_ratified = (zopa_ratified or 0) + int(
+                    (in_zopa(u[:len(veto)].T, d, tol)
+                     & _ratified(u[len(veto):], cons, rspace, len(veto), quota, tol)).sum())
     else:  # too many outcomes to count the ZOPA one by one
-        zopa_count = None
+        zopa_count = zopa_ratified = None
     frontier = pareto_frontier(vspace, method="auto")  # exact; issue by issue when large
     f_index = vspace.decode(frontier.outcomes)
     zmask = in_zopa(frontier.utilities, d, tol)
@@ -200,45 +224,16 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             closest_package=_package(scenario, space, f_index[blk.row]),
             shortfall={space.actors[veto[i]]: float(blk.shortfall[i]) for i in range(len(veto))})
 
-    proposals = []
-    for prop in scenario.proposals:
-        idx = package_index(scenario, {k: c.value for k, c in prop.package.items()})
-        scores = _scores(scenario, space, idx)
-        vu = space.utilities(np.array([idx]))[veto, 0]
-        dominated = bool(np.any(np.all(frontier.utilities >= vu - tol, axis=1)
-                                & np.any(frontier.utilities > vu + tol, axis=1)))
-        near_row = _nearest(space, veto, idx, fz_index, fz_util)
-        nearest = None
-        changes: dict[str, list[str]] = {}
-        if near_row is not None:
-            nearest = _package(scenario, space, fz_index[near_row])
-            for k, iss in enumerate(scenario.issues):
-                if fz_index[near_row][k] != idx[k]:
-                    ids = iss.option_ids()
-                    changes[iss.id] = [ids[idx[k]], ids[fz_index[near_row][k]]]
-        rejecters = [s.actor for s in scores if s.veto and s.accepts is False]
-        tr = []
-        for a_pos, b_pos in ((a, b) for ai, a in enumerate(veto) for b in veto[ai + 1:]):
-            for t in logrolls(space, idx, a_pos, b_pos, top=trades, tol=tol):
-                tr.append(TradeResult(
-                    actor_i=space.actors[t.actor_i], actor_j=space.actors[t.actor_j],
-                    i_concedes={scenario.issues[t.give_issue].id:
-                                scenario.issues[t.give_issue].option_ids()[t.give_option]},
-                    j_concedes={scenario.issues[t.take_issue].id:
-                                scenario.issues[t.take_issue].option_ids()[t.take_option]},
-                    gain_i=t.gain_i, gain_j=t.gain_j))
-        proposals.append(ProposalResult(
-            id=prop.id, name=prop.name, by=prop.by, date=prop.date,
-            package=_package(scenario, space, idx), scores=scores,
-            accepted_by_all_veto=not rejecters, rejected_by=rejecters,
-            efficient=not dominated, nearest_acceptable=nearest, changes_to_nearest=changes,
-            trades=tr))
-
+    proposals = [_with_ratification(
+        _proposal_result(scenario, space, veto, prop, frontier.utilities, fz_index, fz_util,
+                         trades, tol), cons, quota) for prop in scenario.proposals]
     pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util)
     shown = min(len(fz_index), FRONTIER_LIMIT)
     mc = _monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
-                      tol, progress, reservation) if draws > 0 else None
+                      tol, progress, reservation, quota) if draws > 0 else None
     options: dict[str, object] = {"draws": draws, "trades": trades, "tol": tol}
+    if cons:
+        options["quota"] = quota
     if reservation:
         options["reservation"] = dict(sorted(reservation.items()))
     return DealAnalysis(
@@ -252,8 +247,86 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         outcomes=total, zopa_outcomes=zopa_count, frontier_size=len(frontier),
         frontier_in_zopa=int(zmask.sum()),
         frontier=[_package(scenario, space, fz_index[r]) for r in range(shown)],
+        frontier_distinct=int(np.unique(grid(frontier.utilities, tol), axis=0).shape[0]),
+        frontier_truncated=shown < len(fz_index),
         solutions=solutions, no_agreement=no_agreement, proposals=proposals, pairs=pairs,
-        monte_carlo=mc)
+        monte_carlo=mc, zopa_ratified_outcomes=zopa_ratified,
+        ratifiers={c.state: dict(zip(c.members, c.weights, strict=True)) for c in cons},
+        calibration=check_calibration(scenario, proposals))
+
+
+def _proposal_result(scenario: Scenario, space: AdditiveSpace, veto: list[int], prop: Proposal,
+                     f_util: np.ndarray, fz_index: IntArray, fz_util: np.ndarray, trades: int,
+                     tol: float) -> ProposalResult:
+    """A proposal judged over its open terms (every fill), then at its reference fill: margins,
+    efficiency, the nearest acceptable efficient package and logrolls."""
+    terms = open_terms(scenario, prop)
+    fv = fill_verdict(space, proposal_fills(scenario, prop), veto, tol)
+    idx = [int(x) for x in fv.reference]
+    scores = _scores(scenario, space, idx, fv, tol)
+    vu = space.utilities(np.array([idx]))[veto, 0]
+    dominated = bool(np.any(np.all(f_util >= vu - tol, axis=1)
+                            & np.any(f_util > vu + tol, axis=1)))
+    near_row = _nearest(space, veto, idx, fz_index, fz_util)
+    nearest = None
+    changes: dict[str, list[str]] = {}
+    if near_row is not None:
+        nearest = _package(scenario, space, fz_index[near_row])
+        for k, iss in enumerate(scenario.issues):
+            if fz_index[near_row][k] != idx[k]:
+                ids = iss.option_ids()
+                changes[iss.id] = [ids[idx[k]], ids[fz_index[near_row][k]]]
+    tr = []
+    for a_pos, b_pos in ((a, b) for ai, a in enumerate(veto) for b in veto[ai + 1:]):
+        for t in logrolls(space, idx, a_pos, b_pos, top=trades, tol=tol):
+            tr.append(TradeResult(
+                actor_i=space.actors[t.actor_i], actor_j=space.actors[t.actor_j],
+                i_concedes={scenario.issues[t.give_issue].id:
+                            scenario.issues[t.give_issue].option_ids()[t.give_option]},
+                j_concedes={scenario.issues[t.take_issue].id:
+                            scenario.issues[t.take_issue].option_ids()[t.take_option]},
+                gain_i=t.gain_i, gain_j=t.gain_j))
+    acceptance = "every_fill" if fv.every else "some_fill" if fv.some else "no_fill"
+    return ProposalResult(
+        id=prop.id, name=prop.name, by=prop.by, date=prop.date,
+        package=_package(scenario, space, idx), scores=scores,
+        open_terms=[OpenTermResult(issue=t.issue, name=t.name, options=list(t.options),
+                                   explicit=t.explicit) for t in terms],
+        fills=fv.count, acceptance=acceptance,
+        accepted_by_all_veto=fv.every,
+        rejected_by=[s.actor for s in scores if s.veto and s.verdict == "rejects"],
+        depends_on_open_terms=[s.actor for s in scores if s.veto and s.verdict == "depends"],
+        efficient=not dominated, nearest_acceptable=nearest, changes_to_nearest=changes,
+        trades=tr)
+
+
+def _ratified(u: np.ndarray, cons: list[Constituency], rspace: AdditiveSpace, offset: int,
+              quota: float, tol: float) -> np.ndarray:
+    """Packages (columns of ``u``, the members' utilities) every constituency ratifies."""
+    ok = np.ones(u.shape[1], dtype=bool)
+    row = 0
+    for c in cons:
+        n = len(c.members)
+        d = rspace.reservation[offset + row: offset + row + n]
+        ok &= ratified_mask(u[row:row + n], d, np.array(c.weights), quota, tol)
+        row += n
+    return ok
+
+
+def _with_ratification(p: ProposalResult, cons: list[Constituency],
+                       quota: float) -> ProposalResult:
+    """A proposal result with each constituency's ratification verdict."""
+    if not cons:
+        return p
+    verdicts = {s.actor: s.verdict for s in p.scores}
+    out = []
+    for c in cons:
+        v = ratify(c, verdicts, quota)
+        out.append(RatificationResult(state=v.state, ratified=v.ratified,  # type: ignore[arg-type]
+                                      accepting_weight=v.accepting_weight,
+                                      possible_weight=v.possible_weight,
+                                      blocked_by=list(v.blocked_by)))
+    return p.model_copy(update={"ratification": out})
 
 
 def _candidates(f_index: IntArray, f_util: np.ndarray, d: np.ndarray, limit: int = 256) -> IntArray:
@@ -285,9 +358,10 @@ def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d
 
 def _monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int],
                  candidates: IntArray, tol: float, progress: Progress | None,
-                 reservation: dict[str, float] | None) -> MonteCarlo:
+                 reservation: dict[str, float] | None, quota: float = QUOTA) -> MonteCarlo:
     rng = np.random.default_rng(seed)
     tables = _override(build_tables(scenario, draws, rng), reservation)
+    cons = constituencies(scenario)
     if np.isnan(tables.reservation[:, veto]).any():
         raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
     done = 0
@@ -301,13 +375,21 @@ def _monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[in
     z = zopa_exists(tables, veto, candidates, tol, on_progress=tick)
     p = float(z.exists.mean())
     odds = []
+    fill_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     for prop in scenario.proposals:
-        idx = package_index(scenario, {k: c.value for k, c in prop.package.items()})
+        fills = proposal_fills(scenario, prop)
+        idx = fills.sample(draws, fill_rng) if fills.open_issues else list(fills.fixed)
         u = package_utilities(tables, idx)
         acc = u >= tables.reservation - tol
         all_v = acc[:, veto].all(axis=1)
+        ratified = all_v.copy()
+        for c in cons:
+            rows = [tables.actors.index(m) for m in c.members]
+            w = np.array(c.weights)
+            ratified &= acc[:, rows].astype(np.float64) @ w >= quota * w.sum() - tol
         odds.append(ProposalOdds(
             id=prop.id, p_accepted_by_all_veto=float(all_v.mean()),
+            p_accepted_and_ratified=float(ratified.mean()) if cons else None,
             se=float(np.sqrt(all_v.mean() * (1 - all_v.mean()) / draws)),
             p_accept={a.id: float(acc[:, i].mean()) for i, a in enumerate(scenario.actors)
                       if np.isfinite(tables.reservation[:, i]).all()}))

@@ -146,10 +146,11 @@ def build_tables(scenario: Scenario, draws: int = 1,
 
 
 def package_index(scenario: Scenario, package: dict[str, str | float]) -> list[int]:
-    """Option index per issue of a package; silent issues take their ``default``."""
+    """Option index per issue of a complete package (one option for every issue; a proposal
+    with open terms goes through :mod:`detente.deals.open_terms`)."""
     out = []
     for issue in scenario.issues:
-        choice = package.get(issue.id, issue.default)
+        choice = package.get(issue.id)
         idx = issue.index_of(choice) if choice is not None else None
         if idx is None:
             raise AnalysisError.one(f"package has no valid option for issue {issue.id!r}",

@@ -192,10 +192,17 @@ def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
         tol: tolerance on normalised utilities.
         warm: width of a quick first pass whose outcomes (real, attained utility vectors)
             seed the pruning of the full pass (0: none).
-        time_limit: seconds; once spent, the remaining issues are searched ``warm`` wide
-            (the result stays valid, its ``gap`` grows).
+        time_limit: seconds for the whole search: once spent, no further quick pass or full
+            pass starts, and a pass under way searches its remaining issues ``warm`` wide (the
+            result stays valid, its ``gap`` grows). The passes already begun finish, so the
+            wall time can exceed it by about one quick pass.
     """
     start = time.perf_counter()
+    deadline = None if time_limit is None else start + time_limit
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
     _, _, _, inside = space._flat()
     bounded = np.stack([~t.all(axis=1) for t in inside], axis=1)  # (R, K)
     orders = [_constrained_order(bounded), _issue_order(bounded)]
@@ -203,20 +210,23 @@ def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
                               np.zeros((0, space.n_actors)), 0.0, 0)
     runs: list[DroppedBounds] = []
     order = orders[0]
+    lam = directions(space.n_actors) if space.n_actors == 2 else None
     if 0 < warm < max_nodes:
         # A quick pass along each issue order; the full pass takes the one that did best.
-        gaps = []
+        gaps: list[float] = []
         for o in orders:
+            if gaps and late():
+                break
             seeds, dropped = _search(space, warm, tol, seeds, None, warm, o)
             if seeds.exact:
                 return seeds
             runs.append(dropped)
             gaps.append(seeds.gap)
         order = orders[int(np.argmin(gaps))]
-    deadline = None if time_limit is None else start + time_limit
+        if late():  # no time for the full pass: the quick passes' points, their gap
+            return replace(seeds, gap=min(d.gap(seeds.utilities, lam) for d in runs))
     f, dropped = _search(space, max_nodes, tol, seeds, deadline, max(warm, 1), order)
     # Every pass bounds what it missed against the final points, which contain its own.
-    lam = directions(space.n_actors) if space.n_actors == 2 else None
     gap = min([f.gap] + [d.gap(f.utilities, lam) for d in runs])
     return replace(f, gap=gap)
 

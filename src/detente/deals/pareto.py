@@ -4,10 +4,7 @@ Outcome a *dominates* b (for a set of actors) when u_i(a) ≥ u_i(b) − tol for
 u_i(a) > u_i(b) + tol for at least one; the frontier is the set of outcomes no other outcome
 dominates (Raiffa 1982, ch. 11). Outcomes with equal utility vectors are all kept.
 
-Two actors use the classic sort-and-sweep (Kung, Luccio & Preparata 1975): sort by u_0
-descending, keep a point when its u_1 beats every point before it. More actors use a
-block-nested-loop filter over points sorted by total utility (Börzsönyi, Kossmann & Stocker
-2001): a point can only be dominated by one with a larger sum.
+The dominance filter itself, with its variants, is :func:`detente.deals.dominance.pareto_mask`.
 """
 
 from __future__ import annotations
@@ -17,92 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.deals.dominance import TOL, dominates, pareto_mask
 from detente.deals.space import DEFAULT_CHUNK, AdditiveSpace, FloatArray, IntArray
 
-TOL = 1e-12
+__all__ = ["TOL", "Frontier", "dominates", "pareto_frontier", "pareto_mask"]
 AUTO_ENUMERATE = 1 << 15
-
-
-def dominates(a: FloatArray, b: FloatArray, tol: float = TOL) -> np.ndarray:
-    """Whether points ``a`` (…, n) dominate points ``b`` (…, n), broadcasting."""
-    return np.all(a >= b - tol, axis=-1) & np.any(a > b + tol, axis=-1)
-
-
-def _mask_2d(points: FloatArray, tol: float) -> np.ndarray:
-    order = np.lexsort((-points[:, 1], -points[:, 0]))
-    x, y = points[order, 0], points[order, 1]
-    neg_x = -x  # ascending
-    run_max = np.maximum.accumulate(y)
-    lead = np.concatenate(([-np.inf], run_max))
-    # (a) some point with x' >= x - tol has y' > y + tol: those points are a prefix.
-    n_close = np.searchsorted(neg_x, -(x - tol), side="right")
-    dominated = lead[n_close] > y + tol
-    # (b) some point with x' > x + tol has y' >= y - tol: also a prefix.
-    n_strict = np.searchsorted(neg_x, -(x + tol), side="left")
-    dominated |= lead[n_strict] >= y - tol
-    keep = np.zeros(points.shape[0], dtype=bool)
-    keep[order] = ~dominated
-    return keep
-
-
-def dominated_by(winners: FloatArray, pts: FloatArray, tol: float = TOL) -> np.ndarray:
-    """Which rows of ``pts`` (k, n) some row of ``winners`` (w, n) dominates, by broadcasting
-    in slices of about 4 M comparisons."""
-    out = np.zeros(pts.shape[0], dtype=bool)
-    step = max(1, (1 << 22) // max(1, winners.shape[0] * pts.shape[1]))
-    for s in range(0, pts.shape[0], step):
-        out[s:s + step] = dominates(winners[None, :, :], pts[s:s + step, None, :],
-                                    tol).any(axis=1)
-    return out
-
-
-DominatedBy = Callable[[FloatArray, FloatArray, float], np.ndarray]
-
-
-def block_nested_loop(points: FloatArray, tol: float, block: int = 512,
-                      test: DominatedBy = dominated_by) -> np.ndarray:
-    """Non-dominated mask of ``points`` (m, n) by the block-nested-loop filter of Börzsönyi,
-    Kossmann & Stocker (2001): points sorted by descending sum (only a larger sum can
-    dominate), the next ``block`` live points filtered among themselves, their winners then
-    culling every later point. ``test(winners, pts, tol)`` is the dominance test."""
-    m = points.shape[0]
-    order = np.argsort(-points.sum(axis=1), kind="stable")
-    pts = points[order]
-    alive = np.ones(m, dtype=bool)
-    kept: list[np.ndarray] = []
-    start = 0
-    while start < m:
-        idx = np.flatnonzero(alive[start:]) + start
-        if idx.size == 0:
-            break
-        blk = idx[:block]
-        bp = pts[blk]
-        nd = ~test(bp, bp, tol)
-        kept.append(blk[nd])
-        alive[blk] = False
-        rest = idx[block:]
-        if rest.size:
-            alive[rest[test(bp[nd], pts[rest], tol)]] = False
-        start = int(blk[-1]) + 1
-    keep = np.zeros(m, dtype=bool)
-    if kept:
-        keep[order[np.concatenate(kept)]] = True
-    return keep
-
-
-def pareto_mask(points: FloatArray, tol: float = TOL) -> np.ndarray:
-    """Boolean mask of the non-dominated rows of ``points`` (m, n_actors)."""
-    points = np.asarray(points, dtype=float)
-    if points.ndim != 2:
-        raise ValueError("points must be a 2-D array (outcomes, actors)")
-    m, n = points.shape
-    if m == 0:
-        return np.zeros(0, dtype=bool)
-    if n == 1:
-        return points[:, 0] >= points[:, 0].max() - tol
-    if n == 2:
-        return _mask_2d(points, tol)
-    return block_nested_loop(points, tol)
 
 
 @dataclass(frozen=True)

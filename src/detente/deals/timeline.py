@@ -29,12 +29,27 @@ class ProposalAtDate(_Rec):
     name: str
     date: dt.date | None
     rejected_by: list[str]
+    acceptance: str = "every_fill"
+    open_terms: list[str] = []
     efficient: bool
     p_accepted_by_all_veto: float | None
 
+    @property
+    def verdict(self) -> str:
+        """The verdict over the fills of the open terms, as one phrase."""
+        if self.acceptance == "every_fill":
+            text = "all veto players accept"
+        elif self.acceptance == "some_fill":
+            text = "all accept for some fills of the open terms"
+        elif self.rejected_by:
+            text = "rejected by " + ", ".join(self.rejected_by)
+        else:
+            text = "no fill of the open terms accepted by all"
+        return text + (f" ({len(self.open_terms)} open)" if self.open_terms else "")
+
 
 class TimelinePoint(_Rec):
-    """The comparable figures of one dated scenario."""
+    """The comparable figures of one dated scenario (verdicts over the open terms' fills)."""
 
     scenario: str
     date: dt.date
@@ -74,7 +89,9 @@ def _point(s: Scenario, r: DealAnalysis) -> TimelinePoint:
         nash_utilities={a: nash.utilities[a] for a in r.veto_players} if nash else None,
         blocking_actors=r.no_agreement.blocking_actors if r.no_agreement else [],
         proposals=[ProposalAtDate(
-            id=p.id, name=p.name, date=p.date, rejected_by=p.rejected_by, efficient=p.efficient,
+            id=p.id, name=p.name, date=p.date, rejected_by=p.rejected_by,
+            acceptance=p.acceptance, open_terms=[t.issue for t in p.open_terms],
+            efficient=p.efficient,
             p_accepted_by_all_veto=odds[p.id].p_accepted_by_all_veto if p.id in odds else None)
             for p in r.proposals])
 

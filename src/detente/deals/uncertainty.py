@@ -106,9 +106,14 @@ def zopa_exists(tables: Tables, veto: list[int], candidates: IntArray, tol: floa
     return ZopaDraws(exists, n_bound, n_cand, int(left.size))
 
 
-def package_utilities(tables: Tables, index: list[int]) -> FloatArray:
-    """Utilities ``(D, n_actors)`` of one package (option index per issue) in every draw."""
-    return np.sum([c[:, :, index[k]] for k, c in enumerate(tables.contrib)], axis=0)
+def package_utilities(tables: Tables, index: list[int] | IntArray) -> FloatArray:
+    """Utilities ``(D, n_actors)`` of one package (option index per issue) in every draw, or
+    of one package per draw (``index`` of shape ``(D, n_issues)``, e.g. open terms drawn)."""
+    idx = np.asarray(index, dtype=np.int64)
+    if idx.ndim == 1:
+        return np.sum([c[:, :, idx[k]] for k, c in enumerate(tables.contrib)], axis=0)
+    rows = np.arange(tables.draws)
+    return np.sum([c[rows, :, idx[:, k]] for k, c in enumerate(tables.contrib)], axis=0)
 
 
 

@@ -64,3 +64,30 @@ def per_dimension(table: StakeholderTable, one_dim: Any) -> tuple[NDArray[np.flo
     outs = [one_dim(table.position[:, k], table.salience[:, k], table.capability)
             for k in range(table.n_dimensions)]
     return tuple(np.stack(parts, axis=-1) for parts in zip(*outs, strict=True))
+
+
+def group_of(table: StakeholderTable) -> str:
+    """The group (proposal) of a one-issue table named ``"proposal/issue"`` (else its name)."""
+    return table.name.rsplit("/", 1)[0]
+
+
+def forecast_issues(model: Forecaster, tables: list[StakeholderTable]) -> NDArray[np.float64]:
+    """Dimension 0 forecast of many one-issue tables, shape (I,).
+
+    A model with ``forecast_group(tables) -> (len(tables),)`` (issue linkage: the exchange
+    model) gets the tables of one proposal (:func:`group_of`) together; a model with
+    ``forecast_batch(tables) -> (I,)`` gets all of them at once (vectorised across issues);
+    any other model forecasts table by table.
+    """
+    grouped = getattr(model, "forecast_group", None)
+    if callable(grouped):
+        out = np.empty(len(tables))
+        groups = [group_of(t) for t in tables]
+        for g in dict.fromkeys(groups):
+            idx = [j for j, h in enumerate(groups) if h == g]
+            out[idx] = grouped([tables[j] for j in idx])
+        return out
+    batch = getattr(model, "forecast_batch", None)
+    if callable(batch):
+        return np.asarray(batch(tables), dtype=float)
+    return np.array([model.forecast(t).position[0] for t in tables], dtype=float)

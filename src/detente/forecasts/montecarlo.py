@@ -2,8 +2,8 @@
 
 Every value of a stakeholder table may carry a range; each draw samples every value
 independently from the triangular distribution (low, likely, high) — the scenario format's
-convention for ranges (DESIGN §3). Compromise, median and EUM run all draws at once as arrays;
-SMP runs draw by draw. Randomness comes only from the ``rng`` passed in.
+convention for ranges (DESIGN §3). Compromise, median, Nash and EUM run all draws at once as
+arrays; other models run draw by draw. Randomness comes only from the ``rng`` passed in.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from detente.errors import DetenteError
 from detente.forecasts.base import Forecaster
 from detente.forecasts.compromise import CompromiseModel, MedianModel, compromise, weighted_median
 from detente.forecasts.eum import ExpectedUtilityModel, run_eum
+from detente.forecasts.nash import NashModel, nash_unit
+from detente.forecasts.packing import pack_draws
 from detente.forecasts.table import StakeholderTable
 
 F = NDArray[np.float64]
@@ -104,13 +106,19 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
             out[:, k] = compromise(x[:, :, k], s[:, :, k], c)
         elif isinstance(model, MedianModel):
             out[:, k] = weighted_median(x[:, :, k], s[:, :, k], c)
+        elif isinstance(model, NashModel):
+            p = pack_draws(table, c, x[:, :, k], s[:, :, k], k)
+            out[:, k] = p.to_scale(nash_unit(p, model.params.eps_qmv, model.params.eps_unan))
         elif isinstance(model, ExpectedUtilityModel):
             res = run_eum(x[:, :, k], c, s[:, :, k], model.options)
             out[:, k] = res["median"][:, -1] if model.options.outcome == "median" \
                 else res["mean"][:, -1]
-    if not isinstance(model, CompromiseModel | MedianModel | ExpectedUtilityModel):
+    if not isinstance(model, CompromiseModel | MedianModel | ExpectedUtilityModel | NashModel):
         for d in range(draws):
             t = StakeholderTable.build(table.actors, c[d], x[d], s[d],
-                                       dimensions=table.dimensions, scale=table.scale)
+                                       dimensions=table.dimensions, scale=table.scale,
+                                       name=table.name, reference=table.reference,
+                                       decision_rule=table.decision_rule,
+                                       procedure=table.procedure)
             out[d] = model.forecast(t).position
     return MonteCarloResult(model.name, out, seed)

@@ -15,7 +15,10 @@ from detente.forecasts.montecarlo import InputRanges, MonteCarloResult, monte_ca
 from detente.forecasts.smp import SpatialModel
 from detente.forecasts.table import StakeholderTable
 
-MODEL_NAMES = ("compromise", "median", "eum", "smp")
+MODEL_NAMES = ("compromise", "median", "eum", "smp", "nash", "exchange", "procedural",
+               "ensemble")
+#: Models that are not part of ``all`` (earlier challengers).
+EXTRA_NAMES = ("challenger", "challenger2")
 
 
 def make_forecasters(names: list[str] | tuple[str, ...],
@@ -34,6 +37,8 @@ def make_forecasters(names: list[str] | tuple[str, ...],
             out.append(ExpectedUtilityModel(eum or EUMOptions()))
         elif n == "smp":
             out.append(SpatialModel())
+        elif n in ("nash", "exchange", "procedural", "ensemble"):
+            out.append(_literature_model(n))
         elif n == "challenger":
             from detente.forecasts.challenger import ChallengerModel
 
@@ -44,9 +49,27 @@ def make_forecasters(names: list[str] | tuple[str, ...],
             out.append(ChallengerV2Model())
         else:
             raise DetenteError.one("unknown model", path="model", value=n,
-                                   allowed=", ".join((*MODEL_NAMES, "challenger", "challenger2",
-                                                     "all")))
+                                   allowed=", ".join((*MODEL_NAMES, *EXTRA_NAMES, "all")))
     return out
+
+
+def _literature_model(name: str) -> Forecaster:
+    """The DEU literature's models of issue 18 (imported on demand)."""
+    if name == "nash":
+        from detente.forecasts.nash import NashModel
+
+        return NashModel()
+    if name == "exchange":
+        from detente.forecasts.exchange import ExchangeModel
+
+        return ExchangeModel()
+    if name == "procedural":
+        from detente.forecasts.procedural import ProceduralModel
+
+        return ProceduralModel()
+    from detente.forecasts.ensemble import EnsembleModel
+
+    return EnsembleModel()
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ class StakeholderTable:
         reference: the reference point (status quo) per dimension, if known (DEU ``rp``).
         decision_rule: how the issue is decided, if known: ``"qmv"`` (qualified majority) or
             ``"unanimity"`` (DEU ``counvte``); models that ignore it are unaffected.
+        procedure: the legislative procedure, if known (DEU ``proc``: ``"COD"`` codecision,
+            the Parliament a veto player; ``"CNS"`` consultation); used by the procedural model.
 
     >>> t = StakeholderTable.build(["A", "B"], [1, 1], [0, 100], [1, 1])
     >>> t.position[:, 0].tolist()
@@ -61,13 +63,14 @@ class StakeholderTable:
     scale: tuple[float, float] | None = None
     reference: tuple[float, ...] | None = None
     decision_rule: str | None = None
+    procedure: str | None = None
 
     @classmethod
     def build(cls, actors: list[str] | tuple[str, ...], capability: object, position: object,
               salience: object, *, dimensions: tuple[str, ...] | None = None, name: str = "",
               source: str | None = None, scale: tuple[float, float] | None = None,
               reference: tuple[float, ...] | None = None,
-              decision_rule: str | None = None,
+              decision_rule: str | None = None, procedure: str | None = None,
               tol: float = 1e-9) -> StakeholderTable:
         """Validate and freeze; raise :class:`DetenteError` naming every bad value."""
         c = _frozen(capability, 1)
@@ -117,7 +120,7 @@ class StakeholderTable:
                                    allowed="qmv, unanimity or none")
         return cls(tuple(actors), c, x, s, dims, name, source, tuple(warnings), scale,
                    None if reference is None else tuple(float(v) for v in reference),
-                   decision_rule)
+                   decision_rule, procedure)
 
     @property
     def n_actors(self) -> int:
@@ -134,7 +137,8 @@ class StakeholderTable:
                                       name=self.name, source=self.source, scale=self.scale,
                                       reference=(None if self.reference is None
                                                  else (self.reference[k],)),
-                                      decision_rule=self.decision_rule)
+                                      decision_rule=self.decision_rule,
+                                      procedure=self.procedure)
 
     def select(self, mask: NDArray[np.bool_]) -> StakeholderTable:
         """The table restricted to the actors where ``mask`` is true."""
@@ -144,4 +148,5 @@ class StakeholderTable:
                                       dimensions=self.dimensions, name=self.name,
                                       source=self.source, scale=self.scale,
                                       reference=self.reference,
-                                      decision_rule=self.decision_rule)
+                                      decision_rule=self.decision_rule,
+                                      procedure=self.procedure)

@@ -33,6 +33,10 @@ ACTORS: tuple[str, ...] = (
 #: Salience assumed when a position is given without one (the scale's midpoint).
 DEFAULT_SALIENCE = 50.0
 REQUIRED = ("prnr", "isnr", "proc", "counvte", "rp", "out")
+#: Other columns of the DEU III layout (read or deliberately ignored); anything else is named
+#: in a warning with its line and column.
+OPTIONAL = ("prnrnmc", "isnrnmc", "prname", "type", "council", "proccde", "issues", "intro",
+            "finact")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class DeuData:
     issues: tuple[DeuIssue, ...]
     gdp: dict[str, float]
     source: str
+    warnings: tuple[str, ...] = ()
 
 
 def _num(cell: str, file: str, line: int, column: int, field: str,
@@ -107,6 +112,11 @@ def read_deu(path: str | Path) -> DeuData:
         raise DetenteError.one("unknown header layout: DEU columns missing", file=file, line=1,
                                value=missing[:6], allowed="the DEU III columns prnr, isnr, "
                                "proc, counvte, pcom … puk, scom … suk, rp, out")
+    known = set(REQUIRED + OPTIONAL) | {f"{x}{a}" for x in "ps" for a in ACTORS}
+    warnings = tuple(f"{file}:1:{j + 1}: unknown column '{h}' ignored (not a DEU III column)"
+                     for j, h in enumerate(header) if h not in known)
+    for w in warnings:
+        log.info(w)
     gdp_row = rows[1]
     gdp = {}
     for a in ACTORS:
@@ -130,7 +140,7 @@ def read_deu(path: str | Path) -> DeuData:
             problems.extend(exc.problems)
     if problems:
         raise DetenteError(problems)
-    return DeuData(tuple(issues), gdp, file)
+    return DeuData(tuple(issues), gdp, file, warnings)
 
 
 def _issue(row: list[str], col: dict[str, int], file: str, line: int) -> DeuIssue:

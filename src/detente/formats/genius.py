@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from detente.deals.capped import cap_frontier, capped_outcomes
 from detente.deals.issuewise import frontier_solutions, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES, Rectangle, RectangleSpace, nonlinear_frontier
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 WEIGHT_TOL = 0.02
 REAL_STEPS = 11
+COUNT_LIMIT = 20_000_000  # count outcomes on capped vectors one by one up to this many
 
 
 class GeniusError(DetenteError):
@@ -84,6 +86,8 @@ class GeniusProfile:
     rectangles: tuple[Rectangle, ...] = ()
     max_utility: float = 1.0
     has_reservation: bool = False
+    weight_sum: float = 1.0
+    notes: tuple[str, ...] = ()
 
     @property
     def additive(self) -> bool:
@@ -115,6 +119,11 @@ class GeniusDomain:
     @property
     def reservation(self) -> FloatArray:
         return np.array([p.reservation for p in self.profiles])
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Warnings about the files (weights not summing to 1, clamped evaluations, …)."""
+        return tuple(n for p in self.profiles for n in p.notes)
 
 
 def discounted(utility: FloatArray | float, discount: float, time: float) -> FloatArray | float:
@@ -253,7 +262,8 @@ def _check_issue(el: ET.Element, path: str, issue: GeniusIssue, file: Path) -> N
                     allowed=f"name {issue.name!r}")
 
 
-def _discrete_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path) -> list[float]:
+def _discrete_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path,
+                   notes: list[str]) -> list[float]:
     given: dict[str, float] = {}
     for it in el.findall("item"):
         p = _where(it, path)
@@ -280,7 +290,8 @@ def _discrete_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path) ->
     return [x / top for x in raw_ev]
 
 
-def _numeric_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path) -> list[float]:
+def _numeric_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path,
+                  notes: list[str]) -> list[float]:
     ev = el.find("evaluator")
     if ev is None:
         raise _fail(f"{issue.kind} issue without <evaluator>", file, path,
@@ -297,11 +308,16 @@ def _numeric_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path) -> 
         slope = _num(ev, "slope", file, p)
     assert issue.numbers is not None and issue.lower is not None
     x = np.asarray(issue.numbers)
-    return list(np.clip(offset + slope * (x - issue.lower), 0.0, 1.0))
+    raw = offset + slope * (x - issue.lower)
+    if raw.max() > 1.0 + 1e-9 or raw.min() < -1e-9:
+        _note(notes, file, p, f"the evaluator gives {raw.min():g} to {raw.max():g} on the "
+              f"issue's range [{issue.lower:g}, {issue.upper:g}], outside [0, 1]: clamped to "
+              "[0, 1], as GENIUS's EvaluatorInteger does")
+    return list(np.clip(raw, 0.0, 1.0))
 
 
-def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path
-                ) -> tuple[tuple[Rectangle, ...], float]:
+def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
+                notes: list[str]) -> tuple[tuple[Rectangle, ...], float]:
     util = root.find(".//utility")
     if util is None:
         raise _fail("non-linear profile without <utility maxutility=…>", file, root.tag)
@@ -337,6 +353,10 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path
                 assert iss.lower is not None
                 lo = int(_num(b, "min", file, bp) - iss.lower)
                 hi = int(_num(b, "max", file, bp) - iss.lower)
+                if hi > len(iss.values) - 1 or lo < 0:
+                    _note(notes, file, bp, f"bound [{lo + iss.lower:g}, {hi + iss.lower:g}] "
+                          f"reaches outside the issue's range [{iss.lower:g}, {iss.upper:g}]: "
+                          "cut to the range")
                 bounds.append((pos[idx], max(lo, 0), min(hi, len(iss.values) - 1)))
             rects.append(Rectangle(u * weight, not exc, tuple(bounds)))
     if not rects:
@@ -344,13 +364,23 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path
     return tuple(rects), max_u
 
 
+def _note(notes: list[str], file: Path | str, path: str, message: str) -> None:
+    """A warning about a file that does not stop the reading: logged and kept."""
+    text = f"{Path(file).name}: {path}: {message}"
+    log.warning("%s", text)
+    notes.append(text)
+
+
 def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None = None,
-                 weight_tol: float = WEIGHT_TOL) -> GeniusProfile:
+                 weight_tol: float = WEIGHT_TOL,
+                 normalise_weights: bool = False) -> GeniusProfile:
     """One party's profile, checked against the domain's ``issues``.
 
-    Weights must sum to 1 within ``weight_tol`` (several ANAC files are off by up to 1 %); they
-    are used as written, as GENIUS does."""
+    Weights are used as written, as GENIUS's ``AdditiveUtilitySpace`` does (its ``getUtility``
+    then caps the sum at 1); a sum further than ``weight_tol`` from 1 gives a warning (in
+    ``notes``), not a refusal. ``normalise_weights`` divides them by their sum instead."""
     root = _read(file)
+    notes: list[str] = []
     name = name or file.stem
     if root.tag != "utility_space":
         raise _fail("not a GENIUS profile (root element is not <utility_space>)", file, root.tag)
@@ -370,8 +400,9 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
     base = GeniusProfile(name=name, file=str(file), kind="additive", reservation=reservation,
                          discount=discount, has_reservation=res_el is not None)
     if utype == "nonlinear" or root.find(".//hyperRectangle") is not None:
-        rects, max_u = _rectangles(root, issues, file)
-        return replace(base, kind="nonlinear", rectangles=rects, max_utility=max_u)
+        rects, max_u = _rectangles(root, issues, file, notes)
+        return replace(base, kind="nonlinear", rectangles=rects, max_utility=max_u,
+                       notes=tuple(notes))
 
     by_index = {i.index: k for k, i in enumerate(issues)}
     evals: list[list[float] | None] = [None] * len(issues)
@@ -384,7 +415,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
         k = by_index[idx]
         _check_issue(el, path, issues[k], file)
         evals[k] = (_discrete_eval if issues[k].kind == "discrete" else _numeric_eval)(
-            el, path, issues[k], file)
+            el, path, issues[k], file, notes)
     missing = [issues[k].name for k, e in enumerate(evals) if e is None]
     if missing:
         raise _fail("profile has no evaluations for some domain issues (issue index mismatch "
@@ -399,7 +430,9 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
         x = _num(w, "value", file, wpath)
         if idx in by_index:
             if x < 0:
-                raise _fail("negative issue weight", file, wpath, value=x)
+                raise _fail("negative issue weight", file, wpath, value=x,
+                            allowed="a weight ≥ 0 (utilities are sums of weight × evaluation "
+                            "in [0, 1])")
             weights[by_index[idx]] = x
         elif idx not in objective_idx:
             raise _fail("weight for an issue the domain does not have", file, wpath, value=idx,
@@ -408,10 +441,18 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
         raise _fail("missing issue weight(s)", file, "utility_space/objective",
                     value=[issues[k].name for k, w in enumerate(weights) if w is None])
     total = float(sum(w for w in weights if w is not None))
-    if abs(total - 1.0) > weight_tol:
-        raise _fail("issue weights do not sum to 1", file, "utility_space/objective/weight",
-                    value=round(total, 6), allowed=f"a sum within {weight_tol} of 1")
-    return replace(base, weights=tuple(float(w or 0.0) for w in weights),
+    ws = [float(w or 0.0) for w in weights]
+    if normalise_weights:
+        if total <= 0:
+            raise _fail("issue weights sum to 0: nothing to normalise", file,
+                        "utility_space/objective/weight", value=total, allowed="a sum > 0")
+        ws = [w / total for w in ws]
+    elif abs(total - 1.0) > weight_tol:
+        far = "far from 1: " if not 0.5 <= total <= 2.0 else ""
+        _note(notes, file, "utility_space/objective/weight", f"issue weights sum to "
+              f"{total:.6g}, not 1 ({far}used as written, and utilities capped at 1, as GENIUS "
+              "does; normalise_weights / --normalise-weights rescales them to sum 1)")
+    return replace(base, weights=tuple(ws), weight_sum=total, notes=tuple(notes),
                    evaluations=tuple(tuple(float(x) for x in e or ()) for e in evals))
 
 
@@ -462,7 +503,8 @@ def is_genius_dir(path: str | Path) -> bool:
 
 
 def load_domain(directory: str | Path, profiles: list[str] | None = None,
-                real_steps: int = REAL_STEPS, weight_tol: float = WEIGHT_TOL) -> GeniusDomain:
+                real_steps: int = REAL_STEPS, weight_tol: float = WEIGHT_TOL,
+                normalise_weights: bool = False) -> GeniusDomain:
     """Read a GENIUS domain folder: its one domain (template) file and its profiles.
 
     Args:
@@ -470,7 +512,9 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
         profiles: file names or stems of the profiles to load, in order (default: every profile
             in the folder, sorted by file name).
         real_steps: points per real-valued issue.
-        weight_tol: allowed distance of the weight sum from 1.
+        weight_tol: distance of the weight sum from 1 beyond which a warning is noted.
+        normalise_weights: divide each profile's weights by their sum (default: as written,
+            as GENIUS does).
     """
     d = Path(directory)
     if not d.is_dir():
@@ -499,7 +543,8 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
         raise _fail("no profile files (root <utility_space>) in the folder", d,
                     allowed="one profile XML per party next to the domain file")
     issues = read_domain_issues(domains[0], real_steps)
-    profs = tuple(read_profile(f, issues, weight_tol=weight_tol) for f in chosen)
+    profs = tuple(read_profile(f, issues, weight_tol=weight_tol,
+                               normalise_weights=normalise_weights) for f in chosen)
     return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs)
 
 
@@ -549,10 +594,15 @@ def to_rectangle_space(domain: GeniusDomain) -> RectangleSpace:
 
 @dataclass(frozen=True)
 class DomainFrontier:
-    """The Pareto frontier of a GENIUS domain: outcomes as option indices ``(m, n_issues)``,
-    utilities ``(m, n_actors)``; ``gap`` 0 when exact (see ``deals.nonlinear``); ``method``
-    ``issuewise`` (additive) or ``nonlinear``; ``solutions`` maps nash /
-    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a ``NoDeal``."""
+    """The Pareto frontier of a GENIUS domain under GENIUS's scoring (capped at 1): one row per
+    distinct utility vector, ``index`` a representative outcome (option indices ``(m,
+    n_issues)``), ``utilities`` ``(m, n_actors)``; ``counts`` the outcomes reaching each vector
+    (None for non-linear domains, whose search keeps one outcome per vector) and
+    ``counts_exact`` whether each count is exact or a lower bound (see ``deals.capped``);
+    ``gap`` 0 when exact (see ``deals.nonlinear``); ``method`` ``issuewise`` or ``nonlinear``;
+    ``capped`` whether the cap at 1 changed any frontier utility; ``solutions`` maps nash /
+    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a ``NoDeal``.
+    """
 
     actors: tuple[str, ...]
     index: IntArray
@@ -561,27 +611,51 @@ class DomainFrontier:
     gap: float
     method: str
     solutions: object
+    counts: np.ndarray | None = None
+    counts_exact: np.ndarray | None = None
+    capped: bool = False
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
 
+    @property
+    def n_outcomes(self) -> int | None:
+        """Outcomes on the frontier (ties included), None when not counted."""
+        return None if self.counts is None else int(self.counts.sum())
+
 
 def domain_frontier(domain: GeniusDomain, max_nodes: int = MAX_NODES,
-                    time_limit: float | None = None) -> DomainFrontier:
-    """Pareto frontier and bargaining solutions of a GENIUS domain, respecting reservation
-    values: exact issue by issue when every profile is additive, else by the bounded search of
-    :func:`detente.deals.nonlinear.nonlinear_frontier`."""
+                    time_limit: float | None = None,
+                    count_limit: int = COUNT_LIMIT) -> DomainFrontier:
+    """Pareto frontier and bargaining solutions of a GENIUS domain, scored as GENIUS scores
+    (min(1, U), :mod:`detente.deals.capped`), respecting reservation values: exact issue by
+    issue when every profile is additive, else by the bounded search of
+    :func:`detente.deals.nonlinear.nonlinear_frontier`. Counts of outcomes on capped vectors
+    are made exact by evaluating every outcome when there are at most ``count_limit``."""
+    actors = _actor_ids(domain)
     if domain.additive:
         space = to_space(domain)
         f = issuewise_frontier(space)
-        idx, u, gap, how = f.index, f.utilities, 0.0, "issuewise"
+        idx, u, counts, gap, how = f.index, f.utilities, f.counts, 0.0, "issuewise"
+        best = space.best()
     else:
         rs = to_rectangle_space(domain)
         nf = nonlinear_frontier(rs, max_nodes=max_nodes, time_limit=time_limit)
-        idx, u, gap, how = nf.index, nf.utilities, nf.gap, "nonlinear"
-    actors = _actor_ids(domain)
-    return DomainFrontier(actors, idx, u, domain.reservation, gap, how,
-                          frontier_solutions(u, domain.reservation, actors))
+        idx, u, counts, gap, how = nf.index, nf.utilities, None, nf.gap, "nonlinear"
+        best = u.max(axis=0) if len(nf) else np.zeros(len(actors))
+    c = cap_frontier(u, idx, counts, best)
+    exact = c.counts_exact
+    if c.counts is not None and not exact.all() and domain.n_outcomes <= count_limit:
+        redo = np.flatnonzero(~exact)
+        _, hit = capped_outcomes(space, c.utilities[redo])
+        c.counts[redo] = np.bincount(hit, minlength=redo.size)
+        exact = np.ones_like(exact)
+    order = np.lexsort(tuple(-c.utilities[:, j] for j in range(len(actors) - 1, -1, -1)))
+    return DomainFrontier(actors, c.index[order], c.utilities[order], domain.reservation, gap,
+                          how, frontier_solutions(c.utilities[order], domain.reservation,
+                                                  actors),
+                          None if c.counts is None else c.counts[order], exact[order],
+                          bool((u > 1.0 + 1e-9).any()))
 
 
 def _slug(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from detente.deals.result import DealAnalysis
+from detente.deals.result import DealAnalysis, ProposalResult
 from detente.report.base import Raw, esc, figure, page, table, use_agg
 from detente.scenario.model import Evidence, Scenario, _Traced
 
@@ -134,6 +134,67 @@ def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[ob
     return rows
 
 
+def _verdict(p: ProposalResult) -> Raw:
+    if p.acceptance == "every_fill":
+        return Raw("<span class='ok'>all veto players accept</span>")
+    rejected = f"rejected by {esc(', '.join(p.rejected_by))}" if p.rejected_by else ""
+    depends = (f"depends on the open terms for {esc(', '.join(p.depends_on_open_terms))}"
+               if p.depends_on_open_terms else "")
+    text = "; ".join(x for x in (rejected, depends) if x)
+    cls = "bad" if p.acceptance == "no_fill" else "meta"
+    head = "no fill accepted by all" if p.acceptance == "no_fill" else "some fills accepted"
+    return Raw(f"<span class='{cls}'>{head}: {text}</span>")
+
+
+def _open_terms_section(r: DealAnalysis) -> list[str]:
+    rows: list[list[object]] = [
+        [p.name, t.issue, ", ".join(t.options), "OPEN in the case" if t.explicit else
+         "not named by the proposal", t.name] for p in r.proposals for t in p.open_terms]
+    if not rows:
+        return []
+    return ["<h3>Open terms</h3><p>Terms the proposal's text leaves open are never filled with "
+            "a default: margins range over every option listed (the verdict above is for every "
+            "fill, some fill or no fill) and Monte Carlo draws them uniformly.</p>" +
+            table(["proposal", "issue", "options it ranges over", "how", "input name"], rows)]
+
+
+def _ratification_section(r: DealAnalysis) -> list[str]:
+    if not r.ratifiers:
+        return []
+    states = list(r.ratifiers)
+    rows: list[list[object]] = []
+    for p in r.proposals:
+        by = {v.state: v for v in p.ratification}
+        rows.append([p.name, *[
+            f"{by[s].ratified.replace('_', ' ')}" + (f" — blocked by {', '.join(by[s].blocked_by)}"
+                                                     if by[s].blocked_by else "")
+            for s in states]])
+    weights = "; ".join(f"{s}: " + ", ".join(f"{m} {w:g}" for m, w in ms.items())
+                        for s, ms in r.ratifiers.items())
+    extra = (f"<p>ZOPA after ratification: {r.zopa_ratified_outcomes:,} packages.</p>"
+             if r.zopa_ratified_outcomes is not None else "")
+    return ["<h3>Ratification at home (Putnam 1988)</h3><p>A state's factions and publics "
+            f"ratify what it signs (weights {esc(weights)}; quota "
+            f"{r.provenance.options.get('quota', 0.5)}): which faction blocks which "
+            "proposal.</p>" + table(["proposal", *states], rows) + extra]
+
+
+def _calibration_section(r: DealAnalysis) -> list[str]:
+    if not r.calibration:
+        return []
+    rows: list[list[object]] = [
+        [c.claim + ("" if c.fitted else " (not fitted: held-out check)"), c.actor, c.proposal,
+         "accepts" if c.accepts else "rejects",
+         "–" if c.margin_low is None else f"{c.margin_low:+.3f} … {c.margin_high:+.3f}",
+         Raw(f"<span class='{'ok' if c.status == 'holds' else 'bad'}'>{c.status}</span>"),
+         Raw("".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in c.quotes))]
+        for c in r.calibration]
+    return ["<h2 id='calibration'>Calibration targets (not findings)</h2><p>Facts the case "
+            "was fitted to. That the analysis reproduces them checks the fitting; it is not a "
+            "result.</p>" + table(["fact", "actor", "proposal", "fitted verdict", "margin",
+                                  "status", "quote"], rows)]
+
+
 def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> str:
     """A self-contained HTML report of a deal analysis (figures inline as SVG); ``decides``:
     the "what decides it" section (``detente.report.sensitivity.what_decides``)."""
@@ -151,7 +212,9 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
         mc = r.monte_carlo
         summary += (f"<p>Over {mc.draws:,} draws of the uncertain inputs, the ZOPA is non-empty "
                     f"with probability <b>{mc.p_zopa_nonempty:.3f}</b> ± {mc.se:.3f}.</p>")
-    sec.append("<h2>Summary</h2>" + summary)
+    sec.append("<h2>Findings</h2><p>What the analysis concludes from the case's stated "
+               "assumptions. The facts the case was fitted to are listed apart, under "
+               "<a href='#calibration'>Calibration targets</a>.</p><h3>Summary</h3>" + summary)
     if r.no_agreement:
         na = r.no_agreement
         sole = {b.actor: b.concession for b in na.sole_blockers}
@@ -176,10 +239,7 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
         sec.append("<h2>Proposals against each actor's BATNA</h2>" + _margin_figure(r))
         prow = []
         for p in r.proposals:
-            verdict = (Raw("<span class='ok'>all veto players accept</span>")
-                       if p.accepted_by_all_veto else
-                       Raw(f"<span class='bad'>rejected by {esc(', '.join(p.rejected_by))}"
-                           "</span>"))
+            verdict = _verdict(p)
             change = ("ZOPA empty" if p.nearest_acceptable is None else
                       "; ".join(f"{k}: {a} → {b}" for k, (a, b) in p.changes_to_nearest.items())
                       or "none needed")
@@ -188,6 +248,7 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
         sec.append(table(["proposal", "by", "date", "verdict", "efficient",
                           "changes to the nearest efficient package all veto players accept"],
                          prow))
+        sec += _open_terms_section(r) + _ratification_section(r)
         trows = [[p.name, f"{t.actor_i} concedes " + ", ".join(
             f"{k}={v}" for k, v in t.i_concedes.items()), f"{t.actor_j} concedes " + ", ".join(
             f"{k}={v}" for k, v in t.j_concedes.items()), f"{t.gain_i:+.3f}",
@@ -199,6 +260,7 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
                              numeric=[3, 4]))
     if r.monte_carlo:
         sec.append("<h2>Uncertainty</h2>" + _mc_figure(r))
+    sec += _calibration_section(r)
     sources = {s.id: f"{s.title} — {s.outlet or ''} {s.date or ''}".strip() for s in
                scenario.sources}
     if decides:

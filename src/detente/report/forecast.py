@@ -70,3 +70,22 @@ def forecast_report(record: dict[str, Any], title: str, meta: str = "") -> str:
     if figs:
         sections.append("<h2>Trajectories</h2><div class='grid'>" + "".join(figs) + "</div>")
     return page(title, sections, meta)
+
+
+def bridge_section(rec: dict[str, Any]) -> str:
+    """HTML section: per issue the compromise and Nash points, the interval and the deal
+    analysis's Nash package (``detente.forecasts.bridge.Bridge.record``)."""
+    rows = []
+    for r in rec["issues"]:
+        lo, hi = r["interval80"]
+        deal = ("–" if r["deal_nash_option"] is None
+                else f"{r['deal_nash_option']} ({r['deal_nash_position']:g})")
+        rows.append([r["issue"], f"{r['compromise']:.1f}", f"{r['nash']:.1f}",
+                     f"{lo:.1f}–{hi:.1f}", r["nash_option"], deal,
+                     "–" if r["gap"] is None else f"{r['gap']:.1f}", r["traded_by"] or ""])
+    return (f"<h2>Forecasts beside the deal analysis ({esc(rec['deal'])})</h2>"
+            + table(["issue", "compromise", "Nash", "Nash 80 % interval", "forecast option",
+                     "deal's Nash package", "gap", "moved towards"], rows,
+                    numeric=(1, 2, 6))
+            + f"<p>Interval: 10–90 % of {rec['draws']} Monte Carlo draws over the scenario's "
+              f"input ranges (seed {rec['seed']}).</p><p>{esc(rec['explanation'])}</p>")

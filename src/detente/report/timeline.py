@@ -85,8 +85,7 @@ def render(t: Timeline) -> str:
     prow = []
     for p in t.points:
         for q in p.proposals:
-            verdict = ("all veto players accept" if not q.rejected_by
-                       else "rejected by " + ", ".join(q.rejected_by))
+            verdict = q.verdict
             prob = f"{q.p_accepted_by_all_veto:.3f}" if q.p_accepted_by_all_veto is not None \
                 else ""
             prow.append([str(p.date), q.name, q.date or "", verdict,

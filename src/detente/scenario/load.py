@@ -82,7 +82,20 @@ def validate_data(data: Any, file: str, where: LineMap | None = None) -> Scenari
     ]
     if problems:
         raise ScenarioError(problems)
+    _warn_deprecated(scenario, file)
     return scenario
+
+
+def _warn_deprecated(scenario: Scenario, file: str) -> None:
+    """``Issue.default`` no longer fills silent proposal terms (they are open): say so."""
+    import warnings
+
+    stale = [i.id for i in scenario.issues if i.default is not None]
+    if stale:
+        warnings.warn(f"{file}: issues {', '.join(stale)} set 'default', which is deprecated "
+                      "and ignored: a proposal silent on an issue leaves that term open (mark "
+                      "it OPEN or name an option; see docs/scenario.md)", DeprecationWarning,
+                      stacklevel=3)
 
 
 def read_yaml(path: str | Path, kind: str = "scenario") -> tuple[Any, LineMap, str]:

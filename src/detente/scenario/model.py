@@ -141,6 +141,47 @@ class Choice(_Traced):
         return _wrap_value(data)
 
 
+OPEN = "OPEN"
+
+
+class Term(_Traced):
+    """One term of a proposal: an option id (or grid value), or ``OPEN`` — the text leaves it
+    undecided. An open term ranges over all the issue's options, or over the options listed
+    (``open: [100, 250]``: the values the parties disputed).
+
+    YAML: ``neutral``, ``{value: neutral, evidence: …}``, ``OPEN``, ``{open: true, evidence: …}``
+    or ``{open: [100, 250], assumption: …}``.
+    """
+
+    value: str | float | None = None
+    open: bool | list[str | float] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected an option id, a number or OPEN, got a boolean")
+        if data == OPEN:
+            return {"open": True}
+        if isinstance(data, dict) and "open" in data:
+            return data
+        return _wrap_value(data)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Term:
+        if self.open is False and self.value is None:
+            raise ValueError("a term needs a 'value' (an option) or 'open: true'")
+        if self.open is not False and self.value is not None:
+            raise ValueError("a term is either a 'value' or 'open', not both")
+        if isinstance(self.open, list) and len(self.open) < 2:
+            raise ValueError("an open term lists at least two options it may take")
+        return self
+
+    @property
+    def is_open(self) -> bool:
+        return self.open is not False
+
+
 class Source(_Frozen):
     """A document the scenario's numbers come from."""
 
@@ -199,7 +240,19 @@ class Actor(_Frozen):
     capability: Number
     parent: Id | None = None
     batna: Batna | None = None
+    ratification_weight: Number | None = Field(
+        default=None, description="a faction's or public's weight (0-1) in ratifying what its "
+        "parent state signs (Putnam 1988, level II); the weights of a state's constituents "
+        "are normalised among themselves")
     description: str | None = None
+
+    @field_validator("ratification_weight")
+    @classmethod
+    def _weight_range(cls, v: Number | None) -> Number | None:
+        if v is not None and not (v.value.within(0.0, 1.0) and v.value.high > 0):
+            raise ValueError(f"ratification_weight must lie in (0, 1], got "
+                             f"{v.value.model_dump()}")
+        return v
 
     @field_validator("capability")
     @classmethod
@@ -250,7 +303,8 @@ class Issue(_Frozen):
     options: list[Option] | None = None
     grid: Grid | None = None
     default: str | float | None = Field(
-        default=None, description="option a proposal gets when it is silent on this issue")
+        default=None, description="deprecated and ignored: a proposal silent on an issue "
+        "leaves that term open (see Proposal); kept so that older files still load")
     description: str | None = None
 
     @model_validator(mode="after")
@@ -334,15 +388,34 @@ class Stance(_Frozen):
 
 
 class Proposal(_Traced):
-    """A named package: one option per issue (issues it is silent on take their ``default``)."""
+    """A named package: one term per issue. A term the text leaves undecided is ``OPEN``, and
+    an issue the package does not name is open too (never filled with a default): the deal
+    analysis treats open terms as uncertain over the issue's options."""
 
     id: Id
     name: str
     by: Id | None = None
     date: dt.date | None = None
     source: Id | None = None
-    package: dict[Id, Choice]
+    package: dict[Id, Term]
     description: str | None = None
+
+    def fixed(self) -> dict[str, str | float]:
+        """The terms the text decides: issue id → option."""
+        return {k: t.value for k, t in self.package.items() if t.value is not None}
+
+
+class CalibrationTarget(_Traced):
+    """A fact the case was fitted to (e.g. "Kyiv rejected Putin's June 2024 terms"): an actor
+    accepts or rejects a proposal. The analysis checks it and reports it apart from its
+    findings: a fitted fact is not a finding."""
+
+    claim: Annotated[str, Field(min_length=3)]
+    proposal: Id
+    actor: Id
+    accepts: bool
+    fitted: bool = Field(default=True, description="false: a reported fact the case's numbers "
+                         "were NOT tuned to reproduce (a held-out check, still not a finding)")
 
 
 class Scenario(_Frozen):
@@ -357,6 +430,7 @@ class Scenario(_Frozen):
     issues: Annotated[list[Issue], Field(min_length=1)]
     stances: list[Stance] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
+    calibration: list[CalibrationTarget] = Field(default_factory=list)
     war: WarModel | None = None
 
     # -- lookups ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from detente.scenario.model import Choice, Evidence, Issue, Scenario, _Traced
+from detente.scenario.model import Evidence, Issue, Scenario, Term, _Traced
 
 Found = tuple[tuple[str | int, ...], str, Any, str | None]
 
@@ -97,6 +97,17 @@ def check_references(s: Scenario) -> list[Found]:
         if a.batna is not None and a.batna.outcome is not None:
             out += _package(a.batna.outcome, issues, ("actors", i, "batna", "outcome"))
     out += _parent_cycles(s)
+    for i, a in enumerate(s.actors):
+        if a.role == "faction" and a.parent is None:
+            out.append((("actors", i, "parent"), "a faction needs a parent (the state it "
+                        "belongs to)", None, _allowed(actor_ids)))
+        if a.ratification_weight is not None and a.parent is None:
+            out.append((("actors", i, "ratification_weight"), "a ratification weight needs "
+                        "a parent (the state whose deals the actor ratifies)", None,
+                        "set 'parent' to a state's id"))
+        if a.ratification_weight is not None and a.batna is None:
+            out.append((("actors", i, "batna"), "an actor that ratifies needs a BATNA (what it "
+                        "compares a deal with)", None, None))
 
     seen_stance: dict[tuple[str, str], int] = {}
     for i, st in enumerate(s.stances):
@@ -137,27 +148,54 @@ def check_references(s: Scenario) -> list[Found]:
         if prop.source is not None and prop.source not in sources:
             out.append((("proposals", i, "source"), "unknown source id", prop.source,
                         _allowed(sorted(sources))))
-        out += _package({k: c.value for k, c in prop.package.items()}, issues,
-                        ("proposals", i, "package"))
+        out += _terms(prop.package, issues, ("proposals", i, "package"))
+    proposal_ids = [p.id for p in s.proposals]
+    for i, t in enumerate(s.calibration):
+        if t.proposal not in proposal_ids:
+            out.append((("calibration", i, "proposal"), "calibration target refers to an "
+                        "unknown proposal", t.proposal, _allowed(proposal_ids)))
+        if t.actor not in actor_ids:
+            out.append((("calibration", i, "actor"), "calibration target refers to an unknown "
+                        "actor", t.actor, _allowed(actor_ids)))
+        elif s.actors[actor_ids.index(t.actor)].batna is None:
+            out.append((("calibration", i, "actor"), "calibration target's actor has no BATNA, "
+                        "so whether it accepts cannot be checked", t.actor, None))
     out += _evidence(s, (), sources)
     return out
 
 
-def _package(package: dict[str, str | float] | dict[str, Any], issues: dict[str, Issue],
+def _package(package: dict[str, str | float], issues: dict[str, Issue],
              path: tuple[str | int, ...]) -> list[Found]:
+    """An outcome package (a BATNA outcome): one option for every issue."""
     out: list[Found] = []
-    for issue_id, choice in package.items():
-        value = choice.value if isinstance(choice, Choice) else choice
+    for issue_id, value in package.items():
         issue = issues.get(issue_id)
         if issue is None:
             out.append((path + (issue_id,), "unknown issue id", issue_id, _allowed(list(issues))))
         elif bad := _choice_problem(issue, value):
             out.append((path + (issue_id,), bad[0], value, bad[1]))
-    missing = [k for k, issue in issues.items() if k not in package and issue.default is None]
+    missing = [k for k in issues if k not in package]
     if missing:
-        out.append((path, "package is silent on issues that have no 'default'",
-                    ", ".join(missing), "name an option for each, or give those issues a "
-                    "'default'"))
+        out.append((path, "an outcome package must name an option for every issue",
+                    ", ".join(missing), "one option per issue"))
+    return out
+
+
+def _terms(package: dict[str, Term], issues: dict[str, Issue],
+           path: tuple[str | int, ...]) -> list[Found]:
+    """A proposal's terms: each an option of its issue, or OPEN (over options of its issue)."""
+    out: list[Found] = []
+    for issue_id, term in package.items():
+        issue = issues.get(issue_id)
+        if issue is None:
+            out.append((path + (issue_id,), "unknown issue id", issue_id, _allowed(list(issues))))
+            continue
+        if term.value is not None and (bad := _choice_problem(issue, term.value)):
+            out.append((path + (issue_id,), bad[0], term.value, bad[1]))
+        if isinstance(term.open, list):
+            for j, opt in enumerate(term.open):
+                if bad := _choice_problem(issue, opt):
+                    out.append((path + (issue_id, "open", j), bad[0], opt, bad[1]))
     return out
 
 

@@ -93,17 +93,18 @@ def deal_inputs(scenario: Scenario) -> list[Input]:
 
 
 def proposal_inputs(scenario: Scenario) -> list[Input]:
-    """Open proposal terms: an issue a proposal is silent on is uncertain over its options."""
+    """Open proposal terms (``detente.deals.open_terms``): a term the text leaves open is
+    uncertain over the options it may take (all of the issue's, or the disputed ones)."""
+    from detente.deals.open_terms import open_terms
+
     out = []
     for prop in scenario.proposals:
-        for issue in scenario.issues:
-            if issue.id in prop.package:
-                continue
-            ids = tuple(issue.option_ids())
-            if len(ids) > 1:
-                out.append(Input(f"proposals.{prop.id}.{issue.id}", "proposals", "categorical",
-                                 0.0, float("nan"), len(ids) - 1.0, ids,
-                                 f"open term: {prop.name} says nothing on {issue.id}"))
+        for term in open_terms(scenario, prop):
+            if len(term.options) > 1:
+                how = "marked OPEN" if term.explicit else "says nothing on"
+                out.append(Input(term.name, "proposals", "categorical", 0.0, float("nan"),
+                                 len(term.options) - 1.0, term.options,
+                                 f"open term: {prop.name} {how} {term.issue}"))
     return out
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from detente.deals.analysis import _candidates
 from detente.deals.compile import Tables, build_tables
+from detente.deals.open_terms import open_terms
 from detente.deals.pareto import pareto_frontier
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import FloatArray
@@ -168,18 +169,20 @@ class DealModel:
         prop = self.scenario.proposals[p_index]
         n = X.shape[0]
         u = np.zeros((n, len(tables.actors)))
+        terms = {t.issue: t for t in open_terms(self.scenario, prop)}
         for k, issue in enumerate(self.scenario.issues):
             c = tables.contrib[k]
-            if issue.id in prop.package:
-                idx0 = issue.index_of(prop.package[issue.id].value)
+            term = terms.get(issue.id)
+            if term is None:
+                idx0 = issue.index_of(prop.package[issue.id].value)  # type: ignore[arg-type]
                 assert idx0 is not None  # checked by the loader
                 u += c[:, :, idx0]
                 continue
-            name = f"proposals.{prop.id}.{issue.id}"
-            col = self.space.names.index(name) if name in self.space.names else None
+            allowed = np.array([issue.index_of(o) for o in term.options], dtype=int)
+            col = self.space.names.index(term.name) if term.name in self.space.names else None
             pick = X[:, col] if col is not None else np.full(n, np.nan)
-            mean = c.mean(axis=2)
-            idx = np.nan_to_num(pick, nan=0.0).astype(int)
+            mean = c[:, :, allowed].mean(axis=2)
+            idx = allowed[np.nan_to_num(pick, nan=0.0).astype(int)]
             u += np.where(np.isnan(pick)[:, None], mean, c[np.arange(n), :, idx])
         return u
 

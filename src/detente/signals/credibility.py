@@ -14,10 +14,16 @@ Carlo over both (seeded) gives the interval. Two derived items follow SIGNALS.md
 
 * **reneging** — a declared ceasefire or de-escalation followed, within ``renege_window_days``,
   by force or a ceasefire violation by the same actor in the same dyad (seed 001: the pledge of
-  29 March 2022 was followed within a day by heavier strikes);
-* **verified concession** — a ceasefire or de-escalation claim not contradicted within the
-  window, or a material concession, confirmed by ``verify_sources`` independent sources (or
-  marked verified by the analyst).
+  29 March 2022 was followed within a day by heavier strikes). Every report day of a claim and
+  of a force story is tested, so the result does not depend on the weekday of the claim;
+* **verified concession** — a material concession confirmed by ``verify_sources`` independent
+  sources, or a ceasefire/de-escalation claim marked verified (observers, independent
+  confirmation) and not contradicted within the window. The mere absence of coded force after a
+  claim is *not* verification: news coding is incomplete, so silence proves nothing.
+
+Routine evidence (rungs 1-5 and counter-indicators) is weighted by its departure from the
+dyad's base rate (:mod:`detente.signals.baserate`), so volume alone cannot saturate the
+posterior.
 
 Every move of the posterior lists the items that moved it and how much (in log-odds).
 """
@@ -31,6 +37,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from detente.errors import AnalysisError, Problem
+from detente.signals.baserate import base_rate_weights
 from detente.signals.evidence import PriorRecord
 from detente.signals.items import SignalItem, source_weights
 from detente.signals.ladder import indicators, likelihood_ratios
@@ -45,7 +52,9 @@ class CredibilityOptions:
     ``half_life_days`` (> 0): evidence weight halves every h days; ``renege_window_days``:
     how soon after a declared ceasefire/de-escalation force counts as reneging (seed 001: one
     day; default 3); ``verify_sources``: independent sources that confirm a concession;
-    ``full_sources``: sources for an item to count fully; ``draws``: Monte Carlo draws;
+    ``full_sources``: sources for an item to count fully; ``dedup_days``: the largest gap
+    between reports of one story; ``recent_days``/``baseline_days``: the windows of the base
+    rate discount (``recent_days = 0`` switches it off); ``draws``: Monte Carlo draws;
     ``interval``: central probability mass of the reported interval; ``prior_a``/``prior_b``:
     the Beta pseudo-counts before the agreement record; ``likelihood_ratios``/``spreads``:
     overrides of the ladder defaults.
@@ -55,7 +64,9 @@ class CredibilityOptions:
     renege_window_days: int = 3
     verify_sources: int = 2
     full_sources: int = 3
-    dedup_days: int = 7
+    dedup_days: int = 3
+    recent_days: int = 28
+    baseline_days: int = 365
     draws: int = 2000
     interval: float = 0.9
     prior_a: float = 1.0
@@ -66,9 +77,9 @@ class CredibilityOptions:
 
 @dataclass(frozen=True)
 class Move:
-    """One move of the posterior: on ``date`` it went from ``before`` to ``after``; ``items``
-    pairs each item dated that day with its log-odds contribution; ``decay`` is the change
-    from older evidence fading since the previous move."""
+    """One move of the posterior: on ``date`` the day's ``items`` (each with its log-odds
+    contribution) took it from ``before`` (that day, older evidence already faded) to
+    ``after``; ``decay`` is the log-odds change from fading since the previous move."""
 
     date: dt.date
     before: float
@@ -104,31 +115,38 @@ def _kind(item: SignalItem) -> str:
     return indicators()[item.indicator].kind
 
 
+def _same_dyad(claim: SignalItem, force: SignalItem) -> bool:
+    return (claim.actor == force.actor and claim.faction == force.faction
+            and (claim.target is None or force.target is None or claim.target == force.target))
+
+
 def detect_reneging(items: Sequence[SignalItem], window_days: int) -> list[SignalItem]:
-    """Reneging items: each declared ceasefire/de-escalation (kind ``claim``) followed within
-    ``window_days`` (0 < Δt ≤ window) by force or a ceasefire violation by the same actor
-    toward the same target (or an unspecified one). Dated at the first such force item."""
+    """Reneging items: each declared ceasefire/de-escalation (kind ``claim``) with a report day
+    c followed by a force or ceasefire-violation report day f of the same actor (and faction)
+    toward the same target (or an unspecified one) with 0 < f - c <= ``window_days``. Dated at
+    the first such f. All report days of both stories are tested."""
     claims = [i for i in items if _kind(i) == "claim"]
     force = [i for i in items if _kind(i) == "force"]
     if not claims or not force:
         return []
-    tc = np.array([c.day for c in claims])
-    tf = np.array([f.day for f in force])
-    gap = tf[None, :] - tc[:, None]
-    same_actor = np.array([[c.actor == f.actor for f in force] for c in claims])
-    same_target = np.array([[c.target is None or f.target is None or c.target == f.target
-                             for f in force] for c in claims])
-    hit = (gap > 0) & (gap <= window_days) & same_actor & same_target
+    fd = np.array([d for f in force for d in f.days], dtype=np.int64)
+    fi = np.array([j for j, f in enumerate(force) for _ in f.days], dtype=np.int64)
     out = []
-    for ci in np.flatnonzero(hit.any(axis=1)):
-        fi = np.flatnonzero(hit[ci])
-        first = fi[np.argmin(tf[fi])]
-        c, f = claims[ci], force[first]
+    for c in claims:
+        ok = np.array([_same_dyad(c, f) for f in force], dtype=bool)[fi]
+        gap = fd[None, :] - np.array(c.days, dtype=np.int64)[:, None]
+        hit = ((gap > 0) & (gap <= window_days) & ok[None, :]).any(axis=0)
+        if not hit.any():
+            continue
+        first = int(fd[hit].min())
+        used = sorted(set(fi[hit].tolist()))
+        f0 = force[int(fi[hit][np.argmin(fd[hit])])]
         out.append(SignalItem(
-            f.date, c.actor, c.target or f.target, "reneging",
-            tuple(sorted(set(c.sources) | {s for j in fi for s in force[j].sources})),
-            c.refs + tuple(r for j in fi for r in force[j].refs), c.quotes,
-            n_reports=c.n_reports + int(sum(force[j].n_reports for j in fi))))
+            _EPOCH + dt.timedelta(days=first), c.actor, c.target or f0.target, "reneging",
+            tuple(sorted(set(c.sources) | {s for j in used for s in force[j].sources})),
+            c.refs + tuple(r for j in used for r in force[j].refs), c.quotes,
+            n_reports=c.n_reports + int(sum(force[j].n_reports for j in used)),
+            faction=c.faction))
     return out
 
 
@@ -137,9 +155,10 @@ def verify_concessions(items: Sequence[SignalItem], reneged: Sequence[SignalItem
     """Upgrade confirmed concessions to ``verified-concession`` (rung 7).
 
     A material concession confirmed by ``verify_sources`` sources (or marked verified) is
-    replaced by a verified one on its date; a ceasefire/de-escalation claim that was not
-    reneged, is confirmed, and whose window has passed by ``end`` adds a verified item dated
-    at the end of the window."""
+    replaced by a verified one on its date. A ceasefire/de-escalation claim becomes verified
+    only when marked verified (observers or independent confirmation of implementation), was
+    not reneged, and its window has passed by ``end``: the verified item is dated at the end of
+    the window. A claim merely *not contradicted* by coded force stays a claim."""
     broken = {r for it in reneged for r in it.refs}
     out = []
     for it in items:
@@ -149,11 +168,28 @@ def verify_concessions(items: Sequence[SignalItem], reneged: Sequence[SignalItem
             out.append(replace(it, indicator="verified-concession"))
             continue
         out.append(it)
-        if ind.kind == "claim" and confirmed and not (set(it.refs) & broken):
+        if ind.kind == "claim" and it.verified and not (set(it.refs) & broken):
             when = it.date + dt.timedelta(days=options.renege_window_days)
             if when <= end:
-                out.append(replace(it, date=when, indicator="verified-concession"))
+                out.append(replace(it, date=when, indicator="verified-concession",
+                                   report_days=()))
     return out
+
+
+def evidence_items(own: Sequence[SignalItem], options: CredibilityOptions,
+                   end: dt.date) -> list[SignalItem]:
+    """One actor's items plus the derived ones (reneging, verified concessions) dated up to
+    ``end``, sorted by date."""
+    reneged = detect_reneging(own, options.renege_window_days)
+    out = [i for i in verify_concessions(own, reneged, options, end) + reneged if i.date <= end]
+    out.sort(key=lambda i: (i.date, i.indicator))
+    return out
+
+
+def evidence_weights(evidence: Sequence[SignalItem], options: CredibilityOptions) -> np.ndarray:
+    """w_k of equation (1): source weight times the base-rate discount."""
+    return source_weights(evidence, options.full_sources) * base_rate_weights(
+        evidence, recent_days=options.recent_days, baseline_days=options.baseline_days)
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -201,10 +237,7 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     table = likelihood_ratios(options.likelihood_ratios, options.spreads)
     own = [i for i in items if i.actor == actor]
     end = date_to or max((i.date for i in own), default=date_from or dt.date.today())
-    reneged = detect_reneging(own, options.renege_window_days)
-    evidence = [i for i in verify_concessions(own, reneged, options, end) + reneged
-                if i.date <= end]
-    evidence.sort(key=lambda i: (i.date, i.indicator))
+    evidence = evidence_items(own, options, end)
     a = options.prior_a + prior.kept
     b = options.prior_b + prior.broken
     start = date_from or (min((i.date for i in evidence), default=end))
@@ -214,7 +247,7 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     cls = np.array([names.index(i.indicator) for i in evidence], dtype=np.int64)
     mu = np.log([table[n][0] for n in names])
     sd = np.log([table[n][1] for n in names])
-    w = source_weights(evidence, options.full_sources)
+    w = evidence_weights(evidence, options)
     t_items = np.array([i.day for i in evidence], dtype=np.int64)
     central = posterior_path(days, t_items, w, mu[cls][None, :],
                              np.array([_logit(a / (a + b))]), options.half_life_days)[0]
@@ -236,22 +269,26 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
 def _moves(dates: tuple[dt.date, ...], central: np.ndarray, evidence: list[SignalItem],
            w: np.ndarray, log_lr: np.ndarray, prior_logit: float,
            half_life: float) -> tuple[Move, ...]:
+    """The moves of the central path. On each date with items, ``before`` is the belief that
+    day *without* the day's items (older evidence already decayed to that day) and ``after``
+    adds them, so an item with a negative contribution always shows a fall; ``decay`` is the
+    change from fading since the previous reported date."""
     out = []
     by_day: dict[dt.date, list[int]] = {}
     for k, it in enumerate(evidence):
         by_day.setdefault(it.date, []).append(k)
     if dates:
         first = np.array([_day(dates[0]) - 1])
-        before = posterior_path(first, np.array([i.day for i in evidence], dtype=np.int64), w,
-                                log_lr[None, :], np.array([prior_logit]), half_life)[0, 0]
+        prev = posterior_path(first, np.array([i.day for i in evidence], dtype=np.int64), w,
+                              log_lr[None, :], np.array([prior_logit]), half_life)[0, 0]
     else:
-        before = prior_logit
+        prev = prior_logit
     for j, d in enumerate(dates):
         ks = by_day.get(d, [])
         contrib = tuple((evidence[k], float(w[k] * log_lr[k])) for k in ks)
-        total = float(central[j] - before)
+        before = float(central[j] - sum(c for _, c in contrib))
         if ks:
-            out.append(Move(d, float(_expit(np.array(before))), float(_expit(central[j:j + 1])[0]),
-                            contrib, total - sum(c for _, c in contrib)))
-        before = central[j]
+            out.append(Move(d, float(_expit(np.array(before))),
+                            float(_expit(central[j:j + 1])[0]), contrib, before - float(prev)))
+        prev = central[j]
     return tuple(out)

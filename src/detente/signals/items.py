@@ -1,16 +1,20 @@
 """Evidence items: coded events and analyst signals, de-duplicated and weighted by sources.
 
 SIGNALS.md: one article is often expanded into a dozen dyadic events, and a single row should
-never move a judgement. So rows become *items*: all reports of the same indicator by the same
-actor toward the same target within one period (``dedup_days``) are one item. Within an item,
-reports with the same URL or story are one report, and the item's *independent sources* are
-the distinct outlets (URL domain, publisher, analyst source id, GDELT mention sources). The
-item's weight is ``min(1, n_sources / full_sources)``: one outlet counts 1/3 by default.
+never move a judgement. So rows become *items*, one per **story**: reports of the same
+indicator (code family) by the same actor toward the same target, each at most ``dedup_days``
+after the previous one (single-linkage in time, so a story does not depend on where a calendar
+week starts). Within an item, reports with the same URL or story id are one report, and the
+item's *independent sources* are the distinct outlets (URL domain, publisher, analyst source
+id, GDELT mention sources). The item's weight is ``min(1, n_sources / full_sources)``: one
+outlet counts 1/3 by default. Each item keeps the days of all its reports (``report_days``),
+so reneging is tested against every day force was reported, not only a story's first day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -41,11 +45,18 @@ class SignalItem:
     quotes: tuple[str, ...] = ()
     verified: bool = False
     n_reports: int = 1
+    report_days: tuple[int, ...] = ()
+    faction: str | None = None
 
     @property
     def day(self) -> int:
         """Days since 1970-01-01."""
         return (self.date - _EPOCH).days
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        """Every day (since 1970-01-01) a report of this item fell on, sorted."""
+        return self.report_days or (self.day,)
 
 
 def outlet(url: str | None, publisher: str | None = None) -> str | None:
@@ -59,13 +70,30 @@ def outlet(url: str | None, publisher: str | None = None) -> str | None:
     return publisher or None
 
 
-def _bucket(day: int, dedup_days: int) -> int:
-    return day // max(1, dedup_days)
+def story_ids(keys: np.ndarray, days: np.ndarray, gap_days: int) -> np.ndarray:
+    """Story number of each report: reports with equal ``keys`` (actor, target, indicator)
+    chained while consecutive days are at most ``gap_days`` apart. Vectorised; the numbering
+    follows (key, day) order.
+
+    >>> story_ids(np.array(["a", "a", "a", "b"]), np.array([0, 3, 9, 1]), 3).tolist()
+    [0, 0, 1, 2]
+    """
+    if len(keys) == 0:
+        return np.empty(0, dtype=np.int64)
+    _, k = np.unique(keys, return_inverse=True)
+    order = np.lexsort((days, k))
+    ks, ds = k[order], days[order]
+    new = np.ones(len(ks), dtype=bool)
+    new[1:] = (ks[1:] != ks[:-1]) | (ds[1:] - ds[:-1] > max(0, gap_days))
+    out = np.empty(len(ks), dtype=np.int64)
+    out[order] = np.cumsum(new) - 1
+    return out
 
 
 def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
                       mention_sources: dict[str, set[str]] | None = None) -> list[SignalItem]:
-    """Items from coded events whose source actor (country or code) is ``actor``."""
+    """Items (one per story) from coded events whose source actor (country or code) is
+    ``actor``."""
     if len(events) == 0:
         return []
     is_actor = (events["actor1_country"] == actor) | (events["actor1"] == actor)
@@ -75,12 +103,14 @@ def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
         return []
     days = np.array([(dt.date.fromisoformat(d) - _EPOCH).days for d in events["date"][keep]])
     targets = events["actor2_country"][keep]
-    keys = np.array([f"{_bucket(int(d), dedup_days)}|{t or ''}|{i}"
-                     for d, t, i in zip(days, targets, ind[keep], strict=True)])
-    _, group = np.unique(keys, return_inverse=True)
+    keys = np.array([f"{t or ''}|{i}" for t, i in zip(targets, ind[keep], strict=True)])
+    group = story_ids(keys, days, dedup_days)
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0, True])
     out = []
-    for g in range(group.max() + 1):
-        rows = keep[group == g]
+    for a, b in itertools.pairwise(bounds):
+        sel = order[a:b]
+        rows = keep[sel]
         first = rows[0]
         reports: set[str] = set()
         outlets: set[str] = set()
@@ -93,11 +123,12 @@ def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
             if mention_sources:
                 outlets |= mention_sources.get(str(events["event_id"][r]), set())
         refs = tuple(f"{events['source_file'][r]}:{events['line'][r]}" for r in rows)
-        date = dt.date.fromisoformat(min(events["date"][rows]))
-        out.append(SignalItem(date, actor, events["actor2_country"][first] or None,
-                              str(ind[first]), tuple(sorted(outlets)) or ("unknown",), refs,
-                              n_reports=len(reports)))
-    return out
+        rd = tuple(sorted({int(d) for d in days[sel]}))
+        out.append(SignalItem(_EPOCH + dt.timedelta(days=rd[0]), actor,
+                              events["actor2_country"][first] or None, str(ind[first]),
+                              tuple(sorted(outlets)) or ("unknown",), refs,
+                              n_reports=len(reports), report_days=rd))
+    return sorted(out, key=lambda i: (i.date, i.indicator, i.refs))
 
 
 def items_from_case(case: SignalCase, actor: str) -> list[SignalItem]:
@@ -120,22 +151,37 @@ def _item(s: AnalystSignal) -> SignalItem:
 
 
 def merge_items(items: Sequence[SignalItem], dedup_days: int = 7) -> list[SignalItem]:
-    """Merge items that report the same indicator by the same actor toward the same target in
-    the same period (e.g. a coded event and an analyst's quote of the same pledge)."""
-    groups: dict[tuple[int, str, str | None, str], list[SignalItem]] = {}
-    for it in items:
-        key = (_bucket(it.day, dedup_days), it.actor, it.target, it.indicator)
-        groups.setdefault(key, []).append(it)
+    """Merge items that report the same indicator by the same actor (and faction) toward the
+    same target with report days at most ``dedup_days`` apart (e.g. a coded event and an
+    analyst's quote of the same pledge)."""
+    if not items:
+        return []
+    keys = np.array([f"{i.actor}|{i.faction or ''}|{i.target or ''}|{i.indicator}"
+                     for i in items])
+    starts = np.array([i.days[0] for i in items])
+    ends = np.array([i.days[-1] for i in items])
+    order = np.lexsort((starts, keys))
+    groups: list[list[SignalItem]] = []
+    last_key, last_end = None, 0
+    for j in order:
+        if keys[j] == last_key and starts[j] - last_end <= dedup_days:
+            groups[-1].append(items[j])
+            last_end = max(last_end, int(ends[j]))
+        else:
+            groups.append([items[j]])
+            last_key, last_end = keys[j], int(ends[j])
     out = []
-    for group in groups.values():
+    for group in groups:
         if len(group) == 1:
             out.append(group[0])
             continue
+        rd = tuple(sorted({d for g in group for d in g.days}))
         out.append(SignalItem(
             min(g.date for g in group), group[0].actor, group[0].target, group[0].indicator,
             tuple(sorted({s for g in group for s in g.sources})),
             tuple(r for g in group for r in g.refs), tuple(q for g in group for q in g.quotes),
-            any(g.verified for g in group), sum(g.n_reports for g in group)))
+            any(g.verified for g in group), sum(g.n_reports for g in group), rd,
+            group[0].faction))
     return sorted(out, key=lambda i: (i.date, i.indicator, i.refs))
 
 

@@ -153,14 +153,19 @@ class EventStore:
 
     def events(self, *, actors: Sequence[str] = (), dyad: tuple[str, str] | None = None,
                date_from: str | None = None, date_to: str | None = None,
-               codes: Sequence[str] = (), limit: int | None = None) -> EventTable:
+               codes: Sequence[str] = (), limit: int | None = None,
+               columns: Sequence[str] | None = None) -> EventTable:
         """Events matching the filters, sorted by date then line, as column arrays.
 
         ``actors`` match either side's country or actor code; ``dyad`` matches both directions;
-        ``codes`` are prefixes of the original code; dates are ISO ``YYYY-MM-DD`` inclusive.
+        ``codes`` are prefixes of the original code; dates are ISO ``YYYY-MM-DD`` inclusive;
+        ``columns`` (default all) limits what is read, for speed on large stores.
         """
         where, args = _where(actors, dyad, date_from, date_to, codes)
-        cols = PROVENANCE + CANONICAL
+        cols = tuple(columns) if columns else PROVENANCE + CANONICAL
+        unknown = [c for c in cols if c not in PROVENANCE + CANONICAL]
+        if unknown:
+            raise ValueError(f"unknown event columns: {unknown}")
         sql = f"SELECT {', '.join(cols)} FROM events {where} ORDER BY date, source_sha256, line"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -175,6 +180,11 @@ class EventStore:
             else:
                 out[name] = np.array(values, dtype=object)
         return EventTable(out)
+
+    def last_date(self) -> str | None:
+        """The latest event date in the store (ISO), or None when it is empty."""
+        row = self.conn.execute("SELECT max(date) FROM events").fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def problems(self, sha: str | None = None) -> list[tuple[str, int, str, str]]:
         sql = "SELECT source_file, line, kind, detail FROM problems"

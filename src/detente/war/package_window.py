@@ -54,12 +54,14 @@ of ``n_paths`` paths. Same scenario, paths and seed ⇒ identical output.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.deals.compile import Tables, build_space, build_tables, package_index
+from detente.deals.open_terms import proposal_fills
 from detente.deals.pareto import pareto_frontier
 from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.errors import AnalysisError
@@ -322,7 +324,8 @@ def settle_by_dominance(tables: Tables, veto: list[int], reservation: FloatArray
 
 def window_from_reservations(tables: Tables, veto: list[int], reservation: FloatArray,
                              candidates: NDArray[np.int64],
-                             proposals: list[list[int]], tol: float = TOL,
+                             proposals: Sequence[list[int] | NDArray[np.int64]],
+                             tol: float = TOL,
                              within: NDArray[np.bool_] | None = None,
                              ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], Settled]:
     """Per month and path, whether the package ZOPA is non-empty and whether each proposal
@@ -333,7 +336,7 @@ def window_from_reservations(tables: Tables, veto: list[int], reservation: Float
         veto: indices of the veto players in ``tables.actors``.
         reservation: (months + 1, paths, actors) reservation values.
         candidates: packages ``zopa_exists`` tries first.
-        proposals: option indices of each proposal.
+        proposals: option indices of each proposal (per issue, or per path and issue).
         tol: tolerance on utility comparisons.
         within: (months + 1, paths) cells to test; the others are empty without a test (the
             ratifiable ZOPA outside a known-empty international one). Default: all.
@@ -396,7 +399,7 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
         raise AnalysisError.one("no veto players: mark at least one actor 'veto: true'",
                                 path="actors")
     # Streams 0 and 1 as before ratification was added; stream 2 draws the allies' thresholds.
-    g_sample, g_tables, g_domestic = as_generator(rng).spawn(3)
+    g_sample, g_tables, g_domestic, g_open = as_generator(rng).spawn(4)
     total = paths.n_paths
     if n_paths >= total:
         index = np.arange(total, dtype=np.int64)
@@ -409,8 +412,9 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     _require_batnas(tables, veto, res)
     d0 = np.median(res[0][:, veto], axis=0)
     candidates = candidate_packages(scenario, veto, d0, FRONTIER_CANDIDATES)
-    props = [package_index(scenario, {k: c.value for k, c in p.package.items()})
-             for p in scenario.proposals]
+    # Open terms of a proposal (detente.deals.open_terms) are drawn uniformly per path, from a
+    # fourth child stream so that the first three are unchanged.
+    props = [proposal_fills(scenario, p).sample(index.size, g_open) for p in scenario.proposals]
     zopa, accepted, settled = window_from_reservations(tables, veto, res, candidates, props, tol)
     actors = tuple(a.id for a in scenario.actors)
     thresholds = domestic_thresholds(war, sub, g_domestic)

@@ -1,0 +1,173 @@
+"""The analysis of a GENIUS/ANAC domain folder, as one typed record: what ``detente analyze DIR``
+prints and writes, and what the Python API gives (:func:`analyze_domain`), by one code path.
+
+Scoring is GENIUS's (``detente.formats.genius``, ``detente.deals.capped``): weights as written,
+utilities capped at 1, reservation values on that scale. The frontier is listed as distinct
+utility vectors, each with one representative outcome and the number of outcomes reaching it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from detente.deals.capped import CAP, capped_outcomes
+from detente.deals.dominance import TOL, grid
+from detente.deals.issuewise import NoDeal, issuewise_frontier
+from detente.deals.nonlinear import MAX_NODES
+from detente.deals.space import IntArray
+from detente.errors import AnalysisError
+from detente.formats.genius import (
+    COUNT_LIMIT,
+    DomainFrontier,
+    GeniusDomain,
+    domain_frontier,
+    load_domain,
+    to_space,
+)
+from detente.records import Provenance, inputs_hash, make_provenance
+
+FRONTIER_LIMIT = 5000
+
+
+class _Rec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FrontierPoint(_Rec):
+    """A distinct utility vector: one outcome reaching it (issue → value), every party's
+    utility, and how many outcomes reach it (None: not counted; ``outcomes_exact`` false: a
+    lower bound)."""
+
+    options: dict[str, str]
+    utilities: dict[str, float]
+    outcomes: int | None
+    outcomes_exact: bool
+
+
+class DomainNoDeal(_Rec):
+    """No frontier point meets every reservation value: who blocks, by how much."""
+
+    blockers: list[str]
+    shortfall: dict[str, float]
+    common_concession: float
+    closest: FrontierPoint
+
+
+class DomainAnalysis(_Rec):
+    """Frontier and bargaining solutions of a GENIUS domain, with provenance."""
+
+    provenance: Provenance
+    domain: str
+    domain_file: str
+    profile_files: list[str]
+    actors: list[str]
+    weight_sums: dict[str, float | None]
+    notes: list[str]
+    reservation: dict[str, float]
+    outcomes: int
+    method: str
+    gap: float
+    exact: bool
+    capped: bool
+    frontier_distinct: int
+    frontier_outcomes: int | None
+    frontier_outcomes_exact: bool
+    frontier_shown: int
+    frontier_truncated: bool
+    frontier: list[FrontierPoint]
+    solutions: dict[str, FrontierPoint]
+    no_agreement: DomainNoDeal | None
+
+
+def _point(dom: GeniusDomain, f: DomainFrontier, row: int) -> FrontierPoint:
+    idx = f.index[row]
+    return FrontierPoint(
+        options={iss.name: iss.values[int(idx[k])] for k, iss in enumerate(dom.issues)},
+        utilities={a: float(f.utilities[row, i]) for i, a in enumerate(f.actors)},
+        outcomes=None if f.counts is None else int(f.counts[row]),
+        outcomes_exact=bool(f.counts is not None and f.counts_exact is not None
+                            and f.counts_exact[row]))
+
+
+def _digest(dom: GeniusDomain) -> str:
+    files = [Path(dom.domain_file)] + [Path(p.file) for p in dom.profiles]
+    return inputs_hash(*[f.name.encode() + b"\0" + f.read_bytes() for f in files])
+
+
+def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,
+                   normalise_weights: bool = False, max_nodes: int = MAX_NODES,
+                   time_limit: float | None = None,
+                   frontier_limit: int = FRONTIER_LIMIT) -> DomainAnalysis:
+    """Read a GENIUS domain folder and compute its frontier and solutions.
+
+    Args:
+        directory: the domain folder (one domain XML, one profile XML per party).
+        profiles: profile files (names or stems) to use, in order (default: all).
+        normalise_weights: rescale each profile's weights to sum 1 (default: as written).
+        max_nodes, time_limit: the non-linear search's budget (its ``gap`` is reported).
+        frontier_limit: most distinct vectors listed in ``frontier`` (the record says when
+            the list is cut, and how many there are).
+    """
+    dom = load_domain(directory, profiles, normalise_weights=normalise_weights)
+    f = domain_frontier(dom, max_nodes=max_nodes, time_limit=time_limit)
+    shown = min(len(f), max(frontier_limit, 0))
+    sol: dict[str, FrontierPoint] = {}
+    no_deal = None
+    if isinstance(f.solutions, NoDeal):
+        nd = f.solutions
+        no_deal = DomainNoDeal(blockers=list(nd.blockers),
+                               shortfall={a: float(x) for a, x in
+                                          zip(f.actors, nd.shortfall, strict=True)},
+                               common_concession=float(nd.common_concession),
+                               closest=_point(dom, f, nd.closest))
+    elif isinstance(f.solutions, dict):
+        sol = {k: _point(dom, f, int(r)) for k, r in f.solutions.items()}
+    options = {"normalise_weights": normalise_weights, "profiles": profiles,
+               "max_nodes": max_nodes, "time_limit": time_limit,
+               "frontier_limit": frontier_limit}
+    return DomainAnalysis(
+        provenance=make_provenance("genius", [str(directory)], _digest(dom), options, None),
+        domain=dom.name, domain_file=Path(dom.domain_file).name,
+        profile_files=[Path(p.file).name for p in dom.profiles], actors=list(f.actors),
+        weight_sums={a: (p.weight_sum if p.additive else None)
+                     for a, p in zip(f.actors, dom.profiles, strict=True)},
+        notes=list(dom.notes),
+        reservation={a: float(x) for a, x in zip(f.actors, f.reservation, strict=True)},
+        outcomes=dom.n_outcomes, method=f.method, gap=float(f.gap), exact=f.gap == 0.0,
+        capped=f.capped, frontier_distinct=len(f), frontier_outcomes=f.n_outcomes,
+        frontier_outcomes_exact=bool(f.counts_exact is not None and f.counts is not None
+                                     and np.all(f.counts_exact)),
+        frontier_shown=shown, frontier_truncated=shown < len(f),
+        frontier=[_point(dom, f, r) for r in range(shown)], solutions=sol,
+        no_agreement=no_deal)
+
+
+def frontier_outcomes(domain: GeniusDomain, frontier: DomainFrontier,
+                      count_limit: int = COUNT_LIMIT) -> tuple[IntArray, IntArray]:
+    """Every outcome on the frontier of an additive domain (all ties, not one per vector):
+    option indices ``(N, n_issues)`` and the row of ``frontier`` each one reaches.
+
+    Uncapped domains list them from the issue-by-issue links (any size the listing fits);
+    when the cap merged vectors, outcomes off the uncapped frontier may tie, so every outcome
+    is evaluated (at most ``count_limit``)."""
+    if not domain.additive:
+        raise AnalysisError.one("the non-linear search keeps one outcome per utility vector; "
+                                "tied outcomes are not listed", value=domain.name)
+    space = to_space(domain)
+    if frontier.capped:
+        if domain.n_outcomes > count_limit:
+            raise AnalysisError.one("listing tied outcomes under the cap evaluates every "
+                                    "outcome", value=domain.n_outcomes,
+                                    allowed=f"at most count_limit={count_limit:,} outcomes")
+        flat, rows = capped_outcomes(space, frontier.utilities)
+        return space.decode(flat), rows
+    every = issuewise_frontier(space, ties="all")
+    keys = grid(np.minimum(frontier.utilities, CAP), TOL)
+    both = np.concatenate([keys, grid(np.minimum(every.utilities, CAP), TOL)])
+    inv = np.unique(both, axis=0, return_inverse=True)[1].ravel()
+    lookup = np.full(int(inv.max()) + 1, -1, dtype=np.int64)
+    lookup[inv[:len(keys)]] = np.arange(len(keys))
+    return every.index, lookup[inv[len(keys):]]

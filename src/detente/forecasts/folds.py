@@ -1,0 +1,117 @@
+"""Fit on one set of issues, forecast another: the engine of in-sample, cross-validated and
+fit-on-another-file backtests, with the predictive distribution of every forecast.
+
+A *pair* (train, test) is scored as follows: a fittable model (:class:`Fittable`) is fitted on
+the train issues only and frozen; its residuals there (outcome − forecast) make the predictive
+distribution of each test forecast (:func:`~detente.forecasts.predictive.residual_samples`);
+the test forecasts are scored by CRPS and the coverage of central intervals. Cross-validation
+folds hold whole proposals, fixed by a hash (:func:`~detente.forecasts.crossval.cv_fold`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.forecasts.base import Forecaster, forecast_issues
+from detente.forecasts.crossval import CV_FOLDS, CV_SALT, Fittable, cv_fold
+from detente.forecasts.predictive import LEVELS, central_interval, crps, residual_samples
+from detente.forecasts.table import StakeholderTable
+
+F = NDArray[np.float64]
+__all__ = ["CV_FOLDS", "CV_SALT", "Fittable", "Pair", "Part", "PartsRun", "run_parts"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One-issue tables, their outcomes and groups (proposal ids)."""
+
+    tables: list[StakeholderTable]
+    outcomes: F
+    groups: list[str]
+
+    def take(self, idx: NDArray[np.int64]) -> Part:
+        return Part([self.tables[i] for i in idx], self.outcomes[idx],
+                    [self.groups[i] for i in idx])
+
+    def folds(self, k: int = CV_FOLDS, salt: str = CV_SALT) -> list[Pair]:
+        """(train, test, test indices) for each of the ``k`` grouped folds."""
+        fold = np.array([cv_fold(g, k, salt) for g in self.groups], dtype=np.int64)
+        return [(self.take(np.flatnonzero(fold != f)), self.take(np.flatnonzero(fold == f)),
+                 np.flatnonzero(fold == f)) for f in range(k)]
+
+
+#: (train, test, indices of the test issues among the scored ones; None = all of them).
+Pair = tuple[Part, Part, NDArray[np.int64] | None]
+
+
+@dataclass(frozen=True)
+class PartsRun:
+    """One model over all pairs: per scored issue the forecast, CRPS, inside-interval flags
+    (levels, I), the 10/25/75/90 % quantiles (I, 4), and the fitted parameters per pair."""
+
+    predictions: F
+    crps: F
+    inside: NDArray[np.bool_]
+    intervals: F
+    fitted: list[dict[str, Any] | None] | dict[str, Any]
+
+
+def fitted_options(model: Forecaster) -> dict[str, Any]:
+    """A fitted model's parameters for the record (its ``options()`` if it has one)."""
+    get = getattr(model, "options", None)
+    return dict(get()) if callable(get) else {"repr": repr(model)}
+
+
+def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True) -> PartsRun:
+    """Score ``model`` on every pair; test indices ``None`` = the test part is all ``n``.
+    ``refit=False`` runs a fittable model as it is (its shipped parameters)."""
+    pred, score = np.full(n, np.nan), np.full(n, np.nan)
+    inside = np.zeros((len(LEVELS), n), dtype=bool)
+    quant = np.full((n, 4), np.nan)
+    fitted: list[dict[str, Any] | None] = []
+    fits = refit and isinstance(model, Fittable)
+    cache = None if fits else _forecast_once(model, pairs)
+    for train, test, idx in pairs:
+        where = np.arange(n) if idx is None else idx
+        if not test.tables or not train.tables:
+            fitted.append(None)
+            continue
+        frozen: Forecaster = model
+        if fits:
+            frozen = model.fit(train.tables, train.outcomes)  # type: ignore[attr-defined]
+            fitted.append(fitted_options(frozen))
+        if cache is None:
+            resid = train.outcomes - forecast_issues(frozen, train.tables)
+            p = forecast_issues(frozen, test.tables)
+        else:
+            resid = train.outcomes - np.array([cache[id(t)] for t in train.tables])
+            p = np.array([cache[id(t)] for t in test.tables])
+        samples = residual_samples(p, resid)
+        pred[where], score[where] = p, crps(samples, test.outcomes)
+        for li, level in enumerate(LEVELS):
+            lo, hi = central_interval(samples, level)
+            inside[li, where] = (test.outcomes >= lo - 1e-9) & (test.outcomes <= hi + 1e-9)
+        quant[where] = np.quantile(samples, [0.1, 0.25, 0.75, 0.9], axis=1).T
+    if np.isnan(pred).any():
+        raise ValueError("some issues were not forecast: the folds do not cover them")
+    out: list[dict[str, Any] | None] | dict[str, Any] = fitted
+    if not fits:
+        out = []
+    elif len(pairs) == 1 and fitted and fitted[0] is not None:
+        out = fitted[0]
+    return PartsRun(pred, score, inside, quant, out)
+
+
+def _forecast_once(model: Forecaster, pairs: list[Pair]
+                   ) -> dict[int, float]:
+    """A model that is not fitted forecasts each distinct table once, whatever the folds."""
+    tables: dict[int, StakeholderTable] = {}
+    for train, test, _ in pairs:
+        for t in (*train.tables, *test.tables):
+            tables.setdefault(id(t), t)
+    values = forecast_issues(model, list(tables.values()))
+    return dict(zip(tables, values.tolist(), strict=True))

@@ -1,0 +1,100 @@
+"""``detente signals evaluate``: the record, the HTML report, features from a store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.cli.app import main
+from detente.signals.commitment_features import features_from_store
+from detente.signals.commitments import parse_commitments
+from detente.signals.store import EventStore
+from helpers_signals import event_table, store_rows
+
+HEADER = "id,announced_by,counterpart,kind,announced,start,end,location,outcome,source\n"
+
+
+def run(argv: list[str]) -> int:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_evaluate_dev_set_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, html = tmp_path / "ev.json", tmp_path / "ev.html"
+    assert run(["signals", "evaluate", "dev", "--json", str(out), "--html", str(html),
+                "--resamples", "200"]) == 0
+    text = capsys.readouterr().out
+    assert "B2: running base rate per side" in text
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["scored"] + rec["unknown"]["n"] == rec["n"]
+    assert rec["unknown"]["n"] > 0 and all(
+        f["outcome"] == "unknown" for f in rec["forecasts"] if f["id"] in rec["unknown"]["ids"])
+    models = rec["scores"]["models"]
+    for m in ("model", "constant", "per_side"):
+        lo, hi = models[m]["brier"]["interval"]
+        assert lo <= models[m]["brier"]["value"] <= hi
+    page = html.read_text(encoding="utf-8")
+    assert "Reliability" in page and "<svg" in page and "M − B2" in page
+    again = tmp_path / "ev2.json"
+    assert run(["signals", "evaluate", "dev", "--json", str(again), "--resamples", "200"]) == 0
+    rec2 = json.loads(again.read_text(encoding="utf-8"))
+    assert rec2["scores"] == rec["scores"]  # same inputs and seed, same record
+
+
+def _store(tmp_path: Path) -> Path:
+    d0 = dt.date(2022, 1, 1)
+    rows = []
+    for k in range(120):  # daily force RUS->UKR, a threat every week, a release on day 100
+        day = (d0 + dt.timedelta(days=k)).isoformat()
+        rows.append(dict(date=day, cameo="190", url=f"https://a{k % 3}.example/{k}"))
+        if k % 7 == 0:
+            rows.append(dict(date=day, cameo="138", url=f"https://b{k % 3}.example/{k}"))
+    rows += [dict(date="2022-04-11", cameo="0841", url=f"https://c{j}.example/r")
+             for j in range(3)]
+    path = tmp_path / "s.sqlite"
+    with EventStore(path) as st:
+        st.add_events(store_rows(event_table(rows)))
+        st.commit()
+    return path
+
+
+def test_features_from_store_use_only_the_past(tmp_path: Path) -> None:
+    path = _store(tmp_path)
+    text = HEADER + (
+        "a,RUS,UKR,corridor,2022-04-11,,,,kept,s\n"
+        "b,RUS,UKR,corridor,2022-04-12,,,,kept,s\n"
+        "c,UKR,RUS,corridor,2022-04-12,,,,kept,s\n")
+    cs = parse_commitments(text, "x.csv", as_of=dt.date(2022, 4, 30))
+    with EventStore(path) as st:
+        f = features_from_store(cs, st)
+    assert f.shape == (3, 2)
+    # the release of 11 April counts for b (announced the day after), not for a (same day)
+    assert f[1, 0] > f[0, 0]
+    assert f[2, 0] == 0.0  # UKR has no signals of its own
+    assert np.all(np.isfinite(f))
+
+
+def test_evaluate_with_events_and_future_date(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = _store(tmp_path)
+    csv = tmp_path / "c.csv"
+    csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
+                   "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n"
+                   "c,RUS,UKR,truce,2022-06-01,,,,kept,s\n", encoding="utf-8")
+    assert run(["signals", "evaluate", str(csv), "--events", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{csv}:4: announced: date in the future of the store (last date 2022-04-30)" in err
+    csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
+                   "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n", encoding="utf-8")
+    out = tmp_path / "e.json"
+    assert run(["signals", "evaluate", str(csv), "--events", str(path), "--json", str(out),
+                "--resamples", "50"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["with_events"] and "force_pressure" in rec["forecasts"][0]
