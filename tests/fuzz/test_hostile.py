@@ -60,7 +60,7 @@ IN_PROCESS = [
     ("evidence_duplicate_keys.yaml", ["signals", "list", "--case"], [], 2, "duplicate key"),
     ("evidence_not_utf8.yaml", ["signals", "credibility", "--actor", "RUS", "--no-store",
                                 "--case"], [], 2, "not UTF-8 text"),
-    ("genius_objective_abc", ["analyze"], ["-q"], 0, "2 actors"),
+    ("genius_objective_abc", ["analyze"], ["-q"], 0, "2 parties"),
     ("genius_bogus_encoding", ["analyze"], ["-q"], 2, "unreadable XML"),
     ("genius_empty_third_profile", ["analyze"], ["-q"], 2, "empty .xml file"),
 ]
