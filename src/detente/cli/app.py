@@ -52,9 +52,19 @@ def _root(
 
 def _register() -> None:
     # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import agreements, deals, extract, forecast, genius, sensitivity, signals, war
+    from detente.cli import (
+        agreements,
+        deals,
+        extract,
+        forecast,
+        genius,
+        new,
+        sensitivity,
+        signals,
+        war,
+    )
 
-    for module in (deals, genius, forecast, war, signals, sensitivity, extract, agreements):
+    for module in (deals, new, genius, forecast, war, signals, sensitivity, extract, agreements):
         module.register(app)
 
 
@@ -76,9 +86,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(1)
+    except (KeyboardInterrupt, typer.Abort):
+        # Ctrl-C (Click turns it into Abort): one line and 128 + SIGINT, as shells expect, so
+        # a script never reads an interrupted run as a success.
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)
     except Exception as exc:
         if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
             exc.show()  # type: ignore[attr-defined]
