@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -31,11 +32,18 @@ from detente.errors import AnalysisError
 from detente.scenario.model import Issue, Quantity, Scenario, Stance
 
 
+class TriangularSource(Protocol):
+    """What the tables draw from: a ``numpy.random.Generator`` or a chunked stream of one
+    (:class:`detente.deals.streams.TriangularSegments`)."""
+
+    def triangular(self, left: float, mode: float, right: float, size: int) -> FloatArray: ...
+
+
 class _Draw:
     """Draws every quantity ``D`` times (or takes its likely value when ``rng`` is None); an
     input named in ``given`` takes its given column instead and consumes no random number."""
 
-    def __init__(self, draws: int, rng: np.random.Generator | None,
+    def __init__(self, draws: int, rng: np.random.Generator | TriangularSource | None,
                  given: Mapping[str, FloatArray] | None = None) -> None:
         self.n = draws
         self.rng = rng
@@ -105,7 +113,7 @@ class Tables:
 
 
 def build_tables(scenario: Scenario, draws: int = 1,
-                 rng: np.random.Generator | None = None,
+                 rng: np.random.Generator | TriangularSource | None = None,
                  given: Mapping[str, FloatArray] | None = None) -> Tables:
     """Tabulate a scenario's utilities: likely values when ``rng`` is None, else ``draws``
     Monte Carlo draws of every uncertain input; inputs named in ``given`` (``(draws,)`` columns)
