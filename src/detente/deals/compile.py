@@ -76,10 +76,11 @@ def value_table(issue: Issue, stance: Stance, draw: _Draw, prefix: str = "") -> 
     ideal = _ideal_position(issue, stance, draw)
     if ideal is None:
         table = np.zeros((draw.n, pos.size))
-    else:
-        dist = np.abs(pos[None, :] - ideal[:, None])
+    else:  # the ideal is one position in every draw (np.full): one row, repeated
+        dist = np.abs(pos[None, :] - ideal[:1, None])
         span = dist.max(axis=1, keepdims=True)
-        table = np.where(span > 0, 1.0 - dist / np.where(span > 0, span, 1.0), 1.0)
+        row = np.where(span > 0, 1.0 - dist / np.where(span > 0, span, 1.0), 1.0)
+        table = np.repeat(row, draw.n, axis=0)
     for key, num in (stance.values or {}).items():
         idx = issue.index_of(key)
         assert idx is not None

@@ -26,7 +26,7 @@ from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.errors import AnalysisError
 from detente.scenario.model import Scenario
 
-CHUNK = 16_384
+CHUNK = 4096
 """Draws per chunk: ~7.5 KiB of tables each for a case the size of ``ru-ua-2024-09``."""
 
 Progress = Callable[[str, int, int], None]
