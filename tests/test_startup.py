@@ -36,3 +36,22 @@ def test_small_command_does_not_import_heavy_analyses() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_check_parses_the_case_yaml_once(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import detente.scenario.yamlsafe as y
+    from detente.cli.app import main
+
+    calls = []
+    init = y._Loader.__init__
+
+    def counting(self, *a, **k):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        init(self, *a, **k)
+
+    monkeypatch.setattr(y._Loader, "__init__", counting)
+    try:
+        main(["check", "ru-ua-2024-09"])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert len(calls) == 1

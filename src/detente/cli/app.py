@@ -9,7 +9,6 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from detente import __version__
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -24,6 +23,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from detente import __version__
+
         typer.echo(f"detente {__version__}")
         raise typer.Exit()
 
