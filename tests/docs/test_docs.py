@@ -36,7 +36,11 @@ def test_scenario_doc_snippets_parse() -> None:
         yaml.safe_load(b.replace("…", "x"))
 
 
-@pytest.mark.parametrize("module", ["detente.deals.solutions", "detente.deals.open_terms"])
+@pytest.mark.parametrize("module", ["detente.deals.solutions", "detente.deals.open_terms",
+                                    "detente.forecasts.nash", "detente.forecasts.exchange",
+                                    "detente.forecasts.procedural",
+                                    "detente.forecasts.ensemble",
+                                    "detente.forecasts.predictive"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

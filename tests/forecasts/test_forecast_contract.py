@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.forecasts.base import Forecast, Forecaster
+from detente.forecasts.base import Forecast, Forecaster, forecast_issues
 from detente.forecasts.challenger import ChallengerModel
 from detente.forecasts.challenger2 import Challenger2Params, ChallengerV2Model, RuleParams
 from detente.forecasts.compromise import CompromiseModel, MedianModel
@@ -110,3 +110,14 @@ class TestForecasterContract:
         t = StakeholderTable.build(["a", "b"], [1, 1], [20, 80], [1, 1], scale=(0.0, 100.0))
         p = model.forecast(t).position[0]
         assert 20 - TOL <= p <= 80 + TOL
+
+    def test_many_issues_at_once_equal_one_at_a_time(self, model):
+        """``forecast_issues`` (batched or proposal-linked paths) on issues of different
+        proposals equals ``forecast`` table by table."""
+        tables = []
+        for seed in (11, 12, 13):
+            t = random_table(seed, n=5 + seed % 3)
+            tables.append(StakeholderTable.build(t.actors, t.capability, t.position,
+                                                 t.salience, scale=t.scale, name=f"p{seed}/i"))
+        want = [model.forecast(t).position[0] for t in tables]
+        np.testing.assert_allclose(forecast_issues(model, tables), want, atol=1e-9)

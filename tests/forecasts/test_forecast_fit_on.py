@@ -155,3 +155,21 @@ def test_cli_fit_on_records_both_hashes_and_the_reliability_plot(tmp_path, capsy
     assert "Reliability" in text and "<svg" in text
     assert run(["backtest", str(score), "--fit-on", str(fit), "--split", "cv"]) == 2
     assert run(["backtest", str(score), "--voting-rule", "nonsense"]) == 2
+
+
+def test_cross_validated_intervals_come_from_the_other_folds_only():
+    if not DEU.exists():
+        pytest.skip("shared DEU data not available")
+    from detente.forecasts.crossval import cv_fold
+
+    data = read_deu(DEU)
+    res = run_backtest(data, [CompromiseModel()], split="cv", bootstrap=0)
+    folds = np.array([cv_fold(i.proposal) for i in res.issues])
+    resid = res.outcomes - res.predictions[0]
+    for f in (0, 7):
+        test = folds == f
+        s = residual_samples(res.predictions[0, test], resid[~test])
+        np.testing.assert_allclose(res.crps[0, test], crps(s, res.outcomes[test]))
+        lo, hi = np.quantile(s, [0.1, 0.9], axis=1)
+        np.testing.assert_allclose(res.intervals[0, test, 0], lo)
+        np.testing.assert_allclose(res.intervals[0, test, 3], hi)

@@ -54,10 +54,11 @@ def _root(
 # Which module registers each command: a command line imports only its own module (the
 # others pull in SciPy, DuckDB, …), so a small command starts in a fraction of a second. A name
 # not listed here (help, a typo, a command added elsewhere) registers every module.
-_MODULES = ("deals", "genius", "forecast", "war", "signals", "sensitivity", "extract",
+_MODULES = ("deals", "new", "genius", "forecast", "war", "signals", "sensitivity", "extract",
             "agreements")
-_PROVIDER = {"cases": "deals", "check": "deals", "analyze": "deals", "timeline": "deals",
-             "import": "genius", "forecast": "forecast", "backtest": "forecast",
+_PROVIDER = {"new": "new", "cases": "deals", "check": "deals", "analyze": "deals",
+             "timeline": "deals", "import": "genius", "forecast": "forecast",
+             "backtest": "forecast",
              "window": "war", "signals": "signals", "sensitivity": "sensitivity",
              "extract": "extract", "agreements": "agreements"}
 _ROOT_VALUED = ("--memory-limit",)  # root options that take a value
@@ -109,9 +110,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(1)
+    except (KeyboardInterrupt, typer.Abort):
+        # Ctrl-C (Click turns it into Abort): one line and 128 + SIGINT, as shells expect, so
+        # a script never reads an interrupted run as a success.
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)
     except Exception as exc:
         if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
             exc.show()  # type: ignore[attr-defined]

@@ -251,7 +251,7 @@ def backtest(
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split, fit=fit, voting_map=_voting_map(voting_rule))
     for w in (*data.warnings, *(fit.warnings if fit else ()), *result.warnings):
-        err_console.print(f"[yellow]warning:[/] {w}")
+        err_console.print(f"[yellow]warning:[/] {esc(w)}")
     _print_backtest(result, deu_file, fit_on, capability, split, bootstrap, seed)
     files = [deu_file] + ([fit_on] if fit_on else [])
     options = dict(result.options, models=list(result.models),
@@ -261,10 +261,9 @@ def backtest(
         "backtest", [str(f) for f in files],
         inputs_hash(*(f.read_bytes() for f in files), options), options, seed).model_dump(),
         **result.record()}
+    timings = record.pop("seconds", {})
     if json_out:
-        rec = dict(record)
-        timings = rec.pop("seconds", {})  # timings vary run to run: outside the record
-        write_json(rec, json_out, run={"seconds": timings})
+        write_json(record, json_out, run={"seconds": timings})
         console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.backtest import backtest_report

@@ -19,8 +19,9 @@ preferences, reference point r (the status quo if no law is adopted):
   x* = clip(x_com, feasible interval).
 
 The model needs r and the Commission's position: an issue without r (or without a Commission
-position) gets the compromise model's forecast, and the model says so (``details`` of its
-forecast; the count appears in backtest records). Variant shipped: q = 0.71, no parameter fitted.
+position) gets the compromise model's forecast, and the model says so (a warning and
+``details`` of its forecast; 81 of the 231 DEU dev issues). Variant shipped: q = 0.71, no
+parameter fitted.
 
 >>> from detente.forecasts.table import StakeholderTable
 >>> t = StakeholderTable.build(["com", "de", "fr", "it"], [1, 10, 10, 10], [100, 60, 80, 20],

@@ -279,15 +279,27 @@ class SpatialModel:
     options: SMPOptions = SMPOptions()
     name: str = "smp"
 
-    def forecast(self, table: StakeholderTable) -> Forecast:
+    def _run(self, table: StakeholderTable) -> tuple[dict[str, object], float, float, F]:
+        """Run on the unit scale; returns the run, the scale's low end and span, and the
+        predicted point on the table's scale."""
         lo, hi = table.scale or (float(table.position.min()), float(table.position.max()))
         span = (hi - lo) or 1.0
-        x0 = (table.position - lo) / span
-        res = run_smp(x0, table.salience, table.capability, self.options)
-        traj = np.asarray(res["trajectory"]) * span + lo
+        res = run_smp((table.position - lo) / span, table.salience, table.capability,
+                      self.options)
         reps = np.asarray(res["unique"]) * span + lo
         win = np.asarray(res["win_probability"])
         point = (win @ reps if self.options.outcome == "mean" else reps[int(np.argmax(win))])
+        return res, lo, span, np.asarray(point)
+
+    def forecast_batch(self, tables: list[StakeholderTable]) -> F:
+        """Dimension 0 of many tables, without the per-round predictions ``forecast`` adds."""
+        return np.array([self._run(t)[3][0] for t in tables])
+
+    def forecast(self, table: StakeholderTable) -> Forecast:
+        res, lo, span, point = self._run(table)
+        traj = np.asarray(res["trajectory"]) * span + lo
+        reps = np.asarray(res["unique"]) * span + lo
+        win = np.asarray(res["win_probability"])
         by_round = []
         for state, rk in zip(np.asarray(res["trajectory"]), np.asarray(res["risk"]),
                              strict=True):

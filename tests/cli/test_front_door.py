@@ -1,0 +1,49 @@
+"""The front door: `detente new` writes a skeleton that checks strictly and analyses; Ctrl-C
+exits 130 with one line."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "detente.cli.app", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_new_skeleton_passes_strict_check_and_analyses(tmp_path: Path) -> None:
+    res = cli("new", "mine.yaml", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = (tmp_path / "mine.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# A detente scenario")  # commented for the reader
+    check = cli("check", "mine.yaml", "--strict", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    run = cli("analyze", "mine.yaml", cwd=tmp_path)
+    assert run.returncode == 0 and "ZOPA" in run.stdout, run.stderr
+
+
+def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("keep me", encoding="utf-8")
+    res = cli("new", "mine.yaml", cwd=tmp_path)
+    assert res.returncode == 2 and "file exists" in res.stderr
+    assert (tmp_path / "mine.yaml").read_text(encoding="utf-8") == "keep me"
+    assert cli("new", "mine.yaml", "--force", cwd=tmp_path).returncode == 0
+    assert cli("new", "mine.txt", cwd=tmp_path).returncode == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "analyze",
+                             "ru-ua-2024-09", "--draws", "1000000"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted"
