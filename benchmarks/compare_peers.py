@@ -45,10 +45,7 @@ warnings.filterwarnings("ignore")
 from pathlib import Path
 from negmas.inout import Scenario
 from negmas.preferences import nash_points, pareto_frontier
-folder = Path(sys.argv[1])
-xml = sorted(folder.glob("*.xml"))
-dom = [p for p in xml if "<utility_space" not in p.read_text(errors="ignore")][0]
-prof = [p for p in xml if p != dom]
+dom, *prof = [Path(a) for a in sys.argv[1:]]
 sc = Scenario.from_genius_files(domain=dom, ufuns=prof, safe_parsing=False)
 front, _ = pareto_frontier(sc.ufuns, issues=sc.outcome_space.issues)
 print(len(front), nash_points(sc.ufuns, front, issues=sc.outcome_space.issues)[:1])
@@ -104,9 +101,15 @@ def pairs(args: argparse.Namespace) -> list[Pair]:
     deu = DATA / "deu3-dev.tsv"
 
     def negmas(folder: Path) -> Callable[[Path], list[str] | str]:
-        return lambda _t: ([py, "-c", NEGMAS, str(folder)] if py else
-                           "negmas not importable: pip install negmas in a venv, then "
-                           "--negmas-python VENV/bin/python")
+        def cmd(_t: Path) -> list[str] | str:
+            if not py:
+                return ("negmas not importable: pip install negmas in a venv, then "
+                        "--negmas-python VENV/bin/python")
+            from detente.formats.genius import _classify  # which file is the domain
+
+            domains, profiles, _ = _classify(folder)
+            return [py, "-c", NEGMAS, str(domains[0]), *map(str, profiles)]
+        return cmd
 
     def pandas_cmd(tmp: Path) -> list[str] | str:
         if subprocess.run([sys.executable, "-c", "import pandas"]).returncode:
@@ -165,7 +168,7 @@ def main() -> None:
     ap.add_argument("--negmas-python", default=None)
     ap.add_argument("--gdelt-rows", type=int, default=10_000_000)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
     only = set(filter(None, args.only.split(",")))
@@ -187,12 +190,16 @@ def main() -> None:
             a, b = compare(peer, p.ours(tmp), args.n)
             ratios = [x.wall / y.wall for x, y in zip(a, b, strict=True)]
             bad = [r.code for r in a + b if r.code]
+            if bad:  # a failed run is no time: no ratio
+                print(f"| {p.task} | {p.peer} | failed: exit codes {bad} (peer "
+                      f"{[r.code for r in a]}, detente {[r.code for r in b]}) | | | "
+                      f"≥ {p.target:g}× | |", flush=True)
+                continue
             print(f"| {p.task} | {p.peer} | {statistics.median(r.wall for r in a):.2f} "
                   f"({max(r.rss_mib for r in a):.0f}) | "
                   f"{statistics.median(r.wall for r in b):.2f} ({max(r.rss_mib for r in b):.0f}) "
                   f"| {statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
-                  f"≥ {p.target:g}× | {load0:.1f} → {os.getloadavg()[0]:.1f} |"
-                  + (f" exit codes {bad}" if bad else ""), flush=True)
+                  f"≥ {p.target:g}× | {load0:.1f} → {os.getloadavg()[0]:.1f} |", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
