@@ -39,11 +39,26 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "analyze",
-                             "ru-ua-2024-09", "--draws", "1000000"], cwd=tmp_path,
+    # A run long enough to interrupt (the memory limit is raised so it is not refused first).
+    proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "--memory-limit", "64G",
+                             "analyze", "ru-ua-2024-09", "--draws", "1000000"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(6)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted"
+
+
+def test_typer_interrupt_code_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.cli import app
+
+    def interrupted(*args: object, **kwargs: object) -> int:
+        return 130  # what Typer's command returns on Ctrl-C outside standalone mode
+
+    monkeypatch.setattr(app, "_command", lambda *modules: type("C", (), {"main": interrupted})())
+    with pytest.raises(SystemExit) as exit_info:
+        app.main(["cases"])
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.strip() == "interrupted"

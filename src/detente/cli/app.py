@@ -102,8 +102,11 @@ def _command(modules: tuple[str, ...] = _MODULES) -> Any:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors print one clear message and exit 2, never a traceback."""
     try:
+        # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
+        # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
         args = sys.argv[1:] if argv is None else argv
-        _command(_wanted(args)).main(args=args, prog_name="detente", standalone_mode=False)
+        code = _command(_wanted(args)).main(args=args, prog_name="detente",
+                                            standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)
@@ -120,6 +123,10 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()  # type: ignore[attr-defined]
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        if code == 130:
+            err_console.print("interrupted", highlight=False)
+        sys.exit(code)
 
 
 def _usage_errors() -> tuple[type[BaseException], ...]:
