@@ -5,11 +5,21 @@ functions over arrays: deals, forecasts, war, signals) → records (JSON with pr
 presentation (CLI, HTML report).
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("detente")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` on first use (importlib.metadata costs start-up time)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("detente")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        v = "0.0.0+unknown"
+    globals()["__version__"] = v
+    return v
+
 
 __all__ = ["__version__"]

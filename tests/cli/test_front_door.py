@@ -57,7 +57,7 @@ def test_typer_interrupt_code_exits_130(monkeypatch: pytest.MonkeyPatch,
     def interrupted(*args: object, **kwargs: object) -> int:
         return 130  # what Typer's command returns on Ctrl-C outside standalone mode
 
-    monkeypatch.setattr(app, "_command", lambda: type("C", (), {"main": interrupted})())
+    monkeypatch.setattr(app, "_command", lambda *modules: type("C", (), {"main": interrupted})())
     with pytest.raises(SystemExit) as exit_info:
         app.main(["cases"])
     assert exit_info.value.code == 130

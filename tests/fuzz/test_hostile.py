@@ -275,7 +275,9 @@ def test_json_never_holds_nan_or_infinity(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("argv", "text"), [
     (["analyze", TOY, "--seed", "-5"], "--seed: --seed must be between 0"),
     (["forecast", TOY, "--seed", "-5"], "--seed: --seed must be between 0"),
-    (["analyze", "ru-ua-2022-03", "--draws", "1000000", "-q"], "--draws: 1,000,000 draws"),
+    # 10^6 draws now run in one chunk's memory (issue 19): the limit is the range of --draws.
+    (["analyze", "ru-ua-2022-03", "--draws", "1000001", "-q"],
+     "--draws must be between 0 and 1,000,000"),
     (["window", "war/ru-ua-2024-09", "--paths", "2000000", "--months", "600"], "--paths × "),
     (["window", "war/ru-ua-2024-09", "--paths", "2000000", "--months", "60"], "needs ~11"),
     (["--memory-limit", "1K", "window", "war/ru-ua-2024-09"], "limit 0.0 GB"),

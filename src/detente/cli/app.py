@@ -9,7 +9,6 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from detente import __version__
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -24,6 +23,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from detente import __version__
+
         typer.echo(f"detente {__version__}")
         raise typer.Exit()
 
@@ -50,30 +51,52 @@ def _root(
     TIMESTAMP.set(timestamp)
 
 
-def _register() -> None:
-    # One line per capability; each module adds its own commands to ``app``.
-    from detente.cli import (
-        agreements,
-        deals,
-        extract,
-        forecast,
-        genius,
-        new,
-        sensitivity,
-        signals,
-        war,
-    )
+# Which module registers each command: a command line imports only its own module (the
+# others pull in SciPy, DuckDB, …), so a small command starts in a fraction of a second. A name
+# not listed here (help, a typo, a command added elsewhere) registers every module.
+_MODULES = ("deals", "new", "genius", "forecast", "war", "signals", "sensitivity", "extract",
+            "agreements")
+_PROVIDER = {"new": "new", "cases": "deals", "check": "deals", "analyze": "deals",
+             "timeline": "deals", "import": "genius", "forecast": "forecast",
+             "backtest": "forecast",
+             "window": "war", "signals": "signals", "sensitivity": "sensitivity",
+             "extract": "extract", "agreements": "agreements"}
+_ROOT_VALUED = ("--memory-limit",)  # root options that take a value
 
-    for module in (deals, new, genius, forecast, war, signals, sensitivity, extract, agreements):
-        module.register(app)
+
+def _register(target: typer.Typer = app, modules: tuple[str, ...] = _MODULES) -> None:
+    # One line per capability; each module adds its own commands to ``target``.
+    import importlib
+
+    for name in modules:
+        importlib.import_module(f"detente.cli.{name}").register(target)
+
+
+def _wanted(argv: list[str]) -> tuple[str, ...]:
+    """The modules a command line needs: the one providing its command, else all."""
+    it = iter(argv)
+    for tok in it:
+        if tok in _ROOT_VALUED:
+            next(it, None)
+        elif not tok.startswith("-"):
+            return (_PROVIDER[tok],) if tok in _PROVIDER else _MODULES
+        elif tok in ("--help", "-h"):
+            break
+    return _MODULES
 
 
 @functools.cache
-def _command() -> Any:
-    """The Click command of ``app``, built once per process (building it from the function
+def _command(modules: tuple[str, ...] = _MODULES) -> Any:
+    """The Click command for ``modules``, built once per process (building it from the function
     signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once)."""
-    _register()
-    return typer.main.get_command(app)
+    if modules == _MODULES:
+        _register()
+        return typer.main.get_command(app)
+    part = typer.Typer(name=app.info.name, help=app.info.help, no_args_is_help=True,
+                       add_completion=False, pretty_exceptions_enable=False)
+    part.callback()(_root)
+    _register(part, modules)
+    return typer.main.get_command(part)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,7 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
         # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
-        code = _command().main(args=argv, prog_name="detente", standalone_mode=False)
+        args = sys.argv[1:] if argv is None else argv
+        code = _command(_wanted(args)).main(args=args, prog_name="detente",
+                                            standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)

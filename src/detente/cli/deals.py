@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from detente.cli.common import console, esc, write_json, write_text
@@ -170,6 +169,8 @@ def analyze(
             f"{esc(a)} {v:.3f}" for a, v in reservation.items()))
     elif batna != "scenario":
         raise ScenarioError.one("unknown --batna source", value=batna, allowed="scenario, war")
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.completed:,}/{task.total:,}"), TimeElapsedColumn(), console=console,
             transient=True, disable=quiet) as bar:
@@ -235,6 +236,8 @@ def timeline(
         raise ScenarioError.one("no bundled case starts with this prefix", value=prefix,
                                 allowed=", ".join(case_names()))
     scenarios = [load(n) for n in names]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
             "{task.completed}/{task.total}"), TimeElapsedColumn(), console=console,
             transient=True) as bar:

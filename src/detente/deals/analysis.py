@@ -13,6 +13,7 @@ from detente.deals.calibration import check_calibration
 from detente.deals.compile import Tables, build_tables
 from detente.deals.dominance import grid
 from detente.deals.logroll import logrolls
+from detente.deals.montecarlo import CHUNK, monte_carlo
 from detente.deals.open_terms import FillVerdict, fill_verdict, open_terms, proposal_fills
 from detente.deals.pareto import pareto_frontier, pareto_mask
 from detente.deals.ratification import QUOTA, Constituency, constituencies, ratified_mask, ratify
@@ -20,19 +21,16 @@ from detente.deals.result import (
     ActorScore,
     Blocker,
     DealAnalysis,
-    MonteCarlo,
     NoAgreement,
     OpenTermResult,
     Package,
     PairView,
-    ProposalOdds,
     ProposalResult,
     RatificationResult,
     TradeResult,
 )
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import AdditiveSpace, IntArray
-from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.deals.zopa import blocking, in_zopa
 from detente.errors import AnalysisError, Problem
 from detente.records import inputs_hash, make_provenance
@@ -77,7 +75,8 @@ def check_limits(scenario: Scenario, draws: int = 0) -> None:
                                 f"({n_veto * (n_veto - 1) // 2:,} pairs)", path="actors",
                                 allowed=f"at most {MAX_VETO_PLAYERS} veto players")
     width = len(scenario.actors) * sum(len(i.option_ids()) + 1 for i in scenario.issues)
-    check_memory(32.0 * max(draws, 1) * width, f"{draws:,} draws × {width:,} actor-options",
+    chunk = min(max(draws, 1), CHUNK)  # the Monte Carlo holds one chunk of draws at a time
+    check_memory(32.0 * chunk * width, f"{chunk:,} draws × {width:,} actor-options",
                  path="--draws")
 
 
@@ -229,7 +228,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
                          trades, tol), cons, quota) for prop in scenario.proposals]
     pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util)
     shown = min(len(fz_index), FRONTIER_LIMIT)
-    mc = _monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
+    mc = monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
                       tol, progress, reservation, quota) if draws > 0 else None
     options: dict[str, object] = {"draws": draws, "trades": trades, "tol": tol}
     if cons:
@@ -354,49 +353,6 @@ def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d
                                 sample_in_zopa=zs.tolist(),
                                 zopa_frontier=fz_util[:, [ai, bi]].round(6).tolist()))
     return out
-
-
-def _monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int],
-                 candidates: IntArray, tol: float, progress: Progress | None,
-                 reservation: dict[str, float] | None, quota: float = QUOTA) -> MonteCarlo:
-    rng = np.random.default_rng(seed)
-    tables = _override(build_tables(scenario, draws, rng), reservation)
-    cons = constituencies(scenario)
-    if np.isnan(tables.reservation[:, veto]).any():
-        raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
-    done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress("draws", done, draws)
-
-    z = zopa_exists(tables, veto, candidates, tol, on_progress=tick)
-    p = float(z.exists.mean())
-    odds = []
-    fill_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-    for prop in scenario.proposals:
-        fills = proposal_fills(scenario, prop)
-        idx = fills.sample(draws, fill_rng) if fills.open_issues else list(fills.fixed)
-        u = package_utilities(tables, idx)
-        acc = u >= tables.reservation - tol
-        all_v = acc[:, veto].all(axis=1)
-        ratified = all_v.copy()
-        for c in cons:
-            rows = [tables.actors.index(m) for m in c.members]
-            w = np.array(c.weights)
-            ratified &= acc[:, rows].astype(np.float64) @ w >= quota * w.sum() - tol
-        odds.append(ProposalOdds(
-            id=prop.id, p_accepted_by_all_veto=float(all_v.mean()),
-            p_accepted_and_ratified=float(ratified.mean()) if cons else None,
-            se=float(np.sqrt(all_v.mean() * (1 - all_v.mean()) / draws)),
-            p_accept={a.id: float(acc[:, i].mean()) for i, a in enumerate(scenario.actors)
-                      if np.isfinite(tables.reservation[:, i]).all()}))
-    return MonteCarlo(draws=draws, seed=seed, p_zopa_nonempty=p,
-                      se=float(np.sqrt(p * (1 - p) / draws)), proposals=odds,
-                      settled_by_bound=z.by_bound, settled_by_candidate=z.by_candidate,
-                      settled_by_enumeration=z.by_enumeration)
 
 
 __all__ = ["analyze", "pareto_mask"]

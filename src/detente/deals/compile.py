@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -31,11 +32,18 @@ from detente.errors import AnalysisError
 from detente.scenario.model import Issue, Quantity, Scenario, Stance
 
 
+class TriangularSource(Protocol):
+    """What the tables draw from: a ``numpy.random.Generator`` or a chunked stream of one
+    (:class:`detente.deals.streams.TriangularSegments`)."""
+
+    def triangular(self, left: float, mode: float, right: float, size: int) -> FloatArray: ...
+
+
 class _Draw:
     """Draws every quantity ``D`` times (or takes its likely value when ``rng`` is None); an
     input named in ``given`` takes its given column instead and consumes no random number."""
 
-    def __init__(self, draws: int, rng: np.random.Generator | None,
+    def __init__(self, draws: int, rng: np.random.Generator | TriangularSource | None,
                  given: Mapping[str, FloatArray] | None = None) -> None:
         self.n = draws
         self.rng = rng
@@ -68,10 +76,11 @@ def value_table(issue: Issue, stance: Stance, draw: _Draw, prefix: str = "") -> 
     ideal = _ideal_position(issue, stance, draw)
     if ideal is None:
         table = np.zeros((draw.n, pos.size))
-    else:
-        dist = np.abs(pos[None, :] - ideal[:, None])
+    else:  # the ideal is one position in every draw (np.full): one row, repeated
+        dist = np.abs(pos[None, :] - ideal[:1, None])
         span = dist.max(axis=1, keepdims=True)
-        table = np.where(span > 0, 1.0 - dist / np.where(span > 0, span, 1.0), 1.0)
+        row = np.where(span > 0, 1.0 - dist / np.where(span > 0, span, 1.0), 1.0)
+        table = np.repeat(row, draw.n, axis=0)
     for key, num in (stance.values or {}).items():
         idx = issue.index_of(key)
         assert idx is not None
@@ -105,7 +114,7 @@ class Tables:
 
 
 def build_tables(scenario: Scenario, draws: int = 1,
-                 rng: np.random.Generator | None = None,
+                 rng: np.random.Generator | TriangularSource | None = None,
                  given: Mapping[str, FloatArray] | None = None) -> Tables:
     """Tabulate a scenario's utilities: likely values when ``rng`` is None, else ``draws``
     Monte Carlo draws of every uncertain input; inputs named in ``given`` (``(draws,)`` columns)
