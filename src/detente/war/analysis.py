@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from detente.records import Provenance, inputs_hash, make_provenance
+from detente.records.base import Record
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
@@ -32,7 +33,7 @@ from detente.war.window import Proportion, Window, negotiation_window
 Progress = Callable[[str], None]
 
 
-class _Rec(BaseModel):
+class _Rec(Record):
     model_config = ConfigDict(frozen=True)
 
 
@@ -159,6 +160,18 @@ class WarAnalysis(_Rec):
     proposals: list[ProposalRecord]
     scenario_tree: list[BranchRecord]
     packages: PackageWindowRecord | None = None
+
+    def table(self, field: str | None = None) -> list[dict[str, object]]:
+        """Month by month (default): the median p, P(range exists) ± se, P(ratifiable),
+        P(self-enforcing) and the median guarantee; or the list field ``field``."""
+        if field is not None:
+            return super().table(field)
+        w, mid = self.window, len(self.window.quantiles) // 2
+        return [{"month": label, "median_p": w.p[mid][m],
+                 "range_exists": w.range_exists.mean[m], "range_exists_se": w.range_exists.se[m],
+                 "ratifiable": w.ratifiable.mean[m], "self_enforcing": w.self_enforcing.mean[m],
+                 "median_guarantee": w.guarantee[mid][m]}
+                for m, label in enumerate(self.month_labels)]
 
 
 def snapshot(war: WarModel, seed: int = 0, draws: int = 20_000) -> Snapshot:
