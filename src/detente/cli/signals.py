@@ -238,9 +238,8 @@ def credibility_cmd(
 ) -> None:
     """Posterior probability that the actor's signals are sincere, dated, with an interval and
     the events that moved it."""
-    from detente.signals.assess import assess, to_record
     from detente.signals.credibility import CredibilityOptions
-    from detente.signals.store import EventStore
+    from detente.signals.record import credibility_record
 
     code = _country(actor, "--actor")
     other = _country(against, "--against") if against else None
@@ -252,24 +251,16 @@ def credibility_cmd(
         raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
     opts = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
                               draws=draws, likelihood_ratios=_lrs(lr))
-    cs = None if case.lower() == "none" else _load_case(case)
     path = _store_path(store)
     if store is not None and not path.exists():
         raise DetenteError.one("no event store here", file=str(path))
     use_store = not no_store and path.exists()
-    inputs = ([str(path)] if use_store else []) + ([cs.path] if cs else [])
-    if not inputs:
+    if not use_store and case.lower() == "none":
         raise DetenteError.one("no evidence: give --store with imported events or --case")
-    st = EventStore(path) if use_store else None
-    try:
-        result = assess(code, store=st, case=cs, against=other,
-                        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                        options=opts, seed=seed)
-        digest = str(st.count()) if st else ""
-    finally:
-        if st:
-            st.close()
-    record = to_record(result, inputs=inputs, case=cs, store_digest=digest)
+    record = credibility_record(code, case=case, store=path if use_store else None,
+                                against=other, date_from=_date(date_from, "--from"),
+                                date_to=_date(date_to, "--to"), options=opts,
+                                seed=seed).model_dump(mode="json")
     _print(record)
     if json_out is not None:
         write_json(record, json_out)
