@@ -98,11 +98,11 @@ def window(case: str, *, months: int | None = None, paths: int = 10_000, seed: i
     """The negotiation window month by month (``detente window``): bargaining range,
     commitment problem, ratification and the war-end scenario tree over ``paths`` simulated
     paths; with a scenario holding a war section, also the window over its package space."""
-    from detente.war.analysis import analyse_window
+    from detente.war.analysis import analyze_window
     from detente.war.case import resolve_war
 
     war_case, scenario = resolve_war(str(case))
-    return analyse_window(war_case, months=months, paths=paths, seed=seed, source=str(case),
+    return analyze_window(war_case, months=months, paths=paths, seed=seed, source=str(case),
                           scenario=scenario, package_paths=package_paths)
 
 

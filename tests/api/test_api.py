@@ -100,3 +100,13 @@ def test_records_share_one_base() -> None:
     for cls in (DealAnalysis, DomainAnalysis, Timeline, ExtractionRecord, BacktestRecord,
                 ForecastRecord, SensitivityAnalysis, CredibilityRecord, WarAnalysis):
         assert issubclass(cls, Record), cls
+
+
+def test_old_spelling_warns_and_gives_the_same_record() -> None:
+    from detente.war.analysis import analyse_window, analyze_window
+    from detente.war.case import resolve_war
+
+    war_case, _ = resolve_war(CASE)
+    with pytest.warns(DeprecationWarning, match="analyze_window"):
+        old = analyse_window(war_case, months=2, paths=50, seed=3)
+    assert old == analyze_window(war_case, months=2, paths=50, seed=3)

@@ -7,7 +7,9 @@ The record is plain JSON-ready data (pydantic, frozen); the CLI prints it and th
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from pydantic import ConfigDict
@@ -245,7 +247,7 @@ SAMPLING = ("paths drawn without replacement from the simulated paths with child
             "utilities per path")
 
 
-def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000,
+def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000,
                    seed: int = 0, source: str | None = None,
                    progress: Progress | None = None, scenario: Scenario | None = None,
                    package_paths: int = PACKAGE_PATHS) -> WarAnalysis:
@@ -285,3 +287,11 @@ def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000
                                     se=b.se, leaves=[LeafRecord(**vars(lf)) for lf in b.leaves])
                        for b in tree.branches],
         packages=packages)
+
+
+def analyse_window(*args: Any, **kwargs: Any) -> WarAnalysis:
+    """Deprecated spelling of :func:`analyze_window` (one spelling across the package, as
+    ``detente.analyze``); kept for scripts written against 0.1."""
+    warnings.warn("detente.war.analysis.analyse_window is deprecated; use analyze_window",
+                  DeprecationWarning, stacklevel=2)
+    return analyze_window(*args, **kwargs)
