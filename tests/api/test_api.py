@@ -110,3 +110,19 @@ def test_old_spelling_warns_and_gives_the_same_record() -> None:
     with pytest.warns(DeprecationWarning, match="analyze_window"):
         old = analyse_window(war_case, months=2, paths=50, seed=3)
     assert old == analyze_window(war_case, months=2, paths=50, seed=3)
+
+
+def test_backtest_frame_gives_the_reported_mae() -> None:
+    from pathlib import Path
+
+    deu = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+    if not deu.exists():
+        pytest.skip("shared DEU data not available")
+    rec = detente.backtest(deu, models=["median"], bootstrap=0)
+    frame = rec.to_frame()
+    assert len(frame) == len(rec.issues) > 0
+    assert rec.result is not None
+    for model in ("compromise", "median"):
+        mae = float(frame[f"residual.{model}"].abs().mean())
+        assert mae == pytest.approx(rec.result.scores()[model]["mae"], abs=1e-3)
+    assert "seconds" not in json.loads(rec.to_json())  # timings stay out of the record
