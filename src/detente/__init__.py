@@ -10,18 +10,34 @@ presentation (CLI, HTML report).
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
+from typing import Any
 
 try:
     __version__ = version("detente")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-_API = ("analyze", "backtest", "cases", "credibility", "extract", "forecast", "load",
-        "sensitivity", "timeline", "window")
+_API = ("analyze", "backtest", "credibility", "extract", "forecast", "load", "sensitivity",
+        "timeline", "window")
 """The verbs of :mod:`detente.api`, imported on first use so that ``import detente`` stays
 fast (NumPy, pydantic and the models load only when a verb is called)."""
 
 __all__ = ["__version__", *_API]
+
+
+class VerbModule(ModuleType):
+    """A subpackage that is also the verb of the same name: ``detente.sensitivity`` is the
+    package, and ``detente.sensitivity(case)`` calls :func:`detente.api.sensitivity`.
+
+    Python sets an imported subpackage as an attribute of its parent, which would hide the
+    verb once anything imported ``detente.sensitivity``; the subpackages ``sensitivity`` and
+    ``extract`` take this class so that the verb works before and after."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from detente import api
+
+        return getattr(api, self.__name__.rpartition(".")[2])(*args, **kwargs)
 
 
 def __getattr__(name: str) -> object:

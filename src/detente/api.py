@@ -26,23 +26,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from detente.signals.record import CredibilityRecord
     from detente.war.analysis import WarAnalysis
 
-__all__ = ["analyze", "backtest", "cases", "credibility", "extract", "forecast", "load",
-           "sensitivity", "timeline", "window"]
-
-
-def cases() -> list[str]:
-    """Names of the bundled cases (``detente cases``).
-
-    >>> "ru-ua-2024-09" in cases()
-    True
-    """
-    from detente.cases import case_names
-
-    return list(case_names())
+__all__ = ["analyze", "backtest", "credibility", "extract", "forecast", "load", "sensitivity",
+           "timeline", "window"]
 
 
 def load(case: str | Path) -> Scenario:
-    """The validated scenario of a bundled case name or a scenario YAML file."""
+    """The validated scenario of a bundled case name (``detente.cases.case_names()``) or a
+    scenario YAML file.
+
+    >>> [a.id for a in load("ru-ua-2024-09").veto_players]
+    ['RUS', 'UKR', 'USA', 'EUR']
+    """
     from detente.scenario import load as load_scenario
 
     return load_scenario(case)

@@ -126,3 +126,36 @@ def test_backtest_frame_gives_the_reported_mae() -> None:
         mae = float(frame[f"residual.{model}"].abs().mean())
         assert mae == pytest.approx(rec.result.scores()[model]["mae"], abs=1e-3)
     assert "seconds" not in json.loads(rec.to_json())  # timings stay out of the record
+
+
+def test_extract_is_the_library_run() -> None:
+    from pathlib import Path
+
+    from detente.extract.rules import RuleExtractor
+    from detente.extract.run import run_extract
+    from detente.extract.vocabulary import scenario_issues
+
+    article = Path(__file__).resolve().parents[1] / "data" / "extract" / "dev" / "01.txt"
+    rec = detente.extract([article], case=CASE)
+    direct = run_extract([article], RuleExtractor(), issues=scenario_issues(load(CASE)),
+                         case=CASE)
+    assert rec == direct
+    assert list(rec.to_frame()["file"]) == [a.file for a in rec.articles]
+
+
+def test_subpackage_verbs_work_before_and_after_the_import() -> None:
+    code = ("import detente\n"
+            "before = detente.extract\n"
+            "import detente.extract.run, detente.sensitivity.analysis\n"
+            "from detente.sensitivity import open_executor\n"
+            "print(callable(before), callable(detente.extract), callable(detente.sensitivity),"
+            " detente.extract.run.__name__, open_executor.__name__)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert res.stdout.split() == ["True", "True", "True", "detente.extract.run",
+                                  "open_executor"]
+    import detente.sensitivity
+
+    rec = detente.sensitivity(CASE, method="oat", targets=["zopa"], inputs=["actors.RUS.*"],
+                              top=1)
+    assert isinstance(rec, Record) and rec.targets[0].name == "zopa"
