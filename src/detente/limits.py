@@ -25,6 +25,8 @@ MAX_FILE_BYTES: dict[str, int] = {
     "genius": 64 * MB,
     "csv": 64 * MB,
     "deu": 64 * MB,
+    "sources": 64 * MB,
+    "agreements": 256 * MB,
 }
 """Largest input file per format (event files are streamed and have no size limit)."""
 

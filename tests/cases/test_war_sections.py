@@ -1,6 +1,6 @@
 """The war sections of the bundled Russia–Ukraine cases against the rest of each case.
 
-* The war outcomes are the ones the BATNA lotteries use (``test_verdicts``): Russia's maximal war
+* The war outcomes are the ones the BATNA lotteries use (``test_calibration``): Russia's maximal war
   aims when Russia wins, Ukraine's best outcome the BATNAs name when Ukraine wins; every veto
   player stands on a side.
 * The calibration follows what the case states: p is the US chances on the evenly spaced scale

@@ -39,9 +39,8 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
-    # A long run that needs little memory (a million deal draws is now refused up front by the
-    # memory check). SIGINT restored in the child: a shell's background job ignores it, and
-    # Python then installs no KeyboardInterrupt handler.
+    # A long run that needs little memory. SIGINT restored in the child: a shell's background
+    # job ignores it, and Python then installs no KeyboardInterrupt handler.
     proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "sensitivity",
                              "ru-ua-2024-09"], cwd=tmp_path,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
@@ -51,3 +50,17 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "interrupted"
+
+
+def test_typer_interrupt_code_exits_130(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.cli import app
+
+    def interrupted(*args: object, **kwargs: object) -> int:
+        return 130  # what Typer's command returns on Ctrl-C outside standalone mode
+
+    monkeypatch.setattr(app, "_command", lambda: type("C", (), {"main": interrupted})())
+    with pytest.raises(SystemExit) as exit_info:
+        app.main(["cases"])
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.strip() == "interrupted"

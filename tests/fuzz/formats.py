@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = (ROOT / "tests" / "toy.yaml").read_text(encoding="utf-8")
-WAR = (ROOT / "src" / "detente" / "cases" / "war" / "ru-ua-2024-09.yaml").read_text(
-    encoding="utf-8")
+_CASE = yaml.safe_load((ROOT / "src" / "detente" / "cases" / "ru-ua-2024-09.yaml").read_text(
+    encoding="utf-8"))
+#: A standalone war file derived from the bundled scenario's war section (its one calibration).
+WAR = yaml.safe_dump({k: _CASE[k] for k in ("id", "title", "date", "sources", "war")},
+                     allow_unicode=True, sort_keys=False)
 SIGNALS = (ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml").read_text(
     encoding="utf-8")
 
@@ -46,6 +49,7 @@ def _mutate_lines(text: str, rnd: random.Random, n: int) -> tuple[str, bool]:
     lines = text.splitlines()
     tail: list[str] = []  # lines that surely break the file, added after every other change
     invalid = False
+    dups: list[str] = []  # duplicated top-level keys: invalid only if the original survives
     for _ in range(n):
         op = rnd.choice(["junk", "junk", "junk", "drop", "dup", "truncate", "markup", "indent",
                          "control", "deep", "bomb", "recursive", "dupkey", "bom", "crlf"])
@@ -81,12 +85,19 @@ def _mutate_lines(text: str, rnd: random.Random, n: int) -> tuple[str, bool]:
             top = [m.group(1) for x in lines if (m := _TOP_KEY.match(x.lstrip("\ufeff")))]
             if top:
                 tail.append(f"{top[0]}: again")
-                invalid = True
+                dups.append(top[0])
         elif op == "bom":
             lines = ["\ufeff" + (lines[0] if lines else "")] + lines[1:]
         elif op == "crlf":
-            return "\r\n".join(lines + tail) + "\r\n", invalid
-    return "\n".join(lines + tail) + "\n", invalid
+            return "\r\n".join(lines + tail) + "\r\n", invalid or _kept(lines, dups)
+    return "\n".join(lines + tail) + "\n", invalid or _kept(lines, dups)
+
+
+def _kept(lines: list[str], dups: list[str]) -> bool:
+    """Whether a key duplicated at the end still has its original (a later drop or truncate
+    can remove it, and then the document is valid)."""
+    top = {m.group(1) for x in lines if (m := _TOP_KEY.match(x.lstrip("\ufeff")))}
+    return any(k in top for k in dups)
 
 
 @st.composite
@@ -135,8 +146,10 @@ def evidence_documents(draw: st.DrawFn) -> tuple[str, bool]:
 
 
 # -- tables ------------------------------------------------------------------------------------
-NUM = st.one_of(st.integers(-5, 150).map(str), st.sampled_from(
+BAD_NUM = st.one_of(st.integers(-5, 150).map(str), st.sampled_from(
     ["", "nan", "inf", "-inf", "1e400", "abc", "50", "0", "100", "1e-320", "[/]", "  7 "]))
+NUM = st.one_of(st.integers(1, 100).map(str), st.integers(1, 100).map(str), BAD_NUM)
+SMALL = st.one_of(st.integers(0, 30).map(str), st.integers(0, 30).map(str), BAD_NUM)
 
 
 @st.composite
@@ -144,8 +157,8 @@ def ktab_files(draw: st.DrawFn) -> tuple[str, bool]:
     """KTAB SMP CSV: ``name, description, N, K``, a header, N actor rows."""
     n = draw(st.integers(0, 5))
     k = draw(st.integers(1, 3))
-    n_decl = draw(st.sampled_from([str(n), str(n + 1), "x", "-2", "1e9"]))
-    k_decl = draw(st.sampled_from([str(k), str(k), "1000000000", "0", "-1", "2.5", "y"]))
+    n_decl = draw(st.sampled_from([str(n)] * 6 + [str(n + 1), "x", "-2", "1e9"]))
+    k_decl = draw(st.sampled_from([str(k)] * 6 + ["1000000000", "0", "-1", "2.5", "y"]))
     head = ["Actor", "Description", "Power"]
     for j in range(k):
         head += [f"Dim{j} Position", f"Dim{j} Salience"]
@@ -153,7 +166,7 @@ def ktab_files(draw: st.DrawFn) -> tuple[str, bool]:
     for i in range(n):
         cells = [f"A{i}", "desc", draw(NUM)]
         for _ in range(k):
-            cells += [draw(NUM), draw(NUM)]
+            cells += [draw(NUM), draw(SMALL)]
         rows.append(", ".join(cells))
     invalid = n < 2 or n_decl != str(n) or k_decl != str(k)
     return "\n".join(rows) + "\n", invalid
@@ -167,7 +180,7 @@ def bdm_files(draw: st.DrawFn) -> tuple[str, bool]:
                                    "Actor,Capability,Position", "Name,Power,Stance,Importance,X",
                                    "[/],a,b,c"]))
     n = draw(st.integers(0, 5))
-    rows = [header] + [f"A{i} [bold],{draw(NUM)},{draw(NUM)},{draw(NUM)}" for i in range(n)]
+    rows = [header] + [f"A{i} [bold],{draw(NUM)},{draw(NUM)},{draw(SMALL)}" for i in range(n)]
     sep = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return sep.join(rows) + sep, n < 2
 
@@ -199,6 +212,10 @@ def deu_files(draw: st.DrawFn) -> tuple[str, bool]:
 
 
 # -- GENIUS ------------------------------------------------------------------------------------
+RESERVATION = st.sampled_from(["0", "0.2", "0.35", "0", "0.1", "0.3", "-1", "2", "", "nan",
+                              "1e400"])
+
+
 @st.composite
 def genius_folders(draw: st.DrawFn) -> tuple[dict[str, bytes], bool]:
     """A GENIUS folder: a domain XML with discrete and integer issues and 2–3 profiles, with
@@ -208,17 +225,17 @@ def genius_folders(draw: st.DrawFn) -> tuple[dict[str, bytes], bool]:
     k = draw(st.integers(1, 3))
     issues = []
     for j in range(k):
-        if draw(st.booleans()):
+        if draw(st.sampled_from([True] * 4 + [False])):
             items = "".join(f'<item index="{v + 1}" value="v{v}"/>'
-                            for v in range(draw(st.integers(0, 4))))
+                            for v in range(draw(st.sampled_from([3] * 8 + [0, 1, 4]))))
             issues.append(f'<issue index="{j + 1}" name="i{j}" type="discrete" '
                           f'etype="discrete" vtype="discrete">{items}</issue>')
         else:
-            hi = draw(st.sampled_from(["3", "10", "1000000000000000", "-1", "x"]))
+            hi = draw(st.sampled_from(["3", "3", "10", "1000000000000000", "-1", "x"]))
             issues.append(f'<issue index="{j + 1}" name="i{j}" type="integer" etype="integer" '
                           f'vtype="integer" lowerbound="0" upperbound="{hi}"/>')
-    index_attr = draw(st.sampled_from(["1", "1", "abc", ""]))
-    enc = draw(st.sampled_from(["UTF-8", "UTF-8", "x-bogus", "UTF-16"]))
+    index_attr = draw(st.sampled_from(["1", "1", "1", "abc", ""]))
+    enc = draw(st.sampled_from(["UTF-8"] * 6 + ["x-bogus", "UTF-16"]))
     if enc in ("x-bogus",):
         invalid = True
     domain = (f'<?xml version="1.0" encoding="{enc}"?>\n<negotiation_template>'
@@ -226,17 +243,20 @@ def genius_folders(draw: st.DrawFn) -> tuple[dict[str, bytes], bool]:
               f'name="root" type="objective">{"".join(issues)}</objective></utility_space>'
               "</negotiation_template>\n")
     files = {"domain.xml": domain.encode("utf-8")}
-    for p in range(draw(st.integers(1, 3))):
-        weights = "".join(f'<weight index="{j + 1}" value="{draw(NUM) or "0.5"}"/>'
+    for p in range(draw(st.sampled_from([2, 2, 3, 3, 1]))):
+        w = st.one_of(st.just(f"{1 / k:.6f}"), st.just(f"{1 / k:.6f}"), BAD_NUM)
+        weights = "".join(f'<weight index="{j + 1}" value="{draw(w) or "0.5"}"/>'
                           for j in range(k))
         evals = "".join(f'<issue index="{j + 1}" etype="discrete" type="discrete" '
                         f'vtype="discrete" name="i{j}">'
                         + "".join(f'<item index="{v + 1}" value="v{v}" evaluation="{draw(NUM)}"/>'
                                   for v in range(3)) + "</issue>" for j in range(k))
+        evals = evals if all("discrete" in x for x in issues) else evals.replace(
+            'etype="discrete"', "")
         text = (f'<?xml version="1.0" encoding="UTF-8"?>\n<utility_space>'
                 f'<objective index="0" name="root" type="objective">{weights}{evals}'
-                f'</objective><reservation value="{draw(NUM) or "0"}"/></utility_space>\n')
-        cut = draw(st.sampled_from([None, None, None, 0, 40]))
+                f'</objective><reservation value="{draw(RESERVATION)}"/></utility_space>\n')
+        cut = draw(st.sampled_from([None] * 8 + [0, 40]))
         if cut is not None:
             text = text[:cut]
             invalid = True
@@ -261,8 +281,8 @@ def event_files(draw: st.DrawFn, rows: list[bytes]) -> tuple[bytes, int]:
             intact += 1
         elif op == "field":
             j = draw(st.integers(0, len(fields) - 1))
-            fields[j] = draw(st.sampled_from([b"", b"x", b"99999999", b"-1", b"\xc3\x28",
-                                              b"2015-02-18", b"[/]"]))
+            fields[j] = draw(st.sampled_from([b"", b"x", b"99999999", b"-1", b"2015-02-18",
+                                              b"[/]"]))
             row = b"\t".join(fields)
         elif op == "control":
             j = draw(st.integers(0, len(row)))

@@ -70,6 +70,8 @@ def _certain(tmp_path: Path) -> Path:
     (["--method", "morris", "--samples", "2"], "at least 4 trajectories"),
     (["--method", "fast"], "unknown sensitivity method"),
     (["--executor", "nowhere"], "unknown executor"),
+    (["--seed", "-1"], "--seed must be"),
+    (["--samples", "0"], "--samples must be"),
 ])
 def test_bad_input_is_one_clear_error(tmp_path: Path, args: list[str], message: str) -> None:
     out = tmp_path / "never.json"

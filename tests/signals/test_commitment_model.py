@@ -160,3 +160,47 @@ def test_dev_set_scores_are_finite() -> None:
     m = np.array([c.scored for c in cs])
     y = np.array([c.outcome == "kept" for c in cs], dtype=float)[m]
     assert np.isfinite(log_loss(f["model"][m], y))
+
+
+def test_resampled_auc_matches_the_loop() -> None:
+    from detente.signals.scoring import auc_resampled
+
+    rng = np.random.default_rng(4)
+    p = rng.choice([0.1, 0.4, 0.5, 0.8], size=40)
+    y = rng.integers(0, 2, 40)
+    idx = rng.integers(0, 40, size=(300, 40))
+    got = auc_resampled(p, y, idx)
+    want = np.array([auc(p[i], y[i]) for i in idx])
+    assert np.allclose(got, want, equal_nan=True, atol=1e-12)
+
+
+def test_estimated_likelihood_ratio_recovers_a_known_rate_ratio() -> None:
+    from detente.signals.items import SignalItem
+    from detente.signals.lr_estimate import estimate_likelihood_ratios
+
+    rng = np.random.default_rng(2)
+    cs, items = [], []
+    for k in range(200):
+        t = D0 + dt.timedelta(days=200 * k)
+        kept = k % 2 == 0
+        cs.append(Commitment(f"c{k}", "A", "B", "truce", t, t, t, None, None, None,
+                             "kept" if kept else "broken", "src"))
+        rate = 0.3 if kept else 0.1  # contacts three times as frequent before kept ones
+        for d in np.flatnonzero(rng.random(90) < rate):
+            items.append(SignalItem(t - dt.timedelta(days=int(d) + 1), "A", "B", "contact",
+                                    ("x", "y", "z"), ()))
+    est = {(e.actor, e.indicator): e for e in estimate_likelihood_ratios(cs, items)}
+    e = est[("A", "contact")]
+    assert e.lr == pytest.approx(3.0, rel=0.1)
+    assert e.lr / e.spread ** 2 < 3.0 < e.lr * e.spread ** 2
+    threat = est[("A", "threat")]  # never seen: the default, with a wide spread
+    assert threat.lr == pytest.approx(threat.default, rel=1e-9) and threat.spread > 1.5
+
+
+def test_a_compliance_prior_sets_the_mean_with_capped_strength() -> None:
+    cs = [commitment(0, "A", "broken"), commitment(1, "A", "kept")]
+    f = predict(cs, prior=lambda side, kind: (40.0, 10.0) if side == "A" else None)
+    assert f["record"][0] == pytest.approx(0.8, abs=1e-12)  # no record yet: the prior mean
+    assert f["record"][1] == pytest.approx((0 + 3.2) / (1 + 4), abs=1e-12)  # strength 4
+    g = predict(cs, prior=lambda side, kind: None)
+    assert g["record"][1] == pytest.approx(1 / 3, abs=1e-12)  # Beta(1, 1) fallback

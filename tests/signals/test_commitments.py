@@ -105,3 +105,9 @@ def test_dev_set_is_cited_and_valid() -> None:
         assert any(c.id.startswith(k) for k in keys if k), c.id  # every row has an excerpt
     scored = [c for c in cs if c.scored]
     assert 0 < sum(c.outcome == "broken" for c in scored) < len(scored)
+
+
+def test_unreadable_csv_is_one_clear_error() -> None:
+    body = 'a,RUS,UKR,truce,2023-01-05,,,,kept,"' + "x" * 200_000 + '"\n'
+    with pytest.raises(DetenteError, match=r"x.csv:2: not readable as CSV"):
+        parse_commitments(HEADER + body, "x.csv", as_of=dt.date(2026, 1, 1))

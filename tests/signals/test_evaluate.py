@@ -98,3 +98,26 @@ def test_evaluate_with_events_and_future_date(tmp_path: Path,
                 "--resamples", "50"]) == 0
     rec = json.loads(out.read_text(encoding="utf-8"))
     assert rec["with_events"] and "force_pressure" in rec["forecasts"][0]
+
+
+def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _store(tmp_path)
+    csv = tmp_path / "c.csv"
+    csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
+                   "b,RUS,UKR,truce,2022-04-12,,2022-04-13,,kept,s\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
+                "none", "--lr-from", str(csv), "--json", str(out)]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    lr = rec["likelihood_ratios"]
+    # one release in the 90 days before the kept truce, none before the broken one
+    assert lr["release-of-detainees"]["lr"] > 3.0
+    assert lr["reneging"]["lr"] == pytest.approx(0.2)  # derived: kept at its default
+    capsys.readouterr()
+    none = tmp_path / "n.csv"
+    none.write_text(HEADER + "a,UKR,RUS,truce,2022-03-01,,2022-03-03,,kept,s\n",
+                    encoding="utf-8")
+    assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
+                "none", "--lr-from", str(none)]) == 2
+    assert "no kept and broken commitments" in capsys.readouterr().err

@@ -163,3 +163,18 @@ def test_bundled_quotes_are_exact_substrings_of_the_seeds(shared: Path) -> None:
         assert norm(q.quote) in text, (sid, q.quote)
         assert len(q.quote) < 250  # short excerpts only
     assert {s.date.year for s in case.signals} == {2022, 2024}
+
+
+def test_outlet_is_the_url_host() -> None:
+    from urllib.parse import urlparse
+
+    from detente.signals.items import outlets
+
+    urls = ["https://www.reuters.com/world/", "http://a.b:8080/x", "//x.org/y", "reuters.com/x",
+            "https://X.ORG?q=1", "ftp://f.example", None, "", "HTTPS://WWW.BBC.CO.UK#a"]
+    pubs = [None, None, None, "Reuters", None, None, "AFP", None, None]
+    got = outlets(urls, pubs).tolist()
+    for u, p, g in zip(urls, pubs, got, strict=True):
+        host = urlparse(u or "").netloc.lower()
+        host = host[4:] if host.startswith("www.") else host
+        assert g == (host or p or None), u

@@ -89,3 +89,37 @@ def test_an_event_with_a_negative_effect_never_shows_the_probability_rising() ->
         assert (m.after - m.before) * total >= 0
     last = res.moves[-1]
     assert last.after < last.before and last.decay > 0
+
+
+def _weekly_stream(threats: bool) -> list[SignalItem]:
+    """Issue 15's constructed stream: a year of weekly contacts and negotiation events (each
+    reported by three outlets), optionally with weekly threats."""
+    d0 = dt.date(2023, 1, 2)
+    rows = []
+    for w in range(52):
+        day = (d0 + dt.timedelta(days=7 * w)).isoformat()
+        for j in range(3):
+            rows.append(dict(date=day, cameo="042", url=f"https://o{j}.example/c{w}"))
+            rows.append(dict(date=day, cameo="046", url=f"https://o{j}.example/n{w}"))
+            if threats:
+                rows.append(dict(date=day, cameo="138", url=f"https://o{j}.example/t{w}"))
+    return items_from_events(event_table(rows), "RUS", dedup_days=3)
+
+
+@pytest.mark.parametrize("threats", [False, True])
+def test_volume_no_longer_decides(threats: bool) -> None:
+    """Issue 15: a year of weekly contacts took P(sincere) from 0.25 to 1.000 (and weekly
+    threats to 0.000). Routine contact is now evidence only where it departs from the dyad's
+    usual rate, so after a year of the same routine the belief is back near the prior."""
+    prior = PriorRecord(kept=0, broken=2)
+    items = _weekly_stream(threats)
+    old = credibility(items, prior, actor="RUS", rng=0,
+                      options=CredibilityOptions(recent_days=0))  # no base-rate discount
+    new = credibility(items, prior, actor="RUS", rng=0)
+    if not threats:
+        assert old.p[-1] > 0.99
+    logit = np.log(new.p[-1] / (1 - new.p[-1])) - np.log(0.25 / 0.75)
+    assert abs(logit) < 0.5
+    assert new.p.min() > 0.05 and new.p.max() < 0.9
+    width_prior = new.prior_hi - new.prior_lo
+    assert new.hi[-1] - new.lo[-1] < width_prior + 0.1  # no longer spans 0 to 1

@@ -124,12 +124,19 @@ def test_snapshot_offer_under_complete_and_private_information() -> None:
     assert known.offer == pytest.approx(1 - 0.9 * 0.6 + 0.1) and known.offer_p_reject == 0.0
     assert known.range_exists and known.range_low == pytest.approx(0.9 * 0.4 - 0.1)
     # Triangular(0, 0.1, 0.2) belief over B's cost: compare with the optimum of the exact law.
-    tri = snapshot(WarModel.model_validate(base | {"cost_b": [0.0, 0.1, 0.2]}), seed=1)
+    # The offer is exact (not sampled): a dense grid over the exact law agrees to its step.
+    tri = snapshot(WarModel.model_validate(base | {"cost_b": [0.0, 0.1, 0.2]}))
     h, w = 1 - 0.9 * 0.6, 0.9 * 0.4 - 0.1
     c = np.linspace(0.0, 0.2, 200_001)
     cdf = np.where(c <= 0.1, c**2 / 0.02, 1 - (0.2 - c) ** 2 / 0.02)
     eu = (h + c) * (1 - cdf) + w * cdf
     k = int(np.argmax(eu))
-    assert tri.offer == pytest.approx(h + c[k], abs=0.01)
-    assert tri.offer_p_reject == pytest.approx(cdf[k], abs=0.02)
-    assert tri.offer_p_reject > 0.0  # war with positive probability
+    assert tri.offer == pytest.approx(h + c[k], abs=2e-6)
+    assert tri.offer_p_reject == pytest.approx(cdf[k], abs=1e-4)
+    assert tri.offer_p_reject == tri.offer_p_reject_believed > 0.0  # shared beliefs
+    # Mutual optimism (Fearon 1995, §3.1): A prices the offer on p_A = σ(logit 0.4 + 1), B
+    # judges it on p_B = σ(logit 0.4 − 1); B's threshold h_B is lower, so it rejects more.
+    opt = snapshot(WarModel.model_validate(base | {"cost_b": [0.0, 0.1, 0.2], "optimism_a": 1.0,
+                                                   "optimism_b": 1.0}))
+    assert opt.offer > tri.offer
+    assert opt.offer_p_reject > opt.offer_p_reject_believed

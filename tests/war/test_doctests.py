@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["detente.war.bargaining", "detente.war.private_info", "detente.war.commitment",
-           "detente.war.ratification", "detente.war.dynamics"]
+           "detente.war.ratification", "detente.war.dynamics", "detente.war.sequencing",
+           "detente.war.retrospective"]
 
 
 @pytest.mark.parametrize("name", MODULES)

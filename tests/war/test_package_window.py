@@ -164,7 +164,7 @@ def test_bad_input(tmp_path: Path) -> None:
     assert "war.outcomes.sides" in str(e.value) and "M" in str(e.value)
 
 
-def test_cli_standalone_war_case_has_no_package_window(tmp_path: Path,
+def test_cli_war_alias_is_the_scenario_calibration_without_packages(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture) -> None:
     import json
 
@@ -173,7 +173,13 @@ def test_cli_standalone_war_case_has_no_package_window(tmp_path: Path,
     j = tmp_path / "w.json"
     main(["window", "war/ru-ua-2024-09", "--paths", "50", "--months", "2", "--json", str(j)])
     rec = json.loads(j.read_text(encoding="utf-8"))
-    assert rec["packages"] is None and rec["side_a"] == "ukraine"
+    assert rec["packages"] is None and rec["side_a"] == "UKR"
+    # One calibration per dated case: war/NAME is the scenario's war section.
+    k = tmp_path / "s.json"
+    main(["window", "ru-ua-2024-09", "--paths", "50", "--months", "2", "--package-paths", "0",
+          "--json", str(k)])
+    rec2 = json.loads(k.read_text(encoding="utf-8"))
+    assert rec2["window"] == rec["window"] and rec2["snapshot"] == rec["snapshot"]
     with pytest.raises(SystemExit) as e:
         main(["window", "ru-ua-2024-09", "--paths", "50", "--package-paths", "-1"])
     assert e.value.code == 2

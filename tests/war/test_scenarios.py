@@ -48,15 +48,22 @@ def test_truce_and_settlement() -> None:
 
 
 def test_truce_used_to_regroup_when_impatient() -> None:
-    # B regroups by 1.5 logit (p 0.5 → 0.18): shift 0.32 > costs 0.1, no guarantee. With an
-    # impatient A (δ = 0.5) the truce is signed and then broken.
+    # B regroups by 1.5 logit (p 0.5 → 0.18), no guarantee. An impatient A (δ = 0.5) does not
+    # fight now (0.5·0.32 ≤ 0.5·0.55, Powell's condition fails) and signs at the midpoint of
+    # the range [0.2, 0.8], y = 0.5; after the shift B renews: 0.5 > q′ + c_B = 0.23.
     leaves = _leaves(_model(regroup_shift=1.5, discount=0.5, truce_months=1))
     assert leaves["truce_regroup"][0] == 1.0
 
 
 def test_guarantee_makes_the_truce_hold() -> None:
-    leaves = _leaves(_model(regroup_shift=1.5, discount=0.5, truce_months=1, guarantee=0.25))
+    # A guarantor adding 0.3 to A's post-shift chance: q′_g = 0.48, and 0.5 ≤ 0.48 + 0.05.
+    leaves = _leaves(_model(regroup_shift=1.5, discount=0.5, truce_months=1,
+                            guarantors=[{"actor": "g", "strength": 0.3}]))
     assert leaves["settlement"][0] == 1.0
+    # One that would add 0.3 but whose own cost 0.4 exceeds it is not credible.
+    leaves = _leaves(_model(regroup_shift=1.5, discount=0.5, truce_months=1,
+                            guarantors=[{"actor": "g", "strength": 0.3, "cost": 0.4}]))
+    assert leaves["truce_regroup"][0] == 1.0
 
 
 def test_patient_side_refuses_a_truce_it_knows_will_be_broken() -> None:

@@ -68,7 +68,17 @@ def test_good_file_loads(tmp_path: Path) -> None:
     (("war", "defeat_below"), 1.5, "war.defeat_below", "[0, 1]"),
     (("war", "ratification"), {"a": {"opposition": 1.4}}, "war.ratification.a.opposition",
      "[0, 1]"),
-    (("war", "guarantee"), -0.1, "war.guarantee", ">= 0"),
+    (("war", "guarantee"), 0.1, "war.guarantee", "a guarantee needs a guarantor"),
+    (("war", "guarantors"), [{"actor": "x", "strength": 0.1, "cost": -0.1}],
+     "war.guarantors[0].cost", "cannot be negative"),
+    (("war", "guarantors"), [{"actor": "x", "strength": 1.5}], "war.guarantors[0].strength",
+     "[0, 1]"),
+    (("war", "discount"), 0.0, "war.discount", "(0, 1]"),
+    (("war", "cost_a"), -0.2, "war.cost_a", "cannot be negative"),
+    (("war", "cost_rate_b"), -0.01, "war.cost_rate_b", "cannot be negative"),
+    (("war", "p"), -0.1, "war.p", "[0, 1]"),
+    (("war", "beliefs"), {"model": "learning", "signal_noise": 0.0},
+     "war.beliefs.signal_noise", "> 0"),
     (("war", "proposals"), [{"id": "x", "name": "x", "share": 1.1}], "war.proposals[0].share",
      "[0, 1]"),
     (("war", "volatilty"), 0.2, "war.volatilty", "unknown field"),
@@ -103,8 +113,8 @@ def test_missing_war_section_and_missing_file(tmp_path: Path) -> None:
 def test_bundled_case_is_complete_and_traced() -> None:
     assert "ru-ua-2024-09" in war_case_names()
     case = bundled_war_case("ru-ua-2024-09")
-    assert case.war.side_a == "ukraine" and case.war.side_b == "russia"
-    assert case.war.horizon == 36 and len(case.war.shocks) >= 3 and case.war.proposals
+    assert case.war.side_a == "UKR" and case.war.side_b == "RUS"
+    assert case.war.horizon == 36 and len(case.war.shocks) >= 3 and case.war.guarantors
     untraced = list(iter_untraced(case))
     assert untraced == [], untraced
 

@@ -10,9 +10,16 @@ import pytest
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from detente.scenario.war import WarModel
+from detente.scenario.war import Guarantor, WarModel
+from detente.war.commitment import TRUCE_BROKEN
 from detente.war.dynamics import expit, simulate
-from detente.war.window import beliefs, guarantee_threshold, negotiation_window
+from detente.war.window import (
+    beliefs,
+    commitment_codes,
+    guarantee_threshold,
+    negotiation_window,
+    range_paths,
+)
 
 
 def _model(**kw: object) -> WarModel:
@@ -101,18 +108,33 @@ def test_hot_hand_raises_the_winner_optimism() -> None:
 
 
 def test_proposals_and_guarantee_threshold_on_a_known_path() -> None:
-    m = _model(p=0.5, cost_a=0.05, cost_b=0.05, regroup_shift=1.0, guarantee=0.1,
+    m = _model(p=0.5, cost_a=0.05, cost_b=0.05, regroup_shift=1.0, discount=0.9,
+               guarantors=[{"actor": "g", "strength": 0.1}],
                ratification={"a": {"opposition": 0.5, "audience_cost": 0.1}},
                proposals=[{"id": "mid", "name": "mid", "share": 0.5},
                           {"id": "low", "name": "low", "share": 0.48}])
     s = simulate(m, 2, 5, 0)
     w = negotiation_window(m, s)
-    # Range [0.45, 0.55]; A's win-set starts at 0.5: 0.5 ratifiable, 0.48 in range only.
+    # Range [0.9·0.5 − 0.05, 1 − 0.9·0.5 + 0.05] = [0.4, 0.6]; A's win-set starts at 0.45.
     assert w.proposals[0].in_range.mean[0] == 1.0 and w.proposals[0].ratifiable.mean[0] == 1.0
-    assert w.proposals[1].in_range.mean[0] == 1.0 and w.proposals[1].ratifiable.mean[0] == 0.0
-    g = 0.5 - float(expit(np.float64(-1.0))) - 0.1
-    assert guarantee_threshold(s)[0, 0] == pytest.approx(g)
+    assert w.proposals[1].in_range.mean[0] == 1.0 and w.proposals[1].ratifiable.mean[0] == 1.0
+    # g* = q − q′ − (1 − δ)(1 − q + c_A)/δ with q′ = σ(−1) (Powell 2006, §2; commitment).
+    g = 0.5 - float(expit(np.float64(-1.0))) - 0.1 * 0.55 / 0.9
+    rp = range_paths(s)
+    assert guarantee_threshold(s, rp)[0, 0] == pytest.approx(g)
     assert g > 0.1 and w.self_enforcing.mean[0] == 0.0  # the guarantee 0.1 is too weak
+    # Under each option: no guarantee and every guarantor bound (0.1) both fail at month 0.
+    assert set(w.by_guarantee) == {"(no guarantee)", "(every guarantor bound)"}
+    # Just above g*: A no longer fights now, but the truce signed at the midpoint of the
+    # win-sets [0.45, 0.6], y = 0.525, leaves B less than its post-shift war value
+    # (0.525 > q′ + g + c_B): used to regroup. A guarantee of 0.25 keeps it: 0.519 + 0.05 ≥ y.
+    m2 = _model(p=0.5, cost_a=0.05, cost_b=0.05, regroup_shift=1.0, discount=0.9,
+                ratification={"a": {"opposition": 0.5, "audience_cost": 0.1}},
+                guarantors=[{"actor": "g", "strength": round(g + 0.01, 6)}])
+    s2 = simulate(m2, 2, 5, 0)
+    assert (commitment_codes(s2, range_paths(s2))[0] == TRUCE_BROKEN).all()
+    m3 = m2.model_copy(update={"guarantors": [Guarantor(actor="g", strength=0.25)]})
+    assert negotiation_window(m3, simulate(m3, 2, 5, 0)).self_enforcing.mean[0] == 1.0
 
 
 def test_block_size_does_not_change_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,3 +152,45 @@ def test_block_size_does_not_change_the_window(monkeypatch: pytest.MonkeyPatch) 
         assert np.array_equal(w.p, results[0].p) and np.array_equal(w.width, results[0].width)
         assert np.array_equal(w.proposals[0].ratifiable.mean,
                               results[0].proposals[0].ratifiable.mean)
+
+
+def test_window_commitment_fast_path_agrees_with_the_commitment_module() -> None:
+    # TruceState.codes writes outcome_codes out for A declining; the two must agree.
+    from detente.war.commitment import outcome_codes
+    from detente.war.window import TruceState
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    q, q_b = rng.random(n), rng.random(n)
+    shift = rng.random(n) * 1.5
+    qn = expit(np.log(q / (1 - q)) - shift)
+    qn_b = expit(np.log(q_b / (1 - q_b)) - shift)
+    ca, cb, d, g = rng.random(n) * 0.3, rng.random(n) * 0.3, rng.random(n), rng.random(n) * 0.4
+    y = rng.random(n)
+    fast = TruceState(q=q, q_next=qn, q_b=q_b, q_next_b=qn_b, c_a=ca, c_b=cb, delta=d,
+                      terms=y).codes(g)
+    slow = outcome_codes(q, qn, ca, cb, d, g, y, p_now_b=q_b, p_next_b=qn_b)[0]
+    assert np.array_equal(fast, slow)
+    assert set(np.unique(fast)) == {0, 1, 2}
+
+
+def test_settlement_interval_agrees_with_the_codes() -> None:
+    # The interval [lo, hi] of guarantees that give SETTLEMENT, against codes() on a grid of g.
+    from detente.war.window import TruceState
+
+    rng = np.random.default_rng(12)
+    n = 5_000
+    q, q_b = rng.random(n), rng.random(n)
+    shift = rng.random(n) * 1.5
+    st_ = TruceState(q=q, q_next=expit(np.log(q / (1 - q)) - shift), q_b=q_b,
+                     q_next_b=expit(np.log(q_b / (1 - q_b)) - shift), c_a=rng.random(n) * 0.3,
+                     c_b=rng.random(n) * 0.3, delta=0.05 + 0.95 * rng.random(n),
+                     terms=rng.random(n))
+    lo, hi = st_.settlement_interval()
+    hits = 0
+    for g in np.linspace(0.0, 1.0, 101):
+        settled = st_.codes(np.full(n, g)) == 0
+        inside = (lo <= g) & (g <= hi)
+        assert np.array_equal(settled, inside), g
+        hits += int(settled.sum())
+    assert hits > 0

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json
+from detente.cli.common import console, err_console, esc, write_json
 
 agreements_app = typer.Typer(
     name="agreements", no_args_is_help=True,
@@ -45,7 +45,7 @@ def _run(name: str, data: Path | None, json_out: Path | None, **options: Any) ->
                 err_console.print("  " + escape(p), highlight=False)
     if json_out is not None:
         write_json(record, json_out)
-        console.print(f"JSON record written to {json_out}")
+        console.print(f"JSON record written to {esc(json_out)}")
     return record
 
 
@@ -144,8 +144,9 @@ def prior_cmd(
     """Beta prior on P(kept) for ACTOR's commitments of KIND, pooled toward the base rate."""
     p = _run("prior", data, json_out, actor=actor, kind=kind, role=role, strength=strength,
              horizon_years=horizon).result
-    console.print(f"[bold]{p['actor']} {p['kind']}[/]: Beta({p['alpha']:.3f}, {p['beta']:.3f})"
-                  f", mean {p['mean']:.3f}, {100 * p['level']:g} % interval "
+    console.print(f"[bold]{esc(p['actor'])} {esc(p['kind'])}[/]: "
+                  f"Beta({p['alpha']:.3f}, {p['beta']:.3f}), mean {p['mean']:.3f}, "
+                  f"{100 * p['level']:g} % interval "
                   f"[{p['interval'][0]:.3f}, {p['interval'][1]:.3f}]")
     console.print(f"actor: {p['kept']} kept, {p['broken']} broken ({p['excluded']['censored']} "
                   f"censored, {p['excluded']['unknown']} unknown); kind: {p['kind_kept']}/"

@@ -79,13 +79,9 @@ def _command() -> Any:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors print one clear message and exit 2, never a traceback."""
     try:
+        # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
+        # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
         code = _command().main(args=argv, prog_name="detente", standalone_mode=False)
-        # Newer Typer returns an exit code instead of raising in this mode: Ctrl-C inside a
-        # command becomes a returned 130, an explicit ``typer.Exit(n)`` a returned n.
-        if isinstance(code, int) and not isinstance(code, bool) and code:
-            if code == 130:
-                err_console.print("interrupted", highlight=False)
-            sys.exit(code)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)
@@ -102,6 +98,10 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()  # type: ignore[attr-defined]
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        if code == 130:
+            err_console.print("interrupted", highlight=False)
+        sys.exit(code)
 
 
 def _usage_errors() -> tuple[type[BaseException], ...]:

@@ -114,7 +114,7 @@ def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: 
         write_json(rec, json_out)
         cut = (f" (frontier list cut at {rec.frontier_shown:,} of {rec.frontier_distinct:,} "
                "distinct vectors; --frontier-limit)" if rec.frontier_truncated else "")
-        console.print(f"JSON record: {json_out}{cut}")
+        console.print(f"JSON record: {esc(json_out)}{cut}")
 
 
 def analyze(

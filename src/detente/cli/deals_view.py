@@ -215,7 +215,7 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
     t.add_column("")
     names = list(r.solutions)
     for name in names:
-        t.add_column(name)
+        t.add_column(esc(name))
     pts: list[FrontierPoint] = [r.solutions[n] for n in names]
     for issue in (pts[0].options if pts else {}):
         t.add_row(esc(issue), *[esc(str(p.options[issue])) for p in pts])

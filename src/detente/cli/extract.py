@@ -115,7 +115,6 @@ def _print(record) -> None:  # type: ignore[no-untyped-def]
 
 def _drafts(record, files, anchor, case, draft_out, signals_out,  # type: ignore[no-untyped-def]
             max_bytes) -> None:
-    import yaml
 
     from detente.extract.draft import add_to_case, draft_scenario, draft_signals
     from detente.extract.run import read_all
@@ -129,8 +128,9 @@ def _drafts(record, files, anchor, case, draft_out, signals_out,  # type: ignore
             from detente.cases import case_names, case_path
 
             path = case_path(case) if case in case_names() else Path(case)
-            data, notes = add_to_case(yaml.safe_load(path.read_text(encoding="utf-8")),
-                                      articles, extractions)
+            from detente.scenario.load import read_yaml
+
+            data, notes = add_to_case(read_yaml(path)[0], articles, extractions)
             for n in notes:
                 err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
         else:

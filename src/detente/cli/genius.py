@@ -45,7 +45,7 @@ def genius(
     console.print(f"wrote {esc(out)}: {len(domain.profiles)} parties, {len(domain.issues)} issues, "
                   f"{domain.n_outcomes:,} outcomes")
     for note in domain.notes:
-        console.print(f"[yellow]warning[/] {note}")
+        console.print(f"[yellow]warning[/] {esc(note)}")
     if any(abs(p.weight_sum - 1.0) > 1e-9 for p in domain.profiles if p.additive):
         console.print("note: the scenario normalises saliences over the issues and does not cap "
                       "at 1; `detente analyze DIR` scores the folder as GENIUS does")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import console
+from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import DetenteError
 from detente.sensitivity.result import SensitivityAnalysis
 
@@ -19,14 +17,6 @@ MAX_SAMPLES = 1 << 16
 def register(app: typer.Typer) -> None:
     """Add the sensitivity command to ``app``."""
     app.command("sensitivity")(sensitivity)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def sensitivity(
@@ -41,9 +31,9 @@ def sensitivity(
     samples: int = typer.Option(512, "--samples", help="Sobol': base sample size (a power of "
                                 "two ≥ 64); Morris: trajectories (≥ 4)."),
     seed: int = typer.Option(2024, "--seed", help="Seed of the design and the bootstrap."),
-    executor: str = typer.Option("serial", "--executor", help="serial, local[:N] (process "
-                                 "pool), dask-local:N, or a Dask scheduler address "
-                                 "(tcp://host:8786)."),
+    executor: str = typer.Option("local", "--executor", help="local[:N] (a pool of local "
+                                 "processes, default one per core), serial, dask-local:N, or a "
+                                 "Dask scheduler address (tcp://host:8786)."),
     top: int = typer.Option(8, "--top", help="Break-even values for this many inputs per "
                             "verdict, by swing."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
@@ -57,6 +47,8 @@ def sensitivity(
     if not 1 <= samples <= MAX_SAMPLES:
         raise DetenteError.one(f"--samples must be between 1 and {MAX_SAMPLES:,}",
                                path="--samples", value=samples)
+    if seed < 0:
+        raise DetenteError.one("--seed must be ≥ 0", path="--seed", value=seed)
     if not 0 <= top <= 100:
         raise DetenteError.one("--top must be between 0 and 100", path="--top", value=top)
     scenario = _load_any(case)
@@ -71,16 +63,16 @@ def sensitivity(
         html = render(result)
     show(result)
     if json_out:
-        _write_atomic(json_out, result.model_dump_json(indent=2) + "\n")
-        console.print(f"JSON record: {escape(str(json_out))}")
+        write_json(result, json_out)
+        console.print(f"JSON record: {esc(json_out)}")
     if html_out and html is not None:
-        _write_atomic(html_out, html)
-        console.print(f"HTML report: {escape(str(html_out))}")
+        write_text(html_out, html)
+        console.print(f"HTML report: {esc(html_out)}")
 
 
 def show(r: SensitivityAnalysis, rows: int = 5) -> None:
     """Print, per target, the deciding inputs and the break-even values."""
-    console.print(f"[bold]{escape(r.title)}[/] — {len(r.inputs)} uncertain inputs, method "
+    console.print(f"[bold]{esc(r.title)}[/] — {len(r.inputs)} uncertain inputs, method "
                   f"{r.method}, {r.evaluations:,} model evaluations")
     t = Table(title="What decides it")
     for col in ("target", "at likely", "top inputs", "flips at (within range)"):
@@ -95,6 +87,6 @@ def show(r: SensitivityAnalysis, rows: int = 5) -> None:
             top = [f"{s.input} swing {s.swing:.3f}" for s in tg.tornado[:rows]]
         flips = [f"{b.input} = {b.value:.3f} (holds {b.holds})" for b in tg.break_even
                  if b.within_range]
-        t.add_row(escape(tg.name), f"{tg.base:+.3f}", escape("\n".join(top) or "–"),
-                  escape("\n".join(flips) or ("none" if tg.verdict else "")))
+        t.add_row(esc(tg.name), f"{tg.base:+.3f}", esc("\n".join(top) or "–"),
+                  esc("\n".join(flips) or ("none" if tg.verdict else "")))
     console.print(t)

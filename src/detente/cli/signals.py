@@ -16,7 +16,9 @@ from detente.errors import DetenteError, Problem
 from detente.limits import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.credibility import CredibilityOptions
     from detente.signals.evidence import SignalCase
+    from detente.signals.store import EventStore
 
 signals_app = typer.Typer(
     name="signals", no_args_is_help=True,
@@ -233,13 +235,17 @@ def credibility_cmd(
                                  "indicator=value (repeatable)."),
     draws: int = typer.Option(2000, "--draws", help="Monte Carlo draws for the interval."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same interval)."),
+    lr_from: Path | None = typer.Option(None, "--lr-from", help="Estimate the actor's "
+                                        "likelihood ratios from this commitments CSV and the "
+                                        "store's events (instead of the assumed defaults)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """Posterior probability that the actor's signals are sincere, dated, with an interval and
     the events that moved it."""
+    from detente.signals.assess import assess, to_record
     from detente.signals.credibility import CredibilityOptions
-    from detente.signals.record import credibility_record
+    from detente.signals.store import EventStore
 
     code = _country(actor, "--actor")
     other = _country(against, "--against") if against else None
@@ -251,16 +257,26 @@ def credibility_cmd(
         raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
     opts = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
                               draws=draws, likelihood_ratios=_lrs(lr))
+    cs = None if case.lower() == "none" else _load_case(case)
     path = _store_path(store)
     if store is not None and not path.exists():
         raise DetenteError.one("no event store here", file=str(path))
     use_store = not no_store and path.exists()
-    if not use_store and case.lower() == "none":
+    inputs = ([str(path)] if use_store else []) + ([cs.path] if cs else [])
+    if not inputs:
         raise DetenteError.one("no evidence: give --store with imported events or --case")
-    record = credibility_record(code, case=case, store=path if use_store else None,
-                                against=other, date_from=_date(date_from, "--from"),
-                                date_to=_date(date_to, "--to"), options=opts,
-                                seed=seed).model_dump(mode="json")
+    st = EventStore(path) if use_store else None
+    try:
+        if lr_from is not None:
+            opts = _estimated_options(opts, code, lr_from, st)
+        result = assess(code, store=st, case=cs, against=other,
+                        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+                        options=opts, seed=seed)
+        digest = str(st.count()) if st else ""
+    finally:
+        if st:
+            st.close()
+    record = to_record(result, inputs=inputs, case=cs, store_digest=digest)
     _print(record)
     if json_out is not None:
         write_json(record, json_out)
@@ -270,6 +286,29 @@ def credibility_cmd(
 
         write_text(html_out, render_credibility(record))
         console.print(f"HTML report written to {esc(html_out)}")
+
+
+def _estimated_options(opts: CredibilityOptions, actor: str, lr_from: Path,
+                       st: EventStore | None) -> CredibilityOptions:
+    """``opts`` with the actor's likelihood ratios estimated from ``lr_from`` (a commitments
+    CSV) and the store's events."""
+    import dataclasses
+
+    from detente.signals.commitment_features import bulk_items, store_events
+    from detente.signals.commitments import load_commitments
+    from detente.signals.lr_estimate import estimate_likelihood_ratios, overrides_for
+
+    if st is None:
+        raise DetenteError.one("--lr-from needs an event store (--store)", path="--lr-from")
+    last = st.last_date()
+    cs = load_commitments(lr_from, as_of=dt.date.fromisoformat(last) if last else None)
+    items = bulk_items(store_events(cs, st), [actor], opts.dedup_days)
+    lrs, spreads = overrides_for(actor, estimate_likelihood_ratios(cs, items))
+    if not lrs:
+        raise DetenteError.one("no kept and broken commitments of this actor to estimate from",
+                               file=str(lr_from), value=actor)
+    return dataclasses.replace(opts, likelihood_ratios={**lrs, **opts.likelihood_ratios},
+                               spreads=spreads)
 
 
 def _print(record: dict) -> None:
@@ -296,6 +335,11 @@ def _print(record: dict) -> None:
     if last:
         console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
                       f"[{last['lo']:.3f}, {last['hi']:.3f}]")
+    for f in record.get("factions", []):
+        fin = f["final"]
+        console.print(f"With faction {f['faction']}: P(sincere, unconstrained) "
+                      f"{fin['sincere']:.3f}, P(sincere but constrained) {fin['constrained']:.3f}"
+                      f", P(insincere) {fin['insincere']:.3f}")
 
 
 def _write_atomic(out: Path, text: str) -> None:
@@ -312,6 +356,9 @@ def evaluate_cmd(
                                       "outcome, source), or 'dev' for the bundled set."),
     events: Path | None = typer.Option(None, "--events", help="Event store (SQLite) for the "
                                        "signals and force features."),
+    agreements: str | None = typer.Option(
+        None, "--compliance-prior", help="Use compliance priors per side and kind from "
+        "agreement data (UCDP PAD, PA-X): a directory, or 'default'."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap intervals."),
     resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
@@ -336,8 +383,14 @@ def evaluate_cmd(
         as_of = dt.date.fromisoformat(last) if last else None
         cs = (bundled_commitments() if commitments == "dev"
               else load_commitments(commitments, as_of=as_of))
-        record = evaluate(cs, store=st, seed=seed, resamples=resamples,
-                          inputs=[commitments] + ([str(events)] if events else []))
+        prior = None
+        if agreements is not None:
+            from detente.agreements.priors import prior_table
+
+            prior = prior_table(None if agreements == "default" else agreements)
+        record = evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
+                          inputs=[commitments] + ([str(events)] if events else [])
+                          + ([f"agreements:{agreements}"] if agreements else []))
     finally:
         if st:
             st.close()

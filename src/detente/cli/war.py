@@ -108,10 +108,23 @@ def _print(a: object) -> None:
     console.print(f"Month 0: range [{s.range_low:.3f}, {s.range_high:.3f}] {state}; win-sets "
                   f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
                   f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
-                  f"{s.guarantee:.3f})")
-    console.print(f"Private information: {esc(a.side_a)}'s best offer against its uncertainty "
-                  f"over {esc(a.side_b)}'s costs is {s.offer:.3f}, rejected (war) with probability "
+                  f"{s.guarantee:.3f} under {esc(s.guarantee_option or 'every guarantor')})")
+    console.print(f"Private information: {esc(a.side_a)}'s best offer on its own beliefs, against "
+                  f"its uncertainty over {esc(a.side_b)}'s costs, is {s.offer:.3f}: "
+                  f"{esc(a.side_a)} expects a rejection (war) with probability "
+                  f"{_pct(s.offer_p_reject_believed).strip()}, {esc(a.side_b)} on its own beliefs "
+                  "rejects with probability "
                   f"{_pct(s.offer_p_reject).strip()}")
+    if s.phases:
+        steps = "; ".join(f"{esc(ph.name)}: A {ph.margin_a:+.3f}, B {ph.margin_b:+.3f}"
+                          + ("" if ph.self_enforcing else " [red](breaks)[/]")
+                          for ph in s.phases)
+        console.print(f"Phased package, each side's margin over its war value: {steps}")
+    console.print(f"[bold]{esc(a.headline)}[/]")
+    for c in a.conditions:
+        console.print(f"  under: {esc(c)}")
+    for warning in a.warnings:
+        console.print(f"[yellow]warning:[/] {esc(warning)}")
     w = a.window
     step = max(1, a.months // 12)
     t = Table(title="Negotiation window (probability across paths ± standard error)")
@@ -138,6 +151,15 @@ def _print(a: object) -> None:
             cells += [_pct(pk.zopa_ratified.mean[m]), f"{100 * pk.zopa_ratified.se[m]:.2f}"]
         t.add_row(*cells)
     console.print(t)
+    if w.by_guarantee:
+        gt = Table(title="Settlement holds if a truce were signed, by guarantee option "
+                         "(probability across paths)")
+        gt.add_column("guarantee option")
+        for m in (0, a.months):
+            gt.add_column(esc(a.month_labels[m]), justify="right")
+        for opt, pr in w.by_guarantee.items():
+            gt.add_row(esc(opt), _pct(pr.mean[0]), _pct(pr.mean[-1]))
+        console.print(gt)
     if pk is not None:
         _print_packages(a, marks)
     if a.proposals:
@@ -176,6 +198,9 @@ def _print_packages(a: object, marks: list[int]) -> None:
     title = "Bundled proposals: P(every veto player accepts) ± se"
     if pk.ratification:
         title += " / P(ratifiable)"
+    if any(p.holds for p in pk.proposals):
+        title += (" / P(ratifiable and self-enforcing with the guarantee its guarantees option "
+                  "sets)")
     t = Table(title=title)
     t.add_column("proposal")
     for m in shown:
@@ -183,6 +208,7 @@ def _print_packages(a: object, marks: list[int]) -> None:
     for p in pk.proposals:
         t.add_row(esc(p.name), *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
                             + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
+                            + (f" / holds {_pct(p.holds.mean[m])}" if p.holds else "")
                             for m in shown))
     title = "Median BATNA from the war model (0-1 utility)"
     if pk.ratification:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import DetenteError, Problem
+from detente.limits import read_bytes
 
 #: The identity (non-provision) columns of PA-X v9, in file order.
 META: tuple[str, ...] = (
@@ -180,11 +181,7 @@ def read_pax(path: str | Path) -> PaxTable:
     """
     p = Path(path)
     source = str(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}",
-                               file=source) from exc
+    raw = read_bytes(p, "agreements")  # a regular file within the size limit
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

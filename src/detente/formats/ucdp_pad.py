@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 
 from detente.errors import DetenteError, Problem
+from detente.limits import read_bytes
 
 #: Binary provision and process flags (0/1) of PAD v22.1.
 FLAGS: tuple[str, ...] = (
@@ -182,11 +183,7 @@ def read_ucdp_pad(path: str | Path) -> PadTable:
     """
     p = Path(path)
     source = str(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DetenteError.one(f"cannot read the file: {exc.strerror or exc}",
-                               file=source) from exc
+    raw = read_bytes(p, "agreements")  # a regular file within the size limit
     con = duckdb.connect()
     try:
         rows, rejects = _query(con, p, source)

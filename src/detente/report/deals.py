@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from detente.deals.result import DealAnalysis, ProposalResult
 from detente.report.base import Raw, esc, figure, page, table, use_agg
-from detente.scenario.model import Evidence, Scenario, _Traced
+from detente.scenario.model import Evidence, Scenario, Term, _Traced
 
 _SOLUTION_MARK = {"nash": ("*", "Nash"), "weighted_nash": ("P", "Nash (capability)"),
                   "kalai_smorodinsky": ("D", "Kalai–Smorodinsky"),
@@ -108,6 +108,9 @@ def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[ob
             value = value.model_dump()
         if value is None:
             value = getattr(obj, "outcome", None)
+        if isinstance(obj, Term) and obj.is_open:
+            value = "OPEN" + (f" over {', '.join(map(str, obj.open))}"
+                              if isinstance(obj.open, list) else "")
         basis = "".join(
             f"<blockquote>“{esc(ev.quote)}”</blockquote><span class='meta'>"
             f"{esc(sources.get(ev.source, ev.source))}</span>" for ev in obj.evidence)

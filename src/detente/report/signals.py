@@ -45,8 +45,9 @@ def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
         quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in it["quotes"][:3])
         refs = ", ".join(esc(r) for r in it["refs"][:5])
         more = f" (+{len(it['refs']) - 5} more)" if len(it["refs"]) > 5 else ""
+        who = f" [{esc(it['faction'])}]" if it.get("faction") else ""
         parts.append(
-            f"<b>{esc(it['indicator'])}</b> (rung {it['rung']}, "
+            f"<b>{esc(it['indicator'])}</b>{who} (rung {it['rung']}, "
             f"{esc(len(it['sources']))} source(s), Δlog-odds {it['log_odds']:+.3f})"
             f"{quotes}<div class=\"meta\">{refs}{esc(more)}</div>")
     return Raw("<br>".join(parts))
@@ -67,11 +68,21 @@ def render_credibility(record: dict[str, Any]) -> str:
     lrs = [(k, v["rung"], f"{v['lr']:g}", f"×/÷ {v['spread']:g}", v["basis"])
            for k, v in sorted(record["likelihood_ratios"].items(), key=lambda kv: kv[1]["rung"])]
     prov = record["provenance"]
+    factions = [(f["faction"], f"{f['prior']['sincere']:.3f} → {f['final']['sincere']:.3f}",
+                 f"{f['prior']['constrained']:.3f} → {f['final']['constrained']:.3f}",
+                 f"{f['prior']['insincere']:.3f} → {f['final']['insincere']:.3f}")
+                for f in record.get("factions", [])]
     sections = [
         "<h2>Timeline</h2>" + timeline_figure(record),
         f"<h2>Prior</h2><p>{esc(prior_text)}</p>{quotes}",
         "<h2>What moved the belief</h2>"
         + table(["date", "before", "after", "decay", "evidence"], moves, numeric=(1, 2, 3)),
+        *(["<h2>Factions: insincere, or sincere but constrained?</h2><p>Three types (Putnam "
+            "1988; Tsebelis 2002): the leadership's signals move 'sincere' and 'sincere but "
+            "constrained' together against 'insincere'; signals attributed to the faction "
+            "count against 'sincere and unconstrained' only. Prior → last date.</p>"
+            + table(["faction", "sincere, unconstrained", "sincere but constrained",
+                     "insincere"], factions)] if factions else []),
         "<h2>Likelihood ratios</h2><p>LR = P(signal | sincere) / P(signal | insincere); "
         "spread is the one-sigma multiplicative uncertainty used for the interval.</p>"
         + table(["indicator", "rung", "LR", "spread", "basis"], lrs, numeric=(1, 2)),

@@ -93,5 +93,5 @@ def render_evaluation(record: dict[str, Any]) -> str:
         numeric=(5, 6, 7)))
     prov = record["provenance"]
     meta = (f"detente {prov['version']} · {prov['analysis']} · seed {prov['seed']} · "
-            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov['created']}")
+            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov.get('created') or ''}")
     return page("Signals: do commitments get kept? Out-of-sample evaluation", sections, meta)

@@ -78,13 +78,14 @@ def _fan_charts(a: WarAnalysis) -> str:
     ax2.axhline(a.snapshot.guarantee, color="black", linestyle="--",
                 label=f"guarantee in the model ({a.snapshot.guarantee:g})")
     ax2.set_xlabel("month")
-    ax2.set_title("minimum guarantee g* for a self-enforcing settlement", fontsize=10)
+    ax2.set_title("least guarantee g* that removes preventive war", fontsize=10)
     ax2.legend(fontsize=7)
     ax2.grid(alpha=0.3)
     return figure(fig, f"Left: A's ({a.side_a}) chance of winning the stake across paths. "
-                       f"Right: the guarantee threshold g* (stake units) if a truce lets "
-                       f"{a.side_b} regroup; above the dashed line the model's guarantee is too "
-                       f"weak.")
+                       f"Right: the least guarantee g* (stake units: what guarantors add to "
+                       f"{a.side_a}'s post-shift chance) that keeps {a.side_a} from preventive war "
+                       f"if a truce lets {a.side_b} regroup (Powell 2006); above the dashed line "
+                       f"the guarantors' g is too weak.")
 
 
 def _snapshot(a: WarAnalysis) -> str:
@@ -102,12 +103,30 @@ def _snapshot(a: WarAnalysis) -> str:
          + ("" if s.winset_exists else " (empty)")),
         (f"p after {a.side_b} regroups in a truce", f"{s.regroup_p:.3f}"),
         ("commitment problem", s.commitment_outcome),
-        ("minimum guarantee g* / guarantee in the model",
-         f"{s.min_guarantee:.3f} / {s.guarantee:.3f}"),
-        (f"{a.side_a}'s risk–return offer (uncertain {a.side_b} costs) / P(rejected)",
-         f"{s.offer:.3f} / {_pct(s.offer_p_reject)}"),
+        ("least guarantee g* / guarantors' g (option)",
+         f"{s.min_guarantee:.3f} / {s.guarantee:.3f} ({s.guarantee_option or 'every guarantor'})"),
+        (f"{a.side_a}'s risk–return offer on its own beliefs / P(rejected) it expects / "
+         f"P(rejected) on {a.side_b}'s beliefs",
+         f"{s.offer:.3f} / {_pct(s.offer_p_reject_believed)} / {_pct(s.offer_p_reject)}"),
     ]
-    return "<h2>Month 0 (likely values)</h2>" + table(("quantity", "value"), rows)
+    head = (f"<p><b>{esc(a.headline)}</b></p><ul>"
+            + "".join(f"<li>under: {esc(c)}</li>" for c in a.conditions) + "</ul>"
+            + "".join(f'<p class="bad">warning: {esc(w)}</p>' for w in a.warnings))
+    return (head + "<h2>Month 0 (likely values)</h2>" + table(("quantity", "value"), rows)
+            + _by_guarantee(a))
+
+
+def _by_guarantee(a: WarAnalysis) -> str:
+    bg = a.window.by_guarantee
+    if not bg:
+        return ""
+    marks = sorted({0, a.months // 2, a.months})
+    rows = [[opt, *(_pct(pr.mean[m]) for m in marks)] for opt, pr in bg.items()]
+    return ("<h2>Guarantees</h2><p>Probability that a truce signed in that month would hold "
+            "(no preventive war, terms honoured after the shift) under each option of the "
+            "guarantee issue.</p>"
+            + table(["guarantee option", *(a.month_labels[m] for m in marks)], rows,
+                    numeric=range(1, len(marks) + 1)))
 
 
 def _proposals(a: WarAnalysis) -> str:

@@ -7,6 +7,7 @@ from detente.scenario.load import load, load_file, validate_data
 from detente.scenario.model import (
     Actor,
     Batna,
+    CalibrationTarget,
     Choice,
     Evidence,
     Grid,
@@ -19,9 +20,11 @@ from detente.scenario.model import (
     Scenario,
     Source,
     Stance,
+    Term,
 )
 
 __all__ = [
-    "Actor", "Batna", "Choice", "Evidence", "Grid", "Issue", "Number", "Option", "Proposal",
-    "Quantity", "Role", "Scenario", "Source", "Stance", "load", "load_file", "validate_data",
+    "Actor", "Batna", "CalibrationTarget", "Choice", "Evidence", "Grid", "Issue", "Number",
+    "Option", "Proposal", "Quantity", "Role", "Scenario", "Source", "Stance", "Term", "load",
+    "load_file", "validate_data",
 ]

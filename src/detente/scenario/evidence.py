@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from detente.limits import read_text
 from detente.scenario.model import Evidence, Scenario, Source, _Traced
 
 _WS = re.compile(r"\s+")
@@ -85,7 +86,7 @@ def check_quotes(scenario: Scenario, folder: Path) -> list[QuoteCheck]:
         if ev.source not in texts:
             src = sources.get(ev.source)
             f = _source_file(src, folder) if src else None
-            texts[ev.source] = normalise(f.read_text(encoding="utf-8")) if f else None
+            texts[ev.source] = normalise(read_text(f, "sources")) if f else None
         text = texts[ev.source]
         if text is None:
             out.append(QuoteCheck(path, ev.source, ev.quote, False,

@@ -161,6 +161,40 @@ def check_references(s: Scenario) -> list[Found]:
             out.append((("calibration", i, "actor"), "calibration target's actor has no BATNA, "
                         "so whether it accepts cannot be checked", t.actor, None))
     out += _evidence(s, (), sources)
+    out += _war_guarantors(s, actor_ids, issues)
+    return out
+
+
+def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue]) -> list[Found]:
+    """The war section's guarantors are actors, and the options that bind them (and the
+    ``guarantee_option``) are options of its ``guarantee_issue``."""
+    war = s.war
+    if war is None:
+        return []
+    out: list[Found] = []
+    issue = issues.get(war.guarantee_issue)
+    named = (bool(war.guarantee_option) or any(g.options for g in war.guarantors)
+             or any(ph.guarantee_option for ph in war.phases))
+    if issue is None and named:
+        out.append((("war", "guarantee_issue"), "unknown issue id", war.guarantee_issue,
+                    _allowed(list(issues))))
+    for i, g in enumerate(war.guarantors):
+        if g.actor not in actor_ids:
+            out.append((("war", "guarantors", i, "actor"), "unknown actor id", g.actor,
+                        _allowed(actor_ids)))
+        for j, opt in enumerate(g.options or ()):
+            if issue is not None and issue.index_of(opt) is None:
+                out.append((("war", "guarantors", i, "options", j),
+                            f"not an option of issue {issue.id!r}", opt,
+                            _allowed(issue.option_ids())))
+    chosen: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("war", "guarantee_option"), war.guarantee_option)] + [
+        (("war", "phases", i, "guarantee_option"), ph.guarantee_option)
+        for i, ph in enumerate(war.phases)]
+    for path, chosen_opt in chosen:
+        if chosen_opt and issue is not None and issue.index_of(chosen_opt) is None:
+            out.append((path, f"not an option of issue {issue.id!r}", chosen_opt,
+                        _allowed(issue.option_ids())))
     return out
 
 

@@ -3,9 +3,12 @@
 Every number is a :class:`~detente.scenario.model.Number`: a value or ``[low, likely, high]``,
 optionally with ``evidence`` (source id and exact quote) or an ``assumption``. Side A and side
 B are the two belligerents; p is A's probability of winning the stake (or A's expected share of
-it) if the war is fought to the end. Units: shares and costs are in units of the stake (0-1);
-optimism, drift, volatility, shock shifts and the regroup shift are on the logit scale of p;
-time is in months. See ``docs/war.md``.
+it) if the war is fought to the end. Units (``docs/war.md``, "Units", one convention for every
+war model): the period is one month and ``discount`` δ is per month; values are present values
+in stake units (the whole stake held for good = 1): shares, total costs ``cost_a``/``cost_b``,
+guarantor ``strength`` and ``cost``, audience costs; ``cost_rate_a``/``cost_rate_b`` are stake
+units added per month of fighting; optimism, drift, volatility, shock shifts, the regroup shift,
+signal noise and prior spread are on the logit scale of p. See ``docs/war.md``.
 
 A standalone war file (before the scenario holds one) is a :class:`WarCase`: ``id``, ``title``,
 ``date``, ``sources`` and ``war``.
@@ -118,6 +121,69 @@ class Ratification(_Frozen):
     allies: dict[Id, Domestic] = Field(default_factory=dict)
 
 
+class Guarantor(_Frozen):
+    """One guarantor of the declining side (DESIGN.md §6; Powell 2006): ``strength`` is what it
+    adds, when bound and credible, to the declining side's chance in a war renewed after the
+    power shift (stake units); ``cost`` its own cost of honouring the guarantee (stake units of
+    the stake it helps defend). It honours (is credible) where strength ≥ cost, an ally valuing
+    the defended stake as the side it guarantees does. ``options``: the options of the
+    scenario's guarantee issue (``guarantee_issue``) that bind it; omitted, every option does."""
+
+    actor: Id
+    strength: Number
+    cost: Number = _default(0.0, "honouring costs the guarantor nothing")
+    options: list[str] | None = None
+
+    @field_validator("strength")
+    @classmethod
+    def _strength(cls, v: Number) -> Number:
+        return _bounded(v, "strength", 0.0, 1.0, what=" (stake units)")
+
+    @field_validator("cost")
+    @classmethod
+    def _cost(cls, v: Number) -> Number:
+        return _bounded(v, "cost", 0.0, None, what=" (stake units, cannot be negative)")
+
+
+class BeliefModel(StrEnum):
+    random_walk = "random_walk"
+    learning = "learning"
+
+
+class Beliefs(_Frozen):
+    """How each side estimates A's chance. ``random_walk``: the reference p shifted by fixed
+    optimism and hot-hand momentum; ``learning``: p is a latent balance each side estimates from
+    monthly battlefield signals by Bayesian (Kalman) updating from a biased prior, so mutual
+    optimism shrinks as fighting reveals information (``detente.war.learning``)."""
+
+    model: BeliefModel = BeliefModel.random_walk
+    signal_noise: Number = _default(0.5, "a month of fighting reveals the logit balance with "
+                                         "standard deviation 0.5")
+    prior_sd: Number = _default(0.5, "each side's month-0 uncertainty about the logit balance")
+
+    @field_validator("signal_noise", "prior_sd")
+    @classmethod
+    def _positive(cls, v: Number, info: ValidationInfo) -> Number:
+        return _bounded(v, str(info.field_name), 0.0, None, lo_open=True, what=" (logit units)")
+
+
+class WarPhase(_Frozen):
+    """One phase of a phased package (``detente.war.sequencing``): its length in months (the
+    last phase is the permanent status), A's share while it runs, the logit shift of A's chance
+    it causes by its end, and the option of the guarantee issue in force during it."""
+
+    name: str
+    months: Annotated[int, Field(ge=1)] = 1
+    share: Number
+    shift: Number = _default(0.0, "the phase does not move the balance")
+    guarantee_option: str | None = None
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: Number) -> Number:
+        return _bounded(v, "share", 0.0, 1.0)
+
+
 class WarProposal(_Frozen):
     """A named settlement on the stake: A's share (0-1); the share carries the evidence."""
 
@@ -145,7 +211,7 @@ class WarOutcomes(_Frozen):
 
 _PROBS = ("p", "defeat_below", "collapse_above", "stalemate_band")
 _NONNEG = ("cost_a", "cost_b", "cost_rate_a", "cost_rate_b", "cost_volatility", "weariness_a",
-           "weariness_b", "hot_hand", "volatility", "guarantee", "regroup_shift")
+           "weariness_b", "hot_hand", "volatility", "regroup_shift")
 
 
 class WarModel(_Frozen):
@@ -171,13 +237,20 @@ class WarModel(_Frozen):
     volatility: Number = _default(0.0, "no battlefield noise")
     shocks: list[Shock] = Field(default_factory=list)
     ratification: Ratification = Field(default_factory=Ratification)
-    guarantee: Number = _default(0.0, "no guarantee")
+    guarantors: list[Guarantor] = Field(default_factory=list)
+    guarantee: Number | None = Field(default=None, description="not allowed: set per guarantor")
+    guarantee_issue: Id = "guarantees"
+    guarantee_option: str | None = Field(
+        default=None, description="option of the guarantee issue assumed in the single-stake "
+                                  "window (omitted: every listed guarantor is bound)")
+    beliefs: Beliefs = Field(default_factory=Beliefs)
     regroup_shift: Number = _default(0.0, "no regrouping during a truce")
     truce_months: Annotated[int, Field(ge=1)] = 2
     defeat_below: Number = _default(0.05, "defeat below 5 per cent")
     collapse_above: Number = _default(0.95, "collapse above 95 per cent")
     stalemate_band: Number = _default(0.05, "frozen if p moves at most 5 points")
     proposals: list[WarProposal] = Field(default_factory=list)
+    phases: list[WarPhase] = Field(default_factory=list, description="a phased package")
     outcomes: WarOutcomes | None = None
     scenario_labels: dict[ScenarioKey, str] = Field(
         default_factory=dict, description="names of the war-end scenarios (detente.war.scenarios)")
@@ -199,6 +272,17 @@ class WarModel(_Frozen):
     @classmethod
     def _nonnegative(cls, v: Number, info: ValidationInfo) -> Number:
         return _bounded(v, str(info.field_name), 0.0, None, what=" (cannot be negative)")
+
+    @field_validator("guarantee")
+    @classmethod
+    def _guarantee_needs_guarantor(cls, v: Number | None, info: ValidationInfo) -> None:
+        if v is None:
+            return None
+        if not info.data.get("guarantors"):
+            raise ValueError("a guarantee needs a guarantor: list who gives it under "
+                             "war.guarantors (actor, strength, cost) instead of one number")
+        raise ValueError("give the guarantee per guarantor (war.guarantors[].strength), "
+                         "not as one number beside them")
 
     @field_validator("discount")
     @classmethod

@@ -14,7 +14,7 @@ from detente.records import inputs_hash, make_provenance
 from detente.scenario.model import Scenario
 from detente.sensitivity.breakeven import Root, break_even, tornado
 from detente.sensitivity.executor import SerialExecutor
-from detente.sensitivity.inputs import InputSpace, deal_inputs
+from detente.sensitivity.inputs import InputSpace, deal_inputs, war_inputs
 from detente.sensitivity.morris import MorrisIndices, morris
 from detente.sensitivity.result import (
     BreakEvenRow,
@@ -26,7 +26,8 @@ from detente.sensitivity.result import (
     TargetSensitivity,
 )
 from detente.sensitivity.sobol import SobolIndices, check_samples, sobol
-from detente.sensitivity.targets import DealModel
+from detente.sensitivity.targets import DealModel, Model
+from detente.sensitivity.war_targets import WindowModel
 
 METHODS = ("sobol", "morris", "oat")
 TOP = 8
@@ -37,8 +38,8 @@ def _r(x: float) -> float:
     return round(float(x), 6)
 
 
-def _space(scenario: Scenario, inputs: list[str] | None) -> InputSpace:
-    space = InputSpace(tuple(deal_inputs(scenario)))
+def _space(scenario: Scenario, inputs: list[str] | None, window: bool) -> InputSpace:
+    space = InputSpace(tuple(war_inputs(scenario) if window else deal_inputs(scenario)))
     if inputs:
         space = space.select(inputs)
     if space.dim == 0:
@@ -70,16 +71,22 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
                                 allowed=", ".join(METHODS))
     if method == "sobol":
         check_samples(samples)
-    space = _space(scenario, inputs)
-    model = DealModel(scenario, space, targets)
+    window = _is_window(targets)
+    if window and scenario.war is None:
+        raise AnalysisError.one("window targets need a scenario with a 'war' section",
+                                value=scenario.id, path="war")
+    space = _space(scenario, inputs, window)
+    model: Model = (WindowModel(scenario, space, targets, seed=seed or 0) if window
+                    else DealModel(scenario, space, targets))
     ex = executor if executor is not None else SerialExecutor()
     groups = space.groups()
     sob = sobol(model, samples, seed, ex, groups, resamples) if method == "sobol" else None
     mor = morris(model, samples, seed, ex) if method == "morris" else None
     # One-at-a-time: the ZOPA verdict is found on its continuous witness, zopa.slack.
     names = [t.name for t in model.targets]
-    oat_model = DealModel(scenario, space, names + (["zopa.slack"] if "zopa" in names and
-                                                     "zopa.slack" not in names else []))
+    oat_model: Model = model
+    if "zopa" in names and "zopa.slack" not in names:
+        oat_model = DealModel(scenario, space, [*names, "zopa.slack"])
     base, at_low, at_high = tornado(oat_model)
     evals = (samples * (space.dim + len(groups) + 2) if sob else
              samples * (space.dim + 1) if mor else 0) + 2 * space.dim + 1
@@ -129,7 +136,7 @@ def _sobol_rows(sob: SobolIndices, k: int, start: int, stop: int) -> list[SobolR
     return sorted(rows, key=lambda r: -r.total)
 
 
-def _break_even_rows(model: DealModel, k: int, order: list[int]) -> list[BreakEvenRow]:
+def _break_even_rows(model: Model, k: int, order: list[int]) -> list[BreakEvenRow]:
     out = []
     for j in order:
         x = model.space.inputs[j]
@@ -143,9 +150,25 @@ def _break_even_rows(model: DealModel, k: int, order: list[int]) -> list[BreakEv
     return out
 
 
-def _notes(model: DealModel) -> list[str]:
+def _is_window(targets: list[str] | None) -> bool:
+    """Whether the targets are the war window's (``window.*``); deal and window targets have
+    different inputs and run separately."""
+    pats = targets or []
+    window = [p for p in pats if p.startswith("window")]
+    if window and len(window) < len(pats):
+        raise AnalysisError.one("deal and window targets have different inputs: run them "
+                                "separately", value=", ".join(pats))
+    return bool(window)
+
+
+def _notes(model: Model) -> list[str]:
     notes = ["Break-even values move one input at a time, every other input at its likely "
              "value; a value outside [low, high] flips the verdict only beyond the stated range."]
+    if isinstance(model, WindowModel):
+        notes.append(f"window.*: {model.paths} simulated paths per design row, the same path "
+                     "seed for every row (common random numbers).")
+        return notes
+    assert isinstance(model, DealModel)
     if model.nash is not None:
         names = [model.scenario.issues[k].option_ids()[i] for k, i in enumerate(model.nash)]
         notes.append("nash.<actor>: utilities of the likely-value Nash package ("

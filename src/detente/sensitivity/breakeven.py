@@ -72,7 +72,16 @@ class Root:
 
 
 def break_even(model: Model, target: int, j: int, grid: int = GRID) -> list[Root]:
-    """Every root of target ``target`` in input ``j`` over the input's domain, others likely."""
+    """Every root of target ``target`` in input ``j`` over the input's domain, others likely
+    (a model with ``evaluate(X, names)`` computes that one target only)."""
+    name = model.targets[target].name
+    one = getattr(model, "evaluate", None)
+
+    def g_of(X: FloatArray) -> FloatArray:
+        if one is not None:
+            return np.asarray(one(X, [name]))[:, 0]
+        return model(X)[:, target]
+
     x = model.space.inputs[j]
     if x.kind == "categorical":
         return []
@@ -82,12 +91,12 @@ def break_even(model: Model, target: int, j: int, grid: int = GRID) -> list[Root
     xs = np.linspace(lo, hi, grid)
     X = np.tile(base_row(model), (grid, 1))
     X[:, j] = xs
-    g = model(X)[:, target]
+    g = g_of(X)
 
     def f(v: float) -> float:
         row = base_row(model)
         row[j] = v
-        return float(model(row[None, :])[0, target])
+        return float(g_of(row[None, :])[0])
 
     coef = np.polyfit(xs, g, 1)
     linear = float(np.abs(np.polyval(coef, xs) - g).max()) <= LINEAR_TOL * max(1.0, np.abs(g).max())

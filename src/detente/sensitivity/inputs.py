@@ -16,6 +16,7 @@ Carlo, Sobol', Morris and grid designs share one transform.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,10 +119,18 @@ def _walk(obj: Any, path: str) -> list[tuple[str, Number]]:
     if isinstance(obj, list):
         out = []
         for i, v in enumerate(obj):
-            key = getattr(v, "id", None) or getattr(v, "name", None) or str(i)
-            out += _walk(v, f"{path}.{key}")
+            out += _walk(v, f"{path}.{item_key(v, i)}")
         return out
     return []
+
+
+def item_key(item: Any, index: int) -> str:
+    """A list item's name part: its id, else its name as a slug, else its index."""
+    if isinstance(item, dict):
+        raw = item.get("id") or item.get("name")
+    else:
+        raw = getattr(item, "id", None) or getattr(item, "name", None)
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(raw)).strip("_") if raw else str(index)
 
 
 def war_inputs(scenario: Scenario) -> list[Input]:

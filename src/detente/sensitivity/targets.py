@@ -5,7 +5,9 @@ A *target* is one number per row of a design: whether the veto players' ZOPA is 
 ``max_ω min_i (u_i(ω) − d_i)`` (``zopa.slack``, ≥ 0 exactly when the ZOPA is non-empty); each
 proposal's margin ``u_i(p) − d_i`` for each veto player (``proposal.<id>.margin.<actor>``) and
 whether all veto players accept it (``proposal.<id>.accept``); each veto player's utility of
-the likely-value Nash package (``nash.<actor>``; the package is held fixed, its utilities vary).
+the likely-value Nash package (``nash.<actor>``; the package is held fixed, its utilities vary);
+the compromise model's forecast on each issue (``forecast.<issue>``, 0-100: Achen 2006, as
+``detente.forecasts.compromise`` on ``detente.forecasts.scenario.issue_table``).
 Utilities are the linear additive model of Raiffa (1982, ch. 10); the ZOPA is decided exactly
 per row by ``detente.deals.uncertainty.zopa_exists``.
 
@@ -58,6 +60,33 @@ class Model(Protocol):
     def __call__(self, X: FloatArray) -> FloatArray: ...
 
 
+@dataclass(frozen=True)
+class _IssueForecast:
+    """What the compromise model needs for one issue: stance holders, salience inputs, places."""
+
+    issue: str
+    actors: list[int]
+    salience: list[str]
+    likely: FloatArray
+    position: FloatArray
+
+
+def _forecast_inputs(scenario: Scenario) -> list[_IssueForecast]:
+    from detente.forecasts.scenario import issue_table
+
+    out = []
+    index = {a.id: i for i, a in enumerate(scenario.actors)}
+    for issue in scenario.issues:
+        holders = [st for st in scenario.stances if st.issue == issue.id]
+        if len(holders) < 2:
+            continue
+        table, _ = issue_table(scenario, issue.id)
+        out.append(_IssueForecast(issue.id, [index[a] for a in table.actors],
+                                  [f"stances.{a}.{issue.id}.salience" for a in table.actors],
+                                  table.salience[:, 0].copy(), table.position[:, 0].copy()))
+    return out
+
+
 def _deal_targets(scenario: Scenario, veto: list[str], nash: bool) -> list[Target]:
     out = [Target("zopa", "ZOPA non-empty (1/0)"),
            Target("zopa.slack", "largest smallest surplus over BATNAs (ZOPA ⇔ ≥ 0)", True,
@@ -68,6 +97,8 @@ def _deal_targets(scenario: Scenario, veto: list[str], nash: bool) -> list[Targe
         out.append(Target(f"proposal.{p.id}.accept", f"{p.name}: all veto players accept (1/0)"))
     if nash:
         out += [Target(f"nash.{a}", f"{a}'s utility of the Nash package") for a in veto]
+    out += [Target(f"forecast.{f.issue}", f"compromise-model forecast on {f.issue} (0-100)")
+            for f in _forecast_inputs(scenario)]
     return out
 
 
@@ -119,6 +150,7 @@ class DealModel:
                         weights=base.capability[0, self.veto], tol=tol)
             assert row is not None
             self.nash = [int(x) for x in f_index[zmask][row]]
+        self.forecasts = _forecast_inputs(scenario)
         names = [scenario.actors[i].id for i in self.veto]
         self.targets = select_targets(_deal_targets(scenario, names, self.nash is not None),
                                       targets)
@@ -156,28 +188,46 @@ class DealModel:
 
     def __call__(self, X: FloatArray) -> FloatArray:
         """Targets ``(n, s)`` for the input rows ``X`` ``(n, d)``."""
+        return self.evaluate(X, [t.name for t in self.targets])
+
+    def evaluate(self, X: FloatArray, names: list[str]) -> FloatArray:
+        """The named targets only (a subset of ``targets``), ``(n, len(names))``."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
         t = self.tables(X)
         n = X.shape[0]
         d = t.reservation
+        want = set(names)
         cols: dict[str, FloatArray] = {}
-        if "zopa" in self._names:
+        if "zopa" in want:
             cols["zopa"] = self._exists(t)
-        if "zopa.slack" in self._names:
+        if "zopa.slack" in want:
             cols["zopa.slack"] = self._slack(t)
         for pi, prop in enumerate(self.scenario.proposals):
-            if not any(name.startswith(f"proposal.{prop.id}.") for name in self._names):
+            if not any(name.startswith(f"proposal.{prop.id}.") for name in want):
                 continue
             margin = self._proposal_utilities(t, X, pi) - d
             for i in self.veto:
                 cols[f"proposal.{prop.id}.margin.{t.actors[i]}"] = margin[:, i]
             ok = (margin[:, self.veto] >= -self.tol).all(axis=1)
             cols[f"proposal.{prop.id}.accept"] = ok.astype(float)
-        if self.nash is not None:
+        if self.nash is not None and any(name.startswith("nash.") for name in want):
             u = np.sum([c[:, :, self.nash[k]] for k, c in enumerate(t.contrib)], axis=0)
             for i in self.veto:
                 cols[f"nash.{t.actors[i]}"] = u[:, i]
-        return np.stack([cols[tg.name] for tg in self.targets], axis=1).reshape(n, -1)
+        for f in self.forecasts:
+            if f"forecast.{f.issue}" in want:
+                cols[f"forecast.{f.issue}"] = self._forecast(t, X, f)
+        return np.stack([cols[name] for name in names], axis=1).reshape(n, -1)
+
+    def _forecast(self, t: Tables, X: FloatArray, f: _IssueForecast) -> FloatArray:
+        """The compromise model Σ c_i s_i x_i / Σ c_i s_i (Achen 2006) per row."""
+        from detente.forecasts.compromise import compromise
+
+        cols = {x: j for j, x in enumerate(self.space.names)}
+        sal = np.stack([X[:, cols[name]] if name in cols else np.full(X.shape[0], f.likely[i])
+                        for i, name in enumerate(f.salience)], axis=1)
+        x = np.broadcast_to(f.position, sal.shape)
+        return compromise(x, sal, t.capability[:, f.actors])
 
     def _exists(self, t: Tables) -> FloatArray:
         """1.0 where the veto players' ZOPA is non-empty: a candidate package inside it settles

@@ -22,17 +22,16 @@ import numpy as np
 
 from detente.signals.commitments import Commitment
 from detente.signals.credibility import CredibilityOptions, evidence_items, evidence_weights
-from detente.signals.items import SignalItem, items_from_events
-from detente.signals.ladder import indicators, indicators_for_codes, likelihood_ratios
+from detente.signals.items import SignalItem, codes, items_from_reports, outlets
+from detente.signals.ladder import (
+    indicator_for,
+    indicators,
+    indicators_for_codes,
+    likelihood_ratios,
+)
 from detente.signals.store import EventStore, EventTable
 
 _EPOCH = dt.date(1970, 1, 1)
-#: Columns read from the store (what :func:`items_from_events` and force counts need).
-COLUMNS = ("source_sha256", "line", "source_file", "event_id", "date", "actor1",
-           "actor1_country", "actor2_country", "cameo", "plover_type", "plover_mode",
-           "latitude", "longitude", "url", "publisher", "story_id")
-
-
 def decayed_sum(query_days: np.ndarray, item_days: np.ndarray, contrib: np.ndarray,
                 half_life: float) -> np.ndarray:
     """sum_{t_k < t} c_k 2^(-(t - t_k)/h) for each query day t (items strictly before t).
@@ -82,9 +81,11 @@ def signal_scores(commitments: Sequence[Commitment], items: Sequence[SignalItem]
 
 
 def _force_rows(events: EventTable) -> np.ndarray:
-    ind = indicators_for_codes(events["cameo"], events["plover_type"], events["plover_mode"])
+    ind = (events["indicator"] if "indicator" in events.columns else
+           indicators_for_codes(events["cameo"], events["plover_type"], events["plover_mode"]))
     kinds = indicators()
-    return np.array([i is not None and kinds[i].kind == "force" for i in ind], dtype=bool)
+    force = {k for k, v in kinds.items() if v.kind == "force"}
+    return np.array([i in force for i in ind], dtype=bool)
 
 
 def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -99,23 +100,42 @@ def force_pressure(commitments: Sequence[Commitment], events: EventTable, *,
                    radius_km: float = 100.0) -> np.ndarray:
     """Force pressure of each commitment (module docstring)."""
     out = np.zeros(len(commitments))
-    if len(events) == 0:
+    if len(events) == 0 or not commitments:
         return out
-    force = _force_rows(events)
-    day = np.array(events["date"][force], dtype="datetime64[D]").astype(np.int64)
-    a1, a2 = events["actor1_country"][force], events["actor2_country"][force]
+    force = np.flatnonzero(_force_rows(events))
+    day = (events["day"][force] if "day" in events.columns else
+           np.array(events["date"][force], dtype="datetime64[D]").astype(np.int64))
+    names, code = np.unique(np.r_[events["actor1_country"][force].astype(str),
+                                  events["actor2_country"][force].astype(str)],
+                            return_inverse=True)
+    a1, a2 = code[:force.size], code[force.size:]
+    lo, hi = np.minimum(a1, a2), np.maximum(a1, a2)
     lat, lon = events["latitude"][force], events["longitude"][force]
+    ix = {str(n): k for k, n in enumerate(names)}
+    by_day = np.argsort(day, kind="stable")
+    day, a1, a2, lo, hi = day[by_day], a1[by_day], a2[by_day], lo[by_day], hi[by_day]
+    lat, lon = lat[by_day], lon[by_day]
+    t_all = np.array([_day(c.announced) for c in commitments])
+    dyads: dict[tuple[int, int], np.ndarray] = {}
     for i, c in enumerate(commitments):
-        other = c.counterpart
-        m = ((a1 == c.announced_by) & ((a2 == other) if other else True)) | \
-            ((a2 == c.announced_by) & ((a1 == other) if other else True))
+        a, b = ix.get(c.announced_by), ix.get(c.counterpart or "")
+        if a is None or (c.counterpart and b is None):
+            continue
+        if b is None:  # no counterpart: the side's force toward anyone
+            rows = np.flatnonzero((a1 == a) | (a2 == a))
+        else:
+            key = (min(a, b), max(a, b))
+            if key not in dyads:
+                dyads[key] = np.flatnonzero((lo == key[0]) & (hi == key[1]))
+            rows = dyads[key]
+        t = int(t_all[i])
+        rows = rows[np.searchsorted(day[rows], t - recent_days - baseline_days, "left"):
+                    np.searchsorted(day[rows], t, "left")]  # rows are in day order
         if c.lat is not None and c.lon is not None:
-            near = np.isfinite(lat) & np.isfinite(lon)
-            if (m & near).any():
-                m = m & near
-                m[m] = _haversine_km(c.lat, c.lon, lat[m], lon[m]) <= radius_km
-        d = np.sort(day[m])
-        t = _day(c.announced)
+            near = rows[np.isfinite(lat[rows]) & np.isfinite(lon[rows])]
+            if near.size:
+                rows = near[_haversine_km(c.lat, c.lon, lat[near], lon[near]) <= radius_km]
+        d = day[rows]
         n7 = np.searchsorted(d, t, "left") - np.searchsorted(d, t - recent_days, "left")
         nb = (np.searchsorted(d, t - recent_days, "left")
               - np.searchsorted(d, t - recent_days - baseline_days, "left"))
@@ -123,19 +143,86 @@ def force_pressure(commitments: Sequence[Commitment], events: EventTable, *,
     return out
 
 
-def features_from_store(commitments: Sequence[Commitment], store: EventStore,
-                        options: CredibilityOptions | None = None) -> np.ndarray:
-    """(n, 2) features [signals score, force pressure] of each commitment, from events dated
-    before the last announcement."""
+def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventTable:
+    """The columns the features need, for events with a source or target in ``sides`` up to
+    ``date_to``: ``day`` (days since 1970-01-01, computed by SQLite) and ``outlet``
+    (:func:`detente.signals.items.outlet` of the URL, else the publisher)."""
+    q = ", ".join("?" * len(sides))
+    sql = (f"SELECT CAST(julianday(date) - 2440587.5 AS INTEGER), actor1_country, "
+           f"actor2_country, coalesce(cameo, '') || '|' || coalesce(plover_type, '') || '|' || "
+           f"coalesce(plover_mode, ''), latitude, longitude, url, publisher FROM events WHERE "
+           f"(actor1_country IN ({q}) OR actor2_country IN ({q})) AND date <= ?")
+    rows = store.conn.execute(sql, [*sides, *sides, date_to]).fetchall()
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    names = ("day", "actor1_country", "actor2_country", "codes", "latitude", "longitude", "url",
+             "publisher")
+    out: dict[str, np.ndarray] = {}
+    for name, values in zip(names, cols, strict=True):
+        if name == "day":
+            out[name] = np.array(values, dtype=np.int64)
+        elif name in ("latitude", "longitude"):
+            out[name] = np.array(values, dtype=float)  # None -> nan
+        else:
+            out[name] = np.array(values, dtype=object)
+    look: dict[str, str | None] = {}
+    for key in set(out["codes"]):
+        c, p, m = (v or None for v in str(key).split("|"))
+        look[key] = indicator_for(None, cameo=c, plover=p, plover_mode=m)
+    out["indicator"] = np.array([look[k] for k in out.pop("codes")], dtype=object)
+    out["outlet"] = outlets(list(out.pop("url")), list(out.pop("publisher")))
+    out["line"] = out["day"]  # EventTable's length
+    return EventTable(out)
+
+
+def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> list[SignalItem]:
+    """Items of each of ``sides`` from :func:`bulk_events` (no per-event refs; one report per
+    event)."""
+    ind_all = events["indicator"]
+    ct, ci = codes(events["actor2_country"]), codes(ind_all)
+    keys = ct * (int(ci.max(initial=0)) + 1) + ci
+    seen: dict[object, int] = {}
+    src = np.array([seen.setdefault(a, len(seen)) for a in events["actor1_country"]])
+    order = np.argsort(src, kind="stable")
+    bounds = np.searchsorted(src[order], np.arange(len(seen) + 1))
+    items: list[SignalItem] = []
+    for side in sides:
+        k = seen.get(side)
+        rows = order[bounds[k]:bounds[k + 1]] if k is not None else np.zeros(0, dtype=np.int64)
+        rows = rows[np.array([i is not None for i in ind_all[rows]], dtype=bool)] \
+            if rows.size else rows
+        if rows.size == 0:
+            continue
+        items += items_from_reports(
+            side, events["day"][rows], events["actor2_country"][rows], ind_all[rows],
+            events["outlet"][rows], rows, None, np.full(rows.size, None, dtype=object),
+            dedup_days=dedup_days, keys=keys[rows])
+    return items
+
+
+def store_events(commitments: Sequence[Commitment], store: EventStore) -> EventTable:
+    """:func:`bulk_events` of every side and counterpart, up to the last announcement."""
+    sides = sorted({c.announced_by for c in commitments}
+                   | {c.counterpart for c in commitments if c.counterpart})
+    last = max((c.announced for c in commitments), default=dt.date(1970, 1, 1))
+    return bulk_events(store, sides, last.isoformat())
+
+
+def features(commitments: Sequence[Commitment], items: Sequence[SignalItem],
+             events: EventTable, options: CredibilityOptions | None = None) -> np.ndarray:
+    """(n, 2) features [signals score, force pressure] of each commitment from the sides'
+    ``items`` and the force ``events``."""
     options = options or CredibilityOptions()
     if not commitments:
         return np.zeros((0, 2))
-    sides = sorted({c.announced_by for c in commitments}
-                   | {c.counterpart for c in commitments if c.counterpart})
-    last = max(c.announced for c in commitments)
-    ev = store.events(actors=sides, date_to=last.isoformat(), columns=COLUMNS)
-    items: list[SignalItem] = []
-    for side in sorted({c.announced_by for c in commitments}):
-        items += items_from_events(ev, side, dedup_days=options.dedup_days)
     return np.column_stack([signal_scores(commitments, items, options),
-                            force_pressure(commitments, ev)])
+                            force_pressure(commitments, events)])
+
+
+def features_from_store(commitments: Sequence[Commitment], store: EventStore,
+                        options: CredibilityOptions | None = None) -> np.ndarray:
+    """(n, 2) features [signals score, force pressure] of each commitment, from events dated
+    up to the last announcement (each feature uses only those before its own)."""
+    options = options or CredibilityOptions()
+    ev = store_events(commitments, store)
+    items = bulk_items(ev, sorted({c.announced_by for c in commitments}), options.dedup_days)
+    return features(commitments, items, ev, options)

@@ -82,9 +82,10 @@ def record_rate(commitments: Sequence[Commitment], known: np.ndarray, *,
     before it.
 
     ``method="side"`` (default): the side's own record over all kinds, from a Beta(1, 1)
-    prior or the compliance prior of (side, kind) when one is given:
-    p = (K_a + alpha) / (N_a + alpha + beta). Kinds enter the model as a feature
-    (:func:`kind_contrast`), learnt in the recalibration, not as a level of pooling.
+    prior or the compliance prior of (side, kind) when one is given (its mean, its strength
+    alpha + beta capped at ``strength``): p = (K_a + alpha) / (N_a + alpha + beta). Kinds
+    enter the model as a feature (:func:`kind_contrast`), learnt in the recalibration, not
+    as a level of pooling.
 
     ``method="power"``: each known outcome counts once, weighted by its relevance —
     same side and kind 1, same side other kind or same kind other side ``related``, the rest
@@ -98,7 +99,7 @@ def record_rate(commitments: Sequence[Commitment], known: np.ndarray, *,
     which each level's prior already contains the data counted again below it (kept for the
     record of the evaluation: it double-counts outcomes, docs/signals-evaluation.md)."""
     if method == "side":
-        return _side_record(commitments, known, prior)
+        return _side_record(commitments, known, prior, strength)
     if method == "power":
         return _power_record(commitments, known, strength, related, prior)
     kept = np.array([c.outcome == "kept" for c in commitments], dtype=float)
@@ -122,7 +123,7 @@ def record_rate(commitments: Sequence[Commitment], known: np.ndarray, *,
 
 
 def _side_record(commitments: Sequence[Commitment], known: np.ndarray,
-                 prior: PriorTable | None) -> np.ndarray:
+                 prior: PriorTable | None, cap: float = 4.0) -> np.ndarray:
     kept = np.array([c.outcome == "kept" for c in commitments], dtype=float)
     ks = known & _same([c.announced_by for c in commitments])
     a = np.ones(len(commitments))
@@ -131,7 +132,8 @@ def _side_record(commitments: Sequence[Commitment], known: np.ndarray,
         for i, c in enumerate(commitments):
             ab = prior(c.announced_by, c.kind)
             if ab is not None and ab[0] > 0 and ab[1] > 0:
-                a[i], b[i] = ab
+                scale = min(1.0, cap / (ab[0] + ab[1]))  # its mean, strength at most ``cap``
+                a[i], b[i] = ab[0] * scale, ab[1] * scale
     return (ks @ kept + a) / (ks.sum(axis=1) + a + b)
 
 

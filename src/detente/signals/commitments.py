@@ -29,8 +29,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from detente.errors import DetenteError, Problem
+from detente.limits import read_text
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
                           "talks", "other")
@@ -146,6 +148,14 @@ def parse_commitments(text: str, file: str, *, as_of: dt.date | None = None
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(reader, file, as_of)
+    except csv.Error as exc:
+        raise DetenteError([Problem(f"not readable as CSV: {exc}", file=file,
+                                    line=reader.line_num or None)]) from exc
+
+
+def _parse_rows(reader: Any, file: str, as_of: dt.date) -> tuple[Commitment, ...]:
     header = next(reader, None)
     if not header:
         raise DetenteError([Problem("empty commitments file", file=file,
@@ -187,16 +197,9 @@ def parse_commitments(text: str, file: str, *, as_of: dt.date | None = None
 
 def load_commitments(path: Path | str, *, as_of: dt.date | None = None
                      ) -> tuple[Commitment, ...]:
-    """Read a commitments CSV file (UTF-8, optional BOM); see :func:`parse_commitments`."""
-    p = Path(path)
-    try:
-        text = p.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise DetenteError([Problem(f"cannot read commitments file: {exc.strerror}",
-                                    file=str(p))]) from exc
-    except UnicodeDecodeError as exc:
-        raise DetenteError([Problem(f"not UTF-8 text (byte {exc.start})", file=str(p))]) from exc
-    return parse_commitments(text, str(p), as_of=as_of)
+    """Read a commitments CSV file (UTF-8, optional BOM, within the house's input size limit);
+    see :func:`parse_commitments`."""
+    return parse_commitments(read_text(path, "csv"), str(path), as_of=as_of)
 
 
 def bundled_commitments() -> tuple[Commitment, ...]:

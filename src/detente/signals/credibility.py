@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -105,6 +106,7 @@ class CredibilityResult:
     moves: tuple[Move, ...]
     options: CredibilityOptions
     seed: int | None
+    factions: tuple[Any, ...] = ()
 
 
 def _day(d: dt.date) -> int:
@@ -116,37 +118,51 @@ def _kind(item: SignalItem) -> str:
 
 
 def _same_dyad(claim: SignalItem, force: SignalItem) -> bool:
-    return (claim.actor == force.actor and claim.faction == force.faction
+    """Force by the same actor toward the claim's target breaks the claim; a faction's claim
+    binds only that faction, a leadership claim (no faction) binds every faction."""
+    return (claim.actor == force.actor
+            and (claim.faction is None or claim.faction == force.faction)
             and (claim.target is None or force.target is None or claim.target == force.target))
 
 
 def detect_reneging(items: Sequence[SignalItem], window_days: int) -> list[SignalItem]:
     """Reneging items: each declared ceasefire/de-escalation (kind ``claim``) with a report day
-    c followed by a force or ceasefire-violation report day f of the same actor (and faction)
-    toward the same target (or an unspecified one) with 0 < f - c <= ``window_days``. Dated at
-    the first such f. All report days of both stories are tested."""
+    c followed by a force or ceasefire-violation report day f of the same actor toward the same
+    target (or an unspecified one) with 0 < f - c <= ``window_days``. Dated at the first such f
+    and attributed to that force's faction (a leadership truce broken by a faction is the
+    faction's reneging). All report days of both stories are tested."""
     claims = [i for i in items if _kind(i) == "claim"]
     force = [i for i in items if _kind(i) == "force"]
     if not claims or not force:
         return []
-    fd = np.array([d for f in force for d in f.days], dtype=np.int64)
-    fi = np.array([j for j, f in enumerate(force) for _ in f.days], dtype=np.int64)
+    fd = np.concatenate([np.asarray(f.days, dtype=np.int64) for f in force])
+    fi = np.repeat(np.arange(len(force)), [len(f.days) for f in force])
+    order = np.argsort(fd, kind="stable")
+    fd, fi = fd[order], fi[order]
     out = []
+    compatible: dict[tuple[str, str | None, str | None], np.ndarray] = {}
     for c in claims:
-        ok = np.array([_same_dyad(c, f) for f in force], dtype=bool)[fi]
-        gap = fd[None, :] - np.array(c.days, dtype=np.int64)[:, None]
-        hit = ((gap > 0) & (gap <= window_days) & ok[None, :]).any(axis=0)
-        if not hit.any():
+        key = (c.actor, c.faction, c.target)
+        if key not in compatible:
+            compatible[key] = np.array([_same_dyad(c, f) for f in force], dtype=bool)
+        ok = compatible[key]
+        cd = np.asarray(c.days, dtype=np.int64)
+        lo = np.searchsorted(fd, cd, side="right")
+        hi = np.searchsorted(fd, cd + window_days, side="right")
+        span = np.unique(np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)]
+                                        or [np.zeros(0, dtype=np.int64)]))
+        span = span[ok[fi[span]]] if span.size else span
+        if span.size == 0:
             continue
-        first = int(fd[hit].min())
-        used = sorted(set(fi[hit].tolist()))
-        f0 = force[int(fi[hit][np.argmin(fd[hit])])]
+        first = int(fd[span].min())
+        used = sorted(set(fi[span].tolist()))
+        f0 = force[int(fi[span][np.argmin(fd[span])])]
         out.append(SignalItem(
             _EPOCH + dt.timedelta(days=first), c.actor, c.target or f0.target, "reneging",
             tuple(sorted(set(c.sources) | {s for j in used for s in force[j].sources})),
             c.refs + tuple(r for j in used for r in force[j].refs), c.quotes,
             n_reports=c.n_reports + int(sum(force[j].n_reports for j in used)),
-            faction=c.faction))
+            faction=f0.faction))
     return out
 
 

@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 
 from detente.records import inputs_hash, make_provenance
-from detente.signals.commitment_features import features_from_store
+from detente.signals.commitment_features import bulk_items, features, store_events
 from detente.signals.commitment_model import ModelOptions, PriorTable, predict
 from detente.signals.commitments import Commitment
 from detente.signals.credibility import CredibilityOptions
+from detente.signals.lr_estimate import estimate_likelihood_ratios
 from detente.signals.scoring import reliability, score_table
 from detente.signals.store import EventStore
 
@@ -44,7 +45,12 @@ def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = No
     options = options or ModelOptions()
     signal_options = signal_options or CredibilityOptions()
     cs = sorted(commitments, key=lambda c: (c.announced, c.id))
-    feats = features_from_store(cs, store, signal_options) if store is not None else None
+    feats, lrs = None, []
+    if store is not None:
+        ev = store_events(cs, store)
+        items = bulk_items(ev, sorted({c.announced_by for c in cs}), signal_options.dedup_days)
+        feats = features(cs, items, ev, signal_options)
+        lrs = estimate_likelihood_ratios(cs, items)
     f = predict(cs, feats, options=options, prior=prior)
     scored = np.array([c.scored for c in cs], dtype=bool)
     y = np.array([c.outcome == "kept" for c in cs], dtype=float)
@@ -78,4 +84,5 @@ def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = No
         "targets": _targets(scores) if scores else None,
         "reliability": {k: reliability(f[k][scored], y[scored]) for k in MODELS},
         "forecasts": rows,
+        "estimated_likelihood_ratios": [dataclasses.asdict(e) for e in lrs],
     }

@@ -59,6 +59,19 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Faction:
+    """A faction of ``parent`` (a scenario actor with role ``faction``). ``names`` are people
+    or groups a source names (matched in event actor names, case-insensitive); ``codes``
+    CAMEO actor-code prefixes (e.g. ``RUSMIL``) attributed to it."""
+
+    id: str
+    parent: str
+    name: str = ""
+    names: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AnalystSignal:
     """One dated signal entered by an analyst; ``line`` is its line in the YAML file."""
 
@@ -71,6 +84,7 @@ class AnalystSignal:
     verified: bool
     evidence: tuple[Quote, ...]
     line: int
+    faction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class SignalCase:
     names: dict[str, str]
     priors: dict[str, PriorRecord]
     signals: tuple[AnalystSignal, ...]
+    factions: tuple[Faction, ...] = ()
 
 
 def _date(value: Any, where: dict[str, Any], problems: list[Problem]) -> dt.date | None:
@@ -220,6 +235,7 @@ def parse_signals(text: str, file: str) -> SignalCase:
                                 line=lines.get(("signals",), (None,))[0],
                                 value=type(raw_signals).__name__))
         raw_signals = []
+    factions = _factions(data.get("factions") or {}, file, problems)
     known = indicators()
     signals = []
     for i, s in enumerate(raw_signals):
@@ -239,14 +255,45 @@ def parse_signals(text: str, file: str) -> SignalCase:
             continue
         quotes = _quotes(s.get("evidence"), sources, where, problems)
         day = _date(s["date"], where, problems)
+        fac = s.get("faction")
+        if fac is not None and str(fac) not in {f.id for f in factions}:
+            problems.append(Problem("unknown faction", value=fac, allowed=", ".join(
+                f.id for f in factions) or "a faction declared under 'factions:'", **where))
+            continue
         if quotes and day:
             signals.append(AnalystSignal(sid, day, str(s["actor"]), _text(s.get("target")),
                                          s["indicator"], str(s.get("summary", "")),
-                                         bool(s.get("verified", False)), quotes, line or 0))
+                                         bool(s.get("verified", False)), quotes, line or 0,
+                                         str(fac) if fac else None))
     if problems:
         raise DetenteError(problems)
     return SignalCase(str(data.get("case", Path(file).stem)), file, sources, names, priors,
-                      tuple(signals))
+                      tuple(signals), factions)
+
+
+def _factions(raw: Any, file: str, problems: list[Problem]) -> tuple[Faction, ...]:
+    """``factions: {ID: {parent: RUS, name: ..., names: [...], codes: [...]}}``."""
+    out = []
+    if not isinstance(raw, dict):
+        problems.append(Problem("factions must be a mapping of id to {parent, ...}", file=file,
+                                path="factions"))
+        return ()
+    for fid, f in raw.items():
+        path = f"factions.{fid}"
+        if not isinstance(f, dict) or not f.get("parent"):
+            problems.append(Problem("a faction needs a parent actor", file=file, path=path,
+                                    allowed="{parent: RUS, names: [...], codes: [...]}"))
+            continue
+        lists = {k: f.get(k) or [] for k in ("names", "codes")}
+        bad = [k for k, v in lists.items() if not isinstance(v, list)]
+        if bad:
+            problems.append(Problem(f"{', '.join(bad)} must be a list of strings", file=file,
+                                    path=path))
+            continue
+        out.append(Faction(str(fid), str(f["parent"]), str(f.get("name", fid)),
+                           tuple(str(n) for n in lists["names"]),
+                           tuple(str(c) for c in lists["codes"])))
+    return tuple(out)
 
 
 def load_signals(path: Path | str) -> SignalCase:

@@ -185,7 +185,8 @@ def detect_format(head: list[str], file: str, forced: str | None = None) -> Form
         raise DetenteError([Problem("unknown or mismatching format", file=file, value=forced,
                                     allowed=ALLOWED_FORMATS)])
     counts = Counter(len(x.split("\t")) for x in lines)
-    n, _ = counts.most_common(1)[0]
+    # The most common known field count (a damaged first line does not hide the format).
+    n = max(counts, key=lambda c: (c in _BY_COUNT, counts[c]))
     if n in _BY_COUNT:
         return _BY_COUNT[n]
     raise DetenteError([Problem(

@@ -108,12 +108,14 @@ class _Digest:
 
     h: Any = field(default_factory=hashlib.sha256)
     lines: int = 0
+    crlf: int = 0
     last: bytes = b"\n"
     dirty: bool = False
 
     def update(self, chunk: bytes) -> None:
         self.h.update(chunk)
         self.lines += chunk.count(b"\n")
+        self.crlf += chunk.count(b"\r\n") + (self.last == b"\r" and chunk.startswith(b"\n"))
         # A CR at a chunk's end may be the first half of CR LF: judged with the next chunk.
         if not self.dirty and _CONTROL.search(chunk[:-1] if chunk.endswith(b"\r") else chunk):
             self.dirty = True
@@ -122,7 +124,9 @@ class _Digest:
         self.last = chunk[-1:]
 
     def result(self) -> tuple[str, int]:
-        if self.last == b"\r":
+        # A lone CR at the end, or CR LF mixed with LF (DuckDB then counts CR LF as two line
+        # ends and every later line number shifts): read a cleaned copy.
+        if self.last == b"\r" or 0 < self.crlf < self.lines:
             self.dirty = True
         return self.h.hexdigest(), self.lines + (self.last != b"\n")
 
@@ -138,16 +142,17 @@ def _digest(path: Path) -> _Digest:
 
 
 def _clean_copy(path: Path, dest: Path) -> Path:
-    """A copy of ``path`` with each control byte (and lone CR) replaced by U+FFFD, so that the
-    line reader neither splits nor cuts a line there; the lines keep their numbers and the
-    marked lines are reported as problems."""
+    """A copy of ``path`` with LF line ends (CR LF → LF) and each control byte (and lone CR)
+    replaced by U+FFFD, so that the line reader neither splits nor cuts a line there; the lines
+    keep their numbers and the marked lines are reported as problems."""
     mark = _MARK.encode("utf-8")
     carry = b""
     with path.open("rb") as src, dest.open("wb") as out:
         while chunk := src.read(_CHUNK):
             chunk = carry + chunk
             carry = b"\r" if chunk.endswith(b"\r") else b""
-            out.write(_CONTROL.sub(mark, chunk[:-1] if carry else chunk))
+            body = (chunk[:-1] if carry else chunk).replace(b"\r\n", b"\n")
+            out.write(_CONTROL.sub(mark, body))
         out.write(_CONTROL.sub(mark, carry))
     return dest
 
@@ -356,7 +361,7 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
 
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("SET memory_limit = '512MB'")
+    con.execute(f"SET memory_limit = {_sql_str(os.environ.get('DETENTE_DUCKDB_MEMORY', '512MB'))}")
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
@@ -517,7 +522,9 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
     _stale_temp_dirs(tmpdir)
     try:
         if not p.is_file():
-            raise DetenteError([Problem("no such file", file=str(p))])
+            what = ("no such file" if not p.exists()
+                    else "not a regular file (a folder, FIFO or device)")
+            raise DetenteError([Problem(what, file=str(p))])
         with p.open("rb") as fh:
             magic = fh.read(4)
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -59,15 +59,29 @@ class SignalItem:
         return self.report_days or (self.day,)
 
 
+_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//([^/?#\n]*)[^\n]*$|^[^\n]*$", re.M)
+
+
+def outlets(urls: Sequence[str | None], publishers: Sequence[str | None]) -> np.ndarray:
+    """:func:`outlet` of many reports at once (one regular-expression pass over all URLs):
+    the host of ``scheme://host/...`` or ``//host/...`` URLs without ``www.``, else the
+    publisher, else None."""
+    text = "\n".join((u or "").replace("\n", " ") for u in urls).lower()
+    hosts = _HOST.findall(text) if urls else []
+    out = np.empty(len(hosts), dtype=object)
+    out[:] = [(h[4:] if h.startswith("www.") else h) or p or None
+              for h, p in zip(hosts, publishers, strict=True)]
+    return out
+
+
 def outlet(url: str | None, publisher: str | None = None) -> str | None:
-    """The outlet behind a report: the URL's host without ``www.``, else the publisher."""
-    if url:
-        host = urlparse(url).netloc.lower()
-        if host.startswith("www."):
-            host = host[4:]
-        if host:
-            return host
-    return publisher or None
+    """The outlet behind a report: the URL's host (``netloc``) without ``www.``, else the
+    publisher.
+
+    >>> outlet("https://www.reuters.com/world/"), outlet(None, "AFP")
+    ('reuters.com', 'AFP')
+    """
+    return outlets([url], [publisher])[0]
 
 
 def story_ids(keys: np.ndarray, days: np.ndarray, gap_days: int) -> np.ndarray:
@@ -90,44 +104,86 @@ def story_ids(keys: np.ndarray, days: np.ndarray, gap_days: int) -> np.ndarray:
     return out
 
 
+def _column(events: EventTable, name: str, idx: np.ndarray) -> np.ndarray:
+    col = events.columns.get(name)
+    return col[idx] if col is not None else np.full(idx.size, None, dtype=object)
+
+
+def codes(values: Iterable[object]) -> np.ndarray:
+    """Integer codes of distinct values (a dict, no sorting)."""
+    seen: dict[object, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
 def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
-                      mention_sources: dict[str, set[str]] | None = None) -> list[SignalItem]:
+                      mention_sources: dict[str, set[str]] | None = None,
+                      faction_of: np.ndarray | None = None,
+                      with_refs: bool = True) -> list[SignalItem]:
     """Items (one per story) from coded events whose source actor (country or code) is
-    ``actor``."""
+    ``actor``; ``faction_of`` (per event, e.g. from
+    :func:`detente.signals.factions.faction_of_events`) attributes events to factions, which
+    then form their own stories. Optional columns (``story_id``, ``publisher``,
+    ``source_sha256``, ``event_id``) may be absent from ``events``; ``with_refs=False`` skips
+    the per-event ``file:line`` references (for bulk scoring, where no report shows them)."""
     if len(events) == 0:
         return []
-    is_actor = (events["actor1_country"] == actor) | (events["actor1"] == actor)
-    ind = indicators_for_codes(events["cameo"], events["plover_type"], events["plover_mode"])
-    keep = np.flatnonzero(is_actor & np.array([i is not None for i in ind], dtype=bool))
+    rows = np.flatnonzero((events["actor1_country"] == actor) | (events["actor1"] == actor))
+    ind = indicators_for_codes(events["cameo"][rows], events["plover_type"][rows],
+                               events["plover_mode"][rows])
+    on = np.array([i is not None for i in ind], dtype=bool)
+    keep, ind = rows[on], ind[on]
     if keep.size == 0:
         return []
-    days = np.array([(dt.date.fromisoformat(d) - _EPOCH).days for d in events["date"][keep]])
+    days = np.array(events["date"][keep], dtype="datetime64[D]").astype(np.int64)
     targets = events["actor2_country"][keep]
-    keys = np.array([f"{t or ''}|{i}" for t, i in zip(targets, ind[keep], strict=True)])
+    fac = faction_of[keep] if faction_of is not None else np.full(keep.size, None)
+    urls, stories = events["url"][keep], _column(events, "story_id", keep)
+    pubs, shas = _column(events, "publisher", keep), _column(events, "source_sha256", keep)
+    lines, files = events["line"][keep], events["source_file"][keep]
+    report = np.array([u or s or f"{h}:{n}" for u, s, h, n in
+                       zip(urls, stories, shas, lines, strict=True)], dtype=object)
+    outs = outlets(list(urls), list(pubs))
+    refs = np.array([f"{f}:{n}" for f, n in zip(files, lines, strict=True)] if with_refs
+                    else [""] * keep.size, dtype=object)
+    eids = _column(events, "event_id", keep) if mention_sources else None
+    return items_from_reports(actor, days, targets, ind, outs, report,
+                              refs if with_refs else None, fac, dedup_days=dedup_days,
+                              mention_sources=mention_sources, event_ids=eids)
+
+
+def items_from_reports(actor: str, days: np.ndarray, targets: np.ndarray, ind: np.ndarray,
+                       outlets: np.ndarray, reports: np.ndarray, refs: np.ndarray | None,
+                       factions: np.ndarray, *, dedup_days: int = 7,
+                       mention_sources: dict[str, set[str]] | None = None,
+                       event_ids: np.ndarray | None = None,
+                       keys: np.ndarray | None = None) -> list[SignalItem]:
+    """Items (one per story) from per-report arrays of ``actor``'s events on the ladder:
+    day numbers, targets, indicators, outlets, report keys, ``file:line`` refs (or None) and
+    factions (the core of :func:`items_from_events`, for bulk callers that read the store
+    their own way). ``keys``: integer codes of (target, indicator, faction) if the caller
+    has them."""
+    if len(days) == 0:
+        return []
+    if keys is None:
+        ct, ci, cf = codes(targets), codes(ind), codes(factions)
+        keys = (ct * (int(ci.max()) + 1) + ci) * (int(cf.max()) + 1) + cf
     group = story_ids(keys, days, dedup_days)
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0, True])
+    order = np.lexsort((days, group))
+    bounds = np.flatnonzero(np.concatenate(([True], np.diff(group[order]) != 0, [True])))
     out = []
     for a, b in itertools.pairwise(bounds):
         sel = order[a:b]
-        rows = keep[sel]
-        first = rows[0]
-        reports: set[str] = set()
-        outlets: set[str] = set()
-        for r in rows:
-            url, story = events["url"][r], events["story_id"][r]
-            reports.add(url or story or f"{events['source_sha256'][r]}:{events['line'][r]}")
-            o = outlet(url, events["publisher"][r])
-            if o:
-                outlets.add(o)
-            if mention_sources:
-                outlets |= mention_sources.get(str(events["event_id"][r]), set())
-        refs = tuple(f"{events['source_file'][r]}:{events['line'][r]}" for r in rows)
-        rd = tuple(sorted({int(d) for d in days[sel]}))
-        out.append(SignalItem(_EPOCH + dt.timedelta(days=rd[0]), actor,
-                              events["actor2_country"][first] or None, str(ind[first]),
-                              tuple(sorted(outlets)) or ("unknown",), refs,
-                              n_reports=len(reports), report_days=rd))
+        srcs = {o for o in outlets[sel] if o}
+        if event_ids is not None and mention_sources:
+            for e in event_ids[sel]:
+                srcs |= mention_sources.get(str(e), set())
+        ds = days[sel]  # sorted within the story
+        rd = tuple(ds[np.concatenate(([True], ds[1:] != ds[:-1]))].tolist())
+        out.append(SignalItem(_EPOCH + dt.timedelta(days=rd[0]), actor, targets[sel[0]] or None,
+                              str(ind[sel[0]]), tuple(sorted(srcs)) or ("unknown",),
+                              tuple(refs[sel]) if refs is not None else (),
+                              n_reports=len(set(reports[sel])), report_days=rd,
+                              faction=factions[sel[0]]))
     return sorted(out, key=lambda i: (i.date, i.indicator, i.refs))
 
 
@@ -147,7 +203,7 @@ def _item(s: AnalystSignal) -> SignalItem:
     outlets = {q.outlet or outlet(q.url) or q.source for q in s.evidence}
     return SignalItem(s.date, s.actor, s.target, s.indicator, tuple(sorted(outlets)),
                       (f"signal:{s.id}",), tuple(q.quote for q in s.evidence), s.verified,
-                      n_reports=len(stories))
+                      n_reports=len(stories), faction=s.faction)
 
 
 def merge_items(items: Sequence[SignalItem], dedup_days: int = 7) -> list[SignalItem]:

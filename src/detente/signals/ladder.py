@@ -101,17 +101,17 @@ def indicators_for_codes(cameo: np.ndarray, plover: np.ndarray,
                          plover_mode: np.ndarray) -> np.ndarray:
     """Vectorised :func:`indicator_for` over event columns (object arrays); ``None`` if off
     the ladder. Each distinct code is looked up once."""
-    n = len(cameo)
-    keys = np.array([f"{c or ''}|{p or ''}|{m or ''}" for c, p, m in
-                     zip(cameo, plover, plover_mode, strict=True)], dtype=object)
-    if n == 0:
-        return np.empty(0, dtype=object)
-    uniq, inverse = np.unique(keys.astype(str), return_inverse=True)
-    looked = np.empty(len(uniq), dtype=object)
-    for i, key in enumerate(uniq):
-        c, p, m = key.split("|")
-        looked[i] = indicator_for(None, cameo=c or None, plover=p or None, plover_mode=m or None)
-    return looked[inverse]
+    look: dict[tuple[object, object, object], str | None] = {}
+
+    def one(key: tuple[object, object, object]) -> str | None:
+        if key not in look:
+            c, p, m = (str(v) if v else None for v in key)
+            look[key] = indicator_for(None, cameo=c, plover=p, plover_mode=m)
+        return look[key]
+
+    out = np.empty(len(cameo), dtype=object)
+    out[:] = [one(k) for k in zip(cameo, plover, plover_mode, strict=True)]
+    return out
 
 
 def likelihood_ratios(overrides: dict[str, float] | None = None,

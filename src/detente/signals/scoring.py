@@ -71,6 +71,26 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
     return float((r[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
+def auc_resampled(p: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """AUC of ``p`` (n,) for ``y`` on each bootstrap resample ``idx`` (B, n), vectorised: with
+    c_i the times case i is drawn, AUC_b = sum over value groups g of
+    pos_bg (neg_b below g + neg_bg / 2) / (n1_b n0_b)."""
+    B, n = idx.shape
+    _, g = np.unique(p, return_inverse=True)
+    G = int(g.max()) + 1 if n else 0
+    counts = np.zeros((B, n))
+    np.add.at(counts, (np.repeat(np.arange(B), n), idx.ravel()), 1.0)
+    pos = np.zeros((B, G))
+    neg = np.zeros((B, G))
+    for arr, mask in ((pos, y == 1), (neg, y != 1)):
+        np.add.at(arr.T, g[mask], counts[:, mask].T)
+    below = np.cumsum(neg, axis=1) - neg
+    n1, n0 = pos.sum(axis=1), neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n1 > 0) & (n0 > 0),
+                        (pos * (below + neg / 2)).sum(axis=1) / (n1 * n0), np.nan)
+
+
 def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
     """Reliability diagram: ``bins`` equal-width bins of p in [0, 1]; per non-empty bin its
     range, count, mean forecast and observed frequency."""
@@ -108,9 +128,7 @@ def score_table(forecasts: Mapping[str, np.ndarray], y: np.ndarray, *, reference
     yb = y[idx]
     Pb = P[:, idx]  # (M, B, n)
     boot = {"brier": brier(Pb, yb[None]), "log_loss": log_loss(Pb, yb[None])}
-    auc_b = np.array([[auc(Pb[m, b], yb[b]) for b in range(resamples)]
-                      for m in range(len(names))])
-    boot["auc"] = auc_b
+    boot["auc"] = np.array([auc_resampled(P[m], y, idx) for m in range(len(names))])
     point = {"brier": brier(P, y[None]), "log_loss": log_loss(P, y[None]),
              "auc": np.array([auc(P[m], y) for m in range(len(names))])}
     models = {}

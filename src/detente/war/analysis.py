@@ -7,35 +7,37 @@ The record is plain JSON-ready data (pydantic, frozen); the CLI prints it and th
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections.abc import Callable
 from typing import Any
+from warnings import warn
 
 import numpy as np
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
-from detente.war.commitment import commitment_problem
-from detente.war.dynamics import draw, expit, logit, simulate
+from detente.war.commitment import OUTCOMES, min_guarantee, outcome_codes
+from detente.war.dynamics import expit, logit, simulate
+from detente.war.guarantees import likely_guarantee
 from detente.war.package_window import (
     PACKAGE_PATHS,
     PackageWindow,
     package_stream,
     package_window,
 )
-from detente.war.private_info import optimal_offer
+from detente.war.private_info import offer_under_beliefs
 from detente.war.ratification import domestic_threshold, win_sets
-from detente.war.scenarios import scenario_tree
+from detente.war.scenarios import ScenarioTree, scenario_tree
+from detente.war.sequencing import Phase, phased_settlement
 from detente.war.window import Proportion, Window, negotiation_window
 
 Progress = Callable[[str], None]
 
 
-class _Rec(Record):
+class _Rec(Record, BaseModel):  # BaseModel named so that linters see pydantic
     model_config = ConfigDict(frozen=True)
 
 
@@ -71,8 +73,22 @@ class Snapshot(_Rec):
     commitment_outcome: str
     min_guarantee: float
     guarantee: float
+    guarantee_option: str | None
     offer: float
     offer_p_reject: float
+    offer_p_reject_believed: float
+    phases: list[PhaseRecord] = []
+
+
+class PhaseRecord(_Rec):
+    """One phase of the war section's phased package at month 0 (``detente.war.sequencing``):
+    A's chance in it (A's view), each side's least margin over its war value, self-enforcing."""
+
+    name: str
+    p: float
+    margin_a: float
+    margin_b: float
+    self_enforcing: bool
 
 
 class ProposalRecord(_Rec):
@@ -94,6 +110,7 @@ class WindowRecord(_Rec):
     p: list[list[float]]
     width: list[list[float]]
     guarantee: list[list[float]]
+    by_guarantee: dict[str, ProportionRecord] = {}
 
 
 class LeafRecord(_Rec):
@@ -120,6 +137,8 @@ class PackageProposalRecord(_Rec):
     name: str
     accepted: ProportionRecord
     ratified: ProportionRecord
+    guarantee_option: str | None = None
+    holds: ProportionRecord | None = None
 
 
 class PackageWindowRecord(_Rec):
@@ -161,6 +180,9 @@ class WarAnalysis(_Rec):
     window: WindowRecord
     proposals: list[ProposalRecord]
     scenario_tree: list[BranchRecord]
+    headline: str = ""
+    conditions: list[str] = []
+    warnings: list[str] = []
     packages: PackageWindowRecord | None = None
 
     def table(self, field: str | None = None) -> list[dict[str, object]]:
@@ -176,10 +198,12 @@ class WarAnalysis(_Rec):
                 for m, label in enumerate(self.month_labels)]
 
 
-def snapshot(war: WarModel, seed: int = 0, draws: int = 20_000) -> Snapshot:
-    """The bargaining range, win-sets and commitment problem at month 0 with likely values, and
-    A's risk–return offer against its uncertainty over B's cost (``cost_b``'s range, drawn
-    ``draws`` times with ``seed``; a certain cost gives the complete-information offer)."""
+def snapshot(war: WarModel) -> Snapshot:
+    """The bargaining range, win-sets and commitment problem at month 0 with likely values (each
+    side on its own beliefs, the guarantors' g under ``guarantee_option``, a truce signed at the
+    midpoint of the win-sets' overlap), and A's exact risk–return offer on its own beliefs
+    against its uncertainty over B's cost (``cost_b``'s triangular range), with the rejection
+    probability A expects and the one under B's own beliefs (Fearon 1995, §3)."""
     lk = lambda n: n.value.likely  # noqa: E731
     p = lk(war.p)
     z = float(logit(np.float64(p)))
@@ -190,18 +214,36 @@ def snapshot(war: WarModel, seed: int = 0, draws: int = 20_000) -> Snapshot:
     ra, rb = war.ratification.a, war.ratification.b
     ws = win_sets(r, domestic_threshold(lk(ra.opposition), lk(ra.audience_cost)),
                   domestic_threshold(lk(rb.opposition), lk(rb.audience_cost)))
-    p_next = float(expit(np.float64(z - lk(war.regroup_shift))))
-    com = commitment_problem(p, p_next, lk(war.cost_a), lk(war.cost_b), lk(war.discount),
-                             lk(war.guarantee))
-    cost_b_draws = draw(war.cost_b, draws, np.random.default_rng(seed))
-    offer = optimal_offer(p, lk(war.cost_a), cost_b_draws, lk(war.discount))
+    shift = lk(war.regroup_shift)
+    g = likely_guarantee(war, war.guarantee_option)
+    nxt = lambda q: float(expit(logit(np.float64(q)) - shift))  # noqa: E731
+    mid = (ws.low + ws.high) / 2 if ws.exists else (r.low + r.high) / 2
+    code, _ = outcome_codes(p_a, nxt(p_a), lk(war.cost_a), lk(war.cost_b), lk(war.discount), g,
+                            float(np.clip(mid, 0.0, 1.0)), p_now_b=p_b, p_next_b=nxt(p_b))
+    g_star = min_guarantee(p_a, nxt(p_a), lk(war.cost_a), lk(war.discount))
+    cb = war.cost_b.value
+    offer = offer_under_beliefs(p_a, p_b, lk(war.cost_a), cb.low, cb.likely, cb.high,
+                                lk(war.discount))
     return Snapshot(
         p=p, p_a=p_a, p_b=p_b, range_low=float(r.low), range_high=float(r.high),
         range_width=float(r.width), range_exists=bool(r.exists), closed_by=str(r.closed_by),
         winset_low=float(ws.low), winset_high=float(ws.high), winset_exists=bool(ws.exists),
-        regroup_p=p_next, commitment_outcome=str(com.outcome),
-        min_guarantee=float(com.min_guarantee), guarantee=lk(war.guarantee),
-        offer=offer.offer, offer_p_reject=offer.p_reject)
+        regroup_p=nxt(p), commitment_outcome=OUTCOMES[int(code)],
+        min_guarantee=float(g_star), guarantee=g, guarantee_option=war.guarantee_option,
+        offer=float(offer.offer), offer_p_reject=float(offer.p_reject),
+        offer_p_reject_believed=float(offer.p_reject_believed), phases=_phases(war, p_a, p_b))
+
+
+def _phases(war: WarModel, p_a: float, p_b: float) -> list[PhaseRecord]:
+    """The phased package tested step by step on each side's own month-0 beliefs."""
+    if not war.phases:
+        return []
+    lk = lambda n: n.value.likely  # noqa: E731
+    phases = [Phase(name=ph.name, months=ph.months, share=lk(ph.share), shift=lk(ph.shift),
+                    guarantee=likely_guarantee(war, ph.guarantee_option)
+                    if ph.guarantee_option else 0.0) for ph in war.phases]
+    res = phased_settlement(phases, p_a, lk(war.cost_a), lk(war.cost_b), lk(war.discount), p_b)
+    return [PhaseRecord(**vars(c)) for c in res.phases]
 
 
 def _month_labels(start: dt.date | None, months: int) -> list[str]:
@@ -221,7 +263,8 @@ def _window_record(w: Window) -> WindowRecord:
         self_enforcing=ProportionRecord.of(w.self_enforcing),
         closed_by_a=w.closed_by_a.tolist(), closed_by_b=w.closed_by_b.tolist(),
         closed_by_both=w.closed_by_both.tolist(), p=w.p.tolist(), width=w.width.tolist(),
-        guarantee=w.guarantee.tolist())
+        guarantee=w.guarantee.tolist(),
+        by_guarantee={k: ProportionRecord.of(v) for k, v in w.by_guarantee.items()})
 
 
 SETTLED = ("bound", "candidate", "enumeration", "dominance")
@@ -230,10 +273,11 @@ SETTLED = ("bound", "candidate", "enumeration", "dominance")
 def _package_record(pw: PackageWindow) -> PackageWindowRecord:
     return PackageWindowRecord(
         paths=pw.n_paths, sampling=SAMPLING, veto=list(pw.veto), zopa=ProportionRecord.of(pw.zopa),
-        proposals=[PackageProposalRecord(id=p.id, name=p.name,
-                                         accepted=ProportionRecord.of(p.accepted),
-                                         ratified=ProportionRecord.of(p.ratified))
-                   for p in pw.proposals],
+        proposals=[PackageProposalRecord(
+            id=p.id, name=p.name, accepted=ProportionRecord.of(p.accepted),
+            ratified=ProportionRecord.of(p.ratified), guarantee_option=p.guarantee_option,
+            holds=None if p.holds is None else ProportionRecord.of(p.holds))
+            for p in pw.proposals],
         batna={a: b.tolist() for a, b in pw.batna.items()},
         settled=dict(zip(SETTLED, pw.settled, strict=True)),
         ratification=pw.ratification, zopa_ratified=ProportionRecord.of(pw.zopa_ratified),
@@ -272,12 +316,13 @@ def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000
         packages = _package_record(pw)
         options["package_paths"] = package_paths
     tick("record")
+    head, conditions, warnings = _headline(war, w, tree, t_max, paths, seed)
     hashed = inputs_hash(scenario) if scenario is not None else inputs_hash(case)
     prov = make_provenance("war-window", [source or case.id], hashed, options, seed)
     return WarAnalysis(
         provenance=prov, case_id=case.id, title=case.title, date=case.date, side_a=war.side_a,
         side_b=war.side_b, stake=war.stake, months=t_max, paths=paths,
-        month_labels=_month_labels(war.start, t_max), snapshot=snapshot(war, seed),
+        month_labels=_month_labels(war.start, t_max), snapshot=snapshot(war),
         window=_window_record(w),
         proposals=[ProposalRecord(id=p.id, name=p.name, share=p.share,
                                   in_range=ProportionRecord.of(p.in_range),
@@ -286,12 +331,54 @@ def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000
         scenario_tree=[BranchRecord(key=b.key, label=b.label, probability=b.probability,
                                     se=b.se, leaves=[LeafRecord(**vars(lf)) for lf in b.leaves])
                        for b in tree.branches],
-        packages=packages)
+        headline=head, conditions=conditions, warnings=warnings, packages=packages)
+
+
+CLOSED_AT_START = 0.5
+"""Warn when the range exists on fewer than this share of paths at month 0."""
+
+
+def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: int,
+              seed: int) -> tuple[str, list[str], list[str]]:
+    """The window's answer in one sentence, the conditions it holds under, and warnings."""
+    leaves = {lf.key: lf for lf in tree.leaves}
+    held, broke = leaves["settlement"], leaves["truce_regroup"]
+    lk = lambda n: n.value.likely  # noqa: E731
+    head = (f"Settlement that holds within {months} months: {100 * held.probability:.1f} % of "
+            f"paths (± {100 * held.se:.1f}); truce used to regroup: "
+            f"{100 * broke.probability:.1f} %; range open at month 0 on "
+            f"{100 * w.range_exists.mean[0]:.1f} %, at month {months} on "
+            f"{100 * w.range_exists.mean[-1]:.1f} %.")
+    conditions = [
+        f"beliefs: {war.beliefs.model.value} (optimism A {lk(war.optimism_a):g}, "
+        f"B {lk(war.optimism_b):g} logit; hot hand {lk(war.hot_hand):g})",
+        f"guarantee: option {war.guarantee_option or '(every guarantor bound)'} of "
+        f"'{war.guarantee_issue}', g = {likely_guarantee(war, war.guarantee_option):.3f} "
+        f"(likely values; {len(war.guarantors)} guarantor entries)",
+        f"regroup shift {lk(war.regroup_shift):g} logit; δ = {lk(war.discount):g} per month; "
+        f"truce after {war.truce_months} months of open win-sets",
+        f"{paths:,} paths, seed {seed}; every uncertain parameter drawn once per path"]
+    warnings = []
+    open0 = float(w.range_exists.mean[0])
+    if open0 < CLOSED_AT_START:
+        by = {"A": w.closed_by_a[0], "B": w.closed_by_b[0], "both": w.closed_by_both[0]}
+        who = max(by, key=lambda k: by[k])
+        warnings.append(
+            f"The bargaining range is closed at month 0 on {100 * (1 - open0):.1f} % of paths "
+            f"(mostly by the optimism of {who}): no deal is possible today on those paths; "
+            "later probabilities rest on the simulated war changing beliefs and costs.")
+    rat0 = float(w.ratifiable.mean[0])
+    if rat0 < CLOSED_AT_START:
+        warnings.append(
+            f"The win-sets do not overlap at month 0 on {100 * (1 - rat0):.1f} % of paths: a "
+            "deal in the range would not be ratified at home today (Putnam 1988); no truce is "
+            "signed until they do.")
+    return head, conditions, warnings
 
 
 def analyse_window(*args: Any, **kwargs: Any) -> WarAnalysis:
     """Deprecated spelling of :func:`analyze_window` (one spelling across the package, as
     ``detente.analyze``); kept for scripts written against 0.1."""
-    warnings.warn("detente.war.analysis.analyse_window is deprecated; use analyze_window",
-                  DeprecationWarning, stacklevel=2)
+    warn("detente.war.analysis.analyse_window is deprecated; use analyze_window",
+         DeprecationWarning, stacklevel=2)
     return analyze_window(*args, **kwargs)

@@ -3,7 +3,6 @@ file with a ``war`` section. Every problem names the file, line and field path."
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,12 @@ from detente.scenario.war import WarCase, WarModel
 SCENARIO_KEYS = ("actors", "issues", "stances")
 
 
-def _dir() -> Path:
-    return Path(str(files("detente.cases"))) / "war"
-
-
 def war_case_names() -> list[str]:
-    """Names of the bundled war cases, sorted."""
-    return sorted(p.stem for p in _dir().glob("*.yaml"))
+    """Names of the bundled scenarios with a war section, sorted: the one war calibration of
+    each dated case (the standalone war cases are gone; ``war/NAME`` is the same model)."""
+    from detente.cases import case_names
+
+    return sorted(n for n in case_names() if _has_war(n))
 
 
 def _problems(exc: ValidationError, file: str, where: LineMap,
@@ -101,35 +99,32 @@ def load_war_file(path: str | Path) -> WarCase:
 
 
 def bundled_war_case(name: str) -> WarCase:
-    """A bundled war case by name (see :func:`war_case_names`)."""
+    """The war model of a bundled scenario (see :func:`war_case_names`)."""
+    from detente.cases import case_path
+
     if name not in war_case_names():
         raise ScenarioError.one("no such bundled war case", value=name,
                                 allowed=", ".join(war_case_names()))
-    return load_war_file(_dir() / f"{name}.yaml")
+    return load_war_file(case_path(name))
 
 
 def resolve_war(case_or_path: str | Path) -> tuple[WarCase, Scenario | None]:
-    """A bundled scenario case with a war section (its name), a bundled standalone war case
-    (``war/NAME``, or NAME when no scenario case of that name has a war section), or a YAML
-    file; with the scenario when there is one (the package window needs it)."""
-    from detente.cases import case_names, case_path
+    """A bundled scenario case with a war section (its name; ``war/NAME`` gives the same war
+    model without the package window), or a YAML file (a scenario with a ``war`` section or a
+    standalone war file); with the scenario when there is one (the package window needs it)."""
+    from detente.cases import case_path
 
     text = str(case_or_path)
     if text.startswith("war/") and text.removeprefix("war/") in war_case_names():
         return bundled_war_case(text.removeprefix("war/")), None
-    if text in case_names():
-        data, where, file = read_yaml(case_path(text))
-        if isinstance(data, dict) and "war" in data:
-            return _from_data(data, file, where)
     if text in war_case_names():
-        return bundled_war_case(text), None
+        data, where, file = read_yaml(case_path(text))
+        return _from_data(data, file, where)
     p = Path(text)
     if p.exists() or p.suffix in (".yaml", ".yml"):
         return load_war_source(p)
     raise ScenarioError.one("no such war case or file", value=text,
-                            allowed="a YAML file or one of: " + ", ".join(
-                                [n for n in case_names() if _has_war(n)]
-                                + [f"war/{n}" for n in war_case_names()]))
+                            allowed="a YAML file or one of: " + ", ".join(war_case_names()))
 
 
 def _has_war(name: str) -> bool:

@@ -1,33 +1,46 @@
 """The commitment problem: a power shift during a truce, and the guarantees that fix it.
 
-Powell (2006), "War as a Commitment Problem", §2 (preventive war); Fearon (1995), §4.
-Payoffs are per-period flows normalised by (1 − δ), so they are in units of the stake: a deal
-giving A the share x every period is worth x; fighting (absorbing) is worth p − c_A to A and
-1 − p − c_B to B, where p is A's probability of winning at the time the war is fought.
+Powell (2006), "War as a Commitment Problem", *International Organization* 60(1), §2
+(preventive war); Fearon (1995), §4. One unit convention (``docs/war.md``, "Units"):
 
-A's power is p now and p' after the shift (a side regroups during a truce, seed 004). The side
-whose chance falls is the *declining* side D (winning chance q now, q' later, cost c_D); the other
-is the *rising* side R (cost c_R). A guarantee of strength g is an extra expected cost (stake
-units per period) imposed, e.g. by guarantors, on the side that reneges, that is on R if it
-renews the war once stronger.
+* the period is **one month** and δ is the discount factor **per month**;
+* every value is a present value normalised by (1 − δ), in **stake units**: holding the whole
+  stake for good is worth 1, a share x of it every month is worth x;
+* a war, once fought, is absorbing: the declining side D (chance q of winning it) gets
+  q − c_D, where c_D is its **total** cost of the war in stake units;
+* the guarantee g is in stake units too: what guarantors who arm or fight beside D add to D's
+  chance of winning a war renewed after the shift, q′_g = min(q′ + g, 1). A penalty on the
+  rising side alone would leave D's post-shift war value, and so the condition, unchanged.
 
-Self-enforcing settlement. A settlement y (D's share) holds if D prefers it to war now and R
-prefers it to renewing war after the shift:
+The rising side R makes the offers (Powell 2006, §2). The shift takes effect one month after
+the truce is signed. After it, R offers D its war value every month, so D's continuation value
+is V′ = clip(q′_g − c_D, 0, 1); R cannot credibly promise more. Before it, R may pay D any
+sequence of shares — front-loading allowed. D stays at peace iff at every month its
+continuation value is at least its war value W = q − c_D; the most R can give is the whole stake
+in the last month before the shift, so
 
-    y ≥ q − c_D      and      1 − y ≥ 1 − q' − c_R − g
+    peace is possible  ⇔  (1 − δ)·1 + δ·V′ ≥ W,
 
-so one exists iff  q − q' ≤ c_D + c_R + g, and the minimum guarantee that makes one exist is
+and D fights a preventive war now iff (with V′ = q′_g − c_D > 0; Powell 2006, eq. (1) with g = 0)
 
-    g* = max(0, (q − q') − c_A − c_B).                                    (shift net of costs)
+    δ·(q − q′_g) > (1 − δ)·(1 − q + c_D).                              (Powell's condition)
 
-Truce then renewed war. Without a self-enforcing settlement the rising side can still offer a
-truce that it will break after the shift. D accepts a truce share y now iff
-(1 − δ)·y + δ·(q' − c_D) ≥ q − c_D; R offers it iff (1 − δ)(1 − y) + δ(1 − q' − c_R − g) ≥
-1 − q − c_R. Even the whole stake now (y = 1) fails to keep D from fighting when
+The least guarantee that keeps D at peace solves it with equality:
 
-    δ·(q − q') > (1 − δ)·(1 − q + c_D),                                     (Powell's condition)
+    g* = 0 if peace holds with g = 0, else  q − q′ − (1 − δ)(1 − q + c_D)/δ.
 
-a large, rapid shift: preventive war now. All functions broadcast over arrays.
+The settlement set is the set of D's month-0 values v = (1 − δ)·y_0 + δ·V′ (y_0 ∈ [0, 1] paid
+before the shift) that both accept now: v ≥ W (D) and 1 − v ≥ 1 − q − c_R (R), so
+
+    v ∈ [max(W, δ·V′, 0), min(q + c_R, (1 − δ) + δ·V′)],
+
+non-empty iff Powell's condition fails and R does not prefer war now (δ·V′ ≤ q + c_R: a guarantee
+so strong that it reverses the shift makes the *rising* side fight first). In the one-shot limit
+δ → 0 with no shift it is Fearon's range [q − c_D, q + c_R] (Fearon 1995, §2).
+
+Signed terms. A truce signed at a constant share y (D's share) is honoured after the shift iff
+neither side's post-shift war value beats it: q′_g − c_D ≤ y ≤ q′_g + c_R; otherwise the truce
+was used to regroup and the war is renewed. All functions broadcast over arrays.
 """
 
 from __future__ import annotations
@@ -44,17 +57,89 @@ def _f(x: ArrayLike) -> FloatArray:
     return np.asarray(x, dtype=np.float64)
 
 
+SETTLEMENT, TRUCE_BROKEN, WAR_NOW = 0, 1, 2
+OUTCOMES = ("settlement", "truce broken", "war now")
+
+
+def post_shift_value(q_next: ArrayLike, c_d: ArrayLike, guarantee: ArrayLike = 0.0) -> FloatArray:
+    """V′ = clip(min(q′ + g, 1) − c_D, 0, 1): the declining side's value after the shift, the
+    most the rising side can credibly leave it (Powell 2006, §2)."""
+    qg = np.minimum(_f(q_next) + _f(guarantee), 1.0)
+    return np.clip(qg - _f(c_d), 0.0, 1.0)
+
+
+def peace_possible(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike, delta: ArrayLike,
+                   guarantee: ArrayLike = 0.0, tol: float = TOL) -> NDArray[np.bool_]:
+    """(1 − δ) + δ·V′ ≥ q − c_D: some offer sequence (front-loading allowed) keeps the
+    declining side D at peace (Powell 2006, §2). q, q′ are D's chances now and after the shift,
+    c_D its total cost of war, δ per month, g the guarantee (all stake units)."""
+    d = _f(delta)
+    best = (1.0 - d) + d * post_shift_value(q_next, c_d, guarantee)
+    return np.asarray(best >= _f(q_now) - _f(c_d) - tol)
+
+
+def powell_condition(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike, delta: ArrayLike,
+                     guarantee: ArrayLike = 0.0, tol: float = TOL) -> NDArray[np.bool_]:
+    """Preventive war now: δ(q − q′_g) > (1 − δ)(1 − q + c_D) (Powell 2006, §2), i.e. no offer
+    sequence keeps D at peace (the negation of :func:`peace_possible`, which also handles
+    V′ clipped at 0).
+
+    Example:
+        >>> bool(powell_condition(0.5, 0.2, 0.05, 0.9))
+        True
+        >>> bool(powell_condition(0.5, 0.2, 0.05, 0.9, guarantee=0.3))
+        False
+    """
+    return ~peace_possible(q_now, q_next, c_d, delta, guarantee, tol)
+
+
+def min_guarantee(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike,
+                  delta: ArrayLike) -> FloatArray:
+    """g*: the least guarantee for which some offer sequence keeps D at peace (module
+    docstring): 0 if peace holds without one, else q − q′ − (1 − δ)(1 − q + c_D)/δ.
+
+    Example (δ = 0.9, q = 0.5, q′ = 0.2, c_D = 0.05: 0.3 − 0.1·0.55/0.9):
+        >>> round(float(min_guarantee(0.5, 0.2, 0.05, 0.9)), 6)
+        0.238889
+    """
+    q, qn, c, d = _f(q_now), _f(q_next), _f(c_d), _f(delta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = q - qn - (1.0 - d) * (1.0 - q + c) / d
+    return np.where(peace_possible(q, qn, c, d), 0.0, np.maximum(need, 0.0))
+
+
+def settlement_set(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike, c_r: ArrayLike,
+                   delta: ArrayLike, guarantee: ArrayLike = 0.0
+                   ) -> tuple[FloatArray, FloatArray]:
+    """The settlements both sides accept now, as D's month-0 value v:
+    [max(q − c_D, δV′, 0), min(q + c_R, (1 − δ) + δV′)] (empty where low > high)."""
+    q, d = _f(q_now), _f(delta)
+    v_next = d * post_shift_value(q_next, c_d, guarantee)
+    low = np.maximum(np.maximum(q - _f(c_d), v_next), 0.0)
+    high = np.minimum(np.minimum(q + _f(c_r), (1.0 - d) + v_next), 1.0)
+    return low, high
+
+
+def terms_honoured(y: ArrayLike, q_next: ArrayLike, c_d: ArrayLike, c_r: ArrayLike,
+                   guarantee: ArrayLike = 0.0, tol: float = TOL) -> NDArray[np.bool_]:
+    """q′_g − c_D ≤ y ≤ q′_g + c_R: neither side renews the war after the shift over terms
+    giving D the constant share y (q′ as each side judges it: pass R's view for the upper
+    bound's q′ when beliefs differ, see :func:`outcome_codes`)."""
+    qg = np.minimum(_f(q_next) + _f(guarantee), 1.0)
+    ys = _f(y)
+    return np.asarray((ys >= qg - _f(c_d) - tol) & (ys <= qg + _f(c_r) + tol))
+
+
 @dataclass(frozen=True)
 class CommitmentResult:
     """Arrays broadcast over the inputs.
 
-    ``declining``: "A", "B" or "" (no shift). ``settlement_low/high``: the self-enforcing
-    settlements as A's share (empty where ``low > high``). ``self_enforcing``: a settlement
-    exists that neither side wants to break. ``min_guarantee``: g* above.
-    ``powell_war``: Powell's condition holds (the declining side fights now rather than take
-    the whole stake for one period). ``truce_feasible``: a truce exists that both accept now
-    although the rising side will break it. ``outcome``: "settlement" (self-enforcing),
-    "truce broken" (a truce used to regroup, then war) or "war now" (preventive war).
+    ``declining``: "A", "B" or "" (no shift: A's view is used). ``settlement_low/high``: the
+    settlement set as A's month-0 value (empty where ``low > high``). ``self_enforcing``: it is
+    non-empty. ``min_guarantee``: g*. ``powell_war``: the declining side fights now (Powell's
+    condition). ``rising_war``: the rising side fights now (a guarantee reversing the shift).
+    ``outcome``: "settlement", "truce broken" (terms given and not honoured after the shift) or
+    "war now".
     """
 
     declining: NDArray[np.str_]
@@ -63,90 +148,80 @@ class CommitmentResult:
     self_enforcing: NDArray[np.bool_]
     min_guarantee: FloatArray
     powell_war: NDArray[np.bool_]
-    truce_feasible: NDArray[np.bool_]
+    rising_war: NDArray[np.bool_]
     outcome: NDArray[np.str_]
 
 
-def min_guarantee(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike,
-                  c_b: ArrayLike) -> FloatArray:
-    """g* = max(0, |p − p'| − c_A − c_B): the weakest guarantee that makes a settlement hold.
-
-    Example:
-        >>> round(float(min_guarantee(0.5, 0.3, 0.05, 0.05)), 6)
-        0.1
-    """
-    return np.maximum(0.0, np.abs(_f(p_now) - _f(p_next)) - _f(c_a) - _f(c_b))
-
-
-def powell_condition(q_now: ArrayLike, q_next: ArrayLike, c_d: ArrayLike,
-                     delta: ArrayLike, tol: float = TOL) -> NDArray[np.bool_]:
-    """δ(q − q') > (1 − δ)(1 − q + c_D): the declining side D (winning chance q now, q' after
-    the shift, cost c_D) prefers war now to any truce (Powell 2006, §2)."""
-    q, qn, d = _f(q_now), _f(q_next), _f(delta)
-    return np.asarray(d * (q - qn) > (1.0 - d) * (1.0 - q + _f(c_d)) + tol)
-
-
-SETTLEMENT, TRUCE_BROKEN, WAR_NOW = 0, 1, 2
-OUTCOMES = ("settlement", "truce broken", "war now")
+def _to_d(p: FloatArray, a_declines: NDArray[np.bool_]) -> FloatArray:
+    return np.where(a_declines, p, 1.0 - p)
 
 
 def outcome_codes(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike, c_b: ArrayLike,
-                  delta: ArrayLike, guarantee: ArrayLike = 0.0, tol: float = TOL
-                  ) -> tuple[NDArray[np.int8], FloatArray, FloatArray, NDArray[np.bool_]]:
-    """The numeric core of :func:`commitment_problem`: outcome codes (index into ``OUTCOMES``),
-    the self-enforcing settlements [low, high] as A's share, and Powell's condition."""
-    p, pn, ca, cb, d, g = (_f(v) for v in (p_now, p_next, c_a, c_b, delta, guarantee))
-    # Work from the declining side D's view (A's when there is no shift): its chance q now and
-    # q' later, its cost c_D and the rising side's cost c_R.
-    a_side = ~(pn > p + tol)
-    q = np.where(a_side, p, 1.0 - p)
-    qn = np.where(a_side, pn, 1.0 - pn)
-    c_d = np.where(a_side, ca, cb)
-    c_r = np.where(a_side, cb, ca)
-    # Self-enforcing settlements in D's share: [q - c_D, q' + c_R + g] (and the no-shift bounds).
-    d_low = np.maximum(q - c_d, qn - c_d)
-    d_high = np.minimum(q + c_r, qn + c_r + g)
-    d_high = np.minimum(d_high, 1.0)
-    d_low = np.maximum(d_low, 0.0)
-    self_enf = d_low <= d_high + tol
-    # Back to A's share.
-    low = np.where(a_side, d_low, 1.0 - d_high)
-    high = np.where(a_side, d_high, 1.0 - d_low)
-    # Truce then renewed war: D needs (1-δ)y >= need_d, R gives (1-δ)y <= give_r.
-    need_d = q - c_d - d * (qn - c_d)
-    give_r = (1.0 - d) - (1.0 - q - c_r - d * (1.0 - qn - c_r - g))
-    truce = np.maximum(need_d, 0.0) <= np.minimum(give_r, 1.0 - d) + tol
-    powell = powell_condition(q, qn, c_d, d, tol)
-    code = np.where(self_enf, SETTLEMENT, np.where(truce, TRUCE_BROKEN, WAR_NOW)).astype(np.int8)
-    return code, low, high, np.asarray(powell)
+                  delta: ArrayLike, guarantee: ArrayLike = 0.0, terms: ArrayLike | None = None,
+                  *, p_now_b: ArrayLike | None = None, p_next_b: ArrayLike | None = None,
+                  tol: float = TOL) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """Outcome codes (index into ``OUTCOMES``) and Powell's condition, vectorised.
+
+    ``p_now``/``p_next`` are A's chance before and after the shift as A judges it,
+    ``p_now_b``/``p_next_b`` as B judges it (default: the same). The declining side decides
+    whether to fight now on its own view; each side decides whether to honour the ``terms``
+    (A's constant share; None: the settlement R offers, which is always honoured) on its own
+    view. The guarantee g (≥ 0) helps the declining side."""
+    pa, pna = _f(p_now), _f(p_next)
+    pb = pa if p_now_b is None else _f(p_now_b)
+    pnb = pna if p_next_b is None else _f(p_next_b)
+    ca, cb, d, g = _f(c_a), _f(c_b), _f(delta), _f(guarantee)
+    a_dec = ~(pna > pa + tol)                          # A declines (or no shift), on A's view
+    p_d, pn_d = np.where(a_dec, pa, pb), np.where(a_dec, pna, pnb)   # D's own view
+    p_r, pn_r = np.where(a_dec, pb, pa), np.where(a_dec, pnb, pna)   # R's own view
+    q, qn = _to_d(p_d, a_dec), _to_d(pn_d, a_dec)
+    q_r, qn_r = _to_d(p_r, a_dec), _to_d(pn_r, a_dec)
+    c_d, c_r = np.where(a_dec, ca, cb), np.where(a_dec, cb, ca)
+    powell = powell_condition(q, qn, c_d, d, g, tol)
+    rising = d * post_shift_value(qn_r, c_d, g) > q_r + c_r + tol
+    peace = ~powell & ~rising
+    if terms is None:
+        holds = np.ones_like(peace)
+    else:
+        y = _to_d(_f(terms), a_dec)
+        holds = (terms_honoured(y, qn, c_d, np.inf, g, tol)
+                 & terms_honoured(y, qn_r, np.inf, c_r, g, tol))
+    code = np.where(peace & holds, SETTLEMENT, np.where(peace, TRUCE_BROKEN, WAR_NOW))
+    return code.astype(np.int8), np.asarray(powell)
 
 
 def commitment_problem(p_now: ArrayLike, p_next: ArrayLike, c_a: ArrayLike, c_b: ArrayLike,
                        delta: ArrayLike, guarantee: ArrayLike = 0.0,
-                       tol: float = TOL) -> CommitmentResult:
-    """Is a deal self-enforcing across a power shift, and what guarantee makes it so?
+                       terms: ArrayLike | None = None, tol: float = TOL) -> CommitmentResult:
+    """Is a deal possible across a power shift, and what guarantee makes it so?
 
     Args:
-        p_now, p_next: A's probability of winning before and after the shift, in [0, 1].
-        c_a, c_b: per-period costs of war in stake units, ≥ 0.
-        delta: per-period discount factor over the shift (truce length), in (0, 1].
-        guarantee: strength g ≥ 0 of the guarantee on the reneging (rising) side.
+        p_now, p_next: A's chance of winning before and after the shift, in [0, 1].
+        c_a, c_b: total costs of war, stake units, ≥ 0.
+        delta: discount factor per month, in (0, 1].
+        guarantee: g ≥ 0, what guarantors add to the declining side's post-shift chance.
+        terms: A's constant share in a signed truce (None: R's optimal offers).
         tol: tolerance on the comparisons.
 
-    Example:
+    Example (Powell 2006, §2: q = 0.5, q′ = 0.2, c = 0.05, δ = 0.9):
         >>> r = commitment_problem(0.5, 0.2, 0.05, 0.05, delta=0.9)
-        >>> bool(r.self_enforcing), round(float(r.min_guarantee), 6), str(r.outcome)
-        (False, 0.2, 'war now')
-        >>> str(commitment_problem(0.5, 0.2, 0.05, 0.05, delta=0.9, guarantee=0.2).outcome)
+        >>> str(r.outcome), round(float(r.min_guarantee), 4)
+        ('war now', 0.2389)
+        >>> str(commitment_problem(0.5, 0.2, 0.05, 0.05, delta=0.9, guarantee=0.24).outcome)
         'settlement'
     """
-    p, pn, ca, cb = _f(p_now), _f(p_next), _f(c_a), _f(c_b)
-    code, low, high, powell = outcome_codes(p, pn, ca, cb, delta, guarantee, tol)
-    self_enf = code == SETTLEMENT
-    outcome = np.asarray(OUTCOMES)[code]
+    p, pn, ca, cb, d, g = (_f(v) for v in (p_now, p_next, c_a, c_b, delta, guarantee))
+    code, powell = outcome_codes(p, pn, ca, cb, d, g, terms, tol=tol)
+    a_dec = ~(pn > p + tol)
+    q, qn = _to_d(p, a_dec), _to_d(pn, a_dec)
+    c_d, c_r = np.where(a_dec, ca, cb), np.where(a_dec, cb, ca)
+    low_d, high_d = settlement_set(q, qn, c_d, c_r, d, g)
+    rising = d * post_shift_value(qn, c_d, g) > q + c_r + tol
     declining = np.where(pn < p - tol, "A", np.where(pn > p + tol, "B", ""))
     return CommitmentResult(
-        declining=np.asarray(declining), settlement_low=low, settlement_high=high,
-        self_enforcing=np.asarray(self_enf), min_guarantee=min_guarantee(p, pn, ca, cb),
-        powell_war=np.asarray(powell & ~self_enf), truce_feasible=np.asarray(code == TRUCE_BROKEN),
-        outcome=outcome)
+        declining=np.asarray(declining),
+        settlement_low=np.where(a_dec, low_d, 1.0 - high_d),
+        settlement_high=np.where(a_dec, high_d, 1.0 - low_d),
+        self_enforcing=np.asarray(low_d <= high_d + tol),
+        min_guarantee=min_guarantee(q, qn, c_d, d), powell_war=powell,
+        rising_war=np.asarray(rising), outcome=np.asarray(OUTCOMES)[code])

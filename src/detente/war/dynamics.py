@@ -31,8 +31,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from detente.scenario.model import Number
-from detente.scenario.war import WarModel
+from detente.scenario.war import BeliefModel, WarModel
 from detente.war.bargaining import FloatArray
+from detente.war.guarantees import GuarantorDraws, draw_guarantors
 
 Rng = np.random.Generator | int | np.random.SeedSequence | None
 
@@ -66,6 +67,7 @@ class PathParams:
     weariness_b: FloatArray
     discount: FloatArray
     guarantee: FloatArray
+    guarantors: GuarantorDraws
     regroup_shift: FloatArray
     t_a: FloatArray
     t_b: FloatArray
@@ -75,14 +77,17 @@ class PathParams:
 
 
 def draw_params(model: WarModel, n: int, rng: np.random.Generator) -> PathParams:
-    """Draw every uncertain parameter once per path (fixed order, so seeds repeat)."""
+    """Draw every uncertain parameter once per path (fixed order, so seeds repeat). The
+    guarantee g is the guarantors' under ``guarantee_option`` (``detente.war.guarantees``)."""
     r = model.ratification
+    guarantors = draw_guarantors(model, n, rng)
     return PathParams(
         p0=draw(model.p, n, rng), optimism_a=draw(model.optimism_a, n, rng),
         optimism_b=draw(model.optimism_b, n, rng), hot_hand=draw(model.hot_hand, n, rng),
         cost_a=draw(model.cost_a, n, rng), cost_b=draw(model.cost_b, n, rng),
         weariness_a=draw(model.weariness_a, n, rng), weariness_b=draw(model.weariness_b, n, rng),
-        discount=draw(model.discount, n, rng), guarantee=draw(model.guarantee, n, rng),
+        discount=draw(model.discount, n, rng), guarantors=guarantors,
+        guarantee=guarantors.guarantee(model.guarantee_option),
         regroup_shift=draw(model.regroup_shift, n, rng),
         t_a=draw(r.a.opposition, n, rng) * draw(r.a.audience_cost, n, rng),
         t_b=draw(r.b.opposition, n, rng) * draw(r.b.audience_cost, n, rng),
@@ -99,6 +104,8 @@ class Paths:
     ``z``: logit of A's chance; ``p``: A's chance; ``cost_a``/``cost_b``: each side's expected
     cost of fighting on; ``spent_a``/``spent_b``: cumulative costs so far (stake units);
     ``shocks``: (paths, shocks) booleans, whether each shock happened on each path.
+    ``belief_z``/``bias_decay`` (learning beliefs only, else None): the sides' common filtered
+    estimate of z and the share of the month-0 optimism left (``detente.war.learning``).
     """
 
     z: FloatArray
@@ -109,6 +116,8 @@ class Paths:
     spent_b: FloatArray
     shocks: NDArray[np.bool_]
     params: PathParams
+    belief_z: FloatArray | None = None
+    bias_decay: FloatArray | None = None
 
     @property
     def n_paths(self) -> int:
@@ -140,7 +149,7 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
         rng: a ``numpy.random.Generator`` or a seed; the only source of randomness.
 
     Example:
-        >>> from detente.scenario.war import WarModel
+        >>> from detente.scenario.war import BeliefModel, WarModel
         >>> m = WarModel(side_a="a", side_b="b", stake="s", horizon=12, p=0.5, cost_a=0.1,
         ...              cost_b=0.1, volatility=0.2)
         >>> s1, s2 = simulate(m, 12, 1000, 7), simulate(m, 12, 1000, 7)
@@ -153,6 +162,7 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
         raise AnalysisError.one("need at least one month and one path", path="months, paths",
                                 value=(months, paths), allowed="integers >= 1")
     g_params, g_field, g_cost, g_shock = as_generator(rng).spawn(4)
+    g_signal = g_params.spawn(1)[0]
     n, t_max = paths, months
     prm = draw_params(model, n, g_params)
     drift = draw(model.drift, n, g_params)
@@ -196,5 +206,11 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
                 else np.zeros((n, 0), dtype=bool))
     cost_a = prm.cost_a + prm.weariness_a * spent_a
     cost_b = prm.cost_b + prm.weariness_b * spent_b
+    belief_z = bias_decay = None
+    if model.beliefs.model == BeliefModel.learning:
+        from detente.war.learning import learn
+
+        belief_z, bias_decay = learn(model, z, drift, vol, g_signal)
     return Paths(z=z, p=expit(z), cost_a=cost_a, cost_b=cost_b, spent_a=spent_a,
-                 spent_b=spent_b, shocks=occurred, params=prm)
+                 spent_b=spent_b, shocks=occurred, params=prm, belief_z=belief_z,
+                 bias_decay=bias_decay)

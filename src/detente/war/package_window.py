@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,7 +71,7 @@ from detente.scenario.war import Side, WarModel
 from detente.war.bargaining import BargainingRange, FloatArray, bargaining_range
 from detente.war.dynamics import PathParams, Paths, Rng, as_generator, draw
 from detente.war.ratification import domestic_threshold, ratification_lines
-from detente.war.window import QUANTILES, Proportion, beliefs
+from detente.war.window import QUANTILES, Proportion, beliefs, range_paths, truce_state
 
 TOL = 1e-9
 PACKAGE_PATHS = 2000
@@ -92,6 +93,8 @@ class PackageProposal:
     name: str
     accepted: Proportion
     ratified: Proportion
+    holds: Proportion | None = None
+    guarantee_option: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,14 @@ def package_stream(seed: int) -> np.random.Generator:
 
 def subsample(paths: Paths, index: NDArray[np.int64]) -> Paths:
     """The paths ``index`` (columns) of ``paths``, parameters included."""
-    prm = PathParams(**{k: getattr(paths.params, k)[index]
-                        for k in PathParams.__dataclass_fields__})
+    fields: dict[str, Any] = {k: getattr(paths.params, k)[index]
+                              for k in PathParams.__dataclass_fields__ if k != "guarantors"}
+    prm = PathParams(guarantors=paths.params.guarantors.take(index), **fields)
+    cols = (lambda a: None if a is None else a[:, index])  # noqa: E731
     return Paths(z=paths.z[:, index], p=paths.p[:, index], cost_a=paths.cost_a[:, index],
                  cost_b=paths.cost_b[:, index], spent_a=paths.spent_a[:, index],
-                 spent_b=paths.spent_b[:, index], shocks=paths.shocks[index], params=prm)
+                 spent_b=paths.spent_b[:, index], shocks=paths.shocks[index], params=prm,
+                 belief_z=cols(paths.belief_z), bias_decay=cols(paths.bias_decay))
 
 
 def fighting_values(paths: Paths) -> dict[Side, FloatArray]:
@@ -428,13 +434,47 @@ def package_window(scenario: Scenario, paths: Paths, n_paths: int = PACKAGE_PATH
     else:
         res_r, zopa_r, accepted_r, settled_r = res, zopa, accepted, (0, 0, 0, 0)
     q = np.asarray(QUANTILES)
+    held = proposals_hold(scenario, sub, accepted_r, props)
     return PackageWindow(
         n_paths=int(index.size), months=paths.months, path_index=index,
         veto=tuple(actors[i] for i in veto), zopa=Proportion.of(zopa),
         proposals=tuple(PackageProposal(id=p.id, name=p.name, accepted=Proportion.of(accepted[k]),
-                                        ratified=Proportion.of(accepted_r[k]))
+                                        ratified=Proportion.of(accepted_r[k]),
+                                        holds=held[k][1], guarantee_option=held[k][0])
                         for k, p in enumerate(scenario.proposals)),
         batna=_bands(res, actors, veto), settled=settled, ratification=bool(binding),
         zopa_ratified=Proportion.of(zopa_r), ratified_batna=_bands(res_r, actors, veto),
         domestic={a: np.quantile(t, q) for a, t in binding.items()},
         ratified_settled=settled_r)
+
+
+def proposals_hold(scenario: Scenario, sub: Paths, ratified: NDArray[np.bool_],
+                   props: list[NDArray[np.int64]]) -> list[tuple[str | None, Proportion | None]]:
+    """For each bundled proposal: the option of the guarantee issue it picks ("OPEN" where the
+    text leaves it open: each path then takes the option its fill drew) and P(ratifiable and
+    self-enforcing), where self-enforcing is the window's commitment test (Powell 2006,
+    ``window.TruceState``) with the g the guarantors bound by that option give on each path
+    (``guarantees``). ``props[k]`` holds proposal k's package (option index per issue) on each
+    path. None where the scenario has no guarantee issue."""
+    war = scenario.war
+    assert isinstance(war, WarModel)
+    k_issue = next((k for k, i in enumerate(scenario.issues) if i.id == war.guarantee_issue),
+                   None)
+    if k_issue is None:
+        return [(None, None) for _ in scenario.proposals]
+    issue = scenario.issues[k_issue]
+    n = sub.n_paths
+    options = issue.option_ids()
+    g_by_option = np.zeros((len(options), n))
+    if war.guarantors:
+        for j, opt in enumerate(options):
+            g_by_option[j] = sub.params.guarantors.guarantee(str(opt))
+    truce = truce_state(sub, range_paths(sub))
+    lo, hi = truce.settlement_interval()
+    out: list[tuple[str | None, Proportion | None]] = []
+    for k, prop in enumerate(scenario.proposals):
+        term = prop.package.get(issue.id)
+        label = "OPEN" if term is None or term.is_open else str(term.value)
+        g = g_by_option[props[k][:, k_issue], np.arange(n)]
+        out.append((label, Proportion.of(ratified[k] & (lo <= g) & (g <= hi))))
+    return out

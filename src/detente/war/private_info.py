@@ -106,3 +106,65 @@ def optimal_offer(p: float, c_a: float, cost_b_draws: ArrayLike,
     k = int(np.argmax(eu))
     return RiskReturnOffer(offer=float(x[k]), p_reject=float(1.0 - accept[k]),
                            expected_value=float(eu[k]), war_value=w_a)
+
+
+def triangular_survival(c: ArrayLike, lo: ArrayLike, mode: ArrayLike,
+                        hi: ArrayLike) -> np.ndarray:
+    """S(c) = P(C ≥ c) for C ~ Triangular(lo, mode, hi) (lo < hi; a point mass where lo = hi)."""
+    c, lo, mode, hi = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64)
+                                            for v in (c, lo, mode, hi)))
+    width = hi - lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        left = 1.0 - (c - lo) ** 2 / (width * (mode - lo))
+        right = (hi - c) ** 2 / (width * (hi - mode))
+    s = np.where(c <= lo, 1.0, np.where(c >= hi, 0.0, np.where(c <= mode, left, right)))
+    return np.where(width > 0, s, (c <= lo).astype(np.float64))
+
+
+@dataclass(frozen=True)
+class BeliefOffer:
+    """A's best offer computed on A's own beliefs (arrays broadcast over the inputs).
+
+    ``offer``: x*; ``p_reject_believed``: the rejection probability A expects (B judging the
+    war as A does); ``p_reject``: the rejection probability when B judges it on its own
+    beliefs p_B; ``war_value``: A's war value δp_A − c_A on its own beliefs."""
+
+    offer: np.ndarray
+    p_reject_believed: np.ndarray
+    p_reject: np.ndarray
+    war_value: np.ndarray
+
+
+def offer_under_beliefs(p_a: ArrayLike, p_b: ArrayLike, c_a: ArrayLike, lo: ArrayLike,
+                        mode: ArrayLike, hi: ArrayLike, delta: ArrayLike = 1.0) -> BeliefOffer:
+    """A's exact optimal offer when B's cost is Triangular(lo, mode, hi) in A's belief and A
+    judges the war by its own p_A, with the rejection probability under B's own p_B.
+
+    A believes B accepts x iff c_B ≥ x − h_A, h_A = 1 − δ(1 − p_A) (Fearon 1995, §3.2, with
+    each side's estimate of p: mutual optimism, §3.1). With u = x − h_A and a = h_A − w_A
+    = 1 − δ + c_A, A maximises (u + a)·S(u). The maximum is at an end of a piece of S or at a
+    stationary point (exact, no sampling): on [lo, mode], 3v² + 2(lo + a)v − (hi − lo)(mode − lo)
+    = 0 with v = u − lo; on [mode, hi], u = (hi − 2a)/3; offers are capped at the whole stake.
+    B in fact accepts iff c_B ≥ x − h_B with h_B = 1 − δ(1 − p_B).
+
+    Example (hand-derived: lo = 0, mode = hi = 0.4, a = 0.1, so 0.16 − 3u² − 0.2u = 0, u = 0.2):
+        >>> o = offer_under_beliefs(0.5, 0.5, 0.1, 0.0, 0.4, 0.4)
+        >>> round(float(o.offer), 4), round(float(o.p_reject), 4)
+        (0.7, 0.25)
+    """
+    pa, pb, ca, lo_, md, hi_, d = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in
+                                                        (p_a, p_b, c_a, lo, mode, hi, delta)))
+    h_a = 1.0 - d * (1.0 - pa)
+    w_a = d * pa - ca
+    a = h_a - w_a
+    cap = 1.0 - h_a
+    d1 = (hi_ - lo_) * (md - lo_)
+    v = (-(lo_ + a) + np.sqrt((lo_ + a) ** 2 + 3.0 * d1)) / 3.0
+    cands = np.stack([lo_, md, hi_, lo_ + np.clip(v, 0.0, None), (hi_ - 2.0 * a) / 3.0, cap])
+    u = np.minimum(np.clip(cands, lo_, hi_), cap)
+    value = (u + a) * triangular_survival(u, lo_, md, hi_)
+    best = np.take_along_axis(u, np.argmax(value, axis=0)[None], axis=0)[0]
+    x = best + h_a
+    h_b = 1.0 - d * (1.0 - pb)
+    return BeliefOffer(offer=x, p_reject_believed=1.0 - triangular_survival(best, lo_, md, hi_),
+                       p_reject=1.0 - triangular_survival(x - h_b, lo_, md, hi_), war_value=w_a)

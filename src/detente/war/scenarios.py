@@ -27,9 +27,9 @@ from numpy.typing import NDArray
 
 from detente.scenario.war import WarModel
 from detente.war.bargaining import TOL
-from detente.war.commitment import SETTLEMENT, WAR_NOW, outcome_codes
-from detente.war.dynamics import Paths, expit
-from detente.war.window import BLOCK_MONTHS, range_paths, standard_error
+from detente.war.commitment import SETTLEMENT, WAR_NOW
+from detente.war.dynamics import Paths
+from detente.war.window import BLOCK_MONTHS, commitment_codes, range_paths, standard_error
 
 LEAF_KEYS = ("defeat_a", "collapse_b", "truce_regroup", "settlement", "frozen", "war_goes_on")
 BRANCHES = (("decision", "military decision", ("defeat_a", "collapse_b")),
@@ -99,14 +99,16 @@ def classify_paths(model: WarModel, paths: Paths) -> tuple[NDArray[np.int64],
     # Consecutive months with a ratifiable window, ending at each month.
     blocks = [slice(s, min(s + BLOCK_MONTHS, t_max + 1))
               for s in range(0, t_max + 1, BLOCK_MONTHS)]
-    ratifiable = np.concatenate([range_paths(paths, sl).ratifiable for sl in blocks])
+    ratifiable = np.empty(p.shape, dtype=bool)
+    code = np.empty(p.shape, dtype=np.int8)
+    for sl in blocks:
+        rp = range_paths(paths, sl)
+        ratifiable[sl] = rp.ratifiable
+        code[sl] = commitment_codes(paths, rp, sl)
     run = np.zeros_like(ratifiable, dtype=np.int32)
     run[0] = ratifiable[0]
     for t in range(1, t_max + 1):
         run[t] = np.where(ratifiable[t], run[t - 1] + 1, 0)
-    code = np.concatenate([
-        outcome_codes(p[sl], expit(paths.z[sl] - prm.regroup_shift), paths.cost_a[sl],
-                      paths.cost_b[sl], prm.discount, prm.guarantee)[0] for sl in blocks])
     truce_ok = (run >= model.truce_months) & (code != WAR_NOW) & after_start
     truce = _first(truce_ok)
     first = np.minimum(np.minimum(defeat, collapse), truce)

@@ -9,9 +9,16 @@ playing"): with momentum Δz_t = z_t − z_{t−k} (k = ``MOMENTUM_MONTHS``),
     p_A,t = σ(z_t + o_A + h·max(0, Δz_t)),     p_B,t = σ(z_t − o_B − h·max(0, −Δz_t)),
 
 and the range is Fearon's [δ·p_A,t − c_A,t, 1 − δ(1 − p_B,t) + c_B,t] (``bargaining``), shrunk
-by the domestic thresholds to the win-sets (``ratification``). The guarantee threshold is the
-minimum guarantee g* that would make a settlement self-enforcing if the truce let side B regroup
-by the model's ``regroup_shift`` (``commitment``). Probabilities carry their Monte Carlo
+by the domestic thresholds to the win-sets (``ratification``). With learning beliefs
+(``learning``) z_t is replaced by the sides' filtered estimate and the optimism decays.
+
+The commitment problem (``commitment``, Powell 2006): if a truce were signed on (t, path) at the
+midpoint of the win-sets' overlap and let B regroup by ``regroup_shift``, A (the declining side)
+fights now when no offer sequence keeps it at peace (Powell's condition, on A's beliefs), else the
+truce holds when both sides honour its terms after the shift (each on its own beliefs) and is
+used to regroup when they do not; the guarantee g (``guarantees``: the guarantors bound by
+``guarantee_option``) raises A's post-shift chance. "Self-enforcing" is P(settlement holds);
+g* the least guarantee that removes A's preventive war. Probabilities carry their Monte Carlo
 standard error sqrt(q(1 − q)/n) and a 95 % Wilson interval.
 """
 
@@ -24,7 +31,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from detente.scenario.war import WarModel
 from detente.war.bargaining import TOL, FloatArray
-from detente.war.dynamics import Paths, expit
+from detente.war.commitment import SETTLEMENT, TRUCE_BROKEN, WAR_NOW, min_guarantee
+from detente.war.dynamics import Paths, expit, logit
+from detente.war.guarantees import guarantee_options
 
 MOMENTUM_MONTHS = 3
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -55,22 +64,29 @@ class Beliefs:
 
 def beliefs(paths: Paths, k: int = MOMENTUM_MONTHS, rows: slice | None = None) -> Beliefs:
     """Optimism plus hot-hand momentum on the logit scale (module docstring), for all months or
-    the block of months ``rows`` (a slice with step 1)."""
+    the block of months ``rows`` (a slice with step 1). With learning beliefs
+    (``detente.war.learning``) the centre is the sides' filtered estimate m̄_t instead of the true
+    z_t, the optimism decays as fighting reveals the balance, and momentum is in m̄."""
     start, stop, _ = (rows or slice(None)).indices(paths.z.shape[0])
-    z = paths.z[start:stop]
+    centre = paths.z if paths.belief_z is None else paths.belief_z
+    z = centre[start:stop]
     prm = paths.params
+    opt_a, opt_b = prm.optimism_a, prm.optimism_b
+    if paths.bias_decay is not None:
+        decay = paths.bias_decay[start:stop]
+        opt_a, opt_b = opt_a * decay, opt_b * decay
     # Momentum z_t - z_{t-k}, with z_{t-k} = z_0 for t < k.
     lag = np.maximum(np.arange(start, stop) - k, 0)
-    dz = z - paths.z[lag]
+    dz = z - centre[lag]
     h = prm.hot_hand
     gain = np.maximum(dz, 0.0)
     gain *= h
-    gain += prm.optimism_a
+    gain += opt_a
     gain += z
     p_a = expit(gain)
     np.minimum(dz, 0.0, out=dz)
     dz *= h
-    dz -= prm.optimism_b
+    dz -= opt_b
     dz += z
     return Beliefs(p_a=p_a, p_b=expit(dz))
 
@@ -85,6 +101,8 @@ class RangePaths:
     ratified_high: FloatArray
     optimism_a: FloatArray
     optimism_b: FloatArray
+    p_a: FloatArray
+    p_b: FloatArray
 
     @property
     def exists(self) -> NDArray[np.bool_]:
@@ -111,20 +129,103 @@ def range_paths(paths: Paths, rows: slice | None = None) -> RangePaths:
     r_high = np.minimum(high - prm.t_b, 1.0)
     opt_a = b.p_a - paths.p[sl]
     opt_a *= d
-    opt_b = np.subtract(paths.p[sl], b.p_b, out=b.p_b)
+    opt_b = paths.p[sl] - b.p_b
     opt_b *= d
     return RangePaths(low=low, high=high, ratified_low=r_low, ratified_high=r_high,
-                      optimism_a=opt_a, optimism_b=opt_b)
+                      optimism_a=opt_a, optimism_b=opt_b, p_a=b.p_a, p_b=b.p_b)
 
 
-def guarantee_threshold(paths: Paths, rows: slice | None = None) -> FloatArray:
-    """g* on every path and month (or ``rows``) if a truce then let B regroup by
-    ``regroup_shift``."""
+def truce_terms(rp: RangePaths) -> FloatArray:
+    """A's share in a truce signed on (month, path): the midpoint of the win-sets' overlap where
+    they overlap, else of the bargaining range, clipped to [0, 1] (an assumption: the sides
+    split the range evenly)."""
+    rat = rp.ratifiable
+    mid = np.where(rat, rp.ratified_low + rp.ratified_high, rp.low + rp.high)
+    mid *= 0.5
+    return np.clip(mid, 0.0, 1.0, out=mid)
+
+
+def regrouped(p: FloatArray, shift: FloatArray) -> FloatArray:
+    """A's chance after B regroups by ``shift`` on the logit scale: σ(logit p − shift)."""
+    return expit(logit(p) - shift)
+
+
+@dataclass(frozen=True)
+class TruceState:
+    """What the commitment test needs on a block of months, computed once for every guarantee:
+    A's chance now and after B regroups on A's beliefs (``q``, ``q_next``) and on B's beliefs
+    (``q_b``, ``q_next_b``), the costs, δ and the truce terms y (A's share)."""
+
+    q: FloatArray
+    q_next: FloatArray
+    q_b: FloatArray
+    q_next_b: FloatArray
+    c_a: FloatArray
+    c_b: FloatArray
+    delta: FloatArray
+    terms: FloatArray
+
+    def codes(self, g: FloatArray, tol: float = TOL) -> NDArray[np.int8]:
+        """``commitment.outcome_codes`` with A declining (B regroups, so its shift ≥ 0), written
+        out so the shared pieces are not recomputed for each guarantee."""
+        d = self.delta
+        qg = np.minimum(self.q_next + g, 1.0)
+        v_next = np.clip(qg - self.c_a, 0.0, 1.0)
+        w = self.q - self.c_a
+        peace = (1.0 - d) + d * v_next >= w - tol                      # not Powell's condition
+        qg_b = np.minimum(self.q_next_b + g, 1.0)
+        peace &= d * np.clip(qg_b - self.c_a, 0.0, 1.0) <= self.q_b + self.c_b + tol
+        holds = (self.terms >= qg - self.c_a - tol) & (self.terms <= qg_b + self.c_b + tol)
+        return np.where(peace, np.where(holds, SETTLEMENT, TRUCE_BROKEN), WAR_NOW).astype(np.int8)
+
+    def settlement_interval(self, tol: float = TOL) -> tuple[FloatArray, FloatArray]:
+        """The guarantees g for which :meth:`codes` is SETTLEMENT form an interval [lo, hi] on
+        every (month, path), each condition being monotone in g: A does not fight now iff
+        g ≥ g* (``commitment.min_guarantee``); A honours y iff g ≤ y + c_A − q′ (or always, when
+        y + c_A ≥ 1); B honours y iff g ≥ y − c_B − q′_B; B does not fight now iff
+        g ≤ (q_B + c_B)/δ + c_A − q′_B (or always, when δ(1 − c_A) ≤ q_B + c_B). So a whole set
+        of guarantees costs two comparisons each (empty where lo > hi)."""
+        d = self.delta
+        inf = np.inf
+        lo = min_guarantee(self.q, self.q_next, self.c_a, d) - tol
+        np.maximum(lo, self.terms - self.c_b - self.q_next_b - tol, out=lo)
+        hi = np.where(self.terms + self.c_a >= 1.0 - tol, inf,
+                      self.terms + self.c_a - self.q_next + tol)
+        rhs = self.q_b + self.c_b + tol
+        with np.errstate(divide="ignore"):
+            r_hi = np.where(d * np.maximum(1.0 - self.c_a, 0.0) <= rhs, inf,
+                            rhs / d + self.c_a - self.q_next_b)
+        np.minimum(hi, r_hi, out=hi)
+        return lo, hi
+
+
+def truce_state(paths: Paths, rp: RangePaths, rows: slice | None = None) -> TruceState:
+    """The pieces of the commitment test on (month, path) (see :class:`TruceState`)."""
     sl = rows or slice(None)
-    g = paths.p[sl] - expit(paths.z[sl] - paths.params.regroup_shift)
-    g -= paths.cost_a[sl]
-    g -= paths.cost_b[sl]
-    return np.maximum(g, 0.0, out=g)
+    prm = paths.params
+    shift = prm.regroup_shift
+    return TruceState(q=rp.p_a, q_next=regrouped(rp.p_a, shift), q_b=rp.p_b,
+                      q_next_b=regrouped(rp.p_b, shift), c_a=paths.cost_a[sl],
+                      c_b=paths.cost_b[sl], delta=prm.discount, terms=truce_terms(rp))
+
+
+def commitment_codes(paths: Paths, rp: RangePaths, rows: slice | None = None,
+                     guarantee: FloatArray | None = None) -> NDArray[np.int8]:
+    """If a truce were signed on (month, path) at :func:`truce_terms` and let B regroup by
+    ``regroup_shift``: settlement, truce broken or war now (``commitment.outcome_codes``, which
+    the tests check this against), each side judging the shift on its own beliefs, with the
+    guarantee g of the path (or ``guarantee``, per path)."""
+    g = paths.params.guarantee if guarantee is None else guarantee
+    return truce_state(paths, rp, rows).codes(g)
+
+
+def guarantee_threshold(paths: Paths, rp: RangePaths, rows: slice | None = None) -> FloatArray:
+    """g* on every path and month (or ``rows``): the least guarantee keeping A (the declining
+    side when B regroups) at peace, on A's own beliefs (``commitment.min_guarantee``)."""
+    sl = rows or slice(None)
+    prm = paths.params
+    return min_guarantee(rp.p_a, regrouped(rp.p_a, prm.regroup_shift), paths.cost_a[sl],
+                         prm.discount)
 
 
 @dataclass(frozen=True)
@@ -176,6 +277,7 @@ class Window:
     width: FloatArray
     guarantee: FloatArray
     proposals: tuple[ProposalWindow, ...]
+    by_guarantee: dict[str, Proportion]
     quantiles: tuple[float, ...] = QUANTILES
 
 
@@ -197,6 +299,8 @@ def negotiation_window(model: WarModel, paths: Paths) -> Window:
     in_range = np.empty((len(shares), rows))
     in_winset = np.empty((len(shares), rows))
     bands = {k: np.empty((len(q), rows)) for k in ("p", "width", "guarantee")}
+    options = guarantee_per_option(model, paths)
+    by_option = {opt: np.empty(rows) for opt in options}
     for start in range(0, rows, BLOCK_MONTHS):
         sl = slice(start, min(start + BLOCK_MONTHS, rows))
         rp = range_paths(paths, sl)
@@ -204,10 +308,15 @@ def negotiation_window(model: WarModel, paths: Paths) -> Window:
         closed = ~exists
         opt_a = rp.optimism_a > TOL
         opt_b = rp.optimism_b > TOL
-        g_star = guarantee_threshold(paths, sl)
+        truce = truce_state(paths, rp, sl)
+        g_star = min_guarantee(truce.q, truce.q_next, truce.c_a, truce.delta)
+        g_lo, g_hi = truce.settlement_interval()
         means["exists"][sl] = exists.mean(axis=1)
         means["ratifiable"][sl] = rp.ratifiable.mean(axis=1)
-        means["enforced"][sl] = (paths.params.guarantee >= g_star - TOL).mean(axis=1)
+        g = paths.params.guarantee
+        means["enforced"][sl] = ((g_lo <= g) & (g <= g_hi)).mean(axis=1)
+        for opt, g in options.items():
+            by_option[opt][sl] = ((g_lo <= g) & (g <= g_hi)).mean(axis=1)
         means["by_a"][sl] = (closed & opt_a & ~opt_b).mean(axis=1)
         means["by_b"][sl] = (closed & opt_b & ~opt_a).mean(axis=1)
         means["by_both"][sl] = (closed & opt_a & opt_b).mean(axis=1)
@@ -229,4 +338,18 @@ def negotiation_window(model: WarModel, paths: Paths) -> Window:
         ratifiable=Proportion.from_mean(means["ratifiable"], n),
         self_enforcing=Proportion.from_mean(means["enforced"], n),
         closed_by_a=means["by_a"], closed_by_b=means["by_b"], closed_by_both=means["by_both"],
-        p=bands["p"], width=bands["width"], guarantee=bands["guarantee"], proposals=proposals)
+        p=bands["p"], width=bands["width"], guarantee=bands["guarantee"], proposals=proposals,
+        by_guarantee={opt: Proportion.from_mean(m, n) for opt, m in by_option.items()})
+
+
+def guarantee_per_option(model: WarModel, paths: Paths) -> dict[str, FloatArray]:
+    """g per path under no guarantee and under each option of the guarantee issue the
+    guarantors name (``detente.war.guarantees``); empty when the model has no guarantors."""
+    if not model.guarantors:
+        return {}
+    draws = paths.params.guarantors
+    out = {"(no guarantee)": np.zeros(paths.n_paths)}
+    named: list[str | None] = list(guarantee_options(model)) or [None]
+    for opt in named:
+        out[opt or "(every guarantor bound)"] = draws.guarantee(opt)
+    return out

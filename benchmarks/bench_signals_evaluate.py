@@ -1,0 +1,121 @@
+"""Evaluation benchmark (issue #15): 1,000 commitments against a 1-million-event store.
+
+Builds, in a temporary directory, an event store of ``events`` (default 1,000,000) constructed
+events over 2014-2025 among 12 actors (6 dyads, both directions), with a realistic mix of
+codes (statements, contacts, negotiation, releases, declared ceasefires, threats, force with
+coordinates, ceasefire violations) and 30 outlets, and a commitments CSV of ``commitments``
+(default 1,000) rows among the same sides with random outcomes. Then times what
+``detente signals evaluate COMMITMENTS.csv --events STORE`` does: reading and validating the
+CSV, reading the events, building the stories and the signals score and force pressure of
+every commitment, the rolling-origin model and baselines, and the scores with 2,000 bootstrap
+resamples. Building the store is not timed.
+
+Run: ``python benchmarks/bench_signals_evaluate.py [events] [commitments]``. Target: <= 10 s.
+The script prints the load average before and after, the wall time and the process CPU time
+(the evaluation is single-threaded, so CPU time is what the wall time is on an idle core).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from detente.signals.commitments import load_commitments
+from detente.signals.evaluate import evaluate
+from detente.signals.formats import CANONICAL
+from detente.signals.store import PROVENANCE, EventStore
+
+ACTORS = ("RUS", "UKR", "ARM", "AZE", "ISR", "PSE", "SDN", "SSD", "ETH", "ERI", "IND", "PAK")
+CODES = np.array(["010", "036", "040", "042", "044", "046", "057", "0841", "0871", "106",
+                  "125", "138", "190", "193", "195", "196"])
+WEIGHTS = np.array([10, 3, 6, 4, 1, 2, 0.5, 0.5, 0.3, 1, 1, 2, 40, 15, 8, 1.0])
+START = dt.date(2014, 1, 1)
+DAYS = (dt.date(2025, 12, 31) - START).days
+
+
+def build_store(path: Path, n: int, rng: np.random.Generator) -> None:
+    pair = rng.integers(0, 6, n)
+    flip = rng.random(n) < 0.5
+    a1 = np.array(ACTORS)[2 * pair + flip]
+    a2 = np.array(ACTORS)[2 * pair + (~flip)]
+    day = np.sort(rng.integers(0, DAYS, n))
+    code = rng.choice(CODES, size=n, p=WEIGHTS / WEIGHTS.sum())
+    lat = rng.uniform(44, 52, n)
+    lon = rng.uniform(30, 40, n)
+    outlet = rng.integers(0, 30, n)
+    dates = (np.datetime64(START) + day.astype("timedelta64[D]")).astype(str)
+    idx = {c: i for i, c in enumerate(PROVENANCE + CANONICAL)}
+    width = len(idx)
+    with EventStore(path) as st:
+        for lo in range(0, n, 100_000):
+            rows = []
+            for k in range(lo, min(n, lo + 100_000)):
+                r: list[object] = [None] * width
+                r[idx["source_sha256"]], r[idx["line"]] = "bench", k + 1
+                r[idx["source_file"]], r[idx["format"]] = "bench.tsv", "constructed"
+                r[idx["ingested"]], r[idx["event_id"]] = "2026-01-01", str(k)
+                r[idx["date"]], r[idx["cameo"]], r[idx["code"]] = dates[k], code[k], code[k]
+                r[idx["actor1"]] = r[idx["actor1_country"]] = a1[k]
+                r[idx["actor2"]] = r[idx["actor2_country"]] = a2[k]
+                r[idx["latitude"]], r[idx["longitude"]] = float(lat[k]), float(lon[k])
+                r[idx["url"]] = f"https://outlet{outlet[k]}.example/{k}"
+                rows.append(tuple(r))
+            st.add_events(rows)
+            st.commit()
+
+
+def write_commitments(path: Path, n: int, rng: np.random.Generator) -> None:
+    kinds = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal", "talks")
+    lines = ["id,announced_by,counterpart,kind,announced,start,end,location,outcome,source"]
+    for k in range(n):
+        p = int(rng.integers(0, 6))
+        f = int(rng.random() < 0.5)
+        t = START + dt.timedelta(days=int(rng.integers(60, DAYS - 40)))
+        end = t + dt.timedelta(days=int(rng.integers(0, 30)))
+        loc = f"{rng.uniform(44, 52):.3f} {rng.uniform(30, 40):.3f}" if k % 2 else "front"
+        out = rng.choice(["kept", "broken", "unknown"], p=[0.55, 0.35, 0.10])
+        lines.append(f"c{k},{ACTORS[2 * p + f]},{ACTORS[2 * p + 1 - f]},{kinds[k % 6]},"
+                     f"{t},{t},{end},{loc},{out},https://example.org/{k}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    n_events = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    n_commit = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    rng = np.random.default_rng(15)
+    with tempfile.TemporaryDirectory() as tmp:
+        store, csv = Path(tmp) / "events.sqlite", Path(tmp) / "commitments.csv"
+        t0 = time.perf_counter()
+        build_store(store, n_events, rng)
+        write_commitments(csv, n_commit, rng)
+        print(f"built {n_events:,} events and {n_commit:,} commitments in "
+              f"{time.perf_counter() - t0:.1f} s (not timed)")
+        print(f"load average before: {os.getloadavg()}")
+        t = time.perf_counter()
+        cpu = time.process_time()
+        with EventStore(store) as st:
+            last = dt.date.fromisoformat(st.last_date() or "2100-01-01")
+            cs = load_commitments(csv, as_of=last)
+            t_load = time.perf_counter() - t
+            rec = evaluate(cs, store=st, seed=0, inputs=[str(csv), str(store)])
+        total = time.perf_counter() - t
+        cpu = time.process_time() - cpu
+        m = rec["scores"]["models"]
+        print(f"evaluate: {total:.2f} s wall, {cpu:.2f} s CPU (one thread: the wall time on an "
+              f"idle core) ({t_load:.2f} s reading the CSV); "
+              f"{rec['scored']} scored, {rec['unknown']['n']} unknown; Brier M "
+              f"{m['model']['brier']['value']:.3f}, B1 {m['constant']['brier']['value']:.3f}, "
+              f"B2 {m['per_side']['brier']['value']:.3f}")
+        print(f"load average after: {os.getloadavg()}")
+        print(f"target <= 10 s: wall {'met' if total <= 10 else 'NOT met'}, "
+              f"CPU {'met' if cpu <= 10 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
