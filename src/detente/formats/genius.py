@@ -487,9 +487,12 @@ def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
         elif root.tag == "utility_space":
             profiles.append(f)
     for name, error in skipped.items():
-        if name in refs:  # the domain names it as a profile: its own error, not a skip
+        text = (directory / name).read_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")
+        if name in refs or text.startswith(b"<"):
+            # XML that does not parse could be a truncated profile: dropping it would analyse
+            # the folder with a party missing, so it is its own error, never a skip.
             raise error
-        log.debug("%s: not XML, skipped", directory / name)
+        log.debug("%s: not XML (e.g. a pareto.xml of numbers), skipped", directory / name)
     return domains, profiles, [r for r in refs if r]
 
 

@@ -13,8 +13,19 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 TOY = yaml.safe_load((ROOT / "tests" / "toy.yaml").read_text(encoding="utf-8"))
-WAR = (ROOT / "src" / "detente" / "cases" / "war" / "ru-ua-2024-09.yaml").read_text(
-    encoding="utf-8")
+_CASE = yaml.safe_load((ROOT / "src" / "detente" / "cases" / "ru-ua-2024-09.yaml").read_text(
+    encoding="utf-8"))
+WAR = {k: _CASE[k] for k in ("id", "title", "date", "sources", "war")}
+
+
+def _first_evidence(obj: object) -> dict | None:
+    if isinstance(obj, dict):
+        if "source" in obj and "quote" in obj:
+            return obj
+        items = list(obj.values())
+    else:
+        items = list(obj) if isinstance(obj, list) else []
+    return next((e for x in items if (e := _first_evidence(x)) is not None), None)
 FIX = ROOT / "tests" / "signals" / "fixtures"
 
 
@@ -53,14 +64,15 @@ def main() -> None:
     grid["issues"][1]["grid"] = {"low": float("-inf"), "high": float("inf"), "step": 1,
                                  "unit": "x"}
     dump("grid_inf.yaml", grid)
-    (HERE / "war_undeclared_source.yaml").write_text(
-        WAR.replace("{source: s000, quote: \"War is always a gamble.\"}",
-                    "{source: nosuch, quote: \"War is always a gamble.\"}", 1))
-    (HERE / "war_duplicate_source.yaml").write_text(
-        WAR.replace("  - id: s002\n", "  - id: s000\n", 1))
-    (HERE / "war_markup.yaml").write_text(
-        WAR.replace('title: "Russia–Ukraine, September 2024: war and the negotiation window"',
-                    "title: 'closing [/] tag'", 1))
+    bad = yaml.safe_load(yaml.safe_dump(WAR))
+    ev = _first_evidence(bad["war"])
+    assert ev is not None
+    ev["source"] = "nosuch"
+    dump("war_undeclared_source.yaml", bad)
+    dup = yaml.safe_load(yaml.safe_dump(WAR))
+    dup["sources"][1]["id"] = dup["sources"][0]["id"]
+    dump("war_duplicate_source.yaml", dup)
+    dump("war_markup.yaml", dict(WAR, title="closing [/] tag"))
     (HERE / "ktab_1e9_dims.csv").write_text(
         "Hostile, KTAB header declaring a billion dimensions, 2, 1000000000\n"
         "Actor, Description, Power, D Position, D Salience\n"
