@@ -168,13 +168,13 @@ def test_headline_states_conditions_and_warns_when_closed_at_month_0() -> None:
     import datetime as dt
 
     from detente.scenario.war import WarCase
-    from detente.war.analysis import analyse_window
+    from detente.war.analysis import analyze_window
 
     war = WarModel.model_validate(dict(side_a="a", side_b="b", stake="s", horizon=6, p=0.5,
                                        cost_a=0.05, cost_b=0.05, optimism_a=3.0,
                                        optimism_b=3.0))
     case = WarCase(id="x", title="x", date=dt.date(2024, 1, 1), war=war)
-    rec = analyse_window(case, paths=200, seed=1)
+    rec = analyze_window(case, paths=200, seed=1)
     assert rec.headline.startswith("Settlement that holds within 6 months: 0.0 %")
     assert any("random_walk" in c for c in rec.conditions)
     assert any("δ = 1 per month" in c for c in rec.conditions)
@@ -182,7 +182,7 @@ def test_headline_states_conditions_and_warns_when_closed_at_month_0() -> None:
                for w in rec.warnings)
     open_war = WarModel.model_validate(dict(side_a="a", side_b="b", stake="s", horizon=6, p=0.5,
                                             cost_a=0.05, cost_b=0.05))
-    assert analyse_window(WarCase(id="x", title="x", date=dt.date(2024, 1, 1), war=open_war),
+    assert analyze_window(WarCase(id="x", title="x", date=dt.date(2024, 1, 1), war=open_war),
                           paths=200, seed=1).warnings == []
 
 

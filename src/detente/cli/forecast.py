@@ -40,32 +40,6 @@ def _eum_options(rounds: int | None, pairs: list[str]):
     return EUMOptions(**kwargs)  # type: ignore[arg-type]
 
 
-def _tables(source: str, issue: str | None):
-    """(table, ranges) pairs, the ranges class and the scenario (None for CSV files)."""
-    from detente.forecasts.montecarlo import InputRanges
-    from detente.formats.ktab import looks_like_ktab, read_ktab_csv
-    from detente.formats.stakeholders import read_stakeholder_csv
-
-    path = Path(source)
-    if path.suffix.lower() in (".csv", ".txt") or (path.is_file() and path.suffix not in
-                                                   (".yaml", ".yml")):
-        if not path.exists():
-            raise DetenteError.one("file not found", file=source)
-        t = read_ktab_csv(path) if looks_like_ktab(path) else read_stakeholder_csv(path)
-        if issue is not None:
-            if issue not in t.dimensions:
-                raise DetenteError.one("no such issue (dimension) in the file", file=source,
-                                       value=issue, allowed=", ".join(t.dimensions))
-            t = t.dimension(t.dimensions.index(issue))
-        return [(t, None)], InputRanges, None
-    from detente.forecasts.scenario import issue_table
-    from detente.scenario import load
-
-    scenario = load(source)
-    ids = [issue] if issue else [i.id for i in scenario.issues]
-    return [issue_table(scenario, i) for i in ids], InputRanges, scenario
-
-
 def forecast(
     source: str = typer.Argument(..., help="Stakeholder CSV (BdM/Scholz or KTAB), a scenario "
                                  "YAML file or a bundled case name."),
@@ -84,69 +58,39 @@ def forecast(
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
-    from detente.forecasts.run import make_forecasters, run_forecasts
+    from detente.forecasts.records import forecast_source
     from detente.limits import MAX_DRAWS, MAX_ROUNDS, check_range, check_seed
-    from detente.records import inputs_hash, make_provenance
 
     check_range(draws, 0, MAX_DRAWS, "--draws")
     check_range(rounds, 0, MAX_ROUNDS, "--rounds")
     check_seed(seed)
-    if not 0 <= spread <= 1:
-        raise DetenteError.one("--spread must be between 0 and 1", path="--spread", value=spread)
-    pairs, ranges_cls, scenario = _tables(source, issue)
-    eum_options = _eum_options(rounds, eum)
-    models = make_forecasters(model, eum_options)
-    records = []
-    for table, ranges in pairs:
-        if ranges is None and draws > 0:
-            ranges = ranges_cls.spread(table, spread)
-        run = run_forecasts(table, models, ranges=ranges, draws=draws, seed=seed)
-        rec = run.record()
-        if scenario is not None:
-            from detente.forecasts.scenario import nearest_option
-
-            for f in rec["forecasts"]:
-                f["nearest_option"] = nearest_option(scenario, table.dimensions[0],
-                                                     f["position"][0])
-        records.append(rec)
+    record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
+                             spread=spread, eum=_eum_options(rounds, eum))
+    for rec in record.issues:
         _print_run(rec)
-    from dataclasses import asdict
-
-    options = {"issue": issue, "models": [m.name for m in models], "draws": draws,
-               "spread": spread, "eum": asdict(eum_options)}
-    content = scenario if scenario is not None else Path(source).read_bytes()
-    bridge_record = None
-    if scenario is not None:
-        from detente.forecasts.bridge import bridge
-
-        options["bridge_draws"] = draws or 1000
-        bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
-                               seed).record()
-        _print_bridge(bridge_record)
-    record = {"provenance": make_provenance("forecast", [source], inputs_hash(content, options),
-                                            options, seed if draws or scenario else None
-                                            ).model_dump(),
-              "issues": records}
-    if bridge_record is not None:
-        record["bridge"] = bridge_record
+    if record.bridge is not None:
+        _print_bridge(record.bridge)
     if json_out:
         write_json(record, json_out)
         console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
-        from detente.report.base import page
-        from detente.report.forecast import bridge_section, forecast_report
-
-        if len(records) == 1 and bridge_record is None:
-            html = forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
-                                   meta=f"detente forecast {source}")
-        else:
-            parts = [forecast_report(r, r["table"]["name"]) for r in records]
-            bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
-            if bridge_record is not None:
-                bodies.insert(0, bridge_section(bridge_record))
-            html = page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
-        write_text(html_out, html)
+        write_text(html_out, _forecast_html(record, source))
         console.print(f"HTML report written to {esc(html_out)}")
+
+
+def _forecast_html(record, source: str) -> str:  # type: ignore[no-untyped-def]
+    from detente.report.base import page
+    from detente.report.forecast import bridge_section, forecast_report
+
+    records, bridge_record = record.issues, record.bridge
+    if len(records) == 1 and bridge_record is None:
+        return forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
+                               meta=f"detente forecast {source}")
+    parts = [forecast_report(r, r["table"]["name"]) for r in records]
+    bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
+    if bridge_record is not None:
+        bodies.insert(0, bridge_section(bridge_record))
+    return page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
 
 
 def _print_bridge(rec: dict) -> None:
@@ -236,39 +180,27 @@ def backtest(
                                          "(with the reliability diagram) here."),
 ) -> None:
     """Score every model on resolved EU decisions: MAE, CRPS and interval coverage on 0–100."""
-    from detente.forecasts.backtest import run_backtest
-    from detente.forecasts.run import make_forecasters
-    from detente.formats.deu import read_deu
+    from detente.forecasts.records import backtest_files
     from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
-    from detente.records import inputs_hash, make_provenance
 
     check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
     check_seed(seed)
-    data = read_deu(deu_file)
-    fit = read_deu(fit_on) if fit_on is not None else None
-    models = make_forecasters(["compromise", *model], _eum_options(None, eum))
-    result = run_backtest(data, models, capability_rule=capability,
-                          min_positions=min_positions, bootstrap=bootstrap, seed=seed,
-                          split=split, fit=fit, voting_map=_voting_map(voting_rule))
-    for w in (*data.warnings, *(fit.warnings if fit else ()), *result.warnings):
+    record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,
+                            bootstrap=bootstrap, seed=seed, min_positions=min_positions,
+                            split=split, voting_map=_voting_map(voting_rule),
+                            eum=_eum_options(None, eum))
+    for w in record.warnings:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
-    _print_backtest(result, deu_file, fit_on, capability, split, bootstrap, seed)
-    files = [deu_file] + ([fit_on] if fit_on else [])
-    options = dict(result.options, models=list(result.models),
-                   files={role: {"path": str(f), "sha256": inputs_hash(f.read_bytes())}
-                          for role, f in zip(("score", "fit"), files, strict=False)})
-    record = {"provenance": make_provenance(
-        "backtest", [str(f) for f in files],
-        inputs_hash(*(f.read_bytes() for f in files), options), options, seed).model_dump(),
-        **result.record()}
-    timings = record.pop("seconds", {})
+    assert record.result is not None
+    _print_backtest(record.result, deu_file, fit_on, capability, split, bootstrap, seed)
     if json_out:
-        write_json(record, json_out, run={"seconds": timings})
+        write_json(record, json_out, run={"seconds": record.seconds})
         console.print(f"JSON record written to {esc(json_out)}")
     if html_out:
         from detente.report.backtest import backtest_report
 
-        write_text(html_out, backtest_report(record, f"detente backtest {deu_file}"))
+        write_text(html_out, backtest_report(record.model_dump(mode="json"),
+                                             f"detente backtest {deu_file}"))
         console.print(f"HTML report written to {esc(html_out)}")
 
 

@@ -45,7 +45,7 @@ def window(
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
 ) -> None:
     """When does a deal become possible? The negotiation window month by month."""
-    from detente.war.analysis import analyse_window
+    from detente.war.analysis import analyze_window
     from detente.war.case import resolve_war
 
     if months is not None and not 1 <= months <= 600:
@@ -82,7 +82,7 @@ def window(
                 bar.advance(task)
             bar.update(task, description=stage)
 
-        result = analyse_window(war_case, months=months, paths=paths, seed=seed, source=case,
+        result = analyze_window(war_case, months=months, paths=paths, seed=seed, source=case,
                                 progress=tick, scenario=scenario, package_paths=package_paths)
         bar.advance(task)
     _print(result)

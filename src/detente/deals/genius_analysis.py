@@ -9,9 +9,10 @@ utility vectors, each with one representative outcome and the number of outcomes
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from detente.deals.capped import CAP, capped_outcomes
 from detente.deals.dominance import TOL, grid
@@ -28,11 +29,12 @@ from detente.formats.genius import (
     to_space,
 )
 from detente.records import Provenance, inputs_hash, make_provenance
+from detente.records.base import Record
 
 FRONTIER_LIMIT = 5000
 
 
-class _Rec(BaseModel):
+class _Rec(Record):
     model_config = ConfigDict(frozen=True)
 
 
@@ -59,6 +61,7 @@ class DomainNoDeal(_Rec):
 class DomainAnalysis(_Rec):
     """Frontier and bargaining solutions of a GENIUS domain, with provenance."""
 
+    frame_field: ClassVar[str | None] = "frontier"
     provenance: Provenance
     domain: str
     domain_file: str

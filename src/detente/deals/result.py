@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from detente.records import Provenance
+from detente.records.base import Record
 
 
-class _Rec(BaseModel):
+class _Rec(Record, BaseModel):  # BaseModel named so that linters see pydantic
     model_config = ConfigDict(frozen=True)
 
 
@@ -167,6 +168,7 @@ class MonteCarlo(_Rec):
 class DealAnalysis(_Rec):
     """Everything the deal analysis found, with its provenance."""
 
+    frame_field: ClassVar[str | None] = "proposals"
     provenance: Provenance
     scenario: str
     title: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,10 +18,11 @@ from detente.deals.analysis import analyze
 from detente.deals.result import DealAnalysis
 from detente.errors import AnalysisError, Problem
 from detente.records import Provenance, inputs_hash, make_provenance
+from detente.records.base import Record
 from detente.scenario.model import Scenario
 
 
-class _Rec(BaseModel):
+class _Rec(Record, BaseModel):  # BaseModel named so that linters see pydantic
     model_config = ConfigDict(frozen=True)
 
 
@@ -69,6 +71,7 @@ class TimelinePoint(_Rec):
 class Timeline(_Rec):
     """The deal analysis of a conflict, date by date."""
 
+    frame_field: ClassVar[str | None] = "points"
     provenance: Provenance
     veto_players: list[str]
     issues: list[str]

@@ -4,3 +4,10 @@
 configures) fill one schema (:mod:`detente.extract.schema`); :mod:`detente.extract.evaluate`
 scores either against gold annotations.
 """
+
+import sys
+
+from detente import VerbModule
+
+# The package is also the verb ``detente.extract(files, …)`` (:class:`detente.VerbModule`).
+sys.modules[__name__].__class__ = VerbModule

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,7 @@ from detente.extract.article import MAX_BYTES, Article, read_article
 from detente.extract.schema import ArticleExtraction
 from detente.extract.verify import quote_problems
 from detente.extract.vocabulary import IssueTerms
+from detente.records.base import Record
 from detente.records.provenance import Provenance, inputs_hash, make_provenance
 
 
@@ -41,10 +42,11 @@ class FileProblem(BaseModel):
     message: str
 
 
-class ExtractionRecord(BaseModel):
+class ExtractionRecord(Record):
     """The record of one run: per-article extractions, per-file problems, provenance."""
 
     model_config = ConfigDict(frozen=True)
+    frame_field: ClassVar[str | None] = "articles"
 
     articles: list[ArticleExtraction] = Field(default_factory=list)
     problems: list[FileProblem] = Field(default_factory=list)

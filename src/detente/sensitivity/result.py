@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import ClassVar
+
+from pydantic import ConfigDict
 
 from detente.records import Provenance
+from detente.records.base import Record
 
 
-class _Rec(BaseModel):
+class _Rec(Record):
     model_config = ConfigDict(frozen=True)
 
 
@@ -91,6 +94,7 @@ class TargetSensitivity(_Rec):
 class SensitivityAnalysis(_Rec):
     """Which inputs decide each headline quantity, and where each verdict flips."""
 
+    frame_field: ClassVar[str | None] = "targets"
     provenance: Provenance
     scenario: str
     title: str

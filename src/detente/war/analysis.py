@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
+from warnings import warn
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from detente.records import Provenance, inputs_hash, make_provenance
+from detente.records.base import Record
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
@@ -34,7 +37,7 @@ from detente.war.window import Proportion, Window, negotiation_window
 Progress = Callable[[str], None]
 
 
-class _Rec(BaseModel):
+class _Rec(Record, BaseModel):  # BaseModel named so that linters see pydantic
     model_config = ConfigDict(frozen=True)
 
 
@@ -182,6 +185,18 @@ class WarAnalysis(_Rec):
     warnings: list[str] = []
     packages: PackageWindowRecord | None = None
 
+    def table(self, field: str | None = None) -> list[dict[str, object]]:
+        """Month by month (default): the median p, P(range exists) ± se, P(ratifiable),
+        P(self-enforcing) and the median guarantee; or the list field ``field``."""
+        if field is not None:
+            return super().table(field)
+        w, mid = self.window, len(self.window.quantiles) // 2
+        return [{"month": label, "median_p": w.p[mid][m],
+                 "range_exists": w.range_exists.mean[m], "range_exists_se": w.range_exists.se[m],
+                 "ratifiable": w.ratifiable.mean[m], "self_enforcing": w.self_enforcing.mean[m],
+                 "median_guarantee": w.guarantee[mid][m]}
+                for m, label in enumerate(self.month_labels)]
+
 
 def snapshot(war: WarModel) -> Snapshot:
     """The bargaining range, win-sets and commitment problem at month 0 with likely values (each
@@ -276,7 +291,7 @@ SAMPLING = ("paths drawn without replacement from the simulated paths with child
             "utilities per path")
 
 
-def analyse_window(case: WarCase, months: int | None = None, paths: int = 10_000,
+def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000,
                    seed: int = 0, source: str | None = None,
                    progress: Progress | None = None, scenario: Scenario | None = None,
                    package_paths: int = PACKAGE_PATHS) -> WarAnalysis:
@@ -359,3 +374,11 @@ def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: 
             "deal in the range would not be ratified at home today (Putnam 1988); no truce is "
             "signed until they do.")
     return head, conditions, warnings
+
+
+def analyse_window(*args: Any, **kwargs: Any) -> WarAnalysis:
+    """Deprecated spelling of :func:`analyze_window` (one spelling across the package, as
+    ``detente.analyze``); kept for scripts written against 0.1."""
+    warn("detente.war.analysis.analyse_window is deprecated; use analyze_window",
+         DeprecationWarning, stacklevel=2)
+    return analyze_window(*args, **kwargs)
