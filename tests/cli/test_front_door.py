@@ -41,8 +41,11 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     # A long run that needs little memory. SIGINT restored in the child: a shell's background
     # job ignores it, and Python then installs no KeyboardInterrupt handler.
+    # (Morris with 2,048 trajectories in one process: about a minute on an idle machine, so
+    # the signal at 6 s always lands while it computes; the default run can end before 6 s.)
     proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "sensitivity",
-                             "ru-ua-2024-09"], cwd=tmp_path,
+                             "ru-ua-2024-09", "--method", "morris", "--samples", "2048",
+                             "--executor", "serial"], cwd=tmp_path,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(6)
