@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json
+from detente.cli.common import console, err_console, write_json, write_text
 from detente.errors import DetenteError
 
 
@@ -135,13 +135,13 @@ def _drafts(record, files, anchor, case, draft_out, signals_out,  # type: ignore
                 err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
         else:
             data = draft_scenario(articles, extractions, anchor)
-        draft_out.write_text(_dump(data), encoding="utf-8")
+        write_text(draft_out, _dump(data))
         console.print(f"draft scenario written to {escape(str(draft_out))} (check it with "
                       f"`detente check {escape(str(draft_out))} --sources <folder of the "
                       "articles>`)")
     if signals_out is not None:
         sig, skipped = draft_signals(articles, extractions)
-        signals_out.write_text(_dump(sig), encoding="utf-8")
+        write_text(signals_out, _dump(sig))
         console.print(f"{len(sig['signals'])} dated signals written to "
                       f"{escape(str(signals_out))}; {skipped} without a day date left out")
 

@@ -342,13 +342,6 @@ def _print(record: dict) -> None:
                       f", P(insincere) {fin['insincere']:.3f}")
 
 
-def _write_atomic(out: Path, text: str) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-
-
 @signals_app.command("evaluate")
 def evaluate_cmd(
     commitments: str = typer.Argument(..., help="Commitments CSV (id, announced_by, "
@@ -366,7 +359,6 @@ def evaluate_cmd(
 ) -> None:
     """Score P(kept) at announcement with rolling origin against two baselines (constant
     base rate; running base rate per side): Brier, log-loss, AUC, reliability."""
-    import json
 
     from detente.signals.commitments import bundled_commitments, load_commitments
     from detente.signals.evaluate import evaluate
@@ -401,11 +393,11 @@ def evaluate_cmd(
         html = render_evaluation(record)
     _print_evaluation(record)
     if json_out is not None:
-        _write_atomic(json_out, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-        console.print(f"JSON record written to {json_out}")
+        write_json(record, json_out)
+        console.print(f"JSON record written to {esc(json_out)}")
     if html_out is not None and html is not None:
-        _write_atomic(html_out, html)
-        console.print(f"HTML report written to {html_out}")
+        write_text(html_out, html)
+        console.print(f"HTML report written to {esc(html_out)}")
 
 
 def _print_evaluation(record: dict) -> None:
