@@ -109,13 +109,7 @@ def record_rate(commitments: Sequence[Commitment], known: np.ndarray, *,
     g = (1 + known @ kept) / (2 + known.sum(axis=1))
     kk = known & kind
     r_k = (kk @ kept + m * g) / (kk.sum(axis=1) + m)
-    m_side = np.full(len(commitments), m)
-    if prior is not None:
-        for i, c in enumerate(commitments):
-            ab = prior(c.announced_by, c.kind)
-            if ab is not None and ab[0] > 0 and ab[1] > 0:
-                r_k[i] = ab[0] / (ab[0] + ab[1])
-                m_side[i] = min(m, ab[0] + ab[1])
+    r_k, m_side = _with_prior(commitments, prior, r_k, m)
     ka = known & side
     s_ak = (ka @ kept + m_side * r_k) / (ka.sum(axis=1) + m_side)
     kak = known & side & kind
@@ -156,13 +150,7 @@ def _power_record(commitments: Sequence[Commitment], known: np.ndarray, m: float
     near = known & (side ^ kind)
     rest = known & ~side & ~kind
     g = (1 + rest @ kept) / (2 + rest.sum(axis=1))
-    strength = np.full(len(commitments), m)
-    if prior is not None:
-        for i, c in enumerate(commitments):
-            ab = prior(c.announced_by, c.kind)
-            if ab is not None and ab[0] > 0 and ab[1] > 0:
-                g[i] = ab[0] / (ab[0] + ab[1])
-                strength[i] = min(m, ab[0] + ab[1])
+    g, strength = _with_prior(commitments, prior, g, m)
     return ((both @ kept + w * (near @ kept) + strength * g)
             / (both.sum(axis=1) + w * near.sum(axis=1) + strength))
 
@@ -226,3 +214,18 @@ def predict(commitments: Sequence[Commitment], features: np.ndarray | None = Non
     out["record"] = rec
     out["fitted"] = fitted
     return out
+
+
+def _with_prior(commitments: Sequence[Commitment], prior: PriorTable | None,
+                mean: np.ndarray, m: float) -> tuple[np.ndarray, np.ndarray]:
+    """``mean`` and a pooling strength ``m`` per commitment, replaced where ``prior`` gives a
+    Beta(a, b) for the side and kind by its mean a/(a+b) and strength min(m, a+b)."""
+    mean = mean.copy()
+    strength = np.full(len(commitments), float(m))
+    if prior is not None:
+        for i, c in enumerate(commitments):
+            ab = prior(c.announced_by, c.kind)
+            if ab is not None and ab[0] > 0 and ab[1] > 0:
+                mean[i] = ab[0] / (ab[0] + ab[1])
+                strength[i] = min(m, ab[0] + ab[1])
+    return mean, strength
