@@ -28,3 +28,18 @@ def pytest_configure(config: pytest.Config) -> None:
     minutes = config.getoption("--fuzz-minutes", default=0.0)
     if minutes:
         os.environ["DETENTE_FUZZ_MINUTES"] = str(minutes)
+
+
+@pytest.fixture(scope="session")
+def executors():  # type: ignore[no-untyped-def]
+    """The three kinds of executor every sampling loop must agree on, opened once per test
+    session: ``serial``, a pool of 2 local processes and (when ``dask.distributed`` is
+    installed) a 2-worker Dask ``LocalCluster``."""
+    from contextlib import ExitStack
+    from importlib.util import find_spec
+
+    from detente.parallel import open_executor
+
+    specs = ["serial", "local:2"] + (["dask-local:2"] if find_spec("distributed") else [])
+    with ExitStack() as stack:
+        yield {spec: stack.enter_context(open_executor(spec)) for spec in specs}

@@ -1,6 +1,6 @@
 """The layers contract (docs/architecture.md): dependencies point one way,
 
-    data (scenario, formats, cases) and records (with errors, limits)
+    data (scenario, formats, cases) and records (with errors, limits, parallel)
       → analyses (deals, forecasts, war, signals, sensitivity, agreements, extract)
       → presentation (cli, report, api).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "detente"
 
 DATA = {"scenario", "formats", "cases"}
-BASE = {"records", "errors", "limits"}
+BASE = {"records", "errors", "limits", "parallel"}
 ANALYSES = {"deals", "forecasts", "war", "signals", "sensitivity", "agreements", "extract"}
 PRESENTATION = {"cli", "report", "api"}
 

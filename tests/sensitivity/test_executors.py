@@ -55,7 +55,7 @@ def test_monte_carlo_does_not_depend_on_chunk_count_of_workers_but_on_seed() -> 
 
 
 def test_unknown_and_unreachable_executors_are_clear_errors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from detente.sensitivity import executor
+    from detente import parallel as executor
 
     monkeypatch.setattr(executor, "CONNECT_TIMEOUT", 2.0)
     with pytest.raises(AnalysisError, match="unknown executor"), open_executor("gpu"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.sensitivity.executor import SerialExecutor
+from detente.parallel import SerialExecutor
 from detente.sensitivity.inputs import Input, InputSpace
 from detente.sensitivity.morris import morris
 from detente.sensitivity.sobol import sobol

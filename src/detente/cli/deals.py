@@ -138,6 +138,10 @@ def analyze(
                                      "search turns anytime (it then reports its gap)."),
     frontier_limit: int = typer.Option(5000, "--frontier-limit", min=0, help="GENIUS folder: "
                                        "most distinct frontier vectors listed in the JSON."),
+    executor: str = typer.Option("serial", "--executor", help="Where the Monte Carlo chunks "
+                                 "run: serial "
+                                 "(default), local[:N] (N local processes), dask-local:N, or a "
+                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
 ) -> None:
     """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs.
 
@@ -146,6 +150,7 @@ def analyze(
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
     from detente.limits import MAX_DRAWS, check_range, check_seed
+    from detente.parallel import open_executor
     from detente.scenario import load
 
     check_range(draws, 0, MAX_DRAWS, "--draws")
@@ -181,8 +186,9 @@ def analyze(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
-                     reservation=reservation, progress=progress)
+        with open_executor(executor) as ex:
+            result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
+                         reservation=reservation, progress=progress, executor=ex)
     show_analysis(result, scenario, quiet=quiet)
     if json_out:
         write_json(result, json_out)
@@ -220,6 +226,10 @@ def timeline(
     seed: int = typer.Option(2024, "--seed", help="Random seed (the same for every date)."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    executor: str = typer.Option("serial", "--executor", help="Where the scenarios' analyses "
+                                 "run: serial "
+                                 "(default), local[:N] (N local processes), dask-local:N, or a "
+                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
 ) -> None:
     """How the bargaining space moved: ZOPA, BATNAs, Nash package and proposals by date."""
     from rich.table import Table
@@ -227,6 +237,7 @@ def timeline(
     from detente.cases import case_names
     from detente.deals.timeline import timeline as run
     from detente.limits import MAX_DRAWS, check_range, check_seed
+    from detente.parallel import open_executor
     from detente.scenario import load
 
     check_range(draws, 0, MAX_DRAWS, "--draws")
@@ -242,8 +253,10 @@ def timeline(
             "{task.completed}/{task.total}"), TimeElapsedColumn(), console=console,
             transient=True) as bar:
         task = bar.add_task("scenarios", total=len(scenarios))
-        result = run(scenarios, draws=draws, seed=seed if draws else None, sources=names,
-                     progress=lambda done, total: bar.update(task, completed=done))
+        with open_executor(executor) as ex:
+            result = run(scenarios, draws=draws, seed=seed if draws else None, sources=names,
+                         progress=lambda done, total: bar.update(task, completed=done),
+                         executor=ex)
     t = Table(title="The bargaining space by date")
     t.add_column("measure")
     for p in result.points:

@@ -56,6 +56,10 @@ def forecast(
                                   "probability=pair, q=0.9, offer_selection=least_movement."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    executor: str = typer.Option("serial", "--executor", help="Where the Monte Carlo draws "
+                                 "run: serial "
+                                 "(default), local[:N] (N local processes), dask-local:N, or a "
+                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
     from detente.forecasts.records import forecast_source
@@ -64,8 +68,12 @@ def forecast(
     check_range(draws, 0, MAX_DRAWS, "--draws")
     check_range(rounds, 0, MAX_ROUNDS, "--rounds")
     check_seed(seed)
-    record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
-                             spread=spread, eum=_eum_options(rounds, eum))
+    from detente.parallel import open_executor
+
+    options = _eum_options(rounds, eum)
+    with open_executor(executor) as ex:
+        record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
+                                 spread=spread, eum=options, executor=ex)
     for rec in record.issues:
         _print_run(rec)
     if record.bridge is not None:

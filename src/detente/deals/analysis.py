@@ -5,6 +5,7 @@ proposals against BATNAs, logrolls, and Monte Carlo over uncertain inputs — on
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 
 import numpy as np
@@ -144,7 +145,8 @@ def _nearest(space: AdditiveSpace, veto: list[int], target: list[int], f_index: 
 def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             source: str = "", trades: int = 3, tol: float = TOL,
             reservation: dict[str, float] | None = None, quota: float = QUOTA,
-            progress: Progress | None = None) -> DealAnalysis:
+            progress: Progress | None = None,
+            executor: Executor | None = None) -> DealAnalysis:
     """Run the deal analysis of ``scenario``.
 
     Args:
@@ -159,6 +161,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         quota: share of a state's ratifying constituents' weight that must accept a deal
             (:mod:`detente.deals.ratification`).
         progress: optional callback ``(stage, done, total)``.
+        executor: where the Monte Carlo chunks run (default: this process; any
+            ``concurrent.futures.Executor``, :mod:`detente.parallel`); the same record on all.
     """
     if draws < 0:
         raise AnalysisError.one("draws must be ≥ 0", value=draws)
@@ -229,7 +233,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util)
     shown = min(len(fz_index), FRONTIER_LIMIT)
     mc = monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
-                      tol, progress, reservation, quota) if draws > 0 else None
+                      tol, progress, reservation, quota, executor=executor) if draws > 0 else None
     options: dict[str, object] = {"draws": draws, "trades": trades, "tol": tol}
     if cons:
         options["quota"] = quota

@@ -1,7 +1,8 @@
 """Monte Carlo of a deal analysis in bounded memory: how likely is a deal, and each proposal's
 acceptance, over the uncertain inputs (DESIGN.md §4).
 
-Draws are taken ``CHUNK`` at a time from the streams of :mod:`detente.deals.streams` (the same
+Draws are taken ``CHUNK`` at a time (each chunk a task for any ``concurrent.futures.Executor``,
+:mod:`detente.parallel`) from the streams of :mod:`detente.deals.streams` (the same
 numbers as one-shot draws, whatever the chunk size); each chunk's tables are built, settled by
 :func:`detente.deals.uncertainty.zopa_exists`, counted and dropped. Every reported figure is a
 proportion, so the running statistics are exact integer counts: ``p = count / D`` and its
@@ -11,7 +12,8 @@ bit, and memory is one chunk's tables whatever ``D``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -24,6 +26,7 @@ from detente.deals.space import IntArray
 from detente.deals.streams import IntegerSegments, TriangularSegments
 from detente.deals.uncertainty import package_utilities, zopa_exists
 from detente.errors import AnalysisError
+from detente.parallel import bounded_map, executor_or_serial
 from detente.scenario.model import Scenario
 
 CHUNK = 4096
@@ -34,7 +37,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class _Counts:
-    """Running counts over the chunks seen so far."""
+    """Exact integer counts over the draws seen so far (one chunk's, or the running total)."""
 
     exists: int = 0
     by_bound: int = 0
@@ -43,6 +46,30 @@ class _Counts:
     all_veto: list[int] = field(default_factory=list)
     ratified: list[int] = field(default_factory=list)
     accept: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, other: _Counts) -> None:
+        """Add another chunk's counts (integers: the order of chunks cannot change the sum)."""
+        self.exists += other.exists
+        self.by_bound += other.by_bound
+        self.by_candidate += other.by_candidate
+        self.by_enumeration += other.by_enumeration
+        self.all_veto = [a + b for a, b in zip(self.all_veto, other.all_veto, strict=True)]
+        self.ratified = [a + b for a, b in zip(self.ratified, other.ratified, strict=True)]
+        self.accept = [a + b for a, b in zip(self.accept, other.accept, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk needs, sent once per task to wherever the chunk runs."""
+
+    scenario: Scenario
+    draws: int
+    seed: int | None
+    veto: list[int]
+    candidates: IntArray
+    tol: float
+    reservation: dict[str, float] | None
+    quota: float
 
 
 def _reserve(tables: Tables, reservation: dict[str, float] | None) -> Tables:
@@ -74,49 +101,64 @@ def _fill_draws(fills: list[Fills], segments: IntegerSegments,
 def monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int],
                 candidates: IntArray, tol: float, progress: Progress | None = None,
                 reservation: dict[str, float] | None = None, quota: float = QUOTA,
-                chunk: int = CHUNK) -> MonteCarlo:
-    """P(ZOPA non-empty) and each proposal's odds over ``draws`` draws of ``seed``."""
-    rng = np.random.default_rng(seed)
-    tri = TriangularSegments(rng, draws)
+                chunk: int = CHUNK, executor: Executor | None = None,
+                window: int = 8) -> MonteCarlo:
+    """P(ZOPA non-empty) and each proposal's odds over ``draws`` draws of ``seed``.
+
+    Chunks run on ``executor`` (default: this process), at most ``window`` in flight; each
+    returns exact integer counts, added in chunk order, so every executor gives the same
+    record, equal to the one-shot draws of :mod:`detente.deals.streams`."""
     fills = [proposal_fills(scenario, p) for p in scenario.proposals]
     fill_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     ints = IntegerSegments(fill_rng, draws, [ch.size for f in fills for ch in f.choices])
-    cons = constituencies(scenario)
+    job = _Job(scenario, draws, seed, veto, candidates, tol, reservation, quota)
+
+    def tasks() -> Iterator[tuple[_Job, int, int, list[IntArray | list[int]]]]:
+        # The open terms' integers are drawn here, in chunk order (their streams are read
+        # sequentially); the triangular draws are read by each chunk where it runs.
+        for start in range(0, draws, chunk):
+            n = min(chunk, draws - start)
+            yield job, start, n, _fill_draws(fills, ints, n)
+
     c = _Counts(all_veto=[0] * len(fills), ratified=[0] * len(fills),
                 accept=[np.zeros(len(scenario.actors), dtype=np.int64) for _ in fills])
+    defined = np.ones(len(scenario.actors), dtype=bool)
     done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
+    for part, part_defined, n in bounded_map(executor_or_serial(executor), _chunk_counts,
+                                             tasks(), window):
+        c.add(part)
+        defined &= part_defined
         done += n
         if progress:
             progress("draws", done, draws)
+    return _record(scenario, draws, seed, c, defined, bool(constituencies(scenario)))
 
-    defined = np.ones(len(scenario.actors), dtype=bool)
-    for start in range(0, draws, chunk):
-        n = min(chunk, draws - start)
-        tri.window(n)
-        tables = _reserve(build_tables(scenario, n, tri), reservation)
-        if np.isnan(tables.reservation[:, veto]).any():
-            raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
-        defined &= np.isfinite(tables.reservation).all(axis=0)
-        z = zopa_exists(tables, veto, candidates, tol, on_progress=tick)
-        c.exists += int(z.exists.sum())
-        c.by_bound += z.by_bound
-        c.by_candidate += z.by_candidate
-        c.by_enumeration += z.by_enumeration
-        for j, idx in enumerate(_fill_draws(fills, ints, n)):
-            acc = package_utilities(tables, idx) >= tables.reservation - tol
-            all_v = acc[:, veto].all(axis=1)
-            ratified = all_v.copy()
-            for con in cons:
-                rows = [tables.actors.index(m) for m in con.members]
-                w = np.array(con.weights)
-                ratified &= acc[:, rows].astype(np.float64) @ w >= quota * w.sum() - tol
-            c.all_veto[j] += int(all_v.sum())
-            c.ratified[j] += int(ratified.sum())
-            c.accept[j] += acc.sum(axis=0)
-    return _record(scenario, draws, seed, c, defined, bool(cons))
+
+def _chunk_counts(job: _Job, start: int, n: int, fill_idx: list[IntArray | list[int]]
+                  ) -> tuple[_Counts, np.ndarray, int]:
+    """Counts of draws ``[start, start + n)``, and where every actor's BATNA is defined."""
+    scenario, veto, tol = job.scenario, job.veto, job.tol
+    tri = TriangularSegments(np.random.default_rng(job.seed), job.draws, start)
+    tri.window(n)
+    tables = _reserve(build_tables(scenario, n, tri), job.reservation)
+    if np.isnan(tables.reservation[:, veto]).any():
+        raise AnalysisError.one("a veto player's BATNA is undefined in some draws")
+    z = zopa_exists(tables, veto, job.candidates, tol)
+    c = _Counts(exists=int(z.exists.sum()), by_bound=z.by_bound, by_candidate=z.by_candidate,
+                by_enumeration=z.by_enumeration)
+    cons = constituencies(scenario)
+    for idx in fill_idx:
+        acc = package_utilities(tables, idx) >= tables.reservation - tol
+        all_v = acc[:, veto].all(axis=1)
+        ratified = all_v.copy()
+        for con in cons:
+            rows = [tables.actors.index(m) for m in con.members]
+            w = np.array(con.weights)
+            ratified &= acc[:, rows].astype(np.float64) @ w >= job.quota * w.sum() - tol
+        c.all_veto.append(int(all_v.sum()))
+        c.ratified.append(int(ratified.sum()))
+        c.accept.append(acc.sum(axis=0))
+    return c, np.asarray(np.isfinite(tables.reservation).all(axis=0)), n
 
 
 def _record(scenario: Scenario, draws: int, seed: int | None, c: _Counts, defined: np.ndarray,

@@ -41,13 +41,18 @@ def _generator(rng: np.random.Generator) -> np.random.Generator:
 class TriangularSegments:
     """Stands for the generator of :func:`~detente.deals.compile.build_tables` while it builds
     the tables of draws ``[start, stop)`` of ``total``: call ``q`` of a chunk is served by
-    segment ``q``'s generator, which continues where the previous chunk left it."""
+    segment ``q``'s generator, which continues where the previous chunk left it.
 
-    def __init__(self, rng: np.random.Generator, total: int) -> None:
+    ``start``: the first draw this object serves. A worker given chunk ``[start, stop)`` alone
+    builds ``TriangularSegments(rng, total, start)`` and reads the same numbers as the object
+    that served every chunk before it (each segment is advanced ``q · total + start``)."""
+
+    def __init__(self, rng: np.random.Generator, total: int, start: int = 0) -> None:
         if not isinstance(rng.bit_generator, np.random.PCG64):
             raise TypeError("chunked draws need a PCG64 generator (numpy.random.default_rng)")
         self._base = _generator(rng)
         self._total = total
+        self._start = start
         self._segments: list[np.random.Generator] = []
         self._calls = 0
         self._size = 0
@@ -59,7 +64,8 @@ class TriangularSegments:
     def _segment(self, q: int) -> np.random.Generator:
         while len(self._segments) <= q:
             g = _generator(self._base)
-            g.bit_generator.advance(len(self._segments) * self._total)  # type: ignore[attr-defined]
+            step = len(self._segments) * self._total + self._start
+            g.bit_generator.advance(step)  # type: ignore[attr-defined]
             self._segments.append(g)
         return self._segments[q]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from detente.deals.analysis import analyze
 from detente.deals.result import DealAnalysis
 from detente.errors import AnalysisError, Problem
+from detente.parallel import bounded_map, executor_or_serial
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 from detente.scenario.model import Scenario
@@ -99,10 +101,19 @@ def _point(s: Scenario, r: DealAnalysis) -> TimelinePoint:
             for p in r.proposals])
 
 
+def _analyze_point(s: Scenario, draws: int, seed: int | None) -> TimelinePoint:
+    return _point(s, analyze(s, draws=draws, seed=seed))
+
+
 def timeline(scenarios: list[Scenario], draws: int = 0, seed: int | None = None, *,
              sources: list[str] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Timeline:
+             progress: Callable[[int, int], None] | None = None,
+             executor: Executor | None = None) -> Timeline:
     """Analyse dated scenarios of one conflict and line them up by date.
+
+    Each scenario's analysis is one task on ``executor`` (default: this process; any
+    ``concurrent.futures.Executor``, :mod:`detente.parallel`); each runs with the same draws
+    and seed wherever it runs, so every executor gives the same record.
 
     The scenarios must share their veto players and issue ids (and each issue's options), so
     that the figures compare; otherwise an :class:`AnalysisError` names the first that differs.
@@ -127,8 +138,9 @@ def timeline(scenarios: list[Scenario], draws: int = 0, seed: int | None = None,
     if problems:
         raise AnalysisError(problems)
     points = []
-    for k, s in enumerate(ordered):
-        points.append(_point(s, analyze(s, draws=draws, seed=seed)))
+    tasks = ((s, draws, seed) for s in ordered)
+    for k, point in enumerate(bounded_map(executor_or_serial(executor), _analyze_point, tasks)):
+        points.append(point)
         if progress:
             progress(k + 1, len(ordered))
     names = sources or [s.id for s in ordered]

@@ -3,11 +3,13 @@
 Every value of a stakeholder table may carry a range; each draw samples every value
 independently from the triangular distribution (low, likely, high) — the scenario format's
 convention for ranges (DESIGN §3). Compromise, median, Nash and EUM run all draws at once as
-arrays; other models run draw by draw. Randomness comes only from the ``rng`` passed in.
+arrays; other models run draw by draw. Randomness comes only from the ``rng`` passed in; the
+draws can run in chunks on any ``concurrent.futures.Executor`` (:mod:`detente.parallel`).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +22,11 @@ from detente.forecasts.eum import ExpectedUtilityModel, run_eum
 from detente.forecasts.nash import NashModel, nash_unit
 from detente.forecasts.packing import pack_draws
 from detente.forecasts.table import StakeholderTable
+from detente.parallel import bounded_map
 
 F = NDArray[np.float64]
+CHUNK = 1024
+"""Draws per task when an executor runs them."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,13 @@ class MonteCarloResult:
 
 
 def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges, draws: int,
-                seed: int | None = 0) -> MonteCarloResult:
-    """Run ``model`` on ``draws`` tables sampled from ``ranges``; vectorised where possible."""
+                seed: int | None = 0, executor: Executor | None = None,
+                chunk: int = CHUNK) -> MonteCarloResult:
+    """Run ``model`` on ``draws`` tables sampled from ``ranges``; vectorised where possible.
+
+    With an ``executor`` (:mod:`detente.parallel`) the draws, taken here as always, are run
+    ``chunk`` rows per task; each row's forecast depends on its own inputs only, so every
+    executor gives the same numbers as the run without one."""
     if draws < 1:
         raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
     rng = np.random.default_rng(seed)
@@ -100,6 +110,18 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
     x = triangular(ranges.position_low, table.position, ranges.position_high, draws, rng)
     s = triangular(ranges.salience_low, table.salience, ranges.salience_high, draws, rng)
     c = np.maximum(c, 1e-12)
+    if executor is None:
+        return MonteCarloResult(model.name, forecast_draws(model, table, c, x, s), seed)
+    tasks = ((model, table, c[a:a + chunk], x[a:a + chunk], s[a:a + chunk])
+             for a in range(0, draws, chunk))
+    parts = list(bounded_map(executor, forecast_draws, tasks))
+    return MonteCarloResult(model.name, np.concatenate(parts, axis=0), seed)
+
+
+def forecast_draws(model: Forecaster, table: StakeholderTable, c: F, x: F, s: F) -> F:
+    """``model``'s predicted positions (D, K) for draws of capability ``c`` (D, N), position
+    ``x`` and salience ``s`` (D, N, K)."""
+    draws = c.shape[0]
     out = np.empty((draws, table.n_dimensions))
     for k in range(table.n_dimensions):
         if isinstance(model, CompromiseModel):
@@ -121,4 +143,4 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
                                        decision_rule=table.decision_rule,
                                        procedure=table.procedure)
             out[d] = model.forecast(t).position
-    return MonteCarloResult(model.name, out, seed)
+    return out

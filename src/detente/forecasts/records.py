@@ -8,6 +8,7 @@ is data like a deal analysis: ``.to_json()``, ``.to_frame()``, a notebook view.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -116,11 +117,12 @@ def issue_tables(source: str, issue: str | None
 
 def forecast_source(source: str, *, issue: str | None = None,
                     models: list[str] | tuple[str, ...] = ("all",), draws: int = 0,
-                    seed: int = 0, spread: float = 0.1, eum: EUMOptions | None = None
-                    ) -> ForecastRecord:
+                    seed: int = 0, spread: float = 0.1, eum: EUMOptions | None = None,
+                    executor: Executor | None = None) -> ForecastRecord:
     """Forecast every issue of ``source`` with every model in ``models``; with ``draws`` > 0
     also Monte Carlo over the scenario's input ranges (CSV inputs: ± ``spread`` around every
     value); for a scenario also the bridge to the deal analysis (``detente.forecasts.bridge``).
+    ``executor``: where the Monte Carlo draws run (:mod:`detente.parallel`; default: here).
     """
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
@@ -135,7 +137,8 @@ def forecast_source(source: str, *, issue: str | None = None,
     for table, r in pairs:
         if r is None and draws > 0:
             r = InputRanges.spread(table, spread)
-        rec = run_forecasts(table, forecasters, ranges=r, draws=draws, seed=seed).record()
+        rec = run_forecasts(table, forecasters, ranges=r, draws=draws, seed=seed,
+                            executor=executor).record()
         if scenario is not None:
             from detente.forecasts.scenario import nearest_option
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,11 +110,12 @@ class ForecastRun:
 
 def run_forecasts(table: StakeholderTable, forecasters: list[Forecaster], *,
                   ranges: InputRanges | None = None, draws: int = 0,
-                  seed: int | None = 0) -> ForecastRun:
+                  seed: int | None = 0, executor: Executor | None = None) -> ForecastRun:
     """Forecast ``table`` with every model; with ``draws`` > 0 also Monte Carlo over ``ranges``.
 
     Each model's draws use a child stream of ``seed`` (``SeedSequence.spawn``), so results do
-    not depend on which other models ran.
+    not depend on which other models ran; with an ``executor`` the draws run in chunks on it
+    (:mod:`detente.parallel`), with the same numbers.
     """
     forecasts = tuple(f.forecast(table) for f in forecasters)
     mc: tuple[MonteCarloResult, ...] = ()
@@ -121,7 +123,7 @@ def run_forecasts(table: StakeholderTable, forecasters: list[Forecaster], *,
         rng_ranges = ranges or InputRanges.fixed(table)
         seeds = np.random.SeedSequence(seed).spawn(len(forecasters))
         mc = tuple(
-            monte_carlo(f, table, rng_ranges, draws, int(s.generate_state(1)[0]))
+            monte_carlo(f, table, rng_ranges, draws, int(s.generate_state(1)[0]), executor)
             for f, s in zip(forecasters, seeds, strict=True))
         mc = tuple(MonteCarloResult(m.model, m.draws, seed) for m in mc)
     return ForecastRun(table, forecasts, mc)

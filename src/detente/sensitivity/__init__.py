@@ -6,8 +6,8 @@ The package is also the verb ``detente.sensitivity(case, …)`` (:class:`detente
 import sys
 
 from detente import VerbModule
+from detente.parallel import open_executor
 from detente.sensitivity.analysis import sensitivity
-from detente.sensitivity.executor import open_executor
 from detente.sensitivity.inputs import Input, InputSpace, deal_inputs
 from detente.sensitivity.targets import DealModel
 

@@ -10,10 +10,10 @@ from concurrent.futures import Executor
 import numpy as np
 
 from detente.errors import AnalysisError
+from detente.parallel import SerialExecutor
 from detente.records import inputs_hash, make_provenance
 from detente.scenario.model import Scenario
 from detente.sensitivity.breakeven import Root, break_even, tornado
-from detente.sensitivity.executor import SerialExecutor
 from detente.sensitivity.inputs import InputSpace, deal_inputs, war_inputs
 from detente.sensitivity.morris import MorrisIndices, morris
 from detente.sensitivity.result import (

@@ -9,18 +9,16 @@ Running means and variances are merged chunk by chunk (Chan, Golub & LeVeque 198
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 import numpy as np
 
 from detente.deals.space import FloatArray
+from detente.parallel import bounded_map
 from detente.sensitivity.targets import Model
 
 CHUNK = 4096
-R = TypeVar("R")
 
 
 def evaluate_unit(model: Model, U: FloatArray) -> FloatArray:
@@ -54,18 +52,6 @@ class Moments:
         delta = mean - self.mean
         return Moments(tot, self.mean + delta * n / tot,
                        self.m2 + m2 + delta ** 2 * self.n * n / tot)
-
-
-def bounded_map(executor: Executor, fn: Callable[..., R], tasks: Iterator[tuple[Any, ...]],
-                window: int = 8) -> Iterator[R]:
-    """Results of ``fn(*task)`` in task order with at most ``window`` tasks in flight."""
-    pending: list[Future[R]] = []
-    for t in tasks:
-        pending.append(executor.submit(fn, *t))
-        if len(pending) >= window:
-            yield pending.pop(0).result()
-    for f in pending:
-        yield f.result()
 
 
 def monte_carlo(model: Model, draws: int, seed: int | None, executor: Executor,

@@ -29,7 +29,8 @@ from scipy.stats import qmc, sobol_indices
 
 from detente.deals.space import FloatArray
 from detente.errors import AnalysisError
-from detente.sensitivity.sampling import bounded_map, evaluate_unit
+from detente.parallel import bounded_map
+from detente.sensitivity.sampling import evaluate_unit
 from detente.sensitivity.targets import Model
 
 MIN_SAMPLES = 64

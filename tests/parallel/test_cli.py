@@ -1,0 +1,52 @@
+"""``--executor`` on every command with a sampling loop: the same record on a process pool as
+in one process, and bad input (an unknown kind, an unreachable scheduler) is one message, exit
+2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMANDS = {
+    "analyze": ["analyze", "ru-ua-2024-09", "-q", "--draws", "200"],
+    "timeline": ["timeline", "ru-ua-2022-03", "ru-ua-2024-09"],
+    "forecast": ["forecast", "ru-ua-2024-09", "-m", "compromise", "--draws", "100"],
+}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "detente.cli.app", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_unknown_executor_is_one_clear_error(tmp_path: Path, command: str) -> None:
+    out = tmp_path / "never.json"
+    res = _cli(*COMMANDS[command], "--executor", "gpu:4", "--json", str(out))
+    assert res.returncode == 2, res.stderr
+    assert "unknown executor" in res.stderr and "Traceback" not in res.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("command", ["analyze", "forecast"])
+def test_unreachable_scheduler_writes_nothing(tmp_path: Path, command: str) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "never.json"
+    res = _cli(*COMMANDS[command], "--executor", "tcp://127.0.0.1:9", "--json", str(out))
+    assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr
+    assert "Traceback" not in res.stderr and not list(tmp_path.iterdir())
+
+
+def test_analyze_on_a_pool_writes_the_serial_record(tmp_path: Path) -> None:
+    a, b = tmp_path / "serial.json", tmp_path / "pool.json"
+    assert _cli(*COMMANDS["analyze"], "--json", str(a)).returncode == 0
+    res = _cli(*COMMANDS["analyze"], "--executor", "local:2", "--json", str(b))
+    assert res.returncode == 0, res.stderr
+    ra, rb = json.loads(a.read_text()), json.loads(b.read_text())
+    assert ra["monte_carlo"]["draws"] == 200
+    ra.pop("provenance"), rb.pop("provenance")
+    assert ra == rb
