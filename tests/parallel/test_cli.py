@@ -15,6 +15,7 @@ COMMANDS = {
     "analyze": ["analyze", "ru-ua-2024-09", "-q", "--draws", "200"],
     "timeline": ["timeline", "ru-ua-2022-03", "ru-ua-2024-09"],
     "forecast": ["forecast", "ru-ua-2024-09", "-m", "compromise", "--draws", "100"],
+    "window": ["window", "ru-ua-2024-09", "--paths", "500", "--package-paths", "0"],
 }
 
 
@@ -32,7 +33,7 @@ def test_unknown_executor_is_one_clear_error(tmp_path: Path, command: str) -> No
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("command", ["analyze", "forecast"])
+@pytest.mark.parametrize("command", ["analyze", "window"])
 def test_unreachable_scheduler_writes_nothing(tmp_path: Path, command: str) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "never.json"
@@ -50,3 +51,24 @@ def test_analyze_on_a_pool_writes_the_serial_record(tmp_path: Path) -> None:
     assert ra["monte_carlo"]["draws"] == 200
     ra.pop("provenance"), rb.pop("provenance")
     assert ra == rb
+
+
+def test_analyze_a_folder_of_genius_domains(tmp_path: Path) -> None:
+    import shutil
+
+    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
+    if not shared.is_dir():
+        pytest.skip("shared GENIUS data not available")
+    for rel in ("y2012/LaptopA", "y2010/ItexvsCypress"):
+        shutil.copytree(shared / rel, tmp_path / "in" / rel)
+    out = tmp_path / "batch.json"
+    res = _cli("analyze", str(tmp_path / "in"), "--executor", "local:2", "--json", str(out))
+    assert res.returncode == 0, res.stderr
+    rec = json.loads(out.read_text())
+    assert [d["domain_file"] for d in rec["domains"]] == ["ItexvsCypress_domain.xml",
+                                                          "Laptop-A-domain.xml"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = _cli("analyze", str(empty), "--json", str(tmp_path / "never.json"))
+    assert res.returncode == 2 and "nor holds one" in res.stderr
+    assert not (tmp_path / "never.json").exists()

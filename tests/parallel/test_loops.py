@@ -62,3 +62,66 @@ def test_forecast_draws_same_on_every_executor(executors, name: str) -> None:  #
         got = forecast_mc(model, table, ranges, draws, seed=8, executor=ex, chunk=64)
         assert np.array_equal(got.draws, ref.draws), spec
     assert not np.array_equal(forecast_mc(model, table, ranges, draws, seed=9).draws, ref.draws)
+
+
+def _fields(obj) -> list:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    out = []
+    for f in dataclasses.fields(obj):
+        v = getattr(obj, f.name)
+        out.append(_fields(v) if dataclasses.is_dataclass(v) else
+                   [_fields(x) for x in v] if isinstance(v, tuple) and v and
+                   dataclasses.is_dataclass(v[0]) else
+                   {k: _fields(x) for k, x in v.items()} if isinstance(v, dict) else
+                   np.asarray(v).tolist())
+    return out
+
+
+def test_window_paths_same_on_every_executor(executors) -> None:  # type: ignore[no-untyped-def]
+    from detente.war.case import resolve_war
+    from detente.war.chunked import classify_on, window_on
+    from detente.war.dynamics import simulate
+    from detente.war.scenarios import classify_paths
+    from detente.war.window import negotiation_window
+
+    war = resolve_war("ru-ua-2024-09")[0].war
+    sim = simulate(war, war.horizon, 2500, np.random.default_rng(4))
+    ref = _fields(negotiation_window(war, sim))
+    leaf, month = classify_paths(war, sim)
+    for spec, ex in executors.items():
+        assert _fields(window_on(war, sim, ex, chunk=700)) == ref, spec
+        got_leaf, got_month = classify_on(war, sim, ex, chunk=700)
+        assert np.array_equal(got_leaf, leaf) and np.array_equal(got_month, month), spec
+
+
+def test_window_record_same_on_a_pool(executors) -> None:  # type: ignore[no-untyped-def]
+    from detente.war.analysis import analyze_window
+    from detente.war.case import resolve_war
+
+    case, scenario = resolve_war("ru-ua-2024-09")
+    ref = analyze_window(case, paths=1500, seed=2, scenario=scenario, package_paths=200)
+    got = analyze_window(case, paths=1500, seed=2, scenario=scenario, package_paths=200,
+                         executor=executors["local:2"])
+    assert got.model_dump(exclude={"provenance"}) == ref.model_dump(exclude={"provenance"})
+    assert got.window.range_exists != analyze_window(case, paths=1500, seed=3).window.range_exists
+
+
+def test_genius_domains_same_on_every_executor(executors, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from detente.deals.genius_analysis import analyze_domain
+    from detente.deals.genius_batch import analyze_domains
+
+    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
+    if not shared.is_dir():
+        pytest.skip("shared GENIUS data not available")
+    for rel in ("y2012/LaptopA", "y2010/ItexvsCypress"):
+        shutil.copytree(shared / rel, tmp_path / rel)
+    ref = analyze_domains(tmp_path)
+    assert [d.domain_file for d in ref.domains] == [
+        analyze_domain(tmp_path / rel).domain_file for rel in ("y2010/ItexvsCypress",
+                                                                "y2012/LaptopA")]
+    for spec, ex in executors.items():
+        assert analyze_domains(tmp_path, executor=ex) == ref, spec

@@ -94,17 +94,32 @@ GENIUS_TIME_LIMIT = 10.0  # seconds of non-linear search before it turns anytime
 
 def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: bool,
                     max_nodes: int | None, time_limit: float | None,
-                    frontier_limit: int) -> None:
-    """``detente analyze DIR``: the GENIUS analysis, the same function as the Python API."""
+                    frontier_limit: int, executor: str = "serial") -> None:
+    """``detente analyze DIR``: the GENIUS analysis, the same function as the Python API; a
+    folder of domain folders is analysed domain by domain on ``executor``."""
     from detente.cli.deals_view import show_domain
     from detente.deals.genius_analysis import analyze_domain
+    from detente.deals.genius_batch import analyze_domains, domain_folders
     from detente.deals.nonlinear import MAX_NODES
     from detente.formats.genius import is_genius_dir
+    from detente.parallel import open_executor
 
     if not is_genius_dir(folder):
-        raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
-                                "files found)", file=folder,
-                                allowed="a scenario file, a bundled case or a GENIUS folder")
+        if not domain_folders(folder):
+            raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
+                                    "files found), nor holds one", file=folder,
+                                    allowed="a scenario file, a bundled case, a GENIUS folder "
+                                    "or a folder of GENIUS folders")
+        with open_executor(executor) as ex:
+            batch = analyze_domains(folder, executor=ex, normalise_weights=normalise,
+                                    time_limit=time_limit, frontier_limit=frontier_limit,
+                                    max_nodes=MAX_NODES if max_nodes is None else max_nodes)
+        for r in batch.domains:
+            show_domain(r, quiet=True)
+        if json_out:
+            write_json(batch, json_out)
+            console.print(f"JSON record: {esc(json_out)} ({len(batch.domains)} domains)")
+        return
     rec = analyze_domain(folder, normalise_weights=normalise, time_limit=time_limit,
                          max_nodes=MAX_NODES if max_nodes is None else max_nodes,
                          frontier_limit=frontier_limit)
@@ -162,7 +177,7 @@ def analyze(
                                     "--normalise-weights, --max-nodes, --time-limit, "
                                     "--frontier-limit")
         _analyze_genius(case, json_out, quiet, normalise_weights, max_nodes, time_limit,
-                        frontier_limit)
+                        frontier_limit, executor)
         return
     scenario = load(case)
     reservation = None

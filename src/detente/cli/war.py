@@ -43,6 +43,10 @@ def window(
                                       "space; 0 skips it. Scenario files only."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    executor: str = typer.Option("serial", "--executor", help="Where the per-path work runs, "
+                                 "in chunks of paths: serial (default), local[:N] (N local "
+                                 "processes), dask-local:N, or a Dask scheduler address "
+                                 "(tcp://host:8786); same numbers on all."),
 ) -> None:
     """When does a deal become possible? The negotiation window month by month."""
     from detente.war.analysis import analyze_window
@@ -73,8 +77,11 @@ def window(
     if scenario is not None and package_paths > 0:
         stages += ("package window",)
     stages += ("record",)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    from detente.parallel import open_executor
+
+    with open_executor(executor) as ex, Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+            console=console, transient=True) as bar:
         task = bar.add_task("simulating", total=len(stages))
 
         def tick(stage: str) -> None:
@@ -83,7 +90,8 @@ def window(
             bar.update(task, description=stage)
 
         result = analyze_window(war_case, months=months, paths=paths, seed=seed, source=case,
-                                progress=tick, scenario=scenario, package_paths=package_paths)
+                                progress=tick, scenario=scenario, package_paths=package_paths,
+                                executor=ex)
         bar.advance(task)
     _print(result)
     if json_out is not None:

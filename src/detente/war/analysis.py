@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 from warnings import warn
 
@@ -19,6 +20,7 @@ from detente.records.base import Record
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
+from detente.war.chunked import classify_on, window_on
 from detente.war.commitment import OUTCOMES, min_guarantee, outcome_codes
 from detente.war.dynamics import expit, logit, simulate
 from detente.war.guarantees import likely_guarantee
@@ -294,20 +296,23 @@ SAMPLING = ("paths drawn without replacement from the simulated paths with child
 def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000,
                    seed: int = 0, source: str | None = None,
                    progress: Progress | None = None, scenario: Scenario | None = None,
-                   package_paths: int = PACKAGE_PATHS) -> WarAnalysis:
+                   package_paths: int = PACKAGE_PATHS,
+                   executor: Executor | None = None) -> WarAnalysis:
     """Simulate ``paths`` paths over ``months`` months (default: the model's horizon) with
     ``seed`` and report the snapshot, the window, the proposals and the scenario tree; with a
     ``scenario`` (holding this war section) and ``package_paths`` > 0, also the window over
-    its package space on a subsample of ``package_paths`` paths."""
+    its package space on a subsample of ``package_paths`` paths. ``executor``: where the
+    window's and the tree's per-path work runs, in chunks of paths (``detente.war.chunked``;
+    default: here, all at once); the same record on every executor."""
     war = case.war
     t_max = war.horizon if months is None else months
     tick = progress or (lambda _stage: None)
     tick("simulate")
     sim = simulate(war, t_max, paths, np.random.default_rng(seed))
     tick("window")
-    w = negotiation_window(war, sim)
+    w = negotiation_window(war, sim) if executor is None else window_on(war, sim, executor)
     tick("scenario tree")
-    tree = scenario_tree(war, sim)
+    tree = scenario_tree(war, sim, None if executor is None else classify_on(war, sim, executor))
     packages = None
     options: dict[str, object] = {"months": t_max, "paths": paths}
     if scenario is not None and package_paths > 0:

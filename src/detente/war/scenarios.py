@@ -127,9 +127,12 @@ def classify_paths(model: WarModel, paths: Paths) -> tuple[NDArray[np.int64],
     return leaf, np.where(decided, first, -1)
 
 
-def scenario_tree(model: WarModel, paths: Paths) -> ScenarioTree:
-    """The war-end scenario tree over the simulated horizon (module docstring)."""
-    leaf, month = classify_paths(model, paths)
+def scenario_tree(model: WarModel, paths: Paths,
+                  classified: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
+                  ) -> ScenarioTree:
+    """The war-end scenario tree over the simulated horizon (module docstring); ``classified``:
+    :func:`classify_paths` of ``paths`` when computed elsewhere (``detente.war.chunked``)."""
+    leaf, month = classified if classified is not None else classify_paths(model, paths)
     n = paths.n_paths
     labels = default_labels(model.side_a, model.side_b) | dict(model.scenario_labels)
     branches = []

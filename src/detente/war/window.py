@@ -284,23 +284,55 @@ class Window:
 BLOCK_MONTHS = 6
 """Months processed at once: bounds the temporaries to (6, paths) arrays."""
 
+IntArray = NDArray[np.int64]
 
-def negotiation_window(model: WarModel, paths: Paths) -> Window:
-    """The window from simulated paths: probabilities per month with errors, quantile bands of
-    p, of the range width and of the guarantee threshold, and each proposal's odds.
 
-    Months are processed in blocks of ``BLOCK_MONTHS``; every statistic is per month, so the
-    result does not depend on the block size."""
-    n, rows = paths.n_paths, paths.months + 1
+@dataclass(frozen=True)
+class WindowCounts:
+    """What the window needs from a set of paths: per month, how many paths have each event
+    (exact integers, so the counts of chunks of paths add up to those of all paths), and for the
+    quantile bands either the bands themselves (``banded``: all paths seen at once) or every
+    path's range width and guarantee threshold g* (rows, paths), banded once chunks are joined.
+    """
+
+    n: int
+    hits: dict[str, IntArray]
+    in_range: IntArray
+    in_winset: IntArray
+    by_option: dict[str, IntArray]
+    width: FloatArray
+    g_star: FloatArray
+    banded: bool
+
+    @classmethod
+    def join(cls, parts: list[WindowCounts]) -> WindowCounts:
+        """The counts of the union of disjoint chunks of paths, in chunk order."""
+        first = parts[0]
+        return cls(n=sum(p.n for p in parts),
+                   hits={k: sum((p.hits[k] for p in parts), 0 * first.hits[k])
+                         for k in first.hits},
+                   in_range=sum((p.in_range for p in parts), 0 * first.in_range),
+                   in_winset=sum((p.in_winset for p in parts), 0 * first.in_winset),
+                   by_option={k: sum((p.by_option[k] for p in parts), 0 * first.by_option[k])
+                              for k in first.by_option},
+                   width=np.concatenate([p.width for p in parts], axis=1),
+                   g_star=np.concatenate([p.g_star for p in parts], axis=1), banded=False)
+
+
+def window_counts(model: WarModel, paths: Paths, banded: bool = True) -> WindowCounts:
+    """The per-month counts of :class:`WindowCounts` over ``paths``, month block by block (each
+    path's statistics depend on that path only, so any chunk of paths can be counted alone)."""
+    rows = paths.months + 1
     q = np.asarray(QUANTILES)
     shares = [prop.share.value.likely for prop in model.proposals]
-    keys = ("exists", "ratifiable", "enforced", "by_a", "by_b", "by_both")
-    means = {k: np.empty(rows) for k in keys}
-    in_range = np.empty((len(shares), rows))
-    in_winset = np.empty((len(shares), rows))
-    bands = {k: np.empty((len(q), rows)) for k in ("p", "width", "guarantee")}
+    hits = {k: np.empty(rows, dtype=np.int64)
+            for k in ("exists", "ratifiable", "enforced", "by_a", "by_b", "by_both")}
+    in_range = np.empty((len(shares), rows), dtype=np.int64)
+    in_winset = np.empty((len(shares), rows), dtype=np.int64)
     options = guarantee_per_option(model, paths)
-    by_option = {opt: np.empty(rows) for opt in options}
+    by_option = {opt: np.empty(rows, dtype=np.int64) for opt in options}
+    shape = (len(q), rows) if banded else (rows, paths.n_paths)
+    width, g_band = np.empty(shape), np.empty(shape)
     for start in range(0, rows, BLOCK_MONTHS):
         sl = slice(start, min(start + BLOCK_MONTHS, rows))
         rp = range_paths(paths, sl)
@@ -311,35 +343,64 @@ def negotiation_window(model: WarModel, paths: Paths) -> Window:
         truce = truce_state(paths, rp, sl)
         g_star = min_guarantee(truce.q, truce.q_next, truce.c_a, truce.delta)
         g_lo, g_hi = truce.settlement_interval()
-        means["exists"][sl] = exists.mean(axis=1)
-        means["ratifiable"][sl] = rp.ratifiable.mean(axis=1)
+        hits["exists"][sl] = exists.sum(axis=1)
+        hits["ratifiable"][sl] = rp.ratifiable.sum(axis=1)
         g = paths.params.guarantee
-        means["enforced"][sl] = ((g_lo <= g) & (g <= g_hi)).mean(axis=1)
+        hits["enforced"][sl] = ((g_lo <= g) & (g <= g_hi)).sum(axis=1)
         for opt, g in options.items():
-            by_option[opt][sl] = ((g_lo <= g) & (g <= g_hi)).mean(axis=1)
-        means["by_a"][sl] = (closed & opt_a & ~opt_b).mean(axis=1)
-        means["by_b"][sl] = (closed & opt_b & ~opt_a).mean(axis=1)
-        means["by_both"][sl] = (closed & opt_a & opt_b).mean(axis=1)
+            by_option[opt][sl] = ((g_lo <= g) & (g <= g_hi)).sum(axis=1)
+        hits["by_a"][sl] = (closed & opt_a & ~opt_b).sum(axis=1)
+        hits["by_b"][sl] = (closed & opt_b & ~opt_a).sum(axis=1)
+        hits["by_both"][sl] = (closed & opt_a & opt_b).sum(axis=1)
         for j, x in enumerate(shares):
-            in_range[j, sl] = ((rp.low <= x + TOL) & (x <= rp.high + TOL)).mean(axis=1)
+            in_range[j, sl] = ((rp.low <= x + TOL) & (x <= rp.high + TOL)).sum(axis=1)
             in_winset[j, sl] = ((rp.ratified_low <= x + TOL)
-                                & (x <= rp.ratified_high + TOL)).mean(axis=1)
-        bands["p"][:, sl] = np.quantile(paths.p[sl], q, axis=1)
-        bands["width"][:, sl] = np.quantile(rp.high - rp.low, q, axis=1)
-        bands["guarantee"][:, sl] = np.quantile(g_star, q, axis=1)
+                                & (x <= rp.ratified_high + TOL)).sum(axis=1)
+        if banded:
+            width[:, sl] = np.quantile(rp.high - rp.low, q, axis=1)
+            g_band[:, sl] = np.quantile(g_star, q, axis=1)
+        else:
+            width[sl] = rp.high - rp.low
+            g_band[sl] = g_star
+    return WindowCounts(paths.n_paths, hits, in_range, in_winset, by_option, width, g_band,
+                        banded)
+
+
+def negotiation_window(model: WarModel, paths: Paths,
+                       counts: WindowCounts | None = None) -> Window:
+    """The window from simulated paths: probabilities per month with errors, quantile bands of
+    p, of the range width and of the guarantee threshold, and each proposal's odds.
+
+    ``counts``: :func:`window_counts` of ``paths`` when computed elsewhere (e.g. in chunks of
+    paths on an executor, :mod:`detente.war.chunked`); the window is the same either way.
+    Months are processed in blocks of ``BLOCK_MONTHS``; every statistic is per month, so the
+    result does not depend on the block size."""
+    c = counts if counts is not None else window_counts(model, paths)
+    n, rows = paths.n_paths, paths.months + 1
+    if c.n != n:
+        raise ValueError(f"counts of {c.n} paths for a window of {n}")
+    q = np.asarray(QUANTILES)
+    p_band = np.empty((len(q), rows))
+    for start in range(0, rows, BLOCK_MONTHS):
+        sl = slice(start, min(start + BLOCK_MONTHS, rows))
+        p_band[:, sl] = np.quantile(paths.p[sl], q, axis=1)
+    width, g_band = c.width, c.g_star
+    if not c.banded:
+        width, g_band = np.quantile(width, q, axis=1), np.quantile(g_band, q, axis=1)
+    means = {k: v / n for k, v in c.hits.items()}
     proposals = tuple(
-        ProposalWindow(id=prop.id, name=prop.name, share=x,
-                       in_range=Proportion.from_mean(in_range[j], n),
-                       ratifiable=Proportion.from_mean(in_winset[j], n))
-        for j, (prop, x) in enumerate(zip(model.proposals, shares, strict=True)))
+        ProposalWindow(id=prop.id, name=prop.name, share=prop.share.value.likely,
+                       in_range=Proportion.from_mean(c.in_range[j] / n, n),
+                       ratifiable=Proportion.from_mean(c.in_winset[j] / n, n))
+        for j, prop in enumerate(model.proposals))
     return Window(
         n_paths=n, months=paths.months,
         range_exists=Proportion.from_mean(means["exists"], n),
         ratifiable=Proportion.from_mean(means["ratifiable"], n),
         self_enforcing=Proportion.from_mean(means["enforced"], n),
         closed_by_a=means["by_a"], closed_by_b=means["by_b"], closed_by_both=means["by_both"],
-        p=bands["p"], width=bands["width"], guarantee=bands["guarantee"], proposals=proposals,
-        by_guarantee={opt: Proportion.from_mean(m, n) for opt, m in by_option.items()})
+        p=p_band, width=width, guarantee=g_band, proposals=proposals,
+        by_guarantee={opt: Proportion.from_mean(m / n, n) for opt, m in c.by_option.items()})
 
 
 def guarantee_per_option(model: WarModel, paths: Paths) -> dict[str, FloatArray]:
