@@ -173,6 +173,14 @@ def _notes(model: Model) -> list[str]:
         names = [model.scenario.issues[k].option_ids()[i] for k, i in enumerate(model.nash)]
         notes.append("nash.<actor>: utilities of the likely-value Nash package ("
                      + ", ".join(names) + ") held fixed while the inputs vary.")
+    names = [t.name for t in model.targets]
+    if any(n.endswith(".resolved") for n in names):
+        notes.append("nash.<actor>.resolved: the Nash package re-solved in every draw over the "
+                     "whole outcome space (the BATNA where the ZOPA is empty); ~50 ms a "
+                     "draw on ru-ua-2024-09, so use it with Morris or few Sobol' samples.")
+    if any(n.endswith((".eum", ".smp")) for n in names):
+        notes.append("forecast.<issue>.eum / .smp: the EUM / SMP forecast with default "
+                     "options on each draw's capabilities and saliences (positions as stated).")
     open_terms = [x.name for x in model.space.inputs if x.kind == "categorical"]
     if open_terms:
         notes.append("Open proposal terms (a proposal silent on an issue) are uncertain over the "

@@ -33,10 +33,16 @@ from detente.deals.space import FloatArray
 from detente.deals.uncertainty import max_min_slack32, zopa_exists
 from detente.deals.zopa import in_zopa
 from detente.errors import AnalysisError
+from detente.forecasts.table import StakeholderTable
 from detente.scenario.model import Scenario
 from detente.sensitivity.inputs import InputSpace, deal_inputs
 
 TOL = 1e-9
+FORECASTERS = {"eum": "expected utility model's (Bueno de Mesquita 1994; Scholz et al. 2011)",
+               "smp": "spatial model of politics' (KTAB; Wise et al. 2015)"}
+"""Forecast models beside the compromise model, as ``forecast.<issue>.<model>`` targets: each
+row runs the model on the issue's table with the row's capabilities and saliences (default
+options), through ``detente.forecasts.montecarlo.forecast_draws``."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class _IssueForecast:
     salience: list[str]
     likely: FloatArray
     position: FloatArray
+    table: StakeholderTable
 
 
 def _forecast_inputs(scenario: Scenario) -> list[_IssueForecast]:
@@ -83,7 +90,8 @@ def _forecast_inputs(scenario: Scenario) -> list[_IssueForecast]:
         table, _ = issue_table(scenario, issue.id)
         out.append(_IssueForecast(issue.id, [index[a] for a in table.actors],
                                   [f"stances.{a}.{issue.id}.salience" for a in table.actors],
-                                  table.salience[:, 0].copy(), table.position[:, 0].copy()))
+                                  table.salience[:, 0].copy(), table.position[:, 0].copy(),
+                                  table))
     return out
 
 
@@ -97,8 +105,13 @@ def _deal_targets(scenario: Scenario, veto: list[str], nash: bool) -> list[Targe
         out.append(Target(f"proposal.{p.id}.accept", f"{p.name}: all veto players accept (1/0)"))
     if nash:
         out += [Target(f"nash.{a}", f"{a}'s utility of the Nash package") for a in veto]
-    out += [Target(f"forecast.{f.issue}", f"compromise-model forecast on {f.issue} (0-100)")
-            for f in _forecast_inputs(scenario)]
+    out += [Target(f"nash.{a}.resolved", f"{a}'s utility of the Nash package re-solved per "
+                   "draw (its BATNA where the ZOPA is empty)", headline=False) for a in veto]
+    for f in _forecast_inputs(scenario):
+        out.append(Target(f"forecast.{f.issue}",
+                          f"compromise-model forecast on {f.issue} (0-100)"))
+        out += [Target(f"forecast.{f.issue}.{m}", f"{label} forecast on {f.issue} (0-100)",
+                       headline=False) for m, label in FORECASTERS.items()]
     return out
 
 
@@ -214,20 +227,37 @@ class DealModel:
             u = np.sum([c[:, :, self.nash[k]] for k, c in enumerate(t.contrib)], axis=0)
             for i in self.veto:
                 cols[f"nash.{t.actors[i]}"] = u[:, i]
+        if any(name.endswith(".resolved") for name in want):
+            solved = nash_per_draw(t, self.veto, self.tol)
+            for j, i in enumerate(self.veto):
+                cols[f"nash.{t.actors[i]}.resolved"] = solved[:, j]
         for f in self.forecasts:
-            if f"forecast.{f.issue}" in want:
-                cols[f"forecast.{f.issue}"] = self._forecast(t, X, f)
+            for m in ("", *FORECASTERS):
+                name = f"forecast.{f.issue}" + (f".{m}" if m else "")
+                if name in want:
+                    cols[name] = self._forecast(t, X, f, m)
         return np.stack([cols[name] for name in names], axis=1).reshape(n, -1)
 
-    def _forecast(self, t: Tables, X: FloatArray, f: _IssueForecast) -> FloatArray:
-        """The compromise model Σ c_i s_i x_i / Σ c_i s_i (Achen 2006) per row."""
+    def _forecast(self, t: Tables, X: FloatArray, f: _IssueForecast,
+                  model: str = "") -> FloatArray:
+        """Per row, the compromise model Σ c_i s_i x_i / Σ c_i s_i (Achen 2006), or with
+        ``model`` the EUM or SMP on the row's capabilities and saliences."""
         from detente.forecasts.compromise import compromise
 
         cols = {x: j for j, x in enumerate(self.space.names)}
         sal = np.stack([X[:, cols[name]] if name in cols else np.full(X.shape[0], f.likely[i])
                         for i, name in enumerate(f.salience)], axis=1)
         x = np.broadcast_to(f.position, sal.shape)
-        return compromise(x, sal, t.capability[:, f.actors])
+        cap = t.capability[:, f.actors]
+        if not model:
+            return compromise(x, sal, cap)
+        from detente.forecasts.eum import ExpectedUtilityModel
+        from detente.forecasts.montecarlo import forecast_draws
+        from detente.forecasts.smp import SpatialModel
+
+        forecaster = ExpectedUtilityModel() if model == "eum" else SpatialModel()
+        return forecast_draws(forecaster, f.table, np.maximum(cap, 1e-12),
+                              np.ascontiguousarray(x)[:, :, None], sal[:, :, None])[:, 0]
 
     def _exists(self, t: Tables) -> FloatArray:
         """1.0 where the veto players' ZOPA is non-empty: a candidate package inside it settles
@@ -252,3 +282,32 @@ class DealModel:
         for s in range(0, t.draws, 8):
             out[s:s + 8] = max_min_slack32([c[s:s + 8] for c in contrib], d[s:s + 8])
         return out
+
+
+def nash_per_draw(t: Tables, veto: list[int], tol: float = TOL) -> FloatArray:
+    """The veto players' utilities ``(draws, len(veto))`` of the Nash bargaining solution
+    re-solved in every draw: argmax of Σ_i log(u_i − d_i) over every outcome with u ≥ d − tol
+    (Nash 1950; the same rule and fallback as :func:`detente.deals.solutions.solve`, scanned
+    over the whole space instead of a frontier), or the BATNAs d where the ZOPA is empty."""
+    out = t.reservation[:, veto].copy()
+    for r in range(t.draws):
+        space = t.space(r)
+        sub = space.subset([space.actors[i] for i in veto])
+        d = sub.reservation
+        best, best_u = (-np.inf, -np.inf), None
+        for _, u in sub.chunks():
+            gains = u - d[:, None]
+            ok = (gains >= -tol).all(axis=0)
+            if not ok.any():
+                continue
+            g = np.maximum(gains[:, ok], 0.0)
+            with np.errstate(divide="ignore"):
+                score = np.log(g).mean(axis=0)
+            fallback = -(g <= tol).sum(axis=0).astype(float)
+            j = int(np.argmax(score) if np.isfinite(score).any() else np.argmax(fallback))
+            key = (float(score[j]), float(fallback[j]))
+            if key > best:
+                best, best_u = key, u[:, ok][:, j]
+        if best_u is not None:
+            out[r] = best_u
+    return out
