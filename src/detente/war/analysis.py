@@ -15,6 +15,7 @@ from warnings import warn
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from detente.parallel import SerialExecutor
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 from detente.scenario.model import Scenario
@@ -307,6 +308,8 @@ def analyze_window(case: WarCase, months: int | None = None, paths: int = 10_000
     war = case.war
     t_max = war.horizon if months is None else months
     tick = progress or (lambda _stage: None)
+    if isinstance(executor, SerialExecutor):
+        executor = None  # the same numbers all at once, without the chunks' extra memory
     tick("simulate")
     sim = simulate(war, t_max, paths, np.random.default_rng(seed))
     tick("window")
