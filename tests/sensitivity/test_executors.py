@@ -20,20 +20,19 @@ def _model() -> DealModel:
     return DealModel(s, space, ["zopa", "proposal.istanbul*", "nash.RUS"])
 
 
-def _run(spec: str, model: DealModel) -> list[np.ndarray]:
-    with open_executor(spec) as ex:
-        sob = sobol(model, 64, 5, ex, groups=model.space.groups(), resamples=20, chunk=16)
-        mor = morris(model, 6, 5, ex)
-        mc = monte_carlo(model, 3000, 5, ex, chunk=700)
+def _run(ex, model: DealModel) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+    sob = sobol(model, 64, 5, ex, groups=model.space.groups(), resamples=20, chunk=16)
+    mor = morris(model, 6, 5, ex)
+    mc = monte_carlo(model, 3000, 5, ex, chunk=700)
     return [sob.first, sob.total, sob.first_ci, sob.total_ci, mor.mu_star, mc.mean, mc.var]
 
 
-def test_serial_pool_and_dask_give_identical_results() -> None:
+def test_serial_pool_and_dask_give_identical_results(executors) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
     model = _model()
-    ref = _run("serial", model)
+    ref = _run(executors["serial"], model)
     for spec in ("local:2", "dask-local:2"):
-        for a, b in zip(ref, _run(spec, model), strict=True):
+        for a, b in zip(ref, _run(executors[spec], model), strict=True):
             assert np.array_equal(a, b), spec
 
 
