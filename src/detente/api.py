@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor
+
     from detente.deals.genius_analysis import DomainAnalysis
     from detente.deals.result import DealAnalysis
     from detente.deals.timeline import Timeline
@@ -52,12 +54,13 @@ def _scenario(case: str | Path | Scenario) -> tuple[Scenario, str]:
 
 
 def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
-            batna: str = "scenario", progress: Callable[[str, int, int], None] | None = None
-            ) -> DealAnalysis | DomainAnalysis:
+            batna: str = "scenario", progress: Callable[[str, int, int], None] | None = None,
+            executor: Executor | None = None) -> DealAnalysis | DomainAnalysis:
     """The deal analysis (``detente analyze``): ZOPA, Pareto frontier, bargaining solutions and
     every proposal against the BATNAs; with ``draws`` > 0 the Monte Carlo over uncertain inputs
     (seeded by ``seed``). ``batna="war"`` takes the veto players' BATNAs from the scenario's war
-    model. A GENIUS domain folder gets the GENIUS analysis (``DomainAnalysis``)."""
+    model. A GENIUS domain folder gets the GENIUS analysis (``DomainAnalysis``). ``executor``:
+    where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere)."""
     from detente.deals import analyze as run
     from detente.errors import DetenteError
 
@@ -72,23 +75,25 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
             raise DetenteError.one("unknown BATNA source", path="batna", value=batna,
                                    allowed="scenario, war")
         return run(scenario, draws=draws, seed=seed if draws else None, source=source,
-                   reservation=reservation, progress=progress)
+                   reservation=reservation, progress=progress, executor=executor)
     from detente.deals.genius_analysis import analyze_domain
 
     return analyze_domain(str(case))
 
 
-def timeline(cases: Sequence[str | Path], *, draws: int = 0, seed: int = 2024) -> Timeline:
-    """How the bargaining space moved across dated scenarios (``detente timeline``)."""
+def timeline(cases: Sequence[str | Path], *, draws: int = 0, seed: int = 2024,
+             executor: Executor | None = None) -> Timeline:
+    """How the bargaining space moved across dated scenarios (``detente timeline``); one
+    scenario per task on ``executor`` (``detente.parallel``)."""
     from detente.deals.timeline import timeline as run
 
     scenarios = [load(c) for c in cases]
     return run(scenarios, draws=draws, seed=seed if draws else None,
-               sources=[str(c) for c in cases])
+               sources=[str(c) for c in cases], executor=executor)
 
 
 def window(case: str, *, months: int | None = None, paths: int = 10_000, seed: int = 0,
-           package_paths: int = 2000) -> WarAnalysis:
+           package_paths: int = 2000, executor: Executor | None = None) -> WarAnalysis:
     """The negotiation window month by month (``detente window``): bargaining range,
     commitment problem, ratification and the war-end scenario tree over ``paths`` simulated
     paths; with a scenario holding a war section, also the window over its package space."""
@@ -97,12 +102,13 @@ def window(case: str, *, months: int | None = None, paths: int = 10_000, seed: i
 
     war_case, scenario = resolve_war(str(case))
     return analyze_window(war_case, months=months, paths=paths, seed=seed, source=str(case),
-                          scenario=scenario, package_paths=package_paths)
+                          scenario=scenario, package_paths=package_paths, executor=executor)
 
 
 def sensitivity(case: str | Path | Scenario, *, targets: Sequence[str] = (),
                 inputs: Sequence[str] = (), method: str = "sobol", samples: int = 512,
-                seed: int = 2024, top: int = 8) -> SensitivityAnalysis:
+                seed: int = 2024, top: int = 8,
+                executor: Executor | None = None) -> SensitivityAnalysis:
     """Which assumption decides each verdict (``detente sensitivity``): Sobol' or Morris
     indices, the tornado and break-even values (``method="oat"``: tornado and break-even
     only, the quickest)."""
@@ -110,12 +116,13 @@ def sensitivity(case: str | Path | Scenario, *, targets: Sequence[str] = (),
 
     scenario, source = _scenario(case)
     return run(scenario, targets=list(targets), inputs=list(inputs), method=method,
-               samples=samples, seed=seed, top=top, source=source)
+               samples=samples, seed=seed, top=top, source=source, executor=executor)
 
 
 def forecast(source: str | Path, *, issue: str | None = None,
              models: Sequence[str] = ("all",), draws: int = 0, seed: int = 0,
-             spread: float = 0.1, rounds: int = 8) -> ForecastRecord:
+             spread: float = 0.1, rounds: int = 8,
+             executor: Executor | None = None) -> ForecastRecord:
     """Where each issue settles (``detente forecast``): every model's forecast of a
     stakeholder CSV (BdM/Scholz or KTAB), a scenario file or a bundled case, with Monte Carlo
     bands when ``draws`` > 0 and, for a scenario, the bridge to the deal analysis."""
@@ -123,7 +130,8 @@ def forecast(source: str | Path, *, issue: str | None = None,
     from detente.forecasts.records import forecast_source
 
     return forecast_source(str(source), issue=issue, models=tuple(models), draws=draws,
-                           seed=seed, spread=spread, eum=EUMOptions(rounds=rounds))
+                           seed=seed, spread=spread, eum=EUMOptions(rounds=rounds),
+                           executor=executor)
 
 
 def backtest(deu_file: str | Path, *, models: Sequence[str] = ("all",),
