@@ -57,21 +57,31 @@ def _count(spec: str, text: str) -> int:
     return n
 
 
+def check_spec(spec: str | None) -> str:
+    """``spec`` stripped, if it names an executor (else one clear error); opens nothing."""
+    spec = (spec or "local").strip()
+    if spec.startswith("local:"):
+        _count(spec, spec[6:])
+    elif spec.startswith("dask-local:"):
+        _count(spec, spec[len("dask-local:"):])
+    elif spec not in ("serial", "local") and "://" not in spec:
+        raise AnalysisError.one("unknown executor", value=spec, allowed=ALLOWED)
+    return spec
+
+
 @contextmanager
 def open_executor(spec: str | None = None) -> Iterator[Executor]:
     """An executor for ``spec`` (see the module docstring), shut down on exit."""
-    spec = (spec or "local").strip()
+    spec = check_spec(spec)
     if spec == "serial":
         yield SerialExecutor()
     elif spec == "local" or spec.startswith("local:"):
         n = _count(spec, spec[6:]) if ":" in spec else (os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=n) as pool:
             yield pool
-    elif spec.startswith("dask-local:") or "://" in spec:
+    else:
         with _dask(spec) as ex:
             yield ex
-    else:
-        raise AnalysisError.one("unknown executor", value=spec, allowed=ALLOWED)
 
 
 @contextmanager

@@ -67,6 +67,8 @@ def test_analyze_a_folder_of_genius_domains(tmp_path: Path) -> None:
     rec = json.loads(out.read_text())
     assert [d["domain_file"] for d in rec["domains"]] == ["ItexvsCypress_domain.xml",
                                                           "Laptop-A-domain.xml"]
+    res = _cli("analyze", str(tmp_path / "in" / "y2012" / "LaptopA"), "--executor", "gpu")
+    assert res.returncode == 2 and "unknown executor" in res.stderr  # one domain: checked too
     empty = tmp_path / "empty"
     empty.mkdir()
     res = _cli("analyze", str(empty), "--json", str(tmp_path / "never.json"))

@@ -102,8 +102,9 @@ def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: 
     from detente.deals.genius_batch import analyze_domains, domain_folders
     from detente.deals.nonlinear import MAX_NODES
     from detente.formats.genius import is_genius_dir
-    from detente.parallel import open_executor
+    from detente.parallel import check_spec, open_executor
 
+    check_spec(executor)  # one domain runs here, yet a wrong --executor is still an error
     if not is_genius_dir(folder):
         if not domain_folders(folder):
             raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
