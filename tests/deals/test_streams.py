@@ -36,6 +36,21 @@ def test_chunked_tables_equal_one_shot_tables(case, chunk: int) -> None:  # type
         np.testing.assert_array_equal(np.concatenate([p.contrib[k] for p in parts]), c)
 
 
+@pytest.mark.parametrize("start", [0, 1, 150, 332])
+def test_a_chunk_alone_reads_the_one_shot_numbers(case, start: int) -> None:  # type: ignore[no-untyped-def]
+    """A worker given only draws [start, start + n) builds the same tables as the one-shot
+    draws' rows start … start + n − 1 (what lets chunks run anywhere)."""
+    D = 333
+    n = min(40, D - start)
+    whole = build_tables(case, D, np.random.default_rng(5))
+    seg = TriangularSegments(np.random.default_rng(5), D, start)
+    seg.window(n)
+    part = build_tables(case, n, seg)
+    np.testing.assert_array_equal(part.reservation, whole.reservation[start:start + n])
+    for k, c in enumerate(whole.contrib):
+        np.testing.assert_array_equal(part.contrib[k], c[start:start + n])
+
+
 @pytest.mark.parametrize("chunk", [1, 5, 1000, 4096])
 def test_chunked_integers_equal_one_shot_integers(chunk: int) -> None:
     D, bounds = 4096, [3, 7, 2, 5, 1 << 20]
