@@ -51,17 +51,20 @@ def test_timeline_same_on_every_executor(executors) -> None:  # type: ignore[no-
         assert timeline(scenarios, draws=300, seed=5, executor=ex) == ref, spec
 
 
-@pytest.mark.parametrize("name", ["compromise", "nash", "eum", "smp"])
+@pytest.mark.parametrize("name", ["compromise", "median", "nash", "eum", "smp", "exchange",
+                                  "procedural", "ensemble", "challenger", "challenger2"])
 def test_forecast_draws_same_on_every_executor(executors, name: str) -> None:  # type: ignore[no-untyped-def]
     s = load("ru-ua-2024-09")
     table, ranges = issue_table(s, s.issues[0].id)
     [model] = make_forecasters([name])
-    draws = 40 if name == "smp" else 300
+    draws = 300 if name in ("compromise", "median", "nash", "eum") else 40
     ref = forecast_mc(model, table, ranges, draws, seed=8)
     for spec, ex in executors.items():
         got = forecast_mc(model, table, ranges, draws, seed=8, executor=ex, chunk=64)
         assert np.array_equal(got.draws, ref.draws), spec
-    assert not np.array_equal(forecast_mc(model, table, ranges, draws, seed=9).draws, ref.draws)
+    if np.ptp(ref.draws) > 0:  # (the challenger lands on one option whatever the draw here)
+        assert not np.array_equal(forecast_mc(model, table, ranges, draws, seed=9).draws,
+                                  ref.draws)
 
 
 def _fields(obj) -> list:  # type: ignore[no-untyped-def]
