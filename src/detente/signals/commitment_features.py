@@ -31,6 +31,8 @@ __all__ = ["bulk_events", "bulk_items", "decayed_sum", "features", "features_fro
            "force_pressure", "signal_scores", "store_events"]
 
 _EPOCH = dt.date(1970, 1, 1)
+_EARTH_KM = 6371.0  # mean Earth radius of the haversine distance
+
 def decayed_sum(query_days: np.ndarray, item_days: np.ndarray, contrib: np.ndarray,
                 half_life: float) -> np.ndarray:
     """sum_{t_k < t} c_k 2^(-(t - t_k)/h) for each query day t (items strictly before t).
@@ -92,7 +94,7 @@ def _haversine_km(lat: np.ndarray | float, lon: np.ndarray | float, lats: np.nda
     p1, p2 = np.radians(lat), np.radians(lats)
     dphi, dlmb = p2 - p1, np.radians(lons - lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def _force_days(events: EventTable) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -171,7 +173,11 @@ def force_pressure(commitments: Sequence[Commitment], events: EventTable, *,
     any_coded = np.bincount(own[coded & placed], minlength=len(commitments)) > 0
     use = placed & any_coded[own]
     near = np.zeros(pos.size, dtype=bool)
-    sel = use & coded
+    # great-circle distance >= the latitude difference along a meridian: a conservative
+    # band (with a 1e-9 relative margin) spares the trigonometry for events surely too far
+    band = np.degrees(radius_km / _EARTH_KM) * (1 + 1e-9)
+    sel = np.flatnonzero(use & coded)
+    sel = sel[np.abs(lat[sel] - clat[own[sel]]) <= band]
     near[sel] = _haversine_km(clat[own[sel]], clon[own[sel]], lat[sel], lon[sel]) <= radius_km
     keep = np.where(use, near, True)
     d, tt = day[pos], t[own]
