@@ -1,17 +1,19 @@
 """Reference implementations of the commitment features as they were before the bulk reader
 (commit cfa11b1): a Python loop over commitments for the force pressure, string columns and
-one regular expression per URL for the events. Tests check the vectorised path against them.
+one regular expression per URL for the events, a Python loop over stories for the items.
+Tests check the vectorised path against them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 
 from detente.signals.commitments import Commitment
-from detente.signals.items import SignalItem, codes, items_from_reports, outlets
+from detente.signals.items import SignalItem, codes, outlets, story_ids
 from detente.signals.ladder import indicator_for, indicators, indicators_for_codes
 from detente.signals.store import EventStore, EventTable
 
@@ -141,3 +143,37 @@ def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> lis
     return items
 
 
+def items_from_reports(actor: str, days: np.ndarray, targets: np.ndarray, ind: np.ndarray,
+                       outlets: np.ndarray, reports: np.ndarray, refs: np.ndarray | None,
+                       factions: np.ndarray, *, dedup_days: int = 7,
+                       mention_sources: dict[str, set[str]] | None = None,
+                       event_ids: np.ndarray | None = None,
+                       keys: np.ndarray | None = None) -> list[SignalItem]:
+    """Items (one per story) from per-report arrays of ``actor``'s events on the ladder:
+    day numbers, targets, indicators, outlets, report keys, ``file:line`` refs (or None) and
+    factions (the core of :func:`items_from_events`, for bulk callers that read the store
+    their own way). ``keys``: integer codes of (target, indicator, faction) if the caller
+    has them."""
+    if len(days) == 0:
+        return []
+    if keys is None:
+        ct, ci, cf = codes(targets), codes(ind), codes(factions)
+        keys = (ct * (int(ci.max()) + 1) + ci) * (int(cf.max()) + 1) + cf
+    group = story_ids(keys, days, dedup_days)
+    order = np.lexsort((days, group))
+    bounds = np.flatnonzero(np.concatenate(([True], np.diff(group[order]) != 0, [True])))
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        sel = order[a:b]
+        srcs = {o for o in outlets[sel] if o}
+        if event_ids is not None and mention_sources:
+            for e in event_ids[sel]:
+                srcs |= mention_sources.get(str(e), set())
+        ds = days[sel]  # sorted within the story
+        rd = tuple(ds[np.concatenate(([True], ds[1:] != ds[:-1]))].tolist())
+        out.append(SignalItem(_EPOCH + dt.timedelta(days=rd[0]), actor, targets[sel[0]] or None,
+                              str(ind[sel[0]]), tuple(sorted(srcs)) or ("unknown",),
+                              tuple(refs[sel]) if refs is not None else (),
+                              n_reports=len(set(reports[sel])), report_days=rd,
+                              faction=factions[sel[0]]))
+    return sorted(out, key=lambda i: (i.date, i.indicator, i.refs))

@@ -17,7 +17,13 @@ from detente.signals import commitment_features as cf
 from detente.signals.bulk import _HEAD, first_seen
 from detente.signals.commitments import Commitment
 from detente.signals.credibility import CredibilityOptions
-from detente.signals.items import SignalItem, codes, items_from_events, outlets
+from detente.signals.items import (
+    SignalItem,
+    codes,
+    items_from_events,
+    items_from_reports,
+    outlets,
+)
 from detente.signals.store import EventStore
 from helpers_signals import event_table, store_rows
 
@@ -136,3 +142,26 @@ def test_first_seen_numbers_as_codes_does(values: list[int]) -> None:
     got, distinct = first_seen(np.array(values, dtype=np.int64))
     assert got.tolist() == codes(values).tolist()
     assert [distinct[c] for c in got] == values
+
+
+def test_items_from_reports_equals_the_story_loop(
+        constructed: tuple[Path, list[Commitment]]) -> None:
+    path, _ = constructed
+    with EventStore(path) as s:
+        full = s.events()
+    rng = np.random.default_rng(3)
+    keep = np.flatnonzero(np.array([i is not None for i in ref.indicators_for_codes(
+        full["cameo"], full["plover_type"], full["plover_mode"])], dtype=bool))
+    ind = ref.indicators_for_codes(full["cameo"][keep], full["plover_type"][keep],
+                                   full["plover_mode"][keep])
+    days = np.array(full["date"][keep], dtype="datetime64[D]").astype(np.int64)
+    outs = outlets(list(full["url"][keep]), list(full["publisher"][keep]))
+    reports = np.array([u or f"sha:{k % 50}" for k, u in enumerate(full["url"][keep])],
+                       dtype=object)  # some reports repeat
+    refs = np.array([f"f.tsv:{n}" for n in full["line"][keep]], dtype=object)
+    factions = np.array([None, "hardliners"], dtype=object)[rng.integers(0, 2, keep.size)]
+    args = ("RUS", days, full["actor2_country"][keep], ind, outs, reports)
+    for r in (refs, None):
+        got = items_from_reports(*args, r, factions, dedup_days=5)
+        want = ref.items_from_reports(*args, r, factions, dedup_days=5)
+        assert got == want and len(got) > 100
