@@ -57,6 +57,14 @@ def test_the_store_date_bounds_the_commitments() -> None:
     ("a,RUS,UKR,truce,2023-13-05,,,,kept,src", "not a date"),
     ("a,RUS,UKR,truce,2023-01-05,,,,kept", "expected 10 fields"),
     (",RUS,UKR,truce,2023-01-05,,,,kept,src", "missing id"),
+    ("a,RUS,UKR,truce,2023-01-05,,,91 30,kept,src",
+     "x.csv:2: location: coordinates out of range (got '91 30')"),
+    ("a,RUS,UKR,truce,2023-01-05,,,48.5;200,kept,src", "location: coordinates out of range"),
+    ("a,RUS,UKR,truce,2023-01-05,,,nan nan,kept,src", "location: coordinates out of range"),
+    ("a,RUS,RUS,truce,2023-01-05,,,,kept,src",
+     "x.csv:2: counterpart: a side cannot commit to itself"),
+    ("a,RUS,UKR,truce,2023-01-05,,,,Kept,src", "unknown outcome (got 'Kept')"),
+    ("a,RUS,UKR,truce,2023-01-05,,,,kept,   ", "x.csv:2: source: missing source"),
 ])
 def test_other_bad_rows(row: str, message: str) -> None:
     with pytest.raises(DetenteError, match=re.escape(message)):
@@ -69,6 +77,10 @@ def test_duplicate_ids_and_bad_header() -> None:
         parse_commitments(HEADER + row + row, "x.csv", as_of=dt.date(2026, 1, 1))
     with pytest.raises(DetenteError, match="bad header"):
         parse_commitments("id,side\n", "x.csv")
+    twice = HEADER.strip() + ",outcome\n" + row.strip() + ",broken\n"
+    with pytest.raises(DetenteError, match=re.escape("x.csv:1: bad header: missing nothing; "
+                                                     "unknown nothing; twice outcome")):
+        parse_commitments(twice, "x.csv", as_of=dt.date(2026, 1, 1))
 
 
 def test_location_coordinates_and_defaults() -> None:

@@ -121,3 +121,36 @@ def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
     assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
                 "none", "--lr-from", str(none)]) == 2
     assert "no kept and broken commitments" in capsys.readouterr().err
+
+
+def test_the_store_bounds_the_dev_set_and_an_empty_store_is_an_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _store(tmp_path)  # events of January-April 2022; the dev set runs to 2025
+    out = tmp_path / "e.json"
+    assert run(["signals", "evaluate", "dev", "--events", str(path), "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "signals/data/commitments-dev.csv:" in err and "Traceback" not in err
+    assert "announced: date in the future of the store (last date 2022-04-30)" in err
+    assert not out.exists()
+    empty = tmp_path / "empty.sqlite"
+    EventStore(empty).close()
+    csv = tmp_path / "c.csv"
+    csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
+                   "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n", encoding="utf-8")
+    assert run(["signals", "evaluate", str(csv), "--events", str(empty), "--json",
+                str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{empty}: the event store is empty" in err and not out.exists()
+
+
+def test_evaluate_refuses_commitments_after_the_store(tmp_path: Path) -> None:
+    from detente.errors import DetenteError
+    from detente.signals.evaluate import evaluate
+
+    cs = parse_commitments(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
+                           "b,RUS,UKR,truce,2022-04-20,,2022-05-03,,kept,s\n", "c.csv",
+                           as_of=dt.date(2026, 1, 1))
+    with EventStore(_store(tmp_path)) as st, pytest.raises(DetenteError) as err:
+        evaluate(cs, store=st)
+    assert str(err.value).count("date in the future of the store") == 1
+    assert "commitment b: end" in str(err.value) and "2022-05-03" in str(err.value)

@@ -373,7 +373,7 @@ def evaluate_cmd(
     try:
         last = st.last_date() if st else None
         as_of = dt.date.fromisoformat(last) if last else None
-        cs = (bundled_commitments() if commitments == "dev"
+        cs = (bundled_commitments(as_of=as_of) if commitments == "dev"
               else load_commitments(commitments, as_of=as_of))
         prior = None
         if agreements is not None:

@@ -20,18 +20,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from detente.signals.bulk import bulk_events, bulk_items
 from detente.signals.commitments import Commitment
 from detente.signals.credibility import CredibilityOptions, evidence_items, evidence_weights
-from detente.signals.items import SignalItem, codes, items_from_reports, outlets
-from detente.signals.ladder import (
-    indicator_for,
-    indicators,
-    indicators_for_codes,
-    likelihood_ratios,
-)
+from detente.signals.items import SignalItem
+from detente.signals.ladder import indicators, indicators_for_codes, likelihood_ratios
 from detente.signals.store import EventStore, EventTable
 
+__all__ = ["bulk_events", "bulk_items", "decayed_sum", "features", "features_from_store",
+           "force_pressure", "signal_scores", "store_events"]
+
 _EPOCH = dt.date(1970, 1, 1)
+_EARTH_KM = 6371.0  # mean Earth radius of the haversine distance
+
 def decayed_sum(query_days: np.ndarray, item_days: np.ndarray, contrib: np.ndarray,
                 half_life: float) -> np.ndarray:
     """sum_{t_k < t} c_k 2^(-(t - t_k)/h) for each query day t (items strictly before t).
@@ -88,115 +89,101 @@ def _force_rows(events: EventTable) -> np.ndarray:
     return np.array([i in force for i in ind], dtype=bool)
 
 
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def _haversine_km(lat: np.ndarray | float, lon: np.ndarray | float, lats: np.ndarray,
+                  lons: np.ndarray) -> np.ndarray:
     p1, p2 = np.radians(lat), np.radians(lats)
     dphi, dlmb = p2 - p1, np.radians(lons - lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _force_days(events: EventTable) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                              dict[str, int]]:
+    """Force rows sorted by day: (row indices, days, actor codes (2, n)) and the code of each
+    actor name."""
+    if "indicator_code" in events.columns:  # from bulk_events: integer codes
+        kinds = indicators()
+        force = np.flatnonzero(np.array([n is not None and kinds[n].kind == "force" for n in
+                                         events["indicator_names"]], dtype=bool)[
+            events["indicator_code"]])
+        n1, n2 = events["actor1_names"], events["actor2_names"]
+        names = np.unique(np.r_[n1.astype(str), n2.astype(str)])
+        to1, to2 = np.searchsorted(names, n1.astype(str)), np.searchsorted(names, n2.astype(str))
+        code = np.r_[to1[events["actor1_code"][force]], to2[events["actor2_code"][force]]]
+        day = events["day"][force]
+    else:
+        force = np.flatnonzero(_force_rows(events))
+        day = (events["day"][force] if "day" in events.columns else
+               np.array(events["date"][force], dtype="datetime64[D]").astype(np.int64))
+        names, code = np.unique(np.r_[events["actor1_country"][force].astype(str),
+                                      events["actor2_country"][force].astype(str)],
+                                return_inverse=True)
+    by_day = np.argsort(day, kind="stable")
+    ab = code.ravel().reshape(2, force.size)[:, by_day]
+    return force[by_day], day[by_day], ab, {str(n): k for k, n in enumerate(names)}
+
+
+def _windows(commitments: Sequence[Commitment], day: np.ndarray, ab: np.ndarray,
+             ix: dict[str, int], lo_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat positions (into the day-sorted force rows) of each commitment's dyad events in
+    [t - lo_days, t), and the commitment each belongs to."""
+    a1, a2 = ab
+    lo_ab, hi_ab = np.minimum(a1, a2), np.maximum(a1, a2)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(commitments):
+        a, b = ix.get(c.announced_by), ix.get(c.counterpart or "")
+        if a is None or (c.counterpart and b is None):
+            continue
+        groups.setdefault((a, -1) if b is None else (min(a, b), max(a, b)), []).append(i)
+    pos, own = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for (a, b), idx in groups.items():
+        rows = (np.flatnonzero((a1 == a) | (a2 == a)) if b < 0  # the side toward anyone
+                else np.flatnonzero((lo_ab == a) & (hi_ab == b)))
+        t = np.array([_day(commitments[i].announced) for i in idx], dtype=np.int64)
+        lo = np.searchsorted(day[rows], t - lo_days, "left")
+        n = np.searchsorted(day[rows], t, "left") - lo
+        owner = np.repeat(np.array(idx, dtype=np.int64), n)
+        start = np.repeat(lo - (np.cumsum(n) - n), n)  # offset of each commitment's window
+        pos.append(rows[start + np.arange(owner.size)])
+        own.append(owner)
+    return np.concatenate(pos), np.concatenate(own)
 
 
 def force_pressure(commitments: Sequence[Commitment], events: EventTable, *,
                    recent_days: int = 7, baseline_days: int = 90,
                    radius_km: float = 100.0) -> np.ndarray:
-    """Force pressure of each commitment (module docstring)."""
+    """Force pressure of each commitment (module docstring), for all commitments in one
+    array pass: the force events of each commitment's window [t - 97, t) are gathered flat,
+    filtered by distance, and counted per commitment with ``bincount``."""
     out = np.zeros(len(commitments))
     if len(events) == 0 or not commitments:
         return out
-    force = np.flatnonzero(_force_rows(events))
-    day = (events["day"][force] if "day" in events.columns else
-           np.array(events["date"][force], dtype="datetime64[D]").astype(np.int64))
-    names, code = np.unique(np.r_[events["actor1_country"][force].astype(str),
-                                  events["actor2_country"][force].astype(str)],
-                            return_inverse=True)
-    a1, a2 = code[:force.size], code[force.size:]
-    lo, hi = np.minimum(a1, a2), np.maximum(a1, a2)
-    lat, lon = events["latitude"][force], events["longitude"][force]
-    ix = {str(n): k for k, n in enumerate(names)}
-    by_day = np.argsort(day, kind="stable")
-    day, a1, a2, lo, hi = day[by_day], a1[by_day], a2[by_day], lo[by_day], hi[by_day]
-    lat, lon = lat[by_day], lon[by_day]
-    t_all = np.array([_day(c.announced) for c in commitments])
-    dyads: dict[tuple[int, int], np.ndarray] = {}
-    for i, c in enumerate(commitments):
-        a, b = ix.get(c.announced_by), ix.get(c.counterpart or "")
-        if a is None or (c.counterpart and b is None):
-            continue
-        if b is None:  # no counterpart: the side's force toward anyone
-            rows = np.flatnonzero((a1 == a) | (a2 == a))
-        else:
-            key = (min(a, b), max(a, b))
-            if key not in dyads:
-                dyads[key] = np.flatnonzero((lo == key[0]) & (hi == key[1]))
-            rows = dyads[key]
-        t = int(t_all[i])
-        rows = rows[np.searchsorted(day[rows], t - recent_days - baseline_days, "left"):
-                    np.searchsorted(day[rows], t, "left")]  # rows are in day order
-        if c.lat is not None and c.lon is not None:
-            near = rows[np.isfinite(lat[rows]) & np.isfinite(lon[rows])]
-            if near.size:
-                rows = near[_haversine_km(c.lat, c.lon, lat[near], lon[near]) <= radius_km]
-        d = day[rows]
-        n7 = np.searchsorted(d, t, "left") - np.searchsorted(d, t - recent_days, "left")
-        nb = (np.searchsorted(d, t - recent_days, "left")
-              - np.searchsorted(d, t - recent_days - baseline_days, "left"))
-        out[i] = np.log((1 + n7) / (1 + nb * recent_days / baseline_days))
-    return out
-
-
-def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventTable:
-    """The columns the features need, for events with a source or target in ``sides`` up to
-    ``date_to``: ``day`` (days since 1970-01-01, computed by SQLite) and ``outlet``
-    (:func:`detente.signals.items.outlet` of the URL, else the publisher)."""
-    q = ", ".join("?" * len(sides))
-    sql = (f"SELECT CAST(julianday(date) - 2440587.5 AS INTEGER), actor1_country, "
-           f"actor2_country, coalesce(cameo, '') || '|' || coalesce(plover_type, '') || '|' || "
-           f"coalesce(plover_mode, ''), latitude, longitude, url, publisher FROM events WHERE "
-           f"(actor1_country IN ({q}) OR actor2_country IN ({q})) AND date <= ?")
-    rows = store.conn.execute(sql, [*sides, *sides, date_to]).fetchall()
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
-    names = ("day", "actor1_country", "actor2_country", "codes", "latitude", "longitude", "url",
-             "publisher")
-    out: dict[str, np.ndarray] = {}
-    for name, values in zip(names, cols, strict=True):
-        if name == "day":
-            out[name] = np.array(values, dtype=np.int64)
-        elif name in ("latitude", "longitude"):
-            out[name] = np.array(values, dtype=float)  # None -> nan
-        else:
-            out[name] = np.array(values, dtype=object)
-    look: dict[str, str | None] = {}
-    for key in set(out["codes"]):
-        c, p, m = (v or None for v in str(key).split("|"))
-        look[key] = indicator_for(None, cameo=c, plover=p, plover_mode=m)
-    out["indicator"] = np.array([look[k] for k in out.pop("codes")], dtype=object)
-    out["outlet"] = outlets(list(out.pop("url")), list(out.pop("publisher")))
-    out["line"] = out["day"]  # EventTable's length
-    return EventTable(out)
-
-
-def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> list[SignalItem]:
-    """Items of each of ``sides`` from :func:`bulk_events` (no per-event refs; one report per
-    event)."""
-    ind_all = events["indicator"]
-    ct, ci = codes(events["actor2_country"]), codes(ind_all)
-    keys = ct * (int(ci.max(initial=0)) + 1) + ci
-    seen: dict[object, int] = {}
-    src = np.array([seen.setdefault(a, len(seen)) for a in events["actor1_country"]])
-    order = np.argsort(src, kind="stable")
-    bounds = np.searchsorted(src[order], np.arange(len(seen) + 1))
-    items: list[SignalItem] = []
-    for side in sides:
-        k = seen.get(side)
-        rows = order[bounds[k]:bounds[k + 1]] if k is not None else np.zeros(0, dtype=np.int64)
-        rows = rows[np.array([i is not None for i in ind_all[rows]], dtype=bool)] \
-            if rows.size else rows
-        if rows.size == 0:
-            continue
-        items += items_from_reports(
-            side, events["day"][rows], events["actor2_country"][rows], ind_all[rows],
-            events["outlet"][rows], rows, None, np.full(rows.size, None, dtype=object),
-            dedup_days=dedup_days, keys=keys[rows])
-    return items
+    rows, day, ab, ix = _force_days(events)
+    pos, own = _windows(commitments, day, ab, ix, recent_days + baseline_days)
+    t = np.array([_day(c.announced) for c in commitments], dtype=np.int64)
+    clat = np.array([np.nan if c.lat is None or c.lon is None else c.lat
+                     for c in commitments], dtype=float)
+    clon = np.array([np.nan if c.lat is None or c.lon is None else c.lon
+                     for c in commitments], dtype=float)
+    lat, lon = events["latitude"][rows[pos]], events["longitude"][rows[pos]]
+    coded = np.isfinite(lat) & np.isfinite(lon)
+    placed = np.isfinite(clat[own])
+    # a commitment with coordinates keeps only the coded events within the radius, unless
+    # none of its window's events has coordinates (then all count)
+    any_coded = np.bincount(own[coded & placed], minlength=len(commitments)) > 0
+    use = placed & any_coded[own]
+    near = np.zeros(pos.size, dtype=bool)
+    # great-circle distance >= the latitude difference along a meridian: a conservative
+    # band (with a 1e-9 relative margin) spares the trigonometry for events surely too far
+    band = np.degrees(radius_km / _EARTH_KM) * (1 + 1e-9)
+    sel = np.flatnonzero(use & coded)
+    sel = sel[np.abs(lat[sel] - clat[own[sel]]) <= band]
+    near[sel] = _haversine_km(clat[own[sel]], clon[own[sel]], lat[sel], lon[sel]) <= radius_km
+    keep = np.where(use, near, True)
+    d, tt = day[pos], t[own]
+    n7 = np.bincount(own, weights=keep & (d >= tt - recent_days), minlength=len(commitments))
+    nb = np.bincount(own, weights=keep & (d < tt - recent_days), minlength=len(commitments))
+    return np.log((1 + n7) / (1 + nb * recent_days / baseline_days))
 
 
 def store_events(commitments: Sequence[Commitment], store: EventStore) -> EventTable:

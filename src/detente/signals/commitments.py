@@ -83,7 +83,9 @@ def _date(raw: str, col: str, file: str, line: int,
         return None
 
 
-def _latlon(location: str) -> tuple[float | None, float | None]:
+def _latlon(location: str) -> tuple[float | None, float | None] | None:
+    """``(lat, lon)`` of ``lat lon`` / ``lat;lon`` in decimal degrees, ``(None, None)`` for a
+    place name, None for two numbers that are not coordinates (out of range, NaN)."""
     parts = location.replace(";", " ").replace(",", " ").split()
     if len(parts) == 2:
         try:
@@ -92,6 +94,7 @@ def _latlon(location: str) -> tuple[float | None, float | None]:
             return None, None
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             return lat, lon
+        return None
     return None, None
 
 
@@ -122,10 +125,17 @@ def _row(rec: dict[str, str], line: int, file: str, as_of: dt.date,
         bad("end before start", "end", end.isoformat(), f"on or after start {start}")
     if ann and start and (ann - start).days > 366:
         bad("start more than a year before the announcement", "start", start.isoformat())
-    if len(problems) > n0 or ann is None or start is None:
-        return None
     loc = rec.get("location") or None
-    lat, lon = _latlon(loc) if loc else (None, None)
+    where = _latlon(loc) if loc else (None, None)
+    if where is None:
+        bad("coordinates out of range", "location", loc,
+            "'lat lon' with -90 <= lat <= 90 and -180 <= lon <= 180, or a place name")
+    if rec.get("counterpart") and rec.get("counterpart") == rec.get("announced_by"):
+        bad("a side cannot commit to itself", "counterpart", rec["counterpart"],
+            "another side, or empty")
+    if len(problems) > n0 or ann is None or start is None or where is None:
+        return None
+    lat, lon = where
     return Commitment(rec["id"], rec["announced_by"], rec.get("counterpart") or None, kind, ann,
                       start, end, loc, lat, lon, outcome, rec["source"], line)
 
@@ -163,10 +173,13 @@ def _parse_rows(reader: Any, file: str, as_of: dt.date) -> tuple[Commitment, ...
     names = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in names]
     unknown = [n for n in names if n not in COLUMNS]
-    if missing or unknown:
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if missing or unknown or twice:
         raise DetenteError([Problem(
             f"bad header: missing {', '.join(missing) or 'nothing'}; unknown "
-            f"{', '.join(unknown) or 'nothing'}", file=file, line=1, allowed=", ".join(COLUMNS))])
+            f"{', '.join(unknown) or 'nothing'}" + (f"; twice {', '.join(twice)}" if twice
+                                                     else ""),
+            file=file, line=1, allowed=", ".join(COLUMNS) + ", each once")])
     problems: list[Problem] = []
     out: list[Commitment] = []
     seen: dict[str, int] = {}
@@ -202,11 +215,13 @@ def load_commitments(path: Path | str, *, as_of: dt.date | None = None
     return parse_commitments(read_text(path, "csv"), str(path), as_of=as_of)
 
 
-def bundled_commitments() -> tuple[Commitment, ...]:
+def bundled_commitments(*, as_of: dt.date | None = None) -> tuple[Commitment, ...]:
     """The development set shipped with the package (``signals/data/commitments-dev.csv``,
-    sources in ``commitments-dev.sources.md``)."""
+    sources in ``commitments-dev.sources.md``); ``as_of`` as in :func:`parse_commitments`
+    (the last date of the event store it is scored against)."""
     res = resources.files("detente.signals").joinpath("data", "commitments-dev.csv")
-    return parse_commitments(res.read_text(encoding="utf-8"), "signals/data/commitments-dev.csv")
+    return parse_commitments(res.read_text(encoding="utf-8"), "signals/data/commitments-dev.csv",
+                             as_of=as_of)
 
 
 def as_columns(commitments: Sequence[Commitment]) -> dict[str, list[object]]:

@@ -7,11 +7,13 @@ AUC, reliability diagram, paired bootstrap intervals, unknown outcomes apart).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from detente.errors import DetenteError, Problem
 from detente.records import inputs_hash, make_provenance
 from detente.signals.commitment_features import bulk_items, features, store_events
 from detente.signals.commitment_model import ModelOptions, PriorTable, predict
@@ -35,6 +37,24 @@ def _targets(scores: dict[str, Any]) -> dict[str, bool]:
                 ll < m[b]["log_loss"]["value"] for b in ("constant", "per_side"))}
 
 
+def _check_store_dates(cs: Sequence[Commitment], store: EventStore) -> None:
+    """Every commitment date on or before the store's last event (the protocol's information
+    set cannot reach past the store), and a store with events at all."""
+    last = store.last_date()
+    if last is None:
+        raise DetenteError([Problem("the event store is empty: no events to build the "
+                                    "signals and force features from", file=str(store.path),
+                                    allowed="a store with events (detente signals import)")])
+    end = dt.date.fromisoformat(last[:10])
+    problems = [Problem(f"date in the future of the store (last date {end})", line=c.line or None,
+                        path=f"commitment {c.id}: {col}", value=d.isoformat(),
+                        allowed=f"on or before {end}")
+                for c in cs for col, d in (("announced", c.announced), ("start", c.start),
+                                           ("end", c.end)) if d is not None and d > end]
+    if problems:
+        raise DetenteError(problems)
+
+
 def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = None,
              options: ModelOptions | None = None,
              signal_options: CredibilityOptions | None = None,
@@ -47,6 +67,7 @@ def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = No
     cs = sorted(commitments, key=lambda c: (c.announced, c.id))
     feats, lrs = None, []
     if store is not None:
+        _check_store_dates(cs, store)
         ev = store_events(cs, store)
         items = bulk_items(ev, sorted({c.announced_by for c in cs}), signal_options.dedup_days)
         feats = features(cs, items, ev, signal_options)

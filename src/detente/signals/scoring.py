@@ -125,9 +125,12 @@ def score_table(forecasts: Mapping[str, np.ndarray], y: np.ndarray, *, reference
     y = np.asarray(y, dtype=float)
     n = len(y)
     idx = rng.integers(0, n, size=(resamples, n))
-    yb = y[idx]
-    Pb = P[:, idx]  # (M, B, n)
-    boot = {"brier": brier(Pb, yb[None]), "log_loss": log_loss(Pb, yb[None])}
+    # per-case losses once, then resampled: the same values (elementwise) as scoring each
+    # resample, without B x n logarithms
+    sq = (P - y[None]) ** 2
+    q = np.clip(P, EPS, 1 - EPS)
+    nll = -(y[None] * np.log(q) + (1 - y[None]) * np.log1p(-q))
+    boot = {"brier": np.mean(sq[:, idx], axis=-1), "log_loss": np.mean(nll[:, idx], axis=-1)}
     boot["auc"] = np.array([auc_resampled(P[m], y, idx) for m in range(len(names))])
     point = {"brier": brier(P, y[None]), "log_loss": log_loss(P, y[None]),
              "auc": np.array([auc(P[m], y) for m in range(len(names))])}
