@@ -12,12 +12,16 @@ from rich.markup import escape
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
+# -h as well as --help, on every command (Click passes the names down to subcommands).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="detente",
     help="Analyse peace negotiations: deal space, forecasts, war and the window, signals.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
 
 
@@ -93,7 +97,8 @@ def _command(modules: tuple[str, ...] = _MODULES) -> Any:
         _register()
         return typer.main.get_command(app)
     part = typer.Typer(name=app.info.name, help=app.info.help, no_args_is_help=True,
-                       add_completion=False, pretty_exceptions_enable=False)
+                       add_completion=False, pretty_exceptions_enable=False,
+                       context_settings=CONTEXT)
     part.callback()(_root)
     _register(part, modules)
     return typer.main.get_command(part)
