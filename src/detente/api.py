@@ -60,6 +60,9 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     model. A GENIUS domain folder gets the GENIUS analysis (``DomainAnalysis``)."""
     from detente.deals import analyze as run
     from detente.errors import DetenteError
+    from detente.limits import check_seed
+
+    check_seed(seed)
 
     if not isinstance(case, str | Path) or not Path(case).is_dir():
         scenario, source = _scenario(case)

@@ -263,3 +263,36 @@ def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not progress_wanted()
     monkeypatch.setattr(sys, "stdout", Tty(True))
     assert progress_wanted() and not progress_wanted(quiet=True)
+
+
+def test_progress_is_drawn_on_a_terminal_and_names_the_stage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from detente.cli import common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err_console", Console(file=screen, force_terminal=True,
+                                                       width=100))
+    monkeypatch.setattr(common, "progress_wanted", lambda quiet=False: not quiet)
+    code, _, err = run(["forecast", TOY, "-m", "compromise", "--html",
+                        str(tmp_path / "f.html")], capsys)
+    assert code == 0, err
+    drawn = screen.getvalue()
+    assert "issues" in drawn and "rendering the HTML report" in drawn
+    screen.truncate(0)
+    code, _, err = run(["forecast", TOY, "-m", "compromise", "--quiet"], capsys)
+    assert code == 0 and screen.getvalue().strip("\x00") == ""
+
+
+def test_root_options_do_not_outlive_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    # An in-process run with --memory-limit 1K must not leave the 1K ceiling behind.
+    from detente.limits import MEMORY_OVERRIDE
+
+    code, _, _ = run(["--memory-limit", "1K", "analyze", TOY, "--draws", "500", "-q"], capsys)
+    assert code == 2
+    assert MEMORY_OVERRIDE.get() is None
+    assert run(["analyze", TOY, "--draws", "500", "-q"], capsys)[0] == 0

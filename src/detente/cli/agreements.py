@@ -13,6 +13,7 @@ from rich.table import Table
 
 from detente.cli.common import (
     CSV,
+    Steps,
     check_outputs,
     console,
     err_console,
@@ -44,7 +45,9 @@ def _run(name: str, data: Path | None, json_out: Path | None, csv_dir: Path | No
     from detente.agreements.record import query
 
     check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
-    record = query(name, data, **options)
+    with Steps() as steps:
+        steps.stage(f"agreements {name}")
+        record = query(name, data, **options)
     for check in record.data:
         if check.problems:
             more = ("; first:" if name == "check" else

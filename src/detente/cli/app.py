@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 from typing import Any
@@ -110,8 +111,11 @@ def main(argv: list[str] | None = None) -> None:
         # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
         # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
         args = sys.argv[1:] if argv is None else argv
-        code = _command(_wanted(args)).main(args=args, prog_name="detente",
-                                            standalone_mode=False)
+        # In a context of its own: root options (--memory-limit, --timestamp, …) set context
+        # variables, which must not outlive this command for in-process callers (tests).
+        code = contextvars.copy_context().run(
+            _command(_wanted(args)).main, args=args, prog_name="detente",
+            standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)

@@ -138,12 +138,11 @@ def analyze(
     vectors and the outcomes reaching them) and bargaining solutions, scored as GENIUS does."""
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
-    from detente.limits import MAX_DRAWS, check_range, check_seed
+    from detente.limits import check_seed
     from detente.scenario import load
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    check_range(draws, 0, MAX_DRAWS, "--draws")
-    check_seed(seed)
+    check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
     if Path(case).is_dir():
         if draws or html_out or batna != "scenario":
             raise ScenarioError.one("--draws, --html and --batna are for scenarios, not GENIUS "
