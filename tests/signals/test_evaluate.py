@@ -121,22 +121,3 @@ def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
     assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
                 "none", "--lr-from", str(none)]) == 2
     assert "no kept and broken commitments" in capsys.readouterr().err
-
-
-def test_api_credibility_lr_from_is_the_cli_route(tmp_path: Path) -> None:
-    # One route: `detente.credibility(..., lr_from=...)` gives the record the command writes.
-    import detente
-    from detente.errors import DetenteError
-
-    path = _store(tmp_path)
-    csv = tmp_path / "c.csv"
-    csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
-                   "b,RUS,UKR,truce,2022-04-12,,2022-04-13,,kept,s\n", encoding="utf-8")
-    out = tmp_path / "r.json"
-    assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
-                "none", "--lr-from", str(csv), "--json", str(out)]) == 0
-    rec = detente.credibility("RUS", case=None, store=path, lr_from=csv)
-    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(rec.to_json())
-    assert rec.likelihood_ratios["release-of-detainees"]["lr"] > 3.0
-    with pytest.raises(DetenteError, match="--lr-from needs an event store"):
-        detente.credibility("RUS", lr_from=csv)
