@@ -63,6 +63,9 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere)."""
     from detente.deals import analyze as run
     from detente.errors import DetenteError
+    from detente.limits import check_seed
+
+    check_seed(seed)
 
     if not isinstance(case, str | Path) or not Path(case).is_dir():
         scenario, source = _scenario(case)
@@ -152,9 +155,12 @@ def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | N
                 against: str | None = None, date_from: dt.date | None = None,
                 date_to: dt.date | None = None, half_life: float = 90.0, window: int = 3,
                 draws: int = 2000, seed: int = 0,
-                likelihood_ratios: dict[str, float] | None = None) -> CredibilityRecord:
+                likelihood_ratios: dict[str, float] | None = None,
+                lr_from: str | Path | None = None) -> CredibilityRecord:
     """Posterior probability that ``actor``'s signals are sincere, dated, with an interval
-    (``detente signals credibility``), from analyst signals (``case``) and/or an event store."""
+    (``detente signals credibility``), from analyst signals (``case``) and/or an event store;
+    ``lr_from`` (a commitments CSV, with ``store``) estimates the actor's likelihood ratios
+    from its kept and broken commitments instead of the assumed defaults."""
     from detente.signals.credibility import CredibilityOptions
     from detente.signals.record import credibility_record
 
@@ -162,7 +168,8 @@ def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | N
                                  draws=draws, likelihood_ratios=dict(likelihood_ratios or {}))
     return credibility_record(actor.upper(), case=case, store=store,
                               against=against.upper() if against else None,
-                              date_from=date_from, date_to=date_to, options=options, seed=seed)
+                              date_from=date_from, date_to=date_to, options=options, seed=seed,
+                              lr_from=lr_from)
 
 
 def extract(files: Sequence[str | Path], *, date: dt.date | None = None,

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from html import escape
+from typing import Any
 
 import pytest
 
@@ -159,3 +160,22 @@ def test_subpackage_verbs_work_before_and_after_the_import() -> None:
     rec = detente.sensitivity(CASE, method="oat", targets=["zopa"], inputs=["actors.RUS.*"],
                               top=1)
     assert isinstance(rec, Record) and rec.targets[0].name == "zopa"
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda d: d.window("war/ru-ua-2024-09", paths=0), "--paths must be between 1"),
+    (lambda d: d.window("war/ru-ua-2024-09", months=601), "--months must be between 1 and 600"),
+    (lambda d: d.forecast("ru-ua-2024-09", draws=-1), "--draws must be between 0"),
+    (lambda d: d.forecast("ru-ua-2024-09", seed=-5), "--seed must be between 0"),
+    (lambda d: d.forecast("ru-ua-2024-09", rounds=10**9), "--rounds must be between 0"),
+    (lambda d: d.sensitivity("ru-ua-2024-09", samples=0), "--samples must be between 1"),
+    (lambda d: d.sensitivity("ru-ua-2024-09", top=101), "--top must be between 0 and 100"),
+    (lambda d: d.credibility("RUS", draws=0), "--draws must be between 1"),
+    (lambda d: d.credibility("RUS", half_life=0), "--half-life > 0"),
+    (lambda d: d.credibility("RUS", likelihood_ratios={"neutral-contact": -1.0}),
+     "likelihood ratio is a finite number > 0"),
+])
+def test_api_refuses_what_the_command_refuses(call: Any, message: str) -> None:
+    # The range checks live in the library, so a script gets the command's message.
+    with pytest.raises(DetenteError, match=message.replace("(", r"\(")):
+        call(detente)

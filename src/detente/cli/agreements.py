@@ -11,7 +11,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from detente.cli.common import console, err_console, esc, write_json
+from detente.cli.common import (
+    CSV,
+    Steps,
+    check_outputs,
+    console,
+    err_console,
+    esc,
+    record_tables,
+    write_outputs,
+)
 
 agreements_app = typer.Typer(
     name="agreements", no_args_is_help=True,
@@ -31,10 +40,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(agreements_app, name="agreements")
 
 
-def _run(name: str, data: Path | None, json_out: Path | None, **options: Any) -> Any:
+def _run(name: str, data: Path | None, json_out: Path | None, csv_dir: Path | None,
+         **options: Any) -> Any:
     from detente.agreements.record import query
 
-    record = query(name, data, **options)
+    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
+    with Steps() as steps:
+        steps.stage(f"agreements {name}")
+        record = query(name, data, **options)
     for check in record.data:
         if check.problems:
             more = ("; first:" if name == "check" else
@@ -43,9 +56,11 @@ def _run(name: str, data: Path | None, json_out: Path | None, **options: Any) ->
                                      f"{check.rows_read} reported{more}"), highlight=False)
             for p in check.first_problems if name == "check" else []:
                 err_console.print("  " + escape(p), highlight=False)
-    if json_out is not None:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {esc(json_out)}")
+    result = record.result
+    tables = ({name: result} if isinstance(result, list) else record_tables(result)
+              if isinstance(result, dict) else {})
+    tables["data"] = [c.model_dump(mode="json") for c in record.data]
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir, tables=tables)
     return record
 
 
@@ -73,11 +88,11 @@ def rates_cmd(
     min_level: int = typer.Option(1, "--min-level", help="PA-X level 1-3 that counts."),
     level: float = LEVEL,
     method: str = typer.Option("wilson", "--method", help="wilson or jeffreys."),
-    data: Path | None = DATA, json_out: Path | None = JSON,
+    data: Path | None = DATA, json_out: Path | None = JSON, csv_dir: Path | None = CSV,
 ) -> None:
     """Share of PA-X agreements that include ISSUE, by stage / conflict type."""
-    rec = _run("rates", data, json_out, issue=issue, by=by, min_level=min_level, level=level,
-               method=method)
+    rec = _run("rates", data, json_out, csv_dir, issue=issue, by=by, min_level=min_level,
+               level=level, method=method)
     console.print(_rate_table(f"PA-X agreements with {issue}", rec.result, "with"))
 
 
@@ -109,10 +124,10 @@ def renewal_cmd(
     by: str | None = typer.Option(None, "--by", help="incompatibility or pa_type (PAD); "
                                   "stage, conflict_type or agreement_type with --source pax."),
     horizon: float = HORIZON, level: float = LEVEL,
-    data: Path | None = DATA, json_out: Path | None = JSON,
+    data: Path | None = DATA, json_out: Path | None = JSON, csv_dir: Path | None = CSV,
 ) -> None:
     """How often were agreements with ISSUE followed by renewed war within the horizon?"""
-    rec = _run("renewal", data, json_out, issue=issue, source=source, by=by,
+    rec = _run("renewal", data, json_out, csv_dir, issue=issue, source=source, by=by,
                horizon_years=horizon, level=level)
     _print_renewal(rec.result)
 
@@ -122,11 +137,11 @@ def guarantees_cmd(
     definition: str = typer.Option("pko", "--definition", help="pko (peacekeepers), "
                                    "third_party (a third party signed) or pax (PA-X codes)."),
     horizon: float = HORIZON, level: float = LEVEL,
-    data: Path | None = DATA, json_out: Path | None = JSON,
+    data: Path | None = DATA, json_out: Path | None = JSON, csv_dir: Path | None = CSV,
 ) -> None:
     """Renewed war after agreements with vs without third-party guarantees (war-model prior)."""
-    rec = _run("guarantees", data, json_out, definition=definition, horizon_years=horizon,
-               level=level)
+    rec = _run("guarantees", data, json_out, csv_dir, definition=definition,
+               horizon_years=horizon, level=level)
     _print_renewal(rec.result)
 
 
@@ -139,11 +154,11 @@ def prior_cmd(
     strength: float | None = typer.Option(None, "--strength", help="Prior strength in "
                                           "agreements (default: estimated)."),
     horizon: float = HORIZON,
-    data: Path | None = DATA, json_out: Path | None = JSON,
+    data: Path | None = DATA, json_out: Path | None = JSON, csv_dir: Path | None = CSV,
 ) -> None:
     """Beta prior on P(kept) for ACTOR's commitments of KIND, pooled toward the base rate."""
-    p = _run("prior", data, json_out, actor=actor, kind=kind, role=role, strength=strength,
-             horizon_years=horizon).result
+    p = _run("prior", data, json_out, csv_dir, actor=actor, kind=kind, role=role,
+             strength=strength, horizon_years=horizon).result
     console.print(f"[bold]{esc(p['actor'])} {esc(p['kind'])}[/]: "
                   f"Beta({p['alpha']:.3f}, {p['beta']:.3f}), mean {p['mean']:.3f}, "
                   f"{100 * p['level']:g} % interval "
@@ -173,11 +188,11 @@ def backtest_cmd(
     resamples: int = typer.Option(2000, "--resamples", help="Cluster-bootstrap resamples."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
     level: float = LEVEL,
-    data: Path | None = DATA, json_out: Path | None = JSON,
+    data: Path | None = DATA, json_out: Path | None = JSON, csv_dir: Path | None = CSV,
 ) -> None:
     """Score the compliance prior by rolling origin on UCDP PAD
     (docs/agreements-evaluation.md): B0 base rate, B1 kind rate, M actor x kind prior."""
-    b = _run("backtest", data, json_out, horizon_years=horizon, burn_in=burn_in,
+    b = _run("backtest", data, json_out, csv_dir, horizon_years=horizon, burn_in=burn_in,
              strength=strength, resamples=resamples, seed=seed, level=level).result
     console.print(f"{b['predicted']} agreements forecast from {b['first_predicted']} "
                   f"({b['clusters']} conflicts; held {100 * b['held_share']:.1f} %); strength "
@@ -196,9 +211,10 @@ def backtest_cmd(
 
 
 @agreements_app.command("crosswalk")
-def crosswalk_cmd(data: Path | None = DATA, json_out: Path | None = JSON) -> None:
+def crosswalk_cmd(data: Path | None = DATA, json_out: Path | None = JSON,
+                  csv_dir: Path | None = CSV) -> None:
     """The documented crosswalk from detente's issues to PA-X codes and PAD flags."""
-    res = _run("crosswalk", data, json_out).result
+    res = _run("crosswalk", data, json_out, csv_dir).result
     t = Table(title="issue → PA-X v9 / UCDP PAD v22.1 (docs/agreements.md)")
     for col in ("issue", "fit", "PA-X", "PAD", "note"):
         t.add_column(col)
@@ -209,9 +225,10 @@ def crosswalk_cmd(data: Path | None = DATA, json_out: Path | None = JSON) -> Non
 
 
 @agreements_app.command("check")
-def check_cmd(data: Path | None = DATA, json_out: Path | None = JSON) -> None:
+def check_cmd(data: Path | None = DATA, json_out: Path | None = JSON,
+              csv_dir: Path | None = CSV) -> None:
     """Read both files and report rows read, used and problem rows (with file and line)."""
-    rec = _run("check", data, json_out)
+    rec = _run("check", data, json_out, csv_dir)
     t = Table(title="agreement data")
     for col in ("file", "rows read", "used", "problems", "sha256"):
         t.add_column(col, justify="left" if col in ("file", "sha256") else "right")

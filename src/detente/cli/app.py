@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 from typing import Any
@@ -12,12 +13,16 @@ from rich.markup import escape
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
+# -h as well as --help, on every command (Click passes the names down to subcommands).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="detente",
     help="Analyse peace negotiations: deal space, forecasts, war and the window, signals.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
 
 
@@ -93,7 +98,8 @@ def _command(modules: tuple[str, ...] = _MODULES) -> Any:
         _register()
         return typer.main.get_command(app)
     part = typer.Typer(name=app.info.name, help=app.info.help, no_args_is_help=True,
-                       add_completion=False, pretty_exceptions_enable=False)
+                       add_completion=False, pretty_exceptions_enable=False,
+                       context_settings=CONTEXT)
     part.callback()(_root)
     _register(part, modules)
     return typer.main.get_command(part)
@@ -105,8 +111,11 @@ def main(argv: list[str] | None = None) -> None:
         # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
         # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
         args = sys.argv[1:] if argv is None else argv
-        code = _command(_wanted(args)).main(args=args, prog_name="detente",
-                                            standalone_mode=False)
+        # In a context of its own: root options (--memory-limit, --timestamp, …) set context
+        # variables, which must not outlive this command for in-process callers (tests).
+        code = contextvars.copy_context().run(
+            _command(_wanted(args)).main, args=args, prog_name="detente",
+            standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)

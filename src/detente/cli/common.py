@@ -6,10 +6,12 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 
@@ -89,3 +91,197 @@ def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> Non
         data["run"] = {"created": now(), **(run or {})}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     write_text(out, text + "\n")
+
+
+def _writable_place(out: Path) -> str | None:
+    """Why ``out`` (a file to write, or a folder to create) cannot be written, or None: the
+    nearest existing ancestor must be a folder this process may write in."""
+    parent = out.parent
+    while not parent.exists():
+        if parent.is_symlink():  # a dangling link among the parents
+            return f"{parent} is a broken symbolic link"
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"no permission to write in {parent}"
+    return None
+
+
+def check_outputs(*, files: dict[str, Path | None] | None = None,
+                  folders: dict[str, Path | None] | None = None) -> None:
+    """Refuse unusable output paths *before* any computing: a file path that is a folder, a
+    symbolic link (without ``--follow-symlinks``), or whose parent cannot be created or
+    written; a ``--csv`` folder that is a file or cannot be created. ``files`` and ``folders``
+    map the option (``"--json"``) to its path (None: not asked for). Nothing is created here;
+    all problems are reported at once (exit 2)."""
+    from detente.errors import Problem
+
+    problems: list[Problem] = []
+    for flag, out in (files or {}).items():
+        if out is None:
+            continue
+        if out.is_symlink() and not FOLLOW_SYMLINKS.get():
+            problems.append(Problem("output path is a symbolic link; writing would overwrite "
+                                    "its target", file=str(out), path=flag,
+                                    allowed="a plain path, or `detente --follow-symlinks …`"))
+            continue
+        target = out.resolve() if out.is_symlink() else out
+        if target.is_dir():
+            problems.append(Problem("output path is a folder", file=str(out), path=flag,
+                                    allowed="a file path"))
+        elif target.exists() and not os.access(target, os.W_OK):
+            problems.append(Problem("no permission to overwrite this file", file=str(out),
+                                    path=flag))
+        elif why := _writable_place(target):
+            problems.append(Problem(f"cannot write here: {why}", file=str(out), path=flag))
+    for flag, folder in (folders or {}).items():
+        if folder is None:
+            continue
+        if folder.exists() and not folder.is_dir():
+            problems.append(Problem("not a folder", file=str(folder), path=flag,
+                                    allowed="a folder (created if missing)"))
+        elif folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            problems.append(Problem("no permission to write in this folder", file=str(folder),
+                                    path=flag))
+        elif not folder.exists() and (why := _writable_place(folder)):
+            problems.append(Problem(f"cannot create this folder: {why}", file=str(folder),
+                                    path=flag))
+    if problems:
+        raise DetenteError(problems)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: lists and mappings as compact JSON, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def record_tables(record: Any, main: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The tables of a record, by name: its main table (``Record.table()``, named ``main`` or
+    the record's ``frame_field``) and every other top-level list of mappings (or mapping of
+    mappings: a row per key, in a ``name`` column), each row flattened (``a.b`` columns).
+    Works on typed records and on plain JSON-ready dicts."""
+    from detente.records.base import Record, flatten
+
+    data = record.model_dump(mode="json") if hasattr(record, "model_dump") else record
+    tables: dict[str, list[dict[str, Any]]] = {}
+    if isinstance(record, Record):
+        tables[main or record.frame_field or "summary"] = record.table()
+    for key, value in data.items():
+        if key in tables or key == "provenance":
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables[key] = [flatten(v) for v in value]
+        elif isinstance(value, dict) and value and all(isinstance(v, dict)
+                                                       for v in value.values()):
+            tables[key] = [{"name": k, **flatten(v)} for k, v in value.items()]
+    return tables
+
+
+def write_csv(folder: Path, tables: dict[str, list[dict[str, Any]]]) -> list[Path]:
+    """Write one CSV per table into ``folder`` (created if missing): ``NAME.csv``, UTF-8, a
+    header row (the union of the rows' columns, in first-seen order), lists and mappings as
+    JSON, NaN as written by Python (``nan``). Each file goes through :func:`write_text`, so a
+    failed write leaves no half file. Needs no pandas. Returns the paths written."""
+    import csv
+    import io
+
+    written = []
+    for name, rows in tables.items():
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([_cell(r.get(c)) for c in columns])
+        out = folder / f"{name.replace('/', '_')}.csv"
+        write_text(out, buf.getvalue())
+        written.append(out)
+    return written
+
+
+def progress_wanted(quiet: bool = False) -> bool:
+    """Show progress bars: not with ``--quiet``, not when stdout is not a terminal (logs, CI,
+    pipes get the results only)."""
+    return not quiet and sys.stdout.isatty()
+
+
+class Steps:
+    """One progress display for a command (Rich, on stderr; silent when
+    :func:`progress_wanted` is false). ``update(stage, done, total)`` moves the bar of
+    ``stage`` (a bar per stage, added on first use; ``total`` None: a spinner with the
+    elapsed time). Use as a context manager::
+
+        with Steps(quiet) as steps:
+            run(..., progress=steps.update)
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
+                             transient=True, disable=not progress_wanted(quiet))
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Steps:
+        self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.__exit__(*exc)  # type: ignore[arg-type]
+
+    def update(self, stage: str, done: int = 0, total: int | None = None,
+               label: str | None = None) -> None:
+        """Report ``done`` of ``total`` for ``stage`` (``label``: a new text for its bar)."""
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(label or stage, total=total)
+        self._bar.update(self._tasks[stage], completed=done, total=total,
+                         description=label or stage)
+
+    def stage(self, stage: str) -> None:
+        """Start a stage of unknown length (a spinner)."""
+        self.update(stage, 0, None)
+
+
+def write_outputs(record: Any, *, json_out: Path | None = None, csv_dir: Path | None = None,
+                  html_out: Path | None = None, html: Callable[[], str] | None = None,
+                  tables: dict[str, list[dict[str, Any]]] | None = None,
+                  run: dict[str, Any] | None = None, quiet: bool = False) -> None:
+    """Write what a command was asked for and say where: the JSON record (``--json``), one CSV
+    per table (``--csv``; default tables: :func:`record_tables`) and the HTML report
+    (``--html``; ``html`` renders it, under a progress spinner). Paths were checked before the
+    computing by :func:`check_outputs`."""
+    if json_out is not None:
+        write_json(record, json_out, run)
+        console.print(f"JSON record written to {esc(json_out)}")
+    if csv_dir is not None:
+        written = write_csv(csv_dir, record_tables(record) if tables is None else tables)
+        console.print(f"CSV tables written to {esc(csv_dir)}: "
+                      + ", ".join(esc(p.name) for p in written))
+    if html_out is not None and html is not None:
+        with Steps(quiet) as steps:
+            steps.stage("rendering the HTML report")
+            text = html()
+        write_text(html_out, text)
+        console.print(f"HTML report written to {esc(html_out)}")
+
+
+# The output options every command shares (one spelling, one help text).
+JSON = typer.Option(None, "--json", help="Write the JSON record (with provenance) here.")
+CSV = typer.Option(None, "--csv", help="Write one CSV file per table (UTF-8, header row) "
+                   "into this folder.")
+HTML = typer.Option(None, "--html", help="Write the HTML report here.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress display (also off when the "
+                     "output is not a terminal).")

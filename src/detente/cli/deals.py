@@ -7,7 +7,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, esc, write_json, write_text
+from detente.cli.common import (
+    CSV,
+    HTML,
+    JSON,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    esc,
+    write_outputs,
+)
 from detente.errors import ScenarioError
 from detente.scenario.model import Scenario
 
@@ -20,21 +30,25 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline)
 
 
-def cases() -> None:
+def cases(
+    json_out: Path | None = JSON,
+    csv_dir: Path | None = CSV,
+) -> None:
     """List the bundled cases."""
-    from detente.cases import case_names, case_path
-    from detente.scenario import load_file
+    from detente.cases.catalogue import catalogue
 
+    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
+    record = catalogue()
     table = Table(title="Bundled cases")
     for col in ("case", "date", "title", "actors", "veto", "issues", "proposals", "outcomes"):
         table.add_column(col, justify="right" if col in ("actors", "veto", "issues",
                                                           "proposals", "outcomes") else "left")
-    for name in case_names():
-        s = load_file(case_path(name))
-        table.add_row(esc(name), str(s.date), esc(s.title), str(len(s.actors)),
-                      str(len(s.veto_players)), str(len(s.issues)), str(len(s.proposals)),
-                      f"{s.outcome_count():,}")
+    for r in record.cases:
+        table.add_row(esc(r["case"]), r["date"], esc(r["title"]), str(r["actors"]),
+                      str(r["veto_players"]), str(r["issues"]), str(r["proposals"]),
+                      f"{r['outcomes']:,}")
     console.print(table)
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir)
 
 
 def check(
@@ -44,56 +58,32 @@ def check(
                                         "verify every quote is an exact substring."),
     strict: bool = typer.Option(False, "--strict", help="Fail when a value has neither "
                                 "evidence nor an assumption."),
+    json_out: Path | None = JSON,
 ) -> None:
-    """Validate a scenario file; with --sources, verify its quotes."""
-    from detente.errors import Problem
-    from detente.scenario import load
-    from detente.scenario.evidence import check_quotes, iter_untraced
+    """Validate a scenario file; with --sources, verify its quotes. With --json the record
+    (counts, notes, problems) is written even when the check fails (exit 2)."""
+    from detente.scenario.check import check_scenario
 
-    s = load(str(file))
-    for k, issue in enumerate(s.issues):
-        if issue.default is not None:
-            console.print(f"[yellow]note[/] issues[{k}].default ({esc(issue.id)}) is deprecated "
-                          "and ignored: a proposal silent on an issue leaves that term open")
-    console.print(f"[green]valid[/] {esc(file)}: {len(s.actors)} actors "
-                  f"({len(s.veto_players)} veto), {len(s.issues)} issues, {len(s.stances)} "
-                  f"stances, {len(s.proposals)} proposals, {s.outcome_count():,} outcomes")
-    from detente.limits import MAX_OUTCOMES
-
-    if s.outcome_count() > MAX_OUTCOMES:
-        console.print("[yellow]note[/] more than 2^63 − 1 outcomes: `detente analyze` will "
-                      "refuse this space (docs/limits.md)")
-    problems: list[Problem] = []
-    untraced = list(iter_untraced(s))
-    if untraced:
-        msg = f"{len(untraced)} values carry neither evidence nor an assumption"
-        if strict:
-            problems += [Problem("value has neither evidence nor an assumption", file=str(file),
-                                 path=p) for p in untraced]
-        else:
-            console.print(f"[yellow]note[/] {msg} (use --strict to require them)")
-    if sources is not None:
-        if str(sources) == "bundled":
-            from detente.cases import sources_dir
-
-            sources = sources_dir()
-        if not sources.is_dir():
-            raise ScenarioError.one("sources folder not found", file=str(sources))
-        results = check_quotes(s, sources)
-        bad = [r for r in results if not r.found]
-        console.print(f"quotes: {len(results) - len(bad)} of {len(results)} found in "
+    check_outputs(files={"--json": json_out})
+    record = check_scenario(file, sources=sources, strict=strict)
+    for note in record.notes:
+        console.print(f"[yellow]note[/] {esc(note)}")
+    console.print(f"[green]valid[/] {esc(file)}: {record.actors} actors "
+                  f"({record.veto_players} veto), {record.issues} issues, {record.stances} "
+                  f"stances, {record.proposals} proposals, {record.outcomes:,} outcomes"
+                  if record.valid else f"[red]invalid[/] {esc(file)}")
+    if record.quotes_checked is not None:
+        console.print(f"quotes: {record.quotes_found} of {record.quotes_checked} found in "
                       f"{esc(sources)}")
-        problems += [Problem(f"{r.reason}: {r.quote[:80]!r}", file=str(file), path=r.path)
-                     for r in bad]
-    if problems:
-        raise ScenarioError(problems)
+    write_outputs(record, json_out=json_out)
+    record.raise_()
 
 
 GENIUS_TIME_LIMIT = 10.0  # seconds of non-linear search before it turns anytime (gap shown)
 
 
-def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: bool,
-                    max_nodes: int | None, time_limit: float | None,
+def _analyze_genius(folder: str, json_out: Path | None, csv_dir: Path | None, quiet: bool,
+                    normalise: bool, max_nodes: int | None, time_limit: float | None,
                     frontier_limit: int, executor: str = "serial") -> None:
     """``detente analyze DIR``: the GENIUS analysis, the same function as the Python API; a
     folder of domain folders is analysed domain by domain on ``executor``."""
@@ -111,25 +101,25 @@ def _analyze_genius(folder: str, json_out: Path | None, quiet: bool, normalise: 
                                     "files found), nor holds one", file=folder,
                                     allowed="a scenario file, a bundled case, a GENIUS folder "
                                     "or a folder of GENIUS folders")
-        with open_executor(executor) as ex:
+        with open_executor(executor) as ex, Steps(quiet) as steps:
+            steps.stage("GENIUS analysis")
             batch = analyze_domains(folder, executor=ex, normalise_weights=normalise,
                                     time_limit=time_limit, frontier_limit=frontier_limit,
                                     max_nodes=MAX_NODES if max_nodes is None else max_nodes)
         for r in batch.domains:
             show_domain(r, quiet=True)
-        if json_out:
-            write_json(batch, json_out)
-            console.print(f"JSON record: {esc(json_out)} ({len(batch.domains)} domains)")
+        write_outputs(batch, json_out=json_out, csv_dir=csv_dir)
         return
-    rec = analyze_domain(folder, normalise_weights=normalise, time_limit=time_limit,
-                         max_nodes=MAX_NODES if max_nodes is None else max_nodes,
-                         frontier_limit=frontier_limit)
+    with Steps(quiet) as steps:
+        steps.stage("GENIUS analysis")
+        rec = analyze_domain(folder, normalise_weights=normalise, time_limit=time_limit,
+                             max_nodes=MAX_NODES if max_nodes is None else max_nodes,
+                             frontier_limit=frontier_limit)
     show_domain(rec, quiet=quiet)
-    if json_out:
-        write_json(rec, json_out)
-        cut = (f" (frontier list cut at {rec.frontier_shown:,} of {rec.frontier_distinct:,} "
-               "distinct vectors; --frontier-limit)" if rec.frontier_truncated else "")
-        console.print(f"JSON record: {esc(json_out)}{cut}")
+    write_outputs(rec, json_out=json_out, csv_dir=csv_dir)
+    if json_out and rec.frontier_truncated:
+        console.print(f"(frontier list cut at {rec.frontier_shown:,} of "
+                      f"{rec.frontier_distinct:,} distinct vectors; --frontier-limit)")
 
 
 def analyze(
@@ -138,9 +128,11 @@ def analyze(
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over uncertain "
                               "inputs."),
     seed: int = typer.Option(2024, "--seed", help="Random seed for the draws."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary (and no "
+                               "progress display)."),
     batna: str = typer.Option("scenario", "--batna", help="Where veto players' BATNAs come "
                               "from: 'scenario' (as written) or 'war' (the value of fighting "
                               "on, from the scenario's war model)."),
@@ -165,19 +157,19 @@ def analyze(
     vectors and the outcomes reaching them) and bargaining solutions, scored as GENIUS does."""
     from detente.cli.deals_view import show_analysis
     from detente.deals import analyze as run
-    from detente.limits import MAX_DRAWS, check_range, check_seed
+    from detente.limits import check_seed
     from detente.parallel import open_executor
     from detente.scenario import load
 
-    check_range(draws, 0, MAX_DRAWS, "--draws")
-    check_seed(seed)
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
+    check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
     if Path(case).is_dir():
         if draws or html_out or batna != "scenario":
             raise ScenarioError.one("--draws, --html and --batna are for scenarios, not GENIUS "
                                     "folders", file=case, allowed="--json, --quiet, "
                                     "--normalise-weights, --max-nodes, --time-limit, "
                                     "--frontier-limit")
-        _analyze_genius(case, json_out, quiet, normalise_weights, max_nodes, time_limit,
+        _analyze_genius(case, json_out, csv_dir, quiet, normalise_weights, max_nodes, time_limit,
                         frontier_limit, executor)
         return
     scenario = load(case)
@@ -190,34 +182,22 @@ def analyze(
             f"{esc(a)} {v:.3f}" for a, v in reservation.items()))
     elif batna != "scenario":
         raise ScenarioError.one("unknown --batna source", value=batna, allowed="scenario, war")
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-            "{task.completed:,}/{task.total:,}"), TimeElapsedColumn(), console=console,
-            transient=True, disable=quiet) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done)
-
-        with open_executor(executor) as ex:
-            result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
-                         reservation=reservation, progress=progress, executor=ex)
+    with open_executor(executor) as ex, Steps(quiet) as steps:
+        result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
+                     reservation=reservation, progress=steps.update, executor=ex)
     show_analysis(result, scenario, quiet=quiet)
-    if json_out:
-        write_json(result, json_out)
-        cut = (f" (frontier list cut at {len(result.frontier):,} of the "
-               f"{result.frontier_in_zopa:,} frontier outcomes in the ZOPA)"
-               if result.frontier_truncated else "")
-        console.print(f"JSON record: {esc(json_out)}{cut}")
-    if html_out:
+
+    def html() -> str:
         from detente.report.deals import render
 
         decides = _what_decides(scenario, case) if reservation is None else None
-        write_text(html_out, render(result, scenario, decides=decides))
-        console.print(f"HTML report: {esc(html_out)}")
+        return render(result, scenario, decides=decides)
+
+    write_outputs(result, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
+                  quiet=quiet)
+    if json_out and result.frontier_truncated:
+        console.print(f"(frontier list cut at {len(result.frontier):,} of the "
+                      f"{result.frontier_in_zopa:,} frontier outcomes in the ZOPA)")
 
 
 def _what_decides(scenario: Scenario, case: str) -> str | None:
@@ -240,8 +220,10 @@ def timeline(
                                "case is named."),
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws per scenario."),
     seed: int = typer.Option(2024, "--seed", help="Random seed (the same for every date)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
     executor: str = typer.Option("serial", "--executor", help="Where the scenarios' analyses "
                                  "run: serial "
                                  "(default), local[:N] (N local processes), dask-local:N, or a "
@@ -256,6 +238,7 @@ def timeline(
     from detente.parallel import open_executor
     from detente.scenario import load
 
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     check_range(draws, 0, MAX_DRAWS, "--draws")
     check_seed(seed)
     names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
@@ -263,16 +246,10 @@ def timeline(
         raise ScenarioError.one("no bundled case starts with this prefix", value=prefix,
                                 allowed=", ".join(case_names()))
     scenarios = [load(n) for n in names]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-            "{task.completed}/{task.total}"), TimeElapsedColumn(), console=console,
-            transient=True) as bar:
-        task = bar.add_task("scenarios", total=len(scenarios))
-        with open_executor(executor) as ex:
-            result = run(scenarios, draws=draws, seed=seed if draws else None, sources=names,
-                         progress=lambda done, total: bar.update(task, completed=done),
-                         executor=ex)
+    with open_executor(executor) as ex, Steps(quiet) as steps:
+        result = run(scenarios, draws=draws, seed=seed if draws else None, sources=names,
+                     progress=lambda done, total: steps.update("scenarios", done, total),
+                     executor=ex)
     t = Table(title="The bargaining space by date")
     t.add_column("measure")
     for p in result.points:
@@ -295,11 +272,10 @@ def timeline(
             odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
             console.print(f"  {p.date}  {esc(q.name)}: {verdict}{odds}")
-    if json_out:
-        write_json(result, json_out)
-        console.print(f"JSON record: {esc(json_out)}")
-    if html_out:
+    def html() -> str:
         from detente.report.timeline import render
 
-        write_text(html_out, render(result))
-        console.print(f"HTML report: {esc(html_out)}")
+        return render(result)
+
+    write_outputs(result, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
+                  quiet=quiet)

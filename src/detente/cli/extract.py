@@ -7,10 +7,18 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from detente.cli.common import console, err_console, write_json, write_text
+from detente.cli.common import (
+    CSV,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    err_console,
+    write_outputs,
+    write_text,
+)
 from detente.errors import DetenteError
 
 
@@ -47,10 +55,14 @@ def extract(
                              "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) instead of the rules."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
                                   "read, in bytes."),
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
 ) -> None:
     """Draft a scenario from articles: actors, positions, proposals and signals, each quoted."""
     from detente.extract.run import run_extract
 
+    check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
+                  folders={"--csv": csv_dir})
     extractor = _extractor(llm)
     if evaluate_dir is not None:
         _evaluate(evaluate_dir, extractor)
@@ -65,16 +77,12 @@ def extract(
         from detente.extract.vocabulary import scenario_issues
 
         issues = scenario_issues(scenario)
-    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                  console=err_console, transient=True) as bar:
-        task = bar.add_task("extract", total=len(files))
+    with Steps(quiet) as steps:
         record = run_extract(files, extractor, date=anchor, issues=issues, case=case,
-                             max_bytes=max_bytes,
-                             progress=lambda done, _: bar.update(task, completed=done))
+                             max_bytes=max_bytes, progress=lambda done, total: steps.update(
+                                 "extracting", done, total))
     _print(record)
-    if json_out is not None:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {escape(str(json_out))}")
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir)
     if draft_out is not None or signals_out is not None:
         _drafts(record, files, anchor, case, draft_out, signals_out, max_bytes)
     if not record.extracted_anything:

@@ -7,7 +7,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, err_console, esc, write_json, write_text
+from detente.cli.common import (
+    CSV,
+    HTML,
+    JSON,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    err_console,
+    esc,
+    write_outputs,
+)
 from detente.errors import DetenteError
 
 
@@ -54,8 +65,10 @@ def forecast(
     rounds: int = typer.Option(8, "--rounds", min=0, help="EUM rounds."),
     eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable), e.g. "
                                   "probability=pair, q=0.9, offer_selection=least_movement."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
     executor: str = typer.Option("serial", "--executor", help="Where the Monte Carlo draws "
                                  "run: serial "
                                  "(default), local[:N] (N local processes), dask-local:N, or a "
@@ -63,27 +76,23 @@ def forecast(
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
     from detente.forecasts.records import forecast_source
-    from detente.limits import MAX_DRAWS, MAX_ROUNDS, check_range, check_seed
 
-    check_range(draws, 0, MAX_DRAWS, "--draws")
-    check_range(rounds, 0, MAX_ROUNDS, "--rounds")
-    check_seed(seed)
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     from detente.parallel import open_executor
 
-    options = _eum_options(rounds, eum)
-    with open_executor(executor) as ex:
+    with open_executor(executor) as ex, Steps(quiet) as steps:
         record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
-                                 spread=spread, eum=options, executor=ex)
+                                 spread=spread, eum=_eum_options(rounds, eum),
+                                 progress=steps.update, executor=ex)
     for rec in record.issues:
         _print_run(rec)
     if record.bridge is not None:
         _print_bridge(record.bridge)
-    if json_out:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {esc(json_out)}")
-    if html_out:
-        write_text(html_out, _forecast_html(record, source))
-        console.print(f"HTML report written to {esc(html_out)}")
+    tables = {"forecasts": record.table()}
+    if record.bridge is not None:
+        tables["bridge"] = record.bridge["issues"]
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir, tables=tables, html_out=html_out,
+                  html=lambda: _forecast_html(record, source), quiet=quiet)
 
 
 def _forecast_html(record, source: str) -> str:  # type: ignore[no-untyped-def]
@@ -183,33 +192,33 @@ def backtest(
                                           "code to qmv or unanimity, e.g. 'QMV(10)=qmv' "
                                           "(repeatable); unknown codes are an error."),
     eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
+    json_out: Path | None = JSON,
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report "
                                          "(with the reliability diagram) here."),
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
 ) -> None:
     """Score every model on resolved EU decisions: MAE, CRPS and interval coverage on 0–100."""
     from detente.forecasts.records import backtest_files
-    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
 
-    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
-    check_seed(seed)
-    record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,
-                            bootstrap=bootstrap, seed=seed, min_positions=min_positions,
-                            split=split, voting_map=_voting_map(voting_rule),
-                            eum=_eum_options(None, eum))
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
+    with Steps(quiet) as steps:
+        record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,
+                                bootstrap=bootstrap, seed=seed, min_positions=min_positions,
+                                split=split, voting_map=_voting_map(voting_rule),
+                                eum=_eum_options(None, eum), progress=steps.update)
     for w in record.warnings:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
     assert record.result is not None
     _print_backtest(record.result, deu_file, fit_on, capability, split, bootstrap, seed)
-    if json_out:
-        write_json(record, json_out, run={"seconds": record.seconds})
-        console.print(f"JSON record written to {esc(json_out)}")
-    if html_out:
+
+    def html() -> str:
         from detente.report.backtest import backtest_report
 
-        write_text(html_out, backtest_report(record.model_dump(mode="json"),
-                                             f"detente backtest {deu_file}"))
-        console.print(f"HTML report written to {esc(html_out)}")
+        return backtest_report(record.model_dump(mode="json"), f"detente backtest {deu_file}")
+
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
+                  run={"seconds": record.seconds}, quiet=quiet)
 
 
 def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str, split: str,

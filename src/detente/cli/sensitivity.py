@@ -7,11 +7,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, esc, write_json, write_text
-from detente.errors import DetenteError
+from detente.cli.common import (
+    CSV,
+    HTML,
+    JSON,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    esc,
+    write_outputs,
+)
 from detente.sensitivity.result import SensitivityAnalysis
-
-MAX_SAMPLES = 1 << 16
 
 
 def register(app: typer.Typer) -> None:
@@ -36,38 +43,46 @@ def sensitivity(
                                  "Dask scheduler address (tcp://host:8786)."),
     top: int = typer.Option(8, "--top", help="Break-even values for this many inputs per "
                             "verdict, by swing."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
 ) -> None:
     """Which assumption decides the verdict: Sobol'/Morris indices, tornado, break-even values."""
     from detente.scenario import load as _load_any
     from detente.sensitivity import open_executor
     from detente.sensitivity import sensitivity as run
 
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise DetenteError.one(f"--samples must be between 1 and {MAX_SAMPLES:,}",
-                               path="--samples", value=samples)
-    if seed < 0:
-        raise DetenteError.one("--seed must be ≥ 0", path="--seed", value=seed)
-    if not 0 <= top <= 100:
-        raise DetenteError.one("--top must be between 0 and 100", path="--top", value=top)
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     scenario = _load_any(case)
-    with open_executor(executor) as ex:
+    with open_executor(executor) as ex, Steps(quiet) as steps:
         result = run(scenario, targets=list(target or []), inputs=list(inputs or []),
                      method=method, samples=samples, seed=seed, executor=ex, top=top,
-                     source=case)
-    html = None
-    if html_out:
+                     source=case, progress=steps.update)
+    show(result)
+
+    def html() -> str:
         from detente.report.sensitivity import render
 
-        html = render(result)
-    show(result)
-    if json_out:
-        write_json(result, json_out)
-        console.print(f"JSON record: {esc(json_out)}")
-    if html_out and html is not None:
-        write_text(html_out, html)
-        console.print(f"HTML report: {esc(html_out)}")
+        return render(result)
+
+    write_outputs(result, json_out=json_out, csv_dir=csv_dir, tables=_tables(result),
+                  html_out=html_out, html=html, quiet=quiet)
+
+
+def _tables(r: SensitivityAnalysis) -> dict[str, list[dict[str, object]]]:
+    """One CSV per table: the targets, the inputs, and per method the indices, tornado and
+    break-even rows of every target (a ``target`` column first)."""
+    data = r.model_dump(mode="json")
+    out: dict[str, list[dict[str, object]]] = {
+        "targets": [{k: v for k, v in t.items() if not isinstance(v, list)}
+                    for t in data["targets"]],
+        "inputs": data["inputs"]}
+    for part in ("sobol", "groups", "morris", "tornado", "break_even"):
+        rows = [{"target": t["name"], **row} for t in data["targets"] for row in t[part]]
+        if rows:
+            out[part] = rows
+    return out
 
 
 def show(r: SensitivityAnalysis, rows: int = 5) -> None:

@@ -11,14 +11,22 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from detente.cli.common import console, err_console, esc, write_json, write_text
+from detente.cli.common import (
+    CSV,
+    HTML,
+    JSON,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    err_console,
+    esc,
+    write_outputs,
+)
 from detente.errors import DetenteError, Problem
-from detente.limits import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
-    from detente.signals.credibility import CredibilityOptions
     from detente.signals.evidence import SignalCase
-    from detente.signals.store import EventStore
 
 signals_app = typer.Typer(
     name="signals", no_args_is_help=True,
@@ -93,43 +101,43 @@ def import_cmd(
     fmt: str | None = typer.Option(None, "--format", help="Force the format: gdelt1, gdelt2, "
                                    "gdelt2-mentions, icews, polecat."),
     batch_size: int = typer.Option(50_000, "--batch-size", help="Rows per committed batch."),
+    json_out: Path | None = JSON,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
 ) -> None:
     """Import event files into the store; the same file twice adds nothing. Exits 2 only when
     nothing usable was read."""
-    from detente.signals.importers import ImportFilter, import_path
-    from detente.signals.store import EventStore
+    from detente.signals.importers import ImportFilter
+    from detente.signals.listing import import_files
 
-    if batch_size < 1:
-        raise DetenteError.one("--batch-size must be >= 1", path="--batch-size",
-                               value=batch_size)
+    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
     filt = ImportFilter(dyad=_dyad(dyad), actors=tuple(a.strip() for a in actor),
                         codes=tuple(code), date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"))
     path = _store_path(store)
-    summaries = []
-    with EventStore(path) as st:
-        for f in files:
-            summaries += import_path(f, st, filt=filt, fmt=fmt, batch_size=batch_size)
+    with Steps(quiet) as steps:
+        record = import_files(files, path, filt=filt, fmt=fmt, batch_size=batch_size,
+                              progress=steps.update)
     t = Table(title=f"Import into {esc(path)}")
     for col in ("source", "format", "lines", "matched", "added", "problems"):
         t.add_column(col, justify="right" if col in ("lines", "matched", "added") else "left")
-    for s in summaries:
-        probs = ", ".join(f"{k}: {v}" for k, v in s.problems.items()) or "-"
-        t.add_row(esc(s.source), s.format or "-", f"{s.lines:,}", f"{s.matched:,}",
-                  f"{s.added:,}", "unreadable (see below)" if s.error else esc(probs))
+    for s in record.sources:
+        probs = ", ".join(f"{k}: {v}" for k, v in s["problems"].items()) or "-"
+        t.add_row(esc(s["source"]), s["format"] or "-", f"{s['lines']:,}",
+                  f"{s['matched']:,}", f"{s['added']:,}",
+                  "unreadable (see below)" if s["error"] else esc(probs))
     console.print(t)
-    for s in summaries:
-        if s.error:
-            err_console.print(esc(s.error), highlight=False)
-        for line, kind, detail in s.examples:
-            err_console.print(esc(f"{s.source}:{line}: {kind}: {detail}"), highlight=False)
-        more = s.n_problems - len(s.examples)
+    for s in record.sources:
+        if s["error"]:
+            err_console.print(esc(s["error"]), highlight=False)
+        for line, kind, detail in s["examples"]:
+            err_console.print(esc(f"{s['source']}:{line}: {kind}: {detail}"), highlight=False)
+        more = sum(s["problems"].values()) - len(s["examples"])
         if more > 0:
-            err_console.print(esc(f"{s.source}: … and {more} more problem lines "
+            err_console.print(esc(f"{s['source']}: … and {more} more problem lines "
                                      "(all are listed in the store's problems table)"))
-    if not any(s.usable for s in summaries):
-        raise DetenteError([Problem("nothing usable was read from the given files",
-                                    value=[str(f) for f in files])])
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir)
+    record.require_usable()
 
 
 @signals_app.command("list")
@@ -143,53 +151,40 @@ def list_cmd(
     limit: int = typer.Option(50, "--limit", help="Rows to show."),
     case: str | None = typer.Option(None, "--case", help="Also list analyst signals: bundled "
                                     "name (ru-ua) or a signals YAML file."),
+    json_out: Path | None = JSON,
+    csv_dir: Path | None = CSV,
 ) -> None:
     """List stored events (and analyst signals) with their ladder indicator and provenance."""
-    from detente.signals.codes import cameo_label
-    from detente.signals.ladder import indicator_for
-    from detente.signals.store import EventStore
+    from detente.signals.listing import list_events
 
-    if not 0 <= limit <= 1_000_000:
-        raise DetenteError.one("--limit must be between 0 and 1,000,000", path="--limit",
-                               value=limit)
+    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
     path = _store_path(store)
     if not path.exists() and not case:
         raise DetenteError.one("no event store here: run 'detente signals import' first, or "
                                "list analyst signals with --case ru-ua", file=str(path))
-    if path.exists() or store is not None:
-        if not path.exists():
-            raise DetenteError.one("no event store here: run 'detente signals import' first",
-                                   file=str(path))
-        with EventStore(path) as st:
-            ev = st.events(actors=tuple(actor), dyad=_dyad(dyad), codes=tuple(code),
-                           date_from=_iso(date_from, "--from"), date_to=_iso(date_to, "--to"),
-                           limit=limit)
-            total = st.count()
-        t = Table(title=f"{len(ev)} event(s) shown of {total:,} in {esc(path)}")
+    rec = list_events(path if path.exists() or store is not None else None,
+                      actors=tuple(actor), dyad=_dyad(dyad), codes=tuple(code),
+                      date_from=_iso(date_from, "--from"), date_to=_iso(date_to, "--to"),
+                      limit=limit, case=case)
+    if rec.store is not None:
+        t = Table(title=f"{len(rec.events)} event(s) shown of {rec.total:,} in {esc(path)}")
         for col in ("date", "actor1", "actor2", "code", "label", "indicator", "where"):
             t.add_column(col)
-        for i in range(len(ev)):
-            c = ev["code"][i]
-            ind = indicator_for(c, cameo=ev["cameo"][i], plover=ev["plover_type"][i],
-                                plover_mode=ev["plover_mode"][i])
-            label = cameo_label(c) if ev["cameo"][i] else (ev["plover_type"][i] or "")
-            t.add_row(esc(ev["date"][i]),
-                      esc(f"{ev['actor1'][i] or ''} ({ev['actor1_country'][i] or '-'})"),
-                      esc(f"{ev['actor2'][i] or ''} ({ev['actor2_country'][i] or '-'})"),
-                      esc(c or ""), esc(label), ind or "-",
-                      esc(f"{ev['source_file'][i]}:{ev['line'][i]}"))
+        for e in rec.events:
+            t.add_row(esc(e["date"]), esc(f"{e['actor1'] or ''} ({e['actor1_country'] or '-'})"),
+                      esc(f"{e['actor2'] or ''} ({e['actor2_country'] or '-'})"),
+                      esc(e["code"] or ""), esc(e["label"]), e["indicator"] or "-",
+                      esc(f"{e['source_file']}:{e['line']}"))
         console.print(t)
     if case:
-        cs = _load_case(case)
-        t = Table(title=f"Analyst signals in {esc(cs.path)}")
+        t = Table(title=f"Analyst signals in {esc(rec.provenance.inputs[-1])}")
         for col in ("date", "actor", "target", "indicator", "evidence"):
             t.add_column(col)
-        for s in cs.signals:
-            if actor and s.actor not in actor:
-                continue
-            t.add_row(s.date.isoformat(), esc(s.actor), esc(s.target or "-"), s.indicator,
-                      esc(f"“{s.evidence[0].quote}” ({s.evidence[0].source})"))
+        for sg in rec.signals:
+            t.add_row(sg["date"], esc(sg["actor"]), esc(sg["target"] or "-"), sg["indicator"],
+                      esc(f"“{sg['quote']}” ({sg['source']})"))
         console.print(t)
+    write_outputs(rec, json_out=json_out, csv_dir=csv_dir)
 
 
 def _load_case(case: str) -> SignalCase:
@@ -238,77 +233,36 @@ def credibility_cmd(
     lr_from: Path | None = typer.Option(None, "--lr-from", help="Estimate the actor's "
                                         "likelihood ratios from this commitments CSV and the "
                                         "store's events (instead of the assumed defaults)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
 ) -> None:
     """Posterior probability that the actor's signals are sincere, dated, with an interval and
     the events that moved it."""
-    from detente.signals.assess import assess, to_record
     from detente.signals.credibility import CredibilityOptions
-    from detente.signals.store import EventStore
+    from detente.signals.record import credibility_record
 
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     code = _country(actor, "--actor")
     other = _country(against, "--against") if against else None
-    if not 1 <= draws <= 1_000_000:
-        raise DetenteError.one("--draws must be between 1 and 1,000,000", path="--draws",
-                               value=draws)
-    check_seed(seed)
-    if window < 0 or not 0 < half_life < float("inf"):
-        raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
     opts = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
                               draws=draws, likelihood_ratios=_lrs(lr))
-    cs = None if case.lower() == "none" else _load_case(case)
     path = _store_path(store)
     if store is not None and not path.exists():
         raise DetenteError.one("no event store here", file=str(path))
     use_store = not no_store and path.exists()
-    inputs = ([str(path)] if use_store else []) + ([cs.path] if cs else [])
-    if not inputs:
-        raise DetenteError.one("no evidence: give --store with imported events or --case")
-    st = EventStore(path) if use_store else None
-    try:
-        if lr_from is not None:
-            opts = _estimated_options(opts, code, lr_from, st)
-        result = assess(code, store=st, case=cs, against=other,
-                        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                        options=opts, seed=seed)
-        digest = str(st.count()) if st else ""
-    finally:
-        if st:
-            st.close()
-    record = to_record(result, inputs=inputs, case=cs, store_digest=digest)
-    _print(record)
-    if json_out is not None:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {esc(json_out)}")
-    if html_out is not None:
+    record = credibility_record(code, case=case, store=path if use_store else None,
+                                against=other, date_from=_date(date_from, "--from"),
+                                date_to=_date(date_to, "--to"), options=opts, seed=seed,
+                                lr_from=lr_from)
+    _print(record.model_dump(mode="json"))
+
+    def html() -> str:
         from detente.report.signals import render_credibility
 
-        write_text(html_out, render_credibility(record))
-        console.print(f"HTML report written to {esc(html_out)}")
+        return render_credibility(record.model_dump(mode="json"))
 
-
-def _estimated_options(opts: CredibilityOptions, actor: str, lr_from: Path,
-                       st: EventStore | None) -> CredibilityOptions:
-    """``opts`` with the actor's likelihood ratios estimated from ``lr_from`` (a commitments
-    CSV) and the store's events."""
-    import dataclasses
-
-    from detente.signals.commitment_features import bulk_items, store_events
-    from detente.signals.commitments import load_commitments
-    from detente.signals.lr_estimate import estimate_likelihood_ratios, overrides_for
-
-    if st is None:
-        raise DetenteError.one("--lr-from needs an event store (--store)", path="--lr-from")
-    last = st.last_date()
-    cs = load_commitments(lr_from, as_of=dt.date.fromisoformat(last) if last else None)
-    items = bulk_items(store_events(cs, st), [actor], opts.dedup_days)
-    lrs, spreads = overrides_for(actor, estimate_likelihood_ratios(cs, items))
-    if not lrs:
-        raise DetenteError.one("no kept and broken commitments of this actor to estimate from",
-                               file=str(lr_from), value=actor)
-    return dataclasses.replace(opts, likelihood_ratios={**lrs, **opts.likelihood_ratios},
-                               spreads=spreads)
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html)
 
 
 def _print(record: dict) -> None:
@@ -354,8 +308,10 @@ def evaluate_cmd(
         "agreement data (UCDP PAD, PA-X): a directory, or 'default'."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap intervals."),
     resamples: int = typer.Option(2000, "--resamples", help="Bootstrap resamples."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
 ) -> None:
     """Score P(kept) at announcement with rolling origin against two baselines (constant
     base rate; running base rate per side): Brier, log-loss, AUC, reliability."""
@@ -364,6 +320,7 @@ def evaluate_cmd(
     from detente.signals.evaluate import evaluate
     from detente.signals.store import EventStore
 
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     if not 10 <= resamples <= 100_000:
         raise DetenteError.one("--resamples must be between 10 and 100,000",
                                path="--resamples", value=resamples)
@@ -380,24 +337,23 @@ def evaluate_cmd(
             from detente.agreements.priors import prior_table
 
             prior = prior_table(None if agreements == "default" else agreements)
-        record = evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
-                          inputs=[commitments] + ([str(events)] if events else [])
-                          + ([f"agreements:{agreements}"] if agreements else []))
+        with Steps(quiet) as steps:
+            steps.stage(f"rolling-origin scores of {len(cs)} commitments")
+            record = evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
+                              inputs=[commitments] + ([str(events)] if events else [])
+                              + ([f"agreements:{agreements}"] if agreements else []))
     finally:
         if st:
             st.close()
-    html = None
-    if html_out is not None:
+    _print_evaluation(record)
+
+    def html() -> str:
         from detente.report.signals_evaluation import render_evaluation
 
-        html = render_evaluation(record)
-    _print_evaluation(record)
-    if json_out is not None:
-        write_json(record, json_out)
-        console.print(f"JSON record written to {esc(json_out)}")
-    if html_out is not None and html is not None:
-        write_text(html_out, html)
-        console.print(f"HTML report written to {esc(html_out)}")
+        return render_evaluation(record)
+
+    write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
+                  quiet=quiet)
 
 
 def _print_evaluation(record: dict) -> None:

@@ -6,18 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from detente.cli.common import console, esc, write_json, write_text
-from detente.errors import DetenteError
-from detente.limits import MAX_PATH_MONTHS, check_memory, check_seed
-
-MAX_PATHS = 2_000_000
-# Peak memory per simulated path-month, measured with /usr/bin/time on ru-ua-2024-09 (about
-# 76 bytes for the window, 466 for the package window with two veto players), with headroom.
-BYTES_PER_PATH_MONTH = 100
-BYTES_PER_PACKAGE_MONTH = 600
+from detente.cli.common import (
+    CSV,
+    HTML,
+    JSON,
+    QUIET,
+    Steps,
+    check_outputs,
+    console,
+    esc,
+    record_tables,
+    write_outputs,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,8 +43,10 @@ def window(
     package_paths: int = typer.Option(2000, "--package-paths", help="Paths (a seeded "
                                       "subsample) for the window over the scenario's package "
                                       "space; 0 skips it. Scenario files only."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the JSON record here."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
+    json_out: Path | None = JSON,
+    html_out: Path | None = HTML,
+    csv_dir: Path | None = CSV,
+    quiet: bool = QUIET,
     executor: str = typer.Option("serial", "--executor", help="Where the per-path work runs, "
                                  "in chunks of paths: serial (default), local[:N] (N local "
                                  "processes), dask-local:N, or a Dask scheduler address "
@@ -52,56 +56,29 @@ def window(
     from detente.war.analysis import analyze_window
     from detente.war.case import resolve_war
 
-    if months is not None and not 1 <= months <= 600:
-        raise DetenteError.one("--months must be between 1 and 600", path="--months",
-                               value=months)
-    if not 1 <= paths <= MAX_PATHS:
-        raise DetenteError.one(f"--paths must be between 1 and {MAX_PATHS:,}", path="--paths",
-                               value=paths)
-    check_seed(seed)
-    if months is not None and paths * months > MAX_PATH_MONTHS:
-        raise DetenteError.one(f"--paths × --months must be at most {MAX_PATH_MONTHS:,}",
-                               path="--paths", value=paths * months)
-    if not 0 <= package_paths <= MAX_PATHS:
-        raise DetenteError.one(f"--package-paths must be between 0 and {MAX_PATHS:,}",
-                               path="--package-paths", value=package_paths)
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     war_case, scenario = resolve_war(case)
-    t_max = war_case.war.horizon if months is None else months
-    if paths * t_max > MAX_PATH_MONTHS:
-        raise DetenteError.one(f"--paths × months must be at most {MAX_PATH_MONTHS:,}",
-                               path="--paths", value=paths * t_max)
-    pkg = package_paths if scenario is not None else 0
-    check_memory((t_max + 1) * (BYTES_PER_PATH_MONTH * paths + BYTES_PER_PACKAGE_MONTH * pkg),
-                 f"{paths:,} paths ({pkg:,} package paths) × {t_max} months", path="--paths")
-    stages: tuple[str, ...] = ("simulate", "window", "scenario tree")
+    stages = ["simulate", "window", "scenario tree", "record"]
     if scenario is not None and package_paths > 0:
-        stages += ("package window",)
-    stages += ("record",)
+        stages.insert(3, "package window")
     from detente.parallel import open_executor
 
-    with open_executor(executor) as ex, Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-            console=console, transient=True) as bar:
-        task = bar.add_task("simulating", total=len(stages))
-
-        def tick(stage: str) -> None:
-            if stage != stages[0]:
-                bar.advance(task)
-            bar.update(task, description=stage)
-
+    with open_executor(executor) as ex, Steps(quiet) as steps:
         result = analyze_window(war_case, months=months, paths=paths, seed=seed, source=case,
-                                progress=tick, scenario=scenario, package_paths=package_paths,
-                                executor=ex)
-        bar.advance(task)
+                                progress=lambda stage: steps.update(
+                                    "window", stages.index(stage), len(stages),
+                                    label=f"{paths:,} paths: {stage}"),
+                                scenario=scenario, package_paths=package_paths, executor=ex)
     _print(result)
-    if json_out is not None:
-        write_json(result, json_out)
-        console.print(f"JSON record written to {esc(json_out)}")
-    if html_out is not None:
+
+    def html() -> str:
         from detente.report.window import render_window
 
-        write_text(html_out, render_window(result))
-        console.print(f"HTML report written to {esc(html_out)}")
+        return render_window(result)
+
+    write_outputs(result, json_out=json_out, csv_dir=csv_dir,
+                  tables=record_tables(result, "window"), html_out=html_out, html=html,
+                  quiet=quiet)
 
 
 def _print(a: object) -> None:

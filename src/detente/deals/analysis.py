@@ -164,8 +164,10 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         executor: where the Monte Carlo chunks run (default: this process; any
             ``concurrent.futures.Executor``, :mod:`detente.parallel`); the same record on all.
     """
-    if draws < 0:
-        raise AnalysisError.one("draws must be ≥ 0", value=draws)
+    from detente.limits import MAX_DRAWS, check_range, check_seed
+
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_seed(seed)
     try:
         check_limits(scenario, draws)
         tables = _override(build_tables(scenario), reservation)

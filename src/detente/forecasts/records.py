@@ -8,6 +8,7 @@ is data like a deal analysis: ``.to_json()``, ``.to_frame()``, a notebook view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict
 from pathlib import Path
@@ -118,23 +119,32 @@ def issue_tables(source: str, issue: str | None
 def forecast_source(source: str, *, issue: str | None = None,
                     models: list[str] | tuple[str, ...] = ("all",), draws: int = 0,
                     seed: int = 0, spread: float = 0.1, eum: EUMOptions | None = None,
-                    executor: Executor | None = None) -> ForecastRecord:
+                    executor: Executor | None = None,
+                    progress: Callable[[str, int, int], None] | None = None
+                    ) -> ForecastRecord:
     """Forecast every issue of ``source`` with every model in ``models``; with ``draws`` > 0
     also Monte Carlo over the scenario's input ranges (CSV inputs: ± ``spread`` around every
     value); for a scenario also the bridge to the deal analysis (``detente.forecasts.bridge``).
     ``executor``: where the Monte Carlo draws run (:mod:`detente.parallel`; default: here).
+    ``progress(stage, done, total)`` is called as issues are done and before the bridge.
     """
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
     from detente.forecasts.run import make_forecasters, run_forecasts
+    from detente.limits import MAX_DRAWS, MAX_ROUNDS, check_range, check_seed
 
+    check_range(draws, 0, MAX_DRAWS, "--draws")
+    check_seed(seed)
     if not 0 <= spread <= 1:
         raise DetenteError.one("spread must be between 0 and 1", path="--spread", value=spread)
     eum = eum or EUMOptions()
+    check_range(eum.rounds, 0, MAX_ROUNDS, "--rounds")
     pairs, scenario = issue_tables(source, issue)
     forecasters = make_forecasters(list(models), eum)
     records = []
-    for table, r in pairs:
+    for k, (table, r) in enumerate(pairs):
+        if progress:
+            progress("issues", k, len(pairs))
         if r is None and draws > 0:
             r = InputRanges.spread(table, spread)
         rec = run_forecasts(table, forecasters, ranges=r, draws=draws, seed=seed,
@@ -150,9 +160,13 @@ def forecast_source(source: str, *, issue: str | None = None,
                                "draws": draws, "spread": spread, "eum": asdict(eum)}
     content = scenario if scenario is not None else Path(source).read_bytes()
     bridge_record = None
+    if progress:
+        progress("issues", len(pairs), len(pairs))
     if scenario is not None:
         from detente.forecasts.bridge import bridge
 
+        if progress:
+            progress("bridge to the deal analysis", 0, 1)
         options["bridge_draws"] = draws or 1000
         bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
                                seed).record()
@@ -164,22 +178,31 @@ def forecast_source(source: str, *, issue: str | None = None,
 def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("all",),
                    fit_on: Path | None = None, capability: str = "era", bootstrap: int = 2000,
                    seed: int = 0, min_positions: int = 3, split: str = "all",
-                   voting_map: dict[str, str] | None = None, eum: EUMOptions | None = None
+                   voting_map: dict[str, str] | None = None, eum: EUMOptions | None = None,
+                   progress: Callable[[str, int, int], None] | None = None
                    ) -> BacktestRecord:
     """Score every model in ``models`` (the compromise baseline always included) on the
     resolved decisions of a DEU III file; with ``fit_on``, fit on that file only and score once
     (``detente.forecasts.backtest.run_backtest`` does the work). The reader's warnings come
-    first in the record's ``warnings``."""
+    first in the record's ``warnings``. ``progress(stage, done, total)`` marks the stages
+    (reading, scoring)."""
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.run import make_forecasters
     from detente.formats.deu import read_deu
+    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
 
+    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
+    check_seed(seed)
     deu_file = Path(deu_file)
     fit_on = None if fit_on is None else Path(fit_on)
+    if progress:
+        progress("reading", 0, 1 + (fit_on is not None))
     data = read_deu(deu_file)
     fit = read_deu(fit_on) if fit_on is not None else None
     forecasters = make_forecasters(["compromise", *models], eum or EUMOptions())
+    if progress:
+        progress("scoring and bootstrap", 0, 1)
     result = run_backtest(data, forecasters, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
                           split=split, fit=fit, voting_map=voting_map or {})

@@ -105,6 +105,11 @@ def check_references(s: Scenario) -> list[Found]:
             out.append((("actors", i, "ratification_weight"), "a ratification weight needs "
                         "a parent (the state whose deals the actor ratifies)", None,
                         "set 'parent' to a state's id"))
+        if a.veto and a.batna is None and s.war is None:
+            out.append((("actors", i, "veto"), f"veto player {a.id!r} has no BATNA (the "
+                        "reservation value the ZOPA is measured against)", None,
+                        "a 'batna' with evidence or an assumption, or a 'war' section "
+                        "(then `detente analyze --batna war`)"))
         if a.ratification_weight is not None and a.batna is None:
             out.append((("actors", i, "batna"), "an actor that ratifies needs a BATNA (what it "
                         "compares a deal with)", None, None))

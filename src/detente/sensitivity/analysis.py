@@ -5,6 +5,7 @@ and the break-even value of each deciding input for every verdict."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import Executor
 
 import numpy as np
@@ -30,6 +31,7 @@ from detente.sensitivity.targets import DealModel, Model
 from detente.sensitivity.war_targets import WindowModel
 
 METHODS = ("sobol", "morris", "oat")
+MAX_SAMPLES = 1 << 16
 TOP = 8
 SWING_TOL = 1e-12
 
@@ -51,7 +53,9 @@ def _space(scenario: Scenario, inputs: list[str] | None, window: bool) -> InputS
 def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
                 inputs: list[str] | None = None, method: str = "sobol", samples: int = 512,
                 seed: int | None = 2024, executor: Executor | None = None, top: int = TOP,
-                resamples: int = 100, source: str = "") -> SensitivityAnalysis:
+                resamples: int = 100, source: str = "",
+                progress: Callable[[str, int, int], None] | None = None
+                ) -> SensitivityAnalysis:
     """Which inputs decide each headline target of the deal analysis, and where it flips.
 
     Args:
@@ -65,10 +69,11 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
         top: break-even values are searched for the ``top`` inputs by swing of each verdict.
         resamples: bootstrap resamples for the Sobol' intervals.
         source: where the scenario came from, for the provenance.
+        progress: optional callback ``(stage, done, total)`` as the stages (indices,
+            tornado, break-even) start.
     """
-    if method not in METHODS:
-        raise AnalysisError.one("unknown sensitivity method", value=method,
-                                allowed=", ".join(METHODS))
+    _check_request(method, samples, seed, top)
+    step = progress or (lambda _stage, _done, _total: None)
     if method == "sobol":
         check_samples(samples)
     window = _is_window(targets)
@@ -80,6 +85,7 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
                     else DealModel(scenario, space, targets))
     ex = executor if executor is not None else SerialExecutor()
     groups = space.groups()
+    step(f"{method} over {space.dim} inputs", 0, 3)
     sob = sobol(model, samples, seed, ex, groups, resamples) if method == "sobol" else None
     mor = morris(model, samples, seed, ex) if method == "morris" else None
     # One-at-a-time: the ZOPA verdict is found on its continuous witness, zopa.slack.
@@ -87,7 +93,9 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
     oat_model: Model = model
     if "zopa" in names and "zopa.slack" not in names:
         oat_model = DealModel(scenario, space, [*names, "zopa.slack"])
+    step(f"{method} over {space.dim} inputs", 1, 3)
     base, at_low, at_high = tornado(oat_model)
+    step(f"{method} over {space.dim} inputs", 2, 3)
     evals = (samples * (space.dim + len(groups) + 2) if sob else
              samples * (space.dim + 1) if mor else 0) + 2 * space.dim + 1
     rows = []
@@ -120,6 +128,21 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
                           likely=None if math.isnan(x.likely) else x.likely, high=x.high,
                           options=list(x.options), basis=x.basis) for x in space.inputs],
         targets=rows, notes=_notes(model))
+
+
+def _check_request(method: str, samples: int, seed: int | None, top: int) -> None:
+    """Refuse an out-of-range request before any model evaluation (errors name the
+    command-line option)."""
+    if method not in METHODS:
+        raise AnalysisError.one("unknown sensitivity method", value=method,
+                                allowed=", ".join(METHODS))
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise AnalysisError.one(f"--samples must be between 1 and {MAX_SAMPLES:,}",
+                                path="--samples", value=samples)
+    if seed is not None and seed < 0:
+        raise AnalysisError.one("--seed must be ≥ 0", path="--seed", value=seed)
+    if not 0 <= top <= 100:
+        raise AnalysisError.one("--top must be between 0 and 100", path="--top", value=top)
 
 
 def _morris_rows(mor: MorrisIndices, k: int, names: list[str]) -> list[MorrisRow]:

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from detente.errors import DetenteError
 from detente.records import Provenance
 from detente.records.base import Record
 from detente.signals.credibility import CredibilityOptions
 from detente.signals.evidence import SignalCase
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.store import EventStore
 
 
 class CredibilityRecord(Record):
@@ -36,6 +39,7 @@ class CredibilityRecord(Record):
     series: list[dict[str, Any]]
     moves: list[dict[str, Any]]
     likelihood_ratios: dict[str, dict[str, Any]]
+    factions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def signal_case(case: str | SignalCase | None) -> SignalCase | None:
@@ -54,22 +58,32 @@ def signal_case(case: str | SignalCase | None) -> SignalCase | None:
 def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
                        store: Path | str | None = None, against: str | None = None,
                        date_from: dt.date | None = None, date_to: dt.date | None = None,
-                       options: CredibilityOptions | None = None, seed: int = 0
-                       ) -> CredibilityRecord:
+                       options: CredibilityOptions | None = None, seed: int = 0,
+                       lr_from: Path | str | None = None) -> CredibilityRecord:
     """Assess ``actor`` (a country code) from analyst signals (``case``) and/or an event store
-    (``store``, a DuckDB file written by ``detente signals import``), as
-    :func:`detente.signals.assess.assess` does, and return the record."""
+    (``store``, written by ``detente signals import``), as
+    :func:`detente.signals.assess.assess` does, and return the record. ``lr_from`` (a
+    commitments CSV; needs ``store``) replaces the assumed likelihood ratios of the actor's
+    indicators by ones estimated from its kept and broken commitments
+    (:func:`detente.signals.lr_estimate.estimate_likelihood_ratios`); explicit
+    ``options.likelihood_ratios`` still win. Out-of-range options are refused first."""
     from detente.signals.assess import assess, to_record
     from detente.signals.store import EventStore
 
+    options = options or CredibilityOptions()
+    check_options(options, seed)
     cs = signal_case(case)
     if store is not None and not Path(store).exists():
         raise DetenteError.one("no event store here", file=str(store))
     inputs = ([str(store)] if store is not None else []) + ([cs.path] if cs else [])
     if not inputs:
         raise DetenteError.one("no evidence: give a store with imported events or a case")
+    if lr_from is not None and store is None:
+        raise DetenteError.one("--lr-from needs an event store (--store)", path="--lr-from")
     st = EventStore(Path(store)) if store is not None else None
     try:
+        if lr_from is not None and st is not None:
+            options = _estimated_options(options, actor, Path(lr_from), st)
         result = assess(actor, store=st, case=cs, against=against, date_from=date_from,
                         date_to=date_to, options=options, seed=seed)
         digest = str(st.count()) if st else ""
@@ -77,3 +91,40 @@ def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
         if st:
             st.close()
     return CredibilityRecord(**to_record(result, inputs=inputs, case=cs, store_digest=digest))
+
+
+def check_options(options: CredibilityOptions, seed: int) -> None:
+    """Refuse out-of-range options before any work (errors name the command-line option)."""
+    from detente.limits import check_seed
+
+    if not 1 <= options.draws <= 1_000_000:
+        raise DetenteError.one("--draws must be between 1 and 1,000,000", path="--draws",
+                               value=options.draws)
+    check_seed(seed)
+    if options.renege_window_days < 0 or not 0 < options.half_life_days < float("inf"):
+        raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
+    for name, lr in options.likelihood_ratios.items():
+        if not 0 < lr < float("inf"):
+            raise DetenteError.one("a likelihood ratio is a finite number > 0",
+                                   path=f"--lr {name}", value=lr)
+
+
+def _estimated_options(opts: CredibilityOptions, actor: str, lr_from: Path,
+                       st: EventStore) -> CredibilityOptions:
+    """``opts`` with the actor's likelihood ratios estimated from ``lr_from`` (a commitments
+    CSV) and the store's events."""
+    import dataclasses
+
+    from detente.signals.commitment_features import bulk_items, store_events
+    from detente.signals.commitments import load_commitments
+    from detente.signals.lr_estimate import estimate_likelihood_ratios, overrides_for
+
+    last = st.last_date()
+    cs = load_commitments(lr_from, as_of=dt.date.fromisoformat(last) if last else None)
+    items = bulk_items(store_events(cs, st), [actor], opts.dedup_days)
+    lrs, spreads = overrides_for(actor, estimate_likelihood_ratios(cs, items))
+    if not lrs:
+        raise DetenteError.one("no kept and broken commitments of this actor to estimate from",
+                               file=str(lr_from), value=actor)
+    return dataclasses.replace(opts, likelihood_ratios={**lrs, **opts.likelihood_ratios},
+                               spreads=spreads)
