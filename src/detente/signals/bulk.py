@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from detente.signals.items import SignalItem, items_from_reports, outlets
+from detente.signals.items import SignalItem, coded, codes, items_from_reports, outlets
 from detente.signals.ladder import indicator_for
 from detente.signals.store import EventStore, EventTable
 
@@ -48,20 +48,11 @@ def first_seen(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[inverse.ravel()], uniq[np.argsort(first, kind="stable")]
 
 
-def _key_codes(keys: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """Integer code of each key string (first appearance) and the distinct keys."""
-    seen: dict[str, int] = dict.fromkeys(keys, 0)  # ordered by first appearance
-    for k, key in enumerate(seen):
-        seen[key] = k
-    code = np.fromiter(map(seen.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return code, list(seen)
-
-
-def _decode_codes(distinct: list[str]) -> tuple[list[str | None], list[str | None],
+def _decode_codes(distinct: list[object]) -> tuple[list[str | None], list[str | None],
                                                  list[str | None]]:
     a1, a2, ind = [], [], []
     for key in distinct:
-        x1, x2, c, p, m = json.loads(key)
+        x1, x2, c, p, m = json.loads(str(key))
         a1.append(x1)
         a2.append(x2)
         ind.append(indicator_for(None, cameo=c or None, plover=p or None,
@@ -80,8 +71,8 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
     target in ``sides`` up to ``date_to``: ``day`` (days since 1970-01-01), ``actor1_country``,
     ``actor2_country``, ``indicator``, ``outlet`` (the URL's host, else the publisher),
     ``latitude``, ``longitude``, and their integer codes ``actor1_code``, ``actor2_code``,
-    ``indicator_code`` (numbered by first appearance; ``actor_names`` and
-    ``indicator_names`` name them)."""
+    ``indicator_code`` (numbered by first appearance; ``actor1_names``, ``actor2_names``
+    and ``indicator_names`` name them)."""
     q = ", ".join("?" * len(sides))
     sql = (f"SELECT CAST(julianday(date) - 2440587.5 AS INTEGER), json_array(actor1_country, "
            f"actor2_country, cameo, plover_type, plover_mode), json_array({_HEAD}, publisher), "
@@ -90,10 +81,10 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
     rows = store.conn.execute(sql, [*sides, *sides, date_to]).fetchall()
     day, key, src, lat, lon = ([r[j] for r in rows] for j in range(5))  # faster than zip(*)
     del rows
-    kc, kd = _key_codes(key)
+    kc, kd = coded(key)
     a1k, a2k, indk = _decode_codes(kd)
-    sc, sd = _key_codes(src)
-    heads = [json.loads(s) for s in sd]
+    sc, sd = coded(src)
+    heads = [json.loads(str(s)) for s in sd]
     outk = outlets([h for h, _ in heads], [p for _, p in heads])
     # codes over all rows (as the string columns would be numbered), then the ladder rows
     names = sorted({n for n in a1k + a2k if n is not None}) + [None]  # type: ignore[type-var]
@@ -126,7 +117,6 @@ def bulk_items(events: EventTable, sides: Sequence[str], dedup_days: int) -> lis
         ct, ci, src = events["actor2_code"], events["indicator_code"], events["actor1_code"]
         seen = {n: k for k, n in enumerate(events["actor1_names"]) if n is not None}
     else:
-        from detente.signals.items import codes
         ct, ci = codes(events["actor2_country"]), codes(events["indicator"])
         seen = {}
         src = np.array([seen.setdefault(a, len(seen)) for a in events["actor1_country"]],

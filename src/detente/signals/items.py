@@ -116,14 +116,21 @@ def _column(events: EventTable, name: str, idx: np.ndarray) -> np.ndarray:
     return col[idx] if col is not None else np.full(idx.size, None, dtype=object)
 
 
-def codes(values: Iterable[object]) -> np.ndarray:
-    """Integer codes of distinct values, numbered by first appearance (a dict, no sorting;
-    the loops run in C: ``dict.fromkeys`` keeps first-appearance order)."""
+def coded(values: Iterable[object]) -> tuple[np.ndarray, list[object]]:
+    """Integer codes of ``values`` numbered by first appearance, and the distinct values in
+    code order (a dict, no sorting; the loops run in C: ``dict.fromkeys`` keeps
+    first-appearance order)."""
     vals = values if isinstance(values, list | tuple | np.ndarray) else list(values)
     seen: dict[object, int] = dict.fromkeys(vals, 0)
     for k, key in enumerate(seen):
         seen[key] = k
-    return np.fromiter(map(seen.__getitem__, vals), dtype=np.int64, count=len(vals))
+    return (np.fromiter(map(seen.__getitem__, vals), dtype=np.int64, count=len(vals)),
+            list(seen))
+
+
+def codes(values: Iterable[object]) -> np.ndarray:
+    """Integer codes of distinct values, numbered by first appearance (:func:`coded`)."""
+    return coded(values)[0]
 
 
 def items_from_events(events: EventTable, actor: str, *, dedup_days: int = 7,
