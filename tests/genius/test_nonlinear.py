@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.deals.genius import domain_frontier, to_rectangle_space, to_space
 from detente.deals.issuewise import issuewise_frontier
 from detente.deals.nonlinear import (
     Rectangle,
@@ -21,7 +22,7 @@ from detente.deals.nonlinear import (
     nonlinear_frontier,
 )
 from detente.deals.nonlinear_bounds import bound_table, directions, level_table
-from detente.formats.genius import domain_frontier, load_domain, to_rectangle_space, to_space
+from detente.formats.genius import load_domain
 
 GENIUS_TOL = 1e-6  # GENIUS writes its Pareto points as 32-bit floats
 

@@ -51,23 +51,13 @@ from detente.deals.nonlinear_bounds import (
 from detente.deals.pareto import pareto_mask
 from detente.deals.space import FloatArray, IntArray
 from detente.errors import AnalysisError
+from detente.formats.genius import Rectangle
 
 log = logging.getLogger(__name__)
 
 MAX_NODES = 200_000
 MEM_CELLS = 1 << 28  # booleans held by one expansion (256 MiB)
 TOL = 1e-9
-
-
-@dataclass(frozen=True)
-class Rectangle:
-    """A hyper-rectangle: ``utility`` when satisfied; ``bounds`` are ``(issue position, first
-    option, last option)`` (inclusive option indices). Inclusive rectangles need every bound to
-    hold, exclusive ones some bound to fail."""
-
-    utility: float
-    inclusive: bool
-    bounds: tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
