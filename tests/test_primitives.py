@@ -58,3 +58,23 @@ def test_agreement_records_share_the_record_base() -> None:
     from detente.agreements.record import AgreementsRecord
 
     assert issubclass(AgreementsRecord, Record)
+
+
+@pytest.mark.parametrize("sizes", [(3,), (2, 3, 2), (5, 1, 4, 7), (1, 1)])
+def test_one_mixed_radix_decoder_agrees_with_numpy(sizes: tuple[int, ...]) -> None:
+    from detente.deals.space import mixed_radix
+
+    flat = np.arange(int(np.prod(sizes)))
+    assert np.array_equal(mixed_radix(flat, sizes), np.column_stack(np.unravel_index(flat, sizes)))
+
+
+def test_the_nonlinear_search_filters_with_the_house_dominance() -> None:
+    """The bounded search prunes a node when an incumbent strictly dominates its bound: the
+    house's ``dominated_by`` against a plain loop over pairs."""
+    from detente.deals.dominance import dominated_by
+
+    rng = np.random.default_rng(4)
+    inc, ub = rng.integers(0, 4, (30, 3)).astype(float), rng.integers(0, 4, (200, 3)) * 1.0
+    want = [any(all(w >= u) and any(w > u) for w in inc) for u in ub]
+    assert dominated_by(inc, ub, 0.0).tolist() == want
+    assert not dominated_by(inc[:0], ub, 0.0).any()
