@@ -204,6 +204,7 @@ def test_anytime_gap_is_sound_on_wider_spaces(space: RectangleSpace, width: int,
         assert np.allclose(f.utilities, ref, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_large_domain_gap_is_tight(genius_root: Path) -> None:
     """S-1NAGUNL-128 (10^30 outcomes), 20,000 partial outcomes wide: the gap was 0.23 with
     the sum of open rectangles as the optimistic vector; the per-issue bounds bring it under
