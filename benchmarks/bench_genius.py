@@ -190,7 +190,8 @@ def _negmas(folder: Path, nash_ours: np.ndarray) -> dict[str, object]:
 
 
 def run_case(name: str, repeat: int, negmas: bool, negmas_max: float) -> dict[str, object]:
-    from detente.formats.genius import domain_frontier, load_domain
+    from detente.deals.genius import domain_frontier
+    from detente.formats.genius import load_domain
 
     spec, target = CASES[name]
     with tempfile.TemporaryDirectory() as tmp:
@@ -245,8 +246,9 @@ def nonlinear_folders(min_outcomes: float) -> list[Path]:
 
 
 def run_nonlinear(folder: Path, max_nodes: int, time_limit: float | None) -> dict[str, object]:
+    from detente.deals.genius import to_rectangle_space
     from detente.deals.nonlinear import nonlinear_frontier
-    from detente.formats.genius import load_domain, to_rectangle_space
+    from detente.formats.genius import load_domain
 
     rs = to_rectangle_space(load_domain(folder))
     t0 = time.perf_counter()

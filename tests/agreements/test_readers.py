@@ -47,6 +47,14 @@ def test_pad_slice_lines_point_at_the_records(slice_dir: Path) -> None:
         assert lines[line - 1].startswith(f"{paid},")
 
 
+def test_pad_path_with_quotes_is_a_bound_parameter(slice_dir: Path, tmp_path: Path) -> None:
+    """The DuckDB scan takes the path as a parameter: quotes in it are part of the name."""
+    odd = tmp_path / "o'neil's \"pad\"') --.csv"
+    odd.write_bytes((slice_dir / PAD).read_bytes())
+    a, b = read_ucdp_pad(slice_dir / PAD), read_ucdp_pad(odd)
+    assert len(b) == len(a) == 33 and list(b.paid) == list(a.paid) and not b.problems
+
+
 def test_missing_and_unknown_columns_are_named(slice_dir: Path, tmp_path: Path) -> None:
     def drop_ce(rows: list[list[str]]) -> list[list[str]]:
         i = rows[0].index("Ce")

@@ -98,8 +98,7 @@ def test_memory_does_not_grow_with_draws() -> None:
     import tracemalloc
     from pathlib import Path
 
-    with pytest.warns(DeprecationWarning):  # the toy case's deprecated Issue.default
-        s = load_file(Path(__file__).parents[1] / "toy.yaml")
+    s = load_file(Path(__file__).parents[1] / "toy.yaml")
     veto = [i for i, a in enumerate(s.actors) if a.veto]
     cand = np.zeros((0, len(s.issues)), dtype=np.int64)
     peaks = []

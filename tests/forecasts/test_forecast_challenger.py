@@ -60,7 +60,7 @@ def test_limits_of_the_kernel():
 
 
 def test_role_weights_apply_by_actor_name():
-    from detente.forecasts.table import StakeholderTable
+    from detente.formats.table import StakeholderTable
 
     t = StakeholderTable.build(["com", "a", "b"], [1, 1, 1], [0, 100, 100], [1, 1, 1])
     plain = ChallengerModel(ChallengerParams()).forecast(t).position[0]

@@ -24,8 +24,8 @@ from detente.forecasts.challenger2 import (
 )
 from detente.forecasts.compromise import CompromiseModel, compromise, weighted_median
 from detente.forecasts.crossval import CV_FOLDS, Fittable, cross_validate, cv_fold
-from detente.forecasts.table import StakeholderTable
 from detente.formats.deu import read_deu
+from detente.formats.table import StakeholderTable
 
 DEU = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
 

@@ -12,7 +12,7 @@ from detente.cli.app import main
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import ExpectedUtilityModel
 from detente.forecasts.montecarlo import InputRanges, monte_carlo, triangular
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 

@@ -15,7 +15,7 @@ from detente.forecasts.exchange import ExchangeModel
 from detente.forecasts.nash import UNFITTED_NASH, NashModel, NashParams
 from detente.forecasts.procedural import ProceduralModel
 from detente.forecasts.smp import SpatialModel
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 FORECASTERS = [
     CompromiseModel(),

@@ -13,7 +13,7 @@ from detente.forecasts.ensemble import FITTED_WEIGHTS, EnsembleModel, simplex_gr
 from detente.forecasts.exchange import ExchangeModel, candidate_exchanges, outcomes
 from detente.forecasts.nash import EPSILONS, FITTED_NASH, NashModel, NashParams, fit_nash
 from detente.forecasts.procedural import ProceduralModel, ProceduralParams
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 GRID = np.linspace(0, 100, 100_001)
 

@@ -147,6 +147,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.slow
 def test_option_values() -> None:
     @BUDGET.settings("options")
     @given(st.sampled_from(sorted(COMMANDS)), st.data())

@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 
 from fuzz.formats import SIGNALS, TOY, WAR, evidence_documents, yaml_documents
@@ -48,6 +49,7 @@ def _no_constants(name: str) -> None:
     raise AssertionError(f"JSON holds {name}")
 
 
+@pytest.mark.slow
 def test_war_yaml() -> None:
     @BUDGET.settings("war")
     @given(yaml_documents(WAR))

@@ -158,6 +158,7 @@ def test_mentions_with_dyad_and_no_stored_event(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_degenerate_zip_streams_within_memory(tmp_path: Path) -> None:
     """~1 M identical lines in a small zip once exhausted DuckDB's 512 MB; scaled down here
     (200,000 lines under a 128 MB DuckDB limit, the same ratio of rows to memory): every good

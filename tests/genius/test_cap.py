@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from detente.cli.app import main
 from detente.deals.capped import cap_frontier, capped_outcomes
+from detente.deals.genius import domain_frontier, to_space
 from detente.deals.genius_analysis import analyze_domain
 from detente.deals.issuewise import frontier_solutions, issuewise_frontier
 from detente.deals.space import AdditiveSpace
-from detente.formats.genius import GeniusError, domain_frontier, load_domain, to_space
+from detente.formats.genius import GeniusError, load_domain
 from strategies import all_utilities
 
 TOL = 1e-12

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.formats.genius import domain_frontier, load_domain, to_space
+from detente.deals.genius import domain_frontier, to_space
+from detente.formats.genius import load_domain
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "genius.md"
 

@@ -12,14 +12,13 @@ import yaml
 
 from detente.cli.app import main
 from detente.deals.compile import build_space
+from detente.deals.genius import load_space, to_space
 from detente.formats.genius import (
     GeniusError,
     discounted,
     is_genius_dir,
     load_domain,
-    load_space,
     to_scenario,
-    to_space,
 )
 from detente.scenario.model import Scenario
 

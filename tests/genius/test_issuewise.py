@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.deals.genius import to_space
 from detente.deals.issuewise import NoDeal, frontier_solutions, issuewise_frontier
 from detente.deals.pareto import pareto_frontier
 from detente.deals.space import AdditiveSpace
-from detente.formats.genius import load_domain, to_space
+from detente.formats.genius import load_domain
 from strategies import all_utilities, spaces
 
 TOL = 1e-12

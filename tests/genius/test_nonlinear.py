@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.deals.genius import domain_frontier, to_rectangle_space, to_space
 from detente.deals.issuewise import issuewise_frontier
 from detente.deals.nonlinear import (
     Rectangle,
@@ -21,7 +22,7 @@ from detente.deals.nonlinear import (
     nonlinear_frontier,
 )
 from detente.deals.nonlinear_bounds import bound_table, directions, level_table
-from detente.formats.genius import domain_frontier, load_domain, to_rectangle_space, to_space
+from detente.formats.genius import load_domain
 
 GENIUS_TOL = 1e-6  # GENIUS writes its Pareto points as 32-bit floats
 
@@ -203,6 +204,7 @@ def test_anytime_gap_is_sound_on_wider_spaces(space: RectangleSpace, width: int,
         assert np.allclose(f.utilities, ref, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_large_domain_gap_is_tight(genius_root: Path) -> None:
     """S-1NAGUNL-128 (10^30 outcomes), 20,000 partial outcomes wide: the gap was 0.23 with
     the sum of open rectangles as the optimistic vector; the per-issue bounds bring it under

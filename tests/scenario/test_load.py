@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -128,12 +129,20 @@ def test_not_a_scenario(tmp_path: Path, text: str) -> None:
     assert "not a detente scenario" in str(error_of(write(tmp_path, text)))
 
 
-def test_silent_issue_is_an_open_term_not_a_default() -> None:
-    """toy.yaml still carries the deprecated ``default: none`` on 'guarantee': it is ignored,
-    and proposal p1, silent on 'guarantee', leaves that term open over all three options."""
+def _with_default(tmp_path: Path) -> Path:
+    """toy.yaml with the deprecated ``Issue.default`` on 'guarantee'."""
+    return mutate(tmp_path, "options: [{id: none}, {id: weak}, {id: strong}]\n",
+                  "options: [{id: none}, {id: weak}, {id: strong}]\n    default: none\n")
+
+
+def test_silent_issue_is_an_open_term_not_a_default(tmp_path: Path) -> None:
+    """A deprecated ``default: none`` on 'guarantee' is ignored: proposal p1, silent on
+    'guarantee', leaves that term open over all three options, with or without it."""
     from detente.deals.open_terms import open_terms
 
-    s = load_file(TOY)
+    with pytest.warns(DeprecationWarning):
+        s = load_file(_with_default(tmp_path))
+    assert open_terms(s, "p1") == open_terms(load_file(TOY), "p1")
     terms = open_terms(s, "p1")
     assert [(t.issue, t.options, t.explicit, t.name) for t in terms] == [
         ("guarantee", ("none", "weak", "strong"), False, "proposals.p1.guarantee")]
@@ -255,6 +264,9 @@ def test_cli_usage_errors_exit_2_without_traceback(args: tuple[str, ...], messag
     assert "Traceback" not in res.stderr + res.stdout
 
 
-def test_issue_default_is_deprecated_with_a_migration_note() -> None:
+def test_issue_default_is_deprecated_with_a_migration_note(tmp_path: Path) -> None:
     with pytest.warns(DeprecationWarning, match="'default', which is deprecated and ignored"):
-        load_file(TOY)
+        load_file(_with_default(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        load_file(TOY)  # the shared fixture itself uses no deprecated field

@@ -19,6 +19,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_sobol_record_and_report(tmp_path: Path) -> None:
     out, page = tmp_path / "s.json", tmp_path / "s.html"
     res = _cli("ru-ua-2024-09", "-t", "proposal.istanbul*", "-t", "zopa", "--samples", "64",

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from detente.agreements.crosswalk import load_crosswalk
 from detente.agreements.data import AgreementData, load_agreements
 from detente.errors import DetenteError, Problem
+from detente.records.base import Record
 from detente.records.provenance import Provenance, inputs_hash, make_provenance
 
 QUERIES = ("rates", "renewal", "guarantees", "prior", "backtest", "crosswalk", "check")
@@ -33,10 +34,10 @@ class TableCheck(BaseModel):
     first_problems: list[str]
 
 
-class AgreementsRecord(BaseModel):
-    """The result of one agreement query."""
+class AgreementsRecord(Record):
+    """The result of one agreement query (a :class:`detente.records.base.Record`: ``to_json``,
+    ``to_frame``, a notebook view)."""
 
-    model_config = ConfigDict(frozen=True)
     query: str
     result: Any
     data: list[TableCheck]

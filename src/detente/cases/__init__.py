@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 
 def _dir() -> Path:
@@ -24,3 +25,35 @@ def sources_dir() -> Path:
     """Folder of the short, cited source excerpts the bundled cases quote (``detente check
     CASE --sources bundled`` checks every quote against them)."""
     return _dir() / "sources"
+
+
+def _walk(obj: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(obj, dict):
+        if isinstance(obj.get("source"), str) and isinstance(obj.get("quote"), str):
+            out.append((obj["source"], obj["quote"]))
+        for v in obj.values():
+            _walk(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            _walk(v, out)
+
+
+def cited_quotes(folder: Path | None = None) -> dict[str, set[str]]:
+    """Source file name → every ``evidence.quote`` the bundled YAML files (the cases and the
+    signals case) cite from it: what the shipped excerpt of that source must hold, and all it
+    may hold (``scripts/seed_excerpts.py``)."""
+    import yaml  # only the excerpt checks need it
+
+    quotes: dict[str, set[str]] = {}
+    for path in sorted((folder or _dir()).rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        declared = data.get("sources", [])
+        if isinstance(declared, dict):  # the signals case keys its sources by id
+            declared = [{"id": k, **v} for k, v in declared.items()]
+        files = {s["id"]: s["file"] for s in declared if s.get("file")}
+        found: list[tuple[str, str]] = []
+        _walk(data, found)
+        for src, q in found:
+            if src in files:
+                quotes.setdefault(files[src], set()).add(q)
+    return quotes

@@ -39,6 +39,16 @@ class TriangularSource(Protocol):
     def triangular(self, left: float, mode: float, right: float, size: int) -> FloatArray: ...
 
 
+def draw_quantity(q: Quantity, n: int,
+                  rng: np.random.Generator | TriangularSource) -> FloatArray:
+    """``n`` draws of a scenario quantity: its likely value when certain (no random number
+    consumed), else triangular(low, likely, high) — the one way the house samples a
+    ``[low, likely, high]`` range (DESIGN.md §3), for the deal tables and the war model."""
+    if not q.uncertain:
+        return np.full(n, q.likely, dtype=np.float64)
+    return rng.triangular(q.low, q.likely, q.high, size=n)
+
+
 class _Draw:
     """Draws every quantity ``D`` times (or takes its likely value when ``rng`` is None); an
     input named in ``given`` takes its given column instead and consumes no random number."""
@@ -52,9 +62,9 @@ class _Draw:
     def __call__(self, q: Quantity, name: str = "") -> FloatArray:
         if name in self.given:
             return np.asarray(self.given[name], dtype=float).reshape(self.n)
-        if self.rng is None or not q.uncertain:
+        if self.rng is None:
             return np.full(self.n, q.likely)
-        return self.rng.triangular(q.low, q.likely, q.high, size=self.n)
+        return draw_quantity(q, self.n, self.rng)
 
 
 def _ideal_position(issue: Issue, stance: Stance, draw: _Draw) -> FloatArray | None:

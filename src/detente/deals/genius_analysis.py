@@ -1,7 +1,7 @@
 """The analysis of a GENIUS/ANAC domain folder, as one typed record: what ``detente analyze DIR``
 prints and writes, and what the Python API gives (:func:`analyze_domain`), by one code path.
 
-Scoring is GENIUS's (``detente.formats.genius``, ``detente.deals.capped``): weights as written,
+Scoring is GENIUS's (``detente.deals.genius``, ``detente.deals.capped``): weights as written,
 utilities capped at 1, reservation values on that scale. The frontier is listed as distinct
 utility vectors, each with one representative outcome and the number of outcomes reaching it.
 """
@@ -16,18 +16,12 @@ from pydantic import ConfigDict
 
 from detente.deals.capped import CAP, capped_outcomes
 from detente.deals.dominance import TOL, grid
+from detente.deals.genius import COUNT_LIMIT, DomainFrontier, domain_frontier, to_space
 from detente.deals.issuewise import NoDeal, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES
 from detente.deals.space import IntArray
 from detente.errors import AnalysisError
-from detente.formats.genius import (
-    COUNT_LIMIT,
-    DomainFrontier,
-    GeniusDomain,
-    domain_frontier,
-    load_domain,
-    to_space,
-)
+from detente.formats.genius import GeniusDomain, load_domain
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 

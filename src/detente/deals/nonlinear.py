@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from detente.deals.dominance import dominated_by
 from detente.deals.nonlinear_bounds import (
     DroppedBounds,
     bound_table,
@@ -49,25 +50,15 @@ from detente.deals.nonlinear_bounds import (
     level_table,
 )
 from detente.deals.pareto import pareto_mask
-from detente.deals.space import FloatArray, IntArray
+from detente.deals.space import FloatArray, IntArray, mixed_radix
 from detente.errors import AnalysisError
+from detente.formats.genius import Rectangle
 
 log = logging.getLogger(__name__)
 
 MAX_NODES = 200_000
 MEM_CELLS = 1 << 28  # booleans held by one expansion (256 MiB)
 TOL = 1e-9
-
-
-@dataclass(frozen=True)
-class Rectangle:
-    """A hyper-rectangle: ``utility`` when satisfied; ``bounds`` are ``(issue position, first
-    option, last option)`` (inclusive option indices). Inclusive rectangles need every bound to
-    hold, exclusive ones some bound to fail."""
-
-    utility: float
-    inclusive: bool
-    bounds: tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -164,20 +155,6 @@ def _pareto_unique(points: np.ndarray, tol: float) -> np.ndarray:
         return keep
     _, first = np.unique(np.round(points[keep] / max(tol, 1e-300)), axis=0, return_index=True)
     return keep[np.sort(first)]
-
-
-def _strictly_dominated(ub: np.ndarray, inc: np.ndarray, tol: float) -> np.ndarray:
-    """Rows of ``ub`` strictly dominated by some row of ``inc`` (≥ all, > one, within tol)."""
-    out = np.zeros(ub.shape[0], dtype=bool)
-    if inc.shape[0] == 0:
-        return out
-    step = max(1, (1 << 22) // (inc.shape[0] * ub.shape[1]))
-    for s in range(0, ub.shape[0], step):
-        b = ub[s:s + step, None, :]
-        ge = np.all(inc[None, :, :] >= b - tol, axis=2)
-        gt = np.any(inc[None, :, :] > b + tol, axis=2)
-        out[s:s + step] = (ge & gt).any(axis=1)
-    return out
 
 
 def nonlinear_frontier(space: RectangleSpace, max_nodes: int = MAX_NODES,
@@ -302,7 +279,7 @@ def _search(space: RectangleSpace, max_nodes: int, tol: float, seeds: NonlinearF
         # Drop partial outcomes whose best case is strictly beaten by a secured vector.
         both = np.concatenate([seed_u, nd.lb])
         inc = both[_pareto_unique(both, raw_tol)]
-        nd = nd.take(~_strictly_dominated(nd.ub, inc, raw_tol))
+        nd = nd.take(~dominated_by(inc, nd.ub, raw_tol))  # strictly, within tol
         if len(nd) > max_nodes:
             nd = nd.take(_cut(nd, scale, lam, max_nodes, dropped))
     # Seed outcomes join the result: they may have pruned nodes the search then dropped.
@@ -441,9 +418,4 @@ def enumerate_frontier(space: RectangleSpace, chunk: int = 1 << 18,
 def _chunks(sizes: tuple[int, ...], chunk: int) -> Iterator[np.ndarray]:
     total = math.prod(sizes)
     for s in range(0, total, chunk):
-        flat = np.arange(s, min(total, s + chunk), dtype=np.int64)
-        idx = np.empty((flat.size, len(sizes)), dtype=np.int64)
-        for k in range(len(sizes) - 1, -1, -1):
-            idx[:, k] = flat % sizes[k]
-            flat //= sizes[k]
-        yield idx
+        yield mixed_radix(np.arange(s, min(total, s + chunk), dtype=np.int64), sizes)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detente.deals.space import AdditiveSpace, FloatArray, IntArray
+from detente.deals.space import AdditiveSpace, FloatArray, IntArray, mixed_radix
 from detente.errors import AnalysisError
 from detente.scenario.model import Proposal, Scenario
 
@@ -105,10 +105,9 @@ class Fills:
         issue fastest)."""
         flat = np.atleast_1d(np.asarray(flat, dtype=np.int64))
         out = np.repeat(self.fixed[None, :], flat.size, axis=0)
-        rest = flat.copy()
-        for k, ch in zip(reversed(self.open_issues), reversed(self.choices), strict=True):
-            out[:, k] = ch[rest % ch.size]
-            rest //= ch.size
+        digits = mixed_radix(flat, [ch.size for ch in self.choices])
+        for j, (k, ch) in enumerate(zip(self.open_issues, self.choices, strict=True)):
+            out[:, k] = ch[digits[:, j]]
         return out
 
     def sample(self, draws: int, rng: np.random.Generator) -> IntArray:

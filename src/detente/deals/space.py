@@ -29,6 +29,22 @@ IntArray = NDArray[np.int64]
 DEFAULT_CHUNK = 1 << 20
 
 
+def mixed_radix(flat: IntArray, sizes: tuple[int, ...] | list[int]) -> IntArray:
+    """The digits ``(m, len(sizes))`` of outcome numbers ``flat`` in mixed radix, the last
+    digit fastest (the order of ``numpy.unravel_index``): the one decoder of the house, for
+    outcomes, proposal fills and enumeration chunks.
+
+    >>> mixed_radix(np.array([0, 5, 11]), (2, 3, 2)).tolist()
+    [[0, 0, 0], [0, 2, 1], [1, 2, 1]]
+    """
+    rest = np.array(flat, dtype=np.int64).reshape(-1)
+    digits = np.empty((rest.size, len(sizes)), dtype=np.int64)
+    for k in range(len(sizes) - 1, -1, -1):
+        digits[:, k] = rest % sizes[k]
+        rest //= sizes[k]
+    return digits
+
+
 @dataclass(frozen=True)
 class AdditiveSpace:
     """Issues, options and per-issue utility contributions of a set of actors.
@@ -78,13 +94,7 @@ class AdditiveSpace:
     # -- outcomes --------------------------------------------------------------------------
     def decode(self, flat: IntArray) -> IntArray:
         """Option indices ``(m, n_issues)`` of flat outcome numbers."""
-        flat = np.asarray(flat, dtype=np.int64)
-        digits = np.empty((flat.size, len(self.sizes)), dtype=np.int64)
-        rest = flat.copy()
-        for k in range(len(self.sizes) - 1, -1, -1):
-            digits[:, k] = rest % self.sizes[k]
-            rest //= self.sizes[k]
-        return digits
+        return mixed_radix(flat, self.sizes)
 
     def encode(self, index: IntArray) -> IntArray:
         """Flat outcome numbers of option indices ``(m, n_issues)``."""
@@ -137,9 +147,8 @@ class AdditiveSpace:
             o1 = min(n_out, o0 + per)
             flat_outer = np.arange(o0, o1, dtype=np.int64)
             outer = np.zeros((self.n_actors, o1 - o0))
-            rest = flat_outer.copy()
+            digits = mixed_radix(flat_outer, self.sizes[:split])
             for k in range(split - 1, -1, -1):
-                outer += self.contrib[k][:, rest % self.sizes[k]]
-                rest //= self.sizes[k]
+                outer += self.contrib[k][:, digits[:, k]]
             u = (outer[:, :, None] + inner[:, None, :]).reshape(self.n_actors, -1)
             yield o0 * n_in, u

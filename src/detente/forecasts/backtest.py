@@ -28,8 +28,8 @@ from detente.forecasts.base import Forecaster
 from detente.forecasts.eu_council import capability, era_of
 from detente.forecasts.folds import Pair, Part, run_parts
 from detente.forecasts.predictive import LEVELS
-from detente.forecasts.table import StakeholderTable
 from detente.formats.deu import DeuData, DeuIssue
+from detente.formats.table import StakeholderTable
 
 log = logging.getLogger(__name__)
 BASELINE = "compromise"

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
 from detente.forecasts.compromise import weighted_median
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 SPLIT_SALT = "detente-challenger-v1:"

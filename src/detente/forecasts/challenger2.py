@@ -19,7 +19,7 @@ the change. τ, κ and the role multipliers are shared; ρ (and ``veto`` under u
 per voting rule. :func:`fit_challenger2` chooses them by grid search; the protocol that scores
 the procedure out of sample (grouped 10-fold cross-validation) is in ``docs/forecasts.md``.
 
->>> from detente.forecasts.table import StakeholderTable
+>>> from detente.formats.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b", "c"], [1, 1, 2], [0, 30, 100], [1, 1, 1])
 >>> float(ChallengerV2Model(Challenger2Params()).forecast(t).position[0])
 30.0
@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from detente.forecasts.base import Forecast
 from detente.forecasts.compromise import weighted_median
 from detente.forecasts.eu_council import INSTITUTIONS
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]

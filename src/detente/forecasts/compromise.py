@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast, per_dimension
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 

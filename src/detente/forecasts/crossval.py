@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from detente.errors import AnalysisError
 from detente.forecasts.base import Forecast, Forecaster
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 CV_SALT = "detente-challenger-v2:"
 CV_FOLDS = 10

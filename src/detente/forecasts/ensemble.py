@@ -13,7 +13,7 @@ MAE. Default weights, :data:`FITTED_WEIGHTS`, are that fit on the 231 scorable i
 development file: 0.75 Nash (itself fitted to ε = ∞, the compromise) and 0.25 exchange model
 (in-sample MAE 22.41, not an out-of-sample score).
 
->>> from detente.forecasts.table import StakeholderTable
+>>> from detente.formats.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b"], [1, 1], [20, 80], [1, 1], scale=(0.0, 100.0))
 >>> float(EnsembleModel().forecast(t).position[0])
 50.0
@@ -34,7 +34,7 @@ from detente.forecasts.crossval import Fittable
 from detente.forecasts.exchange import ExchangeModel
 from detente.forecasts.nash import NashModel
 from detente.forecasts.procedural import ProceduralModel
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 #: Grid step of the weights.

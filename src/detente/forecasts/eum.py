@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.forecasts.base import Forecast
 from detente.forecasts.compromise import compromise, weighted_median
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]

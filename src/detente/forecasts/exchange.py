@@ -25,7 +25,7 @@ and the next round starts, until no exchange gains more than ``min_gain`` or ``r
 The forecast is the final O per issue. A one-issue proposal has nothing to trade: the forecast
 is the compromise model's. Variant shipped: ``rounds=10``, ``min_gain=1e-9``, nothing fitted.
 
->>> from detente.forecasts.table import StakeholderTable
+>>> from detente.formats.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b"], [1, 1], [[0, 100], [100, 0]], [[0.9, 0.1],
 ...                            [0.1, 0.9]], dimensions=("p", "q"), scale=(0.0, 100.0))
 >>> [round(v, 2) for v in ExchangeModel().forecast(t).position.tolist()]
@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]

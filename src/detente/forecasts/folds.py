@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from detente.forecasts.base import Forecaster, forecast_issues
 from detente.forecasts.crossval import CV_FOLDS, CV_SALT, Fittable, cv_fold
 from detente.forecasts.predictive import LEVELS, central_interval, crps, residual_samples
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 __all__ = ["CV_FOLDS", "CV_SALT", "Fittable", "Pair", "Part", "PartsRun", "run_parts"]

@@ -21,7 +21,7 @@ from detente.forecasts.compromise import CompromiseModel, MedianModel, compromis
 from detente.forecasts.eum import ExpectedUtilityModel, run_eum
 from detente.forecasts.nash import NashModel, nash_unit
 from detente.forecasts.packing import pack_draws
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 from detente.parallel import bounded_map
 
 F = NDArray[np.float64]

@@ -31,7 +31,7 @@ fit on all 231 scorable issues of the DEU development file: ε = ∞ under both 
 data choose the compromise model. :data:`UNFITTED_NASH` (ε = 1: deadlock costs as much as the
 whole scale) is used where there is nothing to fit on (the war cases).
 
->>> from detente.forecasts.table import StakeholderTable
+>>> from detente.formats.table import StakeholderTable
 >>> t = StakeholderTable.build(["a", "b"], [1, 1], [20, 80], [1, 1], scale=(0.0, 100.0))
 >>> round(float(NashModel(UNFITTED_NASH).forecast(t).position[0]), 6)
 50.0
@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
 from detente.forecasts.packing import Issues, pack_issues, support
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 INF = float("inf")

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.eu_council import INSTITUTIONS
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]

@@ -23,7 +23,7 @@ position) gets the compromise model's forecast, and the model says so (a warning
 ``details`` of its forecast; 81 of the 231 DEU dev issues). Variant shipped: q = 0.71, no
 parameter fitted.
 
->>> from detente.forecasts.table import StakeholderTable
+>>> from detente.formats.table import StakeholderTable
 >>> t = StakeholderTable.build(["com", "de", "fr", "it"], [1, 10, 10, 10], [100, 60, 80, 20],
 ...                            [1, 1, 1, 1], scale=(0.0, 100.0), reference=(0.0,),
 ...                            decision_rule="unanimity")
@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
 from detente.forecasts.packing import Issues, pack_issues, support
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from detente.forecasts.backtest import BacktestResult
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
-    from detente.forecasts.table import StakeholderTable
+    from detente.formats.table import StakeholderTable
     from detente.scenario.model import Scenario
 
 

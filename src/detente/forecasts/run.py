@@ -14,7 +14,7 @@ from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
 from detente.forecasts.montecarlo import InputRanges, MonteCarloResult, monte_carlo
 from detente.forecasts.smp import SpatialModel
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 MODEL_NAMES = ("compromise", "median", "eum", "smp", "nash", "exchange", "procedural",
                "ensemble")

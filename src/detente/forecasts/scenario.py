@@ -12,7 +12,7 @@ import numpy as np
 
 from detente.errors import DetenteError
 from detente.forecasts.montecarlo import InputRanges
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 from detente.scenario import Scenario
 
 

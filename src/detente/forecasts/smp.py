@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 
 log = logging.getLogger(__name__)
 F = NDArray[np.float64]

@@ -29,11 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
-from detente.deals.capped import cap_frontier, capped_outcomes
-from detente.deals.issuewise import frontier_solutions, issuewise_frontier
-from detente.deals.nonlinear import MAX_NODES, Rectangle, RectangleSpace, nonlinear_frontier
-from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.errors import DetenteError, Problem
 from detente.limits import MAX_ISSUE_VALUES, read_bytes
 
@@ -41,7 +38,7 @@ log = logging.getLogger(__name__)
 
 WEIGHT_TOL = 0.02
 REAL_STEPS = 11
-COUNT_LIMIT = 20_000_000  # count outcomes on capped vectors one by one up to this many
+FloatArray = NDArray[np.float64]
 
 
 class GeniusError(DetenteError):
@@ -56,6 +53,17 @@ def _fail(message: str, file: Path | str, path: str | None = None, value: object
 
 
 # -- data ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rectangle:
+    """A hyper-rectangle of a non-linear GENIUS profile: ``utility`` when satisfied; ``bounds``
+    are ``(issue position, first option, last option)`` (inclusive option indices). Inclusive
+    rectangles need every bound to hold, exclusive ones some bound to fail."""
+
+    utility: float
+    inclusive: bool
+    bounds: tuple[tuple[int, int, int], ...]
+
+
 @dataclass(frozen=True)
 class GeniusIssue:
     """An issue: its GENIUS index, name, kind and the labels of its options (in order).
@@ -551,114 +559,14 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
     return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs)
 
 
-# -- to arrays and scenarios -----------------------------------------------------------------
-def _actor_ids(domain: GeniusDomain) -> tuple[str, ...]:
+# -- to a scenario ---------------------------------------------------------------------------
+def actor_ids(domain: GeniusDomain) -> tuple[str, ...]:
+    """One unique scenario id per profile (its name, slugged)."""
     ids: list[str] = []
     for p in domain.profiles:
         base = _slug(p.name) or "party"
         ids.append(_unique(base, ids))
     return tuple(ids)
-
-
-def to_space(domain: GeniusDomain) -> AdditiveSpace:
-    """The additive outcome space: ``contrib[k][i, o] = w_ik · e_ik(o)``, reservation values."""
-    bad = [p.name for p in domain.profiles if not p.additive]
-    if bad:
-        raise GeniusError.one("non-linear (hyperRectangle) profiles have no additive space; "
-                              "use detente.deals.nonlinear", file=domain.directory, value=bad)
-    contrib = tuple(np.array([[p.weights[k] * e for e in p.evaluations[k]]
-                              for p in domain.profiles]) for k in range(len(domain.issues)))
-    return AdditiveSpace(_actor_ids(domain), tuple(i.name for i in domain.issues),
-                         tuple(i.values for i in domain.issues), contrib, domain.reservation)
-
-
-def load_space(directory: str | Path, profiles: list[str] | None = None) -> AdditiveSpace:
-    """``to_space(load_domain(directory, profiles))``."""
-    return to_space(load_domain(directory, profiles))
-
-
-def to_rectangle_space(domain: GeniusDomain) -> RectangleSpace:
-    """Every profile as hyper-rectangles (an additive profile becomes one single-issue
-    rectangle of utility w_k · e_k(o) per option), for mixed or non-linear domains."""
-    rects, top = [], []
-    for p in domain.profiles:
-        if p.additive:
-            rects.append(tuple(Rectangle(p.weights[k] * e, True, ((k, o, o),))
-                               for k in range(len(domain.issues))
-                               for o, e in enumerate(p.evaluations[k]) if e > 0))
-            top.append(1.0)
-        else:
-            rects.append(p.rectangles)
-            top.append(p.max_utility)
-    return RectangleSpace(_actor_ids(domain), tuple(i.name for i in domain.issues),
-                          tuple(i.values for i in domain.issues), tuple(rects), np.array(top),
-                          domain.reservation)
-
-
-@dataclass(frozen=True)
-class DomainFrontier:
-    """The Pareto frontier of a GENIUS domain under GENIUS's scoring (capped at 1): one row per
-    distinct utility vector, ``index`` a representative outcome (option indices ``(m,
-    n_issues)``), ``utilities`` ``(m, n_actors)``; ``counts`` the outcomes reaching each vector
-    (None for non-linear domains, whose search keeps one outcome per vector) and
-    ``counts_exact`` whether each count is exact or a lower bound (see ``deals.capped``);
-    ``gap`` 0 when exact (see ``deals.nonlinear``); ``method`` ``issuewise`` or ``nonlinear``;
-    ``capped`` whether the cap at 1 changed any frontier utility; ``solutions`` maps nash /
-    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a ``NoDeal``.
-    """
-
-    actors: tuple[str, ...]
-    index: IntArray
-    utilities: FloatArray
-    reservation: FloatArray
-    gap: float
-    method: str
-    solutions: object
-    counts: np.ndarray | None = None
-    counts_exact: np.ndarray | None = None
-    capped: bool = False
-
-    def __len__(self) -> int:
-        return int(self.index.shape[0])
-
-    @property
-    def n_outcomes(self) -> int | None:
-        """Outcomes on the frontier (ties included), None when not counted."""
-        return None if self.counts is None else int(self.counts.sum())
-
-
-def domain_frontier(domain: GeniusDomain, max_nodes: int = MAX_NODES,
-                    time_limit: float | None = None,
-                    count_limit: int = COUNT_LIMIT) -> DomainFrontier:
-    """Pareto frontier and bargaining solutions of a GENIUS domain, scored as GENIUS scores
-    (min(1, U), :mod:`detente.deals.capped`), respecting reservation values: exact issue by
-    issue when every profile is additive, else by the bounded search of
-    :func:`detente.deals.nonlinear.nonlinear_frontier`. Counts of outcomes on capped vectors
-    are made exact by evaluating every outcome when there are at most ``count_limit``."""
-    actors = _actor_ids(domain)
-    if domain.additive:
-        space = to_space(domain)
-        f = issuewise_frontier(space)
-        idx, u, counts, gap, how = f.index, f.utilities, f.counts, 0.0, "issuewise"
-        best = space.best()
-    else:
-        rs = to_rectangle_space(domain)
-        nf = nonlinear_frontier(rs, max_nodes=max_nodes, time_limit=time_limit)
-        idx, u, counts, gap, how = nf.index, nf.utilities, None, nf.gap, "nonlinear"
-        best = u.max(axis=0) if len(nf) else np.zeros(len(actors))
-    c = cap_frontier(u, idx, counts, best)
-    exact = c.counts_exact
-    if c.counts is not None and not exact.all() and domain.n_outcomes <= count_limit:
-        redo = np.flatnonzero(~exact)
-        _, hit = capped_outcomes(space, c.utilities[redo])
-        c.counts[redo] = np.bincount(hit, minlength=redo.size)
-        exact = np.ones_like(exact)
-    order = np.lexsort(tuple(-c.utilities[:, j] for j in range(len(actors) - 1, -1, -1)))
-    return DomainFrontier(actors, c.index[order], c.utilities[order], domain.reservation, gap,
-                          how, frontier_solutions(c.utilities[order], domain.reservation,
-                                                  actors),
-                          None if c.counts is None else c.counts[order], exact[order],
-                          bool((u > 1.0 + 1e-9).any()))
 
 
 def _slug(text: str) -> str:
@@ -694,7 +602,11 @@ def to_scenario(domain: GeniusDomain, date: str | None = None) -> dict[str, obje
         raise GeniusError.one("a scenario needs at least two parties", file=domain.directory,
                               value=[Path(p.file).name for p in domain.profiles],
                               allowed="a folder (or --profile list) with two or more profiles")
-    space = to_space(domain)
+    bad = [p.name for p in domain.profiles if not p.additive]
+    if bad:
+        raise GeniusError.one("non-linear (hyperRectangle) profiles have no additive space "
+                              "(a scenario is additive)",
+                              file=domain.directory, value=bad)
     actors, issues, stances = [], [], []
     issue_ids: list[str] = []
     option_ids: list[list[str]] = []
@@ -714,7 +626,7 @@ def to_scenario(domain: GeniusDomain, date: str | None = None) -> dict[str, obje
                                                                         strict=True)]
         option_ids.append(ids)
         issues.append(entry)
-    for aid, prof in zip(space.actors, domain.profiles, strict=True):
+    for aid, prof in zip(actor_ids(domain), domain.profiles, strict=True):
         src = Path(prof.file).name
         actors.append({
             "id": aid, "name": prof.name, "role": "belligerent", "veto": True,

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
-from detente.forecasts.table import StakeholderTable
 from detente.formats._csvtext import number, problem_at, read_rows
+from detente.formats.table import StakeholderTable
 from detente.limits import MAX_ACTORS, MAX_DIMENSIONS
 
 

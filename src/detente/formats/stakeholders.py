@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from detente.errors import DetenteError
-from detente.forecasts.table import StakeholderTable
 from detente.formats._csvtext import number, problem_at, read_rows
+from detente.formats.table import StakeholderTable
 
 #: Accepted header names (lower case) for each field.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {

@@ -93,10 +93,6 @@ class PadTable:
         return self.flags[:, FLAGS.index(name)]
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _record_lines(raw: bytes) -> list[int]:
     """Physical line on which each CSV record (after the header) starts."""
     text = raw.decode("utf-8-sig", errors="replace")
@@ -121,12 +117,14 @@ def _check_header(names: list[str], source: str) -> None:
 
 
 def _query(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> tuple[list, list]:
-    scan = (f"read_csv({_sql_str(str(path))}, all_varchar=true, header=true, quote='\"', "
-            "escape='\"', store_rejects=true)")
+    # The path is a bound parameter, never SQL text.
+    scan = ("read_csv($path, all_varchar=true, header=true, quote='\"', escape='\"', "
+            "store_rejects=true)")
+    where = {"path": str(path)}
     try:
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}", where).fetchall()]
         _check_header(names, source)
-        rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM {scan}").fetchall()
+        rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM {scan}", where).fetchall()
         rejects = con.execute(
             "SELECT line_byte_position, arg_min(error_message, column_idx) FROM reject_errors "
             "GROUP BY line_byte_position ORDER BY line_byte_position").fetchall()

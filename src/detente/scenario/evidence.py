@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from detente.limits import read_text
@@ -97,3 +98,26 @@ def check_quotes(scenario: Scenario, folder: Path) -> list[QuoteCheck]:
             out.append(QuoteCheck(path, ev.source, ev.quote, False,
                                   "quote is not an exact substring of the source"))
     return out
+
+
+def quoted_spans(text: str, quotes: Iterable[str]) -> list[str]:
+    """The smallest excerpt of ``text`` that holds every quote: the maximal runs of text that
+    some quote covers (overlapping or adjacent quotes merged, a quote inside another kept once),
+    in the order of the text. ``text`` and the quotes are compared whitespace-normalised; a
+    quote that is not in the text raises ``ValueError``.
+
+    >>> quoted_spans("Ann met Bob. Bob left at noon. Rain fell.", ["Bob left", "left at noon",
+    ...                                                           "Ann met"])
+    ['Ann met', 'Bob left at noon']
+    """
+    flat = normalise(text)
+    covered = np.zeros(len(flat) + 1, dtype=np.int64)  # +1 at a quote's start, -1 past its end
+    for q in {normalise(q) for q in quotes}:
+        start = flat.find(q)
+        if start < 0:
+            raise ValueError(f"quote not in the text: {q[:80]!r}")
+        covered[start] += 1
+        covered[start + len(q)] -= 1
+    inside = np.cumsum(covered[:-1]) > 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.astype(np.int8), [0]))))
+    return [flat[a:b].strip() for a, b in zip(edges[::2], edges[1::2], strict=True)]

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from detente.scenario.model import Id, Number, Source, _Frozen
+from detente.scenario.values import Id, Number, Source, _Frozen
 
 MAX_HORIZON = 600
 

@@ -27,22 +27,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from detente.errors import DetenteError, Problem
 from detente.limits import read_text
+from detente.scenario.model import Source
 from detente.scenario.yamlsafe import load_yaml
 from detente.signals.ladder import indicators
-
-
-@dataclass(frozen=True)
-class Source:
-    """A document evidence is quoted from."""
-
-    id: str
-    title: str
-    date: dt.date | None = None
-    author: str | None = None
-    file: str | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,10 +180,16 @@ def _sources(data: dict[str, Any], file: str, lines: dict[Any, tuple[int, int]],
                                     value=s, **where))
             continue
         s = s or {}
-        sources[str(sid)] = Source(str(sid), str(s.get("title", sid)),
-                                   _date(s["date"], where, problems) if s.get("date") else None,
-                                   _text(s.get("author")), _text(s.get("file")),
-                                   _text(s.get("url")))
+        try:  # the scenario's Source: one type for a cited document
+            sources[str(sid)] = Source(
+                id=str(sid), title=str(s.get("title", sid)), outlet=_text(s.get("outlet")),
+                date=_date(s["date"], where, problems) if s.get("date") else None,
+                author=_text(s.get("author")), file=_text(s.get("file")),
+                url=_text(s.get("url")))
+        except ValidationError as exc:
+            problems.append(Problem(f"not a usable source: {exc.errors()[0]['msg']}", value=sid,
+                                    allowed="an id of letters, digits, '_', '.', '-'",
+                                    **where))
     return sources
 
 

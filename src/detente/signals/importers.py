@@ -89,8 +89,15 @@ class ImportSummary:
         return self.error is None and self.lines - header - self.blank - self.n_problems > 0
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+class _Params(dict[str, object]):
+    """The values of one query, bound by name (``$p0``, ``$p1``, …): a file path, a filter's
+    actor codes or dates never become SQL text, so no quoting is needed (DuckDB prepared
+    statement parameters). Calling it with a value returns the placeholder to write."""
+
+    def __call__(self, value: object) -> str:
+        key = f"p{len(self)}"
+        self[key] = value
+        return f"${key}"
 
 
 # Bytes DuckDB's line reader would mishandle: a lone carriage return ends a line there (every
@@ -195,36 +202,36 @@ def _head(path: Path, source: str, n: int = 20) -> list[str]:
                                     allowed="UTF-8 tab-separated event data")]) from exc
 
 
-def _nz(expr: str, missing: tuple[str, ...]) -> str:
+def _nz(expr: str, missing: tuple[str, ...], p: _Params) -> str:
     if not expr.startswith("f[") and not expr.startswith("string_split"):
         return expr
     for m in missing:
-        expr = f"nullif({expr}, {_sql_str(m)})"
+        expr = f"nullif({expr}, {p(m)})"
     return expr
 
 
-def _values(rows: Sequence[Sequence[str | None]]) -> str:
-    def lit(v: str | None) -> str:
-        return "NULL" if v is None else _sql_str(v)
-
-    return ", ".join("(" + ", ".join(lit(v) for v in r) + ")" for r in rows)
+def _table(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...],
+           rows: Sequence[Sequence[str | None]]) -> None:
+    """A temporary VARCHAR table filled in one statement: each column bound as a list and
+    unnested in parallel (``executemany`` is slow in DuckDB)."""
+    p = _Params()
+    cols = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    select = ", ".join(f"unnest({p(list(c))}::VARCHAR[]) AS {n}"
+                       for n, c in zip(columns, cols, strict=True))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select}", p)
 
 
 def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Code books as DuckDB tables (one INSERT each: executemany is slow in DuckDB)."""
+    """Code books as DuckDB tables."""
     cameo = [(c.code, c.plover_type or None, c.plover_mode or None, c.plover_context or None)
              for c in cameo_codebook().values()]
-    con.execute("CREATE TEMP TABLE cameo (code VARCHAR, ptype VARCHAR, pmode VARCHAR, "
-                f"pctx VARCHAR); INSERT INTO cameo VALUES {_values(cameo)}")
-    con.execute("CREATE TEMP TABLE fips (k VARCHAR, cameo VARCHAR); INSERT INTO fips VALUES "
-                + _values(list(fips_to_cameo().items())))
-    con.execute("CREATE TEMP TABLE cname (k VARCHAR, cameo VARCHAR); INSERT INTO cname VALUES "
-                + _values(list(name_to_cameo().items())))
-    con.execute("CREATE TEMP TABLE plover (k VARCHAR); INSERT INTO plover VALUES "
-                + _values([(t,) for t in PLOVER_TYPES]))
+    _table(con, "cameo", ("code", "ptype", "pmode", "pctx"), cameo)
+    _table(con, "fips", ("k", "cameo"), list(fips_to_cameo().items()))
+    _table(con, "cname", ("k", "cameo"), list(name_to_cameo().items()))
+    _table(con, "plover", ("k",), [(t,) for t in PLOVER_TYPES])
 
 
-def _scan_sql(path: Path, spec: FormatSpec, prefilter: str = "TRUE") -> str:
+def _scan_sql(path: Path, spec: FormatSpec, p: _Params, prefilter: str = "TRUE") -> str:
     """Lines with their numbers. ``prefilter`` is a cheap necessary condition on the raw line
     (substring tests for the filter's codes) that lets DuckDB skip the lines that cannot match
     before splitting them; the lines that pass are then checked field by field, so a malformed
@@ -243,7 +250,7 @@ def _scan_sql(path: Path, spec: FormatSpec, prefilter: str = "TRUE") -> str:
     # first line loses a UTF-8 byte-order mark.
     return (
         "WITH raw0 AS (SELECT ordinality AS line, l FROM read_csv("
-        f"{_sql_str(str(path))}, columns={{'l': 'VARCHAR'}}, "
+        f"{p(str(path))}, columns={{'l': 'VARCHAR'}}, "
         "delim=chr(1) || chr(2) || chr(3) || chr(4), header=false, "
         "quote='', escape='', auto_detect=false, strict_mode=false) WITH ORDINALITY), "
         "raw AS (SELECT line, CASE WHEN line = 1 THEN ltrim(l, chr(65279)) ELSE l END AS l "
@@ -261,12 +268,12 @@ def _raw_names(code: str, kind: str) -> list[str]:
     return [code]
 
 
-def _prefilter(spec: FormatSpec, filt: ImportFilter) -> str:
+def _prefilter(spec: FormatSpec, filt: ImportFilter, p: _Params) -> str:
     def contains_any(values: list[str]) -> str:
         return "(" + " OR ".join(f"contains(l, {v})" for v in values) + ")"
 
     def names(code: str) -> list[str]:
-        return [_sql_str(n) for n in _raw_names(code, spec.country_kind)]
+        return [p(n) for n in _raw_names(code, spec.country_kind)]
 
     conds = []
     if filt.dyad:
@@ -274,7 +281,7 @@ def _prefilter(spec: FormatSpec, filt: ImportFilter) -> str:
     if filt.actors:
         conds.append(contains_any([n for a in filt.actors for n in names(a)]))
     if filt.codes and spec.code_kind == "cameo":
-        conds.append(contains_any([f"chr(9) || {_sql_str(c)}" for c in filt.codes]))
+        conds.append(contains_any([p("\t" + c) for c in filt.codes]))
     return " AND ".join(conds) if conds else "TRUE"
 
 
@@ -287,12 +294,12 @@ def _country(expr: str, kind: str, alias: str) -> tuple[str, str]:
             f"LEFT JOIN {table} {alias} ON {alias}.k = {expr}")
 
 
-def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter) -> str:
-    e = {k: _nz(v, spec.missing) for k, v in spec.exprs.items()}
+def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter, p: _Params) -> str:
+    e = {k: _nz(v, spec.missing, p) for k, v in spec.exprs.items()}
     inner = ", ".join(f"{e[k]} AS {k}" for k in CANONICAL if k in e and k not in
                       ("plover_type", "plover_mode", "plover_context"))
-    inner += f", {_nz(spec.date_raw, spec.missing)} AS date_raw"
-    inner += f", try_strptime({spec.date_raw}, '{spec.date_format}')::DATE AS d"
+    inner += f", {_nz(spec.date_raw, spec.missing, p)} AS date_raw"
+    inner += f", try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d"
     inner += (f", {e.get('plover_mode', 'NULL')} AS p_mode, "
               f"{e.get('plover_context', 'NULL')} AS p_ctx")
     a1, j1 = _country("c.actor1_country", spec.country_kind, "k1")
@@ -311,25 +318,25 @@ def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter) -> str:
                plover_mode=pmode, plover_context=pctx, date="strftime(c.d, '%Y-%m-%d')")
     conds: list[str] = []
     if filt.dyad:
-        x, y = (_sql_str(v) for v in filt.dyad)
+        x, y = (p(v) for v in filt.dyad)
         conds.append(f"(({a1} = {x} AND {a2} = {y}) OR ({a1} = {y} AND {a2} = {x}))")
     if filt.actors:
-        lst = ", ".join(_sql_str(a) for a in filt.actors)
-        conds.append(f"({a1} IN ({lst}) OR {a2} IN ({lst}) OR c.actor1 IN ({lst}) "
-                     f"OR c.actor2 IN ({lst}))")
+        lst = f"{p(list(filt.actors))}::VARCHAR[]"
+        conds.append(f"(list_contains({lst}, {a1}) OR list_contains({lst}, {a2}) "
+                     f"OR list_contains({lst}, c.actor1) OR list_contains({lst}, c.actor2))")
     if filt.codes:
-        conds.append("(" + " OR ".join(f"starts_with(c.code, {_sql_str(p)})"
-                                       for p in filt.codes) + ")")
+        conds.append("(" + " OR ".join(f"starts_with(c.code, {p(code)})"
+                                       for code in filt.codes) + ")")
     dates = []
     if filt.date_from:
-        dates.append(f"c.d >= DATE '{filt.date_from.isoformat()}'")
+        dates.append(f"c.d >= {p(filt.date_from)}::DATE")
     if filt.date_to:
-        dates.append(f"c.d <= DATE '{filt.date_to.isoformat()}'")
+        dates.append(f"c.d <= {p(filt.date_to)}::DATE")
     if dates:
         conds.append(f"(c.d IS NULL OR ({' AND '.join(dates)}))")
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
-        _scan_sql(path, spec, _prefilter(spec, filt))
+        _scan_sql(path, spec, p, _prefilter(spec, filt, p))
         + f", c AS (SELECT line, blank, {_NCOL}, {inner} FROM s) "
         f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
         + ", ".join(out[k] for k in CANONICAL)
@@ -338,21 +345,22 @@ def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter) -> str:
     )
 
 
-def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bool) -> str:
-    e = {k: _nz(v, spec.missing) for k, v in spec.exprs.items()}
+def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bool,
+                  p: _Params) -> str:
+    e = {k: _nz(v, spec.missing, p) for k, v in spec.exprs.items()}
     inner = ", ".join(f"{e[k]} AS {k}" for k in MENTION_FIELDS)
     conds = []
     if keep_ids:
         conds.append("c.event_id IN (SELECT id FROM keep)")
     if filt.date_from:
-        conds.append(f"(c.d IS NULL OR c.d >= DATE '{filt.date_from.isoformat()}')")
+        conds.append(f"(c.d IS NULL OR c.d >= {p(filt.date_from)}::DATE)")
     if filt.date_to:
-        conds.append(f"(c.d IS NULL OR c.d <= DATE '{filt.date_to.isoformat()}')")
+        conds.append(f"(c.d IS NULL OR c.d <= {p(filt.date_to)}::DATE)")
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
-        _scan_sql(path, spec)
+        _scan_sql(path, spec, p)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner}, {spec.date_raw} AS date_raw, "
-        f"try_strptime({spec.date_raw}, '{spec.date_format}')::DATE AS d FROM s) "
+        f"try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d FROM s) "
         "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
         + ", ".join(f"c.{k}" for k in MENTION_FIELDS)
         + f" FROM c WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
@@ -360,19 +368,22 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
 
 
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = {_sql_str(os.environ.get('DETENTE_DUCKDB_MEMORY', '512MB'))}")
-    con.execute("SET enable_progress_bar = false")
-    con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
+    """A DuckDB connection whose settings are passed as its configuration (no SQL text)."""
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB"),
+        "temp_directory": tmpdir}
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
     # build its hash joins on the file side: a million lines then exhaust the memory limit.
     # The code books are the build side, the file streams through.
     for optimizers in ("join_order,build_side_probe_side", "join_order"):
         try:
-            con.execute(f"SET disabled_optimizers = {_sql_str(optimizers)}")
+            con = duckdb.connect(config={**config, "disabled_optimizers": optimizers})
             break
         except duckdb.Error:  # an older DuckDB without the build-side optimizer
             continue
+    else:
+        con = duckdb.connect(config=config)
+    con.execute("SET enable_progress_bar = false")  # a session option, not a config one
     _lookup_tables(con)
     return con
 
@@ -429,10 +440,11 @@ def import_text(path: Path, store: EventStore, *, source: str,
             if len(ids):  # no stored event matches: an empty table, every mention filtered
                 con.executemany("INSERT INTO keep VALUES (?)", [(str(i),) for i in set(ids)])
             keep_ids = True
-        sql = (_events_sql(scan, spec, filt) if spec.kind == "events"
-               else _mentions_sql(scan, spec, filt, keep_ids))
+        p = _Params()
+        sql = (_events_sql(scan, spec, filt, p) if spec.kind == "events"
+               else _mentions_sql(scan, spec, filt, keep_ids, p))
         try:
-            result = con.execute(sql)
+            result = con.execute(sql, p)
         except duckdb.Error as exc:
             con.close()
             raise DetenteError([_duck_problem(exc, source)]) from exc

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from detente.deals.compile import draw_quantity
 from detente.scenario.model import Number
 from detente.scenario.war import BeliefModel, WarModel
 from detente.war.bargaining import FloatArray
@@ -46,11 +47,9 @@ def as_generator(rng: Rng) -> np.random.Generator:
 
 
 def draw(number: Number, n: int, rng: np.random.Generator) -> FloatArray:
-    """n draws of a scenario number: its value if certain, else triangular(low, likely, high)."""
-    q = number.value
-    if q.high <= q.low:
-        return np.full(n, q.likely, dtype=np.float64)
-    return rng.triangular(q.low, q.likely, q.high, size=n)
+    """n draws of a scenario number: its value if certain, else triangular(low, likely, high)
+    (:func:`detente.deals.compile.draw_quantity`)."""
+    return draw_quantity(number.value, n, rng)
 
 
 @dataclass(frozen=True)

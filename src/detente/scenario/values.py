@@ -1,0 +1,135 @@
+"""The typed values every scenario section is built from: ids, (uncertain) numbers with their
+evidence or assumption, and the sources behind them.
+
+``detente.scenario.model`` (actors, issues, stances, proposals) and ``detente.scenario.war`` (the
+war-model section) both build on these, so neither imports the other's internals. A number may
+be ``[low, likely, high]`` (a triangular range, DESIGN.md §3); any value may carry ``evidence``
+(a source id and an exact quote) or an ``assumption``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Quantity(_Frozen):
+    """A number that may be uncertain: ``x`` or ``[low, likely, high]`` (triangular)."""
+
+    low: float
+    likely: float
+    high: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number or [low, likely, high], got a boolean")
+        if isinstance(data, int | float):
+            return {"low": data, "likely": data, "high": data}
+        if isinstance(data, list | tuple):
+            if len(data) != 3:
+                raise ValueError(
+                    f"a range must have exactly 3 numbers [low, likely, high], got {len(data)}")
+            if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in data):
+                raise ValueError("a range must hold 3 numbers [low, likely, high]")
+            return {"low": data[0], "likely": data[1], "high": data[2]}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Quantity:
+        for x in (self.low, self.likely, self.high):
+            if not math.isfinite(x):
+                raise ValueError("numbers must be finite")
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(
+                f"range must satisfy low <= likely <= high, got [{self.low}, {self.likely}, "
+                f"{self.high}]")
+        return self
+
+    @property
+    def uncertain(self) -> bool:
+        return self.high > self.low
+
+    @model_serializer
+    def _dump(self) -> float | list[float]:
+        return [self.low, self.likely, self.high] if self.uncertain else self.likely
+
+    def within(self, lo: float, hi: float) -> bool:
+        return lo <= self.low and self.high <= hi
+
+
+class Evidence(_Frozen):
+    """A source id and an exact quote from it that supports a value."""
+
+    source: Id
+    quote: Annotated[str, Field(min_length=3, max_length=600)]
+
+
+class _Traced(_Frozen):
+    """A value with its evidence (quotes) or assumption (why it was chosen)."""
+
+    evidence: list[Evidence] = Field(default_factory=list)
+    assumption: str | None = None
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, dict) else v
+
+    @property
+    def traced(self) -> bool:
+        return bool(self.evidence) or bool(self.assumption and self.assumption.strip())
+
+
+def _wrap_value(data: Any) -> Any:
+    if isinstance(data, dict) and "value" in data:
+        return data
+    if isinstance(data, dict) and not ({"evidence", "assumption"} & set(data)):
+        return data  # let field validation report what is wrong
+    if isinstance(data, dict):
+        raise ValueError("a sourced value needs a 'value' key next to 'evidence'/'assumption'")
+    return {"value": data}
+
+
+class Number(_Traced):
+    """A (possibly uncertain) number with its evidence or assumption.
+
+    YAML: ``0.8``, ``[0.6, 0.8, 0.9]`` or ``{value: 0.8, evidence: {source: s1, quote: "..."}}``.
+    """
+
+    value: Quantity
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap(cls, data: Any) -> Any:
+        return _wrap_value(data)
+
+
+class Source(_Frozen):
+    """A document the scenario's numbers come from."""
+
+    id: Id
+    title: str
+    outlet: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    file: str | None = Field(
+        default=None, description="file name of the source text, for quote checking")
