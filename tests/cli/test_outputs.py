@@ -206,7 +206,7 @@ def test_bad_output_path_exits_2_before_the_analysis(tmp_path: Path, flag: str, 
     (["signals", "credibility", "--actor", "RUS", "--no-store"], "detente.signals.record",
      "credibility_record"),
     (["signals", "evaluate", "dev"], "detente.signals.evaluate", "evaluate"),
-    (["cases"], "detente.cases.catalogue", "catalogue"),
+    (["cases"], "detente.scenario.catalogue", "catalogue"),
 ])
 def test_every_command_checks_paths_first(argv: list[str], module: str, name: str,
                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -35,7 +35,7 @@ def cases(
     csv_dir: Path | None = CSV,
 ) -> None:
     """List the bundled cases."""
-    from detente.cases.catalogue import catalogue
+    from detente.scenario.catalogue import catalogue
 
     check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
     record = catalogue()
