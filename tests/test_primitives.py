@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from detente.cases import case_path
-from detente.deals.compile import _Draw, draw_quantity
+from detente.deals.compile import _Draw
 from detente.errors import DetenteError
 from detente.records.base import Record
 from detente.scenario.model import Number, Quantity, Source
+from detente.scenario.values import draw_quantity
 from detente.signals.evidence import parse_signals
 from detente.war.dynamics import draw
 

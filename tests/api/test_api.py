@@ -116,9 +116,9 @@ def test_old_spelling_warns_and_gives_the_same_record() -> None:
 def test_backtest_frame_gives_the_reported_mae() -> None:
     from pathlib import Path
 
-    deu = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+    deu = Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv"
     if not deu.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     rec = detente.backtest(deu, models=["median"], bootstrap=0)
     frame = rec.to_frame()
     assert len(frame) == len(rec.issues) > 0

@@ -38,7 +38,10 @@ def test_pareto_point_never_dominated(p: np.ndarray) -> None:
         assert dominates(front[None, :, :], rest[:, None, :]).any(axis=1).all()
 
 
-@settings(max_examples=60)
+# No per-example deadline: chunk=1 enumerates one outcome per step (~150 ms an example at load
+# 15 on 2 cores, over Hypothesis's 200 ms default when the machine is busier); the check is the
+# frontier, not the time.
+@settings(max_examples=60, deadline=None)
 @given(spaces(), st.sampled_from([1, 3, 7, 64]))
 def test_chunked_frontier_equals_brute_force(space: AdditiveSpace, chunk: int) -> None:
     u = all_utilities(space)

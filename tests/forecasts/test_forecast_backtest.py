@@ -15,14 +15,14 @@ from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eu_council import NICE, PRE_NICE, capability, era_of
 from detente.formats.deu import ACTORS, read_deu, year_of
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 DEU = DATA / "deu3-dev.tsv"
 
 
 @pytest.fixture(scope="module")
 def deu():
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     return read_deu(DEU)
 
 

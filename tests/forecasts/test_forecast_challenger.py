@@ -19,7 +19,7 @@ from detente.forecasts.challenger import (
 from detente.forecasts.compromise import weighted_median
 from detente.formats.deu import read_deu
 
-DEU = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+DEU = Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv"
 
 
 def test_split_is_fixed_and_about_a_third():
@@ -31,7 +31,7 @@ def test_split_is_fixed_and_about_a_third():
 
 def test_frozen_parameters_come_from_the_training_proposals_only():
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     train = [i for i in scorable(read_deu(DEU)) if not is_test_proposal(i.proposal)]
     assert len(train) == 165
     params, mae = fit_challenger([issue_table(i) for i in train],

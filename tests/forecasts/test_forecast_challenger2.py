@@ -27,7 +27,7 @@ from detente.forecasts.crossval import CV_FOLDS, Fittable, cross_validate, cv_fo
 from detente.formats.deu import read_deu
 from detente.formats.table import StakeholderTable
 
-DEU = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+DEU = Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv"
 
 
 def table(x, s, c, actors=None, ref=None, rule=None) -> StakeholderTable:
@@ -191,7 +191,7 @@ def test_unknown_decision_rule_is_an_error():
 
 def test_frozen_parameters_are_the_fit_on_all_dev_issues():
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     issues = scorable(read_deu(DEU))
     params, _ = fit_challenger2([issue_table(i) for i in issues],
                                 np.array([i.outcome for i in issues]))
@@ -200,7 +200,7 @@ def test_frozen_parameters_are_the_fit_on_all_dev_issues():
 
 def test_backtest_cv_refits_only_fittable_models():
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     data = read_deu(DEU)
     res = run_backtest(data, [CompromiseModel(), ChallengerV2Model()], split="cv",
                        bootstrap=0)

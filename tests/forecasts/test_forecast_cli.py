@@ -14,12 +14,12 @@ from detente.forecasts.eum import ExpectedUtilityModel
 from detente.forecasts.montecarlo import InputRanges, monte_carlo, triangular
 from detente.formats.table import StakeholderTable
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"shared data not available: {path}")
+        pytest.fail(f"fixture missing: {path}")
     return path
 
 

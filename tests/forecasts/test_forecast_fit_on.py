@@ -18,12 +18,12 @@ from detente.forecasts.compromise import CompromiseModel
 from detente.forecasts.predictive import coverage, crps, residual_samples
 from detente.formats.deu import read_deu
 
-DEU = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+DEU = Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv"
 
 
 def need_lines() -> list[str]:
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     return DEU.read_text(encoding="utf-8").splitlines()
 
 
@@ -159,7 +159,7 @@ def test_cli_fit_on_records_both_hashes_and_the_reliability_plot(tmp_path, capsy
 
 def test_cross_validated_intervals_come_from_the_other_folds_only():
     if not DEU.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     from detente.forecasts.crossval import cv_fold
 
     data = read_deu(DEU)

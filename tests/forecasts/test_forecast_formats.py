@@ -11,12 +11,12 @@ from detente.errors import DetenteError
 from detente.formats.ktab import looks_like_ktab, read_ktab_csv
 from detente.formats.stakeholders import read_stakeholder_csv
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"shared data not available: {path}")
+        pytest.fail(f"fixture missing: {path}")
     return path
 
 

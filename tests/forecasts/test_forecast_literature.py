@@ -198,9 +198,9 @@ def test_shipped_parameters_are_the_fit_on_the_development_file():
     from detente.forecasts.backtest import issue_table, scorable
     from detente.formats.deu import read_deu
 
-    deu = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "deu3-dev.tsv"
+    deu = Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv"
     if not deu.exists():
-        pytest.skip("shared DEU data not available")
+        pytest.fail("fixture missing: tests/data/reference/deu3-dev.tsv")
     issues = scorable(read_deu(deu))
     tables = [issue_table(i) for i in issues]
     y = np.array([i.outcome for i in issues])

@@ -17,7 +17,7 @@ from detente.forecasts.smp import SpatialModel
 from detente.formats.ktab import read_ktab_csv
 from detente.formats.stakeholders import read_stakeholder_csv
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 # Scholz, Calbert & Smith (2011), Table 2 (Q = 1): rounds 1–8 of the car-emission case.
 SCHOLZ_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
@@ -44,7 +44,7 @@ PEER_LOG_POSITIONS = {
 
 def need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"shared data not available: {path}")
+        pytest.fail(f"fixture missing: {path}")
     return path
 
 

@@ -23,30 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from detente.deals.space import AdditiveSpace, FloatArray
 from detente.errors import AnalysisError
 from detente.scenario.model import Issue, Quantity, Scenario, Stance
-
-
-class TriangularSource(Protocol):
-    """What the tables draw from: a ``numpy.random.Generator`` or a chunked stream of one
-    (:class:`detente.deals.streams.TriangularSegments`)."""
-
-    def triangular(self, left: float, mode: float, right: float, size: int) -> FloatArray: ...
-
-
-def draw_quantity(q: Quantity, n: int,
-                  rng: np.random.Generator | TriangularSource) -> FloatArray:
-    """``n`` draws of a scenario quantity: its likely value when certain (no random number
-    consumed), else triangular(low, likely, high) — the one way the house samples a
-    ``[low, likely, high]`` range (DESIGN.md §3), for the deal tables and the war model."""
-    if not q.uncertain:
-        return np.full(n, q.likely, dtype=np.float64)
-    return rng.triangular(q.low, q.likely, q.high, size=n)
+from detente.scenario.values import TriangularSource, draw_quantity
 
 
 class _Draw:

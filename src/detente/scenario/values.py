@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -133,3 +135,21 @@ class Source(_Frozen):
     url: str | None = None
     file: str | None = Field(
         default=None, description="file name of the source text, for quote checking")
+
+
+class TriangularSource(Protocol):
+    """What a quantity is drawn from: a ``numpy.random.Generator`` or a chunked stream of one
+    (:class:`detente.deals.streams.TriangularSegments`)."""
+
+    def triangular(self, left: float, mode: float, right: float,
+                   size: int) -> NDArray[np.float64]: ...
+
+
+def draw_quantity(q: Quantity, n: int, rng: TriangularSource) -> NDArray[np.float64]:
+    """``n`` draws of a quantity: its likely value when certain (no random number consumed),
+    else triangular(low, likely, high) — the one way the house samples a ``[low, likely,
+    high]`` range (DESIGN.md §3), for the deal tables and the war model."""
+    if not q.uncertain:
+        return np.full(n, q.likely, dtype=np.float64)
+    return rng.triangular(q.low, q.likely, q.high, size=n)
+

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from detente.deals.compile import draw_quantity
 from detente.scenario.model import Number
+from detente.scenario.values import draw_quantity
 from detente.scenario.war import BeliefModel, WarModel
 from detente.war.bargaining import FloatArray
 from detente.war.guarantees import GuarantorDraws, draw_guarantors
@@ -48,7 +48,7 @@ def as_generator(rng: Rng) -> np.random.Generator:
 
 def draw(number: Number, n: int, rng: np.random.Generator) -> FloatArray:
     """n draws of a scenario number: its value if certain, else triangular(low, likely, high)
-    (:func:`detente.deals.compile.draw_quantity`)."""
+    (:func:`detente.scenario.values.draw_quantity`)."""
     return draw_quantity(number.value, n, rng)
 
 
@@ -148,7 +148,8 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
         rng: a ``numpy.random.Generator`` or a seed; the only source of randomness.
 
     Example:
-        >>> from detente.scenario.war import BeliefModel, WarModel
+        >>> from detente.scenario.values import draw_quantity
+from detente.scenario.war import BeliefModel, WarModel
         >>> m = WarModel(side_a="a", side_b="b", stake="s", horizon=12, p=0.5, cost_a=0.1,
         ...              cost_b=0.1, volatility=0.2)
         >>> s1, s2 = simulate(m, 12, 1000, 7), simulate(m, 12, 1000, 7)
