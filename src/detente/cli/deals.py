@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from detente.cli.common import console, esc, write_json, write_text
 from detente.errors import ScenarioError
-from detente.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from detente.scenario.model import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -143,10 +146,7 @@ def analyze(
 
     A GENIUS domain folder gets the GENIUS analysis instead: frontier (distinct utility
     vectors and the outcomes reaching them) and bargaining solutions, scored as GENIUS does."""
-    from detente.cli.deals_view import show_analysis
-    from detente.deals import analyze as run
     from detente.limits import MAX_DRAWS, check_range, check_seed
-    from detente.scenario import load
 
     check_range(draws, 0, MAX_DRAWS, "--draws")
     check_seed(seed)
@@ -159,6 +159,10 @@ def analyze(
         _analyze_genius(case, json_out, quiet, normalise_weights, max_nodes, time_limit,
                         frontier_limit)
         return
+    from detente.cli.deals_view import show_analysis
+    from detente.deals import analyze as run
+    from detente.scenario import load
+
     scenario = load(case)
     reservation = None
     if batna == "war":
