@@ -124,3 +124,27 @@ def test_invalid_utf8_in_a_later_part_names_its_line(fixtures: Path, tmp_path: P
     with EventStore(tmp_path / "s.sqlite") as st:
         [s] = import_path(path, st, parts=3)
     assert s.error and "not UTF-8 text" in s.error and f"latin1.tsv:{k + 1}" in s.error
+
+
+def _lines_sql(source: str, first: bool) -> str:
+    return (f"SELECT ordinality, l FROM read_csv('{source}', columns={{'l': 'VARCHAR'}}, "
+            "delim=chr(1) || chr(2) || chr(3) || chr(4), header=false, quote='', escape='', "
+            "auto_detect=false, strict_mode=false) WITH ORDINALITY")
+
+
+def test_line_scan_numbers_every_line_and_stops_cleanly(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "n.tsv"
+    path.write_text("".join(f"line {i}\tx\n" for i in range(1, 30_001)), encoding="utf-8")
+    con = duckdb.connect()
+    ls = scan.LineScan(path, con, _lines_sql, tmp_path, batch=1000, parts=5,
+                       clean=lambda d: path)
+    got = {base + n: text for base, rows in ls.batches() for n, text in rows}
+    ls.close()
+    assert got == {i: f"line {i}\tx" for i in range(1, 30_001)}
+    early = scan.LineScan(path, con, _lines_sql, tmp_path, batch=100, parts=5,
+                          clean=lambda d: path)
+    next(early.batches())  # an import interrupted after its first batch
+    early.close()
+    assert not any(t.is_alive() for t in early._threads)

@@ -36,6 +36,7 @@ MIN_PART = 32 << 20
 """Smallest range worth a thread of its own (smaller files are read as one part)."""
 PIPE_SIZE = 1 << 20
 """Capacity asked for each named pipe (Linux allows 1 MiB to anyone by default)."""
+_PIPES = itertools.count()
 QUEUED_ROWS = 200_000
 """Rows the scans may hold ahead of the consumer (memory bound while the hash finishes)."""
 
@@ -134,10 +135,17 @@ def _feed(path: Path, start: int, end: int, fifo: str) -> None:
 
 
 def _unblock(fifo: str) -> None:
-    """Open and close the reading end, so that a writer waiting in ``open`` goes on (and
-    then stops on a broken pipe)."""
+    """Open the reading end and empty the pipe, so that a writer waiting in ``open`` or on a
+    full pipe goes on (and ends, on a broken pipe or at the end of its range)."""
     with contextlib.suppress(OSError):
-        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            while os.read(fd, 1 << 20):
+                pass
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
 
 
 class ScanError(Exception):
@@ -172,9 +180,8 @@ class LineScan:
         q: queue.Queue[tuple[int, list[tuple] | ScanError | None]] = queue.Queue(
             max(4, QUEUED_ROWS // max(self._batch, 1)))
         self._q, self._cursors, self._fifos, self._threads = q, [], [], []
-        self._round = getattr(self, "_round", -1) + 1
         for k, (start, end) in enumerate(self._parts):
-            fifo = str(self._tmp / f"part{self._round}-{k}.tsv")
+            fifo = str(self._tmp / f"part{next(_PIPES)}.tsv")
             os.mkfifo(fifo)
             cur = self._con.cursor()
             feed = threading.Thread(target=_feed, args=(path, start, end, fifo), daemon=True)
