@@ -29,8 +29,10 @@ SAMPLE = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "even
 
 DETENTE = """
 import json, resource, sys, time
+from pathlib import Path
 from detente.signals.importers import ImportFilter, import_path
 from detente.signals.store import EventStore
+Path(sys.argv[2]).unlink(missing_ok=True)  # every run imports into a new store
 t = time.perf_counter()
 with EventStore(sys.argv[2]) as st:
     [s] = import_path(sys.argv[1], st, filt=ImportFilter(dyad=("RUS", "UKR")))

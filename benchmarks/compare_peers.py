@@ -17,7 +17,15 @@ Peers and how they are found:
 - pandas (GDELT dyad filter): this Python, if it imports pandas (the baseline script of
   ``benchmarks/bench_signals_import.py``) on a file of ``--gdelt-rows`` rows built there.
 
-Run: ``python benchmarks/compare_peers.py [-n 3] [--only 7issues,smp] [--gdelt-rows 10000000]``
+detente runs as an installed package does, byte-compiled: its commands get a private
+``PYTHONPYCACHEPREFIX`` (and no ``PYTHONDONTWRITEBYTECODE``), so the warm-up run compiles the
+sources once and the counted runs do not recompile them (the peers are installed, compiled).
+
+``--hogs N`` keeps N busy-loop processes running through every pair (the issue's "both cores
+busy elsewhere" for the import), started here and stopped by their process ids afterwards.
+
+Run: ``python benchmarks/compare_peers.py [-n 3] [--only 7issues,smp] [--gdelt-rows 10000000]
+[--hogs 2]``
 """
 
 from __future__ import annotations
@@ -70,10 +78,11 @@ class Run:
     code: int
 
 
-def timed(argv: list[str]) -> Run:
+def timed(argv: list[str], env: dict[str, str] | None = None) -> Run:
     """One whole process: wall time, CPU (user + sys) and peak RSS from ``os.wait4``."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env)
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -115,11 +124,11 @@ def pairs(args: argparse.Namespace) -> list[Pair]:
         if subprocess.run([sys.executable, "-c", "import pandas"]).returncode:
             return "pandas not installed (pip install pandas)"
         from bench_signals_import import PANDAS
-        return [sys.executable, "-c", PANDAS, str(_gdelt(tmp, args.gdelt_rows))]
+        return [sys.executable, "-c", PANDAS, str(_gdelt(tmp, args.gdelt_rows, args.gdelt_file))]
 
     def detente_import(tmp: Path) -> list[str]:
         from bench_signals_import import DETENTE as SCRIPT
-        return [sys.executable, "-c", SCRIPT, str(_gdelt(tmp, args.gdelt_rows)),
+        return [sys.executable, "-c", SCRIPT, str(_gdelt(tmp, args.gdelt_rows, args.gdelt_file)),
                 str(tmp / "events.sqlite")]
 
     return [
@@ -143,7 +152,9 @@ def pairs(args: argparse.Namespace) -> list[Pair]:
     ]
 
 
-def _gdelt(tmp: Path, rows: int) -> Path:
+def _gdelt(tmp: Path, rows: int, given: str | None = None) -> Path:
+    if given:
+        return Path(given)
     path = tmp / "gdelt2.export.CSV"
     if not path.exists():
         from bench_signals_import import build
@@ -151,13 +162,26 @@ def _gdelt(tmp: Path, rows: int) -> Path:
     return path
 
 
-def compare(peer: list[str], ours: list[str], n: int) -> tuple[list[Run], list[Run]]:
-    timed(peer), timed(ours)  # warm-up: file cache, byte-compiled modules
+def compare(peer: list[str], ours: list[str], n: int,
+            env: dict[str, str]) -> tuple[list[Run], list[Run]]:
+    timed(peer), timed(ours, env)  # warm-up: file cache, byte-compiled modules
     a, b = [], []
     for _ in range(n):
         a.append(timed(peer))
-        b.append(timed(ours))
+        b.append(timed(ours, env))
     return a, b
+
+
+def compiled_env(tmp: Path) -> dict[str, str]:
+    """This environment, with detente's byte code cached under ``tmp`` (as installed)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
+def hogs(n: int) -> list[subprocess.Popen[bytes]]:
+    """``n`` busy loops, one process each."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
 
 
 def main() -> None:
@@ -167,40 +191,58 @@ def main() -> None:
                     "eum, backtest, gdelt")
     ap.add_argument("--negmas-python", default=None)
     ap.add_argument("--gdelt-rows", type=int, default=10_000_000)
+    ap.add_argument("--gdelt-file", default=None, help="an existing GDELT file to import "
+                    "(default: build one of --gdelt-rows rows in a temporary folder)")
+    ap.add_argument("--hogs", type=int, default=0, help="busy-loop processes kept running "
+                    "beside every pair (e.g. 2: both cores busy elsewhere)")
     args = ap.parse_args()
     sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
     only = set(filter(None, args.only.split(",")))
     print(f"{os.uname().nodename}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()}")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()}, "
+          f"{args.hogs} busy-loop processes beside each pair")
     print("| task | peer | peer s (RSS MiB) | detente s (RSS MiB) | ratio median (min–max) | "
-          "target | load before → after |")
-    print("|---|---|---|---|---|---|---|")
+          "CPU s peer / detente | target | load before → after |")
+    print("|---|---|---|---|---|---|---|---|")
     tmp = Path(tempfile.mkdtemp(prefix="detente-peers-"))
+    env = compiled_env(tmp)
+    busy: list[subprocess.Popen[bytes]] = []
     try:
         for p in pairs(args):
             if only and p.key not in only:
                 continue
             peer = p.peer_cmd(tmp)
             if isinstance(peer, str):
-                print(f"| {p.task} | {p.peer} | skipped: {peer} | | | ≥ {p.target:g}× | |")
+                print(f"| {p.task} | {p.peer} | skipped: {peer} | | | | ≥ {p.target:g}× | |")
                 continue
+            ours = p.ours(tmp)  # builds the GDELT file first, before any busy loop
+            busy = hogs(args.hogs)
             load0 = os.getloadavg()[0]
-            a, b = compare(peer, p.ours(tmp), args.n)
+            try:
+                a, b = compare(peer, ours, args.n, env)
+            finally:
+                for h in busy:
+                    h.kill()
+                    h.wait()
             ratios = [x.wall / y.wall for x, y in zip(a, b, strict=True)]
             bad = [r.code for r in a + b if r.code]
             if bad:  # a failed run is no time: no ratio
                 print(f"| {p.task} | {p.peer} | failed: exit codes {bad} (peer "
-                      f"{[r.code for r in a]}, detente {[r.code for r in b]}) | | | "
+                      f"{[r.code for r in a]}, detente {[r.code for r in b]}) | | | | "
                       f"≥ {p.target:g}× | |", flush=True)
                 continue
             print(f"| {p.task} | {p.peer} | {statistics.median(r.wall for r in a):.2f} "
                   f"({max(r.rss_mib for r in a):.0f}) | "
                   f"{statistics.median(r.wall for r in b):.2f} ({max(r.rss_mib for r in b):.0f}) "
                   f"| {statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
+                  f"{statistics.median(r.cpu for r in a):.2f} / "
+                  f"{statistics.median(r.cpu for r in b):.2f} | "
                   f"≥ {p.target:g}× | {load0:.1f} → {os.getloadavg()[0]:.1f} |", flush=True)
     finally:
+        for h in busy:
+            h.kill()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

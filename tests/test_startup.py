@@ -3,10 +3,13 @@ the dispatch table names exactly the commands each module registers."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 import typer
 
 from detente.cli import app as cli
@@ -36,6 +39,50 @@ def test_small_command_does_not_import_heavy_analyses() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+AMPO = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "genius" / "other" / \
+    "AMPOvsCity"
+HEAVY = ("scipy", "matplotlib", "duckdb", "pandas", "sklearn", "detente.sensitivity",
+         "detente.forecasts", "detente.signals", "detente.war")
+# ``analyze DIR`` (a GENIUS folder) reads XML: neither the scenario model nor its analysis.
+SCENARIO = ("detente.scenario.model", "detente.deals.analysis", "detente.deals.montecarlo",
+            "yaml")
+
+
+def _imported(argv: list[str], names: tuple[str, ...]) -> list[str]:
+    """The names of ``names`` that running ``detente ARGV`` imports, in a fresh process."""
+    code = ("import sys; from detente.cli.app import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e\n"
+            f"print(sorted(m for m in {names!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("argv", [["cases"], ["check", "ru-ua-2024-09"]])
+def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
+    assert _imported(argv, HEAVY) == []
+
+
+def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -> None:
+    if not AMPO.is_dir():
+        pytest.skip("shared GENIUS data not available")
+    assert _imported(["analyze", str(AMPO)], HEAVY + SCENARIO) == []
+    # the probe sees what a real import would: the scenario analysis does load these
+    assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
+
+
+def test_lazy_deals_package_keeps_its_names() -> None:
+    import detente.deals as deals
+    import detente.deals.open_terms  # noqa: F401  (binds the submodule on the package)
+    from detente.deals.analysis import analyze
+
+    assert deals.analyze is analyze
+    assert callable(deals.open_terms) and deals.open_terms.__name__ == "open_terms"
+    assert set(deals.__all__) <= set(dir(deals))
+    with pytest.raises(AttributeError):
+        deals.no_such_name  # noqa: B018
 
 
 def test_check_parses_the_case_yaml_once(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -19,7 +20,9 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.errors import ScenarioError
-from detente.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from detente.scenario.model import Scenario
 
 
 def register(app: typer.Typer) -> None:
@@ -155,11 +158,8 @@ def analyze(
 
     A GENIUS domain folder gets the GENIUS analysis instead: frontier (distinct utility
     vectors and the outcomes reaching them) and bargaining solutions, scored as GENIUS does."""
-    from detente.cli.deals_view import show_analysis
-    from detente.deals import analyze as run
     from detente.limits import check_seed
     from detente.parallel import open_executor
-    from detente.scenario import load
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
@@ -172,6 +172,10 @@ def analyze(
         _analyze_genius(case, json_out, csv_dir, quiet, normalise_weights, max_nodes, time_limit,
                         frontier_limit, executor)
         return
+    from detente.cli.deals_view import show_analysis
+    from detente.deals import analyze as run
+    from detente.scenario import load
+
     scenario = load(case)
     reservation = None
     if batna == "war":

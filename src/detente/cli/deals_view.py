@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from detente.cli.common import console, esc
-from detente.deals.genius_analysis import DomainAnalysis, FrontierPoint
-from detente.deals.result import DealAnalysis, Package
-from detente.scenario.model import Scenario
+
+if TYPE_CHECKING:  # annotations only: `analyze DIR` needs neither the scenario nor its model
+    from detente.deals.genius_analysis import DomainAnalysis, FrontierPoint
+    from detente.deals.result import DealAnalysis, Package
+    from detente.scenario.model import Scenario
 
 
 def _opts(pkg: Package, scenario: Scenario) -> str:

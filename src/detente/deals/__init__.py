@@ -1,15 +1,60 @@
 """Deal space: outcome enumeration, Pareto frontier, ZOPA, bargaining solutions, proposals,
-logrolls and Monte Carlo over uncertain inputs (DESIGN.md §4)."""
+logrolls and Monte Carlo over uncertain inputs (DESIGN.md §4).
 
-from detente.deals.analysis import analyze
-from detente.deals.compile import build_space, build_tables
-from detente.deals.open_terms import OpenTerm, open_terms
-from detente.deals.pareto import Frontier, pareto_frontier, pareto_mask
-from detente.deals.result import DealAnalysis
-from detente.deals.solutions import Solution, solve
-from detente.deals.space import AdditiveSpace
+The names below load on first use (PEP 562 ``__getattr__``): importing one submodule, e.g.
+``detente.deals.genius_analysis`` for ``detente analyze DIR``, does not import the scenario
+analysis, its Monte Carlo and the pydantic scenario model with it (issue 19, start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what type checkers see; at run time ``__getattr__`` below
+    from detente.deals.analysis import analyze
+    from detente.deals.compile import build_space, build_tables
+    from detente.deals.open_terms import OpenTerm, open_terms
+    from detente.deals.pareto import Frontier, pareto_frontier, pareto_mask
+    from detente.deals.result import DealAnalysis
+    from detente.deals.solutions import Solution, solve
+    from detente.deals.space import AdditiveSpace
+
+_HOME = {"analyze": "analysis", "build_space": "compile", "build_tables": "compile",
+         "OpenTerm": "open_terms", "open_terms": "open_terms", "Frontier": "pareto",
+         "pareto_frontier": "pareto", "pareto_mask": "pareto", "DealAnalysis": "result",
+         "Solution": "solutions", "solve": "solutions", "AdditiveSpace": "space"}
 
 __all__ = [
     "AdditiveSpace", "DealAnalysis", "Frontier", "OpenTerm", "Solution", "analyze",
     "build_space", "build_tables", "open_terms", "pareto_frontier", "pareto_mask", "solve",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'detente.deals' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"detente.deals.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+class _Package(ModuleType):
+    """Importing the submodule ``detente.deals.open_terms`` binds it on this package; the
+    name ``detente.deals.open_terms`` stays the function, as it was when this package imported
+    every name eagerly."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, ModuleType) and name in _HOME and name == _HOME[name]:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

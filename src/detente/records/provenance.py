@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from detente import __version__
+import detente
 
 
 class Provenance(BaseModel):
@@ -68,6 +68,6 @@ def make_provenance(analysis: str, inputs: list[str], digest: str, options: dict
                     seed: int | None, created: str | None = None) -> Provenance:
     """Build a :class:`Provenance`; ``created`` stays None (byte-identical reruns) unless a
     time is given."""
-    return Provenance(version=__version__, analysis=analysis, inputs_sha256=digest,
+    return Provenance(version=detente.__version__, analysis=analysis, inputs_sha256=digest,
                       inputs=[normalise_input(x) for x in inputs], options=options, seed=seed,
                       created=created)

@@ -1,8 +1,9 @@
 """Import event data (GDELT 1.0/2.0, ICEWS, POLECAT; plain or zipped) into the event store.
 
-DuckDB streams each file line by line (``WITH ORDINALITY`` gives the exact line number), splits
-the fields, maps them to the canonical event, and applies the dyad/actor/code/date filters
-inside the scan, so memory stays bounded whatever the file size. Lines with the wrong number of
+DuckDB streams each file line by line, in parallel parts with exact line numbers
+(:mod:`detente.signals.scan`; the SHA-256 pass runs beside it), splits the fields, maps them to
+the canonical event, and applies the dyad/actor/code/date filters inside the scan, so memory
+stays bounded whatever the file size. Lines with the wrong number of
 fields, dates that do not parse and codes outside the codebook are kept as *problems* with their
 line numbers, never silently dropped. Rows go into SQLite in committed batches: an interrupted
 import keeps every committed batch and a re-run adds only the rest.
@@ -10,7 +11,6 @@ import keeps every committed batch and a re-run adds only the rest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -20,11 +20,10 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -36,11 +35,15 @@ from detente.signals.codes import (
     name_to_cameo,
 )
 from detente.signals.formats import CANONICAL, MENTION_FIELDS, FormatSpec, detect_format
+from detente.signals.scan import LineScan, ScanError
 from detente.signals.store import EventStore
 
 log = logging.getLogger(__name__)
 
 _CHUNK = 8 << 20
+_BUFFER = 8 << 20
+"""DuckDB's read buffer per part (its default, 32 MiB, held two or three times per part, runs a
+two-part scan out of a 128 MB limit)."""
 _MAX_EXAMPLES = 20
 
 
@@ -108,46 +111,6 @@ _TMP_PREFIX = "detente-import-"
 _NCOL = "CASE WHEN ctrl THEN -1 ELSE len(f) END AS ncol"  # -1: a line with a control byte
 
 
-@dataclass
-class _Digest:
-    """SHA-256 and line count of a file, computed chunk by chunk, and whether it holds control
-    bytes (then the import reads a cleaned copy, see :func:`_clean_copy`)."""
-
-    h: Any = field(default_factory=hashlib.sha256)
-    lines: int = 0
-    crlf: int = 0
-    last: bytes = b"\n"
-    dirty: bool = False
-
-    def update(self, chunk: bytes) -> None:
-        self.h.update(chunk)
-        self.lines += chunk.count(b"\n")
-        self.crlf += chunk.count(b"\r\n") + (self.last == b"\r" and chunk.startswith(b"\n"))
-        # A CR at a chunk's end may be the first half of CR LF: judged with the next chunk.
-        if not self.dirty and _CONTROL.search(chunk[:-1] if chunk.endswith(b"\r") else chunk):
-            self.dirty = True
-        if self.last == b"\r" and not chunk.startswith(b"\n"):
-            self.dirty = True
-        self.last = chunk[-1:]
-
-    def result(self) -> tuple[str, int]:
-        # A lone CR at the end, or CR LF mixed with LF (DuckDB then counts CR LF as two line
-        # ends and every later line number shifts): read a cleaned copy.
-        if self.last == b"\r" or 0 < self.crlf < self.lines:
-            self.dirty = True
-        return self.h.hexdigest(), self.lines + (self.last != b"\n")
-
-
-def _digest(path: Path) -> _Digest:
-    """SHA-256 of the file and its number of lines (a last line without newline counts)."""
-    d = _Digest()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            d.update(chunk)
-    d.result()
-    return d
-
-
 def _clean_copy(path: Path, dest: Path) -> Path:
     """A copy of ``path`` with LF line ends (CR LF → LF) and each control byte (and lone CR)
     replaced by U+FFFD, so that the line reader neither splits nor cuts a line there; the lines
@@ -212,13 +175,14 @@ def _nz(expr: str, missing: tuple[str, ...], p: _Params) -> str:
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...],
            rows: Sequence[Sequence[str | None]]) -> None:
-    """A temporary VARCHAR table filled in one statement: each column bound as a list and
-    unnested in parallel (``executemany`` is slow in DuckDB)."""
+    """A VARCHAR table filled in one statement: each column bound as a list and unnested in
+    parallel (``executemany`` is slow in DuckDB); not TEMP, so that the cursors scanning the
+    parts of a file see it."""
     p = _Params()
     cols = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     select = ", ".join(f"unnest({p(list(c))}::VARCHAR[]) AS {n}"
                        for n, c in zip(columns, cols, strict=True))
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select}", p)
+    con.execute(f"CREATE TABLE {name} AS SELECT {select}", p)
 
 
 def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -231,13 +195,17 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
     _table(con, "plover", ("k",), [(t,) for t in PLOVER_TYPES])
 
 
-def _scan_sql(path: Path, spec: FormatSpec, p: _Params, prefilter: str = "TRUE") -> str:
-    """Lines with their numbers. ``prefilter`` is a cheap necessary condition on the raw line
+def _scan_sql(source: str, spec: FormatSpec, p: _Params, prefilter: str = "TRUE",
+              first: bool = True) -> str:
+    """Lines of ``source`` (one part of the file, see :mod:`detente.signals.scan`) with their
+    numbers inside it; only the ``first`` part holds the header and a byte-order mark.
+    ``prefilter`` is a cheap necessary condition on the raw line
     (substring tests for the filter's codes) that lets DuckDB skip the lines that cannot match
     before splitting them; the lines that pass are then checked field by field, so a malformed
     line that could match the filter is reported, never dropped. Without a filter every line
     is checked."""
-    skip = 1 if spec.header else 0
+    skip = 1 if spec.header and first else 0
+    bom_line = "line = 1" if first else "FALSE"
     if prefilter == "TRUE":
         where = f"line > {skip}"
         materialized = ""
@@ -250,10 +218,11 @@ def _scan_sql(path: Path, spec: FormatSpec, p: _Params, prefilter: str = "TRUE")
     # first line loses a UTF-8 byte-order mark.
     return (
         "WITH raw0 AS (SELECT ordinality AS line, l FROM read_csv("
-        f"{p(str(path))}, columns={{'l': 'VARCHAR'}}, "
+        f"{p(source)}, columns={{'l': 'VARCHAR'}}, "
         "delim=chr(1) || chr(2) || chr(3) || chr(4), header=false, "
-        "quote='', escape='', auto_detect=false, strict_mode=false) WITH ORDINALITY), "
-        "raw AS (SELECT line, CASE WHEN line = 1 THEN ltrim(l, chr(65279)) ELSE l END AS l "
+        "quote='', escape='', auto_detect=false, strict_mode=false, "
+        f"buffer_size={_BUFFER}) WITH ORDINALITY), "
+        f"raw AS (SELECT line, CASE WHEN {bom_line} THEN ltrim(l, chr(65279)) ELSE l END AS l "
         "FROM raw0), "
         f"s AS {materialized}(SELECT line, l IS NULL OR trim(l) = '' AS blank, "
         f"coalesce(contains(l, chr({ord(_MARK)})), FALSE) AS ctrl, "
@@ -294,7 +263,8 @@ def _country(expr: str, kind: str, alias: str) -> tuple[str, str]:
             f"LEFT JOIN {table} {alias} ON {alias}.k = {expr}")
 
 
-def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter, p: _Params) -> str:
+def _events_sql(source: str, spec: FormatSpec, filt: ImportFilter, p: _Params,
+               first: bool = True) -> str:
     e = {k: _nz(v, spec.missing, p) for k, v in spec.exprs.items()}
     inner = ", ".join(f"{e[k]} AS {k}" for k in CANONICAL if k in e and k not in
                       ("plover_type", "plover_mode", "plover_context"))
@@ -336,7 +306,7 @@ def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter, p: _Params) ->
         conds.append(f"(c.d IS NULL OR ({' AND '.join(dates)}))")
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
-        _scan_sql(path, spec, p, _prefilter(spec, filt, p))
+        _scan_sql(source, spec, p, _prefilter(spec, filt, p), first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner} FROM s) "
         f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
         + ", ".join(out[k] for k in CANONICAL)
@@ -345,8 +315,8 @@ def _events_sql(path: Path, spec: FormatSpec, filt: ImportFilter, p: _Params) ->
     )
 
 
-def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bool,
-                  p: _Params) -> str:
+def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: bool,
+                  p: _Params, first: bool = True) -> str:
     e = {k: _nz(v, spec.missing, p) for k, v in spec.exprs.items()}
     inner = ", ".join(f"{e[k]} AS {k}" for k in MENTION_FIELDS)
     conds = []
@@ -358,7 +328,7 @@ def _mentions_sql(path: Path, spec: FormatSpec, filt: ImportFilter, keep_ids: bo
         conds.append(f"(c.d IS NULL OR c.d <= {p(filt.date_to)}::DATE)")
     keep = " AND ".join(conds) if conds else "TRUE"
     return (
-        _scan_sql(path, spec, p)
+        _scan_sql(source, spec, p, first=first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner}, {spec.date_raw} AS date_raw, "
         f"try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d FROM s) "
         "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
@@ -405,101 +375,104 @@ def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     return None
 
 
-def _duck_problem(exc: Exception, source: str) -> Problem:
-    """A readable problem from a DuckDB read error (line number, invalid UTF-8)."""
+def _duck_problem(exc: Exception, source: str, base: int = 0) -> Problem:
+    """A readable problem from a DuckDB read error (line number, invalid UTF-8); ``base``: the
+    lines before the part of the file that DuckDB was reading."""
     text = str(exc)
     m = re.search(r"Error on Line: (\d+)", text)
-    line = int(m.group(1)) if m else None
+    line = base + int(m.group(1)) if m else None
     if "Invalid unicode" in text:
         return Problem("not UTF-8 text", file=source, line=line,
                        allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")
     return Problem(f"cannot read the file: {text.splitlines()[0]}", file=source, line=line)
 
 
-def _rows(result: duckdb.DuckDBPyConnection, batch: int) -> Iterator[list[tuple]]:
-    while rows := result.fetchmany(batch):
-        yield rows
-
-
 def import_text(path: Path, store: EventStore, *, source: str,
-                digest: _Digest, filt: ImportFilter = ImportFilter(),
-                fmt: str | None = None, batch_size: int = 50_000,
-                tmpdir: str | None = None) -> ImportSummary:
-    """Import one uncompressed tab-separated file whose :class:`_Digest` is known. A file with
-    control bytes is read from a cleaned copy (same line numbers; those lines are problems).
-    Rows are committed batch by batch while DuckDB streams the file."""
+                filt: ImportFilter = ImportFilter(), fmt: str | None = None,
+                batch_size: int = 50_000, tmpdir: str | None = None,
+                parts: int | None = None) -> ImportSummary:
+    """Import one uncompressed tab-separated file. DuckDB reads it in ``parts`` parallel parts
+    (default: one per CPU for files of 64 MiB and more) while one pass computes its SHA-256;
+    a file with control bytes is read from a cleaned copy (same line numbers; those lines are
+    problems). Rows are committed batch by batch once the hash is known."""
     spec = detect_format(_head(path, source), source, fmt)
     ingested = datetime.now(UTC).replace(microsecond=0).isoformat()
     with _tempdir(tmpdir) as tmp:
-        scan = _clean_copy(path, Path(tmp) / "clean.tsv") if digest.dirty else path
         con = _connect(tmp)
         keep_ids = False
         if spec.kind == "mentions" and (filt.dyad or filt.actors or filt.codes):
             ids = store.events(actors=filt.actors, dyad=filt.dyad, codes=filt.codes)["event_id"]
-            con.execute("CREATE TEMP TABLE keep (id VARCHAR)")
+            con.execute("CREATE TABLE keep (id VARCHAR)")
             if len(ids):  # no stored event matches: an empty table, every mention filtered
                 con.executemany("INSERT INTO keep VALUES (?)", [(str(i),) for i in set(ids)])
             keep_ids = True
-        p = _Params()
-        sql = (_events_sql(scan, spec, filt, p) if spec.kind == "events"
-               else _mentions_sql(scan, spec, filt, keep_ids, p))
+
+        def sql(part: str, first: bool) -> tuple[str, _Params]:
+            p = _Params()
+            return ((_events_sql(part, spec, filt, p, first) if spec.kind == "events"
+                     else _mentions_sql(part, spec, filt, keep_ids, p, first)), p)
+
+        scan = LineScan(path, con, sql, Path(tmp), batch=batch_size, parts=parts,
+                        clean=lambda d: _clean_copy(path, d / "clean.tsv"))
         try:
-            result = con.execute(sql, p)
-        except duckdb.Error as exc:
-            con.close()
-            raise DetenteError([_duck_problem(exc, source)]) from exc
-        sha, lines = digest.result()
-        import_id = store.begin_import(sha, source, spec.name, json.dumps(filt.as_dict()),
-                                       ingested)
-        counts: Counter[str] = Counter()
-        examples: list[tuple[int, str, str]] = []
-        blank = matched = added = 0
-        try:
-            for rows in _rows(result, batch_size):
-                good, bad = [], []
-                for row in rows:
-                    if row[1]:
-                        blank += 1
-                        continue
-                    problem = _classify(row, spec)
-                    if problem:
-                        counts[problem[0]] += 1
-                        bad.append((sha, row[0], source, *problem))
-                        if len(examples) < _MAX_EXAMPLES:
-                            examples.append((row[0], *problem))
-                        continue
-                    matched += 1
-                    if spec.kind == "events":
-                        good.append((sha, row[0], source, spec.name, ingested, *row[5:]))
-                    else:
-                        good.append((sha, row[0], source, ingested, *row[5:]))
-                added += (store.add_events(good) if spec.kind == "events"
-                          else store.add_mentions(good))
-                store.add_problems(bad)
-                store.commit()
-        except duckdb.Error as exc:
+            digest = scan.digest()
+            import_id = store.begin_import(digest.sha256, source, spec.name,
+                                           json.dumps(filt.as_dict()), ingested)
+            tally = _store_rows(scan, store, spec, source, digest.sha256, ingested)
+        except ScanError as exc:
             store.commit()
-            raise DetenteError([_duck_problem(exc, source)]) from exc
+            raise DetenteError([_duck_problem(exc.error, source, exc.base)]) from exc.error
         finally:
+            scan.close()
             con.close()
+    counts, examples, blank, matched, added = tally
     store.finish_import(import_id, datetime.now(UTC).replace(microsecond=0).isoformat(), added,
                         sum(counts.values()))
-    summary = ImportSummary(source=source, format=spec.name, sha256=sha, lines=lines,
-                            matched=matched, added=added, blank=blank, problems=dict(counts),
-                            examples=tuple(examples))
+    summary = ImportSummary(source=source, format=spec.name, sha256=digest.sha256,
+                            lines=digest.lines, matched=matched, added=added, blank=blank,
+                            problems=dict(counts), examples=tuple(sorted(examples)[:_MAX_EXAMPLES]))
     log.info("imported %s: %d matched, %d new, %d problems", source, matched, added,
              summary.n_problems)
     return summary
 
 
-def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> _Digest:
-    d = _Digest()
+def _store_rows(scan: LineScan, store: EventStore, spec: FormatSpec, source: str, sha: str,
+                ingested: str) -> tuple[Counter[str], list[tuple[int, str, str]], int, int, int]:
+    """Classify and store the scanned rows batch by batch (each batch committed); a row's line
+    is the lines before its part plus its line inside the part."""
+    counts: Counter[str] = Counter()
+    examples: list[tuple[int, str, str]] = []
+    blank = matched = added = 0
+    for base, rows in scan.batches():
+        good, bad = [], []
+        for row in rows:
+            if row[1]:
+                blank += 1
+                continue
+            line = base + row[0]
+            problem = _classify(row, spec)
+            if problem:
+                counts[problem[0]] += 1
+                bad.append((sha, line, source, *problem))
+                examples.append((line, *problem))
+                if len(examples) > 4 * _MAX_EXAMPLES:  # the first ones by line are kept
+                    examples = sorted(examples)[:_MAX_EXAMPLES]
+                continue
+            matched += 1
+            if spec.kind == "events":
+                good.append((sha, line, source, spec.name, ingested, *row[5:]))
+            else:
+                good.append((sha, line, source, ingested, *row[5:]))
+        added += (store.add_events(good) if spec.kind == "events" else store.add_mentions(good))
+        store.add_problems(bad)
+        store.commit()
+    return counts, examples, blank, matched, added
+
+
+def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> None:
     with zf.open(info) as src, dest.open("wb") as out:
         while chunk := src.read(_CHUNK):
-            d.update(chunk)
             out.write(chunk)
-    d.result()
-    return d
 
 
 def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
@@ -515,8 +488,8 @@ def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummar
                 source = f"{path}!{info.filename}"
                 with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
                     dest = Path(tmp) / "member.tsv"
-                    digest = _extract(zf, info, dest)
-                    out.append(import_text(dest, store, source=source, digest=digest,
+                    _extract(zf, info, dest)
+                    out.append(import_text(dest, store, source=source,
                                            **kw))  # type: ignore[arg-type]
     except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
@@ -526,11 +499,13 @@ def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummar
 
 def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = ImportFilter(),
                 fmt: str | None = None, batch_size: int = 50_000,
-                tmpdir: str | None = None) -> list[ImportSummary]:
+                tmpdir: str | None = None, parts: int | None = None) -> list[ImportSummary]:
     """Import a plain or zipped event file; a file that cannot be read at all gives a summary
-    with ``error`` set (so other files still import) rather than an exception."""
+    with ``error`` set (so other files still import) rather than an exception. ``parts``: how
+    many parts DuckDB reads at once (default: one per CPU for large files)."""
     p = Path(path)
-    kw = {"filt": filt, "fmt": fmt, "batch_size": batch_size, "tmpdir": tmpdir}
+    kw = {"filt": filt, "fmt": fmt, "batch_size": batch_size, "tmpdir": tmpdir,
+          "parts": parts}
     _stale_temp_dirs(tmpdir)
     try:
         if not p.is_file():
@@ -541,8 +516,7 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
             magic = fh.read(4)
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
             return import_zip(p, store, **kw)
-        return [import_text(p, store, source=str(p), digest=_digest(p),
-                            **kw)]  # type: ignore[arg-type]
+        return [import_text(p, store, source=str(p), **kw)]  # type: ignore[arg-type]
     except DetenteError as exc:
         log.info("%s", exc)
         return [ImportSummary(source=str(p), error=str(exc))]

@@ -1,0 +1,150 @@
+"""The parallel scan keeps exact provenance: every stored row's line is its line in the file,
+whatever the number of parts; malformed rows are counted and reported at their lines; the
+hashing pass gives the file's SHA-256, its lines and the lines before each part."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from detente.signals import scan
+from detente.signals.importers import ImportFilter, import_path
+from detente.signals.store import EventStore
+
+SLICE = "gdelt2_20150218230000_slice.tsv"
+
+
+def _build(fixtures: Path, dest: Path, copies: int = 7) -> list[str]:
+    """Copies of the real slice with malformed lines spread through them (wrong column count,
+    also on RUS-UKR rows; bad date; unknown code; blank lines); returns the file's lines."""
+    rows = (fixtures / SLICE).read_text(encoding="utf-8").splitlines()
+    ru = [i for i, r in enumerate(rows) if {r.split("\t")[7], r.split("\t")[17]} == {"RUS", "UKR"}]
+    lines: list[str] = []
+    for c in range(copies):
+        for i, r in enumerate(rows):
+            f = r.split("\t")
+            if i in (3 + 11 * c, ru[c % len(ru)]):  # the second could match the dyad filter
+                f = f[:40]
+            elif i == 5 + 13 * c:
+                f[1] = "2015-02-1"
+            elif i == 7 + 17 * c:
+                f[26] = "999"
+            lines.append("\t".join(f))
+        lines.append("")  # a blank line between copies
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def _stored(db: Path) -> tuple[dict[int, tuple[str, str]], list[tuple[int, str]]]:
+    with sqlite3.connect(db) as conn:
+        ev = {int(line): (str(eid), str(url)) for line, eid, url in
+              conn.execute("SELECT line, event_id, url FROM events")}
+        bad = sorted((int(line), str(kind)) for line, kind in
+                     conn.execute("SELECT line, kind FROM problems"))
+    return ev, bad
+
+
+@pytest.mark.parametrize("filt", [ImportFilter(), ImportFilter(dyad=("RUS", "UKR"))])
+def test_every_row_at_its_true_line_whatever_the_parts(fixtures: Path, tmp_path: Path,
+                                                       filt: ImportFilter) -> None:
+    path = tmp_path / "events.tsv"
+    lines = _build(fixtures, path)
+    seen = []
+    for parts in (1, 3, 8):
+        db = tmp_path / f"p{parts}.sqlite"
+        with EventStore(db) as st:
+            [s] = import_path(path, st, filt=filt, parts=parts, batch_size=500)
+        ev, bad = _stored(db)
+        assert s.error is None and s.lines == len(lines) and s.matched == len(ev) > 0
+        for line, (eid, url) in ev.items():  # the file's own line holds this event
+            fields = lines[line - 1].split("\t")
+            assert (fields[0], fields[-1]) == (eid, url), (parts, line)
+        assert sum(s.problems.values()) == len(bad) > 0 and s.blank == 7
+        assert [e[0] for e in s.examples] == [b[0] for b in bad][:len(s.examples)]
+        seen.append((ev, bad, s.problems, s.sha256))
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0][3] == hashlib.sha256(path.read_bytes()).hexdigest()
+    if filt.dyad is None:  # every well-formed line is stored, every malformed one reported
+        assert len(seen[0][0]) + len(seen[0][1]) + 7 == len(lines)
+        kinds = {kind for _, kind in seen[0][1]}
+        assert kinds == {"wrong column count", "bad date", "unknown code"}
+
+
+def test_ranges_start_lines_and_cover_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.tsv"
+    data = b"".join(b"a" * (1 + (i * 37) % 300) + b"\n" for i in range(2000)) + b"tail"
+    path.write_bytes(data)
+    for parts in (1, 2, 3, 7, 50):
+        rs = scan.ranges(path, parts)
+        assert rs[0][0] == 0 and rs[-1][1] == len(data) and len(rs) <= parts
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(rs))
+        assert all(data[s - 1:s] == b"\n" for s, _ in rs[1:])
+        d = scan.digest(path, rs)
+        assert d.sha256 == hashlib.sha256(data).hexdigest() and d.lines == 2001
+        assert list(d.starts) == [data[:s].count(b"\n") for s, _ in rs] and not d.dirty
+    one = tmp_path / "one.tsv"
+    one.write_bytes(b"x" * 5000)  # one long line: one part
+    assert scan.ranges(one, 4) == [(0, 5000)]
+
+
+@pytest.mark.parametrize(("body", "dirty"), [
+    (b"a\tb\nc\td\n", False), (b"a\tb\r\nc\td\r\n", False), (b"a\x1fb\nc\n", True),
+    (b"a\rb\nc\n", True), (b"a\r\nb\nc\n", True), (b"a\nb\r", True), (b"", False)])
+def test_digest_flags_what_the_line_reader_would_mishandle(tmp_path: Path, body: bytes,
+                                                           dirty: bool) -> None:
+    path = tmp_path / "d.tsv"
+    path.write_bytes(body)
+    d = scan.digest(path, scan.ranges(path, 2))
+    assert d.dirty is dirty
+    assert d.lines == body.count(b"\n") + (bool(body) and not body.endswith(b"\n"))
+
+
+def test_malformed_and_control_lines_in_later_parts(fixtures: Path, tmp_path: Path) -> None:
+    lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1] * 5
+    n = len(lines)
+    lines[n - 10] = lines[n - 10].replace(b"\t", b"\t\x1f", 1)  # control byte, last part
+    path = tmp_path / "ctrl.tsv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with EventStore(tmp_path / "s.sqlite") as st:
+        [s] = import_path(path, st, parts=4)
+    assert s.problems == {"control character": 1} and s.examples[0][0] == n - 9
+    assert s.matched == n - 1
+
+
+def test_invalid_utf8_in_a_later_part_names_its_line(fixtures: Path, tmp_path: Path) -> None:
+    lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1] * 6
+    k = len(lines) * 5 // 6 + 3
+    lines[k] += b"\xe9"
+    path = tmp_path / "latin1.tsv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with EventStore(tmp_path / "s.sqlite") as st:
+        [s] = import_path(path, st, parts=3)
+    assert s.error and "not UTF-8 text" in s.error and f"latin1.tsv:{k + 1}" in s.error
+
+
+def _lines_sql(source: str, first: bool) -> tuple[str, dict[str, object]]:
+    return ("SELECT ordinality, l FROM read_csv($src, columns={'l': 'VARCHAR'}, "
+            "delim=chr(1) || chr(2) || chr(3) || chr(4), header=false, quote='', escape='', "
+            "auto_detect=false, strict_mode=false) WITH ORDINALITY", {"src": source})
+
+
+def test_line_scan_numbers_every_line_and_stops_cleanly(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "n.tsv"
+    path.write_text("".join(f"line {i}\tx\n" for i in range(1, 30_001)), encoding="utf-8")
+    con = duckdb.connect()
+    ls = scan.LineScan(path, con, _lines_sql, tmp_path, batch=1000, parts=5,
+                       clean=lambda d: path)
+    got = {base + n: text for base, rows in ls.batches() for n, text in rows}
+    ls.close()
+    assert got == {i: f"line {i}\tx" for i in range(1, 30_001)}
+    early = scan.LineScan(path, con, _lines_sql, tmp_path, batch=100, parts=5,
+                          clean=lambda d: path)
+    next(early.batches())  # an import interrupted after its first batch
+    early.close()
+    assert not any(t.is_alive() for t in early._threads)
