@@ -8,7 +8,7 @@ its data inside). The reports embed them with :func:`figure` (libraries inlined 
 >>> from detente.report import charts
 >>> sorted(charts.VERSIONS)
 ['vega', 'vega-embed', 'vega-lite']
->>> charts.for_record(object())
+>>> charts.for_record(object())  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 TypeError: no charts for a object (known: DealAnalysis, ...)
@@ -29,21 +29,64 @@ __all__ = ["ASSET_FILES", "VERSIONS", "ChartSpec", "assets", "figure", "for_reco
 
 def _registry() -> list[tuple[type, Callable[[Any], list[ChartSpec]]]]:
     from detente.deals.result import DealAnalysis
-    from detente.report.charts import deals
+    from detente.deals.timeline import Timeline
+    from detente.forecasts.records import BacktestRecord, ForecastRecord
+    from detente.report.charts import backtest, deals, sensitivity, signals, timeline, window
+    from detente.sensitivity.result import SensitivityAnalysis, TargetSensitivity
+    from detente.signals.record import CredibilityRecord
+    from detente.war.analysis import WarAnalysis
 
-    return [(DealAnalysis, deals.charts)]
+    return [(DealAnalysis, deals.charts), (SensitivityAnalysis, sensitivity.charts),
+            (TargetSensitivity, sensitivity.target_charts), (WarAnalysis, window.charts),
+            (Timeline, timeline.charts), (ForecastRecord, _forecast),
+            (BacktestRecord, lambda r: backtest.charts(r.model_dump(mode="json"))),
+            (CredibilityRecord,
+             lambda r: [signals.credibility_timeline(r.model_dump(mode="json"))])]
+
+
+def _forecast(record: Any) -> list[ChartSpec]:
+    from detente.report.charts import forecast
+
+    return [c for rec in record.issues for c in forecast.charts(rec)]
+
+
+def _from_dict(record: dict[str, Any]) -> list[ChartSpec] | None:
+    """Records the CLI still passes as JSON-ready dicts, told apart by their keys."""
+    from detente.report.charts import backtest, forecast, signals
+
+    if "table" in record and "forecasts" in record:  # one issue of a forecast
+        return forecast.charts(record)
+    if "series" in record and "moves" in record:  # credibility
+        return [signals.credibility_timeline(record)]
+    if "breakdown" in record and "models" in record:  # backtest
+        return backtest.charts(record)
+    if "reliability" in record and "labels" in record:  # commitment evaluation
+        rel = signals.evaluation_reliability(record)
+        return [] if rel is None else [rel]
+    return None
 
 
 def for_record(record: Any) -> list[ChartSpec]:
-    """Every chart of one record, in the order the report shows them.
+    """Every chart of one record, in the order its report shows them.
 
-    Accepts a :class:`~detente.deals.result.DealAnalysis`."""
+    Accepts :class:`~detente.deals.result.DealAnalysis`,
+    :class:`~detente.sensitivity.result.SensitivityAnalysis` (or one ``TargetSensitivity``),
+    :class:`~detente.war.analysis.WarAnalysis` (the window),
+    :class:`~detente.deals.timeline.Timeline`, :class:`~detente.forecasts.records.ForecastRecord`,
+    :class:`~detente.forecasts.records.BacktestRecord`,
+    :class:`~detente.signals.record.CredibilityRecord`, and the JSON-ready dicts of a forecast
+    issue, a credibility record, a backtest and a commitment evaluation. Raises ``TypeError``
+    for anything else."""
+    if isinstance(record, dict):
+        found = _from_dict(record)
+        if found is not None:
+            return found
     table = _registry()
     for kind, make in table:
         if isinstance(record, kind):
             return make(record)
     known = ", ".join(k.__name__ for k, _ in table)
-    raise TypeError(f"no charts for a {type(record).__name__} (known: {known}, ...)")
+    raise TypeError(f"no charts for a {type(record).__name__} (known: {known}, or their dicts)")
 
 
 def to_json(specs: Sequence[ChartSpec]) -> str:
