@@ -107,6 +107,10 @@ def test_sensitivity_data(records: dict[str, Any]) -> None:
              if r["index"] == "total" and r["kind"] == "input"}
     assert total == pytest.approx({s.input: s.total for s in t.sobol[:sens_charts.BARS]},
                                   abs=1e-6)
+    # a target that does not vary has no defined index: no empty chart
+    flat = t.model_copy(update={"sobol": [r.model_copy(update={"total": float("nan")})
+                                          for r in t.sobol]})
+    assert sens_charts.sobol(flat) is None
 
 
 def test_window_data(records: dict[str, Any]) -> None:

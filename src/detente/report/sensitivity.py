@@ -6,7 +6,7 @@ the break-even values with the evidence beside them.
 from __future__ import annotations
 
 from detente.report.base import chart, esc, page, table
-from detente.report.charts.sensitivity import BARS, target_charts
+from detente.report.charts.sensitivity import BARS, sobol, target_charts
 from detente.sensitivity.result import SensitivityAnalysis, TargetSensitivity
 
 
@@ -48,6 +48,9 @@ def render(r: SensitivityAnalysis) -> str:
                 f"{t.base:+.3f}" + (f"; over the design mean {t.mean:+.3f}, sd {t.std:.3f}"
                                     if t.mean is not None and t.std is not None else "") + ".</p>"]
         figs = [chart(c) for c in target_charts(t)]
+        if t.sobol and sobol(t) is None:
+            part.append("<p class='meta'>No Sobol' chart: the target does not vary over the "
+                        "design, so every index is undefined.</p>")
         if figs:
             part.append('<div class="grid">' + "".join(figs) + "</div>")
         if t.morris:

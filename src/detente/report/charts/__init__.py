@@ -16,6 +16,7 @@ TypeError: no charts for a object (known: DealAnalysis, ...)
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,27 +28,27 @@ __all__ = ["ASSET_FILES", "VERSIONS", "ChartSpec", "assets", "figure", "for_reco
            "to_json"]
 
 
-def _registry() -> list[tuple[type, Callable[[Any], list[ChartSpec]]]]:
-    from detente.deals.result import DealAnalysis
-    from detente.deals.timeline import Timeline
-    from detente.forecasts.records import BacktestRecord, ForecastRecord
-    from detente.report.charts import backtest, deals, sensitivity, signals, timeline, window
-    from detente.sensitivity.result import SensitivityAnalysis, TargetSensitivity
-    from detente.signals.record import CredibilityRecord
-    from detente.war.analysis import WarAnalysis
-
-    return [(DealAnalysis, deals.charts), (SensitivityAnalysis, sensitivity.charts),
-            (TargetSensitivity, sensitivity.target_charts), (WarAnalysis, window.charts),
-            (Timeline, timeline.charts), (ForecastRecord, _forecast),
-            (BacktestRecord, lambda r: backtest.charts(r.model_dump(mode="json"))),
-            (CredibilityRecord,
-             lambda r: [signals.credibility_timeline(r.model_dump(mode="json"))])]
+_KINDS = {
+    "detente.deals.result.DealAnalysis": ("deals", "charts"),
+    "detente.sensitivity.result.SensitivityAnalysis": ("sensitivity", "charts"),
+    "detente.sensitivity.result.TargetSensitivity": ("sensitivity", "target_charts"),
+    "detente.war.analysis.WarAnalysis": ("window", "charts"),
+    "detente.deals.timeline.Timeline": ("timeline", "charts"),
+    "detente.forecasts.records.ForecastRecord": ("forecast", "record_charts"),
+    "detente.forecasts.records.BacktestRecord": ("backtest", "record_charts"),
+    "detente.signals.record.CredibilityRecord": ("signals", "credibility_charts"),
+}
+"""Record class (module.name) → (chart module, function); looked up by name so that charting one
+kind of record imports no other analysis."""
 
 
-def _forecast(record: Any) -> list[ChartSpec]:
-    from detente.report.charts import forecast
-
-    return [c for rec in record.issues for c in forecast.charts(rec)]
+def _maker(record: Any) -> Callable[[Any], list[ChartSpec]] | None:
+    for cls in type(record).__mro__:
+        found = _KINDS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if found is not None:
+            module = importlib.import_module(f"detente.report.charts.{found[0]}")
+            return getattr(module, found[1])  # type: ignore[no-any-return]
+    return None
 
 
 def _from_dict(record: dict[str, Any]) -> list[ChartSpec] | None:
@@ -81,11 +82,10 @@ def for_record(record: Any) -> list[ChartSpec]:
         found = _from_dict(record)
         if found is not None:
             return found
-    table = _registry()
-    for kind, make in table:
-        if isinstance(record, kind):
-            return make(record)
-    known = ", ".join(k.__name__ for k, _ in table)
+    make = _maker(record)
+    if make is not None:
+        return make(record)
+    known = ", ".join(k.rsplit(".", 1)[1] for k in _KINDS)
     raise TypeError(f"no charts for a {type(record).__name__} (known: {known}, or their dicts)")
 
 

@@ -54,3 +54,8 @@ def charts(record: dict[str, Any]) -> list[ChartSpec]:
     """Every chart of a backtest record."""
     c = reliability(record)
     return [] if c is None else [c]
+
+
+def record_charts(record: Any) -> list[ChartSpec]:
+    """The charts of a :class:`~detente.forecasts.records.BacktestRecord`."""
+    return charts(record.model_dump(mode="json"))

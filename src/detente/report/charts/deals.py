@@ -244,7 +244,10 @@ def margins(r: DealAnalysis) -> ChartSpec | None:
                                           {"field": "verdict"}]}},
                 {"mark": {"type": "text", "fontSize": 10},
                  "encoding": {"text": {"field": "margin", "type": "quantitative",
-                                       "format": "+.2f"}}}]}
+                                       "format": "+.2f"},
+                              "color": {"condition": {"test": f"abs(datum.margin) > {0.6 * lim}",
+                                                      "value": "white"},
+                                        "value": "black"}}}]}
     return ChartSpec("margins", "Proposals against each actor's BATNA",
                      "Each proposal against each actor's BATNA: margin u_i(proposal) − d_i "
                      "(green: better than no deal; red: worse). Hover a cell for the utility, "

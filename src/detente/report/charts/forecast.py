@@ -85,3 +85,8 @@ def charts(rec: dict[str, Any]) -> list[ChartSpec]:
         for k in range(len(rec["table"]["dimensions"])):
             out.append(trajectory(rec, f, k))
     return out
+
+
+def record_charts(record: Any) -> list[ChartSpec]:
+    """Every trajectory chart of a :class:`~detente.forecasts.records.ForecastRecord`."""
+    return [c for rec in record.issues for c in charts(rec)]

@@ -62,8 +62,9 @@ def tornado(t: TargetSensitivity) -> ChartSpec | None:
 
 def sobol(t: TargetSensitivity) -> ChartSpec | None:
     """First-order and total Sobol' indices of the top inputs, then the groups (one actor's
-    inputs together), with 95 % bootstrap intervals."""
-    if not t.sobol:
+    inputs together), with 95 % bootstrap intervals. None when no index is defined (a target
+    that does not vary over the design has none)."""
+    if not any(num(r.total) is not None for r in t.sobol):
         return None
     rows: list[dict[str, Any]] = []
     for kind, items in (("input", t.sobol[:BARS]), ("group", t.groups[:BARS])):

@@ -110,3 +110,8 @@ def evaluation_reliability(record: dict[str, Any]) -> ChartSpec | None:
                      "Reliability diagram (10 equal-width bins; marker area ~ commitments in "
                      "the bin); on the dashed diagonal the forecasts are calibrated.", spec,
                      fallback="bins", tags=("signals",))
+
+
+def credibility_charts(record: Any) -> list[ChartSpec]:
+    """The charts of a :class:`~detente.signals.record.CredibilityRecord`."""
+    return [credibility_timeline(record.model_dump(mode="json"))]

@@ -64,6 +64,7 @@ def batnas(t: Timeline) -> ChartSpec:
            "color": {"field": "actor", "type": "nominal", "title": "veto player",
                      "scale": {"domain": t.veto_players, "scheme": "category10"}},
            "strokeDash": {"field": "what", "type": "nominal", "title": None,
+                          "legend": {"symbolType": "stroke", "symbolStrokeWidth": 2},
                           "scale": {"domain": ["BATNA", "at the Nash package"],
                                     "range": [[1, 0], [2, 2]]}},
            "detail": {"field": "what"},
