@@ -3,7 +3,9 @@
 Pure functions from detente's records to :class:`ChartSpec` (a Vega-Lite v5 spec as a dict, with
 its data inside). The reports embed them with :func:`figure` (libraries inlined once per page by
 :func:`scripts`, so a report stays one offline file); the app serves the same specs as JSON
-(:func:`to_json`) and the same libraries (:func:`assets`).
+(:func:`to_json`) and the same libraries (:func:`assets`); an app page that swaps in
+:func:`figure` fragments gets them drawn by :data:`LOADER` (``detenteDraw``, also on
+``htmx:afterSwap``).
 
 >>> from detente.report import charts
 >>> sorted(charts.VERSIONS)
@@ -21,11 +23,11 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from detente.report.charts.embed import ASSET_FILES, VERSIONS, assets, figure, scripts
+from detente.report.charts.embed import ASSET_FILES, LOADER, VERSIONS, assets, figure, scripts
 from detente.report.charts.spec import ChartSpec
 
-__all__ = ["ASSET_FILES", "VERSIONS", "ChartSpec", "assets", "figure", "for_record", "scripts",
-           "to_json"]
+__all__ = ["ASSET_FILES", "LOADER", "VERSIONS", "ChartSpec", "assets", "figure", "for_record",
+           "scripts", "to_json"]
 
 
 _KINDS = {
