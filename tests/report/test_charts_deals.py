@@ -4,6 +4,7 @@ outcomes 4: tolerances 1e-6 and 5e-5)."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -111,3 +112,7 @@ def test_report_embeds_the_specs_once_and_offline(record: DealAnalysis) -> None:
     assert p.tags["script"] == len(charts.ASSET_FILES) + 1 + 3  # libraries, loader, 3 specs
     assert text.count('class="vl-spec"') == 3
     assert 'nav class="toc"' in text and "overflow-x:auto" in text
+    # without JavaScript the proposals' packages show as a table under their real names
+    noscript = text.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert "<th>utility of RUS</th>" in noscript and "<th>nato</th>" in noscript
+    assert html.escape(record.proposals[0].name) in noscript

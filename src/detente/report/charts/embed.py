@@ -77,13 +77,31 @@ def spec_json(spec: dict[str, Any]) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+def field_titles(spec: Any, out: dict[str, str] | None = None) -> dict[str, str]:
+    """Every ``field`` of the spec's encodings and tooltips with the title it is shown under
+    (``u3`` → ``u(USA)``); the first title found wins."""
+    out = {} if out is None else out
+    if isinstance(spec, dict):
+        field, title = spec.get("field"), spec.get("title")
+        if isinstance(field, str) and isinstance(title, str):
+            out.setdefault(field, title)
+        for key, value in spec.items():
+            if key != "datasets":
+                field_titles(value, out)
+    elif isinstance(spec, list):
+        for value in spec:
+            field_titles(value, out)
+    return out
+
+
 def _fallback(chart: ChartSpec) -> str:
     rows = chart.dataset(chart.fallback) if chart.fallback else []
     if not rows or len(rows) > FALLBACK_ROWS:
         return ("<noscript><p class='meta'>This chart needs JavaScript; the numbers are in the "
                 "tables of this report and in the JSON record.</p></noscript>")
     cols = list(dict.fromkeys(k for r in rows for k in r))
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    titles = field_titles(chart.spec)
+    head = "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in cols)
                    + "</tr>" for r in rows)
     return (f"<noscript><div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
