@@ -16,13 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.forecasts import eum
+from detente.forecasts import eum, smp
+from detente.forecasts.backtest import issue_table, scorable
 from detente.forecasts.eum import EUMOptions, VoterSplit, run_eum, win_probability
 from detente.forecasts.montecarlo import InputRanges, triangular
+from detente.formats.deu import read_deu
 from detente.formats.stakeholders import read_stakeholder_csv
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-BDM = Path(__file__).resolve().parents[1] / "data" / "bdm"
 
 
 def need(path: Path) -> Path:
@@ -95,3 +96,50 @@ def test_eum_monte_carlo_runs_equal_the_direct_formula(case, monkeypatch):
     slow = run_eum(x, c, s, EUMOptions())
     for key in ("trajectory", "median", "mean", "r"):
         np.testing.assert_allclose(fast[key], slow[key], rtol=0, atol=1e-12)
+
+
+def direct_smp_turn(x, sal, cap):
+    """One SMP turn of one issue, each actor's queue elected on its own (SMP.md step 4)."""
+    n = x.shape[0]
+    d = smp.distances(sal, x, x)
+    risk, _ = smp.risk_attitudes(d, cap)
+    u_h = smp.utility(d[None], ((2 * risk[:, None] + risk[None, :]) / 3)[:, :, None])
+    target, phi, _ = smp.best_challenges(u_h, sal.sum(axis=1), cap, chunk=32)
+    init = np.flatnonzero(target >= 0)
+    tgt = target[init]
+    b_i, b_j = smp.bargains(x, sal, init, tgt, phi[init])
+    u_own = u_h[np.arange(n), np.arange(n), :]
+    base = u_own.sum(axis=1)
+    ub_i = smp.utility(smp.distances(sal, x, b_i), risk[:, None])
+    ub_j = smp.utility(smp.distances(sal, x, b_j), risk[:, None])
+    ubar_m = (base[:, None] - u_own[:, init] - u_own[:, tgt] + ub_i + ub_j) / n
+    new = x.copy()
+    for k in range(n):
+        items = np.flatnonzero((init == k) | (tgt == k))
+        if items.size:
+            util = np.concatenate([base[:, None] / n, ubar_m[:, items]], axis=1)
+            choice = int(np.argmax(smp.condorcet(util, cap)))
+            if choice:
+                m = items[choice - 1]
+                new[k] = b_i[m] if init[m] == k else b_j[m]
+    return new
+
+
+def test_smp_turn_of_a_batch_equals_each_issue_turned_alone():
+    rng = np.random.default_rng(7)
+    # integer positions on a coarse grid: many actors share a position, so ties are common
+    x = rng.integers(0, 5, (6, 12, 2)) / 4
+    sal = rng.choice([0.3, 0.6, 0.9], (6, 12, 2)) / 2
+    cap = rng.choice([1.0, 2.0, 5.0], (6, 12))
+    new, _, _ = smp.smp_turn(x, sal, cap)
+    for b in range(x.shape[0]):
+        np.testing.assert_array_equal(new[b], direct_smp_turn(x[b], sal[b], cap[b]))
+
+
+def test_smp_backtest_batch_equals_one_table_at_a_time():
+    data = read_deu(need(DATA / "deu3-dev.tsv"))
+    tables = [issue_table(i) for i in scorable(data)]
+    tables = [t for t in tables if t.n_actors in (16, 17)][:40]  # two batches
+    model = smp.SpatialModel()
+    one = np.array([model.forecast(t).position[0] for t in tables])
+    np.testing.assert_allclose(model.forecast_batch(tables), one, rtol=0, atol=1e-12)
