@@ -4,7 +4,8 @@ For every task of the table in ``docs/performance.md`` this runs the peer's comm
 detente's command as whole processes, alternately (warm-up, then peer, detente, peer, detente,
 …), and prints per side the median wall time and peak RSS (``os.wait4``), the median of the
 pair-by-pair ratios peer ÷ detente (pairs taken together hold when the machine's speed drifts),
-its min–max, the target, and the load average before and after. A peer that is not installed
+its min–max, the same for CPU time (user + sys, the steadier figure on a loaded machine), the
+target, and the load average before and after. A peer that is not installed
 is skipped, with a line saying how to provide it; peers are never dependencies of detente.
 
 Peers and how they are found:
@@ -151,8 +152,10 @@ def _gdelt(tmp: Path, rows: int) -> Path:
     return path
 
 
-def compare(peer: list[str], ours: list[str], n: int) -> tuple[list[Run], list[Run]]:
-    timed(peer), timed(ours)  # warm-up: file cache, byte-compiled modules
+def compare(peer: list[str], ours: list[str], n: int,
+            warmup: int = 1) -> tuple[list[Run], list[Run]]:
+    for _ in range(warmup):  # file cache, byte-compiled modules
+        timed(peer), timed(ours)
     a, b = [], []
     for _ in range(n):
         a.append(timed(peer))
@@ -166,6 +169,8 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated keys: ampo, 7issues, smp, "
                     "eum, backtest, gdelt")
     ap.add_argument("--negmas-python", default=None)
+    ap.add_argument("--warmup", type=int, default=1, help="uncounted pairs first (0 for a "
+                    "peer that runs for minutes)")
     ap.add_argument("--gdelt-rows", type=int, default=10_000_000)
     args = ap.parse_args()
     sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
@@ -175,8 +180,8 @@ def main() -> None:
     print(f"{os.uname().nodename}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()}")
     print("| task | peer | peer s (RSS MiB) | detente s (RSS MiB) | ratio median (min–max) | "
-          "target | load before → after |")
-    print("|---|---|---|---|---|---|---|")
+          "CPU s peer / detente = ratio (min–max) | target | load before → after |")
+    print("|---|---|---|---|---|---|---|---|")
     tmp = Path(tempfile.mkdtemp(prefix="detente-peers-"))
     try:
         for p in pairs(args):
@@ -184,21 +189,25 @@ def main() -> None:
                 continue
             peer = p.peer_cmd(tmp)
             if isinstance(peer, str):
-                print(f"| {p.task} | {p.peer} | skipped: {peer} | | | ≥ {p.target:g}× | |")
+                print(f"| {p.task} | {p.peer} | skipped: {peer} | | | | ≥ {p.target:g}× | |")
                 continue
             load0 = os.getloadavg()[0]
-            a, b = compare(peer, p.ours(tmp), args.n)
+            a, b = compare(peer, p.ours(tmp), args.n, args.warmup)
             ratios = [x.wall / y.wall for x, y in zip(a, b, strict=True)]
             bad = [r.code for r in a + b if r.code]
             if bad:  # a failed run is no time: no ratio
                 print(f"| {p.task} | {p.peer} | failed: exit codes {bad} (peer "
                       f"{[r.code for r in a]}, detente {[r.code for r in b]}) | | | "
-                      f"≥ {p.target:g}× | |", flush=True)
+                      f"| ≥ {p.target:g}× | |", flush=True)
                 continue
+            cpu = [x.cpu / y.cpu for x, y in zip(a, b, strict=True)]
             print(f"| {p.task} | {p.peer} | {statistics.median(r.wall for r in a):.2f} "
                   f"({max(r.rss_mib for r in a):.0f}) | "
                   f"{statistics.median(r.wall for r in b):.2f} ({max(r.rss_mib for r in b):.0f}) "
                   f"| {statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
+                  f"{statistics.median(r.cpu for r in a):.2f} / "
+                  f"{statistics.median(r.cpu for r in b):.2f} = {statistics.median(cpu):.1f}× "
+                  f"({min(cpu):.1f}–{max(cpu):.1f}) | "
                   f"≥ {p.target:g}× | {load0:.1f} → {os.getloadavg()[0]:.1f} |", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

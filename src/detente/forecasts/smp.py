@@ -47,7 +47,8 @@ class SMPOptions:
             probability-weighted mean of the distinct final positions) or ``"mode"`` (the most
             probable final position). KTAB itself prints no single outcome.
         merge_tol: final positions closer than this (0–1 scale) count as one (KTAB: 1e-3).
-        chunk: initiators processed per block (memory bound only; results do not depend on it).
+        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (8
+            initiators of an 80-actor issue; cache and memory only, results do not depend on it).
     """
 
     max_turns: int = 100
@@ -55,7 +56,7 @@ class SMPOptions:
     min_turns: int = 2
     outcome: str = "mean"
     merge_tol: float = 1e-3
-    chunk: int = 32
+    chunk: int = 8
 
 
 def distances(sal: F, ideal: F, points: F) -> F:
@@ -136,7 +137,7 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     phi_best = np.zeros((nb, n))
     gain_best = np.zeros((nb, n))
     idx = np.arange(n)
-    step = max(1, chunk // nb) if nb > 1 else chunk
+    step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
     for lo in range(0, n, step):
         ii = idx[lo:lo + step]
         at = np.arange(ii.size)
@@ -207,7 +208,7 @@ def bargains(x: F, sal: F, init: NDArray[np.int64], tgt: NDArray[np.int64], p: F
     return b_i, b_j
 
 
-def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, F, NDArray[np.bool_]]:
+def smp_turn(x: F, sal: F, cap: F, chunk: int = 8) -> tuple[F, F, NDArray[np.bool_]]:
     """One SMP turn of a batch of issues from positions ``x`` (B, N, K) on 0–1 (``sal``
     (B, N, K), ``cap`` (B, N)); returns the new positions, the risk attitudes of the starting
     state and per issue a flag that they were degenerate. Every initiator slot m = 0..N−1
