@@ -143,3 +143,13 @@ def test_smp_backtest_batch_equals_one_table_at_a_time():
     model = smp.SpatialModel()
     one = np.array([model.forecast(t).position[0] for t in tables])
     np.testing.assert_allclose(model.forecast_batch(tables), one, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("options", [EUMOptions(), EUMOptions(outcome="mean", q=0.8),
+                                     EUMOptions(stopping="no_change", rounds=12)])
+def test_eum_backtest_batch_equals_one_table_at_a_time(options):
+    data = read_deu(need(DATA / "deu3-dev.tsv"))
+    tables = [issue_table(i) for i in scorable(data)][:80]
+    model = eum.ExpectedUtilityModel(options)
+    one = np.array([model.forecast(t).position[0] for t in tables])
+    np.testing.assert_allclose(model.forecast_batch(tables), one, rtol=0, atol=1e-12)

@@ -355,6 +355,24 @@ class ExpectedUtilityModel:
     options: EUMOptions = EUMOptions()
     name: str = "eum"
 
+    def forecast_batch(self, tables: list[StakeholderTable]) -> F:
+        """Dimension 0 of many tables. With a fixed number of rounds the tables with the same
+        number of actors run as the rows of one :func:`run_eum` (every row is its own run, so
+        each forecast is the one :meth:`forecast` gives); other stopping rules stop a block of
+        rows together, so those tables run one by one."""
+        if self.options.stopping != "fixed":
+            return np.array([self.forecast(t).position[0] for t in tables])
+        out = np.empty(len(tables))
+        groups: dict[int, list[int]] = {}
+        for i, t in enumerate(tables):
+            groups.setdefault(t.n_actors, []).append(i)
+        for idx in groups.values():
+            res = run_eum(np.stack([tables[i].position[:, 0] for i in idx]),
+                          np.stack([tables[i].capability for i in idx]),
+                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options)
+            out[idx] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
+        return out
+
     def forecast(self, table: StakeholderTable) -> Forecast:
         trajs, preds, meds, means = [], [], [], []
         for k in range(table.n_dimensions):
