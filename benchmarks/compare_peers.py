@@ -4,7 +4,8 @@ For every task of the table in ``docs/performance.md`` this runs the peer's comm
 detente's command as whole processes, alternately (warm-up, then peer, detente, peer, detente,
 …), and prints per side the median wall time and peak RSS (``os.wait4``), the median of the
 pair-by-pair ratios peer ÷ detente (pairs taken together hold when the machine's speed drifts),
-its min–max, the target, and the load average before and after. A peer that is not installed
+its min–max, the same for CPU time (user + sys, the steadier figure on a loaded machine), the
+target, and the load average before and after. A peer that is not installed
 is skipped, with a line saying how to provide it; peers are never dependencies of detente.
 
 Peers and how they are found:
@@ -163,8 +164,9 @@ def _gdelt(tmp: Path, rows: int, given: str | None = None) -> Path:
 
 
 def compare(peer: list[str], ours: list[str], n: int,
-            env: dict[str, str]) -> tuple[list[Run], list[Run]]:
-    timed(peer), timed(ours, env)  # warm-up: file cache, byte-compiled modules
+            env: dict[str, str], warmup: int = 1) -> tuple[list[Run], list[Run]]:
+    for _ in range(warmup):  # file cache, byte-compiled modules
+        timed(peer), timed(ours, env)
     a, b = [], []
     for _ in range(n):
         a.append(timed(peer))
@@ -190,6 +192,8 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated keys: ampo, 7issues, smp, "
                     "eum, backtest, gdelt")
     ap.add_argument("--negmas-python", default=None)
+    ap.add_argument("--warmup", type=int, default=1, help="uncounted pairs first (0 for a "
+                    "peer that runs for minutes)")
     ap.add_argument("--gdelt-rows", type=int, default=10_000_000)
     ap.add_argument("--gdelt-file", default=None, help="an existing GDELT file to import "
                     "(default: build one of --gdelt-rows rows in a temporary folder)")
@@ -204,7 +208,7 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()}, "
           f"{args.hogs} busy-loop processes beside each pair")
     print("| task | peer | peer s (RSS MiB) | detente s (RSS MiB) | ratio median (min–max) | "
-          "CPU s peer / detente | target | load before → after |")
+          "CPU s peer / detente = ratio (min–max) | target | load before → after |")
     print("|---|---|---|---|---|---|---|---|")
     tmp = Path(tempfile.mkdtemp(prefix="detente-peers-"))
     env = compiled_env(tmp)
@@ -221,7 +225,7 @@ def main() -> None:
             busy = hogs(args.hogs)
             load0 = os.getloadavg()[0]
             try:
-                a, b = compare(peer, ours, args.n, env)
+                a, b = compare(peer, ours, args.n, env, args.warmup)
             finally:
                 for h in busy:
                     h.kill()
@@ -233,12 +237,14 @@ def main() -> None:
                       f"{[r.code for r in a]}, detente {[r.code for r in b]}) | | | | "
                       f"≥ {p.target:g}× | |", flush=True)
                 continue
+            cpu = [x.cpu / y.cpu for x, y in zip(a, b, strict=True)]
             print(f"| {p.task} | {p.peer} | {statistics.median(r.wall for r in a):.2f} "
                   f"({max(r.rss_mib for r in a):.0f}) | "
                   f"{statistics.median(r.wall for r in b):.2f} ({max(r.rss_mib for r in b):.0f}) "
                   f"| {statistics.median(ratios):.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) | "
                   f"{statistics.median(r.cpu for r in a):.2f} / "
-                  f"{statistics.median(r.cpu for r in b):.2f} | "
+                  f"{statistics.median(r.cpu for r in b):.2f} = {statistics.median(cpu):.1f}× "
+                  f"({min(cpu):.1f}–{max(cpu):.1f}) | "
                   f"≥ {p.target:g}× | {load0:.1f} → {os.getloadavg()[0]:.1f} |", flush=True)
     finally:
         for h in busy:

@@ -47,7 +47,8 @@ class SMPOptions:
             probability-weighted mean of the distinct final positions) or ``"mode"`` (the most
             probable final position). KTAB itself prints no single outcome.
         merge_tol: final positions closer than this (0–1 scale) count as one (KTAB: 1e-3).
-        chunk: initiators processed per block (memory bound only; results do not depend on it).
+        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (8
+            initiators of an 80-actor issue; cache and memory only, results do not depend on it).
     """
 
     max_turns: int = 100
@@ -55,19 +56,20 @@ class SMPOptions:
     min_turns: int = 2
     outcome: str = "mean"
     merge_tol: float = 1e-3
-    chunk: int = 32
+    chunk: int = 8
 
 
 def distances(sal: F, ideal: F, points: F) -> F:
-    """d[i, m] = sqrt(Σ_k s_ik² (q_ik − y_mk)² / Σ_k s_ik²), shape (N, M) (SMP.md, primitives).
+    """d[i, m] = sqrt(Σ_k s_ik² (q_ik − y_mk)² / Σ_k s_ik²), shape (..., N, M) (SMP.md,
+    primitives); leading axes (issues of a batch) are carried through.
 
     An actor with zero salience on every dimension weighs the dimensions equally.
     """
     w = sal**2
-    tot = w.sum(axis=1, keepdims=True)
-    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[1])
-    diff = ideal[:, None, :] - points[None, :, :]
-    return np.sqrt(np.einsum("ik,imk->im", w, diff**2))
+    tot = w.sum(axis=-1, keepdims=True)
+    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[-1])
+    diff = ideal[..., :, None, :] - points[..., None, :, :]
+    return np.sqrt(np.einsum("...ik,...imk->...im", w, diff**2))
 
 
 def utility(d: F, risk: F) -> F:
@@ -99,11 +101,19 @@ def risk_attitudes(d: F, cap: F, tol: float = 1e-15) -> tuple[F, bool]:
     When every position is equally likely (e.g. all actors at one point) R = 0 and the second
     value is True (KTAB divides by zero there).
     """
+    risk, degenerate = _risk_attitudes(d[None], cap[None], tol)
+    return risk[0], bool(degenerate[0])
+
+
+def _risk_attitudes(d: F, cap: F, tol: float = 1e-15) -> tuple[F, NDArray[np.bool_]]:
+    """:func:`risk_attitudes` of a batch of issues: ``d`` (B, N, N), ``cap`` (B, N)."""
     p = condorcet(1.0 - d, cap)
-    spread = p.max() - p.min()
-    if spread <= tol:
-        return np.zeros_like(p), True
-    return (3 * p - (p.max() + 2 * p.min())) / (2 * spread), False
+    hi = p.max(axis=-1, keepdims=True)
+    lo = p.min(axis=-1, keepdims=True)
+    spread = hi - lo
+    flat = spread[:, 0] <= tol
+    risk = (3 * p - (hi + 2 * lo)) / (2 * np.where(flat[:, None], 1.0, spread))
+    return np.where(flat[:, None], 0.0, risk), flat
 
 
 def best_challenges(u_h: F, sal_tot: F, cap: F,
@@ -114,51 +124,69 @@ def best_challenges(u_h: F, sal_tot: F, cap: F,
     ``u_h[h, i, j]`` = u(d_ij, r_hi). Actor i evaluates with its own matrix U = u_h[i]
     (SMP.md, one turn, step 2), third parties voting on expected post-challenge utilities.
     """
-    n = cap.shape[0]
+    target, phi, gain = _best_challenges(u_h[None], sal_tot[None], cap[None], chunk)
+    return target[0], phi[0], gain[0]
+
+
+def _best_challenges(u_h: F, sal_tot: F, cap: F,
+                     chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """:func:`best_challenges` of a batch of issues: ``u_h`` (B, N, N, N), the rest (B, N)."""
+    nb, n = cap.shape
     w = sal_tot * cap
-    target = np.full(n, -1, dtype=np.int64)
-    phi_best = np.zeros(n)
-    gain_best = np.zeros(n)
+    target = np.full((nb, n), -1, dtype=np.int64)
+    phi_best = np.zeros((nb, n))
+    gain_best = np.zeros((nb, n))
     idx = np.arange(n)
-    for lo in range(0, n, chunk):
-        ii = idx[lo:lo + chunk]
-        u = u_h[ii]                               # (b, N, N): u[b, a, j] = U^i_aj
-        u_ij = u[np.arange(ii.size), ii, :]       # (b, N) U^i_ij over j
-        u_ji = u[np.arange(ii.size), :, ii]       # (b, N) U^i_ji over j
-        u_ii = u[np.arange(ii.size), ii, ii][:, None]
-        u_jj = np.diagonal(u, axis1=1, axis2=2)   # (b, N) U^i_jj
-        ci = w[ii][:, None] * (u_ii - u_ij)
-        cj = w[None, :] * (u_ji - u_jj)
-        big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
-        big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-        # third parties n: axes (b, j, n)
-        u_ni = u_ji[:, None, :]                   # U^i_ni, indexed by n
-        u_nj = np.swapaxes(u, 1, 2)               # [b, j, n] = U^i_nj
-        u_nn = u_jj[:, None, :]
-        v0 = w[None, None, :] * (u_ni - u_nj)
-        a0 = big_a[:, :, None]
-        b0 = big_b[:, :, None]
-        pi = (a0 + np.maximum(v0, 0)) / (a0 + np.maximum(v0, 0) + b0 + np.maximum(-v0, 0))
-        e_i = pi * (2 * u_ni + u_nn) + (1 - pi) * (3 * u_nj)
-        e_j = pi * (3 * u_ni) + (1 - pi) * (2 * u_nj + u_nn)
-        v = w[None, None, :] * (e_i - e_j)
-        third = np.ones((ii.size, n, n), dtype=bool)
-        third[np.arange(ii.size), :, ii] = False  # n != i
-        third[:, idx, idx] = False                # n != j
-        a = big_a + np.where(third, np.maximum(v, 0), 0).sum(axis=2)
-        b = big_b + np.where(third, np.maximum(-v, 0), 0).sum(axis=2)
-        phi = a / (a + b)
-        s_j = sal_tot[None, :]
-        gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
-                - (u_ii + u_ij))
-        gain[np.arange(ii.size), ii] = -np.inf
+    step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
+    for lo in range(0, n, step):
+        ii = idx[lo:lo + step]
+        at = np.arange(ii.size)
+        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii)
+        gain[:, at, ii] = -np.inf
         gain = np.where(gain > MIN_GAIN, gain, -np.inf)
-        best = np.argmax(gain, axis=1)
-        ok = np.isfinite(gain[np.arange(ii.size), best])
-        target[ii] = np.where(ok, best, -1)
-        phi_best[ii] = phi[np.arange(ii.size), best]
-        gain_best[ii] = np.where(ok, gain[np.arange(ii.size), best], 0.0)
+        best = np.argmax(gain, axis=2)
+        pick = np.take_along_axis(gain, best[:, :, None], 2)[:, :, 0]
+        ok = np.isfinite(pick)
+        target[:, ii] = np.where(ok, best, -1)
+        phi_best[:, ii] = np.take_along_axis(phi, best[:, :, None], 2)[:, :, 0]
+        gain_best[:, ii] = np.where(ok, pick, 0.0)
     return target, phi_best, gain_best
+
+
+def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64]) -> tuple[F, F]:
+    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c])."""
+    n = w.shape[1]
+    at = np.arange(ii.size)
+    u_ij = u[:, at, ii, :]                        # (B, c, N) U^i_ij over j
+    u_ji = np.swapaxes(u, 2, 3)[:, at, ii, :]     # (B, c, N) U^i_ji over j
+    u_ii = u[:, at, ii, ii][:, :, None]
+    u_jj = np.diagonal(u, axis1=2, axis2=3)       # (B, c, N) U^i_jj
+    ci = w[:, ii][:, :, None] * (u_ii - u_ij)
+    cj = w[:, None, :] * (u_ji - u_jj)
+    big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
+    big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
+    # third parties n: axes (B, c, j, n)
+    u_ni = u_ji[:, :, None, :]                    # U^i_ni, indexed by n
+    u_nj = np.swapaxes(u, 2, 3)                   # [b, c, j, n] = U^i_nj
+    u_nn = u_jj[:, :, None, :]
+    wn = w[:, None, None, :]
+    v0 = wn * (u_ni - u_nj)
+    a0 = big_a[..., None]
+    b0 = big_b[..., None]
+    pi = (a0 + np.maximum(v0, 0)) / (a0 + np.maximum(v0, 0) + b0 + np.maximum(-v0, 0))
+    e_i = pi * (2 * u_ni + u_nn) + (1 - pi) * (3 * u_nj)
+    e_j = pi * (3 * u_ni) + (1 - pi) * (2 * u_nj + u_nn)
+    v = wn * (e_i - e_j)
+    third = np.ones(v.shape, dtype=bool)
+    third[:, at, :, ii] = False                   # n != i
+    third[:, :, np.arange(n), np.arange(n)] = False  # n != j
+    a = big_a + np.where(third, np.maximum(v, 0), 0).sum(axis=3)
+    b = big_b + np.where(third, np.maximum(-v, 0), 0).sum(axis=3)
+    phi = a / (a + b)
+    s_j = sal_tot[:, None, :]
+    gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
+            - (u_ii + u_ij))
+    return phi, gain
 
 
 def round4(y: F) -> F:
@@ -167,48 +195,71 @@ def round4(y: F) -> F:
 
 
 def bargains(x: F, sal: F, init: NDArray[np.int64], tgt: NDArray[np.int64], p: F) -> tuple[F, F]:
-    """Bargain points (b_I, b_J) for initiators ``init`` and targets ``tgt`` (SMP.md step 3)."""
-    wi = sal[init] ** 2 * (p[:, None] ** 2)
-    wj = sal[tgt] ** 2 * ((1 - p[:, None]) ** 2)
+    """Bargain points (b_I, b_J) of initiators ``init`` (any leading axes) with targets ``tgt``
+    (SMP.md step 3); ``x``, ``sal`` are (..., N, K) gathered along the actor axis."""
+    def take(a: F, i: NDArray[np.int64]) -> F:
+        return np.take_along_axis(a, i[..., None], -2)
+
+    wi = take(sal, init) ** 2 * (p[..., None] ** 2)
+    wj = take(sal, tgt) ** 2 * ((1 - p[..., None]) ** 2)
     den = wi + BARGAIN_FLOOR + wj
-    b_i = round4(((wi + BARGAIN_FLOOR) * x[init] + wj * x[tgt]) / den)
-    b_j = round4((wi * x[init] + (wj + BARGAIN_FLOOR) * x[tgt]) / den)
+    b_i = round4(((wi + BARGAIN_FLOOR) * take(x, init) + wj * take(x, tgt)) / den)
+    b_j = round4((wi * take(x, init) + (wj + BARGAIN_FLOOR) * take(x, tgt)) / den)
     return b_i, b_j
 
 
-def smp_turn(x: F, sal: F, cap: F, chunk: int = 32) -> tuple[F, F, bool]:
-    """One SMP turn from positions ``x`` (N, K) on 0–1; returns the new positions, the risk
-    attitudes of the starting state and a flag that they were degenerate."""
-    n = x.shape[0]
-    sal_tot = sal.sum(axis=1)
+def smp_turn(x: F, sal: F, cap: F, chunk: int = 8) -> tuple[F, F, NDArray[np.bool_]]:
+    """One SMP turn of a batch of issues from positions ``x`` (B, N, K) on 0–1 (``sal``
+    (B, N, K), ``cap`` (B, N)); returns the new positions, the risk attitudes of the starting
+    state and per issue a flag that they were degenerate. Every initiator slot m = 0..N−1
+    holds actor m's bargain (none if it made no offer)."""
+    nb, n = cap.shape
+    ar = np.arange(n)
     d = distances(sal, x, x)
-    risk, degenerate = risk_attitudes(d, cap)
-    r_hi = (2 * risk[:, None] + risk[None, :]) / 3
-    u_h = utility(d[None, :, :], r_hi[:, :, None])
-    target, phi, _ = best_challenges(u_h, sal_tot, cap, chunk)
-    init = np.flatnonzero(target >= 0)
-    tgt = target[init]
-    b_i, b_j = bargains(x, sal, init, tgt, phi[init])
+    risk, degenerate = _risk_attitudes(d, cap)
+    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
+    u_h = utility(d[:, None, :, :], r_hi[:, :, :, None])
+    target, phi, _ = _best_challenges(u_h, sal.sum(axis=2), cap, chunk)
+    made = target >= 0
+    tgt = np.where(made, target, ar[None, :])
+    b_i, b_j = bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
     # utility to each actor a of the state after each bargain m, and of the status quo
-    u_own = u_h[np.arange(n), np.arange(n), :]           # U^a_an = u(d_an, R_a)
-    base = u_own.sum(axis=1)
-    ub_i = utility(distances(sal, x, b_i), risk[:, None]) if init.size else np.zeros((n, 0))
-    ub_j = utility(distances(sal, x, b_j), risk[:, None]) if init.size else np.zeros((n, 0))
-    ubar_m = (base[:, None] - u_own[:, init] - u_own[:, tgt] + ub_i + ub_j) / n
-    ubar_sq = base / n
+    u_own = u_h[:, ar, ar, :]                             # U^a_an = u(d_an, R_a)
+    base = u_own.sum(axis=2)
+    ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
+    ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
+    u_tgt = np.take_along_axis(u_own, np.broadcast_to(tgt[:, None, :], (nb, n, n)), 2)
+    ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / n
+    return _choose(x, made, tgt, b_i, b_j, ubar_m, base / n, cap), risk, degenerate
+
+
+def _choose(x: F, made: NDArray[np.bool_], tgt: NDArray[np.int64], b_i: F, b_j: F, ubar_m: F,
+            ubar_sq: F, cap: F, budget: int = 2_000_000) -> F:
+    """Every actor k takes the most probable item of its queue (SMP.md step 4): its status quo
+    and the bargains m it is part of (as initiator m = k or target), in initiator order.
+    Queues of one length are elected together (no padding: each election is the one KTAB runs).
+    """
+    n = made.shape[1]
+    ar = np.arange(n)
+    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
+                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
+    count = part.sum(axis=2)
     new = x.copy()
-    for k in range(n):
-        items = np.flatnonzero((init == k) | (tgt == k))
-        if items.size == 0:
-            continue
-        util = np.concatenate([ubar_sq[:, None], ubar_m[:, items]], axis=1)
-        p = condorcet(util, cap)
-        choice = int(np.argmax(p))
-        if choice == 0:
-            continue
-        m = items[choice - 1]
-        new[k] = b_i[m] if init[m] == k else b_j[m]
-    return new, risk, degenerate
+    for size in np.unique(count[count > 0]):
+        rows = np.argwhere(count == size)                                   # (b, k) pairs
+        items = np.argsort(~part[rows[:, 0], rows[:, 1]], axis=1, kind="stable")[:, :size]
+        step = max(1, budget // (n * (int(size) + 1) ** 2))
+        for lo in range(0, len(rows), step):
+            rb, rk = rows[lo:lo + step, 0], rows[lo:lo + step, 1]
+            it = items[lo:lo + step]
+            util = np.concatenate([ubar_sq[rb][:, :, None],
+                                   np.take_along_axis(ubar_m[rb], it[:, None, :], 2)], axis=2)
+            choice = np.argmax(condorcet(util, cap[rb]), axis=1)
+            go = choice > 0
+            m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
+            own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
+            new[rb[go], rk[go]] = own[go]
+    return new
 
 
 def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
@@ -235,36 +286,58 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
     (T + 1, N), ``ratios`` per turn, the distinct final positions, their win probabilities and
     each actor's group, and whether risk was ever degenerate.
     """
+    x = np.asarray(x0, dtype=float)
+    return run_smp_batch(x[None], np.asarray(sal)[None], np.asarray(cap)[None], options)[0]
+
+
+def run_smp_batch(x0: F, sal: F, cap: F,
+                  options: SMPOptions | None = None) -> list[dict[str, object]]:
+    """:func:`run_smp` of B issues with the same numbers of actors and dimensions at once:
+    ``x0``, ``sal`` (B, N, K), ``cap`` (B, N). Each turn is one set of array operations over
+    the issues still running; each issue stops by its own rule, so every result is the one its
+    own run gives.
+    """
     opt = options or SMPOptions()
-    traj = [np.asarray(x0, dtype=float)]
-    first = 0.0
-    ratios: list[float] = []
-    degenerate = False
-    risks = []
+    x = np.array(x0, dtype=float)
+    nb = x.shape[0]
+    traj: list[list[F]] = [[x[b].copy()] for b in range(nb)]
+    risks: list[list[F]] = [[] for _ in range(nb)]
+    ratios: list[list[float]] = [[] for _ in range(nb)]
+    first = np.zeros(nb)
+    degenerate = np.zeros(nb, dtype=bool)
+    live = np.arange(nb)
     for turn in range(1, opt.max_turns + 1):
-        new, risk, deg = smp_turn(traj[-1], sal, cap, opt.chunk)
-        risks.append(risk)
-        degenerate |= deg
-        moved = float(np.linalg.norm(new - traj[-1], axis=1).sum())
+        new, risk, deg = smp_turn(x[live], sal[live], cap[live], opt.chunk)
+        moved = np.linalg.norm(new - x[live], axis=2).sum(axis=1)
         if turn == 1:
             first = moved
-        ratio = moved / (first + 1e-4)
-        ratios.append(ratio)
-        traj.append(new)
-        log.debug("SMP turn %d: fractional change compared to first step %.4f", turn, ratio)
-        if turn >= opt.min_turns and ratio < opt.stop_ratio:
+        ratio = moved / (first[live] + 1e-4)
+        degenerate[live] |= deg
+        for c, b in enumerate(live):
+            risks[b].append(risk[c])
+            ratios[b].append(float(ratio[c]))
+            traj[b].append(new[c])
+        x[live] = new
+        log.debug("SMP turn %d: fractional change compared to first step %s", turn, ratio)
+        if turn >= opt.min_turns:
+            live = live[ratio >= opt.stop_ratio]
+        if live.size == 0:
             break
+    return [_final(np.stack(traj[b]), risks[b], ratios[b], bool(degenerate[b]), sal[b], cap[b],
+                   opt) for b in range(nb)]
+
+
+def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
+           opt: SMPOptions) -> dict[str, object]:
+    """Distinct final positions and their win probabilities (SMP.md, output)."""
     final = traj[-1]
     reps, group = merge_positions(final, opt.merge_tol)
-    d = distances(sal, final, final)
-    risk, deg = risk_attitudes(d, cap)
-    degenerate |= deg
-    risks.append(risk)
+    risk, deg = risk_attitudes(distances(sal, final, final), cap)
     util = utility(distances(sal, final, reps), risk[:, None])
     win = condorcet(util, cap)
-    return {"trajectory": np.stack(traj), "risk": np.stack(risks),
+    return {"trajectory": traj, "risk": np.stack([*risks, risk]),
             "ratios": np.array(ratios), "unique": reps,
-            "win_probability": win, "group": group, "degenerate_risk": degenerate}
+            "win_probability": win, "group": group, "degenerate_risk": degenerate | deg}
 
 
 @dataclass(frozen=True)
@@ -279,21 +352,45 @@ class SpatialModel:
     options: SMPOptions = SMPOptions()
     name: str = "smp"
 
+    def _unit(self, table: StakeholderTable) -> tuple[F, float, float]:
+        """Positions on the unit scale, the scale's low end and its span."""
+        lo, hi = table.scale or (float(table.position.min()), float(table.position.max()))
+        span = (hi - lo) or 1.0
+        return (table.position - lo) / span, lo, span
+
+    def _point(self, res: dict[str, object], lo: float, span: float) -> F:
+        """The predicted point on the table's scale."""
+        reps = np.asarray(res["unique"]) * span + lo
+        win = np.asarray(res["win_probability"])
+        return np.asarray(win @ reps if self.options.outcome == "mean"
+                          else reps[int(np.argmax(win))])
+
     def _run(self, table: StakeholderTable) -> tuple[dict[str, object], float, float, F]:
         """Run on the unit scale; returns the run, the scale's low end and span, and the
         predicted point on the table's scale."""
-        lo, hi = table.scale or (float(table.position.min()), float(table.position.max()))
-        span = (hi - lo) or 1.0
-        res = run_smp((table.position - lo) / span, table.salience, table.capability,
-                      self.options)
-        reps = np.asarray(res["unique"]) * span + lo
-        win = np.asarray(res["win_probability"])
-        point = (win @ reps if self.options.outcome == "mean" else reps[int(np.argmax(win))])
-        return res, lo, span, np.asarray(point)
+        x, lo, span = self._unit(table)
+        res = run_smp(x, table.salience, table.capability, self.options)
+        return res, lo, span, self._point(res, lo, span)
 
     def forecast_batch(self, tables: list[StakeholderTable]) -> F:
-        """Dimension 0 of many tables, without the per-round predictions ``forecast`` adds."""
-        return np.array([self._run(t)[3][0] for t in tables])
+        """Dimension 0 of many tables, without the per-round predictions ``forecast`` adds.
+
+        Tables with the same numbers of actors and dimensions run as one batch
+        (:func:`run_smp_batch`); the results are those of one table at a time.
+        """
+        out = np.empty(len(tables))
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, t in enumerate(tables):
+            groups.setdefault(t.position.shape, []).append(i)
+        for members in groups.values():
+            units = [self._unit(tables[i]) for i in members]
+            runs = run_smp_batch(np.stack([u[0] for u in units]),
+                                 np.stack([tables[i].salience for i in members]),
+                                 np.stack([tables[i].capability for i in members]),
+                                 self.options)
+            for i, u, res in zip(members, units, runs, strict=True):
+                out[i] = self._point(res, u[1], u[2])[0]
+        return out
 
     def forecast(self, table: StakeholderTable) -> Forecast:
         res, lo, span, point = self._run(table)
