@@ -1,0 +1,39 @@
+// detente workbench: draw every Vega-Lite chart of a page or of a swapped fragment with
+// vega-embed (served from the package), and let a click on a proposal's mark open its detail.
+(function () {
+  "use strict";
+  if (window.htmx) {
+    // 4xx answers carry a message for #messages (HX-Retarget): swap them too.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "[4]..", swap: true, error: false },
+      { code: "[5]..", swap: true, error: true },
+    ];
+    htmx.config.selfRequestsOnly = true;
+    htmx.config.allowScriptTags = false;
+  }
+  function draw(root) {
+    if (!window.vegaEmbed) return;
+    root.querySelectorAll("figure.chart").forEach(function (fig) {
+      var target = fig.querySelector(".vega");
+      var island = fig.querySelector("script.vega-spec");
+      if (!target || !island || target.dataset.drawn) return;
+      target.dataset.drawn = "1";
+      var spec = JSON.parse(island.textContent);
+      vegaEmbed(target, spec, { actions: false, renderer: spec.usermeta && spec.usermeta.renderer || "svg" })
+        .then(function (res) {
+          target.dataset.rendered = String(Date.now());
+          res.view.addEventListener("click", function (_ev, item) {
+            var id = item && item.datum && (item.datum.proposal_id || item.datum.proposal);
+            var row = id && document.querySelector('tr[data-proposal="' + CSS.escape(id) + '"]');
+            if (row && window.htmx) htmx.trigger(row, "click");
+          });
+          document.dispatchEvent(new CustomEvent("detente:drawn", { detail: fig.id }));
+        })
+        .catch(function (err) { target.textContent = "chart failed: " + err; });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (ev) { draw(ev.target || document); });
+})();
