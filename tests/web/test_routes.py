@@ -12,14 +12,14 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-import yaml  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
+import yaml
+from fastapi.testclient import TestClient
 
-import detente.api as api  # noqa: E402
-from detente.cases import case_names, case_path  # noqa: E402
-from detente.errors import ScenarioError  # noqa: E402
-from detente.scenario.load import validate_data  # noqa: E402
-from detente.web.app import create_app  # noqa: E402
+import detente.api as api
+from detente.cases import case_names, case_path
+from detente.errors import ScenarioError
+from detente.scenario.load import validate_data
+from detente.web.app import create_app
 
 CASE = "ru-ua-2024-09"
 
