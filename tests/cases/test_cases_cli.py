@@ -40,7 +40,7 @@ def test_json_and_html_keep_calibration_apart_from_findings(tmp_path: Path) -> N
     assert putin["acceptance"] == "no_fill" and putin["rejected_by"] == ["USA"]
     assert rec["ratifiers"]["RUS"] == {"RUS_HARD": 0.6, "RUS_PUB": 0.4}
     page = html.read_text(encoding="utf-8")
-    assert page.index("<h2>Findings</h2>") < page.index("id='calibration'")
+    assert page.index(">Findings</h2>") < page.index("id='calibration'>")
     assert "Calibration targets (not findings)" in page and "Open terms" in page
 
 

@@ -1,18 +1,18 @@
-"""Building blocks of a self-contained HTML report: inline SVG figures, escaped tables, one page.
+"""Building blocks of a self-contained HTML report: charts, escaped tables, one page.
 
-Every report is a single file with its figures inlined as SVG, so it opens offline and can be
-mailed or archived as is.
+Every report is a single file: its charts are Vega-Lite specs from :mod:`detente.report.charts`
+drawn by the vendored Vega libraries, which :func:`page` inlines once in ``<head>`` when the page
+has a chart. It opens offline (no request leaves the file) and can be mailed or archived as is.
+Wide tables scroll inside their own box; a page with many sections gets a table of contents.
 """
 
 from __future__ import annotations
 
 import html
-import io
+import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
+from detente.report import charts
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
@@ -24,9 +24,17 @@ th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:to
 th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#0a7a2f;font-weight:600} .bad{color:#b00020;font-weight:600}
 .meta{color:#666;font-size:.85em} blockquote{margin:.2em 0 .2em 1em;color:#333;font-style:italic}
-figure{margin:1em 0} figcaption{font-size:.85em;color:#555}
+figure{margin:1em 0;max-width:100%;overflow-x:auto} figcaption{font-size:.85em;color:#555}
 .grid{display:flex;flex-wrap:wrap;gap:1em} .grid figure{flex:1 1 480px}
+.table-wrap{max-width:100%;overflow-x:auto;margin:.6em 0} .table-wrap table{margin:0}
+nav.toc{background:#f7f7f7;border:1px solid #e3e3e3;padding:.4em 1em;margin:1em 0;font-size:.9em}
+nav.toc ol{margin:.2em 0;padding-left:1.4em;columns:2 18em}
+.vl-chart{min-height:2em} #vg-tooltip-element{max-width:32em}
 """
+
+TOC_MIN_SECTIONS = 4
+"""A page with at least this many ``<h2>`` sections gets a table of contents."""
+
 
 
 def esc(value: object) -> str:
@@ -34,22 +42,9 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def figure_svg(fig: Figure) -> str:
-    """Render a Matplotlib figure to an inline ``<svg>`` string and close it."""
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buf.getvalue()
-    start = text.find("<svg")
-    return text[start:] if start >= 0 else text
-
-
-def figure(fig: Figure, caption: str = "") -> str:
-    """A ``<figure>`` holding the inline SVG and an escaped caption."""
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f"<figure>{figure_svg(fig)}{cap}</figure>"
+def chart(spec: charts.ChartSpec) -> str:
+    """A chart of the chart layer as a ``<figure>`` (its libraries come with :func:`page`)."""
+    return charts.figure(spec)
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]],
@@ -65,7 +60,8 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
             text = cell.html if isinstance(cell, Raw) else esc(cell)
             cells.append(f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f"<div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 class Raw:
@@ -75,20 +71,68 @@ class Raw:
         self.html = html_text
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def with_toc(body: str) -> str:
+    """``body`` with an id on every ``<h2>`` and, when there are at least
+    :data:`TOC_MIN_SECTIONS`, a table of contents before the first one."""
+    seen: set[str] = set()
+    entries: list[tuple[str, str]] = []
+
+    def anchor(m: re.Match[str]) -> str:
+        attrs, inner = m.group(1), m.group(2)
+        found = re.search(r"""id=["']([^"']+)["']""", attrs)
+        ident = found.group(1) if found else _slug(html.unescape(re.sub("<[^>]+>", "", inner)))
+        base, k = ident, 2
+        while not found and ident in seen:
+            ident, k = f"{base}-{k}", k + 1
+        seen.add(ident)
+        entries.append((ident, re.sub("<[^>]+>", "", inner)))
+        return m.group(0) if found else f'<h2 id="{ident}"{attrs}>{inner}</h2>'
+
+    body = re.sub(r"<h2([^>]*)>(.*?)</h2>", anchor, body, flags=re.S)
+    if len(entries) < TOC_MIN_SECTIONS:
+        return body
+    items = "".join(f'<li><a href="#{esc(i)}">{t}</a></li>' for i, t in entries)
+    nav = f'<nav class="toc" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
+    first = body.find("<h2")
+    return body[:first] + nav + body[first:]
+
+
 def page(title: str, sections: Iterable[str], meta: str = "") -> str:
-    """A complete standalone HTML document."""
-    body = "\n".join(sections)
+    """A complete standalone HTML document (the chart libraries inlined once if a section holds
+    a chart; a table of contents when the page is long)."""
+    body = with_toc("\n".join(sections))
     meta_html = f'<p class="meta">{esc(meta)}</p>' if meta else ""
+    libs = charts.scripts() if 'class="vl-spec"' in body else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         f"<title>{esc(title)}</title>"
-        f"<style>{_CSS}</style></head><body><h1>{esc(title)}</h1>{meta_html}\n{body}\n</body></html>\n"
+        f"<style>{_CSS}</style>{libs}</head><body><h1>{esc(title)}</h1>{meta_html}\n{body}\n"
+        "</body></html>\n"
     )
 
 
+def figure(fig: object, caption: str = "") -> str:
+    """A Matplotlib figure as an inline-SVG ``<figure>`` (reports not yet on the chart layer)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
+    plt.close(fig)  # type: ignore[arg-type]
+    text = buf.getvalue()
+    start = text.find("<svg")
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f"<figure>{text[start:] if start >= 0 else text}{cap}</figure>"
+
+
 def use_agg() -> None:
-    """Select the non-interactive Agg backend (call before creating figures)."""
+    """Select the non-interactive Agg backend (reports not yet on the chart layer)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)

@@ -8,96 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from detente.deals.result import DealAnalysis, ProposalResult
-from detente.report.base import Raw, esc, figure, page, table, use_agg
+from detente.report.base import Raw, chart, esc, page, table
+from detente.report.charts import deals as deal_charts
+from detente.report.charts.deals import SOLUTION_LABELS
 from detente.scenario.model import Evidence, Scenario, Term, _Traced
-
-_SOLUTION_MARK = {"nash": ("*", "Nash"), "weighted_nash": ("P", "Nash (capability)"),
-                  "kalai_smorodinsky": ("D", "Kalai–Smorodinsky"),
-                  "egalitarian": ("X", "egalitarian"), "utilitarian": ("s", "utilitarian")}
-
-
-def _pair_figures(r: DealAnalysis) -> list[str]:
-    import matplotlib.pyplot as plt
-
-    out = []
-    for pv in r.pairs:
-        fig, ax = plt.subplots(figsize=(6.2, 5.2))
-        xs = [p[0] for p in pv.sample]
-        ys = [p[1] for p in pv.sample]
-        colours = ["#8fd19e" if z else "#c9c9c9" for z in pv.sample_in_zopa]
-        ax.scatter(xs, ys, s=6, c=colours, linewidths=0, label="outcomes (green: in ZOPA)",
-                   rasterized=True)
-        if pv.zopa_frontier:
-            ax.scatter([p[0] for p in pv.zopa_frontier], [p[1] for p in pv.zopa_frontier],
-                       s=14, color="#1a9850", zorder=4,
-                       label="efficient packages in the ZOPA of all veto players")
-        fx = [p[0] for p in pv.frontier]
-        fy = [p[1] for p in pv.frontier]
-        ax.plot(fx, fy, "-", color="#1f4e99", lw=1.5, label=f"Pareto frontier of {pv.actor_x}"
-                f" and {pv.actor_y}")
-        dx, dy = r.reservation[pv.actor_x], r.reservation[pv.actor_y]
-        ax.axvline(dx, color="#b00020", ls="--", lw=1)
-        ax.axhline(dy, color="#b00020", ls="--", lw=1, label="BATNA (reservation value)")
-        ax.fill_between([dx, 1.02], dy, 1.02, color="#1a9850", alpha=0.06, lw=0)
-        for name, pkg in r.solutions.items():
-            mark, label = _SOLUTION_MARK.get(name, ("o", name))
-            ax.scatter([pkg.utilities[pv.actor_x]], [pkg.utilities[pv.actor_y]], marker=mark,
-                       s=90, edgecolors="black", zorder=5, label=label)
-        for p in r.proposals:
-            x, y = p.package.utilities[pv.actor_x], p.package.utilities[pv.actor_y]
-            ax.scatter([x], [y], marker="o", s=40, color="#e07b00", edgecolors="black", zorder=6)
-            ax.annotate(p.name, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
-        ax.set_xlabel(f"utility of {pv.actor_x}")
-        ax.set_ylabel(f"utility of {pv.actor_y}")
-        ax.set_xlim(-0.02, 1.02)
-        ax.set_ylim(-0.02, 1.02)
-        ax.legend(fontsize=6, loc="lower left", framealpha=0.85)
-        ax.set_title(f"{pv.actor_x} × {pv.actor_y}")
-        out.append(figure(fig, f"{pv.actor_x} and {pv.actor_y}: a sample of outcomes, their "
-                          "two-party Pareto frontier, BATNA lines, the bargaining solutions over "
-                          "the veto players' ZOPA, and the named proposals (orange)."))
-    return out
-
-
-def _margin_figure(r: DealAnalysis) -> str:
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    actors = [a for a in r.actors if a in r.reservation]
-    names = [p.name for p in r.proposals]
-    m = np.array([[next(s.margin for s in p.scores if s.actor == a) for a in actors]
-                  for p in r.proposals])
-    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(actors), 0.9 + 0.45 * len(names)))
-    lim = max(0.05, float(np.abs(m).max())) if m.size else 1.0
-    im = ax.imshow(m, cmap="RdYlGn", vmin=-lim, vmax=lim, aspect="auto")
-    ax.set_xticks(range(len(actors)), labels=[a + (" (veto)" if a in r.veto_players else "")
-                                              for a in actors], rotation=35, ha="right",
-                  fontsize=8)
-    ax.set_yticks(range(len(names)), labels=names, fontsize=8)
-    for i in range(m.shape[0]):
-        for j in range(m.shape[1]):
-            ax.text(j, i, f"{m[i, j]:+.2f}", ha="center", va="center", fontsize=7)
-    fig.colorbar(im, ax=ax, label="utility − BATNA")
-    return figure(fig, "Each proposal against each actor's BATNA: margin u_i(proposal) − d_i "
-                  "(green: better than no deal; red: worse).")
-
-
-def _mc_figure(r: DealAnalysis) -> str:
-    import matplotlib.pyplot as plt
-
-    mc = r.monte_carlo
-    assert mc is not None
-    names = ["ZOPA non-empty"] + [p.name for p in r.proposals]
-    vals = [mc.p_zopa_nonempty] + [o.p_accepted_by_all_veto for o in mc.proposals]
-    errs = [mc.se] + [o.se for o in mc.proposals]
-    fig, ax = plt.subplots(figsize=(6.5, 0.8 + 0.4 * len(names)))
-    ax.barh(range(len(names)), vals, xerr=[1.96 * e for e in errs], color="#4c78a8")
-    ax.set_yticks(range(len(names)), labels=names, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("probability over draws (bars: 95% interval)")
-    return figure(fig, f"Monte Carlo over the uncertain inputs: {mc.draws:,} draws, seed "
-                  f"{mc.seed}.")
 
 
 def _evidence_rows(obj: Any, path: str, sources: dict[str, str]) -> list[list[object]]:
@@ -199,9 +113,9 @@ def _calibration_section(r: DealAnalysis) -> list[str]:
 
 
 def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> str:
-    """A self-contained HTML report of a deal analysis (figures inline as SVG); ``decides``:
-    the "what decides it" section (``detente.report.sensitivity.what_decides``)."""
-    use_agg()
+    """A self-contained HTML report of a deal analysis (Vega-Lite charts from
+    :mod:`detente.report.charts.deals`); ``decides``: the "what decides it" section
+    (``detente.report.sensitivity.what_decides``)."""
     veto = r.veto_players
     sec = []
     zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%}) are"
@@ -235,11 +149,14 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
                   *[f"{r.solutions[n].utilities[a]:.3f}" for n in names]] for a in r.actors
                  if a in r.reservation]
         sec.append("<h2>Bargaining solutions over the ZOPA</h2>" +
-                   table(["issue", *[_SOLUTION_MARK.get(n, ("", n))[1] for n in names]], rows))
-    sec.append("<h2>Utility spaces of the veto players</h2><div class='grid'>" +
-               "".join(_pair_figures(r)) + "</div>")
+                   table(["issue", *[SOLUTION_LABELS.get(n, n) for n in names]], rows))
+    spaces = deal_charts.utility_spaces(r)
+    if spaces is not None:
+        sec.append("<h2>Utility spaces of the veto players</h2>" + chart(spaces))
+    margins = deal_charts.margins(r)
     if r.proposals:
-        sec.append("<h2>Proposals against each actor's BATNA</h2>" + _margin_figure(r))
+        sec.append("<h2>Proposals against each actor's BATNA</h2>"
+                   + (chart(margins) if margins is not None else ""))
         prow = []
         for p in r.proposals:
             verdict = _verdict(p)
@@ -262,7 +179,8 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
                               "gain of the second"], trows,
                              numeric=[3, 4]))
     if r.monte_carlo:
-        sec.append("<h2>Uncertainty</h2>" + _mc_figure(r))
+        odds = deal_charts.monte_carlo(r)
+        sec.append("<h2>Uncertainty</h2>" + (chart(odds) if odds is not None else ""))
     sec += _calibration_section(r)
     sources = {s.id: f"{s.title} — {s.outlet or ''} {s.date or ''}".strip() for s in
                scenario.sources}

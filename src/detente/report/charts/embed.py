@@ -1,0 +1,104 @@
+"""Vendored Vega, Vega-Lite and vega-embed, and a chart as a self-contained HTML fragment.
+
+A report inlines the three libraries once (:func:`scripts`, placed in ``<head>``) and each chart
+as a ``<figure>`` holding an empty ``<div>`` and its spec in a ``<script type="application/json">``
+(:func:`figure`); a few lines of JavaScript hand every spec to ``vegaEmbed`` with
+``actions: false`` when the page has loaded. Nothing is fetched: the spec carries its data and the
+libraries come from ``detente/report/static`` (versions, hashes and licences in
+``static/VERSIONS.md``). The workbench serves the same files (:func:`assets`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from detente.report.charts.spec import ChartSpec
+
+VERSIONS = {"vega": "5.33.1", "vega-lite": "5.23.0", "vega-embed": "6.29.0"}
+"""Versions of the vendored builds (``static/VERSIONS.md`` has their sha256 and licences)."""
+
+ASSET_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+"""The vendored libraries, in the order a page must load them."""
+
+LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-lite.txt", "LICENSE-vega-embed.txt",
+                 "VERSIONS.md")
+
+FALLBACK_ROWS = 60
+"""Largest dataset shown as a ``<noscript>`` table (larger: a note points to the tables)."""
+
+_LOADER = """
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("script.vl-spec").forEach(function (s) {
+    var el = s.previousElementSibling;
+    var spec = JSON.parse(s.textContent);
+    vegaEmbed(el, spec, {actions: false}).catch(function (e) {
+      el.textContent = "This chart could not be drawn: " + e.message;
+    });
+  });
+});
+"""
+
+
+@cache
+def _read(name: str) -> str:
+    return (resources.files("detente.report") / "static" / name).read_text(encoding="utf-8")
+
+
+def assets() -> dict[str, str]:
+    """The vendored JavaScript as ``{file name: text}`` in load order (for the app to serve at,
+    e.g., ``/static/<name>``), licence files included."""
+    return {name: _read(name) for name in (*ASSET_FILES, *LICENCE_FILES)}
+
+
+def _strip_source_map(text: str) -> str:
+    """Drop the ``//# sourceMappingURL=`` line (the maps are not shipped)."""
+    head, sep, tail = text.rpartition("//# sourceMappingURL=")
+    return head.rstrip() + "\n" if sep and "\n" not in tail.strip() else text
+
+
+def scripts() -> str:
+    """The ``<script>`` elements a page with charts needs, libraries inlined (about 0.8 MB)."""
+    libs = "".join(f"<script>/* {name} (BSD-3-Clause; see detente/report/static) */\n"
+                   f"{_strip_source_map(_read(name))}</script>" for name in ASSET_FILES)
+    return libs + f"<script>{_LOADER}</script>"
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """A spec as JSON safe inside a ``<script>`` element (no ``</`` can close it)."""
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _fallback(chart: ChartSpec) -> str:
+    rows = chart.dataset(chart.fallback) if chart.fallback else []
+    if not rows or len(rows) > FALLBACK_ROWS:
+        return ("<noscript><p class='meta'>This chart needs JavaScript; the numbers are in the "
+                "tables of this report and in the JSON record.</p></noscript>")
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in cols)
+                   + "</tr>" for r in rows)
+    return (f"<noscript><div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div></noscript>")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def figure(chart: ChartSpec) -> str:
+    """One chart as a ``<figure>``: the element vega-embed fills, the spec, a ``<noscript>``
+    fallback and the caption. The page must include :func:`scripts` once."""
+    cap = f"<figcaption>{html.escape(chart.caption)}</figcaption>" if chart.caption else ""
+    return (f'<figure class="chart" data-chart="{html.escape(chart.id)}">'
+            f'<div class="vl-chart" role="img" aria-label="{html.escape(chart.title)}"></div>'
+            f'<script type="application/json" class="vl-spec">{spec_json(chart.spec)}</script>'
+            f"{_fallback(chart)}{cap}</figure>")
