@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -84,6 +85,7 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
     templates.env.filters["spec_json"] = views.spec_json
     templates.env.filters["tojson_attr"] = lambda x: json.dumps(x, ensure_ascii=False)
     app.add_middleware(BodyLimit, limit=UPLOAD_LIMIT + 64 * 1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:

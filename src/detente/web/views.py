@@ -29,18 +29,16 @@ def write_record(record: Any, out: Path) -> None:
 
 
 def charts(kind: str, record: Any) -> list[dict[str, Any]]:
-    """The Vega-Lite charts of a record, from the chart layer the HTML reports use
-    (``detente.report.charts``): a list of ``{"id", "title", "caption", "spec"}``. The one
-    switch between the app and the chart layer; without the layer, no charts (the tables
-    carry the numbers)."""
+    """The Vega-Lite charts of a record from the chart layer the HTML reports use
+    (:func:`detente.report.charts.for_record`), as ``{"id", "title", "caption", "spec"}``: the
+    one seam between the app and the chart layer. A record the layer has no charts for yet
+    gets none (the page's tables carry its numbers)."""
+    from detente.report.charts import for_record
+
     try:
-        from detente.report import charts as layer  # type: ignore[attr-defined]
-    except ImportError:
+        return [c.to_dict() for c in for_record(record)]
+    except TypeError:
         return []
-    make = getattr(layer, "charts_for", None)
-    if make is None:
-        return []
-    return [c.to_dict() for c in make(record)]
 
 
 _RECORDS = {"analyze": ("detente.deals.result", "DealAnalysis"),

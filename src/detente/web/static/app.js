@@ -11,7 +11,6 @@
       { code: "[5]..", swap: true, error: true },
     ];
     htmx.config.selfRequestsOnly = true;
-    htmx.config.allowScriptTags = false;
   }
   function draw(root) {
     if (!window.vegaEmbed) return;
@@ -25,7 +24,8 @@
         .then(function (res) {
           target.dataset.rendered = String(Date.now());
           res.view.addEventListener("click", function (_ev, item) {
-            var id = item && item.datum && (item.datum.proposal_id || item.datum.proposal);
+            var d = item && item.datum;
+            var id = d && d.proposal !== undefined ? d.id : null;
             var row = id && document.querySelector('tr[data-proposal="' + CSS.escape(id) + '"]');
             if (row && window.htmx) htmx.trigger(row, "click");
           });
