@@ -15,11 +15,11 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from web.browser import chromium, missing, server
 
 import detente.api as api
 from detente.cases import case_names, case_path
 from detente.scenario.load import validate_data
+from web.browser import chromium, missing, server
 
 CASE = "ru-ua-2024-09"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "workbench"

@@ -207,11 +207,21 @@ def test_the_analysis_record_is_the_one_the_cli_writes(client: TestClient, out: 
     from detente.cli.app import main
 
     client.get(f"/case/{CASE}")
+    client.app.state.detente.writer.submit(lambda: None).result()  # type: ignore[attr-defined]
     cli_out = tmp_path / "cli.json"
     try:
         main(["analyze", CASE, "--json", str(cli_out)])
     except SystemExit as exc:  # pragma: no cover - main exits only on failure
         assert exc.code in (0, None)
+    assert (out / "records" / f"{CASE}-analyze.json").read_bytes() == cli_out.read_bytes()
+    # an edited draft: the record names the draft file, and the CLI on that file agrees
+    r = client.post(f"/case/{CASE}/edit", data={"rev": 0, "path": "actors[0].batna",
+                                                 "value": "0.6", "kind": "number"})
+    assert r.status_code == 200
+    client.app.state.detente.writer.submit(lambda: None).result()  # type: ignore[attr-defined]
+    draft = out / "drafts" / f"{CASE}.yaml"
+    cli_out.unlink()
+    main(["analyze", str(draft), "--json", str(cli_out)])
     assert (out / "records" / f"{CASE}-analyze.json").read_bytes() == cli_out.read_bytes()
 
 

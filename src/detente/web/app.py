@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -50,21 +51,24 @@ class State:
         self.jobs = Jobs()
         self.analyses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.results: dict[tuple[str, str], Path] = {}
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records")
 
     def analysis(self, key: str) -> dict[str, Any]:
         """The deterministic deal analysis of a draft (cached by its text), its record written
         under ``output/records`` as ``detente analyze FILE --json`` writes it."""
-        entry, _ = self.ws.scenario(key)
+        entry, scenario = self.ws.scenario(key)
         digest = hashlib.sha256(entry.text.encode()).hexdigest()
         if digest in self.analyses:
             self.analyses.move_to_end(digest)
             return self.analyses[digest]
         import detente.api as api
 
-        record = api.analyze(self.ws.draft_file(key))
+        # the validated draft, recorded under the file it is saved as (the CLI's record of it)
+        record = api.analyze(scenario, source=self.ws.draft_file(key))
         data = record.model_dump(mode="json")
         out = self.ws.inside(self.ws.output / "records" / f"{key}-analyze.json")
-        views.write_record(record, out)
+        # the record file is written after the page is answered, in order (one writer)
+        self.writer.submit(views.write_record, record, out)
         result = {"data": data, "charts": views.charts("analyze", record), "record": out.name}
         self.analyses[digest] = result
         while len(self.analyses) > 16:

@@ -134,7 +134,8 @@ def yaml_value(text: str, kind: str) -> str:
 def set_value(text: str, path: PathKey, new: str) -> str:
     """``text`` with the value at ``path`` replaced by the flow YAML ``new``; a sourced value
     ``{value: …, evidence: …}`` keeps its evidence and has its ``value`` replaced."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
+    root = yaml.compose(text, Loader=loader)
     if root is None:
         raise DetenteError.one("empty YAML", path=format_path(path))
     node = _node(root, path)
