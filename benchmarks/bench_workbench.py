@@ -23,9 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from web.browser import chromium, missing, server  # noqa: E402
-
-from detente.cases import case_names  # noqa: E402
+from detente.cases import case_names
+from web.browser import chromium, missing, server
 
 MB = 1024 * 1024
 
