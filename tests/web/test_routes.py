@@ -31,7 +31,8 @@ def out(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(out: Path) -> TestClient:
-    return TestClient(create_app(None, out), raise_server_exceptions=False)
+    return TestClient(create_app(None, out), raise_server_exceptions=False,
+                      headers={"HX-Request": "true"})
 
 
 def zopa(html: str) -> int:
@@ -175,7 +176,8 @@ def test_a_file_target_is_never_written(tmp_path: Path) -> None:
     src = tmp_path / "case.yaml"
     src.write_bytes(case_path(CASE).read_bytes())
     before = src.read_bytes()
-    client = TestClient(create_app(str(src), tmp_path / "out"), raise_server_exceptions=False)
+    client = TestClient(create_app(str(src), tmp_path / "out"), raise_server_exceptions=False,
+                        headers={"HX-Request": "true"})
     assert client.get("/").status_code == 200
     r = client.post("/case/case/edit", data={"rev": 0, "path": "actors[0].batna",
                                              "value": "0.7", "kind": "number"})
@@ -256,3 +258,39 @@ def test_bad_run_options_are_refused(client: TestClient) -> None:
         r = client.post(f"/case/{CASE}/run/sensitivity", data=data)
         assert r.status_code == 400 and "allowed" in r.text
     assert client.app.state.detente.jobs.current is None  # type: ignore[attr-defined]
+
+
+def test_a_cross_site_post_is_refused(out: Path) -> None:
+    plain = TestClient(create_app(None, out), raise_server_exceptions=False)
+    r = plain.post(f"/case/{CASE}/save", data={"rev": 0, "name": "x.yaml"})
+    assert r.status_code == 403 and not (out / "x.yaml").exists()
+
+
+def test_only_local_host_names_when_listening_locally(out: Path) -> None:
+    app = create_app(None, out, hosts=["127.0.0.1", "localhost"])
+    ok = TestClient(app, base_url="http://127.0.0.1:8765")
+    assert ok.get("/").status_code == 200
+    rebound = TestClient(app, base_url="http://evil.example:8765")
+    assert rebound.get("/").status_code == 400
+
+
+def test_serve_warns_off_localhost_and_refuses_a_missing_case(
+        out: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import uvicorn
+
+    from detente.cli.app import main
+    from detente.web.server import is_local, serve
+
+    assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost")
+    assert not is_local("0.0.0.0") and not is_local("192.168.1.5")
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    serve(None, host="0.0.0.0", port=8765, output=out)
+    assert calls == [{"host": "0.0.0.0", "port": 8765, "log_level": "warning"}]
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+    serve(None, host="127.0.0.1", port=8765, output=out)
+    assert "warning" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "no-such-case"])
+    assert exc.value.code == 2
+    assert "no such case, file or folder" in capsys.readouterr().err

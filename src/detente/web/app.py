@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -76,9 +77,11 @@ class State:
         return result
 
 
-def create_app(target: str | None = None, output: Path | str = "detente-workbench") -> FastAPI:
+def create_app(target: str | None = None, output: Path | str = "detente-workbench",
+               hosts: list[str] | None = None) -> FastAPI:
     """The workbench over ``target`` (a bundled case, a scenario file, a folder or None: the
-    bundled cases), writing only under ``output``."""
+    bundled cases), writing only under ``output``. ``hosts``: the Host names accepted (a page
+    elsewhere that points a name at 127.0.0.1 — DNS rebinding — gets 400); None accepts any."""
     state = State(target, Path(output))
     app = FastAPI(title="detente workbench", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.detente = state
@@ -91,8 +94,16 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
     app.add_middleware(BodyLimit, limit=UPLOAD_LIMIT + 64 * 1024)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
 
+    if hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
+        if request.method == "POST" and request.headers.get("HX-Request") != "true":
+            # a form posted from another site cannot set this header (CORS): no cross-site
+            # request can edit a draft, save a file or start a run
+            return HTMLResponse("<p class='error'>refused: changes come from the workbench's "
+                                "own pages (HX-Request header missing)</p>", status_code=403)
         response: Response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"

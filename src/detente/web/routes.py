@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,22 +88,31 @@ def register(app: FastAPI, state: State, page: Page) -> None:
         return page(request, "case.html", entry=entry, groups=groups, analysis=analysis,
                     tab="scenario")
 
-    def _edited(request: Request, key: str, note: str) -> HTMLResponse:
+    def _edited(request: Request, key: str, note: str, started: float) -> HTMLResponse:
         entry = ws.get(key)
-        return page(request, "_edited.html", entry=entry, analysis=state.analysis(key),
-                    note=note)
+        checked = time.perf_counter()
+        analysis = state.analysis(key)
+        done = time.perf_counter()
+        resp = page(request, "_edited.html", entry=entry, analysis=analysis, note=note)
+        # the server's share of edit-to-redraw, read by benchmarks/bench_workbench.py
+        resp.headers["Server-Timing"] = (f"check;dur={1000 * (checked - started):.0f}, "
+                                         f"analyze;dur={1000 * (done - checked):.0f}, "
+                                         f"render;dur={1000 * (time.perf_counter() - done):.0f}")
+        return resp
 
     @app.post("/case/{key}/edit", response_class=HTMLResponse)
     def edit(request: Request, key: str, rev: int = Form(...), path: str = Form(...),
              value: str = Form(""), kind: str = Form("number")) -> HTMLResponse:
+        started = time.perf_counter()
         ws.edit(key, rev, path, value, kind)
-        return _edited(request, key, f"{path} = {value}")
+        return _edited(request, key, f"{path} = {value}", started)
 
     @app.post("/case/{key}/yaml", response_class=HTMLResponse)
     def set_yaml(request: Request, key: str, rev: int = Form(...),
                  text: str = Form(...)) -> HTMLResponse:
+        started = time.perf_counter()
         ws.set_text(key, rev, text)
-        return _edited(request, key, "YAML applied")
+        return _edited(request, key, "YAML applied", started)
 
     @app.post("/case/{key}/reset", response_class=HTMLResponse)
     def reset(request: Request, key: str) -> Response:

@@ -51,7 +51,8 @@ def serve(target: str | None, host: str = "127.0.0.1", port: int = 8765,
         print(f"warning: listening on {host}: anyone who can reach this machine on port {port} "
               "can read the cases and run analyses (no login); use the default 127.0.0.1 "
               "unless you mean it", file=sys.stderr)
-    app = create_app(target, output)
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if is_local(host) else None
+    app = create_app(target, output, hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     print(f"detente workbench: http://{shown}:{port}/ (output folder "
           f"{app.state.detente.ws.output}; Ctrl-C stops it)", flush=True)

@@ -20,7 +20,8 @@
       if (!target || !island || target.dataset.drawn) return;
       target.dataset.drawn = "1";
       var spec = JSON.parse(island.textContent);
-      vegaEmbed(target, spec, { actions: false, renderer: spec.usermeta && spec.usermeta.renderer || "svg" })
+      // the spec's usermeta.embedOptions (renderer: canvas for thousands of points) applies
+      vegaEmbed(target, spec, { actions: false })
         .then(function (res) {
           target.dataset.rendered = String(Date.now());
           res.view.addEventListener("click", function (_ev, item) {
