@@ -64,20 +64,38 @@ REDRAWN = """rev => {
 }"""
 
 
+MARKS = """() => {
+  window.__marks = {};
+  const mark = n => () => { window.__marks[n] = performance.now(); };
+  document.addEventListener('htmx:beforeRequest', mark('request'), {once: true});
+  document.addEventListener('htmx:afterRequest', mark('response'), {once: true});
+  document.addEventListener('htmx:afterSettle', mark('swapped'), {once: true});
+  document.addEventListener('detente:drawn', mark('drawn'));
+}"""
+
+
 def edit_to_redraw(pg: object, value: str) -> tuple[float, dict[str, float]]:
-    """Seconds from Enter in a BATNA field to every chart of the panel redrawn, and the
-    server's share (its Server-Timing header: check, analyze, render in ms)."""
+    """Seconds from Enter in a BATNA field to every chart of the panel redrawn, and its parts:
+    the server's (Server-Timing header: check, analyze, render) and the page's (request →
+    response received, → fragment swapped, → last chart drawn), in seconds."""
     field = pg.locator("input[data-path$='.batna']").first  # type: ignore[attr-defined]
     rev = int(pg.input_value("#rev"))  # type: ignore[attr-defined]
     field.fill(value)
+    pg.evaluate(MARKS)  # type: ignore[attr-defined]
     with pg.expect_response(lambda r: r.url.endswith("/edit")) as info:  # type: ignore[attr-defined]
         t0 = time.perf_counter()
         field.press("Enter")
         pg.wait_for_function(REDRAWN, arg=str(rev + 1), timeout=60_000)  # type: ignore[attr-defined]
         total = time.perf_counter() - t0
     timing = info.value.headers.get("server-timing", "")
-    parts = dict(p.strip().split(";dur=") for p in timing.split(",") if ";dur=" in p)
-    return total, {k: float(v) / 1000 for k, v in parts.items()}
+    parts = {k: float(v) / 1000 for k, v in
+             (p.strip().split(";dur=") for p in timing.split(",") if ";dur=" in p)}
+    m = pg.evaluate("() => window.__marks")  # type: ignore[attr-defined]
+    if {"request", "response", "swapped", "drawn"} <= set(m):
+        parts["wire"] = (m["response"] - m["request"]) / 1000 - sum(parts.values())
+        parts["swap"] = (m["swapped"] - m["response"]) / 1000
+        parts["draw"] = (m["drawn"] - m["swapped"]) / 1000
+    return total, parts
 
 
 def main() -> None:
@@ -102,12 +120,12 @@ def main() -> None:
                 edits[name] = [edit_to_redraw(pg, v) for v in ("0.61", "0.42")]
                 pg.close()
             browser.close()
-    print(f"{'case':<16}{'page weight':>12}  edit → redrawn: total (server check + analyze + "
-          "render; browser = the rest), s")
+    keys = ("check", "analyze", "render", "wire", "swap", "draw")
+    print(f"{'case':<16}{'page weight':>12}  edit → redrawn, s: total = server check + analyze "
+          "+ render, then wire (transfer, parsing, gzip), htmx swap, chart draw")
     for name in case_names():
-        runs = "; ".join(f"{t:.2f} ({s.get('check', 0):.2f} + {s.get('analyze', 0):.2f} + "
-                         f"{s.get('render', 0):.2f}; browser "
-                         f"{t - sum(s.values()):.2f})" for t, s in edits[name])
+        runs = "; ".join(f"{t:.2f} = " + " + ".join(f"{s.get(k, 0):.2f}" for k in keys)
+                         for t, s in edits[name])
         print(f"{name:<16}{weights[name] / MB:>9.2f} MB  {runs}")
     every = [t for ts in edits.values() for t, _ in ts]
     print(f"page weight max {max(weights.values()) / MB:.2f} MB (target ≤ 2 MB); "

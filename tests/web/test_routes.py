@@ -294,3 +294,21 @@ def test_serve_warns_off_localhost_and_refuses_a_missing_case(
         main(["serve", "no-such-case"])
     assert exc.value.code == 2
     assert "no such case, file or folder" in capsys.readouterr().err
+
+
+def test_a_folder_lists_a_broken_file_which_can_be_fixed_in_the_page(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    (folder / "good.yaml").write_bytes(case_path(CASE).read_bytes())
+    client = TestClient(create_app(str(folder), tmp_path / "out"),
+                        raise_server_exceptions=False, headers={"HX-Request": "true"})
+    index = client.get("/").text
+    assert "does not validate" in index and "malformed YAML" in index
+    assert client.get("/case/broken/analyze").status_code == 422
+    page = client.get("/case/broken")
+    assert page.status_code == 200 and 'id="yaml-text"' in page.text
+    fixed = client.post("/case/broken/yaml", data={"rev": 0, "text": case_path(CASE).read_text(
+        encoding="utf-8")})
+    assert fixed.status_code == 200 and zopa(fixed.text) == api.analyze(CASE).zopa_outcomes
+    assert (folder / "broken.yaml").read_text(encoding="utf-8") == "id: [\n"
