@@ -147,6 +147,15 @@ def test_editing_a_batna_redraws_the_zopa(base: str, page: tuple[Any, Watch]) ->
     pg.wait_for_selector("#proposal-detail .detail", timeout=30_000)
     assert "Putin" in pg.inner_text("#proposal-detail")
     shot(pg, "09-proposal")
+    # a click on a proposal's cell in the margins chart opens the same detail
+    pg.evaluate("document.querySelector('#proposal-detail').innerHTML = ''")
+    cell = pg.locator("#analysis figure#chart-margins g.mark-rect.role-mark path").last
+    cell.scroll_into_view_if_needed()
+    box = cell.bounding_box()
+    pg.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.wait_for_selector("#proposal-detail .detail", timeout=30_000)
+    names = [p.name for p in api.analyze(CASE).proposals]
+    assert names[-1] in pg.inner_text("#proposal-detail h4")
     pg.click("text=Show the diff")
     pg.wait_for_selector("#diff pre.diff")
     assert "+      value: 0.7" in pg.inner_text("#diff")

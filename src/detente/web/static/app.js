@@ -25,9 +25,12 @@
         .then(function (res) {
           target.dataset.rendered = String(Date.now());
           res.view.addEventListener("click", function (_ev, item) {
+            // a mark of a proposal carries its name (and, in the utility spaces, its id)
             var d = item && item.datum;
-            var id = d && d.proposal !== undefined ? d.id : null;
-            var row = id && document.querySelector('tr[data-proposal="' + CSS.escape(id) + '"]');
+            if (!d || d.proposal === undefined) return;
+            var row = d.id !== undefined
+              ? document.querySelector('tr[data-proposal="' + CSS.escape(String(d.id)) + '"]')
+              : document.querySelector('tr[data-proposal-name="' + CSS.escape(String(d.proposal)) + '"]');
             if (row && window.htmx) htmx.trigger(row, "click");
           });
           document.dispatchEvent(new CustomEvent("detente:drawn", { detail: fig.id }));
