@@ -123,7 +123,8 @@ def check_report(text: str, *local: str | Path) -> _Structure:
     if 'class="vl-spec"' in own:  # a chart needs the libraries, inlined
         assert libs in text
     for path in local:
-        assert str(path) not in own, f"local path {path} in the report"
+        at = own.find(str(path))
+        assert at < 0, f"local path {path} in the report: {own[max(0, at - 200):at + 200]}"
     found = LOCAL_PATH.search(own)
     assert found is None, own[max(0, found.start() - 80):found.end() + 80]
     return p

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from chart_checks import check_report
 from detente.deals import analyze
 from detente.deals.timeline import timeline
 from detente.errors import AnalysisError
@@ -49,4 +50,6 @@ def test_timeline_cli_json(tmp_path: Path) -> None:
     assert rec["provenance"]["seed"] == 3 and rec["provenance"]["options"] == {"draws": 200}
     assert [p["date"] for p in rec["points"]] == ["2022-03-29", "2024-09-24"]
     assert all(0 <= p["p_zopa_nonempty"] <= 1 for p in rec["points"])
-    assert "<svg" in (tmp_path / "t.html").read_text()
+    page = (tmp_path / "t.html").read_text()
+    check_report(page, tmp_path)
+    assert page.count('class="vl-spec"') == 2  # the ZOPA and the BATNAs by date

@@ -40,7 +40,8 @@ def test_scenario_doc_snippets_parse() -> None:
                                     "detente.forecasts.nash", "detente.forecasts.exchange",
                                     "detente.forecasts.procedural",
                                     "detente.forecasts.ensemble",
-                                    "detente.forecasts.predictive"])
+                                    "detente.forecasts.predictive",
+                                    "detente.report.charts"])
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -152,7 +152,7 @@ def test_cli_fit_on_records_both_hashes_and_the_reliability_plot(tmp_path, capsy
     captured = capsys.readouterr()
     assert "shares" in captured.err and "80 % covers" in captured.out
     text = html.read_text()
-    assert "Reliability" in text and "<svg" in text
+    assert "Reliability" in text and 'class="vl-spec"' in text
     assert run(["backtest", str(score), "--fit-on", str(fit), "--split", "cv"]) == 2
     assert run(["backtest", str(score), "--voting-rule", "nonsense"]) == 2
 

@@ -41,7 +41,7 @@ def test_evaluate_dev_set_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtu
         lo, hi = models[m]["brier"]["interval"]
         assert lo <= models[m]["brier"]["value"] <= hi
     page = html.read_text(encoding="utf-8")
-    assert "Reliability" in page and "<svg" in page and "M − B2" in page
+    assert "Reliability" in page and 'class="vl-spec"' in page and "M − B2" in page
     again = tmp_path / "ev2.json"
     assert run(["signals", "evaluate", "dev", "--json", str(again), "--resamples", "200"]) == 0
     rec2 = json.loads(again.read_text(encoding="utf-8"))

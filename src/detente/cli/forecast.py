@@ -79,18 +79,9 @@ def forecast(
 
 
 def _forecast_html(record, source: str) -> str:  # type: ignore[no-untyped-def]
-    from detente.report.base import page
-    from detente.report.forecast import bridge_section, forecast_report
+    from detente.report.forecast import render
 
-    records, bridge_record = record.issues, record.bridge
-    if len(records) == 1 and bridge_record is None:
-        return forecast_report(records[0], f"Forecast: {records[0]['table']['name']}",
-                               meta=f"detente forecast {source}")
-    parts = [forecast_report(r, r["table"]["name"]) for r in records]
-    bodies = [p.split("<body>", 1)[1].rsplit("</body>", 1)[0] for p in parts]
-    if bridge_record is not None:
-        bodies.insert(0, bridge_section(bridge_record))
-    return page(f"Forecasts: {source}", bodies, meta=f"detente forecast {source}")
+    return render(record, source)
 
 
 def _print_bridge(rec: dict) -> None:

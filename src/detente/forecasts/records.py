@@ -137,8 +137,9 @@ def forecast_source(source: str, *, issue: str | None = None,
             r = InputRanges.spread(table, spread)
         rec = run_forecasts(table, forecasters, ranges=r, draws=draws, seed=seed).record()
         if scenario is not None:
-            from detente.forecasts.scenario import nearest_option
+            from detente.forecasts.scenario import issue_scale, nearest_option
 
+            rec["issue"] = issue_scale(scenario, table.dimensions[0])
             for f in rec["forecasts"]:
                 f["nearest_option"] = nearest_option(scenario, table.dimensions[0],
                                                      f["position"][0])

@@ -8,6 +8,8 @@ table; (low, high) make the Monte Carlo ranges.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from detente.errors import DetenteError
@@ -61,3 +63,17 @@ def nearest_option(scenario: Scenario, issue_id: str, position: float) -> str:
     issue = next(i for i in scenario.issues if i.id == issue_id)
     places = np.array(issue.positions())
     return issue.option_ids()[int(np.argmin(np.abs(places - position)))]
+
+
+def issue_scale(scenario: Scenario, issue_id: str) -> dict[str, Any]:
+    """The issue's name and its options at their 0–100 positions, for reports: ``{"id", "name",
+    "options": [{"id", "label", "position"}]}`` (a grid issue: each grid point with its unit)."""
+    issue = next(i for i in scenario.issues if i.id == issue_id)
+    if issue.options is not None:
+        labels = [o.label or o.id for o in issue.options]
+    else:
+        assert issue.grid is not None
+        labels = [f"{x:g} {issue.grid.unit}" for x in issue.grid.points()]
+    return {"id": issue.id, "name": issue.name,
+            "options": [{"id": o, "label": lab, "position": round(float(p), 6)} for o, lab, p
+                        in zip(issue.option_ids(), labels, issue.positions(), strict=True)]}

@@ -5,35 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.report.base import esc, figure, page, table, use_agg
-
-
-def _reliability_figure(levels: list[float], coverage: dict[str, list[float]]) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.2, 4.4))
-    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect calibration")
-    ax.axhspan(0.75, 0.85, xmin=0.75, xmax=0.85, color="green", alpha=0.15)
-    for name, cov in coverage.items():
-        ax.plot(levels, cov, marker="o", ms=3, lw=1.2, label=name)
-    ax.set_xlabel("nominal coverage of the central interval")
-    ax.set_ylabel("share of outcomes inside")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    return fig
+from detente.report.base import chart, display_path, esc, page, table
+from detente.report.charts import backtest as backtest_charts
 
 
 def backtest_report(record: dict[str, Any], meta: str = "") -> str:
     """A standalone HTML page from a backtest record (``BacktestResult.record`` + provenance)."""
-    use_agg()
     models = record["models"]
     prov = record.get("provenance", {})
     files = prov.get("options", {}).get("files", {})
     sections = []
     if files:
-        rows = [[role, f["path"], f["sha256"][:16] + "…"] for role, f in files.items()]
+        rows = [[role, display_path(f["path"]), f["sha256"][:16] + "…"]
+                for role, f in files.items()]
         sections.append("<h2>Files</h2>" + table(["role", "file", "SHA-256"], rows))
     for w in record.get("warnings", []):
         sections.append(f"<p class='bad'>{esc(w)}</p>")
@@ -57,13 +41,9 @@ def backtest_report(record: dict[str, Any], meta: str = "") -> str:
         sections.append("<h2>MAE minus the compromise model's (paired bootstrap over "
                         "proposals)</h2>" + table(["model", "difference", "lower", "upper"],
                                                   rows, numeric=range(1, 4)))
-    rel = record.get("reliability", {})
-    if rel.get("coverage"):
-        fig = _reliability_figure(rel["levels"], rel["coverage"])
-        sections.append("<h2>Reliability of the intervals</h2>" + figure(
-            fig, "Share of outcomes inside each model's central interval against the "
-                 "interval's nominal level; on the diagonal = calibrated, the green box = "
-                 "the 75–85 % target for 80 % intervals."))
+    rel = backtest_charts.reliability(record)
+    if rel is not None:
+        sections.append("<h2>Reliability of the intervals</h2>" + chart(rel))
     if record.get("fitted"):
         rows = [[m, esc(str(p))] for m, p in record["fitted"].items()]
         sections.append("<h2>Fitted parameters</h2>" + table(["model", "parameters"], rows))

@@ -25,7 +25,9 @@ th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums
 .ok{color:#0a7a2f;font-weight:600} .bad{color:#b00020;font-weight:600}
 .meta{color:#666;font-size:.85em} blockquote{margin:.2em 0 .2em 1em;color:#333;font-style:italic}
 figure{margin:1em 0;max-width:100%;overflow-x:auto} figcaption{font-size:.85em;color:#555}
-.grid{display:flex;flex-wrap:wrap;gap:1em} .grid figure{flex:1 1 480px}
+figure.chart{width:min-content;max-width:100%} figure.chart figcaption{min-width:24em}
+.grid{display:flex;flex-wrap:wrap;gap:1em 2em;align-items:flex-start}
+.grid figure{flex:0 1 auto}
 .table-wrap{max-width:100%;overflow-x:auto;margin:.6em 0} .table-wrap table{margin:0}
 nav.toc{background:#f7f7f7;border:1px solid #e3e3e3;padding:.4em 1em;margin:1em 0;font-size:.9em}
 nav.toc ol{margin:.2em 0;padding-left:1.4em;columns:2 18em}
@@ -35,6 +37,17 @@ nav.toc ol{margin:.2em 0;padding-left:1.4em;columns:2 18em}
 TOC_MIN_SECTIONS = 4
 """A page with at least this many ``<h2>`` sections gets a table of contents."""
 
+
+
+_ABSOLUTE = re.compile(r"""(?<![\w.:/~])(?:/[^/\s:'"()<>,;|]+)*/([^/\s:'"()<>,;|]+)"""
+                       r"""|\b[A-Za-z]:\\(?:[^\\\s:'"()<>,;|]+\\)+([^\\\s:'"()<>,;|]+)""")
+
+
+def display_path(text: str) -> str:
+    """``text`` with every absolute local path cut to its file name (``/home/a/x.csv:12`` →
+    ``x.csv:12``): a report names files, never the machine's folders. URLs and relative paths
+    stay as they are."""
+    return _ABSOLUTE.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def esc(value: object) -> str:
@@ -105,7 +118,8 @@ def page(title: str, sections: Iterable[str], meta: str = "") -> str:
     """A complete standalone HTML document (the chart libraries inlined once if a section holds
     a chart; a table of contents when the page is long)."""
     body = with_toc("\n".join(sections))
-    meta_html = f'<p class="meta">{esc(meta)}</p>' if meta else ""
+    title = display_path(title)
+    meta_html = f'<p class="meta">{esc(display_path(meta))}</p>' if meta else ""
     libs = charts.scripts() if 'class="vl-spec"' in body else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -115,24 +129,3 @@ def page(title: str, sections: Iterable[str], meta: str = "") -> str:
         "</body></html>\n"
     )
 
-
-def figure(fig: object, caption: str = "") -> str:
-    """A Matplotlib figure as an inline-SVG ``<figure>`` (reports not yet on the chart layer)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
-    text = buf.getvalue()
-    start = text.find("<svg")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f"<figure>{text[start:] if start >= 0 else text}{cap}</figure>"
-
-
-def use_agg() -> None:
-    """Select the non-interactive Agg backend (reports not yet on the chart layer)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)

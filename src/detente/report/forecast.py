@@ -1,75 +1,86 @@
 """HTML report of stakeholder forecasts: the input table, each model's forecast, Monte Carlo
-intervals and round-by-round trajectories (inline SVG)."""
+intervals and round-by-round trajectories (charts from :mod:`detente.report.charts.forecast`).
+For a scenario issue the report names the issue and labels positions with the options."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from detente.report.base import chart, esc, page, table
+from detente.report.charts import forecast as forecast_charts
 
-from detente.report.base import esc, figure, page, table, use_agg
+
+def _labelled(rec: dict[str, Any], position: float) -> str:
+    """A position with the option placed there (scenario issues), else the number."""
+    labels = dict(forecast_charts.option_labels(rec))
+    label = labels.get(float(position))
+    return f"{position:g}" + (f" ({label})" if label else "")
 
 
-def _trajectory_figure(model: str, dim: str, traj: np.ndarray, actors: tuple[str, ...],
-                       predicted: np.ndarray | None) -> Any:
-    import matplotlib.pyplot as plt
+def _nearest_label(rec: dict[str, Any], option: str | None) -> str:
+    for o in (rec.get("issue") or {}).get("options", []):
+        if o["id"] == option:
+            return o["label"] if o["label"] == o["id"] else f"{o['label']} ({o['id']})"
+    return option or "–"
 
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
-    rounds = np.arange(traj.shape[0])
-    for i, name in enumerate(actors):
-        ax.plot(rounds, traj[:, i], lw=1, alpha=0.7, label=name if len(actors) <= 12 else None)
-    if predicted is not None:
-        ax.plot(rounds, predicted, lw=2.5, color="black", label="forecast")
-    ax.set_xlabel("round")
-    ax.set_ylabel(dim)
-    ax.set_title(f"{model}: positions by round")
-    if len(actors) <= 12:
-        ax.legend(fontsize=7, ncol=2, loc="best")
-    fig.tight_layout()
-    return fig
+
+def issue_sections(rec: dict[str, Any], h: str = "h2") -> list[str]:
+    """The sections of one issue's forecast record, headed with ``h`` elements."""
+    t = rec["table"]
+    dims = t["dimensions"]
+    names = ([forecast_charts.issue_title(rec)] if rec.get("issue") and len(dims) == 1
+             else dims)
+    sections = []
+    head = ["actor", "capability"] + [f"{d} position" for d in names] + [
+        f"{d} salience" for d in names]
+    rows = [[a, f"{t['capability'][i]:g}"] + [_labelled(rec, v) for v in t["position"][i]]
+            + [f"{v:.2f}" for v in t["salience"][i]] for i, a in enumerate(t["actors"])]
+    sections.append(f"<{h}>Stakeholders</{h}>" + table(head, rows, numeric=[1]))
+    if t["warnings"]:
+        sections.append("<p class='bad'>" + "<br>".join(esc(w) for w in t["warnings"]) + "</p>")
+    scenario = rec.get("issue") is not None
+    rows = [[f["model"], f["rounds"] or "–"] + [f"{v:.2f}" for v in f["position"]]
+            + ([_nearest_label(rec, f.get("nearest_option"))] if scenario else [])
+            for f in rec["forecasts"]]
+    sections.append(f"<{h}>Forecasts</{h}>" + table(
+        ["model", "rounds", *names, *(["nearest option"] if scenario else [])], rows,
+        numeric=range(1, 2 + len(dims))))
+    if rec.get("monte_carlo"):
+        rows = []
+        for m in rec["monte_carlo"]:
+            q = m["quantiles"]
+            for k, d in enumerate(names):
+                rows.append([m["model"], d, m["draws"], f"{q['p05'][k]:.2f}",
+                             f"{q['p50'][k]:.2f}", f"{q['p95'][k]:.2f}", f"{m['mean'][k]:.2f}"])
+        sections.append(f"<{h}>Monte Carlo over input ranges</{h}>" + table(
+            ["model", "issue" if scenario else "dimension", "draws", "5 %", "median", "95 %",
+             "mean"], rows, numeric=range(2, 7)))
+    figs = [chart(c) for c in forecast_charts.charts(rec)]
+    if figs:
+        sections.append(f"<{h}>Trajectories</{h}><div class='grid'>" + "".join(figs)
+                        + "</div>")
+    return sections
 
 
 def forecast_report(record: dict[str, Any], title: str, meta: str = "") -> str:
-    """A standalone HTML page from a forecast record (see ``ForecastRun.record``)."""
-    use_agg()
-    t = record["table"]
-    dims = t["dimensions"]
-    sections = []
-    head = ["actor", "capability"] + [f"{d} position" for d in dims] + [f"{d} salience"
-                                                                         for d in dims]
-    rows = [[a, f"{t['capability'][i]:g}"] + [f"{v:g}" for v in t["position"][i]]
-            + [f"{v:.2f}" for v in t["salience"][i]] for i, a in enumerate(t["actors"])]
-    sections.append("<h2>Stakeholders</h2>" + table(head, rows, numeric=range(1, len(head))))
-    if t["warnings"]:
-        sections.append("<p class='bad'>" + "<br>".join(esc(w) for w in t["warnings"]) + "</p>")
-    rows = [[f["model"], f["rounds"] or "–"] + [f"{v:.2f}" for v in f["position"]]
-            for f in record["forecasts"]]
-    sections.append("<h2>Forecasts</h2>" + table(["model", "rounds"] + dims, rows,
-                                                numeric=range(1, 2 + len(dims))))
-    if record.get("monte_carlo"):
-        rows = []
-        for m in record["monte_carlo"]:
-            q = m["quantiles"]
-            for k, d in enumerate(dims):
-                rows.append([m["model"], d, m["draws"], f"{q['p05'][k]:.2f}",
-                             f"{q['p50'][k]:.2f}", f"{q['p95'][k]:.2f}", f"{m['mean'][k]:.2f}"])
-        sections.append("<h2>Monte Carlo over input ranges</h2>" + table(
-            ["model", "dimension", "draws", "5 %", "median", "95 %", "mean"], rows,
-            numeric=range(2, 7)))
-    figs = []
-    for f in record["forecasts"]:
-        if f["trajectory"] is None:
-            continue
-        traj = np.asarray(f["trajectory"])
-        pred = None if f["predicted_by_round"] is None else np.asarray(f["predicted_by_round"])
-        for k, d in enumerate(dims):
-            fig = _trajectory_figure(f["model"], d, traj[:, :, k], tuple(t["actors"]),
-                                     None if pred is None else pred[:, k])
-            figs.append(figure(fig, f"{f['model']}: each actor's position on {d} by round; "
-                                    "black = the model's forecast after that round"))
-    if figs:
-        sections.append("<h2>Trajectories</h2><div class='grid'>" + "".join(figs) + "</div>")
-    return page(title, sections, meta)
+    """A standalone HTML page from one issue's forecast record (see ``ForecastRun.record``)."""
+    return page(title, issue_sections(record), meta)
+
+
+def render(record: Any, source: str) -> str:
+    """The HTML report of a :class:`~detente.forecasts.records.ForecastRecord`: one issue on its
+    own page; several issues (and the bridge to the deal analysis) under one heading each."""
+    records, bridge_record = record.issues, record.bridge
+    meta = f"detente forecast {source}"
+    if len(records) == 1 and bridge_record is None:
+        rec = records[0]
+        name = forecast_charts.issue_title(rec)
+        return forecast_report(rec, f"Forecast: {name}", meta=meta)
+    parts = [bridge_section(bridge_record)] if bridge_record is not None else []
+    for rec in records:
+        parts.append(f"<h2>{esc(forecast_charts.issue_title(rec))}</h2>"
+                     + "".join(issue_sections(rec, "h3")))
+    return page(f"Forecasts: {source}", parts, meta=meta)
 
 
 def bridge_section(rec: dict[str, Any]) -> str:

@@ -5,45 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from detente.report.base import Raw, esc, figure, page, table, use_agg
-
-
-def timeline_figure(record: dict[str, Any]) -> str:
-    """Posterior probability of sincerity over time (line), its interval (band), and a marker
-    per move (up green, down red)."""
-    use_agg()
-    import matplotlib.pyplot as plt
-
-    series = record["series"]
-    dates = np.array([s["date"] for s in series], dtype="datetime64[D]")
-    p = [s["p"] for s in series]
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    ax.fill_between(dates, [s["lo"] for s in series], [s["hi"] for s in series], step="post",
-                    alpha=0.2, color="#1f77b4",
-                    label=f"{round(100 * record['interval_mass'])}% interval")
-    ax.step(dates, p, where="post", color="#1f77b4", label="posterior P(sincere)")
-    ax.axhline(record["prior"]["mean"], color="#888", ls="--", lw=0.8, label="prior mean")
-    for m in record["moves"]:
-        d = np.datetime64(m["date"], "D")
-        up = m["after"] >= m["before"]
-        ax.plot([d], [m["after"]], marker="^" if up else "v",
-                color="#0a7a2f" if up else "#b00020", ms=6, ls="none")
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("P(sincere)")
-    ax.set_title(f"Credibility of {record['actor']}'s signals")
-    ax.legend(loc="upper right", fontsize=8)
-    fig.autofmt_xdate()
-    return figure(fig, "Posterior probability that the actor's signals are sincere; markers "
-                       "show each move (green up, red down).")
+from detente.report.base import Raw, chart, display_path, esc, page, table
+from detente.report.charts.signals import credibility_timeline
 
 
 def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
     parts = []
     for it in items:
         quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in it["quotes"][:3])
-        refs = ", ".join(esc(r) for r in it["refs"][:5])
+        refs = ", ".join(esc(display_path(r)) for r in it["refs"][:5])
         more = f" (+{len(it['refs']) - 5} more)" if len(it["refs"]) > 5 else ""
         who = f" [{esc(it['faction'])}]" if it.get("faction") else ""
         parts.append(
@@ -73,7 +43,7 @@ def render_credibility(record: dict[str, Any]) -> str:
                  f"{f['prior']['insincere']:.3f} → {f['final']['insincere']:.3f}")
                 for f in record.get("factions", [])]
     sections = [
-        "<h2>Timeline</h2>" + timeline_figure(record),
+        "<h2>Timeline</h2>" + chart(credibility_timeline(record)),
         f"<h2>Prior</h2><p>{esc(prior_text)}</p>{quotes}",
         "<h2>What moved the belief</h2>"
         + table(["date", "before", "after", "decay", "evidence"], moves, numeric=(1, 2, 3)),

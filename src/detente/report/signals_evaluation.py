@@ -5,34 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.report.base import Raw, esc, figure, page, table, use_agg
-
-_COLOURS = {"model": "#1f77b4", "constant": "#888888", "per_side": "#ff7f0e"}
-
-
-def reliability_figure(record: dict[str, Any]) -> str:
-    """Observed frequency of kept commitments against the mean forecast, per bin and model
-    (marker area ~ count); the diagonal is perfect calibration."""
-    use_agg()
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.2, 5.0))
-    ax.plot([0, 1], [0, 1], color="#bbb", lw=1, ls="--", label="perfect calibration")
-    for name, bins in record["reliability"].items():
-        if not bins:
-            continue
-        x = [b["mean_p"] for b in bins]
-        y = [b["observed"] for b in bins]
-        ax.plot(x, y, marker="o", color=_COLOURS.get(name), lw=1,
-                label=record["labels"].get(name, name))
-        ax.scatter(x, y, s=[12 * b["n"] for b in bins], color=_COLOURS.get(name), alpha=0.3)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("forecast P(kept)")
-    ax.set_ylabel("observed share kept")
-    ax.legend(loc="upper left", fontsize=8)
-    return figure(fig, "Reliability diagram (10 equal-width bins; marker area ~ commitments in "
-                       "the bin).")
+from detente.report.base import Raw, chart, display_path, esc, page, table
+from detente.report.charts.signals import evaluation_reliability
 
 
 def _cell(s: dict[str, Any]) -> str:
@@ -81,12 +55,13 @@ def render_evaluation(record: dict[str, Any]) -> str:
             + table(["forecast", "Brier", "log-loss", "AUC"], _score_rows(record),
                     numeric=(1, 2, 3)),
             "<h2>Targets</h2>" + _targets(record),
-            "<h2>Reliability</h2>" + reliability_figure(record),
+            *(["<h2>Reliability</h2>" + chart(rel)] if (rel := evaluation_reliability(record))
+              else []),
         ]
     rows = [(r["announced"], r["id"], r["announced_by"], r["kind"], r["outcome"],
              f"{r['model']:.3f}", f"{r['constant']:.3f}", f"{r['per_side']:.3f}",
              Raw(f'<a href="{esc(r["source"])}">source</a>' if r["source"].startswith("http")
-                 else esc(r["source"])))
+                 else esc(display_path(r["source"]))))
             for r in record["forecasts"]]
     sections.append("<h2>Forecasts</h2>" + table(
         ["announced", "id", "side", "kind", "outcome", "M", "B1", "B2", "source"], rows,

@@ -4,71 +4,16 @@ proposals moved from one dated scenario to the next."""
 from __future__ import annotations
 
 from detente.deals.timeline import Timeline
-from detente.report.base import Raw, esc, figure, page, table, use_agg
-
-
-def _dates(t: Timeline) -> list[float]:
-    """Dates as Matplotlib date numbers (days)."""
-    from matplotlib.dates import date2num
-
-    return [float(date2num(p.date)) for p in t.points]
-
-
-def _zopa_figure(t: Timeline) -> str:
-    import matplotlib.pyplot as plt
-    from matplotlib.dates import AutoDateFormatter, AutoDateLocator
-
-    dates = _dates(t)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    share = [p.zopa_share for p in t.points]
-    if all(x is not None for x in share):
-        ax.plot(dates, [float(x or 0.0) for x in share], "o-", color="#1a9850",
-                label="share of packages in the ZOPA")
-    if all(p.p_zopa_nonempty is not None for p in t.points):
-        prob = [float(p.p_zopa_nonempty or 0.0) for p in t.points]
-        err = [1.96 * (p.p_zopa_se or 0.0) for p in t.points]
-        ax.errorbar(dates, prob, yerr=err, fmt="s--", color="#1f4e99", capsize=3,
-                    label="P(ZOPA non-empty) over draws")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("share / probability")
-    ax.legend(fontsize=8)
-    locator = AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(AutoDateFormatter(locator))
-    fig.autofmt_xdate()
-    return figure(fig, "The zone of possible agreement by date: the share of all packages every "
-                  "veto player prefers to fighting on, and the probability that at least one "
-                  "exists under the uncertain inputs (bars: 95% interval).")
-
-
-def _batna_figure(t: Timeline) -> str:
-    import matplotlib.pyplot as plt
-    from matplotlib.dates import AutoDateFormatter, AutoDateLocator
-
-    dates = _dates(t)
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    for a in t.veto_players:
-        line = ax.plot(dates, [p.reservation[a] for p in t.points], "o-", label=f"{a} BATNA")
-        nash = [p.nash_utilities for p in t.points]
-        if all(nash):
-            ax.plot(dates, [n[a] for n in nash if n], ":", color=line[0].get_color(),
-                    label=f"{a} at the Nash package")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("utility (own 0–1 scale)")
-    ax.legend(fontsize=7, ncol=2)
-    locator = AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(AutoDateFormatter(locator))
-    fig.autofmt_xdate()
-    return figure(fig, "Each veto player's reservation value (value of no deal) and its utility "
-                  "at the Nash bargaining package, by date.")
+from detente.report.base import Raw, chart, esc, page, table
+from detente.report.charts import timeline as timeline_charts
 
 
 def render(t: Timeline) -> str:
     """A self-contained HTML report of a timeline."""
-    use_agg()
     sec = [f"<p>{len(t.points)} dated scenarios; veto players "
-           f"<b>{esc(', '.join(t.veto_players))}</b>.</p>", _zopa_figure(t), _batna_figure(t)]
+           f"<b>{esc(', '.join(t.veto_players))}</b>.</p>",
+           "<h2>The ZOPA and the BATNAs by date</h2><div class='grid'>"
+           + "".join(chart(c) for c in timeline_charts.charts(t)) + "</div>"]
     header = ["issue", *[str(p.date) for p in t.points]]
     rows: list[list[object]] = []
     for issue in t.issues:

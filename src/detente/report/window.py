@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from detente.report.base import Raw, esc, figure, page, table, use_agg
+from detente.report.base import Raw, chart, esc, page, table
+from detente.report.charts import window as window_charts
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.war.analysis import WarAnalysis
@@ -14,78 +15,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
-
-
-def _window_chart(a: WarAnalysis) -> str:
-    import matplotlib.pyplot as plt
-
-    w = a.window
-    t = list(range(a.months + 1))
-    fig, ax = plt.subplots(figsize=(9, 4))
-    for rec, label, colour in ((w.range_exists, "bargaining range exists", "#1f77b4"),
-                               (w.ratifiable, "win-sets overlap (ratifiable)", "#2ca02c"),
-                               (w.self_enforcing, "self-enforcing with the guarantee",
-                                "#9467bd")):
-        ax.plot(t, rec.mean, color=colour, label=label)
-        ax.fill_between(t, rec.low, rec.high, color=colour, alpha=0.25, linewidth=0)
-    pk = a.packages
-    if pk is not None:
-        ax.plot(t, pk.zopa.mean, color="#ff7f0e", linestyle="--",
-                label=f"package ZOPA non-empty ({pk.paths:,} paths)")
-        ax.fill_between(t, pk.zopa.low, pk.zopa.high, color="#ff7f0e", alpha=0.25, linewidth=0)
-        if pk.ratification:
-            ax.plot(t, pk.zopa_ratified.mean, color="#8c564b", linestyle=":",
-                    label="ratifiable package ZOPA non-empty")
-            ax.fill_between(t, pk.zopa_ratified.low, pk.zopa_ratified.high, color="#8c564b",
-                            alpha=0.2, linewidth=0)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(f"month (0 = {a.month_labels[0]})")
-    ax.set_ylabel("probability across paths")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
-    extra = ("" if pk is None else " Dashed: share of a seeded subsample of paths on which some "
-             "package of the scenario gives every veto player at least its value of fighting on "
-             "(the package ZOPA)." + (" Dotted: some package also clears every veto player's "
-                                      "domestic ratification threshold (Putnam 1988)."
-                                      if pk.ratification else ""))
-    return figure(fig, "The negotiation window: share of simulated paths on which a bargaining "
-                       "range exists, on which it survives domestic ratification, and on which a "
-                       "settlement would be self-enforcing after a truce; shaded: 95 % Wilson "
-                       "intervals (Monte Carlo error)." + extra)
-
-
-def _fan(ax: object, t: list[int], q: list[list[float]], colour: str, label: str) -> None:
-    ax.fill_between(t, q[0], q[-1], color=colour, alpha=0.15, linewidth=0,  # type: ignore[attr-defined]
-                    label=f"{label} 5-95 %")
-    ax.fill_between(t, q[1], q[-2], color=colour, alpha=0.3, linewidth=0,  # type: ignore[attr-defined]
-                    label=f"{label} 25-75 %")
-    ax.plot(t, q[len(q) // 2], color=colour, label=f"{label} median")  # type: ignore[attr-defined]
-
-
-def _fan_charts(a: WarAnalysis) -> str:
-    import matplotlib.pyplot as plt
-
-    w = a.window
-    t = list(range(a.months + 1))
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
-    _fan(ax1, t, w.p, "#d62728", f"P({a.side_a} wins)")
-    ax1.set_ylim(0, 1)
-    ax1.set_xlabel("month")
-    ax1.set_title("battlefield odds p", fontsize=10)
-    ax1.legend(fontsize=7)
-    ax1.grid(alpha=0.3)
-    _fan(ax2, t, w.guarantee, "#9467bd", "g*")
-    ax2.axhline(a.snapshot.guarantee, color="black", linestyle="--",
-                label=f"guarantee in the model ({a.snapshot.guarantee:g})")
-    ax2.set_xlabel("month")
-    ax2.set_title("least guarantee g* that removes preventive war", fontsize=10)
-    ax2.legend(fontsize=7)
-    ax2.grid(alpha=0.3)
-    return figure(fig, f"Left: A's ({a.side_a}) chance of winning the stake across paths. "
-                       f"Right: the least guarantee g* (stake units: what guarantors add to "
-                       f"{a.side_a}'s post-shift chance) that keeps {a.side_a} from preventive war "
-                       f"if a truce lets {a.side_b} regroup (Powell 2006); above the dashed line "
-                       f"the guarantors' g is too weak.")
 
 
 def _snapshot(a: WarAnalysis) -> str:
@@ -209,10 +138,11 @@ def _tree(a: WarAnalysis) -> str:
 
 def render_window(a: WarAnalysis) -> str:
     """A self-contained HTML page for a window analysis."""
-    use_agg()
     meta = (f"{a.side_a} (A) vs {a.side_b} (B); stake: {a.stake}. {a.paths:,} paths × "
             f"{a.months} months, seed {a.provenance.seed}; detente {a.provenance.version}; "
             f"inputs sha256 {a.provenance.inputs_sha256[:12]}…")
-    sections = [_snapshot(a), "<h2>The negotiation window</h2>", _window_chart(a), _fan_charts(a),
+    fans = "".join(chart(c) for c in window_charts.fans(a))
+    sections = [_snapshot(a), "<h2>The negotiation window</h2>",
+                chart(window_charts.window_chart(a)), f"<div class='grid'>{fans}</div>",
                 _proposals(a), _packages(a), _tree(a)]
     return page(f"Negotiation window — {a.title}", sections, meta=meta)

@@ -198,12 +198,8 @@ def utility_spaces(r: DealAnalysis) -> ChartSpec | None:
                      fallback="proposals", tags=("deals",))
 
 
-def margins(r: DealAnalysis) -> ChartSpec | None:
-    """Each proposal against each actor's BATNA: the margin u_i(proposal) − d_i as a heat map
-    with the value written in each cell."""
-    actors = [a for a in r.actors if a in r.reservation]
-    if not r.proposals or not actors:
-        return None
+def _margin_rows(r: DealAnalysis, actors: list[str]) -> list[dict[str, Any]]:
+    """One row per proposal and actor with a BATNA: margin, utility, BATNA, verdict, range."""
     rows: list[dict[str, Any]] = []
     for p in r.proposals:
         by = {s.actor: s for s in p.scores}
@@ -216,6 +212,16 @@ def margins(r: DealAnalysis) -> ChartSpec | None:
                          "margin": num(s.margin), "utility": num(s.utility),
                          "batna": num(s.reservation), "verdict": s.verdict or "",
                          "low": num(s.margin_low), "high": num(s.margin_high)})
+    return rows
+
+
+def margins(r: DealAnalysis) -> ChartSpec | None:
+    """Each proposal against each actor's BATNA: the margin u_i(proposal) − d_i as a heat map
+    with the value written in each cell."""
+    actors = [a for a in r.actors if a in r.reservation]
+    if not r.proposals or not actors:
+        return None
+    rows = _margin_rows(r, actors)
     lim = max([0.05, *(abs(float(x["margin"])) for x in rows)])
     x = {"field": "actor", "type": "nominal", "sort": None, "title": None,
          "axis": {"labelAngle": -35}}
@@ -244,7 +250,10 @@ def margins(r: DealAnalysis) -> ChartSpec | None:
                                           {"field": "verdict"}]}},
                 {"mark": {"type": "text", "fontSize": 10},
                  "encoding": {"text": {"field": "margin", "type": "quantitative",
-                                       "format": "+.2f"}}}]}
+                                       "format": "+.2f"},
+                              "color": {"condition": {"test": f"abs(datum.margin) > {0.6 * lim}",
+                                                      "value": "white"},
+                                        "value": "black"}}}]}
     return ChartSpec("margins", "Proposals against each actor's BATNA",
                      "Each proposal against each actor's BATNA: margin u_i(proposal) − d_i "
                      "(green: better than no deal; red: worse). Hover a cell for the utility, "

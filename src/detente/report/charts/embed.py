@@ -30,17 +30,21 @@ LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-lite.txt", "LICENSE-vega-embe
 FALLBACK_ROWS = 60
 """Largest dataset shown as a ``<noscript>`` table (larger: a note points to the tables)."""
 
-_LOADER = """
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("script.vl-spec").forEach(function (s) {
+LOADER = """
+function detenteDraw(root) {
+  (root || document).querySelectorAll("script.vl-spec:not([data-drawn])").forEach(function (s) {
     var el = s.previousElementSibling;
-    var spec = JSON.parse(s.textContent);
-    vegaEmbed(el, spec, {actions: false}).catch(function (e) {
+    s.setAttribute("data-drawn", "1");
+    vegaEmbed(el, JSON.parse(s.textContent), {actions: false}).catch(function (e) {
       el.textContent = "This chart could not be drawn: " + e.message;
     });
   });
-});
+}
+document.addEventListener("DOMContentLoaded", function () { detenteDraw(document); });
+document.addEventListener("htmx:afterSwap", function (ev) { detenteDraw(ev.target); });
 """
+"""Draws every chart :func:`figure` wrote (once each): on page load, after an htmx swap, or when
+called as ``detenteDraw(element)``. The app can serve it as a file next to :func:`assets`."""
 
 
 @cache
@@ -64,7 +68,7 @@ def scripts() -> str:
     """The ``<script>`` elements a page with charts needs, libraries inlined (about 0.8 MB)."""
     libs = "".join(f"<script>/* {name} (BSD-3-Clause; see detente/report/static) */\n"
                    f"{_strip_source_map(_read(name))}</script>" for name in ASSET_FILES)
-    return libs + f"<script>{_LOADER}</script>"
+    return libs + f"<script>{LOADER}</script>"
 
 
 def spec_json(spec: dict[str, Any]) -> str:

@@ -10,8 +10,8 @@ House conventions, applied by :func:`vega_lite`:
 
 - legends sit beside the plot (``orient: right``), never on the data;
 - axis labels that would overlap are thinned (``labelOverlap``), long ones are cut with "…"
-  (``labelLimit``; the full text is in the tooltip) and stay inside the axis extent
-  (``labelBound``/``labelFlush``);
+  (``labelLimit``; the full text is in the tooltip); points and lines on a fixed 0–1 scale are
+  clipped to the plot;
 - every mark that stands for something named (a proposal, a package, a bargaining solution)
   carries a tooltip with the package and each actor's utility;
 - text labels are not drawn on the data: a name is in the legend, the axis or the tooltip.
@@ -63,10 +63,9 @@ def num(x: float | None, digits: int = DIGITS) -> float | None:
 _CONFIG: dict[str, Any] = {
     "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
     "view": {"stroke": "#ddd"},
-    "legend": {"orient": "right", "labelLimit": 220, "titleLimit": 220, "symbolLimit": 40},
-    "axis": {"labelOverlap": True, "labelLimit": 220, "titleLimit": 400, "labelBound": True,
-             "grid": True, "gridOpacity": 0.5},
-    "axisX": {"labelFlush": True},
+    "legend": {"orient": "right", "labelLimit": 300, "titleLimit": 300, "symbolLimit": 40},
+    "axis": {"labelOverlap": True, "labelLimit": 220, "titleLimit": 400, "grid": True,
+             "gridOpacity": 0.5},
     "title": {"anchor": "start", "fontSize": 13},
 }
 
