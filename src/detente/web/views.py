@@ -3,7 +3,6 @@ shared chart layer), and writing it as the CLI writes it."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,8 @@ def charts_of_json(kind: str, data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def spec_json(chart: dict[str, Any]) -> str:
-    """A chart's spec as JSON for a ``<script type="application/json">`` island (``</`` is
-    escaped so a label cannot close the script element)."""
-    return json.dumps(chart["spec"], ensure_ascii=False).replace("</", "<\\/")
+    """A chart's spec as compact JSON for a ``<script type="application/json">`` island: the
+    chart layer's own encoding (no ``</`` can close the element)."""
+    from detente.report.charts.embed import spec_json as encode
+
+    return encode(chart["spec"])
