@@ -312,3 +312,27 @@ def test_a_folder_lists_a_broken_file_which_can_be_fixed_in_the_page(tmp_path: P
         encoding="utf-8")})
     assert fixed.status_code == 200 and zopa(fixed.text) == api.analyze(CASE).zopa_outcomes
     assert (folder / "broken.yaml").read_text(encoding="utf-8") == "id: [\n"
+
+
+def test_a_monte_carlo_run_reports_its_draws_and_writes_the_cli_record(
+        client: TestClient, out: Path, tmp_path: Path) -> None:
+    import time
+
+    from detente.cli.app import main
+
+    r = client.post("/case/ru-ua-2022-03/run/montecarlo", data={"draws": "6000", "seed": "7"})
+    assert r.status_code == 200
+    jobs = client.app.state.detente.jobs  # type: ignore[attr-defined]
+    seen: set[tuple[str, int]] = set()
+    deadline = time.monotonic() + 600
+    while jobs.current.state == "running" and time.monotonic() < deadline:
+        seen.add((jobs.current.stage, jobs.current.total))
+        time.sleep(0.05)
+    assert jobs.current.state == "done", jobs.current.message
+    assert ("draws", 6000) in seen  # the library's own progress reached the page
+    page = client.get(f"/job/{jobs.current.id}").text
+    assert "P(ZOPA non-empty)" in page
+    cli_out = tmp_path / "cli.json"
+    main(["analyze", "ru-ua-2022-03", "--draws", "6000", "--seed", "7", "--json", str(cli_out)])
+    assert (out / "records" / "ru-ua-2022-03-montecarlo.json").read_bytes() == \
+        cli_out.read_bytes()
