@@ -336,3 +336,17 @@ def test_a_monte_carlo_run_reports_its_draws_and_writes_the_cli_record(
     main(["analyze", "ru-ua-2022-03", "--draws", "6000", "--seed", "7", "--json", str(cli_out)])
     assert (out / "records" / "ru-ua-2022-03-montecarlo.json").read_bytes() == \
         cli_out.read_bytes()
+
+
+def test_edits_from_two_tabs_at_once_keep_one_and_refuse_the_other(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(value: str) -> int:
+        return client.post(f"/case/{CASE}/edit", data={"rev": 0, "path": "actors[0].batna",
+                                                        "value": value,
+                                                        "kind": "number"}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(post, ["0.6", "0.65"]))
+    assert codes == [200, 409]
+    assert client.app.state.detente.ws.get(CASE).rev == 1  # type: ignore[attr-defined]

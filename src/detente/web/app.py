@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
@@ -53,15 +54,17 @@ class State:
         self.analyses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.results: dict[tuple[str, str], Path] = {}
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records")
+        self._cache_lock = threading.Lock()
 
     def analysis(self, key: str) -> dict[str, Any]:
         """The deterministic deal analysis of a draft (cached by its text), its record written
         under ``output/records`` as ``detente analyze FILE --json`` writes it."""
         entry, scenario = self.ws.scenario(key)
         digest = hashlib.sha256(entry.text.encode()).hexdigest()
-        if digest in self.analyses:
-            self.analyses.move_to_end(digest)
-            return self.analyses[digest]
+        with self._cache_lock:
+            if digest in self.analyses:
+                self.analyses.move_to_end(digest)
+                return self.analyses[digest]
         import detente.api as api
 
         # the validated draft, recorded under the file it is saved as (the CLI's record of it)
@@ -71,9 +74,10 @@ class State:
         # the record file is written after the page is answered, in order (one writer)
         self.writer.submit(views.write_record, record, out)
         result = {"data": data, "charts": views.charts("analyze", record), "record": out.name}
-        self.analyses[digest] = result
-        while len(self.analyses) > 16:
-            self.analyses.popitem(last=False)
+        with self._cache_lock:
+            self.analyses[digest] = result
+            while len(self.analyses) > 16:
+                self.analyses.popitem(last=False)
         return result
 
 

@@ -209,5 +209,6 @@ class Workspace:
         if not entry.edited and (entry.origin in case_names() or Path(entry.origin).is_file()):
             return entry.origin
         out = self.inside(self.output / "drafts" / f"{entry.key}.yaml")
-        write_text(out, entry.text, follow_symlinks=False)
+        with self._lock:  # two requests must not write the same draft file at once
+            write_text(out, entry.text, follow_symlinks=False)
         return str(out)
