@@ -2,7 +2,7 @@
 
     data (scenario, formats, cases) and records (with errors, limits, parallel)
       → analyses (deals, forecasts, war, signals, sensitivity, agreements, extract)
-      → presentation (cli, report, api).
+      → presentation (cli, report, api, web).
 
 Every ``import`` of a ``detente`` module counts, at module level or inside a function, and there
 is no list of exceptions: an arrow against the layers fails the test. On top of the layers, the
@@ -26,7 +26,7 @@ MODULES = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffi
 DATA = {"scenario", "formats", "cases"}
 BASE = {"records", "errors", "limits", "parallel"}
 ANALYSES = {"deals", "forecasts", "war", "signals", "sensitivity", "agreements", "extract"}
-PRESENTATION = {"cli", "report", "api"}
+PRESENTATION = {"cli", "report", "api", "web"}
 
 def _package(path: Path) -> tuple[str, str]:
     """(module name, its top-level subpackage) of a source file."""

@@ -44,23 +44,28 @@ def load(case: str | Path) -> Scenario:
     return load_scenario(case)
 
 
-def _scenario(case: str | Path | Scenario) -> tuple[Scenario, str]:
-    """A scenario and the source recorded in its provenance."""
+def _scenario(case: str | Path | Scenario, source: str | None = None
+              ) -> tuple[Scenario, str]:
+    """A scenario and the source recorded in its provenance (``source`` names the file a
+    Scenario object was read from, so its record matches the file's)."""
     from detente.scenario.model import Scenario
 
     if isinstance(case, Scenario):
-        return case, ""
+        return case, source or ""
     return load(case), str(case)
 
 
 def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
             batna: str = "scenario", progress: Callable[[str, int, int], None] | None = None,
-            executor: Executor | None = None) -> DealAnalysis | DomainAnalysis:
+            executor: Executor | None = None,
+            source: str | None = None) -> DealAnalysis | DomainAnalysis:
     """The deal analysis (``detente analyze``): ZOPA, Pareto frontier, bargaining solutions and
     every proposal against the BATNAs; with ``draws`` > 0 the Monte Carlo over uncertain inputs
     (seeded by ``seed``). ``batna="war"`` takes the veto players' BATNAs from the scenario's war
     model. A GENIUS domain folder gets the GENIUS analysis (``DomainAnalysis``). ``executor``:
-    where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere)."""
+    where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere).
+    ``source`` names the file a ``Scenario`` object was read from (recorded in provenance, as if
+    the file had been given)."""
     from detente.deals import analyze as run
     from detente.errors import DetenteError
     from detente.limits import check_seed
@@ -68,7 +73,7 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     check_seed(seed)
 
     if not isinstance(case, str | Path) or not Path(case).is_dir():
-        scenario, source = _scenario(case)
+        scenario, source = _scenario(case, source)
         reservation = None
         if batna == "war":
             from detente.war.batna import war_batnas

@@ -60,12 +60,12 @@ def _root(
 # others pull in SciPy, DuckDB, …), so a small command starts in a fraction of a second. A name
 # not listed here (help, a typo, a command added elsewhere) registers every module.
 _MODULES = ("deals", "new", "genius", "forecast", "war", "signals", "sensitivity", "extract",
-            "agreements")
+            "agreements", "serve")
 _PROVIDER = {"new": "new", "cases": "deals", "check": "deals", "analyze": "deals",
              "timeline": "deals", "import": "genius", "forecast": "forecast",
              "backtest": "forecast",
              "window": "war", "signals": "signals", "sensitivity": "sensitivity",
-             "extract": "extract", "agreements": "agreements"}
+             "extract": "extract", "agreements": "agreements", "serve": "serve"}
 _ROOT_VALUED = ("--memory-limit",)  # root options that take a value
 
 

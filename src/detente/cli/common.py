@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from collections.abc import Callable
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from detente.errors import DetenteError
+from detente.records.output import FOLLOW_SYMLINKS as FOLLOW_SYMLINKS  # the writers live
+from detente.records.output import TIMESTAMP as TIMESTAMP  # with the records (the workbench
+from detente.records.output import write_json as write_json  # writes through them too)
+from detente.records.output import write_text as write_text
 
 # Piped output (logs, CI, README examples) is not squeezed into 80 columns.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
@@ -27,70 +29,6 @@ def esc(value: object) -> str:
     """User text made safe for Rich: ``[`` is escaped, so a title such as ``'closing [/] tag'``
     prints as written instead of being read as markup."""
     return escape(str(value))
-
-
-FOLLOW_SYMLINKS: ContextVar[bool] = ContextVar("follow_symlinks", default=False)
-"""Set by ``detente --follow-symlinks`` for the command it runs."""
-TIMESTAMP: ContextVar[bool] = ContextVar("timestamp", default=False)
-"""Set by ``detente --timestamp``: records get a ``run`` field (time, timings)."""
-
-
-def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> None:
-    """Write an output file. A symbolic link is refused (writing would overwrite whatever it
-    points to) unless ``follow_symlinks`` or ``detente --follow-symlinks``; the file is written
-    beside its target and renamed into place, so a failed write leaves no half file."""
-    follow = FOLLOW_SYMLINKS.get() if follow_symlinks is None else follow_symlinks
-    if out.is_symlink():
-        if not follow:
-            raise DetenteError.one("output path is a symbolic link; writing would overwrite "
-                                   "its target", file=str(out), value=os.readlink(out),
-                                   allowed="a plain path, or `detente --follow-symlinks …`")
-        out = out.resolve()
-    if out.is_dir():
-        raise DetenteError.one("output path is a directory", file=str(out),
-                               allowed="a file path")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise DetenteError.one(f"cannot write the output: {exc.strerror or exc}",
-                               file=str(out)) from None
-
-
-def _finite(data: Any, path: str, hits: dict[str, str]) -> Any:
-    """Plain JSON data with every NaN or infinity replaced by null; ``hits`` collects their
-    field paths and values (``"inf"``, ``"-inf"``, ``"nan"``)."""
-    if isinstance(data, float) and not math.isfinite(data):
-        hits[path or "(top)"] = str(data)
-        return None
-    if isinstance(data, dict):
-        return {k: _finite(v, f"{path}.{k}".lstrip("."), hits) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v, f"{path}[{i}]", hits) for i, v in enumerate(data)]
-    return data
-
-
-def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> None:
-    """Write a record (pydantic model or plain data) as indented JSON to ``out``.
-
-    JSON has no NaN or infinity: such a value is written as null and listed, by field path,
-    under a top-level ``non_finite`` mapping (e.g. ``{"….tau": "inf"}``), so the file is
-    always valid JSON and nothing is silently lost. With ``detente --timestamp`` a ``run``
-    field holds the time and ``run`` (e.g. timings); without it the record is byte-identical
-    across reruns."""
-    from detente.records.provenance import now
-
-    data = record.model_dump(mode="json") if hasattr(record, "model_dump") else record
-    hits: dict[str, str] = {}
-    data = _finite(data, "", hits)
-    if hits and isinstance(data, dict):
-        data["non_finite"] = hits
-    if TIMESTAMP.get() and isinstance(data, dict):
-        data["run"] = {"created": now(), **(run or {})}
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    write_text(out, text + "\n")
 
 
 def _writable_place(out: Path) -> str | None:

@@ -1,0 +1,236 @@
+"""The workbench's routes: each parses the request, calls the workspace or one verb of
+:mod:`detente.api`, and renders a template. No analysis happens here."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from detente.web import views
+from detente.web.edit import form_fields
+from detente.web.workspace import WebError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.web.app import State
+
+Page = Callable[..., HTMLResponse]
+
+RUNS: dict[str, dict[str, Any]] = {
+    "sensitivity": {"verb": "sensitivity", "title": "Sensitivity",
+                    "options": {"method": ("oat", ["oat", "morris", "sobol"]),
+                                "samples": (16, (4, 4096)), "seed": (2024, (0, 2**31))}},
+    "window": {"verb": "window", "title": "Window",
+               "options": {"paths": (2000, (100, 100_000)), "seed": (0, (0, 2**31))}},
+    "forecast": {"verb": "forecast", "title": "Forecast",
+                 "options": {"draws": (0, (0, 20_000)), "seed": (0, (0, 2**31))}},
+    "montecarlo": {"verb": "analyze", "title": "Monte Carlo",
+                   "options": {"draws": (2000, (1, 100_000)), "seed": (2024, (0, 2**31))}},
+}
+"""The long runs: page name → the api verb and its options (default, allowed)."""
+
+
+def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """The run's options from the form, each checked against what is allowed."""
+    out: dict[str, Any] = {}
+    for name, (default, allowed) in run["options"].items():
+        raw = str(form.get(name, default)).strip()
+        if isinstance(allowed, list):
+            if raw not in allowed:
+                raise WebError(400, f"{name} = {raw!r} refused; allowed: {', '.join(allowed)}")
+            out[name] = raw
+            continue
+        lo, hi = allowed
+        if not raw.lstrip("-").isdigit() or not lo <= int(raw) <= hi:
+            raise WebError(400, f"{name} = {raw!r} refused; allowed: a whole number from "
+                           f"{lo:,} to {hi:,}")
+        out[name] = int(raw)
+    return out
+
+
+def _kwargs(page: str, source: str, opts: dict[str, Any]) -> dict[str, Any]:
+    if page == "forecast":
+        return {"source": source, **opts}
+    return {"case": source, **opts}
+
+
+def _result(state: State, verb: str, path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {"data": data, "charts": views.charts_of_json(verb, data), "record": path.name}
+
+
+def register(app: FastAPI, state: State, page: Page) -> None:
+    """Add every route of the workbench to ``app``."""
+    ws = state.ws
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> HTMLResponse:
+        return page(request, "index.html", entries=list(ws.entries.values()),
+                    first=ws.first, output=ws.output)
+
+    @app.post("/upload", response_class=HTMLResponse)
+    async def upload(request: Request, file: UploadFile = File(...)) -> HTMLResponse:
+        data = await file.read()
+        entry = ws.upload(file.filename or "upload.yaml", data)
+        return page(request, "_message.html", level="ok", message=f"uploaded {entry.file} as "
+                    f"{entry.key}", link=f"/case/{entry.key}")
+
+    @app.get("/case/{key}", response_class=HTMLResponse)
+    def case(request: Request, key: str) -> HTMLResponse:
+        entry = ws.get(key)
+        groups = form_fields(entry.scenario) if entry.scenario else []
+        analysis = state.analysis(key) if entry.scenario else None
+        return page(request, "case.html", entry=entry, groups=groups, analysis=analysis,
+                    tab="scenario")
+
+    def _edited(request: Request, key: str, note: str, started: float) -> HTMLResponse:
+        entry = ws.get(key)
+        checked, cpu = time.perf_counter(), time.thread_time()
+        analysis = state.analysis(key)
+        done, cpu = time.perf_counter(), time.thread_time() - cpu
+        resp = page(request, "_edited.html", entry=entry, analysis=analysis, note=note)
+        # the server's share of edit-to-redraw, read by benchmarks/bench_workbench.py (cpu:
+        # the analysis' CPU seconds, which the machine's load does not stretch)
+        resp.headers["Server-Timing"] = (f"check;dur={1000 * (checked - started):.0f}, "
+                                         f"analyze;dur={1000 * (done - checked):.0f}, "
+                                         f"render;dur={1000 * (time.perf_counter() - done):.0f}, "
+                                         f"cpu;dur={1000 * cpu:.0f}")
+        return resp
+
+    @app.post("/case/{key}/edit", response_class=HTMLResponse)
+    def edit(request: Request, key: str, rev: int = Form(...), path: str = Form(...),
+             value: str = Form(""), kind: str = Form("number")) -> HTMLResponse:
+        started = time.perf_counter()
+        ws.edit(key, rev, path, value, kind)
+        return _edited(request, key, f"{path} = {value}", started)
+
+    @app.post("/case/{key}/yaml", response_class=HTMLResponse)
+    def set_yaml(request: Request, key: str, rev: int = Form(...),
+                 text: str = Form(...)) -> HTMLResponse:
+        started = time.perf_counter()
+        ws.set_text(key, rev, text)
+        return _edited(request, key, "YAML applied", started)
+
+    @app.post("/case/{key}/reset", response_class=HTMLResponse)
+    def reset(request: Request, key: str) -> Response:
+        ws.reset(key)
+        return Response(status_code=204, headers={"HX-Redirect": f"/case/{key}"})
+
+    @app.get("/case/{key}/diff", response_class=HTMLResponse)
+    def diff(request: Request, key: str) -> HTMLResponse:
+        return page(request, "_diff.html", diff=ws.diff(key), saved=None)
+
+    @app.post("/case/{key}/save", response_class=HTMLResponse)
+    def save(request: Request, key: str, rev: int = Form(...),
+             name: str = Form(...)) -> HTMLResponse:
+        out = ws.save_as(key, rev, name)
+        return page(request, "_diff.html", diff=ws.diff(key), saved=str(out))
+
+    @app.get("/case/{key}/analyze", response_class=HTMLResponse)
+    def analyze(request: Request, key: str) -> HTMLResponse:
+        entry = ws.get(key)
+        return page(request, "analyze.html", entry=entry, analysis=state.analysis(key),
+                    tab="analyze")
+
+    @app.get("/case/{key}/proposal/{pid}", response_class=HTMLResponse)
+    def proposal(request: Request, key: str, pid: str) -> HTMLResponse:
+        data = state.analysis(key)["data"]
+        found = next((p for p in data["proposals"] if p["id"] == pid), None)
+        if found is None:
+            raise WebError(404, f"no proposal {pid!r} in {key}")
+        return page(request, "_proposal.html", p=found, veto=data["veto_players"])
+
+    @app.get("/case/{key}/run/{name}", response_class=HTMLResponse)
+    def run_page(request: Request, key: str, name: str) -> HTMLResponse:
+        if name not in RUNS:
+            raise WebError(404, f"no page {name!r}; pages: {', '.join(RUNS)}")
+        entry, _ = ws.scenario(key)
+        last = state.results.get((key, name))
+        result = _result(state, name, last) if last and last.is_file() else None
+        return page(request, "run.html", entry=entry, name=name, run=RUNS[name],
+                    result=result, tab=name)
+
+    @app.post("/case/{key}/run/{name}", response_class=HTMLResponse)
+    async def run_start(request: Request, key: str, name: str) -> HTMLResponse:
+        if name not in RUNS:
+            raise WebError(404, f"no run {name!r}; runs: {', '.join(RUNS)}")
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        opts = _options(RUNS[name], form)
+        state.jobs.refuse_if_busy()  # before writing a draft: a refused run writes nothing
+        source = ws.draft_file(key)
+        out = ws.inside(ws.output / "records" / f"{key}-{name}.json")
+        job = state.jobs.start(RUNS[name]["verb"], key, f"{RUNS[name]['title']} of {key}",
+                               _kwargs(name, source, opts), out)
+        state.results[(key, name)] = out
+        return page(request, "_job.html", job=job, name=name)
+
+    @app.get("/job/{job_id}", response_class=HTMLResponse)
+    def job_status(request: Request, job_id: int) -> HTMLResponse:
+        job = state.jobs.current
+        if job is None or job.id != job_id:
+            raise WebError(404, "no such run (the server was restarted, or a newer run "
+                           "replaced it)")
+        name = next((n for (k, n), r in state.results.items()
+                     if k == job.key and r == job.record), "")
+        result = _result(state, name, job.record) if job.state == "done" else None
+        return page(request, "_job.html", job=job, name=name, result=result)
+
+    @app.post("/job/cancel", response_class=HTMLResponse)
+    def job_cancel(request: Request) -> HTMLResponse:
+        job = state.jobs.cancel()
+        text = "no run in progress" if job is None else f"{job.label}: {job.state}"
+        return page(request, "_message.html", level="ok", message=text)
+
+    @app.get("/signals", response_class=HTMLResponse)
+    def signals(request: Request, actor: str = "RUS") -> HTMLResponse:
+        import detente.api as api
+
+        actor = actor.strip().upper()[:40]
+        record = api.credibility(actor)
+        out = ws.inside(ws.output / "records" / f"signals-{_safe(actor)}.json")
+        views.write_record(record, out)
+        data = record.model_dump(mode="json")
+        return page(request, "signals.html", data=data, actor=actor, record=out.name,
+                    charts=views.charts("credibility", record), tab="signals")
+
+    @app.get("/timeline", response_class=HTMLResponse)
+    def timeline(request: Request) -> HTMLResponse:
+        last = state.results.get(("", "timeline"))
+        result = _result(state, "timeline", last) if last and last.is_file() else None
+        return page(request, "timeline.html", result=result, name="timeline",
+                    dated=_dated(state), tab="timeline")
+
+    @app.post("/timeline", response_class=HTMLResponse)
+    def timeline_start(request: Request, draws: str = Form("0")) -> HTMLResponse:
+        opts = _options({"options": {"draws": (0, (0, 20_000))}}, {"draws": draws})
+        state.jobs.refuse_if_busy()
+        keys = _dated(state)
+        if len(keys) < 2:
+            raise WebError(422, "a timeline needs at least two valid dated scenarios")
+        out = ws.inside(ws.output / "records" / "timeline.json")
+        job = state.jobs.start("timeline", "", "Timeline", {
+            "cases": [ws.draft_file(k) for k in keys], **opts}, out)
+        state.results[("", "timeline")] = out
+        return page(request, "_job.html", job=job, name="timeline")
+
+    @app.get("/records/{name}")
+    def record(name: str) -> Response:
+        from detente.web.app import record_response
+
+        return record_response(state, name)
+
+
+def _dated(state: State) -> list[str]:
+    """The keys of the valid scenarios, by date."""
+    entries = [e for e in state.ws.entries.values() if e.scenario is not None]
+    entries.sort(key=lambda e: (e.scenario.date, e.key))  # type: ignore[union-attr]
+    return [e.key for e in entries]
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text) or "x"
