@@ -124,6 +124,8 @@ def monte_carlo(scenario: Scenario, draws: int, seed: int | None, veto: list[int
                 accept=[np.zeros(len(scenario.actors), dtype=np.int64) for _ in fills])
     defined = np.ones(len(scenario.actors), dtype=bool)
     done = 0
+    if progress:  # the stage shows from its start, not only after the first chunk
+        progress("draws", 0, draws)
     for part, part_defined, n in bounded_map(executor_or_serial(executor), _chunk_counts,
                                              tasks(), window):
         c.add(part)
