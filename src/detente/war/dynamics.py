@@ -148,8 +148,7 @@ def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:
         rng: a ``numpy.random.Generator`` or a seed; the only source of randomness.
 
     Example:
-        >>> from detente.scenario.values import draw_quantity
-from detente.scenario.war import BeliefModel, WarModel
+        >>> from detente.scenario.war import BeliefModel, WarModel
         >>> m = WarModel(side_a="a", side_b="b", stake="s", horizon=12, p=0.5, cost_a=0.1,
         ...              cost_b=0.1, volatility=0.2)
         >>> s1, s2 = simulate(m, 12, 1000, 7), simulate(m, 12, 1000, 7)
