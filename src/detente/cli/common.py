@@ -223,3 +223,11 @@ CSV = typer.Option(None, "--csv", help="Write one CSV file per table (UTF-8, hea
 HTML = typer.Option(None, "--html", help="Write the HTML report here.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress display (also off when the "
                      "output is not a terminal).")
+
+
+def executor_option(what: str, default: str = "serial") -> Any:
+    """The ``--executor`` option of a command whose ``what`` runs in chunks on an executor
+    (:mod:`detente.parallel`); one spelling and one help text for every command."""
+    return typer.Option(default, "--executor", help=f"Where {what} run: serial, local[:N] (N "
+                        "local processes), dask-local:N, or a Dask scheduler address "
+                        f"(tcp://host:8786); default {default}. The same numbers on all.")

@@ -17,6 +17,7 @@ from detente.cli.common import (
     check_outputs,
     console,
     esc,
+    executor_option,
     write_outputs,
 )
 from detente.errors import ScenarioError
@@ -149,10 +150,7 @@ def analyze(
                                      "search turns anytime (it then reports its gap)."),
     frontier_limit: int = typer.Option(5000, "--frontier-limit", min=0, help="GENIUS folder: "
                                        "most distinct frontier vectors listed in the JSON."),
-    executor: str = typer.Option("serial", "--executor", help="Where the Monte Carlo chunks "
-                                 "run: serial "
-                                 "(default), local[:N] (N local processes), dask-local:N, or a "
-                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
+    executor: str = executor_option("the Monte Carlo chunks"),
 ) -> None:
     """Deal analysis: ZOPA, Pareto frontier, bargaining solutions, proposals vs BATNAs.
 
@@ -228,10 +226,7 @@ def timeline(
     html_out: Path | None = HTML,
     csv_dir: Path | None = CSV,
     quiet: bool = QUIET,
-    executor: str = typer.Option("serial", "--executor", help="Where the scenarios' analyses "
-                                 "run: serial "
-                                 "(default), local[:N] (N local processes), dask-local:N, or a "
-                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
+    executor: str = executor_option("the scenarios' analyses"),
 ) -> None:
     """How the bargaining space moved: ZOPA, BATNAs, Nash package and proposals by date."""
     from rich.table import Table

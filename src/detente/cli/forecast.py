@@ -17,6 +17,7 @@ from detente.cli.common import (
     console,
     err_console,
     esc,
+    executor_option,
     write_outputs,
 )
 from detente.errors import DetenteError
@@ -69,10 +70,7 @@ def forecast(
     html_out: Path | None = HTML,
     csv_dir: Path | None = CSV,
     quiet: bool = QUIET,
-    executor: str = typer.Option("serial", "--executor", help="Where the Monte Carlo draws "
-                                 "run: serial "
-                                 "(default), local[:N] (N local processes), dask-local:N, or a "
-                                 "Dask scheduler address (tcp://host:8786); same numbers on all."),
+    executor: str = executor_option("the Monte Carlo draws"),
 ) -> None:
     """Where will the issue settle? Every model's forecast, rounds and uncertainty."""
     from detente.forecasts.records import forecast_source

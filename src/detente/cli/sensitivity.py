@@ -16,6 +16,7 @@ from detente.cli.common import (
     check_outputs,
     console,
     esc,
+    executor_option,
     write_outputs,
 )
 from detente.sensitivity.result import SensitivityAnalysis
@@ -38,9 +39,7 @@ def sensitivity(
     samples: int = typer.Option(512, "--samples", help="Sobol': base sample size (a power of "
                                 "two ≥ 64); Morris: trajectories (≥ 4)."),
     seed: int = typer.Option(2024, "--seed", help="Seed of the design and the bootstrap."),
-    executor: str = typer.Option("local", "--executor", help="local[:N] (a pool of local "
-                                 "processes, default one per core), serial, dask-local:N, or a "
-                                 "Dask scheduler address (tcp://host:8786)."),
+    executor: str = executor_option("the model evaluations", default="local"),
     top: int = typer.Option(8, "--top", help="Break-even values for this many inputs per "
                             "verdict, by swing."),
     json_out: Path | None = JSON,

@@ -17,6 +17,7 @@ from detente.cli.common import (
     check_outputs,
     console,
     esc,
+    executor_option,
     record_tables,
     write_outputs,
 )
@@ -47,10 +48,8 @@ def window(
     html_out: Path | None = HTML,
     csv_dir: Path | None = CSV,
     quiet: bool = QUIET,
-    executor: str = typer.Option("serial", "--executor", help="Where the per-path work runs, "
-                                 "in chunks of paths: serial (default), local[:N] (N local "
-                                 "processes), dask-local:N, or a Dask scheduler address "
-                                 "(tcp://host:8786); same numbers on all."),
+    executor: str = executor_option("the per-path work (in chunks of paths) and the "
+                                     "scenario tree"),
 ) -> None:
     """When does a deal become possible? The negotiation window month by month."""
     from detente.war.analysis import analyze_window
