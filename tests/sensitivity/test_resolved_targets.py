@@ -12,7 +12,7 @@ from detente.deals.solutions import Solution, solve
 from detente.forecasts.eum import ExpectedUtilityModel
 from detente.forecasts.scenario import issue_table
 from detente.forecasts.smp import SpatialModel
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 from detente.scenario import load
 from detente.sensitivity import DealModel
 

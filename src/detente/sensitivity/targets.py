@@ -33,7 +33,7 @@ from detente.deals.space import FloatArray
 from detente.deals.uncertainty import max_min_slack32, zopa_exists
 from detente.deals.zopa import in_zopa
 from detente.errors import AnalysisError
-from detente.forecasts.table import StakeholderTable
+from detente.formats.table import StakeholderTable
 from detente.scenario.model import Scenario
 from detente.sensitivity.inputs import InputSpace, deal_inputs
 
