@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from detente.signals.formats import CANONICAL
-from detente.signals.store import PROVENANCE, EventTable
+from detente.signals.store import PROVENANCE, EventStore, EventTable
 
 _FLOAT = ("intensity", "latitude", "longitude")
 _INT = ("line", "quad_class", "num_sources", "num_articles")
@@ -51,3 +53,22 @@ def store_rows(table: EventTable) -> list[tuple[Any, ...]]:
             row.append(v)
         out.append(tuple(row))
     return out
+
+
+def force_store(tmp_path: Path) -> Path:
+    """An event store of daily force RUS→UKR for 120 days from 2022-01-01, a threat every week,
+    and one release on 2022-04-11 reported by three sources."""
+    d0 = dt.date(2022, 1, 1)
+    rows = []
+    for k in range(120):
+        day = (d0 + dt.timedelta(days=k)).isoformat()
+        rows.append(dict(date=day, cameo="190", url=f"https://a{k % 3}.example/{k}"))
+        if k % 7 == 0:
+            rows.append(dict(date=day, cameo="138", url=f"https://b{k % 3}.example/{k}"))
+    rows += [dict(date="2022-04-11", cameo="0841", url=f"https://c{j}.example/r")
+             for j in range(3)]
+    path = tmp_path / "s.sqlite"
+    with EventStore(path) as st:
+        st.add_events(store_rows(event_table(rows)))
+        st.commit()
+    return path

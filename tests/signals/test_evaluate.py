@@ -13,7 +13,7 @@ from detente.cli.app import main
 from detente.signals.commitment_features import features_from_store
 from detente.signals.commitments import parse_commitments
 from detente.signals.store import EventStore
-from helpers_signals import event_table, store_rows
+from helpers_signals import force_store
 
 HEADER = "id,announced_by,counterpart,kind,announced,start,end,location,outcome,source\n"
 
@@ -48,25 +48,9 @@ def test_evaluate_dev_set_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rec2["scores"] == rec["scores"]  # same inputs and seed, same record
 
 
-def _store(tmp_path: Path) -> Path:
-    d0 = dt.date(2022, 1, 1)
-    rows = []
-    for k in range(120):  # daily force RUS->UKR, a threat every week, a release on day 100
-        day = (d0 + dt.timedelta(days=k)).isoformat()
-        rows.append(dict(date=day, cameo="190", url=f"https://a{k % 3}.example/{k}"))
-        if k % 7 == 0:
-            rows.append(dict(date=day, cameo="138", url=f"https://b{k % 3}.example/{k}"))
-    rows += [dict(date="2022-04-11", cameo="0841", url=f"https://c{j}.example/r")
-             for j in range(3)]
-    path = tmp_path / "s.sqlite"
-    with EventStore(path) as st:
-        st.add_events(store_rows(event_table(rows)))
-        st.commit()
-    return path
-
 
 def test_features_from_store_use_only_the_past(tmp_path: Path) -> None:
-    path = _store(tmp_path)
+    path = force_store(tmp_path)
     text = HEADER + (
         "a,RUS,UKR,corridor,2022-04-11,,,,kept,s\n"
         "b,RUS,UKR,corridor,2022-04-12,,,,kept,s\n"
@@ -83,7 +67,7 @@ def test_features_from_store_use_only_the_past(tmp_path: Path) -> None:
 
 def test_evaluate_with_events_and_future_date(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    path = _store(tmp_path)
+    path = force_store(tmp_path)
     csv = tmp_path / "c.csv"
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n"
@@ -102,7 +86,7 @@ def test_evaluate_with_events_and_future_date(tmp_path: Path,
 
 def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _store(tmp_path)
+    path = force_store(tmp_path)
     csv = tmp_path / "c.csv"
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-12,,2022-04-13,,kept,s\n", encoding="utf-8")
@@ -125,7 +109,7 @@ def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
 
 def test_the_store_bounds_the_dev_set_and_an_empty_store_is_an_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _store(tmp_path)  # events of January-April 2022; the dev set runs to 2025
+    path = force_store(tmp_path)  # events of January-April 2022; the dev set runs to 2025
     out = tmp_path / "e.json"
     assert run(["signals", "evaluate", "dev", "--events", str(path), "--json", str(out)]) == 2
     err = capsys.readouterr().err
@@ -150,7 +134,7 @@ def test_evaluate_refuses_commitments_after_the_store(tmp_path: Path) -> None:
     cs = parse_commitments(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                            "b,RUS,UKR,truce,2022-04-20,,2022-05-03,,kept,s\n", "c.csv",
                            as_of=dt.date(2026, 1, 1))
-    with EventStore(_store(tmp_path)) as st, pytest.raises(DetenteError) as err:
+    with EventStore(force_store(tmp_path)) as st, pytest.raises(DetenteError) as err:
         evaluate(cs, store=st)
     assert str(err.value).count("date in the future of the store") == 1
     assert "commitment b: end" in str(err.value) and "2022-05-03" in str(err.value)
