@@ -67,7 +67,7 @@ def test_utility_space_data_are_the_record(record: DealAnalysis) -> None:
     panel = c.spec["concat"][0]
     rules = [layer for layer in panel["layer"] if layer["mark"]["type"] == "rule"]
     pv = record.pairs[0]
-    assert [r["data"]["values"][0]["v"] for r in rules] == pytest.approx(
+    assert [c.dataset(r["data"]["name"])[0]["v"] for r in rules] == pytest.approx(
         [record.reservation[pv.actor_x], record.reservation[pv.actor_y]])
 
 
