@@ -221,9 +221,9 @@ def utility_spaces(r: DealAnalysis, points: int | None = None) -> ChartSpec | No
     return ChartSpec("utility-spaces", "Utility spaces of the veto players",
                      f"Each pair of veto players: a sample of outcomes{shown} (green: in the "
                      "ZOPA of all veto players), their two-party Pareto frontier, the BATNA "
-                     "lines, the bargaining solutions over the veto players' ZOPA and the named proposals. "
-                     "Hover a point for its package and every actor's utility; click a proposal "
-                     "(or its legend entry) to pick it out in every panel.", spec,
+                     "lines, the bargaining solutions over the veto players' ZOPA and the named "
+                     "proposals. Hover a point for its package and every actor's utility; click "
+                     "a proposal (or its legend entry) to pick it out in every panel.", spec,
                      fallback="proposals", tags=("deals",))
 
 
