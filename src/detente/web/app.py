@@ -32,6 +32,7 @@ from detente.errors import DetenteError
 from detente.web import views
 from detente.web.jobs import Jobs
 from detente.web.limits import BodyLimit
+from detente.web.signals import SignalSource
 from detente.web.workspace import UPLOAD_LIMIT, WebError, Workspace
 
 _HERE = Path(str(files("detente.web")))
@@ -62,6 +63,15 @@ class State:
         self.frontiers = FrontierMemo()
         self._cache_lock = threading.Lock()
         self._pending: list[tuple[Any, Path]] = []
+        self._signals: dict[str, SignalSource] | None = None
+
+    def signal_sources(self) -> dict[str, SignalSource]:
+        """The signals files the server knows (read once, on first use)."""
+        if self._signals is None:
+            from detente.web.signals import signal_sources
+
+            self._signals = signal_sources(self.ws.signal_files)
+        return self._signals
 
     def write_pending(self) -> None:
         """Hand the records analysed since the last call to the writer thread."""

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from detente.web import views
 from detente.web.edit import form_fields
+from detente.web.signals import covering, signals_view
 from detente.web.workspace import WebError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -187,16 +188,16 @@ def register(app: FastAPI, state: State, page: Page) -> None:
         return page(request, "_message.html", level="ok", message=text)
 
     @app.get("/signals", response_class=HTMLResponse)
-    def signals(request: Request, actor: str = "RUS") -> HTMLResponse:
-        import detente.api as api
+    def signals(request: Request, source: str = "", actor: str = "") -> HTMLResponse:
+        return page(request, "signals.html", tab="signals",
+                    **signals_view(state, source.strip() or None, actor, None))
 
-        actor = actor.strip().upper()[:40]
-        record = api.credibility(actor)
-        out = ws.inside(ws.output / "records" / f"signals-{_safe(actor)}.json")
-        views.write_record(record, out)
-        data = record.model_dump(mode="json")
-        return page(request, "signals.html", data=data, actor=actor, record=out.name,
-                    charts=views.charts("credibility", record), tab="signals")
+    @app.get("/case/{key}/signals", response_class=HTMLResponse)
+    def case_signals(request: Request, key: str, actor: str = "") -> HTMLResponse:
+        entry, scenario = ws.scenario(key)
+        found = covering(state.signal_sources(), key, scenario.id)
+        return page(request, "signals.html", tab="case-signals", entry=entry,
+                    **signals_view(state, found.key if found else None, actor, entry))
 
     @app.get("/timeline", response_class=HTMLResponse)
     def timeline(request: Request) -> HTMLResponse:
@@ -231,6 +232,3 @@ def _dated(state: State) -> list[str]:
     entries.sort(key=lambda e: (e.scenario.date, e.key))  # type: ignore[union-attr]
     return [e.key for e in entries]
 
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text) or "x"
