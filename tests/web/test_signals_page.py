@@ -37,7 +37,7 @@ def folder(tmp_path: Path) -> Path:
                                          encoding="utf-8")
     scenario = case_path("ru-ua-2022-03").read_text(encoding="utf-8")
     (d / "demo-2022.yaml").write_text(scenario, encoding="utf-8")
-    (d / "elsewhere.yaml").write_text(re.sub(r"(?m)^id: .*$", "id: elsewhere", scenario, 1),
+    (d / "elsewhere.yaml").write_text(re.sub(r"(?m)^id: .*$", "id: elsewhere", scenario, count=1),
                                       encoding="utf-8")
     return d
 
