@@ -24,8 +24,8 @@ VERSIONS = {"vega": "5.33.1", "vega-lite": "5.23.0", "vega-embed": "6.29.0"}
 ASSET_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 """The vendored libraries, in the order a page must load them."""
 
-LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-lite.txt", "LICENSE-vega-embed.txt",
-                 "VERSIONS.md")
+LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-third-party.txt", "LICENSE-vega-lite.txt",
+                 "LICENSE-vega-embed.txt", "VERSIONS.md")
 
 FALLBACK_ROWS = 60
 """Largest dataset shown as a ``<noscript>`` table (larger: a note points to the tables)."""
