@@ -1,7 +1,7 @@
-"""Checks shared by the chart and report tests: a spec against the Vega-Lite JSON schema (v5.23.0,
-the version vendored in detente/report/static, taken from the same npm tarball), a headless render
-with the vendored JavaScript in the test browser (chromium), and an HTML report's structure (it parses, it fetches
-nothing, it holds no local absolute path)."""
+"""Checks shared by the chart and report tests: a spec against the Vega-Lite JSON schema
+(v5.23.0, the version vendored in detente/report/static, taken from the same npm tarball), a
+headless render with the vendored JavaScript in the test browser (chromium), and an HTML
+report's structure (it parses, it fetches nothing, it holds no local absolute path)."""
 
 from __future__ import annotations
 
