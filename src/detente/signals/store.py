@@ -169,6 +169,13 @@ class EventStore:
                           (finished, added, problems, import_id))
         self.conn.commit()
 
+    def drop_after(self, sha: str, line: int) -> None:
+        """Remove the rows of source ``sha`` at ``line`` and after (an import that failed at
+        ``line`` keeps only what precedes it, whatever order its parts were stored in)."""
+        for table in ("events", "mentions", "problems"):
+            self.conn.execute(f"DELETE FROM {table} WHERE source_sha256 = ? AND line >= ?",
+                              (sha, line))
+
     def commit(self) -> None:
         self.conn.commit()
 
