@@ -153,6 +153,24 @@ def test_fit_reaches_the_brute_force_minimum_and_stays_in_range(seed, variant):
         assert min(pts) - 1e-9 <= p <= max(pts) + 1e-9
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.01, 100.0), st.floats(0.01, 100.0),
+       st.sampled_from(GAMMA_GRID), st.sampled_from(BETA_GRID))
+def test_salience_variant_ignores_the_units_of_salience_and_capability(seed, ks, kc, g, b):
+    """(k·s)^γ = k^γ·s^γ and (k·c)^β = k^β·c^β: a common factor cancels in the weighted mean,
+    and actor order does not matter."""
+    t = random_tables(seed, 1)[0]
+    q = Challenger3Params("salience", beta=b, gamma=g)
+    scaled = StakeholderTable.build(list(t.actors), kc * t.capability, t.position,
+                                    np.minimum(ks * t.salience, 1.0) if ks < 1 else
+                                    t.salience / ks, scale=(0.0, 100.0))
+    assert one(q, scaled) == pytest.approx(one(q, t), abs=1e-9)
+    order = np.random.default_rng(seed).permutation(t.n_actors)
+    shuffled = StakeholderTable.build([t.actors[i] for i in order], t.capability[order],
+                                      t.position[order], t.salience[order], scale=(0.0, 100.0))
+    assert one(q, shuffled) == pytest.approx(one(q, t), abs=1e-9)
+
+
 def test_fit_recovers_a_grid_model_from_its_own_forecasts():
     tables = random_tables(5, 30)
     truth = Challenger3Params("council+status-quo", m_com=0.25, m_ep=2.0, lam_qmv=0.3,
