@@ -7,11 +7,15 @@ best and the median CPU time (user + sys, ``os.wait4``: the figure that depends 
 load), the best and median wall time, peak RSS, and the load average before and after.
 ``python3 -c pass`` is the floor (the interpreter and its site hooks).
 
+``--before SRC`` (the ``src`` folder of an older tree, e.g. ``git archive`` of a commit) runs
+every command from that tree too, alternately with this one, with its own byte-code cache, so
+that before and after meet the same load.
+
 ``--phases`` also prints, for ``analyze AMPOvsCity``, where the CPU time of one process goes
 (``time.process_time`` after each group of imports, then the command itself), median of
 ``-n`` processes.
 
-Run: ``python benchmarks/bench_startup.py [-n 7] [--phases]``
+Run: ``python benchmarks/bench_startup.py [-n 7] [--phases] [--before OLD/src]``
 """
 
 from __future__ import annotations
@@ -80,35 +84,45 @@ def phases(env: dict[str, str], n: int) -> None:
     print(f"  {'sum':55s} {total:.3f} s")
 
 
+def _env(tmp: Path, src: Path) -> dict[str, str]:
+    env = compiled_env(tmp)
+    env["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=7, help="counted runs per command")
     ap.add_argument("--phases", action="store_true", help="also break analyze AMPOvsCity down")
+    ap.add_argument("--before", type=Path, default=None, help="src folder of an older tree, "
+                    "run alternately with this one")
     args = ap.parse_args()
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
     tmp = Path(tempfile.mkdtemp(prefix="detente-startup-"))
-    env = compiled_env(tmp)
+    trees = {"now": _env(tmp / "now", ROOT / "src")}
+    if args.before:
+        trees = {"before": _env(tmp / "before", args.before.resolve()), **trees}
     print(f"{os.uname().nodename}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load {os.getloadavg()}")
     load0 = os.getloadavg()[0]
-    for argv in COMMANDS.values():  # warm-up: compiles detente's modules once
-        timed(argv, env)
-    runs: dict[str, list[Run]] = {name: [] for name in COMMANDS}
+    for env in trees.values():  # warm-up: compiles detente's modules once per tree
+        for argv in COMMANDS.values():
+            timed(argv, env)
+    runs: dict[tuple[str, str], list[Run]] = {(c, t): [] for c in COMMANDS for t in trees}
     for _ in range(args.n):
         for name, argv in COMMANDS.items():
-            runs[name].append(timed(argv, env))
-    print("| command | CPU s best / median | wall s best / median | peak RSS MiB | exit |")
-    print("|---|---|---|---|---|")
-    for name, rs in runs.items():
+            for tree, env in trees.items():
+                runs[name, tree].append(timed(argv, env))
+    print("| command | tree | CPU s best / median | wall s best / median | peak RSS MiB | exit |")
+    print("|---|---|---|---|---|---|")
+    for (name, tree), rs in runs.items():
         cpu = [r.cpu for r in rs]
         wall = [r.wall for r in rs]
-        print(f"| `{name}` | {min(cpu):.3f} / {statistics.median(cpu):.3f} | "
+        print(f"| `{name}` | {tree} | {min(cpu):.3f} / {statistics.median(cpu):.3f} | "
               f"{min(wall):.3f} / {statistics.median(wall):.3f} | "
               f"{max(r.rss_mib for r in rs):.0f} | {sorted({r.code for r in rs})} |")
     print(f"load {load0:.1f} → {os.getloadavg()[0]:.1f}")
     if args.phases:
-        phases(env, args.n)
+        phases(trees["now"], args.n)
 
 
 if __name__ == "__main__":

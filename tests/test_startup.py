@@ -129,3 +129,23 @@ def test_check_parses_the_case_yaml_once(monkeypatch, capsys) -> None:  # type: 
     except SystemExit as exc:
         assert exc.code in (0, None)
     assert len(calls) == 1
+
+
+def test_only_the_process_entry_point_freezes_the_collector(capsys) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from detente.cli.app import main
+
+    before = gc.get_freeze_count()
+    try:
+        main(["cases"])  # in-process (a test, a notebook): the collector is left as it was
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert gc.get_freeze_count() == before
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+            "sys.argv = ['detente', 'check', 'ru-ua-2024-09']\n"
+            "from detente.cli.app import main\nmain()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "frozen True"
