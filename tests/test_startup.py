@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,15 +62,40 @@ def _imported(argv: list[str], names: tuple[str, ...]) -> list[str]:
     return ast.literal_eval(out.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("argv", [["cases"], ["check", "ru-ua-2024-09"]])
+# Libraries a command loads only when it needs them: NumPy to compute, pydantic for a record,
+# rich.progress for a progress display (none when the output is not a terminal) and
+# multiprocessing for a process pool.
+ON_DEMAND = ("numpy", "pydantic", "rich.progress", "multiprocessing")
+
+
+@pytest.mark.parametrize("argv", [["cases"], ["check", "ru-ua-2024-09"],
+                                  ["check", "ru-ua-2024-09", "--sources", "bundled"]])
 def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
-    assert _imported(argv, HEAVY) == []
+    # checking and listing cases validate the scenario model: pydantic, but no NumPy
+    assert _imported(argv, HEAVY + ON_DEMAND) == ["pydantic"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h"], ["analyze", "--help"], ["--version"]])
+def test_help_lists_every_command_without_loading_the_analyses(argv: list[str]) -> None:
+    # Typer builds pydantic adapters for the options it parses (Typer ≥ 0.2x), so a command's
+    # own help may load pydantic; the root help loads none of these.
+    allowed = ["pydantic"] if argv[0] == "analyze" else []
+    assert _imported(argv, HEAVY + ON_DEMAND + SCENARIO) == allowed
+
+
+def test_root_help_still_lists_every_command() -> None:
+    out = subprocess.run([sys.executable, "-m", "detente.cli.app", "--help"],
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "COLUMNS": "200"}).stdout
+    for name in cli._PROVIDER:
+        assert re.search(rf"\b{name}\b", out), name
 
 
 def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -> None:
     if not AMPO.is_dir():
         pytest.skip("shared GENIUS data not available")
-    assert _imported(["analyze", str(AMPO)], HEAVY + SCENARIO) == []
+    assert _imported(["analyze", str(AMPO)], HEAVY + SCENARIO + ON_DEMAND) == ["numpy",
+                                                                              "pydantic"]
     # the probe sees what a real import would: the scenario analysis does load these
     assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
 
@@ -102,3 +129,23 @@ def test_check_parses_the_case_yaml_once(monkeypatch, capsys) -> None:  # type: 
     except SystemExit as exc:
         assert exc.code in (0, None)
     assert len(calls) == 1
+
+
+def test_only_the_process_entry_point_freezes_the_collector(capsys) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from detente.cli.app import main
+
+    before = gc.get_freeze_count()
+    try:
+        main(["cases"])  # in-process (a test, a notebook): the collector is left as it was
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert gc.get_freeze_count() == before
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+            "sys.argv = ['detente', 'check', 'ru-ua-2024-09']\n"
+            "from detente.cli.app import main\nmain()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "frozen True"

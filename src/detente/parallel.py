@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -76,6 +76,8 @@ def open_executor(spec: str | None = None) -> Iterator[Executor]:
     if spec == "serial":
         yield SerialExecutor()
     elif spec == "local" or spec.startswith("local:"):
+        from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: on demand
+
         n = _count(spec, spec[6:]) if ":" in spec else (os.cpu_count() or 1)
         with ProcessPoolExecutor(max_workers=n) as pool:
             yield pool

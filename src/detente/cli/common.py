@@ -159,6 +159,10 @@ class Steps:
     """
 
     def __init__(self, quiet: bool = False) -> None:
+        self._tasks: dict[str, Any] = {}
+        self._bar: Any = None  # no display wanted: rich.progress is not even imported
+        if not progress_wanted(quiet):
+            return
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -170,19 +174,22 @@ class Steps:
 
         self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
-                             transient=True, disable=not progress_wanted(quiet))
-        self._tasks: dict[str, Any] = {}
+                             transient=True)
 
     def __enter__(self) -> Steps:
-        self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._bar.__exit__(*exc)  # type: ignore[arg-type]
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
     def update(self, stage: str, done: int = 0, total: int | None = None,
                label: str | None = None) -> None:
         """Report ``done`` of ``total`` for ``stage`` (``label``: a new text for its bar)."""
+        if self._bar is None:
+            return
         if stage not in self._tasks:
             self._tasks[stage] = self._bar.add_task(label or stage, total=total)
         self._bar.update(self._tasks[stage], completed=done, total=total,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -19,7 +20,9 @@ from detente.cli.common import (
     executor_option,
     write_outputs,
 )
-from detente.sensitivity.result import SensitivityAnalysis
+
+if TYPE_CHECKING:  # the package imports SciPy: loaded when the command runs, not for --help
+    from detente.sensitivity.result import SensitivityAnalysis
 
 
 def register(app: typer.Typer) -> None:

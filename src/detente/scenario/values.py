@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-import numpy as np
-from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,6 +21,10 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+if TYPE_CHECKING:  # NumPy loads when a quantity is drawn: checking a case needs none of it
+    import numpy as np
+    from numpy.typing import NDArray
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 
@@ -149,6 +151,8 @@ def draw_quantity(q: Quantity, n: int, rng: TriangularSource) -> NDArray[np.floa
     """``n`` draws of a quantity: its likely value when certain (no random number consumed),
     else triangular(low, likely, high) — the one way the house samples a ``[low, likely,
     high]`` range (DESIGN.md §3), for the deal tables and the war model."""
+    import numpy as np
+
     if not q.uncertain:
         return np.full(n, q.likely, dtype=np.float64)
     return rng.triangular(q.low, q.likely, q.high, size=n)
