@@ -138,10 +138,11 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     gain_best = np.zeros((nb, n))
     idx = np.arange(n)
     step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
+    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
     for lo in range(0, n, step):
         ii = idx[lo:lo + step]
         at = np.arange(ii.size)
-        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii)
+        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii, u_t[:, ii])
         gain[:, at, ii] = -np.inf
         gain = np.where(gain > MIN_GAIN, gain, -np.inf)
         best = np.argmax(gain, axis=2)
@@ -153,35 +154,38 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     return target, phi_best, gain_best
 
 
-def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64]) -> tuple[F, F]:
-    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c])."""
+def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64],
+                     u_t: F | None = None) -> tuple[F, F]:
+    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c]);
+    ``u_t`` = ``u`` with its last two axes swapped, contiguous (made here if not given)."""
     n = w.shape[1]
     at = np.arange(ii.size)
+    u_nj = np.ascontiguousarray(np.swapaxes(u, 2, 3)) if u_t is None else u_t
     u_ij = u[:, at, ii, :]                        # (B, c, N) U^i_ij over j
-    u_ji = np.swapaxes(u, 2, 3)[:, at, ii, :]     # (B, c, N) U^i_ji over j
+    u_ji = u_nj[:, at, ii, :]                     # (B, c, N) U^i_ji over j
     u_ii = u[:, at, ii, ii][:, :, None]
     u_jj = np.diagonal(u, axis1=2, axis2=3)       # (B, c, N) U^i_jj
     ci = w[:, ii][:, :, None] * (u_ii - u_ij)
     cj = w[:, None, :] * (u_ji - u_jj)
     big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
     big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-    # third parties n: axes (B, c, j, n)
+    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj
     u_ni = u_ji[:, :, None, :]                    # U^i_ni, indexed by n
-    u_nj = np.swapaxes(u, 2, 3)                   # [b, c, j, n] = U^i_nj
     u_nn = u_jj[:, :, None, :]
     wn = w[:, None, None, :]
     v0 = wn * (u_ni - u_nj)
     a0 = big_a[..., None]
     b0 = big_b[..., None]
-    pi = (a0 + np.maximum(v0, 0)) / (a0 + np.maximum(v0, 0) + b0 + np.maximum(-v0, 0))
-    e_i = pi * (2 * u_ni + u_nn) + (1 - pi) * (3 * u_nj)
-    e_j = pi * (3 * u_ni) + (1 - pi) * (2 * u_nj + u_nn)
+    for_i = a0 + np.maximum(v0, 0)
+    pi = for_i / (for_i + b0 + np.maximum(-v0, 0))
+    not_pi = 1 - pi
+    e_i = pi * (2 * u_ni + u_nn) + not_pi * (3 * u_nj)
+    e_j = pi * (3 * u_ni) + not_pi * (2 * u_nj + u_nn)
     v = wn * (e_i - e_j)
-    third = np.ones(v.shape, dtype=bool)
-    third[:, at, :, ii] = False                   # n != i
-    third[:, :, np.arange(n), np.arange(n)] = False  # n != j
-    a = big_a + np.where(third, np.maximum(v, 0), 0).sum(axis=3)
-    b = big_b + np.where(third, np.maximum(-v, 0), 0).sum(axis=3)
+    v[:, at, :, ii] = 0.0                         # n != i: no vote
+    v[:, :, np.arange(n), np.arange(n)] = 0.0     # n != j
+    a = big_a + np.maximum(v, 0).sum(axis=3)
+    b = big_b + np.maximum(-v, 0).sum(axis=3)
     phi = a / (a + b)
     s_j = sal_tot[:, None, :]
     gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
