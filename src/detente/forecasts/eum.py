@@ -217,7 +217,7 @@ def expected_utility(x: F, c: F, s: F, p: F, r: F | None, span: F, opt: EUMOptio
     u_sq = 2.0 - 4.0 * (0.5 if rr is None else np.power(0.5, rr))
     s_j = s[:, None, :]
     s_i = s[:, :, None]
-    p_ji = np.swapaxes(p, 1, 2)
+    p_ji = np.ascontiguousarray(np.swapaxes(p, 1, 2))  # one strided pass, not two
     e_ij = (s_j * (p * u_s + (1 - p) * u_f) + (1 - s_j) * u_s - opt.q * u_sq
             if want_ij else None)
     e_ji = s_i * (p_ji * u_s + (1 - p_ji) * u_f) + (1 - s_i) * u_s - opt.q * u_sq
