@@ -247,17 +247,26 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: NDArray[np.int64], b_i: F, b_j: 
     ar = np.arange(n)
     part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
                                | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2)
+    count = part.sum(axis=2).ravel()
     new = x.copy()
-    for size in np.unique(count[count > 0]):
-        rows = np.argwhere(count == size)                                   # (b, k) pairs
-        items = np.argsort(~part[rows[:, 0], rows[:, 1]], axis=1, kind="stable")[:, :size]
-        step = max(1, budget // (n * (int(size) + 1) ** 2))
-        for lo in range(0, len(rows), step):
-            rb, rk = rows[lo:lo + step, 0], rows[lo:lo + step, 1]
+    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
+    # every row's items in initiator order, sorted once for all lengths
+    by_len = np.argsort(count, kind="stable")
+    lengths = count[by_len]
+    starts = np.searchsorted(lengths, np.arange(n + 2))
+    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    for size in range(1, n + 1):
+        flat_rows = by_len[starts[size]:starts[size + 1]]
+        if flat_rows.size == 0:
+            continue
+        items = order[flat_rows, :size]
+        step = max(1, budget // (n * (size + 1) ** 2))
+        for lo in range(0, len(flat_rows), step):
+            rb, rk = np.divmod(flat_rows[lo:lo + step], n)
             it = items[lo:lo + step]
-            util = np.concatenate([ubar_sq[rb][:, :, None],
-                                   np.take_along_axis(ubar_m[rb], it[:, None, :], 2)], axis=2)
+            util = np.empty((len(rb), n, size + 1))
+            util[:, :, 0] = ubar_sq[rb]
+            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
             choice = np.argmax(condorcet(util, cap[rb]), axis=1)
             go = choice > 0
             m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
