@@ -131,3 +131,27 @@ def test_bad_deu_file(tmp_path, deu):
     path.write_text("\n".join(lines[:3] + [lines[3] + "\textra"]) + "\n", encoding="utf-8")
     with pytest.raises(DetenteError, match="ragged"):
         read_deu(path)
+
+
+def test_ensemble_members_scored_alone_are_forecast_once(deu, monkeypatch):
+    """The backtest's memo: the ensemble takes the exchange model's forecasts from its own run
+    on the same tables (one run of the exchange model instead of two), and every prediction
+    equals that of a backtest without the memo."""
+    from detente.forecasts import folds
+    from detente.forecasts.exchange import ExchangeModel
+    from detente.forecasts.run import make_forecasters
+
+    models = make_forecasters(["compromise", "exchange", "ensemble"])
+    calls = []
+    real = ExchangeModel.forecast_group
+    monkeypatch.setattr(ExchangeModel, "forecast_group",
+                        lambda self, tables: calls.append(len(tables)) or real(self, tables))
+    with_memo = run_backtest(deu, models, bootstrap=0)
+    runs = len(calls)
+    plain = folds.run_parts
+    monkeypatch.setattr("detente.forecasts.backtest.run_parts",
+                        lambda *a, memo=None, **k: plain(*a, **k))
+    without = run_backtest(deu, models, bootstrap=0)
+    assert len(calls) == 3 * runs  # without the memo the ensemble runs its exchange member
+    np.testing.assert_array_equal(with_memo.predictions, without.predictions)
+    np.testing.assert_array_equal(with_memo.crps, without.crps)

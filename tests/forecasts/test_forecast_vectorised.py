@@ -91,7 +91,7 @@ def test_eum_monte_carlo_runs_equal_the_direct_formula(case, monkeypatch):
     s = np.vstack([t.salience[:, 0], s])
     fast = run_eum(x, c, s, EUMOptions())
     monkeypatch.setattr(eum, "win_probability",
-                        lambda x, c, s, span, how, tol, r=None, split=None:
+                        lambda x, c, s, span, how, tol, r=None, split=None, tie=None:
                         direct_win_probability(x, c, s, span, how, tol, r))
     slow = run_eum(x, c, s, EUMOptions())
     for key in ("trajectory", "median", "mean", "r"):

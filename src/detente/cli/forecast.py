@@ -77,8 +77,10 @@ def forecast(
     from detente.forecasts.records import forecast_source
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
+    from detente.cli.heap import keep_freed_memory
     from detente.parallel import open_executor
 
+    keep_freed_memory()
     with open_executor(executor) as ex, Steps(quiet) as steps:
         record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
                                  spread=spread, eum=_eum_options(rounds, eum),
@@ -189,8 +191,10 @@ def backtest(
     quiet: bool = QUIET,
 ) -> None:
     """Score every model on resolved EU decisions: MAE, CRPS and interval coverage on 0–100."""
+    from detente.cli.heap import keep_freed_memory
     from detente.forecasts.records import backtest_files
 
+    keep_freed_memory()
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     with Steps(quiet) as steps:
         record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,

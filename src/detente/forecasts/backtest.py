@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import AnalysisError, Problem
-from detente.forecasts.base import Forecaster
+from detente.forecasts.base import Forecaster, Memo
 from detente.forecasts.eu_council import capability, era_of
 from detente.forecasts.folds import Pair, Part, run_parts
 from detente.forecasts.predictive import LEVELS
@@ -297,9 +297,11 @@ def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score
     inside = np.zeros((m, len(LEVELS), n), dtype=bool)
     intervals = np.empty((m, n, 4))
     seconds, fitted = {}, {}
+    memo: Memo = {}  # the ensemble's members are also scored alone: forecast them once
     for k, model in enumerate(forecasters):
         t0 = time.perf_counter()
-        run = run_parts(model, pairs, n, refit=options["split"] == "cv" or "fit_on" in options)
+        run = run_parts(model, pairs, n, refit=options["split"] == "cv" or "fit_on" in options,
+                        memo=memo)
         preds[k], crps[k], inside[k], intervals[k] = (run.predictions, run.crps, run.inside,
                                                       run.intervals)
         if run.fitted:

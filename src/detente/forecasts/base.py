@@ -71,14 +71,43 @@ def group_of(table: StakeholderTable) -> str:
     return table.name.rsplit("/", 1)[0]
 
 
-def forecast_issues(model: Forecaster, tables: list[StakeholderTable]) -> NDArray[np.float64]:
+#: Forecasts already made in one run, by (model, identities of the tables): see
+#: :func:`forecast_issues`.
+Memo = dict[tuple[Any, tuple[int, ...]], NDArray[np.float64]]
+
+
+def forecast_issues(model: Forecaster, tables: list[StakeholderTable],
+                    memo: Memo | None = None) -> NDArray[np.float64]:
     """Dimension 0 forecast of many one-issue tables, shape (I,).
 
     A model with ``forecast_group(tables) -> (len(tables),)`` (issue linkage: the exchange
     model) gets the tables of one proposal (:func:`group_of`) together; a model with
     ``forecast_batch(tables) -> (I,)`` gets all of them at once (vectorised across issues);
     any other model forecasts table by table.
+
+    ``memo`` (one backtest's): a model equal in value to one that already forecast these very
+    tables (the same objects) is not run again — the ensemble's members are models the
+    backtest also scores alone. Models are deterministic, so the numbers are the same; a model
+    that cannot be hashed is simply run. A model with ``shares_forecasts`` set gets the memo
+    for its members.
     """
+    key = None
+    if memo is not None:
+        try:
+            key = (model, tuple(id(t) for t in tables))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in memo:
+            return memo[key].copy()
+    out = _forecast_issues(model, tables, memo)
+    if key is not None and memo is not None:
+        memo[key] = out.copy()
+    return out
+
+
+def _forecast_issues(model: Forecaster, tables: list[StakeholderTable],
+                     memo: Memo | None) -> NDArray[np.float64]:
     grouped = getattr(model, "forecast_group", None)
     if callable(grouped):
         out = np.empty(len(tables))
@@ -89,5 +118,7 @@ def forecast_issues(model: Forecaster, tables: list[StakeholderTable]) -> NDArra
         return out
     batch = getattr(model, "forecast_batch", None)
     if callable(batch):
+        if memo is not None and getattr(model, "shares_forecasts", False):
+            return np.asarray(batch(tables, memo=memo), dtype=float)
         return np.asarray(batch(tables), dtype=float)
     return np.array([model.forecast(t).position[0] for t in tables], dtype=float)

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts.base import Forecast, Forecaster, forecast_issues
+from detente.forecasts.base import Forecast, Forecaster, Memo, forecast_issues
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.crossval import Fittable
 from detente.forecasts.exchange import ExchangeModel
@@ -61,6 +61,8 @@ class EnsembleModel:
     members: tuple[Forecaster, ...] = field(default_factory=default_members)
     weights: tuple[float, ...] | None = FITTED_WEIGHTS
     name: str = "ensemble"
+    #: :func:`~detente.forecasts.base.forecast_issues` passes its memo to ``forecast_batch``.
+    shares_forecasts: ClassVar[bool] = True
 
     def _alpha(self) -> F:
         m = len(self.members)
@@ -75,10 +77,11 @@ class EnsembleModel:
                 opts[m.name] = get()
         return opts
 
-    def forecast_batch(self, tables: list[StakeholderTable]) -> F:
+    def forecast_batch(self, tables: list[StakeholderTable], memo: Memo | None = None) -> F:
         """Dimension 0 of many one-issue tables at once (the exchange member links the
-        tables of each proposal itself), shape (I,)."""
-        preds = np.stack([forecast_issues(m, tables) for m in self.members])
+        tables of each proposal itself), shape (I,); members already run on these tables
+        are taken from ``memo`` (:func:`~detente.forecasts.base.forecast_issues`)."""
+        preds = np.stack([forecast_issues(m, tables, memo) for m in self.members])
         return self._alpha() @ preds
 
     def forecast(self, table: StakeholderTable) -> Forecast:

@@ -106,7 +106,7 @@ class VoterSplit:
     are the first t_ij (x_i < x_j, ``left``) or the last t_ij (x_i > x_j). ``dist[d, t, a]`` =
     |x_(t) − x_a| for the t-th voter in ``order``; ``at_j`` / ``at_i`` index the prefix sum
     over the first h_ij voters (h = t_ij on the left, N − t_ij on the right) in columns j / i of
-    a flattened (N + 1, N) table.
+    the flattened (D, N + 1, N) table of prefix sums (one flat index per draw and pair).
     """
 
     order: NDArray[np.int64]
@@ -128,14 +128,38 @@ class VoterSplit:
             h[a:a + step] = (closer.view(np.uint8).sum(axis=1, dtype=np.uint8) if n < 256
                              else closer.sum(axis=1))
         left = x[:, :, None] < x[:, None, :]
-        h = np.where(left, h, n - h) * n
+        h = np.where(left, h, n - h).astype(np.int64)
+        h *= n
+        h += (np.arange(d) * ((n + 1) * n))[:, None, None]  # row offsets into the flat table
         col = np.arange(n)
-        return cls(order, dist, left, (h + col[None, None, :]).reshape(d, -1),
-                   (h + col[None, :, None]).reshape(d, -1))
+        return cls(order, dist, left, (h + col[None, None, :]).ravel(),
+                   (h + col[None, :, None]).ravel())
+
+
+@dataclass(frozen=True)
+class PairDistances:
+    """|x_i − x_j| and what depends on it alone, computed once per round and shared by the win
+    probabilities (``tie``), both utility passes (``dist`` = |x_i − x_j| / R and the clipped
+    arguments ``z_s`` = max(0.5 − 0.5 dist, 0), ``z_f`` = 0.5 + 0.5 dist of U_s and U_f) and
+    the offers (positions that differ). Each value is the one the steps computed on their own.
+    """
+
+    tie: B
+    dist: F
+    z_s: F
+    z_f: F
+
+    @classmethod
+    def of(cls, x: F, span: F, tol: float) -> PairDistances:
+        gap = np.abs(x[:, :, None] - x[:, None, :])
+        dist = gap / span[:, None, None]
+        return cls(gap <= tol, dist, np.clip(0.5 - 0.5 * dist, 0.0, None),
+                   np.clip(0.5 + 0.5 * dist, 0.0, None))
 
 
 def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
-                    r: F | None = None, split: VoterSplit | None = None) -> F:
+                    r: F | None = None, split: VoterSplit | None = None,
+                    tie: B | None = None) -> F:
     """P[d, i, j]: probability that i's position beats j's, shape (D, N, N).
 
     Numerators Σ_k max(v^k_ij, 0) / (c_k s_k) summed over the voters k that side with i
@@ -145,7 +169,8 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     Σ_k Σ_a Σ_b |v^k_ab| equals twice the sum of all numerators, with ``"pair"``
     Σ_k |v^k_ij| = num_ij + num_ji (v^k is antisymmetric, so both hold for any exponents).
     ``r`` (D, N): voter k's distances are raised to r_k (``votes="risk"``); ``None`` = linear
-    votes. ``split`` may be passed when several probabilities of one state are wanted.
+    votes. ``split`` and ``tie`` (|x_i − x_j| <= tol) may be passed when several
+    probabilities of one state are wanted.
     """
     sp = split or VoterSplit.of(x)
     d_n, n = x.shape
@@ -153,12 +178,13 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     if r is not None:
         a = np.power(a, np.take_along_axis(r, sp.order, 1)[:, :, None])
     a *= np.take_along_axis(c * s, sp.order, 1)[:, :, None]
-    pre = np.zeros((d_n, n + 1, n))
-    np.cumsum(a, axis=1, out=pre[:, 1:])
-    flat = pre.reshape(d_n, -1)
+    pre = np.empty((d_n, n + 1, n))
+    pre[:, 0] = 0.0
+    for t in range(n):  # running sums over the sorted voters (np.cumsum's order, faster here)
+        np.add(pre[:, t], a[:, t], out=pre[:, t + 1])
+    flat = pre.ravel()
     # Σ over the first h voters of (a_kj − a_ki); on the right the voters after them count
-    first = (np.take_along_axis(flat, sp.at_j, 1)
-             - np.take_along_axis(flat, sp.at_i, 1)).reshape(d_n, n, n)
+    first = (flat.take(sp.at_j) - flat.take(sp.at_i)).reshape(d_n, n, n)
     total = pre[:, n, :]
     num = np.where(sp.left, first, (total[:, None, :] - total[:, :, None]) - first)
     np.maximum(num, 0.0, out=num)  # an empty or rounding-negative sum is no vote
@@ -167,28 +193,31 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     else:
         den = num + np.swapaxes(num, 1, 2)
     p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    p[np.abs(x[:, :, None] - x[:, None, :]) <= tol] = 0.0
+    p[np.abs(x[:, :, None] - x[:, None, :]) <= tol if tie is None else tie] = 0.0
     return p
 
 
 def _u(z: F, r: F | None) -> F:
-    z = np.clip(z, 0.0, None)
+    """2 − 4 z^r for z already clipped at 0 (``None`` = r of 1)."""
     return 2.0 - 4.0 * (z if r is None else np.power(z, r))
 
 
 def expected_utility(x: F, c: F, s: F, p: F, r: F | None, span: F, opt: EUMOptions,
-                     want_ij: bool = True) -> tuple[F | None, F]:
+                     want_ij: bool = True,
+                     pairs: PairDistances | None = None) -> tuple[F | None, F]:
     """(E_ij, E_ji)[d, i, j] from i's perspective (exponent r_i; ``None`` = risk neutral): the
     expected utility to i of challenging j, and to j of challenging i, as i sees it.
-    With ``want_ij=False`` only E_ji is computed (the first value is None)."""
-    dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    With ``want_ij=False`` only E_ji is computed (the first value is None); ``pairs`` may be
+    passed for a state whose :class:`PairDistances` are known."""
+    pd = pairs or PairDistances.of(x, span, opt.tol)
+    dist = pd.dist
     rr = None if r is None else r[:, :, None]
-    u_s = _u(0.5 - 0.5 * dist, rr)
-    u_f = _u(0.5 + 0.5 * dist, rr)
+    u_s = _u(pd.z_s, rr)
+    u_f = _u(pd.z_f, rr)
     u_sq = 2.0 - 4.0 * (0.5 if rr is None else np.power(0.5, rr))
     s_j = s[:, None, :]
     s_i = s[:, :, None]
-    p_ji = np.swapaxes(p, 1, 2)
+    p_ji = np.ascontiguousarray(np.swapaxes(p, 1, 2))  # one strided pass, not two
     e_ij = (s_j * (p * u_s + (1 - p) * u_f) + (1 - s_j) * u_s - opt.q * u_sq
             if want_ij else None)
     e_ji = s_i * (p_ji * u_s + (1 - p_ji) * u_f) + (1 - s_i) * u_s - opt.q * u_sq
@@ -205,17 +234,18 @@ def expected_utility(x: F, c: F, s: F, p: F, r: F | None, span: F, opt: EUMOptio
 def _status_quo_change(to_mu: F, dist: F, rr: F | None, opt: EUMOptions) -> F:
     """T U_b + (1 − T) U_w for a challenger at distance ``to_mu`` from the expected outcome."""
     shift = 0.25 * (to_mu + dist) if opt.ub_uw == "scholz" else 0.5 * to_mu + 0 * dist
-    u_b = _u(0.5 - shift, rr)
-    u_w = _u(0.5 + shift, rr)
+    u_b = _u(np.clip(0.5 - shift, 0.0, None), rr)
+    u_w = _u(np.clip(0.5 + shift, 0.0, None), rr)
     t = (to_mu < dist).astype(float) if opt.t_rule == "closer" else 0.5
     return t * u_b + (1 - t) * u_w
 
 
 def _challenge_matrix(x: F, c: F, s: F, r: F | None, span: F, opt: EUMOptions,
-                      p: F | None = None, want_ij: bool = True) -> tuple[F | None, F]:
+                      p: F | None = None, want_ij: bool = True,
+                      pairs: PairDistances | None = None) -> tuple[F | None, F]:
     if p is None:
         p = win_probability(x, c, s, span, opt.probability, opt.tol)
-    return expected_utility(x, c, s, p, r, span, opt, want_ij)
+    return expected_utility(x, c, s, p, r, span, opt, want_ij, pairs)
 
 
 def _risk_from_danger(danger: F, lo: F, hi: F) -> F:
@@ -224,9 +254,10 @@ def _risk_from_danger(danger: F, lo: F, hi: F) -> F:
     return (1 - big_r / 3) / (1 + big_r / 3)
 
 
-def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = None) -> F:
+def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = None,
+                   pairs: PairDistances | None = None) -> F:
     """r_i from actor i's "danger" Σ_{j≠i} E_j(U_ji) computed with risk-neutral exponents."""
-    _, e_ji = _challenge_matrix(x, c, s, None, span, opt, p, want_ij=False)
+    _, e_ji = _challenge_matrix(x, c, s, None, span, opt, p, want_ij=False, pairs=pairs)
     danger = e_ji.sum(axis=2) - np.diagonal(e_ji, axis1=1, axis2=2)  # Σ_{j≠i} E(U_ji)
     if opt.risk_range == "actors":
         return _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
@@ -246,14 +277,16 @@ def risk_exponents(x: F, c: F, s: F, span: F, opt: EUMOptions, p: F | None = Non
     return _risk_from_danger(danger, lo, hi)
 
 
-def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions) -> tuple[F, B]:
+def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
+                tie: B | None = None) -> tuple[F, B]:
     """New position of every actor after accepting at most one offer, and who moved.
 
     ``e_ij[d, i, j]`` is E(U_ij) from i's perspective; i compares it with ``e_ji[d, i, j]``
     = E(U_ji) (j challenging i, also from i's perspective) to classify j's offer as
-    confrontation, compromise or capitulation (Scholz et al. 2011, Table 1).
+    confrontation, compromise or capitulation (Scholz et al. 2011, Table 1). ``tie``: the
+    pairs whose positions count as equal (|x_i − x_j| <= tol), when known.
     """
-    differ = np.abs(x[:, :, None] - x[:, None, :]) > opt.tol
+    differ = np.abs(x[:, :, None] - x[:, None, :]) > opt.tol if tie is None else ~tie
     abs_ij = np.abs(e_ij)
     abs_ji = np.abs(e_ji)
     conf = differ & (e_ji > e_ij) & (e_ij > 0)
@@ -326,13 +359,14 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
     still = 0
     for _ in range(opt.rounds):
         split = VoterSplit.of(x)
-        p = win_probability(x, c, s, span, opt.probability, opt.tol, split=split)
-        r = risk_exponents(x, c, s, span, opt, p)
+        pairs = PairDistances.of(x, span, opt.tol)
+        p = win_probability(x, c, s, span, opt.probability, opt.tol, split=split, tie=pairs.tie)
+        r = risk_exponents(x, c, s, span, opt, p, pairs)
         if opt.votes == "risk":
-            p = win_probability(x, c, s, span, opt.probability, opt.tol, r, split)
-        e_ij, e_ji = _challenge_matrix(x, c, s, r, span, opt, p)
+            p = win_probability(x, c, s, span, opt.probability, opt.tol, r, split, pairs.tie)
+        e_ij, e_ji = _challenge_matrix(x, c, s, r, span, opt, p, pairs=pairs)
         assert e_ij is not None
-        new, moved = best_offers(x, e_ij, e_ji, opt)
+        new, moved = best_offers(x, e_ij, e_ji, opt, pairs.tie)
         new = np.where(flat[:, None], x, new)
         x = new
         traj.append(x)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts.base import Forecaster, forecast_issues
+from detente.forecasts.base import Forecaster, Memo, forecast_issues
 from detente.forecasts.crossval import CV_FOLDS, CV_SALT, Fittable, cv_fold
 from detente.forecasts.predictive import LEVELS, central_interval, crps, residual_samples
 from detente.formats.table import StakeholderTable
@@ -66,15 +66,17 @@ def fitted_options(model: Forecaster) -> dict[str, Any]:
     return dict(get()) if callable(get) else {"repr": repr(model)}
 
 
-def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True) -> PartsRun:
+def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
+              memo: Memo | None = None) -> PartsRun:
     """Score ``model`` on every pair; test indices ``None`` = the test part is all ``n``.
-    ``refit=False`` runs a fittable model as it is (its shipped parameters)."""
+    ``refit=False`` runs a fittable model as it is (its shipped parameters); ``memo``: the
+    forecasts of models run before on the same tables (:func:`forecast_issues`)."""
     pred, score = np.full(n, np.nan), np.full(n, np.nan)
     inside = np.zeros((len(LEVELS), n), dtype=bool)
     quant = np.full((n, 4), np.nan)
     fitted: list[dict[str, Any] | None] = []
     fits = refit and isinstance(model, Fittable)
-    cache = None if fits else _forecast_once(model, pairs)
+    cache = None if fits else _forecast_once(model, pairs, memo)
     for train, test, idx in pairs:
         where = np.arange(n) if idx is None else idx
         if not test.tables or not train.tables:
@@ -106,12 +108,12 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True) 
     return PartsRun(pred, score, inside, quant, out)
 
 
-def _forecast_once(model: Forecaster, pairs: list[Pair]
+def _forecast_once(model: Forecaster, pairs: list[Pair], memo: Memo | None = None
                    ) -> dict[int, float]:
     """A model that is not fitted forecasts each distinct table once, whatever the folds."""
     tables: dict[int, StakeholderTable] = {}
     for train, test, _ in pairs:
         for t in (*train.tables, *test.tables):
             tables.setdefault(id(t), t)
-    values = forecast_issues(model, list(tables.values()))
+    values = forecast_issues(model, list(tables.values()), memo)
     return dict(zip(tables, values.tolist(), strict=True))

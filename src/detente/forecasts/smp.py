@@ -138,10 +138,11 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     gain_best = np.zeros((nb, n))
     idx = np.arange(n)
     step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
+    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
     for lo in range(0, n, step):
         ii = idx[lo:lo + step]
         at = np.arange(ii.size)
-        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii)
+        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii, u_t[:, ii])
         gain[:, at, ii] = -np.inf
         gain = np.where(gain > MIN_GAIN, gain, -np.inf)
         best = np.argmax(gain, axis=2)
@@ -153,35 +154,38 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     return target, phi_best, gain_best
 
 
-def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64]) -> tuple[F, F]:
-    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c])."""
+def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64],
+                     u_t: F | None = None) -> tuple[F, F]:
+    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c]);
+    ``u_t`` = ``u`` with its last two axes swapped, contiguous (made here if not given)."""
     n = w.shape[1]
     at = np.arange(ii.size)
+    u_nj = np.ascontiguousarray(np.swapaxes(u, 2, 3)) if u_t is None else u_t
     u_ij = u[:, at, ii, :]                        # (B, c, N) U^i_ij over j
-    u_ji = np.swapaxes(u, 2, 3)[:, at, ii, :]     # (B, c, N) U^i_ji over j
+    u_ji = u_nj[:, at, ii, :]                     # (B, c, N) U^i_ji over j
     u_ii = u[:, at, ii, ii][:, :, None]
     u_jj = np.diagonal(u, axis1=2, axis2=3)       # (B, c, N) U^i_jj
     ci = w[:, ii][:, :, None] * (u_ii - u_ij)
     cj = w[:, None, :] * (u_ji - u_jj)
     big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
     big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-    # third parties n: axes (B, c, j, n)
+    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj
     u_ni = u_ji[:, :, None, :]                    # U^i_ni, indexed by n
-    u_nj = np.swapaxes(u, 2, 3)                   # [b, c, j, n] = U^i_nj
     u_nn = u_jj[:, :, None, :]
     wn = w[:, None, None, :]
     v0 = wn * (u_ni - u_nj)
     a0 = big_a[..., None]
     b0 = big_b[..., None]
-    pi = (a0 + np.maximum(v0, 0)) / (a0 + np.maximum(v0, 0) + b0 + np.maximum(-v0, 0))
-    e_i = pi * (2 * u_ni + u_nn) + (1 - pi) * (3 * u_nj)
-    e_j = pi * (3 * u_ni) + (1 - pi) * (2 * u_nj + u_nn)
+    for_i = a0 + np.maximum(v0, 0)
+    pi = for_i / (for_i + b0 + np.maximum(-v0, 0))
+    not_pi = 1 - pi
+    e_i = pi * (2 * u_ni + u_nn) + not_pi * (3 * u_nj)
+    e_j = pi * (3 * u_ni) + not_pi * (2 * u_nj + u_nn)
     v = wn * (e_i - e_j)
-    third = np.ones(v.shape, dtype=bool)
-    third[:, at, :, ii] = False                   # n != i
-    third[:, :, np.arange(n), np.arange(n)] = False  # n != j
-    a = big_a + np.where(third, np.maximum(v, 0), 0).sum(axis=3)
-    b = big_b + np.where(third, np.maximum(-v, 0), 0).sum(axis=3)
+    v[:, at, :, ii] = 0.0                         # n != i: no vote
+    v[:, :, np.arange(n), np.arange(n)] = 0.0     # n != j
+    a = big_a + np.maximum(v, 0).sum(axis=3)
+    b = big_b + np.maximum(-v, 0).sum(axis=3)
     phi = a / (a + b)
     s_j = sal_tot[:, None, :]
     gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
@@ -243,17 +247,26 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: NDArray[np.int64], b_i: F, b_j: 
     ar = np.arange(n)
     part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
                                | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2)
+    count = part.sum(axis=2).ravel()
     new = x.copy()
-    for size in np.unique(count[count > 0]):
-        rows = np.argwhere(count == size)                                   # (b, k) pairs
-        items = np.argsort(~part[rows[:, 0], rows[:, 1]], axis=1, kind="stable")[:, :size]
-        step = max(1, budget // (n * (int(size) + 1) ** 2))
-        for lo in range(0, len(rows), step):
-            rb, rk = rows[lo:lo + step, 0], rows[lo:lo + step, 1]
+    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
+    # every row's items in initiator order, sorted once for all lengths
+    by_len = np.argsort(count, kind="stable")
+    lengths = count[by_len]
+    starts = np.searchsorted(lengths, np.arange(n + 2))
+    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    for size in range(1, n + 1):
+        flat_rows = by_len[starts[size]:starts[size + 1]]
+        if flat_rows.size == 0:
+            continue
+        items = order[flat_rows, :size]
+        step = max(1, budget // (n * (size + 1) ** 2))
+        for lo in range(0, len(flat_rows), step):
+            rb, rk = np.divmod(flat_rows[lo:lo + step], n)
             it = items[lo:lo + step]
-            util = np.concatenate([ubar_sq[rb][:, :, None],
-                                   np.take_along_axis(ubar_m[rb], it[:, None, :], 2)], axis=2)
+            util = np.empty((len(rb), n, size + 1))
+            util[:, :, 0] = ubar_sq[rb]
+            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
             choice = np.argmax(condorcet(util, cap[rb]), axis=1)
             go = choice > 0
             m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
