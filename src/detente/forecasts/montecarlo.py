@@ -23,6 +23,7 @@ from detente.forecasts.nash import NashModel, nash_unit
 from detente.forecasts.packing import pack_draws
 from detente.formats.table import StakeholderTable
 from detente.parallel import bounded_map
+from detente.scenario.values import draw_triangular
 
 F = NDArray[np.float64]
 CHUNK = 1024
@@ -67,18 +68,6 @@ class InputRanges:
                     or np.any(self.salience_high > self.salience_low))
 
 
-def triangular(low: F, mode: F, high: F, draws: int, rng: np.random.Generator) -> F:
-    """Draws of shape (draws, *low.shape); degenerate ranges give the mode exactly."""
-    u = rng.random((draws, *np.shape(mode)))
-    width = high - low
-    safe = np.where(width > 0, width, 1.0)
-    cut = np.where(width > 0, (mode - low) / safe, 0.5)
-    left = low + np.sqrt(u * safe * (mode - low))
-    right = high - np.sqrt((1 - u) * safe * (high - mode))
-    out = np.where(u < cut, left, right)
-    return np.where(width > 0, out, mode)
-
-
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Predicted positions over draws: ``draws`` has shape (D, K)."""
@@ -106,9 +95,12 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
     if draws < 1:
         raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
     rng = np.random.default_rng(seed)
-    c = triangular(ranges.capability_low, table.capability, ranges.capability_high, draws, rng)
-    x = triangular(ranges.position_low, table.position, ranges.position_high, draws, rng)
-    s = triangular(ranges.salience_low, table.salience, ranges.salience_high, draws, rng)
+    c = draw_triangular(ranges.capability_low, table.capability, ranges.capability_high,
+                        (draws, *table.capability.shape), rng)
+    x = draw_triangular(ranges.position_low, table.position, ranges.position_high,
+                        (draws, *table.position.shape), rng)
+    s = draw_triangular(ranges.salience_low, table.salience, ranges.salience_high,
+                        (draws, *table.salience.shape), rng)
     c = np.maximum(c, 1e-12)
     if executor is None:
         return MonteCarloResult(model.name, forecast_draws(model, table, c, x, s), seed)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from detente.errors import AnalysisError
+from detente.logistic import expit, logit
 from detente.scenario.model import Scenario
 from detente.scenario.war import Side, WarModel
-from detente.war.dynamics import expit, logit
 
 
 def fighting_value(war: WarModel) -> dict[Side, float]:
