@@ -135,7 +135,8 @@ def test_one_no_agreement_record_for_scenarios_and_genius_domains() -> None:
     pts = np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]])
     blk = blocking(pts, np.array([0.7, 0.7]))
     na = NoAgreement.of(blk, ["A", "B"], lambda row: Package(
-        options={"row": str(row)}, utilities=dict(zip("AB", pts[row].tolist()))), 1e-9)
+        options={"row": str(row)}, utilities=dict(zip("AB", pts[row].tolist(), strict=True))),
+        1e-9)
     assert na.blocking_actors == ["A", "B"]
     assert na.shortfall == pytest.approx({"A": 0.2, "B": 0.2})
     assert {b.actor: b.concession for b in na.sole_blockers} == pytest.approx({"A": 0.5,

@@ -25,11 +25,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from detente.forecasts.records import BacktestRecord, ForecastRecord
     from detente.scenario.model import Scenario
     from detente.sensitivity.result import SensitivityAnalysis
+    from detente.signals.evaluate import EvaluationRecord
     from detente.signals.record import CredibilityRecord
     from detente.war.analysis import WarAnalysis
 
-__all__ = ["analyze", "backtest", "credibility", "extract", "forecast", "load", "sensitivity",
-           "timeline", "window"]
+__all__ = ["analyze", "backtest", "credibility", "evaluate", "extract", "forecast", "load",
+           "sensitivity", "timeline", "window"]
 
 
 def load(case: str | Path) -> Scenario:
@@ -175,6 +176,20 @@ def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | N
                               against=against.upper() if against else None,
                               date_from=date_from, date_to=date_to, options=options, seed=seed,
                               lr_from=lr_from)
+
+
+def evaluate(commitments: str | Path = "dev", *, events: str | Path | None = None,
+             compliance_prior: str | Path | None = None, seed: int = 0,
+             resamples: int = 2000) -> EvaluationRecord:
+    """Do commitments get kept? The commitment model's rolling-origin forecasts scored against
+    two baselines (``detente signals evaluate``): Brier, log-loss, AUC with bootstrap
+    intervals (``resamples``, seeded by ``seed``), reliability. ``commitments``: a CSV or
+    ``"dev"`` (the bundled set); ``events``: an event store for the signals and force
+    features; ``compliance_prior``: agreement data (a folder, or ``"default"``)."""
+    from detente.signals.evaluate import evaluate_commitments
+
+    return evaluate_commitments(commitments, events=events, compliance_prior=compliance_prior,
+                                seed=seed, resamples=resamples)
 
 
 def extract(files: Sequence[str | Path], *, date: dt.date | None = None,
