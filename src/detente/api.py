@@ -67,24 +67,16 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere).
     ``source`` names the file a ``Scenario`` object was read from (recorded in provenance, as if
     the file had been given)."""
-    from detente.deals import analyze as run
-    from detente.errors import DetenteError
     from detente.limits import check_seed
 
     check_seed(seed)
 
     if not isinstance(case, str | Path) or not Path(case).is_dir():
-        scenario, source = _scenario(case, source)
-        reservation = None
-        if batna == "war":
-            from detente.war.batna import war_batnas
+        from detente.war.batna import analyze_deals
 
-            reservation = war_batnas(scenario)
-        elif batna != "scenario":
-            raise DetenteError.one("unknown BATNA source", path="batna", value=batna,
-                                   allowed="scenario, war")
-        return run(scenario, draws=draws, seed=seed if draws else None, source=source,
-                   reservation=reservation, progress=progress, executor=executor)
+        scenario, source = _scenario(case, source)
+        return analyze_deals(scenario, batna=batna, draws=draws, seed=seed if draws else None,
+                             source=source, progress=progress, executor=executor)
     from detente.deals.genius_analysis import analyze_domain
 
     return analyze_domain(str(case))
