@@ -122,31 +122,35 @@ def sensitivity(case: str | Path | Scenario, *, targets: Sequence[str] = (),
 
 def forecast(source: str | Path, *, issue: str | None = None,
              models: Sequence[str] = ("all",), draws: int = 0, seed: int = 0,
-             spread: float = 0.1, rounds: int = 8,
-             executor: Executor | None = None) -> ForecastRecord:
+             spread: float = 0.1, rounds: int = 8, executor: Executor | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> ForecastRecord:
     """Where each issue settles (``detente forecast``): every model's forecast of a
     stakeholder CSV (BdM/Scholz or KTAB), a scenario file or a bundled case, with Monte Carlo
-    bands when ``draws`` > 0 and, for a scenario, the bridge to the deal analysis."""
+    bands when ``draws`` > 0 and, for a scenario, the bridge to the deal analysis.
+    ``progress(stage, done, total)``: per issue, and per chunk of draws."""
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.records import forecast_source
 
     return forecast_source(str(source), issue=issue, models=tuple(models), draws=draws,
                            seed=seed, spread=spread, eum=EUMOptions(rounds=rounds),
-                           executor=executor)
+                           executor=executor, progress=progress)
 
 
 def backtest(deu_file: str | Path, *, models: Sequence[str] = ("all",),
              fit_on: str | Path | None = None, capability: str = "era", bootstrap: int = 2000,
              seed: int = 0, min_positions: int = 3, split: str = "all",
-             voting_map: dict[str, str] | None = None) -> BacktestRecord:
+             voting_map: dict[str, str] | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> BacktestRecord:
     """Score the forecasting models on resolved EU decisions (``detente backtest``): MAE, CRPS
-    and interval coverage, with paired bootstrap intervals against the compromise model."""
+    and interval coverage, with paired bootstrap intervals against the compromise model.
+    ``progress(stage, done, total)``: per model × fold (or issue)."""
     from detente.forecasts.records import backtest_files
 
     return backtest_files(Path(deu_file), models=tuple(models),
                           fit_on=None if fit_on is None else Path(fit_on),
                           capability=capability, bootstrap=bootstrap, seed=seed,
-                          min_positions=min_positions, split=split, voting_map=voting_map)
+                          min_positions=min_positions, split=split, voting_map=voting_map,
+                          progress=progress)
 
 
 def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | None = None,

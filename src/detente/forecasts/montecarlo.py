@@ -9,6 +9,7 @@ draws can run in chunks on any ``concurrent.futures.Executor`` (:mod:`detente.pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -86,12 +87,15 @@ class MonteCarloResult:
 
 def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges, draws: int,
                 seed: int | None = 0, executor: Executor | None = None,
-                chunk: int = CHUNK) -> MonteCarloResult:
+                chunk: int = CHUNK,
+                progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """Run ``model`` on ``draws`` tables sampled from ``ranges``; vectorised where possible.
 
     With an ``executor`` (:mod:`detente.parallel`) the draws, taken here as always, are run
     ``chunk`` rows per task; each row's forecast depends on its own inputs only, so every
-    executor gives the same numbers as the run without one."""
+    executor gives the same numbers as the run without one. ``progress(done, total)`` is
+    called with the draws done after each chunk (with it, the draws run chunk by chunk here
+    too: the same numbers)."""
     if draws < 1:
         raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
     rng = np.random.default_rng(seed)
@@ -102,11 +106,16 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
     s = draw_triangular(ranges.salience_low, table.salience, ranges.salience_high,
                         (draws, *table.salience.shape), rng)
     c = np.maximum(c, 1e-12)
-    if executor is None:
+    if executor is None and progress is None:
         return MonteCarloResult(model.name, forecast_draws(model, table, c, x, s), seed)
     tasks = ((model, table, c[a:a + chunk], x[a:a + chunk], s[a:a + chunk])
              for a in range(0, draws, chunk))
-    parts = list(bounded_map(executor, forecast_draws, tasks))
+    parts = []
+    for part in (bounded_map(executor, forecast_draws, tasks) if executor is not None
+                 else (forecast_draws(*t) for t in tasks)):
+        parts.append(part)
+        if progress:
+            progress(min(len(parts) * chunk, draws), draws)
     return MonteCarloResult(model.name, np.concatenate(parts, axis=0), seed)
 
 
