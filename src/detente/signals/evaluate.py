@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import ConfigDict
 
 from detente.errors import DetenteError, Problem
 from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
@@ -39,7 +38,6 @@ class EvaluationRecord(Record):
     counts, scores with bootstrap intervals (None with fewer than two scored commitments), the
     protocol's targets, reliability bins and every rolling-origin forecast (the main table)."""
 
-    model_config = ConfigDict(frozen=True)
     frame_field: ClassVar[str | None] = "forecasts"
 
     provenance: Provenance
