@@ -152,7 +152,7 @@ def evaluate_commitments(commitments: str | Path, *, events: str | Path | None =
     check_seed(seed)
     if events is not None and not Path(events).exists():
         raise DetenteError.one("no event store here", file=str(events))
-    st = EventStore(Path(events)) if events is not None else None
+    st = EventStore(Path(events), read_only=True) if events is not None else None
     try:
         last = st.last_date() if st else None
         as_of = dt.date.fromisoformat(last) if last else None
