@@ -32,6 +32,7 @@ from detente.scenario.war import Side, WarModel
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
+    from detente.deals.memo import FrontierMemo
     from detente.deals.result import DealAnalysis
 
 
@@ -90,11 +91,13 @@ BATNA_SOURCES = ("scenario", "war")
 def analyze_deals(scenario: Scenario, *, batna: str = "scenario", draws: int = 0,
                   seed: int | None = None, source: str = "",
                   progress: Callable[[str, int, int], None] | None = None,
-                  executor: Executor | None = None) -> DealAnalysis:
+                  executor: Executor | None = None,
+                  memo: FrontierMemo | None = None) -> DealAnalysis:
     """The deal analysis (:func:`detente.deals.analysis.analyze`) with the veto players'
     BATNAs as written (``batna="scenario"``) or, with ``batna="war"``, replaced by the value of
     fighting on from the scenario's war model (:func:`war_batnas`; the values used are in the
-    record's ``provenance.options["reservation"]``)."""
+    record's ``provenance.options["reservation"]``). ``memo``: Pareto frontiers kept between
+    analyses (:class:`detente.deals.memo.FrontierMemo`)."""
     from detente.deals.analysis import analyze
 
     if batna not in BATNA_SOURCES:
@@ -102,4 +105,4 @@ def analyze_deals(scenario: Scenario, *, batna: str = "scenario", draws: int = 0
                                allowed=", ".join(BATNA_SOURCES))
     reservation = war_batnas(scenario) if batna == "war" else None
     return analyze(scenario, draws=draws, seed=seed, source=source, reservation=reservation,
-                   progress=progress, executor=executor)
+                   progress=progress, executor=executor, memo=memo)
