@@ -79,3 +79,66 @@ def test_the_nonlinear_search_filters_with_the_house_dominance() -> None:
     want = [any(all(w >= u) and any(w > u) for w in inc) for u in ub]
     assert dominated_by(inc, ub, 0.0).tolist() == want
     assert not dominated_by(inc[:0], ub, 0.0).any()
+
+
+def test_one_logit_with_the_clip_as_a_parameter() -> None:
+    """The three former copies: the signals' two (log p − log1p(−p), clipped at 1e-12 and 1e-6)
+    are the same numbers to the bit; the war model's log(p / (1 − p)) within one rounding
+    (about 2e-16 absolute on log-odds of order 1); the clip is where each copy had it."""
+    from detente.logistic import expit, logit
+
+    p = np.random.default_rng(2).random(10_000)
+    p[:3] = (0.0, 1.0, 1e-9)
+    for clip in (1e-12, 1e-6):
+        q = np.clip(p, clip, 1 - clip)
+        assert np.array_equal(logit(p, clip), np.log(q) - np.log1p(-q))
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    np.testing.assert_allclose(logit(p), np.log(q / (1 - q)), rtol=1e-13, atol=1e-15)
+    assert logit(0.0, 1e-6) == pytest.approx(np.log(1e-6 / (1 - 1e-6)), rel=1e-12)
+    z = np.random.default_rng(3).normal(0, 4, 10_000)
+    assert np.array_equal(expit(z), 1.0 / (1.0 + np.exp(-z)))
+    np.testing.assert_allclose(expit(z), 0.5 * (1 + np.tanh(0.5 * z)), rtol=1e-14, atol=1e-16)
+    np.testing.assert_allclose(expit(logit(p[3:])), p[3:], rtol=1e-9)
+    assert expit(-1000.0) == 0.0 and expit(1000.0) == 1.0
+
+
+def test_the_forecast_draws_are_the_one_triangular_sampler() -> None:
+    """The stakeholder Monte Carlo's former sampler (inverse CDF by hand, one uniform per cell,
+    degenerate cells at their mode) against ``draw_triangular``: the same uniforms, so the same
+    draws up to one rounding (numpy groups the products differently)."""
+    from detente.scenario.values import draw_triangular
+
+    r = np.random.default_rng(1)
+    lo = r.random((7, 3))
+    hi = lo + r.random((7, 3))
+    mo = lo + (hi - lo) * r.random((7, 3))
+    hi[0], mo[0], mo[1] = lo[0], lo[0], lo[1]  # a degenerate row; a row with mode = low
+    u = np.random.default_rng(3).random((4000, 7, 3))
+    width = hi - lo
+    safe = np.where(width > 0, width, 1.0)
+    old = np.where(u < (mo - lo) / safe, lo + np.sqrt(u * safe * (mo - lo)),
+                   hi - np.sqrt((1 - u) * safe * (hi - mo)))
+    old = np.where(width > 0, old, mo)
+    new = draw_triangular(lo, mo, hi, (4000, 7, 3), np.random.default_rng(3))
+    np.testing.assert_allclose(new, old, rtol=0, atol=4.5e-16)
+    assert np.array_equal(new[:, 0], np.broadcast_to(mo[0], (4000, 3)))
+
+
+def test_one_no_agreement_record_for_scenarios_and_genius_domains() -> None:
+    """Both analyses answer an empty ZOPA with ``NoAgreement`` built from ``zopa.blocking``."""
+    from detente.deals.genius_analysis import DomainAnalysis
+    from detente.deals.result import DealAnalysis, NoAgreement, Package
+    from detente.deals.zopa import blocking
+
+    for record in (DealAnalysis, DomainAnalysis):
+        assert record.model_fields["no_agreement"].annotation == NoAgreement | None
+    pts = np.array([[0.9, 0.2], [0.5, 0.5], [0.2, 0.9]])
+    blk = blocking(pts, np.array([0.7, 0.7]))
+    na = NoAgreement.of(blk, ["A", "B"], lambda row: Package(
+        options={"row": str(row)}, utilities=dict(zip("AB", pts[row].tolist(), strict=True))),
+        1e-9)
+    assert na.blocking_actors == ["A", "B"]
+    assert na.shortfall == pytest.approx({"A": 0.2, "B": 0.2})
+    assert {b.actor: b.concession for b in na.sole_blockers} == pytest.approx({"A": 0.5,
+                                                                              "B": 0.5})
+    assert na.common_concession == pytest.approx(0.2)

@@ -12,8 +12,8 @@ presentation (CLI, HTML report).
 from types import ModuleType
 from typing import Any
 
-_API = ("analyze", "backtest", "credibility", "extract", "forecast", "load", "sensitivity",
-        "timeline", "window")
+_API = ("analyze", "backtest", "credibility", "evaluate", "extract", "forecast", "load",
+        "sensitivity", "timeline", "window")
 """The verbs of :mod:`detente.api`, imported on first use so that ``import detente`` stays
 fast (NumPy, pydantic and the models load only when a verb is called)."""
 

@@ -26,11 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from detente.forecasts.records import BacktestRecord, ForecastRecord
     from detente.scenario.model import Scenario
     from detente.sensitivity.result import SensitivityAnalysis
+    from detente.signals.evaluate import EvaluationRecord
     from detente.signals.record import CredibilityRecord
     from detente.war.analysis import WarAnalysis
 
-__all__ = ["analyze", "backtest", "credibility", "extract", "forecast", "load", "sensitivity",
-           "timeline", "window"]
+__all__ = ["analyze", "backtest", "credibility", "evaluate", "extract", "forecast", "load",
+           "sensitivity", "timeline", "window"]
 
 
 def load(case: str | Path) -> Scenario:
@@ -69,24 +70,16 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     the file had been given). ``memo``: Pareto frontiers kept between analyses of the same
     outcome space (``detente.deals.memo.FrontierMemo``; the same record, computed faster when
     only BATNAs, capabilities or proposals changed)."""
-    from detente.deals import analyze as run
-    from detente.errors import DetenteError
     from detente.limits import check_seed
 
     check_seed(seed)
 
     if not isinstance(case, str | Path) or not Path(case).is_dir():
-        scenario, source = _scenario(case, source)
-        reservation = None
-        if batna == "war":
-            from detente.war.batna import war_batnas
+        from detente.war.batna import analyze_deals
 
-            reservation = war_batnas(scenario)
-        elif batna != "scenario":
-            raise DetenteError.one("unknown BATNA source", path="batna", value=batna,
-                                   allowed="scenario, war")
-        return run(scenario, draws=draws, seed=seed if draws else None, source=source,
-                   reservation=reservation, progress=progress, executor=executor, memo=memo)
+        scenario, source = _scenario(case, source)
+        return analyze_deals(scenario, batna=batna, draws=draws, seed=seed if draws else None,
+                             source=source, progress=progress, executor=executor, memo=memo)
     from detente.deals.genius_analysis import analyze_domain
 
     return analyze_domain(str(case))
@@ -132,31 +125,35 @@ def sensitivity(case: str | Path | Scenario, *, targets: Sequence[str] = (),
 
 def forecast(source: str | Path, *, issue: str | None = None,
              models: Sequence[str] = ("all",), draws: int = 0, seed: int = 0,
-             spread: float = 0.1, rounds: int = 8,
-             executor: Executor | None = None) -> ForecastRecord:
+             spread: float = 0.1, rounds: int = 8, executor: Executor | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> ForecastRecord:
     """Where each issue settles (``detente forecast``): every model's forecast of a
     stakeholder CSV (BdM/Scholz or KTAB), a scenario file or a bundled case, with Monte Carlo
-    bands when ``draws`` > 0 and, for a scenario, the bridge to the deal analysis."""
+    bands when ``draws`` > 0 and, for a scenario, the bridge to the deal analysis.
+    ``progress(stage, done, total)``: per issue, and per chunk of draws."""
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.records import forecast_source
 
     return forecast_source(str(source), issue=issue, models=tuple(models), draws=draws,
                            seed=seed, spread=spread, eum=EUMOptions(rounds=rounds),
-                           executor=executor)
+                           executor=executor, progress=progress)
 
 
 def backtest(deu_file: str | Path, *, models: Sequence[str] = ("all",),
              fit_on: str | Path | None = None, capability: str = "era", bootstrap: int = 2000,
              seed: int = 0, min_positions: int = 3, split: str = "all",
-             voting_map: dict[str, str] | None = None) -> BacktestRecord:
+             voting_map: dict[str, str] | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> BacktestRecord:
     """Score the forecasting models on resolved EU decisions (``detente backtest``): MAE, CRPS
-    and interval coverage, with paired bootstrap intervals against the compromise model."""
+    and interval coverage, with paired bootstrap intervals against the compromise model.
+    ``progress(stage, done, total)``: per model × fold (or issue)."""
     from detente.forecasts.records import backtest_files
 
     return backtest_files(Path(deu_file), models=tuple(models),
                           fit_on=None if fit_on is None else Path(fit_on),
                           capability=capability, bootstrap=bootstrap, seed=seed,
-                          min_positions=min_positions, split=split, voting_map=voting_map)
+                          min_positions=min_positions, split=split, voting_map=voting_map,
+                          progress=progress)
 
 
 def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | None = None,
@@ -178,6 +175,20 @@ def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | N
                               against=against.upper() if against else None,
                               date_from=date_from, date_to=date_to, options=options, seed=seed,
                               lr_from=lr_from)
+
+
+def evaluate(commitments: str | Path = "dev", *, events: str | Path | None = None,
+             compliance_prior: str | Path | None = None, seed: int = 0,
+             resamples: int = 2000) -> EvaluationRecord:
+    """Do commitments get kept? The commitment model's rolling-origin forecasts scored against
+    two baselines (``detente signals evaluate``): Brier, log-loss, AUC with bootstrap
+    intervals (``resamples``, seeded by ``seed``), reliability. ``commitments``: a CSV or
+    ``"dev"`` (the bundled set); ``events``: an event store for the signals and force
+    features; ``compliance_prior``: agreement data (a folder, or ``"default"``)."""
+    from detente.signals.evaluate import evaluate_commitments
+
+    return evaluate_commitments(commitments, events=events, compliance_prior=compliance_prior,
+                                seed=seed, resamples=resamples)
 
 
 def extract(files: Sequence[str | Path], *, date: dt.date | None = None,

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,11 +96,13 @@ def test_records_share_one_base() -> None:
     from detente.extract.run import ExtractionRecord
     from detente.forecasts.records import BacktestRecord, ForecastRecord
     from detente.sensitivity.result import SensitivityAnalysis
+    from detente.signals.evaluate import EvaluationRecord
     from detente.signals.record import CredibilityRecord
     from detente.war.analysis import WarAnalysis
 
     for cls in (DealAnalysis, DomainAnalysis, Timeline, ExtractionRecord, BacktestRecord,
-                ForecastRecord, SensitivityAnalysis, CredibilityRecord, WarAnalysis):
+                ForecastRecord, SensitivityAnalysis, CredibilityRecord, WarAnalysis,
+                EvaluationRecord):
         assert issubclass(cls, Record), cls
 
 
@@ -127,6 +130,20 @@ def test_backtest_frame_gives_the_reported_mae() -> None:
         mae = float(frame[f"residual.{model}"].abs().mean())
         assert mae == pytest.approx(rec.result.scores()[model]["mae"], abs=1e-3)
     assert "seconds" not in json.loads(rec.to_json())  # timings stay out of the record
+
+
+def test_evaluate_is_the_command_record(tmp_path: Path) -> None:
+    """``detente.evaluate()`` gives the record ``detente signals evaluate dev --json`` writes
+    (the same library call), with its forecasts as the main table."""
+    from detente.cli.app import main
+
+    rec = detente.evaluate(resamples=50, seed=4)
+    assert rec.scored + rec.unknown["n"] == rec.n == len(rec.to_frame())
+    assert list(rec.to_frame()["id"]) == [r["id"] for r in rec.forecasts]
+    assert "<table>" in rec._repr_html_() and "signals.evaluate" in rec._repr_html_()
+    out = tmp_path / "ev.json"
+    main(["signals", "evaluate", "dev", "--resamples", "50", "--seed", "4", "--json", str(out)])
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(rec.to_json())
 
 
 def test_extract_is_the_library_run() -> None:
@@ -174,6 +191,10 @@ def test_subpackage_verbs_work_before_and_after_the_import() -> None:
     (lambda d: d.credibility("RUS", half_life=0), "--half-life > 0"),
     (lambda d: d.credibility("RUS", likelihood_ratios={"neutral-contact": -1.0}),
      "likelihood ratio is a finite number > 0"),
+    (lambda d: d.evaluate(resamples=9), "--resamples must be between 10 and 100,000"),
+    (lambda d: d.evaluate(resamples=100_001), "--resamples must be between 10 and 100,000"),
+    (lambda d: d.evaluate(seed=-1), "--seed must be between 0"),
+    (lambda d: d.evaluate(events="no-such-store.sqlite"), "no event store here"),
 ])
 def test_api_refuses_what_the_command_refuses(call: Any, message: str) -> None:
     # The range checks live in the library, so a script gets the command's message.

@@ -133,6 +133,43 @@ def test_check_rejects_a_veto_player_without_batna_with_file_and_line(
     assert head[1].isdigit()  # file:line:column
 
 
+def test_check_rejects_a_weightless_veto_player_with_file_line_and_field(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A veto player whose saliences are all 0 is caught by ``check`` (the loader) at its first
+    stance's salience, with file:line:column and field path, not first by ``analyze``."""
+    from detente.cli.new import skeleton
+    from detente.errors import DetenteError
+    from detente.scenario import load
+
+    text = skeleton()
+    for old in ('value: [0.4, 0.5, 0.6], assumption: "B cares, but less than A"',
+                'value: 0.5, assumption: "B fears a renewed attack"'):
+        assert old in text
+        text = text.replace(old, 'value: 0, assumption: "B cares about nothing"')
+    bad = tmp_path / "weightless.yaml"
+    bad.write_text(text, encoding="utf-8")
+    want_line = text.splitlines().index("  - actor: B") + 4  # its first stance's salience
+    code, _, err = run(["check", str(bad)], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"{bad}:{want_line}:" in err
+    assert "veto player 'B' has no stance with salience > 0" in err
+    with pytest.raises(DetenteError) as info:
+        load(str(bad))
+    [p] = [p for p in info.value.problems if "salience > 0" in p.message]
+    assert (p.file, p.line, p.path) == (str(bad), want_line, "stances[2].salience")
+    # without any stance: named at the actor's veto flag
+    lines = text.splitlines()
+    start = lines.index("  - actor: B")
+    end = next(k for k in range(start + 1, len(lines)) if not lines[k].startswith("    ")
+               and lines[k] != "  - actor: B")
+    none = tmp_path / "stanceless.yaml"
+    none.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+    with pytest.raises(DetenteError) as info:
+        load(str(none))
+    [p] = [p for p in info.value.problems if "salience > 0" in p.message]
+    assert p.path == "actors[1].veto" and p.line
+
+
 def test_new_and_signals_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DETENTE_STORE", str(tmp_path / "default.sqlite"))  # no store there

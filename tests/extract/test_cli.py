@@ -79,3 +79,24 @@ def test_bad_date_option(tmp_path: Path) -> None:
     shutil.copy(DATA / "dev" / "01.txt", tmp_path / "a.txt")
     res = cli("extract", "a.txt", "--date", "yesterday", cwd=tmp_path)
     assert res.returncode == 2 and "--date" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_drafts_are_built_by_the_library(tmp_path: Path) -> None:
+    """``extract -o/--signals`` writes what ``detente.extract.draft.build_drafts`` returns for
+    the record ``detente.extract`` gives (the command only writes the text)."""
+    import yaml
+
+    import detente
+    from detente.extract.draft import build_drafts
+
+    shutil.copy(DATA / "dev" / "01.txt", tmp_path / "a.txt")
+    res = cli("extract", "a.txt", "-o", "d.yaml", "--signals", "s.yaml", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    files = [tmp_path / "a.txt"]
+    drafts = build_drafts(detente.extract(files), files)
+    assert drafts.scenario is not None and drafts.signals is not None
+    assert drafts.scenario == (tmp_path / "d.yaml").read_text(encoding="utf-8")
+    assert drafts.signals == (tmp_path / "s.yaml").read_text(encoding="utf-8")
+    assert len(yaml.safe_load(drafts.signals)["signals"]) == drafts.n_signals
+    only = build_drafts(detente.extract(files), files, signals=False)
+    assert only.signals is None and only.scenario == drafts.scenario

@@ -11,8 +11,9 @@ import pytest
 from detente.cli.app import main
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import ExpectedUtilityModel
-from detente.forecasts.montecarlo import InputRanges, monte_carlo, triangular
+from detente.forecasts.montecarlo import InputRanges, monte_carlo
 from detente.formats.table import StakeholderTable
+from detente.scenario.values import draw_triangular
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 
@@ -100,8 +101,8 @@ def test_backtest_command_cross_validates_challenger2(tmp_path, capsys):
 
 def test_triangular_moments():
     rng = np.random.default_rng(0)
-    d = triangular(np.array([0.0, 5.0]), np.array([1.0, 5.0]), np.array([4.0, 5.0]), 200_000,
-                   rng)
+    d = draw_triangular(np.array([0.0, 5.0]), np.array([1.0, 5.0]), np.array([4.0, 5.0]),
+                        (200_000, 2), rng)
     assert d[:, 0].mean() == pytest.approx(5 / 3, abs=0.01)  # (low + mode + high) / 3
     assert d[:, 0].min() >= 0 and d[:, 0].max() <= 4
     assert np.all(d[:, 1] == 5.0)

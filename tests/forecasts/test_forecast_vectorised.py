@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from detente.forecasts import eum, smp
 from detente.forecasts.backtest import issue_table, scorable
 from detente.forecasts.eum import EUMOptions, VoterSplit, run_eum, win_probability
-from detente.forecasts.montecarlo import InputRanges, triangular
+from detente.forecasts.montecarlo import InputRanges
 from detente.formats.deu import read_deu
 from detente.formats.stakeholders import read_stakeholder_csv
+from detente.scenario.values import draw_triangular
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
@@ -83,9 +84,12 @@ def test_eum_monte_carlo_runs_equal_the_direct_formula(case, monkeypatch):
     ranges = InputRanges.spread(t, 0.1)
     rng = np.random.default_rng(3)
     draws = 300
-    c = triangular(ranges.capability_low, t.capability, ranges.capability_high, draws, rng)
-    x = triangular(ranges.position_low, t.position, ranges.position_high, draws, rng)[:, :, 0]
-    s = triangular(ranges.salience_low, t.salience, ranges.salience_high, draws, rng)[:, :, 0]
+    c = draw_triangular(ranges.capability_low, t.capability, ranges.capability_high,
+                        (draws, *t.capability.shape), rng)
+    x = draw_triangular(ranges.position_low, t.position, ranges.position_high,
+                        (draws, *t.position.shape), rng)[:, :, 0]
+    s = draw_triangular(ranges.salience_low, t.salience, ranges.salience_high,
+                        (draws, *t.salience.shape), rng)[:, :, 0]
     x = np.vstack([t.position[:, 0], x])  # the table itself is draw 0
     c = np.vstack([t.capability, c])
     s = np.vstack([t.salience[:, 0], s])

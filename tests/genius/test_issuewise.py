@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.deals.genius import to_space
-from detente.deals.issuewise import NoDeal, frontier_solutions, issuewise_frontier
+from detente.deals.issuewise import frontier_solutions, issuewise_frontier
 from detente.deals.pareto import pareto_frontier
 from detente.deals.space import AdditiveSpace
+from detente.deals.zopa import Blocking
 from detente.formats.genius import load_domain
 from strategies import all_utilities, spaces
 
@@ -101,7 +102,7 @@ def test_bundled_domains_against_brute_force(genius_root: Path, rel: str) -> Non
     sol = frontier_solutions(f.utilities, d, space.actors)
     ok = np.all(all_u >= d - 1e-9, axis=1)
     if not ok.any():
-        assert isinstance(sol, NoDeal)
+        assert isinstance(sol, Blocking)
         return
     assert isinstance(sol, dict)
     gains = all_u[ok] - d
@@ -130,8 +131,8 @@ def test_no_deal_is_typed_and_names_the_blockers(genius_root: Path) -> None:
     f = issuewise_frontier(space)
     d = np.array([0.99, 0.5])
     res = frontier_solutions(f.utilities, d, space.actors)
-    assert isinstance(res, NoDeal)
-    assert res.blockers[0] == space.actors[0]
+    assert isinstance(res, Blocking)
+    assert space.actors[int(np.flatnonzero(res.shortfall > 1e-9)[0])] == space.actors[0]
     best_a = f.utilities[:, 0].max()
     assert res.shortfall[0] > 0 and res.shortfall[0] >= 0.99 - best_a - 1e-12
     ok = frontier_solutions(f.utilities, np.array([0.5, 0.5]), space.actors)

@@ -16,6 +16,8 @@ import pytest
 
 from chart_checks import STATIC, check_report, render, schema_errors
 from detente import api
+from detente.forecasts.records import BacktestRecord
+from detente.records import make_provenance
 from detente.report import charts
 from detente.report.base import display_path
 from detente.report.charts import backtest as backtest_charts
@@ -28,21 +30,24 @@ from detente.report.charts import window as window_charts
 LEVELS = [0.1, 0.5, 0.8, 0.9]
 
 
-def _backtest() -> dict[str, Any]:
-    """A small backtest record in the shape ``BacktestRecord`` dumps (two models), with its
-    scored file named by an absolute path (which the report must not show)."""
+def _backtest() -> BacktestRecord:
+    """A small backtest record (two models), with its scored file named by an absolute path
+    (which the report must not show)."""
+    files = {"score": {"path": "/home/someone/data/deu3-dev.tsv", "sha256": "ab" * 32}}
     scores = {m: {"mae": 20.0 + k, "crps": 14.0 + k, "coverage50": 0.48, "coverage80": 0.79}
               for k, m in enumerate(("compromise", "eum"))}
-    return {"models": ["compromise", "eum"],
-            "provenance": {"options": {"files": {"score": {
-                "path": "/home/someone/data/deu3-dev.tsv", "sha256": "ab" * 32}}}},
+    return BacktestRecord(
+        provenance=make_provenance("backtest", [files["score"]["path"]], "ab" * 32,
+                                   {"files": files}, 0),
+        options={}, issues=[], **{
+            "models": ["compromise", "eum"],
             "breakdown": {"all": {"n": 40, "mae": {"compromise": 20.0, "eum": 21.0},
                                   "scores": scores}},
             "bootstrap_vs_compromise": {"eum": {"mae_difference": 1.0, "lower": -0.5,
                                                 "upper": 2.5}},
             "reliability": {"levels": LEVELS, "coverage": {"compromise": [0.12, 0.47, 0.78, 0.91],
                                                            "eum": [0.08, 0.41, 0.70, 0.84]}},
-            "fitted": {}, "warnings": []}
+            "fitted": {}, "warnings": []})
 
 
 @pytest.fixture(scope="module")
@@ -164,13 +169,13 @@ def test_credibility_and_timeline_data(records: dict[str, Any]) -> None:
 
 def test_reliability_data(records: dict[str, Any]) -> None:
     ev = records["evaluation"]
-    c = signal_charts.evaluation_reliability(ev)
+    c = signal_charts.evaluation_reliability(ev.model_dump(mode="json"))
     assert c is not None
     bins = c.dataset("bins")
-    want = [b for bs in ev["reliability"].values() for b in bs]
+    want = [b for bs in ev.reliability.values() for b in bs]
     for key in ("mean_p", "observed", "n"):
         assert [r[key] for r in bins] == pytest.approx([b[key] for b in want], abs=1e-6)
-    bt = backtest_charts.reliability(records["backtest"])
+    bt = backtest_charts.reliability(records["backtest"].model_dump(mode="json"))
     assert bt is not None
     eum = [r["coverage"] for r in bt.dataset("coverage") if r["model"] == "eum"]
     assert eum == [0.08, 0.41, 0.70, 0.84]
@@ -225,10 +230,10 @@ def test_reports_are_self_contained(records: dict[str, Any], tmp_path: Path) -> 
     from detente.report import forecast as forecast_report
     from detente.report.window import render_window
 
-    cred = records["credibility"].model_dump(mode="json")
-    cred = copy.deepcopy(cred)
+    moves = copy.deepcopy(records["credibility"].moves)
     local = str(tmp_path / "store" / "events.csv")
-    cred["moves"][0]["items"][0]["refs"] = [f"{local}:12"]  # an imported event's file:line
+    moves[0]["items"][0]["refs"] = [f"{local}:12"]  # an imported event's file:line
+    cred = records["credibility"].model_copy(update={"moves": moves})
     pages = {
         "sensitivity": sensitivity.render(records["sensitivity"]),
         "window": render_window(records["window"]),

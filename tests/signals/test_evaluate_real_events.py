@@ -32,9 +32,9 @@ def test_dev_commitments_scored_with_real_event_samples(fixtures: Path, tmp_path
               if max(c.announced, c.start, c.end or c.start) <= last]
         rec = evaluate(cs, store=st, resamples=200)
         full = st.events()
-    assert last == dt.date(2018, 6, 2) and rec["with_events"]
-    assert (rec["n"], rec["scored"], rec["unknown"]["n"]) == (6, 5, 1)
-    rows = {r["id"]: r for r in rec["forecasts"]}
+    assert last == dt.date(2018, 6, 2) and rec.with_events
+    assert (rec.n, rec.scored, rec.unknown["n"]) == (6, 5, 1)
+    rows = {r["id"]: r for r in rec.forecasts}
     # fewer than 30 resolved commitments before each: M is the side's record, i.e. B2
     assert all(r["model"] == r["per_side"] and not r["recalibrated"] for r in rows.values())
     # the samples hold no force in the 97 days before any of these announcements; the

@@ -141,3 +141,34 @@ def test_snapshot_offer_under_complete_and_private_information() -> None:
                                                    "optimism_b": 1.0}))
     assert opt.offer > tri.offer
     assert opt.offer_p_reject > opt.offer_p_reject_believed
+
+
+def test_analyze_with_war_batnas_is_one_library_call(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture) -> None:
+    """``analyze --batna war``, ``detente.analyze(batna="war")`` and the library's
+    ``analyze_deals`` are one call: the deal analysis with the war model's BATNAs in place of
+    the written ones, the values recorded in the provenance."""
+    import detente
+    from detente.deals.analysis import analyze
+    from detente.errors import DetenteError
+    from detente.war.batna import analyze_deals
+
+    f = tmp_path / "duel.yaml"
+    f.write_text(SCENARIO, encoding="utf-8")
+    s = load_file(f)
+    want = war_batnas(s)
+    r = analyze_deals(s, batna="war", source=str(f))
+    assert r == analyze(s, source=str(f), reservation=want)
+    assert r.provenance.options["reservation"] == dict(sorted(want.items()))
+    assert {a: r.reservation[a] for a in want} == want
+    assert detente.analyze(str(f), batna="war") == r
+    out = tmp_path / "r.json"
+    main(["analyze", str(f), "--batna", "war", "--quiet", "--json", str(out)])
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(r.to_json())
+    printed = capsys.readouterr().out
+    assert "BATNAs from the war model" in printed and f"A {want['A']:.3f}" in printed
+    for call in (lambda: analyze_deals(s, batna="peace"),
+                 lambda: detente.analyze(str(f), batna="peace")):
+        with pytest.raises(DetenteError, match="unknown BATNA source") as info:
+            call()
+        assert info.value.problems[0].path == "--batna"

@@ -18,11 +18,12 @@ from hypothesis.extra.numpy import arrays
 
 from detente.deals.compile import build_tables, package_index
 from detente.errors import AnalysisError, ScenarioError
+from detente.logistic import expit
 from detente.scenario import Scenario
 from detente.scenario.load import validate_data
 from detente.scenario.war import Side, WarModel
 from detente.war.case import load_war_file
-from detente.war.dynamics import expit, simulate
+from detente.war.dynamics import simulate
 from detente.war.package_window import (
     candidate_packages,
     fighting_values,

@@ -14,9 +14,10 @@ from detente.cases import case_path
 from detente.deals.compile import build_tables
 from detente.deals.open_terms import proposal_fills
 from detente.errors import AnalysisError
+from detente.logistic import expit
 from detente.scenario import Scenario, load_file
 from detente.war.batna import war_batnas
-from detente.war.dynamics import expit, simulate
+from detente.war.dynamics import simulate
 from detente.war.package_window import (
     candidate_packages,
     package_window,

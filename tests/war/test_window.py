@@ -10,9 +10,10 @@ import pytest
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from detente.logistic import expit
 from detente.scenario.war import Guarantor, WarModel
 from detente.war.commitment import TRUCE_BROKEN
-from detente.war.dynamics import expit, simulate
+from detente.war.dynamics import simulate
 from detente.war.window import (
     beliefs,
     commitment_codes,

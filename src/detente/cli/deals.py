@@ -171,22 +171,18 @@ def analyze(
                         frontier_limit, executor)
         return
     from detente.cli.deals_view import show_analysis
-    from detente.deals import analyze as run
     from detente.scenario import load
+    from detente.war.batna import analyze_deals
 
     scenario = load(case)
-    reservation = None
-    if batna == "war":
-        from detente.war.batna import war_batnas
-
-        reservation = war_batnas(scenario)
+    with open_executor(executor) as ex, Steps(quiet) as steps:
+        result = analyze_deals(scenario, batna=batna, draws=draws,
+                               seed=seed if draws else None, source=case,
+                               progress=steps.update, executor=ex)
+    reservation = result.provenance.options.get("reservation")
+    if reservation:
         console.print("BATNAs from the war model (value of fighting on): " + ", ".join(
             f"{esc(a)} {v:.3f}" for a, v in reservation.items()))
-    elif batna != "scenario":
-        raise ScenarioError.one("unknown --batna source", value=batna, allowed="scenario, war")
-    with open_executor(executor) as ex, Steps(quiet) as steps:
-        result = run(scenario, draws=draws, seed=seed if draws else None, source=case,
-                     reservation=reservation, progress=steps.update, executor=ex)
     show_analysis(result, scenario, quiet=quiet)
 
     def html() -> str:

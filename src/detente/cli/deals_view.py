@@ -210,7 +210,7 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
         return
     if r.no_agreement:
         na = r.no_agreement
-        blockers = esc(", ".join(na.blockers))
+        blockers = esc(", ".join(na.blocking_actors))
         console.print(f"[bold red]No agreement:[/] no frontier point meets every reservation "
                       f"value; blocked by {blockers}; smallest common concession "
                       f"{na.common_concession:.4f}")

@@ -59,6 +59,7 @@ def extract(
     quiet: bool = QUIET,
 ) -> None:
     """Draft a scenario from articles: actors, positions, proposals and signals, each quoted."""
+    from detente.extract.draft import build_drafts
     from detente.extract.run import run_extract
 
     check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
@@ -84,7 +85,9 @@ def extract(
     _print(record)
     write_outputs(record, json_out=json_out, csv_dir=csv_dir)
     if draft_out is not None or signals_out is not None:
-        _drafts(record, files, anchor, case, draft_out, signals_out, max_bytes)
+        _write_drafts(build_drafts(record, files, date=anchor, case=case, max_bytes=max_bytes,
+                                   scenario=draft_out is not None,
+                                   signals=signals_out is not None), draft_out, signals_out)
     if not record.extracted_anything:
         raise DetenteError.one("nothing was extracted from any file", path="FILES")
 
@@ -121,48 +124,18 @@ def _print(record) -> None:  # type: ignore[no-untyped-def]
     console.print(table)
 
 
-def _drafts(record, files, anchor, case, draft_out, signals_out,  # type: ignore[no-untyped-def]
-            max_bytes) -> None:
-
-    from detente.extract.draft import add_to_case, draft_scenario, draft_signals
-    from detente.extract.run import read_all
-
-    articles, _ = read_all(files, anchor, max_bytes)
-    got = {a.file: a for a in record.articles}
-    articles = [a for a in articles if a.path in got and got[a.path].actors]
-    extractions = [got[a.path] for a in articles]
-    if draft_out is not None:
-        if case:
-            from detente.cases import case_names, case_path
-
-            path = case_path(case) if case in case_names() else Path(case)
-            from detente.scenario.load import read_yaml
-
-            data, notes = add_to_case(read_yaml(path)[0], articles, extractions)
-            for n in notes:
-                err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
-        else:
-            data = draft_scenario(articles, extractions, anchor)
-        write_text(draft_out, _dump(data))
+def _write_drafts(drafts, draft_out, signals_out) -> None:  # type: ignore[no-untyped-def]
+    for n in drafts.notes:
+        err_console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
+    if draft_out is not None and drafts.scenario is not None:
+        write_text(draft_out, drafts.scenario)
         console.print(f"draft scenario written to {escape(str(draft_out))} (check it with "
                       f"`detente check {escape(str(draft_out))} --sources <folder of the "
                       "articles>`)")
-    if signals_out is not None:
-        sig, skipped = draft_signals(articles, extractions)
-        write_text(signals_out, _dump(sig))
-        console.print(f"{len(sig['signals'])} dated signals written to "
-                      f"{escape(str(signals_out))}; {skipped} without a day date left out")
-
-
-def _dump(data: object) -> str:
-    """YAML without anchors and aliases (a reviewer reads every value where it stands)."""
-    import yaml
-
-    class _NoAlias(yaml.SafeDumper):
-        def ignore_aliases(self, data: object) -> bool:
-            return True
-
-    return yaml.dump(data, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)
+    if signals_out is not None and drafts.signals is not None:
+        write_text(signals_out, drafts.signals)
+        console.print(f"{drafts.n_signals} dated signals written to "
+                      f"{escape(str(signals_out))}; {drafts.skipped} without a day date left out")
 
 
 def _evaluate(folder: Path, extractor) -> None:  # type: ignore[no-untyped-def]

@@ -209,7 +209,7 @@ def backtest(
     def html() -> str:
         from detente.report.backtest import backtest_report
 
-        return backtest_report(record.model_dump(mode="json"), f"detente backtest {deu_file}")
+        return backtest_report(record, f"detente backtest {deu_file}")
 
     write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
                   run={"seconds": record.seconds}, quiet=quiet)

@@ -26,7 +26,9 @@ from detente.cli.common import (
 from detente.errors import DetenteError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.evaluate import EvaluationRecord
     from detente.signals.evidence import SignalCase
+    from detente.signals.record import CredibilityRecord
 
 signals_app = typer.Typer(
     name="signals", no_args_is_help=True,
@@ -255,41 +257,41 @@ def credibility_cmd(
                                 against=other, date_from=_date(date_from, "--from"),
                                 date_to=_date(date_to, "--to"), options=opts, seed=seed,
                                 lr_from=lr_from)
-    _print(record.model_dump(mode="json"))
+    _print(record)
 
     def html() -> str:
         from detente.report.signals import render_credibility
 
-        return render_credibility(record.model_dump(mode="json"))
+        return render_credibility(record)
 
     write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html)
 
 
-def _print(record: dict) -> None:
-    prior = record["prior"]
-    console.print(f"[bold]{esc(record['actor'])}[/]: prior P(sincere) {prior['mean']:.3f} "
+def _print(record: CredibilityRecord) -> None:
+    prior = record.prior
+    console.print(f"[bold]{esc(record.actor)}[/]: prior P(sincere) {prior['mean']:.3f} "
                   f"({prior['kept']} kept / {prior['broken']} broken agreements)")
-    mass = round(100 * record["interval_mass"])
+    mass = round(100 * record.interval_mass)
     t = Table(title=f"Posterior P(sincere) with {mass}% interval")
     for col in ("date", "before", "after", "interval", "what moved it"):
         t.add_column(col)
-    series = {s["date"]: s for s in record["series"]}
-    for m in record["moves"]:
+    series = {s["date"]: s for s in record.series}
+    for m in record.moves:
         s = series[m["date"]]
         what = "; ".join(f"{i['indicator']} {i['log_odds']:+.2f} ({len(i['sources'])} src)"
                          for i in m["items"])
         t.add_row(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
                   f"{s['lo']:.3f}–{s['hi']:.3f}", esc(what))
     console.print(t)
-    if not record["moves"]:
-        err_console.print(f"warning: no signals of {esc(record['actor'])} in the store or the case "
+    if not record.moves:
+        err_console.print(f"warning: no signals of {esc(record.actor)} in the store or the case "
                           "for these dates: the posterior is the prior (check --actor, "
                           "--from/--to and the import filters)", soft_wrap=True)
-    last = record["series"][-1] if record["series"] else None
+    last = record.series[-1] if record.series else None
     if last:
         console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
                       f"[{last['lo']:.3f}, {last['hi']:.3f}]")
-    for f in record.get("factions", []):
+    for f in record.factions:
         fin = f["final"]
         console.print(f"With faction {f['faction']}: P(sincere, unconstrained) "
                       f"{fin['sincere']:.3f}, P(sincere but constrained) {fin['constrained']:.3f}"
@@ -315,36 +317,12 @@ def evaluate_cmd(
 ) -> None:
     """Score P(kept) at announcement with rolling origin against two baselines (constant
     base rate; running base rate per side): Brier, log-loss, AUC, reliability."""
-
-    from detente.signals.commitments import bundled_commitments, load_commitments
-    from detente.signals.evaluate import evaluate
-    from detente.signals.store import EventStore
+    from detente.signals.evaluate import evaluate_commitments
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    if not 10 <= resamples <= 100_000:
-        raise DetenteError.one("--resamples must be between 10 and 100,000",
-                               path="--resamples", value=resamples)
-    if events is not None and not events.exists():
-        raise DetenteError.one("no event store here", file=str(events))
-    st = EventStore(events, read_only=True) if events is not None else None
-    try:
-        last = st.last_date() if st else None
-        as_of = dt.date.fromisoformat(last) if last else None
-        cs = (bundled_commitments(as_of=as_of) if commitments == "dev"
-              else load_commitments(commitments, as_of=as_of))
-        prior = None
-        if agreements is not None:
-            from detente.agreements.priors import prior_table
-
-            prior = prior_table(None if agreements == "default" else agreements)
-        with Steps(quiet) as steps:
-            steps.stage(f"rolling-origin scores of {len(cs)} commitments")
-            record = evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
-                              inputs=[commitments] + ([str(events)] if events else [])
-                              + ([f"agreements:{agreements}"] if agreements else []))
-    finally:
-        if st:
-            st.close()
+    with Steps(quiet) as steps:
+        record = evaluate_commitments(commitments, events=events, compliance_prior=agreements,
+                                      seed=seed, resamples=resamples, progress=steps.update)
     _print_evaluation(record)
 
     def html() -> str:
@@ -356,11 +334,11 @@ def evaluate_cmd(
                   quiet=quiet)
 
 
-def _print_evaluation(record: dict) -> None:
-    unk = record["unknown"]
-    console.print(f"{record['n']} commitments: {record['scored']} scored ({record['kept']} kept, "
-                  f"{record['broken']} broken), {unk['n']} unknown (not scored)")
-    sc = record["scores"]
+def _print_evaluation(record: EvaluationRecord) -> None:
+    unk = record.unknown
+    console.print(f"{record.n} commitments: {record.scored} scored ({record.kept} kept, "
+                  f"{record.broken} broken), {unk['n']} unknown (not scored)")
+    sc = record.scores
     if not sc:
         err_console.print("warning: fewer than two scored commitments: nothing to score")
         return
@@ -372,10 +350,10 @@ def _print_evaluation(record: dict) -> None:
         return f"{s['value']:.3f} [{s['interval'][0]:.3f}, {s['interval'][1]:.3f}]"
 
     for name, s in sc["models"].items():
-        t.add_row(record["labels"][name], cell(s["brier"]), cell(s["log_loss"]), cell(s["auc"]))
+        t.add_row(record.labels[name], cell(s["brier"]), cell(s["log_loss"]), cell(s["auc"]))
     for name, s in sc["differences"]["minus"].items():
-        t.add_row(f"M - {record['labels'][name]}", cell(s["brier"]), cell(s["log_loss"]),
+        t.add_row(f"M - {record.labels[name]}", cell(s["brier"]), cell(s["log_loss"]),
                   cell(s["auc"]))
     console.print(t)
-    for name, ok in (record["targets"] or {}).items():
+    for name, ok in (record.targets or {}).items():
         console.print(f"{'met' if ok else 'NOT met'}: {name.replace('_', ' ')}")

@@ -22,7 +22,6 @@ from detente.deals.pareto import pareto_mask
 from detente.deals.ratification import QUOTA, Constituency, constituencies, ratified_mask, ratify
 from detente.deals.result import (
     ActorScore,
-    Blocker,
     DealAnalysis,
     NoAgreement,
     OpenTermResult,
@@ -226,14 +225,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             solutions[method.value] = _package(scenario, space, fz_index[row])
     else:
         blk = blocking(frontier.utilities, d, tol)
-        no_agreement = NoAgreement(
-            blocking_actors=[space.actors[veto[i]] for i in np.flatnonzero(blk.shortfall > tol)],
-            sole_blockers=[Blocker(actor=space.actors[veto[b.actor]], concession=b.concession,
-                                   package=_package(scenario, space, f_index[b.row]))
-                           for b in blk.sole_blockers],
-            common_concession=blk.common_concession,
-            closest_package=_package(scenario, space, f_index[blk.row]),
-            shortfall={space.actors[veto[i]]: float(blk.shortfall[i]) for i in range(len(veto))})
+        no_agreement = NoAgreement.of(blk, [space.actors[i] for i in veto],
+                                      lambda row: _package(scenario, space, f_index[row]), tol)
 
     proposals = [_with_ratification(
         _proposal_result(scenario, space, veto, prop, frontier.utilities, fz_index, fz_util,

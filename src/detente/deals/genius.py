@@ -69,7 +69,8 @@ class DomainFrontier:
     ``counts_exact`` whether each count is exact or a lower bound (see ``deals.capped``);
     ``gap`` 0 when exact (see ``deals.nonlinear``); ``method`` ``issuewise`` or ``nonlinear``;
     ``capped`` whether the cap at 1 changed any frontier utility; ``solutions`` maps nash /
-    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a ``NoDeal``.
+    kalai_smorodinsky / egalitarian / utilitarian / weighted_nash to a row, or is a
+    :class:`detente.deals.zopa.Blocking` (no point meets every reservation value).
     """
 
     actors: tuple[str, ...]

@@ -17,9 +17,11 @@ from pydantic import ConfigDict
 from detente.deals.capped import CAP, capped_outcomes
 from detente.deals.dominance import TOL, grid
 from detente.deals.genius import COUNT_LIMIT, DomainFrontier, domain_frontier, to_space
-from detente.deals.issuewise import NoDeal, issuewise_frontier
+from detente.deals.issuewise import SOLUTION_TOL, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES
+from detente.deals.result import NoAgreement, Package
 from detente.deals.space import IntArray
+from detente.deals.zopa import Blocking
 from detente.errors import AnalysisError
 from detente.formats.genius import GeniusDomain, load_domain
 from detente.records import Provenance, inputs_hash, make_provenance
@@ -41,15 +43,6 @@ class FrontierPoint(_Rec):
     utilities: dict[str, float]
     outcomes: int | None
     outcomes_exact: bool
-
-
-class DomainNoDeal(_Rec):
-    """No frontier point meets every reservation value: who blocks, by how much."""
-
-    blockers: list[str]
-    shortfall: dict[str, float]
-    common_concession: float
-    closest: FrontierPoint
 
 
 class DomainAnalysis(_Rec):
@@ -76,7 +69,7 @@ class DomainAnalysis(_Rec):
     frontier_truncated: bool
     frontier: list[FrontierPoint]
     solutions: dict[str, FrontierPoint]
-    no_agreement: DomainNoDeal | None
+    no_agreement: NoAgreement | None
 
 
 def _point(dom: GeniusDomain, f: DomainFrontier, row: int) -> FrontierPoint:
@@ -87,6 +80,12 @@ def _point(dom: GeniusDomain, f: DomainFrontier, row: int) -> FrontierPoint:
         outcomes=None if f.counts is None else int(f.counts[row]),
         outcomes_exact=bool(f.counts is not None and f.counts_exact is not None
                             and f.counts_exact[row]))
+
+
+def _package(dom: GeniusDomain, f: DomainFrontier, row: int) -> Package:
+    """Frontier row ``row`` as a package (the options of its representative outcome)."""
+    p = _point(dom, f, row)
+    return Package(options=p.options, utilities=p.utilities)
 
 
 def _digest(dom: GeniusDomain) -> str:
@@ -113,13 +112,9 @@ def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,
     shown = min(len(f), max(frontier_limit, 0))
     sol: dict[str, FrontierPoint] = {}
     no_deal = None
-    if isinstance(f.solutions, NoDeal):
-        nd = f.solutions
-        no_deal = DomainNoDeal(blockers=list(nd.blockers),
-                               shortfall={a: float(x) for a, x in
-                                          zip(f.actors, nd.shortfall, strict=True)},
-                               common_concession=float(nd.common_concession),
-                               closest=_point(dom, f, nd.closest))
+    if isinstance(f.solutions, Blocking):
+        no_deal = NoAgreement.of(f.solutions, f.actors, lambda row: _package(dom, f, row),
+                                 SOLUTION_TOL)
     elif isinstance(f.solutions, dict):
         sol = {k: _point(dom, f, int(r)) for k, r in f.solutions.items()}
     options = {"normalise_weights": normalise_weights, "profiles": profiles,

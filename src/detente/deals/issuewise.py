@@ -28,7 +28,7 @@ from detente.deals.dominance import TOL, grid, pareto_mask
 from detente.deals.pareto import Frontier
 from detente.deals.solutions import Solution, solve
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
-from detente.deals.zopa import blocking, in_zopa
+from detente.deals.zopa import Blocking, blocking, in_zopa
 from detente.errors import AnalysisError
 
 MAX_POINTS = 20_000_000
@@ -191,36 +191,25 @@ def issuewise_frontier(space: AdditiveSpace, tol: float = TOL,
                              counts[order])
 
 
-@dataclass(frozen=True)
-class NoDeal:
-    """The typed "no agreement": no frontier point meets every reservation value.
-
-    ``blockers`` are the actors whose reservation value is not met at the point closest to
-    agreement (row ``closest`` of the frontier), ``shortfall`` each actor's gap there, and
-    ``common_concession`` the least amount every actor would have to give up."""
-
-    blockers: tuple[str, ...]
-    shortfall: FloatArray
-    common_concession: float
-    closest: int
+SOLUTION_TOL = 1e-9
+"""Tolerance of :func:`frontier_solutions` on reservation values (GENIUS domains)."""
 
 
 def frontier_solutions(utilities: FloatArray, reservation: FloatArray, actors: tuple[str, ...],
                        methods: tuple[Solution | str, ...] = tuple(Solution),
                        weights: FloatArray | None = None,
-                       tol: float = 1e-9) -> dict[str, int] | NoDeal:
+                       tol: float = SOLUTION_TOL) -> dict[str, int] | Blocking:
     """Rows of the frontier ``utilities`` (m, n) that are the Nash, Kalai–Smorodinsky,
     egalitarian and utilitarian solutions over the points meeting every reservation value
-    (``solutions.solve``), or a :class:`NoDeal` when no point does. NaN reservation values
+    (``solutions.solve``), or, when no point does, why (:class:`detente.deals.zopa.Blocking`,
+    the one "no agreement" of the house: blockers, shortfalls, closest row). NaN reservation values
     count as 0 (GENIUS's default)."""
     d = np.nan_to_num(np.asarray(reservation, dtype=float), nan=0.0)
     pts = np.asarray(utilities, dtype=float)
     if pts.shape[0] == 0 or not in_zopa(pts, d, tol).any():
         if pts.shape[0] == 0:
             raise AnalysisError.one("empty frontier")
-        blk = blocking(pts, d, tol)
-        return NoDeal(tuple(a for a, s in zip(actors, blk.shortfall, strict=True) if s > tol),
-                      blk.shortfall, blk.common_concession, blk.row)
+        return blocking(pts, d, tol)
     out = {}
     for method in methods:
         m = Solution(method)

@@ -32,7 +32,7 @@ from itertools import combinations_with_replacement
 import numpy as np
 
 from detente.deals.compile import Tables
-from detente.deals.space import AdditiveSpace, FloatArray, IntArray
+from detente.deals.space import AdditiveSpace, FloatArray, IntArray, mixed_radix
 
 BoolArray = np.ndarray
 
@@ -187,12 +187,11 @@ def max_min_slack32(contrib: list[FloatArray], d: FloatArray, chunk: int = 1 << 
     n_out = int(np.prod(sizes[:split], dtype=np.int64)) if split else 1
     best = np.full(g, -np.inf, dtype=np.float32)
     slack = np.empty((g, inner.shape[2]), dtype=np.float32)
+    digits = mixed_radix(np.arange(n_out), sizes[:split])
     for o in range(n_out):
         shift = np.zeros((g, n_a), dtype=np.float32)
-        rest = o
         for k in range(split - 1, -1, -1):
-            shift += c32[k][:, :, rest % sizes[k]]
-            rest //= sizes[k]
+            shift += c32[k][:, :, digits[o, k]]
         np.add(inner[:, 0, :], shift[:, 0, None], out=slack)
         for i in range(1, n_a):
             np.minimum(slack, inner[:, i, :] + shift[:, i, None], out=slack)

@@ -12,12 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from detente.extract.article import Article
+from detente.extract.article import MAX_BYTES, Article
 from detente.extract.lexicon import lexicon
 from detente.extract.schema import ArticleExtraction
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.extract.run import ExtractionRecord
 
 _PLACEHOLDER = "draft: not stated in the text; set it before analysis"
 
@@ -153,3 +157,59 @@ def draft_signals(articles: Sequence[Article], extractions: Sequence[ArticleExtr
                            "prior": {"kept": 0, "broken": 0, "assumption": _PLACEHOLDER}}
                        for c in used},
             "signals": signals}, skipped
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """What ``detente extract -o/--signals`` writes: the draft scenario and the analyst signals
+    as YAML text (None: not asked for), with the notes of adding to a case and the counts."""
+
+    scenario: str | None
+    signals: str | None
+    notes: list[str]
+    n_signals: int
+    skipped: int
+
+
+def build_drafts(record: ExtractionRecord, files: Sequence[Path], *,
+                 date: dt.date | None = None, case: str | None = None,
+                 max_bytes: int = MAX_BYTES, scenario: bool = True,
+                 signals: bool = True) -> Drafts:
+    """The drafts of an extraction run (:func:`detente.extract.run.run_extract` over
+    ``files``): with ``case`` (a bundled name or a scenario file) the case plus the articles'
+    quotes (:func:`add_to_case`), else a new scenario (:func:`draft_scenario`); and the dated
+    signals (:func:`draft_signals`). Articles in which nothing was found are left out."""
+    from detente.extract.run import read_all
+
+    articles, _ = read_all(files, date, max_bytes)
+    got = {a.file: a for a in record.articles}
+    articles = [a for a in articles if a.path in got and got[a.path].actors]
+    extractions = [got[a.path] for a in articles]
+    text: str | None = None
+    notes: list[str] = []
+    if scenario:
+        if case:
+            from detente.cases import case_names, case_path
+            from detente.scenario.load import read_yaml
+
+            path = case_path(case) if case in case_names() else Path(case)
+            data, notes = add_to_case(read_yaml(path)[0], articles, extractions)
+        else:
+            data = draft_scenario(articles, extractions, date)
+        text = dump_yaml(data)
+    sig_text, n, skipped = None, 0, 0
+    if signals:
+        sig, skipped = draft_signals(articles, extractions)
+        sig_text, n = dump_yaml(sig), len(sig["signals"])
+    return Drafts(text, sig_text, list(notes), n, skipped)
+
+
+def dump_yaml(data: object) -> str:
+    """YAML without anchors and aliases (a reviewer reads every value where it stands)."""
+    import yaml
+
+    class _NoAlias(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    return yaml.dump(data, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)

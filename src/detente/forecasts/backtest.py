@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import AnalysisError, Problem
-from detente.forecasts.base import Forecaster, Memo
+from detente.forecasts.base import Forecaster, Memo, at_stage
 from detente.forecasts.eu_council import capability, era_of
 from detente.forecasts.folds import Pair, Part, run_parts
 from detente.forecasts.predictive import LEVELS
@@ -235,7 +236,8 @@ def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ..
 def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rule: str = "era",
                  min_positions: int = 3, bootstrap: int = 2000, seed: int = 0,
                  level: float = 0.95, split: str = "all", fit: DeuData | None = None,
-                 voting_map: dict[str, str] | None = None) -> BacktestResult:
+                 voting_map: dict[str, str] | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> BacktestResult:
     """Forecast every scorable issue with every model; summarise errors and intervals.
 
     ``split`` restricts the issues to the challenger's pre-registered ``"train"`` or ``"test"``
@@ -245,7 +247,8 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
     distribution from its training folds' residuals. With ``fit`` (another DEU file), fittable
     models are fitted on ``fit`` only, frozen and scored once on ``data``; the predictive
     distributions come from the residuals on ``fit``; proposals in both files are named in a
-    warning.
+    warning. ``progress(stage, done, total)``: a stage per model (``scoring <model>``) counting
+    its folds (cross-validation) or its issues (one fit).
     """
     from detente.forecasts.crossval import CV_FOLDS, CV_SALT
 
@@ -284,13 +287,14 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
         options["predictive"] = ("in sample: models as shipped, intervals from the scored "
                                  "issues' own residuals")
     return _assemble(forecasters, issues, score, pairs, options, warnings, bootstrap, seed,
-                     level)
+                     level, progress)
 
 
 def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score: Part,
               pairs: list[Pair],
               options: dict[str, Any], warnings: list[str], bootstrap: int, seed: int,
-              level: float) -> BacktestResult:
+              level: float, progress: Callable[[str, int, int], None] | None = None
+              ) -> BacktestResult:
     names = tuple(f.name for f in forecasters)
     m, n = len(forecasters), len(issues)
     preds, crps = np.empty((m, n)), np.empty((m, n))
@@ -301,7 +305,7 @@ def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score
     for k, model in enumerate(forecasters):
         t0 = time.perf_counter()
         run = run_parts(model, pairs, n, refit=options["split"] == "cv" or "fit_on" in options,
-                        memo=memo)
+                        memo=memo, progress=at_stage(progress, f"scoring {model.name}"))
         preds[k], crps[k], inside[k], intervals[k] = (run.predictions, run.crps, run.inside,
                                                       run.intervals)
         if run.fitted:
@@ -313,6 +317,8 @@ def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score
     result = BacktestResult(names, issues, preds, score.outcomes, seconds, options, {}, crps,
                             inside, intervals, fitted, tuple(warnings))
     if BASELINE in names and bootstrap > 0:
+        if progress:
+            progress("paired bootstrap", 0, 1)
         props = {p: g for g, p in enumerate(dict.fromkeys(i.proposal for i in issues))}
         clusters = np.array([props[i.proposal] for i in issues])
         ci = paired_bootstrap(result.errors, names.index(BASELINE), clusters, bootstrap,

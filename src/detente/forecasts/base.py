@@ -8,6 +8,7 @@ hull, unanimity returns the common position, actor order does not matter, …).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -75,15 +76,33 @@ def group_of(table: StakeholderTable) -> str:
 #: :func:`forecast_issues`.
 Memo = dict[tuple[Any, tuple[int, ...]], NDArray[np.float64]]
 
+Progress = Callable[[str, int, int], None]
+"""The library's progress callback: ``progress(stage, done, total)``."""
+
+
+def at_stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """``progress`` bound to one stage: ``tick(done, total)`` calls
+    ``progress(stage, done, total)`` (None stays None)."""
+    if progress is None:
+        return None
+    report = progress
+
+    def tick(done: int, total: int) -> None:
+        report(stage, done, total)
+
+    return tick
+
 
 def forecast_issues(model: Forecaster, tables: list[StakeholderTable],
-                    memo: Memo | None = None) -> NDArray[np.float64]:
+                    memo: Memo | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> NDArray[np.float64]:
     """Dimension 0 forecast of many one-issue tables, shape (I,).
 
     A model with ``forecast_group(tables) -> (len(tables),)`` (issue linkage: the exchange
     model) gets the tables of one proposal (:func:`group_of`) together; a model with
     ``forecast_batch(tables) -> (I,)`` gets all of them at once (vectorised across issues);
-    any other model forecasts table by table.
+    any other model forecasts table by table. ``progress(done, total)`` counts the issues
+    forecast (per table, per proposal, or once for a batch).
 
     ``memo`` (one backtest's): a model equal in value to one that already forecast these very
     tables (the same objects) is not run again — the ensemble's members are models the
@@ -99,26 +118,42 @@ def forecast_issues(model: Forecaster, tables: list[StakeholderTable],
         except TypeError:
             key = None
         if key is not None and key in memo:
+            if progress:
+                progress(len(tables), len(tables))
             return memo[key].copy()
-    out = _forecast_issues(model, tables, memo)
+    out = _forecast_issues(model, tables, memo, progress)
     if key is not None and memo is not None:
         memo[key] = out.copy()
     return out
 
 
-def _forecast_issues(model: Forecaster, tables: list[StakeholderTable],
-                     memo: Memo | None) -> NDArray[np.float64]:
+def _forecast_issues(model: Forecaster, tables: list[StakeholderTable], memo: Memo | None,
+                     progress: Callable[[int, int], None] | None) -> NDArray[np.float64]:
+    n = len(tables)
     grouped = getattr(model, "forecast_group", None)
     if callable(grouped):
-        out = np.empty(len(tables))
+        out = np.empty(n)
         groups = [group_of(t) for t in tables]
+        done = 0
         for g in dict.fromkeys(groups):
             idx = [j for j, h in enumerate(groups) if h == g]
             out[idx] = grouped([tables[j] for j in idx])
+            done += len(idx)
+            if progress:
+                progress(done, n)
         return out
     batch = getattr(model, "forecast_batch", None)
     if callable(batch):
         if memo is not None and getattr(model, "shares_forecasts", False):
-            return np.asarray(batch(tables, memo=memo), dtype=float)
-        return np.asarray(batch(tables), dtype=float)
-    return np.array([model.forecast(t).position[0] for t in tables], dtype=float)
+            values = np.asarray(batch(tables, memo=memo), dtype=float)
+        else:
+            values = np.asarray(batch(tables), dtype=float)
+        if progress:
+            progress(n, n)
+        return values
+    out = np.empty(n)
+    for j, t in enumerate(tables):
+        out[j] = model.forecast(t).position[0]
+        if progress:
+            progress(j + 1, n)
+    return out

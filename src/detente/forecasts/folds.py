@@ -10,6 +10,7 @@ folds hold whole proposals, fixed by a hash (:func:`~detente.forecasts.crossval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,20 +68,26 @@ def fitted_options(model: Forecaster) -> dict[str, Any]:
 
 
 def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
-              memo: Memo | None = None) -> PartsRun:
+              memo: Memo | None = None,
+              progress: Callable[[int, int], None] | None = None) -> PartsRun:
     """Score ``model`` on every pair; test indices ``None`` = the test part is all ``n``.
     ``refit=False`` runs a fittable model as it is (its shipped parameters); ``memo``: the
-    forecasts of models run before on the same tables (:func:`forecast_issues`)."""
+    forecasts of models run before on the same tables (:func:`forecast_issues`).
+    ``progress(done, total)`` counts the folds scored (several pairs) or the issues forecast
+    (one pair)."""
     pred, score = np.full(n, np.nan), np.full(n, np.nan)
     inside = np.zeros((len(LEVELS), n), dtype=bool)
     quant = np.full((n, 4), np.nan)
     fitted: list[dict[str, Any] | None] = []
     fits = refit and isinstance(model, Fittable)
-    cache = None if fits else _forecast_once(model, pairs, memo)
-    for train, test, idx in pairs:
+    by_issue = progress if len(pairs) == 1 else None
+    cache = None if fits else _forecast_once(model, pairs, memo, by_issue)
+    for j, (train, test, idx) in enumerate(pairs):
         where = np.arange(n) if idx is None else idx
         if not test.tables or not train.tables:
             fitted.append(None)
+            if progress and by_issue is None:
+                progress(j + 1, len(pairs))
             continue
         frozen: Forecaster = model
         if fits:
@@ -88,7 +95,7 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
             fitted.append(fitted_options(frozen))
         if cache is None:
             resid = train.outcomes - forecast_issues(frozen, train.tables)
-            p = forecast_issues(frozen, test.tables)
+            p = forecast_issues(frozen, test.tables, by_issue)
         else:
             resid = train.outcomes - np.array([cache[id(t)] for t in train.tables])
             p = np.array([cache[id(t)] for t in test.tables])
@@ -98,6 +105,8 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
             lo, hi = central_interval(samples, level)
             inside[li, where] = (test.outcomes >= lo - 1e-9) & (test.outcomes <= hi + 1e-9)
         quant[where] = np.quantile(samples, [0.1, 0.25, 0.75, 0.9], axis=1).T
+        if progress and by_issue is None:
+            progress(j + 1, len(pairs))
     if np.isnan(pred).any():
         raise ValueError("some issues were not forecast: the folds do not cover them")
     out: list[dict[str, Any] | None] | dict[str, Any] = fitted
@@ -108,12 +117,12 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
     return PartsRun(pred, score, inside, quant, out)
 
 
-def _forecast_once(model: Forecaster, pairs: list[Pair], memo: Memo | None = None
-                   ) -> dict[int, float]:
+def _forecast_once(model: Forecaster, pairs: list[Pair], memo: Memo | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> dict[int, float]:
     """A model that is not fitted forecasts each distinct table once, whatever the folds."""
     tables: dict[int, StakeholderTable] = {}
     for train, test, _ in pairs:
         for t in (*train.tables, *test.tables):
             tables.setdefault(id(t), t)
-    values = forecast_issues(model, list(tables.values()), memo)
+    values = forecast_issues(model, list(tables.values()), memo, progress)
     return dict(zip(tables, values.tolist(), strict=True))

@@ -9,6 +9,7 @@ draws can run in chunks on any ``concurrent.futures.Executor`` (:mod:`detente.pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from detente.forecasts.nash import NashModel, nash_unit
 from detente.forecasts.packing import pack_draws
 from detente.formats.table import StakeholderTable
 from detente.parallel import bounded_map
+from detente.scenario.values import draw_triangular
 
 F = NDArray[np.float64]
 CHUNK = 1024
@@ -67,18 +69,6 @@ class InputRanges:
                     or np.any(self.salience_high > self.salience_low))
 
 
-def triangular(low: F, mode: F, high: F, draws: int, rng: np.random.Generator) -> F:
-    """Draws of shape (draws, *low.shape); degenerate ranges give the mode exactly."""
-    u = rng.random((draws, *np.shape(mode)))
-    width = high - low
-    safe = np.where(width > 0, width, 1.0)
-    cut = np.where(width > 0, (mode - low) / safe, 0.5)
-    left = low + np.sqrt(u * safe * (mode - low))
-    right = high - np.sqrt((1 - u) * safe * (high - mode))
-    out = np.where(u < cut, left, right)
-    return np.where(width > 0, out, mode)
-
-
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Predicted positions over draws: ``draws`` has shape (D, K)."""
@@ -97,24 +87,35 @@ class MonteCarloResult:
 
 def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges, draws: int,
                 seed: int | None = 0, executor: Executor | None = None,
-                chunk: int = CHUNK) -> MonteCarloResult:
+                chunk: int = CHUNK,
+                progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """Run ``model`` on ``draws`` tables sampled from ``ranges``; vectorised where possible.
 
     With an ``executor`` (:mod:`detente.parallel`) the draws, taken here as always, are run
     ``chunk`` rows per task; each row's forecast depends on its own inputs only, so every
-    executor gives the same numbers as the run without one."""
+    executor gives the same numbers as the run without one. ``progress(done, total)`` is
+    called with the draws done after each chunk (with it, the draws run chunk by chunk here
+    too: the same numbers)."""
     if draws < 1:
         raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
     rng = np.random.default_rng(seed)
-    c = triangular(ranges.capability_low, table.capability, ranges.capability_high, draws, rng)
-    x = triangular(ranges.position_low, table.position, ranges.position_high, draws, rng)
-    s = triangular(ranges.salience_low, table.salience, ranges.salience_high, draws, rng)
+    c = draw_triangular(ranges.capability_low, table.capability, ranges.capability_high,
+                        (draws, *table.capability.shape), rng)
+    x = draw_triangular(ranges.position_low, table.position, ranges.position_high,
+                        (draws, *table.position.shape), rng)
+    s = draw_triangular(ranges.salience_low, table.salience, ranges.salience_high,
+                        (draws, *table.salience.shape), rng)
     c = np.maximum(c, 1e-12)
-    if executor is None:
+    if executor is None and progress is None:
         return MonteCarloResult(model.name, forecast_draws(model, table, c, x, s), seed)
     tasks = ((model, table, c[a:a + chunk], x[a:a + chunk], s[a:a + chunk])
              for a in range(0, draws, chunk))
-    parts = list(bounded_map(executor, forecast_draws, tasks))
+    parts = []
+    for part in (bounded_map(executor, forecast_draws, tasks) if executor is not None
+                 else (forecast_draws(*t) for t in tasks)):
+        parts.append(part)
+        if progress:
+            progress(min(len(parts) * chunk, draws), draws)
     return MonteCarloResult(model.name, np.concatenate(parts, axis=0), seed)
 
 

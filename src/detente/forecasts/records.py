@@ -126,8 +126,10 @@ def forecast_source(source: str, *, issue: str | None = None,
     also Monte Carlo over the scenario's input ranges (CSV inputs: ± ``spread`` around every
     value); for a scenario also the bridge to the deal analysis (``detente.forecasts.bridge``).
     ``executor``: where the Monte Carlo draws run (:mod:`detente.parallel`; default: here).
-    ``progress(stage, done, total)`` is called as issues are done and before the bridge.
+    ``progress(stage, done, total)`` is called as issues are done, for each issue's draws
+    chunk by chunk (stage ``draws: <issue>``, all models' draws) and before the bridge.
     """
+    from detente.forecasts.base import at_stage
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
     from detente.forecasts.run import make_forecasters, run_forecasts
@@ -148,7 +150,8 @@ def forecast_source(source: str, *, issue: str | None = None,
         if r is None and draws > 0:
             r = InputRanges.spread(table, spread)
         rec = run_forecasts(table, forecasters, ranges=r, draws=draws, seed=seed,
-                            executor=executor).record()
+                            executor=executor,
+                            progress=at_stage(progress, f"draws: {table.name}")).record()
         if scenario is not None:
             from detente.forecasts.scenario import issue_scale, nearest_option
 
@@ -185,8 +188,8 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
     """Score every model in ``models`` (the compromise baseline always included) on the
     resolved decisions of a DEU III file; with ``fit_on``, fit on that file only and score once
     (``detente.forecasts.backtest.run_backtest`` does the work). The reader's warnings come
-    first in the record's ``warnings``. ``progress(stage, done, total)`` marks the stages
-    (reading, scoring)."""
+    first in the record's ``warnings``. ``progress(stage, done, total)`` marks reading and the
+    paired bootstrap and ticks per model × fold or issue (:func:`run_backtest`)."""
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.run import make_forecasters
@@ -202,11 +205,9 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
     data = read_deu(deu_file)
     fit = read_deu(fit_on) if fit_on is not None else None
     forecasters = make_forecasters(["compromise", *models], eum or EUMOptions())
-    if progress:
-        progress("scoring and bootstrap", 0, 1)
     result = run_backtest(data, forecasters, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
-                          split=split, fit=fit, voting_map=voting_map or {})
+                          split=split, fit=fit, voting_map=voting_map or {}, progress=progress)
     files = [deu_file] + ([fit_on] if fit_on else [])
     options = dict(result.options, models=list(result.models),
                    files={role: {"path": str(f), "sha256": inputs_hash(f.read_bytes())}

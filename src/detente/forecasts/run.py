@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -114,20 +115,32 @@ class ForecastRun:
 
 def run_forecasts(table: StakeholderTable, forecasters: list[Forecaster], *,
                   ranges: InputRanges | None = None, draws: int = 0,
-                  seed: int | None = 0, executor: Executor | None = None) -> ForecastRun:
+                  seed: int | None = 0, executor: Executor | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ForecastRun:
     """Forecast ``table`` with every model; with ``draws`` > 0 also Monte Carlo over ``ranges``.
 
     Each model's draws use a child stream of ``seed`` (``SeedSequence.spawn``), so results do
     not depend on which other models ran; with an ``executor`` the draws run in chunks on it
-    (:mod:`detente.parallel`), with the same numbers.
+    (:mod:`detente.parallel`), with the same numbers. ``progress(done, total)`` counts the
+    draws of all models, chunk by chunk.
     """
     forecasts = tuple(f.forecast(table) for f in forecasters)
     mc: tuple[MonteCarloResult, ...] = ()
     if draws > 0:
         rng_ranges = ranges or InputRanges.fixed(table)
         seeds = np.random.SeedSequence(seed).spawn(len(forecasters))
+        total = draws * len(forecasters)
+
+        def tick(k: int) -> Callable[[int, int], None] | None:
+            """Model ``k``'s draws counted after those of the models before it."""
+            if progress is None:
+                return None
+            report = progress
+            return lambda done, _: report(k * draws + done, total)
+
         mc = tuple(
-            monte_carlo(f, table, rng_ranges, draws, int(s.generate_state(1)[0]), executor)
-            for f, s in zip(forecasters, seeds, strict=True))
+            monte_carlo(f, table, rng_ranges, draws, int(s.generate_state(1)[0]), executor,
+                        progress=tick(k))
+            for k, (f, s) in enumerate(zip(forecasters, seeds, strict=True)))
         mc = tuple(MonteCarloResult(m.model, m.draws, seed) for m in mc)
     return ForecastRun(table, forecasts, mc)

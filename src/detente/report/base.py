@@ -11,8 +11,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from detente.report import charts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.records import Provenance
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
@@ -112,6 +116,12 @@ def with_toc(body: str) -> str:
     nav = f'<nav class="toc" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
     first = body.find("<h2")
     return body[:first] + nav + body[first:]
+
+
+def provenance_line(prov: Provenance) -> str:
+    """A report's meta line: version, analysis, seed, inputs hash (and the time, if stamped)."""
+    return (f"detente {prov.version} · {prov.analysis} · seed {prov.seed} · "
+            f"inputs sha256 {prov.inputs_sha256[:16]}… · {prov.created or ''}")
 
 
 def page(title: str, sections: Iterable[str], meta: str = "") -> str:

@@ -3,10 +3,13 @@ and the evidence behind each, the prior and the likelihood ratios used."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from detente.report.base import Raw, chart, display_path, esc, page, table
-from detente.report.charts.signals import credibility_timeline
+from detente.report.base import Raw, chart, display_path, esc, page, provenance_line, table
+from detente.report.charts.signals import credibility_charts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.record import CredibilityRecord
 
 
 def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
@@ -23,9 +26,9 @@ def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
     return Raw("<br>".join(parts))
 
 
-def render_credibility(record: dict[str, Any]) -> str:
+def render_credibility(record: CredibilityRecord) -> str:
     """A standalone HTML page for one credibility record."""
-    prior = record["prior"]
+    prior = record.prior
     prior_text = (f"Beta({prior['beta'][0]:g}, {prior['beta'][1]:g}) from {prior['kept']} kept "
                   f"and {prior['broken']} broken agreements: mean {prior['mean']:.3f}, "
                   f"interval {prior['interval'][0]:.3f}–{prior['interval'][1]:.3f}.")
@@ -34,16 +37,15 @@ def render_credibility(record: dict[str, Any]) -> str:
     quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in prior.get("evidence", []))
     moves = [(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
               f"{m['decay_log_odds']:+.3f}", _evidence_cell(m["items"]))
-             for m in record["moves"]]
+             for m in record.moves]
     lrs = [(k, v["rung"], f"{v['lr']:g}", f"×/÷ {v['spread']:g}", v["basis"])
-           for k, v in sorted(record["likelihood_ratios"].items(), key=lambda kv: kv[1]["rung"])]
-    prov = record["provenance"]
+           for k, v in sorted(record.likelihood_ratios.items(), key=lambda kv: kv[1]["rung"])]
     factions = [(f["faction"], f"{f['prior']['sincere']:.3f} → {f['final']['sincere']:.3f}",
                  f"{f['prior']['constrained']:.3f} → {f['final']['constrained']:.3f}",
                  f"{f['prior']['insincere']:.3f} → {f['final']['insincere']:.3f}")
-                for f in record.get("factions", [])]
+                for f in record.factions]
     sections = [
-        "<h2>Timeline</h2>" + chart(credibility_timeline(record)),
+        *("<h2>Timeline</h2>" + chart(c) for c in credibility_charts(record)),
         f"<h2>Prior</h2><p>{esc(prior_text)}</p>{quotes}",
         "<h2>What moved the belief</h2>"
         + table(["date", "before", "after", "decay", "evidence"], moves, numeric=(1, 2, 3)),
@@ -57,6 +59,5 @@ def render_credibility(record: dict[str, Any]) -> str:
         "spread is the one-sigma multiplicative uncertainty used for the interval.</p>"
         + table(["indicator", "rung", "LR", "spread", "basis"], lrs, numeric=(1, 2)),
     ]
-    meta = (f"detente {prov['version']} · {prov['analysis']} · seed {prov['seed']} · "
-            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov.get('created') or ''}")
-    return page(f"Signals: credibility of {record['actor']}", sections, meta)
+    return page(f"Signals: credibility of {record.actor}", sections,
+                provenance_line(record.provenance))

@@ -3,10 +3,13 @@ paired differences, targets, unknown outcomes and every forecast."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from detente.report.base import Raw, chart, display_path, esc, page, table
-from detente.report.charts.signals import evaluation_reliability
+from detente.report.base import Raw, chart, display_path, esc, page, provenance_line, table
+from detente.report.charts.signals import evaluation_charts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from detente.signals.evaluate import EvaluationRecord
 
 
 def _cell(s: dict[str, Any]) -> str:
@@ -14,20 +17,20 @@ def _cell(s: dict[str, Any]) -> str:
     return f"{s['value']:.3f} [{lo:.3f}, {hi:.3f}]"
 
 
-def _score_rows(record: dict[str, Any]) -> list[list[object]]:
-    sc = record["scores"]
+def _score_rows(record: EvaluationRecord) -> list[list[object]]:
+    sc = record.scores or {}
     rows: list[list[object]] = []
     for name, s in sc["models"].items():
-        rows.append([record["labels"].get(name, name), _cell(s["brier"]), _cell(s["log_loss"]),
+        rows.append([record.labels.get(name, name), _cell(s["brier"]), _cell(s["log_loss"]),
                      _cell(s["auc"])])
     for name, s in sc["differences"]["minus"].items():
-        rows.append([f"M − {record['labels'].get(name, name)}", _cell(s["brier"]),
+        rows.append([f"M − {record.labels.get(name, name)}", _cell(s["brier"]),
                      _cell(s["log_loss"]), _cell(s["auc"])])
     return rows
 
 
-def _targets(record: dict[str, Any]) -> str:
-    t = record.get("targets") or {}
+def _targets(record: EvaluationRecord) -> str:
+    t = record.targets or {}
     parts = []
     for name, ok in t.items():
         cls = "ok" if ok else "bad"
@@ -36,15 +39,15 @@ def _targets(record: dict[str, Any]) -> str:
     return "<ul>" + "".join(parts) + "</ul>"
 
 
-def render_evaluation(record: dict[str, Any]) -> str:
+def render_evaluation(record: EvaluationRecord) -> str:
     """A standalone HTML page for one evaluation record."""
-    sc = record["scores"]
-    unk = record["unknown"]
-    head = (f"{record['n']} commitments; {record['scored']} scored ({record['kept']} kept, "
-            f"{record['broken']} broken); {unk['n']} with unknown outcome, never scored "
+    sc = record.scores
+    unk = record.unknown
+    head = (f"{record.n} commitments; {record.scored} scored ({record.kept} kept, "
+            f"{record.broken} broken); {unk['n']} with unknown outcome, never scored "
             f"(mean forecast {unk['mean_p_model']:.3f})." if unk["n"] else
-            f"{record['n']} commitments, all scored.")
-    sections = [f"<p>{esc(head)} Protocol: {esc(record['protocol'])}; rolling origin, each "
+            f"{record.n} commitments, all scored.")
+    sections = [f"<p>{esc(head)} Protocol: {esc(record.protocol)}; rolling origin, each "
                 "forecast from what was resolved before its announcement.</p>"]
     if sc:
         sections += [
@@ -55,18 +58,15 @@ def render_evaluation(record: dict[str, Any]) -> str:
             + table(["forecast", "Brier", "log-loss", "AUC"], _score_rows(record),
                     numeric=(1, 2, 3)),
             "<h2>Targets</h2>" + _targets(record),
-            *(["<h2>Reliability</h2>" + chart(rel)] if (rel := evaluation_reliability(record))
-              else []),
+            *("<h2>Reliability</h2>" + chart(c) for c in evaluation_charts(record)),
         ]
     rows = [(r["announced"], r["id"], r["announced_by"], r["kind"], r["outcome"],
              f"{r['model']:.3f}", f"{r['constant']:.3f}", f"{r['per_side']:.3f}",
              Raw(f'<a href="{esc(r["source"])}">source</a>' if r["source"].startswith("http")
                  else esc(display_path(r["source"]))))
-            for r in record["forecasts"]]
+            for r in record.forecasts]
     sections.append("<h2>Forecasts</h2>" + table(
         ["announced", "id", "side", "kind", "outcome", "M", "B1", "B2", "source"], rows,
         numeric=(5, 6, 7)))
-    prov = record["provenance"]
-    meta = (f"detente {prov['version']} · {prov['analysis']} · seed {prov['seed']} · "
-            f"inputs sha256 {prov['inputs_sha256'][:16]}… · {prov.get('created') or ''}")
-    return page("Signals: do commitments get kept? Out-of-sample evaluation", sections, meta)
+    return page("Signals: do commitments get kept? Out-of-sample evaluation", sections,
+                provenance_line(record.provenance))

@@ -113,6 +113,7 @@ def check_references(s: Scenario) -> list[Found]:
         if a.ratification_weight is not None and a.batna is None:
             out.append((("actors", i, "batna"), "an actor that ratifies needs a BATNA (what it "
                         "compares a deal with)", None, None))
+    out += _weightless_veto_players(s)
 
     seen_stance: dict[tuple[str, str], int] = {}
     for i, st in enumerate(s.stances):
@@ -167,6 +168,31 @@ def check_references(s: Scenario) -> list[Found]:
                         "so whether it accepts cannot be checked", t.actor, None))
     out += _evidence(s, (), sources)
     out += _war_guarantors(s, actor_ids, issues)
+    return out
+
+
+def _weightless_veto_players(s: Scenario) -> list[Found]:
+    """A veto player needs a stance with salience > 0 (at its high end): its utility weighs
+    the issues by its saliences (``detente.deals.compile``), so with none it cares about no
+    deal and the analysis cannot place it. Named at its first stance's salience, or at the
+    actor when it has no stance."""
+    out: list[Found] = []
+    for i, a in enumerate(s.actors):
+        if not a.veto:
+            continue
+        mine = [j for j, st in enumerate(s.stances) if st.actor == a.id]
+        if any(s.stances[j].salience.value.high > 0 for j in mine):
+            continue
+        msg = (f"veto player {a.id!r} has no stance with salience > 0 (its utility weighs the "
+               "issues by salience: with none it cares about no deal)")
+        allowed = "a salience > 0 on at least one issue it cares about"
+        if mine:
+            first = mine[0]
+            out.append((("stances", first, "salience"), msg,
+                        s.stances[first].salience.value.likely, allowed))
+        else:
+            out.append((("actors", i, "veto"), msg, None, "a stance of this actor with " +
+                        allowed[2:]))
     return out
 
 

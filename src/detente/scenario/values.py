@@ -143,17 +143,35 @@ class TriangularSource(Protocol):
     """What a quantity is drawn from: a ``numpy.random.Generator`` or a chunked stream of one
     (:class:`detente.deals.streams.TriangularSegments`)."""
 
-    def triangular(self, left: float, mode: float, right: float,
-                   size: int) -> NDArray[np.float64]: ...
+    def triangular(self, left: Any, mode: Any, right: Any,
+                   size: Any) -> NDArray[np.float64]: ...
+
+
+def draw_triangular(low: Any, mode: Any, high: Any, size: int | tuple[int, ...],
+                    rng: TriangularSource) -> NDArray[np.float64]:
+    """Draws of shape ``size`` from triangular(low, mode, high) (numpy's inverse-CDF sampler,
+    one uniform per cell; the bounds broadcast against ``size``) — the one way the house
+    samples ``[low, likely, high]`` ranges (DESIGN.md §3). A degenerate cell (low = high) gives
+    its mode exactly and still uses its uniform, so which cells are certain does not shift the
+    stream of the others (the stakeholder Monte Carlo, :mod:`detente.forecasts.montecarlo`)."""
+    import numpy as np
+
+    lo, mo, hi = (np.asarray(v, dtype=np.float64) for v in (low, mode, high))
+    width = hi - lo
+    if np.all(width > 0):
+        return np.asarray(rng.triangular(lo, mo, hi, size=size), dtype=np.float64)
+    flat = width <= 0  # numpy refuses left == right: draw those cells on (mode, mode + 1)
+    out = rng.triangular(np.where(flat, mo, lo), mo, np.where(flat, mo + 1.0, hi), size=size)
+    return np.where(flat, mo, out)
 
 
 def draw_quantity(q: Quantity, n: int, rng: TriangularSource) -> NDArray[np.float64]:
     """``n`` draws of a quantity: its likely value when certain (no random number consumed),
-    else triangular(low, likely, high) — the one way the house samples a ``[low, likely,
-    high]`` range (DESIGN.md §3), for the deal tables and the war model."""
+    else :func:`draw_triangular` (low, likely, high) — the one way the house samples a
+    ``[low, likely, high]`` range (DESIGN.md §3), for the deal tables and the war model."""
     import numpy as np
 
     if not q.uncertain:
         return np.full(n, q.likely, dtype=np.float64)
-    return rng.triangular(q.low, q.likely, q.high, size=n)
+    return draw_triangular(q.low, q.likely, q.high, n, rng)
 

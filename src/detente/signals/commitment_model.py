@@ -25,7 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.logistic import expit, logit
 from detente.signals.commitments import Commitment
+
+RATE_CLIP = 1e-6
+"""Clip of the rates' log-odds (:func:`detente.logistic.logit`): rates estimated from a few
+dozen commitments carry no information beyond ±13.8 log-odds."""
 
 #: A compliance prior: (side, kind) -> Beta(alpha, beta) pseudo-counts, or None if unknown.
 PriorTable = Callable[[str, str], tuple[float, float] | None]
@@ -138,7 +143,7 @@ def kind_contrast(commitments: Sequence[Commitment], known: np.ndarray) -> np.nd
     kk = known & _same([c.kind for c in commitments])
     r_k = (1 + kk @ kept) / (2 + kk.sum(axis=1))
     g = (1 + known @ kept) / (2 + known.sum(axis=1))
-    return _logit(r_k) - _logit(g)
+    return logit(r_k, RATE_CLIP) - logit(g, RATE_CLIP)
 
 
 def _power_record(commitments: Sequence[Commitment], known: np.ndarray, m: float, w: float,
@@ -155,11 +160,6 @@ def _power_record(commitments: Sequence[Commitment], known: np.ndarray, m: float
             / (both.sum(axis=1) + w * near.sum(axis=1) + strength))
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    q = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(q) - np.log1p(-q)
-
-
 def fit_recalibration(X: np.ndarray, y: np.ndarray, beta0: np.ndarray, ridge: float,
                       steps: int = 25) -> np.ndarray:
     """Ridge-penalised logistic regression toward ``beta0``: maximise
@@ -167,7 +167,7 @@ def fit_recalibration(X: np.ndarray, y: np.ndarray, beta0: np.ndarray, ridge: fl
     b = beta0.astype(float).copy()
     eye = np.eye(X.shape[1])
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(X @ b)))
+        p = expit(X @ b)
         grad = X.T @ (y - p) - ridge * (b - beta0)
         H = (X * (p * (1 - p))[:, None]).T @ X + ridge * eye
         step = np.linalg.solve(H, grad)
@@ -192,7 +192,7 @@ def predict(commitments: Sequence[Commitment], features: np.ndarray | None = Non
     F = np.zeros((n, 0)) if features is None else np.asarray(features, dtype=float)
     kinds = kind_contrast(commitments, known)[:, None] if options.record == "side" else \
         np.zeros((n, 0))
-    X = np.column_stack([np.ones(n), _logit(rec), kinds, F])
+    X = np.column_stack([np.ones(n), logit(rec, RATE_CLIP), kinds, F])
     beta0 = np.zeros(X.shape[1])
     beta0[1] = 1.0
     y = np.array([c.outcome == "kept" for c in commitments], dtype=float)
@@ -207,7 +207,7 @@ def predict(commitments: Sequence[Commitment], features: np.ndarray | None = Non
         if key not in cache:
             cache[key] = fit_recalibration(X[tr], y[tr], beta0, options.ridge,
                                            options.newton_steps)
-        p[i] = 1.0 / (1.0 + np.exp(-(X[i] @ cache[key])))
+        p[i] = expit(X[i] @ cache[key])
         fitted[i] = True
     lo, hi = options.clip, 1 - options.clip
     out["model"] = np.clip(p, lo, hi)

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import AnalysisError, Problem
+from detente.logistic import expit, logit
 from detente.signals.baserate import base_rate_weights
 from detente.signals.evidence import PriorRecord
 from detente.signals.items import SignalItem, source_weights
@@ -208,15 +209,6 @@ def evidence_weights(evidence: Sequence[SignalItem], options: CredibilityOptions
         evidence, recent_days=options.recent_days, baseline_days=options.baseline_days)
 
 
-def _logit(p: np.ndarray | float) -> np.ndarray:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.log(p) - np.log1p(-p)
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def posterior_path(days: np.ndarray, item_days: np.ndarray, weights: np.ndarray,
                    log_lr: np.ndarray, prior_logit: np.ndarray,
                    half_life_days: float) -> np.ndarray:
@@ -266,19 +258,19 @@ def credibility(items: Sequence[SignalItem], prior: PriorRecord, *, actor: str,
     w = evidence_weights(evidence, options)
     t_items = np.array([i.day for i in evidence], dtype=np.int64)
     central = posterior_path(days, t_items, w, mu[cls][None, :],
-                             np.array([_logit(a / (a + b))]), options.half_life_days)[0]
+                             np.array([logit(a / (a + b))]), options.half_life_days)[0]
     z = gen.standard_normal((options.draws, len(names)))
     draws_lr = (mu[None, :] + z * sd[None, :])[:, cls]
     p0 = gen.beta(a, b, size=options.draws)
-    paths = _expit(posterior_path(days, t_items, w, draws_lr, _logit(p0),
+    paths = expit(posterior_path(days, t_items, w, draws_lr, logit(p0),
                                   options.half_life_days))
     q = (1 - options.interval) / 2
     lo, hi = np.quantile(paths, [q, 1 - q], axis=0)
     plo, phi = np.quantile(p0, [q, 1 - q])
     dates = tuple(_EPOCH + dt.timedelta(days=int(d)) for d in days)
-    moves = _moves(dates, central, evidence, w, mu[cls], float(_logit(a / (a + b))),
+    moves = _moves(dates, central, evidence, w, mu[cls], float(logit(a / (a + b))),
                    options.half_life_days)
-    return CredibilityResult(actor, dates, _expit(central), lo, hi, a / (a + b), float(plo),
+    return CredibilityResult(actor, dates, expit(central), lo, hi, a / (a + b), float(plo),
                              float(phi), (a, b), tuple(evidence), moves, options, seed)
 
 
@@ -304,7 +296,7 @@ def _moves(dates: tuple[dt.date, ...], central: np.ndarray, evidence: list[Signa
         contrib = tuple((evidence[k], float(w[k] * log_lr[k])) for k in ks)
         before = float(central[j] - sum(c for _, c in contrib))
         if ks:
-            out.append(Move(d, float(_expit(np.array(before))),
-                            float(_expit(central[j:j + 1])[0]), contrib, before - float(prev)))
+            out.append(Move(d, float(expit(np.array(before))),
+                            float(expit(central[j:j + 1])[0]), contrib, before - float(prev)))
         prev = central[j]
     return tuple(out)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 
 from detente.errors import DetenteError, Problem
-from detente.records import inputs_hash, make_provenance
+from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
+from detente.records import Provenance, inputs_hash, make_provenance
+from detente.records.base import Record
 from detente.signals.commitment_features import bulk_items, features, store_events
 from detente.signals.commitment_model import ModelOptions, PriorTable, predict
 from detente.signals.commitments import Commitment
@@ -23,9 +26,34 @@ from detente.signals.lr_estimate import estimate_likelihood_ratios
 from detente.signals.scoring import reliability, score_table
 from detente.signals.store import EventStore
 
+MIN_RESAMPLES = 10
+"""Fewest bootstrap resamples that give an interval (the most: ``limits.MAX_BOOTSTRAP``)."""
 MODELS = ("model", "constant", "per_side")
 LABELS = {"model": "M: record + recalibration", "constant": "B1: constant base rate",
           "per_side": "B2: running base rate per side"}
+
+
+class EvaluationRecord(Record):
+    """The out-of-sample evaluation of the commitment model (``detente signals evaluate``):
+    counts, scores with bootstrap intervals (None with fewer than two scored commitments), the
+    protocol's targets, reliability bins and every rolling-origin forecast (the main table)."""
+
+    frame_field: ClassVar[str | None] = "forecasts"
+
+    provenance: Provenance
+    protocol: str
+    n: int
+    scored: int
+    kept: int
+    broken: int
+    with_events: bool
+    unknown: dict[str, Any]
+    labels: dict[str, str]
+    scores: dict[str, Any] | None
+    targets: dict[str, bool] | None
+    reliability: dict[str, list[dict[str, Any]]]
+    forecasts: list[dict[str, Any]]
+    estimated_likelihood_ratios: list[dict[str, Any]]
 
 
 def _targets(scores: dict[str, Any]) -> dict[str, bool]:
@@ -59,9 +87,12 @@ def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = No
              options: ModelOptions | None = None,
              signal_options: CredibilityOptions | None = None,
              prior: PriorTable | None = None, seed: int = 0, resamples: int = 2000,
-             inputs: Sequence[str] = ()) -> dict[str, Any]:
+             inputs: Sequence[str] = ()) -> EvaluationRecord:
     """Rolling-origin forecasts of every commitment, scored against the two baselines, as a
-    JSON-ready record with provenance."""
+    record with provenance. ``resamples`` (bootstrap) and ``seed`` out of range are refused
+    first."""
+    check_range(resamples, MIN_RESAMPLES, MAX_BOOTSTRAP, "--resamples")
+    check_seed(seed)
     options = options or ModelOptions()
     signal_options = signal_options or CredibilityOptions()
     cs = sorted(commitments, key=lambda c: (c.announced, c.id))
@@ -91,19 +122,53 @@ def evaluate(commitments: Sequence[Commitment], *, store: EventStore | None = No
                                           if k != "line"} for c in cs],
                           "store": store.count() if store is not None else None}, opts)
     prov = make_provenance("signals.evaluate", list(inputs), digest, opts, seed)
-    return {
-        "provenance": prov.model_dump(mode="json"),
-        "protocol": "docs/signals-evaluation.md",
-        "n": len(cs), "scored": int(scored.sum()),
-        "kept": int(y[scored].sum()), "broken": int(scored.sum() - y[scored].sum()),
-        "with_events": feats is not None,
-        "unknown": {"n": int(unknown.sum()),
-                    "mean_p_model": float(f["model"][unknown].mean()) if unknown.any() else None,
-                    "ids": [c.id for c, u in zip(cs, unknown, strict=True) if u]},
-        "labels": LABELS,
-        "scores": scores,
-        "targets": _targets(scores) if scores else None,
-        "reliability": {k: reliability(f[k][scored], y[scored]) for k in MODELS},
-        "forecasts": rows,
-        "estimated_likelihood_ratios": [dataclasses.asdict(e) for e in lrs],
-    }
+    return EvaluationRecord(
+        provenance=prov, protocol="docs/signals-evaluation.md",
+        n=len(cs), scored=int(scored.sum()),
+        kept=int(y[scored].sum()), broken=int(scored.sum() - y[scored].sum()),
+        with_events=feats is not None,
+        unknown={"n": int(unknown.sum()),
+                 "mean_p_model": float(f["model"][unknown].mean()) if unknown.any() else None,
+                 "ids": [c.id for c, u in zip(cs, unknown, strict=True) if u]},
+        labels=LABELS, scores=scores, targets=_targets(scores) if scores else None,
+        reliability={k: reliability(f[k][scored], y[scored]) for k in MODELS},
+        forecasts=rows, estimated_likelihood_ratios=[dataclasses.asdict(e) for e in lrs])
+
+
+def evaluate_commitments(commitments: str | Path, *, events: str | Path | None = None,
+                         compliance_prior: str | Path | None = None, seed: int = 0,
+                         resamples: int = 2000,
+                         progress: Callable[[str, int, int | None], None] | None = None
+                         ) -> EvaluationRecord:
+    """``detente signals evaluate``: the commitments CSV ``commitments`` (``"dev"``: the
+    bundled set), with the signals and force features of the event store ``events`` (read up
+    to its last date) and, with ``compliance_prior`` (a PA-X/UCDP PAD folder or
+    ``"default"``), compliance priors per side and kind; scored by :func:`evaluate`.
+    ``progress(stage, done, total)`` marks the scoring (a stage of unknown length)."""
+    from detente.signals.commitments import bundled_commitments, load_commitments
+    from detente.signals.store import EventStore
+
+    check_range(resamples, MIN_RESAMPLES, MAX_BOOTSTRAP, "--resamples")
+    check_seed(seed)
+    if events is not None and not Path(events).exists():
+        raise DetenteError.one("no event store here", file=str(events))
+    st = EventStore(Path(events), read_only=True) if events is not None else None
+    try:
+        last = st.last_date() if st else None
+        as_of = dt.date.fromisoformat(last) if last else None
+        cs = (bundled_commitments(as_of=as_of) if str(commitments) == "dev"
+              else load_commitments(commitments, as_of=as_of))
+        prior = None
+        if compliance_prior is not None:
+            from detente.agreements.priors import prior_table
+
+            prior = prior_table(None if str(compliance_prior) == "default"
+                                else compliance_prior)
+        if progress:
+            progress(f"rolling-origin scores of {len(cs)} commitments", 0, None)
+        return evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
+                        inputs=[str(commitments)] + ([str(events)] if events else [])
+                        + ([f"agreements:{compliance_prior}"] if compliance_prior else []))
+    finally:
+        if st:
+            st.close()

@@ -15,6 +15,7 @@ from warnings import warn
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from detente.logistic import expit, logit
 from detente.parallel import SerialExecutor
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
@@ -23,7 +24,7 @@ from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
 from detente.war.chunked import classify_on, window_on
 from detente.war.commitment import OUTCOMES, min_guarantee, outcome_codes
-from detente.war.dynamics import expit, logit, simulate
+from detente.war.dynamics import simulate
 from detente.war.guarantees import likely_guarantee
 from detente.war.package_window import (
     PACKAGE_PATHS,

@@ -19,12 +19,21 @@ Likely values are used throughout (the deterministic analysis); veto players not
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from detente.errors import AnalysisError
+from detente.errors import AnalysisError, DetenteError
+from detente.logistic import expit, logit
 from detente.scenario.model import Scenario
 from detente.scenario.war import Side, WarModel
-from detente.war.dynamics import expit, logit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Executor
+
+    from detente.deals.memo import FrontierMemo
+    from detente.deals.result import DealAnalysis
 
 
 def fighting_value(war: WarModel) -> dict[Side, float]:
@@ -73,3 +82,27 @@ def war_batnas(scenario: Scenario) -> dict[str, float]:
         win, lose = (u_a_wins[i], u_b_wins[i]) if side == Side.a else (u_b_wins[i], u_a_wins[i])
         out[actor] = float(lose + value[side] * (win - lose))
     return out
+
+
+BATNA_SOURCES = ("scenario", "war")
+"""Where ``detente analyze --batna`` takes the veto players' BATNAs from."""
+
+
+def analyze_deals(scenario: Scenario, *, batna: str = "scenario", draws: int = 0,
+                  seed: int | None = None, source: str = "",
+                  progress: Callable[[str, int, int], None] | None = None,
+                  executor: Executor | None = None,
+                  memo: FrontierMemo | None = None) -> DealAnalysis:
+    """The deal analysis (:func:`detente.deals.analysis.analyze`) with the veto players'
+    BATNAs as written (``batna="scenario"``) or, with ``batna="war"``, replaced by the value of
+    fighting on from the scenario's war model (:func:`war_batnas`; the values used are in the
+    record's ``provenance.options["reservation"]``). ``memo``: Pareto frontiers kept between
+    analyses (:class:`detente.deals.memo.FrontierMemo`)."""
+    from detente.deals.analysis import analyze
+
+    if batna not in BATNA_SOURCES:
+        raise DetenteError.one("unknown BATNA source", path="--batna", value=batna,
+                               allowed=", ".join(BATNA_SOURCES))
+    reservation = war_batnas(scenario) if batna == "war" else None
+    return analyze(scenario, draws=draws, seed=seed, source=source, reservation=reservation,
+                   progress=progress, executor=executor, memo=memo)

@@ -28,8 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
+from detente.logistic import expit, logit
 from detente.scenario.model import Number
 from detente.scenario.values import draw_quantity
 from detente.scenario.war import BeliefModel, WarModel
@@ -125,17 +126,6 @@ class Paths:
     @property
     def months(self) -> int:
         return int(self.p.shape[0] - 1)
-
-
-def logit(p: ArrayLike) -> FloatArray:
-    """log(p / (1 − p)), with p clipped to [1e-12, 1 − 1e-12]."""
-    q = np.clip(np.asarray(p, dtype=np.float64), 1e-12, 1.0 - 1e-12)
-    return np.log(q / (1.0 - q))
-
-
-def expit(z: ArrayLike) -> FloatArray:
-    """1 / (1 + e^(−z)), computed without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
 def simulate(model: WarModel, months: int, paths: int, rng: Rng) -> Paths:

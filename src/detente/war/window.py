@@ -29,10 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from detente.logistic import expit, logit
 from detente.scenario.war import WarModel
 from detente.war.bargaining import TOL, FloatArray
 from detente.war.commitment import SETTLEMENT, TRUCE_BROKEN, WAR_NOW, min_guarantee
-from detente.war.dynamics import Paths, expit, logit
+from detente.war.dynamics import Paths
 from detente.war.guarantees import guarantee_options
 
 MOMENTUM_MONTHS = 3

@@ -39,6 +39,7 @@ _KINDS = {
     "detente.forecasts.records.ForecastRecord": ("forecast", "record_charts"),
     "detente.forecasts.records.BacktestRecord": ("backtest", "record_charts"),
     "detente.signals.record.CredibilityRecord": ("signals", "credibility_charts"),
+    "detente.signals.evaluate.EvaluationRecord": ("signals", "evaluation_charts"),
 }
 """Record class (module.name) → (chart module, function); looked up by name so that charting one
 kind of record imports no other analysis."""
@@ -77,7 +78,8 @@ def for_record(record: Any) -> list[ChartSpec]:
     :class:`~detente.war.analysis.WarAnalysis` (the window),
     :class:`~detente.deals.timeline.Timeline`, :class:`~detente.forecasts.records.ForecastRecord`,
     :class:`~detente.forecasts.records.BacktestRecord`,
-    :class:`~detente.signals.record.CredibilityRecord`, and the JSON-ready dicts of a forecast
+    :class:`~detente.signals.record.CredibilityRecord`,
+    :class:`~detente.signals.evaluate.EvaluationRecord`, and the JSON-ready dicts of a forecast
     issue, a credibility record, a backtest and a commitment evaluation. Raises ``TypeError``
     for anything else."""
     if isinstance(record, dict):

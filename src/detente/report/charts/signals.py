@@ -112,6 +112,13 @@ def evaluation_reliability(record: dict[str, Any]) -> ChartSpec | None:
                      fallback="bins", tags=("signals",))
 
 
+def evaluation_charts(record: Any) -> list[ChartSpec]:
+    """The charts of an :class:`~detente.signals.evaluate.EvaluationRecord` (the reliability
+    diagram, when anything was scored)."""
+    rel = evaluation_reliability(record.model_dump(mode="json"))
+    return [] if rel is None else [rel]
+
+
 def credibility_charts(record: Any) -> list[ChartSpec]:
     """The charts of a :class:`~detente.signals.record.CredibilityRecord`."""
     return [credibility_timeline(record.model_dump(mode="json"))]
