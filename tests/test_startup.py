@@ -7,12 +7,12 @@ import ast
 import importlib
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
 
 from detente.cli import app as cli
+from shared_data import SHARED
 
 
 def test_dispatch_table_matches_what_each_module_registers() -> None:
@@ -41,8 +41,7 @@ def test_small_command_does_not_import_heavy_analyses() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
-AMPO = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "genius" / "other" / \
-    "AMPOvsCity"
+AMPO = SHARED / "data" / "genius" / "other" / "AMPOvsCity"
 HEAVY = ("scipy", "matplotlib", "duckdb", "pandas", "sklearn", "detente.sensitivity",
          "detente.forecasts", "detente.signals", "detente.war")
 # ``analyze DIR`` (a GENIUS folder) reads XML: neither the scenario model nor its analysis.

@@ -19,8 +19,8 @@ from detente.scenario.evidence import (
     normalise,
     quoted_spans,
 )
+from shared_data import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 EXCERPTS = sources_dir()
 MAX_QUOTE = 200
 MAX_OUTCOMES = 300_000

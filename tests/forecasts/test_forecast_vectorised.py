@@ -22,8 +22,9 @@ from detente.forecasts.eum import EUMOptions, VoterSplit, run_eum, win_probabili
 from detente.forecasts.montecarlo import InputRanges, triangular
 from detente.formats.deu import read_deu
 from detente.formats.stakeholders import read_stakeholder_csv
+from shared_data import SHARED
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+DATA = SHARED / "data"
 
 
 def need(path: Path) -> Path:

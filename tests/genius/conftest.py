@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-GENIUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
+from shared_data import SHARED
+
+GENIUS = SHARED / "data" / "genius"
 
 
 @pytest.fixture

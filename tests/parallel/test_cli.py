@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_data import SHARED
+
 COMMANDS = {
     "analyze": ["analyze", "ru-ua-2024-09", "-q", "--draws", "200"],
     "timeline": ["timeline", "ru-ua-2022-03", "ru-ua-2024-09"],
@@ -56,7 +58,7 @@ def test_analyze_on_a_pool_writes_the_serial_record(tmp_path: Path) -> None:
 def test_analyze_a_folder_of_genius_domains(tmp_path: Path) -> None:
     import shutil
 
-    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
+    shared = SHARED / "data" / "genius"
     if not shared.is_dir():
         pytest.skip("shared GENIUS data not available")
     for rel in ("y2012/LaptopA", "y2010/ItexvsCypress"):

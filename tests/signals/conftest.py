@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from shared_data import SHARED
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 
 @pytest.fixture

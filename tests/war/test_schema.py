@@ -11,8 +11,7 @@ import yaml
 from detente.errors import ScenarioError
 from detente.scenario.evidence import check_quotes, iter_untraced
 from detente.war.case import bundled_war_case, load_war, load_war_file, war_case_names
-
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
+from shared_data import SEEDS
 
 GOOD = """\
 id: t
