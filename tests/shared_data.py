@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SHARED = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared")
 SEEDS = SHARED / "seeds"
+#: Small public reference data for the forecast tests (tests/data/reference/README.md).
+REFERENCE = DATA / "reference"
 #: The ANAC/GENIUS domains the tests read, copied verbatim (tests/data/genius/README.md).
 GENIUS = DATA / "genius"
 

@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from detente.cli import app as cli
-from shared_data import SHARED
+from shared_data import GENIUS
 
 
 def test_dispatch_table_matches_what_each_module_registers() -> None:
@@ -41,7 +41,7 @@ def test_small_command_does_not_import_heavy_analyses() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
-AMPO = SHARED / "data" / "genius" / "other" / "AMPOvsCity"
+AMPO = GENIUS / "other" / "AMPOvsCity"
 HEAVY = ("scipy", "matplotlib", "duckdb", "pandas", "sklearn", "detente.sensitivity",
          "detente.forecasts", "detente.signals", "detente.war")
 # ``analyze DIR`` (a GENIUS folder) reads XML: neither the scenario model nor its analysis.
@@ -65,8 +65,6 @@ def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
 
 
 def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -> None:
-    if not AMPO.is_dir():
-        pytest.skip("shared GENIUS data not available")
     assert _imported(["analyze", str(AMPO)], HEAVY + SCENARIO) == []
     # the probe sees what a real import would: the scenario analysis does load these
     assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
