@@ -9,12 +9,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
 
 from detente.cli import app as cli
+from shared_data import GENIUS
 
 
 def test_dispatch_table_matches_what_each_module_registers() -> None:
@@ -43,8 +43,7 @@ def test_small_command_does_not_import_heavy_analyses() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
-AMPO = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "genius" / "other" / \
-    "AMPOvsCity"
+AMPO = GENIUS / "other" / "AMPOvsCity"
 HEAVY = ("scipy", "matplotlib", "duckdb", "pandas", "sklearn", "detente.sensitivity",
          "detente.forecasts", "detente.signals", "detente.war")
 # ``analyze DIR`` (a GENIUS folder) reads XML: neither the scenario model nor its analysis.
@@ -92,8 +91,6 @@ def test_root_help_still_lists_every_command() -> None:
 
 
 def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -> None:
-    if not AMPO.is_dir():
-        pytest.skip("shared GENIUS data not available")
     assert _imported(["analyze", str(AMPO)], HEAVY + SCENARIO + ON_DEMAND) == ["numpy",
                                                                               "pydantic"]
     # the probe sees what a real import would: the scenario analysis does load these

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ROOT / "tests" / "data" / "agreements"
-SHARED = ROOT.parent / "shared" / "data" / "agreements"
+SHARED = shared_data.SHARED / "data" / "agreements"
 
 
 @pytest.fixture(scope="session")

@@ -117,9 +117,18 @@ def test_uncoded_issue_and_bad_grouping_are_refused(slice_dir: Path) -> None:
         guarantee_effect(data, "nato")
 
 
+def test_guarantee_effect_matches_the_oracle_on_the_slice(slice_dir: Path) -> None:
+    """The oracle of the full-data test below, on the cited slice (six rows with peacekeepers)."""
+    _guarantee_effect_against_the_oracle(slice_dir)
+
+
 def test_full_data_guarantee_effect_matches_the_oracle(shared_dir: Path) -> None:
-    rows = pad_rows(shared_dir / PAD)
-    g = guarantee_effect(load_agreements(shared_dir), "pko")
+    _guarantee_effect_against_the_oracle(shared_dir)
+
+
+def _guarantee_effect_against_the_oracle(directory: Path) -> None:
+    rows = pad_rows(directory / PAD)
+    g = guarantee_effect(load_agreements(directory), "pko")
     scored = [(r["pko"] == "1", outcome(r) == "broken") for r in rows
               if outcome(r) in ("kept", "broken")]
     w = [b for p, b in scored if p]

@@ -19,23 +19,15 @@ from detente.scenario.evidence import (
     normalise,
     quoted_spans,
 )
+from shared_data import SEEDS, need_shared
 
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 EXCERPTS = sources_dir()
 MAX_QUOTE = 200
 MAX_OUTCOMES = 300_000
 #: "News: short excerpts only": a shipped excerpt holds at most this share of its article's
-#: words (the share of a review quoting a few sentences of a column). Above it only the files in
-#: OVER_SHARE, each at most at its listed share (the cases cite that much: every cited quote
-#: must ship); the list only shrinks, and the test fails when a file drops under the cap but
-#: is still listed.
+#: words (the share of a review quoting a few sentences of a column), every seed included: the
+#: cases quote only the words a value needs (every cited quote must ship).
 MAX_SHARE = 0.25
-OVER_SHARE = {
-    "000_e71a9ef3079067d3.txt": 0.30,  # 257 of 876 words, 26 quotes
-    "001_d0665d34aa104011.txt": 0.49,  # 627 of 1,286 words, 53 quotes
-    "002_16506607363ae513.txt": 0.43,  # 485 of 1,134 words, 43 quotes
-    "004_9846664104160aeb.txt": 0.33,  # 544 of 1,685 words, 56 quotes
-}
 RU_UA = [n for n in case_names() if n.startswith("ru-ua-")]
 REQUIRED_ISSUES = {"nato", "eu", "guarantees", "crimea", "donbas", "south", "army", "language",
                    "sanctions", "accountability", "bases_wmd"}
@@ -94,8 +86,7 @@ def _excerpt(path: Path) -> tuple[dict[str, str], list[str]]:
 
 @pytest.mark.parametrize("file", sorted(SEED_EARLIEST))
 def test_shipped_seed_excerpts_are_exact_parts_of_the_seeds(file: str) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS}")
+    need_shared(SEEDS, "the seed articles are copyrighted news: only cited excerpts ship")
     text = normalise((SEEDS / file).read_text(encoding="utf-8"))
     meta, paragraphs = _excerpt(EXCERPTS / file)
     assert meta["title"] != "unknown"
@@ -126,9 +117,7 @@ def test_shipped_excerpt_is_a_short_share_of_its_article(file: str) -> None:
     """Runs without the seeds: the header records the article's length (checked against the
     seed above when it is present)."""
     share = _share(file)
-    assert share <= OVER_SHARE.get(file, MAX_SHARE), (file, round(share, 3))
-    if file in OVER_SHARE:
-        assert share > MAX_SHARE, f"{file} is under the cap now: remove it from OVER_SHARE"
+    assert share <= MAX_SHARE, (file, round(share, 3))
 
 
 def test_every_shipped_excerpt_is_cited() -> None:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+import shared_data
 from detente.extract.rules import RuleExtractor
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extract"
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
+SEEDS = shared_data.SEEDS
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import pytest
 from detente.extract.evaluate import evaluate, load_gold
 from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, STANCES
+from shared_data import need_shared
 
 from .conftest import DATA, SEEDS
 
@@ -33,8 +34,7 @@ def test_gold_quotes_are_exact_and_codes_known(folder: str) -> None:
 
 
 def test_seed_gold_quotes_are_in_the_seeds() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not present (large data lives beside the repository)")
+    need_shared(SEEDS, "the seed articles are copyrighted news: only cited excerpts ship")
     for js in sorted((DATA / "seeds").glob("*.json")):
         text = next(SEEDS.glob(f"{int(js.stem):03d}_*.txt")).read_text(encoding="utf-8")
         for x in (g := json.loads(js.read_text(encoding="utf-8")))["signals"] + g["positions"]:

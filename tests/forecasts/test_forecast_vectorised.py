@@ -9,8 +9,6 @@ runs with the default options 1e-12 absolute.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -23,14 +21,9 @@ from detente.forecasts.montecarlo import InputRanges
 from detente.formats.deu import read_deu
 from detente.formats.stakeholders import read_stakeholder_csv
 from detente.scenario.values import draw_triangular
+from shared_data import REFERENCE
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-
-
-def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"validation data not here: {path}")
-    return path
+DATA = REFERENCE  # copies of ../shared/data files (tests/data/reference/README.md)
 
 
 def direct_win_probability(x, c, s, span, how, tol, r=None):
@@ -80,7 +73,7 @@ def test_voter_split_counts_the_voters_strictly_closer():
 
 @pytest.mark.parametrize("case", ["china", "emission", "sultan", "russia-ukraine-2022-blog"])
 def test_eum_monte_carlo_runs_equal_the_direct_formula(case, monkeypatch):
-    t = read_stakeholder_csv(need(DATA / "bdm" / f"{case}.csv"))
+    t = read_stakeholder_csv(DATA / "bdm" / f"{case}.csv")
     ranges = InputRanges.spread(t, 0.1)
     rng = np.random.default_rng(3)
     draws = 300
@@ -141,7 +134,7 @@ def test_smp_turn_of_a_batch_equals_each_issue_turned_alone():
 
 
 def test_smp_backtest_batch_equals_one_table_at_a_time():
-    data = read_deu(need(DATA / "deu3-dev.tsv"))
+    data = read_deu(DATA / "deu3-dev.tsv")
     tables = [issue_table(i) for i in scorable(data)]
     tables = [t for t in tables if t.n_actors in (16, 17)][:40]  # two batches
     model = smp.SpatialModel()
@@ -152,7 +145,7 @@ def test_smp_backtest_batch_equals_one_table_at_a_time():
 @pytest.mark.parametrize("options", [EUMOptions(), EUMOptions(outcome="mean", q=0.8),
                                      EUMOptions(stopping="no_change", rounds=12)])
 def test_eum_backtest_batch_equals_one_table_at_a_time(options):
-    data = read_deu(need(DATA / "deu3-dev.tsv"))
+    data = read_deu(DATA / "deu3-dev.tsv")
     tables = [issue_table(i) for i in scorable(data)][:80]
     model = eum.ExpectedUtilityModel(options)
     one = np.array([model.forecast(t).position[0] for t in tables])

@@ -20,7 +20,7 @@ def test_python_example_runs(genius_root: Path, monkeypatch: pytest.MonkeyPatch)
         pytest.skip("docs/genius.md not found")
     code = re.search(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
     assert code is not None
-    monkeypatch.chdir(DOC.parents[1])  # the example uses ../shared/data/genius
+    monkeypatch.chdir(DOC.parents[1])  # the example reads tests/data/genius
     scope: dict[str, object] = {}
     exec(compile(code.group(1), str(DOC), "exec"), scope)
     res = scope["res"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_data import GENIUS
+
 COMMANDS = {
     "analyze": ["analyze", "ru-ua-2024-09", "-q", "--draws", "200"],
     "timeline": ["timeline", "ru-ua-2022-03", "ru-ua-2024-09"],
@@ -56,11 +58,8 @@ def test_analyze_on_a_pool_writes_the_serial_record(tmp_path: Path) -> None:
 def test_analyze_a_folder_of_genius_domains(tmp_path: Path) -> None:
     import shutil
 
-    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
-    if not shared.is_dir():
-        pytest.skip("shared GENIUS data not available")
     for rel in ("y2012/LaptopA", "y2010/ItexvsCypress"):
-        shutil.copytree(shared / rel, tmp_path / "in" / rel)
+        shutil.copytree(GENIUS / rel, tmp_path / "in" / rel)
     out = tmp_path / "batch.json"
     res = _cli("analyze", str(tmp_path / "in"), "--executor", "local:2", "--json", str(out))
     assert res.returncode == 0, res.stderr

@@ -15,6 +15,7 @@ from detente.forecasts.montecarlo import monte_carlo as forecast_mc
 from detente.forecasts.run import make_forecasters
 from detente.forecasts.scenario import issue_table
 from detente.scenario import load, load_file
+from shared_data import GENIUS
 
 
 def _others(executors):  # type: ignore[no-untyped-def]
@@ -112,16 +113,12 @@ def test_window_record_same_on_a_pool(executors) -> None:  # type: ignore[no-unt
 
 def test_genius_domains_same_on_every_executor(executors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import shutil
-    from pathlib import Path
 
     from detente.deals.genius_analysis import analyze_domain
     from detente.deals.genius_batch import analyze_domains
 
-    shared = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "genius"
-    if not shared.is_dir():
-        pytest.skip("shared GENIUS data not available")
     for rel in ("y2012/LaptopA", "y2010/ItexvsCypress"):
-        shutil.copytree(shared / rel, tmp_path / rel)
+        shutil.copytree(GENIUS / rel, tmp_path / rel)
     ref = analyze_domains(tmp_path)
     assert [d.domain_file for d in ref.domains] == [
         analyze_domain(tmp_path / rel).domain_file for rel in ("y2010/ItexvsCypress",

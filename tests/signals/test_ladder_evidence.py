@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detente.cases import sources_dir
 from detente.errors import DetenteError
 from detente.signals.codes import cameo_codebook, cameo_label
 from detente.signals.evidence import bundled_signals, parse_signals
@@ -25,8 +26,8 @@ from detente.signals.ladder import indicator_for, indicators, likelihood_ratios
 from detente.signals.store import EventStore
 
 
-def test_cameo_labels_are_the_codebook_not_gdelt_lookup(shared: Path) -> None:
-    events = shared / "data" / "events"
+def test_cameo_labels_are_the_codebook_not_gdelt_lookup(fixtures: Path) -> None:
+    events = fixtures  # copies of ../shared/data/events files (fixtures/README.md)
     lookup = (events / "GDELT_CAMEO.eventcodes.txt").read_text(encoding="utf-8").splitlines()
     gdelt = dict(line.rstrip("\r\n").split("\t", 1) for line in lookup[1:] if "\t" in line)
     assert gdelt["107"] == "Demand ceasefire"  # GDELT's mislabel, kept for this test
@@ -37,13 +38,13 @@ def test_cameo_labels_are_the_codebook_not_gdelt_lookup(shared: Path) -> None:
             assert cameo_label(row["cameo"]) == row["cameo_1_1b3_name"]
 
 
-def test_signal_codes_map_to_the_rungs_of_signals_md(shared: Path) -> None:
+def test_signal_codes_map_to_the_rungs_of_signals_md(fixtures: Path) -> None:
     """Every code in the compiled signal-code list lands on the rung its class names."""
     klass_to_rungs = {"cheap talk": {1, 2}, "contact": {3}, "process": {4}, "commitment": {5},
                       "COSTLY": {6}, "declared ceasefire": {6}, "hard-line": {0},
                       "precondition": {0}, "rejection": {0}, "threat": {0}, "coercion": {0},
                       "breakdown": {0}, "force": {0}}
-    with (shared / "data" / "events" / "negotiation_signal_codes.csv").open(
+    with (fixtures / "negotiation_signal_codes.csv").open(
             encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
@@ -149,7 +150,9 @@ def test_one_article_many_rows_counts_once(fixtures: Path, tmp_path: Path) -> No
     assert len(merged) == len(items)
 
 
-def test_bundled_quotes_are_exact_substrings_of_the_seeds(shared: Path) -> None:
+def test_bundled_quotes_are_exact_substrings_of_the_sources() -> None:
+    """Against the excerpts shipped with the package (tests/cases/test_bundled.py checks each
+    excerpt against its seed article when ../shared/seeds is present)."""
     case = bundled_signals("ru-ua")
     assert len(case.signals) >= 15
 
@@ -159,7 +162,7 @@ def test_bundled_quotes_are_exact_substrings_of_the_seeds(shared: Path) -> None:
     quotes = [(s.id, q) for s in case.signals for q in s.evidence]
     quotes += [(a, q) for a, p in case.priors.items() for q in p.evidence]
     for sid, q in quotes:
-        text = norm((shared / "seeds" / case.sources[q.source].file).read_text(encoding="utf-8"))
+        text = norm((sources_dir() / case.sources[q.source].file).read_text(encoding="utf-8"))
         assert norm(q.quote) in text, (sid, q.quote)
         assert len(q.quote) < 250  # short excerpts only
     assert {s.date.year for s in case.signals} == {2022, 2024}

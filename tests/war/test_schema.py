@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from detente.cases import sources_dir
 from detente.errors import ScenarioError
 from detente.scenario.evidence import check_quotes, iter_untraced
 from detente.war.case import bundled_war_case, load_war, load_war_file, war_case_names
-
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 
 GOOD = """\
 id: t
@@ -120,9 +119,9 @@ def test_bundled_case_is_complete_and_traced() -> None:
 
 
 def test_bundled_case_quotes_are_exact() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("shared seeds not available")
-    checks = check_quotes(bundled_war_case("ru-ua-2024-09"), SEEDS)  # type: ignore[arg-type]
+    """Against the excerpts shipped with the package, which tests/cases/test_bundled.py checks
+    against the seed articles when ../shared/seeds is present."""
+    checks = check_quotes(bundled_war_case("ru-ua-2024-09"), sources_dir())  # type: ignore[arg-type]
     assert len(checks) >= 15
     bad = [c for c in checks if not c.found]
     assert bad == [], bad
