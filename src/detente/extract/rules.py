@@ -33,6 +33,7 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.extract.article import Article
+from detente.extract.context import background_spans, refers_by_role
 from detente.extract.dates import find_date
 from detente.extract.lexicon import Lexicon, lexicon
 from detente.extract.schema import (
@@ -52,6 +53,12 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
                           r"whether|unless)\b", re.IGNORECASE)
+# Talk about a ceasefire rather than a ceasefire act ("proposals for a possible ceasefire",
+# "a step toward a full ceasefire", "calling for a ceasefire"): left to the statement rule.
+_ABOUT_CEASEFIRE = re.compile(
+    r"\b(?:proposals? (?:for|of)|aimed at|toward|towards|efforts? (?:for|to)|call(?:ing|ed|s)? "
+    r"for|push(?:ing|ed)? for|possible|potential|step to)\b[^.;]{0,30}$", re.IGNORECASE)
+_AND_VERB = re.compile(r"\band\s+$")
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
                      re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:said|says|told|stated|declared|announced|confirmed|added|"
@@ -133,6 +140,8 @@ class _Run:
         self.positions: list[Position] = []
         self.proposals: list[Proposal] = []
         self.carried: list[str] = []
+        self.speaker: list[str] = []  # who spoke last in the current sentence
+        self.old: list[tuple[int, int]] = []  # background spans of the current sentence
 
     def result(self) -> ArticleExtraction:
         mentions = self._mentions()
@@ -181,6 +190,9 @@ class _Run:
         if not hypothetical:
             hits = [(kind, s0 + m.start(), s0 + m.end()) for kind, pattern in self.lex.cues
                     for m in pattern.finditer(text)]
+            old = [(s0 + a, s0 + b) for a, b in background_spans(text, self.article.date)]
+            hits = [h for h in hits if not any(a <= h[1] < b for a, b in old)]
+            self.old = old
             for c0, c1 in clauses:
                 inside = [h for h in hits if c0 <= h[1] < c1]
                 for kind, actor in self._clause_signals(c0, c1, inside, mentions):
@@ -190,7 +202,9 @@ class _Run:
             self._statements(clauses, mentions, senders_in_sentence, date)
         self._find_positions(clauses, mentions)
         subject = [m.code for m in mentions if m.kind in ("person", "state", "institution")]
-        if subject:
+        if self.speaker:
+            self.carried, self.speaker = self.speaker, []
+        elif subject:
             self.carried = subject[:1]
 
     def _clause_signals(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
@@ -201,6 +215,8 @@ class _Run:
             if kind == "escalation" and any(x < b and a < y for x, y in cease):
                 continue
             if kind != "escalation" and _NEGATED.search(self.body[c0:a]):
+                continue
+            if kind == "ceasefire" and _ABOUT_CEASEFIRE.search(self.body[c0:a]):
                 continue
             if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
                 senders = [m.code for m in mentions if a - 40 <= m.start < a]
@@ -219,26 +235,36 @@ class _Run:
         before = [m.code for m in mentions if c0 <= m.start < a]
         if before:
             return list(dict.fromkeys(before))
-        if _PRONOUN.match(self.body[c0:c1]) and self.carried:
+        if self.carried and (_PRONOUN.match(self.body[c0:c1]) or refers_by_role(self.body[c0:a])):
             return list(self.carried)
         after = [m.code for m in mentions if b <= m.start < c1]
+        if not after and self.carried and refers_by_role(self.body[b:c1]):
+            return list(self.carried)
         return after[:1]
 
     def _statements(self, clauses: list[tuple[int, int]], mentions: list[_Mention],
                     given: set[tuple[str, str]], date: str | None) -> None:
+        """A statement per speech cue whose topic is the talks; the speaker is the actor
+        named nearest before the cue ("Kremlin spokesman Dmitry Peskov told"), else the one
+        the role or pronoun refers to, else the first after it ("…," said Biden)."""
         sentence = self.body[clauses[0][0]:clauses[-1][1]]
         if not self.lex.topic.search(sentence):
             return
         for c0, c1 in clauses:
-            m = self.lex.speech.search(self.body[c0:c1])
-            if not m:
-                continue
-            a = c0 + m.start()
-            for actor in self._senders(c0, c1, a, c0 + m.end(), mentions):
-                if any(act == actor for act, _ in given):
+            for m in self.lex.speech.finditer(self.body[c0:c1]):
+                a, b = c0 + m.start(), c0 + m.end()
+                if any(x <= a < y for x, y in self.old):
                     continue
-                given.add((actor, "statement"))
-                self._add_signal(actor, "statement", c0, c1, date)
+                near = [x.code for x in mentions if c0 <= x.start < a and a - x.end < 90]
+                if self.speaker and _AND_VERB.search(self.body[c0:a]):
+                    near = self.speaker  # "Peskov told reporters … and said": same speaker
+                speakers = near[-1:] or self._senders(c0, c1, a, b, mentions)
+                for actor in speakers:
+                    self.speaker = [actor]
+                    if any(act == actor for act, _ in given):
+                        continue
+                    given.add((actor, "statement"))
+                    self._add_signal(actor, "statement", c0, c1, date)
 
     def _add_signal(self, actor: str, kind: str, c0: int, c1: int, date: str | None) -> None:
         q0, q1 = _trim(self.body, c0, c1)
