@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from detente.extract.context import background_spans, is_background, refers_by_role
+from detente.extract.context import (
+    background_spans,
+    is_background,
+    names_the_parties,
+    refers_by_role,
+)
 from detente.extract.rules import RuleExtractor
 
 from .test_rules import kinds, run
@@ -81,3 +86,33 @@ def test_talk_about_a_ceasefire_is_a_statement_not_a_ceasefire(rules: RuleExtrac
 def test_criticism_and_dismissal_are_statements(rules: RuleExtractor) -> None:
     ex = run(rules, "Zelensky criticized the Russian proposal for talks.")
     assert ("UKR", "statement") in kinds(ex)
+
+
+def test_the_parties_are_the_two_actors_named_most(rules: RuleExtractor) -> None:
+    assert names_the_parties("both sides agreed") and not names_the_parties("the side")
+    ex = run(rules, "Russia and Ukraine met in Geneva. Medinsky said Russia wants peace. "
+                    "The parties also agreed on the repatriation of 500 bodies.")
+    assert {("RUS", "prisoner_release"), ("UKR", "prisoner_release")} <= kinds(ex)
+
+
+def test_a_contact_has_two_sides_and_a_venue_is_not_one(rules: RuleExtractor) -> None:
+    ex = run(rules, "The text was drafted quietly by Witkoff with Dmitriev.")
+    assert kinds(ex) == {("USA", "backchannel"), ("RUS", "backchannel")}
+    ex = run(rules, "Umerov and Medinsky met in Turkey on Friday.")
+    assert kinds(ex) == {("UKR", "summit"), ("RUS", "summit")}
+
+
+def test_statement_after_an_act_it_does_not_report(rules: RuleExtractor) -> None:
+    # the round of talks comes before the speech verb: Kyiv's offer is also a statement
+    ex = run(rules, "During the round of talks in Istanbul, Kyiv offered Moscow a neutrality "
+                    "deal.")
+    assert ("UKR", "statement") in kinds(ex) and ("UKR", "summit") in kinds(ex)
+    # the speech reports the act: the act is the signal, not a second statement
+    ex = run(rules, "Zelensky said Ukraine and Russia agreed to swap prisoners under the deal.")
+    assert ("UKR", "statement") not in kinds(ex) and ("UKR", "prisoner_release") in kinds(ex)
+
+
+def test_a_demand_clause_is_not_an_act(rules: RuleExtractor) -> None:
+    ex = run(rules, "Putin stated his readiness for a peace conference; but Ukraine must first "
+                    "recognize Russian annexations.")
+    assert kinds(ex) == {("RUS", "statement")}

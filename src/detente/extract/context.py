@@ -10,6 +10,8 @@ Two small rules that look past the clause a cue sits in (docs/extraction-evaluat
   September article). Tense alone is not enough: "Russia had agreed to some concessions" is
   news. The cue follows the temporal frame of narrative discourse (Reichenbach 1947, *Elements
   of Symbolic Logic* §51: event time before reference time) without a parser.
+* **The parties.** "The parties", "both sides", "the two countries" name the two actors the
+  article mentions most (in a report on the talks, the belligerents): each is a sender.
 * **Senders by role.** "The spokesman", "the Ukrainian president", "he" name no state by
   themselves; they refer back to the last actor named before them (the recency heuristic of
   pronoun resolution, Hobbs 1978, *Lingua* 44, simplified to the previous clause or sentence).
@@ -22,6 +24,8 @@ True
 >>> is_background("Russia had agreed to some concessions.", dt.date(2025, 11, 26))
 False
 >>> refers_by_role("the spokesman added")
+True
+>>> names_the_parties("The parties also agreed")
 True
 """
 
@@ -69,6 +73,15 @@ def background_spans(text: str, anchor: dt.date | None) -> list[tuple[int, int]]
             out.append((a, b))
         carry = old and len(part.split()) <= 4  # "In August," frames what follows
     return out
+
+
+_PARTIES = re.compile(r"\b(?:the|both) (?:two )?(?:parties|sides|countries|delegations)\b|"
+                      r"\beach side\b", re.IGNORECASE)
+
+
+def names_the_parties(text: str) -> bool:
+    """Whether ``text`` names the two parties jointly ("the parties", "both sides")."""
+    return bool(_PARTIES.search(text))
 
 
 def is_background(clause: str, anchor: dt.date | None) -> bool:

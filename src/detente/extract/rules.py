@@ -33,7 +33,7 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.extract.article import Article
-from detente.extract.context import background_spans, refers_by_role
+from detente.extract.context import background_spans, names_the_parties, refers_by_role
 from detente.extract.dates import find_date
 from detente.extract.lexicon import Lexicon, lexicon
 from detente.extract.schema import (
@@ -58,6 +58,7 @@ _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|s
 _ABOUT_CEASEFIRE = re.compile(
     r"\b(?:proposals? (?:for|of)|aimed at|toward|towards|efforts? (?:for|to)|call(?:ing|ed|s)? "
     r"for|push(?:ing|ed)? for|possible|potential|step to)\b[^.;]{0,30}$", re.IGNORECASE)
+_VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")  # "met in Turkey's Istanbul": a venue
 _AND_VERB = re.compile(r"\band\s+$")
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
                      re.IGNORECASE)
@@ -140,11 +141,14 @@ class _Run:
         self.positions: list[Position] = []
         self.proposals: list[Proposal] = []
         self.carried: list[str] = []
+        self.parties: list[str] = []  # the two actors the article names most
         self.speaker: list[str] = []  # who spoke last in the current sentence
         self.old: list[tuple[int, int]] = []  # background spans of the current sentence
+        self.acts: list[tuple[str, int]] = []  # (sender, cue offset) of every act signal
 
     def result(self) -> ArticleExtraction:
         mentions = self._mentions()
+        self.parties = [c for c, _ in Counter(m.code for m in mentions).most_common(2)]
         for s0, s1 in _sentences(self.body, self.doc):
             inside = [m for m in mentions if s0 <= m.start < s1]
             self._sentence(s0, s1, inside)
@@ -194,8 +198,12 @@ class _Run:
             hits = [h for h in hits if not any(a <= h[1] < b for a, b in old)]
             self.old = old
             for c0, c1 in clauses:
+                clause = self.body[c0:c1]
+                if _HYPOTHETICAL.search(clause) and not _REPORTED.search(clause):
+                    continue  # "but Ukraine must first recognize …": a demand, not an act
                 inside = [h for h in hits if c0 <= h[1] < c1]
-                for kind, actor in self._clause_signals(c0, c1, inside, mentions):
+                for kind, actor, cue in self._clause_signals(c0, c1, inside, mentions):
+                    self.acts.append((actor, cue))
                     if (actor, kind) not in senders_in_sentence:
                         senders_in_sentence.add((actor, kind))
                         self._add_signal(actor, kind, c0, c1, date)
@@ -208,9 +216,9 @@ class _Run:
             self.carried = subject[:1]
 
     def _clause_signals(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
-                        mentions: list[_Mention]) -> list[tuple[str, str]]:
+                        mentions: list[_Mention]) -> list[tuple[str, str, int]]:
         cease = [(a, b) for k, a, b in hits if k == "ceasefire"]
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str, int]] = []
         for kind, a, b in sorted(hits, key=lambda h: h[1]):
             if kind == "escalation" and any(x < b and a < y for x, y in cease):
                 continue
@@ -220,19 +228,24 @@ class _Run:
                 continue
             if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
                 senders = [m.code for m in mentions if a - 40 <= m.start < a]
-            elif kind == "summit":  # a meeting has parties on both sides of its verb
-                senders = [m.code for m in mentions if c0 <= m.start < c1]
+            elif kind in ("summit", "backchannel"):  # a meeting or contact has two sides
+                senders = [m.code for m in mentions if c0 <= m.start < c1
+                           and not (m.kind in ("state", "capital")
+                                    and _VENUE.search(self.body[c0:m.start]))]
             elif kind == "escalation":  # the agent: the nearest actor before, not a target
                 agents = [m for m in mentions if c0 <= m.start < a
                           and not _VICTIM.search(self.body[c0:m.start])]
                 senders = [agents[-1].code] if agents else []
             else:
                 senders = self._senders(c0, c1, a, b, mentions)
-            out += [(kind, code) for code in dict.fromkeys(senders)]
+            out += [(kind, code, a) for code in dict.fromkeys(senders)]
         return out
 
     def _senders(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
         before = [m.code for m in mentions if c0 <= m.start < a]
+        last = max((m.end for m in mentions if c0 <= m.start < a), default=c0)
+        if len(self.parties) == 2 and names_the_parties(self.body[last:a]):
+            return list(self.parties)  # "Medinsky said both countries agreed to …"
         if before:
             return list(dict.fromkeys(before))
         if self.carried and (_PRONOUN.match(self.body[c0:c1]) or refers_by_role(self.body[c0:a])):
@@ -261,8 +274,10 @@ class _Run:
                 speakers = near[-1:] or self._senders(c0, c1, a, b, mentions)
                 for actor in speakers:
                     self.speaker = [actor]
-                    if any(act == actor for act, _ in given):
-                        continue
+                    if (actor, "statement") in given or any(
+                            x == actor and a < pos < c1 for x, pos in self.acts):
+                        continue  # one statement per speaker; "X said they agreed to swap
+                        # prisoners" reports the act, which is the signal
                     given.add((actor, "statement"))
                     self._add_signal(actor, "statement", c0, c1, date)
 
