@@ -116,3 +116,10 @@ def test_a_demand_clause_is_not_an_act(rules: RuleExtractor) -> None:
     ex = run(rules, "Putin stated his readiness for a peace conference; but Ukraine must first "
                     "recognize Russian annexations.")
     assert kinds(ex) == {("RUS", "statement")}
+
+
+def test_a_definite_event_noun_refers_back_unless_initiated(rules: RuleExtractor) -> None:
+    ex = run(rules, "Putin downplayed the incursion.")
+    assert kinds(ex) == set()
+    ex = run(rules, "Putin ordered the mobilization of reservists.")
+    assert kinds(ex) == {("RUS", "escalation")}

@@ -58,6 +58,11 @@ _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|s
 _ABOUT_CEASEFIRE = re.compile(
     r"\b(?:proposals? (?:for|of)|aimed at|toward|towards|efforts? (?:for|to)|call(?:ing|ed|s)? "
     r"for|push(?:ing|ed)? for|possible|potential|step to)\b[^.;]{0,30}$", re.IGNORECASE)
+# A definite noun phrase refers back to a known event, unless a verb of initiating makes it
+# the act ("ordered the mobilization", "launched the offensive").
+_ANAPHORIC = re.compile(r"(?<!order)(?<!ordered)(?<!launched)(?<!began)(?<!announced)"
+                        r"(?<!declared)(?<!started)\s+(?:the|this|that|these|those)\s+$",
+                        re.IGNORECASE)
 _VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")  # "met in Turkey's Istanbul": a venue
 _AND_VERB = re.compile(r"\band\s+$")
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
@@ -226,6 +231,8 @@ class _Run:
                 continue
             if kind == "ceasefire" and _ABOUT_CEASEFIRE.search(self.body[c0:a]):
                 continue
+            if kind == "escalation" and _ANAPHORIC.search(self.body[c0:a]):
+                continue  # "Putin downplayed the incursion": a known event referred back to
             if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
                 senders = [m.code for m in mentions if a - 40 <= m.start < a]
             elif kind in ("summit", "backchannel"):  # a meeting or contact has two sides
