@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Executor
 
     from detente.deals.genius_analysis import DomainAnalysis
+    from detente.deals.memo import FrontierMemo
     from detente.deals.result import DealAnalysis
     from detente.deals.timeline import Timeline
     from detente.extract.run import ExtractionRecord
@@ -57,15 +58,17 @@ def _scenario(case: str | Path | Scenario, source: str | None = None
 
 def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
             batna: str = "scenario", progress: Callable[[str, int, int], None] | None = None,
-            executor: Executor | None = None,
-            source: str | None = None) -> DealAnalysis | DomainAnalysis:
+            executor: Executor | None = None, source: str | None = None,
+            memo: FrontierMemo | None = None) -> DealAnalysis | DomainAnalysis:
     """The deal analysis (``detente analyze``): ZOPA, Pareto frontier, bargaining solutions and
     every proposal against the BATNAs; with ``draws`` > 0 the Monte Carlo over uncertain inputs
     (seeded by ``seed``). ``batna="war"`` takes the veto players' BATNAs from the scenario's war
     model. A GENIUS domain folder gets the GENIUS analysis (``DomainAnalysis``). ``executor``:
     where the Monte Carlo chunks run (``detente.parallel``; the same numbers anywhere).
     ``source`` names the file a ``Scenario`` object was read from (recorded in provenance, as if
-    the file had been given)."""
+    the file had been given). ``memo``: Pareto frontiers kept between analyses of the same
+    outcome space (``detente.deals.memo.FrontierMemo``; the same record, computed faster when
+    only BATNAs, capabilities or proposals changed)."""
     from detente.deals import analyze as run
     from detente.errors import DetenteError
     from detente.limits import check_seed
@@ -83,7 +86,7 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
             raise DetenteError.one("unknown BATNA source", path="batna", value=batna,
                                    allowed="scenario, war")
         return run(scenario, draws=draws, seed=seed if draws else None, source=source,
-                   reservation=reservation, progress=progress, executor=executor)
+                   reservation=reservation, progress=progress, executor=executor, memo=memo)
     from detente.deals.genius_analysis import analyze_domain
 
     return analyze_domain(str(case))

@@ -3,6 +3,7 @@ exits 130 with one line."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -38,17 +39,27 @@ def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     # A long run that needs little memory. SIGINT restored in the child: a shell's background
     # job ignores it, and Python then installs no KeyboardInterrupt handler.
-    # (Morris with 2,048 trajectories in one process: about a minute on an idle machine, so
-    # the signal at 6 s always lands while it computes; the default run can end before 6 s.)
+    # (Morris with 2,048 trajectories in one process: about a minute of CPU, so the signal
+    # always lands while it computes; the default run could end first.)
     proc = subprocess.Popen([sys.executable, "-m", "detente.cli.app", "sensitivity",
                              "ru-ua-2024-09", "--method", "morris", "--samples", "2048",
                              "--executor", "serial"], cwd=tmp_path,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(6)
+    # Wait until the child has spent 2 s of CPU (its imports take ~0.5 s), not a wall-clock
+    # delay: on a loaded machine a fixed sleep could land the signal during start-up.
+    deadline = time.monotonic() + 300
+    while _cpu_seconds(proc.pid) < 2.0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

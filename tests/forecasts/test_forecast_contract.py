@@ -8,6 +8,7 @@ import pytest
 from detente.forecasts.base import Forecast, Forecaster, forecast_issues
 from detente.forecasts.challenger import ChallengerModel
 from detente.forecasts.challenger2 import Challenger2Params, ChallengerV2Model, RuleParams
+from detente.forecasts.challenger3 import Challenger3Model, Challenger3Params
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.ensemble import EnsembleModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
@@ -30,6 +31,10 @@ FORECASTERS = [
     ChallengerV2Model(Challenger2Params(tau=2.0, kappa=0.2, com=2.0, ep=0.5,
                                         qmv=RuleParams(rho=0.25),
                                         unanimity=RuleParams(0.25, True))),
+    Challenger3Model(),
+    Challenger3Model(Challenger3Params("council+status-quo", m_com=0.25, m_ep=2.0,
+                                       lam_qmv=0.3, lam_unan=0.5)),
+    Challenger3Model(Challenger3Params("median-blend", mu=0.4)),
     NashModel(),
     NashModel(UNFITTED_NASH),
     NashModel(NashParams(0.0, 0.0)),

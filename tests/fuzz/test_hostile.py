@@ -288,3 +288,46 @@ def test_option_limits(argv: list[str], text: str) -> None:
     run = run_cli(argv)
     check(run, "--", expect_error=True)
     assert text in " ".join(run.err.split()) and run.seconds < 5
+
+
+LONG = "x" * 200_000  # over the csv module's field limit of 131,072 characters
+
+
+def _long_field_files(tmp: Path) -> list[tuple[Path, list[str]]]:
+    from detente.formats.pax import COLUMNS as PAX
+    from detente.formats.ucdp_pad import COLUMNS as PAD
+
+    deu = (Path(__file__).resolve().parents[1] / "data" / "reference" / "deu3-dev.tsv")
+    head = deu.read_text(encoding="utf-8").splitlines()[:3]
+    files = {
+        "deu.tsv": "\n".join([*head, LONG]) + "\n",
+        "pax.csv": ",".join(PAX) + "\n" + ",".join(["1"] * len(PAX)) + "\n" + LONG + "\n",
+        "pad.csv": ",".join(PAD) + "\n" + ",".join(["1"] * len(PAD)) + "\n" + LONG + "\n",
+        "commitments.csv": "id,announced_by,counterpart,kind,announced,start,end,location,"
+                           f"outcome,source\n{LONG}\n",
+    }
+    for name, text in files.items():
+        (tmp / name).write_text(text, encoding="utf-8")
+    return [(tmp / "deu.tsv", ["backtest", "{f}"]),
+            (tmp / "deu.tsv", ["backtest", str(deu), "--fit-on", "{f}"]),
+            (tmp / "commitments.csv", ["signals", "evaluate", "{f}", "--resamples", "10"]),
+            (tmp / "pax.csv", ["pax"]), (tmp / "pad.csv", ["pad"])]
+
+
+def test_a_field_over_the_csv_limit_is_one_message_with_its_line(tmp_path: Path) -> None:
+    from detente.errors import DetenteError
+    from detente.formats.pax import read_pax
+    from detente.formats.ucdp_pad import read_ucdp_pad
+
+    for f, argv in _long_field_files(tmp_path):
+        if argv == ["pax"] or argv == ["pad"]:
+            with pytest.raises(DetenteError) as info:
+                (read_pax if argv == ["pax"] else read_ucdp_pad)(f)
+            text = str(info.value)
+        else:
+            run = run_cli([a.format(f=f) for a in argv])
+            check(run, str(f), expect_error=True)
+            text = run.err
+        text = " ".join(text.split())
+        assert "field larger than field limit" in text and f.name in text, text
+        assert (f"{f.name}:4" if f.name == "deu.tsv" else f"{f.name}:") in text, text

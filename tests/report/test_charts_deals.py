@@ -67,7 +67,7 @@ def test_utility_space_data_are_the_record(record: DealAnalysis) -> None:
     panel = c.spec["concat"][0]
     rules = [layer for layer in panel["layer"] if layer["mark"]["type"] == "rule"]
     pv = record.pairs[0]
-    assert [r["data"]["values"][0]["v"] for r in rules] == pytest.approx(
+    assert [c.dataset(r["data"]["name"])[0]["v"] for r in rules] == pytest.approx(
         [record.reservation[pv.actor_x], record.reservation[pv.actor_y]])
 
 
@@ -116,3 +116,23 @@ def test_report_embeds_the_specs_once_and_offline(record: DealAnalysis) -> None:
     noscript = text.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
     assert "<th>utility of RUS</th>" in noscript and "<th>nato</th>" in noscript
     assert html.escape(record.proposals[0].name) in noscript
+
+
+def test_the_app_chart_thins_only_the_sample(record: DealAnalysis) -> None:
+    """The workbench draws fewer sampled outcomes (detente.web.views.APP_POINTS), evenly
+    spaced over the record's sample; every other dataset and the whole spec but the sample
+    are the report's."""
+    full = deal_charts.utility_spaces(record)
+    light = deal_charts.utility_spaces(record, points=500)
+    assert full is not None and light is not None
+    rows, few = full.dataset("outcomes"), light.dataset("outcomes")
+    n = len(record.pairs[0].sample)
+    assert len(rows) == n and len(few) == 500
+    step = (n - 1) / 499
+    assert few == [rows[round(i * step)] for i in range(500)]
+    assert {k: v for k, v in full.spec["datasets"].items() if k != "outcomes"} == {
+        k: v for k, v in light.spec["datasets"].items() if k != "outcomes"}
+    assert {k: v for k, v in full.spec.items() if k != "datasets"} == {
+        k: v for k, v in light.spec.items() if k != "datasets"}
+    assert f"500 of the record's {n:,} shown" in light.caption
+    assert deal_charts.utility_spaces(record, points=n + 1).spec == full.spec

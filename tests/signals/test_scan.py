@@ -115,15 +115,19 @@ def test_malformed_and_control_lines_in_later_parts(fixtures: Path, tmp_path: Pa
     assert s.matched == n - 1
 
 
-def test_invalid_utf8_in_a_later_part_names_its_line(fixtures: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [1, 5])
+def test_invalid_utf8_in_a_part_names_its_line_and_nothing_after_it_is_stored(
+        fixtures: Path, tmp_path: Path, where: int) -> None:
     lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1] * 6
-    k = len(lines) * 5 // 6 + 3
+    k = len(lines) * where // 6 + 3
     lines[k] += b"\xe9"
     path = tmp_path / "latin1.tsv"
     path.write_bytes(b"\n".join(lines) + b"\n")
     with EventStore(tmp_path / "s.sqlite") as st:
         [s] = import_path(path, st, parts=3)
     assert s.error and "not UTF-8 text" in s.error and f"latin1.tsv:{k + 1}" in s.error
+    ev, bad = _stored(tmp_path / "s.sqlite")  # the parts after the failing one keep nothing
+    assert all(line < k + 1 for line in ev) and all(line < k + 1 for line, _ in bad)
 
 
 def _lines_sql(source: str, first: bool) -> tuple[str, dict[str, object]]:

@@ -82,10 +82,23 @@ def shot(pg: Any, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def expected_zopa(batna: float) -> int:
+def expected(batna: float) -> Any:
     data = copy.deepcopy(yaml.safe_load(case_path(CASE).read_text(encoding="utf-8")))
     next(a for a in data["actors"] if a["id"] == "RUS")["batna"]["value"] = batna
-    return api.analyze(validate_data(data, "oracle")).zopa_outcomes
+    return api.analyze(validate_data(data, "oracle"))
+
+
+def expected_zopa(batna: float) -> int:
+    return int(expected(batna).zopa_outcomes)
+
+
+DRAWN = """() => {
+  window.__drawn = [];
+  document.addEventListener('detente:drawn', e => window.__drawn.push({
+    id: e.detail.id, how: e.detail.how,
+    batna: e.detail.id === 'utility-spaces' ? e.detail.view.data('batna_0_x')[0].v : null}));
+  document.querySelector('#vl-utility-spaces').__kept = true;
+}"""
 
 
 def zopa_of(pg: Any) -> int:
@@ -119,6 +132,10 @@ def test_every_page_loads_clean(base: str, page: tuple[Any, Watch]) -> None:
     assert "Credibility timeline" in pg.inner_text("main")
     assert pg.locator("main table tbody tr").count() == len(api.credibility("RUS").moves)
     shot(pg, "05-signals")
+    pg.goto(f"{base}/case/{CASE}/signals")  # the signals covering the case, to its date
+    assert "Credibility timeline" in pg.inner_text("main")
+    pg.wait_for_selector("figure.chart svg, figure.chart canvas", timeout=30_000)
+    shot(pg, "05b-case-signals")
     pg.goto(f"{base}/timeline")
     shot(pg, "06-timeline")
     pg.goto(f"{base}/case/no-such-case")
@@ -133,14 +150,24 @@ def test_editing_a_batna_redraws_the_zopa(base: str, page: tuple[Any, Watch]) ->
     pg.goto(f"{base}/case/{CASE}")
     pg.wait_for_selector("figure.chart svg, figure.chart canvas", timeout=30_000)
     before = zopa_of(pg)
+    pg.evaluate(DRAWN)
     field = pg.locator('input[data-path="actors[0].batna"]')
     field.fill("0.7")
     field.press("Enter")
     pg.wait_for_function(f"document.querySelector('#zopa-count').textContent.replace(/,/g, '')"
                          f" !== '{before}'", timeout=30_000)
-    assert zopa_of(pg) == expected_zopa(0.7)
+    want = expected(0.7)
+    assert zopa_of(pg) == want.zopa_outcomes
     pg.wait_for_selector("#analysis figure.chart svg, #analysis figure.chart canvas",
                          timeout=30_000)
+    # the utility spaces were updated in place (the same element, the live view's data), and
+    # its BATNA line moved to the library's reservation value
+    pg.wait_for_function("window.__drawn.some(d => d.id === 'utility-spaces')", timeout=30_000)
+    drawn = pg.evaluate("window.__drawn")
+    spaces = next(d for d in drawn if d["id"] == "utility-spaces")
+    assert spaces["how"] == "update"
+    assert spaces["batna"] == pytest.approx(want.reservation[want.pairs[0].actor_x], abs=1e-6)
+    assert pg.evaluate("document.querySelector('#vl-utility-spaces').__kept === true")
     assert "re-analysed" in pg.inner_text("#messages")
     shot(pg, "08-batna-edited")
     pg.locator('tr[data-proposal="putin-2024-06"]').click()

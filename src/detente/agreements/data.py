@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.formats._csvtext import csv_problem
 from detente.formats.pax import PaxTable, read_pax
 from detente.formats.ucdp_pad import PadTable, read_ucdp_pad
+from detente.limits import read_bytes
 
 SHARED = Path("../shared/data/agreements")
 ENV = "DETENTE_AGREEMENTS"
@@ -106,6 +108,21 @@ def _read_pad(path: str, mtime: int) -> PadTable:
     return read_ucdp_pad(path)
 
 
+def _actor_rows(actor_file: str) -> list[dict[str, str]]:
+    """The rows of the UCDP actor list; a file that is not UTF-8 CSV is one clear error."""
+    raw = read_bytes(Path(actor_file), "agreements")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DetenteError.one("not UTF-8 text", file=actor_file,
+                               allowed="UTF-8 (the UCDP actor list is UTF-8)") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise csv_problem(exc, actor_file, reader.reader.line_num) from None
+
+
 def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
     gw: dict[str, int] = {}
     for iso_col, gw_col in (("Loc1ISO", "Loc1GWNO"), ("Loc2ISO", "Loc2GWNO")):
@@ -115,8 +132,7 @@ def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
     ucdp: dict[str, int] = {}
     names: dict[str, str] = {}
     if actor_file:
-        text = Path(actor_file).read_text(encoding="utf-8-sig")
-        for row in csv.DictReader(io.StringIO(text, newline="")):
+        for row in _actor_rows(actor_file):
             iso = (row.get("iso3c") or "").strip()
             if row.get("type") != "CON" or not re.fullmatch(r"[A-Z]{3}", iso):
                 continue

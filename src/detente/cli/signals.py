@@ -326,7 +326,7 @@ def evaluate_cmd(
                                path="--resamples", value=resamples)
     if events is not None and not events.exists():
         raise DetenteError.one("no event store here", file=str(events))
-    st = EventStore(events) if events is not None else None
+    st = EventStore(events, read_only=True) if events is not None else None
     try:
         last = st.last_date() if st else None
         as_of = dt.date.fromisoformat(last) if last else None

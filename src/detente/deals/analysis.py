@@ -14,9 +14,11 @@ from detente.deals.calibration import check_calibration
 from detente.deals.compile import Tables, build_tables
 from detente.deals.dominance import grid
 from detente.deals.logroll import logrolls
+from detente.deals.memo import FrontierMemo
+from detente.deals.memo import frontier as memo_frontier
 from detente.deals.montecarlo import CHUNK, monte_carlo
 from detente.deals.open_terms import FillVerdict, fill_verdict, open_terms, proposal_fills
-from detente.deals.pareto import pareto_frontier, pareto_mask
+from detente.deals.pareto import pareto_mask
 from detente.deals.ratification import QUOTA, Constituency, constituencies, ratified_mask, ratify
 from detente.deals.result import (
     ActorScore,
@@ -146,7 +148,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             source: str = "", trades: int = 3, tol: float = TOL,
             reservation: dict[str, float] | None = None, quota: float = QUOTA,
             progress: Progress | None = None,
-            executor: Executor | None = None) -> DealAnalysis:
+            executor: Executor | None = None,
+            memo: FrontierMemo | None = None) -> DealAnalysis:
     """Run the deal analysis of ``scenario``.
 
     Args:
@@ -163,6 +166,9 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
         progress: optional callback ``(stage, done, total)``.
         executor: where the Monte Carlo chunks run (default: this process; any
             ``concurrent.futures.Executor``, :mod:`detente.parallel`); the same record on all.
+        memo: Pareto frontiers kept from earlier analyses of the same outcome space
+            (:mod:`detente.deals.memo`; the workbench's re-analysis after an edit); the same
+            record with or without it.
     """
     from detente.limits import MAX_DRAWS, check_range, check_seed
 
@@ -205,7 +211,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
                      & _ratified(u[len(veto):], cons, rspace, len(veto), quota, tol)).sum())
     else:  # too many outcomes to count the ZOPA one by one
         zopa_count = zopa_ratified = None
-    frontier = pareto_frontier(vspace, method="auto")  # exact; issue by issue when large
+    frontier = memo_frontier(vspace, memo, tol)  # exact; issue by issue when large
     f_index = vspace.decode(frontier.outcomes)
     zmask = in_zopa(frontier.utilities, d, tol)
     fz_index, fz_util = f_index[zmask], frontier.utilities[zmask]
@@ -232,7 +238,7 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     proposals = [_with_ratification(
         _proposal_result(scenario, space, veto, prop, frontier.utilities, fz_index, fz_util,
                          trades, tol), cons, quota) for prop in scenario.proposals]
-    pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util)
+    pairs = _pair_views(space, veto, sample_idx, d, tol, fz_util, memo)
     shown = min(len(fz_index), FRONTIER_LIMIT)
     mc = monte_carlo(scenario, draws, seed, veto, _candidates(f_index, frontier.utilities, d),
                       tol, progress, reservation, quota, executor=executor) if draws > 0 else None
@@ -341,7 +347,8 @@ def _candidates(f_index: IntArray, f_util: np.ndarray, d: np.ndarray, limit: int
 
 
 def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d: np.ndarray,
-                tol: float, fz_util: np.ndarray) -> list[PairView]:
+                tol: float, fz_util: np.ndarray, memo: FrontierMemo | None = None
+                ) -> list[PairView]:
     """For each pair of veto players: their two-actor frontier, a sample of outcomes and the
     veto players' efficient ZOPA packages, projected on the pair's axes."""
     out = []
@@ -352,7 +359,7 @@ def _pair_views(space: AdditiveSpace, veto: list[int], sample_idx: np.ndarray, d
         for bi in range(ai + 1, len(veto)):
             b = veto[bi]
             pspace = space.subset([space.actors[a], space.actors[b]])
-            pf = pareto_frontier(pspace)
+            pf = memo_frontier(pspace, memo)
             out.append(PairView(actor_x=space.actors[a], actor_y=space.actors[b],
                                 frontier=pf.utilities.round(6).tolist(),
                                 sample=np.stack([su[a], su[b]], axis=1).round(6).tolist(),

@@ -19,7 +19,7 @@ from detente.formats.table import StakeholderTable
 MODEL_NAMES = ("compromise", "median", "eum", "smp", "nash", "exchange", "procedural",
                "ensemble")
 #: Models that are not part of ``all`` (earlier challengers).
-EXTRA_NAMES = ("challenger", "challenger2")
+EXTRA_NAMES = ("challenger", "challenger2", "challenger3")
 
 
 def make_forecasters(names: list[str] | tuple[str, ...],
@@ -48,6 +48,10 @@ def make_forecasters(names: list[str] | tuple[str, ...],
             from detente.forecasts.challenger2 import ChallengerV2Model
 
             out.append(ChallengerV2Model())
+        elif n == "challenger3":
+            from detente.forecasts.challenger3 import Challenger3Model
+
+            out.append(Challenger3Model())
         else:
             raise DetenteError.one("unknown model", path="model", value=n,
                                    allowed=", ".join((*MODEL_NAMES, *EXTRA_NAMES, "all")))

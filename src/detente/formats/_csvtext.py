@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from detente.errors import DetenteError, Problem
 from detente.limits import read_bytes
@@ -22,9 +24,31 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    lines = text.splitlines()
-    return [[cell.strip() for cell in row] if row else []
-            for row in (next(csv.reader([line], delimiter=delimiter), []) for line in lines)]
+    rows: list[list[str]] = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        try:
+            row = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise csv_problem(exc, str(path), i) from None
+        rows.append([cell.strip() for cell in row] if row else [])
+    return rows
+
+
+def csv_problem(exc: csv.Error, file: str, line: int | None) -> DetenteError:
+    """One clear error for a CSV record the ``csv`` module refuses (e.g. a field longer than
+    its limit of 131,072 characters, a NUL byte): the file, the line, what is allowed."""
+    return DetenteError.one(f"not readable as CSV: {exc}", file=file, line=line or None,
+                            allowed="delimited text, each field under 131,072 characters")
+
+
+def guarded(reader: Any, file: str) -> Iterator[list[str]]:
+    """The records of a ``csv.reader``, with :class:`csv.Error` turned into
+    :func:`csv_problem` at the reader's line."""
+    it: Iterable[list[str]] = reader
+    try:
+        yield from it
+    except csv.Error as exc:
+        raise csv_problem(exc, file, reader.line_num) from None
 
 
 def number(cell: str, *, file: str, line: int, column: int, field: str) -> float:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import DetenteError, Problem
+from detente.formats._csvtext import guarded
 from detente.limits import read_bytes
 
 #: The identity (non-provision) columns of PA-X v9, in file order.
@@ -188,14 +189,15 @@ def read_pax(path: str | Path) -> PaxTable:
         raise DetenteError.one("not UTF-8 text", file=source,
                                allowed="UTF-8 (the PA-X download is UTF-8)") from exc
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    rows = guarded(reader, source)
+    header = next(rows, None)
     if header is None:
         raise DetenteError.one("empty file", file=source, allowed="a PA-X v9 CSV with a header")
     _check_header(header, source)
     parsed, lines, problems, links = [], [], [], []
     texts: dict[str, list[str]] = {c: [] for c in META}
     start, n_rows = reader.line_num + 1, 0
-    for cells in reader:
+    for cells in rows:
         line, start = start, reader.line_num + 1
         n_rows += 1
         where: dict[str, object] = {"file": source, "line": line}

@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 
 from detente.errors import DetenteError, Problem
+from detente.formats._csvtext import guarded
 from detente.limits import read_bytes
 
 #: Binary provision and process flags (0/1) of PAD v22.1.
@@ -93,12 +94,12 @@ class PadTable:
         return self.flags[:, FLAGS.index(name)]
 
 
-def _record_lines(raw: bytes) -> list[int]:
+def _record_lines(raw: bytes, source: str) -> list[int]:
     """Physical line on which each CSV record (after the header) starts."""
     text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     starts, prev = [], 0
-    for i, _ in enumerate(reader):
+    for i, _ in enumerate(guarded(reader, source)):
         if i:
             starts.append(prev + 1)
         prev = reader.line_num
@@ -192,7 +193,7 @@ def read_ucdp_pad(path: str | Path) -> PadTable:
     problems = [Problem(f"malformed CSV record: {msg}", file=source, line=line,
                         allowed=f"{len(COLUMNS)} comma-separated fields")
                 for line, (_, msg) in zip(bad_lines, rejects, strict=True)]
-    lines = [ln for ln in _record_lines(raw) if ln not in set(bad_lines)]
+    lines = [ln for ln in _record_lines(raw, source) if ln not in set(bad_lines)]
     if len(lines) != len(rows):  # pragma: no cover - a dialect DuckDB and csv disagree on
         raise DetenteError.one("cannot match CSV records to lines (unusual quoting?)",
                                file=source)

@@ -420,6 +420,8 @@ def import_text(path: Path, store: EventStore, *, source: str,
                                            json.dumps(filt.as_dict()), ingested)
             tally = _store_rows(scan, store, spec, source, digest.sha256, ingested)
         except ScanError as exc:
+            if exc.line is not None:  # other parts may have stored rows past the failing line
+                store.drop_after(digest.sha256, exc.line)
             store.commit()
             raise DetenteError([_duck_problem(exc.error, source, exc.base)]) from exc.error
         finally:

@@ -99,7 +99,7 @@ def list_events(store: Path | str | None, *, actors: Sequence[str] = (),
         if not Path(store).exists():
             raise DetenteError.one("no event store here: run 'detente signals import' first",
                                    file=str(store))
-        with EventStore(Path(store)) as st:
+        with EventStore(Path(store), read_only=True) as st:
             ev = st.events(actors=tuple(actors), dyad=dyad, codes=tuple(codes),
                            date_from=date_from, date_to=date_to, limit=limit)
             total = st.count()

@@ -80,7 +80,7 @@ def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
         raise DetenteError.one("no evidence: give a store with imported events or a case")
     if lr_from is not None and store is None:
         raise DetenteError.one("--lr-from needs an event store (--store)", path="--lr-from")
-    st = EventStore(Path(store)) if store is not None else None
+    st = EventStore(Path(store), read_only=True) if store is not None else None
     try:
         if lr_from is not None and st is not None:
             options = _estimated_options(options, actor, Path(lr_from), st)

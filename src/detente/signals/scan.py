@@ -156,6 +156,13 @@ class ScanError(Exception):
         self.error = error
         self.base = base
 
+    @property
+    def line(self) -> int | None:
+        """The failing line in the whole file (DuckDB's line in the part plus the lines before
+        the part), or None when DuckDB names no line."""
+        m = re.search(r"Error on Line: (\d+)", str(self))
+        return self.base + int(m.group(1)) if m else None
+
 
 class LineScan:
     """Run ``sql_for(source, first)`` — a query and its bound parameters (``source``: a file
@@ -266,5 +273,4 @@ class LineScan:
 
 
 def _error_line(e: ScanError) -> int:
-    m = re.search(r"Error on Line: (\d+)", str(e))
-    return e.base + int(m.group(1)) if m else 1 << 62
+    return e.line if e.line is not None else 1 << 62

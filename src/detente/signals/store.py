@@ -83,11 +83,38 @@ class EventTable:
         return self.columns[name]
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """An SQLite connection that cannot write, on a file that holds a detente event store."""
+    allowed = "an event store written by 'detente signals import'"
+    if not path.is_file() or path.stat().st_size == 0:
+        what = "is empty" if path.is_file() else "does not exist"
+        raise DetenteError([Problem(f"the event store {what}: run 'detente signals import' "
+                                    "first", file=str(path), allowed=allowed)])
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise DetenteError([Problem(f"cannot read the event store: {exc}", file=str(path),
+                                    allowed=allowed)]) from exc
+    missing = sorted({"events", "mentions", "problems", "imports"} - names)
+    if missing:
+        conn.close()
+        raise DetenteError([Problem("not an event store of detente: no table "
+                                    + ", ".join(missing), file=str(path), allowed=allowed)])
+    return conn
+
+
 class EventStore:
     """A thin handle on the SQLite store (open, append, query); all logic lives in functions."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        """Open (and, unless ``read_only``, create) the store at ``path``. A read-only handle
+        never writes: a missing file, an empty file or an SQLite file without the ``events``
+        table is an error naming the file, and nothing is created on disk."""
         self.path = Path(path)
+        if read_only:
+            self.conn = _open_read_only(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=30.0)
@@ -141,6 +168,13 @@ class EventStore:
         self.conn.execute("UPDATE imports SET finished=?, rows_added=?, problems=? WHERE rowid=?",
                           (finished, added, problems, import_id))
         self.conn.commit()
+
+    def drop_after(self, sha: str, line: int) -> None:
+        """Remove the rows of source ``sha`` at ``line`` and after (an import that failed at
+        ``line`` keeps only what precedes it, whatever order its parts were stored in)."""
+        for table in ("events", "mentions", "problems"):
+            self.conn.execute(f"DELETE FROM {table} WHERE source_sha256 = ? AND line >= ?",
+                              (sha, line))
 
     def commit(self) -> None:
         self.conn.commit()

@@ -25,12 +25,14 @@ from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
 from detente.errors import DetenteError
 from detente.web import views
 from detente.web.jobs import Jobs
 from detente.web.limits import BodyLimit
+from detente.web.signals import SignalSource
 from detente.web.workspace import UPLOAD_LIMIT, WebError, Workspace
 
 _HERE = Path(str(files("detente.web")))
@@ -54,7 +56,29 @@ class State:
         self.analyses: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self.results: dict[tuple[str, str], Path] = {}
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="records")
+        # the Pareto frontiers of the drafts' outcome spaces: an edit that leaves the utilities
+        # alone (a BATNA, a capability, a proposal's term) re-analyses without recomputing them
+        from detente.deals.memo import FrontierMemo
+
+        self.frontiers = FrontierMemo()
         self._cache_lock = threading.Lock()
+        self._pending: list[tuple[Any, Path]] = []
+        self._signals: dict[str, SignalSource] | None = None
+
+    def signal_sources(self) -> dict[str, SignalSource]:
+        """The signals files the server knows (read once, on first use)."""
+        if self._signals is None:
+            from detente.web.signals import signal_sources
+
+            self._signals = signal_sources(self.ws.signal_files)
+        return self._signals
+
+    def write_pending(self) -> None:
+        """Hand the records analysed since the last call to the writer thread."""
+        with self._cache_lock:
+            pending, self._pending = self._pending, []
+        for record, out in pending:
+            self.writer.submit(views.write_record, record, out)
 
     def analysis(self, key: str) -> dict[str, Any]:
         """The deterministic deal analysis of a draft (cached by its text), its record written
@@ -68,11 +92,16 @@ class State:
         import detente.api as api
 
         # the validated draft, recorded under the file it is saved as (the CLI's record of it)
-        record = api.analyze(scenario, source=self.ws.draft_file(key))
-        data = record.model_dump(mode="json")
+        record = api.analyze(scenario, source=self.ws.draft_file(key), memo=self.frontiers)
+        # the pages show the summary, proposals and solutions; the pairs' samples (the bulk of
+        # the record) reach the page through the charts, and the file through the writer
+        data = record.model_dump(mode="json", exclude={"pairs", "frontier"})
         out = self.ws.inside(self.ws.output / "records" / f"{key}-analyze.json")
-        # the record file is written after the page is answered, in order (one writer)
-        self.writer.submit(views.write_record, record, out)
+        # the record file is written once the page has been sent (write_pending, a background
+        # task of the response: the write must not hold the interpreter while the page is
+        # answered), in order (one writer)
+        with self._cache_lock:
+            self._pending.append((record, out))
         result = {"data": data, "charts": views.charts("analyze", record), "record": out.name}
         with self._cache_lock:
             self.analyses[digest] = result
@@ -114,6 +143,14 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    @app.get("/charts.js")
+    def _loader() -> Response:
+        """The chart layer's loader (the one the reports inline), as a script file."""
+        from detente.report.charts import LOADER
+
+        return Response(LOADER, media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
+
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     vendor = _vendor_dir()
     if vendor is not None:
@@ -121,7 +158,8 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("job", state.jobs.current)
-        return templates.TemplateResponse(request, template, ctx, status_code=status)
+        return templates.TemplateResponse(request, template, ctx, status_code=status,
+                                          background=BackgroundTask(state.write_pending))
 
     def problem(request: Request, status: int, message: str) -> HTMLResponse:
         """One message: a fragment into #messages for htmx, else a page."""

@@ -63,22 +63,51 @@ def _number(path: PathKey, label: str, n: Number) -> Field:
     return Field(format_path(path), label, "number", _number_text(n), quotes, assumption)
 
 
-def form_fields(s: Scenario) -> list[Group]:
-    """The editable values of a scenario, grouped: actors (capability, BATNA), saliences,
-    proposals' terms. Only values the form can write back in place are listed (a BATNA given
-    as an outcome package, an open term: shown in the YAML, edited there)."""
-    actors: list[Field] = []
+def _batna_fields(s: Scenario, options: dict[str, list[str]]) -> list[Field]:
+    """Each actor's capability and BATNA: a utility, or each issue of an outcome BATNA (an
+    option from the issue's list, or a number on a grid issue)."""
+    out: list[Field] = []
     for i, a in enumerate(s.actors):
-        actors.append(_number(("actors", i, "capability"), f"{a.id} capability", a.capability))
-        if a.batna is not None and a.batna.value is not None:
-            quotes, assumption = _trace(a.batna)
-            actors.append(Field(format_path(("actors", i, "batna")), f"{a.id} BATNA", "number",
-                                f"{a.batna.value.likely:g}" if not a.batna.value.uncertain else
-                                f"{a.batna.value.low:g}, {a.batna.value.likely:g}, "
-                                f"{a.batna.value.high:g}", quotes, assumption))
+        out.append(_number(("actors", i, "capability"), f"{a.id} capability", a.capability))
+        if a.batna is None:
+            continue
+        quotes, assumption = _trace(a.batna)
+        if a.batna.value is not None:
+            v = a.batna.value
+            out.append(Field(format_path(("actors", i, "batna")), f"{a.id} BATNA", "number",
+                             f"{v.likely:g}" if not v.uncertain else
+                             f"{v.low:g}, {v.likely:g}, {v.high:g}", quotes, assumption))
+        for issue, choice in (a.batna.outcome or {}).items():
+            path = format_path(("actors", i, "batna", "outcome", issue))
+            label = f"{a.id} BATNA outcome: {issue}"
+            if issue in options:
+                out.append(Field(path, label, "option", str(choice), quotes, assumption,
+                                 options[issue]))
+            else:  # a grid issue: the value on its grid (the loader checks the step)
+                out.append(Field(path, label, "number", f"{choice:g}" if isinstance(
+                    choice, float | int) else str(choice), quotes, assumption))
+    return out
+
+
+def _option_values(s: Scenario) -> list[Field]:
+    """The value each stance gives to named options (``values:``), 0–1."""
+    out: list[Field] = []
+    for k, st in enumerate(s.stances):
+        for option, n in (st.values or {}).items():
+            out.append(_number(("stances", k, "values", option),
+                               f"{st.actor} on {st.issue}: {option}", n))
+    return out
+
+
+def form_fields(s: Scenario) -> list[Group]:
+    """The editable values of a scenario, grouped: actors (capability, BATNA — a utility or an
+    outcome package), saliences, the values of options, proposals' terms. Only values the form
+    can write back in place are listed (an open term, a grid: shown in the YAML, edited
+    there)."""
+    options = {i.id: [o.id for o in i.options] for i in s.issues if i.options}
+    actors = _batna_fields(s, options)
     saliences = [_number(("stances", k, "salience"), f"{st.actor} on {st.issue}", st.salience)
                  for k, st in enumerate(s.stances)]
-    options = {i.id: [o.id for o in i.options] for i in s.issues if i.options}
     terms: list[Field] = []
     for k, p in enumerate(s.proposals):
         for issue, term in p.package.items():
@@ -88,8 +117,10 @@ def form_fields(s: Scenario) -> list[Group]:
             terms.append(Field(format_path(("proposals", k, "package", issue)),
                                f"{p.id}: {issue}", "option", str(term.value), quotes,
                                assumption, options[issue]))
-    return [Group("Actors: capability and BATNA", actors), Group("Saliences", saliences),
-            Group("Proposals: terms", terms)]
+    groups = [Group("Actors: capability and BATNA", actors), Group("Saliences", saliences),
+              Group("Values of options (0–1)", _option_values(s)),
+              Group("Proposals: terms", terms)]
+    return [g for g in groups if g.fields]
 
 
 def editable_paths(s: Scenario) -> set[str]:

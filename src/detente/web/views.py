@@ -27,6 +27,12 @@ def write_record(record: Any, out: Path) -> None:
     write_json(record, out)
 
 
+APP_POINTS = 1500
+"""Sampled outcomes drawn per utility-space panel in the app (the report draws the record's
+3,000): the same cloud, frontier, ZOPA packages, solutions and proposals, at half the points to
+send, parse and redraw after each edit (benchmarks/bench_workbench.py)."""
+
+
 def charts(kind: str, record: Any) -> list[dict[str, Any]]:
     """The Vega-Lite charts of a record from the chart layer the HTML reports use
     (:func:`detente.report.charts.for_record`), as ``{"id", "title", "caption", "spec"}``: the
@@ -34,6 +40,10 @@ def charts(kind: str, record: Any) -> list[dict[str, Any]]:
     gets none (the page's tables carry its numbers)."""
     from detente.report.charts import for_record
 
+    if kind in ("analyze", "montecarlo"):
+        from detente.report.charts.deals import charts as deal_charts
+
+        return [c.to_dict() for c in deal_charts(record, points=APP_POINTS)]
     try:
         return [c.to_dict() for c in for_record(record)]
     except TypeError:

@@ -70,6 +70,7 @@ class Workspace:
     def __init__(self, target: str | None, output: Path) -> None:
         self.output = output.resolve()
         self.entries: dict[str, Entry] = {}
+        self.signal_files: list[Path] = []  # signals YAML given (the Signals page reads them)
         self._lock = threading.Lock()
         from detente.cases import case_names, case_path
 
@@ -87,11 +88,16 @@ class Workspace:
         self.first = next(iter(self.entries), None) if target else None
 
     def _add_file(self, path: Path) -> None:
+        from detente.web.signals import is_signals_file
+
         try:
             text = read_text(path, "scenario")
         except DetenteError as exc:
             key = _unique(path.stem, self.entries)
             self.entries[key] = Entry(key, str(path), str(path), "", "", problem=str(exc))
+            return
+        if is_signals_file(text):  # not a scenario: the Signals page lists it
+            self.signal_files.append(path)
             return
         self._add(path.stem, str(path), str(path), text)
 

@@ -11,6 +11,7 @@ every panel; the app reads the selection ``proposal`` (a Vega signal) to show wh
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from detente.deals.result import DealAnalysis, Package, PairView
@@ -47,8 +48,18 @@ def package_tooltip(actors: list[str], issues: list[str]) -> list[dict[str, Any]
                for i, a in enumerate(actors)])
 
 
-def _outcomes(r: DealAnalysis) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The sampled outcomes and the efficient ZOPA packages as rows of veto players' utilities.
+def _thin(n: int, points: int | None) -> list[int]:
+    """Rows kept of ``n`` sampled outcomes: all, or ``points`` evenly spaced (the sample is in
+    outcome order, so a stride keeps it spread over the whole space)."""
+    if points is None or points >= n:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / max(points - 1, 1)) for i in range(points)})
+
+
+def _outcomes(r: DealAnalysis, points: int | None = None
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The sampled outcomes (at most ``points`` of them, evenly spaced) and the efficient ZOPA
+    packages as rows of veto players' utilities.
 
     The analysis projects one sample (and one set of efficient ZOPA packages) on every pair; the
     rows are rebuilt from the pairs' columns, and a pair whose columns disagree with another's
@@ -67,7 +78,7 @@ def _outcomes(r: DealAnalysis) -> tuple[list[dict[str, Any]], list[dict[str, Any
             raise ValueError("pair views disagree on which outcomes are in the ZOPA")
     n, nz = len(flags), len(r.pairs[0].zopa_frontier) if r.pairs else 0
     rows = [{**{k: num(v[i], 4) for k, v in cols.items()}, "zopa": IN_ZOPA if flags[i]
-             else OUTSIDE} for i in range(n)]
+             else OUTSIDE} for i in _thin(n, points)]
     zrows = [{**{k: num(v[i], 4) for k, v in zcols.items()}, "zopa": EFFICIENT}
              for i in range(nz)]
     return rows, zrows
@@ -90,7 +101,7 @@ def _space_layers(r: DealAnalysis, pv: PairView, k: int, x: dict[str, Any],
     line = {"field": "line", "type": "nominal", **_STROKE}
     layers: list[dict[str, Any]] = []
     if dx is not None and dy is not None:
-        layers.append({"data": {"values": [{"x": num(dx), "y": num(dy)}]},
+        layers.append({"data": {"name": f"corner_{k}"},
                        "mark": {"type": "rect", "color": "#1a9850", "opacity": 0.07},
                        "encoding": {"x": {**x, "field": "x"}, "x2": {"datum": 1},
                                     "y": {**y, "field": "y"}, "y2": {"datum": 1}}})
@@ -108,7 +119,7 @@ def _space_layers(r: DealAnalysis, pv: PairView, k: int, x: dict[str, Any],
                       "order": {"field": "x", "type": "quantitative"}, "stroke": line}}]
     for axis, value, who in (("x", dx, pv.actor_x), ("y", dy, pv.actor_y)):
         if value is not None:
-            layers.append({"data": {"values": [{"v": num(value), "line": BATNA}]},
+            layers.append({"data": {"name": f"batna_{k}_{axis}"},
                            "mark": {"type": "rule", "strokeDash": [5, 3], "strokeWidth": 1},
                            "encoding": {axis: {"field": "v", "type": "quantitative"},
                                         "stroke": line,
@@ -155,6 +166,20 @@ def _panel(r: DealAnalysis, pv: PairView, k: int, tips: list[dict[str, Any]]) ->
             "layer": _space_layers(r, pv, k, x, y) + _package_layers(r, k, x, y, tips)}
 
 
+def _batna_rows(r: DealAnalysis) -> dict[str, list[dict[str, Any]]]:
+    """Each panel's ZOPA corner and BATNA lines as named datasets (not inline values), so a
+    BATNA edit changes only the data and the app can hand the new rows to the live chart."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for k, pv in enumerate(r.pairs):
+        dx, dy = r.reservation.get(pv.actor_x), r.reservation.get(pv.actor_y)
+        if dx is not None and dy is not None:
+            out[f"corner_{k}"] = [{"x": num(dx), "y": num(dy)}]
+        for axis, value in (("x", dx), ("y", dy)):
+            if value is not None:
+                out[f"batna_{k}_{axis}"] = [{"v": num(value), "line": BATNA}]
+    return out
+
+
 def _verdict(p: Any) -> str:
     if p.acceptance == "every_fill":
         return "all veto players accept"
@@ -163,18 +188,20 @@ def _verdict(p: Any) -> str:
     return "depends on the open terms"
 
 
-def utility_spaces(r: DealAnalysis) -> ChartSpec | None:
+def utility_spaces(r: DealAnalysis, points: int | None = None) -> ChartSpec | None:
     """Every pair of veto players in one chart (panels share the legends and the proposal
-    selection). None when there is no pair to draw."""
+    selection). None when there is no pair to draw. ``points``: at most this many of the
+    record's sampled outcomes (evenly spaced; the workbench's lighter chart), else all."""
     if not r.pairs:
         return None
     issues = _issues(r)
     tips = package_tooltip(r.actors, issues)
-    outcomes, zopa = _outcomes(r)
+    outcomes, zopa = _outcomes(r, points)
     datasets: dict[str, list[dict[str, Any]]] = {"outcomes": outcomes, "zopa_frontier": zopa}
     for k, pv in enumerate(r.pairs):
         datasets[f"frontier_{k}"] = [{"x": num(a), "y": num(b), "line": FRONTIER}
                                    for a, b in pv.frontier]
+    datasets.update(_batna_rows(r))
     datasets["solutions"] = [{"solution": SOLUTION_LABELS.get(n, n), "key": n,
                               **package_row(pkg, r.actors, issues)}
                              for n, pkg in r.solutions.items()]
@@ -189,12 +216,14 @@ def utility_spaces(r: DealAnalysis) -> ChartSpec | None:
                            "bind": "legend", "views": [f"proposals_{k}"
                                                        for k in range(len(r.pairs))]}]
     spec = vega_lite(body, datasets, renderer="canvas")
+    n = len(r.pairs[0].sample)
+    shown = "" if len(outcomes) == n else f" ({len(outcomes):,} of the record's {n:,} shown)"
     return ChartSpec("utility-spaces", "Utility spaces of the veto players",
-                     "Each pair of veto players: a sample of outcomes (green: in the ZOPA of all "
-                     "veto players), their two-party Pareto frontier, the BATNA lines, the "
-                     "bargaining solutions over the veto players' ZOPA and the named proposals. "
-                     "Hover a point for its package and every actor's utility; click a proposal "
-                     "(or its legend entry) to pick it out in every panel.", spec,
+                     f"Each pair of veto players: a sample of outcomes{shown} (green: in the "
+                     "ZOPA of all veto players), their two-party Pareto frontier, the BATNA "
+                     "lines, the bargaining solutions over the veto players' ZOPA and the named "
+                     "proposals. Hover a point for its package and every actor's utility; click "
+                     "a proposal (or its legend entry) to pick it out in every panel.", spec,
                      fallback="proposals", tags=("deals",))
 
 
@@ -222,7 +251,9 @@ def margins(r: DealAnalysis) -> ChartSpec | None:
     if not r.proposals or not actors:
         return None
     rows = _margin_rows(r, actors)
-    lim = max([0.05, *(abs(float(x["margin"])) for x in rows)])
+    # the colour range in steps of 0.1, so that most edits change only the data (the app then
+    # updates the chart in place instead of drawing it anew)
+    lim = math.ceil(10 * max([0.05, *(abs(float(x["margin"])) for x in rows)]) - 1e-9) / 10
     x = {"field": "actor", "type": "nominal", "sort": None, "title": None,
          "axis": {"labelAngle": -35}}
     y = {"field": "proposal", "type": "nominal", "sort": None, "title": None}
@@ -291,6 +322,7 @@ def monte_carlo(r: DealAnalysis) -> ChartSpec | None:
                      vega_lite(body, {"odds": rows}), fallback="odds", tags=("deals",))
 
 
-def charts(r: DealAnalysis) -> list[ChartSpec]:
-    """Every chart of a deal analysis, in report order."""
-    return [c for c in (utility_spaces(r), margins(r), monte_carlo(r)) if c is not None]
+def charts(r: DealAnalysis, points: int | None = None) -> list[ChartSpec]:
+    """Every chart of a deal analysis, in report order (``points``: see
+    :func:`utility_spaces`)."""
+    return [c for c in (utility_spaces(r, points), margins(r), monte_carlo(r)) if c is not None]

@@ -24,27 +24,63 @@ VERSIONS = {"vega": "5.33.1", "vega-lite": "5.23.0", "vega-embed": "6.29.0"}
 ASSET_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 """The vendored libraries, in the order a page must load them."""
 
-LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-lite.txt", "LICENSE-vega-embed.txt",
-                 "VERSIONS.md")
+LICENCE_FILES = ("LICENSE-vega.txt", "LICENSE-vega-third-party.txt", "LICENSE-vega-lite.txt",
+                 "LICENSE-vega-embed.txt", "VERSIONS.md")
 
 FALLBACK_ROWS = 60
 """Largest dataset shown as a ``<noscript>`` table (larger: a note points to the tables)."""
 
-LOADER = """
-function detenteDraw(root) {
-  (root || document).querySelectorAll("script.vl-spec:not([data-drawn])").forEach(function (s) {
-    var el = s.previousElementSibling;
-    s.setAttribute("data-drawn", "1");
-    vegaEmbed(el, JSON.parse(s.textContent), {actions: false}).catch(function (e) {
-      el.textContent = "This chart could not be drawn: " + e.message;
+LOADER = r"""
+(function () {
+  "use strict";
+  var live = new WeakMap();  // chart element -> {view, spec} of the chart drawn in it
+  function shape(spec) {  // the spec without its data: equal shapes draw the same chart
+    var rest = {}, k;
+    for (k in spec) if (k !== "datasets") rest[k] = spec[k];
+    return JSON.stringify(rest);
+  }
+  function drawn(el, view, spec, how) {
+    el.setAttribute("data-rendered", String(Date.now()));
+    var fig = el.closest("figure");
+    el.dispatchEvent(new CustomEvent("detente:drawn", {bubbles: true, detail: {
+      id: fig ? fig.getAttribute("data-chart") : null, view: view, spec: spec, how: how}}));
+  }
+  function update(el, old, spec) {  // same chart, new numbers: new rows into the live view
+    var sets = spec.datasets || {}, was = old.spec.datasets || {};
+    Object.keys(sets).forEach(function (name) {
+      if (JSON.stringify(sets[name]) !== JSON.stringify(was[name])) old.view.data(name, sets[name]);
     });
-  });
-}
-document.addEventListener("DOMContentLoaded", function () { detenteDraw(document); });
-document.addEventListener("htmx:afterSwap", function (ev) { detenteDraw(ev.target); });
+    old.spec = spec;
+    return old.view.runAsync().then(function () { drawn(el, old.view, spec, "update"); });
+  }
+  function embed(el, spec) {
+    var old = live.get(el);
+    if (old) { old.view.finalize(); live.delete(el); }
+    return vegaEmbed(el, spec, {actions: false}).then(function (res) {
+      live.set(el, {view: res.view, spec: spec});
+      drawn(el, res.view, spec, "embed");
+    });
+  }
+  window.detenteDraw = function (root) {
+    (root || document).querySelectorAll("script.vl-spec:not([data-drawn])").forEach(function (s) {
+      var el = s.previousElementSibling, spec = JSON.parse(s.textContent), old = live.get(el);
+      s.setAttribute("data-drawn", "1");
+      el.removeAttribute("data-rendered");
+      var done = old && shape(old.spec) === shape(spec) ? update(el, old, spec) : embed(el, spec);
+      done.catch(function (e) { el.textContent = "This chart could not be drawn: " + e.message; });
+    });
+  };
+  document.addEventListener("DOMContentLoaded", function () { detenteDraw(document); });
+  document.addEventListener("htmx:afterSwap", function (ev) { detenteDraw(ev.target); });
+})();
 """
-"""Draws every chart :func:`figure` wrote (once each): on page load, after an htmx swap, or when
-called as ``detenteDraw(element)``. The app can serve it as a file next to :func:`assets`."""
+"""The one chart loader of the reports and the app. ``detenteDraw(root)`` draws every chart
+:func:`figure` wrote under ``root`` (once each; on page load and after an htmx swap) and fires
+``detente:drawn`` on the chart's element (bubbling; ``detail``: the chart id, the Vega
+``view``, the spec, and ``how``: ``embed`` or ``update``) — the app hooks its clicks there.
+When a chart's element survives a swap (the app marks it ``hx-preserve``) and the new spec
+differs from the drawn one only in its ``datasets``, the new rows go into the live view
+(``view.data``) instead of compiling and embedding the chart anew."""
 
 
 @cache
