@@ -33,6 +33,7 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.extract.article import Article
+from detente.extract.context import background_spans, names_the_parties, refers_by_role
 from detente.extract.dates import find_date
 from detente.extract.lexicon import Lexicon, lexicon
 from detente.extract.schema import (
@@ -52,6 +53,18 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
                           r"whether|unless)\b", re.IGNORECASE)
+# Talk about a ceasefire rather than a ceasefire act ("proposals for a possible ceasefire",
+# "a step toward a full ceasefire", "calling for a ceasefire"): left to the statement rule.
+_ABOUT_CEASEFIRE = re.compile(
+    r"\b(?:proposals? (?:for|of)|aimed at|toward|towards|efforts? (?:for|to)|call(?:ing|ed|s)? "
+    r"for|push(?:ing|ed)? for|possible|potential|step to)\b[^.;]{0,30}$", re.IGNORECASE)
+# A definite noun phrase refers back to a known event, unless a verb of initiating makes it
+# the act ("ordered the mobilization", "launched the offensive").
+_ANAPHORIC = re.compile(r"(?<!order)(?<!ordered)(?<!launched)(?<!began)(?<!announced)"
+                        r"(?<!declared)(?<!started)\s+(?:the|this|that|these|those)\s+$",
+                        re.IGNORECASE)
+_VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")  # "met in Turkey's Istanbul": a venue
+_AND_VERB = re.compile(r"\band\s+$")
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
                      re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:said|says|told|stated|declared|announced|confirmed|added|"
@@ -133,9 +146,14 @@ class _Run:
         self.positions: list[Position] = []
         self.proposals: list[Proposal] = []
         self.carried: list[str] = []
+        self.parties: list[str] = []  # the two actors the article names most
+        self.speaker: list[str] = []  # who spoke last in the current sentence
+        self.old: list[tuple[int, int]] = []  # background spans of the current sentence
+        self.acts: list[tuple[str, int]] = []  # (sender, cue offset) of every act signal
 
     def result(self) -> ArticleExtraction:
         mentions = self._mentions()
+        self.parties = [c for c, _ in Counter(m.code for m in mentions).most_common(2)]
         for s0, s1 in _sentences(self.body, self.doc):
             inside = [m for m in mentions if s0 <= m.start < s1]
             self._sentence(s0, s1, inside)
@@ -181,64 +199,94 @@ class _Run:
         if not hypothetical:
             hits = [(kind, s0 + m.start(), s0 + m.end()) for kind, pattern in self.lex.cues
                     for m in pattern.finditer(text)]
+            old = [(s0 + a, s0 + b) for a, b in background_spans(text, self.article.date)]
+            hits = [h for h in hits if not any(a <= h[1] < b for a, b in old)]
+            self.old = old
             for c0, c1 in clauses:
+                clause = self.body[c0:c1]
+                if _HYPOTHETICAL.search(clause) and not _REPORTED.search(clause):
+                    continue  # "but Ukraine must first recognize …": a demand, not an act
                 inside = [h for h in hits if c0 <= h[1] < c1]
-                for kind, actor in self._clause_signals(c0, c1, inside, mentions):
+                for kind, actor, cue in self._clause_signals(c0, c1, inside, mentions):
+                    self.acts.append((actor, cue))
                     if (actor, kind) not in senders_in_sentence:
                         senders_in_sentence.add((actor, kind))
                         self._add_signal(actor, kind, c0, c1, date)
             self._statements(clauses, mentions, senders_in_sentence, date)
         self._find_positions(clauses, mentions)
         subject = [m.code for m in mentions if m.kind in ("person", "state", "institution")]
-        if subject:
+        if self.speaker:
+            self.carried, self.speaker = self.speaker, []
+        elif subject:
             self.carried = subject[:1]
 
     def _clause_signals(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
-                        mentions: list[_Mention]) -> list[tuple[str, str]]:
+                        mentions: list[_Mention]) -> list[tuple[str, str, int]]:
         cease = [(a, b) for k, a, b in hits if k == "ceasefire"]
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, str, int]] = []
         for kind, a, b in sorted(hits, key=lambda h: h[1]):
             if kind == "escalation" and any(x < b and a < y for x, y in cease):
                 continue
             if kind != "escalation" and _NEGATED.search(self.body[c0:a]):
                 continue
+            if kind == "ceasefire" and _ABOUT_CEASEFIRE.search(self.body[c0:a]):
+                continue
+            if kind == "escalation" and _ANAPHORIC.search(self.body[c0:a]):
+                continue  # "Putin downplayed the incursion": a known event referred back to
             if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
                 senders = [m.code for m in mentions if a - 40 <= m.start < a]
-            elif kind == "summit":  # a meeting has parties on both sides of its verb
-                senders = [m.code for m in mentions if c0 <= m.start < c1]
+            elif kind in ("summit", "backchannel"):  # a meeting or contact has two sides
+                senders = [m.code for m in mentions if c0 <= m.start < c1
+                           and not (m.kind in ("state", "capital")
+                                    and _VENUE.search(self.body[c0:m.start]))]
             elif kind == "escalation":  # the agent: the nearest actor before, not a target
                 agents = [m for m in mentions if c0 <= m.start < a
                           and not _VICTIM.search(self.body[c0:m.start])]
                 senders = [agents[-1].code] if agents else []
             else:
                 senders = self._senders(c0, c1, a, b, mentions)
-            out += [(kind, code) for code in dict.fromkeys(senders)]
+            out += [(kind, code, a) for code in dict.fromkeys(senders)]
         return out
 
     def _senders(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
         before = [m.code for m in mentions if c0 <= m.start < a]
+        last = max((m.end for m in mentions if c0 <= m.start < a), default=c0)
+        if len(self.parties) == 2 and names_the_parties(self.body[last:a]):
+            return list(self.parties)  # "Medinsky said both countries agreed to …"
         if before:
             return list(dict.fromkeys(before))
-        if _PRONOUN.match(self.body[c0:c1]) and self.carried:
+        if self.carried and (_PRONOUN.match(self.body[c0:c1]) or refers_by_role(self.body[c0:a])):
             return list(self.carried)
         after = [m.code for m in mentions if b <= m.start < c1]
+        if not after and self.carried and refers_by_role(self.body[b:c1]):
+            return list(self.carried)
         return after[:1]
 
     def _statements(self, clauses: list[tuple[int, int]], mentions: list[_Mention],
                     given: set[tuple[str, str]], date: str | None) -> None:
+        """A statement per speech cue whose topic is the talks; the speaker is the actor
+        named nearest before the cue ("Kremlin spokesman Dmitry Peskov told"), else the one
+        the role or pronoun refers to, else the first after it ("…," said Biden)."""
         sentence = self.body[clauses[0][0]:clauses[-1][1]]
         if not self.lex.topic.search(sentence):
             return
         for c0, c1 in clauses:
-            m = self.lex.speech.search(self.body[c0:c1])
-            if not m:
-                continue
-            a = c0 + m.start()
-            for actor in self._senders(c0, c1, a, c0 + m.end(), mentions):
-                if any(act == actor for act, _ in given):
+            for m in self.lex.speech.finditer(self.body[c0:c1]):
+                a, b = c0 + m.start(), c0 + m.end()
+                if any(x <= a < y for x, y in self.old):
                     continue
-                given.add((actor, "statement"))
-                self._add_signal(actor, "statement", c0, c1, date)
+                near = [x.code for x in mentions if c0 <= x.start < a and a - x.end < 90]
+                if self.speaker and _AND_VERB.search(self.body[c0:a]):
+                    near = self.speaker  # "Peskov told reporters … and said": same speaker
+                speakers = near[-1:] or self._senders(c0, c1, a, b, mentions)
+                for actor in speakers:
+                    self.speaker = [actor]
+                    if (actor, "statement") in given or any(
+                            x == actor and a < pos < c1 for x, pos in self.acts):
+                        continue  # one statement per speaker; "X said they agreed to swap
+                        # prisoners" reports the act, which is the signal
+                    given.add((actor, "statement"))
+                    self._add_signal(actor, "statement", c0, c1, date)
 
     def _add_signal(self, actor: str, kind: str, c0: int, c1: int, date: str | None) -> None:
         q0, q1 = _trim(self.body, c0, c1)
