@@ -95,7 +95,7 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
             fitted.append(fitted_options(frozen))
         if cache is None:
             resid = train.outcomes - forecast_issues(frozen, train.tables)
-            p = forecast_issues(frozen, test.tables, by_issue)
+            p = forecast_issues(frozen, test.tables, progress=by_issue)
         else:
             resid = train.outcomes - np.array([cache[id(t)] for t in train.tables])
             p = np.array([cache[id(t)] for t in test.tables])
