@@ -152,3 +152,24 @@ def test_line_scan_numbers_every_line_and_stops_cleanly(tmp_path: Path) -> None:
     next(early.batches())  # an import interrupted after its first batch
     early.close()
     assert not any(t.is_alive() for t in early._threads)
+
+
+def test_a_reader_waiting_for_a_writer_that_already_ended_is_released(tmp_path: Path) -> None:
+    # The race behind a hang seen under load: a restart (dirty file) stopped the scans before
+    # DuckDB opened its pipe, the writer had already ended, and DuckDB's open() then waited for
+    # a writer forever. _stop now also opens and closes the writing end: the reader gets EOF.
+    import os
+    import threading
+
+    fifo = str(tmp_path / "p.tsv")
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    for _ in range(200):
+        if not reader.is_alive():
+            break
+        scan._release_reader(fifo)
+        reader.join(0.05)
+    assert not reader.is_alive() and got == [b""]
+    scan._release_reader(str(tmp_path / "none"))  # no such pipe: nothing raised, nothing waits

@@ -148,6 +148,14 @@ def _unblock(fifo: str) -> None:
             os.close(fd)
 
 
+def _release_reader(fifo: str) -> None:
+    """Open and close the writing end, so that a reader waiting in ``open`` (a scan whose
+    writer already ended: a restart stopped it before DuckDB opened the pipe) reads end of
+    file and ends. Opening a pipe without a reader fails at once (ENXIO): nothing waits."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
 class ScanError(Exception):
     """A DuckDB error in one part; ``base`` is the number of lines before that part."""
 
@@ -227,6 +235,7 @@ class LineScan:
             except queue.Empty:
                 for fifo in self._fifos:
                     _unblock(fifo)
+                    _release_reader(fifo)
         for cur in self._cursors:
             cur.close()
 
