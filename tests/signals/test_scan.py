@@ -164,7 +164,12 @@ def test_a_reader_waiting_for_a_writer_that_already_ended_is_released(tmp_path: 
     fifo = str(tmp_path / "p.tsv")
     os.mkfifo(fifo)
     got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+
+    def read() -> None:
+        with open(fifo, "rb") as fh:
+            got.append(fh.read())
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     for _ in range(200):
         if not reader.is_alive():
