@@ -178,3 +178,35 @@ def test_a_reader_waiting_for_a_writer_that_already_ended_is_released(tmp_path: 
         reader.join(0.05)
     assert not reader.is_alive() and got == [b""]
     scan._release_reader(str(tmp_path / "none"))  # no such pipe: nothing raised, nothing waits
+
+
+def test_restart_on_a_dirty_file_with_a_late_scan_thread_ends(
+        fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hang itself, made deterministic: the scan thread starts its query only after the
+    # hash has asked for a restart (as on a loaded machine). Before the fix this never ended.
+    import threading
+    import time
+
+    late = scan.LineScan._scan
+
+    def scan_late(self: scan.LineScan, *args: object) -> None:
+        time.sleep(0.5)
+        late(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan.LineScan, "_scan", scan_late)
+    lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1]
+    lines[5] = lines[5].replace(b"\t", b"\t\x1f", 1)  # a control byte: the scan restarts
+    path = tmp_path / "dirty.tsv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    out: list[object] = []
+
+    def run() -> None:
+        with EventStore(tmp_path / "s.sqlite") as st:
+            out.extend(import_path(path, st))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the import hung"
+    [s] = out
+    assert s.problems == {"control character": 1} and s.matched == len(lines) - 1
