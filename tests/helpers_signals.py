@@ -72,3 +72,14 @@ def force_store(tmp_path: Path) -> Path:
         st.add_events(store_rows(event_table(rows)))
         st.commit()
     return path
+
+
+def run_cli(argv: list[str]) -> int:
+    """``detente ARGV`` in-process; its exit code (0 when it returns normally)."""
+    from detente.cli.app import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli.app import main
-
-
-def run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from helpers_signals import run_cli
 
 
 def test_import_twice_then_list(fixtures: Path, tmp_path: Path,
@@ -23,11 +15,11 @@ def test_import_twice_then_list(fixtures: Path, tmp_path: Path,
     db = tmp_path / "s.sqlite"
     files = [str(fixtures / "gdelt2_20150218230000_slice.tsv"),
              str(fixtures / "icews_2018_slice.tab")]
-    assert run(["signals", "import", *files, "--store", str(db), "--dyad", "RUS-UKR"]) == 0
+    assert run_cli(["signals", "import", *files, "--store", str(db), "--dyad", "RUS-UKR"]) == 0
     first = capsys.readouterr().out
     assert "gdelt2" in first and "icews" in first
-    assert run(["signals", "import", *files, "--store", str(db), "--dyad", "RUS-UKR"]) == 0
-    assert run(["signals", "list", "--store", str(db), "--actor", "RUS", "--code", "19"]) == 0
+    assert run_cli(["signals", "import", *files, "--store", str(db), "--dyad", "RUS-UKR"]) == 0
+    assert run_cli(["signals", "list", "--store", str(db), "--actor", "RUS", "--code", "19"]) == 0
     out = capsys.readouterr().out
     assert "force" in out
 
@@ -36,23 +28,23 @@ def test_nothing_usable_exits_2_without_traceback(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("# not event data\n", encoding="utf-8")
-    assert run(["signals", "import", str(notes), "--store", str(tmp_path / "s.sqlite")]) == 2
+    assert run_cli(["signals", "import", str(notes), "--store", str(tmp_path / "s.sqlite")]) == 2
     err = capsys.readouterr().err
     assert "nothing usable" in err and "unrecognised event-data format" in err
     assert "Traceback" not in err
 
 
 def test_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["signals", "import", "x.tsv", "--store", str(tmp_path / "s"), "--dyad",
+    assert run_cli(["signals", "import", "x.tsv", "--store", str(tmp_path / "s"), "--dyad",
                 "Russia"]) == 2
     assert "dyad" in capsys.readouterr().err
-    assert run(["signals", "credibility", "--actor", "RUS", "--no-store", "--from",
+    assert run_cli(["signals", "credibility", "--actor", "RUS", "--no-store", "--from",
                 "March 2022"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources: {s: {title: S}}\nsignals:\n  - id: x\n    date: 2024-01-01\n"
                    "    actor: RUS\n    indicator: contact\n", encoding="utf-8")
-    assert run(["signals", "credibility", "--actor", "RUS", "--no-store", "--case",
+    assert run_cli(["signals", "credibility", "--actor", "RUS", "--no-store", "--case",
                 str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml:3" in err and "needs evidence" in err
@@ -62,7 +54,7 @@ def test_credibility_json_and_html(tmp_path: Path) -> None:
     out_json, out_html = tmp_path / "rus.json", tmp_path / "rus.html"
     argv = ["signals", "credibility", "--actor", "RUS", "--no-store", "--seed", "5",
             "--json", str(out_json), "--html", str(out_html)]
-    assert run(argv) == 0
+    assert run_cli(argv) == 0
     rec = json.loads(out_json.read_text(encoding="utf-8"))
     assert rec["provenance"]["analysis"] == "signals.credibility"
     assert rec["provenance"]["seed"] == 5
@@ -72,16 +64,16 @@ def test_credibility_json_and_html(tmp_path: Path) -> None:
     assert all(s["lo"] <= s["p"] + 1e-12 <= s["hi"] + 2e-12 for s in rec["series"])
     html = out_html.read_text(encoding="utf-8")
     assert html.count('class="vl-spec"') == 1 and "What moved the belief" in html
-    assert run(argv[:-4] + ["--json", str(tmp_path / "again.json")]) == 0
+    assert run_cli(argv[:-4] + ["--json", str(tmp_path / "again.json")]) == 0
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["series"] == rec["series"]  # same seed, same numbers
 
 
 def test_actor_without_signals_warns(capsys: pytest.CaptureFixture[str]) -> None:
     # A typo in --actor must not pass silently as "no evidence, posterior = prior".
-    assert run(["signals", "credibility", "--actor", "ZZZ", "--no-store"]) == 0
+    assert run_cli(["signals", "credibility", "--actor", "ZZZ", "--no-store"]) == 0
     err = capsys.readouterr().err
     assert "no signals of ZZZ" in err
     capsys.readouterr()
-    assert run(["signals", "credibility", "--actor", "RUS", "--no-store"]) == 0
+    assert run_cli(["signals", "credibility", "--actor", "RUS", "--no-store"]) == 0
     assert "no signals" not in capsys.readouterr().err

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli.app import main
 from detente.errors import DetenteError
 from detente.signals.commitments import (
     KINDS,
@@ -17,17 +16,10 @@ from detente.signals.commitments import (
     load_commitments,
     parse_commitments,
 )
+from helpers_signals import run_cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "signals"
 HEADER = "id,announced_by,counterpart,kind,announced,start,end,location,outcome,source\n"
-
-
-def run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_every_bad_row_is_reported_with_file_and_line() -> None:
@@ -94,7 +86,7 @@ def test_cli_bad_file_exits_2_writes_nothing(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ev.json"
     html = tmp_path / "ev.html"
-    code = run(["signals", "evaluate", str(DATA / "commitments_bad.csv"), "--json", str(out),
+    code = run_cli(["signals", "evaluate", str(DATA / "commitments_bad.csv"), "--json", str(out),
                 "--html", str(html)])
     err = capsys.readouterr().err
     assert code == 2

@@ -9,26 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.cli.app import main
 from detente.signals.commitment_features import features_from_store
 from detente.signals.commitments import parse_commitments
 from detente.signals.store import EventStore
-from helpers_signals import force_store
+from helpers_signals import force_store, run_cli
 
 HEADER = "id,announced_by,counterpart,kind,announced,start,end,location,outcome,source\n"
 
 
-def run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_evaluate_dev_set_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, html = tmp_path / "ev.json", tmp_path / "ev.html"
-    assert run(["signals", "evaluate", "dev", "--json", str(out), "--html", str(html),
+    assert run_cli(["signals", "evaluate", "dev", "--json", str(out), "--html", str(html),
                 "--resamples", "200"]) == 0
     text = capsys.readouterr().out
     assert "B2: running base rate per side" in text
@@ -43,7 +34,7 @@ def test_evaluate_dev_set_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtu
     page = html.read_text(encoding="utf-8")
     assert "Reliability" in page and 'class="vl-spec"' in page and "M − B2" in page
     again = tmp_path / "ev2.json"
-    assert run(["signals", "evaluate", "dev", "--json", str(again), "--resamples", "200"]) == 0
+    assert run_cli(["signals", "evaluate", "dev", "--json", str(again), "--resamples", "200"]) == 0
     rec2 = json.loads(again.read_text(encoding="utf-8"))
     assert rec2["scores"] == rec["scores"]  # same inputs and seed, same record
 
@@ -72,13 +63,13 @@ def test_evaluate_with_events_and_future_date(tmp_path: Path,
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n"
                    "c,RUS,UKR,truce,2022-06-01,,,,kept,s\n", encoding="utf-8")
-    assert run(["signals", "evaluate", str(csv), "--events", str(path)]) == 2
+    assert run_cli(["signals", "evaluate", str(csv), "--events", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{csv}:4: announced: date in the future of the store (last date 2022-04-30)" in err
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n", encoding="utf-8")
     out = tmp_path / "e.json"
-    assert run(["signals", "evaluate", str(csv), "--events", str(path), "--json", str(out),
+    assert run_cli(["signals", "evaluate", str(csv), "--events", str(path), "--json", str(out),
                 "--resamples", "50"]) == 0
     rec = json.loads(out.read_text(encoding="utf-8"))
     assert rec["with_events"] and "force_pressure" in rec["forecasts"][0]
@@ -91,7 +82,7 @@ def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-12,,2022-04-13,,kept,s\n", encoding="utf-8")
     out = tmp_path / "r.json"
-    assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
+    assert run_cli(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
                 "none", "--lr-from", str(csv), "--json", str(out)]) == 0
     rec = json.loads(out.read_text(encoding="utf-8"))
     lr = rec["likelihood_ratios"]
@@ -102,7 +93,7 @@ def test_credibility_with_likelihood_ratios_estimated_from_outcomes(
     none = tmp_path / "n.csv"
     none.write_text(HEADER + "a,UKR,RUS,truce,2022-03-01,,2022-03-03,,kept,s\n",
                     encoding="utf-8")
-    assert run(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
+    assert run_cli(["signals", "credibility", "--actor", "RUS", "--store", str(path), "--case",
                 "none", "--lr-from", str(none)]) == 2
     assert "no kept and broken commitments" in capsys.readouterr().err
 
@@ -111,7 +102,7 @@ def test_the_store_bounds_the_dev_set_and_an_empty_store_is_an_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = force_store(tmp_path)  # events of January-April 2022; the dev set runs to 2025
     out = tmp_path / "e.json"
-    assert run(["signals", "evaluate", "dev", "--events", str(path), "--json", str(out)]) == 2
+    assert run_cli(["signals", "evaluate", "dev", "--events", str(path), "--json", str(out)]) == 2
     err = capsys.readouterr().err
     assert "signals/data/commitments-dev.csv:" in err and "Traceback" not in err
     assert "announced: date in the future of the store (last date 2022-04-30)" in err
@@ -121,7 +112,7 @@ def test_the_store_bounds_the_dev_set_and_an_empty_store_is_an_error(
     csv = tmp_path / "c.csv"
     csv.write_text(HEADER + "a,RUS,UKR,truce,2022-03-01,,2022-03-03,,broken,s\n"
                    "b,RUS,UKR,truce,2022-04-01,,2022-04-03,,kept,s\n", encoding="utf-8")
-    assert run(["signals", "evaluate", str(csv), "--events", str(empty), "--json",
+    assert run_cli(["signals", "evaluate", str(csv), "--events", str(empty), "--json",
                 str(out)]) == 2
     err = capsys.readouterr().err
     assert f"{empty}: the event store is empty" in err and not out.exists()

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli.app import main
 from detente.errors import DetenteError
 from detente.signals.store import EventStore
-
-
-def run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from helpers_signals import run_cli
 
 
 def _foreign(path: Path) -> None:
@@ -42,7 +34,7 @@ def test_reading_commands_leave_a_bad_store_untouched(
     else:
         _foreign(db)
     before = db.read_bytes()
-    assert run([a.format(db=db) for a in argv]) == 2
+    assert run_cli([a.format(db=db) for a in argv]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "events.sqlite" in err
