@@ -52,10 +52,12 @@ SCENARIO = ("detente.scenario.model", "detente.deals.analysis", "detente.deals.m
 
 
 def _imported(argv: list[str], names: tuple[str, ...]) -> list[str]:
-    """The names of ``names`` that running ``detente ARGV`` imports, in a fresh process."""
-    code = ("import sys; from detente.cli.app import main\n"
+    """The names of ``names`` that running ``detente ARGV`` imports, in a fresh process.
+    Modules loaded before detente is imported (e.g. by coverage's start-up hook under
+    ``--cov``, which loads multiprocessing) are not counted: they are not detente's."""
+    code = ("import sys; before = set(sys.modules); from detente.cli.app import main\n"
             f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e\n"
-            f"print(sorted(m for m in {names!r} if m in sys.modules))")
+            f"print(sorted(m for m in {names!r} if m in sys.modules and m not in before))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     return ast.literal_eval(out.strip().splitlines()[-1])
