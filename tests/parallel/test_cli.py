@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers_signals import run_cli
 from shared_data import GENIUS
 
 COMMANDS = {
@@ -36,12 +37,19 @@ def test_unknown_executor_is_one_clear_error(tmp_path: Path, command: str) -> No
 
 
 @pytest.mark.parametrize("command", ["analyze", "window"])
-def test_unreachable_scheduler_writes_nothing(tmp_path: Path, command: str) -> None:
+def test_unreachable_scheduler_writes_nothing(tmp_path: Path, command: str,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("distributed")
+    import detente.parallel
+
+    # in-process with a 2 s connect timeout (the shipped 10 s only lengthens the wait)
+    monkeypatch.setattr(detente.parallel, "CONNECT_TIMEOUT", 2.0)
     out = tmp_path / "never.json"
-    res = _cli(*COMMANDS[command], "--executor", "tcp://127.0.0.1:9", "--json", str(out))
-    assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr
-    assert "Traceback" not in res.stderr and not list(tmp_path.iterdir())
+    code = run_cli([*COMMANDS[command], "--executor", "tcp://127.0.0.1:9", "--json", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach the Dask scheduler" in err
+    assert "Traceback" not in err and not list(tmp_path.iterdir())
 
 
 def test_analyze_on_a_pool_writes_the_serial_record(tmp_path: Path) -> None:

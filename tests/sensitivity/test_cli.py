@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from detente.cases import case_path
+from helpers_signals import run_cli
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -89,12 +90,19 @@ def test_nothing_uncertain(tmp_path: Path) -> None:
     assert not out.parent.exists()
 
 
-def test_unreachable_scheduler(tmp_path: Path) -> None:
+def test_unreachable_scheduler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("distributed")
+    import detente.parallel
+
+    # in-process with a 2 s connect timeout (the shipped 10 s only lengthens the wait)
+    monkeypatch.setattr(detente.parallel, "CONNECT_TIMEOUT", 2.0)
     out = tmp_path / "never.json"
-    res = _cli("ru-ua-2024-09", "--executor", "tcp://127.0.0.1:9", "--json", str(out))
-    assert res.returncode == 2 and "cannot reach the Dask scheduler" in res.stderr
-    assert "Traceback" not in res.stderr and not out.exists()
+    code = run_cli(["sensitivity", "ru-ua-2024-09", "--executor", "tcp://127.0.0.1:9",
+                    "--json", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot reach the Dask scheduler" in err
+    assert "Traceback" not in err and not out.exists()
 
 
 def test_analyze_report_has_what_decides_it(tmp_path: Path) -> None:
