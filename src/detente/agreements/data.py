@@ -22,7 +22,7 @@ from detente.errors import DetenteError
 from detente.formats._csvtext import csv_problem
 from detente.formats.pax import PaxTable, read_pax
 from detente.formats.ucdp_pad import PadTable, read_ucdp_pad
-from detente.limits import read_bytes
+from detente.limits import read_text
 
 SHARED = Path("../shared/data/agreements")
 ENV = "DETENTE_AGREEMENTS"
@@ -110,12 +110,7 @@ def _read_pad(path: str, mtime: int) -> PadTable:
 
 def _actor_rows(actor_file: str) -> list[dict[str, str]]:
     """The rows of the UCDP actor list; a file that is not UTF-8 CSV is one clear error."""
-    raw = read_bytes(Path(actor_file), "agreements")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DetenteError.one("not UTF-8 text", file=actor_file,
-                               allowed="UTF-8 (the UCDP actor list is UTF-8)") from exc
+    text = read_text(actor_file, "agreements")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         return list(reader)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,8 @@ def csv_problem(exc: csv.Error, file: str, line: int | None) -> DetenteError:
 def guarded(reader: Any, file: str) -> Iterator[list[str]]:
     """The records of a ``csv.reader``, with :class:`csv.Error` turned into
     :func:`csv_problem` at the reader's line."""
-    it: Iterable[list[str]] = reader
     try:
-        yield from it
+        yield from reader
     except csv.Error as exc:
         raise csv_problem(exc, file, reader.line_num) from None
 
