@@ -76,7 +76,7 @@ def background_spans(text: str, anchor: dt.date | None) -> list[tuple[int, int]]
 
 
 _PARTIES = re.compile(r"\b(?:the|both) (?:two )?(?:parties|sides|countries|delegations)\b|"
-                      r"\beach side\b", re.IGNORECASE)
+                      r"\b(?:the two|both) leaders\b|\beach side\b", re.IGNORECASE)
 
 
 def names_the_parties(text: str) -> bool:

@@ -33,6 +33,18 @@ from typing import Any
 
 from detente.errors import DetenteError
 from detente.extract.article import Article
+from detente.extract.clause import (
+    accusation,
+    agent_of_passive,
+    author_between,
+    condition,
+    future,
+    locative,
+    partner_follows,
+    passive,
+    subject_start,
+    talks_about,
+)
 from detente.extract.context import background_spans, names_the_parties, refers_by_role
 from detente.extract.dates import find_date
 from detente.extract.lexicon import Lexicon, lexicon
@@ -48,16 +60,11 @@ from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
 
 _CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
 _PARAGRAPH = re.compile(r"\n\s*\n|\[…\]|\[\.\.\.\]")
-_NEGATED = re.compile(r"\b(?:no|not|without|never|nor)\b[^.;]{0,25}$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|without|never|nor)\b[^.;]{0,40}$", re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _PRONOUN = re.compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would(?! not)|if|suppose|"
                           r"whether|unless)\b", re.IGNORECASE)
-# Talk about a ceasefire rather than a ceasefire act ("proposals for a possible ceasefire",
-# "a step toward a full ceasefire", "calling for a ceasefire"): left to the statement rule.
-_ABOUT_CEASEFIRE = re.compile(
-    r"\b(?:proposals? (?:for|of)|aimed at|toward|towards|efforts? (?:for|to)|call(?:ing|ed|s)? "
-    r"for|push(?:ing|ed)? for|possible|potential|step to)\b[^.;]{0,30}$", re.IGNORECASE)
 # A definite noun phrase refers back to a known event, unless a verb of initiating makes it
 # the act ("ordered the mobilization", "launched the offensive").
 _ANAPHORIC = re.compile(r"(?<!order)(?<!ordered)(?<!launched)(?<!began)(?<!announced)"
@@ -65,6 +72,7 @@ _ANAPHORIC = re.compile(r"(?<!order)(?<!ordered)(?<!launched)(?<!began)(?<!annou
                         re.IGNORECASE)
 _VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")  # "met in Turkey's Istanbul": a venue
 _AND_VERB = re.compile(r"\band\s+$")
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
                      re.IGNORECASE)
 _REPORTED = re.compile(r"\b(?:said|says|told|stated|declared|announced|confirmed|added|"
@@ -99,9 +107,13 @@ def _build_nlp(lex: Lexicon) -> Any:
                                allowed='pip install "detente[extract]"') from exc
 
     nlp: Any = spacy.blank("en")
-    # A trailing hyphen is its own token ("UN- and Turkey-brokered"), so "UN" is matched.
+    # A trailing hyphen is its own token ("UN- and Turkey-brokered"), so "UN" is matched;
+    # so is a hyphen after an abbreviation ("U.S.-brokered" → "U.S." "-" "brokered").
     suffixes = [*list(nlp.Defaults.suffixes or []), r"-$"]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    infixes = [*list(nlp.Defaults.infixes or []), r"(?<=[A-Z]\.)-(?=[a-z])",
+               r"(?<=[A-Z])-(?=[a-z])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     ruler: Any = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     patterns: list[dict[str, Any]] = [
@@ -224,32 +236,81 @@ class _Run:
                         mentions: list[_Mention]) -> list[tuple[str, str, int]]:
         cease = [(a, b) for k, a, b in hits if k == "ceasefire"]
         out: list[tuple[str, str, int]] = []
+        mediators = self._mediators(c0, c1, hits, mentions)
         for kind, a, b in sorted(hits, key=lambda h: h[1]):
+            prefix = self.body[c0:a]
             if kind == "escalation" and any(x < b and a < y for x, y in cease):
                 continue
-            if kind != "escalation" and _NEGATED.search(self.body[c0:a]):
+            if kind != "escalation" and _NEGATED.search(prefix):
                 continue
-            if kind == "ceasefire" and _ABOUT_CEASEFIRE.search(self.body[c0:a]):
-                continue
-            if kind == "escalation" and _ANAPHORIC.search(self.body[c0:a]):
+            if accusation(prefix) or condition(prefix):
+                continue  # "accused Kyiv of attacks", "if Ukraine continues its strikes"
+            if kind in ("ceasefire", "summit") and talks_about(prefix):
+                continue  # "ready for direct talks", "in exchange for a ceasefire"
+            if kind == "summit" and future(self.body[b:c1]):
+                continue  # "direct talks, scheduled for next Thursday"
+            if kind == "escalation" and _ANAPHORIC.search(prefix):
                 continue  # "Putin downplayed the incursion": a known event referred back to
-            if self.body[a] == "-":  # "UN- and Turkey-brokered": the brokers come just before
-                senders = [m.code for m in mentions if a - 40 <= m.start < a]
-            elif kind in ("summit", "backchannel"):  # a meeting or contact has two sides
-                senders = [m.code for m in mentions if c0 <= m.start < c1
-                           and not (m.kind in ("state", "capital")
-                                    and _VENUE.search(self.body[c0:m.start]))]
-            elif kind == "escalation":  # the agent: the nearest actor before, not a target
-                agents = [m for m in mentions if c0 <= m.start < a
-                          and not _VICTIM.search(self.body[c0:m.start])]
-                senders = [agents[-1].code] if agents else []
-            else:
-                senders = self._senders(c0, c1, a, b, mentions)
+            senders = self._kind_senders(kind, c0, c1, a, b, mentions)
+            senders += [m.code for m in mentions if b <= m.start < c1
+                        and author_between(self.body[b:m.start])]
+            if kind != "mediation" and set(senders) & mediators:
+                # "the UAE mediated the release of Russian prisoners": the mediator is not a party
+                rest = [m.code for m in mentions if a <= m.start < c1 and m.code not in mediators]
+                others = [c for c in senders if c not in mediators]
+                senders = others or rest or [c for c in self.parties if c not in mediators]
             out += [(kind, code, a) for code in dict.fromkeys(senders)]
         return out
 
+    def _mediators(self, c0: int, c1: int, hits: list[tuple[str, int, int]],
+                   mentions: list[_Mention]) -> set[str]:
+        """The mediators of a clause: the senders of its mediation cues (with the agent of a
+        passive one: "was mediated by the UAE")."""
+        out: set[str] = set()
+        for kind, a, b in hits:
+            if kind == "mediation":
+                out.update(self._kind_senders(kind, c0, c1, a, b, mentions))
+        return out
+
+    def _kind_senders(self, kind: str, c0: int, c1: int, a: int, b: int,
+                      mentions: list[_Mention]) -> list[str]:
+        hyphen = a if self.body[a] == "-" else a - 1
+        passive_agents = [m.code for m in mentions if b <= m.start < c1
+                          and agent_of_passive(self.body[b:m.start])]
+        if self.body[hyphen] == "-":  # "UN- and Turkey-brokered": the brokers come just before
+            senders = _modifier_chain(self.body, hyphen, mentions)
+        elif kind == "mediation" and passive_agents:  # "was mediated by Qatar"
+            senders = passive_agents[:1]
+        elif kind in ("summit", "backchannel"):  # a meeting or contact has two sides
+            senders = self._sides(c0, c1, a, b, mentions)
+        elif kind == "escalation":  # the agent: the nearest actor before, not a target
+            agents = [m for m in mentions if c0 <= m.start < a
+                      and not _VICTIM.search(self.body[c0:m.start])]
+            senders = [agents[-1].code] if agents else []
+        else:
+            senders = self._senders(c0, c1, a, b, mentions)
+        return senders
+
+    def _sides(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
+        """The sides of a meeting or contact: every party named in the clause but a venue;
+        with "a call / talks with X", the subject and X; else "the two leaders" → the parties."""
+        named = [m for m in mentions if c0 <= m.start < c1
+                 and not (m.kind in ("state", "capital") and _VENUE.search(self.body[c0:m.start]))]
+        if partner_follows(self.body[b:c1]):
+            after = [m.code for m in named if m.start >= b]
+            before = [m.code for m in named if m.start < a][:1] or self.carried[:1]
+            if after and before:
+                return [before[0], after[0]]
+        if not named and len(self.parties) == 2 and names_the_parties(self.body[c0:c1]):
+            return list(self.parties)
+        return [m.code for m in named]
+
     def _senders(self, c0: int, c1: int, a: int, b: int, mentions: list[_Mention]) -> list[str]:
-        before = [m.code for m in mentions if c0 <= m.start < a]
+        # the subject: in the last subordinate clause before the cue if it names one, never a
+        # place phrase ("sirens rang out in Kyiv, shortly after Putin announced …")
+        own = [m for m in mentions if c0 <= m.start < a and not locative(self.body[c0:m.start])]
+        s0 = c0 + subject_start(self.body[c0:a])
+        before = [m.code for m in own if m.start >= s0] or [m.code for m in own]
         last = max((m.end for m in mentions if c0 <= m.start < a), default=c0)
         if len(self.parties) == 2 and names_the_parties(self.body[last:a]):
             return list(self.parties)  # "Medinsky said both countries agreed to …"
@@ -257,10 +318,12 @@ class _Run:
             return list(dict.fromkeys(before))
         if self.carried and (_PRONOUN.match(self.body[c0:c1]) or refers_by_role(self.body[c0:a])):
             return list(self.carried)
-        after = [m.code for m in mentions if b <= m.start < c1]
+        after = [m for m in mentions if b <= m.start < c1]
         if not after and self.carried and refers_by_role(self.body[b:c1]):
             return list(self.carried)
-        return after[:1]
+        if after and _BETWEEN.search(self.body[b:after[0].start]):
+            return list(dict.fromkeys(m.code for m in after[:2]))  # "swap between X and Y"
+        return [m.code for m in after[:1]]
 
     def _statements(self, clauses: list[tuple[int, int]], mentions: list[_Mention],
                     given: set[tuple[str, str]], date: str | None) -> None:
@@ -273,8 +336,8 @@ class _Run:
         for c0, c1 in clauses:
             for m in self.lex.speech.finditer(self.body[c0:c1]):
                 a, b = c0 + m.start(), c0 + m.end()
-                if any(x <= a < y for x, y in self.old):
-                    continue
+                if any(x <= a < y for x, y in self.old) or passive(self.body[c0:a]):
+                    continue  # background, or "what is being described as": no speaker
                 near = [x.code for x in mentions if c0 <= x.start < a and a - x.end < 90]
                 if self.speaker and _AND_VERB.search(self.body[c0:a]):
                     near = self.speaker  # "Peskov told reporters … and said": same speaker
@@ -326,6 +389,20 @@ class _Run:
             self.proposals.append(Proposal(name=name, by=near[0] if near else None,
                                            quote=self.body[m.start():m.end()],
                                            start=m.start(), end=m.end()))
+
+
+def _modifier_chain(body: str, a: int, mentions: list[_Mention]) -> list[str]:
+    """The names hyphenated to a cue at ``a``: "UN- and Turkey-brokered" → UN, Turkey."""
+    chain: list[str] = []
+    end = a
+    for m in sorted(mentions, key=lambda x: -x.start):
+        if m.end > end:
+            continue
+        if not re.fullmatch(r"-?(?:\s*(?:,|and|or)\s*)?", body[m.end:end]):
+            break
+        chain.append(m.code)
+        end = m.start
+    return chain[::-1]
 
 
 def _sentences(body: str, doc: Any) -> list[tuple[int, int]]:
