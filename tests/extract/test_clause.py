@@ -1,6 +1,6 @@
 """The clause-structure rules of amendment 2 (docs/extraction-evaluation.md §7) on constructed
 sentences (none taken from a gold file): talk about an act, allegations, conditions, the
-subject of a subordinate clause, place phrases, partners of a call, passive speech, future
+subject of a subordinate clause, place phrases, partners of a call, coordinated speakers, future
 meetings, authors and mediators, hyphenated brokers, summits named by noun or participle."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from detente.extract.clause import (
     future,
     locative,
     partner_follows,
-    passive,
     subject_start,
     talks_about,
 )
@@ -34,7 +33,6 @@ def test_clause_tests_on_fragments() -> None:
     assert subject_start("Putin ordered ") == 0
     assert locative("Sirens sounded in ") and not locative("Sirens sounded as ")
     assert partner_follows(" with ") and not partner_follows(" in Geneva on Friday")
-    assert passive("what was widely ") and not passive("what Peskov ")
     assert future(" between the envoys, scheduled for May") and not future(" ended on Friday")
     assert author_between(" proposal from the ") and not author_between(" and the ")
     assert agent_of_passive("was arranged by ") and not agent_of_passive("was arranged in ")
@@ -65,11 +63,9 @@ def test_subject_of_the_subordinate_clause_and_no_place_sender(rules: RuleExtrac
 
 
 def test_a_call_with_x_has_two_sides(rules: RuleExtractor) -> None:
-    ex = run(rules, "Hungary's Viktor Orban urged talks between Russia and Ukraine in a "
+    ex = run(rules, "Poland's president urged talks between Russia and Ukraine in a "
                     "telephone conversation with Volodymyr Zelensky on Friday.")
-    summit = {a for a, k in kinds(ex) if k == "summit"}
-    assert summit == {"HUN", "UKR"} or summit == {"UKR"} | ({"HUN"} & summit)
-    assert "RUS" not in summit
+    assert {a for a, k in kinds(ex) if k == "summit"} == {"POL", "UKR"}
 
 
 def test_two_leaders_are_the_parties(rules: RuleExtractor) -> None:
@@ -78,9 +74,9 @@ def test_two_leaders_are_the_parties(rules: RuleExtractor) -> None:
     assert {("USA", "summit"), ("RUS", "summit")} <= kinds(ex)
 
 
-def test_passive_speech_has_no_speaker(rules: RuleExtractor) -> None:
-    ex = run(rules, "A Chinese envoy came to Kyiv for what is being described as peace talks.")
-    assert ("CHN", "statement") not in kinds(ex)
+def test_coordinated_speakers_each_make_the_statement(rules: RuleExtractor) -> None:
+    ex = run(rules, "Poland and Belarus accuse each other of blocking the border talks.")
+    assert {("POL", "statement"), ("BLR", "statement")} <= kinds(ex)
 
 
 def test_future_meeting_is_not_held(rules: RuleExtractor) -> None:

@@ -19,7 +19,6 @@ list of sentences:
 * **Partner.** "A call / talks / a meeting with X": the two sides are the subject and X, not
   every actor in the clause ("offered to mediate between Russia and Ukraine in a call with
   Zelensky" is a call of Turkey and Ukraine).
-* **Passive speech.** "what is being described as" has no speaker.
 * **Future meeting.** "Talks … scheduled for next Thursday" is announced, not held.
 * **Author and agent.** "a ceasefire proposal from the United States" has the US as a
   sender; "was mediated by the UAE" makes the UAE the mediator, not a party.
@@ -61,7 +60,6 @@ _SUBORDINATE = re.compile(r"(?:,\s*|\s)(?:shortly |hours |days |soon |just |a da
                           r"(?:after|before|when|since|because|as|until|once)\s", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\b(?:in|at|from|into|across|over|near|to)\s+(?:the\s+)?$",
                        re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:being|been|is|are|was|were|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PARTNER = re.compile(r"^[^.;]{0,12}?\bwith\s+", re.IGNORECASE)
 
 
@@ -107,11 +105,6 @@ def subject_start(prefix: str) -> int:
 def locative(prefix: str) -> bool:
     """Whether a name right after ``prefix`` is in a place phrase ("in Kyiv", "to Moscow")."""
     return bool(_LOCATIVE.search(prefix))
-
-
-def passive(prefix: str) -> bool:
-    """Whether a speech verb right after ``prefix`` is passive ("is being described")."""
-    return bool(_PASSIVE.search(prefix))
 
 
 def partner_follows(text: str) -> bool:

@@ -41,7 +41,6 @@ from detente.extract.clause import (
     future,
     locative,
     partner_follows,
-    passive,
     subject_start,
     talks_about,
 )
@@ -254,7 +253,8 @@ class _Run:
             senders = self._kind_senders(kind, c0, c1, a, b, mentions)
             senders += [m.code for m in mentions if b <= m.start < c1
                         and author_between(self.body[b:m.start])]
-            if kind != "mediation" and set(senders) & mediators:
+            held_with = kind in ("summit", "backchannel") and partner_follows(self.body[b:c1])
+            if kind != "mediation" and not held_with and set(senders) & mediators:
                 # "the UAE mediated the release of Russian prisoners": the mediator is not a party
                 rest = [m.code for m in mentions if a <= m.start < c1 and m.code not in mediators]
                 others = [c for c in senders if c not in mediators]
@@ -336,12 +336,13 @@ class _Run:
         for c0, c1 in clauses:
             for m in self.lex.speech.finditer(self.body[c0:c1]):
                 a, b = c0 + m.start(), c0 + m.end()
-                if any(x <= a < y for x, y in self.old) or passive(self.body[c0:a]):
-                    continue  # background, or "what is being described as": no speaker
-                near = [x.code for x in mentions if c0 <= x.start < a and a - x.end < 90]
+                if any(x <= a < y for x, y in self.old):
+                    continue
+                near = _coordinated(self.body, [x for x in mentions
+                                                if c0 <= x.start < a and a - x.end < 90])
                 if self.speaker and _AND_VERB.search(self.body[c0:a]):
                     near = self.speaker  # "Peskov told reporters … and said": same speaker
-                speakers = near[-1:] or self._senders(c0, c1, a, b, mentions)
+                speakers = near or self._senders(c0, c1, a, b, mentions)
                 for actor in speakers:
                     self.speaker = [actor]
                     if (actor, "statement") in given or any(
@@ -389,6 +390,19 @@ class _Run:
             self.proposals.append(Proposal(name=name, by=near[0] if near else None,
                                            quote=self.body[m.start():m.end()],
                                            start=m.start(), end=m.end()))
+
+
+def _coordinated(body: str, before: list[_Mention]) -> list[str]:
+    """The subject group ending at the last name of ``before``: "both Ukraine and Russia
+    accuse" → Ukraine, Russia (names joined by "and" or a comma; one name otherwise)."""
+    if not before:
+        return []
+    group = [before[-1]]
+    for m in reversed(before[:-1]):
+        if not re.fullmatch(r"\s*(?:,|and|, and|&)\s*", body[m.end:group[-1].start]):
+            break
+        group.append(m)
+    return list(dict.fromkeys(m.code for m in reversed(group)))
 
 
 def _modifier_chain(body: str, a: int, mentions: list[_Mention]) -> list[str]:
