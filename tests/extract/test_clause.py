@@ -5,6 +5,8 @@ meetings, authors and mediators, hyphenated brokers, summits named by noun or pa
 
 from __future__ import annotations
 
+import datetime as dt
+
 from detente.extract.clause import (
     accusation,
     agent_of_passive,
@@ -110,3 +112,19 @@ def test_visits_named_by_participle(rules: RuleExtractor) -> None:
     assert ("UKR", "summit") in kinds(run(rules, "Zelensky arrived in Ankara on Monday."))
     ex = run(rules, "Macron welcomed Zelensky to Paris on Monday.")
     assert {("FRA", "summit"), ("UKR", "summit")} <= kinds(ex)
+
+
+def test_broker_named_as_modifier_survives_an_allegation(rules: RuleExtractor) -> None:
+    ex = run(rules, "Minsk accused Poland of breaking the EU-brokered border truce.")
+    assert ("EU", "mediation") in kinds(ex) and ("POL", "ceasefire") not in kinds(ex)
+
+
+def test_while_starts_a_new_temporal_frame(rules: RuleExtractor) -> None:
+    # the background month belongs to the "while" clause, not to the news before it
+    ex = run(rules, "Macron welcomed Zelensky to Paris this week while Putin cancelled a "
+                    "visit in February.", dt.date(2025, 5, 17))
+    assert {("FRA", "summit"), ("UKR", "summit")} <= kinds(ex)
+
+
+def test_bombings_are_escalation(rules: RuleExtractor) -> None:
+    assert ("RUS", "escalation") in kinds(run(rules, "Russian bombings hit Kharkiv overnight."))

@@ -54,7 +54,8 @@ _ROLE = re.compile(
 
 
 # Where a clause's temporal frame can change: a subordinate clause or a second predicate.
-_FRAME_CUT = re.compile(r",?\s+(?:since|after|before|when|as|which|who|and said|and added)\b|,\s+")
+_FRAME_CUT = re.compile(r",?\s+(?:since|after|before|when|while|as|which|who|and said|"
+                        r"and added)\b|,\s+")
 
 
 def background_spans(text: str, anchor: dt.date | None) -> list[tuple[int, int]]:

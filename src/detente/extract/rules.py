@@ -242,7 +242,8 @@ class _Run:
                 continue
             if kind != "escalation" and _NEGATED.search(prefix):
                 continue
-            if accusation(prefix) or condition(prefix):
+            modifier = "-" in self.body[a - 1:a + 1]  # "a U.S.-brokered truce": presupposed
+            if not modifier and (accusation(prefix) or condition(prefix)):
                 continue  # "accused Kyiv of attacks", "if Ukraine continues its strikes"
             if kind in ("ceasefire", "summit") and talks_about(prefix):
                 continue  # "ready for direct talks", "in exchange for a ceasefire"
