@@ -128,3 +128,16 @@ def test_while_starts_a_new_temporal_frame(rules: RuleExtractor) -> None:
 
 def test_bombings_are_escalation(rules: RuleExtractor) -> None:
     assert ("RUS", "escalation") in kinds(run(rules, "Russian bombings hit Kharkiv overnight."))
+
+
+def test_deal_as_a_verb_is_not_a_topic(rules: RuleExtractor) -> None:
+    assert not kinds(run(rules, "Poland stated that it will deal with the new government."))
+    assert ("POL", "statement") in kinds(run(rules, "Poland stated that the deal is dead."))
+
+
+def test_proposal_named_in_free_words(rules: RuleExtractor) -> None:
+    ex = run(rules, "Minsk rejected a three-month truce proposal from the European Union on "
+                    "Friday.")
+    assert [p.quote for p in ex.proposals] == ["a three-month truce proposal from the European "
+                                               "Union"]
+    assert not run(rules, "Poland said it has a plan.").proposals

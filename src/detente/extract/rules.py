@@ -86,7 +86,12 @@ _PLAN = re.compile(
     r"(?:\b(?:[A-Z][\w’'-]+\s){1,4}(?:Communiqu[ée]|Plan|Framework|Memorandum|Formula|"
     r"Initiative|Accords?|Agreements?|Treaty|Declaration)\b)|"
     r"(?:\b(?:peace|victory) (?:plan|formula)\b)|"
-    r"(?:\b[A-Z][a-z]+[’']s? (?:\w+ )?(?:terms|conditions|plan|proposal|memorandum)\b)|"
+    r"(?:\b[A-Z][a-z]+[’']s? (?:\w+ )?(?:terms|conditions|plan|(?:counter)?proposal|"
+    r"memorandum)\b)|"
+    # a plan in free words: "a 30-day ceasefire proposal from the United States"
+    r"(?:\b(?:a|an|its|his|her|their)\s+(?:[\w“”\"-]+\s+){0,3}?(?:counter)?(?:proposal|"
+    r"plan|offer|initiative|roadmap)\s+(?:from|by|for|to)(?:\s+(?!(?:on|in|at|and|that|which|"
+    r"was|is|were|as|after|before|but|with)\b)(?:(?:[A-Z]\.)+|[\w“”\"’'-]+)){1,5})|"
     r"(?:\bso-called \"memorandum\"|\bmemorandum\b)")
 
 
