@@ -47,4 +47,4 @@ def test_dev_floors(rules: RuleExtractor, tmp_path: Path) -> None:
     scores = evaluate(load_gold(tmp_path), rules.extract_many, draws=100).scores
     assert scores["quotes_exact"].value == 1.0
     assert scores["actor_recall"].value >= 0.9
-    assert scores["signal_f1"].value >= 0.68  # measured 0.730 (amendment 1 rules)
+    assert scores["signal_f1"].value >= 0.74  # measured 0.777 (amendment 2 rules)
