@@ -16,11 +16,22 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 
 import numpy as np
 
 from detente.forecasts.backtest import issue_table, paired_bootstrap, scorable
-from detente.forecasts.challenger4 import MEMBERS, fit_params, predict_percent, stack_issues
+from detente.forecasts.challenger import is_test_proposal
+from detente.forecasts.challenger4 import (
+    DELTA_GRID,
+    MEMBERS,
+    Challenger4Params,
+    Stack,
+    fit_params,
+    predict_percent,
+    snap_forecasts,
+    stack_issues,
+)
 from detente.forecasts.selection import fold_ids
 from detente.forecasts.selection4 import cluster_ids, half_splits, nested_cv, select
 from detente.formats.deu import read_deu
@@ -43,6 +54,27 @@ def _short(q: object) -> str:
                      if a > 5e-3)
         return f"qmv[{w}] unan[{u}]"
     return f"[{w}]" + (f" λ={d['lam']}" if d["variant"] == "lad-shrunk" else "")
+
+
+def _describe(st: Stack, y: np.ndarray, q: Challenger4Params) -> None:
+    """What the chosen variant does (descriptive, in sample for its parameters)."""
+    pred, x = predict_percent(st, q), st.xhat
+    moved = np.abs(pred - x) > 1e-9
+    e0, e1 = np.abs(x - y), np.abs(pred - y)
+    print(f"chosen fit: moves x̂ on {moved.sum()} of {len(y)} issues (mean move "
+          f"{np.abs(pred - x)[moved].mean() if moved.any() else 0.0:.2f}); closer than the "
+          f"compromise on {(e1 < e0 - 1e-9).sum()}, further on {(e1 > e0 + 1e-9).sum()}, equal "
+          f"on {(np.abs(e1 - e0) <= 1e-9).sum()}; forecast equals the outcome on "
+          f"{(e1 < 1e-9).sum()} issues (compromise {(e0 < 1e-9).sum()})")
+    v1_test = np.array([is_test_proposal(g) for g in st.groups])
+    print(f"    on challenger v1's held-out proposals ({v1_test.sum()} issues; v1 lost there, "
+          f"25.54 vs 24.36): compromise {e0[v1_test].mean():.2f}, chosen {e1[v1_test].mean():.2f}"
+          f"; by rule: QMV {e0[~st.unanimity].mean():.2f} vs {e1[~st.unanimity].mean():.2f}, "
+          f"unanimity {e0[st.unanimity].mean():.2f} vs {e1[st.unanimity].mean():.2f}")
+    if q.variant == "snap":
+        profile = {d: round(float(np.abs(snap_forecasts(st, (d,))[0] - y).mean()), 2)
+                   for d in DELTA_GRID}
+        print(f"    in-sample MAE over the δ grid (descriptive): {profile}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,11 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"nested CV (selection inside each fold): MAE {np.abs(nest.forecasts - y).mean():.2f}"
           f", − compromise {_interval(nest.forecasts, base, y, clusters, args.draws, args.seed)}"
           f"; chosen per fold {nest.chosen}")
-    diff = half_splits(sel.chosen, st, y, args.repeats, args.seed)
+    halves = half_splits(sel.chosen, st, y, args.repeats, args.seed)
+    diff = halves.differences
     lo, hi = np.quantile(diff, [0.025, 0.975])
     print(f"half splits ({args.repeats} repeats, {sel.chosen} fitted on half the proposals): "
           f"MAE − compromise on the other half: mean {diff.mean():+.2f}, 2.5–97.5 % "
           f"[{lo:+.2f}, {hi:+.2f}], challenger better in {np.mean(diff < 0):.0%} of repeats")
+    fits = Counter(_short(q) for q in halves.fitted)
+    print(f"    fits on the halves: {dict(fits.most_common())}")
+    for text in sorted(fits):
+        pick = np.array([_short(q) == text for q in halves.fitted])
+        print(f"    repeats fitted to {text}: mean difference {diff[pick].mean():+.2f}")
+    _describe(st, y, full)
     print(f"CPU time {time.process_time() - t0:.1f} s")
     return 0
 

@@ -98,9 +98,11 @@ class Stack:
         return self.lo + self.span * np.asarray(pct) / 100.0
 
 
-def stack_issues(tables: list[StakeholderTable], memo: Memo | None = None) -> Stack:
+def stack_issues(tables: list[StakeholderTable], memo: Memo | None = None,
+                 models: bool = True) -> Stack:
     """Every member's forecast of dimension 0 of each one-issue table (see :class:`Stack`);
-    the exchange and procedural forecasts come from ``memo`` when already made."""
+    the exchange and procedural forecasts come from ``memo`` when already made, and are not
+    run at all (NaN rows) with ``models=False`` (``snap`` needs only x̂ and the lumps)."""
     p = pack_issues(tables)
     w = support(p)
     xhat = (w * p.x).sum(axis=1) / w.sum(axis=1)
@@ -110,9 +112,11 @@ def stack_issues(tables: list[StakeholderTable], memo: Memo | None = None) -> St
     com = np.where(has_com, (p.x * p.is_com).sum(axis=1) / np.maximum(p.is_com.sum(axis=1), 1),
                    xhat)
     lo, span = p.lo, p.span
-    unit = [xhat, med,
-            (forecast_issues(ExchangeModel(), tables, memo) - lo) / span,
-            (forecast_issues(ProceduralModel(), tables, memo) - lo) / span, ref, com]
+    runs = [np.full(len(tables), np.nan)] * 2
+    if models:
+        runs = [(forecast_issues(m, tables, memo) - lo) / span
+                for m in (ExchangeModel(), ProceduralModel())]
+    unit = [xhat, med, *runs, ref, com]
     ends = np.zeros((len(tables), 2))
     ends[:, 1] = 1.0
     lumps = np.concatenate([np.where(p.valid, p.x, np.nan),
@@ -248,7 +252,7 @@ class Challenger4Model:
     def forecast_batch(self, tables: list[StakeholderTable], memo: Memo | None = None) -> F:
         """Dimension 0 of many one-issue tables at once (the exchange member links the
         tables of each proposal), shape (I,)."""
-        st = stack_issues(tables, memo)
+        st = stack_issues(tables, memo, self.params.variant != "snap")
         return st.to_scale(predict_percent(st, self.params))
 
     def forecast(self, table: StakeholderTable) -> Forecast:
@@ -258,7 +262,7 @@ class Challenger4Model:
 
     def fit(self, tables: list[StakeholderTable], outcomes: F) -> Challenger4Model:
         """Refitted (same variant) on these issues only."""
-        st = stack_issues(tables)
+        st = stack_issues(tables, models=self.params.variant != "snap")
         return Challenger4Model(fit_params(self.params.variant, st, st.percent(outcomes)),
                                 self.name)
 

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts.challenger4 import N_PARAMS, VARIANTS, Stack, fit_params, predict_percent
+from detente.forecasts.challenger4 import (
+    N_PARAMS,
+    VARIANTS,
+    Challenger4Params,
+    Stack,
+    fit_params,
+    predict_percent,
+)
 
 F = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -124,19 +131,31 @@ def nested_cv(st: Stack, y: F, folds: I64, draws: int = 2000, seed: int = 0,
     return NestedCV(out, chosen)
 
 
-def half_splits(variant: str, st: Stack, y: F, repeats: int, seed: int = 0) -> F:
-    """MAE(variant) − MAE(compromise) on the held-out half, per repeat, (repeats,): each
-    repeat fits on a random half of the proposals (``SeedSequence(seed)``)."""
+@dataclass(frozen=True)
+class HalfSplits:
+    """MAE(variant) − MAE(compromise) on the held-out half per repeat, (repeats,), and the
+    parameters fitted on each fit half."""
+
+    differences: F
+    fitted: tuple[Challenger4Params, ...]
+
+
+def half_splits(variant: str, st: Stack, y: F, repeats: int, seed: int = 0) -> HalfSplits:
+    """Each repeat fits ``variant`` on a random half of the proposals (``SeedSequence(seed)``)
+    and scores it, beside the compromise, on the other half."""
     names, gid = np.unique(np.asarray(st.groups), return_inverse=True)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     out = np.empty(repeats)
+    fitted = []
     for r in range(repeats):
         in_fit = np.isin(gid, rng.permutation(len(names))[: len(names) // 2])
         train, test = np.flatnonzero(in_fit), np.flatnonzero(~in_fit)
-        pred = predict_percent(st.take(test), fit_params(variant, st.take(train), y[train]))
+        q = fit_params(variant, st.take(train), y[train])
+        pred = predict_percent(st.take(test), q)
         out[r] = np.abs(pred - y[test]).mean() - np.abs(st.xhat[test] - y[test]).mean()
-    return out
+        fitted.append(q)
+    return HalfSplits(out, tuple(fitted))
 
 
-__all__ = ["NestedCV", "Selection", "bootstrap_means", "choose_one_se", "cluster_ids",
+__all__ = ["HalfSplits", "NestedCV", "Selection", "bootstrap_means", "choose_one_se", "cluster_ids",
            "cv_forecasts", "half_splits", "nested_cv", "select"]
