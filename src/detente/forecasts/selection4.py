@@ -1,5 +1,6 @@
-"""Choosing one challenger-v4 variant by grouped cross-validation with the one-standard-error
-rule, and checking the choice (``docs/forecast-protocol.md``, amendment of the fourth session).
+"""Choosing one challenger-v4 variant by grouped CV (one-standard-error rule), and checking it.
+
+The protocol: ``docs/forecast-protocol.md``, amendment of the fourth session.
 
 - :func:`cv_forecasts` — a variant refitted on the other folds (by proposal, the v2 hash,
   :func:`~detente.forecasts.crossval.cv_fold`) forecasts each fold;
