@@ -244,6 +244,9 @@ def test_batch_and_single_forecasts_agree_and_registry_knows_the_model():
     np.testing.assert_allclose(m.forecast_batch(tables), single)
     assert [f.name for f in make_forecasters(["challenger4"])] == ["challenger4"]
     assert make_forecasters(["challenger4"])[0] == Challenger4Model(FITTED_C4)
+    assert m.options() == {"variant": "lad-stack", "weights": {
+        "compromise": 0.5, "median": 0.5, "exchange": 0, "procedural": 0, "reference": 0,
+        "commission": 0}}
 
 
 # --- the selection protocol -----------------------------------------------------------------
@@ -333,7 +336,7 @@ def test_frozen_snap_is_the_dev_fit_and_backtest_cv_refits_it_in_every_fold():
                        bootstrap=0)
     assert res.options["cv"]["out_of_fold"] == ["challenger4"]
     per_fold = res.options["cv"]["fitted_per_fold"]["challenger4"]
-    assert len(per_fold) == CV_FOLDS and all(f["variant"] == "snap" for f in per_fold)
+    assert per_fold == [{"variant": "snap", "delta": 0.3}] * CV_FOLDS
     folds = np.array([cv_fold(i.proposal) for i in res.issues])
     for f in (0, 5):
         train = np.flatnonzero(folds != f)

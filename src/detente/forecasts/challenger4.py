@@ -31,7 +31,7 @@ one-standard-error rule chose, fitted on all 231 scorable issues of the DEU deve
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -246,8 +246,17 @@ class Challenger4Model:
     shares_forecasts: ClassVar[bool] = True
 
     def options(self) -> dict[str, Any]:
-        """The variant, its parameters and the members' names, JSON-friendly."""
-        return {**asdict(self.params), "members": list(MEMBERS)}
+        """The variant and the parameters it uses (weights by member name), JSON-friendly."""
+        q = self.params
+        if q.variant == "snap":
+            return {"variant": q.variant, "delta": q.delta}
+        out: dict[str, Any] = {"variant": q.variant,
+                               "weights": dict(zip(MEMBERS, q.weights, strict=True))}
+        if q.weights_unan is not None:
+            out["weights_unanimity"] = dict(zip(MEMBERS, q.weights_unan, strict=True))
+        if q.variant == "lad-shrunk":
+            out["lam"] = q.lam
+        return out
 
     def forecast_batch(self, tables: list[StakeholderTable], memo: Memo | None = None) -> F:
         """Dimension 0 of many one-issue tables at once (the exchange member links the
