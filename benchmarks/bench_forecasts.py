@@ -90,7 +90,7 @@ def eum_monte_carlo() -> None:
 
 def deu_backtest() -> None:
     data = read_deu(DATA / "deu3-dev.tsv")
-    models = make_forecasters(["all", "challenger2", "challenger3"])
+    models = make_forecasters(["all", "challenger2", "challenger3", "challenger4"])
     for split in ("all", "cv"):
         t0, c0 = time.perf_counter(), time.process_time()
         res = run_backtest(data, models, bootstrap=2000, seed=0, split=split)

@@ -9,6 +9,7 @@ from detente.forecasts.base import Forecast, Forecaster, forecast_issues
 from detente.forecasts.challenger import ChallengerModel
 from detente.forecasts.challenger2 import Challenger2Params, ChallengerV2Model, RuleParams
 from detente.forecasts.challenger3 import Challenger3Model, Challenger3Params
+from detente.forecasts.challenger4 import Challenger4Model, Challenger4Params
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.ensemble import EnsembleModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
@@ -35,6 +36,9 @@ FORECASTERS = [
     Challenger3Model(Challenger3Params("council+status-quo", m_com=0.25, m_ep=2.0,
                                        lam_qmv=0.3, lam_unan=0.5)),
     Challenger3Model(Challenger3Params("median-blend", mu=0.4)),
+    Challenger4Model(),
+    Challenger4Model(Challenger4Params("lad-stack-rule", (0.4, 0.2, 0.2, 0.1, 0.05, 0.05),
+                                       (0.1, 0.5, 0.1, 0.1, 0.1, 0.1))),
     NashModel(),
     NashModel(UNFITTED_NASH),
     NashModel(NashParams(0.0, 0.0)),

@@ -59,7 +59,8 @@ def forecast(
                                      "name (KTAB); default: every one."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="compromise, median, eum, "
                                     "smp, nash, exchange, procedural, ensemble, challenger, "
-                                    "challenger2, challenger3 or all (repeatable)."),
+                                    "challenger2, challenger3, challenger4 or all "
+                                    "(repeatable)."),
     draws: int = typer.Option(0, "--draws", min=0, help="Monte Carlo draws over input ranges."),
     seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo draws."),
     spread: float = typer.Option(0.1, "--spread", help="For CSV inputs (no ranges in the file): "
@@ -179,7 +180,7 @@ def backtest(
                                       help="Score issues with at least this many positions."),
     split: str = typer.Option("all", "--split", help="all; the challenger's pre-registered "
                               "train / test proposals; or cv (fittable models such as "
-                              "challenger2/3 scored out of fold, 10 folds by proposal)."),
+                              "challenger2/3/4 scored out of fold, 10 folds by proposal)."),
     voting_rule: list[str] = typer.Option([], "--voting-rule", help="Map a Council voting "
                                           "code to qmv or unanimity, e.g. 'QMV(10)=qmv' "
                                           "(repeatable); unknown codes are an error."),

@@ -20,7 +20,7 @@ from detente.formats.table import StakeholderTable
 MODEL_NAMES = ("compromise", "median", "eum", "smp", "nash", "exchange", "procedural",
                "ensemble")
 #: Models that are not part of ``all`` (earlier challengers).
-EXTRA_NAMES = ("challenger", "challenger2", "challenger3")
+EXTRA_NAMES = ("challenger", "challenger2", "challenger3", "challenger4")
 
 
 def make_forecasters(names: list[str] | tuple[str, ...],
@@ -53,6 +53,10 @@ def make_forecasters(names: list[str] | tuple[str, ...],
             from detente.forecasts.challenger3 import Challenger3Model
 
             out.append(Challenger3Model())
+        elif n == "challenger4":
+            from detente.forecasts.challenger4 import Challenger4Model
+
+            out.append(Challenger4Model())
         else:
             raise DetenteError.one("unknown model", path="model", value=n,
                                    allowed=", ".join((*MODEL_NAMES, *EXTRA_NAMES, "all")))
