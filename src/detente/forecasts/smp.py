@@ -169,23 +169,33 @@ def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64],
     cj = w[:, None, :] * (u_ji - u_jj)
     big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
     big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj
+    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj. Written in place, two
+    # identities exact in floating point: max(−y, 0) = −min(y, 0) and x + (−y) = x − y.
     u_ni = u_ji[:, :, None, :]                    # U^i_ni, indexed by n
     u_nn = u_jj[:, :, None, :]
     wn = w[:, None, None, :]
-    v0 = wn * (u_ni - u_nj)
-    a0 = big_a[..., None]
-    b0 = big_b[..., None]
-    for_i = a0 + np.maximum(v0, 0)
-    pi = for_i / (for_i + b0 + np.maximum(-v0, 0))
-    not_pi = 1 - pi
-    e_i = pi * (2 * u_ni + u_nn) + not_pi * (3 * u_nj)
-    e_j = pi * (3 * u_ni) + not_pi * (2 * u_nj + u_nn)
-    v = wn * (e_i - e_j)
+    t = np.subtract(u_ni, u_nj)
+    t *= wn                                       # v0 = w_n (U_ni − U_nj)
+    pi = np.maximum(t, 0)
+    pi += big_a[..., None]                        # for_i = A + max(v0, 0)
+    den = np.add(pi, big_b[..., None])
+    den -= np.minimum(t, 0, out=t)                # + max(−v0, 0)
+    pi /= den                                     # π
+    not_pi = np.subtract(1, pi, out=den)
+    e_i = np.multiply(u_nj, 3, out=t)
+    e_i *= not_pi
+    e_i += pi * (2 * u_ni + u_nn)                 # π(2U_ni + U_nn) + (1 − π) 3U_nj
+    e_j = np.multiply(u_nj, 2)
+    e_j += u_nn
+    e_j *= not_pi
+    pi *= 3 * u_ni
+    e_j += pi                                     # π 3U_ni + (1 − π)(2U_nj + U_nn)
+    v = np.subtract(e_i, e_j, out=e_i)
+    v *= wn
     v[:, at, :, ii] = 0.0                         # n != i: no vote
     v[:, :, np.arange(n), np.arange(n)] = 0.0     # n != j
-    a = big_a + np.maximum(v, 0).sum(axis=3)
-    b = big_b + np.maximum(-v, 0).sum(axis=3)
+    a = big_a + np.maximum(v, 0, out=e_j).sum(axis=3)
+    b = big_b - np.minimum(v, 0, out=v).sum(axis=3)
     phi = a / (a + b)
     s_j = sal_tot[:, None, :]
     gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
