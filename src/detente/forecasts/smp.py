@@ -9,6 +9,7 @@ stop when the movement falls below 2 % of the first turn's.
 
 Everything is vectorised over actors: one turn is O(N³) array work in chunks of initiators, no
 Python object per actor pair. Positions are on 0–1 inside (the table's 0–100 divided by 100).
+The turns themselves run in :mod:`detente.forecasts.smp_batch`, over one issue or many.
 """
 
 from __future__ import annotations
@@ -226,63 +227,12 @@ def smp_turn(x: F, sal: F, cap: F, chunk: int = 8) -> tuple[F, F, NDArray[np.boo
     """One SMP turn of a batch of issues from positions ``x`` (B, N, K) on 0–1 (``sal``
     (B, N, K), ``cap`` (B, N)); returns the new positions, the risk attitudes of the starting
     state and per issue a flag that they were degenerate. Every initiator slot m = 0..N−1
-    holds actor m's bargain (none if it made no offer)."""
-    nb, n = cap.shape
-    ar = np.arange(n)
-    d = distances(sal, x, x)
-    risk, degenerate = _risk_attitudes(d, cap)
-    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
-    u_h = utility(d[:, None, :, :], r_hi[:, :, :, None])
-    target, phi, _ = _best_challenges(u_h, sal.sum(axis=2), cap, chunk)
-    made = target >= 0
-    tgt = np.where(made, target, ar[None, :])
-    b_i, b_j = bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
-    # utility to each actor a of the state after each bargain m, and of the status quo
-    u_own = u_h[:, ar, ar, :]                             # U^a_an = u(d_an, R_a)
-    base = u_own.sum(axis=2)
-    ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
-    ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
-    u_tgt = np.take_along_axis(u_own, np.broadcast_to(tgt[:, None, :], (nb, n, n)), 2)
-    ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / n
-    return _choose(x, made, tgt, b_i, b_j, ubar_m, base / n, cap), risk, degenerate
+    holds actor m's bargain (none if it made no offer). Issues of different sizes:
+    :func:`detente.forecasts.smp_batch.smp_turn`."""
+    from detente.forecasts.smp_batch import Sizes
+    from detente.forecasts.smp_batch import smp_turn as turn
 
-
-def _choose(x: F, made: NDArray[np.bool_], tgt: NDArray[np.int64], b_i: F, b_j: F, ubar_m: F,
-            ubar_sq: F, cap: F, budget: int = 2_000_000) -> F:
-    """Every actor k takes the most probable item of its queue (SMP.md step 4): its status quo
-    and the bargains m it is part of (as initiator m = k or target), in initiator order.
-    Queues of one length are elected together (no padding: each election is the one KTAB runs).
-    """
-    n = made.shape[1]
-    ar = np.arange(n)
-    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
-                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2).ravel()
-    new = x.copy()
-    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
-    # every row's items in initiator order, sorted once for all lengths
-    by_len = np.argsort(count, kind="stable")
-    lengths = count[by_len]
-    starts = np.searchsorted(lengths, np.arange(n + 2))
-    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
-    for size in range(1, n + 1):
-        flat_rows = by_len[starts[size]:starts[size + 1]]
-        if flat_rows.size == 0:
-            continue
-        items = order[flat_rows, :size]
-        step = max(1, budget // (n * (size + 1) ** 2))
-        for lo in range(0, len(flat_rows), step):
-            rb, rk = np.divmod(flat_rows[lo:lo + step], n)
-            it = items[lo:lo + step]
-            util = np.empty((len(rb), n, size + 1))
-            util[:, :, 0] = ubar_sq[rb]
-            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
-            choice = np.argmax(condorcet(util, cap[rb]), axis=1)
-            go = choice > 0
-            m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
-            own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
-            new[rb[go], rk[go]] = own[go]
-    return new
+    return turn(x, sal, cap, Sizes(np.full(cap.shape[0], cap.shape[1], dtype=np.int64)), chunk)
 
 
 def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
@@ -307,47 +257,13 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
 
     Returns ``trajectory`` (T + 1, N, K), the risk attitudes of every state ``risk``
     (T + 1, N), ``ratios`` per turn, the distinct final positions, their win probabilities and
-    each actor's group, and whether risk was ever degenerate.
+    each actor's group, and whether risk was ever degenerate. Many issues at once:
+    :func:`detente.forecasts.smp_batch.run_smp_batch`.
     """
-    x = np.asarray(x0, dtype=float)
-    return run_smp_batch(x[None], np.asarray(sal)[None], np.asarray(cap)[None], options)[0]
+    from detente.forecasts.smp_batch import run_smp_batch
 
-
-def run_smp_batch(x0: F, sal: F, cap: F,
-                  options: SMPOptions | None = None) -> list[dict[str, object]]:
-    """:func:`run_smp` of B issues with the same numbers of actors and dimensions at once:
-    ``x0``, ``sal`` (B, N, K), ``cap`` (B, N). Each turn is one set of array operations over
-    the issues still running; each issue stops by its own rule, so every result is the one its
-    own run gives.
-    """
-    opt = options or SMPOptions()
-    x = np.array(x0, dtype=float)
-    nb = x.shape[0]
-    traj: list[list[F]] = [[x[b].copy()] for b in range(nb)]
-    risks: list[list[F]] = [[] for _ in range(nb)]
-    ratios: list[list[float]] = [[] for _ in range(nb)]
-    first = np.zeros(nb)
-    degenerate = np.zeros(nb, dtype=bool)
-    live = np.arange(nb)
-    for turn in range(1, opt.max_turns + 1):
-        new, risk, deg = smp_turn(x[live], sal[live], cap[live], opt.chunk)
-        moved = np.linalg.norm(new - x[live], axis=2).sum(axis=1)
-        if turn == 1:
-            first = moved
-        ratio = moved / (first[live] + 1e-4)
-        degenerate[live] |= deg
-        for c, b in enumerate(live):
-            risks[b].append(risk[c])
-            ratios[b].append(float(ratio[c]))
-            traj[b].append(new[c])
-        x[live] = new
-        log.debug("SMP turn %d: fractional change compared to first step %s", turn, ratio)
-        if turn >= opt.min_turns:
-            live = live[ratio >= opt.stop_ratio]
-        if live.size == 0:
-            break
-    return [_final(np.stack(traj[b]), risks[b], ratios[b], bool(degenerate[b]), sal[b], cap[b],
-                   opt) for b in range(nb)]
+    return run_smp_batch([np.asarray(x0, dtype=float)], [np.asarray(sal)], [np.asarray(cap)],
+                         options)[0]
 
 
 def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
@@ -398,19 +314,20 @@ class SpatialModel:
     def forecast_batch(self, tables: list[StakeholderTable]) -> F:
         """Dimension 0 of many tables, without the per-round predictions ``forecast`` adds.
 
-        Tables with the same numbers of actors and dimensions run as one batch
-        (:func:`run_smp_batch`); the results are those of one table at a time.
+        Tables with the same number of dimensions run as one batch, whatever their numbers of
+        actors (:func:`detente.forecasts.smp_batch.run_smp_batch`); the results are those of
+        one table at a time, bit for bit.
         """
+        from detente.forecasts.smp_batch import run_smp_batch
+
         out = np.empty(len(tables))
-        groups: dict[tuple[int, ...], list[int]] = {}
+        groups: dict[int, list[int]] = {}
         for i, t in enumerate(tables):
-            groups.setdefault(t.position.shape, []).append(i)
+            groups.setdefault(t.position.shape[1], []).append(i)
         for members in groups.values():
             units = [self._unit(tables[i]) for i in members]
-            runs = run_smp_batch(np.stack([u[0] for u in units]),
-                                 np.stack([tables[i].salience for i in members]),
-                                 np.stack([tables[i].capability for i in members]),
-                                 self.options)
+            runs = run_smp_batch([u[0] for u in units], [tables[i].salience for i in members],
+                              [tables[i].capability for i in members], self.options)
             for i, u, res in zip(members, units, runs, strict=True):
                 out[i] = self._point(res, u[1], u[2])[0]
         return out
