@@ -15,6 +15,7 @@ The turns themselves run in :mod:`detente.forecasts.smp_batch`, over one issue o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -132,40 +133,55 @@ def best_challenges(u_h: F, sal_tot: F, cap: F,
 def _best_challenges(u_h: F, sal_tot: F, cap: F,
                      chunk: int) -> tuple[NDArray[np.int64], F, F]:
     """:func:`best_challenges` of a batch of issues: ``u_h`` (B, N, N, N), the rest (B, N)."""
+    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
+    return _best_of(lambda lo, hi: u_t[:, lo:hi], sal_tot, cap, chunk)
+
+
+def challenges(d: F, r_hi: F, sal_tot: F, cap: F,
+               chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """:func:`best_challenges` of a batch of issues from the distances ``d`` (B, N, N) and the
+    risk attitudes ``r_hi`` (B, N, N): each block's utilities are made when it is scored, in
+    the layout the block reads (U^i_nj at [b, i, j, n]), the same numbers as ``u_h``'s."""
+    d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))[:, None]     # d_t[b, 0, j, n] = d_nj
+    return _best_of(lambda lo, hi: utility(d_t, r_hi[:, lo:hi, None, :]), sal_tot, cap, chunk)
+
+
+def _best_of(block: Callable[[int, int], F], sal_tot: F, cap: F,
+             chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """Best challenges, initiators in blocks; ``block(lo, hi)`` gives U^i_nj at [b, i − lo, j,
+    n] for initiators lo ≤ i < hi."""
     nb, n = cap.shape
     w = sal_tot * cap
     target = np.full((nb, n), -1, dtype=np.int64)
     phi_best = np.zeros((nb, n))
     gain_best = np.zeros((nb, n))
-    idx = np.arange(n)
     step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
-    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
+    rows = np.arange(nb)[:, None]
     for lo in range(0, n, step):
-        ii = idx[lo:lo + step]
+        hi = min(n, lo + step)
+        ii = np.arange(lo, hi)
         at = np.arange(ii.size)
-        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii, u_t[:, ii])
+        phi, gain = _challenge_block(block(lo, hi), w, sal_tot, ii)
         gain[:, at, ii] = -np.inf
-        gain = np.where(gain > MIN_GAIN, gain, -np.inf)
+        gain[~(gain > MIN_GAIN)] = -np.inf
         best = np.argmax(gain, axis=2)
-        pick = np.take_along_axis(gain, best[:, :, None], 2)[:, :, 0]
+        pick = gain[rows, at, best]
         ok = np.isfinite(pick)
-        target[:, ii] = np.where(ok, best, -1)
-        phi_best[:, ii] = np.take_along_axis(phi, best[:, :, None], 2)[:, :, 0]
-        gain_best[:, ii] = np.where(ok, pick, 0.0)
+        target[:, lo:hi] = np.where(ok, best, -1)
+        phi_best[:, lo:hi] = phi[rows, at, best]
+        gain_best[:, lo:hi] = np.where(ok, pick, 0.0)
     return target, phi_best, gain_best
 
 
-def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64],
-                     u_t: F | None = None) -> tuple[F, F]:
-    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c]);
-    ``u_t`` = ``u`` with its last two axes swapped, contiguous (made here if not given)."""
+def _challenge_block(u_nj: F, w: F, sal_tot: F, ii: NDArray[np.int64]) -> tuple[F, F]:
+    """φ and ΔEU of initiators ``ii`` against every j: ``u_nj[b, c, j, n]`` = U^i_nj
+    (i = ii[c]), contiguous."""
     n = w.shape[1]
     at = np.arange(ii.size)
-    u_nj = np.ascontiguousarray(np.swapaxes(u, 2, 3)) if u_t is None else u_t
-    u_ij = u[:, at, ii, :]                        # (B, c, N) U^i_ij over j
+    u_ij = np.swapaxes(u_nj[:, at, :, ii], 0, 1)  # (B, c, N) U^i_ij over j
     u_ji = u_nj[:, at, ii, :]                     # (B, c, N) U^i_ji over j
-    u_ii = u[:, at, ii, ii][:, :, None]
-    u_jj = np.diagonal(u, axis1=2, axis2=3)       # (B, c, N) U^i_jj
+    u_ii = u_nj[:, at, ii, ii][:, :, None]
+    u_jj = np.diagonal(u_nj, axis1=2, axis2=3)    # (B, c, N) U^i_jj
     ci = w[:, ii][:, :, None] * (u_ii - u_ij)
     cj = w[:, None, :] * (u_ji - u_jj)
     big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)

@@ -120,9 +120,8 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     phi = np.zeros((nb, n))
     sal_tot = sal.sum(axis=2)
     for lo, hi, m in sizes.groups():
-        u_h = utility(d[lo:hi, None, :m, :m], r_hi[lo:hi, :m, :m, None])
-        target[lo:hi, :m], phi[lo:hi, :m], _ = smp._best_challenges(
-            u_h, sal_tot[lo:hi, :m], cap[lo:hi, :m], chunk)
+        target[lo:hi, :m], phi[lo:hi, :m], _ = smp.challenges(
+            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m], chunk)
     made = target >= 0
     tgt = np.where(made, target, ar[None, :])
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
