@@ -87,8 +87,10 @@ def condorcet(util: F, weight: F) -> F:
     victory probability P_ij = C_ij / (C_ij + C_ji); p_i = Π_j P_ij / Σ_m Π_j P_mj.
     Returns shape (..., M).
     """
-    v = weight[..., :, None, None] * (util[..., :, :, None] - util[..., :, None, :])
-    pos = np.maximum(v, 0.0).sum(axis=-3) + COALITION_FLOOR
+    v = np.subtract(util[..., :, :, None], util[..., :, None, :])
+    v *= weight[..., :, None, None]
+    pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos += COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     logs = np.log(p_ij).sum(axis=-1)
     logs -= logs.max(axis=-1, keepdims=True)
