@@ -8,7 +8,8 @@ a contiguous slice. Every number is the one the issue's own run gives, bit for b
 - a sum over the last axis (NumPy's pairwise summation: eight running sums over the blocks of
   eight, then the rest one by one) is taken per class of sizes with the same ⌊n/8⌋, over a
   width of that class (at most 8⌊n/8⌋ + 7): the same blocks, the same rest, then zeros — so the
-  same additions in the same order as over n. (A sum over a leading axis adds one slice after
+  same additions in the same order as over n. From 128 actors on NumPy halves a row
+  recursively, so there each size is summed over its own width. (A sum over a leading axis adds one slice after
   another: padded zeros at the end change nothing.)
 - the challenge step (O(N³) per issue, most of the work) runs on the issues of one size at a
   time, unpadded: padding there would multiply its work by (L / n)³.
@@ -55,13 +56,14 @@ class Sizes:
 
     def classes(self) -> list[tuple[int, int, int]]:
         """(first issue, end, width) of each class with the same ⌊n/8⌋ (the width keeps
-        NumPy's pairwise summation over n: see the module docstring)."""
-        c = self.n // 8
+        NumPy's pairwise summation over n: see the module docstring). From 128 actors on
+        NumPy splits a row in halves, so there each size is a class of its own, unpadded."""
+        c = np.where(self.n < 128, self.n // 8, self.n)
         cut = np.flatnonzero(np.diff(c)) + 1
         lo = np.r_[0, cut]
         hi = np.r_[cut, self.n.size]
-        return [(int(a), int(b), min(self.width, 8 * int(c[a]) + 7))
-                for a, b in zip(lo, hi, strict=True)]
+        return [(int(a), int(b), min(self.width, 8 * int(c[a]) + 7) if c[a] < 16
+                 else int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
 
     def valid(self) -> NDArray[np.bool_]:
         """(B, L): actor a exists in issue b."""
