@@ -9,8 +9,8 @@ a contiguous slice. Every number is the one the issue's own run gives, bit for b
   eight, then the rest one by one) is taken per class of sizes with the same ⌊n/8⌋, over a
   width of that class (at most 8⌊n/8⌋ + 7): the same blocks, the same rest, then zeros — so the
   same additions in the same order as over n. From 128 actors on NumPy halves a row
-  recursively, so there each size is summed over its own width. (A sum over a leading axis adds one slice after
-  another: padded zeros at the end change nothing.)
+  recursively, so there each size is summed over its own width. (A sum over a leading axis
+  adds one slice after another: padded zeros at the end change nothing.)
 - the challenge step (O(N³) per issue, most of the work) runs on the issues of one size at a
   time, unpadded: padding there would multiply its work by (L / n)³.
 
