@@ -190,8 +190,9 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     sums = sums_t.T
     counts = np.bincount(clusters, minlength=g).astype(float)
     pick = rng.integers(0, g, size=(draws, g))
-    weight = np.zeros((draws, g))
-    np.add.at(weight, (np.arange(draws)[:, None], pick), 1.0)
+    # times each cluster is drawn, all draws at once (exact integer counts)
+    weight = np.bincount((np.arange(draws)[:, None] * g + pick).ravel(),
+                         minlength=draws * g).reshape(draws, g).astype(float)
     stat = (weight @ sums.T) / (weight @ counts)[:, None]      # (draws, models)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(stat, [alpha, 1 - alpha], axis=0)

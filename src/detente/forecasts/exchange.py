@@ -109,23 +109,40 @@ def run_exchange(x0: F, s: F, c: F, options: ExchangeOptions | None = None
         # ties (common: DEU actors often share position and salience) go to the first in
         # (i, j, p, q) order, not to floating-point noise
         order = np.argsort(-np.round(gain, 12), kind="stable")
-        used = np.zeros(x.shape, dtype=bool)
-        new = x.copy()
-        done = 0
-        for e in order:
-            if gain[e] <= opt.min_gain:
-                break
-            i, j, p, q = idx[e]
-            if used[i, q] or used[j, p]:
-                continue
-            used[i, q] = used[j, p] = True
-            new[i, q] += np.sign(x[j, q] - x[i, q]) * m_i[e]
-            new[j, p] += np.sign(x[i, p] - x[j, p]) * m_j[e]
-            done += 1
+        new, done = _execute(x, order.tolist(), idx.tolist(), m_i.tolist(), m_j.tolist(),
+                             gain.tolist(), opt.min_gain)
         if done == 0:
             break
         x, made, rounds = new, made + done, rounds + 1
     return x, rounds, made
+
+
+def _sign(d: float) -> float:
+    """np.sign of one number."""
+    return 1.0 if d > 0 else -1.0 if d < 0 else 0.0 if d == 0 else d
+
+
+def _execute(x: F, order: list[int], idx: list[list[int]], m_i: list[float],
+             m_j: list[float], gain: list[float], min_gain: float) -> tuple[F, int]:
+    """Take the exchanges greedily by gain, each actor moving at most once per issue; returns
+    the new positions and the number made. Python numbers, one exchange at a time (the same
+    IEEE operations as on NumPy scalars, without their per-element cost)."""
+    old = x.tolist()
+    new = x.tolist()
+    used: set[tuple[int, int]] = set()
+    done = 0
+    for e in order:
+        if gain[e] <= min_gain:
+            break
+        i, j, p, q = idx[e]
+        if (i, q) in used or (j, p) in used:
+            continue
+        used.add((i, q))
+        used.add((j, p))
+        new[i][q] += _sign(old[j][q] - old[i][q]) * m_i[e]
+        new[j][p] += _sign(old[i][p] - old[j][p]) * m_j[e]
+        done += 1
+    return np.array(new, dtype=float), done
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ stop when the movement falls below 2 % of the first turn's.
 
 Everything is vectorised over actors: one turn is O(N³) array work in chunks of initiators, no
 Python object per actor pair. Positions are on 0–1 inside (the table's 0–100 divided by 100).
+The turns themselves run in :mod:`detente.forecasts.smp_batch`, over one issue or many.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -85,8 +87,10 @@ def condorcet(util: F, weight: F) -> F:
     victory probability P_ij = C_ij / (C_ij + C_ji); p_i = Π_j P_ij / Σ_m Π_j P_mj.
     Returns shape (..., M).
     """
-    v = weight[..., :, None, None] * (util[..., :, :, None] - util[..., :, None, :])
-    pos = np.maximum(v, 0.0).sum(axis=-3) + COALITION_FLOOR
+    v = np.subtract(util[..., :, :, None], util[..., :, None, :])
+    v *= weight[..., :, None, None]
+    pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos += COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     logs = np.log(p_ij).sum(axis=-1)
     logs -= logs.max(axis=-1, keepdims=True)
@@ -131,61 +135,86 @@ def best_challenges(u_h: F, sal_tot: F, cap: F,
 def _best_challenges(u_h: F, sal_tot: F, cap: F,
                      chunk: int) -> tuple[NDArray[np.int64], F, F]:
     """:func:`best_challenges` of a batch of issues: ``u_h`` (B, N, N, N), the rest (B, N)."""
+    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
+    return _best_of(lambda lo, hi: u_t[:, lo:hi], sal_tot, cap, chunk)
+
+
+def challenges(d: F, r_hi: F, sal_tot: F, cap: F,
+               chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """:func:`best_challenges` of a batch of issues from the distances ``d`` (B, N, N) and the
+    risk attitudes ``r_hi`` (B, N, N): each block's utilities are made when it is scored, in
+    the layout the block reads (U^i_nj at [b, i, j, n]), the same numbers as ``u_h``'s."""
+    d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))[:, None]     # d_t[b, 0, j, n] = d_nj
+    return _best_of(lambda lo, hi: utility(d_t, r_hi[:, lo:hi, None, :]), sal_tot, cap, chunk)
+
+
+def _best_of(block: Callable[[int, int], F], sal_tot: F, cap: F,
+             chunk: int) -> tuple[NDArray[np.int64], F, F]:
+    """Best challenges, initiators in blocks; ``block(lo, hi)`` gives U^i_nj at [b, i − lo, j,
+    n] for initiators lo ≤ i < hi."""
     nb, n = cap.shape
     w = sal_tot * cap
     target = np.full((nb, n), -1, dtype=np.int64)
     phi_best = np.zeros((nb, n))
     gain_best = np.zeros((nb, n))
-    idx = np.arange(n)
     step = max(1, min(n, chunk * 6400 // (nb * n * n)))  # ~chunk × 6,400 numbers a block
-    u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
+    rows = np.arange(nb)[:, None]
     for lo in range(0, n, step):
-        ii = idx[lo:lo + step]
+        hi = min(n, lo + step)
+        ii = np.arange(lo, hi)
         at = np.arange(ii.size)
-        phi, gain = _challenge_block(u_h[:, ii], w, sal_tot, ii, u_t[:, ii])
+        phi, gain = _challenge_block(block(lo, hi), w, sal_tot, ii)
         gain[:, at, ii] = -np.inf
-        gain = np.where(gain > MIN_GAIN, gain, -np.inf)
+        gain[~(gain > MIN_GAIN)] = -np.inf
         best = np.argmax(gain, axis=2)
-        pick = np.take_along_axis(gain, best[:, :, None], 2)[:, :, 0]
+        pick = gain[rows, at, best]
         ok = np.isfinite(pick)
-        target[:, ii] = np.where(ok, best, -1)
-        phi_best[:, ii] = np.take_along_axis(phi, best[:, :, None], 2)[:, :, 0]
-        gain_best[:, ii] = np.where(ok, pick, 0.0)
+        target[:, lo:hi] = np.where(ok, best, -1)
+        phi_best[:, lo:hi] = phi[rows, at, best]
+        gain_best[:, lo:hi] = np.where(ok, pick, 0.0)
     return target, phi_best, gain_best
 
 
-def _challenge_block(u: F, w: F, sal_tot: F, ii: NDArray[np.int64],
-                     u_t: F | None = None) -> tuple[F, F]:
-    """φ and ΔEU of initiators ``ii`` against every j: ``u[b, c, a, j]`` = U^i_aj (i = ii[c]);
-    ``u_t`` = ``u`` with its last two axes swapped, contiguous (made here if not given)."""
+def _challenge_block(u_nj: F, w: F, sal_tot: F, ii: NDArray[np.int64]) -> tuple[F, F]:
+    """φ and ΔEU of initiators ``ii`` against every j: ``u_nj[b, c, j, n]`` = U^i_nj
+    (i = ii[c]), contiguous."""
     n = w.shape[1]
     at = np.arange(ii.size)
-    u_nj = np.ascontiguousarray(np.swapaxes(u, 2, 3)) if u_t is None else u_t
-    u_ij = u[:, at, ii, :]                        # (B, c, N) U^i_ij over j
+    u_ij = np.swapaxes(u_nj[:, at, :, ii], 0, 1)  # (B, c, N) U^i_ij over j
     u_ji = u_nj[:, at, ii, :]                     # (B, c, N) U^i_ji over j
-    u_ii = u[:, at, ii, ii][:, :, None]
-    u_jj = np.diagonal(u, axis1=2, axis2=3)       # (B, c, N) U^i_jj
+    u_ii = u_nj[:, at, ii, ii][:, :, None]
+    u_jj = np.diagonal(u_nj, axis1=2, axis2=3)    # (B, c, N) U^i_jj
     ci = w[:, ii][:, :, None] * (u_ii - u_ij)
     cj = w[:, None, :] * (u_ji - u_jj)
     big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
     big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
-    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj
+    # third parties n: axes (B, c, j, n); u_nj[b, c, j, n] = U^i_nj. Written in place, two
+    # identities exact in floating point: max(−y, 0) = −min(y, 0) and x + (−y) = x − y.
     u_ni = u_ji[:, :, None, :]                    # U^i_ni, indexed by n
     u_nn = u_jj[:, :, None, :]
     wn = w[:, None, None, :]
-    v0 = wn * (u_ni - u_nj)
-    a0 = big_a[..., None]
-    b0 = big_b[..., None]
-    for_i = a0 + np.maximum(v0, 0)
-    pi = for_i / (for_i + b0 + np.maximum(-v0, 0))
-    not_pi = 1 - pi
-    e_i = pi * (2 * u_ni + u_nn) + not_pi * (3 * u_nj)
-    e_j = pi * (3 * u_ni) + not_pi * (2 * u_nj + u_nn)
-    v = wn * (e_i - e_j)
+    t = np.subtract(u_ni, u_nj)
+    t *= wn                                       # v0 = w_n (U_ni − U_nj)
+    pi = np.maximum(t, 0)
+    pi += big_a[..., None]                        # for_i = A + max(v0, 0)
+    den = np.add(pi, big_b[..., None])
+    den -= np.minimum(t, 0, out=t)                # + max(−v0, 0)
+    pi /= den                                     # π
+    not_pi = np.subtract(1, pi, out=den)
+    e_i = np.multiply(u_nj, 3, out=t)
+    e_i *= not_pi
+    e_i += pi * (2 * u_ni + u_nn)                 # π(2U_ni + U_nn) + (1 − π) 3U_nj
+    e_j = np.multiply(u_nj, 2)
+    e_j += u_nn
+    e_j *= not_pi
+    pi *= 3 * u_ni
+    e_j += pi                                     # π 3U_ni + (1 − π)(2U_nj + U_nn)
+    v = np.subtract(e_i, e_j, out=e_i)
+    v *= wn
     v[:, at, :, ii] = 0.0                         # n != i: no vote
     v[:, :, np.arange(n), np.arange(n)] = 0.0     # n != j
-    a = big_a + np.maximum(v, 0).sum(axis=3)
-    b = big_b + np.maximum(-v, 0).sum(axis=3)
+    a = big_a + np.maximum(v, 0, out=e_j).sum(axis=3)
+    b = big_b - np.minimum(v, 0, out=v).sum(axis=3)
     phi = a / (a + b)
     s_j = sal_tot[:, None, :]
     gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
@@ -216,63 +245,12 @@ def smp_turn(x: F, sal: F, cap: F, chunk: int = 8) -> tuple[F, F, NDArray[np.boo
     """One SMP turn of a batch of issues from positions ``x`` (B, N, K) on 0–1 (``sal``
     (B, N, K), ``cap`` (B, N)); returns the new positions, the risk attitudes of the starting
     state and per issue a flag that they were degenerate. Every initiator slot m = 0..N−1
-    holds actor m's bargain (none if it made no offer)."""
-    nb, n = cap.shape
-    ar = np.arange(n)
-    d = distances(sal, x, x)
-    risk, degenerate = _risk_attitudes(d, cap)
-    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
-    u_h = utility(d[:, None, :, :], r_hi[:, :, :, None])
-    target, phi, _ = _best_challenges(u_h, sal.sum(axis=2), cap, chunk)
-    made = target >= 0
-    tgt = np.where(made, target, ar[None, :])
-    b_i, b_j = bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
-    # utility to each actor a of the state after each bargain m, and of the status quo
-    u_own = u_h[:, ar, ar, :]                             # U^a_an = u(d_an, R_a)
-    base = u_own.sum(axis=2)
-    ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
-    ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
-    u_tgt = np.take_along_axis(u_own, np.broadcast_to(tgt[:, None, :], (nb, n, n)), 2)
-    ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / n
-    return _choose(x, made, tgt, b_i, b_j, ubar_m, base / n, cap), risk, degenerate
+    holds actor m's bargain (none if it made no offer). Issues of different sizes:
+    :func:`detente.forecasts.smp_batch.smp_turn`."""
+    from detente.forecasts.smp_batch import Sizes
+    from detente.forecasts.smp_batch import smp_turn as turn
 
-
-def _choose(x: F, made: NDArray[np.bool_], tgt: NDArray[np.int64], b_i: F, b_j: F, ubar_m: F,
-            ubar_sq: F, cap: F, budget: int = 2_000_000) -> F:
-    """Every actor k takes the most probable item of its queue (SMP.md step 4): its status quo
-    and the bargains m it is part of (as initiator m = k or target), in initiator order.
-    Queues of one length are elected together (no padding: each election is the one KTAB runs).
-    """
-    n = made.shape[1]
-    ar = np.arange(n)
-    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
-                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2).ravel()
-    new = x.copy()
-    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
-    # every row's items in initiator order, sorted once for all lengths
-    by_len = np.argsort(count, kind="stable")
-    lengths = count[by_len]
-    starts = np.searchsorted(lengths, np.arange(n + 2))
-    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
-    for size in range(1, n + 1):
-        flat_rows = by_len[starts[size]:starts[size + 1]]
-        if flat_rows.size == 0:
-            continue
-        items = order[flat_rows, :size]
-        step = max(1, budget // (n * (size + 1) ** 2))
-        for lo in range(0, len(flat_rows), step):
-            rb, rk = np.divmod(flat_rows[lo:lo + step], n)
-            it = items[lo:lo + step]
-            util = np.empty((len(rb), n, size + 1))
-            util[:, :, 0] = ubar_sq[rb]
-            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
-            choice = np.argmax(condorcet(util, cap[rb]), axis=1)
-            go = choice > 0
-            m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
-            own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
-            new[rb[go], rk[go]] = own[go]
-    return new
+    return turn(x, sal, cap, Sizes(np.full(cap.shape[0], cap.shape[1], dtype=np.int64)), chunk)
 
 
 def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
@@ -297,47 +275,13 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
 
     Returns ``trajectory`` (T + 1, N, K), the risk attitudes of every state ``risk``
     (T + 1, N), ``ratios`` per turn, the distinct final positions, their win probabilities and
-    each actor's group, and whether risk was ever degenerate.
+    each actor's group, and whether risk was ever degenerate. Many issues at once:
+    :func:`detente.forecasts.smp_batch.run_smp_batch`.
     """
-    x = np.asarray(x0, dtype=float)
-    return run_smp_batch(x[None], np.asarray(sal)[None], np.asarray(cap)[None], options)[0]
+    from detente.forecasts.smp_batch import run_smp_batch
 
-
-def run_smp_batch(x0: F, sal: F, cap: F,
-                  options: SMPOptions | None = None) -> list[dict[str, object]]:
-    """:func:`run_smp` of B issues with the same numbers of actors and dimensions at once:
-    ``x0``, ``sal`` (B, N, K), ``cap`` (B, N). Each turn is one set of array operations over
-    the issues still running; each issue stops by its own rule, so every result is the one its
-    own run gives.
-    """
-    opt = options or SMPOptions()
-    x = np.array(x0, dtype=float)
-    nb = x.shape[0]
-    traj: list[list[F]] = [[x[b].copy()] for b in range(nb)]
-    risks: list[list[F]] = [[] for _ in range(nb)]
-    ratios: list[list[float]] = [[] for _ in range(nb)]
-    first = np.zeros(nb)
-    degenerate = np.zeros(nb, dtype=bool)
-    live = np.arange(nb)
-    for turn in range(1, opt.max_turns + 1):
-        new, risk, deg = smp_turn(x[live], sal[live], cap[live], opt.chunk)
-        moved = np.linalg.norm(new - x[live], axis=2).sum(axis=1)
-        if turn == 1:
-            first = moved
-        ratio = moved / (first[live] + 1e-4)
-        degenerate[live] |= deg
-        for c, b in enumerate(live):
-            risks[b].append(risk[c])
-            ratios[b].append(float(ratio[c]))
-            traj[b].append(new[c])
-        x[live] = new
-        log.debug("SMP turn %d: fractional change compared to first step %s", turn, ratio)
-        if turn >= opt.min_turns:
-            live = live[ratio >= opt.stop_ratio]
-        if live.size == 0:
-            break
-    return [_final(np.stack(traj[b]), risks[b], ratios[b], bool(degenerate[b]), sal[b], cap[b],
-                   opt) for b in range(nb)]
+    return run_smp_batch([np.asarray(x0, dtype=float)], [np.asarray(sal)], [np.asarray(cap)],
+                         options)[0]
 
 
 def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
@@ -388,19 +332,20 @@ class SpatialModel:
     def forecast_batch(self, tables: list[StakeholderTable]) -> F:
         """Dimension 0 of many tables, without the per-round predictions ``forecast`` adds.
 
-        Tables with the same numbers of actors and dimensions run as one batch
-        (:func:`run_smp_batch`); the results are those of one table at a time.
+        Tables with the same number of dimensions run as one batch, whatever their numbers of
+        actors (:func:`detente.forecasts.smp_batch.run_smp_batch`); the results are those of
+        one table at a time, bit for bit.
         """
+        from detente.forecasts.smp_batch import run_smp_batch
+
         out = np.empty(len(tables))
-        groups: dict[tuple[int, ...], list[int]] = {}
+        groups: dict[int, list[int]] = {}
         for i, t in enumerate(tables):
-            groups.setdefault(t.position.shape, []).append(i)
+            groups.setdefault(t.position.shape[1], []).append(i)
         for members in groups.values():
             units = [self._unit(tables[i]) for i in members]
-            runs = run_smp_batch(np.stack([u[0] for u in units]),
-                                 np.stack([tables[i].salience for i in members]),
-                                 np.stack([tables[i].capability for i in members]),
-                                 self.options)
+            runs = run_smp_batch([u[0] for u in units], [tables[i].salience for i in members],
+                              [tables[i].capability for i in members], self.options)
             for i, u, res in zip(members, units, runs, strict=True):
                 out[i] = self._point(res, u[1], u[2])[0]
         return out

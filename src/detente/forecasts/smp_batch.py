@@ -1,0 +1,258 @@
+"""SMP turns of many issues at once (a backtest's 231 issues in one set of array operations).
+
+The issues of a batch may have different numbers of actors n_b: every array is padded over
+actors to L = max n_b (padded actors have capability and salience 0, are never part of a
+bargain and never vote: weight 0). The issues are sorted by n_b, so the issues of one size are
+a contiguous slice. Every number is the one the issue's own run gives, bit for bit:
+
+- a sum over the last axis (NumPy's pairwise summation: eight running sums over the blocks of
+  eight, then the rest one by one) is taken per class of sizes with the same ⌊n/8⌋, over a
+  width of that class (at most 8⌊n/8⌋ + 7): the same blocks, the same rest, then zeros — so the
+  same additions in the same order as over n. From 128 actors on NumPy halves a row
+  recursively, so there each size is summed over its own width. (A sum over a leading axis
+  adds one slice after another: padded zeros at the end change nothing.)
+- the challenge step (O(N³) per issue, most of the work) runs on the issues of one size at a
+  time, unpadded: padding there would multiply its work by (L / n)³.
+
+An issue whose positions return exactly to an earlier state repeats that cycle (a turn is a
+function of the positions alone), so its remaining turns are copied instead of computed.
+
+Source of the model: KTAB (KAPSARC Toolkit for Behavioral Analysis), ``smp``; SMP.md (shared
+brief) for the steps; :mod:`detente.forecasts.smp` for the one-issue primitives.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.forecasts import smp
+from detente.forecasts.smp import SMPOptions, condorcet, distances, utility
+
+log = logging.getLogger(__name__)
+F = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Numbers of actors ``n`` (B,) of the issues of a batch, ascending; padded to ``L``."""
+
+    n: I64
+
+    @property
+    def width(self) -> int:
+        return int(self.n[-1])
+
+    def groups(self) -> list[tuple[int, int, int]]:
+        """(first issue, end, n) of each run of issues with the same number of actors."""
+        cut = np.flatnonzero(np.diff(self.n)) + 1
+        lo = np.r_[0, cut]
+        hi = np.r_[cut, self.n.size]
+        return [(int(a), int(b), int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+
+    def classes(self) -> list[tuple[int, int, int]]:
+        """(first issue, end, width) of each class with the same ⌊n/8⌋ (the width keeps
+        NumPy's pairwise summation over n: see the module docstring). From 128 actors on
+        NumPy splits a row in halves, so there each size is a class of its own, unpadded."""
+        c = np.where(self.n < 128, self.n // 8, self.n)
+        cut = np.flatnonzero(np.diff(c)) + 1
+        lo = np.r_[0, cut]
+        hi = np.r_[cut, self.n.size]
+        return [(int(a), int(b), min(self.width, 8 * int(c[a]) + 7) if c[a] < 16
+                 else int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+
+    def valid(self) -> NDArray[np.bool_]:
+        """(B, L): actor a exists in issue b."""
+        return np.arange(self.width)[None, :] < self.n[:, None]
+
+
+def rowsum(a: F, sizes: Sizes) -> F:
+    """Σ over the last (actor) axis of ``a`` (B, ..., L), padded entries 0: per issue the very
+    number ``a[b, ..., :n_b].sum(-1)`` gives."""
+    out = np.empty(a.shape[:-1])
+    for lo, hi, w in sizes.classes():
+        out[lo:hi] = a[lo:hi, ..., :w].sum(axis=-1)
+    return out
+
+
+def risk_attitudes(d: F, cap: F, sizes: Sizes,
+                   tol: float = 1e-15) -> tuple[F, NDArray[np.bool_]]:
+    """:func:`detente.forecasts.smp.risk_attitudes` of padded issues (``d`` (B, L, L))."""
+    valid = sizes.valid()
+    # condorcet(1 - d, cap), with padded options out of every sum, max and min; the O(N³)
+    # coalition sums by issues of one size (unpadded)
+    util = 1.0 - d
+    pos = np.zeros(d.shape)
+    for lo, hi, m in sizes.groups():
+        u = util[lo:hi, :m, :m]
+        v = np.subtract(u[:, :, :, None], u[:, :, None, :])
+        v *= cap[lo:hi, :m, None, None]
+        pos[lo:hi, :m, :m] = np.maximum(v, 0.0, out=v).sum(axis=1)
+    pos += smp.COALITION_FLOOR
+    p_ij = pos / (pos + np.swapaxes(pos, 1, 2))
+    p_ij[~np.broadcast_to(valid[:, None, :], p_ij.shape)] = 1.0   # log 1 = 0 in the sums
+    logs = rowsum(np.log(p_ij), sizes)
+    logs[~valid] = -np.inf
+    logs -= logs.max(axis=-1, keepdims=True)
+    e = np.exp(logs)
+    p = e / rowsum(e, sizes)[:, None]
+    hi = p.max(axis=-1, keepdims=True)
+    lo = np.where(valid, p, np.inf).min(axis=-1, keepdims=True)
+    spread = hi - lo
+    flat = spread[:, 0] <= tol
+    risk = (3 * p - (hi + 2 * lo)) / (2 * np.where(flat[:, None], 1.0, spread))
+    return np.where(flat[:, None] | ~valid, 0.0, risk), flat
+
+
+def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
+             chunk: int = 8) -> tuple[F, F, NDArray[np.bool_]]:
+    """One SMP turn of padded issues (``x``, ``sal`` (B, L, K), ``cap`` (B, L)); returns the
+    new positions, the risk attitudes of the starting state and the degenerate flags, as
+    :func:`detente.forecasts.smp.smp_turn` does for each issue alone."""
+    nb, n = cap.shape
+    ar = np.arange(n)
+    d = distances(sal, x, x)
+    risk, degenerate = risk_attitudes(d, cap, sizes)
+    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
+    target = np.full((nb, n), -1, dtype=np.int64)
+    phi = np.zeros((nb, n))
+    sal_tot = sal.sum(axis=2)
+    for lo, hi, m in sizes.groups():
+        target[lo:hi, :m], phi[lo:hi, :m], _ = smp.challenges(
+            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m], chunk)
+    made = target >= 0
+    tgt = np.where(made, target, ar[None, :])
+    b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
+    # U^a_an = u(d_an, R_a) with R_a = (2r_a + r_a) / 3, as the challenge step has it
+    u_own = utility(d, r_hi[:, ar, ar][:, :, None])
+    u_own[~np.broadcast_to(sizes.valid()[:, None, :], u_own.shape)] = 0.0
+    base = rowsum(u_own, sizes)
+    ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
+    ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
+    u_tgt = np.take_along_axis(u_own, np.broadcast_to(tgt[:, None, :], (nb, n, n)), 2)
+    size = sizes.n.astype(float)
+    ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / size[:, None, None]
+    new = _choose(x, made, tgt, b_i, b_j, ubar_m, base / size[:, None], cap)
+    return new, risk, degenerate
+
+
+def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
+            ubar_sq: F, cap: F, budget: int = 2_000_000) -> F:
+    """Every actor k takes the most probable item of its queue (SMP.md step 4): its status quo
+    and the bargains m it is part of (as initiator m = k or target), in initiator order.
+    Queues of one length, over all issues, are elected together; the options are not padded,
+    so each election is the one KTAB runs (padded voters have weight 0).
+    """
+    n = made.shape[1]
+    ar = np.arange(n)
+    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
+                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
+    count = part.sum(axis=2).ravel()
+    new = x.copy()
+    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
+    # every row's items in initiator order, sorted once for all lengths
+    by_len = np.argsort(count, kind="stable")
+    lengths = count[by_len]
+    starts = np.searchsorted(lengths, np.arange(n + 2))
+    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    for size in range(1, n + 1):
+        flat_rows = by_len[starts[size]:starts[size + 1]]
+        if flat_rows.size == 0:
+            continue
+        items = order[flat_rows, :size]
+        step = max(1, budget // (n * (size + 1) ** 2))
+        for lo in range(0, len(flat_rows), step):
+            rb, rk = np.divmod(flat_rows[lo:lo + step], n)
+            it = items[lo:lo + step]
+            util = np.empty((len(rb), n, size + 1))
+            util[:, :, 0] = ubar_sq[rb]
+            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
+            choice = np.argmax(condorcet(util, cap[rb]), axis=1)
+            go = choice > 0
+            m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
+            own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
+            new[rb[go], rk[go]] = own[go]
+    return new
+
+
+@dataclass
+class _Run:
+    """The record of one issue's run so far: states, risk attitudes and ratios per turn."""
+
+    traj: list[F]
+    risks: list[F]
+    ratios: list[float]
+    seen: dict[bytes, int]
+
+    def replay(self, start: int, opt: SMPOptions) -> None:
+        """The state after the last turn equals state ``start``: repeat the cycle of turns
+        start + 1 … until KTAB's stopping rule fires or the turns run out."""
+        now = len(self.ratios)
+        period = now - start
+        for turn in range(now + 1, opt.max_turns + 1):
+            k = start + (turn - start - 1) % period + 1      # the turn this one repeats
+            self.traj.append(self.traj[k])
+            self.risks.append(self.risks[k - 1])
+            self.ratios.append(self.ratios[k - 1])
+            if turn >= opt.min_turns and not self.ratios[-1] >= opt.stop_ratio:
+                break
+
+
+def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
+                  options: SMPOptions | None = None) -> list[dict[str, object]]:
+    """:func:`detente.forecasts.smp.run_smp` of many issues (``x0[b]``, ``sal[b]`` (n_b, K),
+    ``cap[b]`` (n_b,); one K for all) at once; each issue stops by its own rule and every
+    result is the one its own run gives."""
+    opt = options or SMPOptions()
+    nb = len(x0)
+    n_b = np.array([len(c) for c in cap], dtype=np.int64)
+    order = np.argsort(n_b, kind="stable")
+    width, dims = int(n_b.max()), np.shape(x0[0])[1]
+    x = np.zeros((nb, width, dims))
+    s = np.zeros((nb, width, dims))
+    c = np.zeros((nb, width))
+    for row, b in enumerate(order):
+        x[row, :n_b[b]], s[row, :n_b[b]], c[row, :n_b[b]] = x0[b], sal[b], cap[b]
+    runs = [_Run([x[r, :n_b[b]].copy()], [], [], {x[r, :n_b[b]].tobytes(): 0})
+            for r, b in enumerate(order)]
+    first = np.zeros(nb)
+    degenerate = np.zeros(nb, dtype=bool)
+    live = np.arange(nb)
+    for turn in range(1, opt.max_turns + 1):
+        sizes = Sizes(n_b[order[live]])
+        w = sizes.width
+        new, risk, deg = smp_turn(x[live, :w], s[live, :w], c[live, :w], sizes, opt.chunk)
+        moved = rowsum(np.linalg.norm(new - x[live, :w], axis=2), sizes)
+        if turn == 1:
+            first = moved
+        ratio = moved / (first[live] + 1e-4)
+        degenerate[live] |= deg
+        x[live, :w] = new
+        keep = np.ones(live.size, dtype=bool)
+        for k, row in enumerate(live.tolist()):
+            run, m = runs[row], int(sizes.n[k])
+            run.risks.append(risk[k, :m])
+            run.ratios.append(float(ratio[k]))
+            run.traj.append(new[k, :m])
+            if turn >= opt.min_turns and not ratio[k] >= opt.stop_ratio:
+                keep[k] = False
+                continue
+            key = new[k, :m].tobytes()
+            if key in run.seen and np.isfinite(new[k, :m]).all():
+                run.replay(run.seen[key], opt)
+                keep[k] = False
+            run.seen[key] = turn
+        log.debug("SMP turn %d: fractional change compared to first step %s", turn, ratio)
+        live = live[keep]
+        if live.size == 0:
+            break
+    out: list[dict[str, object]] = [{}] * nb
+    for r, b in enumerate(order.tolist()):
+        m = int(n_b[b])
+        out[b] = smp._final(np.stack(runs[r].traj), runs[r].risks, runs[r].ratios,
+                            bool(degenerate[r]), s[r, :m], c[r, :m], opt)
+    return out
