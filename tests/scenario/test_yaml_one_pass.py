@@ -21,6 +21,10 @@ DOCS = {
     "flow and block": "a: [1, {b: [2, 3]}, [4, [5]]]\nc:\n  - d: 1\n    e: [x, y]\n  - f\n",
     "scalar root": "just text\n",
     "empty values": "a:\nb: ~\nc: []\nd: {}\n",
+    "scalar types": ("a: [1, -2, 0x1F, 0o17, 1_000, 3.5, 1e3, .inf, .nan, true, yes, off, ~, '',"
+                     " 2024-01-02, 2024-01-02 10:00:00, !!binary aGVsbG8=, !!float 1, !!str 2]\n"
+                     "b: {1: x, 2.5: y, true: z, ~: n, 2024-01-02: d}\n=: eq\n"
+                     "c: !!omap [{x: 1}, {y: 2}]\nd: !!pairs [{x: 1}, {x: 2}]\n"),
 }
 
 
@@ -44,7 +48,8 @@ def test_one_pass_matches_pyyaml(name: str) -> None:
         assert [(p.path, p.line) for p in err.value.problems] == [
             (yamlsafe.format_path(p), line) for p, line in dupes]
         return
-    assert load_yaml(text, "f.yaml") == (data, lines)
+    got, got_lines = load_yaml(text, "f.yaml")
+    assert (repr(got), got_lines) == (repr(data), lines)  # repr: 1 and True differ, nan is nan
 
 
 def test_duplicate_keys_at_their_lines_as_the_oracle_finds_them() -> None:
@@ -71,6 +76,17 @@ def test_guards_and_composer_errors(text: str, message: str) -> None:
     with pytest.raises(DetenteError) as err:
         load_yaml(text, "f.yaml")
     assert str(err.value).startswith(message)
+
+
+def test_a_construction_error_is_the_one_pyyaml_meets_first() -> None:
+    # PyYAML builds the top level before nested mappings: line 4 fails before line 3
+    text = "a:\n  b:\n    c: 2022-13-45\nd: !!int zz\n"
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        yaml.safe_load(text)
+    with pytest.raises(DetenteError) as err:
+        load_yaml(text, "f.yaml")
+    assert str(err.value).startswith("f.yaml:4:4: malformed YAML: cannot read the value: "
+                                     "invalid literal for int()")
 
 
 def test_alias_bomb_is_counted_not_expanded() -> None:

@@ -4,7 +4,8 @@ Every YAML input of detente (scenario, war and analyst-signal files) goes throug
 :func:`load_yaml`. It runs libyaml's C parser (``yaml.CParser``, the scanner and parser of
 ``CSafeLoader``) once, composes the node graph in Python in one loop over its events (with two
 guards, and in the same loop the expanded size and the line map), and constructs the data with
-PyYAML's safe constructor from that same graph:
+PyYAML's safe constructor from that same graph (a document without aliases or merge keys in one
+depth-first recursion, :meth:`_Loader.construct_plain`, with the same values and errors):
 
 - **depth**: a collection nested deeper than :data:`MAX_DEPTH` is refused at its line (a
   500-deep ``[[[…]]]`` used to end in ``RecursionError``);
@@ -20,6 +21,7 @@ scenario is parsed once, not once for the data and once for the lines.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -43,6 +45,9 @@ MAX_NODES = 1_000_000
 
 PathKey = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG, SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
+VALUE_TAG = "tag:yaml.org,2002:value"  # the ``=`` key, read as a string
 
 try:  # libyaml's C scanner and parser; the pure-Python parser when PyYAML was built without it
     from yaml._yaml import CParser as _Parser  # type: ignore[import-not-found]
@@ -74,6 +79,39 @@ class _Loader(_Parser, SafeConstructor, Resolver):  # type: ignore[misc]
         except (ValueError, OverflowError, TypeError) as exc:
             raise ConstructorError(None, None, f"cannot read the value: {exc}",
                                    node.start_mark) from None
+
+    def construct_plain(self, node: yaml.Node) -> Any:
+        """The data of a document without aliases or merge keys, built depth first in one
+        recursion (PyYAML's constructor goes through a generator per collection). The same
+        values; on any error PyYAML's constructor runs instead, so that the error reported
+        is the one it finds first."""
+        try:
+            return self._plain(node)
+        except Exception:  # the reference path below raises its own error
+            self.constructed_objects, self.recursive_objects = {}, {}
+            self.state_generators = []
+            return self.construct_document(node)
+
+    def _plain(self, node: yaml.Node) -> Any:
+        kind, tag = type(node), node.tag
+        if kind is yaml.ScalarNode:
+            if tag == STR_TAG:
+                return node.value
+            scalar = self.yaml_constructors.get(tag)
+            return scalar(self, node) if scalar else self.construct_object(node, deep=True)
+        if kind is yaml.SequenceNode and tag == SEQ_TAG:
+            return [self._plain(item) for item in node.value]
+        if kind is not yaml.MappingNode or tag != MAP_TAG:
+            return self.construct_object(node, deep=True)  # !!set, !!omap, …
+        data: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = (key_node.value if type(key_node) is yaml.ScalarNode
+                   and key_node.tag in (STR_TAG, VALUE_TAG) else self._plain(key_node))
+            if not isinstance(key, Hashable):
+                raise ConstructorError("while constructing a mapping", node.start_mark,
+                                       "found unhashable key", key_node.start_mark)
+            data[key] = self._plain(value_node)
+        return data
 
 
 class _Open:
@@ -272,7 +310,8 @@ def load_yaml(text: str, file: str, error: type[DetenteError] = DetenteError
         if node is not None and one.size > MAX_NODES:
             raise YAMLLimitError(None, None, f"aliases expand to more than {MAX_NODES:,} nodes "
                                  "(an alias bomb?)", node.start_mark)
-        data = loader.construct_document(node) if node is not None else None
+        data = (None if node is None else loader.construct_plain(node) if one.plain
+                else loader.construct_document(node))
     except yaml.YAMLError as exc:
         raise error([_problem(exc, file)]) from None
     finally:
