@@ -159,7 +159,11 @@ def _all_model_classes() -> list[type]:
     import detente
 
     for info in pkgutil.walk_packages(detente.__path__, "detente."):
-        importlib.import_module(info.name)
+        try:
+            importlib.import_module(info.name)
+        except ModuleNotFoundError as exc:  # an optional extra that is not installed
+            if (exc.name or "").startswith("detente"):
+                raise
     seen: list[type] = []
     todo: list[type] = [pydantic.BaseModel]
     while todo:
