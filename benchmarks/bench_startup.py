@@ -13,7 +13,9 @@ that before and after meet the same load.
 
 ``--phases`` also prints, for ``analyze AMPOvsCity``, where the CPU time of one process goes
 (``time.process_time`` after each group of imports, then the command itself), median of
-``-n`` processes.
+``-n`` processes. The process takes the ``detente`` process's settings
+(``detente.cli.app.process_defaults``) before NumPy loads, as the command does; an older tree
+without them (``--before``) is not broken down.
 
 Run: ``python benchmarks/bench_startup.py [-n 7] [--phases] [--before OLD/src]``
 """
@@ -46,11 +48,11 @@ marks = [("interpreter + site", time.process_time())]
 def m(name): marks.append((name, time.process_time()))
 import typer; m("typer (with click)")
 import rich.console; m("rich.console")
+import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process defaults")
 import numpy; m("numpy")
 import pydantic; m("pydantic")
 import detente.records.provenance; m("first pydantic model (Provenance)")
 import detente.deals.genius_analysis; m("GENIUS reader, frontier, records")
-import detente.cli.app as app; m("detente.cli.app")
 try:
     app.main(sys.argv[1:])
 except SystemExit:

@@ -148,3 +148,71 @@ def test_only_the_process_entry_point_freezes_the_collector(capsys) -> None:  # 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "frozen True"
+
+
+def _all_model_classes() -> list[type]:
+    """Every pydantic model class detente defines (each of its modules imported)."""
+    import pkgutil
+
+    import pydantic
+
+    import detente
+
+    for info in pkgutil.walk_packages(detente.__path__, "detente."):
+        try:
+            importlib.import_module(info.name)
+        except ModuleNotFoundError as exc:  # an optional extra that is not installed
+            if (exc.name or "").startswith("detente"):
+                raise
+    seen: list[type] = []
+    todo: list[type] = [pydantic.BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in seen:
+                seen.append(sub)
+                todo.append(sub)
+    return [c for c in seen if c.__module__.startswith("detente.")]
+
+
+def test_every_deferred_model_builds() -> None:
+    # Records and scenario parts build their validators on first use (``defer_build``, a
+    # start-up cut): a schema error would surface only then, so build every one of them here.
+    classes = _all_model_classes()
+    deferred = [c for c in classes if c.model_config.get("defer_build")]
+    names = {c.__name__ for c in deferred}
+    assert {"DomainAnalysis", "DealAnalysis", "CaseList", "Quantity", "Scenario"} <= names
+    for cls in deferred:
+        assert cls.model_rebuild(force=True) is not False, cls
+        assert cls.__pydantic_complete__, cls
+        cls.model_json_schema(mode="serialization")
+
+
+def test_process_defaults_are_the_process_own_and_the_user_setting_wins(capsys) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from detente.cli.app import main
+
+    env_before, threshold = os.environ.get("OPENBLAS_THREAD_TIMEOUT"), gc.get_threshold()
+    try:
+        main(["cases"])  # in-process: neither the environment nor the collector changes
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    assert (os.environ.get("OPENBLAS_THREAD_TIMEOUT"), gc.get_threshold()) == (env_before,
+                                                                              threshold)
+    code = ("import atexit, gc, os, sys\nimport detente.cli.app as app\n"
+            "orig = app.process_defaults\n"
+            "def probe():\n    print('numpy before', 'numpy' in sys.modules)\n    orig()\n"
+            "app.process_defaults = probe\n"
+            "atexit.register(lambda: print('after', os.environ.get('OPENBLAS_THREAD_TIMEOUT'),"
+            " gc.get_threshold()[0], 'numpy' in sys.modules))\n"
+            f"sys.argv = ['detente', 'analyze', {str(AMPO)!r}]\napp.main()\n")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
+    for given, want in ((None, "4"), ("9", "9")):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=env if given is None else {**env,
+                                                            "OPENBLAS_THREAD_TIMEOUT": given})
+        assert out.returncode == 0, out.stderr
+        lines = out.stdout.strip().splitlines()
+        # set before NumPy loads (OpenBLAS reads it then), and NumPy did load afterwards
+        assert "numpy before False" in lines
+        assert lines[-1] == f"after {want} 10000 True"

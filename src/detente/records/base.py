@@ -66,7 +66,11 @@ class Record(BaseModel):
     [{'a': 1}, {'a': 2}]
     """
 
-    model_config = ConfigDict(frozen=True)
+    # ``defer_build``: a record class builds its validator when first used, not when its
+    # module is imported, so a command pays only for the records it makes (``analyze DIR``
+    # imports the module of every deal record but makes one). tests/test_startup.py builds
+    # every record class, so a schema error cannot hide until first use.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     frame_field: ClassVar[str | None] = None
     """The list field that is this record's main table (None: the record is one row)."""

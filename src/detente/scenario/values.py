@@ -30,7 +30,10 @@ Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # ``defer_build``: the parts of a scenario are validated inside ``Scenario``'s own
+    # validator, which holds theirs; each part builds a validator of its own only when it is
+    # validated by itself (a start-up cost of ``check``/``cases`` otherwise).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Quantity(_Frozen):
