@@ -109,10 +109,12 @@ def import_cmd(
 ) -> None:
     """Import event files into the store; the same file twice adds nothing. Exits 2 only when
     nothing usable was read."""
+    from detente.limits import MAX_BATCH_ROWS, check_range
     from detente.signals.importers import ImportFilter
     from detente.signals.listing import import_files
 
     check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
+    check_range(batch_size, 1, MAX_BATCH_ROWS, "--batch-size")
     filt = ImportFilter(dyad=_dyad(dyad), actors=tuple(a.strip() for a in actor),
                         codes=tuple(code), date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -27,6 +28,20 @@ if TYPE_CHECKING:  # NumPy loads when a quantity is drawn: checking a case needs
     from numpy.typing import NDArray
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+def _calendar_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: a number (which pydantic would read as seconds since
+    1970, so ``date: 0`` became 1970-01-01) or a date with a time is refused."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"expected a date YYYY-MM-DD, got the number {value!r}")
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date YYYY-MM-DD, got a date with a time")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
+"""A calendar date (``2024-09-05``), never a number read as a time stamp."""
 
 
 class _Frozen(BaseModel):
@@ -133,7 +148,7 @@ class Source(_Frozen):
     title: str
     outlet: str | None = None
     author: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     url: str | None = None
     file: str | None = Field(
         default=None, description="file name of the source text, for quote checking")
