@@ -121,6 +121,22 @@ def show(path: tuple[Any, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
+def _list_index(path: tuple[Any, ...]) -> int | None:
+    """The position in ``path`` of its last list index (None: no list on the way)."""
+    idx = [i for i, p in enumerate(path) if isinstance(p, int)]
+    return idx[-1] if idx else None
+
+
+def _set_like(elem: Any, rest: tuple[Any, ...], value: Any) -> None:
+    """Set ``elem[rest]`` to ``value`` where that path exists in this element."""
+    try:
+        parent = _get(elem, rest[:-1])
+        if _is_num(parent[rest[-1]]):
+            parent[rest[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        pass
+
+
 def tree_mutations(doc: Any, rnd: random.Random, n: int) -> Iterator[tuple[Any, str, bool]]:
     """``n`` single-change copies of ``doc``: (new document, label, must_fail)."""
     paths = list(tree_paths(doc))
@@ -132,8 +148,21 @@ def tree_mutations(doc: Any, rnd: random.Random, n: int) -> Iterator[tuple[Any, 
         new = json.loads(json.dumps(doc, default=str))  # a deep copy with plain types
         parent = _get(new, path[:-1])
         old = parent[path[-1]]
-        op = rnd.choice(["value"] * 6 + ["drop", "dup", "dangling"])
-        if op == "drop":
+        op = rnd.choice(["value"] * 6 + ["drop", "dup", "dangling", "all"])
+        if op == "all" and _is_num(old) and _list_index(path) is not None:
+            # the same field of every element of the list: weights summing to 0, every
+            # capability negative, every probability 1.5
+            k = _list_index(path)
+            value = rnd.choice([0, 0.0, -1, 1.5, 1e308, math.nan])
+            seq = _get(new, path[:k])
+            for j, elem in enumerate(seq):
+                if k == len(path) - 1:  # a list of numbers: every number
+                    seq[j] = value if _is_num(elem) else elem
+                else:
+                    _set_like(elem, path[k + 1:], value)
+            yield new, f"{show(path[:k])}[*]{show(path[k + 1:])}: all {value!r}", \
+                isinstance(value, float) and math.isnan(value)
+        elif op == "drop":
             del parent[path[-1]]
             yield new, f"{show(path)}: dropped", False
         elif op == "dup" and isinstance(parent, list):
@@ -176,7 +205,7 @@ def table_cases(fmt: str, text: str, name: str, seed: int, n: int, delimiter: st
     body_rows = [i for i in range(header_rows, len(rows)) if rows[i]]
     for _ in range(n):
         new = [list(r) for r in rows]
-        op = rnd.choice(["cell"] * 7 + ["dup", "short", "long", "header", "blank"])
+        op = rnd.choice(["cell"] * 7 + ["dup", "short", "long", "header", "blank", "column"])
         i = rnd.choice(body_rows) if body_rows else 0
         if op == "cell" and new[i]:
             j = rnd.randrange(len(new[i]))
@@ -184,6 +213,15 @@ def table_cases(fmt: str, text: str, name: str, seed: int, n: int, delimiter: st
             old = new[i][j]
             new[i][j] = cell
             what = f"line {i + 1} field {j + 1}: {label} (was {old[:20]!r})"
+        elif op == "column" and new[i]:
+            # one column set to the same value on every row: saliences all 0, powers all -1
+            j = rnd.randrange(len(new[i]))
+            label, cell = rnd.choice([("zero", "0"), ("negative", "-1"), ("nan", "nan"),
+                                      ("empty", ""), ("1e308", "1e308")])
+            for r in new[header_rows:]:
+                if len(r) > j:
+                    r[j] = cell
+            what = f"field {j + 1} of every row: {label}"
         elif op == "dup":
             new.insert(i, list(new[i]))
             what = f"line {i + 1}: duplicated row"
@@ -218,9 +256,17 @@ def xml_cases(fmt: str, files: dict[str, bytes], seed: int, n: int) -> Iterator[
         name = rnd.choice(names)
         root = ET.fromstring(files[name])
         elems = list(root.iter())
-        op = rnd.choice(["attr"] * 6 + ["drop", "dup"])
+        op = rnd.choice(["attr"] * 6 + ["drop", "dup", "all"])
         el = rnd.choice(elems)
-        if op == "attr" and el.attrib:
+        if op == "all" and el.attrib:
+            # one attribute of every element of that tag: weights or evaluations all 0
+            key = rnd.choice(sorted(el.attrib))
+            val = rnd.choice(["0", "-1", "nan", ""])
+            for other in root.iter(el.tag):
+                if key in other.attrib:
+                    other.set(key, val)
+            what = f"{name}: every <{el.tag} {key}> -> {val!r}"
+        elif op == "attr" and el.attrib:
             key = rnd.choice(sorted(el.attrib))
             val = rnd.choice(XML_VALUES)
             what = f"{name}: <{el.tag} {key}> {el.attrib[key][:20]!r} -> {val!r}"

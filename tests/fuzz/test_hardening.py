@@ -48,7 +48,8 @@ def test_gold_item_of_wrong_shape(tmp_path: Path, mutate, path: str) -> None:  #
 # -- a file name too long for any file system: OSError from Path.exists() ----------------------
 @pytest.mark.parametrize("argv", [
     ["check", LONG], ["analyze", LONG], ["window", LONG], ["forecast", LONG],
-    ["sensitivity", LONG], ["import", "genius", LONG, "-o", "out.yaml"], ["timeline", "ru-ua-2022-03", LONG],
+    ["sensitivity", LONG], ["import", "genius", LONG, "-o", "out.yaml"],
+    ["timeline", "ru-ua-2022-03", LONG],
     ["signals", "credibility", "--actor", "RUS", "--no-store", "--case", LONG],
     ["signals", "evaluate", "dev", "--compliance-prior", LONG],
     ["agreements", "rates", "ceasefire", "--data", LONG],
@@ -202,3 +203,51 @@ def test_workbench_run_options_are_ascii_digits(url: str, data: dict[str, str],
     assert r.status_code == 400, r.text
     assert "refused; allowed: a whole number" in r.text
     assert client.get("/").status_code == 200
+
+
+# -- numbers at the edge of float ----------------------------------------------------------------
+def test_flat_triangular_at_huge_values() -> None:
+    """A certain value of 1e30 was drawn on (1e30, 1e30 + 1) = (1e30, 1e30): numpy refused
+    (ValueError: left == right) inside ``forecast`` of a case with a capability of 10^30.
+    Certain cells still give their value and the uncertain ones the same draws as before."""
+    import numpy as np
+
+    from detente.scenario.values import draw_triangular
+
+    lo, mo, hi = np.array([1e30, 0.0, 2.0]), np.array([1e30, 0.5, 2.0]), np.array([1e30, 1.0,
+                                                                                    2.0])
+    got = draw_triangular(lo, mo, hi, (4, 3), np.random.default_rng(7))
+    assert np.all(got[:, 0] == 1e30) and np.all(got[:, 2] == 2.0)
+    ref = np.random.default_rng(7).triangular(0.0, 0.5, 1.0, size=(4, 3))[:, 1]
+    assert np.array_equal(got[:, 1], ref)  # one uniform per cell: the stream is unchanged
+
+
+def test_forecast_with_a_huge_capability(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "src" / "detente" / "cases" / "ru-ua-2022-03.yaml")
+                          .read_text(encoding="utf-8"))
+    data["actors"][7]["capability"] = 10**30
+    f = tmp_path / "cap.yaml"
+    f.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "rec.json"
+    run = run_cli(["forecast", str(f), "-m", "compromise", "--json", str(out)])
+    check(run, str(f))
+    assert run.code == 0, run.err
+    assert "NaN" not in out.read_text(encoding="utf-8")
+
+
+# -- stakeholder tables: an actor given twice counted twice, silently ---------------------------
+def test_bdm_actor_listed_twice(tmp_path: Path) -> None:
+    f = tmp_path / "bdm.csv"
+    f.write_text("Actor,Capability,Position,Salience\nA,10,0,50\nB,20,100,50\nA,10,0,50\n",
+                 encoding="utf-8")
+    err = _err(["forecast", str(f), "-m", "compromise"], str(f))
+    assert "bdm.csv:4:1: actor listed more than once" in err and "first on line 2" in err
+
+
+def test_table_actor_listed_twice() -> None:
+    from detente.formats.table import StakeholderTable
+
+    with pytest.raises(DetenteError, match="B: actor listed more than once"):
+        StakeholderTable.build(["A", "B", "B"], [1, 1, 1], [[0], [1], [1]], [[1], [1], [1]])

@@ -175,8 +175,11 @@ def draw_triangular(low: Any, mode: Any, high: Any, size: int | tuple[int, ...],
     width = hi - lo
     if np.all(width > 0):
         return np.asarray(rng.triangular(lo, mo, hi, size=size), dtype=np.float64)
-    flat = width <= 0  # numpy refuses left == right: draw those cells on (mode, mode + 1)
-    out = rng.triangular(np.where(flat, mo, lo), mo, np.where(flat, mo + 1.0, hi), size=size)
+    # numpy refuses left == right: draw those cells on (0, 0, 1) and keep their mode (not on
+    # (mode, mode + 1): at 1e30, mode + 1 == mode and numpy refused again)
+    flat = width <= 0
+    out = rng.triangular(np.where(flat, 0.0, lo), np.where(flat, 0.0, mo),
+                         np.where(flat, 1.0, hi), size=size)
     return np.where(flat, mo, out)
 
 
