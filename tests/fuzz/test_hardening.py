@@ -251,3 +251,32 @@ def test_table_actor_listed_twice() -> None:
 
     with pytest.raises(DetenteError, match="B: actor listed more than once"):
         StakeholderTable.build(["A", "B", "B"], [1, 1, 1], [[0], [1], [1]], [[1], [1], [1]])
+
+
+# -- detente serve: refused before the address is printed as if the server ran ---------------
+def test_serve_refuses_a_host_that_does_not_resolve(tmp_path: Path) -> None:
+    """uvicorn logged 'Name or service not known' and exited 3 after the address line."""
+    pytest.importorskip("uvicorn")
+    err = _err(["serve", "--host", "no such host", "--out", str(tmp_path / "o")], "--host")
+    assert "cannot listen on this host" in err
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    pytest.importorskip("uvicorn")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        err = _err(["serve", "--port", str(port), "--out", str(tmp_path / "o")], "--port")
+    assert "Address already in use" in err
+
+
+def test_serve_refuses_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    """``--out FILE`` started the server; every save and run then failed."""
+    pytest.importorskip("uvicorn")
+    f = tmp_path / "afile"
+    f.write_text("x", encoding="utf-8")
+    err = _err(["serve", "--out", str(f)], str(f))
+    assert "--out: not a folder" in err
