@@ -179,7 +179,7 @@ def sources() -> list[tuple[str, Callable[[int, int], Iterator[Case]], Commands]
                 lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--no-store",
                                  "--case", str(f), "--draws", "50", "--json",
                                  str(tmp / "rec.json")]]))
-    for rel in ("y2010/EnglandZimbabwe", "y2010/ItexvsCypress"):
+    for rel in ("y2010/EnglandZimbabwe", "y2010/ItexvsCypress", "other/IntegerDomain"):
         files = _genius_folder(rel)
         out.append((f"genius:{rel}", lambda s, n, f=files: xml_cases("genius", f, s, n),
                     lambda tmp, f: [["analyze", str(f.parent), "-q", "--json",
@@ -281,6 +281,10 @@ OPTION_VALUES: dict[str, list[tuple[str, bool]]] = {
                  ("dask-local:0", True)],
     "date": [("2022-13-45", True), ("0000-01-01", True), ("9999-12-31", False), ("", True),
              ("abc", True), ("2022-02-30", True), ("-2022-01-01", True), ("20220101", False)],
+    # never a value that would start the server (the run would not return)
+    "port": [("-1", True), ("0", True), ("70000", True), ("abc", True), ("", True)],
+    "host": [("no such host", True), ("8.8.8.8", True), ("", True), ("\u202e", True),
+             ("x" * 300, True)],
     "text": [("", False), ("\x00", False), ("\u202e", False), ("x" * 100_000, False),
              ("[bold]x[/]", False), ("*", False)],
 }
@@ -336,6 +340,14 @@ def option_commands(tmp: Path) -> list[tuple[list[str], str, str]]:
                       ("--by", "text")):
         out.append((["agreements", "rates", "ceasefire", "--data", agr], opt, kind))
     out.append((["agreements", "prior", "RUS", "ceasefire", "--data", agr], "--level", "float"))
+    for opt, kind in (("--horizon", "float"), ("--level", "float"), ("--by", "text"),
+                      ("--source", "text")):
+        out.append((["agreements", "renewal", "ceasefire", "--data", agr], opt, kind))
+    for opt, kind in (("--from", "date"), ("--to", "date"), ("--limit", "count"),
+                      ("--dyad", "text"), ("--actor", "text"), ("--code", "text")):
+        out.append((["signals", "list", "--store", store, "--case", "ru-ua"], opt, kind))
+    out.append((["serve", "--out", str(tmp / "web")], "--port", "port"))
+    out.append((["serve", "--out", str(tmp / "web")], "--host", "host"))
     for opt, kind in (("--date", "date"), ("--max-bytes", "count"), ("--case", "text")):
         out.append((["extract", art, "-q"], opt, kind))
     for opt, kind in (("--draws", "count"), ("--seed", "seed")):
@@ -357,7 +369,18 @@ CONFLICTS: list[list[str]] = [
     ["--memory-limit", "-1G", "analyze", TOY],
     ["--memory-limit", "abc", "analyze", TOY],
     ["--memory-limit", "1e400G", "analyze", TOY],
+    ["serve", TOY, "--out", TOY],
+    ["agreements", "renewal", "ceasefire", "--horizon", "0"],
+    ["signals", "list", "--case", "ru-ua", "--from", "2025-01-01", "--to", "2020-01-01",
+     "--store", "nosuch.sqlite"],
+    ["forecast", TOY, "--draws", "0", "--executor", "local:2", "--spread", "1"],
 ]
+
+
+def prepare_store(tmp: Path) -> None:
+    """The event store ``signals list`` reads (``signals import`` of the GDELT fixture)."""
+    gd = str(ROOT / "tests" / "signals" / "fixtures" / "gdelt2_20150218230000_slice.tsv")
+    assert run_cli(["signals", "import", gd, "--store", str(tmp / "s.sqlite"), "-q"]).code == 0
 
 
 def option_must_fail(opt: str, value: str, sure: bool) -> bool:
@@ -373,6 +396,7 @@ def sweep_options(tally: Tally, seed: int = 0, seconds: float = 60.0) -> None:
     rnd = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        prepare_store(tmp)
         for before, opt, kind in option_commands(tmp):
             for value, sure in OPTION_VALUES[kind]:
                 argv = [*before, opt, value]

@@ -18,6 +18,7 @@ from fuzz.sweep import (
     classify,
     option_commands,
     option_must_fail,
+    prepare_store,
     sweep_api,
     sweep_files,
     sweep_web,
@@ -44,6 +45,7 @@ def test_option_values_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A seeded sample of 60 (command, option, hostile value) runs of the ~490 the script
     runs."""
     rnd = random.Random(SEED)
+    prepare_store(tmp_path)
     runs = [(before, opt, value, sure) for before, opt, kind in option_commands(tmp_path)
             for value, sure in OPTION_VALUES[kind]]
     tally = Tally()

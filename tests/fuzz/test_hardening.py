@@ -280,3 +280,15 @@ def test_serve_refuses_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
     f.write_text("x", encoding="utf-8")
     err = _err(["serve", "--out", str(f)], str(f))
     assert "--out: not a folder" in err
+
+
+@pytest.mark.parametrize("code", ["x" * 100_000, "%", "1_", ""])
+def test_event_code_prefix_is_letters_and_digits(code: str, tmp_path: Path) -> None:
+    """A 100,000-character --code made SQLite raise 'LIKE or GLOB pattern too complex'; '%'
+    matched every code (an SQL wildcard, not a prefix)."""
+    store = str(tmp_path / "s.sqlite")
+    assert run_cli(["signals", "import", GDELT, "--store", store, "-q"]).code == 0
+    err = _err(["signals", "list", "--store", store, "--code", code], "--code")
+    assert "not an event-code prefix" in err
+    err = _err(["signals", "import", GDELT, "--store", store, "-q", "--code", code], "--code")
+    assert "not an event-code prefix" in err
