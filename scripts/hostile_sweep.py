@@ -30,6 +30,8 @@ def main() -> int:
     ap.add_argument("--only", default=None)
     ap.add_argument("--part", action="append", choices=["files", "options", "api", "web"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
+    ap.add_argument("--skip", action="append", default=[],
+                    help="leave out option runs whose command line holds this text")
     ap.add_argument("--show-successes", action="store_true",
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
@@ -40,7 +42,7 @@ def main() -> int:
         sweep_files(tally, args.n, args.seed, args.seconds, args.only)
     if "options" in parts:
         from fuzz.sweep import sweep_options
-        sweep_options(tally, args.seed, args.seconds)
+        sweep_options(tally, args.seed, args.seconds, tuple(args.skip))
     if "api" in parts:
         from fuzz.sweep import sweep_api
         sweep_api(tally, args.seconds)

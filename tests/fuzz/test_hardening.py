@@ -254,11 +254,16 @@ def test_table_actor_listed_twice() -> None:
 
 
 # -- detente serve: refused before the address is printed as if the server ran ---------------
-def test_serve_refuses_a_host_that_does_not_resolve(tmp_path: Path) -> None:
-    """uvicorn logged 'Name or service not known' and exited 3 after the address line."""
+@pytest.mark.parametrize(("host", "text"), [
+    ("no such host", "cannot listen on this host"), ("x" * 300, "cannot listen on this host"),
+    ("\u202e", "cannot listen on this host"), ("", "--host is empty")])
+def test_serve_refuses_a_host_that_does_not_resolve(host: str, text: str,
+                                                    tmp_path: Path) -> None:
+    """uvicorn logged 'Name or service not known' and exited 3 after the address line; an
+    empty host served on every interface."""
     pytest.importorskip("uvicorn")
-    err = _err(["serve", "--host", "no such host", "--out", str(tmp_path / "o")], "--host")
-    assert "cannot listen on this host" in err
+    err = _err(["serve", "--host", host, "--out", str(tmp_path / "o")], "--host")
+    assert text in err
 
 
 def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:

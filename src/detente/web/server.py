@@ -39,6 +39,10 @@ def check_listen(host: str, port: int) -> None:
     error and exit 1 or 3 after the address was printed as if the server ran."""
     import socket
 
+    if not host.strip():  # "" is every interface to the socket layer, with no warning shown
+        raise DetenteError.one("--host is empty", path="--host", value=host,
+                               allowed="an address or name of this machine, e.g. 127.0.0.1 "
+                                       "(0.0.0.0 for every interface)")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
