@@ -30,8 +30,78 @@ if TYPE_CHECKING:  # pragma: no cover
     from detente.signals.record import CredibilityRecord
     from detente.war.analysis import WarAnalysis
 
+from detente.errors import DetenteError
+
 __all__ = ["analyze", "backtest", "credibility", "evaluate", "extract", "forecast", "load",
            "sensitivity", "timeline", "window"]
+
+
+# -- argument checks: a Python caller's wrong type gets the command's kind of message ---------
+def _fail(name: str, value: object, allowed: str) -> DetenteError:
+    shown = value if isinstance(value, str | int | float | None) else type(value).__name__
+    return DetenteError.one(f"{name}: wrong type or value", path=name, value=shown,
+                            allowed=allowed)
+
+
+def _path(value: object, name: str, optional: bool = False) -> None:
+    """A file name: ``str`` or ``pathlib.Path`` (``None`` when ``optional``)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str | Path) or not str(value).strip():
+        raise _fail(name, value, "a file or case name (str or pathlib.Path)"
+                    + (" or None" if optional else ""))
+    from detente.limits import check_name
+
+    check_name(value)
+
+
+def _text(value: object, name: str, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise _fail(name, value, "a string" + (" or None" if optional else ""))
+
+
+def _texts(value: object, name: str, kinds: tuple[type, ...] = (str,),
+           empty: bool = True) -> list[str | Path]:
+    """A list of strings (or paths); one string is one item, not its characters."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, kinds) for v in value) \
+            or (not empty and not value):
+        what = " or ".join(k.__name__ for k in kinds)
+        raise _fail(name, value, f"a {'non-empty ' if not empty else ''}list of {what}")
+    return list(value)
+
+
+def _real(value: object, name: str, lo: float, hi: float) -> None:
+    from detente.limits import check_range
+
+    check_range(value, float(lo), float(hi), name)  # type: ignore[arg-type]
+
+
+def _whole(value: object, name: str, lo: int, hi: int) -> None:
+    from detente.limits import check_range
+
+    check_range(value, lo, hi, name)  # type: ignore[arg-type]
+
+
+def _seed(value: object) -> None:
+    from detente.limits import MAX_SEED
+
+    _whole(value, "seed", 0, MAX_SEED)
+
+
+def _executor(value: object) -> None:
+    if value is not None and not (callable(getattr(value, "submit", None))
+                                  and callable(getattr(value, "map", None))):
+        raise _fail("executor", value, "None or a concurrent.futures.Executor, e.g. from "
+                    "detente.parallel.open_executor('local:2')")
+
+
+def _date(value: object, name: str) -> None:
+    if value is not None and not isinstance(value, dt.date):
+        raise _fail(name, value, "None or a datetime.date")
 
 
 def load(case: str | Path) -> Scenario:
@@ -43,6 +113,7 @@ def load(case: str | Path) -> Scenario:
     """
     from detente.scenario import load as load_scenario
 
+    _path(case, "case")
     return load_scenario(case)
 
 
@@ -52,6 +123,7 @@ def _scenario(case: str | Path | Scenario, source: str | None = None
     Scenario object was read from, so its record matches the file's)."""
     from detente.scenario.model import Scenario
 
+    _text(source, "source", optional=True)
     if isinstance(case, Scenario):
         return case, source or ""
     return load(case), str(case)
@@ -70,10 +142,12 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     the file had been given). ``memo``: Pareto frontiers kept between analyses of the same
     outcome space (``detente.deals.memo.FrontierMemo``; the same record, computed faster when
     only BATNAs, capabilities or proposals changed)."""
-    from detente.limits import check_seed
+    from detente.limits import MAX_DRAWS
 
-    check_seed(seed)
-
+    _whole(draws, "draws", 0, MAX_DRAWS)
+    _seed(seed)
+    _text(batna, "batna")
+    _executor(executor)
     if not isinstance(case, str | Path) or not Path(case).is_dir():
         from detente.war.batna import analyze_deals
 
@@ -90,7 +164,14 @@ def timeline(cases: Sequence[str | Path], *, draws: int = 0, seed: int = 2024,
     """How the bargaining space moved across dated scenarios (``detente timeline``); one
     scenario per task on ``executor`` (``detente.parallel``)."""
     from detente.deals.timeline import timeline as run
+    from detente.limits import MAX_DRAWS
 
+    if isinstance(cases, str | Path):
+        raise _fail("cases", str(cases), "a list of cases (names or files), at least two")
+    cases = _texts(cases, "cases", (str, Path), empty=False)
+    _whole(draws, "draws", 0, MAX_DRAWS)
+    _seed(seed)
+    _executor(executor)
     scenarios = [load(c) for c in cases]
     return run(scenarios, draws=draws, seed=seed if draws else None,
                sources=[str(c) for c in cases], executor=executor)
@@ -104,6 +185,9 @@ def window(case: str, *, months: int | None = None, paths: int = 10_000, seed: i
     from detente.war.analysis import analyze_window
     from detente.war.case import resolve_war
 
+    _path(case, "case")  # months and paths: checked (types too) by the library
+    _seed(seed)  # the library takes None (fresh entropy); a verb's record must be repeatable
+    _executor(executor)
     war_case, scenario = resolve_war(str(case))
     return analyze_window(war_case, months=months, paths=paths, seed=seed, source=str(case),
                           scenario=scenario, package_paths=package_paths, executor=executor)
@@ -118,9 +202,13 @@ def sensitivity(case: str | Path | Scenario, *, targets: Sequence[str] = (),
     only, the quickest)."""
     from detente.sensitivity import sensitivity as run
 
+    names = [str(t) for t in _texts(targets, "targets")]
+    varied = [str(i) for i in _texts(inputs, "inputs")]
+    _text(method, "method")  # samples, seed, top: checked (types too) by the library
+    _executor(executor)
     scenario, source = _scenario(case)
-    return run(scenario, targets=list(targets), inputs=list(inputs), method=method,
-               samples=samples, seed=seed, top=top, source=source, executor=executor)
+    return run(scenario, targets=names, inputs=varied, method=method, samples=samples,
+               seed=seed, top=top, source=source, executor=executor)
 
 
 def forecast(source: str | Path, *, issue: str | None = None,
@@ -134,6 +222,11 @@ def forecast(source: str | Path, *, issue: str | None = None,
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.records import forecast_source
 
+    _path(source, "source")
+    _text(issue, "issue", optional=True)
+    models = tuple(str(m) for m in _texts(models, "models", empty=False))
+    _real(spread, "spread", 0.0, 1e6)
+    _executor(executor)
     return forecast_source(str(source), issue=issue, models=tuple(models), draws=draws,
                            seed=seed, spread=spread, eum=EUMOptions(rounds=rounds),
                            executor=executor, progress=progress)
@@ -149,6 +242,15 @@ def backtest(deu_file: str | Path, *, models: Sequence[str] = ("all",),
     ``progress(stage, done, total)``: per model × fold (or issue)."""
     from detente.forecasts.records import backtest_files
 
+    _path(deu_file, "deu_file")
+    _path(fit_on, "fit_on", optional=True)
+    models = tuple(str(m) for m in _texts(models, "models", empty=False))
+    _text(capability, "capability")
+    _text(split, "split")
+    _whole(min_positions, "min_positions", 1, 2**63 - 1)
+    if voting_map is not None and not (isinstance(voting_map, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in voting_map.items())):
+        raise _fail("voting_map", voting_map, "None or a dict of str → str")
     return backtest_files(Path(deu_file), models=tuple(models),
                           fit_on=None if fit_on is None else Path(fit_on),
                           capability=capability, bootstrap=bootstrap, seed=seed,
@@ -169,9 +271,21 @@ def credibility(actor: str, *, case: str | None = "ru-ua", store: str | Path | N
     from detente.signals.credibility import CredibilityOptions
     from detente.signals.record import credibility_record
 
+    _text(actor, "actor")
+    _path(case, "case", optional=True)
+    _path(store, "store", optional=True)
+    _text(against, "against", optional=True)
+    _date(date_from, "date_from")
+    _date(date_to, "date_to")
+    _path(lr_from, "lr_from", optional=True)
+    if likelihood_ratios is not None and not (isinstance(likelihood_ratios, dict) and all(
+            isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+            for k, v in likelihood_ratios.items())):
+        raise _fail("likelihood_ratios", likelihood_ratios, "None or a dict indicator → ratio")
     options = CredibilityOptions(half_life_days=half_life, renege_window_days=window,
                                  draws=draws, likelihood_ratios=dict(likelihood_ratios or {}))
-    return credibility_record(actor.upper(), case=case, store=store,
+    return credibility_record(actor.upper(), case=None if case is None else str(case),
+                              store=store,
                               against=against.upper() if against else None,
                               date_from=date_from, date_to=date_to, options=options, seed=seed,
                               lr_from=lr_from)
@@ -187,6 +301,9 @@ def evaluate(commitments: str | Path = "dev", *, events: str | Path | None = Non
     features; ``compliance_prior``: agreement data (a folder, or ``"default"``)."""
     from detente.signals.evaluate import evaluate_commitments
 
+    _path(commitments, "commitments")
+    _path(events, "events", optional=True)
+    _path(compliance_prior, "compliance_prior", optional=True)
     return evaluate_commitments(commitments, events=events, compliance_prior=compliance_prior,
                                 seed=seed, resamples=resamples)
 
@@ -198,6 +315,11 @@ def extract(files: Sequence[str | Path], *, date: dt.date | None = None,
     configured language model instead of the rules."""
     from detente.extract.run import Extractor, run_extract
 
+    if isinstance(files, str | Path):
+        files = [files]
+    files = _texts(files, "files", (str, Path), empty=False)
+    _date(date, "date")
+    _text(case, "case", optional=True)
     extractor: Extractor
     if llm:
         from detente.extract.llm import LLMExtractor

@@ -7,6 +7,7 @@ exhausted machine.
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import stat
@@ -48,6 +49,13 @@ MAX_SEED = 2**63 - 1
 MAX_DRAWS = 1_000_000
 MAX_BOOTSTRAP = 100_000
 MAX_ROUNDS = 1_000
+MAX_BATCH_ROWS = 10_000_000
+"""Most rows of one committed batch of ``signals import --batch-size``."""
+MAX_WINDOW_DAYS = 36_500
+"""Longest window of days (a renege window: 100 years; past it a date overflows)."""
+MAX_WORKERS = 256
+"""Most worker processes of ``--executor local:N`` / ``dask-local:N`` (a typo of 10^8 would
+otherwise try to start them all)."""
 MAX_PATH_MONTHS = 200_000_000
 """Largest ``--paths`` × ``--months`` (a path-month is a few floats per quantity)."""
 
@@ -78,6 +86,33 @@ def check_file(path: str | Path, kind: str) -> Path:
                                value=f"{st.st_size:,} bytes", allowed=f"at most {limit:,} bytes "
                                "(docs/limits.md)")
     return p
+
+
+NAME_MAX = 255
+"""Longest file name (one path component, in bytes) the file systems we run on accept."""
+
+
+def check_name(path: str | Path, what: str = "file") -> None:
+    """Refuse a name no file system can hold (a NUL byte, a component over :data:`NAME_MAX`
+    bytes) with one clear error, instead of the ``OSError``/``ValueError`` that any
+    ``Path.exists()`` on it raises."""
+    text = str(path)
+    if "\x00" in text:
+        raise DetenteError.one(f"a {what} name cannot hold a NUL byte", file=repr(text)[1:60],
+                               allowed="a file name without control characters")
+    for part in Path(text).parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise DetenteError.one(f"{what} name too long", file=text[:60] + "…",
+                                   value=f"{len(os.fsencode(part)):,} bytes in one part",
+                                   allowed=f"at most {NAME_MAX} bytes per folder or file name")
+
+
+def os_error(exc: OSError) -> DetenteError:
+    """An operating-system error about a named file (too long a name, no permission, a full
+    disk, …) as the one clear message the command prints."""
+    name = str(exc.filename)
+    return DetenteError.one(f"cannot use this file: {exc.strerror or exc}",
+                            file=name if len(name) <= 80 else name[:60] + "…")
 
 
 def read_bytes(path: str | Path, kind: str) -> bytes:
@@ -146,7 +181,15 @@ def check_memory(needed: float, what: str, path: str | None = None) -> None:
 
 
 def check_range(value: int | float, lo: int | float, hi: int | float, option: str) -> None:
-    """An option value within [lo, hi], else a clear error naming the option."""
+    """An option value within [lo, hi], else a clear error naming the option. With whole
+    bounds the value must be a whole number (a Python caller may pass ``"10"``, ``1.5``,
+    ``None`` or ``True``: each is refused with the same message, never a ``TypeError``)."""
+    whole = isinstance(lo, int) and isinstance(hi, int)
+    kind = numbers.Integral if whole else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        what = "a whole number" if whole else "a number"
+        raise DetenteError.one(f"{option} must be {what} between {lo:,} and {hi:,}",
+                               path=option, value=value)
     if not lo <= value <= hi:
         raise DetenteError.one(f"{option} must be between {lo:,} and {hi:,}", path=option,
                                value=value)

@@ -47,26 +47,36 @@ class SerialExecutor(Executor):
 
 
 def _count(spec: str, text: str) -> int:
+    from detente.limits import MAX_WORKERS
+
     try:
         n = int(text)
     except ValueError:
         n = 0
-    if n < 1:
-        raise AnalysisError.one("executor worker count must be a whole number ≥ 1",
-                                value=spec, allowed=ALLOWED)
+    if not 1 <= n <= MAX_WORKERS:
+        raise AnalysisError.one(f"executor worker count must be a whole number from 1 to "
+                                f"{MAX_WORKERS}", path="--executor", value=spec,
+                                allowed=ALLOWED)
     return n
 
 
 def check_spec(spec: str | None) -> str:
     """``spec`` stripped, if it names an executor (else one clear error); opens nothing."""
-    spec = (spec or "local").strip()
+    spec = "local" if spec is None else spec.strip()
     if spec.startswith("local:"):
         _count(spec, spec[6:])
     elif spec.startswith("dask-local:"):
         _count(spec, spec[len("dask-local:"):])
-    elif spec not in ("serial", "local") and "://" not in spec:
-        raise AnalysisError.one("unknown executor", value=spec, allowed=ALLOWED)
+    elif spec not in ("serial", "local") and not _address(spec):
+        raise AnalysisError.one("unknown executor", path="--executor", value=spec,
+                                allowed=ALLOWED)
     return spec
+
+
+def _address(spec: str) -> bool:
+    """A scheduler address: ``scheme://`` and a host."""
+    scheme, sep, rest = spec.partition("://")
+    return bool(sep and scheme and rest.strip("/"))
 
 
 @contextmanager

@@ -67,11 +67,15 @@ def _one(directory: Path, patterns: tuple[str, ...], what: str) -> Path:
         if found:
             return found[0]
     raise DetenteError.one(f"no {what} file in the agreement data directory", file=str(directory),
-                           allowed=" or ".join(patterns))
+                           path="--data", allowed=" or ".join(patterns))
 
 
 def resolve_dir(directory: str | Path | None) -> Path:
     """The data directory to use, or one clear error saying how to give one."""
+    if directory is not None and not str(directory).strip():  # Path("") would be "."
+        raise DetenteError.one("the agreement data directory is empty", path="--data",
+                               value=str(directory),
+                               allowed="a directory holding the PA-X and UCDP PAD CSV files")
     d = Path(directory) if directory is not None else default_data_dir()
     if d is None:
         raise DetenteError.one("no agreement data directory: pass --data DIR (or set "

@@ -178,6 +178,14 @@ def _main(argv: list[str] | None) -> None:
         # a script never reads an interrupted run as a success.
         err_console.print("interrupted", highlight=False)
         sys.exit(130)
+    except OSError as exc:
+        if exc.filename is None:  # not about a file the user named: a bug, show it
+            raise
+        from detente.limits import os_error
+
+        err_console.print(f"[bold red]error:[/] {escape(str(os_error(exc)))}",
+                          highlight=False, soft_wrap=True)
+        sys.exit(2)
     except Exception as exc:
         if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
             exc.show()  # type: ignore[attr-defined]

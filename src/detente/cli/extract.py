@@ -61,9 +61,11 @@ def extract(
     """Draft a scenario from articles: actors, positions, proposals and signals, each quoted."""
     from detente.extract.draft import build_drafts
     from detente.extract.run import run_extract
+    from detente.limits import MAX_FILE_BYTES, check_range
 
     check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
                   folders={"--csv": csv_dir})
+    check_range(max_bytes, 1, MAX_FILE_BYTES["sources"], "--max-bytes")
     extractor = _extractor(llm)
     if evaluate_dir is not None:
         _evaluate(evaluate_dir, extractor)

@@ -23,6 +23,8 @@ def serve(
                              "files, run records and drafts; nothing is written elsewhere."),
 ) -> None:
     """Open the workbench: edit a case in the browser, rerun, see what decides it."""
+    from detente.cli.common import check_outputs
     from detente.web.server import serve as run
 
+    check_outputs(folders={"--out": out})  # a file, or a folder it cannot write: refused now
     run(target, host=host, port=port, output=out)

@@ -65,6 +65,20 @@ def _country(value: str, flag: str) -> str:
     return code
 
 
+_PREFIX = re.compile(r"^[A-Za-z0-9]{1,16}$")
+
+
+def _codes(values: list[str]) -> tuple[str, ...]:
+    """Event-code prefixes: letters and digits only (a ``%`` or ``_`` would be an SQL
+    wildcard, and a 100,000-character prefix made SQLite refuse the pattern)."""
+    for value in values:
+        if not _PREFIX.match(value.strip()):
+            raise DetenteError([Problem("not an event-code prefix", path="--code",
+                                        value=value if len(value) <= 40 else value[:40] + "…",
+                                        allowed="1 to 16 letters or digits, e.g. 19 or 0871")])
+    return tuple(v.strip() for v in values)
+
+
 def _dyad(value: str | None) -> tuple[str, str] | None:
     if value is None:
         return None
@@ -109,12 +123,14 @@ def import_cmd(
 ) -> None:
     """Import event files into the store; the same file twice adds nothing. Exits 2 only when
     nothing usable was read."""
+    from detente.limits import MAX_BATCH_ROWS, check_range
     from detente.signals.importers import ImportFilter
     from detente.signals.listing import import_files
 
     check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
+    check_range(batch_size, 1, MAX_BATCH_ROWS, "--batch-size")
     filt = ImportFilter(dyad=_dyad(dyad), actors=tuple(a.strip() for a in actor),
-                        codes=tuple(code), date_from=_date(date_from, "--from"),
+                        codes=_codes(code), date_from=_date(date_from, "--from"),
                         date_to=_date(date_to, "--to"))
     path = _store_path(store)
     with Steps(quiet) as steps:
@@ -165,7 +181,7 @@ def list_cmd(
         raise DetenteError.one("no event store here: run 'detente signals import' first, or "
                                "list analyst signals with --case ru-ua", file=str(path))
     rec = list_events(path if path.exists() or store is not None else None,
-                      actors=tuple(actor), dyad=_dyad(dyad), codes=tuple(code),
+                      actors=tuple(actor), dyad=_dyad(dyad), codes=_codes(code),
                       date_from=_iso(date_from, "--from"), date_to=_iso(date_to, "--to"),
                       limit=limit, case=case)
     if rec.store is not None:

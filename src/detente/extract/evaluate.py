@@ -27,6 +27,7 @@ from detente.errors import DetenteError, Problem
 from detente.extract.article import Article, read_article
 from detente.extract.schema import STANCES, ArticleExtraction
 from detente.extract.verify import find_span
+from detente.limits import read_text
 
 #: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
 #: proposals found/gold, stance correct, quotes exact/total.
@@ -83,17 +84,48 @@ def load_gold(folder: Path) -> list[GoldArticle]:
                                     allowed=f"{js.name} beside it"))
             continue
         try:
-            gold = json.loads(js.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
+            gold = json.loads(read_text(js, "sources"))
+        except ValueError as exc:
             problems.append(Problem(f"gold annotation is not JSON: {exc}", file=str(js)))
             continue
         if not isinstance(gold, dict) or gold.get("stance") not in STANCES:
             problems.append(Problem("gold needs a 'stance'", file=str(js), path="stance",
                                     allowed=", ".join(STANCES)))
             continue
+        found = gold_problems(gold, str(js))
+        if found:
+            problems += found
+            continue
         out.append(GoldArticle(read_article(txt), gold, str(txt)))
     if problems:
         raise DetenteError(problems)
+    return out
+
+
+#: The keys each gold item must hold, as text (``actors`` may also be plain codes).
+_GOLD_KEYS = {"actors": ("code",), "signals": ("actor", "kind", "quote"),
+              "positions": ("actor", "issue", "quote"), "proposals": ("quote",)}
+
+
+def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
+    """What is wrong with the shape of one gold annotation: each list of :data:`_GOLD_KEYS`
+    a list of objects holding those keys as text (an actor may be a plain code)."""
+    out = []
+    for name, keys in _GOLD_KEYS.items():
+        items = gold.get(name, [])
+        if not isinstance(items, list):
+            out.append(Problem(f"{name} must be a list", file=file, path=name,
+                               value=type(items).__name__, allowed="a JSON list"))
+            continue
+        for i, x in enumerate(items):
+            if name == "actors" and isinstance(x, str):
+                continue
+            bad = [k for k in keys if not isinstance(x, dict) or not isinstance(x.get(k), str)]
+            if bad:
+                out.append(Problem(f"each item needs {', '.join(keys)} as text", file=file,
+                                   path=f"{name}[{i}]" + (f".{bad[0]}" if isinstance(x, dict)
+                                                          else ""),
+                                   allowed=f"an object with {', '.join(keys)} (strings)"))
     return out
 
 

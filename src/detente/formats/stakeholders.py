@@ -72,6 +72,7 @@ def read_stakeholder_csv(path: str | Path, *, name: str | None = None) -> Stakeh
     cap: list[float] = []
     pos: list[float] = []
     sal: list[float] = []
+    first: dict[str, int] = {}
     problems = []
     for i, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -100,6 +101,12 @@ def read_stakeholder_csv(path: str | Path, *, name: str | None = None) -> Stakeh
             problems.append(problem_at("salience out of range", file=file, line=i,
                                        column=cols["salience"] + 1, value=vals["salience"],
                                        allowed="0 to 1, or 0 to 100"))
+        if actor in actors:
+            problems.append(problem_at("actor listed more than once", file=file, line=i,
+                                       column=cols["actor"] + 1, value=actor,
+                                       allowed=f"one row per actor (first on line "
+                                               f"{first[actor]})"))
+        first.setdefault(actor, i)
         actors.append(actor)
         cap.append(vals["capability"])
         pos.append(vals["position"])

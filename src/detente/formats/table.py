@@ -87,6 +87,12 @@ class StakeholderTable:
                                     value=(c.shape, x.shape, s.shape), file=source))
         if problems:
             raise DetenteError(problems)
+        seen: set[str] = set()
+        for name_i in actors:  # a row given twice would count its capability twice, silently
+            if name_i in seen:
+                problems.append(Problem("actor listed more than once", path=name_i,
+                                        allowed="one row per actor", file=source))
+            seen.add(name_i)
         for i, name_i in enumerate(actors):
             if not np.isfinite(c[i]) or c[i] <= 0:
                 problems.append(Problem("capability must be a positive number",

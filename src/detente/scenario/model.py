@@ -14,7 +14,6 @@ Science of Negotiation*, ch. 10-12: u_i(ω) = Σ_k w_ik · v_ik(ω_k), with swin
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -27,6 +26,7 @@ from pydantic import (
 # The value types live in detente.scenario.values (war.py builds on them too); they stay
 # importable from here, the scenario's public module.
 from detente.scenario.values import (  # noqa: F401
+    Date,
     Evidence,
     Id,
     Number,
@@ -293,7 +293,7 @@ class Proposal(_Traced):
     id: Id
     name: str
     by: Id | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     source: Id | None = None
     package: dict[Id, Term]
     description: str | None = None
@@ -321,7 +321,7 @@ class Scenario(_Frozen):
 
     id: Id
     title: str
-    date: dt.date
+    date: Date
     description: str | None = None
     sources: list[Source] = Field(default_factory=list)
     actors: Annotated[list[Actor], Field(min_length=2)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -27,6 +28,20 @@ if TYPE_CHECKING:  # NumPy loads when a quantity is drawn: checking a case needs
     from numpy.typing import NDArray
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+def _calendar_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD: a number (which pydantic would read as seconds since
+    1970, so ``date: 0`` became 1970-01-01) or a date with a time is refused."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"expected a date YYYY-MM-DD, got the number {value!r}")
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date YYYY-MM-DD, got a date with a time")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_calendar_date)]
+"""A calendar date (``2024-09-05``), never a number read as a time stamp."""
 
 
 class _Frozen(BaseModel):
@@ -136,7 +151,7 @@ class Source(_Frozen):
     title: str
     outlet: str | None = None
     author: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     url: str | None = None
     file: str | None = Field(
         default=None, description="file name of the source text, for quote checking")
@@ -163,8 +178,11 @@ def draw_triangular(low: Any, mode: Any, high: Any, size: int | tuple[int, ...],
     width = hi - lo
     if np.all(width > 0):
         return np.asarray(rng.triangular(lo, mo, hi, size=size), dtype=np.float64)
-    flat = width <= 0  # numpy refuses left == right: draw those cells on (mode, mode + 1)
-    out = rng.triangular(np.where(flat, mo, lo), mo, np.where(flat, mo + 1.0, hi), size=size)
+    # numpy refuses left == right: draw those cells on (0, 0, 1) and keep their mode (not on
+    # (mode, mode + 1): at 1e30, mode + 1 == mode and numpy refused again)
+    flat = width <= 0
+    out = rng.triangular(np.where(flat, 0.0, lo), np.where(flat, 0.0, mo),
+                         np.where(flat, 1.0, hi), size=size)
     return np.where(flat, mo, out)
 
 

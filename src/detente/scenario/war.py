@@ -16,13 +16,12 @@ A standalone war file (before the scenario holds one) is a :class:`WarCase`: ``i
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from detente.scenario.values import Id, Number, Source, _Frozen
+from detente.scenario.values import Date, Id, Number, Source, _Frozen
 
 MAX_HORIZON = 600
 
@@ -191,7 +190,7 @@ class WarProposal(_Frozen):
     name: str
     share: Number
     by: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
 
     @field_validator("share")
     @classmethod
@@ -254,7 +253,7 @@ class WarModel(_Frozen):
     outcomes: WarOutcomes | None = None
     scenario_labels: dict[ScenarioKey, str] = Field(
         default_factory=dict, description="names of the war-end scenarios (detente.war.scenarios)")
-    start: dt.date | None = Field(default=None, description="date of month 0")
+    start: Date | None = Field(default=None, description="date of month 0")
 
     @field_validator("horizon")
     @classmethod
@@ -326,7 +325,7 @@ class WarCase(_Frozen):
 
     id: Id
     title: str
-    date: dt.date
+    date: Date
     description: str | None = None
     sources: list[Source] = Field(default_factory=list)
     war: WarModel

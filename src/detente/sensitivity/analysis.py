@@ -133,16 +133,14 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
 def _check_request(method: str, samples: int, seed: int | None, top: int) -> None:
     """Refuse an out-of-range request before any model evaluation (errors name the
     command-line option)."""
+    from detente.limits import check_range, check_seed
+
     if method not in METHODS:
-        raise AnalysisError.one("unknown sensitivity method", value=method,
+        raise AnalysisError.one("unknown sensitivity method", path="--method", value=method,
                                 allowed=", ".join(METHODS))
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise AnalysisError.one(f"--samples must be between 1 and {MAX_SAMPLES:,}",
-                                path="--samples", value=samples)
-    if seed is not None and seed < 0:
-        raise AnalysisError.one("--seed must be ≥ 0", path="--seed", value=seed)
-    if not 0 <= top <= 100:
-        raise AnalysisError.one("--top must be between 0 and 100", path="--top", value=top)
+    check_range(samples, 1, MAX_SAMPLES, "--samples")
+    check_seed(seed)  # 0 … 2^63 − 1, as every other command's --seed
+    check_range(top, 0, 100, "--top")
 
 
 def _morris_rows(mor: MorrisIndices, k: int, names: list[str]) -> list[MorrisRow]:

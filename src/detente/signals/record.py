@@ -50,6 +50,9 @@ def signal_case(case: str | SignalCase | None) -> SignalCase | None:
         return case
     if case.lower() == "none":
         return None
+    if not case.strip():  # Path("") is "." (the current folder): say what was given
+        raise DetenteError.one("--case is empty", path="--case", value=case,
+                               allowed="a bundled name (ru-ua), a signals YAML file or 'none'")
     if case.endswith((".yaml", ".yml")) or Path(case).exists():
         return load_signals(case)
     return bundled_signals(case)
@@ -95,16 +98,17 @@ def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
 
 def check_options(options: CredibilityOptions, seed: int) -> None:
     """Refuse out-of-range options before any work (errors name the command-line option)."""
-    from detente.limits import check_seed
+    from detente.limits import MAX_WINDOW_DAYS, check_range, check_seed
 
-    if not 1 <= options.draws <= 1_000_000:
-        raise DetenteError.one("--draws must be between 1 and 1,000,000", path="--draws",
-                               value=options.draws)
+    check_range(options.draws, 1, 1_000_000, "--draws")
     check_seed(seed)
-    if options.renege_window_days < 0 or not 0 < options.half_life_days < float("inf"):
-        raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--window")
+    check_range(options.renege_window_days, 0, MAX_WINDOW_DAYS, "--window")
+    check_range(options.half_life_days, 0.0, 1e6, "--half-life")
+    if not options.half_life_days > 0:
+        raise DetenteError.one("--window must be >= 0 and --half-life > 0", path="--half-life",
+                               value=options.half_life_days)
     for name, lr in options.likelihood_ratios.items():
-        if not 0 < lr < float("inf"):
+        if isinstance(lr, bool) or not isinstance(lr, int | float) or not 0 < lr < float("inf"):
             raise DetenteError.one("a likelihood ratio is a finite number > 0",
                                    path=f"--lr {name}", value=lr)
 

@@ -310,18 +310,13 @@ def check_request(case: WarCase, months: int | None, paths: int, seed: int,
     ``MAX_PATH_MONTHS``) or one whose arrays would pass the memory ceiling
     (``detente.limits.check_memory``). Errors name the command-line option."""
     from detente.errors import DetenteError
-    from detente.limits import MAX_PATH_MONTHS, check_memory, check_seed
+    from detente.limits import MAX_PATH_MONTHS, check_memory, check_range, check_seed
 
-    if months is not None and not 1 <= months <= MAX_MONTHS:
-        raise DetenteError.one(f"--months must be between 1 and {MAX_MONTHS}", path="--months",
-                               value=months)
-    if not 1 <= paths <= MAX_PATHS:
-        raise DetenteError.one(f"--paths must be between 1 and {MAX_PATHS:,}", path="--paths",
-                               value=paths)
+    if months is not None:
+        check_range(months, 1, MAX_MONTHS, "--months")
+    check_range(paths, 1, MAX_PATHS, "--paths")
     check_seed(seed)
-    if not 0 <= package_paths <= MAX_PATHS:
-        raise DetenteError.one(f"--package-paths must be between 0 and {MAX_PATHS:,}",
-                               path="--package-paths", value=package_paths)
+    check_range(package_paths, 0, MAX_PATHS, "--package-paths")
     t_max = case.war.horizon if months is None else months
     if paths * t_max > MAX_PATH_MONTHS:
         raise DetenteError.one(f"--paths × months must be at most {MAX_PATH_MONTHS:,}",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,9 @@ def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
             out[name] = raw
             continue
         lo, hi = allowed
-        if not raw.lstrip("-").isdigit() or not lo <= int(raw) <= hi:
+        # ASCII digits only, at most 19 ("²".isdigit() is true, and int() of 5,000 digits
+        # raises): anything else is refused with the message, never a 500
+        if not re.fullmatch(r"-?[0-9]{1,19}", raw) or not lo <= int(raw) <= hi:
             raise WebError(400, f"{name} = {raw!r} refused; allowed: a whole number from "
                            f"{lo:,} to {hi:,}")
         out[name] = int(raw)

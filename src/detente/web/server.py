@@ -33,6 +33,35 @@ def check_target(target: str | None) -> None:
                            "YAML file or a folder of them")
 
 
+def check_listen(host: str, port: int) -> None:
+    """Refuse, before printing the address, a host that does not resolve or an address and
+    port that cannot be bound (in use, not this machine's, privileged): uvicorn would log the
+    error and exit 1 or 3 after the address was printed as if the server ran."""
+    import socket
+
+    if not host.strip():  # "" is every interface to the socket layer, with no warning shown
+        raise DetenteError.one("--host is empty", path="--host", value=host,
+                               allowed="an address or name of this machine, e.g. 127.0.0.1 "
+                                       "(0.0.0.0 for every interface)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DetenteError.one(f"cannot listen on this host: {getattr(exc, 'strerror', exc)}",
+                               path="--host", value=host,
+                               allowed="an address or name of this machine, e.g. 127.0.0.1"
+                               ) from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(addr)
+        except OSError as exc:
+            raise DetenteError.one(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                                   path="--port", value=port,
+                                   allowed="a free port of this machine, e.g. --port 8766"
+                                   ) from None
+
+
 def serve(target: str | None, host: str = "127.0.0.1", port: int = 8765,
           output: Path = Path("detente-workbench")) -> None:
     """Run the workbench until interrupted."""
@@ -47,6 +76,7 @@ def serve(target: str | None, host: str = "127.0.0.1", port: int = 8765,
     if not 0 < port < 65536:
         raise DetenteError.one("not a port number", path="--port", value=port,
                                allowed="1 to 65535")
+    check_listen(host, port)
     if not is_local(host):
         print(f"warning: listening on {host}: anyone who can reach this machine on port {port} "
               "can read the cases and run analyses (no login); use the default 127.0.0.1 "
