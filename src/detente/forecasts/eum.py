@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
+from detente.forecasts import eum_rounds as rounds
 from detente.forecasts.base import Forecast
 from detente.forecasts.compromise import compromise, weighted_median
 from detente.formats.table import StakeholderTable
@@ -352,6 +353,8 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
+    if opt.q == 1 and opt.risk_range == "actors":
+        return _run_block_by_draw(x, c, s, opt, span, flat)
     traj = [x]
     med = [weighted_median(x, s, c)]
     mean = [compromise(x, s, c)]
@@ -373,6 +376,44 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
         med.append(weighted_median(x, s, c))
         mean.append(compromise(x, s, c))
         if opt.stopping == "no_change" and not (moved & ~flat[:, None]).any():
+            break
+        if opt.stopping == "median_stable":
+            still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
+            if still >= opt.patience:
+                break
+    return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
+            "mean": np.stack(mean, axis=1), "r": r}
+
+
+def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> dict[str, F]:
+    """:func:`_run_block`'s rounds with the draws on the last axis (:mod:`.eum_rounds`, the
+    same numbers bit for bit), for Q = 1 and risk ranges over the actors."""
+    traj = [x]
+    med = [weighted_median(x, s, c)]
+    mean = [compromise(x, s, c)]
+    r = np.ones_like(x)
+    cs = np.ascontiguousarray((c * s).T)
+    s_t = np.ascontiguousarray(s.T)
+    x_t = np.ascontiguousarray(x.T)
+    still = 0
+    for _ in range(opt.rounds):
+        st = rounds.State(x_t, span, opt.tol)
+        p = rounds.win_probability(st, cs, span, opt.probability, None)
+        danger = rounds.dangers(st, s_t, p, opt.q).T
+        r = _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
+                              danger.max(axis=1, keepdims=True))
+        r_t = np.ascontiguousarray(r.T)
+        if opt.votes == "risk":
+            p = rounds.win_probability(st, cs, span, opt.probability, r_t)
+        e_ij, e_ji = rounds.expected_utilities(st, s_t, p, r_t, opt.q)
+        new, moved = rounds.scholz_offers(st, e_ij, e_ji, opt.capitulation == "stated",
+                                          opt.offer_selection == "least_movement")
+        x_t = np.where(flat[None, :], x_t, new)
+        x = np.ascontiguousarray(x_t.T)
+        traj.append(x)
+        med.append(weighted_median(x, s, c))
+        mean.append(compromise(x, s, c))
+        if opt.stopping == "no_change" and not (moved & ~flat[None, :]).any():
             break
         if opt.stopping == "median_stable":
             still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
