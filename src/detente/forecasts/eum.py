@@ -349,11 +349,14 @@ def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256) -> dict[str, F
     return _run_block(x, c, s, opt)
 
 
-def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
+def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[str, F]:
+    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``) in
+    the draws-last layout of :mod:`.eum_rounds`, otherwise step by step as below; both give
+    the same numbers bit for bit (tests/forecasts/test_eum_rounds.py)."""
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
-    if opt.q == 1 and opt.risk_range == "actors":
+    if by_draw and opt.q == 1 and opt.risk_range == "actors":
         return _run_block_by_draw(x, c, s, opt, span, flat)
     traj = [x]
     med = [weighted_median(x, s, c)]
@@ -396,18 +399,19 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
     s_t = np.ascontiguousarray(s.T)
     x_t = np.ascontiguousarray(x.T)
     still = 0
+    work = rounds.Rounds(*x_t.shape)
     for _ in range(opt.rounds):
-        st = rounds.State(x_t, span, opt.tol)
-        p = rounds.win_probability(st, cs, span, opt.probability, None)
-        danger = rounds.dangers(st, s_t, p, opt.q).T
+        work.place(x_t, span, opt.tol)
+        work.win_probability(cs, span, opt.probability, None)
+        danger = work.dangers(s_t, opt.q).T
         r = _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
                               danger.max(axis=1, keepdims=True))
         r_t = np.ascontiguousarray(r.T)
         if opt.votes == "risk":
-            p = rounds.win_probability(st, cs, span, opt.probability, r_t)
-        e_ij, e_ji = rounds.expected_utilities(st, s_t, p, r_t, opt.q)
-        new, moved = rounds.scholz_offers(st, e_ij, e_ji, opt.capitulation == "stated",
-                                          opt.offer_selection == "least_movement")
+            work.win_probability(cs, span, opt.probability, r_t)
+        work.utilities(s_t, r_t, opt.q)
+        new, moved = work.offers(opt.capitulation == "stated",
+                                 opt.offer_selection == "least_movement")
         x_t = np.where(flat[None, :], x_t, new)
         x = np.ascontiguousarray(x_t.T)
         traj.append(x)
