@@ -138,7 +138,7 @@ class Rounds:
         self.left_bits = np.empty(shape, np.int64)
         self.col = (np.arange(n) * d)[:, None] + np.arange(d)  # a * D + draw
         self.x = np.empty((n, d))
-        self.order = np.empty((n, d), np.intp)
+        self.order = np.empty(n * d, np.intp)
 
     def place(self, x: F, span: F, tol: float) -> None:
         """This round's positions ``x`` (N, D) and what depends on them alone."""
@@ -153,8 +153,9 @@ class Rounds:
         np.add(tmp, 0.5, out=self.z_f)  # 0.5 + 0.5 d >= 0.5: clipping at 0 changes nothing
         np.subtract(0.5, tmp, out=self.z_s)
         np.maximum(self.z_s, 0.0, out=self.z_s)
-        self.order = np.argsort(x, axis=0, kind="stable")
-        xs = np.take_along_axis(x, self.order, 0)
+        order = np.argsort(x, axis=0, kind="stable")
+        self.order = (order * d + np.arange(d)).ravel()  # flat: x.ravel()[order] = sorted x
+        xs = self.sorted(x)
         np.subtract(xs[:, None, :], x[None, :, :], out=self.vdist)
         np.abs(self.vdist, out=self.vdist)
         h, closer = self.h, self.closer
@@ -175,6 +176,10 @@ class Rounds:
         np.add(self.at_i, self.col[:, None, :], out=self.at_i)
         np.subtract(0, self.left.view(np.uint8), out=self.left_bits, dtype=np.int64)
 
+    def sorted(self, v: F) -> F:
+        """An actor quantity (N, D) in the voters' order of this round."""
+        return v.ravel().take(self.order).reshape(v.shape)
+
     def win_probability(self, cs: F, span: F, how: str, r: F | None) -> F:
         """P[i, j, d] as :func:`detente.forecasts.eum.win_probability` (``cs`` = c·s, (N, D);
         ``r`` (N, D) the voters' exponents or ``None`` for linear votes), in ``self.p``."""
@@ -182,8 +187,8 @@ class Rounds:
         a, pre = self.a, self.pre
         np.divide(self.vdist, span, out=a)
         if r is not None:
-            np.power(a, np.take_along_axis(r, self.order, 0)[:, None, :], out=a)
-        np.multiply(a, np.take_along_axis(cs, self.order, 0)[:, None, :], out=a)
+            np.power(a, self.sorted(r)[:, None, :], out=a)
+        np.multiply(a, self.sorted(cs)[:, None, :], out=a)
         for t in range(n):
             np.add(pre[t], a[t], out=pre[t + 1])
         flat = pre.ravel()
@@ -287,7 +292,7 @@ class Rounds:
         np.add(key, self.u_s, out=key)
         j = _first_least(key)
         has = by_conf | by_comp | by_cap
-        xj_at = np.take_along_axis(x, j, 0)
+        xj_at = x.ravel().take((j * self.d + np.arange(self.d)).ravel()).reshape(x.shape)
         ratio = _gather(abs_ij, j) / np.where(by_comp, _gather(e_ji, j), 1.0)
         new = np.where(by_comp, x + (xj_at - x) * ratio, xj_at)
         return np.where(has, new, x), has
