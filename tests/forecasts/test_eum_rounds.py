@@ -92,3 +92,16 @@ def test_whole_runs_are_the_same_bit_for_bit(opt, integer):
     for key in fast:
         assert np.array_equal(fast[key], slow[key]), key
     assert not np.array_equal(fast["trajectory"][:, -1], x)  # positions did move
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e90, 1e120])
+def test_far_positions_keep_the_offer_keys_apart(scale):
+    """Offers of another kind are set aside by adding 1e300 to their keys; positions up to
+    1e100 (keys up to ~2e100) run draws-last, larger ones step by step: the same numbers."""
+    x, c, s = _draws(5, d=30, n=10)
+    x = x * scale
+    fast = eum._run_block(x, c, s, EUMOptions())
+    slow = eum._run_block(x, c, s, EUMOptions(), by_draw=False)
+    for key in fast:
+        assert np.array_equal(fast[key], slow[key]), key
+    assert not np.array_equal(fast["trajectory"][:, -1], x)

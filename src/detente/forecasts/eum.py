@@ -350,13 +350,15 @@ def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256) -> dict[str, F
 
 
 def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[str, F]:
-    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``) in
-    the draws-last layout of :mod:`.eum_rounds`, otherwise step by step as below; both give
-    the same numbers bit for bit (tests/forecasts/test_eum_rounds.py)."""
+    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``, and
+    finite positions below 1e100, so the offers' keys stay below the +1e300 that sets aside
+    offers of another kind) in the draws-last layout of :mod:`.eum_rounds`, otherwise step by
+    step as below; both give the same numbers bit for bit (tests/forecasts/test_eum_rounds.py).
+    """
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
-    if by_draw and opt.q == 1 and opt.risk_range == "actors":
+    if by_draw and opt.q == 1 and opt.risk_range == "actors" and bool(np.all(np.abs(x) < 1e100)):
         return _run_block_by_draw(x, c, s, opt, span, flat)
     traj = [x]
     med = [weighted_median(x, s, c)]
