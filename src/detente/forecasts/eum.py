@@ -30,7 +30,9 @@ Utilities from actor h's perspective (risk exponent r_h), with d = |x_i − x_j|
 U_s = 2 − 4(0.5 − 0.5 d)^r, U_f = 2 − 4(0.5 + 0.5 d)^r, U_sq = 2 − 4(0.5)^r, and
 E(U_ij) = s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w].
 
-Everything is vectorised over Monte Carlo draws (leading axis) and actor pairs.
+Everything is vectorised over Monte Carlo draws (leading axis) and actor pairs; :func:`run_eum`
+runs its rounds with the draws on the last axis (:mod:`detente.forecasts.eum_rounds`, the same
+numbers bit for bit).
 """
 
 from __future__ import annotations
