@@ -53,7 +53,7 @@ def test_each_step_matches_the_step_by_step_functions(integer, how):
     cs = np.ascontiguousarray((c * s).T)
 
     p_lin = eum.win_probability(x, c, s, span, how, opt.tol, split=split, tie=pairs.tie)
-    assert np.array_equal(work.win_probability(cs, span, how, None), _t(p_lin))
+    assert np.array_equal(work.win_probability(cs, how, None), _t(p_lin))
     r = eum.risk_exponents(x, c, s, span, opt, p_lin, pairs)
     danger = work.dangers(np.ascontiguousarray(s.T), opt.q).T
     r_here = eum._risk_from_danger(danger, danger.min(axis=1, keepdims=True),
@@ -61,7 +61,7 @@ def test_each_step_matches_the_step_by_step_functions(integer, how):
     assert np.array_equal(r_here, r)
 
     p = eum.win_probability(x, c, s, span, how, opt.tol, r, split, pairs.tie)
-    assert np.array_equal(work.win_probability(cs, span, how, np.ascontiguousarray(r.T)), _t(p))
+    assert np.array_equal(work.win_probability(cs, how, np.ascontiguousarray(r.T)), _t(p))
     e_ij, e_ji = eum.expected_utility(x, c, s, p, r, span, opt, pairs=pairs)
     assert e_ij is not None
     got_ij, got_ji = work.utilities(np.ascontiguousarray(s.T), np.ascontiguousarray(r.T), opt.q)

@@ -406,13 +406,13 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
     work = rounds.Rounds(*x_t.shape)
     for _ in range(opt.rounds):
         work.place(x_t, span, opt.tol)
-        work.win_probability(cs, span, opt.probability, None)
+        work.win_probability(cs, opt.probability, None)
         danger = work.dangers(s_t, opt.q).T
         r = _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
                               danger.max(axis=1, keepdims=True))
         r_t = np.ascontiguousarray(r.T)
         if opt.votes == "risk":
-            work.win_probability(cs, span, opt.probability, r_t)
+            work.win_probability(cs, opt.probability, r_t)
         work.utilities(s_t, r_t, opt.q)
         new, moved = work.offers(opt.capitulation == "stated",
                                  opt.offer_selection == "least_movement")

@@ -120,7 +120,7 @@ class Rounds:
     and the clipped utility arguments ``z_s``, ``z_f`` (as
     :class:`~detente.forecasts.eum.PairDistances`), and the voters' split (as
     :class:`~detente.forecasts.eum.VoterSplit`): voters sorted by position, ``vdist[t, a]``
-    = |x_(t) − x_a|, ``left`` (x_i < x_j) and the flat indices ``at_j`` / ``at_i`` of the
+    = |x_(t) − x_a| / R, ``left`` (x_i < x_j) and the flat indices ``at_j`` / ``at_i`` of the
     prefix sums over the first h_ij sorted voters in columns j / i.
     """
 
@@ -164,6 +164,7 @@ class Rounds:
             row = self.vdist[t]
             np.less(row[:, None, :], row[None, :, :], out=closer)
             np.add(h, closer.view(np.uint8), out=h)
+        np.divide(self.vdist, span, out=self.vdist)  # from here on |x_(t) − x_a| / R
         np.less(x[:, None, :], x[None, :, :], out=self.left)
         # h on the left, n − h on the right: a branch-free select of the same numbers
         mask = np.subtract(0, self.left.view(np.uint8), out=closer.view(np.uint8))  # 0 / 255
@@ -180,15 +181,16 @@ class Rounds:
         """An actor quantity (N, D) in the voters' order of this round."""
         return v.ravel().take(self.order).reshape(v.shape)
 
-    def win_probability(self, cs: F, span: F, how: str, r: F | None) -> F:
+    def win_probability(self, cs: F, how: str, r: F | None) -> F:
         """P[i, j, d] as :func:`detente.forecasts.eum.win_probability` (``cs`` = c·s, (N, D);
         ``r`` (N, D) the voters' exponents or ``None`` for linear votes), in ``self.p``."""
         n, d = self.n, self.d
         a, pre = self.a, self.pre
-        np.divide(self.vdist, span, out=a)
-        if r is not None:
-            np.power(a, self.sorted(r)[:, None, :], out=a)
-        np.multiply(a, self.sorted(cs)[:, None, :], out=a)
+        if r is None:
+            np.multiply(self.vdist, self.sorted(cs)[:, None, :], out=a)
+        else:
+            np.power(self.vdist, self.sorted(r)[:, None, :], out=a)
+            np.multiply(a, self.sorted(cs)[:, None, :], out=a)
         for t in range(n):
             np.add(pre[t], a[t], out=pre[t + 1])
         flat = pre.ravel()
