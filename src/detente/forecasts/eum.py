@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.forecasts import eum_rounds as rounds
 from detente.forecasts.base import Forecast
-from detente.forecasts.compromise import compromise, weighted_median
+from detente.forecasts.compromise import capability_weights, compromise, weighted_median
 from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
@@ -392,12 +392,26 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[
             "mean": np.stack(mean, axis=1), "r": r}
 
 
+def _weighted_median(x: F, w: F, tol: float = 1e-12) -> F:
+    """:func:`~detente.forecasts.compromise.weighted_median` of ``x`` (D, N) with its weights
+    ``w`` formed once (:func:`~detente.forecasts.compromise.capability_weights`): the same
+    steps, gathering by one flat index."""
+    d, n = x.shape
+    at = (np.argsort(x, axis=-1, kind="stable") + (np.arange(d) * n)[:, None]).ravel()
+    cw = np.cumsum(w.ravel().take(at).reshape(d, n), axis=-1)
+    half = cw[:, -1:] / 2
+    idx = np.argmax(cw >= half - tol * np.maximum(1.0, half), axis=-1)
+    return x.ravel().take(at.reshape(d, n)[np.arange(d), idx])
+
+
 def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> dict[str, F]:
     """:func:`_run_block`'s rounds with the draws on the last axis (:mod:`.eum_rounds`, the
     same numbers bit for bit), for Q = 1 and risk ranges over the actors."""
+    w = capability_weights(c, s)
+    w_total = w.sum(axis=-1)
     traj = [x]
-    med = [weighted_median(x, s, c)]
-    mean = [compromise(x, s, c)]
+    med = [_weighted_median(x, w)]
+    mean = [(w * x).sum(axis=-1) / w_total]
     r = np.ones_like(x)
     cs = np.ascontiguousarray((c * s).T)
     s_t = np.ascontiguousarray(s.T)
@@ -419,8 +433,8 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
         x_t = np.where(flat[None, :], x_t, new)
         x = np.ascontiguousarray(x_t.T)
         traj.append(x)
-        med.append(weighted_median(x, s, c))
-        mean.append(compromise(x, s, c))
+        med.append(_weighted_median(x, w))
+        mean.append((w * x).sum(axis=-1) / w_total)
         if opt.stopping == "no_change" and not (moved & ~flat[None, :]).any():
             break
         if opt.stopping == "median_stable":
