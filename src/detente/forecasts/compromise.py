@@ -26,6 +26,12 @@ def _weights(c: F, s: F, tol: float) -> F:
     return np.where(total > tol, w, c * np.ones_like(s))
 
 
+def capability_weights(c: F, s: F, tol: float = 1e-12) -> F:
+    """The weights :func:`compromise` and :func:`weighted_median` use: c·s, or c alone where
+    every salience is 0 (for callers that weigh many positions with the same weights)."""
+    return _weights(np.broadcast_to(c, s.shape), s, tol)
+
+
 def compromise(x: F, s: F, c: F, tol: float = 1e-12) -> F:
     """Σ c_i s_i x_i / Σ c_i s_i over the last axis (capability alone if every s_i = 0).
 

@@ -30,7 +30,9 @@ Utilities from actor h's perspective (risk exponent r_h), with d = |x_i − x_j|
 U_s = 2 − 4(0.5 − 0.5 d)^r, U_f = 2 − 4(0.5 + 0.5 d)^r, U_sq = 2 − 4(0.5)^r, and
 E(U_ij) = s_j [P_ij U_s + (1 − P_ij) U_f] + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w].
 
-Everything is vectorised over Monte Carlo draws (leading axis) and actor pairs.
+Everything is vectorised over Monte Carlo draws (leading axis) and actor pairs; :func:`run_eum`
+runs its rounds with the draws on the last axis (:mod:`detente.forecasts.eum_rounds`, the same
+numbers bit for bit).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
+from detente.forecasts import eum_rounds as rounds
 from detente.forecasts.base import Forecast
-from detente.forecasts.compromise import compromise, weighted_median
+from detente.forecasts.compromise import capability_weights, compromise, weighted_median
 from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
@@ -348,10 +351,17 @@ def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256) -> dict[str, F
     return _run_block(x, c, s, opt)
 
 
-def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
+def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[str, F]:
+    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``, and
+    finite positions below 1e100, so the offers' keys stay below the +1e300 that sets aside
+    offers of another kind) in the draws-last layout of :mod:`.eum_rounds`, otherwise step by
+    step as below; both give the same numbers bit for bit (tests/forecasts/test_eum_rounds.py).
+    """
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
+    if by_draw and opt.q == 1 and opt.risk_range == "actors" and bool(np.all(np.abs(x) < 1e100)):
+        return _run_block_by_draw(x, c, s, opt, span, flat)
     traj = [x]
     med = [weighted_median(x, s, c)]
     mean = [compromise(x, s, c)]
@@ -373,6 +383,59 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions) -> dict[str, F]:
         med.append(weighted_median(x, s, c))
         mean.append(compromise(x, s, c))
         if opt.stopping == "no_change" and not (moved & ~flat[:, None]).any():
+            break
+        if opt.stopping == "median_stable":
+            still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
+            if still >= opt.patience:
+                break
+    return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
+            "mean": np.stack(mean, axis=1), "r": r}
+
+
+def _weighted_median(x: F, w: F, tol: float = 1e-12) -> F:
+    """:func:`~detente.forecasts.compromise.weighted_median` of ``x`` (D, N) with its weights
+    ``w`` formed once (:func:`~detente.forecasts.compromise.capability_weights`): the same
+    steps, gathering by one flat index."""
+    d, n = x.shape
+    at = (np.argsort(x, axis=-1, kind="stable") + (np.arange(d) * n)[:, None]).ravel()
+    cw = np.cumsum(w.ravel().take(at).reshape(d, n), axis=-1)
+    half = cw[:, -1:] / 2
+    idx = np.argmax(cw >= half - tol * np.maximum(1.0, half), axis=-1)
+    return x.ravel().take(at.reshape(d, n)[np.arange(d), idx])
+
+
+def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> dict[str, F]:
+    """:func:`_run_block`'s rounds with the draws on the last axis (:mod:`.eum_rounds`, the
+    same numbers bit for bit), for Q = 1 and risk ranges over the actors."""
+    w = capability_weights(c, s)
+    w_total = w.sum(axis=-1)
+    traj = [x]
+    med = [_weighted_median(x, w)]
+    mean = [(w * x).sum(axis=-1) / w_total]
+    r = np.ones_like(x)
+    cs = np.ascontiguousarray((c * s).T)
+    s_t = np.ascontiguousarray(s.T)
+    x_t = np.ascontiguousarray(x.T)
+    still = 0
+    work = rounds.Rounds(*x_t.shape)
+    for _ in range(opt.rounds):
+        work.place(x_t, span, opt.tol)
+        work.win_probability(cs, opt.probability, None)
+        danger = work.dangers(s_t, opt.q).T
+        r = _risk_from_danger(danger, danger.min(axis=1, keepdims=True),
+                              danger.max(axis=1, keepdims=True))
+        r_t = np.ascontiguousarray(r.T)
+        if opt.votes == "risk":
+            work.win_probability(cs, opt.probability, r_t)
+        work.utilities(s_t, r_t, opt.q)
+        new, moved = work.offers(opt.capitulation == "stated",
+                                 opt.offer_selection == "least_movement")
+        x_t = np.where(flat[None, :], x_t, new)
+        x = np.ascontiguousarray(x_t.T)
+        traj.append(x)
+        med.append(_weighted_median(x, w))
+        mean.append((w * x).sum(axis=-1) / w_total)
+        if opt.stopping == "no_change" and not (moved & ~flat[None, :]).any():
             break
         if opt.stopping == "median_stable":
             still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0

@@ -1,0 +1,307 @@
+"""EUM rounds with the draws on the last axis: the same numbers as :mod:`detente.forecasts.eum`
+in a layout NumPy runs fast.
+
+The model and its equations are those of :mod:`detente.forecasts.eum` (Scholz, Calbert & Smith
+2011, "Unravelling Bueno De Mesquita's group decision model", *Journal of Theoretical Politics*
+23(4), 510–531). Only the memory layout differs: pair quantities are (N, N, D) arrays indexed
+[i, j, draw] and actor quantities (N, D), so every broadcast over actors runs NumPy's inner
+loop along the D draws (hundreds of contiguous numbers) instead of along N actors (24 numbers,
+one loop call each: in the (D, N, N) layout a broadcast ``x_i − x_j`` costs 9× a contiguous
+add). Each value is computed by the same floating-point operations in the same order:
+
+- sums over actors reproduce NumPy's pairwise summation (:func:`pairwise_sum`), the order
+  ``ndarray.sum`` adds a contiguous row in, so the win-probability norm and the dangers are the
+  same bits;
+- the voters' counts, prefix sums and gathers are those of :class:`~detente.forecasts.eum.
+  VoterSplit` and :func:`~detente.forecasts.eum.win_probability`;
+- the offers take, per actor, the first kind of offer that exists (confrontation, compromise,
+  capitulation) and its least key in one pass instead of one masked ``argmin`` per kind, which
+  selects the same offer (:func:`scholz_offers`).
+
+``tests/forecasts/test_eum_rounds.py`` compares every step with the (D, N, N) functions bit for
+bit, and ``benchmarks/check_identical.py`` the whole Monte Carlo runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+F = NDArray[np.float64]
+B = NDArray[np.bool_]
+I = NDArray[np.intp]  # noqa: E741
+
+
+def pairwise_sum(a: F) -> F:
+    """Σ over axis 0 of ``a`` (n, ...) in NumPy's pairwise order (``pairwise_sum`` of
+    numpy/_core/src/umath/loops_utils.h: eight running sums for n ≤ 128, halves above), i.e. the
+    bits ``np.sum`` gives for a contiguous row of n numbers, vectorised over the other axes.
+    Halves of equal length are summed side by side (one call for both)."""
+    n = a.shape[0]
+    if n < 8:
+        res = np.zeros(a.shape[1:])
+        for k in range(n):
+            res += a[k]
+        return res
+    if n <= 128:
+        r = a[:8].copy()
+        stop = n - n % 8
+        for k in range(8, stop, 8):
+            r += a[k:k + 8]
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for k in range(stop, n):
+            res += a[k]
+        return res
+    half = n // 2
+    half -= half % 8
+    if 2 * half == n:
+        both = pairwise_sum(np.moveaxis(a.reshape(2, half, *a.shape[1:]), 0, 1))
+        return both[0] + both[1]
+    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+
+
+def _select(mask_bits: NDArray[np.int64], a: F, b: F) -> F:
+    """``np.where(mask, a, b)`` written into ``b`` by bits (``mask_bits`` 0 or all ones; ``a``
+    is overwritten): the same numbers without the branch NumPy's ``where`` takes per element."""
+    ai, bi = a.view(np.int64), b.view(np.int64)
+    np.bitwise_xor(ai, bi, out=ai)
+    np.bitwise_and(ai, mask_bits, out=ai)
+    np.bitwise_xor(bi, ai, out=bi)
+    return b
+
+
+def _mix(p: F, u_s: F, u_f: F, s: F, out: F, tmp: F) -> F:
+    """s (p U_s + (1 − p) U_f) + (1 − s) U_s into ``out``, in that order of operations."""
+    np.multiply(p, u_s, out=out)
+    np.subtract(1, p, out=tmp)
+    np.multiply(tmp, u_f, out=tmp)
+    np.add(out, tmp, out=out)
+    np.multiply(out, s, out=out)
+    np.multiply(1 - s, u_s, out=tmp)
+    return np.add(out, tmp, out=out)
+
+
+def _u(z: F, r: F | None, out: F) -> F:
+    """2 − 4 z^r into ``out`` (``None`` = r of 1)."""
+    if r is None:
+        np.multiply(z, 4.0, out=out)
+    else:
+        np.power(z, r, out=out)
+        np.multiply(out, 4.0, out=out)
+    return np.subtract(2.0, out, out=out)
+
+
+def _any(mask: B) -> B:
+    """Whether any j has ``mask[i, j, d]``, (N, D)."""
+    out: B = np.logical_or.reduce(mask, axis=1)
+    return out
+
+
+#: Added to the keys of offers an actor does not consider: past any position or movement.
+_OUT = 1e300
+
+
+def _first_least(key: F) -> I:
+    """``np.argmin(key, axis=1)``: the first j holding the least ``key[i, j, d]``, NaN
+    ignored (``fmin``)."""
+    n = key.shape[1]
+    least = np.fmin.reduce(key, axis=1)
+    hit = np.equal(key, least[:, None, :]).view(np.uint8)
+    hit *= (n - np.arange(n, dtype=np.uint8))[None, :, None]  # n − j where least, else 0
+    out: I = n - np.maximum.reduce(hit, axis=1).astype(np.intp)
+    return out
+
+
+class Rounds:
+    """The rounds of one block of D draws of N actors, in buffers reused round after round (a
+    small working set: each (N, N, D) array is written where the last round's was).
+
+    :meth:`place` takes a round's positions ``x`` (N, D): |x_i − x_j| (``gap``), the tie mask
+    and the clipped utility arguments ``z_s``, ``z_f`` (as
+    :class:`~detente.forecasts.eum.PairDistances`), and the voters' split (as
+    :class:`~detente.forecasts.eum.VoterSplit`): voters sorted by position, ``vdist[t, a]``
+    = |x_(t) − x_a| / R, ``left`` (x_i < x_j) and the flat indices ``at_j`` / ``at_i`` of the
+    prefix sums over the first h_ij sorted voters in columns j / i.
+    """
+
+    def __init__(self, n: int, d: int) -> None:
+        shape = (n, n, d)
+        self.n, self.d = n, d
+        self.gap, self.z_s, self.z_f, self.vdist = (np.empty(shape) for _ in range(4))
+        self.a, self.first, self.p, self.tmp = (np.empty(shape) for _ in range(4))
+        self.u_s, self.u_f, self.e_ij, self.e_ji = (np.empty(shape) for _ in range(4))
+        self.pre = np.empty((n + 1, n, d))
+        self.pre[0] = 0.0
+        self.tie, self.left, self.closer = (np.empty(shape, np.bool_) for _ in range(3))
+        self.h, self.right = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
+        self.at_j, self.at_i = np.empty(shape, np.intp), np.empty(shape, np.intp)
+        self.left_bits = np.empty(shape, np.int64)
+        self.col = (np.arange(n) * d)[:, None] + np.arange(d)  # a * D + draw
+        self.x = np.empty((n, d))
+        self.order = np.empty(n * d, np.intp)
+
+    def place(self, x: F, span: F, tol: float) -> None:
+        """This round's positions ``x`` (N, D) and what depends on them alone."""
+        n, d = self.n, self.d
+        self.x = x
+        gap, tmp = self.gap, self.tmp
+        np.subtract(x[:, None, :], x[None, :, :], out=gap)
+        np.abs(gap, out=gap)
+        np.less_equal(gap, tol, out=self.tie)
+        np.divide(gap, span, out=tmp)  # d = |x_i − x_j| / R
+        np.multiply(tmp, 0.5, out=tmp)
+        np.add(tmp, 0.5, out=self.z_f)  # 0.5 + 0.5 d >= 0.5: clipping at 0 changes nothing
+        np.subtract(0.5, tmp, out=self.z_s)
+        np.maximum(self.z_s, 0.0, out=self.z_s)
+        order = np.argsort(x, axis=0, kind="stable")
+        self.order = (order * d + np.arange(d)).ravel()  # flat: x.ravel()[order] = sorted x
+        xs = self.sorted(x)
+        np.subtract(xs[:, None, :], x[None, :, :], out=self.vdist)
+        np.abs(self.vdist, out=self.vdist)
+        h, closer = self.h, self.closer
+        h.fill(0)
+        for t in range(n):  # voters strictly closer to i than to j, counted voter by voter
+            row = self.vdist[t]
+            np.less(row[:, None, :], row[None, :, :], out=closer)
+            np.add(h, closer.view(np.uint8), out=h)
+        np.divide(self.vdist, span, out=self.vdist)  # from here on |x_(t) − x_a| / R
+        np.less(x[:, None, :], x[None, :, :], out=self.left)
+        # h on the left, n − h on the right: a branch-free select of the same numbers
+        mask = np.subtract(0, self.left.view(np.uint8), out=closer.view(np.uint8))  # 0 / 255
+        right = np.subtract(n, h, out=self.right)
+        np.bitwise_xor(h, right, out=h)
+        np.bitwise_and(h, mask, out=h)
+        np.bitwise_xor(h, right, out=h)
+        np.multiply(h, n * d, out=self.at_i, dtype=np.intp)
+        np.add(self.at_i, self.col[None, :, :], out=self.at_j)
+        np.add(self.at_i, self.col[:, None, :], out=self.at_i)
+        np.subtract(0, self.left.view(np.uint8), out=self.left_bits, dtype=np.int64)
+
+    def sorted(self, v: F) -> F:
+        """An actor quantity (N, D) in the voters' order of this round."""
+        return v.ravel().take(self.order).reshape(v.shape)
+
+    def win_probability(self, cs: F, how: str, r: F | None) -> F:
+        """P[i, j, d] as :func:`detente.forecasts.eum.win_probability` (``cs`` = c·s, (N, D);
+        ``r`` (N, D) the voters' exponents or ``None`` for linear votes), in ``self.p``."""
+        n, d = self.n, self.d
+        a, pre = self.a, self.pre
+        if r is None:
+            np.multiply(self.vdist, self.sorted(cs)[:, None, :], out=a)
+        else:
+            np.power(self.vdist, self.sorted(r)[:, None, :], out=a)
+            np.multiply(a, self.sorted(cs)[:, None, :], out=a)
+        for t in range(n):
+            np.add(pre[t], a[t], out=pre[t + 1])
+        flat = pre.ravel()
+        first, other = self.first, self.tmp
+        flat.take(self.at_j.ravel(), out=first.ravel(), mode="clip")
+        flat.take(self.at_i.ravel(), out=other.ravel(), mode="clip")
+        np.subtract(first, other, out=first)
+        total = pre[n]
+        num = np.subtract(total[None, :, :], total[:, None, :], out=self.p)
+        np.subtract(num, first, out=num)
+        _select(self.left_bits, first, num)
+        np.maximum(num, 0.0, out=num)
+        if how == "all_pairs":
+            den = 2 * pairwise_sum(num.reshape(n * n, d))
+            ok = den > 0
+            np.divide(num, np.where(ok, den, 1.0), out=num)
+            if not ok.all():
+                num[:, :, ~ok] = 0.0
+        else:
+            den = np.add(num, num.transpose(1, 0, 2), out=other)
+            np.copyto(num, np.divide(num, den, out=np.zeros_like(num), where=den > 0))
+        num[self.tie] = 0.0
+        return num
+
+    def dangers(self, s: F, q: float) -> F:
+        """Actor i's danger Σ_{j≠i} E(U_ji) with risk-neutral exponents, (N, D), from the
+        linear ``self.p`` (:func:`detente.forecasts.eum.risk_exponents`; Q = 1 or no
+        status-quo term).
+
+        With exponent 1, U_s and U_f depend on |x_i − x_j| alone (the same bits both ways), so
+        E(U_ji) as i sees it, s_i (P_ji U_s + (1 − P_ji) U_f) + (1 − s_i) U_s, is entry [j, i]
+        of the same expression over P itself with s along the columns: no transposed operand.
+        """
+        e_t = _mix(self.p, _u(self.z_s, None, self.u_s), _u(self.z_f, None, self.u_f),
+                   s[None, :, :], self.e_ij, self.tmp)  # e_t[j, i] = E_ji
+        sq = q * (2.0 - 4.0 * 0.5)
+        if sq != 0.0:  # subtracting 0.0 changes no number
+            e_t -= sq
+        return pairwise_sum(e_t) - np.diagonal(e_t).T
+
+    def utilities(self, s: F, r: F, q: float) -> tuple[F, F]:
+        """(E_ij, E_ji)[i, j, d] from i's perspective with exponents r_i, from ``self.p``
+        (Q = 1 or no status-quo term; :func:`detente.forecasts.eum.expected_utility`)."""
+        rr = r[:, None, :]
+        u_s = _u(self.z_s, rr, self.u_s)
+        u_f = _u(self.z_f, rr, self.u_f)
+        sq = q * (2.0 - 4.0 * np.power(0.5, rr))
+        p_ji = self.a
+        np.copyto(p_ji, self.p.transpose(1, 0, 2))
+        e_ij = _mix(self.p, u_s, u_f, s[None, :, :], self.e_ij, self.tmp)
+        e_ji = _mix(p_ji, u_s, u_f, s[:, None, :], self.e_ji, self.tmp)
+        e_ij -= sq
+        e_ji -= sq
+        return e_ij, e_ji
+
+    def offers(self, stated: bool, least_movement: bool = False) -> tuple[F, B]:
+        """New positions (N, D) and who moved, from ``self.e_ij`` / ``self.e_ji``, as
+        :func:`detente.forecasts.eum.best_offers`.
+
+        ``scholz_code``: each actor takes a confrontation offer if it has one (the least
+        movement), else a compromise (the least |E|-weighted compromise point), else a
+        capitulation (the least movement) — one ``argmin`` over keys pushed past all others
+        outside the actor's first kind: the offer the three masked ``argmin``s in turn
+        select. ``least_movement``: the offer of any kind asking the least movement."""
+        x, e_ij, e_ji = self.x, self.e_ij, self.e_ji
+        differ = ~self.tie
+        abs_ij = np.abs(e_ij, out=self.first)
+        conf = differ & (e_ji > e_ij) & (e_ij > 0)
+        yielding = differ & (e_ji > 0) & (e_ij < 0)
+        comp = yielding & (e_ji > abs_ij)
+        capit = yielding & (e_ji < abs_ij) if stated else np.zeros_like(conf)
+        xi = x[:, None, :]
+        xj = x[None, :, :]
+        if least_movement:
+            abs_ji = np.abs(e_ji)
+            ratio = np.divide(abs_ij, abs_ji, out=np.zeros_like(e_ij), where=abs_ji > 0)
+            target = np.where(comp, xi + (xj - xi) * ratio, xj)
+            key = np.where(conf | comp | capit, np.abs(target - xi), np.inf)
+            j = np.argmin(key, axis=1)
+            has = np.isfinite(_gather(key, j))
+            return np.where(has, _gather(target, j), x), has
+        by_conf = _any(conf)
+        by_comp = ~by_conf & _any(comp)
+        by_cap = ~(by_conf | by_comp) & _any(capit)
+        valid = (conf & by_conf[:, None, :]) | (comp & by_comp[:, None, :]) \
+            | (capit & by_cap[:, None, :])
+        # Keys: an actor's offers are all of one kind, so its row is either the compromise
+        # points (|E_ij| x_i + |E_ji| x_j) / (|E_ij| + |E_ji|) (a compromise has E_ji > |E_ij|
+        # >= 0, so |E_ji| = E_ji and the sum is > 0) or |x_j − x_i|, the movement a
+        # confrontation or capitulation asks; offers of other kinds are pushed past all keys.
+        point, key = self.a, self.tmp
+        np.multiply(abs_ij, xi, out=point)
+        np.multiply(e_ji, xj, out=key)
+        np.add(point, key, out=point)
+        np.add(abs_ij, e_ji, out=key)
+        with np.errstate(divide="ignore", invalid="ignore"):  # entries that are no compromise
+            np.divide(point, key, out=point)
+        np.copyto(key, self.gap)
+        _select(np.subtract(0, by_comp.view(np.uint8), dtype=np.int64)[:, None, :], point, key)
+        np.multiply(~valid, _OUT, out=self.u_s)
+        np.add(key, self.u_s, out=key)
+        j = _first_least(key)
+        has = by_conf | by_comp | by_cap
+        xj_at = x.ravel().take((j * self.d + np.arange(self.d)).ravel()).reshape(x.shape)
+        ratio = _gather(abs_ij, j) / np.where(by_comp, _gather(e_ji, j), 1.0)
+        new = np.where(by_comp, x + (xj_at - x) * ratio, xj_at)
+        return np.where(has, new, x), has
+
+
+def _gather(a: F, j: I) -> F:
+    """a[i, j[i, d], d] for a (N, N, D) and j (N, D)."""
+    n, d = j.shape
+    idx = j * d + (np.arange(n) * (n * d))[:, None] + np.arange(d)
+    return a.ravel().take(idx)
