@@ -99,6 +99,21 @@ def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -
     assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
 
 
+REFERENCE = os.path.join(os.path.dirname(__file__), "data", "reference")
+
+
+@pytest.mark.parametrize("argv", [
+    ["forecast", os.path.join(REFERENCE, "bdm", "emission.csv"), "-m", "eum", "--draws", "50",
+     "-q"],
+    ["backtest", os.path.join(REFERENCE, "deu3-dev.tsv"), "-m", "compromise", "--bootstrap",
+     "10", "-q"],
+])
+def test_stakeholder_commands_load_no_scenario_model(argv: list[str]) -> None:
+    # a stakeholder table is not a scenario: drawing its ranges (detente.triangular) needs
+    # neither the scenario model nor YAML
+    assert _imported(argv, SCENARIO) == []
+
+
 def test_lazy_deals_package_keeps_its_names() -> None:
     import detente.deals as deals
     import detente.deals.open_terms  # noqa: F401  (binds the submodule on the package)

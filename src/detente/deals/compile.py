@@ -29,7 +29,8 @@ import numpy as np
 from detente.deals.space import AdditiveSpace, FloatArray
 from detente.errors import AnalysisError
 from detente.scenario.model import Issue, Quantity, Scenario, Stance
-from detente.scenario.values import TriangularSource, draw_quantity
+from detente.scenario.values import draw_quantity
+from detente.triangular import TriangularSource
 
 
 class _Draw:

@@ -24,6 +24,7 @@ from detente.forecasts.nash import NashModel, nash_unit
 from detente.forecasts.packing import pack_draws
 from detente.formats.table import StakeholderTable
 from detente.parallel import bounded_map
+from detente.triangular import draw_triangular
 
 F = NDArray[np.float64]
 CHUNK = 1024
@@ -95,10 +96,6 @@ def monte_carlo(model: Forecaster, table: StakeholderTable, ranges: InputRanges,
     executor gives the same numbers as the run without one. ``progress(done, total)`` is
     called with the draws done after each chunk (with it, the draws run chunk by chunk here
     too: the same numbers)."""
-    # imported here: the scenario package (pydantic models, YAML) is not needed to import
-    # this module, e.g. by ``detente backtest``
-    from detente.scenario.values import draw_triangular
-
     if draws < 1:
         raise DetenteError.one("draws must be at least 1", path="draws", value=draws)
     rng = np.random.default_rng(seed)
