@@ -175,6 +175,22 @@ def issue_table(issue: DeuIssue, rule: str = "era", gdp: dict[str, float] | None
         decision_rule=voting_rule(issue.voting, voting_map), procedure=issue.procedure or None)
 
 
+def cluster_bootstrap_means(values: NDArray[np.float64], clusters: NDArray[np.int64],
+                            draws: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """Mean of each row of ``values`` (K, issues) over ``draws`` resamples of the clusters
+    (0..G−1) with replacement, (draws, K): all draws at once from per-cluster sums and exact
+    integer counts of how often each cluster is drawn."""
+    g = int(clusters.max()) + 1
+    sums_t = np.zeros((g, values.shape[0]))
+    np.add.at(sums_t, clusters, values.T)
+    counts = np.bincount(clusters, minlength=g).astype(float)
+    pick = rng.integers(0, g, size=(draws, g))
+    weight = np.bincount((np.arange(draws)[:, None] * g + pick).ravel(),
+                         minlength=draws * g).reshape(draws, g).astype(float)
+    out: NDArray[np.float64] = (weight @ sums_t) / (weight @ counts)[:, None]
+    return out
+
+
 def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArray[np.int64],
                      draws: int, rng: np.random.Generator, level: float = 0.95
                      ) -> NDArray[np.float64]:
@@ -183,17 +199,8 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     ``errors`` (models, issues); ``clusters`` gives each issue's cluster index 0..G−1.
     Returns (models, 3): point difference, lower and upper bound. Vectorised over draws.
     """
-    g = int(clusters.max()) + 1
     diff = errors - errors[baseline][None, :]
-    sums_t = np.zeros((g, errors.shape[0]))
-    np.add.at(sums_t, clusters, diff.T)
-    sums = sums_t.T
-    counts = np.bincount(clusters, minlength=g).astype(float)
-    pick = rng.integers(0, g, size=(draws, g))
-    # times each cluster is drawn, all draws at once (exact integer counts)
-    weight = np.bincount((np.arange(draws)[:, None] * g + pick).ravel(),
-                         minlength=draws * g).reshape(draws, g).astype(float)
-    stat = (weight @ sums.T) / (weight @ counts)[:, None]      # (draws, models)
+    stat = cluster_bootstrap_means(diff, clusters, draws, rng)      # (draws, models)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(stat, [alpha, 1 - alpha], axis=0)
     point = diff.mean(axis=1)

@@ -49,13 +49,21 @@ def weighted_median(x: F, s: F, c: F, tol: float = 1e-12) -> F:
     >>> float(weighted_median(np.array([0., 40., 100.]), np.ones(3), np.array([1., 1., 1.5])))
     40.0
     """
-    w = _weights(np.broadcast_to(c, x.shape), s, tol)
-    order = np.argsort(x, axis=-1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=-1)
-    cw = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
-    half = cw[..., -1:] / 2
+    return median_of(x, _weights(np.broadcast_to(c, x.shape), s, tol), tol)
+
+
+def median_of(x: F, w: F, tol: float = 1e-12) -> F:
+    """:func:`weighted_median` of ``x`` with its weights ``w`` already formed
+    (:func:`capability_weights`), for callers that weigh many positions with the same
+    weights; rows gathered by one flat index (the same numbers as per-row gathers)."""
+    n = x.shape[-1]
+    rows = x.reshape(-1, n)
+    d = rows.shape[0]
+    at = np.argsort(rows, axis=-1, kind="stable") + (np.arange(d) * n)[:, None]
+    cw = np.cumsum(np.broadcast_to(w, x.shape).reshape(-1, n).ravel().take(at), axis=-1)
+    half = cw[:, -1:] / 2
     idx = np.argmax(cw >= half - tol * np.maximum(1.0, half), axis=-1)
-    return np.take_along_axis(xs, idx[..., None], axis=-1)[..., 0]
+    return rows.ravel().take(at[np.arange(d), idx]).reshape(x.shape[:-1])
 
 
 @dataclass(frozen=True)

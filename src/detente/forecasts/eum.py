@@ -45,7 +45,12 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.forecasts import eum_rounds as rounds
 from detente.forecasts.base import Forecast
-from detente.forecasts.compromise import capability_weights, compromise, weighted_median
+from detente.forecasts.compromise import (
+    capability_weights,
+    compromise,
+    median_of,
+    weighted_median,
+)
 from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
@@ -382,26 +387,23 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[
         traj.append(x)
         med.append(weighted_median(x, s, c))
         mean.append(compromise(x, s, c))
-        if opt.stopping == "no_change" and not (moved & ~flat[:, None]).any():
+        stop, still = _stopped(opt, bool((moved & ~flat[:, None]).any()), med, still)
+        if stop:
             break
-        if opt.stopping == "median_stable":
-            still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
-            if still >= opt.patience:
-                break
     return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
             "mean": np.stack(mean, axis=1), "r": r}
 
 
-def _weighted_median(x: F, w: F, tol: float = 1e-12) -> F:
-    """:func:`~detente.forecasts.compromise.weighted_median` of ``x`` (D, N) with its weights
-    ``w`` formed once (:func:`~detente.forecasts.compromise.capability_weights`): the same
-    steps, gathering by one flat index."""
-    d, n = x.shape
-    at = (np.argsort(x, axis=-1, kind="stable") + (np.arange(d) * n)[:, None]).ravel()
-    cw = np.cumsum(w.ravel().take(at).reshape(d, n), axis=-1)
-    half = cw[:, -1:] / 2
-    idx = np.argmax(cw >= half - tol * np.maximum(1.0, half), axis=-1)
-    return x.ravel().take(at.reshape(d, n)[np.arange(d), idx])
+def _stopped(opt: EUMOptions, moved: bool, med: list[F], still: int) -> tuple[bool, int]:
+    """Whether the rounds end after this one (``opt.stopping``): no unsettled actor moved
+    (``no_change``), or the median has held within ``tol`` for ``patience`` rounds
+    (``median_stable``); with the updated count of stable rounds."""
+    if opt.stopping == "no_change":
+        return not moved, still
+    if opt.stopping == "median_stable":
+        still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
+        return still >= opt.patience, still
+    return False, still
 
 
 def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> dict[str, F]:
@@ -410,7 +412,7 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
     w = capability_weights(c, s)
     w_total = w.sum(axis=-1)
     traj = [x]
-    med = [_weighted_median(x, w)]
+    med = [median_of(x, w)]
     mean = [(w * x).sum(axis=-1) / w_total]
     r = np.ones_like(x)
     cs = np.ascontiguousarray((c * s).T)
@@ -433,14 +435,11 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
         x_t = np.where(flat[None, :], x_t, new)
         x = np.ascontiguousarray(x_t.T)
         traj.append(x)
-        med.append(_weighted_median(x, w))
+        med.append(median_of(x, w))
         mean.append((w * x).sum(axis=-1) / w_total)
-        if opt.stopping == "no_change" and not (moved & ~flat[None, :]).any():
+        stop, still = _stopped(opt, bool((moved & ~flat[None, :]).any()), med, still)
+        if stop:
             break
-        if opt.stopping == "median_stable":
-            still = still + 1 if np.all(np.abs(med[-1] - med[-2]) <= opt.tol) else 0
-            if still >= opt.patience:
-                break
     return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
             "mean": np.stack(mean, axis=1), "r": r}
 

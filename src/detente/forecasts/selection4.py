@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.forecasts.backtest import cluster_bootstrap_means
 from detente.forecasts.challenger4 import (
     N_PARAMS,
     VARIANTS,
@@ -57,20 +58,6 @@ def cluster_ids(groups: Sequence[str]) -> I64:
     return np.array([order[g] for g in groups], dtype=np.int64)
 
 
-def bootstrap_means(values: F, clusters: I64, draws: int, seed: int) -> F:
-    """Mean of each row of ``values`` (K, I) over ``draws`` resamples of the clusters with
-    replacement, shape (draws, K); vectorised over draws (``SeedSequence(seed)``)."""
-    g = int(clusters.max()) + 1
-    sums = np.zeros((values.shape[0], g))
-    np.add.at(sums.T, clusters, values.T)
-    counts = np.bincount(clusters, minlength=g).astype(float)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-    pick = rng.integers(0, g, size=(draws, g))
-    weight = np.zeros((draws, g))
-    np.add.at(weight, (np.arange(draws)[:, None], pick), 1.0)
-    return (weight @ sums.T) / (weight @ counts)[:, None]
-
-
 @dataclass(frozen=True)
 class Selection:
     """Out-of-fold MAE per candidate, SE of its difference to the best, the eligible ones
@@ -92,7 +79,8 @@ def choose_one_se(errors: dict[str, F], clusters: I64, draws: int = 2000, seed: 
     mae = {v: float(errors[v].mean()) for v in names}
     best = min(names, key=lambda v: (mae[v], names.index(v)))
     diff = np.stack([errors[v] - errors[best] for v in names])
-    sd = bootstrap_means(diff, clusters, draws, seed).std(axis=0)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    sd = cluster_bootstrap_means(diff, clusters, draws, rng).std(axis=0)
     se = {v: float(sd[k]) for k, v in enumerate(names)}
     eligible = tuple(v for v in names if mae[v] - mae[best] <= se[v] + 1e-12)
     chosen = min(eligible, key=lambda v: (N_PARAMS[v], mae[v], names.index(v)))
@@ -158,5 +146,5 @@ def half_splits(variant: str, st: Stack, y: F, repeats: int, seed: int = 0) -> H
     return HalfSplits(out, tuple(fitted))
 
 
-__all__ = ["HalfSplits", "NestedCV", "Selection", "bootstrap_means", "choose_one_se", "cluster_ids",
+__all__ = ["HalfSplits", "NestedCV", "Selection", "choose_one_se", "cluster_ids",
            "cv_forecasts", "half_splits", "nested_cv", "select"]
