@@ -212,12 +212,11 @@ class _Run:
         mentions = [m for m in mentions if not any(a < m.start < b for a, b in quoted)]
         hypothetical = bool(_HYPOTHETICAL.search(text)) and not _REPORTED.search(text)
         senders_in_sentence: set[tuple[str, str]] = set()
+        self.old = [(s0 + a, s0 + b) for a, b in background_spans(text, self.article.date)]
         if not hypothetical:
             hits = [(kind, s0 + m.start(), s0 + m.end()) for kind, pattern in self.lex.cues
                     for m in pattern.finditer(text)]
-            old = [(s0 + a, s0 + b) for a, b in background_spans(text, self.article.date)]
-            hits = [h for h in hits if not any(a <= h[1] < b for a, b in old)]
-            self.old = old
+            hits = [h for h in hits if not any(a <= h[1] < b for a, b in self.old)]
             for c0, c1 in clauses:
                 clause = self.body[c0:c1]
                 if _HYPOTHETICAL.search(clause) and not _REPORTED.search(clause):
@@ -228,6 +227,9 @@ class _Run:
                     if (actor, kind) not in senders_in_sentence:
                         senders_in_sentence.add((actor, kind))
                         self._add_signal(actor, kind, c0, c1, date)
+        if not hypothetical or self.lex.reported.search(text):
+            # "Minsk stressed that talks must go on": a hypothesis framed by a verb of speech
+            # is still a statement (the act it names is not reported).
             self._statements(clauses, mentions, senders_in_sentence, date)
         self._find_positions(clauses, mentions)
         subject = [m.code for m in mentions if m.kind in ("person", "state", "institution")]

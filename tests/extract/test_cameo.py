@@ -1,0 +1,90 @@
+"""The CAMEO verb and noun families (amendment 3, docs/extraction-evaluation.md §8): the
+inflection function, finite forms, and one constructed sentence per family (none taken from a
+gold file)."""
+
+from __future__ import annotations
+
+import re
+
+from detente.extract.cameo import FAMILIES, SPEECH, cue_patterns, expand, inflect, speech_pattern
+from detente.extract.rules import RuleExtractor
+
+from .test_rules import kinds, run
+
+
+def test_inflect_regular_and_irregular_verbs() -> None:
+    assert inflect("mediate") == ("mediate", "mediates", "mediated", "mediating")
+    assert inflect("stress") == ("stress", "stresses", "stressed", "stressing")
+    assert inflect("deny") == ("deny", "denies", "denied", "denying")
+    assert inflect("stay") == ("stay", "stays", "stayed", "staying")
+    assert inflect("stop") == ("stop", "stops", "stopped", "stopping")
+    assert inflect("visit") == ("visit", "visits", "visited", "visiting")  # two syllables
+    assert inflect("free") == ("free", "frees", "freed", "freeing")
+    assert inflect("hold") == ("hold", "holds", "held", "holding")
+    assert inflect("withdraw") == ("withdraw", "withdraws", "withdrew", "withdrawn",
+                                   "withdrawing")
+
+
+def test_finite_slots_leave_out_base_and_ing_forms() -> None:
+    pattern = re.compile(expand(r"\b{hold!} talks\b"))
+    assert pattern.search("Kyiv held talks") and pattern.search("Ankara holds talks")
+    assert not pattern.search("ready to hold talks") and not pattern.search("holding talks")
+
+
+def test_every_family_compiles_and_names_a_signal_kind() -> None:
+    assert set(FAMILIES) <= {"summit", "mediation", "backchannel", "ceasefire",
+                             "prisoner_release", "escalation"}
+    for patterns in cue_patterns().values():
+        for p in patterns:
+            re.compile(p)
+    assert len(SPEECH) > 50 and re.search(speech_pattern(), "Minsk stressed", re.IGNORECASE)
+
+
+def test_consult_family_041_to_046(rules: RuleExtractor) -> None:
+    ex = run(rules, "Erdogan phoned Lukashenko on Monday.")
+    assert {("TUR", "summit"), ("BLR", "summit")} <= kinds(ex)
+    ex = run(rules, "Macron held lengthy talks with Scholz in Paris.")
+    assert {("FRA", "summit"), ("DEU", "summit")} <= kinds(ex)
+    ex = run(rules, "Poland contacted Belarus about the border.")
+    assert ("POL", "summit") in kinds(ex)
+
+
+def test_finite_forms_only_for_consult(rules: RuleExtractor) -> None:
+    ex = run(rules, "Macron wants to hold talks with Scholz soon.")
+    assert ("FRA", "summit") not in kinds(ex)
+
+
+def test_contacts_kept_are_a_backchannel(rules: RuleExtractor) -> None:
+    ex = run(rules, "Officials said the envoys of Poland and Belarus remained in contact.")
+    assert {("POL", "backchannel"), ("BLR", "backchannel")} <= kinds(ex)
+
+
+def test_mediate_family_045(rules: RuleExtractor) -> None:
+    ex = run(rules, "Qatar arranged a series of contacts between Poland and Belarus.")
+    assert ("QAT", "mediation") in kinds(ex)
+    ex = run(rules, "The Saudi foreign minister was on hand for the talks in Riyadh.")
+    assert ("SAU", "mediation") in kinds(ex)
+
+
+def test_ceasefire_verbs_shadow_the_attack_noun(rules: RuleExtractor) -> None:
+    ex = run(rules, "Russia paused strikes on power plants on Tuesday.")
+    assert ("RUS", "ceasefire") in kinds(ex) and ("RUS", "escalation") not in kinds(ex)
+
+
+def test_return_of_persons_0841(rules: RuleExtractor) -> None:
+    ex = run(rules, "Ukraine returned 90 soldiers to Russia on Friday.")
+    assert ("UKR", "prisoner_release") in kinds(ex)
+    ex = run(rules, "Kyiv said 40 servicemen were freed in the morning.")
+    assert ("UKR", "prisoner_release") in kinds(ex)
+
+
+def test_fight_family_19(rules: RuleExtractor) -> None:
+    ex = run(rules, "Polish air defences shot down two Belarusian drones overnight.")
+    assert ("BLR", "escalation") in kinds(ex)
+
+
+def test_speech_family_01_to_12(rules: RuleExtractor) -> None:
+    ex = run(rules, "Lukashenko stressed that peace talks must continue.")
+    assert ("BLR", "statement") in kinds(ex)
+    ex = run(rules, "Erdogan commented that the negotiations were difficult.")
+    assert ("TUR", "statement") in kinds(ex)
