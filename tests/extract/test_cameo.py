@@ -45,6 +45,8 @@ def test_consult_family_041_to_046(rules: RuleExtractor) -> None:
     assert {("TUR", "summit"), ("BLR", "summit")} <= kinds(ex)
     ex = run(rules, "Macron held lengthy talks with Scholz in Paris.")
     assert {("FRA", "summit"), ("DEU", "summit")} <= kinds(ex)
+    ex = run(rules, "The Macron-Scholz call lasted an hour.")
+    assert {("FRA", "summit"), ("DEU", "summit")} <= kinds(ex)
     ex = run(rules, "Poland contacted Belarus about the border.")
     assert ("POL", "summit") in kinds(ex)
 
@@ -88,3 +90,28 @@ def test_speech_family_01_to_12(rules: RuleExtractor) -> None:
     assert ("BLR", "statement") in kinds(ex)
     ex = run(rules, "Erdogan commented that the negotiations were difficult.")
     assert ("TUR", "statement") in kinds(ex)
+
+
+def test_directed_refused_or_aimed_at_acts_are_not_reported(rules: RuleExtractor) -> None:
+    ex = run(rules, "Lukashenko called on France to persuade Poland to accept a truce.")
+    assert not {k for k in kinds(ex) if k[1] == "ceasefire"}
+    assert ("BLR", "statement") in kinds(ex)
+    ex = run(rules, "Poland declined a ceasefire on Monday.")
+    assert ("POL", "ceasefire") not in kinds(ex) and ("POL", "statement") in kinds(ex)
+    ex = run(rules, "Qatar arranged contacts in order to organise talks in Doha between Poland "
+                    "and Belarus.")
+    assert ("QAT", "mediation") in kinds(ex) and ("POL", "summit") not in kinds(ex)
+
+
+def test_agreeing_to_pause_strikes_is_a_ceasefire(rules: RuleExtractor) -> None:
+    ex = run(rules, "Belarus agreed to halt attacks on Polish border posts.")
+    assert ("BLR", "ceasefire") in kinds(ex) and ("POL", "ceasefire") not in kinds(ex)
+    assert ("BLR", "escalation") not in kinds(ex)
+
+
+def test_every_partner_after_with_but_no_later_name(rules: RuleExtractor) -> None:
+    ex = run(rules, "At the request of France, Erdogan held talks with Polish President Duda, "
+                    "Lukashenko and the Qatari emir in Ankara, where a deal with Germany was "
+                    "discussed.")
+    got = {a for a, k in kinds(ex) if k == "summit"}
+    assert {"TUR", "POL", "BLR"} <= got and not {"FRA", "DEU"} & got

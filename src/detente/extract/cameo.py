@@ -116,7 +116,7 @@ _UPTO = r"(?:[\w,’'-]+\s+){0,5}?"  # up to five words between a verb and its o
 #: these and a negotiation topic, see :mod:`detente.extract.rules`).
 SPEECH: tuple[str, ...] = (
     # 01 make public statement
-    r"\b{say!}\b", r"\b{state!}\b", r"\b{tell!}\b", r"\b{declare!}\b", r"\b{announce!}\b",
+    r"\b{say!}\b", r"\bstated\b", r"\b{tell!}\b", r"\b{declare!}\b", r"\b{announce!}\b",
     r"\b{confirm!}\b", r"\b{comment!}\b", r"\b{note!}\b", r"\b{remark!}\b", r"\b{explain!}\b",
     r"\b{stress!}\b", r"\b{emphasize!}\b", r"\b{emphasise!}\b", r"\b{underline!}\b",
     r"\b{reiterate!}\b", r"\b{repeat!}\b", r"\b{affirm!}\b", r"\b{reaffirm!}\b", r"\b{assert!}\b",
@@ -161,7 +161,7 @@ SUMMIT: tuple[str, ...] = (
     r"\b{join!} (?:the )?(?:\w+ )?(?:talks|negotiations)\b",
     r"\b{sit!} down with\b", r"\b{confer!} with\b",
     r"\b{consult!} with\b", r"\b{discuss!} with\b", r"\bcontacted\b",
-    r"\b(?:talks|negotiations) (?:\w+ ){0,12}?(?:opened|began|started|resumed|ended|"
+    r"\b(?:talks|negotiations) (?:[\w’'-]+ ){0,12}?(?:opened|began|started|resumed|ended|"
     r"concluded|wrapped up|took place)\b",
     r"(?-i:\b[A-Z][\w’']+-[A-Z][\w’']+ (?:phone )?(?:call|talks|summit|meeting))\b",
 )
@@ -180,7 +180,7 @@ MEDIATION: tuple[str, ...] = (
 
 #: Contacts kept out of public view (CAMEO 04 consult, not a meeting held).
 BACKCHANNEL: tuple[str, ...] = (
-    r"\b(?:{remain!}|{stay!}|{keep!}) in (?:close )?(?:contact|touch)\b",
+    r"\b(?:{remain}|{stay!}|{keep!}) in (?:close )?(?:contact|touch)\b",
     r"\b(?:was|were|is|are|been|being) in (?:close |constant |regular )?(?:contact|touch) with\b",
     r"\b{maintain!} (?:\w+ )?contacts?\b", r"\b(?:channels?|lines?) of communication\b",
 )
@@ -188,7 +188,9 @@ BACKCHANNEL: tuple[str, ...] = (
 #: CAMEO 0871 declare truce, ceasefire; 087 de-escalate military engagement.
 CEASEFIRE: tuple[str, ...] = (
     r"\bcease-?fires?\b", r"\btruces?\b", r"\barmistice\b", r"\bde-?escalat\w*",
-    r"\b(?:{pause!}|{halt!}|{stop!}|{suspend!}|{cease!}|{end!}|{freeze!}) (?:all |the |its |their |"
+    r"\b(?:(?:{agree!}|{decide!}|{pledge!}|{promise!}|{vow!}) to (?:pause|halt|stop|suspend|"
+    r"cease|end|freeze)|{pause!}|{halt!}|{stop!}|{suspend!}|{cease!}|{end!}|{freeze!}) "
+    r"(?:all |the |its |their |"
     r"further )?(?:\w+ )?(?:strikes|attacks|hostilities|fire|fighting|shelling|bombing|"
     r"combat|offensive|military (?:operations|activity|action))\b",
     r"\bmoratorium on (?:\w+ ){0,2}(?:strikes|attacks)\b",
@@ -212,7 +214,7 @@ ESCALATION: tuple[str, ...] = (
     r"\battacks?\b", r"\battacked\b", r"\bair ?strikes?\b", r"\bstrikes (?:on|against)\b",
     r"\b{shell!}\b", r"\bshelling\b", r"\bbombings?\b", r"\bbombard\w*", r"\bmissiles?\b",
     r"\bdrones?\b", r"\bassaults?\b", r"\binvaded\b", r"\bincursions?\b",
-    r"\b{shoot!} down\b", r"\bmobili[sz]ation\b",
+    r"\bmobili[sz]ation\b",
     r"\bannex(?:ed|ation|ations)?\b", r"\btroop build-?up\b", r"\b{deploy!} (?:\w+ )?troops\b",
 )
 

@@ -46,6 +46,16 @@ _ABOUT = re.compile(
     r"terms (?:for|of)|against|no plans?|not (?:yet )?plann\w*|any new|expected|hopes? (?:for|of|"
     r"that)|hop\w* to|prospects? (?:for|of)|idea of|statement that)\b[^.;]{0,30}$",
     re.IGNORECASE)
+# The complement of a directive ("called on Washington to persuade Moscow to accept a
+# ceasefire", "urged Kyiv to …"), of a rejection ("declined a ceasefire") or of a purpose
+# ("in order to organise talks"): the act is asked for, refused or aimed at, not reported
+# (CAMEO 02 appeal, 12 reject: the speech act is the signal).
+_DIRECTED = re.compile(
+    r"\b(?:(?:call(?:s|ed|ing)?|prevail(?:s|ed)?) (?:on|upon)|urg(?:e|es|ed|ing)|"
+    r"ask(?:s|ed|ing)?|press(?:es|ed|ing)?|persuad\w*|encourag\w*|push(?:es|ed|ing)?|"
+    r"pressur\w*|invit\w*)\s+(?:[^\s.;]+\s+){0,6}?to\s+[^.;]{0,40}$"
+    r"|\b(?:reject\w*|declin\w*|refus\w*|dismiss\w*|ruled? out|rules out|oppos\w*|"
+    r"in order to|so as to)\b[^.;]{0,30}$", re.IGNORECASE)
 _ACCUSED = re.compile(r"\baccus\w*\s+(?:[^\s;]+\s+){0,6}?of\b[^;]*$", re.IGNORECASE)
 # A meeting announced for later ("talks … scheduled for Thursday", "will take place").
 _FUTURE = re.compile(r"^[^.;]{0,40}?\b(?:scheduled|planned|set to|due to|expected to|"
@@ -60,12 +70,17 @@ _SUBORDINATE = re.compile(r"(?:,\s*|\s)(?:shortly |hours |days |soon |just |a da
                           r"(?:after|before|when|since|because|as|until|once)\s", re.IGNORECASE)
 _LOCATIVE = re.compile(r"\b(?:in|at|from|into|across|over|near|to)\s+(?:the\s+)?$",
                        re.IGNORECASE)
+# A name inside a prepositional phrase is not the subject ("Following the Putin-Trump call,
+# Zelensky held talks with …", "offered to mediate between Russia and Ukraine in a call with").
+_PREPOSITIONAL = re.compile(r"\b(?:between|following|after|before|during|with|of|for|on|"
+                            r"against|about|by|in|at|from|into|to)\s+(?:the\s+)?"
+                            r"(?:[\w’'-]+\s+){0,2}[\w’'-]*$", re.IGNORECASE)
 _PARTNER = re.compile(r"^[^.;]{0,12}?\bwith\s+", re.IGNORECASE)
 
 
 def talks_about(prefix: str) -> bool:
     """Whether a cue right after ``prefix`` names an act only as talked about."""
-    return bool(_ABOUT.search(prefix))
+    return bool(_ABOUT.search(prefix) or _DIRECTED.search(prefix))
 
 
 def future(after: str) -> bool:
@@ -105,6 +120,12 @@ def subject_start(prefix: str) -> int:
 def locative(prefix: str) -> bool:
     """Whether a name right after ``prefix`` is in a place phrase ("in Kyiv", "to Moscow")."""
     return bool(_LOCATIVE.search(prefix))
+
+
+def prepositional(prefix: str) -> bool:
+    """Whether a name right after ``prefix`` is inside a prepositional phrase (a place, a
+    partner, a time: "following the Putin-", "between Russia and ")."""
+    return bool(_PREPOSITIONAL.search(prefix))
 
 
 def partner_follows(text: str) -> bool:

@@ -41,6 +41,7 @@ from detente.extract.clause import (
     future,
     locative,
     partner_follows,
+    prepositional,
     subject_start,
     talks_about,
 )
@@ -70,6 +71,7 @@ _ANAPHORIC = re.compile(r"(?<!order)(?<!ordered)(?<!launched)(?<!began)(?<!annou
                         r"(?<!declared)(?<!started)\s+(?:the|this|that|these|those)\s+$",
                         re.IGNORECASE)
 _VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")  # "met in Turkey's Istanbul": a venue
+_TITLES_BETWEEN = re.compile(r"\s*(?:,|and|, and|&)?\s*(?:[A-Z][\w.’'-]*\s+){0,4}")
 _AND_VERB = re.compile(r"\band\s+$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _VICTIM = re.compile(r"\b(?:on|against|into|in|inside|of|from|at)\s+(?:the\s+)?\S*$",
@@ -304,11 +306,12 @@ class _Run:
         with "a call / talks with X", the subject and X; else "the two leaders" → the parties."""
         named = [m for m in mentions if c0 <= m.start < c1
                  and not (m.kind in ("state", "capital") and _VENUE.search(self.body[c0:m.start]))]
-        if partner_follows(self.body[b:c1]):
-            after = [m.code for m in named if m.start >= b]
-            before = [m.code for m in named if m.start < a][:1] or self.carried[:1]
+        if partner_follows(self.body[b:c1]):  # "X held talks with Y, Z and W"
+            after = _partners([m for m in named if m.start >= b], self.body)
+            before = [m.code for m in named if m.start < a
+                      and not prepositional(self.body[c0:m.start])][-1:] or self.carried[:1]
             if after and before:
-                return [before[0], after[0]]
+                return list(dict.fromkeys([before[0], *after]))
         if not named and len(self.parties) == 2 and names_the_parties(self.body[c0:c1]):
             return list(self.parties)
         return [m.code for m in named]
@@ -411,6 +414,18 @@ def _coordinated(body: str, before: list[_Mention]) -> list[str]:
             break
         group.append(m)
     return list(dict.fromkeys(m.code for m in reversed(group)))
+
+
+def _partners(after: list[_Mention], body: str) -> list[str]:
+    """The coordinated names after "with": "talks with French President Macron, German
+    Chancellor Scholz, and Starmer" → FRA, DEU, GBR (only separators and capitalised title
+    words between two names)."""
+    group = after[:1]
+    for m in after[1:]:
+        if not _TITLES_BETWEEN.fullmatch(body[group[-1].end:m.start]):
+            break
+        group.append(m)
+    return list(dict.fromkeys(m.code for m in group))
 
 
 def _modifier_chain(body: str, a: int, mentions: list[_Mention]) -> list[str]:
