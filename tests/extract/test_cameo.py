@@ -115,3 +115,12 @@ def test_every_partner_after_with_but_no_later_name(rules: RuleExtractor) -> Non
                     "discussed.")
     got = {a for a, k in kinds(ex) if k == "summit"}
     assert {"TUR", "POL", "BLR"} <= got and not {"FRA", "DEU"} & got
+
+
+def test_negotiation_nouns_are_statement_topics(rules: RuleExtractor) -> None:
+    ex = run(rules, "Belarus said on Monday there was no basis for a meeting of the presidents.")
+    assert ("BLR", "statement") in kinds(ex) and ("BLR", "summit") not in kinds(ex)
+    ex = run(rules, "Erdogan said Turkey prefers diplomatic means.")
+    assert ("TUR", "statement") in kinds(ex)
+    ex = run(rules, "Erdogan said Turkey prefers tea.")
+    assert ("TUR", "statement") not in kinds(ex)

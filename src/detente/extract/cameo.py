@@ -143,6 +143,17 @@ SPEECH_NOUNS: tuple[str, ...] = (
     r"\bannouncement\b",
 )
 
+#: What a statement is about (§2: "a public declaration on talks, terms or peace"): the
+#: nouns of negotiation, of its terms and of its venues, beyond the shipped topic list.
+TOPIC: tuple[str, ...] = (
+    r"\bdiplomac(?:y|ies)\b", r"\bdiplomatic(?:ally)?\b", r"\bmediation\b", r"\bmeetings?\b",
+    r"\bsummits?\b", r"\b(?:phone )?calls\b", r"\binterlocutors?\b", r"\bpreconditions?\b",
+    r"\bultimatums?\b", r"\bdemands\b", r"\bpositions?\b", r"\bnegotiators?\b",
+    r"\b{resolve} (?:the )?(?:war|conflict|crisis|situation)\b",
+    r"\b{end} (?:the |this )?(?:war|fighting|conflict|hostilities)\b",
+    r"\bwithdrawal\b", r"\bsanctions\b", r"\bpeaceful\b",
+)
+
 #: CAMEO 04 consult: a meeting, call, visit or round of negotiations held.
 SUMMIT: tuple[str, ...] = (
     # 041 discuss by telephone
@@ -228,6 +239,12 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 def cue_patterns() -> dict[str, tuple[str, ...]]:
     """Every family as regular expressions per signal kind (``{verb}`` slots expanded)."""
     return {kind: tuple(expand(t) for t in templates) for kind, templates in FAMILIES.items()}
+
+
+@cache
+def topic_pattern() -> str:
+    """The negotiation topics as one regular expression."""
+    return "|".join(f"(?:{expand(t)})" for t in TOPIC)
 
 
 @cache

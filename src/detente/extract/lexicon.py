@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from detente.extract.cameo import cue_patterns, speech_pattern
+from detente.extract.cameo import cue_patterns, speech_pattern, topic_pattern
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -67,6 +67,8 @@ def lexicon() -> Lexicon:
              for r in _rows("statement_cues.csv")}
     speech = "|".join(p for p in (roles["speech"].pattern, speech_pattern()) if p)
     roles["speech"] = re.compile(speech, re.IGNORECASE)
+    topic = "|".join(p for p in (roles["topic"].pattern, topic_pattern()) if p)
+    roles["topic"] = re.compile(topic, re.IGNORECASE)
     stance = tuple((r["stance"], float(r["weight"]), re.compile(r["pattern"], re.IGNORECASE))
                    for r in _rows("stance.csv"))
     stance_all = re.compile("|".join(f"(?P<g{i}>{p.pattern})"
