@@ -187,6 +187,9 @@ MEDIATION: tuple[str, ...] = (
     r"\b{convene!} " + _UPTO + r"(?:talks|negotiations|meetings?|parties|sides)\b",
     r"\b{oversee!}\b", r"\bon hand for\b", r"\bintervention of\b", r"\bauspices of\b",
     r"\bshuttle diplomacy\b", r"\b{pass!} (?:on )?messages\b",
+    r"\b{act!} as (?:an? |the )?(?:mediators?|intermediar(?:y|ies)|go-between|guarantors?)\b",
+    r"\brole in (?:the )?(?:[\w-]+ )?(?:talks|negotiations|exchanges?|swaps?|releases?|"
+    r"returns?|deal|agreement)\b",
 )
 
 #: Contacts kept out of public view (CAMEO 04 consult, not a meeting held).
@@ -226,6 +229,9 @@ ESCALATION: tuple[str, ...] = (
     r"\b{shell!}\b", r"\bshelling\b", r"\bbombings?\b", r"\bbombard\w*", r"\bmissiles?\b",
     r"\bdrones?\b", r"\bassaults?\b", r"\binvaded\b", r"\bincursions?\b",
     r"\bmobili[sz]ation\b",
+    r"\b{launch!} (?:an? |the |its |their )?(?:[\w-]+ ){0,3}(?:offensive|attacks?|strikes?|"
+    r"assaults?|invasion|incursion|bombardment)\b",
+    r"\b{amass!} (?:\w+ )?(?:forces|troops)\b",
     r"\bannex(?:ed|ation|ations)?\b", r"\btroop build-?up\b", r"\b{deploy!} (?:\w+ )?troops\b",
 )
 

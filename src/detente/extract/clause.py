@@ -55,7 +55,10 @@ _DIRECTED = re.compile(
     r"ask(?:s|ed|ing)?|press(?:es|ed|ing)?|persuad\w*|encourag\w*|push(?:es|ed|ing)?|"
     r"pressur\w*|invit\w*)\s+(?:[^\s.;]+\s+){0,6}?to\s+[^.;]{0,40}$"
     r"|\b(?:reject\w*|declin\w*|refus\w*|dismiss\w*|ruled? out|rules out|oppos\w*|"
-    r"in order to|so as to)\b[^.;]{0,30}$", re.IGNORECASE)
+    r"in order to|so as to)\b[^.;]{0,30}$"
+    # the subject matter of talks: "negotiations on a partial ceasefire", "the agenda"
+    r"|\b(?:talks|negotiations|discussions?|consultations|agenda|elements|impression|"
+    r"question|issue) (?:on|about|over|for|of|regarding)\b[^.;]{0,30}$", re.IGNORECASE)
 _ACCUSED = re.compile(r"\baccus\w*\s+(?:[^\s;]+\s+){0,6}?of\b[^;]*$", re.IGNORECASE)
 # A meeting announced for later ("talks … scheduled for Thursday", "will take place").
 _FUTURE = re.compile(r"^[^.;]{0,40}?\b(?:scheduled|planned|set to|due to|expected to|"

@@ -39,7 +39,11 @@ _OLD = re.compile(
     r"(?<!the )\b(?:previously|long ago|years ago|last year|a year ago|"
     r"in the past(?!\s+(?:few|several|\w+ (?:days|weeks)))|"
     r"(?:is|was) not the first time|since the (?:war|invasion|conflict) (?:began|started)|"
-    r"since the (?:start|beginning|outbreak) of the (?:war|invasion|conflict))\b",
+    r"since the (?:start|beginning|outbreak) of the (?:war|invasion|conflict)|"
+    # habitual aspect: a generalisation over many acts, not one reported act (Comrie 1976,
+    # *Aspect* §1.2.1)
+    r"periodic(?:al)?(?:ly)?|regularly|routinely|from time to time|on several occasions|"
+    r"throughout the (?:war|conflict|invasion))\b",
     re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
