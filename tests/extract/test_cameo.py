@@ -148,3 +148,24 @@ def test_acting_as_mediator_and_launching_an_offensive(rules: RuleExtractor) -> 
     assert ("BLR", "escalation") in kinds(ex)
     ex = run(rules, "Belarus amassed troops near the border.")
     assert ("BLR", "escalation") in kinds(ex)
+
+
+def test_visits_hosts_and_delegations(rules: RuleExtractor) -> None:
+    ex = run(rules, "Qatar sent missions to Warsaw and Minsk.")
+    assert ("QAT", "summit") in kinds(ex)
+    ex = run(rules, "The Polish side is represented by Duda and two ministers.")
+    assert ("POL", "summit") in kinds(ex)
+    ex = run(rules, "The talks, hosted in Qatar, went on for two days.")
+    assert ("QAT", "mediation") in kinds(ex)
+
+
+def test_agreed_release_and_persons_received(rules: RuleExtractor) -> None:
+    ex = run(rules, "Belarus agreed to free six Polish prisoners.")
+    assert ("BLR", "prisoner_release") in kinds(ex)
+    ex = run(rules, "Poland said it received 40 soldiers on Monday.")
+    assert ("POL", "prisoner_release") in kinds(ex)
+
+
+def test_annexation_referendums_are_escalation(rules: RuleExtractor) -> None:
+    ex = run(rules, "Belarus held referendums in the occupied villages.")
+    assert ("BLR", "escalation") in kinds(ex)

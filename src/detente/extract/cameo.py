@@ -163,6 +163,10 @@ SUMMIT: tuple[str, ...] = (
     r"\b{hold!} (?:a |an )?(?:\w+ )?(?:call|conversation)\b",
     # 042/043 make, host a visit
     r"\b{visit}\b", r"\b{arrive} in\b", r"\b{travel!} to\b", r"\b{fly!} to\b",
+    r"\bmissions? to\b", r"\b(?:is|are|was|were) (?:next )?headed to\b",
+    # taking part in a round: "the US side is represented by …", "the delegation includes …"
+    r"\b(?:is|are|will be|was|were) represented by\b",
+    r"\bdelegation (?:will )?(?:include|includes|included|led by)\b",
     # 044 meet, 046 engage in negotiation
     r"\b{meet!} with\b", r"\b{hold!} (?:\w+ ){0,2}(?:talks|negotiations|consultations|discussions|"
     r"meetings?)\b", r"\b{resume!} (?:the )?(?:\w+ )?(?:talks|negotiations)\b",
@@ -186,7 +190,7 @@ MEDIATION: tuple[str, ...] = (
     r"\b{organise!} " + _UPTO + r"(?:contacts|talks|negotiations|meetings?|exchanges?)\b",
     r"\b{convene!} " + _UPTO + r"(?:talks|negotiations|meetings?|parties|sides)\b",
     r"\b{oversee!}\b", r"\bon hand for\b", r"\bintervention of\b", r"\bauspices of\b",
-    r"\bshuttle diplomacy\b", r"\b{pass!} (?:on )?messages\b",
+    r"\bhosted (?:in|by)\b", r"\bshuttle diplomacy\b", r"\b{pass!} (?:on )?messages\b",
     r"\b{act!} as (?:an? |the )?(?:mediators?|intermediar(?:y|ies)|go-between|guarantors?)\b",
     r"\brole in (?:the )?(?:[\w-]+ )?(?:talks|negotiations|exchanges?|swaps?|releases?|"
     r"returns?|deal|agreement)\b",
@@ -221,6 +225,9 @@ PRISONER_RELEASE: tuple[str, ...] = (
     r"(?:released|freed|returned|repatriated|exchanged|swapped|handed over|brought home)\b",
     r"\b(?:return|release|repatriation|exchange) of " + _UPTO + _CAPTIVES + r"\b",
     r"\brepatriat(?:ion|ed|e)\b",
+    r"\b(?:{agree!}|{decide!}) to (?:free|release|return|exchange|swap|hand over) ",
+    r"\b(?:{receive!}|got back|gets back) (?:[\w,’'-]+\s+){0,3}?(?:soldiers|servicem[ae]n|"
+    r"prisoners|captives|people|pows|children|civilians)\b",
 )
 
 #: CAMEO 15 exhibit force posture, 18 assault, 19 fight, 20 unconventional mass violence.
@@ -232,7 +239,8 @@ ESCALATION: tuple[str, ...] = (
     r"\b{launch!} (?:an? |the |its |their )?(?:[\w-]+ ){0,3}(?:offensive|attacks?|strikes?|"
     r"assaults?|invasion|incursion|bombardment)\b",
     r"\b{amass!} (?:\w+ )?(?:forces|troops)\b",
-    r"\bannex(?:ed|ation|ations)?\b", r"\btroop build-?up\b", r"\b{deploy!} (?:\w+ )?troops\b",
+    r"\bannex(?:ed|ation|ations)?\b", r"\breferend(?:um|ums|a)\b", r"\btroop build-?up\b",
+    r"\b{deploy!} (?:\w+ )?troops\b",
 )
 
 FAMILIES: dict[str, tuple[str, ...]] = {
