@@ -169,3 +169,8 @@ def test_agreed_release_and_persons_received(rules: RuleExtractor) -> None:
 def test_annexation_referendums_are_escalation(rules: RuleExtractor) -> None:
     ex = run(rules, "Belarus held referendums in the occupied villages.")
     assert ("BLR", "escalation") in kinds(ex)
+
+
+def test_the_war_and_its_terms_are_statement_topics(rules: RuleExtractor) -> None:
+    ex = run(rules, "Lukashenko said Polish troops would stay away from the border.")
+    assert ("BLR", "statement") in kinds(ex)

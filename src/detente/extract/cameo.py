@@ -152,6 +152,10 @@ TOPIC: tuple[str, ...] = (
     r"\b{resolve} (?:the )?(?:war|conflict|crisis|situation)\b",
     r"\b{end} (?:the |this )?(?:war|fighting|conflict|hostilities)\b",
     r"\bwithdrawal\b", r"\bsanctions\b", r"\bpeaceful\b",
+    # the war and its terms: what the parties declare about it is a statement on the terms
+    r"\bwar\b", r"\btroops\b", r"\bforces\b", r"\bmilitary\b", r"\bescalation\b",
+    r"\bweapons?\b", r"\bterritor\w*", r"\bsecurity\b", r"\bnuclear\b", r"\boccup\w+",
+    r"\bprocess\b", r"\bissues?\b", r"\befforts?\b", r"\bprogress\b",
 )
 
 #: CAMEO 04 consult: a meeting, call, visit or round of negotiations held.
