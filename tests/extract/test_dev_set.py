@@ -47,4 +47,17 @@ def test_dev_floors(rules: RuleExtractor, tmp_path: Path) -> None:
     scores = evaluate(load_gold(tmp_path), rules.extract_many, draws=100).scores
     assert scores["quotes_exact"].value == 1.0
     assert scores["actor_recall"].value >= 0.9
-    assert scores["signal_f1"].value >= 0.74  # measured 0.777 (amendment 2 rules)
+    assert scores["signal_f1"].value >= 0.74  # measured 0.777 (amendment 2), 0.776 (amendment 3)
+
+
+#: Signal F1 floors per development part under the amendment-3 rules (measured 0.740, 0.659,
+#: 0.531; floor = measured - 0.04). Regression checks on development data, not targets.
+_PART_FLOORS = {"locked2": 0.70, "locked3": 0.62, "dev5": 0.49}
+
+
+@pytest.mark.parametrize("part", sorted(_PART_FLOORS))
+def test_part_floors(rules: RuleExtractor, part: str) -> None:
+    scores = evaluate(load_gold(DATA / part), rules.extract_many, draws=100).scores
+    assert scores["quotes_exact"].value == 1.0
+    assert scores["actor_recall"].value >= 0.9
+    assert scores["signal_f1"].value >= _PART_FLOORS[part]
