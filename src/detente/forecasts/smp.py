@@ -8,7 +8,9 @@ with third-party votes, bargains interpolated with weights (s·p)², all actors 
 stop when the movement falls below 2 % of the first turn's.
 
 Everything is vectorised over actors: one turn is O(N³) array work in chunks of initiators, no
-Python object per actor pair. Positions are on 0–1 inside (the table's 0–100 divided by 100).
+Python object per actor pair. :func:`best_challenges` is the full challenge step; the turns
+score only the challenges the decision can turn on (:mod:`detente.forecasts.smp_challenge`,
+the same targets bit for bit). Positions are on 0–1 inside (the table's 0–100 divided by 100).
 The turns themselves run in :mod:`detente.forecasts.smp_batch`, over one issue or many.
 """
 
@@ -137,15 +139,6 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     """:func:`best_challenges` of a batch of issues: ``u_h`` (B, N, N, N), the rest (B, N)."""
     u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
     return _best_of(lambda lo, hi: u_t[:, lo:hi], sal_tot, cap, chunk)
-
-
-def challenges(d: F, r_hi: F, sal_tot: F, cap: F,
-               chunk: int) -> tuple[NDArray[np.int64], F, F]:
-    """:func:`best_challenges` of a batch of issues from the distances ``d`` (B, N, N) and the
-    risk attitudes ``r_hi`` (B, N, N): each block's utilities are made when it is scored, in
-    the layout the block reads (U^i_nj at [b, i, j, n]), the same numbers as ``u_h``'s."""
-    d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))[:, None]     # d_t[b, 0, j, n] = d_nj
-    return _best_of(lambda lo, hi: utility(d_t, r_hi[:, lo:hi, None, :]), sal_tot, cap, chunk)
 
 
 def _best_of(block: Callable[[int, int], F], sal_tot: F, cap: F,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts import smp
+from detente.forecasts import smp, smp_challenge
 from detente.forecasts.smp import SMPOptions, condorcet, distances, utility
 
 log = logging.getLogger(__name__)
@@ -121,9 +121,11 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     target = np.full((nb, n), -1, dtype=np.int64)
     phi = np.zeros((nb, n))
     sal_tot = sal.sum(axis=2)
-    for lo, hi, m in sizes.groups():
-        target[lo:hi, :m], phi[lo:hi, :m], _ = smp.challenges(
-            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m], chunk)
+    for lo, hi, _ in sizes.classes():
+        m = int(sizes.n[hi - 1])
+        target[lo:hi, :m], phi[lo:hi, :m] = smp_challenge.challenges(
+            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m],
+            sizes.n[lo:hi], chunk)
     made = target >= 0
     tgt = np.where(made, target, ar[None, :])
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
