@@ -79,7 +79,7 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
     inside = np.zeros((len(LEVELS), n), dtype=bool)
     quant = np.full((n, 4), np.nan)
     fitted: list[dict[str, Any] | None] = []
-    fits = refit and isinstance(model, Fittable)
+    fits = refitted(model, refit)
     by_issue = progress if len(pairs) == 1 else None
     cache = None if fits else _forecast_once(model, pairs, memo, by_issue)
     for j, (train, test, idx) in enumerate(pairs):
@@ -117,12 +117,23 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
     return PartsRun(pred, score, inside, quant, out)
 
 
-def _forecast_once(model: Forecaster, pairs: list[Pair], memo: Memo | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> dict[int, float]:
-    """A model that is not fitted forecasts each distinct table once, whatever the folds."""
+def distinct_tables(pairs: list[Pair]) -> list[StakeholderTable]:
+    """Every table of the pairs once, in order of first appearance."""
     tables: dict[int, StakeholderTable] = {}
     for train, test, _ in pairs:
         for t in (*train.tables, *test.tables):
             tables.setdefault(id(t), t)
-    values = forecast_issues(model, list(tables.values()), memo, progress)
-    return dict(zip(tables, values.tolist(), strict=True))
+    return list(tables.values())
+
+
+def refitted(model: Forecaster, refit: bool) -> bool:
+    """The model is fitted on each pair's train part (else it forecasts each table once)."""
+    return refit and isinstance(model, Fittable)
+
+
+def _forecast_once(model: Forecaster, pairs: list[Pair], memo: Memo | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> dict[int, float]:
+    """A model that is not fitted forecasts each distinct table once, whatever the folds."""
+    tables = distinct_tables(pairs)
+    values = forecast_issues(model, tables, memo, progress)
+    return dict(zip((id(t) for t in tables), values.tolist(), strict=True))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -301,6 +302,9 @@ class SpatialModel:
 
     options: SMPOptions = SMPOptions()
     name: str = "smp"
+    #: ``forecast_batch`` of any subset of tables gives each table its forecast of the whole
+    #: batch, bit for bit (:mod:`detente.forecasts.concurrent` may cut it in parts).
+    independent_issues: ClassVar[bool] = True
 
     def _unit(self, table: StakeholderTable) -> tuple[F, float, float]:
         """Positions on the unit scale, the scale's low end and its span."""
