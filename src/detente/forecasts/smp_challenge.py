@@ -147,31 +147,40 @@ def score(t: Tables, b: I64, i: I64, j: I64) -> tuple[F, F]:
 
 def bounds(t: Tables, n: I64) -> tuple[F, F]:
     """An upper bound of every pair's ΔEU (+inf where the premises fail) and a lower
-    estimate (a heuristic: the pair scored first), both (B, W, W); ``n`` = issue sizes."""
+    estimate (a heuristic: the pair scored first), both (B, W, W); ``n`` = issue sizes.
+
+    ΔEU(φ) = ΔEU(0) + 2 s_j (U_ii − U_ij) φ: the bound takes the larger end of [0, φ_hi];
+    the slack covers the rounding of both this form and the full step's expression (under
+    the premises |U| ≤ 1 + 1e-9 and s ≥ 0)."""
     width = t.w.shape[1]
-    valid = np.arange(width)[None, :] < n[:, None]
-    support = np.maximum(t.u_nn - t.u_own, 0.0) + VOTE_SLACK
-    s_i = (support * t.w[:, None, :]).sum(axis=2) * (1 + 1e-12)
+    support = np.maximum(t.u_nn - t.u_own, 0.0)
+    support += VOTE_SLACK
+    support *= t.w[:, None, :]
+    s_i = support.sum(axis=2) * (1 + 1e-12)
     top = t.big_a + s_i[:, :, None]
-    phi_hi = np.minimum(1.0, top / (top + t.big_b) * (1 + 1e-12))
-    slack = GAIN_SLACK * (1 + np.abs(t.s[:, None, :])) * (1 + np.abs(t.u_ij)
-                                                          + np.abs(t.u_ii)[:, :, None])
-    hi = np.maximum(t.gain(phi_hi), t.gain(0.0)) + slack
+    phi_hi = top / (top + t.big_b)
+    phi_hi *= 1 + 1e-12
+    np.minimum(phi_hi, 1.0, out=phi_hi)
+    g0 = t.gain(0.0)
+    slope = 2 * t.s[:, None, :] * (t.u_ii[:, :, None] - t.u_ij)
+    hi = np.maximum(g0, g0 + slope * phi_hi)
+    hi += GAIN_SLACK * 4 * (1 + t.s[:, None, :])
     # premises, over padded actors too: 0 ≤ d ≤ 1 (d_nn = 0), −1 ≤ r ≤ 1, w, s ≥ 0, finite
-    ok = ((t.one_d >= 0) & (t.one_d <= 1)).all(axis=(1, 2))
+    ok = (t.one_d.min(axis=(1, 2)) >= 0) & (t.one_d.max(axis=(1, 2)) <= 1)
     ok &= (np.diagonal(t.one_d, axis1=1, axis2=2) == 1).all(axis=1)
-    ok &= ((t.r_hi >= -1) & (t.r_hi <= 1 + 1e-9)).all(axis=(1, 2))
+    ok &= (t.r_hi.min(axis=(1, 2)) >= -1) & (t.r_hi.max(axis=(1, 2)) <= 1 + 1e-9)
     ok &= ((t.w >= 0) & (t.s >= 0) & np.isfinite(t.w) & np.isfinite(t.s)).all(axis=1)
     hi[~ok] = np.inf
     # lower estimate: every third party against i, with U^i_nj ≥ u(d_nj, ρ_i) at the
     # smallest risk attitude of the issue (u is increasing in r)
+    valid = np.arange(width)[None, :] < n[:, None]
     d = 1.0 - np.swapaxes(t.one_d, 1, 2)
-    risk = np.where(valid, np.diagonal(t.r_hi, axis1=1, axis2=2), np.inf)
-    rho = (2 * np.diagonal(t.r_hi, axis1=1, axis2=2) + risk.min(axis=1, keepdims=True)) / 3
+    r_ii = np.diagonal(t.r_hi, axis1=1, axis2=2)
+    rho = (2 * r_ii + np.where(valid, r_ii, np.inf).min(axis=1, keepdims=True)) / 3
     p = np.einsum("bn,bnj->bj", t.w, d)
     q = np.einsum("bn,bnj->bj", t.w, (1 - d) * np.minimum(d, 1.0))
     against = np.maximum(p[:, None, :] - rho[:, :, None] * q[:, None, :], 0.0)
-    lo = t.gain(t.big_a / (t.big_a + t.big_b + against))
+    lo = g0 + slope * (t.big_a / (t.big_a + t.big_b + against))
     return hi, lo
 
 
