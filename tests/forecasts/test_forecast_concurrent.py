@@ -4,6 +4,7 @@ same result arrays as the serial run, bit for bit, in sample and under cross-val
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -40,6 +41,7 @@ def test_all_models_on_a_process_pool_equal_the_serial_run(deu):
 
 def test_cross_validation_on_an_executor_equals_the_serial_run(deu, monkeypatch):
     models = make_forecasters(["compromise", "median", "smp", "challenger2"])
+    deu = replace(deu, issues=deu.issues[:120])    # about half the file: every fold filled
     serial = run_backtest(deu, models, bootstrap=100, split="cv")
     sent = []
     task = concurrent.forecast_task
