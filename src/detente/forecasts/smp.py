@@ -52,8 +52,9 @@ class SMPOptions:
             probability-weighted mean of the distinct final positions) or ``"mode"`` (the most
             probable final position). KTAB itself prints no single outcome.
         merge_tol: final positions closer than this (0–1 scale) count as one (KTAB: 1e-3).
-        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (8
-            initiators of an 80-actor issue; cache and memory only, results do not depend on it).
+        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (the
+            (pair, third party) cells of :mod:`detente.forecasts.smp_challenge`; cache and
+            memory only, results do not depend on it).
     """
 
     max_turns: int = 100
