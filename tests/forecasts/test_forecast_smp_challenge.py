@@ -111,7 +111,8 @@ def test_every_deu_issue_first_turn_and_how_much_is_scored(monkeypatch):
     assert sum(scored) < 0.6 * pairs          # the point of it: well under all pairs scored
 
 
-def test_a_padded_batch_turn_equals_the_full_step_per_issue():
+@pytest.mark.parametrize("chunk", [1, 8])   # blocks of 6,400 or 51,200 cells: same result
+def test_a_padded_batch_turn_equals_the_full_step_per_issue(chunk):
     rng = np.random.default_rng(21)
     sizes = smp_batch.Sizes(np.array([4, 6, 9, 15, 16, 17, 23, 24, 30], dtype=np.int64))
     nb, width = sizes.n.size, sizes.width
@@ -125,7 +126,7 @@ def test_a_padded_batch_turn_equals_the_full_step_per_issue():
         m = int(sizes.n[hi - 1])
         target, phi = smp_challenge.challenges(d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m],
                                                sal[lo:hi, :m].sum(axis=2), cap[lo:hi, :m],
-                                               sizes.n[lo:hi])
+                                               sizes.n[lo:hi], chunk)
         for k, b in enumerate(range(lo, hi)):
             n = int(sizes.n[b])
             _, _, want_t, want_phi, _ = full_step(x[b, :n], sal[b, :n], cap[b, :n], risk[b, :n])
