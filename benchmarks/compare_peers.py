@@ -26,7 +26,7 @@ sources once and the counted runs do not recompile them (the peers are installed
 busy elsewhere" for the import), started here and stopped by their process ids afterwards.
 
 Run: ``python benchmarks/compare_peers.py [-n 3] [--only 7issues,smp] [--gdelt-rows 10000000]
-[--hogs 2]``
+[--hogs 2] [--backtest-args '--executor local:2']``
 """
 
 from __future__ import annotations
@@ -146,9 +146,11 @@ def pairs(args: argparse.Namespace) -> list[Pair]:
              lambda _t: _env_cmd("DETENTE_PEER_SCHELLING_EUM", csv=DATA / "bdm" / "china.csv"),
              lambda _t: [*DETENTE, "forecast", str(DATA / "bdm" / "china.csv"), "-m", "eum",
                          "--draws", "10000"]),
-        Pair("DEU backtest, development file", "backtest", "Schelling", 5,
+        Pair("DEU backtest, development file" + (f" ({' '.join(args.backtest_args)})"
+                                                    if args.backtest_args else ""),
+             "backtest", "Schelling", 5,
              lambda _t: _env_cmd("DETENTE_PEER_SCHELLING_BACKTEST", tsv=deu),
-             lambda _t: [*DETENTE, "backtest", str(deu)]),
+             lambda _t: [*DETENTE, "backtest", str(deu), *args.backtest_args]),
         Pair("GDELT import, dyad filter", "gdelt", "pandas", 5, pandas_cmd, detente_import),
     ]
 
@@ -202,7 +204,11 @@ def main() -> None:
                     "(default: build one of --gdelt-rows rows in a temporary folder)")
     ap.add_argument("--hogs", type=int, default=0, help="busy-loop processes kept running "
                     "beside every pair (e.g. 2: both cores busy elsewhere)")
+    ap.add_argument("--backtest-args", default="", help="extra arguments of detente's "
+                    "backtest, e.g. '--executor local:2' (its CPU time then includes the "
+                    "pool's processes, reaped before it exits)")
     args = ap.parse_args()
+    args.backtest_args = shlex.split(args.backtest_args)
     sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])

@@ -155,3 +155,17 @@ def test_ensemble_members_scored_alone_are_forecast_once(deu, monkeypatch):
     assert len(calls) == 3 * runs  # without the memo the ensemble runs its exchange member
     np.testing.assert_array_equal(with_memo.predictions, without.predictions)
     np.testing.assert_array_equal(with_memo.crps, without.crps)
+
+
+def test_one_quantile_call_gives_each_levels_central_interval():
+    # folds.run_parts takes every level's interval from one np.quantile call
+    from detente.forecasts.folds import INTERVAL_QS
+    from detente.forecasts.predictive import LEVELS, central_interval
+
+    rng = np.random.default_rng(2)
+    samples = np.clip(rng.normal(50, 30, (40, 97)).round(1), 0, 100)   # ties and clipping
+    qs = np.quantile(samples, INTERVAL_QS, axis=1)
+    for li, level in enumerate(LEVELS):
+        lo, hi = central_interval(samples, level)
+        np.testing.assert_array_equal(qs[2 * li], lo)
+        np.testing.assert_array_equal(qs[2 * li + 1], hi)

@@ -84,6 +84,25 @@ def test_backtest_command_on_a_slice(tmp_path, capsys):
     assert "voting=QMV" in capsys.readouterr().out
 
 
+def test_backtest_executor_same_record_and_a_bad_spec_is_one_error(tmp_path, capsys):
+    lines = need(DATA / "deu3-dev.tsv").read_text(encoding="utf-8").splitlines()
+    part = tmp_path / "part.tsv"
+    part.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    recs = []
+    for spec in ("serial", "local:2"):
+        out = tmp_path / f"{spec[:5]}.json"
+        assert run(["backtest", str(part), "-m", "smp", "-m", "median", "--bootstrap", "100",
+                    "--executor", spec, "--json", str(out)]) == 0
+        rec = json.loads(out.read_text())
+        del rec["provenance"]              # its time stamp; the seconds are not in the record
+        recs.append(rec)
+    assert recs[0] == recs[1]
+    capsys.readouterr()
+    assert run(["backtest", str(part), "--executor", "local:zero"]) == 2
+    err = capsys.readouterr().err
+    assert "--executor" in err and "Traceback" not in err
+
+
 def test_backtest_command_cross_validates_challenger2(tmp_path, capsys):
     lines = need(DATA / "deu3-dev.tsv").read_text(encoding="utf-8").splitlines()
     part = tmp_path / "part.tsv"

@@ -91,3 +91,23 @@ def test_a_cycle_is_copied_and_equals_the_computed_turns(deu_tables, monkeypatch
     monkeypatch.setattr(smp_batch, "smp_turn", lambda *a, **k: calls.append(1) or turn(*a, **k))
     smp_batch.run_smp_batch([x], [table.salience], [table.capability])
     assert len(calls) == 10                     # state 10 = state 4: a cycle of 6 turns
+
+
+def test_padded_elections_choose_what_condorcet_chooses():
+    # step 4's elections: one item (two options) by _elect_two, longer queues padded within a
+    # class of lengths by _elect; the oracle is argmax of smp.condorcet over the real options
+    rng = np.random.default_rng(4)
+    voters = 13
+    for first, last in smp_batch._length_classes(np.arange(1, 40)):
+        width = last + 1
+        rows = 60
+        m = rng.integers(first, last + 1, rows) + 1              # options per row
+        util = rng.integers(0, 4, (rows, voters, width)) / 3.0    # coarse: many ties
+        weight = rng.choice([0.0, 1.0, 2.5], (rows, voters))
+        want = np.array([np.argmax(smp.condorcet(util[r, :, :m[r]], weight[r]))
+                         for r in range(rows)])
+        if last == 1:
+            got = smp_batch._elect_two(util[:, :, 0], util[:, :, 1], weight)
+        else:
+            got = smp_batch._elect(util, weight, m)
+        np.testing.assert_array_equal(got, want, err_msg=f"lengths {first}-{last}")

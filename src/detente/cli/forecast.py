@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -21,6 +24,9 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def register(app: typer.Typer) -> None:
@@ -185,6 +191,7 @@ def backtest(
                                           "code to qmv or unanimity, e.g. 'QMV(10)=qmv' "
                                           "(repeatable); unknown codes are an error."),
     eum: list[str] = typer.Option([], "--eum", help="EUM option KEY=VALUE (repeatable)."),
+    executor: str = executor_option("the models' forecasts"),
     json_out: Path | None = JSON,
     html_out: Path | None = typer.Option(None, "--html", help="Write the HTML report "
                                          "(with the reliability diagram) here."),
@@ -197,11 +204,12 @@ def backtest(
 
     keep_freed_memory()
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    with Steps(quiet) as steps:
+    with _backtest_executor(executor) as ex, Steps(quiet) as steps:
         record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,
                                 bootstrap=bootstrap, seed=seed, min_positions=min_positions,
                                 split=split, voting_map=_voting_map(voting_rule),
-                                eum=_eum_options(None, eum), progress=steps.update)
+                                eum=_eum_options(None, eum), progress=steps.update,
+                                executor=ex)
     for w in record.warnings:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
     assert record.result is not None
@@ -214,6 +222,19 @@ def backtest(
 
     write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
                   run={"seconds": record.seconds}, quiet=quiet)
+
+
+@contextmanager
+def _backtest_executor(spec: str) -> Iterator[Executor | None]:
+    """``None`` for ``serial`` (the models run one after another in this process, no pool),
+    else the executor of :func:`detente.parallel.open_executor`."""
+    from detente.parallel import check_spec, open_executor
+
+    if check_spec(spec) == "serial":
+        yield None
+        return
+    with open_executor(spec) as ex:
+        yield ex
 
 
 def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str, split: str,

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,10 +27,13 @@ from numpy.typing import NDArray
 from detente.errors import AnalysisError, Problem
 from detente.forecasts.base import Forecaster, Memo, at_stage
 from detente.forecasts.eu_council import capability, era_of
-from detente.forecasts.folds import Pair, Part, run_parts
+from detente.forecasts.folds import Pair, Part, distinct_tables, refitted, run_parts
 from detente.forecasts.predictive import LEVELS
 from detente.formats.deu import DeuData, DeuIssue
 from detente.formats.table import StakeholderTable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 log = logging.getLogger(__name__)
 BASELINE = "compromise"
@@ -245,7 +248,8 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
                  min_positions: int = 3, bootstrap: int = 2000, seed: int = 0,
                  level: float = 0.95, split: str = "all", fit: DeuData | None = None,
                  voting_map: dict[str, str] | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> BacktestResult:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 executor: Executor | None = None) -> BacktestResult:
     """Forecast every scorable issue with every model; summarise errors and intervals.
 
     ``split`` restricts the issues to the challenger's pre-registered ``"train"`` or ``"test"``
@@ -256,7 +260,9 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
     models are fitted on ``fit`` only, frozen and scored once on ``data``; the predictive
     distributions come from the residuals on ``fit``; proposals in both files are named in a
     warning. ``progress(stage, done, total)``: a stage per model (``scoring <model>``) counting
-    its folds (cross-validation) or its issues (one fit).
+    its folds (cross-validation) or its issues (one fit). ``executor``: the models that are
+    not refitted forecast side by side on it first (:mod:`detente.forecasts.concurrent`; the
+    same numbers), ``None`` = one after another here.
     """
     from detente.forecasts.crossval import CV_FOLDS, CV_SALT
 
@@ -295,30 +301,40 @@ def run_backtest(data: DeuData, forecasters: list[Forecaster], *, capability_rul
         options["predictive"] = ("in sample: models as shipped, intervals from the scored "
                                  "issues' own residuals")
     return _assemble(forecasters, issues, score, pairs, options, warnings, bootstrap, seed,
-                     level, progress)
+                     level, progress, executor)
 
 
 def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score: Part,
               pairs: list[Pair],
               options: dict[str, Any], warnings: list[str], bootstrap: int, seed: int,
-              level: float, progress: Callable[[str, int, int], None] | None = None
-              ) -> BacktestResult:
+              level: float, progress: Callable[[str, int, int], None] | None = None,
+              executor: Executor | None = None) -> BacktestResult:
     names = tuple(f.name for f in forecasters)
     m, n = len(forecasters), len(issues)
     preds, crps = np.empty((m, n)), np.empty((m, n))
     inside = np.zeros((m, len(LEVELS), n), dtype=bool)
     intervals = np.empty((m, n, 4))
-    seconds, fitted = {}, {}
+    fitted: dict[str, Any] = {}
     memo: Memo = {}  # the ensemble's members are also scored alone: forecast them once
+    refit = options["split"] == "cv" or "fit_on" in options
+    seconds: dict[str, float] = {}
+    ahead: dict[str, float] = {}
+    if executor is not None:
+        from detente.forecasts.concurrent import prefetch
+
+        if progress:
+            progress("forecasts on the executor", 0, 1)
+        ahead = prefetch([m for m in forecasters if not refitted(m, refit)],
+                           distinct_tables(pairs), executor, memo)
     for k, model in enumerate(forecasters):
         t0 = time.perf_counter()
-        run = run_parts(model, pairs, n, refit=options["split"] == "cv" or "fit_on" in options,
+        run = run_parts(model, pairs, n, refit=refit,
                         memo=memo, progress=at_stage(progress, f"scoring {model.name}"))
         preds[k], crps[k], inside[k], intervals[k] = (run.predictions, run.crps, run.inside,
                                                       run.intervals)
         if run.fitted:
             fitted[model.name] = run.fitted
-        seconds[model.name] = time.perf_counter() - t0
+        seconds[model.name] = ahead.get(model.name, 0.0) + time.perf_counter() - t0
     if "cv" in options:
         options["cv"]["out_of_fold"] = sorted(fitted)
         options["cv"]["fitted_per_fold"] = fitted

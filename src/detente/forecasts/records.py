@@ -183,13 +183,14 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
                    fit_on: Path | None = None, capability: str = "era", bootstrap: int = 2000,
                    seed: int = 0, min_positions: int = 3, split: str = "all",
                    voting_map: dict[str, str] | None = None, eum: EUMOptions | None = None,
-                   progress: Callable[[str, int, int], None] | None = None
-                   ) -> BacktestRecord:
+                   progress: Callable[[str, int, int], None] | None = None,
+                   executor: Executor | None = None) -> BacktestRecord:
     """Score every model in ``models`` (the compromise baseline always included) on the
     resolved decisions of a DEU III file; with ``fit_on``, fit on that file only and score once
     (``detente.forecasts.backtest.run_backtest`` does the work). The reader's warnings come
     first in the record's ``warnings``. ``progress(stage, done, total)`` marks reading and the
-    paired bootstrap and ticks per model × fold or issue (:func:`run_backtest`)."""
+    paired bootstrap and ticks per model × fold or issue (:func:`run_backtest`); ``executor``:
+    where the models forecast side by side (``None``: one after another, here)."""
     from detente.forecasts.backtest import run_backtest
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.run import make_forecasters
@@ -207,7 +208,8 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
     forecasters = make_forecasters(["compromise", *models], eum or EUMOptions())
     result = run_backtest(data, forecasters, capability_rule=capability,
                           min_positions=min_positions, bootstrap=bootstrap, seed=seed,
-                          split=split, fit=fit, voting_map=voting_map or {}, progress=progress)
+                          split=split, fit=fit, voting_map=voting_map or {}, progress=progress,
+                          executor=executor)
     files = [deu_file] + ([fit_on] if fit_on else [])
     options = dict(result.options, models=list(result.models),
                    files={role: {"path": str(f), "sha256": inputs_hash(f.read_bytes())}

@@ -8,7 +8,9 @@ with third-party votes, bargains interpolated with weights (s·p)², all actors 
 stop when the movement falls below 2 % of the first turn's.
 
 Everything is vectorised over actors: one turn is O(N³) array work in chunks of initiators, no
-Python object per actor pair. Positions are on 0–1 inside (the table's 0–100 divided by 100).
+Python object per actor pair. :func:`best_challenges` is the full challenge step; the turns
+score only the challenges the decision can turn on (:mod:`detente.forecasts.smp_challenge`,
+the same targets bit for bit). Positions are on 0–1 inside (the table's 0–100 divided by 100).
 The turns themselves run in :mod:`detente.forecasts.smp_batch`, over one issue or many.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,8 +52,9 @@ class SMPOptions:
             probability-weighted mean of the distinct final positions) or ``"mode"`` (the most
             probable final position). KTAB itself prints no single outcome.
         merge_tol: final positions closer than this (0–1 scale) count as one (KTAB: 1e-3).
-        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (8
-            initiators of an 80-actor issue; cache and memory only, results do not depend on it).
+        chunk: size of a block of the challenge step, about ``chunk`` × 6,400 numbers (the
+            (pair, third party) cells of :mod:`detente.forecasts.smp_challenge`; cache and
+            memory only, results do not depend on it).
     """
 
     max_turns: int = 100
@@ -137,15 +141,6 @@ def _best_challenges(u_h: F, sal_tot: F, cap: F,
     """:func:`best_challenges` of a batch of issues: ``u_h`` (B, N, N, N), the rest (B, N)."""
     u_t = np.ascontiguousarray(np.swapaxes(u_h, 2, 3))
     return _best_of(lambda lo, hi: u_t[:, lo:hi], sal_tot, cap, chunk)
-
-
-def challenges(d: F, r_hi: F, sal_tot: F, cap: F,
-               chunk: int) -> tuple[NDArray[np.int64], F, F]:
-    """:func:`best_challenges` of a batch of issues from the distances ``d`` (B, N, N) and the
-    risk attitudes ``r_hi`` (B, N, N): each block's utilities are made when it is scored, in
-    the layout the block reads (U^i_nj at [b, i, j, n]), the same numbers as ``u_h``'s."""
-    d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))[:, None]     # d_t[b, 0, j, n] = d_nj
-    return _best_of(lambda lo, hi: utility(d_t, r_hi[:, lo:hi, None, :]), sal_tot, cap, chunk)
 
 
 def _best_of(block: Callable[[int, int], F], sal_tot: F, cap: F,
@@ -308,6 +303,9 @@ class SpatialModel:
 
     options: SMPOptions = SMPOptions()
     name: str = "smp"
+    #: ``forecast_batch`` of any subset of tables gives each table its forecast of the whole
+    #: batch, bit for bit (:mod:`detente.forecasts.concurrent` may cut it in parts).
+    independent_issues: ClassVar[bool] = True
 
     def _unit(self, table: StakeholderTable) -> tuple[F, float, float]:
         """Positions on the unit scale, the scale's low end and its span."""

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts import smp
-from detente.forecasts.smp import SMPOptions, condorcet, distances, utility
+from detente.forecasts import smp, smp_challenge
+from detente.forecasts.smp import SMPOptions, distances, utility
 
 log = logging.getLogger(__name__)
 F = NDArray[np.float64]
@@ -121,9 +121,11 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     target = np.full((nb, n), -1, dtype=np.int64)
     phi = np.zeros((nb, n))
     sal_tot = sal.sum(axis=2)
-    for lo, hi, m in sizes.groups():
-        target[lo:hi, :m], phi[lo:hi, :m], _ = smp.challenges(
-            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m], chunk)
+    for lo, hi, _ in sizes.classes():
+        m = int(sizes.n[hi - 1])
+        target[lo:hi, :m], phi[lo:hi, :m] = smp_challenge.challenges(
+            d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m],
+            sizes.n[lo:hi], chunk)
     made = target >= 0
     tgt = np.where(made, target, ar[None, :])
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
@@ -144,8 +146,9 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
             ubar_sq: F, cap: F, budget: int = 2_000_000) -> F:
     """Every actor k takes the most probable item of its queue (SMP.md step 4): its status quo
     and the bargains m it is part of (as initiator m = k or target), in initiator order.
-    Queues of one length, over all issues, are elected together; the options are not padded,
-    so each election is the one KTAB runs (padded voters have weight 0).
+    Queues over all issues are elected together: those of one item by :func:`_elect_two`, the
+    others by classes of lengths, options padded within a class (:func:`_elect`); each
+    election gives the numbers KTAB's does (padded voters have weight 0).
     """
     n = made.shape[1]
     ar = np.arange(n)
@@ -159,24 +162,85 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
     order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
-    for size in range(1, n + 1):
-        flat_rows = by_len[starts[size]:starts[size + 1]]
-        if flat_rows.size == 0:
-            continue
-        items = order[flat_rows, :size]
-        step = max(1, budget // (n * (size + 1) ** 2))
+    for first, last in _length_classes(np.unique(lengths[lengths > 0])):
+        flat_rows = by_len[starts[first]:starts[last + 1]]
+        width = last + 1                                  # options: status quo + items
+        items = order[flat_rows, :last]
+        step = max(1, budget // (n * width ** 2))
         for lo in range(0, len(flat_rows), step):
             rb, rk = np.divmod(flat_rows[lo:lo + step], n)
             it = items[lo:lo + step]
-            util = np.empty((len(rb), n, size + 1))
-            util[:, :, 0] = ubar_sq[rb]
-            util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
-            choice = np.argmax(condorcet(util, cap[rb]), axis=1)
+            if last == 1:
+                choice = _elect_two(ubar_sq[rb], ubar_m[rb, :, it[:, 0]], cap[rb])
+            else:
+                util = np.empty((len(rb), n, width))
+                util[:, :, 0] = ubar_sq[rb]
+                util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
+                choice = _elect(util, cap[rb], lengths[starts[first] + lo:][:len(rb)] + 1)
             go = choice > 0
             m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
             own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
             new[rb[go], rk[go]] = own[go]
     return new
+
+
+def _length_classes(lengths: I64) -> list[tuple[int, int]]:
+    """(first, last) queue lengths elected together: one item alone; then runs of lengths
+    whose numbers of options M = length + 1 share ⌊M/8⌋ (M < 128; above, each alone), so that
+    the sums over options of :func:`_elect` keep NumPy's pairwise order (see :func:`rowsum`),
+    and whose largest M is at most 1.5 × the smallest (padding costs (W/M)² in work)."""
+    def key(m: int) -> int:
+        return -1 if m == 1 else (m + 1) // 8 if m + 1 < 128 else 1000 + m
+
+    out: list[tuple[int, int]] = []
+    for m in lengths.tolist():
+        first = out[-1][0] if out else -1
+        if out and key(m) == key(first) and m + 1 <= 1.5 * (first + 1):
+            out[-1] = (first, m)
+        else:
+            out.append((m, m))
+    return out
+
+
+def _elect(util: F, weight: F, m: I64) -> I64:
+    """The most probable option of each row of :func:`detente.forecasts.smp.condorcet`
+    over the row's first ``m`` options (``util`` (R, voters, W), padded options after them):
+    the same operations on the real options; padded ones get P = 1 (log 0) against them and
+    probability 0 (exp(−inf)), exact zeros at the end of each sum."""
+    w = util.shape[-1]
+    v = np.subtract(util[:, :, :, None], util[:, :, None, :])
+    v *= weight[:, :, None, None]
+    pos = np.maximum(v, 0.0, out=v).sum(axis=1)
+    pos += smp.COALITION_FLOOR
+    p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
+    real = np.arange(w)[None, :] < m[:, None]
+    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    logs = np.log(p_ij).sum(axis=-1)
+    logs[~real] = -np.inf
+    logs -= logs.max(axis=-1, keepdims=True)
+    e = np.exp(logs)
+    return np.argmax(e / e.sum(axis=-1, keepdims=True), axis=1)
+
+
+def _elect_two(u_sq: F, u_item: F, weight: F) -> I64:
+    """:func:`_elect` of two options (status quo, one item), utilities (R, voters): the same
+    operations on the four cells of each row (v_a(j, i) = −v_a(i, j) exactly, the sums over
+    voters one voter after another as NumPy sums a leading axis)."""
+    v = np.subtract(u_sq, u_item).T                   # (voters, R): v_a(0, 1) / w_a
+    v = v * weight.T
+    pos01 = np.maximum(v, 0.0).sum(axis=0)
+    pos10 = np.maximum(-v, 0.0).sum(axis=0)
+    pos00 = np.maximum(v * 0.0, 0.0).sum(axis=0)      # v_a(0, 0) = 0
+    pos01 += smp.COALITION_FLOOR
+    pos10 += smp.COALITION_FLOOR
+    pos00 += smp.COALITION_FLOOR
+    half = pos00 / (pos00 + pos00)
+    logs0 = np.log(half) + np.log(pos01 / (pos01 + pos10))
+    logs1 = np.log(pos10 / (pos10 + pos01)) + np.log(half)
+    top = np.maximum(logs0, logs1)
+    e0, e1 = np.exp(logs0 - top), np.exp(logs1 - top)
+    tot = e0 + e1
+    return (e1 / tot > e0 / tot).astype(np.int64)
 
 
 @dataclass

@@ -1,0 +1,229 @@
+"""SMP's challenge step, scoring only the challenges the decision can turn on.
+
+Source: KTAB (KAPSARC Toolkit for Behavioral Analysis), ``smp``, ``SMPState::bestChallenge``
+and ``probEduChlg``; SMP.md (shared brief), one turn, step 2. The full step
+(:func:`detente.forecasts.smp.best_challenges`) scores every pair (initiator i, target j) by
+the votes of every third party n: O(N³) cells of about 27 array passes each. A turn needs
+only, per initiator, the target of greatest expected gain ΔEU_ij (among gains above
+``MIN_GAIN``) and the victory probability φ_ij of that one challenge.
+
+ΔEU_ij is linear in φ_ij, and φ_ij = a / (a + b) has an upper bound without the third
+parties' cells. Third party n votes v_n = w_n (E_i − E_j), and in exact arithmetic
+
+    E_i − E_j = π (U_nn − U_ni) + (1 − π)(U_nj − U_nn),   0 ≤ π ≤ 1,
+
+a convex combination; with U_nj ≤ U_nn = 1 (distances on 0–1, risk attitudes in [−1, 1]) the
+support n gives i is at most w_n max(U_nn − U_ni, 0), whatever j. So
+
+    φ_ij ≤ (A_ij + S_i) / (A_ij + S_i + B_ij),   S_i = Σ_n w_n max(U^i_nn − U^i_ni, 0),
+
+O(N²) per issue, and so is the bound of ΔEU_ij. The step then runs in two phases:
+
+1. per initiator, the pair with the best *lower* estimate of its gain is scored exactly;
+2. every pair whose upper bound reaches the best exact gain so far (or ``MIN_GAIN``) is
+   scored exactly. The others have a smaller gain: they can be neither the best target nor
+   tied with it.
+
+The bounds carry margins (2e-9 per vote, 1e-9 on a gain) far above the rounding of the
+scored cells (~1e-15); where their premises fail (a distance outside 0–1, a risk attitude
+outside [−1, 1], a negative weight, anything not finite) every pair of the issue is scored.
+A scored pair gets the very numbers of the full step: the same operations on the same
+elements, its sums over third parties in rows padded only within one class of sizes
+(:func:`detente.forecasts.smp_batch.rowsum`). On the 231 DEU development issues about 38 % of
+the pairs are scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.forecasts.smp import CHALLENGE_FLOOR, MIN_GAIN
+
+F = NDArray[np.float64]
+I64 = NDArray[np.int64]
+#: Slack per third-party vote in the bound of φ (units of w_n), and on a gain.
+VOTE_SLACK = 2e-9
+GAIN_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The O(N²) tables of the issues of one class of sizes (B, W, W) unless stated:
+    ``one_d``, ``min_d`` = 1 − d_nj and min(d_nj, 1) at [b, j, n]; ``r_hi`` = r^i_n at
+    [b, i, n]; ``u_own`` = U^i_ni and ``u_nn`` = U^i_nn at [b, i, n]; ``u_ij`` = U^i_ij at
+    [b, i, j]; ``u_ii`` (B, W); the weights ``w`` = s·c (B, W) and the saliences ``s``
+    (B, W); the principals' sides A, B at [b, i, j]; 2U^i_ni + U^i_nn at [b, i, n]."""
+
+    one_d: F
+    min_d: F
+    r_hi: F
+    u_own: F
+    u_nn: F
+    u_ij: F
+    u_ii: F
+    w: F
+    s: F
+    big_a: F
+    big_b: F
+    two_u_own_nn: F
+
+    @classmethod
+    def of(cls, d: F, r_hi: F, sal_tot: F, cap: F) -> Tables:
+        """The tables from distances ``d`` (B, W, W), ``r_hi`` (B, W, W), ``sal_tot`` and
+        ``cap`` (B, W): each element by the operations of :func:`detente.forecasts.smp.
+        utility` and ``smp._challenge_block``, so the same numbers."""
+        d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))   # d_t[b, j, n] = d_nj
+        one_d = 1.0 - d_t
+        min_d = np.minimum(d_t, 1.0)
+        u_own = one_d * (1.0 + r_hi * min_d)                # u(d_ni, r^i_n)
+        u_nn = (np.diagonal(one_d, axis1=1, axis2=2)[:, None, :]
+                * (1.0 + r_hi * np.diagonal(min_d, axis1=1, axis2=2)[:, None, :]))
+        r_ii = np.diagonal(r_hi, axis1=1, axis2=2)[:, :, None]
+        u_ij = (1.0 - d) * (1.0 + r_ii * np.minimum(d, 1.0))  # u(d_ij, r^i_i)
+        u_ii = np.ascontiguousarray(np.diagonal(u_ij, axis1=1, axis2=2))
+        w = sal_tot * cap
+        ci = w[:, :, None] * (u_ii[:, :, None] - u_ij)
+        cj = w[:, None, :] * (u_own - u_nn)
+        big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
+        big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
+        return cls(one_d, min_d, r_hi, u_own, u_nn, u_ij, u_ii, w, sal_tot, big_a, big_b,
+                   2 * u_own + u_nn)
+
+    def gain(self, phi: F | float) -> F:
+        """ΔEU of every pair (B, W, W) were its victory probability ``phi`` (KTAB's
+        "worth"; the full step's expression)."""
+        s_j, u_ii, u_ij = self.s[:, None, :], self.u_ii[:, :, None], self.u_ij
+        out: F = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
+                  - (u_ii + u_ij))
+        return out
+
+
+def score(t: Tables, b: I64, i: I64, j: I64) -> tuple[F, F]:
+    """φ and ΔEU of the challenges (b, i, j), exactly as the full step scores them: third
+    parties n along a row (padded ones weigh 0), n = i and n = j cast no vote."""
+    width = t.w.shape[1]
+    bi, bj = b * width + i, b * width + j                 # rows of the (B·W, W) tables
+    bij = bi * width + j
+
+    def rows(table: F, at: I64) -> F:
+        return np.take(table.reshape(-1, width), at, axis=0)
+
+    u_nj = rows(t.one_d, bj)
+    u_nj *= 1.0 + rows(t.r_hi, bi) * rows(t.min_d, bj)   # U^i_nj
+    u_ni, wn = rows(t.u_own, bi), np.take(t.w, b, axis=0)
+    big_a, big_b = t.big_a.ravel()[bij], t.big_b.ravel()[bij]
+    v = np.subtract(u_ni, u_nj)
+    v *= wn                                               # v0 = w_n (U_ni − U_nj)
+    pi = np.maximum(v, 0)
+    pi += big_a[:, None]
+    den = np.add(pi, big_b[:, None])
+    den -= np.minimum(v, 0, out=v)
+    pi /= den                                             # π
+    not_pi = np.subtract(1, pi, out=den)
+    e_i = np.multiply(u_nj, 3, out=v)
+    e_i *= not_pi
+    e_i += pi * rows(t.two_u_own_nn, bi)                  # π(2U_ni + U_nn) + (1 − π) 3U_nj
+    e_j = np.multiply(u_nj, 2, out=u_nj)
+    e_j += rows(t.u_nn, bi)
+    e_j *= not_pi
+    pi *= 3 * u_ni
+    e_j += pi                                             # π 3U_ni + (1 − π)(2U_nj + U_nn)
+    v = np.subtract(e_i, e_j, out=e_i)
+    v *= wn
+    rows_ = np.arange(b.size)
+    v[rows_, i] = 0.0
+    v[rows_, j] = 0.0
+    a = big_a + np.maximum(v, 0, out=e_j).sum(axis=1)
+    bb = big_b - np.minimum(v, 0, out=v).sum(axis=1)
+    phi = a / (a + bb)
+    s_j, u_ii, u_ij = t.s.ravel()[bj], t.u_ii.ravel()[bi], t.u_ij.ravel()[bij]
+    gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
+            - (u_ii + u_ij))
+    return phi, gain
+
+
+def bounds(t: Tables, n: I64) -> tuple[F, F]:
+    """An upper bound of every pair's ΔEU (+inf where the premises fail) and a lower
+    estimate (a heuristic: the pair scored first), both (B, W, W); ``n`` = issue sizes.
+
+    ΔEU(φ) = ΔEU(0) + 2 s_j (U_ii − U_ij) φ: the bound takes the larger end of [0, φ_hi];
+    the slack covers the rounding of both this form and the full step's expression (under
+    the premises |U| ≤ 1 + 1e-9 and s ≥ 0)."""
+    width = t.w.shape[1]
+    support = np.maximum(t.u_nn - t.u_own, 0.0)
+    support += VOTE_SLACK
+    support *= t.w[:, None, :]
+    s_i = support.sum(axis=2) * (1 + 1e-12)
+    top = t.big_a + s_i[:, :, None]
+    phi_hi = top / (top + t.big_b)
+    phi_hi *= 1 + 1e-12
+    np.minimum(phi_hi, 1.0, out=phi_hi)
+    g0 = t.gain(0.0)
+    slope = 2 * t.s[:, None, :] * (t.u_ii[:, :, None] - t.u_ij)
+    hi = np.maximum(g0, g0 + slope * phi_hi)
+    hi += GAIN_SLACK * 4 * (1 + t.s[:, None, :])
+    # premises, over padded actors too: 0 ≤ d ≤ 1 (d_nn = 0), −1 ≤ r ≤ 1, w, s ≥ 0, finite
+    ok = (t.one_d.min(axis=(1, 2)) >= 0) & (t.one_d.max(axis=(1, 2)) <= 1)
+    ok &= (np.diagonal(t.one_d, axis1=1, axis2=2) == 1).all(axis=1)
+    ok &= (t.r_hi.min(axis=(1, 2)) >= -1) & (t.r_hi.max(axis=(1, 2)) <= 1 + 1e-9)
+    ok &= ((t.w >= 0) & (t.s >= 0) & np.isfinite(t.w) & np.isfinite(t.s)).all(axis=1)
+    hi[~ok] = np.inf
+    # lower estimate: every third party against i, with U^i_nj ≥ u(d_nj, ρ_i) at the
+    # smallest risk attitude of the issue (u is increasing in r)
+    valid = np.arange(width)[None, :] < n[:, None]
+    d = 1.0 - np.swapaxes(t.one_d, 1, 2)
+    r_ii = np.diagonal(t.r_hi, axis1=1, axis2=2)
+    rho = (2 * r_ii + np.where(valid, r_ii, np.inf).min(axis=1, keepdims=True)) / 3
+    p = np.einsum("bn,bnj->bj", t.w, d)
+    q = np.einsum("bn,bnj->bj", t.w, (1 - d) * np.minimum(d, 1.0))
+    against = np.maximum(p[:, None, :] - rho[:, :, None] * q[:, None, :], 0.0)
+    lo = g0 + slope * (t.big_a / (t.big_a + t.big_b + against))
+    return hi, lo
+
+
+def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int) -> None:
+    """Score the pairs (b, i, j) in blocks of about ``chunk`` × 6,400 cells into ``phi`` and
+    ``gain`` (B, W, W)."""
+    step = max(1, chunk * 6400 // t.w.shape[1])
+    for lo in range(0, b.size, step):
+        at = slice(lo, lo + step)
+        phi[b[at], i[at], j[at]], gain[b[at], i[at], j[at]] = score(t, b[at], i[at], j[at])
+
+
+def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64,
+               chunk: int = 8) -> tuple[I64, F]:
+    """Each initiator's best target (−1 if none) and φ of that challenge, for the issues of
+    one class of sizes (``d``, ``r_hi`` (B, W, W); ``sal_tot``, ``cap`` (B, W); ``n`` their
+    sizes): the targets and φ of :func:`detente.forecasts.smp.best_challenges`, bit for
+    bit (φ is 0 where there is no target)."""
+    nb, width = cap.shape
+    t = Tables.of(d, r_hi, sal_tot, cap)
+    hi, lo = bounds(t, n)
+    valid = np.arange(width)[None, :] < n[:, None]
+    cand = valid[:, :, None] & valid[:, None, :] & ~np.eye(width, dtype=bool)[None]
+    cand &= ~(hi < MIN_GAIN)
+    gain = np.full((nb, width, width), -np.inf)
+    phi = np.zeros((nb, width, width))
+    # phase 1: the pair of best lower estimate per initiator
+    b1, i1 = np.nonzero(cand.any(axis=2))
+    key = np.where(cand & ~np.isnan(lo), lo, -np.inf)
+    j1 = np.argmax(key, axis=2)[b1, i1]
+    off = ~cand[b1, i1, j1]                  # no finite estimate: the first candidate
+    j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
+    _score_all(t, b1, i1, j1, phi, gain, chunk)
+    # phase 2: every pair that can still reach the best exact gain
+    thr = np.fmax(gain.max(axis=2), MIN_GAIN)
+    cand[b1, i1, j1] = False
+    cand &= ~(hi < thr[:, :, None])
+    b2, i2, j2 = np.nonzero(cand)
+    _score_all(t, b2, i2, j2, phi, gain, chunk)
+    gain[~(gain > MIN_GAIN)] = -np.inf
+    best = np.argmax(gain, axis=2)
+    pick = np.take_along_axis(gain, best[:, :, None], 2)[:, :, 0]
+    ok = np.isfinite(pick)
+    target = np.where(ok, best, -1)
+    phi_best = np.where(ok, np.take_along_axis(phi, best[:, :, None], 2)[:, :, 0], 0.0)
+    return target, phi_best
