@@ -76,6 +76,13 @@ def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
     assert _imported(argv, HEAVY + ON_DEMAND) == ["pydantic"]
 
 
+def test_cases_lists_the_bundled_cases_from_their_index() -> None:
+    # the rows come from detente/cases/index.json (tests/scenario/test_catalogue.py): listing
+    # the cases parses no YAML and builds no scenario model
+    assert _imported(["cases"], SCENARIO + ("detente.scenario.load",)) == []
+    assert _imported(["cases", "--json", os.devnull], SCENARIO) == []
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["-h"], ["analyze", "--help"], ["--version"]])
 def test_help_lists_every_command_without_loading_the_analyses(argv: list[str]) -> None:
     # Typer builds pydantic adapters for the options it parses (Typer ≥ 0.2x), so a command's
