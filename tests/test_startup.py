@@ -238,3 +238,15 @@ def test_process_defaults_are_the_process_own_and_the_user_setting_wins(capsys) 
         # set before NumPy loads (OpenBLAS reads it then), and NumPy did load afterwards
         assert "numpy before False" in lines
         assert lines[-1] == f"after {want} 10000 True"
+
+
+def test_user_text_prints_as_written_without_rich_emoji_codes() -> None:
+    # The consoles take no emoji codes: a title holding ":warning:" prints as written (and
+    # Rich's table of emoji names is never loaded).
+    from detente.cli.common import console, err_console, esc
+
+    for con in (console, err_console):
+        with con.capture() as cap:
+            con.print(f"title {esc(':warning: [b]x[/b] :smile:')}", highlight=False)
+        assert cap.get() == "title :warning: [b]x[/b] :smile:\n"
+    assert _imported(["analyze", str(AMPO)], ("rich._emoji_codes",)) == []

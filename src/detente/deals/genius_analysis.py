@@ -19,7 +19,7 @@ from detente.deals.dominance import TOL, grid
 from detente.deals.genius import COUNT_LIMIT, DomainFrontier, domain_frontier, to_space
 from detente.deals.issuewise import SOLUTION_TOL, issuewise_frontier
 from detente.deals.nonlinear import MAX_NODES
-from detente.deals.result import NoAgreement, Package
+from detente.deals.packages import NoAgreement, Package
 from detente.deals.space import IntArray
 from detente.deals.zopa import Blocking
 from detente.errors import AnalysisError
