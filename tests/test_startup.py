@@ -31,6 +31,18 @@ def test_wanted_modules() -> None:
     assert cli._wanted(["--memory-limit", "8G", "--timestamp", "window", "x"]) == ("war",)
     assert cli._wanted(["--help"]) == cli._MODULES
     assert cli._wanted(["no-such-command"]) == cli._MODULES
+    assert cli._given(["--timestamp", "analyze", "x"]) == "analyze"
+    assert cli._given(["--memory-limit", "cases", "check"]) == "check"
+    assert [cli._given(a) for a in (["-h", "cases"], ["no-such-command"], [])] == [None] * 3
+
+
+def test_a_command_line_builds_only_its_own_command() -> None:
+    # Typer builds the command given, not the other commands of its module; each command of
+    # the dispatch table is found that way, with the root options
+    for name, module in cli._PROVIDER.items():
+        group = cli._command((module,), name)
+        assert sorted(group.commands) == [name], name
+        assert {"--memory-limit", "--timestamp"} <= {o for p in group.params for o in p.opts}
 
 
 def test_small_command_does_not_import_heavy_analyses() -> None:

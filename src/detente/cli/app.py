@@ -25,17 +25,23 @@ _PROVIDER = {"new": "new", "cases": "deals", "check": "deals", "analyze": "deals
 _ROOT_VALUED = ("--memory-limit",)  # root options that take a value
 
 
-def _wanted(argv: list[str]) -> tuple[str, ...]:
-    """The modules a command line needs: the one providing its command, else all."""
+def _given(argv: list[str]) -> str | None:
+    """The command a command line names, when it is one of :data:`_PROVIDER` (else None)."""
     it = iter(argv)
     for tok in it:
         if tok in _ROOT_VALUED:
             next(it, None)
         elif not tok.startswith("-"):
-            return (_PROVIDER[tok],) if tok in _PROVIDER else _MODULES
+            return tok if tok in _PROVIDER else None
         elif tok in ("--help", "-h"):
             break
-    return _MODULES
+    return None
+
+
+def _wanted(argv: list[str]) -> tuple[str, ...]:
+    """The modules a command line needs: the one providing its command, else all."""
+    name = _given(argv)
+    return _MODULES if name is None else (_PROVIDER[name],)
 
 
 def main(argv: list[str] | None = None) -> None:

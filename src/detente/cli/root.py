@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from detente.cli.app import _MODULES, _wanted
+from detente.cli.app import _MODULES, _given, _wanted
 from detente.cli.common import err_console
 from detente.errors import DetenteError
 
@@ -71,9 +71,10 @@ def _register(target: typer.Typer = app, modules: tuple[str, ...] = _MODULES) ->
 
 
 @functools.cache
-def _command(modules: tuple[str, ...] = _MODULES) -> Any:
+def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> Any:
     """The Click command for ``modules``, built once per process (building it from the function
-    signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once)."""
+    signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once);
+    with ``only``, of that one command of theirs (the command line's: Typer builds no other)."""
     if modules == _MODULES:
         _register()
         return typer.main.get_command(app)
@@ -82,6 +83,11 @@ def _command(modules: tuple[str, ...] = _MODULES) -> Any:
                        context_settings=CONTEXT)
     part.callback()(_root)
     _register(part, modules)
+    if only is not None:
+        part.registered_commands = [
+            c for c in part.registered_commands
+            if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
+        part.registered_groups = [g for g in part.registered_groups if g.name == only]
     return typer.main.get_command(part)
 
 
@@ -94,7 +100,7 @@ def run(argv: list[str] | None) -> None:
         # In a context of its own: root options (--memory-limit, --timestamp, …) set context
         # variables, which must not outlive this command for in-process callers (tests).
         code = contextvars.copy_context().run(
-            _command(_wanted(args)).main, args=args, prog_name="detente",
+            _command(_wanted(args), _given(args)).main, args=args, prog_name="detente",
             standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
