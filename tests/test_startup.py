@@ -118,6 +118,17 @@ def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -
     assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
 
 
+def test_an_additive_domain_loads_no_nonlinear_search_nor_batch() -> None:
+    # AMPOvsCity is additive: solved issue by issue, one folder; the non-linear search and
+    # the batch over folders load only when needed (a non-linear domain does load the search)
+    extra = ("detente.deals.nonlinear", "detente.deals.nonlinear_bounds",
+             "detente.deals.genius_batch", "detente.deals.result")
+    assert _imported(["analyze", str(AMPO)], extra) == []
+    nonlinear = GENIUS / "other" / "S-1NIKFRT-1"
+    if nonlinear.is_dir():
+        assert _imported(["analyze", str(nonlinear), "-q"], extra[:2]) == list(extra[:2])
+
+
 REFERENCE = os.path.join(os.path.dirname(__file__), "data", "reference")
 
 
