@@ -15,8 +15,8 @@ that before and after meet the same load.
 (``time.process_time`` after each group of imports, in the order the command loads them, then
 the command itself, then the interpreter's shut-down: the process's CPU from ``os.wait4`` after
 the last mark), median of ``-n`` processes. The process takes the ``detente`` process's
-settings (``detente.cli.app.process_defaults``) first, as the command does; an older tree
-(``--before``) is not broken down.
+settings (``detente.cli.app.process_defaults``) before NumPy loads, as the command does; an
+older tree (``--before``) is not broken down.
 
 Run: ``python benchmarks/bench_startup.py [-n 7] [--phases] [--before OLD/src]``
 """
@@ -47,11 +47,11 @@ PHASES = """
 import sys, time
 marks = [("interpreter + site", time.process_time())]
 def m(name): marks.append((name, time.process_time()))
-import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process settings")
 import typer; m("typer (with its click)")
 import rich.console, rich.markup, rich.table; m("rich (console, markup, table)")
-import detente.cli.root, detente.cli.deals; m("detente.cli.root, .common, .deals")
-app._command(app._wanted(sys.argv[1:])); m("Typer builds the command")
+import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process settings")
+import detente.cli.deals; m("detente.cli.common, .deals")
+app._command(app._wanted(sys.argv[1:]), app._given(sys.argv[1:])); m("Typer builds the command")
 import typer._adapters; m("Typer's option adapters (pydantic, its schemas)")
 import numpy; m("numpy")
 from pydantic.plugin._loader import get_plugins; list(get_plugins())

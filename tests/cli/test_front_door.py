@@ -68,12 +68,12 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
 
 def test_typer_interrupt_code_exits_130(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from detente.cli import app, root
+    from detente.cli import app
 
     def interrupted(*args: object, **kwargs: object) -> int:
         return 130  # what Typer's command returns on Ctrl-C outside standalone mode
 
-    monkeypatch.setattr(root, "_command", lambda *modules: type("C", (), {"main": interrupted})())
+    monkeypatch.setattr(app, "_command", lambda *modules: type("C", (), {"main": interrupted})())
     with pytest.raises(SystemExit) as exit_info:
         app.main(["cases"])
     assert exit_info.value.code == 130
