@@ -12,10 +12,11 @@ every command from that tree too, alternately with this one, with its own byte-c
 that before and after meet the same load.
 
 ``--phases`` also prints, for ``analyze AMPOvsCity``, where the CPU time of one process goes
-(``time.process_time`` after each group of imports, then the command itself), median of
-``-n`` processes. The process takes the ``detente`` process's settings
-(``detente.cli.app.process_defaults``) before NumPy loads, as the command does; an older tree
-without them (``--before``) is not broken down.
+(``time.process_time`` after each group of imports, in the order the command loads them, then
+the command itself, then the interpreter's shut-down: the process's CPU from ``os.wait4`` after
+the last mark), median of ``-n`` processes. The process takes the ``detente`` process's
+settings (``detente.cli.app.process_defaults``) before NumPy loads, as the command does; an
+older tree (``--before``) is not broken down.
 
 Run: ``python benchmarks/bench_startup.py [-n 7] [--phases] [--before OLD/src]``
 """
@@ -46,15 +47,19 @@ PHASES = """
 import sys, time
 marks = [("interpreter + site", time.process_time())]
 def m(name): marks.append((name, time.process_time()))
-import typer; m("typer (with click)")
-import rich.console; m("rich.console")
-import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process defaults")
+import typer; m("typer (with its click)")
+import rich.console, rich.markup, rich.table; m("rich (console, markup, table)")
+import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process settings")
+import detente.cli.deals; m("detente.cli.common, .deals")
+app._command(app._wanted(sys.argv[1:]), app._given(sys.argv[1:])); m("Typer builds the command")
+import typer._adapters; m("Typer's option adapters (pydantic, its schemas)")
 import numpy; m("numpy")
-import pydantic; m("pydantic")
-import detente.records.provenance; m("first pydantic model (Provenance)")
-import detente.deals.genius_analysis; m("GENIUS reader, frontier, records")
+from pydantic.plugin._loader import get_plugins; list(get_plugins())
+m("pydantic's plugin scan (importlib.metadata)")
+import detente.deals.genius_analysis, detente.deals.genius_batch, detente.parallel
+m("GENIUS reader, frontier, records")
 try:
-    app.main(sys.argv[1:])
+    app.main()  # as the process runs it (sys.argv), with its ending (gc.freeze)
 except SystemExit:
     pass
 m("the command (options, XML, frontier, Nash, print)")
@@ -70,12 +75,21 @@ def phases(env: dict[str, str], n: int) -> None:
 
     runs: dict[str, list[float]] = {}
     for _ in range(n + 1):
-        out = subprocess.run([sys.executable, "-c", PHASES, "analyze", str(AMPO)], env=env,
-                             capture_output=True, text=True, check=True).stderr
+        proc = subprocess.Popen([sys.executable, "-c", PHASES, "analyze", str(AMPO)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        out = proc.stderr.read()
+        proc.stderr.close()
+        _, status, use = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        marked = 0.0
         for line in out.splitlines():
             if "\t" in line:
                 name, t = line.split("\t")
                 runs.setdefault(name, []).append(float(t))
+                marked += float(t)
+        runs.setdefault("shut-down (process CPU after the last mark)", []).append(
+            use.ru_utime + use.ru_stime - marked)
     print("\nWhere the CPU time of `analyze AMPOvsCity` goes (median of "
           f"{n} processes after one warm-up; load {os.getloadavg()[0]:.1f}):")
     total = 0.0

@@ -31,6 +31,18 @@ def test_wanted_modules() -> None:
     assert cli._wanted(["--memory-limit", "8G", "--timestamp", "window", "x"]) == ("war",)
     assert cli._wanted(["--help"]) == cli._MODULES
     assert cli._wanted(["no-such-command"]) == cli._MODULES
+    assert cli._given(["--timestamp", "analyze", "x"]) == "analyze"
+    assert cli._given(["--memory-limit", "cases", "check"]) == "check"
+    assert [cli._given(a) for a in (["-h", "cases"], ["no-such-command"], [])] == [None] * 3
+
+
+def test_a_command_line_builds_only_its_own_command() -> None:
+    # Typer builds the command given, not the other commands of its module; each command of
+    # the dispatch table is found that way, with the root options
+    for name, module in cli._PROVIDER.items():
+        group = cli._command((module,), name)
+        assert sorted(group.commands) == [name], name
+        assert {"--memory-limit", "--timestamp"} <= {o for p in group.params for o in p.opts}
 
 
 def test_small_command_does_not_import_heavy_analyses() -> None:
@@ -76,6 +88,13 @@ def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
     assert _imported(argv, HEAVY + ON_DEMAND) == ["pydantic"]
 
 
+def test_cases_lists_the_bundled_cases_from_their_index() -> None:
+    # the rows come from detente/cases/index.json (tests/scenario/test_catalogue.py): listing
+    # the cases parses no YAML and builds no scenario model
+    assert _imported(["cases"], SCENARIO + ("detente.scenario.load",)) == []
+    assert _imported(["cases", "--json", os.devnull], SCENARIO) == []
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["-h"], ["analyze", "--help"], ["--version"]])
 def test_help_lists_every_command_without_loading_the_analyses(argv: list[str]) -> None:
     # Typer builds pydantic adapters for the options it parses (Typer ≥ 0.2x), so a command's
@@ -97,6 +116,17 @@ def test_genius_folder_analysis_imports_neither_scenario_nor_heavy_libraries() -
                                                                               "pydantic"]
     # the probe sees what a real import would: the scenario analysis does load these
     assert _imported(["check", "ru-ua-2024-09"], SCENARIO[:1]) == list(SCENARIO[:1])
+
+
+def test_an_additive_domain_loads_no_nonlinear_search_nor_batch() -> None:
+    # AMPOvsCity is additive: solved issue by issue, one folder; the non-linear search and
+    # the batch over folders load only when needed (a non-linear domain does load the search)
+    extra = ("detente.deals.nonlinear", "detente.deals.nonlinear_bounds",
+             "detente.deals.genius_batch", "detente.deals.result")
+    assert _imported(["analyze", str(AMPO)], extra) == []
+    nonlinear = GENIUS / "other" / "S-1NIKFRT-1"
+    if nonlinear.is_dir():
+        assert _imported(["analyze", str(nonlinear), "-q"], extra[:2]) == list(extra[:2])
 
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "data", "reference")
@@ -231,3 +261,15 @@ def test_process_defaults_are_the_process_own_and_the_user_setting_wins(capsys) 
         # set before NumPy loads (OpenBLAS reads it then), and NumPy did load afterwards
         assert "numpy before False" in lines
         assert lines[-1] == f"after {want} 10000 True"
+
+
+def test_user_text_prints_as_written_without_rich_emoji_codes() -> None:
+    # The consoles take no emoji codes: a title holding ":warning:" prints as written (and
+    # Rich's table of emoji names is never loaded).
+    from detente.cli.common import console, err_console, esc
+
+    for con in (console, err_console):
+        with con.capture() as cap:
+            con.print(f"title {esc(':warning: [b]x[/b] :smile:')}", highlight=False)
+        assert cap.get() == "title :warning: [b]x[/b] :smile:\n"
+    assert _imported(["analyze", str(AMPO)], ("rich._emoji_codes",)) == []

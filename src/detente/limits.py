@@ -58,6 +58,9 @@ MAX_WORKERS = 256
 otherwise try to start them all)."""
 MAX_PATH_MONTHS = 200_000_000
 """Largest ``--paths`` × ``--months`` (a path-month is a few floats per quantity)."""
+MAX_SEARCH_NODES = 200_000
+"""Default node budget of the non-linear GENIUS frontier search (``analyze DIR --max-nodes``;
+past it the search turns anytime and reports its gap): :data:`detente.deals.nonlinear.MAX_NODES`."""
 
 
 def check_file(path: str | Path, kind: str) -> Path:

@@ -77,23 +77,30 @@ def _register(target: typer.Typer = app, modules: tuple[str, ...] = _MODULES) ->
         importlib.import_module(f"detente.cli.{name}").register(target)
 
 
-def _wanted(argv: list[str]) -> tuple[str, ...]:
-    """The modules a command line needs: the one providing its command, else all."""
+def _given(argv: list[str]) -> str | None:
+    """The command a command line names, when it is one of :data:`_PROVIDER` (else None)."""
     it = iter(argv)
     for tok in it:
         if tok in _ROOT_VALUED:
             next(it, None)
         elif not tok.startswith("-"):
-            return (_PROVIDER[tok],) if tok in _PROVIDER else _MODULES
+            return tok if tok in _PROVIDER else None
         elif tok in ("--help", "-h"):
             break
-    return _MODULES
+    return None
+
+
+def _wanted(argv: list[str]) -> tuple[str, ...]:
+    """The modules a command line needs: the one providing its command, else all."""
+    name = _given(argv)
+    return _MODULES if name is None else (_PROVIDER[name],)
 
 
 @functools.cache
-def _command(modules: tuple[str, ...] = _MODULES) -> Any:
+def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> Any:
     """The Click command for ``modules``, built once per process (building it from the function
-    signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once)."""
+    signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once);
+    with ``only``, of that one command of theirs (the command line's: Typer builds no other)."""
     if modules == _MODULES:
         _register()
         return typer.main.get_command(app)
@@ -102,6 +109,11 @@ def _command(modules: tuple[str, ...] = _MODULES) -> Any:
                        context_settings=CONTEXT)
     part.callback()(_root)
     _register(part, modules)
+    if only is not None:
+        part.registered_commands = [
+            c for c in part.registered_commands
+            if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
+        part.registered_groups = [g for g in part.registered_groups if g.name == only]
     return typer.main.get_command(part)
 
 
@@ -165,7 +177,7 @@ def _main(argv: list[str] | None) -> None:
         # In a context of its own: root options (--memory-limit, --timestamp, …) set context
         # variables, which must not outlive this command for in-process callers (tests).
         code = contextvars.copy_context().run(
-            _command(_wanted(args)).main, args=args, prog_name="detente",
+            _command(_wanted(args), _given(args)).main, args=args, prog_name="detente",
             standalone_mode=False)
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,

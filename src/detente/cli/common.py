@@ -19,10 +19,12 @@ from detente.records.output import TIMESTAMP as TIMESTAMP  # with the records (t
 from detente.records.output import write_json as write_json  # writes through them too)
 from detente.records.output import write_text as write_text
 
-# Piped output (logs, CI, README examples) is not squeezed into 80 columns.
+# Piped output (logs, CI, README examples) is not squeezed into 80 columns. No emoji codes:
+# user text prints as written (a title holding ":warning:" stays those nine characters), and
+# Rich's table of emoji names is not loaded.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
-console = Console(width=_WIDTH)
-err_console = Console(stderr=True)
+console = Console(width=_WIDTH, emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 
 def esc(value: object) -> str:

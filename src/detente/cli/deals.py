@@ -93,13 +93,14 @@ def _analyze_genius(folder: str, json_out: Path | None, csv_dir: Path | None, qu
     folder of domain folders is analysed domain by domain on ``executor``."""
     from detente.cli.deals_view import show_domain
     from detente.deals.genius_analysis import analyze_domain
-    from detente.deals.genius_batch import analyze_domains, domain_folders
-    from detente.deals.nonlinear import MAX_NODES
     from detente.formats.genius import is_genius_dir
+    from detente.limits import MAX_SEARCH_NODES as MAX_NODES
     from detente.parallel import check_spec, open_executor
 
     check_spec(executor)  # one domain runs here, yet a wrong --executor is still an error
     if not is_genius_dir(folder):
+        from detente.deals.genius_batch import analyze_domains, domain_folders
+
         if not domain_folders(folder):
             raise ScenarioError.one("folder is not a GENIUS domain (no domain and profile XML "
                                     "files found), nor holds one", file=folder,

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from detente.deals.capped import cap_frontier, capped_outcomes
 from detente.deals.issuewise import frontier_solutions, issuewise_frontier
-from detente.deals.nonlinear import MAX_NODES, RectangleSpace, nonlinear_frontier
 from detente.deals.space import AdditiveSpace, FloatArray, IntArray
 from detente.formats.genius import GeniusDomain, GeniusError, Rectangle, actor_ids, load_domain
+from detente.limits import MAX_SEARCH_NODES as MAX_NODES
+
+if TYPE_CHECKING:  # the non-linear search loads with the first non-linear domain
+    from detente.deals.nonlinear import RectangleSpace
 
 COUNT_LIMIT = 20_000_000  # count outcomes on capped vectors one by one up to this many
 
@@ -45,6 +49,8 @@ def load_space(directory: str | Path, profiles: list[str] | None = None) -> Addi
 def to_rectangle_space(domain: GeniusDomain) -> RectangleSpace:
     """Every profile as hyper-rectangles (an additive profile becomes one single-issue
     rectangle of utility w_k · e_k(o) per option), for mixed or non-linear domains."""
+    from detente.deals.nonlinear import RectangleSpace
+
     rects, top = [], []
     for p in domain.profiles:
         if p.additive:
@@ -108,6 +114,8 @@ def domain_frontier(domain: GeniusDomain, max_nodes: int = MAX_NODES,
         idx, u, counts, gap, how = f.index, f.utilities, f.counts, 0.0, "issuewise"
         best = space.best()
     else:
+        from detente.deals.nonlinear import nonlinear_frontier
+
         rs = to_rectangle_space(domain)
         nf = nonlinear_frontier(rs, max_nodes=max_nodes, time_limit=time_limit)
         idx, u, counts, gap, how = nf.index, nf.utilities, None, nf.gap, "nonlinear"

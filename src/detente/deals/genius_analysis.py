@@ -18,12 +18,12 @@ from detente.deals.capped import CAP, capped_outcomes
 from detente.deals.dominance import TOL, grid
 from detente.deals.genius import COUNT_LIMIT, DomainFrontier, domain_frontier, to_space
 from detente.deals.issuewise import SOLUTION_TOL, issuewise_frontier
-from detente.deals.nonlinear import MAX_NODES
-from detente.deals.result import NoAgreement, Package
+from detente.deals.packages import NoAgreement, Package
 from detente.deals.space import IntArray
 from detente.deals.zopa import Blocking
 from detente.errors import AnalysisError
 from detente.formats.genius import GeniusDomain, load_domain
+from detente.limits import MAX_SEARCH_NODES as MAX_NODES
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 

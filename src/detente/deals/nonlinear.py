@@ -53,10 +53,11 @@ from detente.deals.pareto import pareto_mask
 from detente.deals.space import FloatArray, IntArray, mixed_radix
 from detente.errors import AnalysisError
 from detente.formats.genius import Rectangle
+from detente.limits import MAX_SEARCH_NODES
 
 log = logging.getLogger(__name__)
 
-MAX_NODES = 200_000
+MAX_NODES = MAX_SEARCH_NODES  # the default budget, kept in detente.limits
 MEM_CELLS = 1 << 28  # booleans held by one expansion (256 MiB)
 TOL = 1e-9
 

@@ -10,7 +10,6 @@ everything else works.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -102,6 +101,8 @@ class Record(BaseModel):
 
     def _repr_html_(self) -> str:
         """A notebook view: the record's kind and title, provenance and its main table."""
+        import html  # only notebooks show records as HTML
+
         title = getattr(self, "title", "") or getattr(self, "actor", "") or ""
         prov = getattr(self, "provenance", None)
         head = f"<b>{html.escape(type(self).__name__)}</b> {html.escape(str(title))}"

@@ -1,13 +1,30 @@
-"""The list of bundled cases as a typed record (``detente cases``)."""
+"""The list of bundled cases as a typed record (``detente cases``).
+
+Each row (date, title, sizes of the negotiation) comes from the validated scenario. So that
+listing five cases does not parse and validate ~290 KB of YAML on every call, the package ships
+an index of the rows (``detente/cases/index.json``) keyed by the SHA-256 of each case file: a
+case whose file has exactly the bytes the index was built from takes its row from the index;
+any other case (edited, added, or missing from the index) is loaded and validated as before.
+``tests/scenario/test_catalogue.py`` rebuilds every row from the validated scenarios and
+compares it with the shipped index, so an index that no longer matches what loading gives (a
+case edited, or a change in the model) fails the suite; ``python3 scripts/case_index.py``
+rewrites it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import ConfigDict
 
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
+
+INDEX = "index.json"
+"""The index file inside :mod:`detente.cases`."""
 
 
 class CaseList(Record):
@@ -20,21 +37,58 @@ class CaseList(Record):
     cases: list[dict[str, Any]]
 
 
-def catalogue() -> CaseList:
-    """Every bundled case (``detente.cases.case_names()``) with date, title, actors, veto
-    players, issues, proposals and outcomes; the provenance hashes the case files."""
-    from detente.cases import case_names, case_path
+def case_row(name: str, path: Path) -> dict[str, Any]:
+    """The row of one case, from its validated scenario (raises on an invalid file)."""
     from detente.scenario import load_file
 
+    s = load_file(path)
+    return {"case": name, "date": s.date.isoformat(), "title": s.title,
+            "actors": len(s.actors), "veto_players": len(s.veto_players),
+            "issues": len(s.issues), "proposals": len(s.proposals),
+            "outcomes": s.outcome_count()}
+
+
+def build_index() -> dict[str, Any]:
+    """The index of every bundled case: its file's SHA-256 and its row (loads every case)."""
+    from detente.cases import case_names, case_path
+
+    rows = []
+    for name in case_names():
+        path = case_path(name)
+        rows.append({"sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                     "row": case_row(name, path)})
+    return {"about": "rows of `detente cases`, keyed by the SHA-256 of each case file; "
+                     "rebuilt by scripts/case_index.py", "cases": rows}
+
+
+def index_text(index: dict[str, Any]) -> str:
+    """The index as the file holds it (sorted nowhere: rows in case order)."""
+    return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
+
+
+def _indexed(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """(case name, SHA-256) → row, from the shipped index (empty when there is none)."""
+    try:
+        data = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+        return {(e["row"]["case"], e["sha256"]): e["row"] for e in data["cases"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def catalogue() -> CaseList:
+    """Every bundled case (``detente.cases.case_names()``) with date, title, actors, veto
+    players, issues, proposals and outcomes; the provenance hashes the case files. A case
+    whose file is not the one indexed is loaded and validated."""
+    from detente.cases import _dir, case_names, case_path
+
+    known = _indexed(_dir())
     rows: list[dict[str, Any]] = []
     blobs: list[bytes] = []
     for name in case_names():
         path = case_path(name)
-        s = load_file(path)
-        blobs.append(path.read_bytes())
-        rows.append({"case": name, "date": s.date.isoformat(), "title": s.title,
-                     "actors": len(s.actors), "veto_players": len(s.veto_players),
-                     "issues": len(s.issues), "proposals": len(s.proposals),
-                     "outcomes": s.outcome_count()})
+        blob = path.read_bytes()
+        blobs.append(blob)
+        row = known.get((name, hashlib.sha256(blob).hexdigest()))
+        rows.append(dict(row) if row is not None else case_row(name, path))
     prov = make_provenance("cases", [str(r["case"]) for r in rows], inputs_hash(*blobs), {}, None)
     return CaseList(provenance=prov, cases=rows)
