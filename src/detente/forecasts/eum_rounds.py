@@ -97,10 +97,6 @@ def _any(mask: B) -> B:
     return out
 
 
-#: Added to the keys of offers an actor does not consider: past any position or movement.
-_OUT = 1e300
-
-
 def _first_least(key: F) -> I:
     """``np.argmin(key, axis=1)``: the first j holding the least ``key[i, j, d]``, NaN
     ignored (``fmin``)."""
@@ -133,12 +129,24 @@ class Rounds:
         self.pre = np.empty((n + 1, n, d))
         self.pre[0] = 0.0
         self.tie, self.left, self.closer = (np.empty(shape, np.bool_) for _ in range(3))
+        self.neg, self.flag = np.empty(shape, np.bool_), np.empty(shape, np.bool_)
+        self.code = np.empty(shape, np.uint8)
         self.h, self.right = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
         self.at_j, self.at_i = np.empty(shape, np.intp), np.empty(shape, np.intp)
         self.left_bits = np.empty(shape, np.int64)
         self.col = (np.arange(n) * d)[:, None] + np.arange(d)  # a * D + draw
         self.x = np.empty((n, d))
         self.order = np.empty(n * d, np.intp)
+        self.sym = False
+        # the voters' split in the voters' order (see _split_sorted)
+        self.vs, self.sg = np.empty(shape), np.empty(shape)
+        self.cnt = np.empty(shape, np.uint8)
+        rows = np.arange(n)[:, None]
+        base = np.where(rows < rows.T, rows + 1, rows)  # [a, b]: a + 1 above, b below
+        np.fill_diagonal(base, n)
+        self.base = base.astype(np.uint8)[:, :, None]
+        self.rank = np.empty((n, d), np.intp)
+        self.tvals = np.repeat(np.arange(n), d)
 
     def place(self, x: F, span: F, tol: float) -> None:
         """This round's positions ``x`` (N, D) and what depends on them alone."""
@@ -158,24 +166,77 @@ class Rounds:
         xs = self.sorted(x)
         np.subtract(xs[:, None, :], x[None, :, :], out=self.vdist)
         np.abs(self.vdist, out=self.vdist)
+        np.less(x[:, None, :], x[None, :, :], out=self.left)
+        if not self._split_sorted(xs):
+            self._split_all()
+        np.divide(self.vdist, span, out=self.vdist)  # from here on |x_(t) − x_a| / R
+        h = self.h
+        # no voter equidistant from two positions: h_ji = h_ij, so the prefix sums at h_ij in
+        # column i are those at h_ji, gathered already (win_probability transposes them)
+        self.sym = bool(np.array_equal(h, h.transpose(1, 0, 2)))
+        np.multiply(h, n * d, out=self.at_i, dtype=np.intp)
+        np.add(self.at_i, self.col[None, :, :], out=self.at_j)
+        if not self.sym:
+            np.add(self.at_i, self.col[:, None, :], out=self.at_i)
+        np.subtract(0, self.left.view(np.uint8), out=self.left_bits, dtype=np.int64)
+
+    def _split_all(self) -> None:
+        """``h``: the first h_ij sorted voters, h_ij = t_ij (the voters strictly closer to i
+        than to j, counted voter by voter, N³ comparisons) on the left, N − t_ij on the right."""
+        n = self.n
         h, closer = self.h, self.closer
         h.fill(0)
-        for t in range(n):  # voters strictly closer to i than to j, counted voter by voter
+        for t in range(n):
             row = self.vdist[t]
             np.less(row[:, None, :], row[None, :, :], out=closer)
             np.add(h, closer.view(np.uint8), out=h)
-        np.divide(self.vdist, span, out=self.vdist)  # from here on |x_(t) − x_a| / R
-        np.less(x[:, None, :], x[None, :, :], out=self.left)
         # h on the left, n − h on the right: a branch-free select of the same numbers
         mask = np.subtract(0, self.left.view(np.uint8), out=closer.view(np.uint8))  # 0 / 255
         right = np.subtract(n, h, out=self.right)
         np.bitwise_xor(h, right, out=h)
         np.bitwise_and(h, mask, out=h)
         np.bitwise_xor(h, right, out=h)
-        np.multiply(h, n * d, out=self.at_i, dtype=np.intp)
-        np.add(self.at_i, self.col[None, :, :], out=self.at_j)
-        np.add(self.at_i, self.col[:, None, :], out=self.at_i)
-        np.subtract(0, self.left.view(np.uint8), out=self.left_bits, dtype=np.int64)
+
+    def _split_sorted(self, p: F) -> bool:
+        """``h`` as :meth:`_split_all` gives it, from the actors taken in the voters' order
+        (``p`` = sorted positions): N³/3 comparisons instead of N³. False (nothing done) when
+        two distinct positions are too close for the shortcut below to be exact.
+
+        For sorted a < b with p_a < p_b, distances rounded (fl) as :class:`~detente.forecasts.
+        eum.VoterSplit` computes them: a voter t <= a is strictly closer to a (fl(p_a − p_t) <
+        fl(p_b − p_t): rounding moves each by at most 2⁻⁵³ of it, less than half the gap
+        p_b − p_a when every gap exceeds 2⁻⁵⁰ of the range), a voter t >= b strictly closer
+        to b; only the voters between are compared, voter by voter (a block a < t < b each).
+        So t_ab = a + 1 + #(between, closer to a) and h_ba = N − t_ba = b − #(between, closer
+        to b); equal positions have no voter on either side (h = N both ways)."""
+        n, d = self.n, self.d
+        if n < 3:
+            return False
+        gaps = np.diff(p, axis=0)
+        least = np.min(np.where(gaps > 0, gaps, np.inf), axis=0)
+        if not bool(np.all((least > (p[-1] - p[0]) * 2.0**-50) & (least > 1e-290))):
+            return False
+        vs, cnt, scratch = self.vs, self.cnt, self.closer.ravel()
+        np.subtract(p[:, None, :], p[None, :, :], out=vs)
+        np.abs(vs, out=vs)  # vs[t, b] = |p_t − p_b|: voter t's distance to the b-th position
+        np.copyto(cnt, self.base)
+        for t in range(1, n - 1):
+            row, k = vs[t], n - 1 - t
+            lo, hi = row[:t, None, :], row[None, t + 1:, :]
+            closer = np.less(lo, hi, out=scratch[:t * k * d].reshape(t, k, d))
+            np.add(cnt[:t, t + 1:], closer.view(np.uint8), out=cnt[:t, t + 1:])
+            closer = np.less(hi.transpose(1, 0, 2), lo.transpose(1, 0, 2),
+                             out=scratch[:t * k * d].reshape(k, t, d))
+            np.subtract(cnt[t + 1:, :t], closer.view(np.uint8), out=cnt[t + 1:, :t])
+        same = np.equal(vs, 0.0, out=self.closer).view(np.uint8)
+        np.maximum(cnt, np.multiply(same, n, out=self.right), out=cnt)
+        # back to the actors' own order: h[i, j] = cnt[rank_i, rank_j]
+        rank = self.rank
+        rank.ravel()[self.order] = self.tvals
+        at = np.add((rank * (n * d) + np.arange(d))[:, None, :], (rank * d)[None, :, :],
+                    out=self.at_i)
+        cnt.ravel().take(at.ravel(), out=self.h.ravel(), mode="clip")
+        return True
 
     def sorted(self, v: F) -> F:
         """An actor quantity (N, D) in the voters' order of this round."""
@@ -189,15 +250,24 @@ class Rounds:
         if r is None:
             np.multiply(self.vdist, self.sorted(cs)[:, None, :], out=a)
         else:
-            np.power(self.vdist, self.sorted(r)[:, None, :], out=a)
+            # 0^r = 0 (r > 0) computed as 1^r · 0: NumPy's power takes a slow path on zeros
+            sg = np.sign(self.vdist, out=self.sg)
+            np.subtract(1.0, sg, out=a)
+            np.maximum(self.vdist, a, out=a)
+            np.power(a, self.sorted(r)[:, None, :], out=a)
+            np.multiply(a, sg, out=a)
             np.multiply(a, self.sorted(cs)[:, None, :], out=a)
         for t in range(n):
             np.add(pre[t], a[t], out=pre[t + 1])
         flat = pre.ravel()
-        first, other = self.first, self.tmp
-        flat.take(self.at_j.ravel(), out=first.ravel(), mode="clip")
-        flat.take(self.at_i.ravel(), out=other.ravel(), mode="clip")
-        np.subtract(first, other, out=first)
+        got, first = self.first, self.tmp
+        flat.take(self.at_j.ravel(), out=got.ravel(), mode="clip")
+        if self.sym:  # the sums in column i at h_ij = h_ji: gathered as [j, i]
+            np.subtract(got, got.transpose(1, 0, 2), out=first)
+        else:
+            flat.take(self.at_i.ravel(), out=first.ravel(), mode="clip")
+            np.subtract(got, first, out=first)
+        other = got
         total = pre[n]
         num = np.subtract(total[None, :, :], total[:, None, :], out=self.p)
         np.subtract(num, first, out=num)
@@ -252,35 +322,60 @@ class Rounds:
 
         ``scholz_code``: each actor takes a confrontation offer if it has one (the least
         movement), else a compromise (the least |E|-weighted compromise point), else a
-        capitulation (the least movement) — one ``argmin`` over keys pushed past all others
-        outside the actor's first kind: the offer the three masked ``argmin``s in turn
-        select. ``least_movement``: the offer of any kind asking the least movement."""
+        capitulation (the least movement) — one ``argmin`` over keys set aside (NaN) outside
+        the actor's first kind: the offer the three masked ``argmin``s in turn select.
+        ``least_movement``: the offer of any kind asking the least movement."""
         x, e_ij, e_ji = self.x, self.e_ij, self.e_ji
         differ = ~self.tie
         abs_ij = np.abs(e_ij, out=self.first)
+        if not least_movement:
+            return self._first_kind_offers(stated, differ, abs_ij)
         conf = differ & (e_ji > e_ij) & (e_ij > 0)
         yielding = differ & (e_ji > 0) & (e_ij < 0)
         comp = yielding & (e_ji > abs_ij)
         capit = yielding & (e_ji < abs_ij) if stated else np.zeros_like(conf)
         xi = x[:, None, :]
         xj = x[None, :, :]
-        if least_movement:
-            abs_ji = np.abs(e_ji)
-            ratio = np.divide(abs_ij, abs_ji, out=np.zeros_like(e_ij), where=abs_ji > 0)
-            target = np.where(comp, xi + (xj - xi) * ratio, xj)
-            key = np.where(conf | comp | capit, np.abs(target - xi), np.inf)
-            j = np.argmin(key, axis=1)
-            has = np.isfinite(_gather(key, j))
-            return np.where(has, _gather(target, j), x), has
-        by_conf = _any(conf)
-        by_comp = ~by_conf & _any(comp)
-        by_cap = ~(by_conf | by_comp) & _any(capit)
-        valid = (conf & by_conf[:, None, :]) | (comp & by_comp[:, None, :]) \
-            | (capit & by_cap[:, None, :])
-        # Keys: an actor's offers are all of one kind, so its row is either the compromise
-        # points (|E_ij| x_i + |E_ji| x_j) / (|E_ij| + |E_ji|) (a compromise has E_ji > |E_ij|
-        # >= 0, so |E_ji| = E_ji and the sum is > 0) or |x_j − x_i|, the movement a
-        # confrontation or capitulation asks; offers of other kinds are pushed past all keys.
+        abs_ji = np.abs(e_ji)
+        ratio = np.divide(abs_ij, abs_ji, out=np.zeros_like(e_ij), where=abs_ji > 0)
+        target = np.where(comp, xi + (xj - xi) * ratio, xj)
+        key = np.where(conf | comp | capit, np.abs(target - xi), np.inf)
+        j = np.argmin(key, axis=1)
+        has = np.isfinite(_gather(key, j))
+        return np.where(has, _gather(target, j), x), has
+
+    def _first_kind_offers(self, stated: bool, differ: B, abs_ij: F) -> tuple[F, B]:
+        """:meth:`offers` with ``scholz_code`` selection.
+
+        Kinds (Scholz et al. 2011, Table 1): confrontation E_ij > 0 and E_ji > E_ij,
+        compromise E_ij < 0 and E_ji > |E_ij|, capitulation E_ij < 0 and 0 < E_ji < |E_ij|;
+        where E_ij > 0, E_ji > E_ij is E_ji > |E_ij|, so one comparison serves the first two.
+        Each offer gets a code (0 confrontation, 1 compromise, 2 capitulation, 3 none) and each
+        actor the least code of its row: its first kind."""
+        x, e_ij, e_ji, d = self.x, self.e_ij, self.e_ji, self.d
+        above = np.greater(e_ji, abs_ij, out=self.closer)
+        neg = np.less(e_ij, 0.0, out=self.neg)
+        np.logical_and(neg, differ, out=neg)
+        code = np.multiply(np.logical_and(above, neg, out=self.flag).view(np.uint8), 2,
+                           out=self.code)  # compromise: 2 for now
+        conf = np.greater(e_ij, 0.0, out=self.flag)
+        np.logical_and(conf, differ, out=conf)
+        np.logical_and(conf, above, out=conf)
+        np.add(code, np.multiply(conf.view(np.uint8), 3, out=self.right), out=code)
+        if stated:
+            capit = np.greater(e_ji, 0.0, out=self.flag)
+            np.logical_and(capit, neg, out=capit)
+            np.logical_and(capit, np.less(e_ji, abs_ij, out=above), out=capit)
+            np.add(code, capit.view(np.uint8), out=code)
+        np.subtract(3, code, out=code)  # 3 − (3 conf + 2 comp + capit): kinds never overlap
+        kind = np.minimum.reduce(code, axis=1)
+        by_comp = kind == 1
+        # Keys: an actor's offers are all of its first kind, so its row is either the
+        # compromise points (|E_ij| x_i + |E_ji| x_j) / (|E_ij| + |E_ji|) (a compromise has
+        # E_ji > |E_ij| >= 0, so |E_ji| = E_ji and the sum is > 0) or |x_j − x_i|, the
+        # movement a confrontation or capitulation asks; offers of other kinds are NaN.
+        xi = x[:, None, :]
+        xj = x[None, :, :]
         point, key = self.a, self.tmp
         np.multiply(abs_ij, xi, out=point)
         np.multiply(e_ji, xj, out=key)
@@ -290,11 +385,12 @@ class Rounds:
             np.divide(point, key, out=point)
         np.copyto(key, self.gap)
         _select(np.subtract(0, by_comp.view(np.uint8), dtype=np.int64)[:, None, :], point, key)
-        np.multiply(~valid, _OUT, out=self.u_s)
-        np.add(key, self.u_s, out=key)
+        other = np.not_equal(code, kind[:, None, :], out=self.flag).view(np.int8)
+        np.negative(other, out=other)  # −1 (all bits set: a NaN) where the kind differs
+        np.bitwise_or(key.view(np.int64), other, out=key.view(np.int64))
         j = _first_least(key)
-        has = by_conf | by_comp | by_cap
-        xj_at = x.ravel().take((j * self.d + np.arange(self.d)).ravel()).reshape(x.shape)
+        has = kind < 3
+        xj_at = x.ravel().take((j * d + np.arange(d)).ravel()).reshape(x.shape)
         ratio = _gather(abs_ij, j) / np.where(by_comp, _gather(e_ji, j), 1.0)
         new = np.where(by_comp, x + (xj_at - x) * ratio, xj_at)
         return np.where(has, new, x), has
