@@ -115,9 +115,10 @@ class Rounds:
     :meth:`place` takes a round's positions ``x`` (N, D): |x_i − x_j| (``gap``), the tie mask
     and the clipped utility arguments ``z_s``, ``z_f`` (as
     :class:`~detente.forecasts.eum.PairDistances`), and the voters' split (as
-    :class:`~detente.forecasts.eum.VoterSplit`): voters sorted by position, ``vdist[t, a]``
-    = |x_(t) − x_a| / R, ``left`` (x_i < x_j) and the flat indices ``at_j`` / ``at_i`` of the
-    prefix sums over the first h_ij sorted voters in columns j / i.
+    :class:`~detente.forecasts.eum.VoterSplit`): voters sorted by position and the actors'
+    positions too, ``vdist[t, b]`` = |p_t − p_b| / R (p the sorted positions: voter t, the
+    b-th position), ``left_bits`` (all ones where x_i < x_j) and the flat indices ``at_j`` /
+    ``at_i`` of the prefix sums over the first h_ij sorted voters in the columns of j / i.
     """
 
     def __init__(self, n: int, d: int) -> None:
@@ -128,19 +129,15 @@ class Rounds:
         self.u_s, self.u_f, self.e_ij, self.e_ji = (np.empty(shape) for _ in range(4))
         self.pre = np.empty((n + 1, n, d))
         self.pre[0] = 0.0
-        self.tie, self.left, self.closer = (np.empty(shape, np.bool_) for _ in range(3))
-        self.neg, self.flag = np.empty(shape, np.bool_), np.empty(shape, np.bool_)
-        self.code = np.empty(shape, np.uint8)
+        self.tie, self.closer, self.neg, self.flag = (np.empty(shape, np.bool_) for _ in range(4))
         self.h, self.right = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
+        self.cnt, self.code = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
         self.at_j, self.at_i = np.empty(shape, np.intp), np.empty(shape, np.intp)
         self.left_bits = np.empty(shape, np.int64)
-        self.col = (np.arange(n) * d)[:, None] + np.arange(d)  # a * D + draw
         self.x = np.empty((n, d))
         self.order = np.empty(n * d, np.intp)
-        self.sym = False
-        # the voters' split in the voters' order (see _split_sorted)
-        self.vs, self.sg = np.empty(shape), np.empty(shape)
-        self.cnt = np.empty(shape, np.uint8)
+        self.col = np.empty((n, d), np.intp)
+        self.sym = self.inside = False
         rows = np.arange(n)[:, None]
         base = np.where(rows < rows.T, rows + 1, rows)  # [a, b]: a + 1 above, b below
         np.fill_diagonal(base, n)
@@ -152,55 +149,68 @@ class Rounds:
         """This round's positions ``x`` (N, D) and what depends on them alone."""
         n, d = self.n, self.d
         self.x = x
+        # positions within the first round's range R (as offers keep them, up to rounding):
+        # then every |x_i − x_j| / R <= 1
+        self.inside = bool(np.all(np.ptp(x, axis=0) <= span))
         gap, tmp = self.gap, self.tmp
         np.subtract(x[:, None, :], x[None, :, :], out=gap)
+        np.right_shift(gap.view(np.int64), 63, out=self.left_bits)  # x_i − x_j < 0: all ones
         np.abs(gap, out=gap)
         np.less_equal(gap, tol, out=self.tie)
         np.divide(gap, span, out=tmp)  # d = |x_i − x_j| / R
         np.multiply(tmp, 0.5, out=tmp)
         np.add(tmp, 0.5, out=self.z_f)  # 0.5 + 0.5 d >= 0.5: clipping at 0 changes nothing
         np.subtract(0.5, tmp, out=self.z_s)
-        np.maximum(self.z_s, 0.0, out=self.z_s)
+        if not self.inside:  # else 0.5 − 0.5 d >= 0 already
+            np.maximum(self.z_s, 0.0, out=self.z_s)
         order = np.argsort(x, axis=0, kind="stable")
         self.order = (order * d + np.arange(d)).ravel()  # flat: x.ravel()[order] = sorted x
-        xs = self.sorted(x)
-        np.subtract(xs[:, None, :], x[None, :, :], out=self.vdist)
-        np.abs(self.vdist, out=self.vdist)
-        np.less(x[:, None, :], x[None, :, :], out=self.left)
-        if not self._split_sorted(xs):
-            self._split_all()
-        np.divide(self.vdist, span, out=self.vdist)  # from here on |x_(t) − x_a| / R
+        ps = self.sorted(x)
+        vs = self.vdist
+        np.subtract(ps[:, None, :], ps[None, :, :], out=vs)
+        np.abs(vs, out=vs)  # |p_t − p_b|: voter t's distance to the b-th position
+        if not self._split_sorted(ps):
+            self._split_all(ps)
+        rank, col = self.rank, self.col
+        rank.ravel()[self.order] = self.tvals  # x_i is p_(rank_i)
+        np.multiply(rank, d, out=col)
+        col += np.arange(d)  # flat index of p_(rank_i) in (N, D)
+        # back to the actors' own order: h[i, j] = cnt[rank_i, rank_j]
+        at = np.add((rank * (n * d) + np.arange(d))[:, None, :], (rank * d)[None, :, :],
+                    out=self.at_i)
+        self.cnt.ravel().take(at.ravel(), out=self.h.ravel(), mode="clip")
+        np.divide(vs, span, out=vs)  # from here on |p_t − p_b| / R
         h = self.h
         # no voter equidistant from two positions: h_ji = h_ij, so the prefix sums at h_ij in
         # column i are those at h_ji, gathered already (win_probability transposes them)
         self.sym = bool(np.array_equal(h, h.transpose(1, 0, 2)))
         np.multiply(h, n * d, out=self.at_i, dtype=np.intp)
-        np.add(self.at_i, self.col[None, :, :], out=self.at_j)
+        np.add(self.at_i, col[None, :, :], out=self.at_j)
         if not self.sym:
-            np.add(self.at_i, self.col[:, None, :], out=self.at_i)
-        np.subtract(0, self.left.view(np.uint8), out=self.left_bits, dtype=np.int64)
+            np.add(self.at_i, col[:, None, :], out=self.at_i)
 
-    def _split_all(self) -> None:
-        """``h``: the first h_ij sorted voters, h_ij = t_ij (the voters strictly closer to i
-        than to j, counted voter by voter, N³ comparisons) on the left, N − t_ij on the right."""
+    def _split_all(self, ps: F) -> None:
+        """``cnt[a, b]``: h for the a-th and b-th positions ``ps`` (sorted), the number of
+        sorted voters whose prefix sums count: t_ab = the voters strictly closer to p_a than
+        to p_b, counted voter by voter (N³ comparisons), where p_a < p_b, else N − t_ab."""
         n = self.n
-        h, closer = self.h, self.closer
-        h.fill(0)
+        cnt, closer = self.cnt, self.closer
+        cnt.fill(0)
         for t in range(n):
             row = self.vdist[t]
             np.less(row[:, None, :], row[None, :, :], out=closer)
-            np.add(h, closer.view(np.uint8), out=h)
+            np.add(cnt, closer.view(np.uint8), out=cnt)
+        left = np.less(ps[:, None, :], ps[None, :, :], out=closer).view(np.uint8)
+        mask = np.subtract(0, left, out=left)  # 0 / 255
+        right = np.subtract(n, cnt, out=self.right)
         # h on the left, n − h on the right: a branch-free select of the same numbers
-        mask = np.subtract(0, self.left.view(np.uint8), out=closer.view(np.uint8))  # 0 / 255
-        right = np.subtract(n, h, out=self.right)
-        np.bitwise_xor(h, right, out=h)
-        np.bitwise_and(h, mask, out=h)
-        np.bitwise_xor(h, right, out=h)
+        np.bitwise_xor(cnt, right, out=cnt)
+        np.bitwise_and(cnt, mask, out=cnt)
+        np.bitwise_xor(cnt, right, out=cnt)
 
-    def _split_sorted(self, p: F) -> bool:
-        """``h`` as :meth:`_split_all` gives it, from the actors taken in the voters' order
-        (``p`` = sorted positions): N³/3 comparisons instead of N³. False (nothing done) when
-        two distinct positions are too close for the shortcut below to be exact.
+    def _split_sorted(self, ps: F) -> bool:
+        """``cnt`` as :meth:`_split_all` gives it with N³/3 comparisons instead of N³. False
+        (nothing done) when two distinct positions are too close for the shortcut to be exact.
 
         For sorted a < b with p_a < p_b, distances rounded (fl) as :class:`~detente.forecasts.
         eum.VoterSplit` computes them: a voter t <= a is strictly closer to a (fl(p_a − p_t) <
@@ -212,13 +222,11 @@ class Rounds:
         n, d = self.n, self.d
         if n < 3:
             return False
-        gaps = np.diff(p, axis=0)
+        gaps = np.diff(ps, axis=0)
         least = np.min(np.where(gaps > 0, gaps, np.inf), axis=0)
-        if not bool(np.all((least > (p[-1] - p[0]) * 2.0**-50) & (least > 1e-290))):
+        if not bool(np.all((least > (ps[-1] - ps[0]) * 2.0**-50) & (least > 1e-290))):
             return False
-        vs, cnt, scratch = self.vs, self.cnt, self.closer.ravel()
-        np.subtract(p[:, None, :], p[None, :, :], out=vs)
-        np.abs(vs, out=vs)  # vs[t, b] = |p_t − p_b|: voter t's distance to the b-th position
+        vs, cnt, scratch = self.vdist, self.cnt, self.closer.ravel()
         np.copyto(cnt, self.base)
         for t in range(1, n - 1):
             row, k = vs[t], n - 1 - t
@@ -230,12 +238,6 @@ class Rounds:
             np.subtract(cnt[t + 1:, :t], closer.view(np.uint8), out=cnt[t + 1:, :t])
         same = np.equal(vs, 0.0, out=self.closer).view(np.uint8)
         np.maximum(cnt, np.multiply(same, n, out=self.right), out=cnt)
-        # back to the actors' own order: h[i, j] = cnt[rank_i, rank_j]
-        rank = self.rank
-        rank.ravel()[self.order] = self.tvals
-        at = np.add((rank * (n * d) + np.arange(d))[:, None, :], (rank * d)[None, :, :],
-                    out=self.at_i)
-        cnt.ravel().take(at.ravel(), out=self.h.ravel(), mode="clip")
         return True
 
     def sorted(self, v: F) -> F:
@@ -251,7 +253,8 @@ class Rounds:
             np.multiply(self.vdist, self.sorted(cs)[:, None, :], out=a)
         else:
             # 0^r = 0 (r > 0) computed as 1^r · 0: NumPy's power takes a slow path on zeros
-            sg = np.sign(self.vdist, out=self.sg)
+            sg = self.u_s  # 0 on the voter's own position, else 1 (distances <= 1 inside)
+            (np.ceil if self.inside else np.sign)(self.vdist, out=sg)
             np.subtract(1.0, sg, out=a)
             np.maximum(self.vdist, a, out=a)
             np.power(a, self.sorted(r)[:, None, :], out=a)
@@ -268,7 +271,7 @@ class Rounds:
             flat.take(self.at_i.ravel(), out=first.ravel(), mode="clip")
             np.subtract(got, first, out=first)
         other = got
-        total = pre[n]
+        total = pre[n].ravel().take(self.col)  # Σ over all voters, in the actors' order
         num = np.subtract(total[None, :, :], total[:, None, :], out=self.p)
         np.subtract(num, first, out=num)
         _select(self.left_bits, first, num)
