@@ -132,6 +132,7 @@ class Rounds:
         self.tie, self.closer, self.neg, self.flag = (np.empty(shape, np.bool_) for _ in range(4))
         self.h, self.right = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
         self.cnt, self.code = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
+        self.both = np.empty((2, *shape), np.uint8)
         self.at_j, self.at_i = np.empty(shape, np.intp), np.empty(shape, np.intp)
         self.left_bits = np.empty(shape, np.int64)
         self.x = np.empty((n, d))
@@ -226,16 +227,19 @@ class Rounds:
         least = np.min(np.where(gaps > 0, gaps, np.inf), axis=0)
         if not bool(np.all((least > (ps[-1] - ps[0]) * 2.0**-50) & (least > 1e-290))):
             return False
-        vs, cnt, scratch = self.vdist, self.cnt, self.closer.ravel()
-        np.copyto(cnt, self.base)
+        vs, cnt = self.vdist, self.cnt
+        both = self.both  # [0, a, b]: between voters closer to a, [1, a, b]: closer to b
+        both.fill(0)
+        scratch = self.closer.ravel()  # room for both blocks: 2 t k <= N² / 2
         for t in range(1, n - 1):
             row, k = vs[t], n - 1 - t
             lo, hi = row[:t, None, :], row[None, t + 1:, :]
-            closer = np.less(lo, hi, out=scratch[:t * k * d].reshape(t, k, d))
-            np.add(cnt[:t, t + 1:], closer.view(np.uint8), out=cnt[:t, t + 1:])
-            closer = np.less(hi.transpose(1, 0, 2), lo.transpose(1, 0, 2),
-                             out=scratch[:t * k * d].reshape(k, t, d))
-            np.subtract(cnt[t + 1:, :t], closer.view(np.uint8), out=cnt[t + 1:, :t])
+            closer = scratch[:2 * t * k * d].reshape(2, t, k, d)
+            np.less(lo, hi, out=closer[0])
+            np.greater(lo, hi, out=closer[1])
+            np.add(both[:, :t, t + 1:], closer.view(np.uint8), out=both[:, :t, t + 1:])
+        np.add(self.base, both[0], out=cnt)
+        np.subtract(cnt, both[1].transpose(1, 0, 2), out=cnt)  # below the diagonal
         same = np.equal(vs, 0.0, out=self.closer).view(np.uint8)
         np.maximum(cnt, np.multiply(same, n, out=self.right), out=cnt)
         return True
@@ -379,15 +383,15 @@ class Rounds:
         # movement a confrontation or capitulation asks; offers of other kinds are NaN.
         xi = x[:, None, :]
         xj = x[None, :, :]
-        point, key = self.a, self.tmp
+        point, tmp = self.a, self.tmp
         np.multiply(abs_ij, xi, out=point)
-        np.multiply(e_ji, xj, out=key)
-        np.add(point, key, out=point)
-        np.add(abs_ij, e_ji, out=key)
+        np.multiply(e_ji, xj, out=tmp)
+        np.add(point, tmp, out=point)
+        np.add(abs_ij, e_ji, out=tmp)
         with np.errstate(divide="ignore", invalid="ignore"):  # entries that are no compromise
-            np.divide(point, key, out=point)
-        np.copyto(key, self.gap)
-        _select(np.subtract(0, by_comp.view(np.uint8), dtype=np.int64)[:, None, :], point, key)
+            np.divide(point, tmp, out=point)
+        key = _select(np.subtract(0, by_comp.view(np.uint8), dtype=np.int64)[:, None, :], point,
+                      self.gap)  # |x_i − x_j| is not wanted after the offers
         other = np.not_equal(code, kind[:, None, :], out=self.flag).view(np.int8)
         np.negative(other, out=other)  # −1 (all bits set: a NaN) where the kind differs
         np.bitwise_or(key.view(np.int64), other, out=key.view(np.int64))
