@@ -129,7 +129,8 @@ class Rounds:
         self.u_s, self.u_f, self.e_ij, self.e_ji = (np.empty(shape) for _ in range(4))
         self.pre = np.empty((n + 1, n, d))
         self.pre[0] = 0.0
-        self.tie, self.closer, self.neg, self.flag = (np.empty(shape, np.bool_) for _ in range(4))
+        self.tie, self.closer, self.neg, self.flag, self.same = (
+            np.empty(shape, np.bool_) for _ in range(5))
         self.h, self.right = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
         self.cnt, self.code = np.empty(shape, np.uint8), np.empty(shape, np.uint8)
         self.both = np.empty((2, *shape), np.uint8)
@@ -138,7 +139,7 @@ class Rounds:
         self.x = np.empty((n, d))
         self.order = np.empty(n * d, np.intp)
         self.col = np.empty((n, d), np.intp)
-        self.sym = self.inside = False
+        self.sym = self.inside = self.near_ties = False
         rows = np.arange(n)[:, None]
         base = np.where(rows < rows.T, rows + 1, rows)  # [a, b]: a + 1 above, b below
         np.fill_diagonal(base, n)
@@ -170,6 +171,10 @@ class Rounds:
         vs = self.vdist
         np.subtract(ps[:, None, :], ps[None, :, :], out=vs)
         np.abs(vs, out=vs)  # |p_t − p_b|: voter t's distance to the b-th position
+        np.equal(vs, 0.0, out=self.same)  # equal positions (sorted pairs)
+        # pairs within tol that are not on one position: their win probabilities must be set to
+        # 0 (on one position they are 0 already: the same prefix sums both ways)
+        self.near_ties = np.count_nonzero(self.tie) != np.count_nonzero(self.same)
         if not self._split_sorted(ps):
             self._split_all(ps)
         rank, col = self.rank, self.col
@@ -240,8 +245,7 @@ class Rounds:
             np.add(both[:, :t, t + 1:], closer.view(np.uint8), out=both[:, :t, t + 1:])
         np.add(self.base, both[0], out=cnt)
         np.subtract(cnt, both[1].transpose(1, 0, 2), out=cnt)  # below the diagonal
-        same = np.equal(vs, 0.0, out=self.closer).view(np.uint8)
-        np.maximum(cnt, np.multiply(same, n, out=self.right), out=cnt)
+        np.maximum(cnt, np.multiply(self.same.view(np.uint8), n, out=self.right), out=cnt)
         return True
 
     def sorted(self, v: F) -> F:
@@ -289,7 +293,8 @@ class Rounds:
         else:
             den = np.add(num, num.transpose(1, 0, 2), out=other)
             np.copyto(num, np.divide(num, den, out=np.zeros_like(num), where=den > 0))
-        num[self.tie] = 0.0
+        if self.near_ties:
+            num[self.tie] = 0.0
         return num
 
     def dangers(self, s: F, q: float) -> F:
