@@ -146,6 +146,16 @@ class Rounds:
         self.base = base.astype(np.uint8)[:, :, None]
         self.rank = np.empty((n, d), np.intp)
         self.tvals = np.repeat(np.arange(n), d)
+        # views used every round, made once (the buffers behind them are reused)
+        self.prefix_steps = [(self.pre[t], self.a[t], self.pre[t + 1]) for t in range(n)]
+        scratch = self.closer.ravel()  # room for both blocks: 2 t k <= N² / 2
+        self.split_steps = []
+        for t in range(1, n - 1):
+            row, k = self.vdist[t], n - 1 - t
+            closer = scratch[:2 * t * k * d].reshape(2, t, k, d)
+            self.split_steps.append((row[:t, None, :], row[None, t + 1:, :], closer[0],
+                                     closer[1], closer.view(np.uint8),
+                                     self.both[:, :t, t + 1:]))
 
     def place(self, x: F, span: F, tol: float) -> None:
         """This round's positions ``x`` (N, D) and what depends on them alone."""
@@ -225,24 +235,21 @@ class Rounds:
         to b; only the voters between are compared, voter by voter (a block a < t < b each).
         So t_ab = a + 1 + #(between, closer to a) and h_ba = N − t_ba = b − #(between, closer
         to b); equal positions have no voter on either side (h = N both ways)."""
-        n, d = self.n, self.d
+        n = self.n
         if n < 3:
             return False
         gaps = np.diff(ps, axis=0)
         least = np.min(np.where(gaps > 0, gaps, np.inf), axis=0)
         if not bool(np.all((least > (ps[-1] - ps[0]) * 2.0**-50) & (least > 1e-290))):
             return False
-        vs, cnt = self.vdist, self.cnt
+        cnt = self.cnt
         both = self.both  # [0, a, b]: between voters closer to a, [1, a, b]: closer to b
         both.fill(0)
-        scratch = self.closer.ravel()  # room for both blocks: 2 t k <= N² / 2
-        for t in range(1, n - 1):
-            row, k = vs[t], n - 1 - t
-            lo, hi = row[:t, None, :], row[None, t + 1:, :]
-            closer = scratch[:2 * t * k * d].reshape(2, t, k, d)
-            np.less(lo, hi, out=closer[0])
-            np.greater(lo, hi, out=closer[1])
-            np.add(both[:, :t, t + 1:], closer.view(np.uint8), out=both[:, :t, t + 1:])
+        less, greater, add = np.less, np.greater, np.add
+        for lo, hi, to_a, to_b, closer, block in self.split_steps:  # voter t, a < t < b
+            less(lo, hi, out=to_a)
+            greater(lo, hi, out=to_b)
+            add(block, closer, out=block)
         np.add(self.base, both[0], out=cnt)
         np.subtract(cnt, both[1].transpose(1, 0, 2), out=cnt)  # below the diagonal
         np.maximum(cnt, np.multiply(self.same.view(np.uint8), n, out=self.right), out=cnt)
@@ -268,8 +275,9 @@ class Rounds:
             np.power(a, self.sorted(r)[:, None, :], out=a)
             np.multiply(a, sg, out=a)
             np.multiply(a, self.sorted(cs)[:, None, :], out=a)
-        for t in range(n):
-            np.add(pre[t], a[t], out=pre[t + 1])
+        add = np.add
+        for before, term, after in self.prefix_steps:
+            add(before, term, out=after)
         flat = pre.ravel()
         got, first = self.first, self.tmp
         flat.take(self.at_j.ravel(), out=got.ravel(), mode="clip")
