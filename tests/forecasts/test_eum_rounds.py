@@ -26,7 +26,7 @@ def _draws(seed: int, d: int = 40, n: int = 9, integer: bool = False):
     return x, c, s
 
 
-@pytest.mark.parametrize("n", [1, 3, 8, 23, 24, 100, 128, 129, 200, 576, 1000])
+@pytest.mark.parametrize("n", [1, 3, 8, 23, 24, 100, 128, 129, 200, 272, 576, 1000, 2304, 4104])
 def test_pairwise_sum_is_numpys_sum_bit_for_bit(n):
     rng = np.random.default_rng(n)
     a = rng.standard_normal((n, 17)) * 10.0 ** rng.uniform(-8, 8, (n, 17))

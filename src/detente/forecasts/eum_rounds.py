@@ -36,28 +36,40 @@ def pairwise_sum(a: F) -> F:
     """Σ over axis 0 of ``a`` (n, ...) in NumPy's pairwise order (``pairwise_sum`` of
     numpy/_core/src/umath/loops_utils.h: eight running sums for n ≤ 128, halves above), i.e. the
     bits ``np.sum`` gives for a contiguous row of n numbers, vectorised over the other axes.
-    Halves of equal length are summed side by side (one call for both)."""
+    Where every halving gives equal halves (n a multiple of 16 above 128) the 2^k leaves are
+    summed side by side, then combined pairwise as the halves are."""
     n = a.shape[0]
     if n < 8:
         res = np.zeros(a.shape[1:])
         for k in range(n):
             res += a[k]
         return res
-    if n <= 128:
-        r = a[:8].copy()
-        stop = n - n % 8
-        for k in range(8, stop, 8):
-            r += a[k:k + 8]
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        for k in range(stop, n):
-            res += a[k]
-        return res
-    half = n // 2
-    half -= half % 8
-    if 2 * half == n:
-        both = pairwise_sum(np.moveaxis(a.reshape(2, half, *a.shape[1:]), 0, 1))
-        return both[0] + both[1]
-    return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+    leaves, m = 1, n
+    while m > 128 and m % 16 == 0:
+        leaves, m = 2 * leaves, m // 2
+    if m > 128:  # unequal halves: as NumPy splits them
+        half = m // 2 - (m // 2) % 8
+        if leaves == 1:
+            return pairwise_sum(a[:half]) + pairwise_sum(a[half:])
+        return _combine(np.stack([pairwise_sum(leaf) for leaf in
+                                  a.reshape(leaves, m, *a.shape[1:])]))
+    stack = a.reshape(leaves, m, *a.shape[1:])
+    r = stack[:, :8].copy()
+    stop = m - m % 8
+    for k in range(8, stop, 8):
+        r += stack[:, k:k + 8]
+    res = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + ((r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7]))
+    for k in range(stop, m):
+        res += stack[:, k]
+    return _combine(res)
+
+
+def _combine(leaves: F) -> F:
+    """Pairwise sums of 2^k leaves, as the halves of :func:`pairwise_sum` add up."""
+    while leaves.shape[0] > 1:
+        leaves = leaves[0::2] + leaves[1::2]
+    out: F = leaves[0]
+    return out
 
 
 def _select(mask_bits: NDArray[np.int64], a: F, b: F) -> F:
