@@ -12,7 +12,7 @@ import pytest
 
 from detente.forecasts import eum
 from detente.forecasts.eum import EUMOptions
-from detente.forecasts.eum_rounds import Rounds, pairwise_sum
+from detente.forecasts.eum_rounds import Rounds, _least_gap, pairwise_sum
 
 
 def _draws(seed: int, d: int = 40, n: int = 9, integer: bool = False):
@@ -102,7 +102,7 @@ def test_whole_runs_are_the_same_bit_for_bit(opt, integer):
     assert not np.array_equal(fast["trajectory"][:, -1], x)  # positions did move
 
 
-@pytest.mark.parametrize("scale", [1e-6, 1e90, 1e120, 1e250])
+@pytest.mark.parametrize("scale", [1e-6, 1e90, 1e120, 1e250, 1e305])
 def test_positions_of_any_scale_give_the_same_numbers(scale):
     """Offers of another kind are set aside as NaN keys, whatever the positions' size."""
     x, c, s = _draws(5, d=30, n=10)
@@ -122,7 +122,7 @@ def _counts(x: np.ndarray, sorted_split: bool) -> np.ndarray:
     np.abs(ps[:, None, :] - ps[None, :, :], out=work.vdist)
     np.equal(work.vdist, 0.0, out=work.same)
     if sorted_split:
-        assert work._split_sorted(ps)
+        assert work._split_sorted(ps, _least_gap(ps))
     else:
         work._split_all(ps)
     return work.cnt.copy()
@@ -145,7 +145,8 @@ def test_too_close_positions_take_the_full_count():
     x, c, s = _draws(3, d=20, n=8)
     x[5, 3] = x[5, 2] + 4 * np.spacing(x[5, 2])  # 4 ulps: distinct, under 2⁻⁵⁰ of the range
     work = Rounds(8, 20)
-    assert not work._split_sorted(np.sort(x.T, axis=0))
+    ps = np.sort(x.T, axis=0)
+    assert not work._split_sorted(ps, _least_gap(ps))
     fast = eum._run_block(x, c, s, EUMOptions())
     slow = eum._run_block(x, c, s, EUMOptions(), by_draw=False)
     for key in fast:

@@ -109,6 +109,14 @@ def _any(mask: B) -> B:
     return out
 
 
+def _least_gap(ps: F) -> F:
+    """The least positive distance between two of the sorted positions ``ps`` (N, D), per
+    draw (inf where all are equal)."""
+    gaps = np.diff(ps, axis=0)
+    out: F = np.min(np.where(gaps > 0, gaps, np.inf), axis=0, initial=np.inf)
+    return out
+
+
 def _first_least(key: F) -> I:
     """``np.argmin(key, axis=1)``: the first j holding the least ``key[i, j, d]``, NaN
     ignored (``fmin``)."""
@@ -176,20 +184,25 @@ class Rounds:
         # positions within the first round's range R (as offers keep them, up to rounding):
         # then every |x_i − x_j| / R <= 1
         self.inside = bool(np.all(np.ptp(x, axis=0) <= span))
+        order = np.argsort(x, axis=0, kind="stable")
+        self.order = (order * d + np.arange(d)).ravel()  # flat: x.ravel()[order] = sorted x
+        ps = self.sorted(x)
+        least = _least_gap(ps)
         gap, tmp = self.gap, self.tmp
         np.subtract(x[:, None, :], x[None, :, :], out=gap)
         np.right_shift(gap.view(np.int64), 63, out=self.left_bits)  # x_i − x_j < 0: all ones
         np.abs(gap, out=gap)
         np.less_equal(gap, tol, out=self.tie)
-        np.divide(gap, span, out=tmp)  # d = |x_i − x_j| / R
-        np.multiply(tmp, 0.5, out=tmp)
+        if bool(np.all((least >= span * 2.0**-1000) & (span < 1e300))):
+            # no quotient near the subnormal range: |x_i − x_j| / (2R) = (|x_i − x_j| / R) / 2
+            np.divide(gap, 2.0 * span, out=tmp)
+        else:
+            np.divide(gap, span, out=tmp)  # d = |x_i − x_j| / R
+            np.multiply(tmp, 0.5, out=tmp)
         np.add(tmp, 0.5, out=self.z_f)  # 0.5 + 0.5 d >= 0.5: clipping at 0 changes nothing
         np.subtract(0.5, tmp, out=self.z_s)
         if not self.inside:  # else 0.5 − 0.5 d >= 0 already
             np.maximum(self.z_s, 0.0, out=self.z_s)
-        order = np.argsort(x, axis=0, kind="stable")
-        self.order = (order * d + np.arange(d)).ravel()  # flat: x.ravel()[order] = sorted x
-        ps = self.sorted(x)
         vs = self.vdist
         np.subtract(ps[:, None, :], ps[None, :, :], out=vs)
         np.abs(vs, out=vs)  # |p_t − p_b|: voter t's distance to the b-th position
@@ -197,7 +210,7 @@ class Rounds:
         # pairs within tol that are not on one position: their win probabilities must be set to
         # 0 (on one position they are 0 already: the same prefix sums both ways)
         self.near_ties = np.count_nonzero(self.tie) != np.count_nonzero(self.same)
-        if not self._split_sorted(ps):
+        if not self._split_sorted(ps, least):
             self._split_all(ps)
         rank, col = self.rank, self.col
         rank.ravel()[self.order] = self.tvals  # x_i is p_(rank_i)
@@ -236,7 +249,7 @@ class Rounds:
         np.bitwise_and(cnt, mask, out=cnt)
         np.bitwise_xor(cnt, right, out=cnt)
 
-    def _split_sorted(self, ps: F) -> bool:
+    def _split_sorted(self, ps: F, least: F) -> bool:
         """``cnt`` as :meth:`_split_all` gives it with N³/3 comparisons instead of N³. False
         (nothing done) when two distinct positions are too close for the shortcut to be exact.
 
@@ -250,8 +263,6 @@ class Rounds:
         n = self.n
         if n < 3:
             return False
-        gaps = np.diff(ps, axis=0)
-        least = np.min(np.where(gaps > 0, gaps, np.inf), axis=0)
         if not bool(np.all((least > (ps[-1] - ps[0]) * 2.0**-50) & (least > 1e-290))):
             return False
         cnt = self.cnt
