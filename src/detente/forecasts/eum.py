@@ -345,19 +345,16 @@ def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256,
     x = np.atleast_2d(np.asarray(x0, dtype=float))
     c = np.broadcast_to(np.atleast_2d(c), x.shape).astype(float)
     s = np.broadcast_to(np.atleast_2d(s), x.shape).astype(float)
-    if x.shape[0] > chunk:
-        parts = [_run_block(x[lo:lo + chunk], c[lo:lo + chunk], s[lo:lo + chunk], opt,
-                            final_only=final_only)
-                 for lo in range(0, x.shape[0], chunk)]
-        t = max(p["trajectory"].shape[1] for p in parts)
-        out = {}
-        for key in ("trajectory", "median", "mean"):
-            out[key] = np.concatenate([
-                np.concatenate([p[key]] + [p[key][:, -1:]] * (t - p[key].shape[1]), axis=1)
-                for p in parts])
-        out["r"] = np.concatenate([p["r"] for p in parts])
-        return out
-    return _run_block(x, c, s, opt, final_only=final_only)
+    if x.shape[0] <= chunk:
+        return _run_block(x, c, s, opt, final_only=final_only)
+    parts = [_run_block(x[lo:lo + chunk], c[lo:lo + chunk], s[lo:lo + chunk], opt,
+                        final_only=final_only) for lo in range(0, x.shape[0], chunk)]
+    t = max(p["trajectory"].shape[1] for p in parts)
+    out = {key: np.concatenate([
+        np.concatenate([p[key]] + [p[key][:, -1:]] * (t - p[key].shape[1]), axis=1)
+        for p in parts]) for key in ("trajectory", "median", "mean")}
+    out["r"] = np.concatenate([p["r"] for p in parts])
+    return out
 
 
 def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True,

@@ -13,10 +13,13 @@ add). Each value is computed by the same floating-point operations in the same o
   ``ndarray.sum`` adds a contiguous row in, so the win-probability norm and the dangers are the
   same bits;
 - the voters' counts, prefix sums and gathers are those of :class:`~detente.forecasts.eum.
-  VoterSplit` and :func:`~detente.forecasts.eum.win_probability`;
+  VoterSplit` and :func:`~detente.forecasts.eum.win_probability`, with the actors' positions
+  taken in the voters' order too (one distance table) and the counts from the voters between
+  two positions only (:meth:`Rounds._split_sorted`, exact under a gap guard, else every voter);
+- NumPy's power takes a slow path on zero bases: those are raised as 1 and set back to 0;
 - the offers take, per actor, the first kind of offer that exists (confrontation, compromise,
   capitulation) and its least key in one pass instead of one masked ``argmin`` per kind, which
-  selects the same offer (:func:`scholz_offers`).
+  selects the same offer (:meth:`Rounds.offers`).
 
 ``tests/forecasts/test_eum_rounds.py`` compares every step with the (D, N, N) functions bit for
 bit, and ``benchmarks/check_identical.py`` the whole Monte Carlo runs.
