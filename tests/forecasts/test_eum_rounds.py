@@ -162,3 +162,17 @@ def test_final_only_is_the_last_round_of_a_full_run(opt):
         assert last[key].shape[1] == 1
         assert np.array_equal(last[key][:, 0], full[key][:, -1]), key
     assert np.array_equal(last["r"], full["r"])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 255, 256])
+def test_few_and_many_actors(n):
+    """Fewer than three actors (no voter between two positions), 255 (the largest count a byte
+    holds) and 256 (taken step by step): the same numbers as the (D, N, N) steps."""
+    rng = np.random.default_rng(n)
+    d = 6 if n < 100 else 2
+    x, c, s = rng.uniform(0, 100, (d, n)), rng.uniform(1, 100, (d, n)), rng.uniform(0.1, 1, (d, n))
+    opt = EUMOptions(rounds=3 if n < 100 else 1)
+    fast = eum._run_block(x, c, s, opt)
+    slow = eum._run_block(x, c, s, opt, by_draw=False)
+    for key in fast:
+        assert np.array_equal(fast[key], slow[key]), key
