@@ -475,7 +475,8 @@ class ExpectedUtilityModel:
         for idx in groups.values():
             res = run_eum(np.stack([tables[i].position[:, 0] for i in idx]),
                           np.stack([tables[i].capability for i in idx]),
-                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options)
+                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options,
+                          final_only=True)
             out[idx] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
         return out
 
