@@ -331,42 +331,45 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
     return np.where(has, new, x), has
 
 
-def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256) -> dict[str, F]:
+def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256,
+            final_only: bool = False) -> dict[str, F]:
     """Run the EUM on D draws at once: ``x0``, ``c``, ``s`` of shape (D, N) (or (N,)).
 
     Returns ``trajectory`` (D, T + 1, N), ``median`` and ``mean`` by round (D, T + 1) and the
     last round's risk exponents ``r`` (D, N). The position range R is fixed at the start.
     Draws are processed in blocks of ``chunk`` (speed only); a block that stopped early repeats
-    its final state up to the longest block.
+    its final state up to the longest block. ``final_only``: the last round alone (T + 1 = 1
+    above; the same numbers as that round of a full run), for callers that want the outcome
+    only — the medians of the rounds before are then not formed.
     """
     x = np.atleast_2d(np.asarray(x0, dtype=float))
     c = np.broadcast_to(np.atleast_2d(c), x.shape).astype(float)
     s = np.broadcast_to(np.atleast_2d(s), x.shape).astype(float)
-    if x.shape[0] > chunk:
-        parts = [_run_block(x[lo:lo + chunk], c[lo:lo + chunk], s[lo:lo + chunk], opt)
-                 for lo in range(0, x.shape[0], chunk)]
-        t = max(p["trajectory"].shape[1] for p in parts)
-        out = {}
-        for key in ("trajectory", "median", "mean"):
-            out[key] = np.concatenate([
-                np.concatenate([p[key]] + [p[key][:, -1:]] * (t - p[key].shape[1]), axis=1)
-                for p in parts])
-        out["r"] = np.concatenate([p["r"] for p in parts])
-        return out
-    return _run_block(x, c, s, opt)
+    if x.shape[0] <= chunk:
+        return _run_block(x, c, s, opt, final_only=final_only)
+    parts = [_run_block(x[lo:lo + chunk], c[lo:lo + chunk], s[lo:lo + chunk], opt,
+                        final_only=final_only) for lo in range(0, x.shape[0], chunk)]
+    t = max(p["trajectory"].shape[1] for p in parts)
+    out = {key: np.concatenate([
+        np.concatenate([p[key]] + [p[key][:, -1:]] * (t - p[key].shape[1]), axis=1)
+        for p in parts]) for key in ("trajectory", "median", "mean")}
+    out["r"] = np.concatenate([p["r"] for p in parts])
+    return out
 
 
-def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[str, F]:
-    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``, and
-    finite positions below 1e100, so the offers' keys stay below the +1e300 that sets aside
-    offers of another kind) in the draws-last layout of :mod:`.eum_rounds`, otherwise step by
-    step as below; both give the same numbers bit for bit (tests/forecasts/test_eum_rounds.py).
+def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True,
+               final_only: bool = False) -> dict[str, F]:
+    """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``, fewer
+    than 256 actors, and finite positions) in the draws-last layout of :mod:`.eum_rounds`,
+    otherwise step by step as below; both give the same numbers bit for bit
+    (tests/forecasts/test_eum_rounds.py). ``final_only`` as in :func:`run_eum`.
     """
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
-    if by_draw and opt.q == 1 and opt.risk_range == "actors" and bool(np.all(np.abs(x) < 1e100)):
-        return _run_block_by_draw(x, c, s, opt, span, flat)
+    if by_draw and opt.q == 1 and opt.risk_range == "actors" and x.shape[1] < 256 \
+            and bool(np.all(np.isfinite(x))):
+        return _run_block_by_draw(x, c, s, opt, span, flat, final_only)
     traj = [x]
     med = [weighted_median(x, s, c)]
     mean = [compromise(x, s, c)]
@@ -390,8 +393,9 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True) -> dict[
         stop, still = _stopped(opt, bool((moved & ~flat[:, None]).any()), med, still)
         if stop:
             break
-    return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
-            "mean": np.stack(mean, axis=1), "r": r}
+    keep = slice(-1, None) if final_only else slice(None)
+    return {"trajectory": np.stack(traj[keep], axis=1), "median": np.stack(med[keep], axis=1),
+            "mean": np.stack(mean[keep], axis=1), "r": r}
 
 
 def _stopped(opt: EUMOptions, moved: bool, med: list[F], still: int) -> tuple[bool, int]:
@@ -406,13 +410,15 @@ def _stopped(opt: EUMOptions, moved: bool, med: list[F], still: int) -> tuple[bo
     return False, still
 
 
-def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> dict[str, F]:
+def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B,
+                       final_only: bool = False) -> dict[str, F]:
     """:func:`_run_block`'s rounds with the draws on the last axis (:mod:`.eum_rounds`, the
     same numbers bit for bit), for Q = 1 and risk ranges over the actors."""
     w = capability_weights(c, s)
     w_total = w.sum(axis=-1)
+    by_round = not final_only or opt.stopping == "median_stable"  # medians wanted each round
     traj = [x]
-    med = [median_of(x, w)]
+    med = [median_of(x, w)] if by_round else []
     mean = [(w * x).sum(axis=-1) / w_total]
     r = np.ones_like(x)
     cs = np.ascontiguousarray((c * s).T)
@@ -435,11 +441,15 @@ def _run_block_by_draw(x: F, c: F, s: F, opt: EUMOptions, span: F, flat: B) -> d
         x_t = np.where(flat[None, :], x_t, new)
         x = np.ascontiguousarray(x_t.T)
         traj.append(x)
-        med.append(median_of(x, w))
+        if by_round:
+            med.append(median_of(x, w))
         mean.append((w * x).sum(axis=-1) / w_total)
         stop, still = _stopped(opt, bool((moved & ~flat[None, :]).any()), med, still)
         if stop:
             break
+    if final_only:
+        return {"trajectory": x[:, None, :], "median": median_of(x, w)[:, None],
+                "mean": mean[-1][:, None], "r": r}
     return {"trajectory": np.stack(traj, axis=1), "median": np.stack(med, axis=1),
             "mean": np.stack(mean, axis=1), "r": r}
 
@@ -465,7 +475,8 @@ class ExpectedUtilityModel:
         for idx in groups.values():
             res = run_eum(np.stack([tables[i].position[:, 0] for i in idx]),
                           np.stack([tables[i].capability for i in idx]),
-                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options)
+                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options,
+                          final_only=True)
             out[idx] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
         return out
 

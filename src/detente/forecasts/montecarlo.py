@@ -133,7 +133,7 @@ def forecast_draws(model: Forecaster, table: StakeholderTable, c: F, x: F, s: F)
             p = pack_draws(table, c, x[:, :, k], s[:, :, k], k)
             out[:, k] = p.to_scale(nash_unit(p, model.params.eps_qmv, model.params.eps_unan))
         elif isinstance(model, ExpectedUtilityModel):
-            res = run_eum(x[:, :, k], c, s[:, :, k], model.options)
+            res = run_eum(x[:, :, k], c, s[:, :, k], model.options, final_only=True)
             out[:, k] = res["median"][:, -1] if model.options.outcome == "median" \
                 else res["mean"][:, -1]
     if not isinstance(model, CompromiseModel | MedianModel | ExpectedUtilityModel | NashModel):
