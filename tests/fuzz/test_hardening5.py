@@ -52,7 +52,7 @@ def test_retrospective_arguments(kw: dict[str, object], name: str) -> None:
 
 @pytest.mark.parametrize(("text", "where"), [
     ("source: s\nquote: q\ncases:\n  ru-ua-2022-11: {settlement: {6: .nan}}\n",
-     ":4:34: cases.ru-ua-2022-11.settlement.6: the outcome must be 0"),
+     ":4:32: cases.ru-ua-2022-11.settlement.6: the outcome must be 0"),
     ("source: s\ncases:\n  ru-ua-2022-11: {settlement: {6: 0}}\n", ": quote: missing"),
     ("source: s\nquote: q\nextra: 1\ncases: {ru-ua-2022-11: {settlement: {6: 0}}}\n",
      ":3: extra: unknown field"),
