@@ -87,17 +87,27 @@ def resolve_dir(directory: str | Path | None) -> Path:
     return d
 
 
-def load_agreements(directory: str | Path | None = None) -> AgreementData:
+def load_agreements(directory: str | Path | None = None, *,
+                    empty_ok: bool = False) -> AgreementData:
     """Read PA-X, UCDP PAD and (when present) the PeaceRep actor file from a directory.
 
     Reads are cached per file path and modification time, so repeated queries in one process
-    read each file once.
+    read each file once. A file without one usable row (a header only, or every row a
+    problem) is an error naming it, unless ``empty_ok`` (``agreements check``, which reports
+    the counts): a rate, prior or renewal share of nothing is no answer.
     """
     d = resolve_dir(directory)
     pax = _one(d, ("pax_all_agreements_data_v9.csv", "pax_all_agreements*.csv"), "PA-X")
     pad = _one(d, ("ucdp_pad*.csv",), "UCDP PAD")
     actors = sorted(d.glob("peacerep_paax_actors_info*.csv"))
     p, u = _read_pax(str(pax), pax.stat().st_mtime_ns), _read_pad(str(pad), pad.stat().st_mtime_ns)
+    for table, what in ((p, "PA-X"), (u, "UCDP PAD")):
+        if not empty_ok and len(table.line) == 0:
+            first = f"; first problem: {table.problems[0]}" if table.problems else ""
+            raise DetenteError.one(f"no usable {what} row ({table.rows_read:,} rows read, "
+                                   f"{len(table.problems):,} problems){first}",
+                                   file=table.source, allowed=f"the {what} CSV with its rows "
+                                   "(see 'detente agreements check')")
     index = _actor_index(p, str(actors[0]) if actors else None)
     return AgreementData(directory=str(d), pax=p, pad=u, actors=index)
 
