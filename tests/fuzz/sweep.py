@@ -148,7 +148,7 @@ def classify_call(call: Callable[[], object], names: list[str], must_fail: bool,
     return ("wrong", "returned") if must_fail else ("success", "")
 
 
-def _run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
+def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folder = tmp / "in"
@@ -178,7 +178,7 @@ def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
             continue
         cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
         for case in cases + (src.whole() if whole else []):
-            _run_case(tally, src, case, seconds)
+            run_case(tally, src, case, seconds)
 
 
 def whole_sample(n: int, seed: int) -> list[tuple[Source, Case]]:
