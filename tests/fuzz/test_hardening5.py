@@ -187,3 +187,28 @@ def test_agreement_file_with_a_header_only(tmp_path: Path, target: str,
     data = [] if argv[-1] == "--compliance-prior" else ["--data"]
     err = _err([*argv, *data, str(tmp_path)], str(f))
     assert "no usable" in err
+
+
+# -- YAML merge keys: an explicit key beside `<<: *base` was reported as a duplicate key -------
+def test_scenario_with_a_merge_key_overridden(tmp_path: Path) -> None:
+    """Actor B's batna reuses A's mapping and overrides its value (YAML merge-key spec: the
+    explicit key wins); ``check`` accepts it and the value read is the explicit one."""
+    import yaml as pyyaml
+
+    from detente.scenario.load import load_file
+
+    text = (ROOT / "tests" / "toy.yaml").read_text(encoding="utf-8")
+    text = text.replace('batna: {value: [0.3, 0.4, 0.5], assumption: "toy"}',
+                        'batna: &bat {value: [0.3, 0.4, 0.5], assumption: "toy"}')
+    text = text.replace("    batna: 0.4\n", "    batna:\n      <<: *bat\n      value: 0.25\n")
+    f = tmp_path / "merge.yaml"
+    f.write_text(text, encoding="utf-8")
+    assert pyyaml.safe_load(text)["actors"][1]["batna"] == {"value": 0.25, "assumption": "toy"}
+    run = run_cli(["check", str(f)])
+    assert run.code == 0, run.err
+    b = next(a for a in load_file(f).actors if a.id == "B")
+    assert b.batna.value.likely == pytest.approx(0.25)
+    # the same key written twice beside the merge is still refused, at its line
+    f.write_text(text.replace("      value: 0.25\n", "      value: 0.25\n      value: 0.3\n"),
+                 encoding="utf-8")
+    assert "batna.value: duplicate key" in _err(["check", str(f)], str(f))
