@@ -190,7 +190,8 @@ def _table_sources() -> list[Source]:
                                           "table")))
     agr = ROOT / "tests" / "data" / "agreements"
     agr_files = {p.name: p.read_bytes() for p in agr.glob("*.csv")}
-    for target in ("pax_all_agreements_data_v9.csv", "ucdp_pad_v22_1_from_bherbst5.csv"):
+    for target in ("pax_all_agreements_data_v9.csv", "ucdp_pad_v22_1_from_bherbst5.csv",
+                   "peacerep_paax_actors_info_in_agts_with_Russia.csv"):
         text = agr_files[target].decode("utf-8")
         out.append(Source(
             f"agreements:{target[:4]}",

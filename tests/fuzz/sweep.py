@@ -476,6 +476,12 @@ def web_requests(key: str) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", "/upload", {"files": {"file": ("x.yaml", big.encode())}}),
         ("POST", "/upload", {"files": {"file": ("x.yaml", b"l0: &a [x]\nl1: &b [*a,*a]\n")}}),
     ]
+    # every whole-file variant of the toy scenario as an upload (binary, UTF-16, bombs, …)
+    from fuzz.whole import whole_cases
+
+    toy = (ROOT / "tests" / "toy.yaml").read_bytes()
+    reqs += [("POST", "/upload", {"files": {"file": ("toy.yaml", c.files["toy.yaml"])}})
+             for c in whole_cases("upload", {"toy.yaml": toy}, "toy.yaml", "yaml")]
     return reqs
 
 

@@ -212,3 +212,26 @@ def test_scenario_with_a_merge_key_overridden(tmp_path: Path) -> None:
     f.write_text(text.replace("      value: 0.25\n", "      value: 0.25\n      value: 0.3\n"),
                  encoding="utf-8")
     assert "batna.value: duplicate key" in _err(["check", str(f)], str(f))
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("", "no column type"), ("\n\n", "no column type"),
+    ("actor_id,type,actor,iso3c,gwn,ucdp_id\n", "no rows"),
+    ("a;b;c\n1;2;3\n", "no column type"),
+])
+def test_peacerep_actor_file_present_but_unusable(tmp_path: Path, text: str, said: str) -> None:
+    """An empty or foreign actor list beside PA-X was read as no actors, silently (exit 0)."""
+    for f in Path(AGREEMENTS).glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    f = tmp_path / "peacerep_paax_actors_info_in_agts_with_Russia.csv"
+    f.write_text(text, encoding="utf-8")
+    assert said in _err(["agreements", "prior", "RUS", "ceasefire", "--data", str(tmp_path)],
+                        str(f))
+
+
+def test_peacerep_actor_codes_that_are_not_finite(tmp_path: Path) -> None:
+    """gwn / ucdp_id of inf (int(inf): OverflowError) are read as missing codes."""
+    from detente.agreements.data import _num
+
+    assert _num("inf") is None and _num("nan") is None and _num("-inf") is None
+    assert _num("365.0") == 365.0 and _num("") is None and _num("x") is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -127,9 +128,23 @@ def _actor_rows(actor_file: str) -> list[dict[str, str]]:
     text = read_text(actor_file, "agreements")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        return list(reader)
+        rows = list(reader)
     except csv.Error as exc:
         raise csv_problem(exc, actor_file, reader.reader.line_num) from None
+    # present but unusable (empty, a header only, another table): an error, not a silent
+    # actor index without the file's codes
+    missing = [c for c in ACTOR_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing or not rows:
+        raise DetenteError.one(f"no column {', '.join(missing)}" if missing else "no rows",
+                               file=actor_file, line=1,
+                               allowed="the PeaceRep actor list (columns "
+                                       f"{', '.join(ACTOR_COLUMNS)}, one row per actor), or no "
+                                       "such file in the folder")
+    return rows
+
+
+ACTOR_COLUMNS = ("type", "actor", "iso3c", "gwn", "ucdp_id")
+"""The columns of the PeaceRep actor list that are read."""
 
 
 def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
@@ -155,9 +170,10 @@ def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
 
 def _num(cell: str | None) -> float | None:
     try:
-        return float(cell) if cell not in (None, "") else None
+        x = float(cell) if cell not in (None, "") else None
     except ValueError:
         return None
+    return x if x is None or math.isfinite(x) else None  # int(inf) would raise
 
 
 ROLES = ("signatory", "party")
