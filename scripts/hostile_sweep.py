@@ -5,9 +5,11 @@ unclear errors) and every finding.
 
     PYTHONPATH=src:tests python3 scripts/hostile_sweep.py --n 40 --seed 0
 
-``--n``: mutations per source (the test suite runs 3 per source, seed 0); ``--only FORMAT``
-limits the file part to formats whose name starts with FORMAT; ``--part`` picks files,
-options, api or web (default all). Exits 1 when any run is in a bad class.
+``--n``: one-field mutations per source (the test suite runs 2 per source, seed 0; ``--n 0``
+runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whole` runs too
+unless ``--no-whole``; ``--only FORMAT`` limits the file part to formats whose name starts with
+FORMAT; ``--part`` picks files, options, api or web (default all). Exits 1 when any run is in
+a bad class.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=40, help="mutations per source")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", default=None)
+    ap.add_argument("--no-whole", action="store_true",
+                    help="leave out the whole-file variants (empty, binary, UTF-16, bombs, …)")
     ap.add_argument("--part", action="append", choices=["files", "options", "api", "web"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
@@ -39,7 +43,7 @@ def main() -> int:
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
-        sweep_files(tally, args.n, args.seed, args.seconds, args.only)
+        sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import random
 import signal
 import tempfile
 import time
@@ -29,17 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from fuzz.harness import Run, run_cli
-from fuzz.mutate import (
-    Case,
-    json_cases,
-    table_cases,
-    text_cases,
-    xml_cases,
-    yaml_cases,
-)
+from fuzz.mutate import Case
+from fuzz.sources import ROOT, SHARED, Source, sources
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
 BAD = ("traceback", "hang", "wrong", "unclear")
 
 
@@ -136,130 +129,62 @@ def classify(argv: list[str], names: list[str], must_fail: bool, seconds: float,
 
 
 # -- the formats and the commands that read them ------------------------------------------------
-def _read(p: Path) -> str:
-    return p.read_text(encoding="utf-8")
+def classify_call(call: Callable[[], object], names: list[str], must_fail: bool,
+                  seconds: float) -> tuple[str, str]:
+    """Run an API reader under a time bound: a :class:`~detente.errors.DetenteError` naming
+    the file is the wanted error; any other exception is a traceback-class finding."""
+    from detente.errors import DetenteError
+
+    try:
+        with time_bound(seconds):
+            call()
+    except Hang:
+        return "hang", f"past {seconds:.0f} s"
+    except DetenteError as exc:
+        flat = " ".join(str(exc).split())
+        return ("error", flat[:200]) if any(n in flat for n in names) else ("unclear", flat)
+    except Exception as exc:
+        return "traceback", f"{type(exc).__name__}: {str(exc)[:300]}"
+    return ("wrong", "returned") if must_fail else ("success", "")
 
 
-def _scenario_bases() -> list[tuple[str, str]]:
-    cases = sorted((ROOT / "src" / "detente" / "cases").glob("*.yaml"))
-    return [("toy", _read(ROOT / "tests" / "toy.yaml"))] + [(c.stem, _read(c)) for c in cases]
-
-
-def _genius_folder(rel: str) -> dict[str, bytes]:
-    d = ROOT / "tests" / "data" / "genius" / rel
-    return {p.name: p.read_bytes() for p in sorted(d.glob("*.xml"))}
-
-
-# Each source: (format, cases(seed, n), commands(folder, file) -> list of argv, names)
-Commands = Callable[[Path, Path], list[list[str]]]
-
-
-def _scenario_cmds(i: int) -> Commands:
-    def cmds(tmp: Path, f: Path) -> list[list[str]]:
-        rec = str(tmp / "rec.json")
-        pick = [["analyze", str(f), "-q", "--json", rec],
-                ["forecast", str(f), "-m", "compromise", "-m", "median", "--json", rec],
-                ["window", str(f), "--paths", "20", "--months", "2", "--package-paths", "0",
-                 "-q", "--json", rec],
-                ["sensitivity", str(f), "--method", "oat", "-q", "--json", rec],
-                ["analyze", str(f), "-q", "--draws", "20", "--json", rec]]
-        return [["check", str(f)], pick[i % len(pick)]]
-    return cmds
-
-
-def sources() -> list[tuple[str, Callable[[int, int], Iterator[Case]], Commands]]:
-    """Every format with its valid bases and the commands that read it."""
-    out: list[tuple[str, Callable[[int, int], Iterator[Case]], Commands]] = []
-    for k, (name, text) in enumerate(_scenario_bases()):
-        out.append((f"scenario:{name}",
-                    lambda s, n, t=text: yaml_cases("scenario", t, "case.yaml", s, n),
-                    _scenario_cmds(k)))
-    sig = _read(ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml")
-    out.append(("evidence", lambda s, n: yaml_cases("evidence", sig, "sig.yaml", s, n),
-                lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--no-store",
-                                 "--case", str(f), "--draws", "50", "--json",
-                                 str(tmp / "rec.json")]]))
-    for rel in ("y2010/EnglandZimbabwe", "y2010/ItexvsCypress", "other/IntegerDomain"):
-        files = _genius_folder(rel)
-        out.append((f"genius:{rel}", lambda s, n, f=files: xml_cases("genius", f, s, n),
-                    lambda tmp, f: [["analyze", str(f.parent), "-q", "--json",
-                                     str(tmp.parent / "rec.json")],
-                                    ["import", "genius", str(f.parent), "-o",
-                                     str(tmp.parent / "out.yaml")]]))
-    deu = SHARED / "deu3-dev.tsv"
-    if deu.is_file():
-        deu_text = _read(deu)
-        out.append(("deu", lambda s, n: table_cases("deu", deu_text, "deu.tsv", s, n, "\t"),
-                    lambda tmp, f: [["backtest", str(f), "--bootstrap", "10", "-m",
-                                     "compromise", "-q", "--json", str(tmp / "rec.json")]]))
-    for sub, name in (("ktab", "SOE-Policy.csv"), ("bdm", "emission.csv")):
-        p = SHARED / sub / name
-        if p.is_file():
-            text = _read(p)
-            hdr = 2 if sub == "ktab" else 1
-            out.append((sub, lambda s, n, t=text, h=hdr, nm=name, fm=sub: table_cases(
-                fm, t, nm, s, n, ",", h),
-                lambda tmp, f: [["forecast", str(f), "--rounds", "3", "-m", "compromise",
-                                 "-m", "eum", "--json", str(tmp / "rec.json")]]))
-    commit = _read(ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv")
-    out.append(("commitments", lambda s, n: table_cases("commitments", commit, "c.csv", s, n),
-                lambda tmp, f: [["signals", "evaluate", str(f), "--resamples", "10", "-q",
-                                 "--json", str(tmp / "rec.json")]]))
-    gdelt = (ROOT / "tests" / "signals" / "fixtures" / "gdelt2_20150218230000_slice.tsv")
-    gtext = gdelt.read_text(encoding="utf-8")
-    out.append(("events", lambda s, n: table_cases("events", gtext,
-                                                    "20150218230000.export.CSV", s, n, "\t", 0),
-                lambda tmp, f: [["signals", "import", str(f), "--store",
-                                 str(tmp / "s.sqlite"), "-q", "--json",
-                                 str(tmp / "rec.json")]]))
-    agr = ROOT / "tests" / "data" / "agreements"
-    agr_files = {p.name: p.read_bytes() for p in agr.glob("*.csv")}
-    for target in ("pax_all_agreements_data_v9.csv", "ucdp_pad_v22_1_from_bherbst5.csv"):
-        text = agr_files[target].decode("utf-8")
-        out.append((f"agreements:{target[:4]}",
-                    lambda s, n, t=text, nm=target: (
-                        Case(c.format, c.label, {**agr_files, **c.files}, c.must_fail)
-                        for c in table_cases("agreements", t, nm, s, n)),
-                    lambda tmp, f: [["agreements", "check", "--data", str(f.parent)],
-                                    ["agreements", "rates", "ceasefire", "--data",
-                                     str(f.parent)],
-                                    ["agreements", "prior", "RUS", "ceasefire", "--data",
-                                     str(f.parent)]]))
-    art = _read(ROOT / "tests" / "data" / "extract" / "dev" / "01.txt")
-    out.append(("article", lambda s, n: text_cases("article", art, "a.txt", s, n),
-                lambda tmp, f: [["extract", str(f), "-q", "--json", str(tmp / "rec.json")]]))
-    gold = _read(ROOT / "tests" / "data" / "extract" / "dev" / "01.json")
-    art_b = art.encode("utf-8")
-    out.append(("gold", lambda s, n: json_cases("gold", gold, "01.json", s, n,
-                                                {"01.txt": art_b}),
-                lambda tmp, f: [["extract", str(f.parent / "01.txt"), "-q", "--evaluate",
-                                 str(f.parent)]]))
-    return out
+def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        folder = tmp / "in"
+        folder.mkdir()
+        for name, data in case.files.items():
+            (folder / name).write_bytes(data)
+        main = folder / (src.main if src.main in case.files else list(case.files)[-1])
+        work = folder / "work"
+        work.mkdir()
+        names = [str(main), str(folder), main.name]
+        for step in src.commands(work, main):
+            if callable(step):
+                outcome, detail = classify_call(step, names, case.must_fail, seconds)
+                tally.add(src.fmt, outcome, f"{case.label} | (API) | {detail}")
+                continue
+            rec = Path(step[step.index("--json") + 1]) if "--json" in step else None
+            outcome, detail = classify(step, names, case.must_fail, seconds, rec)
+            tally.add(src.fmt, outcome, f"{case.label} | {' '.join(_short(step))} | {detail}")
 
 
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
-                only: str | None = None) -> None:
-    """``n`` mutations of each source, each through its commands."""
-    for k, (fmt, gen, cmds) in enumerate(sources()):
-        if only and not fmt.startswith(only):
+                only: str | None = None, whole: bool = True) -> None:
+    """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
+    each through its commands."""
+    for k, src in enumerate(sources()):
+        if only and not src.fmt.startswith(only):
             continue
-        for case in gen(seed + 1000 * k, n):
-            with tempfile.TemporaryDirectory() as tmp_name:
-                tmp = Path(tmp_name)
-                folder = tmp / "in"
-                folder.mkdir()
-                for name, data in case.files.items():
-                    (folder / name).write_bytes(data)
-                main = folder / next(iter(case.files)) if fmt.startswith("genius") \
-                    else folder / list(case.files)[-1]
-                work = folder / "work"
-                work.mkdir()
-                for argv in cmds(work, main):
-                    rec = Path(argv[argv.index("--json") + 1]) if "--json" in argv else None
-                    names = [str(main), str(folder), main.name]
-                    outcome, detail = classify(argv, names, case.must_fail, seconds, rec)
-                    tally.add(fmt, outcome, f"{case.label} | {' '.join(_short(argv))} | "
-                                            f"{detail}")
+        cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
+        for case in cases + (src.whole() if whole else []):
+            run_case(tally, src, case, seconds)
+
+
+def whole_sample(n: int, seed: int) -> list[tuple[Source, Case]]:
+    """A seeded sample of ``n`` (source, whole-file variant) pairs (the suite's share)."""
+    pairs = [(src, case) for src in sources() for case in src.whole()]
+    return random.Random(seed).sample(pairs, min(n, len(pairs)))
 
 
 def _short(argv: list[str]) -> list[str]:
@@ -551,6 +476,12 @@ def web_requests(key: str) -> list[tuple[str, str, dict[str, Any]]]:
         ("POST", "/upload", {"files": {"file": ("x.yaml", big.encode())}}),
         ("POST", "/upload", {"files": {"file": ("x.yaml", b"l0: &a [x]\nl1: &b [*a,*a]\n")}}),
     ]
+    # every whole-file variant of the toy scenario as an upload (binary, UTF-16, bombs, …)
+    from fuzz.whole import whole_cases
+
+    toy = (ROOT / "tests" / "toy.yaml").read_bytes()
+    reqs += [("POST", "/upload", {"files": {"file": ("toy.yaml", c.files["toy.yaml"])}})
+             for c in whole_cases("upload", {"toy.yaml": toy}, "toy.yaml", "yaml")]
     return reqs
 
 

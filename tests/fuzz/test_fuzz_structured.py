@@ -19,13 +19,16 @@ from fuzz.sweep import (
     option_commands,
     option_must_fail,
     prepare_store,
+    run_case,
     sweep_api,
     sweep_files,
     sweep_web,
+    whole_sample,
 )
 
-#: Mutations per source in the suite (the script's default is 40), and the seed.
-N, SEED = 2, 0
+#: Mutations per source in the suite (the script's default is 40), and the seed; whole-file
+#: variants in the suite's sample (the script runs all ~400).
+N, SEED, WHOLE = 2, 0, 30
 
 
 def _clean(tally: Tally) -> None:
@@ -35,10 +38,20 @@ def _clean(tally: Tally) -> None:
 
 def test_mutated_files() -> None:
     tally = Tally()
-    sweep_files(tally, N, SEED, seconds=60.0)
+    sweep_files(tally, N, SEED, seconds=60.0, whole=False)
     _clean(tally)
     # the mutations reach both ends: some inputs are refused, some still run
     assert tally.counts["error"] > 0 and tally.counts["success"] > 0, tally.summary()
+
+
+def test_whole_file_variants_sample() -> None:
+    """A seeded sample of the whole-file variants (empty, binary, UTF-16, header only, wrong
+    delimiter, YAML/XML bombs, a damaged event store, a folder with one profile, …)."""
+    tally = Tally()
+    for src, case in whole_sample(WHOLE, SEED):
+        run_case(tally, src, case, 60.0)
+    _clean(tally)
+    assert tally.counts["error"] > 0, tally.summary()
 
 
 def test_option_values_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]

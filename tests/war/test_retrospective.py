@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-from detente.war.retrospective import REFERENCES, brier, retrospective
+from detente.war.retrospective import REFERENCES, brier, load_outcomes, retrospective
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "tests" / "data" / "war" / "retrospective_events.yaml"
@@ -23,7 +22,7 @@ def test_brier_by_hand() -> None:
 
 
 def test_retrospective_table_is_the_documented_one() -> None:
-    outcomes = yaml.safe_load(EVENTS.read_text(encoding="utf-8"))["cases"]
+    outcomes = load_outcomes(EVENTS)
     rows = retrospective(outcomes)  # the protocol's 20,000 paths, seed 0
     assert len(rows) == 12 and all(r.outcome == 0 for r in rows)  # no truce, no settlement
     doc = {}

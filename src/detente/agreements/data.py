@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -87,17 +88,27 @@ def resolve_dir(directory: str | Path | None) -> Path:
     return d
 
 
-def load_agreements(directory: str | Path | None = None) -> AgreementData:
+def load_agreements(directory: str | Path | None = None, *,
+                    empty_ok: bool = False) -> AgreementData:
     """Read PA-X, UCDP PAD and (when present) the PeaceRep actor file from a directory.
 
     Reads are cached per file path and modification time, so repeated queries in one process
-    read each file once.
+    read each file once. A file without one usable row (a header only, or every row a
+    problem) is an error naming it, unless ``empty_ok`` (``agreements check``, which reports
+    the counts): a rate, prior or renewal share of nothing is no answer.
     """
     d = resolve_dir(directory)
     pax = _one(d, ("pax_all_agreements_data_v9.csv", "pax_all_agreements*.csv"), "PA-X")
     pad = _one(d, ("ucdp_pad*.csv",), "UCDP PAD")
     actors = sorted(d.glob("peacerep_paax_actors_info*.csv"))
     p, u = _read_pax(str(pax), pax.stat().st_mtime_ns), _read_pad(str(pad), pad.stat().st_mtime_ns)
+    for table, what in ((p, "PA-X"), (u, "UCDP PAD")):
+        if not empty_ok and len(table.line) == 0:
+            first = f"; first problem: {table.problems[0]}" if table.problems else ""
+            raise DetenteError.one(f"no usable {what} row ({table.rows_read:,} rows read, "
+                                   f"{len(table.problems):,} problems){first}",
+                                   file=table.source, allowed=f"the {what} CSV with its rows "
+                                   "(see 'detente agreements check')")
     index = _actor_index(p, str(actors[0]) if actors else None)
     return AgreementData(directory=str(d), pax=p, pad=u, actors=index)
 
@@ -117,9 +128,23 @@ def _actor_rows(actor_file: str) -> list[dict[str, str]]:
     text = read_text(actor_file, "agreements")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        return list(reader)
+        rows = list(reader)
     except csv.Error as exc:
         raise csv_problem(exc, actor_file, reader.reader.line_num) from None
+    # present but unusable (empty, a header only, another table): an error, not a silent
+    # actor index without the file's codes
+    missing = [c for c in ACTOR_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing or not rows:
+        raise DetenteError.one(f"no column {', '.join(missing)}" if missing else "no rows",
+                               file=actor_file, line=1,
+                               allowed="the PeaceRep actor list (columns "
+                                       f"{', '.join(ACTOR_COLUMNS)}, one row per actor), or no "
+                                       "such file in the folder")
+    return rows
+
+
+ACTOR_COLUMNS = ("type", "actor", "iso3c", "gwn", "ucdp_id")
+"""The columns of the PeaceRep actor list that are read."""
 
 
 def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
@@ -145,9 +170,10 @@ def _actor_index(pax: PaxTable, actor_file: str | None) -> ActorIndex:
 
 def _num(cell: str | None) -> float | None:
     try:
-        return float(cell) if cell not in (None, "") else None
+        x = float(cell) if cell not in (None, "") else None
     except ValueError:
         return None
+    return x if x is None or math.isfinite(x) else None  # int(inf) would raise
 
 
 ROLES = ("signatory", "party")

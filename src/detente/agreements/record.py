@@ -104,7 +104,7 @@ def query(name: str, directory: str | Path | None = None, **options: Any) -> Agr
         result, checks = _run(name, None, {}), []
         inputs = ["detente/agreements/data/crosswalk.yaml"]
     else:
-        data = load_agreements(directory)
+        data = load_agreements(directory, empty_ok=name == "check")
         result = _run(name, data, dict(options))
         checks, inputs = [_check(data.pax), _check(data.pad)], data.inputs()
     if isinstance(result, list):

@@ -227,7 +227,8 @@ def crosswalk_cmd(data: Path | None = DATA, json_out: Path | None = JSON,
 @agreements_app.command("check")
 def check_cmd(data: Path | None = DATA, json_out: Path | None = JSON,
               csv_dir: Path | None = CSV) -> None:
-    """Read both files and report rows read, used and problem rows (with file and line)."""
+    """Read both files and report rows read, used and problem rows (with file and line). Exits
+    2 when a file has no usable row."""
     rec = _run("check", data, json_out, csv_dir)
     t = Table(title="agreement data")
     for col in ("file", "rows read", "used", "problems", "sha256"):
@@ -236,3 +237,9 @@ def check_cmd(data: Path | None = DATA, json_out: Path | None = JSON,
         t.add_row(escape(c.source), str(c.rows_read), str(c.rows_used), str(c.problems),
                   c.sha256[:12])
     console.print(t)
+    empty = [c.source for c in rec.data if c.rows_used == 0]
+    if empty:  # the table (and --json record) is written; the check fails, as `check` does
+        from detente.errors import DetenteError, Problem
+
+        raise DetenteError([Problem("no usable row: every query on this file would fail",
+                                    file=f, allowed="the CSV with its rows") for f in empty])

@@ -22,7 +22,7 @@ from detente.deals.packages import NoAgreement, Package
 from detente.deals.space import IntArray
 from detente.deals.zopa import Blocking
 from detente.errors import AnalysisError
-from detente.formats.genius import GeniusDomain, load_domain
+from detente.formats.genius import GeniusDomain, check_parties, load_domain
 from detente.limits import MAX_SEARCH_NODES as MAX_NODES
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
@@ -108,6 +108,7 @@ def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,
             the list is cut, and how many there are).
     """
     dom = load_domain(directory, profiles, normalise_weights=normalise_weights)
+    check_parties(dom)
     f = domain_frontier(dom, max_nodes=max_nodes, time_limit=time_limit)
     shown = min(len(f), max(frontier_limit, 0))
     sol: dict[str, FrontierPoint] = {}

@@ -20,6 +20,9 @@ from detente.errors import DetenteError, Problem
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
 MAX_BYTES = 5_000_000
+MAX_CHARS = 1_000_000
+"""Longest article body in characters: spaCy's ``nlp.max_length`` (the rule extractor's
+sentence parser refuses longer texts); a news article is ~10,000."""
 
 _META = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}):[ \t]*(.*)$")
 _RULE = re.compile(r"^-{3,}[ \t]*$")
@@ -98,4 +101,8 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
     if not article.body.strip():
         raise DetenteError.one("metadata header but no body after the dashes", file=name,
                                line=article.body_line)
+    if len(article.body) > MAX_CHARS:
+        raise DetenteError.one(f"the article body has {len(article.body):,} characters, more "
+                               f"than the {MAX_CHARS:,} the sentence parser takes", file=name,
+                               allowed="one article per file; split a longer text")
     return article

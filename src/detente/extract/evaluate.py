@@ -88,6 +88,10 @@ def load_gold(folder: Path) -> list[GoldArticle]:
         except ValueError as exc:
             problems.append(Problem(f"gold annotation is not JSON: {exc}", file=str(js)))
             continue
+        except RecursionError:  # [[[…]]] nested past Python's recursion limit
+            problems.append(Problem("gold annotation nested too deeply", file=str(js),
+                                    allowed="the gold layout: a mapping of lists of items"))
+            continue
         if not isinstance(gold, dict) or gold.get("stance") not in STANCES:
             problems.append(Problem("gold needs a 'stance'", file=str(js), path="stance",
                                     allowed=", ".join(STANCES)))

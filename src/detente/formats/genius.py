@@ -593,15 +593,21 @@ def _date(text: str | None) -> object:
         raise GeniusError.one("not a date", value=text, allowed="YYYY-MM-DD") from None
 
 
+def check_parties(domain: GeniusDomain, what: str = "a negotiation") -> None:
+    """Refuse a domain with fewer than two profiles (one party has no one to bargain with:
+    its "frontier" is its own best outcome)."""
+    if len(domain.profiles) < 2:
+        raise GeniusError.one(f"{what} needs at least two parties", file=domain.directory,
+                              value=[Path(p.file).name for p in domain.profiles],
+                              allowed="a folder (or --profile list) with two or more profiles")
+
+
 def to_scenario(domain: GeniusDomain, date: str | None = None) -> dict[str, object]:
     """The domain as a scenario mapping (validate with ``Scenario.model_validate``, write as
     YAML): every party a veto player with ``batna: {value: reservation}``, one stance per issue
     with ``salience`` = weight and ``values`` = e_k(o); every value names the file it came from.
     """
-    if len(domain.profiles) < 2:
-        raise GeniusError.one("a scenario needs at least two parties", file=domain.directory,
-                              value=[Path(p.file).name for p in domain.profiles],
-                              allowed="a folder (or --profile list) with two or more profiles")
+    check_parties(domain, "a scenario")
     bad = [p.name for p in domain.profiles if not p.additive]
     if bad:
         raise GeniusError.one("non-linear (hyperRectangle) profiles have no additive space "

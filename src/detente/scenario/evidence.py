@@ -80,22 +80,24 @@ def check_quotes(scenario: Scenario, folder: Path) -> list[QuoteCheck]:
     source id. Quotes and texts are compared after :func:`normalise`.
     """
     sources = {s.id: s for s in scenario.sources}
-    texts: dict[str, str | None] = {}
+    texts: dict[str, tuple[str, Path] | None] = {}
     out = []
     for path, ev in iter_evidence(scenario):
         if ev.source not in texts:
             src = sources.get(ev.source)
             f = _source_file(src, folder) if src else None
-            texts[ev.source] = normalise(read_text(f, "sources")) if f else None
-        text = texts[ev.source]
-        if text is None:
+            texts[ev.source] = (normalise(read_text(f, "sources")), f) if f else None
+        found = texts[ev.source]
+        if found is None:
             out.append(QuoteCheck(path, ev.source, ev.quote, False,
                                   f"no text file for source {ev.source!r} in {folder}"))
-        elif normalise(ev.quote) in text:
+        elif normalise(ev.quote) in found[0]:
             out.append(QuoteCheck(path, ev.source, ev.quote, True))
-        else:
+        else:  # name the text file: a damaged or empty copy is then found at once
+            what = "is empty" if not found[0].strip() else "does not hold the quote"
             out.append(QuoteCheck(path, ev.source, ev.quote, False,
-                                  "quote is not an exact substring of the source"))
+                                  f"quote is not an exact substring of the source ({found[1]} "
+                                  f"{what})"))
     return out
 
 

@@ -270,21 +270,18 @@ class _OnePass:
             self._mark(top.path + (name,), key.start_mark)
 
 
-def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, tuple[int, int]],
-          dupes: list[tuple[PathKey, int]]) -> None:
+def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, tuple[int, int]]) -> None:
+    """The line map of the constructed graph (aliases expanded, merges flattened: a merged
+    key comes before the explicit one that overrides it, so the explicit line wins)."""
     lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key in seen:
-                dupes.append((path + (key,), key_node.start_mark.line + 1))
-            seen.add(key)
-            _walk(value_node, path + (key,), lines, dupes)
+            _walk(value_node, path + (key,), lines)
             lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, dupes)
+            _walk(item, path + (i,), lines)
 
 
 def _problem(exc: yaml.YAMLError, file: str) -> Problem:
@@ -316,10 +313,14 @@ def load_yaml(text: str, file: str, error: type[DetenteError] = DetenteError
         raise error([_problem(exc, file)]) from None
     finally:
         loader.dispose()
+    # Duplicate keys are the ones written twice in one mapping, found while composing: the keys
+    # a merge (``<<: *base``) brings in are not, and an explicit key overrides a merged one
+    # (YAML 1.1 merge-key type, https://yaml.org/type/merge.html); PyYAML's constructor
+    # puts the merged keys first, so the explicit value wins in the data as well.
     lines, dupes = one.lines, one.dupes
     if node is not None and not one.plain:  # aliases or merge keys: walk the final graph
-        lines, dupes = {}, []
-        _walk(node, (), lines, dupes)
+        lines = {}
+        _walk(node, (), lines)
     if dupes:
         raise error([
             Problem("duplicate key (a YAML mapping may hold each key once; the earlier value "

@@ -48,7 +48,7 @@ def _mention_sources(store: EventStore, ids: list[str]) -> dict[str, set[str]]:
         chunk = ids[i:i + 500]
         q = ("SELECT event_id, source_name FROM mentions WHERE event_id IN "
              f"({', '.join('?' * len(chunk))})")
-        for eid, src in store.conn.execute(q, chunk):
+        for eid, src in store.query(q, chunk):
             if src:
                 out.setdefault(str(eid), set()).add(str(src))
     return out

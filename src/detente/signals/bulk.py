@@ -78,9 +78,15 @@ def bulk_events(store: EventStore, sides: Sequence[str], date_to: str) -> EventT
            f"actor2_country, cameo, plover_type, plover_mode), json_array({_HEAD}, publisher), "
            f"latitude, longitude FROM events WHERE "
            f"(actor1_country IN ({q}) OR actor2_country IN ({q})) AND date <= ?")
-    rows = store.conn.execute(sql, [*sides, *sides, date_to]).fetchall()
+    rows = store.query(sql, [*sides, *sides, date_to])
     day, key, src, lat, lon = ([r[j] for r in rows] for j in range(5))  # faster than zip(*)
     del rows
+    if None in day:  # julianday() of a date 'signals import' never writes
+        raise store.bad_value("date", [r[0] for r in store.query(
+            "SELECT date FROM events WHERE julianday(date) IS NULL LIMIT 1")])
+    for name, values in (("latitude", lat), ("longitude", lon)):
+        if any(isinstance(v, (str, bytes)) for v in values):
+            raise store.bad_value(name, values)
     kc, kd = coded(key)
     a1k, a2k, indk = _decode_codes(kd)
     sc, sd = coded(src)

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -97,11 +98,40 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         raise DetenteError([Problem(f"cannot read the event store: {exc}", file=str(path),
                                     allowed=allowed)]) from exc
     missing = sorted({"events", "mentions", "problems", "imports"} - names)
+    if not missing:  # the columns every reader selects (a table of that name is not enough)
+        try:
+            have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+            have_m = {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DetenteError([Problem(f"cannot read the event store: {exc}", file=str(path),
+                                        allowed=allowed)]) from exc
+        missing = [f"events.{c}" for c in PROVENANCE + CANONICAL if c not in have]
+        missing += [f"mentions.{c}" for c in ("event_id", "source_name") if c not in have_m]
     if missing:
         conn.close()
-        raise DetenteError([Problem("not an event store of detente: no table "
+        raise DetenteError([Problem("not an event store of detente: no table or column "
                                     + ", ".join(missing), file=str(path), allowed=allowed)])
     return conn
+
+
+_DATE = np.dtype("datetime64[D]")
+
+
+def _column(name: str, values: Sequence[object]) -> np.ndarray:
+    """One column of stored events as an array; ValueError/TypeError/OverflowError for a
+    value ``signals import`` never writes (a date that is not YYYY-MM-DD, text in a number)."""
+    if name in ("intensity", "latitude", "longitude"):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    if name in ("line", "quad_class", "num_sources", "num_articles"):
+        if any(isinstance(v, (str, bytes)) for v in values):
+            raise ValueError("text in a whole-number column")
+        return np.array([-1 if v is None else v for v in values], dtype=np.int64)
+    if name == "date":
+        if any(not isinstance(v, str) or len(v) != 10 for v in values):
+            raise ValueError("not a YYYY-MM-DD date")
+        np.array(values, dtype=_DATE)  # a calendar date (2022-13-45 raises)
+    return np.array(values, dtype=object)
 
 
 class EventStore:
@@ -180,10 +210,31 @@ class EventStore:
         self.conn.commit()
 
     # -- reading ------------------------------------------------------------------------------
+    def query(self, sql: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """All rows of ``sql``; a damaged database ("database disk image is malformed") is a
+        :class:`DetenteError` naming the store, not an ``sqlite3`` exception."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DetenteError([Problem(f"cannot read the event store: {exc}",
+                                        file=str(self.path),
+                                        allowed="an event store written by 'detente signals "
+                                                "import' (import again into a new store)")]
+                               ) from None
+
+    def bad_value(self, column: str, values: Sequence[object]) -> DetenteError:
+        """The error for a stored value of ``column`` that ``signals import`` never writes."""
+        bad = next((v for v in values if _bad(column, v)), None)
+        return DetenteError([Problem("the event store holds a value 'signals import' never "
+                                     "writes (the file was changed by another program?)",
+                                     file=str(self.path), path=f"events.{column}", value=bad,
+                                     allowed="a store written by 'detente signals import' "
+                                             "(import again into a new store)")])
+
     def count(self, table: str = "events") -> int:
         if table not in ("events", "mentions", "problems", "imports"):
             raise ValueError(table)
-        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.query(f"SELECT count(*) FROM {table}")[0][0])
 
     def events(self, *, actors: Sequence[str] = (), dyad: tuple[str, str] | None = None,
                date_from: str | None = None, date_to: str | None = None,
@@ -203,22 +254,23 @@ class EventStore:
         sql = f"SELECT {', '.join(cols)} FROM events {where} ORDER BY date, source_sha256, line"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = self.conn.execute(sql, args).fetchall()
+        rows = self.query(sql, args)
         data = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
         out: dict[str, np.ndarray] = {}
         for name, values in zip(cols, data, strict=True):
-            if name in ("intensity", "latitude", "longitude"):
-                out[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
-            elif name in ("line", "quad_class", "num_sources", "num_articles"):
-                out[name] = np.array([-1 if v is None else v for v in values], dtype=np.int64)
-            else:
-                out[name] = np.array(values, dtype=object)
+            try:
+                out[name] = _column(name, values)
+            except (ValueError, TypeError, OverflowError):
+                raise self.bad_value(name, values) from None
         return EventTable(out)
 
     def last_date(self) -> str | None:
         """The latest event date in the store (ISO), or None when it is empty."""
-        row = self.conn.execute("SELECT max(date) FROM events").fetchone()
-        return str(row[0]) if row and row[0] else None
+        rows = self.query("SELECT max(date), EXISTS (SELECT 1 FROM events) FROM events")
+        last, any_rows = rows[0] if rows else (None, 0)
+        if (last is None and any_rows) or (last is not None and _bad("date", last)):
+            raise self.bad_value("date", [last])  # events, but no date 'import' would write
+        return str(last) if last else None
 
     def problems(self, sha: str | None = None) -> list[tuple[str, int, str, str]]:
         sql = "SELECT source_file, line, kind, detail FROM problems"
@@ -226,7 +278,7 @@ class EventStore:
         if sha:
             sql += " WHERE source_sha256 = ?"
             args = (sha,)
-        return [tuple(r) for r in self.conn.execute(sql + " ORDER BY source_file, line", args)]
+        return [tuple(r) for r in self.query(sql + " ORDER BY source_file, line", args)]
 
     def mention_counts(self, event_ids: Sequence[str]) -> dict[str, int]:
         """Number of distinct mentioning sources per GDELT event id (independent sources)."""
@@ -236,8 +288,16 @@ class EventStore:
             chunk = ids[i:i + 500]
             q = ("SELECT event_id, count(DISTINCT source_name) FROM mentions WHERE event_id IN "
                  f"({', '.join('?' * len(chunk))}) GROUP BY event_id")
-            out.update({k: int(v) for k, v in self.conn.execute(q, chunk)})
+            out.update({k: int(v) for k, v in self.query(q, chunk)})
         return out
+
+
+def _bad(column: str, value: object) -> bool:
+    try:
+        _column(column, [value])
+    except (ValueError, TypeError, OverflowError):
+        return True
+    return False
 
 
 def _where(actors: Sequence[str], dyad: tuple[str, str] | None, date_from: str | None,

@@ -1,0 +1,185 @@
+"""Whole-file mutations of a valid input: the file as a whole is hostile (empty, binary, not
+UTF-8, UTF-16, a BOM, truncated, a header only, the wrong delimiter, ragged rows, one 2 MB line)
+or, by format, a YAML alias bomb / deep nesting / duplicate key / Python tag, an XML entity
+bomb / external entity / missing issues / a folder with one profile, a JSON document nested
+10^5 deep, a corrupt zip or SQLite store.
+
+:func:`whole_cases` is deterministic (every variant once, no seed): ``scripts/hostile_sweep.py``
+runs all of them for every source, ``tests/fuzz/test_fuzz_structured.py`` a seeded sample.
+``must_fail`` marks the variants that surely leave nothing usable (then exit 0 is a wrong
+success); the others may be read (a BOM, CRLF) or refused, but never with a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+
+from fuzz.formats import alias_bomb
+from fuzz.mutate import Case
+
+Variant = tuple[str, Callable[[bytes], bytes], bool]
+
+BINARY = bytes(range(256)) * 8
+
+
+def _not_utf8(raw: bytes) -> bytes:
+    """One byte that is not UTF-8 (a Latin-1 é) in the middle of a line."""
+    i = raw.find(b"\n", len(raw) // 2)
+    i = len(raw) // 2 if i < 0 else i
+    return raw[:i] + b" caf\xe9" + raw[i:]
+
+
+def _utf16(raw: bytes) -> bytes:
+    return raw.decode("utf-8").encode("utf-16")
+
+
+def _ragged(raw: bytes, delim: bytes) -> bytes:
+    """Every other row loses its last cell."""
+    lines = raw.split(b"\n")
+    return b"\n".join(ln.rsplit(delim, 1)[0] if k % 2 and delim in ln else ln
+                      for k, ln in enumerate(lines))
+
+
+COMMON: list[Variant] = [
+    ("empty file", lambda r: b"", True),
+    ("only blank lines", lambda r: b"\n \n\t\n", True),
+    ("binary bytes", lambda r: BINARY, True),
+    ("a byte that is not UTF-8", _not_utf8, False),
+    ("UTF-16 with BOM", _utf16, False),
+    ("UTF-8 BOM", lambda r: b"\xef\xbb\xbf" + r, False),
+    ("CRLF line ends", lambda r: r.replace(b"\n", b"\r\n"), False),
+    ("truncated at half", lambda r: r[: len(r) // 2], False),
+    ("NUL byte inside", lambda r: r[: len(r) // 3] + b"\x00" + r[len(r) // 3:], False),
+    ("one 2 MB line appended", lambda r: r + b"x" * (2 << 20), False),
+]
+
+
+def _table(delim: str, header_rows: int, events: bool) -> list[Variant]:
+    d = delim.encode()
+    other = b";" if delim == "," else b","
+    out: list[Variant] = [
+        ("wrong delimiter", lambda r: r.replace(d, other), False),
+        ("ragged rows", lambda r: _ragged(r, d), False),
+        ("every row twice", lambda r: r + r.split(b"\n", header_rows)[-1], False),
+        ("CR-only line ends", lambda r: r.replace(b"\n", b"\r"), False),
+    ]
+    if header_rows:
+        def header_only(r: bytes) -> bytes:
+            return b"\n".join(r.split(b"\n")[:header_rows]) + b"\n"
+        out.append(("header only", header_only, not events))
+        out.append(("header repeated mid-file", lambda r: r + b"\n".join(
+            r.split(b"\n")[:header_rows]) + b"\n" + r.split(b"\n", header_rows)[-1], False))
+    return out
+
+
+YAML: list[Variant] = [
+    ("alias bomb appended", lambda r: r + b"\n" + alias_bomb().encode(), True),
+    ("200-deep nesting appended", lambda r: r + b"\nzz_deep: " + b"[" * 200 + b"]" * 200
+     + b"\n", True),
+    ("recursive alias appended", lambda r: r + b"\nzz_loop: &zz_loop [*zz_loop]\n", True),
+    ("first top-level key repeated", lambda r: r + b"\n" + _first_key(r) + b": again\n", True),
+    ("python tag", lambda r: r + b"\nzz: !!python/object/apply:os.system ['true']\n", True),
+    ("tab indentation", lambda r: re.sub(rb"\n  ", b"\n\t", r, count=1), True),
+    ("a second document", lambda r: r + b"\n---\nzz: 1\n", True),
+    ("a top-level list", lambda r: b"- " + r.replace(b"\n", b"\n  "), True),
+    ("a scalar document", lambda r: b"just text\n", True),
+]
+
+
+def _first_key(raw: bytes) -> bytes:
+    m = re.search(rb"^([A-Za-z_][\w-]*):", raw, re.MULTILINE)
+    return m.group(1) if m else b"zz"
+
+
+def _xml_decl_stripped(raw: bytes) -> bytes:
+    return raw.split(b"?>", 1)[-1] if raw.lstrip().startswith(b"<?xml") else raw
+
+
+ENTITY_BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+               + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1
+                                                            else b"&lol;") * 10)
+                          for i in range(1, 10)) + b"]>\n")
+XXE = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+
+
+def _with_doctype(prefix: bytes, entity: bytes) -> Callable[[bytes], bytes]:
+    """The document behind a DOCTYPE whose entity is used in the first attribute value."""
+    def f(raw: bytes) -> bytes:
+        body = _xml_decl_stripped(raw).lstrip()
+        body = re.sub(rb'="([^"]*)"', b'="' + entity + b'"', body, count=1)
+        return prefix + body
+    return f
+
+
+XML: list[Variant] = [
+    ("entity bomb (billion laughs)", _with_doctype(ENTITY_BOMB, b"&lol9;"), True),
+    ("external entity", _with_doctype(XXE, b"&xxe;"), True),
+    ("truncated at half", lambda r: r[: len(r) // 2], True),
+    ("another root element", lambda r: b'<?xml version="1.0"?>\n<nothing/>\n', True),
+    ("declared latin-1, written UTF-8", lambda r: b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+     + _xml_decl_stripped(r), False),
+    ("declared UTF-16, written UTF-8", lambda r: b'<?xml version="1.0" encoding="UTF-16"?>'
+     + _xml_decl_stripped(r), True),
+    ("every <issue> removed", lambda r: re.sub(rb"<issue\b.*?</issue>|<issue\b[^>]*/>", b"", r,
+                                               flags=re.DOTALL), False),
+    ("every <item>/<value> removed", lambda r: re.sub(
+        rb"<(item|value)\b[^>]*/>|<(item|value)\b[^>]*>.*?</(item|value)>", b"", r,
+        flags=re.DOTALL), False),
+]
+
+JSON: list[Variant] = [
+    ("not JSON", lambda r: r[: len(r) // 2], True),
+    ("a top-level list", lambda r: b"[" + r + b"]", True),
+    ("nested 100,000 deep", lambda r: b"[" * 100_000 + b"]" * 100_000, True),
+    ("NaN token", lambda r: re.sub(rb'"quote":\s*"[^"]*"', b'"quote": NaN', r, count=1), True),
+    ("a JSON null", lambda r: b"null", True),
+]
+
+
+def whole_cases(fmt: str, files: dict[str, bytes], main: str, kind: str,
+                delimiter: str = ",", header_rows: int = 1) -> list[Case]:
+    """Every whole-file variant of ``files[main]`` (the other files of a folder unchanged);
+    ``kind``: table, events, yaml, xml, json or text."""
+    variants = list(COMMON)
+    if kind in ("table", "events"):
+        variants += _table(delimiter, header_rows, kind == "events")
+    variants += {"yaml": YAML, "xml": XML, "json": JSON}.get(kind, [])
+    out = []
+    for label, change, sure in variants:
+        if kind == "text" and label in ("empty file", "only blank lines"):
+            sure = False  # an empty article is read as one with nothing in it
+        if kind == "xml" and label == "UTF-16 with BOM":
+            sure = False  # XML in UTF-16 with a BOM is well-formed
+        out.append(Case(fmt, f"{main}: {label}", {**files, main: change(files[main])}, sure))
+    if kind == "xml" and len(files) > 2:
+        # a folder with one profile: the domain and one party, or the domain alone
+        keep = [n for n in files if n != main][:1]
+        out.append(Case(fmt, "a folder with one profile",
+                        {main: files[main], **{n: files[n] for n in keep}}, True))
+    return out
+
+
+def zip_cases(fmt: str, name: str, raw: bytes) -> list[Case]:
+    """An event file zipped, then the zip made hostile: truncated, empty, two members, a
+    member that is binary, a member named with ``..``, a ``.zip`` that is no zip."""
+    def z(members: dict[str, bytes]) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for n, data in members.items():
+                zf.writestr(n, data)
+        return buf.getvalue()
+
+    good = z({name: raw})
+    zname = name + ".zip"
+    return [Case(fmt, f"{zname}: {label}", {zname: data}, sure) for label, data, sure in [
+        ("the zip truncated", good[: len(good) // 2], True),
+        ("an empty zip", z({}), True),
+        ("two members", z({name: raw, "b_" + name: raw}), False),
+        ("a binary member", z({name: BINARY}), True),
+        ("a member named ../x", z({"../" + name: raw}), False),
+        ("not a zip", raw, False),
+        ("a zip of 64 MB of zeros", z({name: b"\0" * (64 << 20)}), True),
+    ]]
