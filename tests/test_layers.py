@@ -1,6 +1,6 @@
 """The layers contract (docs/architecture.md): dependencies point one way,
 
-    data (scenario, formats, cases) and records (with errors, limits, logistic, parallel,
+    data (scenario, formats, cases) and records (with errors, lazy, limits, logistic, parallel,
     triangular)
       → analyses (deals, forecasts, war, signals, sensitivity, agreements, extract)
       → presentation (cli, report, api, web).
@@ -25,7 +25,7 @@ MODULES = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffi
            for p in SRC.rglob("*.py")}
 
 DATA = {"scenario", "formats", "cases"}
-BASE = {"records", "errors", "limits", "logistic", "parallel", "triangular"}
+BASE = {"records", "errors", "lazy", "limits", "logistic", "parallel", "triangular"}
 ANALYSES = {"deals", "forecasts", "war", "signals", "sensitivity", "agreements", "extract"}
 PRESENTATION = {"cli", "report", "api", "web"}
 

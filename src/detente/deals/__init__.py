@@ -8,12 +8,11 @@ analysis, its Monte Carlo and the pydantic scenario model with it (issue 19, sta
 
 from __future__ import annotations
 
-import importlib
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # what type checkers see; at run time ``__getattr__`` below
+from detente.lazy import export_lazily
+
+if TYPE_CHECKING:  # what type checkers see; at run time, detente.lazy.export_lazily
     from detente.deals.analysis import analyze
     from detente.deals.compile import build_space, build_tables
     from detente.deals.open_terms import OpenTerm, open_terms
@@ -33,28 +32,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'detente.deals' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"detente.deals.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
-
-
-class _Package(ModuleType):
-    """Importing the submodule ``detente.deals.open_terms`` binds it on this package; the
-    name ``detente.deals.open_terms`` stays the function, as it was when this package imported
-    every name eagerly."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, ModuleType) and name in _HOME and name == _HOME[name]:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+export_lazily(__name__, _HOME)

@@ -10,12 +10,11 @@ start-up).
 
 from __future__ import annotations
 
-import importlib
-import sys
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # what type checkers see; at run time ``__getattr__`` below
+from detente.lazy import export_lazily
+
+if TYPE_CHECKING:  # what type checkers see; at run time, detente.lazy.export_lazily
     from detente.scenario.load import load, load_file, validate_data
     from detente.scenario.model import (
         Actor,
@@ -45,28 +44,4 @@ _HOME = {name: "load" if name in ("load", "load_file", "validate_data") else "mo
          for name in __all__}
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'detente.scenario' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"detente.scenario.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
-
-
-class _Package(ModuleType):
-    """Importing the submodule ``detente.scenario.load`` binds it on this package; the name
-    ``detente.scenario.load`` stays the function, as it was when this package imported every
-    name eagerly."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if isinstance(value, ModuleType) and name == "load":
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+export_lazily(__name__, _HOME)
