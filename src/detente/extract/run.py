@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
-from detente.extract.article import MAX_BYTES, Article, read_article
+from detente.extract.article import MAX_BYTES, Article, read_article, unended_header
 from detente.extract.schema import ArticleExtraction
 from detente.extract.verify import quote_problems
 from detente.extract.vocabulary import IssueTerms
@@ -66,6 +66,10 @@ def read_all(files: Sequence[Path], date: dt.date | None, max_bytes: int = MAX_B
             articles.append(read_article(f, date, max_bytes))
         except DetenteError as exc:
             problems.append(FileProblem(file=str(f), message=str(exc)))
+            continue
+        note = unended_header(articles[-1])
+        if note:
+            problems.append(FileProblem(file=str(f), message=note))
     return articles, problems
 
 

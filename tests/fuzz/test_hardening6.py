@@ -1,0 +1,119 @@
+"""One regression test per finding of the sixth session's hostile-input sweep (extract articles
+and gold folders, zip archives, count columns, CLI arguments, scenario and GENIUS whole files):
+each input once ended in a traceback, a misleading message or a silent drop, and now gets one
+clear message naming the file (line, field path) or the argument, and what is allowed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from detente.errors import DetenteError
+from detente.extract.article import read_article
+from detente.extract.evaluate import load_gold
+from fuzz.harness import check, run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "data" / "extract" / "dev"
+ARTICLE = DEV / "01.txt"
+
+
+def _err(argv: list[str], *names: str) -> str:
+    run = run_cli(argv)
+    check(run, list(names), expect_error=True)
+    return " ".join(run.err.split())
+
+
+# -- extract: articles ----------------------------------------------------------------------
+# A UTF-16 article was called "binary file (NUL bytes)"; a folder, a FIFO and a missing file
+# all got "not a readable file" with no reason and nothing allowed; a header of Key: value
+# lines with no '---' was read as body text and its Date silently not used.
+def test_utf16_article_is_named_as_utf16(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_bytes(ARTICLE.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(DetenteError) as err:
+        read_article(f)
+    assert "UTF-16" in str(err.value) and "a.txt" in str(err.value)
+    assert "allowed: UTF-8" in str(err.value)
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "missing"])
+def test_unreadable_article_says_why(tmp_path: Path, kind: str) -> None:
+    f = tmp_path / "a.txt"
+    if kind == "folder":
+        f.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(f)
+    with pytest.raises(DetenteError) as err:
+        read_article(f)
+    text = str(err.value)
+    want = {"folder": "a folder", "fifo": "FIFO", "missing": "no such file"}[kind]
+    assert want in text and "a.txt" in text and "allowed: a UTF-8 text file" in text
+
+
+def test_header_without_dashes_is_reported_and_others_still_extracted(tmp_path: Path) -> None:
+    bad = tmp_path / "nodash.txt"
+    bad.write_text("Title: Talks\nDate: 2025-05-16\n\nRussia and Ukraine met.\n",
+                   encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    good = tmp_path / "01.txt"
+    shutil.copy(ARTICLE, good)
+    run = run_cli(["extract", str(bad), str(empty), str(good), "-q",
+                   "--json", str(tmp_path / "r.json")])
+    assert run.code == 0, run.err
+    err = " ".join(run.err.split())
+    assert "nodash.txt: lines 1-2 look like a metadata header (title, date)" in err
+    assert "'---'" in err and "empty.txt: empty file" in err
+    rec = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(rec["articles"]) == 2  # the empty file reported, the two others extracted
+
+
+# -- extract --evaluate: gold folders -------------------------------------------------------
+def _gold(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    shutil.copy(ARTICLE, tmp_path / "01.txt")
+    gold = json.loads((DEV / "01.json").read_text(encoding="utf-8"))
+    (tmp_path / "01.json").write_text(json.dumps(change(gold)), encoding="utf-8")
+    return tmp_path
+
+
+def _with(gold: dict, name: str, i: int, **kw: object) -> dict:  # type: ignore[type-arg]
+    gold[name][i] = {**gold[name][i], **kw}
+    return gold
+
+
+@pytest.mark.parametrize(("change", "path", "allowed"), [
+    # a gold quote that is not in the body was counted as a gold item never matched
+    (lambda g: _with(g, "signals", 0, quote="words nobody wrote"), "signals[0].quote",
+     "verbatim excerpt"),
+    (lambda g: _with(g, "positions", 0, quote="words nobody wrote"), "positions[0].quote",
+     "verbatim excerpt"),
+    # an unknown kind could never match a prediction: silently a miss
+    (lambda g: _with(g, "signals", 1, kind="handshake"), "signals[1].kind", "ceasefire"),
+    # the same item twice counted twice
+    (lambda g: {**g, "signals": g["signals"] + g["signals"][:1]}, "signals[",
+     "each item once"),
+    # a JSON list was reported as a missing 'stance'
+    (lambda g: [g], "01.json", "an object with stance"),
+])
+def test_bad_gold_names_the_item(tmp_path: Path, change, path: str,  # type: ignore[no-untyped-def]
+                                 allowed: str) -> None:
+    folder = _gold(tmp_path, change)
+    with pytest.raises(DetenteError) as err:
+        load_gold(folder)
+    text = str(err.value)
+    assert "01.json" in text and path in text and allowed in text, text
+
+
+def test_gold_article_numbers_clash_and_bad_article_is_a_problem(tmp_path: Path) -> None:
+    folder = _gold(tmp_path, lambda g: g)
+    shutil.copy(folder / "01.txt", folder / "1.txt")
+    shutil.copy(folder / "01.json", folder / "1.json")
+    (folder / "02.txt").write_bytes(b"")  # an empty article was a DetenteError of its own
+    (folder / "02.json").write_text(json.dumps({"stance": "neutral_report"}), encoding="utf-8")
+    text = _err(["extract", "--evaluate", str(folder)], "1.txt", "02.txt")
+    assert "article number 1 is also 01.txt" in text and "empty file" in text
