@@ -232,7 +232,7 @@ def _event_sources() -> list[Source]:
                           _event_commands,
                           lambda t=text, nm=name, d=delim, h=hdr: whole_cases(
                               "events", {nm: t.encode()}, nm, "events", d, h)
-                          + (zip_cases("events", nm, t.encode()) if h == 0 else [])))
+                          + zip_cases("events", nm, t.encode())))
     return out
 
 

@@ -117,3 +117,53 @@ def test_gold_article_numbers_clash_and_bad_article_is_a_problem(tmp_path: Path)
     (folder / "02.json").write_text(json.dumps({"stance": "neutral_report"}), encoding="utf-8")
     text = _err(["extract", "--evaluate", str(folder)], "1.txt", "02.txt")
     assert "article number 1 is also 01.txt" in text and "empty file" in text
+
+
+# -- zipped event files ---------------------------------------------------------------------
+# An encrypted member raised zipfile's RuntimeError (a traceback); a symbolic-link member was
+# imported as the text of its target; a zip inside the zip, and a member of zeros compressing
+# 1,000 : 1, were first written out in full (1 GB to the temporary folder) before the binary
+# check; one bad member ended the import of every other member.
+GDELT = ROOT / "tests" / "signals" / "fixtures" / "gdelt2_20150218230000_slice.tsv"
+MEMBER = "20150218230000.export.CSV"
+
+
+@pytest.mark.parametrize(("label", "says"), [
+    ("an encrypted member", "encrypted"),
+    ("a symbolic-link member", "symbolic link"),
+    ("a zip inside the zip", "itself a zip"),
+    ("1,001 members", "at most 1,000"),
+    ("only a folder member", "holds no files"),
+    ("256 MB of zeros in 256 KB", "compression ratio up to 200"),
+    ("a zip of 64 MB of zeros", "binary content"),
+])
+def test_hostile_zip_member_is_named(tmp_path: Path, label: str, says: str) -> None:
+    from fuzz.whole import zip_cases
+
+    case = next(c for c in zip_cases("events", MEMBER, GDELT.read_bytes())
+                if c.label.endswith(label))
+    (name, data), = case.files.items()
+    (tmp_path / name).write_bytes(data)
+    text = _err(["signals", "import", str(tmp_path / name), "--store",
+                 str(tmp_path / "s.sqlite"), "-q"], name)
+    assert says in text and "allowed" in text, text
+
+
+def test_bad_member_does_not_stop_the_good_one(tmp_path: Path) -> None:
+    import zipfile
+
+    from fuzz.whole import hostile_zip
+
+    raw = GDELT.read_bytes()
+    z = tmp_path / "mixed.zip"
+    z.write_bytes(hostile_zip([("a_" + MEMBER, raw, "encrypted")]))
+    with zipfile.ZipFile(z, "a") as zf:
+        zf.writestr(MEMBER, raw)
+    run = run_cli(["signals", "import", str(z), "--store", str(tmp_path / "s.sqlite"), "-q",
+                   "--json", str(tmp_path / "r.json")])
+    assert run.code == 0, run.err
+    rec = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    text = json.dumps(rec)
+    assert "a_" + MEMBER in text and "encrypted" in text  # the refused member is reported
+    n_rows = sum(1 for ln in raw.decode("utf-8").splitlines() if ln.strip())
+    assert f'"matched": {n_rows}' in text or f'"lines": {n_rows}' in text, text[:2000]

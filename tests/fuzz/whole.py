@@ -12,8 +12,10 @@ success); the others may be read (a BOM, CRLF) or refused, but never with a trac
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 
@@ -181,5 +183,43 @@ def zip_cases(fmt: str, name: str, raw: bytes) -> list[Case]:
         ("a binary member", z({name: BINARY}), True),
         ("a member named ../x", z({"../" + name: raw}), False),
         ("not a zip", raw, False),
-        ("a zip of 64 MB of zeros", z({name: b"\0" * (64 << 20)}), True),
+        ("a zip of 64 MB of zeros", zero_bomb(64 << 20), True),
+        ("a zip inside the zip", z({zname: good}), True),
+        ("1,001 members", z({f"{k}_{name}": raw[:200] for k in range(1001)}), True),
+        ("only a folder member", hostile_zip([("d/", b"", "dir")]), True),
+        ("a symbolic-link member", hostile_zip([(name, b"/etc/passwd", "link")]), True),
+        ("an encrypted member", hostile_zip([(name, raw, "encrypted")]), True),
+        ("a member name that is not UTF-8", hostile_zip([(name, raw, "latin1")]), False),
+        ("256 MB of zeros in 256 KB", zero_bomb(256 << 20), True),
     ]]
+
+
+def hostile_zip(members: list[tuple[str, bytes, str]]) -> bytes:
+    """A zip whose members are marked ``dir`` (a folder), ``link`` (a symbolic link holding
+    the data as its target), ``encrypted`` (the encryption flag set: zipfile cannot write real
+    ZipCrypto), ``latin1`` (the name's bytes not UTF-8, the UTF-8 flag unset) or ``plain``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data, how in members:
+            info = zipfile.ZipInfo(name if how != "latin1" else "\xe9" + name)
+            info.external_attr = {"dir": stat.S_IFDIR | 0o755, "link": stat.S_IFLNK | 0o777
+                                  }.get(how, stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, data, zipfile.ZIP_DEFLATED)
+    raw = bytearray(buf.getvalue())
+    if any(how == "encrypted" for _, _, how in members):
+        for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # both general-purpose flags
+            k = raw.find(sig)
+            raw[k + at] |= 1
+    return bytes(raw)
+
+
+@functools.cache
+def zero_bomb(size: int) -> bytes:
+    """A zip of one member of ``size`` zero bytes (deflate: ~1,000 : 1), written in chunks;
+    built once per process (the member name does not matter: zeros are refused unread)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, \
+            zf.open("zeros.export.CSV", "w", force_zip64=True) as out:
+        for _ in range(size >> 24):
+            out.write(bytes(1 << 24))
+    return buf.getvalue()

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -471,29 +472,76 @@ def _store_rows(scan: LineScan, store: EventStore, spec: FormatSpec, source: str
     return counts, examples, blank, matched, added
 
 
+#: Most members one zip may hold (a GDELT or ICEWS download holds one).
+MAX_ZIP_MEMBERS = 1000
+#: Largest compression ratio of a member over :data:`_BOMB_FLOOR` bytes: event text compresses
+#: about 5-15 times; a ratio past this is a zip bomb, refused before any byte is extracted.
+MAX_ZIP_RATIO = 200
+_BOMB_FLOOR = 64 << 20
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member is refused before it is read, or None."""
+    mode = info.external_attr >> 16
+    if info.flag_bits & 0x1:
+        return "the member is encrypted (password-protected); allowed: an unencrypted zip"
+    if stat.S_ISLNK(mode):
+        return "the member is a symbolic link (not followed); allowed: event data files"
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > _BOMB_FLOOR and ratio > MAX_ZIP_RATIO:
+        return (f"the member expands {ratio:,.0f} times to {info.file_size:,} bytes (a zip "
+                f"bomb?); allowed: a compression ratio up to {MAX_ZIP_RATIO}")
+    return None
+
+
 def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> None:
     with zf.open(info) as src, dest.open("wb") as out:
+        first = True
         while chunk := src.read(_CHUNK):
+            if first and chunk[:4] == b"PK\x03\x04":
+                raise DetenteError.one("the member is itself a zip (nested archives are not "
+                                       "opened)", allowed="unzip the inner archive first")
+            if first and b"\x00" in chunk[: 1 << 20]:  # stop before writing a bomb to disk
+                raise DetenteError.one("not a text file (binary content)",
+                                       allowed="tab-separated event data (GDELT, ICEWS, "
+                                       "POLECAT)")
+            first = False
             out.write(chunk)
 
 
 def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
-    """Import every member of a zip archive (each member is its own source ``zip!member``)."""
+    """Import every member of a zip archive (each member is its own source ``zip!member``); a
+    member that is refused (encrypted, a link, a nested zip, binary, a bomb) gets a summary
+    with ``error`` set and the others still import."""
     tmpdir = kw.get("tmpdir")
     out = []
     try:
         with zipfile.ZipFile(path) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
             if not members:
-                raise DetenteError([Problem("zip archive holds no files", file=str(path))])
+                raise DetenteError([Problem("zip archive holds no files", file=str(path),
+                                            allowed="a zip of event data files")])
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise DetenteError([Problem(f"zip archive holds {len(members):,} files",
+                                            file=str(path), allowed=f"at most "
+                                            f"{MAX_ZIP_MEMBERS:,} event files in one zip")])
             for info in members:
                 source = f"{path}!{info.filename}"
-                with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
-                    dest = Path(tmp) / "member.tsv"
-                    _extract(zf, info, dest)
-                    out.append(import_text(dest, store, source=source,
-                                           **kw))  # type: ignore[arg-type]
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+                if why := _member_problem(info):
+                    out.append(ImportSummary(source=source, error=f"{source}: {why}"))
+                    continue
+                try:
+                    with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
+                        dest = Path(tmp) / "member.tsv"
+                        _extract(zf, info, dest)
+                        out.append(import_text(dest, store, source=source,
+                                               **kw))  # type: ignore[arg-type]
+                except DetenteError as exc:
+                    out.append(ImportSummary(source=source, error=str(exc.with_file(source))))
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, RuntimeError,
+            NotImplementedError) as exc:
+        # RuntimeError: an encrypted member zipfile did not flag; NotImplementedError: a
+        # compression method this Python lacks
         raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
                                     allowed="a complete zip file (download it again)")]) from exc
     return out
