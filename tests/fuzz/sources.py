@@ -104,8 +104,7 @@ def _yaml_sources() -> list[Source]:
                           lambda s, n, t=text: yaml_cases("scenario", t, "case.yaml", s, n),
                           _scenario_cmds(k),
                           lambda t=text, k=k: whole_cases("scenario", {"case.yaml": t.encode()},
-                                                          "case.yaml", "yaml")
-                          if k in (0, 3) else []))
+                                                          "case.yaml", "yaml")))
     sig = _read(ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml")
     out.append(Source("evidence", lambda s, n: yaml_cases("evidence", sig, "sig.yaml", s, n),
                       lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--no-store",
@@ -141,8 +140,7 @@ def _genius_sources() -> list[Source]:
         dom = _genius_domain_file(files)
         out.append(Source(f"genius:{rel}", lambda s, n, f=files: xml_cases("genius", f, s, n),
                           _genius_cmds,
-                          lambda f=files, d=dom, r=rel: whole_cases("genius", f, d, "xml")
-                          if r in ("other/AMPOvsCity", "templates/7issues") else [],
+                          lambda f=files, d=dom: whole_cases("genius", f, d, "xml"),
                           main=dom))
     return out
 

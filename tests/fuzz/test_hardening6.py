@@ -167,3 +167,36 @@ def test_bad_member_does_not_stop_the_good_one(tmp_path: Path) -> None:
     assert "a_" + MEMBER in text and "encrypted" in text  # the refused member is reported
     n_rows = sum(1 for ln in raw.decode("utf-8").splitlines() if ln.strip())
     assert f'"matched": {n_rows}' in text or f'"lines": {n_rows}' in text, text[:2000]
+
+
+# -- count and number columns of event files ------------------------------------------------
+# A count written '1,234', '1e3' or 99999999999 (try_cast → NULL) was stored as missing without
+# a word; NaN, inf, 1e308 and a negative count were stored as they were (a Goldstein score of
+# 1e308, a latitude of -inf). Each is now a counted row problem naming the field.
+@pytest.mark.parametrize("value", ["1e308", "nan", "inf", "-inf", "-5", "99999999999999999999",
+                                   "1,234", "1e3", "0x10", "abc"])
+@pytest.mark.parametrize(("field", "col"), [("num_sources", 33), ("intensity", 31),
+                                            ("latitude", 57)])
+def test_bad_number_in_one_row_is_a_counted_problem(tmp_path: Path, value: str, field: str,
+                                                    col: int) -> None:
+    lines = GDELT.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split("\t")
+    if field == "intensity" and value in ("-5", "1e3", "0x10"):
+        value = {"-5": "-50", "1e3": "1e3", "0x10": "11"}[value]  # -5 is a fine Goldstein
+    if field == "latitude" and value == "-5":
+        value = "-95"
+    if field == "num_sources" and value == "1e3":
+        value = "2.5"  # not a whole number (DuckDB's INTEGER cast rounds it to 3)
+    cells[col - 1] = value
+    lines[1] = "\t".join(cells)
+    f = tmp_path / MEMBER
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_cli(["signals", "import", str(f), "--store", str(tmp_path / "s.sqlite"), "-q",
+                   "--json", str(tmp_path / "r.json")])
+    assert run.code == 0, run.err
+    src = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["sources"][0]
+    assert src["problems"] == {"bad number": 1}, (value, src["problems"])
+    assert src["matched"] == len(lines) - 1
+    line, kind, detail = src["examples"][0]
+    assert kind == "bad number"
+    assert line == 2 and field in detail and "range" in detail

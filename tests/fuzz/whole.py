@@ -77,6 +77,40 @@ def _table(delim: str, header_rows: int, events: bool) -> list[Variant]:
     return out
 
 
+def _nested_repeat(raw: bytes) -> bytes:
+    """The first key of the first nested block mapping written again right below itself (a
+    duplicate inside a mapping of the file, not at the top); found with PyYAML's composer so
+    that a ``key:`` inside a block scalar is not taken for one."""
+    import yaml
+
+    def first(node: yaml.Node, depth: int) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            if depth and node.flow_style is False and node.value:
+                return node.value[0][0]
+            kids = [v for _, v in node.value]
+        else:
+            kids = node.value if isinstance(node, yaml.SequenceNode) else []
+        return next((k for k in (first(c, depth + 1) for c in kids) if k is not None), None)
+
+    key = first(yaml.compose(raw.decode("utf-8")), 0)
+    if key is None:
+        return raw + b"\nzz:\n  a: 1\n  a: 2\n"
+    lines = raw.split(b"\n")
+    k, col = key.start_mark.line, key.start_mark.column
+    lines.insert(k + 1, b" " * col + key.value.encode() + b": again")
+    return b"\n".join(lines)
+
+
+def _alias_everywhere(raw: bytes) -> bytes:
+    """Every top-level scalar anchored, then aliased under new keys (a legal, heavy use)."""
+    keys = re.findall(rb"^([A-Za-z_][\w-]*): *([^\s&*!|>\[{'\"][^\n#]*)$", raw, re.MULTILINE)
+    out = raw
+    for k, (key, _) in enumerate(keys[:50]):
+        out = re.sub(rb"^" + re.escape(key) + rb": ", key + b": &a%d " % k, out, count=1,
+                     flags=re.MULTILINE)
+    return out + b"".join(b"\nzz_%d: *a%d" % (k, k) for k in range(min(len(keys), 50))) + b"\n"
+
+
 YAML: list[Variant] = [
     ("alias bomb appended", lambda r: r + b"\n" + alias_bomb().encode(), True),
     ("200-deep nesting appended", lambda r: r + b"\nzz_deep: " + b"[" * 200 + b"]" * 200
@@ -88,6 +122,19 @@ YAML: list[Variant] = [
     ("a second document", lambda r: r + b"\n---\nzz: 1\n", True),
     ("a top-level list", lambda r: b"- " + r.replace(b"\n", b"\n  "), True),
     ("a scalar document", lambda r: b"just text\n", True),
+    ("10,000-deep nesting appended", lambda r: r + b"\nzz_deep: " + b"[" * 10_000
+     + b"]" * 10_000 + b"\n", True),
+    ("2,000-deep block mapping", lambda r: r + b"\nzz:\n" + b"".join(
+        b" " * k + b"k:\n" for k in range(1, 2_000)) + b" " * 2_000 + b"k: 1\n", True),
+    ("a nested key repeated", _nested_repeat, True),
+    ("python/object tag", lambda r: r + b"\nzz: !!python/object:os.system {}\n", True),
+    ("python/name tag", lambda r: r + b"\nzz: !!python/name:os.system\n", True),
+    ("a local !tag", lambda r: r + b"\nzz: !custom 1\n", True),
+    ("a !!binary value", lambda r: r + b"\nzz: !!binary aGVsbG8=\n", True),
+    ("a !!set value", lambda r: r + b"\nzz: !!set {a, b}\n", True),
+    ("anchor and alias on every line", _alias_everywhere, False),
+    ("a UTF-16 LE file without BOM", lambda r: r.decode("utf-8").encode("utf-16-le"), True),
+    ("CRLF and a BOM", lambda r: b"\xef\xbb\xbf" + r.replace(b"\n", b"\r\n"), False),
 ]
 
 

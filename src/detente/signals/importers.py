@@ -196,6 +196,39 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
     _table(con, "plover", ("k",), [(t,) for t in PLOVER_TYPES])
 
 
+#: The range of each numeric field (a value outside it, not finite, or not a number at all is
+#: a row problem, never stored or silently read as missing): GDELT Goldstein scale and ICEWS
+#: intensity -10 … 10 (their codebooks), quad classes 1 … 4, mention types 1 … 6, confidence
+#: 0 … 100 %, tone -100 … 100, degrees of latitude and longitude.
+_NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "quad_class": (1, 4), "intensity": (-10, 10), "num_sources": (0, 2**31 - 1),
+    "num_articles": (0, 2**31 - 1), "latitude": (-90, 90), "longitude": (-180, 180),
+    "mention_type": (1, 6), "sentence_id": (0, 2**31 - 1), "confidence": (0, 100),
+    "doc_tone": (-100, 100)}
+_CAST = re.compile(r"^try_cast\((.+) AS (INTEGER|DOUBLE)\)$")
+
+
+def _bad_numbers_sql(spec: FormatSpec, p: _Params) -> str:
+    """SQL naming the numeric fields of a row that are written but unusable (comma-joined;
+    empty when none): not a number of the field's type ('1,234', '0x10', 99999999999), not
+    finite, a count that is not whole ('2.5'), or outside :data:`_NUMBER_RANGES` (POLECAT
+    intensity: finite only)."""
+    parts = []
+    for name, expr in spec.exprs.items():
+        m = _CAST.match(expr)
+        if not m or name not in _NUMBER_RANGES:
+            continue
+        raw, lo, hi = _nz(m.group(1), spec.missing, p), *_NUMBER_RANGES[name]
+        val = f"try_cast({raw} AS DOUBLE)"
+        # DuckDB casts '2.5' to the INTEGER 3 and '0x10' to 16: a count must be a whole number
+        whole = "" if m.group(2) == "DOUBLE" else f" OR {val} <> try_cast({raw} AS INTEGER)"
+        rng = "" if (spec.name == "polecat" and name == "intensity") else \
+            f" OR {val} < {lo} OR {val} > {hi}"
+        parts.append(f"CASE WHEN {raw} IS NOT NULL AND ({val} IS NULL OR NOT isfinite({val})"
+                     f"{whole}{rng}) THEN '{name} ' || {raw}[:24] END")
+    return f"concat_ws(', ', {', '.join(parts)})" if parts else "''"
+
+
 def _scan_sql(source: str, spec: FormatSpec, p: _Params, prefilter: str = "TRUE",
               first: bool = True) -> str:
     """Lines of ``source`` (one part of the file, see :mod:`detente.signals.scan`) with their
@@ -270,6 +303,7 @@ def _events_sql(source: str, spec: FormatSpec, filt: ImportFilter, p: _Params,
     inner = ", ".join(f"{e[k]} AS {k}" for k in CANONICAL if k in e and k not in
                       ("plover_type", "plover_mode", "plover_context"))
     inner += f", {_nz(spec.date_raw, spec.missing, p)} AS date_raw"
+    inner += f", {_bad_numbers_sql(spec, p)} AS bad_num"
     inner += f", try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d"
     inner += (f", {e.get('plover_mode', 'NULL')} AS p_mode, "
               f"{e.get('plover_context', 'NULL')} AS p_ctx")
@@ -309,7 +343,7 @@ def _events_sql(source: str, spec: FormatSpec, filt: ImportFilter, p: _Params,
     return (
         _scan_sql(source, spec, p, _prefilter(spec, filt, p), first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner} FROM s) "
-        f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
+        f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, c.bad_num, "
         + ", ".join(out[k] for k in CANONICAL)
         + f" FROM c {j1} {j2} {j3} {j4} "
         f"WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
@@ -331,8 +365,9 @@ def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: b
     return (
         _scan_sql(source, spec, p, first=first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner}, {spec.date_raw} AS date_raw, "
+        f"{_bad_numbers_sql(spec, p)} AS bad_num, "
         f"try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d FROM s) "
-        "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
+        "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, c.bad_num, "
         + ", ".join(f"c.{k}" for k in MENTION_FIELDS)
         + f" FROM c WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
     )
@@ -361,7 +396,7 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
 
 def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     """(kind, detail) when the row is a problem, else None."""
-    _line, _blank, ncol, date_raw, known, *rest = row
+    _line, _blank, ncol, date_raw, known, bad_num, *rest = row
     if ncol == -1:
         return ("control character", "the line holds a control byte (e.g. 0x1F) or a lone "
                 "carriage return; it is kept as a problem, not imported")
@@ -369,6 +404,9 @@ def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
         return "wrong column count", f"{ncol} fields, expected {spec.columns}"
     if spec.kind == "events" and rest[CANONICAL.index("date")] is None:
         return "bad date", f"date {date_raw!r} is not {spec.date_format.replace('%', '')}"
+    if bad_num:
+        return "bad number", (f"{bad_num}: not a finite number in the field's range "
+                              "(docs/limits.md); the row is kept as a problem")
     if not known:
         code = rest[CANONICAL.index("code")]
         book = "CAMEO 1.1b3" if spec.code_kind == "cameo" else "PLOVER"
@@ -463,9 +501,9 @@ def _store_rows(scan: LineScan, store: EventStore, spec: FormatSpec, source: str
                 continue
             matched += 1
             if spec.kind == "events":
-                good.append((sha, line, source, spec.name, ingested, *row[5:]))
+                good.append((sha, line, source, spec.name, ingested, *row[6:]))
             else:
-                good.append((sha, line, source, ingested, *row[5:]))
+                good.append((sha, line, source, ingested, *row[6:]))
         added += (store.add_events(good) if spec.kind == "events" else store.add_mentions(good))
         store.add_problems(bad)
         store.commit()
