@@ -380,6 +380,10 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
             rects.append(Rectangle(u * weight, not exc, tuple(bounds)))
     if not rects:
         raise _fail("non-linear profile without hyperRectangle constraints", file, upath)
+    if all(r.utility <= 0 for r in rects):  # the frontier search then finds no outcome at all
+        raise _fail("no hyperRectangle has a positive utility (times its ufun weight): no "
+                    "outcome is worth anything to this party", file, upath,
+                    allowed="at least one hyperRectangle with utility > 0")
     return tuple(rects), max_u
 
 
