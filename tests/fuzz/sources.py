@@ -19,7 +19,7 @@ from pathlib import Path
 from fuzz.formats import WAR
 from fuzz.harness import run_cli
 from fuzz.mutate import Case, json_cases, table_cases, text_cases, xml_cases, yaml_cases
-from fuzz.whole import whole_cases, zip_cases
+from fuzz.whole import count_cases, whole_cases, zip_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -155,7 +155,8 @@ def _table_sources() -> list[Source]:
                           lambda tmp, f: [["backtest", str(f), "--bootstrap", "10", "-m",
                                            "compromise", "-q", "--json", str(tmp / "rec.json")]],
                           lambda: whole_cases("deu", {"deu.tsv": deu_text.encode()}, "deu.tsv",
-                                              "table", "\t")))
+                                              "table", "\t")
+                          + count_cases("deu", {"deu.tsv": deu_text.encode()}, "deu.tsv", "\t")))
         out.append(Source("deu:fit-on", None,
                           lambda tmp, f: [["backtest", str(deu), "--fit-on", str(f),
                                            "--bootstrap", "10", "-m", "compromise", "-q"]],
@@ -172,14 +173,16 @@ def _table_sources() -> list[Source]:
                 lambda tmp, f: [["forecast", str(f), "--rounds", "3", "-m", "compromise",
                                  "-m", "eum", "--json", str(tmp / "rec.json")]],
                 lambda t=text, h=hdr, nm=name, fm=sub: whole_cases(
-                    fm, {nm: t.encode()}, nm, "table", ",", h)))
+                    fm, {nm: t.encode()}, nm, "table", ",", h)
+                + count_cases(fm, {nm: t.encode()}, nm, ",", h)))
     commit = _read(ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv")
     out.append(Source("commitments",
                       lambda s, n: table_cases("commitments", commit, "c.csv", s, n),
                       lambda tmp, f: [["signals", "evaluate", str(f), "--resamples", "10", "-q",
                                        "--json", str(tmp / "rec.json")]],
                       lambda: whole_cases("commitments", {"c.csv": commit.encode()}, "c.csv",
-                                          "table")))
+                                          "table")
+                      + count_cases("commitments", {"c.csv": commit.encode()}, "c.csv")))
     out.append(Source("commitments:lr-from", None,
                       lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--draws",
                                        "50", "--store", str(_with_store(tmp)), "--lr-from",
@@ -202,7 +205,8 @@ def _table_sources() -> list[Source]:
                              str(f.parent)],
                             ["signals", "evaluate", "dev", "--resamples", "10", "-q",
                              "--compliance-prior", str(f.parent)]],
-            lambda nm=target: whole_cases("agreements", agr_files, nm, "table"),
+            lambda nm=target: whole_cases("agreements", agr_files, nm, "table")
+            + count_cases("agreements", agr_files, nm),
             main=target))
     return out
 
@@ -230,7 +234,8 @@ def _event_sources() -> list[Source]:
                           _event_commands,
                           lambda t=text, nm=name, d=delim, h=hdr: whole_cases(
                               "events", {nm: t.encode()}, nm, "events", d, h)
-                          + zip_cases("events", nm, t.encode())))
+                          + zip_cases("events", nm, t.encode())
+                          + count_cases("events", {nm: t.encode()}, nm, d, h, 6)))
     return out
 
 

@@ -287,3 +287,15 @@ def test_out_of_range_arguments_name_the_option(argv: list[str], names: str) -> 
     """Checked this session and already refused: kept as regressions."""
     argv = [str(ROOT / "tests" / "toy.yaml") if a == "TOY" else a for a in argv]
     _err(argv, names)
+
+
+# -- stakeholder tables (BdM, KTAB) ---------------------------------------------------------
+# A capability of 1e308 on every row passed (finite), the total capability overflowed to inf:
+# numpy's "overflow encountered in reduce" and a forecast of NaNs, exit 0.
+def test_capability_too_large_to_sum_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "bdm.csv"
+    f.write_text("Actor,Capability,Position,Salience\nA,1e308,10,0.5\nB,1e308,90,0.5\n"
+                 "C,1,50,0.5\n", encoding="utf-8")
+    msg = _err(["forecast", str(f), "--rounds", "3", "-m", "compromise", "-m", "eum"],
+               "bdm.csv:2:2")
+    assert "capability is too large" in msg and "at most 1e+100" in msg

@@ -270,3 +270,52 @@ def zero_bomb(size: int) -> bytes:
         for _ in range(size >> 24):
             out.write(bytes(1 << 24))
     return buf.getvalue()
+
+
+#: What a count or number column is filled with, on every row (``count_cases``).
+COUNT_VALUES = ["1e308", "nan", "inf", "-inf", "-3", "99999999999999999999", "1,234", "1e3",
+                "2.5", "0x10"]
+
+
+def count_cases(fmt: str, files: dict[str, bytes], main: str, delimiter: str = ",",
+                header_rows: int = 1, columns: int = 4) -> list[Case]:
+    """Each of ``columns`` numeric columns spread over ``files[main]`` (at least half the
+    body cells filled, every filled one a number) filled on every row with each of
+    :data:`COUNT_VALUES`: huge, not finite, negative, too large for 64 bits, a thousands
+    separator, an exponent, not whole, hex. The reader may refuse the file or count the rows
+    as problems, never crash or hang."""
+    import csv
+
+    text = files[main].decode("utf-8")
+    tsv = delimiter == "\t"  # tab-separated: split and join as they are (quotes are data)
+    rows = ([ln.split("\t") if ln else [] for ln in text.split("\n")] if tsv
+            else list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    body = [r for r in rows[header_rows:] if r]
+    if not body:
+        return []
+    width = min(len(r) for r in body)
+
+    def number(cell: str) -> bool:
+        try:
+            float(cell)
+        except ValueError:
+            return False
+        return True
+
+    numeric = [j for j in range(width)
+               if sum(bool(r[j].strip()) for r in body) * 2 >= len(body)
+               and all(number(r[j]) for r in body if r[j].strip())]
+    numeric = numeric[::max(1, len(numeric) // columns)][:columns]  # spread over the row
+    out = []
+    for j in numeric:
+        for value in COUNT_VALUES:
+            new = rows[:header_rows] + [[value if k == j else c for k, c in enumerate(r)]
+                                        if r else r for r in rows[header_rows:]]
+            buf = io.StringIO()
+            if tsv:
+                buf.write("\n".join("\t".join(r) for r in new))
+            else:
+                csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(new)
+            out.append(Case(fmt, f"{main}: field {j + 1} of every row = {value}",
+                            {**files, main: buf.getvalue().encode("utf-8")}, False))
+    return out
