@@ -248,11 +248,14 @@ def hostile_zip(members: list[tuple[str, bytes, str]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data, how in members:
-            info = zipfile.ZipInfo(name if how != "latin1" else "\xe9" + name)
+            info = zipfile.ZipInfo(name if how != "latin1" else "\x01" + name)
             info.external_attr = {"dir": stat.S_IFDIR | 0o755, "link": stat.S_IFLNK | 0o777
                                   }.get(how, stat.S_IFREG | 0o644) << 16
             zf.writestr(info, data, zipfile.ZIP_DEFLATED)
     raw = bytearray(buf.getvalue())
+    for name, _, how in members:  # zipfile writes any non-ASCII name as UTF-8: patch the bytes
+        if how == "latin1":
+            raw = bytearray(bytes(raw).replace(b"\x01" + name.encode(), b"\xe9" + name.encode()))
     if any(how == "encrypted" for _, _, how in members):
         for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # both general-purpose flags
             k = raw.find(sig)
