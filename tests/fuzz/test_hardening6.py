@@ -299,3 +299,40 @@ def test_capability_too_large_to_sum_is_refused(tmp_path: Path) -> None:
     msg = _err(["forecast", str(f), "--rounds", "3", "-m", "compromise", "-m", "eum"],
                "bdm.csv:2:2")
     assert "capability is too large" in msg and "at most 1e+100" in msg
+
+
+# -- analyst signals file: an unknown top-level key was ignored ------------------------------
+# `zz: !!binary …` (or a misspelt `signal:`) at the top of the bundled signals file: the
+# command ran on the rest and exited 0.
+def test_unknown_top_level_key_of_a_signals_file(tmp_path: Path) -> None:
+    f = tmp_path / "sig.yaml"
+    f.write_text((CASES / "signals" / "ru-ua.yaml").read_text(encoding="utf-8")
+                 + "\nsignal:\n  - id: x\n", encoding="utf-8")
+    msg = _err(["signals", "credibility", "--actor", "RUS", "--no-store", "--case", str(f),
+                "--draws", "50"], "sig.yaml:")
+    assert "signal: unknown top-level key" in msg and "allowed: case, description" in msg
+
+
+# -- PA-X / UCDP PAD: an id of 10^20 overflowed the int64 column (OverflowError) -------------
+@pytest.mark.parametrize(("target", "column", "value", "says"), [
+    ("pax_all_agreements_data_v9.csv", "AgtId", "99999999999999999999", "AgtId is out of range"),
+    ("pax_all_agreements_data_v9.csv", "Year", "99999999999999999999", "Year is out of range"),
+    ("ucdp_pad_v22_1_from_bherbst5.csv", "paid", "99999999999999999999", "paid is out of range"),
+])
+def test_agreement_ids_out_of_range(tmp_path: Path, target: str, column: str, value: str,
+                                    says: str) -> None:
+    import csv
+
+    folder = tmp_path / "agr"
+    shutil.copytree(ROOT / "tests" / "data" / "agreements", folder)
+    path = folder / target
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    j = rows[0].index(column)
+    rows[1][j] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    run = run_cli(["agreements", "check", "--data", str(folder)])
+    assert run.code == 0, run.err  # one bad row of many: counted and reported, the rest used
+    text = " ".join((run.out + run.err).split())
+    assert "problem row(s)" in text and f".csv:2: {column}: {says}" in text
+    assert "allowed:" in text
