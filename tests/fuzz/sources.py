@@ -19,7 +19,7 @@ from pathlib import Path
 from fuzz.formats import WAR
 from fuzz.harness import run_cli
 from fuzz.mutate import Case, json_cases, table_cases, text_cases, xml_cases, yaml_cases
-from fuzz.whole import whole_cases, zip_cases
+from fuzz.whole import count_cases, whole_cases, zip_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -104,8 +104,7 @@ def _yaml_sources() -> list[Source]:
                           lambda s, n, t=text: yaml_cases("scenario", t, "case.yaml", s, n),
                           _scenario_cmds(k),
                           lambda t=text, k=k: whole_cases("scenario", {"case.yaml": t.encode()},
-                                                          "case.yaml", "yaml")
-                          if k in (0, 3) else []))
+                                                          "case.yaml", "yaml")))
     sig = _read(ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml")
     out.append(Source("evidence", lambda s, n: yaml_cases("evidence", sig, "sig.yaml", s, n),
                       lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--no-store",
@@ -141,8 +140,7 @@ def _genius_sources() -> list[Source]:
         dom = _genius_domain_file(files)
         out.append(Source(f"genius:{rel}", lambda s, n, f=files: xml_cases("genius", f, s, n),
                           _genius_cmds,
-                          lambda f=files, d=dom, r=rel: whole_cases("genius", f, d, "xml")
-                          if r in ("other/AMPOvsCity", "templates/7issues") else [],
+                          lambda f=files, d=dom: whole_cases("genius", f, d, "xml"),
                           main=dom))
     return out
 
@@ -157,7 +155,8 @@ def _table_sources() -> list[Source]:
                           lambda tmp, f: [["backtest", str(f), "--bootstrap", "10", "-m",
                                            "compromise", "-q", "--json", str(tmp / "rec.json")]],
                           lambda: whole_cases("deu", {"deu.tsv": deu_text.encode()}, "deu.tsv",
-                                              "table", "\t")))
+                                              "table", "\t")
+                          + count_cases("deu", {"deu.tsv": deu_text.encode()}, "deu.tsv", "\t")))
         out.append(Source("deu:fit-on", None,
                           lambda tmp, f: [["backtest", str(deu), "--fit-on", str(f),
                                            "--bootstrap", "10", "-m", "compromise", "-q"]],
@@ -174,14 +173,16 @@ def _table_sources() -> list[Source]:
                 lambda tmp, f: [["forecast", str(f), "--rounds", "3", "-m", "compromise",
                                  "-m", "eum", "--json", str(tmp / "rec.json")]],
                 lambda t=text, h=hdr, nm=name, fm=sub: whole_cases(
-                    fm, {nm: t.encode()}, nm, "table", ",", h)))
+                    fm, {nm: t.encode()}, nm, "table", ",", h)
+                + count_cases(fm, {nm: t.encode()}, nm, ",", h)))
     commit = _read(ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv")
     out.append(Source("commitments",
                       lambda s, n: table_cases("commitments", commit, "c.csv", s, n),
                       lambda tmp, f: [["signals", "evaluate", str(f), "--resamples", "10", "-q",
                                        "--json", str(tmp / "rec.json")]],
                       lambda: whole_cases("commitments", {"c.csv": commit.encode()}, "c.csv",
-                                          "table")))
+                                          "table")
+                      + count_cases("commitments", {"c.csv": commit.encode()}, "c.csv")))
     out.append(Source("commitments:lr-from", None,
                       lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--draws",
                                        "50", "--store", str(_with_store(tmp)), "--lr-from",
@@ -204,7 +205,8 @@ def _table_sources() -> list[Source]:
                              str(f.parent)],
                             ["signals", "evaluate", "dev", "--resamples", "10", "-q",
                              "--compliance-prior", str(f.parent)]],
-            lambda nm=target: whole_cases("agreements", agr_files, nm, "table"),
+            lambda nm=target: whole_cases("agreements", agr_files, nm, "table")
+            + count_cases("agreements", agr_files, nm),
             main=target))
     return out
 
@@ -232,7 +234,8 @@ def _event_sources() -> list[Source]:
                           _event_commands,
                           lambda t=text, nm=name, d=delim, h=hdr: whole_cases(
                               "events", {nm: t.encode()}, nm, "events", d, h)
-                          + (zip_cases("events", nm, t.encode()) if h == 0 else [])))
+                          + zip_cases("events", nm, t.encode())
+                          + count_cases("events", {nm: t.encode()}, nm, d, h, 6)))
     return out
 
 

@@ -12,8 +12,10 @@ success); the others may be read (a BOM, CRLF) or refused, but never with a trac
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 
@@ -75,6 +77,40 @@ def _table(delim: str, header_rows: int, events: bool) -> list[Variant]:
     return out
 
 
+def _nested_repeat(raw: bytes) -> bytes:
+    """The first key of the first nested block mapping written again right below itself (a
+    duplicate inside a mapping of the file, not at the top); found with PyYAML's composer so
+    that a ``key:`` inside a block scalar is not taken for one."""
+    import yaml
+
+    def first(node: yaml.Node, depth: int) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            if depth and node.flow_style is False and node.value:
+                return node.value[0][0]
+            kids = [v for _, v in node.value]
+        else:
+            kids = node.value if isinstance(node, yaml.SequenceNode) else []
+        return next((k for k in (first(c, depth + 1) for c in kids) if k is not None), None)
+
+    key = first(yaml.compose(raw.decode("utf-8")), 0)
+    if key is None:
+        return raw + b"\nzz:\n  a: 1\n  a: 2\n"
+    lines = raw.split(b"\n")
+    k, col = key.start_mark.line, key.start_mark.column
+    lines.insert(k + 1, b" " * col + key.value.encode() + b": again")
+    return b"\n".join(lines)
+
+
+def _alias_everywhere(raw: bytes) -> bytes:
+    """Every top-level scalar anchored, then aliased under new keys (a legal, heavy use)."""
+    keys = re.findall(rb"^([A-Za-z_][\w-]*): *([^\s&*!|>\[{'\"][^\n#]*)$", raw, re.MULTILINE)
+    out = raw
+    for k, (key, _) in enumerate(keys[:50]):
+        out = re.sub(rb"^" + re.escape(key) + rb": ", key + b": &a%d " % k, out, count=1,
+                     flags=re.MULTILINE)
+    return out + b"".join(b"\nzz_%d: *a%d" % (k, k) for k in range(min(len(keys), 50))) + b"\n"
+
+
 YAML: list[Variant] = [
     ("alias bomb appended", lambda r: r + b"\n" + alias_bomb().encode(), True),
     ("200-deep nesting appended", lambda r: r + b"\nzz_deep: " + b"[" * 200 + b"]" * 200
@@ -86,6 +122,19 @@ YAML: list[Variant] = [
     ("a second document", lambda r: r + b"\n---\nzz: 1\n", True),
     ("a top-level list", lambda r: b"- " + r.replace(b"\n", b"\n  "), True),
     ("a scalar document", lambda r: b"just text\n", True),
+    ("10,000-deep nesting appended", lambda r: r + b"\nzz_deep: " + b"[" * 10_000
+     + b"]" * 10_000 + b"\n", True),
+    ("2,000-deep block mapping", lambda r: r + b"\nzz:\n" + b"".join(
+        b" " * k + b"k:\n" for k in range(1, 2_000)) + b" " * 2_000 + b"k: 1\n", True),
+    ("a nested key repeated", _nested_repeat, True),
+    ("python/object tag", lambda r: r + b"\nzz: !!python/object:os.system {}\n", True),
+    ("python/name tag", lambda r: r + b"\nzz: !!python/name:os.system\n", True),
+    ("a local !tag", lambda r: r + b"\nzz: !custom 1\n", True),
+    ("a !!binary value", lambda r: r + b"\nzz: !!binary aGVsbG8=\n", True),
+    ("a !!set value", lambda r: r + b"\nzz: !!set {a, b}\n", True),
+    ("anchor and alias on every line", _alias_everywhere, False),
+    ("a UTF-16 LE file without BOM", lambda r: r.decode("utf-8").encode("utf-16-le"), True),
+    ("CRLF and a BOM", lambda r: b"\xef\xbb\xbf" + r.replace(b"\n", b"\r\n"), False),
 ]
 
 
@@ -181,5 +230,95 @@ def zip_cases(fmt: str, name: str, raw: bytes) -> list[Case]:
         ("a binary member", z({name: BINARY}), True),
         ("a member named ../x", z({"../" + name: raw}), False),
         ("not a zip", raw, False),
-        ("a zip of 64 MB of zeros", z({name: b"\0" * (64 << 20)}), True),
+        ("a zip of 64 MB of zeros", zero_bomb(64 << 20), True),
+        ("a zip inside the zip", z({zname: good}), True),
+        ("1,001 members", z({f"{k}_{name}": raw[:200] for k in range(1001)}), True),
+        ("only a folder member", hostile_zip([("d/", b"", "dir")]), True),
+        ("a symbolic-link member", hostile_zip([(name, b"/etc/passwd", "link")]), True),
+        ("an encrypted member", hostile_zip([(name, raw, "encrypted")]), True),
+        ("a member name that is not UTF-8", hostile_zip([(name, raw, "latin1")]), False),
+        ("256 MB of zeros in 256 KB", zero_bomb(256 << 20), True),
     ]]
+
+
+def hostile_zip(members: list[tuple[str, bytes, str]]) -> bytes:
+    """A zip whose members are marked ``dir`` (a folder), ``link`` (a symbolic link holding
+    the data as its target), ``encrypted`` (the encryption flag set: zipfile cannot write real
+    ZipCrypto), ``latin1`` (the name's bytes not UTF-8, the UTF-8 flag unset) or ``plain``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data, how in members:
+            info = zipfile.ZipInfo(name if how != "latin1" else "\x01" + name)
+            info.external_attr = {"dir": stat.S_IFDIR | 0o755, "link": stat.S_IFLNK | 0o777
+                                  }.get(how, stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, data, zipfile.ZIP_DEFLATED)
+    raw = bytearray(buf.getvalue())
+    for name, _, how in members:  # zipfile writes any non-ASCII name as UTF-8: patch the bytes
+        if how == "latin1":
+            raw = bytearray(bytes(raw).replace(b"\x01" + name.encode(), b"\xe9" + name.encode()))
+    if any(how == "encrypted" for _, _, how in members):
+        for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # both general-purpose flags
+            k = raw.find(sig)
+            raw[k + at] |= 1
+    return bytes(raw)
+
+
+@functools.cache
+def zero_bomb(size: int) -> bytes:
+    """A zip of one member of ``size`` zero bytes (deflate: ~1,000 : 1), written in chunks;
+    built once per process (the member name does not matter: zeros are refused unread)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, \
+            zf.open("zeros.export.CSV", "w", force_zip64=True) as out:
+        for _ in range(size >> 24):
+            out.write(bytes(1 << 24))
+    return buf.getvalue()
+
+
+#: What a count or number column is filled with, on every row (``count_cases``).
+COUNT_VALUES = ["1e308", "nan", "inf", "-inf", "-3", "99999999999999999999", "1,234", "1e3",
+                "2.5", "0x10"]
+
+
+def count_cases(fmt: str, files: dict[str, bytes], main: str, delimiter: str = ",",
+                header_rows: int = 1, columns: int = 4) -> list[Case]:
+    """Each of ``columns`` numeric columns spread over ``files[main]`` (at least half the
+    body cells filled, every filled one a number) filled on every row with each of
+    :data:`COUNT_VALUES`: huge, not finite, negative, too large for 64 bits, a thousands
+    separator, an exponent, not whole, hex. The reader may refuse the file or count the rows
+    as problems, never crash or hang."""
+    import csv
+
+    text = files[main].decode("utf-8")
+    tsv = delimiter == "\t"  # tab-separated: split and join as they are (quotes are data)
+    rows = ([ln.split("\t") if ln else [] for ln in text.split("\n")] if tsv
+            else list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    body = [r for r in rows[header_rows:] if r]
+    if not body:
+        return []
+    width = min(len(r) for r in body)
+
+    def number(cell: str) -> bool:
+        try:
+            float(cell)
+        except ValueError:
+            return False
+        return True
+
+    numeric = [j for j in range(width)
+               if sum(bool(r[j].strip()) for r in body) * 2 >= len(body)
+               and all(number(r[j]) for r in body if r[j].strip())]
+    numeric = numeric[::max(1, len(numeric) // columns)][:columns]  # spread over the row
+    out = []
+    for j in numeric:
+        for value in COUNT_VALUES:
+            new = rows[:header_rows] + [[value if k == j else c for k, c in enumerate(r)]
+                                        if r else r for r in rows[header_rows:]]
+            buf = io.StringIO()
+            if tsv:
+                buf.write("\n".join("\t".join(r) for r in new))
+            else:
+                csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(new)
+            out.append(Case(fmt, f"{main}: field {j + 1} of every row = {value}",
+                            {**files, main: buf.getvalue().encode("utf-8")}, False))
+    return out

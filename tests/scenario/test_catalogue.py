@@ -112,3 +112,28 @@ def test_a_missing_or_unreadable_index_means_loading_every_case(
     monkeypatch.setattr(cat, "case_row", lambda name, path: loads.append(name) or row(name, path))
     assert cat.catalogue().to_json() == expected
     assert loads == detente.cases.case_names()
+
+
+@pytest.mark.parametrize("change", [
+    {"actors": "ten"}, {"outcomes": -1}, {"issues": True}, {"veto_players": 99},
+    {"extra": 1}, {"title": None}])
+def test_an_index_row_of_the_wrong_shape_is_not_trusted(
+        change: dict[str, object], cases_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row's key (case name, SHA-256 of the file) matches, but the row itself is damaged:
+    that case is loaded (its true row listed); the other rows still come from the index."""
+    expected = cat.catalogue().to_json()
+    index = json.loads((cases_copy / cat.INDEX).read_text(encoding="utf-8"))
+    row = index["cases"][1]["row"]
+    row.update(change)
+    (cases_copy / cat.INDEX).write_text(json.dumps(index), encoding="utf-8")
+    loads: list[str] = []
+    real = cat.case_row
+    monkeypatch.setattr(cat, "case_row", lambda name, path: loads.append(name) or real(name, path))
+    assert cat.catalogue().to_json() == expected
+    assert loads == [detente.cases.case_names()[1]]
+
+
+def test_an_index_nested_too_deeply_means_loading_every_case(cases_copy: Path) -> None:
+    expected = cat.catalogue().to_json()
+    (cases_copy / cat.INDEX).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert cat.catalogue().to_json() == expected  # json.loads raised RecursionError before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,26 @@ def _writable_place(out: Path) -> str | None:
 
 
 def check_outputs(*, files: dict[str, Path | None] | None = None,
-                  folders: dict[str, Path | None] | None = None) -> None:
+                  folders: dict[str, Path | None] | None = None,
+                  inputs: Sequence[Path] = ()) -> None:
     """Refuse unusable output paths *before* any computing: a file path that is a folder, a
     symbolic link (without ``--follow-symlinks``), or whose parent cannot be created or
     written; a ``--csv`` folder that is a file or cannot be created. ``files`` and ``folders``
-    map the option (``"--json"``) to its path (None: not asked for). Nothing is created here;
+    map the option (``"--json"``) to its path (None: not asked for); no two outputs, and no
+    output and one of ``inputs``, may be the same file. Nothing is created here;
     all problems are reported at once (exit 2)."""
     from detente.errors import Problem
 
     problems: list[Problem] = []
+    given = [(f, p) for f, p in [*(files or {}).items(), *(folders or {}).items()] if p]
+    seen: dict[str, str] = {os.path.realpath(p): "an input file" for p in inputs}
+    for flag, place in given:  # one output would overwrite the other (or a file be no folder)
+        real = os.path.realpath(place)
+        if real in seen:
+            problems.append(Problem(f"the same path is given to {seen[real]} and {flag}",
+                                    file=str(place), path=flag,
+                                    allowed="a different path for each output"))
+        seen.setdefault(real, flag)
     for flag, out in (files or {}).items():
         if out is None:
             continue

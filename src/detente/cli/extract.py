@@ -64,7 +64,7 @@ def extract(
     from detente.limits import MAX_FILE_BYTES, check_range
 
     check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
-                  folders={"--csv": csv_dir})
+                  folders={"--csv": csv_dir}, inputs=files or ())
     check_range(max_bytes, 1, MAX_FILE_BYTES["sources"], "--max-bytes")
     extractor = _extractor(llm)
     if evaluate_dir is not None:

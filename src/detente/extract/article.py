@@ -74,16 +74,45 @@ def parse_article(text: str, path: str = "<text>", date: dt.date | None = None) 
     return Article(path=path, body=body, meta=meta, date=anchor, body_line=body_start + 1)
 
 
+def unended_header(article: Article) -> str | None:
+    """A note when ``article`` opens with ``Key: value`` lines (two or more, or a Date) that
+    no line of dashes ends: they were read as body text and their Date was not used."""
+    if article.meta:
+        return None
+    keys = []
+    for line in article.body.split("\n", 20)[:20]:
+        m = _META.match(line)
+        if not m:
+            break
+        keys.append(m.group(1).strip().lower())
+    if len(keys) < 2 and "date" not in keys:
+        return None
+    return (f"lines 1-{len(keys)} look like a metadata header ({', '.join(keys)}) but no line "
+            "of dashes ('---') ends it: read as body text, its Date not used; allowed: end the "
+            "header with a '---' line")
+
+
 def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_BYTES) -> Article:
     """Read one article file; every problem is a :class:`DetenteError` naming the file."""
     name = str(path)
     if not path.is_file():
-        raise DetenteError.one("not a readable file", file=name)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DetenteError.one(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for "
-                               "one article", file=name, allowed="split it, or raise --max-bytes")
-    raw = path.read_bytes()
+        what = ("no such file" if not path.exists() else "a folder" if path.is_dir()
+                else "not a regular file (a FIFO, socket or device)")
+        raise DetenteError.one(f"not a readable file: {what}", file=name,
+                               allowed="a UTF-8 text file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DetenteError.one(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                                   "for one article", file=name,
+                                   allowed="split it, or raise --max-bytes")
+        raw = path.read_bytes()
+    except OSError as exc:  # permission denied, an I/O error
+        raise DetenteError.one(f"cannot read the file ({exc.strerror or exc})", file=name,
+                               allowed="a readable UTF-8 text file") from exc
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DetenteError.one("UTF-16 text (it starts with a UTF-16 byte-order mark)", file=name,
+                               allowed="UTF-8 text (convert with iconv -f UTF-16 -t UTF-8)")
     if b"\x00" in raw[:8192]:
         raise DetenteError.one("binary file (NUL bytes), not text", file=name,
                                allowed="plain UTF-8 text")

@@ -25,7 +25,7 @@ import numpy as np
 
 from detente.errors import DetenteError, Problem
 from detente.extract.article import Article, read_article
-from detente.extract.schema import STANCES, ArticleExtraction
+from detente.extract.schema import SIGNAL_KINDS, STANCES, ArticleExtraction
 from detente.extract.verify import find_span
 from detente.limits import read_text
 
@@ -92,7 +92,13 @@ def load_gold(folder: Path) -> list[GoldArticle]:
             problems.append(Problem("gold annotation nested too deeply", file=str(js),
                                     allowed="the gold layout: a mapping of lists of items"))
             continue
-        if not isinstance(gold, dict) or gold.get("stance") not in STANCES:
+        if not isinstance(gold, dict):
+            problems.append(Problem("gold annotation is not a JSON object", file=str(js),
+                                    value=type(gold).__name__,
+                                    allowed="an object with stance, actors, signals, "
+                                    "positions, proposals"))
+            continue
+        if gold.get("stance") not in STANCES:
             problems.append(Problem("gold needs a 'stance'", file=str(js), path="stance",
                                     allowed=", ".join(STANCES)))
             continue
@@ -100,7 +106,17 @@ def load_gold(folder: Path) -> list[GoldArticle]:
         if found:
             problems += found
             continue
-        out.append(GoldArticle(read_article(txt), gold, str(txt)))
+        try:
+            article = read_article(txt)
+        except DetenteError as exc:
+            problems += exc.problems
+            continue
+        found = gold_content_problems(gold, article.body, str(js))
+        if found:
+            problems += found
+            continue
+        out.append(GoldArticle(article, gold, str(txt)))
+    problems += _number_clashes(texts)
     if problems:
         raise DetenteError(problems)
     return out
@@ -130,6 +146,43 @@ def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
                                    path=f"{name}[{i}]" + (f".{bad[0]}" if isinstance(x, dict)
                                                           else ""),
                                    allowed=f"an object with {', '.join(keys)} (strings)"))
+    return out
+
+
+def gold_content_problems(gold: dict[str, Any], body: str, file: str) -> list[Problem]:
+    """What a well-shaped gold annotation gets wrong against its article: a signal kind
+    outside :data:`SIGNAL_KINDS`, a quote that is not in the body (it could never be matched),
+    an item listed twice (it would count twice)."""
+    out = []
+    for name in ("signals", "positions", "proposals"):
+        seen: dict[str, int] = {}
+        for i, x in enumerate(gold.get(name, [])):
+            where = f"{name}[{i}]"
+            if name == "signals" and x["kind"] not in SIGNAL_KINDS:
+                out.append(Problem("unknown signal kind", file=file, path=f"{where}.kind",
+                                   value=x["kind"], allowed=", ".join(SIGNAL_KINDS)))
+            if find_span(body, x["quote"]) is None:
+                out.append(Problem("quote is not in the article body", file=file,
+                                   path=f"{where}.quote", value=x["quote"][:80],
+                                   allowed="a verbatim excerpt of the article's body"))
+            key = json.dumps(x, sort_keys=True)
+            if key in seen:
+                out.append(Problem(f"the same item as {name}[{seen[key]}]", file=file,
+                                   path=where, allowed="each item once"))
+            seen.setdefault(key, i)
+    return out
+
+
+def _number_clashes(texts: Sequence[Path]) -> list[Problem]:
+    """Two articles with the same number (``1.txt`` and ``01.txt``)."""
+    first: dict[str, Path] = {}
+    out = []
+    for t in texts:
+        key = (t.stem.lstrip("0") or "0") if t.stem.isdigit() else t.stem
+        if key in first:
+            out.append(Problem(f"article number {t.stem} is also {first[key].name}",
+                               file=str(t), allowed="one file per article number"))
+        first.setdefault(key, t)
     return out
 
 

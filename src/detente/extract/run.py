@@ -8,6 +8,7 @@ The record carries the inputs' hash, the options and the version.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -15,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
-from detente.extract.article import MAX_BYTES, Article, read_article
+from detente.extract.article import MAX_BYTES, Article, read_article, unended_header
 from detente.extract.schema import ArticleExtraction
 from detente.extract.verify import quote_problems
 from detente.extract.vocabulary import IssueTerms
@@ -61,11 +62,21 @@ def read_all(files: Sequence[Path], date: dt.date | None, max_bytes: int = MAX_B
              ) -> tuple[list[Article], list[FileProblem]]:
     """Read every file; unreadable ones become problems, the rest articles."""
     articles, problems = [], []
+    seen: set[Path] = set()
     for f in files:
+        real = Path(os.path.realpath(f))
+        if real in seen:  # the same article twice would count every item twice
+            problems.append(FileProblem(file=str(f), message="given more than once; read once"))
+            continue
+        seen.add(real)
         try:
             articles.append(read_article(f, date, max_bytes))
         except DetenteError as exc:
             problems.append(FileProblem(file=str(f), message=str(exc)))
+            continue
+        note = unended_header(articles[-1])
+        if note:
+            problems.append(FileProblem(file=str(f), message=note))
     return articles, problems
 
 

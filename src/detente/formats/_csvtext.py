@@ -50,6 +50,11 @@ def guarded(reader: Any, file: str) -> Iterator[list[str]]:
         raise csv_problem(exc, file, reader.line_num) from None
 
 
+MAX_MAGNITUDE = 1e100
+"""Largest magnitude of a number in a stakeholder table: sums over actors and squared distances
+of such numbers stay finite (a capability of 1e308 made the total capability infinite)."""
+
+
 def number(cell: str, *, file: str, line: int, column: int, field: str) -> float:
     """Parse one numeric cell or raise a :class:`DetenteError` pointing at it."""
     if cell == "":
@@ -63,6 +68,11 @@ def number(cell: str, *, file: str, line: int, column: int, field: str) -> float
     if value != value or value in (float("inf"), float("-inf")):
         raise DetenteError.one(f"{field} is not a finite number", file=file, line=line,
                                column=column, value=cell)
+    if abs(value) > MAX_MAGNITUDE:  # 1e308 capabilities summed to inf (a NaN forecast)
+        raise DetenteError.one(f"{field} is too large", file=file, line=line, column=column,
+                               value=cell, allowed=f"a number of magnitude at most "
+                               f"{MAX_MAGNITUDE:.0e} (larger ones overflow when summed or "
+                               "squared)")
     return value
 
 

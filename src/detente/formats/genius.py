@@ -14,9 +14,10 @@ Semantics follow GENIUS exactly:
   discount factor δ applies as U · δ^t with t ∈ [0, 1] the normalised time (δ ∉ (0, 1): none).
 
 Real issues are discretised into ``real_steps`` evenly spaced points. Files are read with the
-standard library's ``xml.etree.ElementTree``: fine for local research files; use ``defusedxml``
-if you ever parse XML from an untrusted source. Every problem names the file and the element
-path (and the line and column for malformed XML).
+standard library's ``xml.etree.ElementTree`` after refusing any entity or DTD declaration (no
+GENIUS file has one; they are what XML bombs and external entities need), so an untrusted file
+cannot expand or fetch anything; expat (≥ 2.4) also caps entity amplification. Every problem
+names the file and the element path (and the line and column for malformed XML).
 """
 
 from __future__ import annotations
@@ -152,7 +153,17 @@ def _bytes(file: Path) -> bytes:
         raise GeniusError(exc.problems) from None
 
 
+#: A document type declaration with an internal subset, or an entity declaration: GENIUS files
+#: have neither, and entities are how XML bombs (billion laughs) and external entities work.
+_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY")
+
+
 def _parse(raw: bytes, file: Path) -> ET.Element:
+    if m := _DTD.search(raw):
+        line = raw[: m.start()].count(b"\n") + 1
+        raise _fail("XML entity or DTD declarations are not read (they are how entity bombs "
+                    "and external entities work)", file, line=line,
+                    allowed="a GENIUS domain or profile without a <!DOCTYPE [...]> subset")
     try:
         return ET.fromstring(raw)
     except ET.ParseError as exc:
@@ -369,6 +380,10 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
             rects.append(Rectangle(u * weight, not exc, tuple(bounds)))
     if not rects:
         raise _fail("non-linear profile without hyperRectangle constraints", file, upath)
+    if all(r.utility <= 0 for r in rects):  # the frontier search then finds no outcome at all
+        raise _fail("no hyperRectangle has a positive utility (times its ufun weight): no "
+                    "outcome is worth anything to this party", file, upath,
+                    allowed="at least one hyperRectangle with utility > 0")
     return tuple(rects), max_u
 
 

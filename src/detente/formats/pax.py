@@ -133,6 +133,10 @@ def _choice(row: dict[str, str], name: str, allowed: tuple[str, ...], where: dic
     return value
 
 
+MAX_ID = 2**31 - 1
+"""Largest agreement id read (PA-X and UCDP ids are below 10,000)."""
+
+
 def _parse(row: dict[str, str], where: dict) -> tuple:
     try:
         agt = int(row["AgtId"])
@@ -141,6 +145,10 @@ def _parse(row: dict[str, str], where: dict) -> tuple:
         bad = "AgtId" if not row["AgtId"].strip().isdigit() else "Year"
         raise DetenteError.one(f"{bad} is not an integer", path=bad, value=row[bad],
                                **where) from None
+    for name, value, lo, hi in (("AgtId", agt, 0, MAX_ID), ("Year", year, 1, 9999)):
+        if not lo <= value <= hi:  # 10^20 overflowed the int64 column (a traceback)
+            raise DetenteError.one(f"{name} is out of range", path=name, value=row[name],
+                                   allowed=f"{lo} … {hi:,}", **where)
     m = _DATE.match(row["Dat"].strip())
     if not m:
         raise DetenteError.one("Dat is not a date", path="Dat", value=row["Dat"],
@@ -166,7 +174,7 @@ def _link(row: dict[str, str], where: dict[str, object], problems: list[Problem]
     cell = row["UcdpAgr"].strip()
     if cell in _NO_LINK:
         return -1
-    if cell.isdigit():
+    if cell.isdigit() and int(cell) <= MAX_ID:
         return int(cell)
     problems.append(Problem("UcdpAgr is not a UCDP PAD id (row kept, link ignored)",
                             file=str(where["file"]), line=int(str(where["line"])),

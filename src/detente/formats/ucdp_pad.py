@@ -145,6 +145,10 @@ def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: di
     if allowed is not None and value not in allowed:
         raise DetenteError.one(f"{name} is not a code the codebook allows", path=name,
                                value=cell, allowed=", ".join(map(str, allowed)), **where)
+    lo, hi = (1, 9999) if name == "year" else (0, 2**31 - 1)
+    if allowed is None and not lo <= value <= hi:  # 10^20 overflowed the int64 column
+        raise DetenteError.one(f"{name} is out of range", path=name, value=cell,
+                               allowed=f"{lo} … {hi:,}", **where)
     return value
 
 

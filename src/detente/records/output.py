@@ -3,6 +3,7 @@ and as valid JSON (no NaN). Used by the command line and the workbench alike."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -38,8 +39,11 @@ def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> Non
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out)
     except OSError as exc:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            tmp.unlink(missing_ok=True)  # a half-written temporary file is not left behind
         raise DetenteError.one(f"cannot write the output: {exc.strerror or exc}",
-                               file=str(out)) from None
+                               file=str(out), allowed="a path in a folder this process may "
+                               "write (missing folders are created)") from None
 
 
 def _finite(data: Any, path: str, hits: dict[str, str]) -> Any:

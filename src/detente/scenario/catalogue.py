@@ -66,12 +66,29 @@ def index_text(index: dict[str, Any]) -> str:
     return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
 
 
+#: The fields of a row and their types (a row of another shape is not trusted).
+_ROW_TYPES: dict[str, type] = {"case": str, "date": str, "title": str, "actors": int,
+                               "veto_players": int, "issues": int, "proposals": int,
+                               "outcomes": int}
+
+
+def _row_ok(row: Any) -> bool:
+    """A row of the index has exactly the fields of :func:`case_row`, of their types, with
+    counts that are whole and not negative (``true`` is not a count)."""
+    return (isinstance(row, dict) and set(row) == set(_ROW_TYPES)
+            and all(type(row[k]) is t for k, t in _ROW_TYPES.items())
+            and all(row[k] >= 0 for k, t in _ROW_TYPES.items() if t is int)
+            and row["veto_players"] <= row["actors"])
+
+
 def _indexed(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """(case name, SHA-256) → row, from the shipped index (empty when there is none)."""
+    """(case name, SHA-256) → row, from the shipped index (empty when there is none or it
+    cannot be read); a row of the wrong shape is left out (its case is then loaded)."""
     try:
         data = json.loads((folder / INDEX).read_text(encoding="utf-8"))
-        return {(e["row"]["case"], e["sha256"]): e["row"] for e in data["cases"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {(e["row"]["case"], e["sha256"]): e["row"] for e in data["cases"]
+                if _row_ok(e["row"]) and isinstance(e["sha256"], str)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}
 
 

@@ -226,6 +226,20 @@ def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue])
         if chosen_opt and issue is not None and issue.index_of(chosen_opt) is None:
             out.append((path, f"not an option of issue {issue.id!r}", chosen_opt,
                         _allowed(issue.option_ids())))
+    return out + _war_outcomes(s, actor_ids, issues)
+
+
+def _war_outcomes(s: Scenario, actor_ids: list[str], issues: dict[str, Issue]) -> list[Found]:
+    """What winning means (``war.outcomes``): its sides are actors and each side's win is a
+    complete package of the issues' options (``window`` and ``--batna war`` read them; ``check``
+    used to pass a package holding ``army: .inf``)."""
+    won = s.war.outcomes if s.war is not None else None
+    if won is None:
+        return []
+    out: list[Found] = [(("war", "outcomes", "sides", a), "unknown actor id", a,
+                         _allowed(actor_ids)) for a in won.sides if a not in actor_ids]
+    for side in ("a_wins", "b_wins"):
+        out += _package(dict(getattr(won, side)), issues, ("war", "outcomes", side))
     return out
 
 

@@ -193,6 +193,10 @@ def _sources(data: dict[str, Any], file: str, lines: dict[Any, tuple[int, int]],
     return sources
 
 
+#: The top-level keys of an analyst signals file.
+TOP_KEYS = ("case", "description", "sources", "factions", "actors", "signals")
+
+
 def parse_signals(text: str, file: str) -> SignalCase:
     """Parse and validate a signals YAML document (``file`` names it in errors)."""
     data, lines = load_yaml(text, file)
@@ -202,7 +206,10 @@ def parse_signals(text: str, file: str) -> SignalCase:
     if not isinstance(data, dict):
         raise DetenteError([Problem("expected a mapping with sources, actors, signals",
                                     file=file, line=1, value=type(data).__name__)])
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem("unknown top-level key", file=file, path=str(k),
+                line=lines.get((k,), (None,))[0], value=k, allowed=", ".join(TOP_KEYS))
+        for k in data if k not in TOP_KEYS]  # a misspelt 'signal:' was dropped silently
     sources = _sources(data, file, lines, problems)
     names, priors = {}, {}
     where: dict[str, Any]

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -195,6 +196,39 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
     _table(con, "plover", ("k",), [(t,) for t in PLOVER_TYPES])
 
 
+#: The range of each numeric field (a value outside it, not finite, or not a number at all is
+#: a row problem, never stored or silently read as missing): GDELT Goldstein scale and ICEWS
+#: intensity -10 … 10 (their codebooks), quad classes 1 … 4, mention types 1 … 6, confidence
+#: 0 … 100 %, tone -100 … 100, degrees of latitude and longitude.
+_NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "quad_class": (1, 4), "intensity": (-10, 10), "num_sources": (0, 2**31 - 1),
+    "num_articles": (0, 2**31 - 1), "latitude": (-90, 90), "longitude": (-180, 180),
+    "mention_type": (1, 6), "sentence_id": (0, 2**31 - 1), "confidence": (0, 100),
+    "doc_tone": (-100, 100)}
+_CAST = re.compile(r"^try_cast\((.+) AS (INTEGER|DOUBLE)\)$")
+
+
+def _bad_numbers_sql(spec: FormatSpec, p: _Params) -> str:
+    """SQL naming the numeric fields of a row that are written but unusable (comma-joined;
+    empty when none): not a number of the field's type ('1,234', '0x10', 99999999999), not
+    finite, a count that is not whole ('2.5'), or outside :data:`_NUMBER_RANGES` (POLECAT
+    intensity: finite only)."""
+    parts = []
+    for name, expr in spec.exprs.items():
+        m = _CAST.match(expr)
+        if not m or name not in _NUMBER_RANGES:
+            continue
+        raw, lo, hi = _nz(m.group(1), spec.missing, p), *_NUMBER_RANGES[name]
+        val = f"try_cast({raw} AS DOUBLE)"
+        # DuckDB casts '2.5' to the INTEGER 3 and '0x10' to 16: a count must be a whole number
+        whole = "" if m.group(2) == "DOUBLE" else f" OR {val} <> try_cast({raw} AS INTEGER)"
+        rng = "" if (spec.name == "polecat" and name == "intensity") else \
+            f" OR {val} < {lo} OR {val} > {hi}"
+        parts.append(f"CASE WHEN {raw} IS NOT NULL AND ({val} IS NULL OR NOT isfinite({val})"
+                     f"{whole}{rng}) THEN '{name} ' || {raw}[:24] END")
+    return f"concat_ws(', ', {', '.join(parts)})" if parts else "''"
+
+
 def _scan_sql(source: str, spec: FormatSpec, p: _Params, prefilter: str = "TRUE",
               first: bool = True) -> str:
     """Lines of ``source`` (one part of the file, see :mod:`detente.signals.scan`) with their
@@ -269,6 +303,7 @@ def _events_sql(source: str, spec: FormatSpec, filt: ImportFilter, p: _Params,
     inner = ", ".join(f"{e[k]} AS {k}" for k in CANONICAL if k in e and k not in
                       ("plover_type", "plover_mode", "plover_context"))
     inner += f", {_nz(spec.date_raw, spec.missing, p)} AS date_raw"
+    inner += f", {_bad_numbers_sql(spec, p)} AS bad_num"
     inner += f", try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d"
     inner += (f", {e.get('plover_mode', 'NULL')} AS p_mode, "
               f"{e.get('plover_context', 'NULL')} AS p_ctx")
@@ -308,7 +343,7 @@ def _events_sql(source: str, spec: FormatSpec, filt: ImportFilter, p: _Params,
     return (
         _scan_sql(source, spec, p, _prefilter(spec, filt, p), first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner} FROM s) "
-        f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, "
+        f"SELECT c.line, c.blank, c.ncol, c.date_raw, {known} AS known, c.bad_num, "
         + ", ".join(out[k] for k in CANONICAL)
         + f" FROM c {j1} {j2} {j3} {j4} "
         f"WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
@@ -330,8 +365,9 @@ def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: b
     return (
         _scan_sql(source, spec, p, first=first)
         + f", c AS (SELECT line, blank, {_NCOL}, {inner}, {spec.date_raw} AS date_raw, "
+        f"{_bad_numbers_sql(spec, p)} AS bad_num, "
         f"try_strptime({spec.date_raw}, {p(spec.date_format)})::DATE AS d FROM s) "
-        "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, "
+        "SELECT c.line, c.blank, c.ncol, c.date_raw, TRUE AS known, c.bad_num, "
         + ", ".join(f"c.{k}" for k in MENTION_FIELDS)
         + f" FROM c WHERE c.blank OR coalesce(c.ncol, 0) <> {spec.columns} OR ({keep})"
     )
@@ -360,7 +396,7 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
 
 def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     """(kind, detail) when the row is a problem, else None."""
-    _line, _blank, ncol, date_raw, known, *rest = row
+    _line, _blank, ncol, date_raw, known, bad_num, *rest = row
     if ncol == -1:
         return ("control character", "the line holds a control byte (e.g. 0x1F) or a lone "
                 "carriage return; it is kept as a problem, not imported")
@@ -368,6 +404,9 @@ def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
         return "wrong column count", f"{ncol} fields, expected {spec.columns}"
     if spec.kind == "events" and rest[CANONICAL.index("date")] is None:
         return "bad date", f"date {date_raw!r} is not {spec.date_format.replace('%', '')}"
+    if bad_num:
+        return "bad number", (f"{bad_num}: not a finite number in the field's range "
+                              "(docs/limits.md); the row is kept as a problem")
     if not known:
         code = rest[CANONICAL.index("code")]
         book = "CAMEO 1.1b3" if spec.code_kind == "cameo" else "PLOVER"
@@ -462,38 +501,85 @@ def _store_rows(scan: LineScan, store: EventStore, spec: FormatSpec, source: str
                 continue
             matched += 1
             if spec.kind == "events":
-                good.append((sha, line, source, spec.name, ingested, *row[5:]))
+                good.append((sha, line, source, spec.name, ingested, *row[6:]))
             else:
-                good.append((sha, line, source, ingested, *row[5:]))
+                good.append((sha, line, source, ingested, *row[6:]))
         added += (store.add_events(good) if spec.kind == "events" else store.add_mentions(good))
         store.add_problems(bad)
         store.commit()
     return counts, examples, blank, matched, added
 
 
+#: Most members one zip may hold (a GDELT or ICEWS download holds one).
+MAX_ZIP_MEMBERS = 1000
+#: Largest compression ratio of a member over :data:`_BOMB_FLOOR` bytes: event text compresses
+#: about 5-15 times; a ratio past this is a zip bomb, refused before any byte is extracted.
+MAX_ZIP_RATIO = 200
+_BOMB_FLOOR = 64 << 20
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member is refused before it is read, or None."""
+    mode = info.external_attr >> 16
+    if info.flag_bits & 0x1:
+        return "the member is encrypted (password-protected); allowed: an unencrypted zip"
+    if stat.S_ISLNK(mode):
+        return "the member is a symbolic link (not followed); allowed: event data files"
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > _BOMB_FLOOR and ratio > MAX_ZIP_RATIO:
+        return (f"the member expands {ratio:,.0f} times to {info.file_size:,} bytes (a zip "
+                f"bomb?); allowed: a compression ratio up to {MAX_ZIP_RATIO}")
+    return None
+
+
 def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path) -> None:
     with zf.open(info) as src, dest.open("wb") as out:
+        first = True
         while chunk := src.read(_CHUNK):
+            if first and chunk[:4] == b"PK\x03\x04":
+                raise DetenteError.one("the member is itself a zip (nested archives are not "
+                                       "opened)", allowed="unzip the inner archive first")
+            if first and b"\x00" in chunk[: 1 << 20]:  # stop before writing a bomb to disk
+                raise DetenteError.one("not a text file (binary content)",
+                                       allowed="tab-separated event data (GDELT, ICEWS, "
+                                       "POLECAT)")
+            first = False
             out.write(chunk)
 
 
 def import_zip(path: Path, store: EventStore, **kw: object) -> list[ImportSummary]:
-    """Import every member of a zip archive (each member is its own source ``zip!member``)."""
+    """Import every member of a zip archive (each member is its own source ``zip!member``); a
+    member that is refused (encrypted, a link, a nested zip, binary, a bomb) gets a summary
+    with ``error`` set and the others still import."""
     tmpdir = kw.get("tmpdir")
     out = []
     try:
         with zipfile.ZipFile(path) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()]
             if not members:
-                raise DetenteError([Problem("zip archive holds no files", file=str(path))])
+                raise DetenteError([Problem("zip archive holds no files", file=str(path),
+                                            allowed="a zip of event data files")])
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise DetenteError([Problem(f"zip archive holds {len(members):,} files",
+                                            file=str(path), allowed=f"at most "
+                                            f"{MAX_ZIP_MEMBERS:,} event files in one zip")])
             for info in members:
                 source = f"{path}!{info.filename}"
-                with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
-                    dest = Path(tmp) / "member.tsv"
-                    _extract(zf, info, dest)
-                    out.append(import_text(dest, store, source=source,
-                                           **kw))  # type: ignore[arg-type]
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+                if why := _member_problem(info):
+                    out.append(ImportSummary(source=source, error=f"{source}: {why}"))
+                    continue
+                try:
+                    with _tempdir(tmpdir) as tmp:  # type: ignore[arg-type]
+                        dest = Path(tmp) / "member.tsv"
+                        _extract(zf, info, dest)
+                        out.append(import_text(dest, store, source=source,
+                                               **kw))  # type: ignore[arg-type]
+                except DetenteError as exc:
+                    out.append(ImportSummary(source=source, error=str(exc.with_file(source))))
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, RuntimeError,
+            NotImplementedError) as exc:
+        # RuntimeError: an encrypted member zipfile did not flag; NotImplementedError: a
+        # compression method this Python lacks
         raise DetenteError([Problem(f"truncated or corrupt zip archive ({exc})", file=str(path),
                                     allowed="a complete zip file (download it again)")]) from exc
     return out
