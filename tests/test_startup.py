@@ -294,3 +294,22 @@ def test_user_text_prints_as_written_without_rich_emoji_codes() -> None:
             con.print(f"title {esc(':warning: [b]x[/b] :smile:')}", highlight=False)
         assert cap.get() == "title :warning: [b]x[/b] :smile:\n"
     assert _imported(["analyze", str(AMPO)], ("rich._emoji_codes",)) == []
+
+
+def test_the_version_is_the_literal_pyproject_reads() -> None:
+    # One place for the release (detente.__version__, read by setuptools), and no
+    # importlib.metadata lookup to learn it.
+    import tomllib
+    from pathlib import Path
+
+    import detente
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in conf["project"]["dynamic"] and "version" not in conf["project"]
+    assert conf["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "detente.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", detente.__version__)
+    out = subprocess.run([sys.executable, "-c", "import sys, detente; "
+                          "print(detente.__version__, 'importlib.metadata' in sys.modules)"],
+                         capture_output=True, text=True)
+    assert out.stdout.split() == [detente.__version__, "False"], out.stderr
