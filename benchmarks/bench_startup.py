@@ -54,8 +54,6 @@ import detente.cli.deals; m("detente.cli.common, .deals")
 app._command(app._wanted(sys.argv[1:]), app._given(sys.argv[1:])); m("Typer builds the command")
 import typer._adapters; m("Typer's option adapters (pydantic, its schemas)")
 import numpy; m("numpy")
-from pydantic.plugin._loader import get_plugins; list(get_plugins())
-m("pydantic's plugin scan (importlib.metadata)")
 import detente.deals.genius_analysis, detente.deals.genius_batch, detente.parallel
 m("GENIUS reader, frontier, records")
 try:

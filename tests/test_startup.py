@@ -244,12 +244,13 @@ def test_process_defaults_are_the_process_own_and_the_user_setting_wins(capsys) 
         assert exc.code in (0, None)
     assert (os.environ.get("OPENBLAS_THREAD_TIMEOUT"), gc.get_threshold()) == (env_before,
                                                                               threshold)
+    assert gc.isenabled()
     code = ("import atexit, gc, os, sys\nimport detente.cli.app as app\n"
             "orig = app.process_defaults\n"
             "def probe():\n    print('numpy before', 'numpy' in sys.modules)\n    orig()\n"
             "app.process_defaults = probe\n"
             "atexit.register(lambda: print('after', os.environ.get('OPENBLAS_THREAD_TIMEOUT'),"
-            " gc.get_threshold()[0], 'numpy' in sys.modules))\n"
+            " gc.get_threshold()[0], 'numpy' in sys.modules, gc.isenabled()))\n"
             f"sys.argv = ['detente', 'analyze', {str(AMPO)!r}]\napp.main()\n")
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_THREAD_TIMEOUT"}
     for given, want in ((None, "4"), ("9", "9")):
@@ -260,7 +261,27 @@ def test_process_defaults_are_the_process_own_and_the_user_setting_wins(capsys) 
         lines = out.stdout.strip().splitlines()
         # set before NumPy loads (OpenBLAS reads it then), and NumPy did load afterwards
         assert "numpy before False" in lines
-        assert lines[-1] == f"after {want} 10000 True"
+        assert lines[-1] == f"after {want} 10000 True True"  # the collector runs again
+
+
+def test_the_collector_pauses_only_while_the_command_line_is_parsed() -> None:
+    # process_defaults pauses the collector; the root callback resumes it before the command
+    # runs (start-up objects frozen); a collector the user switched off stays off.
+    probe = ("import gc, sys\nimport detente.cli.app as app\n"
+             "import detente.cli.deals as deals\n"
+             "def cases() -> None:\n    print('in command', gc.isenabled(), "
+             "gc.get_freeze_count() > 0)\n"
+             "deals.cases = cases\n"
+             "orig = app.process_defaults\n"
+             "def defaults():\n    orig()\n    print('parsing', gc.isenabled())\n"
+             "app.process_defaults = defaults\n"
+             "sys.argv = ['detente', 'cases']\napp.main()\n")
+    for user_off, want in (("", "True True"), ("gc.disable()\n", "False False")):
+        out = subprocess.run([sys.executable, "-c", "import gc\n" + user_off + probe],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        lines = out.stdout.strip().splitlines()
+        assert lines == ["parsing False", f"in command {want}"], lines
 
 
 def test_user_text_prints_as_written_without_rich_emoji_codes() -> None:
@@ -273,3 +294,22 @@ def test_user_text_prints_as_written_without_rich_emoji_codes() -> None:
             con.print(f"title {esc(':warning: [b]x[/b] :smile:')}", highlight=False)
         assert cap.get() == "title :warning: [b]x[/b] :smile:\n"
     assert _imported(["analyze", str(AMPO)], ("rich._emoji_codes",)) == []
+
+
+def test_the_version_is_the_literal_pyproject_reads() -> None:
+    # One place for the release (detente.__version__, read by setuptools), and no
+    # importlib.metadata lookup to learn it.
+    import tomllib
+    from pathlib import Path
+
+    import detente
+
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in conf["project"]["dynamic"] and "version" not in conf["project"]
+    assert conf["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "detente.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", detente.__version__)
+    out = subprocess.run([sys.executable, "-c", "import sys, detente; "
+                          "print(detente.__version__, 'importlib.metadata' in sys.modules)"],
+                         capture_output=True, text=True)
+    assert out.stdout.split() == [detente.__version__, "False"], out.stderr

@@ -48,6 +48,7 @@ def _root(
                                    "byte-identical."),
 ) -> None:
     """detente: which deal, where talks land, when the window opens, whether signals are real."""
+    _resume_collector()  # the command line is parsed: the command runs with the collector
     from detente.cli.common import FOLLOW_SYMLINKS, TIMESTAMP
     from detente.limits import MEMORY_OVERRIDE, parse_size
 
@@ -157,7 +158,13 @@ def process_defaults() -> None:
     - The cyclic collector runs every :data:`GC_THRESHOLD` allocations instead of every 700:
       start-up (Typer, NumPy, pydantic and their schemas) allocates ~10^5 long-lived objects,
       and walking them again and again is ~0.01 s of ``analyze DIR`` and ~0.04 s of
-      ``cases``. The collector still runs; it is not disabled.
+      ``cases``.
+    - While Typer parses the command line (it loads pydantic and builds an adapter per
+      option: modules, classes and schemas that live as long as the process, none of them
+      garbage) the collector is paused; the root callback, which every command passes
+      through before its own options are read, resumes it with what start-up made frozen
+      out of it (:func:`_resume_collector`), so no command runs without it. A collector
+      the user switched off (``gc.disable()`` before ``main``) stays off.
     """
     import gc
     import os
@@ -167,6 +174,25 @@ def process_defaults() -> None:
     first, *older = gc.get_threshold()
     if first and first < GC_THRESHOLD:
         gc.set_threshold(GC_THRESHOLD, *older)
+    if gc.isenabled():
+        gc.disable()
+        _PAUSED.append(True)
+
+
+_PAUSED: list[bool] = []
+"""Non-empty while :func:`process_defaults` holds the collector paused (the process only)."""
+
+
+def _resume_collector() -> None:
+    """End the start-up pause of :func:`process_defaults`: the objects made so far go to the
+    collector's permanent generation (:func:`gc.freeze`: they are not walked again) and the
+    collector runs again. Does nothing in-process (tests, notebooks: no pause was made)."""
+    if _PAUSED:
+        import gc
+
+        _PAUSED.clear()
+        gc.freeze()
+        gc.enable()
 
 
 def _main(argv: list[str] | None) -> None:

@@ -74,7 +74,7 @@ class DomainAnalysis(_Rec):
 
 def _point(dom: GeniusDomain, f: DomainFrontier, row: int) -> FrontierPoint:
     idx = f.index[row]
-    return FrontierPoint(
+    return FrontierPoint.model_construct(  # typed here: see analyze_domain
         options={iss.name: iss.values[int(idx[k])] for k, iss in enumerate(dom.issues)},
         utilities={a: float(f.utilities[row, i]) for i, a in enumerate(f.actors)},
         outcomes=None if f.counts is None else int(f.counts[row]),
@@ -121,19 +121,25 @@ def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,
     options = {"normalise_weights": normalise_weights, "profiles": profiles,
                "max_nodes": max_nodes, "time_limit": time_limit,
                "frontier_limit": frontier_limit}
-    return DomainAnalysis(
+    # The record is built from values typed here (Python str, int, float, bool), without
+    # running pydantic's validator (``model_construct``): the plain command then builds no
+    # validator, nor pays for pydantic's plugin scan (issue 19, start-up; ``--json`` builds
+    # the serializer). tests/genius/test_record_construct.py validates the same values and
+    # finds the same record, field by field and type by type, for every GENIUS domain read.
+    return DomainAnalysis.model_construct(
         provenance=make_provenance("genius", [str(directory)], _digest(dom), options, None),
         domain=dom.name, domain_file=Path(dom.domain_file).name,
         profile_files=[Path(p.file).name for p in dom.profiles], actors=list(f.actors),
-        weight_sums={a: (p.weight_sum if p.additive else None)
+        weight_sums={a: (float(p.weight_sum) if p.additive else None)
                      for a, p in zip(f.actors, dom.profiles, strict=True)},
         notes=list(dom.notes),
         reservation={a: float(x) for a, x in zip(f.actors, f.reservation, strict=True)},
-        outcomes=dom.n_outcomes, method=f.method, gap=float(f.gap), exact=f.gap == 0.0,
-        capped=f.capped, frontier_distinct=len(f), frontier_outcomes=f.n_outcomes,
+        outcomes=int(dom.n_outcomes), method=f.method, gap=float(f.gap),
+        exact=bool(f.gap == 0.0), capped=bool(f.capped), frontier_distinct=len(f),
+        frontier_outcomes=f.n_outcomes,
         frontier_outcomes_exact=bool(f.counts_exact is not None and f.counts is not None
                                      and np.all(f.counts_exact)),
-        frontier_shown=shown, frontier_truncated=shown < len(f),
+        frontier_shown=int(shown), frontier_truncated=bool(shown < len(f)),
         frontier=[_point(dom, f, r) for r in range(shown)], solutions=sol,
         no_agreement=no_deal)
 

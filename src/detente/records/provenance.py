@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,9 @@ import detente
 class Provenance(BaseModel):
     """Where a record came from."""
 
-    model_config = ConfigDict(frozen=True)
+    # ``defer_build``: the validator is built on first validation (reading a record back),
+    # not at import; :func:`make_provenance` builds the record without it.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tool: str = "detente"
     version: str
@@ -67,7 +70,19 @@ def now() -> str:
 def make_provenance(analysis: str, inputs: list[str], digest: str, options: dict[str, Any],
                     seed: int | None, created: str | None = None) -> Provenance:
     """Build a :class:`Provenance`; ``created`` stays None (byte-identical reruns) unless a
-    time is given."""
-    return Provenance(version=detente.__version__, analysis=analysis, inputs_sha256=digest,
-                      inputs=[normalise_input(x) for x in inputs], options=options, seed=seed,
-                      created=created)
+    time is given.
+
+    Built without running pydantic's validator (``model_construct``): every field is made
+    here from typed arguments, exactly as validation would make it (``seed`` an ``int``: a
+    NumPy integer or a bool becomes one; ``options`` a new dict with ``str`` keys;
+    tests/genius/test_record_construct.py compares with the validated record). A command
+    that validates no other record so builds no validator at all, and pydantic scans the
+    installed distributions for plugins only when a validator is built (issue 19, start-up)."""
+    if not (isinstance(analysis, str) and isinstance(digest, str)
+            and (created is None or isinstance(created, str))
+            and all(isinstance(k, str) for k in options)):
+        raise TypeError("make_provenance: analysis, digest, created and option names are text")
+    return Provenance.model_construct(
+        version=str(detente.__version__), analysis=analysis, inputs_sha256=digest,
+        inputs=[normalise_input(str(x)) for x in inputs], options=dict(options),
+        seed=None if seed is None else operator.index(seed), created=created)
