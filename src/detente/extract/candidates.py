@@ -61,6 +61,8 @@ _REPORTED = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|added|ac
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _WINDOW = 4
+#: The rules' own kinds enter this many times (a larger effective weight under L2).
+RULE_REPEAT = 1
 
 
 @dataclass
@@ -191,7 +193,8 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             else:
                 feats.append(extra[code])
             mine = {k for c, k, _, _ in rules_here if c == code}
-            feats += [f"rule:{k}" for k in mine] or ["rule:none"]
+            feats += [f"rule:{k}" + (f"#{r}" if r else "") for k in mine
+                      for r in range(RULE_REPEAT)] or ["rule:none"]
             feats += [f"rule_other:{k}" for c, k, _, _ in rules_here if c != code]
             quotes = {k: (a, b) for c, k, a, b in rules_here if c == code}
             out.append(Candidate(s0, s1, code, feats, quotes))

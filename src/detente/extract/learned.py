@@ -43,6 +43,7 @@ class LearnedModel:
     coef: np.ndarray
     intercept: np.ndarray
     thresholds: np.ndarray
+    use_rules: np.ndarray  # per kind: leave the kind to the rules (chosen in training)
     meta: dict[str, Any]
 
     def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
@@ -63,8 +64,9 @@ class LearnedModel:
     def save(self, path: Path) -> None:
         """Write the weights file (compressed npz; no pickled objects)."""
         order = sorted(self.vocab, key=self.vocab.__getitem__)
-        np.savez_compressed(path, vocab=np.array(order), coef=self.coef,
+        np.savez_compressed(path, vocab=np.array(order), coef=self.coef.astype(np.float32),
                             intercept=self.intercept, thresholds=self.thresholds,
+                            use_rules=self.use_rules,
                             meta=np.array(json.dumps(self.meta, sort_keys=True)))
 
 
@@ -80,18 +82,21 @@ def load_model(path: Path | None = None) -> LearnedModel:
             vocab = [str(v) for v in z["vocab"]]
             coef, intercept = np.asarray(z["coef"], float), np.asarray(z["intercept"], float)
             thresholds = np.asarray(z["thresholds"], float)
+            use_rules = np.asarray(z["use_rules"], bool)
             meta = json.loads(str(z["meta"]))
     except (OSError, ValueError, KeyError, EOFError) as exc:  # zip, npz or json damage
         raise DetenteError.one(f"the learned extractor's weights file is unreadable: {exc}",
                                file=str(path), allowed=fix) from exc
     k = len(SIGNAL_KINDS)
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
+            or use_rules.shape != (k,)
             or not isinstance(meta, dict) or meta.get("features_version") != FEATURES_VERSION
             or not np.isfinite(coef).all()):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
-                               file=str(path), path="coef/intercept/thresholds/meta",
+                               file=str(path), path="coef/intercept/thresholds/use_rules/meta",
                                allowed=f"{k} kinds, features version {FEATURES_VERSION}; {fix}")
-    return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds, meta)
+    return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
+                        use_rules, meta)
 
 
 def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
@@ -99,7 +104,8 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
            probs: np.ndarray | None = None) -> ArticleExtraction:
     """The rules' extraction with its signals replaced by the model's choices."""
     p = model.probabilities(candidates) if probs is None else probs
-    chosen = np.argwhere(p >= model.thresholds)
+    take = np.where(model.use_rules, rule_kinds(candidates), p >= model.thresholds)
+    chosen = np.argwhere(take)
     signals = []
     for j, k in chosen:
         c, kind = candidates[int(j)], SIGNAL_KINDS[int(k)]
@@ -109,6 +115,15 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
                               quote=body[q0:q1], start=q0, end=q1))
     signals.sort(key=lambda s: (s.start or 0, s.actor, s.kind))
     return ruled.model_copy(update={"signals": signals, "extractor": "learned"})
+
+
+def rule_kinds(candidates: Sequence[Candidate]) -> np.ndarray:
+    """The rules' own choice, candidates × kinds (True where the rules gave that signal)."""
+    out = np.zeros((len(candidates), len(SIGNAL_KINDS)), dtype=bool)
+    for j, c in enumerate(candidates):
+        for kind in c.rule_quotes:
+            out[j, SIGNAL_KINDS.index(kind)] = True
+    return out
 
 
 class LearnedExtractor:

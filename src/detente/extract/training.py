@@ -28,7 +28,7 @@ from detente.errors import DetenteError
 from detente.extract.article import read_article
 from detente.extract.candidates import FEATURES_VERSION, Candidate, article_candidates, label
 from detente.extract.evaluate import Evaluation, GoldArticle, evaluate, load_gold
-from detente.extract.learned import LearnedModel, decode
+from detente.extract.learned import LearnedModel, decode, rule_kinds
 from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.vocabulary import default_issues
@@ -36,9 +36,11 @@ from detente.extract.vocabulary import default_issues
 #: The development parts of §9, in order. locked5 is not among them and never may be.
 PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6")
 #: Regularisation (inverse strength) and feature count floor, chosen by LOPO (docs).
-C = 0.5
+C = 0.1
 MIN_COUNT = 2
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+#: Training weight of a part's candidates (parts not named weigh 1).
+PART_WEIGHT: dict[str, float] = {}
 
 
 @dataclass
@@ -123,48 +125,60 @@ def _fit_weights(items: Sequence[Item], c: float, min_count: int
     vocab = {f: i for i, f in enumerate(names)}
     x = _matrix(items, vocab)
     y = np.vstack([it.y for it in items])
+    w = np.concatenate([np.full(len(it.candidates), PART_WEIGHT.get(it.part, 1.0))
+                        for it in items])
     coef = np.zeros((len(vocab), len(SIGNAL_KINDS)))
     intercept = np.full(len(SIGNAL_KINDS), -20.0)  # a kind never seen is never predicted
     for k in range(len(SIGNAL_KINDS)):
         if 0 < y[:, k].sum() < len(y):
             clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
-            clf.fit(x, y[:, k])
+            clf.fit(x, y[:, k], sample_weight=w)
             coef[:, k], intercept[k] = clf.coef_[0], clf.intercept_[0]
     return vocab, coef, intercept
 
 
-def _thresholds(items: Sequence[Item], c: float, min_count: int) -> np.ndarray:
-    """Per-kind thresholds maximising that kind's F1 over inner leave-one-part-out
-    predictions (gold the candidates cannot hold counts as missed)."""
+def _thresholds(items: Sequence[Item], c: float, min_count: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per kind: the threshold maximising that kind's F1 over inner leave-one-part-out
+    predictions, and whether the rules' own choice beats the model there (then the kind is
+    left to the rules). Gold the candidates cannot hold counts as missed."""
+    k = len(SIGNAL_KINDS)
     parts = sorted({it.part for it in items})
     if len(parts) < 2:
-        return np.full(len(SIGNAL_KINDS), 0.5)
+        return np.full(k, 0.5), np.zeros(k, dtype=bool)
     probs, ys = [], []
     for held in parts:
         train = [it for it in items if it.part != held]
         vocab, coef, icpt = _fit_weights(train, c, min_count)
-        model = LearnedModel(vocab, coef, icpt, np.zeros(len(SIGNAL_KINDS)), {})
+        model = LearnedModel(vocab, coef, icpt, np.zeros(k), np.zeros(k, dtype=bool), {})
         for it in (it for it in items if it.part == held):
             probs.append(model.probabilities(it.candidates))
             ys.append(it.y)
-    p, y = np.vstack(probs), np.vstack(ys)
+    p, y = np.vstack(probs), np.vstack(ys) == 1
     missed = np.sum([it.missed for it in items], axis=0)
     pred = p[:, :, None] >= _GRID[None, None, :]  # candidates × kinds × grid
-    tp = (pred & (y[:, :, None] == 1)).sum(axis=0)
-    fp = (pred & (y[:, :, None] == 0)).sum(axis=0)
-    fn = y.sum(axis=0)[:, None] - tp + missed[:, None]
-    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-    return np.asarray(_GRID[np.argmax(f1, axis=1)], dtype=float)
+    f1 = _f1(pred, y[:, :, None], missed[:, None])
+    best = np.argmax(f1, axis=1)
+    ruled = np.vstack([rule_kinds(it.candidates) for it in items])
+    rules_f1 = _f1(ruled, y, missed)
+    return np.asarray(_GRID[best], dtype=float), rules_f1 > f1[np.arange(k), best]
+
+
+def _f1(pred: np.ndarray, y: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    tp = (pred & y).sum(axis=0)
+    fp = (pred & ~y).sum(axis=0)
+    fn = y.sum(axis=0) - tp + missed
+    return np.asarray(2 * tp / np.maximum(2 * tp + fp + fn, 1))
 
 
 def fit(items: Sequence[Item], c: float = C, min_count: int = MIN_COUNT,
         meta: dict[str, Any] | None = None) -> LearnedModel:
     """Train on ``items``: weights on all of them, thresholds by inner LOPO."""
     vocab, coef, intercept = _fit_weights(items, c, min_count)
-    thresholds = _thresholds(items, c, min_count)
+    thresholds, use_rules = _thresholds(items, c, min_count)
     info = {"features_version": FEATURES_VERSION, "C": c, "min_count": min_count,
             "kinds": list(SIGNAL_KINDS), **(meta or {})}
-    return LearnedModel(vocab, coef, intercept, thresholds, info)
+    return LearnedModel(vocab, coef, intercept, thresholds, use_rules, info)
 
 
 def extractions(model: LearnedModel, items: Sequence[Item]) -> list[ArticleExtraction]:
@@ -190,3 +204,17 @@ def lopo(items: Sequence[Item], c: float = C, min_count: int = MIN_COUNT
         test = [it for it in items if it.part == held]
         out[held] = extractions(fit(train, c, min_count), test)
     return out
+
+
+def train_all(data: Path, seeds: Path, rules: RuleExtractor, c: float = C,
+              min_count: int = MIN_COUNT, command: str = "") -> LearnedModel:
+    """The shipped model: trained on every development part present, with its provenance
+    (the parts, article count, training data's hash, features' version, command)."""
+    import sklearn
+
+    parts = load_parts(data, seeds)
+    items = featurize(parts, rules)
+    meta = {"parts": list(parts), "articles": len(items), "data_sha256": data_hash(parts),
+            "command": command, "sklearn": sklearn.__version__,
+            "part_weight": dict(PART_WEIGHT)}
+    return fit(items, c, min_count, meta)
