@@ -52,11 +52,11 @@ def extract(
     evaluate_dir: Path | None = typer.Option(None, "--evaluate", help="Score against gold "
                                              "annotations in this folder (NN.txt + NN.json)."),
     llm: bool = typer.Option(False, "--llm", help="Use the configured language model "
-                             "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) instead of the rules "
+                             "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) "
                              "(the same as --extractor llm)."),
-    extractor_name: str = typer.Option("rules", "--extractor", help="Which extractor: rules "
-                                       "(default), learned (the shipped linear model over the "
-                                       "rules' candidates) or llm."),
+    extractor_name: str = typer.Option("learned", "--extractor", help="Which extractor: "
+                                       "learned (default: the shipped linear model over the "
+                                       "rules' candidates), rules, or llm."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
                                   "read, in bytes."),
     csv_dir: Path | None = CSV,
@@ -98,24 +98,10 @@ def extract(
         raise DetenteError.one("nothing was extracted from any file", path="FILES")
 
 
-EXTRACTORS = ("rules", "learned", "llm")
-
-
 def _extractor(name: str):  # type: ignore[no-untyped-def]
-    if name not in EXTRACTORS:
-        raise DetenteError.one("unknown extractor", path="--extractor", value=name,
-                               allowed=", ".join(EXTRACTORS))
-    if name == "llm":
-        from detente.extract.llm import LLMExtractor
+    from detente.extract.run import make_extractor
 
-        return LLMExtractor.from_env()
-    if name == "learned":
-        from detente.extract.learned import LearnedExtractor
-
-        return LearnedExtractor()
-    from detente.extract.rules import RuleExtractor
-
-    return RuleExtractor()
+    return make_extractor(name)
 
 
 def _case(case: str):  # type: ignore[no-untyped-def]

@@ -207,14 +207,22 @@ def lopo(items: Sequence[Item], c: float = C, min_count: int = MIN_COUNT
 
 
 def train_all(data: Path, seeds: Path, rules: RuleExtractor, c: float = C,
-              min_count: int = MIN_COUNT, command: str = "") -> LearnedModel:
-    """The shipped model: trained on every development part present, with its provenance
-    (the parts, article count, training data's hash, features' version, command)."""
+              min_count: int = MIN_COUNT, command: str = "",
+              files: Sequence[str] | None = None) -> LearnedModel:
+    """The shipped model: trained on every development part present (or only the articles
+    whose file names ``part/name`` are in ``files``, to retrain a shipped model exactly), with
+    its provenance (the parts, the articles, the training data's hash, features' version,
+    command)."""
     import sklearn
 
     parts = load_parts(data, seeds)
+    if files is not None:
+        keep = set(files)
+        parts = {p: kept for p, items in parts.items()
+                 if (kept := [g for g in items if f"{p}/{Path(g.path).name}" in keep])}
     items = featurize(parts, rules)
-    meta = {"parts": list(parts), "articles": len(items), "data_sha256": data_hash(parts),
-            "command": command, "sklearn": sklearn.__version__,
-            "part_weight": dict(PART_WEIGHT)}
+    names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
+    meta = {"parts": list(parts), "articles": len(items), "files": names,
+            "data_sha256": data_hash(parts), "command": command,
+            "sklearn": sklearn.__version__, "part_weight": dict(PART_WEIGHT)}
     return fit(items, c, min_count, meta)
