@@ -100,11 +100,12 @@ def _role(body: str, s0: int, m: _Mention, first: bool) -> list[str]:
     return out
 
 
-def _sentence_features(lex: Lexicon, text: str, anchor: Any) -> list[str]:
+def _sentence_features(lex: Lexicon, text: str, anchor: Any, hits: list[tuple[str, int]]
+                       ) -> list[str]:
     words = _words(text)
     out = [f"w:{w}" for w in set(words)]
     out += [f"b:{a}_{b}" for a, b in set(pairwise(words))]
-    out += [f"cue:{k}" for k in {k for k, _ in _cue_hits(lex, text)}]
+    out += [f"cue:{k}" for k in {k for k, _ in hits}]
     if lex.speech.search(text):
         out.append("speech")
     if lex.topic.search(text):
@@ -120,20 +121,22 @@ def _sentence_features(lex: Lexicon, text: str, anchor: Any) -> list[str]:
     return out
 
 
-def _local_features(lex: Lexicon, body: str, s0: int, s1: int, m: _Mention) -> list[str]:
-    """Words around the actor's mention and cues before/after it in the sentence."""
+def _local_features(body: str, s0: int, s1: int, m: _Mention, hits: list[tuple[str, int]],
+                    speech: list[tuple[int, int]]) -> list[str]:
+    """Words around the actor's mention and cues before/after it in the sentence (``hits``:
+    cue kinds and offsets in the sentence; ``speech``: spans of speech verbs there)."""
     left = _words(body[s0:m.start])[-_WINDOW:]
     right = _words(body[m.end:s1])[:_WINDOW]
     out = [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
-    for kind, pos in _cue_hits(lex, body[s0:s1]):
+    for kind, pos in hits:
         where = "after" if s0 + pos >= m.end else "before"
         near = "near" if abs(s0 + pos - m.start) < 60 else "far"
         out += [f"cue_{where}:{kind}", f"cue_{where}_{near}:{kind}"]
-    for sp in lex.speech.finditer(body[s0:s1]):
-        a = s0 + sp.start()
+    for a0, b0 in speech:
+        a = s0 + a0
         if m.end <= a < m.end + 60:
             out.append("speaker:before_verb")
-        elif m.start >= s0 + sp.end() and m.start - (s0 + sp.end()) < 20:
+        elif m.start >= s0 + b0 and m.start - (s0 + b0) < 20:
             out.append("speaker:after_verb")  # "…," said Biden
     return out
 
@@ -179,7 +182,9 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             for code in parties:
                 if code not in first:
                     extra.setdefault(code, "src:parties")
-        shared = _sentence_features(lex, text, article.date)
+        hits = _cue_hits(lex, text)
+        speech = [(sp.start(), sp.end()) for sp in lex.speech.finditer(text)]
+        shared = _sentence_features(lex, text, article.date, hits)
         shared += [f"pos:{min(3, 4 * i // n)}"] + (["pos:first"] if i == 0 else [])
         shared.append(f"nactors:{min(len(first), 4)}")
         for code in [*actors, *extra]:
@@ -189,7 +194,7 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             if code in first:
                 m = first[code]
                 feats += _role(body, s0, m, m is inside[0])
-                feats += _local_features(lex, body, s0, s1, m)
+                feats += _local_features(body, s0, s1, m, hits, speech)
             else:
                 feats.append(extra[code])
             mine = {k for c, k, _, _ in rules_here if c == code}

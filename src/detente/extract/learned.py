@@ -107,11 +107,14 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
     take = np.where(model.use_rules, rule_kinds(candidates), p >= model.thresholds)
     chosen = np.argwhere(take)
     signals = []
+    dates: dict[int, str | None] = {}  # one date per sentence, as the rules find it
     for j, k in chosen:
         c, kind = candidates[int(j)], SIGNAL_KINDS[int(k)]
         q0, q1 = c.rule_quotes.get(kind) or _trim(body, c.start, c.end)
+        if c.start not in dates:
+            dates[c.start] = find_date(body[c.start:c.end], anchor)
         signals.append(Signal(actor=c.actor, kind=kind,  # type: ignore[arg-type]
-                              date=find_date(body[c.start:c.end], anchor),
+                              date=dates[c.start],
                               quote=body[q0:q1], start=q0, end=q1))
     signals.sort(key=lambda s: (s.start or 0, s.actor, s.kind))
     return ruled.model_copy(update={"signals": signals, "extractor": "learned"})
