@@ -309,30 +309,24 @@ def evaluate(commitments: str | Path = "dev", *, events: str | Path | None = Non
 
 
 def extract(files: Sequence[str | Path], *, date: dt.date | None = None,
-            case: str | None = None, llm: bool = False) -> ExtractionRecord:
+            case: str | None = None, llm: bool = False, extractor: str | None = None
+            ) -> ExtractionRecord:
     """Actors, positions, proposals and signals from article texts, each with its quote
-    (``detente extract``); ``case`` maps positions onto its issue ids; ``llm`` uses the
-    configured language model instead of the rules."""
-    from detente.extract.run import Extractor, run_extract
+    (``detente extract``); ``case`` maps positions onto its issue ids; ``extractor`` is
+    ``learned`` (the default), ``rules`` or ``llm``; ``llm=True`` is ``extractor="llm"``."""
+    from detente.extract.run import DEFAULT_EXTRACTOR, make_extractor, run_extract
 
     if isinstance(files, str | Path):
         files = [files]
     files = _texts(files, "files", (str, Path), empty=False)
     _date(date, "date")
     _text(case, "case", optional=True)
-    extractor: Extractor
-    if llm:
-        from detente.extract.llm import LLMExtractor
-
-        extractor = LLMExtractor.from_env()
-    else:
-        from detente.extract.rules import RuleExtractor
-
-        extractor = RuleExtractor()
+    _text(extractor, "extractor", optional=True)
+    chosen = make_extractor("llm" if llm else extractor or DEFAULT_EXTRACTOR)
     issues = None
     if case is not None:
         from detente.extract.vocabulary import scenario_issues
 
         issues = scenario_issues(load(case))
-    return run_extract([Path(f) for f in files], extractor, date=date, issues=issues,
+    return run_extract([Path(f) for f in files], chosen, date=date, issues=issues,
                        case=case)

@@ -149,15 +149,19 @@ def test_evaluate_is_the_command_record(tmp_path: Path) -> None:
 def test_extract_is_the_library_run() -> None:
     from pathlib import Path
 
+    from detente.extract.learned import LearnedExtractor
     from detente.extract.rules import RuleExtractor
     from detente.extract.run import run_extract
     from detente.extract.vocabulary import scenario_issues
 
     article = Path(__file__).resolve().parents[1] / "data" / "extract" / "dev" / "01.txt"
-    rec = detente.extract([article], case=CASE)
-    direct = run_extract([article], RuleExtractor(), issues=scenario_issues(load(CASE)),
+    rec = detente.extract([article], case=CASE)  # the default: the learned extractor (§9)
+    direct = run_extract([article], LearnedExtractor(), issues=scenario_issues(load(CASE)),
                          case=CASE)
-    assert rec == direct
+    assert rec == direct and rec.provenance.options["extractor"] == "learned"
+    ruled = detente.extract([article], case=CASE, extractor="rules")
+    assert ruled == run_extract([article], RuleExtractor(), issues=scenario_issues(load(CASE)),
+                                case=CASE)
     assert list(rec.to_frame()["file"]) == [a.file for a in rec.articles]
 
 

@@ -52,7 +52,11 @@ def extract(
     evaluate_dir: Path | None = typer.Option(None, "--evaluate", help="Score against gold "
                                              "annotations in this folder (NN.txt + NN.json)."),
     llm: bool = typer.Option(False, "--llm", help="Use the configured language model "
-                             "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) instead of the rules."),
+                             "(DETENTE_LLM_URL, DETENTE_LLM_MODEL, …) "
+                             "(the same as --extractor llm)."),
+    extractor_name: str = typer.Option("learned", "--extractor", help="Which extractor: "
+                                       "learned (default: the shipped linear model over the "
+                                       "rules' candidates), rules, or llm."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
                                   "read, in bytes."),
     csv_dir: Path | None = CSV,
@@ -66,7 +70,7 @@ def extract(
     check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
                   folders={"--csv": csv_dir}, inputs=files or ())
     check_range(max_bytes, 1, MAX_FILE_BYTES["sources"], "--max-bytes")
-    extractor = _extractor(llm)
+    extractor = _extractor("llm" if llm else extractor_name)
     if evaluate_dir is not None:
         _evaluate(evaluate_dir, extractor)
         return
@@ -94,14 +98,10 @@ def extract(
         raise DetenteError.one("nothing was extracted from any file", path="FILES")
 
 
-def _extractor(llm: bool):  # type: ignore[no-untyped-def]
-    if llm:
-        from detente.extract.llm import LLMExtractor
+def _extractor(name: str):  # type: ignore[no-untyped-def]
+    from detente.extract.run import make_extractor
 
-        return LLMExtractor.from_env()
-    from detente.extract.rules import RuleExtractor
-
-    return RuleExtractor()
+    return make_extractor(name)
 
 
 def _case(case: str):  # type: ignore[no-untyped-def]

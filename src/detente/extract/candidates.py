@@ -1,0 +1,239 @@
+"""Candidates and features of the learned extractor (protocol amendment 4, §9).
+
+A *candidate* is one (sentence, actor) pair the rule pipeline can see in an article:
+
+- every actor named in the sentence (gazetteer mentions outside quotations);
+- every sender the rules give a signal in that sentence (roles, "both sides", …);
+- the subject carried from the previous sentence when the sentence opens with a pronoun or
+  refers to an actor by role ("he", "the spokesman").
+
+Each candidate is described by sparse binary features (strings, hashed by a vocabulary at
+training time): the words and bigrams of the sentence, the words around the actor's first
+mention, the CAMEO cue families found in the sentence and where they stand relative to the
+actor (:mod:`detente.extract.cameo` via the lexicon), the rules' own predicted kinds for this
+pair and for other actors, the actor's role (first named, in a prepositional or locative
+phrase, agent of a passive, partner after "with", speaker next to a speech verb, carried),
+modal/conditional/future/background cues (:mod:`detente.extract.context`) and the
+sentence's position in the article. Features are a bag of indicators for a linear model
+(a log-linear model in the sense of Berger, Della Pietra & Della Pietra 1996).
+
+Labels come from gold by the evaluation's matching (:mod:`detente.extract.evaluate`): a gold
+signal labels the candidate of its actor in the sentence its quote overlaps most; a candidate
+is multi-label over the signal kinds (all zero: "none").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from detente.extract.article import Article
+from detente.extract.clause import (
+    accusation,
+    agent_of_passive,
+    condition,
+    locative,
+    prepositional,
+)
+from detente.extract.context import background_spans, names_the_parties, refers_by_role
+from detente.extract.lexicon import Lexicon
+from detente.extract.rules import _PRONOUN, _Mention, _Run, _sentences
+from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
+from detente.extract.verify import find_span
+from detente.extract.vocabulary import IssueTerms
+
+#: Bumped whenever a feature changes: the weights file records the version it was trained on.
+FEATURES_VERSION = 1
+
+_WORD = re.compile(r"[a-z0-9]+(?:[’'-][a-z0-9]+)*")
+_HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would|if|suppose|whether|"
+                           r"unless)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|expected to|scheduled|planned|plans? to|set to|"
+                     r"due to|going to|next (?:week|month|year)|tomorrow)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:no|not|never|nor|without|n[’']t)\b", re.IGNORECASE)
+_REPORTED = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|added|according to)\b",
+                       re.IGNORECASE)
+_WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_WINDOW = 4
+#: The rules' own kinds enter this many times (a larger effective weight under L2).
+RULE_REPEAT = 1
+
+
+@dataclass
+class Candidate:
+    """One (sentence, actor) pair with its features and the rules' quotes for it."""
+
+    start: int  # the sentence's span in the body
+    end: int
+    actor: str
+    features: list[str]
+    rule_quotes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _cue_hits(lex: Lexicon, text: str) -> list[tuple[str, int]]:
+    return [(kind, m.start()) for kind, pattern in lex.cues for m in pattern.finditer(text)]
+
+
+def _role(body: str, s0: int, m: _Mention, first: bool) -> list[str]:
+    prefix = body[max(s0, m.start - 80):m.start]
+    out = [f"mkind:{m.kind}"]
+    if first:
+        out.append("role:first")
+    for name, test in (("prep", prepositional), ("loc", locative), ("agent", agent_of_passive),
+                       ("accused", accusation), ("cond", condition)):
+        if test(prefix):
+            out.append(f"role:{name}")
+    if _WITH.search(prefix):
+        out.append("role:with")
+    if "-" in body[m.end:m.end + 1]:
+        out.append("role:modifier")  # "U.S.-brokered", "Putin-Trump call"
+    return out
+
+
+def _sentence_features(lex: Lexicon, text: str, anchor: Any, hits: list[tuple[str, int]]
+                       ) -> list[str]:
+    words = _words(text)
+    out = [f"w:{w}" for w in set(words)]
+    out += [f"b:{a}_{b}" for a, b in set(pairwise(words))]
+    out += [f"cue:{k}" for k in {k for k, _ in hits}]
+    if lex.speech.search(text):
+        out.append("speech")
+    if lex.topic.search(text):
+        out.append("topic")
+    for name, rx in (("hyp", _HYPOTHETICAL), ("future", _FUTURE), ("neg", _NEGATION),
+                     ("reported", _REPORTED)):
+        if rx.search(text):
+            out.append(f"ctx:{name}")
+    if background_spans(text, anchor):
+        out.append("ctx:background")
+    if _QUOTED.search(text):
+        out.append("ctx:quotation")
+    return out
+
+
+def _local_features(body: str, s0: int, s1: int, m: _Mention, hits: list[tuple[str, int]],
+                    speech: list[tuple[int, int]]) -> list[str]:
+    """Words around the actor's mention and cues before/after it in the sentence (``hits``:
+    cue kinds and offsets in the sentence; ``speech``: spans of speech verbs there)."""
+    left = _words(body[s0:m.start])[-_WINDOW:]
+    right = _words(body[m.end:s1])[:_WINDOW]
+    out = [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
+    for kind, pos in hits:
+        where = "after" if s0 + pos >= m.end else "before"
+        near = "near" if abs(s0 + pos - m.start) < 60 else "far"
+        out += [f"cue_{where}:{kind}", f"cue_{where}_{near}:{kind}"]
+    for a0, b0 in speech:
+        a = s0 + a0
+        if m.end <= a < m.end + 60:
+            out.append("speaker:before_verb")
+        elif m.start >= s0 + b0 and m.start - (s0 + b0) < 20:
+            out.append("speaker:after_verb")  # "…," said Biden
+    return out
+
+
+def article_candidates(lex: Lexicon, article: Article, doc: Any,
+                       issues: Mapping[str, IssueTerms]
+                       ) -> tuple[ArticleExtraction, list[Candidate]]:
+    """The rules' extraction of ``article`` and every candidate of it, with features."""
+    run = _Run(lex, article, doc, issues)
+    ruled = run.result()
+    body = article.body
+    mentions = run._mentions()
+    parties = run.parties
+    sentences = _sentences(body, doc)
+    by_sentence: list[list[tuple[str, str, int, int]]] = [[] for _ in sentences]
+    starts = np.array([s for s, _ in sentences]) if sentences else np.zeros(0, int)
+    for sig in ruled.signals:
+        i = int(np.searchsorted(starts, sig.start or 0, side="right")) - 1
+        if i >= 0:
+            by_sentence[i].append((sig.actor, sig.kind, sig.start or 0, sig.end or 0))
+    out: list[Candidate] = []
+    carried: list[str] = []
+    n = max(len(sentences), 1)
+    for i, (s0, s1) in enumerate(sentences):
+        text = body[s0:s1]
+        quoted = [(s0 + q.start(), s0 + q.end()) for q in _QUOTED.finditer(text)]
+        inside = [m for m in mentions if s0 <= m.start < s1
+                  and not any(a < m.start < b for a, b in quoted)]
+        first: dict[str, _Mention] = {}
+        for m in inside:
+            first.setdefault(m.code, m)
+        rules_here = by_sentence[i]
+        actors = list(first)
+        extra: dict[str, str] = {}
+        for code, *_ in rules_here:
+            if code not in first:
+                extra.setdefault(code, "src:rule_only")
+        if carried and (_PRONOUN.match(text) or refers_by_role(text)):
+            for code in carried:
+                if code not in first:
+                    extra.setdefault(code, "src:carried")
+        if len(parties) == 2 and names_the_parties(text):
+            for code in parties:
+                if code not in first:
+                    extra.setdefault(code, "src:parties")
+        hits = _cue_hits(lex, text)
+        speech = [(sp.start(), sp.end()) for sp in lex.speech.finditer(text)]
+        shared = _sentence_features(lex, text, article.date, hits)
+        shared += [f"pos:{min(3, 4 * i // n)}"] + (["pos:first"] if i == 0 else [])
+        shared.append(f"nactors:{min(len(first), 4)}")
+        for code in [*actors, *extra]:
+            feats = ["bias", *shared, f"actor:{code}"]
+            if code in parties:
+                feats.append("party")
+            if code in first:
+                m = first[code]
+                feats += _role(body, s0, m, m is inside[0])
+                feats += _local_features(body, s0, s1, m, hits, speech)
+            else:
+                feats.append(extra[code])
+            mine = {k for c, k, _, _ in rules_here if c == code}
+            feats += [f"rule:{k}" + (f"#{r}" if r else "") for k in mine
+                      for r in range(RULE_REPEAT)] or ["rule:none"]
+            feats += [f"rule_other:{k}" for c, k, _, _ in rules_here if c != code]
+            quotes = {k: (a, b) for c, k, a, b in rules_here if c == code}
+            out.append(Candidate(s0, s1, code, feats, quotes))
+        subject = [m.code for m in inside if m.kind in ("person", "state", "institution")]
+        if subject:
+            carried = subject[:1]
+    return ruled, out
+
+
+def label(body: str, candidates: Sequence[Candidate], gold: Mapping[str, Any]
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Gold kinds of each candidate (rows × :data:`SIGNAL_KINDS`, 0/1) and, per kind, the
+    number of gold signals no candidate can hold (its actor is not a candidate of the sentence
+    its quote overlaps most)."""
+    y = np.zeros((len(candidates), len(SIGNAL_KINDS)), dtype=np.int8)
+    index = {(c.start, c.actor): j for j, c in enumerate(candidates)}
+    spans = sorted({(c.start, c.end) for c in candidates})
+    missed = np.zeros(len(SIGNAL_KINDS), dtype=np.int64)
+    for sig in gold.get("signals", []):
+        if sig["kind"] not in SIGNAL_KINDS:
+            continue
+        k = SIGNAL_KINDS.index(sig["kind"])
+        span = find_span(body, sig["quote"])
+        if span is None:
+            missed[k] += 1
+            continue
+        best = max(spans, key=lambda s: min(s[1], span[1]) - max(s[0], span[0]), default=None)
+        if best is not None and min(best[1], span[1]) <= max(best[0], span[0]):
+            best = None  # no candidate's sentence overlaps the quote
+        j = index.get((best[0], sig["actor"])) if best else None
+        if j is None:
+            missed[k] += 1
+        elif y[j, k]:
+            missed[k] += 1  # a second report in one sentence: one candidate holds one signal
+        else:
+            y[j, k] = 1
+    return y, missed

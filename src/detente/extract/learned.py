@@ -1,0 +1,151 @@
+"""The learned extractor (protocol amendment 4, §9): the rules' pipeline finds the candidates,
+a linear model chooses the signals.
+
+Actors, positions, proposals and stance are the rules' (:mod:`detente.extract.rules`). Signals
+are re-chosen: every (sentence, actor) candidate of :mod:`detente.extract.candidates` is
+scored by one-vs-rest logistic regression over its sparse binary features (one weight vector
+per signal kind; Hosmer & Lemeshow, *Applied Logistic Regression*), and a kind whose
+probability reaches that kind's threshold becomes a signal. Inference is NumPy over a weights
+file shipped in the package (``data/learned_model.npz``, written by
+``scripts/train_extractor.py``; it records the training data's hash, the features' version and
+the training command); nothing is downloaded or trained at run time.
+
+Quotes: the rules' quote for the same actor and kind in that sentence where the rules gave
+one, else the sentence (trimmed); both are exact substrings of the body by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.extract.article import Article
+from detente.extract.candidates import FEATURES_VERSION, Candidate, article_candidates
+from detente.extract.dates import find_date
+from detente.extract.rules import RuleExtractor, _trim
+from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
+from detente.extract.vocabulary import IssueTerms, default_issues
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned_model.npz"
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """Weights of the one-vs-rest model: ``coef`` is features × kinds."""
+
+    vocab: dict[str, int]
+    coef: np.ndarray
+    intercept: np.ndarray
+    thresholds: np.ndarray
+    use_rules: np.ndarray  # per kind: leave the kind to the rules (chosen in training)
+    meta: dict[str, Any]
+
+    def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        """P(kind | candidate), candidates × kinds (features unseen in training count 0)."""
+        if not candidates:
+            return np.zeros((0, len(SIGNAL_KINDS)))
+        rows = [[self.vocab[f] for f in dict.fromkeys(c.features) if f in self.vocab]
+                for c in candidates]
+        lengths = np.array([len(r) for r in rows])
+        idx = np.fromiter((j for r in rows for j in r), dtype=np.int64, count=int(lengths.sum()))
+        z = np.zeros((len(rows), self.coef.shape[1]))
+        if len(idx):
+            owner = np.repeat(np.arange(len(rows)), lengths)
+            np.add.at(z, owner, self.coef[idx])
+        z += self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def save(self, path: Path) -> None:
+        """Write the weights file (compressed npz; no pickled objects)."""
+        order = sorted(self.vocab, key=self.vocab.__getitem__)
+        np.savez_compressed(path, vocab=np.array(order), coef=self.coef.astype(np.float32),
+                            intercept=self.intercept, thresholds=self.thresholds,
+                            use_rules=self.use_rules,
+                            meta=np.array(json.dumps(self.meta, sort_keys=True)))
+
+
+def load_model(path: Path | None = None) -> LearnedModel:
+    """The shipped model (or ``path``); a missing, corrupt or mismatched file is one error."""
+    path = path or MODEL_FILE
+    fix = "retrain with `python3 scripts/train_extractor.py`, or use --extractor rules"
+    if not path.is_file():
+        raise DetenteError.one("the learned extractor's weights file is missing",
+                               file=str(path), allowed=fix)
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            vocab = [str(v) for v in z["vocab"]]
+            coef, intercept = np.asarray(z["coef"], float), np.asarray(z["intercept"], float)
+            thresholds = np.asarray(z["thresholds"], float)
+            use_rules = np.asarray(z["use_rules"], bool)
+            meta = json.loads(str(z["meta"]))
+    except (OSError, ValueError, KeyError, EOFError) as exc:  # zip, npz or json damage
+        raise DetenteError.one(f"the learned extractor's weights file is unreadable: {exc}",
+                               file=str(path), allowed=fix) from exc
+    k = len(SIGNAL_KINDS)
+    if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
+            or use_rules.shape != (k,)
+            or not isinstance(meta, dict) or meta.get("features_version") != FEATURES_VERSION
+            or not np.isfinite(coef).all()):
+        raise DetenteError.one("the learned extractor's weights file does not fit this version",
+                               file=str(path), path="coef/intercept/thresholds/use_rules/meta",
+                               allowed=f"{k} kinds, features version {FEATURES_VERSION}; {fix}")
+    return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
+                        use_rules, meta)
+
+
+def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
+           candidates: Sequence[Candidate], anchor: Any,
+           probs: np.ndarray | None = None) -> ArticleExtraction:
+    """The rules' extraction with its signals replaced by the model's choices."""
+    p = model.probabilities(candidates) if probs is None else probs
+    take = np.where(model.use_rules, rule_kinds(candidates), p >= model.thresholds)
+    chosen = np.argwhere(take)
+    signals = []
+    dates: dict[int, str | None] = {}  # one date per sentence, as the rules find it
+    for j, k in chosen:
+        c, kind = candidates[int(j)], SIGNAL_KINDS[int(k)]
+        q0, q1 = c.rule_quotes.get(kind) or _trim(body, c.start, c.end)
+        if c.start not in dates:
+            dates[c.start] = find_date(body[c.start:c.end], anchor)
+        signals.append(Signal(actor=c.actor, kind=kind,  # type: ignore[arg-type]
+                              date=dates[c.start],
+                              quote=body[q0:q1], start=q0, end=q1))
+    signals.sort(key=lambda s: (s.start or 0, s.actor, s.kind))
+    return ruled.model_copy(update={"signals": signals, "extractor": "learned"})
+
+
+def rule_kinds(candidates: Sequence[Candidate]) -> np.ndarray:
+    """The rules' own choice, candidates × kinds (True where the rules gave that signal)."""
+    out = np.zeros((len(candidates), len(SIGNAL_KINDS)), dtype=bool)
+    for j, c in enumerate(candidates):
+        for kind in c.rule_quotes:
+            out[j, SIGNAL_KINDS.index(kind)] = True
+    return out
+
+
+class LearnedExtractor:
+    """The rules' pipeline for candidates, the shipped linear model for signals."""
+
+    name = "learned"
+
+    def __init__(self, model: LearnedModel | None = None, rules: RuleExtractor | None = None
+                 ) -> None:
+        self.model = model or load_model()
+        self.rules = rules or RuleExtractor()
+
+    def extract_many(self, articles: Sequence[Article],
+                     issues: Mapping[str, IssueTerms] | None = None) -> list[ArticleExtraction]:
+        """Extract from several articles (spaCy batches them)."""
+        vocab = issues if issues is not None else default_issues()
+        docs = self.rules.nlp.pipe(a.body for a in articles)
+        out = []
+        for a, doc in zip(articles, docs, strict=True):
+            ruled, cands = article_candidates(self.rules.lex, a, doc, vocab)
+            out.append(decode(self.model, a.body, ruled, cands, a.date))
+        return out

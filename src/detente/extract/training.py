@@ -1,0 +1,228 @@
+"""Training and leave-one-part-out scoring of the learned extractor (amendment 4, §9).
+
+Used by ``scripts/train_extractor.py`` and ``scripts/extract_lopo.py`` only: it needs
+scikit-learn (``pip install "detente[train]"``), which the extractor itself never imports.
+
+- :func:`load_parts` reads the development parts of §9 (never a locked set);
+- :func:`featurize` runs the rule pipeline once per article and keeps its candidates;
+- :func:`fit` trains one-vs-rest L2 logistic regression (liblinear, fixed seed: the same data
+  gives the same weights) and picks each kind's threshold by leave-one-part-out
+  cross-validation *inside* the training parts (the held-out part is never seen);
+- :func:`lopo` trains on all parts but one and scores the held-out part with
+  :func:`detente.extract.evaluate.evaluate`, for each part and pooled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.extract.article import read_article
+from detente.extract.candidates import FEATURES_VERSION, Candidate, article_candidates, label
+from detente.extract.evaluate import Evaluation, GoldArticle, evaluate, load_gold
+from detente.extract.learned import LearnedModel, decode, rule_kinds
+from detente.extract.rules import RuleExtractor
+from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
+from detente.extract.vocabulary import default_issues
+
+#: The development parts of §9, in order. locked5 is not among them and never may be.
+PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6")
+#: Regularisation (inverse strength) and feature count floor, chosen by LOPO (docs).
+C = 0.1
+MIN_COUNT = 2
+_GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
+#: Training weight of a part's candidates (parts not named weigh 1).
+PART_WEIGHT: dict[str, float] = {}
+
+
+@dataclass
+class Item:
+    """One article with the rules' extraction, its candidates and their gold labels."""
+
+    part: str
+    gold: GoldArticle
+    ruled: ArticleExtraction
+    candidates: list[Candidate]
+    y: np.ndarray
+    missed: np.ndarray
+
+
+def load_parts(data: Path, seeds: Path, parts: Sequence[str] = PARTS
+               ) -> dict[str, list[GoldArticle]]:
+    """Gold articles per development part present under ``data`` (seeds: texts in ``seeds``,
+    gold in ``data/seeds``; skipped when the texts are absent)."""
+    if "locked5" in parts:
+        raise DetenteError.one("locked5 is the locked set: never development data",
+                               path="parts", allowed=", ".join(PARTS))
+    out: dict[str, list[GoldArticle]] = {}
+    for part in parts:
+        if part == "seeds":
+            items = []
+            for js in sorted((data / "seeds").glob("*.json")):
+                txt = sorted(seeds.glob(f"{int(js.stem):03d}_*.txt"))
+                if txt:
+                    gold = json.loads(js.read_text(encoding="utf-8"))
+                    items.append(GoldArticle(read_article(txt[0]), gold, str(txt[0])))
+            if items:
+                out[part] = items
+        elif (data / part).is_dir() and any((data / part).glob("*.json")):
+            out[part] = load_gold(data / part)
+    return out
+
+
+def data_hash(parts: dict[str, list[GoldArticle]]) -> str:
+    """SHA-256 over every part's article bodies and gold, in order."""
+    h = hashlib.sha256()
+    for part, items in parts.items():
+        for g in items:
+            h.update(part.encode())
+            h.update(g.article.body.encode("utf-8"))
+            h.update(json.dumps(g.gold, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()
+
+
+def featurize(parts: dict[str, list[GoldArticle]], rules: RuleExtractor) -> list[Item]:
+    """Candidates and labels of every article (the rule pipeline runs once per article)."""
+    issues = default_issues()
+    out = []
+    for part, golds in parts.items():
+        docs = rules.nlp.pipe(g.article.body for g in golds)
+        for g, doc in zip(golds, docs, strict=True):
+            ruled, cands = article_candidates(rules.lex, g.article, doc, issues)
+            y, missed = label(g.article.body, cands, g.gold)
+            out.append(Item(part, g, ruled, cands, y, missed))
+    return out
+
+
+def _matrix(items: Sequence[Item], vocab: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    rows, cols = [], []
+    r = 0
+    for it in items:
+        for c in it.candidates:
+            js = sorted({vocab[f] for f in c.features if f in vocab})
+            rows += [r] * len(js)
+            cols += js
+            r += 1
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocab)))
+
+
+def _fit_weights(items: Sequence[Item], c: float, min_count: int
+                 ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(f for it in items for cand in it.candidates for f in set(cand.features))
+    names = sorted(f for f, n in counts.items() if n >= min_count)
+    vocab = {f: i for i, f in enumerate(names)}
+    x = _matrix(items, vocab)
+    y = np.vstack([it.y for it in items])
+    w = np.concatenate([np.full(len(it.candidates), PART_WEIGHT.get(it.part, 1.0))
+                        for it in items])
+    coef = np.zeros((len(vocab), len(SIGNAL_KINDS)))
+    intercept = np.full(len(SIGNAL_KINDS), -20.0)  # a kind never seen is never predicted
+    for k in range(len(SIGNAL_KINDS)):
+        if 0 < y[:, k].sum() < len(y):
+            clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
+            clf.fit(x, y[:, k], sample_weight=w)
+            coef[:, k], intercept[k] = clf.coef_[0], clf.intercept_[0]
+    return vocab, coef, intercept
+
+
+def _thresholds(items: Sequence[Item], c: float, min_count: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per kind: the threshold maximising that kind's F1 over inner leave-one-part-out
+    predictions, and whether the rules' own choice beats the model there (then the kind is
+    left to the rules). Gold the candidates cannot hold counts as missed."""
+    k = len(SIGNAL_KINDS)
+    parts = sorted({it.part for it in items})
+    if len(parts) < 2:
+        return np.full(k, 0.5), np.zeros(k, dtype=bool)
+    probs, ys = [], []
+    for held in parts:
+        train = [it for it in items if it.part != held]
+        vocab, coef, icpt = _fit_weights(train, c, min_count)
+        model = LearnedModel(vocab, coef, icpt, np.zeros(k), np.zeros(k, dtype=bool), {})
+        for it in (it for it in items if it.part == held):
+            probs.append(model.probabilities(it.candidates))
+            ys.append(it.y)
+    p, y = np.vstack(probs), np.vstack(ys) == 1
+    missed = np.sum([it.missed for it in items], axis=0)
+    pred = p[:, :, None] >= _GRID[None, None, :]  # candidates × kinds × grid
+    f1 = _f1(pred, y[:, :, None], missed[:, None])
+    best = np.argmax(f1, axis=1)
+    ruled = np.vstack([rule_kinds(it.candidates) for it in items])
+    rules_f1 = _f1(ruled, y, missed)
+    return np.asarray(_GRID[best], dtype=float), rules_f1 > f1[np.arange(k), best]
+
+
+def _f1(pred: np.ndarray, y: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    tp = (pred & y).sum(axis=0)
+    fp = (pred & ~y).sum(axis=0)
+    fn = y.sum(axis=0) - tp + missed
+    return np.asarray(2 * tp / np.maximum(2 * tp + fp + fn, 1))
+
+
+def fit(items: Sequence[Item], c: float = C, min_count: int = MIN_COUNT,
+        meta: dict[str, Any] | None = None) -> LearnedModel:
+    """Train on ``items``: weights on all of them, thresholds by inner LOPO."""
+    vocab, coef, intercept = _fit_weights(items, c, min_count)
+    thresholds, use_rules = _thresholds(items, c, min_count)
+    info = {"features_version": FEATURES_VERSION, "C": c, "min_count": min_count,
+            "kinds": list(SIGNAL_KINDS), **(meta or {})}
+    return LearnedModel(vocab, coef, intercept, thresholds, use_rules, info)
+
+
+def extractions(model: LearnedModel, items: Sequence[Item]) -> list[ArticleExtraction]:
+    """The model's extraction of each item (candidates are reused, not recomputed)."""
+    return [decode(model, it.gold.article.body, it.ruled, it.candidates, it.gold.article.date)
+            for it in items]
+
+
+def score(items: Sequence[Item], got: Sequence[ArticleExtraction], draws: int = 2000
+          ) -> Evaluation:
+    """The project's evaluator on ``items`` with precomputed extractions ``got``."""
+    by_path = {it.gold.path: x for it, x in zip(items, got, strict=True)}
+    return evaluate([it.gold for it in items],
+                    lambda arts: [by_path[a.path] for a in arts], draws=draws)
+
+
+def lopo(items: Sequence[Item], c: float = C, min_count: int = MIN_COUNT
+         ) -> dict[str, list[ArticleExtraction]]:
+    """Held-out extractions per part: the model trained on every other part."""
+    out = {}
+    for held in dict.fromkeys(it.part for it in items):
+        train = [it for it in items if it.part != held]
+        test = [it for it in items if it.part == held]
+        out[held] = extractions(fit(train, c, min_count), test)
+    return out
+
+
+def train_all(data: Path, seeds: Path, rules: RuleExtractor, c: float = C,
+              min_count: int = MIN_COUNT, command: str = "",
+              files: Sequence[str] | None = None) -> LearnedModel:
+    """The shipped model: trained on every development part present (or only the articles
+    whose file names ``part/name`` are in ``files``, to retrain a shipped model exactly), with
+    its provenance (the parts, the articles, the training data's hash, features' version,
+    command)."""
+    import sklearn
+
+    parts = load_parts(data, seeds)
+    if files is not None:
+        keep = set(files)
+        parts = {p: kept for p, items in parts.items()
+                 if (kept := [g for g in items if f"{p}/{Path(g.path).name}" in keep])}
+    items = featurize(parts, rules)
+    names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
+    meta = {"parts": list(parts), "articles": len(items), "files": names,
+            "data_sha256": data_hash(parts), "command": command,
+            "sklearn": sklearn.__version__, "part_weight": dict(PART_WEIGHT)}
+    return fit(items, c, min_count, meta)
