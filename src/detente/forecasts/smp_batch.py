@@ -24,7 +24,9 @@ brief) for the steps; :mod:`detente.forecasts.smp` for the one-issue primitives.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,39 +37,54 @@ from detente.forecasts.smp import SMPOptions, distances, utility
 log = logging.getLogger(__name__)
 F = NDArray[np.float64]
 I64 = NDArray[np.int64]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class Sizes:
-    """Numbers of actors ``n`` (B,) of the issues of a batch, ascending; padded to ``L``."""
+    """Numbers of actors ``n`` (B,) of the issues of a batch, ascending; padded to ``L``.
+    The layouts below are computed once per batch (a turn asks for them many times)."""
 
     n: I64
 
+    def _once(self, name: str, make: Callable[[], _T]) -> _T:
+        if name not in self.__dict__:
+            self.__dict__[name] = make()
+        value: _T = self.__dict__[name]
+        return value
+
     @property
     def width(self) -> int:
-        return int(self.n[-1])
+        return self._once("_width", lambda: int(self.n[-1]))
 
     def groups(self) -> list[tuple[int, int, int]]:
         """(first issue, end, n) of each run of issues with the same number of actors."""
-        cut = np.flatnonzero(np.diff(self.n)) + 1
-        lo = np.r_[0, cut]
-        hi = np.r_[cut, self.n.size]
-        return [(int(a), int(b), int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+        return self._once("_groups", lambda: _runs(self.n, self.n, lambda a, c: int(c)))
 
     def classes(self) -> list[tuple[int, int, int]]:
         """(first issue, end, width) of each class with the same ⌊n/8⌋ (the width keeps
         NumPy's pairwise summation over n: see the module docstring). From 128 actors on
         NumPy splits a row in halves, so there each size is a class of its own, unpadded."""
         c = np.where(self.n < 128, self.n // 8, self.n)
-        cut = np.flatnonzero(np.diff(c)) + 1
-        lo = np.r_[0, cut]
-        hi = np.r_[cut, self.n.size]
-        return [(int(a), int(b), min(self.width, 8 * int(c[a]) + 7) if c[a] < 16
-                 else int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+        return self._once("_classes", lambda: _runs(
+            self.n, c, lambda a, k: min(self.width, 8 * int(k) + 7) if k < 16
+            else int(self.n[a])))
 
     def valid(self) -> NDArray[np.bool_]:
-        """(B, L): actor a exists in issue b."""
-        return np.arange(self.width)[None, :] < self.n[:, None]
+        """(B, L): actor a exists in issue b (read only: shared by the turn's steps)."""
+        def make() -> NDArray[np.bool_]:
+            v = np.arange(self.width)[None, :] < self.n[:, None]
+            v.flags.writeable = False
+            return v
+        return self._once("_valid", make)
+
+
+def _runs(n: I64, key: NDArray[np.int64], third: Callable[[int, int], int]
+          ) -> list[tuple[int, int, int]]:
+    """(first, end, third(first, key)) of each run of equal ``key`` over the issues."""
+    cut = (np.flatnonzero(np.diff(key)) + 1).tolist()
+    lo, hi = [0, *cut], [*cut, n.size]
+    return [(a, b, third(a, int(key[a]))) for a, b in zip(lo, hi, strict=True)]
 
 
 def rowsum(a: F, sizes: Sizes) -> F:
