@@ -143,9 +143,9 @@ def test_ensemble_members_scored_alone_are_forecast_once(deu, monkeypatch):
 
     models = make_forecasters(["compromise", "exchange", "ensemble"])
     calls = []
-    real = ExchangeModel.forecast_group
-    monkeypatch.setattr(ExchangeModel, "forecast_group",
-                        lambda self, tables: calls.append(len(tables)) or real(self, tables))
+    real = ExchangeModel.forecast_groups
+    monkeypatch.setattr(ExchangeModel, "forecast_groups",
+                        lambda self, groups: calls.append(len(groups)) or real(self, groups))
     with_memo = run_backtest(deu, models, bootstrap=0)
     runs = len(calls)
     plain = folds.run_parts

@@ -99,7 +99,8 @@ def test_every_deu_issue_first_turn_and_how_much_is_scored(monkeypatch):
     scored = []
     score = smp_challenge.score
     monkeypatch.setattr(smp_challenge, "score",
-                        lambda t, b, i, j: scored.append(b.size) or score(t, b, i, j))
+                        lambda t, b, i, j, parts=None: scored.append(b.size)
+                        or score(t, b, i, j, parts))
     pairs = 0
     for table in tables:
         x = model._unit(table)[0]
@@ -134,3 +135,48 @@ def test_a_padded_batch_turn_equals_the_full_step_per_issue(chunk):
             np.testing.assert_array_equal(target[k, n:], -1)
             ok = want_t >= 0
             np.testing.assert_array_equal(phi[k, :n][ok], want_phi[ok])
+
+
+@pytest.mark.parametrize("chunk", [1, 8])
+def test_classes_sharing_tables_padded_to_the_widest_equal_the_full_step(chunk):
+    """All nine issues (four classes of sizes) in one call: tables and bounds padded to 30,
+    each class's votes summed over its own width (``parts``): the full step's numbers."""
+    rng = np.random.default_rng(22)
+    sizes = smp_batch.Sizes(np.array([4, 6, 9, 15, 16, 17, 23, 24, 30], dtype=np.int64))
+    nb, width = sizes.n.size, sizes.width
+    x, sal, cap = np.zeros((nb, width, 1)), np.zeros((nb, width, 1)), np.zeros((nb, width))
+    for b, m in enumerate(sizes.n):
+        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m))
+    d = smp.distances(sal, x, x)
+    risk, _ = smp_batch.risk_attitudes(d, cap, sizes)
+    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
+    parts = [(lo, hi, int(sizes.n[hi - 1])) for lo, hi, _ in sizes.classes()]
+    assert len(parts) == 4
+    target, phi = smp_challenge.challenges(d, r_hi, sal.sum(axis=2), cap, sizes.n, chunk,
+                                           parts)
+    for b in range(nb):
+        n = int(sizes.n[b])
+        _, _, want_t, want_phi, _ = full_step(x[b, :n], sal[b, :n], cap[b, :n], risk[b, :n])
+        np.testing.assert_array_equal(target[b, :n], want_t)
+        np.testing.assert_array_equal(target[b, n:], -1)
+        ok = want_t >= 0
+        np.testing.assert_array_equal(phi[b, :n][ok], want_phi[ok])
+
+
+@pytest.mark.parametrize("cells", [0, 10**9])
+def test_a_turn_is_the_same_whether_classes_share_tables_or_not(cells, monkeypatch):
+    """smp_batch groups classes by TABLE_CALL_CELLS (0: every class alone; 10⁹: all in one
+    run): the turn's positions and risk attitudes do not change by one bit."""
+    rng = np.random.default_rng(23)
+    sizes = smp_batch.Sizes(np.array([3, 5, 8, 9, 14, 16, 21, 29], dtype=np.int64))
+    nb, width = sizes.n.size, sizes.width
+    x, sal, cap = np.zeros((nb, width, 2)), np.zeros((nb, width, 2)), np.zeros((nb, width))
+    for b, m in enumerate(sizes.n):
+        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m), k=2, grid=False)
+    want = smp_batch.smp_turn(x, sal, cap, sizes)
+    monkeypatch.setattr(smp_batch, "TABLE_CALL_CELLS", cells)
+    groups = smp_batch._table_groups(sizes)
+    assert len(groups) == (len(sizes.classes()) if cells == 0 else 1)
+    got = smp_batch.smp_turn(x, sal, cap, smp_batch.Sizes(sizes.n))
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)

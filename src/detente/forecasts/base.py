@@ -99,7 +99,8 @@ def forecast_issues(model: Forecaster, tables: list[StakeholderTable],
     """Dimension 0 forecast of many one-issue tables, shape (I,).
 
     A model with ``forecast_group(tables) -> (len(tables),)`` (issue linkage: the exchange
-    model) gets the tables of one proposal (:func:`group_of`) together; a model with
+    model) gets the tables of one proposal (:func:`group_of`) together (with
+    ``forecast_groups(groups) -> [(len(group),), …]``, every proposal in one call); a model with
     ``forecast_batch(tables) -> (I,)`` gets all of them at once (vectorised across issues);
     any other model forecasts table by table. ``progress(done, total)`` counts the issues
     forecast (per table, per proposal, or once for a batch).
@@ -134,6 +135,15 @@ def _forecast_issues(model: Forecaster, tables: list[StakeholderTable], memo: Me
     if callable(grouped):
         out = np.empty(n)
         groups = [group_of(t) for t in tables]
+        together = getattr(model, "forecast_groups", None)
+        if callable(together):  # every proposal in one call (the exchange model: by shape)
+            members = [[j for j, h in enumerate(groups) if h == g] for g in dict.fromkeys(groups)]
+            for idx, values in zip(members, together([[tables[j] for j in idx]
+                                                      for idx in members]), strict=True):
+                out[idx] = values
+            if progress:
+                progress(n, n)
+            return out
         done = 0
         for g in dict.fromkeys(groups):
             idx = [j for j, h in enumerate(groups) if h == g]

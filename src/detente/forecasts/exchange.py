@@ -59,9 +59,11 @@ class ExchangeOptions:
 
 
 def outcomes(x: F, w: F) -> F:
-    """O_k = Σᵢ wᵢₖxᵢₖ / Σᵢ wᵢₖ (unweighted mean where every weight is 0), shape (K,)."""
-    tot = w.sum(axis=0)
-    return np.where(tot > 0, (w * x).sum(axis=0) / np.where(tot > 0, tot, 1.0), x.mean(axis=0))
+    """O_k = Σᵢ wᵢₖxᵢₖ / Σᵢ wᵢₖ (unweighted mean where every weight is 0), shape (K,); of a
+    stack of tables (B, N, K) shape (B, K) (the same sums, actor after actor)."""
+    tot = w.sum(axis=-2)
+    return np.where(tot > 0, (w * x).sum(axis=-2) / np.where(tot > 0, tot, 1.0),
+                    x.mean(axis=-2))
 
 
 def candidate_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], F, F, F]:
@@ -70,29 +72,46 @@ def candidate_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], F, F, F]:
     Returns the index array (E, 4) of (i, j, p, q) — i demands p and supplies q —, i's move on
     q, j's move on p (both ≥ 0, towards the other) and the common gain, all shape (E,).
     """
-    k = x.shape[1]
+    _, idx, m_i, m_j, gain = stacked_exchanges(x[None], s[None], w[None])
+    return idx, m_i, m_j, gain
+
+
+def stacked_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], NDArray[np.int64], F, F,
+                                                 F]:
+    """:func:`candidate_exchanges` of a stack of tables of one shape (B, N, K) at once: the
+    table of each exchange (E,) (ascending) first, then the same arrays; each table's
+    exchanges in the same order and with the same values as alone (element-wise operations
+    only, over the pairs i < j)."""
+    n, k = x.shape[1:]
     o = outcomes(x, w)
-    big_w = w.sum(axis=0)
-    side = np.sign(x - o)                                          # (N, K)
+    big_w = w.sum(axis=1)                                          # (B, K)
+    side = np.sign(x - o[:, None, :])                              # (B, N, K)
     has = w > 0
-    opposite = (side[:, None, :] * side[None, :, :] < 0) & has[:, None, :] & has[None, :, :]
-    ok = opposite[:, :, :, None] & opposite[:, :, None, :]         # (i, j, p, q)
-    ok &= (s[:, None, :, None] * s[None, :, None, :] > s[:, None, None, :] * s[None, :, :, None])
-    ok &= ~np.eye(k, dtype=bool)[None, None]
-    ok &= np.triu(np.ones(ok.shape[:2], dtype=bool), 1)[:, :, None, None]  # (j, i, q, p) = same
-    i, j, p, q = np.nonzero(ok)
-    rate = (s[i, p] + s[j, p]) / (s[i, q] + s[j, q])               # Δq / Δp
-    m_j = np.abs(x[i, p] - x[j, p])
-    dp = m_j * w[j, p] / big_w[p]
-    m_i = dp * rate * big_w[q] / w[i, q]
-    room_i = np.abs(x[j, q] - x[i, q])
+    first, second = np.triu_indices(n, 1)                          # pairs i < j, (i, j) order
+    opposite = ((side[:, first] * side[:, second] < 0) & has[:, first]
+                & has[:, second]).reshape(-1, k)                   # (B × pairs, K)
+    rows = np.flatnonzero(np.count_nonzero(opposite, axis=1) >= 2)  # pairs that can trade
+    opposite = opposite[rows]
+    b, pair = np.divmod(rows, len(first))
+    s_i, s_j = s[b, first[pair]], s[b, second[pair]]
+    ok = opposite[:, :, None] & opposite[:, None, :]               # (row, p, q)
+    ok &= s_i[:, :, None] * s_j[:, None, :] > s_i[:, None, :] * s_j[:, :, None]
+    ok &= ~np.eye(k, dtype=bool)
+    row, p, q = np.nonzero(ok)
+    b, pair = b[row], pair[row]
+    i, j = first[pair], second[pair]
+    rate = (s[b, i, p] + s[b, j, p]) / (s[b, i, q] + s[b, j, q])   # Δq / Δp
+    m_j = np.abs(x[b, i, p] - x[b, j, p])
+    dp = m_j * w[b, j, p] / big_w[b, p]
+    m_i = dp * rate * big_w[b, q] / w[b, i, q]
+    room_i = np.abs(x[b, j, q] - x[b, i, q])
     too_far = m_i > room_i
     m_i = np.where(too_far, room_i, m_i)
-    dq = m_i * w[i, q] / big_w[q]
+    dq = m_i * w[b, i, q] / big_w[b, q]
     dp = np.where(too_far, dq / rate, dp)
-    m_j = np.where(too_far, dp * big_w[p] / w[j, p], m_j)
-    gain = s[i, p] * dp - s[i, q] * dq
-    return np.stack([i, j, p, q], axis=1), m_i, m_j, gain
+    m_j = np.where(too_far, dp * big_w[b, p] / w[b, j, p], m_j)
+    gain = s[b, i, p] * dp - s[b, i, q] * dq
+    return b, np.stack([i, j, p, q], axis=1), m_i, m_j, gain
 
 
 def run_exchange(x0: F, s: F, c: F, options: ExchangeOptions | None = None
@@ -100,49 +119,74 @@ def run_exchange(x0: F, s: F, c: F, options: ExchangeOptions | None = None
     """Run the exchange model on unit-scale positions (N, K) with saliences (N, K) and
     capabilities (N,) (salience 0 = no stake or no position). Returns the final positions,
     the rounds run and the number of exchanges made."""
+    x, rounds, made = run_exchanges(np.asarray(x0, dtype=float)[None], s[None], c[None], options)
+    return x[0], int(rounds[0]), int(made[0])
+
+
+def run_exchanges(x0: F, s: F, c: F, options: ExchangeOptions | None = None
+                  ) -> tuple[F, NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`run_exchange` of B tables of one shape at once: positions (B, N, K), saliences
+    (B, N, K), capabilities (B, N). Each round evaluates the exchanges of the tables still
+    trading together (:func:`stacked_exchanges`) and takes each table's greedily
+    (:func:`greedy`); a table stops when it makes no exchange, as alone. Returns the final
+    positions (B, N, K), and the rounds run and exchanges made per table (B,)."""
     opt = options or ExchangeOptions()
     x = np.array(x0, dtype=float)
-    w = c[:, None] * s
-    made, rounds = 0, 0
+    w = c[:, :, None] * s
+    made = np.zeros(len(x), dtype=np.int64)
+    rounds = np.zeros(len(x), dtype=np.int64)
+    active = np.arange(len(x))
     for _ in range(opt.rounds):
-        idx, m_i, m_j, gain = candidate_exchanges(x, s, w)
-        # ties (common: DEU actors often share position and salience) go to the first in
-        # (i, j, p, q) order, not to floating-point noise
-        order = np.argsort(-np.round(gain, 12), kind="stable")
-        new, done = _execute(x, order.tolist(), idx.tolist(), m_i.tolist(), m_j.tolist(),
-                             gain.tolist(), opt.min_gain)
-        if done == 0:
+        if not len(active):
             break
-        x, made, rounds = new, made + done, rounds + 1
+        old = x[active]
+        tab, idx, m_i, m_j, gain = stacked_exchanges(old, s[active], w[active])
+        e = greedy(tab, idx, gain, old.shape, opt.min_gain)
+        b, (i, j, p, q) = tab[e], idx[e].T
+        new = old.copy()
+        new[b, i, q] += np.sign(old[b, j, q] - old[b, i, q]) * m_i[e]
+        new[b, j, p] += np.sign(old[b, i, p] - old[b, j, p]) * m_j[e]
+        done = np.bincount(b, minlength=len(active))
+        x[active], made[active] = new, made[active] + done
+        active = active[done > 0]
+        rounds[active] += 1
     return x, rounds, made
 
 
-def _sign(d: float) -> float:
-    """np.sign of one number."""
-    return 1.0 if d > 0 else -1.0 if d < 0 else 0.0 if d == 0 else d
+def greedy(tab: NDArray[np.int64], idx: NDArray[np.int64], gain: F, shape: tuple[int, ...],
+           min_gain: float) -> NDArray[np.int64]:
+    """The exchanges taken in one round (indices into ``tab``, ascending), for every table at
+    once: each table's by gain (equal to 1e-12: the first in (i, j, p, q) order — DEU actors
+    often share positions and saliences; ties must not go to floating-point noise), none from
+    its first gain ≤ ``min_gain`` on, each actor moving at most once per issue.
 
-
-def _execute(x: F, order: list[int], idx: list[list[int]], m_i: list[float],
-             m_j: list[float], gain: list[float], min_gain: float) -> tuple[F, int]:
-    """Take the exchanges greedily by gain, each actor moving at most once per issue; returns
-    the new positions and the number made. Python numbers, one exchange at a time (the same
-    IEEE operations as on NumPy scalars, without their per-element cost)."""
-    old = x.tolist()
-    new = x.tolist()
-    used: set[tuple[int, int]] = set()
-    done = 0
-    for e in order:
-        if gain[e] <= min_gain:
-            break
-        i, j, p, q = idx[e]
-        if (i, q) in used or (j, p) in used:
-            continue
-        used.add((i, q))
-        used.add((j, p))
-        new[i][q] += _sign(old[j][q] - old[i][q]) * m_i[e]
-        new[j][p] += _sign(old[i][p] - old[j][p]) * m_j[e]
-        done += 1
-    return np.array(new, dtype=float), done
+    The greedy pass over the sorted exchanges runs in parallel steps (the lexicographically
+    first maximal independent set; Blelloch, Fineman & Shun 2012, "Greedy sequential maximal
+    independent set and matching are parallel on average", SPAA): an exchange that comes first
+    among the live ones on both of its (actor, issue) slots is one the sequential pass takes,
+    and every exchange sharing a slot with it is one the sequential pass skips."""
+    order = np.lexsort((-np.round(gain, 12), tab))                # stable: ties in given order
+    tab_o = tab[order]
+    stop = np.cumsum(gain[order] <= min_gain)
+    starts = np.searchsorted(tab_o, tab_o)                        # each table's first exchange
+    before = np.where(starts > 0, stop[np.maximum(starts - 1, 0)], 0)
+    order = order[stop == before]                                  # before the table's first stop
+    n, k = shape[1:]
+    slot_iq = (tab[order] * n + idx[order, 0]) * k + idx[order, 3]  # i moves on q
+    slot_jp = (tab[order] * n + idx[order, 1]) * k + idx[order, 2]  # j moves on p
+    live = np.arange(len(order))
+    taken = [live[:0]]
+    free = np.ones(shape[0] * n * k, dtype=bool)
+    while len(live):
+        first = np.full(len(free), len(order))
+        np.minimum.at(first, slot_iq[live], live)
+        np.minimum.at(first, slot_jp[live], live)
+        win = live[(first[slot_iq[live]] == live) & (first[slot_jp[live]] == live)]
+        taken.append(win)
+        free[slot_iq[win]] = False
+        free[slot_jp[win]] = False
+        live = live[free[slot_iq[live]] & free[slot_jp[live]]]
+    return np.sort(order[np.concatenate(taken)])
 
 
 @dataclass(frozen=True)
@@ -175,16 +219,37 @@ class ExchangeModel:
     def forecast_group(self, tables: list[StakeholderTable]) -> F:
         """The one-issue tables of one proposal linked: an actor without a position on an
         issue takes no part in it (salience 0). Returns dimension 0's forecast per table."""
-        actors = list(dict.fromkeys(a for t in tables for a in t.actors))
-        n, k = len(actors), len(tables)
-        x, s, c = np.zeros((n, k)), np.zeros((n, k)), np.zeros(n)
-        lo, span = np.zeros(k), np.ones(k)
-        for col, t in enumerate(tables):
-            rows = [actors.index(a) for a in t.actors]
-            low, high = t.scale or (float(t.position[:, 0].min()),
-                                    float(t.position[:, 0].max()))
-            lo[col], span[col] = low, (high - low) or 1.0
-            sal = t.salience[:, 0] if t.salience[:, 0].sum() > 0 else np.ones(t.n_actors)
-            x[rows, col], s[rows, col], c[rows] = t.position[:, 0], sal, t.capability
-        pos, _, _ = self._run(x, s, c, lo, span)
-        return pos
+        return self.forecast_groups([tables])[0]
+
+    def forecast_groups(self, groups: list[list[StakeholderTable]]) -> list[F]:
+        """:meth:`forecast_group` of many proposals: those with the same numbers of actors and
+        issues run together (:func:`run_exchanges`), each with the numbers it has alone."""
+        linked = [_linked(tables) for tables in groups]
+        out: list[F] = [np.empty(0)] * len(groups)
+        shapes: dict[tuple[int, ...], list[int]] = {}
+        for g, (x, *_) in enumerate(linked):
+            shapes.setdefault(x.shape, []).append(g)
+        for members in shapes.values():
+            x, s, c, lo, span = (np.stack(a) for a in zip(*(linked[g] for g in members),
+                                                           strict=True))
+            final, _, _ = run_exchanges((x - lo[:, None]) / span[:, None], s, c, self.options_)
+            for b, g in enumerate(members):
+                out[g] = lo[b] + span[b] * outcomes(final[b], c[b][:, None] * s[b])
+        return out
+
+
+def _linked(tables: list[StakeholderTable]) -> tuple[F, F, F, F, F]:
+    """Positions, saliences (N, K), capabilities (N,), scale lows and spans (K,) of one
+    proposal's one-issue tables (actors in order of first appearance)."""
+    actors = list(dict.fromkeys(a for t in tables for a in t.actors))
+    n, k = len(actors), len(tables)
+    x, s, c = np.zeros((n, k)), np.zeros((n, k)), np.zeros(n)
+    lo, span = np.zeros(k), np.ones(k)
+    for col, t in enumerate(tables):
+        rows = [actors.index(a) for a in t.actors]
+        low, high = t.scale or (float(t.position[:, 0].min()),
+                                float(t.position[:, 0].max()))
+        lo[col], span[col] = low, (high - low) or 1.0
+        sal = t.salience[:, 0] if t.salience[:, 0].sum() > 0 else np.ones(t.n_actors)
+        x[rows, col], s[rows, col], c[rows] = t.position[:, 0], sal, t.capability
+    return x, s, c, lo, span

@@ -226,6 +226,9 @@ def bargains(x: F, sal: F, init: NDArray[np.int64], tgt: NDArray[np.int64], p: F
     """Bargain points (b_I, b_J) of initiators ``init`` (any leading axes) with targets ``tgt``
     (SMP.md step 3); ``x``, ``sal`` are (..., N, K) gathered along the actor axis."""
     def take(a: F, i: NDArray[np.int64]) -> F:
+        if i.ndim == 2:                       # (B, M): a plain gather, without the overhead
+            out: F = a[np.arange(i.shape[0])[:, None], i]
+            return out
         return np.take_along_axis(a, i[..., None], -2)
 
     wi = take(sal, init) ** 2 * (p[..., None] ** 2)

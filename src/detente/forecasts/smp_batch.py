@@ -11,8 +11,10 @@ a contiguous slice. Every number is the one the issue's own run gives, bit for b
   same additions in the same order as over n. From 128 actors on NumPy halves a row
   recursively, so there each size is summed over its own width. (A sum over a leading axis
   adds one slice after another: padded zeros at the end change nothing.)
-- the challenge step (O(N³) per issue, most of the work) runs on the issues of one size at a
-  time, unpadded: padding there would multiply its work by (L / n)³.
+- the challenge step (O(N³) per issue, most of the work) scores the issues of one class of
+  sizes over that class's width: padding there would multiply its work by (L / n)³. Its
+  O(N²) tables and bounds (element-wise, or with slack) may be shared by several classes,
+  padded, when few issues remain (:func:`_table_groups`).
 
 An issue whose positions return exactly to an earlier state repeats that cycle (a turn is a
 function of the positions alone), so its remaining turns are copied instead of computed.
@@ -24,7 +26,9 @@ brief) for the steps; :mod:`detente.forecasts.smp` for the one-issue primitives.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,39 +39,54 @@ from detente.forecasts.smp import SMPOptions, distances, utility
 log = logging.getLogger(__name__)
 F = NDArray[np.float64]
 I64 = NDArray[np.int64]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class Sizes:
-    """Numbers of actors ``n`` (B,) of the issues of a batch, ascending; padded to ``L``."""
+    """Numbers of actors ``n`` (B,) of the issues of a batch, ascending; padded to ``L``.
+    The layouts below are computed once per batch (a turn asks for them many times)."""
 
     n: I64
 
+    def _once(self, name: str, make: Callable[[], _T]) -> _T:
+        if name not in self.__dict__:
+            self.__dict__[name] = make()
+        value: _T = self.__dict__[name]
+        return value
+
     @property
     def width(self) -> int:
-        return int(self.n[-1])
+        return self._once("_width", lambda: int(self.n[-1]))
 
     def groups(self) -> list[tuple[int, int, int]]:
         """(first issue, end, n) of each run of issues with the same number of actors."""
-        cut = np.flatnonzero(np.diff(self.n)) + 1
-        lo = np.r_[0, cut]
-        hi = np.r_[cut, self.n.size]
-        return [(int(a), int(b), int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+        return self._once("_groups", lambda: _runs(self.n, self.n, lambda a, c: int(c)))
 
     def classes(self) -> list[tuple[int, int, int]]:
         """(first issue, end, width) of each class with the same ⌊n/8⌋ (the width keeps
         NumPy's pairwise summation over n: see the module docstring). From 128 actors on
         NumPy splits a row in halves, so there each size is a class of its own, unpadded."""
         c = np.where(self.n < 128, self.n // 8, self.n)
-        cut = np.flatnonzero(np.diff(c)) + 1
-        lo = np.r_[0, cut]
-        hi = np.r_[cut, self.n.size]
-        return [(int(a), int(b), min(self.width, 8 * int(c[a]) + 7) if c[a] < 16
-                 else int(self.n[a])) for a, b in zip(lo, hi, strict=True)]
+        return self._once("_classes", lambda: _runs(
+            self.n, c, lambda a, k: min(self.width, 8 * int(k) + 7) if k < 16
+            else int(self.n[a])))
 
     def valid(self) -> NDArray[np.bool_]:
-        """(B, L): actor a exists in issue b."""
-        return np.arange(self.width)[None, :] < self.n[:, None]
+        """(B, L): actor a exists in issue b (read only: shared by the turn's steps)."""
+        def make() -> NDArray[np.bool_]:
+            v = np.arange(self.width)[None, :] < self.n[:, None]
+            v.flags.writeable = False
+            return v
+        return self._once("_valid", make)
+
+
+def _runs(n: I64, key: NDArray[np.int64], third: Callable[[int, int], int]
+          ) -> list[tuple[int, int, int]]:
+    """(first, end, third(first, key)) of each run of equal ``key`` over the issues."""
+    cut = (np.flatnonzero(np.diff(key)) + 1).tolist()
+    lo, hi = [0, *cut], [*cut, n.size]
+    return [(a, b, third(a, int(key[a]))) for a, b in zip(lo, hi, strict=True)]
 
 
 def rowsum(a: F, sizes: Sizes) -> F:
@@ -121,11 +140,10 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     target = np.full((nb, n), -1, dtype=np.int64)
     phi = np.zeros((nb, n))
     sal_tot = sal.sum(axis=2)
-    for lo, hi, _ in sizes.classes():
-        m = int(sizes.n[hi - 1])
+    for lo, hi, m, parts in _table_groups(sizes):
         target[lo:hi, :m], phi[lo:hi, :m] = smp_challenge.challenges(
             d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m], sal_tot[lo:hi, :m], cap[lo:hi, :m],
-            sizes.n[lo:hi], chunk)
+            sizes.n[lo:hi], chunk, parts)
     made = target >= 0
     tgt = np.where(made, target, ar[None, :])
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
@@ -135,11 +153,40 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     base = rowsum(u_own, sizes)
     ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
     ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
-    u_tgt = np.take_along_axis(u_own, np.broadcast_to(tgt[:, None, :], (nb, n, n)), 2)
+    u_tgt = u_own[np.arange(nb)[:, None, None], ar[None, :, None], tgt[:, None, :]]
     size = sizes.n.astype(float)
     ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / size[:, None, None]
     new = _choose(x, made, tgt, b_i, b_j, ubar_m, base / size[:, None], cap)
     return new, risk, degenerate
+
+
+#: A call of the challenge step's tables and bounds costs about as much Python overhead as
+#: this many padded cells (B · W²) of their ~55 array passes (measured on DEU, serial).
+TABLE_CALL_CELLS = 8000
+
+
+def _table_groups(sizes: Sizes) -> list[tuple[int, int, int, list[tuple[int, int, int]]]]:
+    """(first, end, width m, parts) of runs of consecutive classes whose challenge tables and
+    bounds are built together, padded to the run's largest size m; ``parts`` are the classes
+    (first, end, largest size), relative to the run, each scored over its own width. A class
+    joins the run when padding it and the run costs fewer cells than a call of its own
+    (``TABLE_CALL_CELLS``): in the last turns few issues remain, in several classes."""
+    n = sizes.n
+    out: list[tuple[int, int, int, list[tuple[int, int, int]]]] = []
+    cost = 0
+    for lo, hi, _ in sizes.classes():
+        m = int(n[hi - 1])
+        own = (hi - lo) * m * m
+        if out:
+            glo, _, _, parts = out[-1]
+            joined = (hi - glo) * m * m
+            if joined <= cost + own + TABLE_CALL_CELLS:
+                out[-1] = (glo, hi, m, [*parts, (lo - glo, hi - glo, m)])
+                cost = joined
+                continue
+        out.append((lo, hi, m, [(0, hi - lo, m)]))
+        cost = own
+    return out
 
 
 def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,

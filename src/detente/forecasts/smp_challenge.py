@@ -101,19 +101,25 @@ class Tables:
         return out
 
 
-def score(t: Tables, b: I64, i: I64, j: I64) -> tuple[F, F]:
-    """φ and ΔEU of the challenges (b, i, j), exactly as the full step scores them: third
-    parties n along a row (padded ones weigh 0), n = i and n = j cast no vote."""
+def score(t: Tables, b: I64, i: I64, j: I64,
+          parts: list[tuple[int, int, int]] | None = None) -> tuple[F, F]:
+    """φ and ΔEU of the challenges (b, i, j) (``b`` ascending), exactly as the full step
+    scores them: third parties n along a row (padded ones weigh 0), n = i and n = j cast no
+    vote. ``parts`` (first, end, m): the issues first ≤ b < end sum their votes over the
+    first m actors (the width of their class of sizes, which keeps NumPy's pairwise order);
+    default: all over the tables' width."""
     width = t.w.shape[1]
+    parts = [(0, t.w.shape[0], width)] if parts is None else parts
+    m = max(p[2] for p in parts)
     bi, bj = b * width + i, b * width + j                 # rows of the (B·W, W) tables
     bij = bi * width + j
 
-    def rows(table: F, at: I64) -> F:
-        return np.take(table.reshape(-1, width), at, axis=0)
+    def rows(table: F, at: I64) -> F:                     # contiguous (R, m)
+        return np.take(table.reshape(-1, width)[:, :m], at, axis=0)
 
     u_nj = rows(t.one_d, bj)
     u_nj *= 1.0 + rows(t.r_hi, bi) * rows(t.min_d, bj)   # U^i_nj
-    u_ni, wn = rows(t.u_own, bi), np.take(t.w, b, axis=0)
+    u_ni, wn = rows(t.u_own, bi), np.take(t.w[:, :m], b, axis=0)
     big_a, big_b = t.big_a.ravel()[bij], t.big_b.ravel()[bij]
     v = np.subtract(u_ni, u_nj)
     v *= wn                                               # v0 = w_n (U_ni − U_nj)
@@ -136,13 +142,29 @@ def score(t: Tables, b: I64, i: I64, j: I64) -> tuple[F, F]:
     rows_ = np.arange(b.size)
     v[rows_, i] = 0.0
     v[rows_, j] = 0.0
-    a = big_a + np.maximum(v, 0, out=e_j).sum(axis=1)
-    bb = big_b - np.minimum(v, 0, out=v).sum(axis=1)
+    a, bb = _sums(np.maximum(v, 0, out=e_j), np.minimum(v, 0, out=v), b, m, parts)
+    a = big_a + a
+    bb = big_b - bb
     phi = a / (a + bb)
     s_j, u_ii, u_ij = t.s.ravel()[bj], t.u_ii.ravel()[bi], t.u_ij.ravel()[bij]
     gain = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
             - (u_ii + u_ij))
     return phi, gain
+
+
+def _sums(pos: F, neg: F, b: I64, m: int, parts: list[tuple[int, int, int]]
+          ) -> tuple[F, F]:
+    """Σ over each row of ``pos`` and ``neg`` (R, m), the rows of issues of each part over
+    that part's width (a view: NumPy sums each row pairwise over its length, as
+    :func:`detente.forecasts.smp_batch.rowsum` relies on)."""
+    if len(parts) == 1 and parts[0][2] == m:
+        return pos.sum(axis=1), neg.sum(axis=1)
+    a, bb = np.empty(b.size), np.empty(b.size)
+    for first, end, w in parts:
+        r0, r1 = np.searchsorted(b, [first, end]).tolist()
+        a[r0:r1] = pos[r0:r1, :w].sum(axis=1)
+        bb[r0:r1] = neg[r0:r1, :w].sum(axis=1)
+    return a, bb
 
 
 def bounds(t: Tables, n: I64) -> tuple[F, F]:
@@ -184,22 +206,28 @@ def bounds(t: Tables, n: I64) -> tuple[F, F]:
     return hi, lo
 
 
-def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int) -> None:
-    """Score the pairs (b, i, j) in blocks of about ``chunk`` × 6,400 cells into ``phi`` and
-    ``gain`` (B, W, W)."""
-    step = max(1, chunk * 6400 // t.w.shape[1])
+def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int,
+               parts: list[tuple[int, int, int]]) -> None:
+    """Score the pairs (b, i, j) (``b`` ascending; ``parts`` as :func:`score` has them) into
+    ``phi`` and ``gain`` (B, W, W), in blocks of about ``chunk`` × 6,400 cells."""
+    step = max(1, chunk * 6400 // max(p[2] for p in parts))
     for lo in range(0, b.size, step):
         at = slice(lo, lo + step)
-        phi[b[at], i[at], j[at]], gain[b[at], i[at], j[at]] = score(t, b[at], i[at], j[at])
+        phi[b[at], i[at], j[at]], gain[b[at], i[at], j[at]] = score(
+            t, b[at], i[at], j[at], parts)
 
 
-def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64,
-               chunk: int = 8) -> tuple[I64, F]:
+def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
+               parts: list[tuple[int, int, int]] | None = None) -> tuple[I64, F]:
     """Each initiator's best target (−1 if none) and φ of that challenge, for the issues of
-    one class of sizes (``d``, ``r_hi`` (B, W, W); ``sal_tot``, ``cap`` (B, W); ``n`` their
-    sizes): the targets and φ of :func:`detente.forecasts.smp.best_challenges`, bit for
-    bit (φ is 0 where there is no target)."""
+    ``d``, ``r_hi`` (B, W, W); ``sal_tot``, ``cap`` (B, W); ``n`` their sizes: the targets and
+    φ of :func:`detente.forecasts.smp.best_challenges`, bit for bit (φ is 0 where there is
+    no target). ``parts`` (first, end, m): issues scored over rows of m actors, one class of
+    sizes each (default: all over W). The tables and bounds are element-wise or carry slack,
+    so several classes may share them padded to W; only the exact scores keep each class's
+    width (their sums' pairwise order, :func:`detente.forecasts.smp_batch.rowsum`)."""
     nb, width = cap.shape
+    parts = [(0, nb, width)] if parts is None else parts
     t = Tables.of(d, r_hi, sal_tot, cap)
     hi, lo = bounds(t, n)
     valid = np.arange(width)[None, :] < n[:, None]
@@ -213,17 +241,17 @@ def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64,
     j1 = np.argmax(key, axis=2)[b1, i1]
     off = ~cand[b1, i1, j1]                  # no finite estimate: the first candidate
     j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
-    _score_all(t, b1, i1, j1, phi, gain, chunk)
+    _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
     # phase 2: every pair that can still reach the best exact gain
     thr = np.fmax(gain.max(axis=2), MIN_GAIN)
     cand[b1, i1, j1] = False
     cand &= ~(hi < thr[:, :, None])
     b2, i2, j2 = np.nonzero(cand)
-    _score_all(t, b2, i2, j2, phi, gain, chunk)
+    _score_all(t, b2, i2, j2, phi, gain, chunk, parts)
     gain[~(gain > MIN_GAIN)] = -np.inf
     best = np.argmax(gain, axis=2)
-    pick = np.take_along_axis(gain, best[:, :, None], 2)[:, :, 0]
-    ok = np.isfinite(pick)
+    at = np.arange(nb)[:, None], np.arange(width)[None, :], best
+    ok = np.isfinite(gain[at])
     target = np.where(ok, best, -1)
-    phi_best = np.where(ok, np.take_along_axis(phi, best[:, :, None], 2)[:, :, 0], 0.0)
+    phi_best = np.where(ok, phi[at], 0.0)
     return target, phi_best
