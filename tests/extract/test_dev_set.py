@@ -18,7 +18,8 @@ from shared_data import need_shared
 from .conftest import DATA, SEEDS
 
 
-@pytest.mark.parametrize("folder", ["dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5"])
+@pytest.mark.parametrize(
+    "folder", ["dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5"])
 def test_gold_quotes_are_exact_and_codes_known(folder: str) -> None:
     from detente.extract.lexicon import lexicon
 
