@@ -37,6 +37,30 @@ def random_issue(rng, n, k=1, grid=True):
     return x, sal, cap
 
 
+def padded_batch(rng, sizes, k=1, grid=True):
+    """Random issues of the given sizes padded to one batch: x, sal, cap and the batch's
+    distances, risk attitudes and r_hi, as a turn of smp_batch computes them."""
+    nb, width = sizes.n.size, sizes.width
+    x, sal, cap = np.zeros((nb, width, k)), np.zeros((nb, width, k)), np.zeros((nb, width))
+    for b, m in enumerate(sizes.n):
+        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m), k=k, grid=grid)
+    d = smp.distances(sal, x, x)
+    risk, _ = smp_batch.risk_attitudes(d, cap, sizes)
+    return x, sal, cap, d, risk, (2 * risk[:, :, None] + risk[:, None, :]) / 3
+
+
+def assert_rows_are_the_full_step(target, phi, rows, x, sal, cap, risk, sizes):
+    """Row k of (target, φ) is issue rows[k] of the batch: the full step's numbers, -1 past
+    the issue's actors."""
+    for k, b in enumerate(rows):
+        n = int(sizes.n[b])
+        _, _, want_t, want_phi, _ = full_step(x[b, :n], sal[b, :n], cap[b, :n], risk[b, :n])
+        np.testing.assert_array_equal(target[k, :n], want_t)
+        np.testing.assert_array_equal(target[k, n:], -1)
+        ok = want_t >= 0
+        np.testing.assert_array_equal(phi[k, :n][ok], want_phi[ok])
+
+
 def pruned(d, r_hi, sal, cap, width=None):
     """Run the pruned step on one issue padded to ``width`` actors (zeros, as smp_batch)."""
     n = d.shape[0]
@@ -116,25 +140,13 @@ def test_every_deu_issue_first_turn_and_how_much_is_scored(monkeypatch):
 def test_a_padded_batch_turn_equals_the_full_step_per_issue(chunk):
     rng = np.random.default_rng(21)
     sizes = smp_batch.Sizes(np.array([4, 6, 9, 15, 16, 17, 23, 24, 30], dtype=np.int64))
-    nb, width = sizes.n.size, sizes.width
-    x, sal, cap = np.zeros((nb, width, 1)), np.zeros((nb, width, 1)), np.zeros((nb, width))
-    for b, m in enumerate(sizes.n):
-        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m))
-    d = smp.distances(sal, x, x)
-    risk, _ = smp_batch.risk_attitudes(d, cap, sizes)
-    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
+    x, sal, cap, d, risk, r_hi = padded_batch(rng, sizes)
     for lo, hi, _ in sizes.classes():
         m = int(sizes.n[hi - 1])
         target, phi = smp_challenge.challenges(d[lo:hi, :m, :m], r_hi[lo:hi, :m, :m],
                                                sal[lo:hi, :m].sum(axis=2), cap[lo:hi, :m],
                                                sizes.n[lo:hi], chunk)
-        for k, b in enumerate(range(lo, hi)):
-            n = int(sizes.n[b])
-            _, _, want_t, want_phi, _ = full_step(x[b, :n], sal[b, :n], cap[b, :n], risk[b, :n])
-            np.testing.assert_array_equal(target[k, :n], want_t)
-            np.testing.assert_array_equal(target[k, n:], -1)
-            ok = want_t >= 0
-            np.testing.assert_array_equal(phi[k, :n][ok], want_phi[ok])
+        assert_rows_are_the_full_step(target, phi, range(lo, hi), x, sal, cap, risk, sizes)
 
 
 @pytest.mark.parametrize("chunk", [1, 8])
@@ -143,24 +155,12 @@ def test_classes_sharing_tables_padded_to_the_widest_equal_the_full_step(chunk):
     each class's votes summed over its own width (``parts``): the full step's numbers."""
     rng = np.random.default_rng(22)
     sizes = smp_batch.Sizes(np.array([4, 6, 9, 15, 16, 17, 23, 24, 30], dtype=np.int64))
-    nb, width = sizes.n.size, sizes.width
-    x, sal, cap = np.zeros((nb, width, 1)), np.zeros((nb, width, 1)), np.zeros((nb, width))
-    for b, m in enumerate(sizes.n):
-        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m))
-    d = smp.distances(sal, x, x)
-    risk, _ = smp_batch.risk_attitudes(d, cap, sizes)
-    r_hi = (2 * risk[:, :, None] + risk[:, None, :]) / 3
+    x, sal, cap, d, risk, r_hi = padded_batch(rng, sizes)
     parts = [(lo, hi, int(sizes.n[hi - 1])) for lo, hi, _ in sizes.classes()]
     assert len(parts) == 4
     target, phi = smp_challenge.challenges(d, r_hi, sal.sum(axis=2), cap, sizes.n, chunk,
                                            parts)
-    for b in range(nb):
-        n = int(sizes.n[b])
-        _, _, want_t, want_phi, _ = full_step(x[b, :n], sal[b, :n], cap[b, :n], risk[b, :n])
-        np.testing.assert_array_equal(target[b, :n], want_t)
-        np.testing.assert_array_equal(target[b, n:], -1)
-        ok = want_t >= 0
-        np.testing.assert_array_equal(phi[b, :n][ok], want_phi[ok])
+    assert_rows_are_the_full_step(target, phi, range(sizes.n.size), x, sal, cap, risk, sizes)
 
 
 @pytest.mark.parametrize("cells", [0, 10**9])
@@ -169,10 +169,7 @@ def test_a_turn_is_the_same_whether_classes_share_tables_or_not(cells, monkeypat
     run): the turn's positions and risk attitudes do not change by one bit."""
     rng = np.random.default_rng(23)
     sizes = smp_batch.Sizes(np.array([3, 5, 8, 9, 14, 16, 21, 29], dtype=np.int64))
-    nb, width = sizes.n.size, sizes.width
-    x, sal, cap = np.zeros((nb, width, 2)), np.zeros((nb, width, 2)), np.zeros((nb, width))
-    for b, m in enumerate(sizes.n):
-        x[b, :m], sal[b, :m], cap[b, :m] = random_issue(rng, int(m), k=2, grid=False)
+    x, sal, cap, *_ = padded_batch(rng, sizes, k=2, grid=False)
     want = smp_batch.smp_turn(x, sal, cap, sizes)
     monkeypatch.setattr(smp_batch, "TABLE_CALL_CELLS", cells)
     groups = smp_batch._table_groups(sizes)
