@@ -42,7 +42,7 @@ from detente.extract.clause import (
 )
 from detente.extract.context import background_spans, names_the_parties, refers_by_role
 from detente.extract.lexicon import Lexicon
-from detente.extract.rules import _PRONOUN, _Mention, _Run, _sentences
+from detente.extract.rules import _PRONOUN, _QUOTED, _Mention, _Run, _sentences
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.verify import find_span
 from detente.extract.vocabulary import IssueTerms
@@ -59,7 +59,6 @@ _NEGATION = re.compile(r"\b(?:no|not|never|nor|without|n[’']t)\b", re.IGNORECA
 _REPORTED = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|added|according to)\b",
                        re.IGNORECASE)
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _WINDOW = 4
 #: The rules' own kinds enter this many times (a larger effective weight under L2).
 RULE_REPEAT = 1

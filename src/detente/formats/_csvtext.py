@@ -50,6 +50,12 @@ def guarded(reader: Any, file: str) -> Iterator[list[str]]:
         raise csv_problem(exc, file, reader.line_num) from None
 
 
+ID_RANGE = (0, 2**31 - 1)
+"""Agreement ids read from PA-X and UCDP PAD (theirs are below 10,000; 10^20 overflowed the
+int64 column)."""
+YEAR_RANGE = (1, 9999)
+"""Years read from PA-X and UCDP PAD."""
+
 MAX_MAGNITUDE = 1e100
 """Largest magnitude of a number in a stakeholder table: sums over actors and squared distances
 of such numbers stay finite (a capability of 1e308 made the total capability infinite)."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import DetenteError, Problem
-from detente.formats._csvtext import guarded
+from detente.formats._csvtext import ID_RANGE, YEAR_RANGE, guarded
 from detente.limits import read_bytes
 
 #: The identity (non-provision) columns of PA-X v9, in file order.
@@ -133,10 +133,6 @@ def _choice(row: dict[str, str], name: str, allowed: tuple[str, ...], where: dic
     return value
 
 
-MAX_ID = 2**31 - 1
-"""Largest agreement id read (PA-X and UCDP ids are below 10,000)."""
-
-
 def _parse(row: dict[str, str], where: dict) -> tuple:
     try:
         agt = int(row["AgtId"])
@@ -145,7 +141,7 @@ def _parse(row: dict[str, str], where: dict) -> tuple:
         bad = "AgtId" if not row["AgtId"].strip().isdigit() else "Year"
         raise DetenteError.one(f"{bad} is not an integer", path=bad, value=row[bad],
                                **where) from None
-    for name, value, lo, hi in (("AgtId", agt, 0, MAX_ID), ("Year", year, 1, 9999)):
+    for name, value, (lo, hi) in (("AgtId", agt, ID_RANGE), ("Year", year, YEAR_RANGE)):
         if not lo <= value <= hi:  # 10^20 overflowed the int64 column (a traceback)
             raise DetenteError.one(f"{name} is out of range", path=name, value=row[name],
                                    allowed=f"{lo} … {hi:,}", **where)
@@ -174,7 +170,7 @@ def _link(row: dict[str, str], where: dict[str, object], problems: list[Problem]
     cell = row["UcdpAgr"].strip()
     if cell in _NO_LINK:
         return -1
-    if cell.isdigit() and int(cell) <= MAX_ID:
+    if cell.isdigit() and int(cell) <= ID_RANGE[1]:
         return int(cell)
     problems.append(Problem("UcdpAgr is not a UCDP PAD id (row kept, link ignored)",
                             file=str(where["file"]), line=int(str(where["line"])),

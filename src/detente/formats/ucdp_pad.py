@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 
 from detente.errors import DetenteError, Problem
-from detente.formats._csvtext import guarded
+from detente.formats._csvtext import ID_RANGE, YEAR_RANGE, guarded
 from detente.limits import read_bytes
 
 #: Binary provision and process flags (0/1) of PAD v22.1.
@@ -135,7 +135,9 @@ def _query(con: duckdb.DuckDBPyConnection, path: Path, source: str) -> tuple[lis
     return rows, rejects
 
 
-def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: dict) -> int:
+def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: dict,
+         bounds: tuple[int, int] = ID_RANGE) -> int:
+    """An integer cell: one of ``allowed`` (a codebook) or, without one, within ``bounds``."""
     try:
         value = int(str(cell).strip())
     except ValueError:
@@ -145,7 +147,7 @@ def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: di
     if allowed is not None and value not in allowed:
         raise DetenteError.one(f"{name} is not a code the codebook allows", path=name,
                                value=cell, allowed=", ".join(map(str, allowed)), **where)
-    lo, hi = (1, 9999) if name == "year" else (0, 2**31 - 1)
+    lo, hi = bounds
     if allowed is None and not lo <= value <= hi:  # 10^20 overflowed the int64 column
         raise DetenteError.one(f"{name} is out of range", path=name, value=cell,
                                allowed=f"{lo} … {hi:,}", **where)
@@ -170,7 +172,7 @@ def _parse(row: dict[str, str | None], where: dict) -> tuple:
     return (
         _int(row["paid"], "paid", None, where),
         _date(row["pa_date"], "pa_date", where, blank_ok=False),
-        _int(row["year"], "year", None, where),
+        _int(row["year"], "year", None, where, YEAR_RANGE),
         ended,
         _date(row["duration"], "duration", where, blank_ok=True),
         tuple(_int(row[c], c, CODES[c], where) for c in CODES),

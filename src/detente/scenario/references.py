@@ -168,6 +168,7 @@ def check_references(s: Scenario) -> list[Found]:
                         "so whether it accepts cannot be checked", t.actor, None))
     out += _evidence(s, (), sources)
     out += _war_guarantors(s, actor_ids, issues)
+    out += _war_outcomes(s, actor_ids, issues)
     return out
 
 
@@ -226,7 +227,7 @@ def _war_guarantors(s: Scenario, actor_ids: list[str], issues: dict[str, Issue])
         if chosen_opt and issue is not None and issue.index_of(chosen_opt) is None:
             out.append((path, f"not an option of issue {issue.id!r}", chosen_opt,
                         _allowed(issue.option_ids())))
-    return out + _war_outcomes(s, actor_ids, issues)
+    return out
 
 
 def _war_outcomes(s: Scenario, actor_ids: list[str], issues: dict[str, Issue]) -> list[Found]:
