@@ -5,6 +5,10 @@ gold file)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
 
 from detente.extract.cameo import FAMILIES, SPEECH, cue_patterns, expand, inflect, speech_pattern
 from detente.extract.rules import RuleExtractor
@@ -40,137 +44,97 @@ def test_every_family_compiles_and_names_a_signal_kind() -> None:
     assert len(SPEECH) > 50 and re.search(speech_pattern(), "Minsk stressed", re.IGNORECASE)
 
 
-def test_consult_family_041_to_046(rules: RuleExtractor) -> None:
-    ex = run(rules, "Erdogan phoned Lukashenko on Monday.")
-    assert {("TUR", "summit"), ("BLR", "summit")} <= kinds(ex)
-    ex = run(rules, "Macron held lengthy talks with Scholz in Paris.")
-    assert {("FRA", "summit"), ("DEU", "summit")} <= kinds(ex)
-    ex = run(rules, "The Macron-Scholz call lasted an hour.")
-    assert {("FRA", "summit"), ("DEU", "summit")} <= kinds(ex)
-    ex = run(rules, "Poland contacted Belarus about the border.")
-    assert ("POL", "summit") in kinds(ex)
+
+# One constructed sentence per family and rule (none taken from a gold file): the (sender,
+# kind) pairs it must give, and those it must not; a bare kind in ``absent`` means no sender.
+S, M, B, C = "summit", "mediation", "backchannel", "ceasefire"
+P, E, T = "prisoner_release", "escalation", "statement"
+SENTENCES = [
+    ("consult_041_to_046", "Erdogan phoned Lukashenko on Monday.", {("TUR", S), ("BLR", S)}, ()),
+    ("consult_041_to_046", "Macron held lengthy talks with Scholz in Paris.",
+     {("FRA", S), ("DEU", S)}, ()),
+    ("consult_041_to_046", "The Macron-Scholz call lasted an hour.", {("FRA", S), ("DEU", S)},
+     ()),
+    ("consult_041_to_046", "Poland contacted Belarus about the border.", {("POL", S)}, ()),
+    ("finite_forms_only_for_consult", "Macron wants to hold talks with Scholz soon.", set(),
+     [("FRA", S)]),
+    ("contacts_kept_are_a_backchannel",
+     "Officials said the envoys of Poland and Belarus remained in contact.",
+     {("POL", B), ("BLR", B)}, ()),
+    ("mediate_045", "Qatar arranged a series of contacts between Poland and Belarus.",
+     {("QAT", M)}, ()),
+    ("mediate_045", "The Saudi foreign minister was on hand for the talks in Riyadh.",
+     {("SAU", M)}, ()),
+    ("ceasefire_verbs_shadow_the_attack_noun", "Russia paused strikes on power plants on "
+     "Tuesday.", {("RUS", C)}, [("RUS", E)]),
+    ("return_of_persons_0841", "Ukraine returned 90 soldiers to Russia on Friday.",
+     {("UKR", P)}, ()),
+    ("return_of_persons_0841", "Kyiv said 40 servicemen were freed in the morning.",
+     {("UKR", P)}, ()),
+    ("fight_19", "Polish air defences shot down two Belarusian drones overnight.",
+     {("BLR", E)}, ()),
+    ("speech_01_to_12", "Lukashenko stressed that peace talks must continue.", {("BLR", T)},
+     ()),
+    ("speech_01_to_12", "Erdogan commented that the negotiations were difficult.",
+     {("TUR", T)}, ()),
+    ("directed_acts_are_not_reported",
+     "Lukashenko called on France to persuade Poland to accept a truce.", {("BLR", T)}, [C]),
+    ("refused_acts_are_not_reported", "Poland declined a ceasefire on Monday.", {("POL", T)},
+     [("POL", C)]),
+    ("aimed_at_acts_are_not_reported", "Qatar arranged contacts in order to organise talks in "
+     "Doha between Poland and Belarus.", {("QAT", M)}, [("POL", S)]),
+    ("agreeing_to_pause_strikes_is_a_ceasefire",
+     "Belarus agreed to halt attacks on Polish border posts.", {("BLR", C)},
+     [("POL", C), ("BLR", E)]),
+    ("every_partner_after_with_but_no_later_name",
+     "At the request of France, Erdogan held talks with Polish President Duda, Lukashenko and "
+     "the Qatari emir in Ankara, where a deal with Germany was discussed.",
+     {("TUR", S), ("POL", S), ("BLR", S)}, [("FRA", S), ("DEU", S)]),
+    ("negotiation_nouns_are_statement_topics",
+     "Belarus said on Monday there was no basis for a meeting of the presidents.",
+     {("BLR", T)}, [("BLR", S)]),
+    ("negotiation_nouns_are_statement_topics", "Erdogan said Turkey prefers diplomatic means.",
+     {("TUR", T)}, ()),
+    ("negotiation_nouns_are_statement_topics", "Erdogan said Turkey prefers tea.", set(),
+     [("TUR", T)]),
+    ("habitual_acts_are_background", "Poland and Belarus have periodically exchanged "
+     "prisoners.", set(), [P]),
+    ("habitual_acts_are_background", "Poland and Belarus exchanged prisoners on Friday.",
+     {("POL", P)}, ()),
+    ("the_subject_matter_of_talks_is_not_the_act",
+     "Negotiations on a partial truce between Poland and Belarus were held in Doha.", set(), [C]),
+    ("acting_as_mediator", "Qatar acted as a mediator between Poland and Belarus.",
+     {("QAT", M)}, ()),
+    ("acting_as_mediator", "Qatar played a key role in the prisoner exchange.", {("QAT", M)},
+     ()),
+    ("launching_an_offensive", "Belarus launched a large-scale spring offensive.",
+     {("BLR", E)}, ()),
+    ("launching_an_offensive", "Belarus amassed troops near the border.", {("BLR", E)}, ()),
+    ("visits_hosts_and_delegations", "Qatar sent missions to Warsaw and Minsk.", {("QAT", S)},
+     ()),
+    ("visits_hosts_and_delegations", "The Polish side is represented by Duda and two ministers.",
+     {("POL", S)}, ()),
+    ("visits_hosts_and_delegations", "The talks, hosted in Qatar, went on for two days.",
+     {("QAT", M)}, ()),
+    ("agreed_release_and_persons_received", "Belarus agreed to free six Polish prisoners.",
+     {("BLR", P)}, ()),
+    ("agreed_release_and_persons_received", "Poland said it received 40 soldiers on Monday.",
+     {("POL", P)}, ()),
+    ("annexation_referendums_are_escalation",
+     "Belarus held referendums in the occupied villages.", {("BLR", E)}, ()),
+    ("the_war_and_its_terms_are_statement_topics",
+     "Lukashenko said Polish troops would stay away from the border.", {("BLR", T)}, ()),
+]
 
 
-def test_finite_forms_only_for_consult(rules: RuleExtractor) -> None:
-    ex = run(rules, "Macron wants to hold talks with Scholz soon.")
-    assert ("FRA", "summit") not in kinds(ex)
-
-
-def test_contacts_kept_are_a_backchannel(rules: RuleExtractor) -> None:
-    ex = run(rules, "Officials said the envoys of Poland and Belarus remained in contact.")
-    assert {("POL", "backchannel"), ("BLR", "backchannel")} <= kinds(ex)
-
-
-def test_mediate_family_045(rules: RuleExtractor) -> None:
-    ex = run(rules, "Qatar arranged a series of contacts between Poland and Belarus.")
-    assert ("QAT", "mediation") in kinds(ex)
-    ex = run(rules, "The Saudi foreign minister was on hand for the talks in Riyadh.")
-    assert ("SAU", "mediation") in kinds(ex)
-
-
-def test_ceasefire_verbs_shadow_the_attack_noun(rules: RuleExtractor) -> None:
-    ex = run(rules, "Russia paused strikes on power plants on Tuesday.")
-    assert ("RUS", "ceasefire") in kinds(ex) and ("RUS", "escalation") not in kinds(ex)
-
-
-def test_return_of_persons_0841(rules: RuleExtractor) -> None:
-    ex = run(rules, "Ukraine returned 90 soldiers to Russia on Friday.")
-    assert ("UKR", "prisoner_release") in kinds(ex)
-    ex = run(rules, "Kyiv said 40 servicemen were freed in the morning.")
-    assert ("UKR", "prisoner_release") in kinds(ex)
-
-
-def test_fight_family_19(rules: RuleExtractor) -> None:
-    ex = run(rules, "Polish air defences shot down two Belarusian drones overnight.")
-    assert ("BLR", "escalation") in kinds(ex)
-
-
-def test_speech_family_01_to_12(rules: RuleExtractor) -> None:
-    ex = run(rules, "Lukashenko stressed that peace talks must continue.")
-    assert ("BLR", "statement") in kinds(ex)
-    ex = run(rules, "Erdogan commented that the negotiations were difficult.")
-    assert ("TUR", "statement") in kinds(ex)
-
-
-def test_directed_refused_or_aimed_at_acts_are_not_reported(rules: RuleExtractor) -> None:
-    ex = run(rules, "Lukashenko called on France to persuade Poland to accept a truce.")
-    assert not {k for k in kinds(ex) if k[1] == "ceasefire"}
-    assert ("BLR", "statement") in kinds(ex)
-    ex = run(rules, "Poland declined a ceasefire on Monday.")
-    assert ("POL", "ceasefire") not in kinds(ex) and ("POL", "statement") in kinds(ex)
-    ex = run(rules, "Qatar arranged contacts in order to organise talks in Doha between Poland "
-                    "and Belarus.")
-    assert ("QAT", "mediation") in kinds(ex) and ("POL", "summit") not in kinds(ex)
-
-
-def test_agreeing_to_pause_strikes_is_a_ceasefire(rules: RuleExtractor) -> None:
-    ex = run(rules, "Belarus agreed to halt attacks on Polish border posts.")
-    assert ("BLR", "ceasefire") in kinds(ex) and ("POL", "ceasefire") not in kinds(ex)
-    assert ("BLR", "escalation") not in kinds(ex)
-
-
-def test_every_partner_after_with_but_no_later_name(rules: RuleExtractor) -> None:
-    ex = run(rules, "At the request of France, Erdogan held talks with Polish President Duda, "
-                    "Lukashenko and the Qatari emir in Ankara, where a deal with Germany was "
-                    "discussed.")
-    got = {a for a, k in kinds(ex) if k == "summit"}
-    assert {"TUR", "POL", "BLR"} <= got and not {"FRA", "DEU"} & got
-
-
-def test_negotiation_nouns_are_statement_topics(rules: RuleExtractor) -> None:
-    ex = run(rules, "Belarus said on Monday there was no basis for a meeting of the presidents.")
-    assert ("BLR", "statement") in kinds(ex) and ("BLR", "summit") not in kinds(ex)
-    ex = run(rules, "Erdogan said Turkey prefers diplomatic means.")
-    assert ("TUR", "statement") in kinds(ex)
-    ex = run(rules, "Erdogan said Turkey prefers tea.")
-    assert ("TUR", "statement") not in kinds(ex)
-
-
-def test_habitual_acts_are_background(rules: RuleExtractor) -> None:
-    ex = run(rules, "Poland and Belarus have periodically exchanged prisoners.")
-    assert not {k for k in kinds(ex) if k[1] == "prisoner_release"}
-    ex = run(rules, "Poland and Belarus exchanged prisoners on Friday.")
-    assert ("POL", "prisoner_release") in kinds(ex)
-
-
-def test_the_subject_matter_of_talks_is_not_the_act(rules: RuleExtractor) -> None:
-    ex = run(rules, "Negotiations on a partial truce between Poland and Belarus were held in "
-                    "Doha.")
-    assert not {k for k in kinds(ex) if k[1] == "ceasefire"}
-
-
-def test_acting_as_mediator_and_launching_an_offensive(rules: RuleExtractor) -> None:
-    ex = run(rules, "Qatar acted as a mediator between Poland and Belarus.")
-    assert ("QAT", "mediation") in kinds(ex)
-    ex = run(rules, "Qatar played a key role in the prisoner exchange.")
-    assert ("QAT", "mediation") in kinds(ex)
-    ex = run(rules, "Belarus launched a large-scale spring offensive.")
-    assert ("BLR", "escalation") in kinds(ex)
-    ex = run(rules, "Belarus amassed troops near the border.")
-    assert ("BLR", "escalation") in kinds(ex)
-
-
-def test_visits_hosts_and_delegations(rules: RuleExtractor) -> None:
-    ex = run(rules, "Qatar sent missions to Warsaw and Minsk.")
-    assert ("QAT", "summit") in kinds(ex)
-    ex = run(rules, "The Polish side is represented by Duda and two ministers.")
-    assert ("POL", "summit") in kinds(ex)
-    ex = run(rules, "The talks, hosted in Qatar, went on for two days.")
-    assert ("QAT", "mediation") in kinds(ex)
-
-
-def test_agreed_release_and_persons_received(rules: RuleExtractor) -> None:
-    ex = run(rules, "Belarus agreed to free six Polish prisoners.")
-    assert ("BLR", "prisoner_release") in kinds(ex)
-    ex = run(rules, "Poland said it received 40 soldiers on Monday.")
-    assert ("POL", "prisoner_release") in kinds(ex)
-
-
-def test_annexation_referendums_are_escalation(rules: RuleExtractor) -> None:
-    ex = run(rules, "Belarus held referendums in the occupied villages.")
-    assert ("BLR", "escalation") in kinds(ex)
-
-
-def test_the_war_and_its_terms_are_statement_topics(rules: RuleExtractor) -> None:
-    ex = run(rules, "Lukashenko said Polish troops would stay away from the border.")
-    assert ("BLR", "statement") in kinds(ex)
+@pytest.mark.parametrize(("sentence", "present", "absent"),
+                         [pytest.param(s, p, a, id=name) for name, s, p, a in SENTENCES])
+def test_family_and_rule_sentences(rules: RuleExtractor, sentence: str,
+                                   present: set[tuple[str, str]], absent: Sequence[Any]) -> None:
+    got = kinds(run(rules, sentence))
+    assert present <= got
+    for item in absent:
+        if isinstance(item, str):  # no sender at all for this kind
+            assert not {k for k in got if k[1] == item}
+        else:
+            assert item not in got
