@@ -256,16 +256,18 @@ def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
     joins it) and each actor's group index."""
     n = x.shape[0]
     dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    close = (dist < tol).tolist()   # a list per actor: no array call per actor below
     reps: list[int] = []
-    group = np.empty(n, dtype=np.int64)
+    group = [0] * n
     for i in range(n):
-        near = np.flatnonzero(dist[reps, i] < tol) if reps else np.empty(0, dtype=np.int64)
-        if near.size:
-            group[i] = near[0]
+        for k, r in enumerate(reps):
+            if close[r][i]:          # the first representative within tol
+                group[i] = k
+                break
         else:
             group[i] = len(reps)
             reps.append(i)
-    return x[reps], group
+    return x[reps], np.array(group, dtype=np.int64)
 
 
 def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[str, object]:

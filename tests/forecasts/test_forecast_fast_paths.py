@@ -1,0 +1,68 @@
+"""Fast paths of the seventh session's backtest work, each pinned bit for bit against the plain
+implementation it replaces (kept here as the oracle): SMP's merge of final positions without an
+array call per actor, and the EUM's small blocks run step by step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.forecasts import eum, smp
+from detente.forecasts.eum import EUMOptions
+
+
+def plain_merge_positions(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """The merge as it was written before: one masked search of the representatives per actor."""
+    n = x.shape[0]
+    dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    reps: list[int] = []
+    group = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        near = np.flatnonzero(dist[reps, i] < tol) if reps else np.empty(0, dtype=np.int64)
+        if near.size:
+            group[i] = near[0]
+        else:
+            group[i] = len(reps)
+            reps.append(i)
+    return x[reps], group
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merge_positions_equals_the_plain_merge(seed):
+    rng = np.random.default_rng(seed)
+    for n in (1, 2, 5, 17, 30):
+        for k in (1, 2, 3):
+            # coarse grids (exact ties), points a hair inside / outside the tolerance (chains:
+            # a point near two representatives joins the first), NaN and infinite positions
+            x = rng.integers(0, 4, (n, k)) / 3.0
+            x[rng.random(n) < 0.3] += rng.choice([-1, 1]) * rng.choice([0.9e-3, 1.1e-3, 1e-3])
+            if n > 3 and seed % 2:
+                x[rng.integers(n)] = np.nan
+                x[rng.integers(n), 0] = np.inf
+            for tol in (1e-3, 0.0, 0.5):
+                with np.errstate(invalid="ignore"):     # inf − inf in the distances
+                    want_reps, want_group = plain_merge_positions(x, tol)
+                    got_reps, got_group = smp.merge_positions(x, tol)
+                np.testing.assert_array_equal(got_reps, want_reps)
+                np.testing.assert_array_equal(got_group, want_group)
+                assert got_group.dtype == want_group.dtype
+
+
+@pytest.mark.parametrize("draws", [1, 3, 11, 12, 13, 40])
+def test_small_blocks_run_step_by_step_with_the_same_numbers(draws, monkeypatch):
+    """Below ``BY_DRAW_MIN_DRAWS`` a block takes the step-by-step path; both paths give the
+    same numbers (and the default really picks by size: a spy on the draws-last path)."""
+    rng = np.random.default_rng(draws)
+    x, c = rng.integers(0, 11, (draws, 9)) * 10.0, rng.uniform(1, 10, (draws, 9))
+    s = rng.uniform(0.1, 1, (draws, 9))
+    fast = eum._run_block(x, c, s, EUMOptions(), by_draw=True)
+    slow = eum._run_block(x, c, s, EUMOptions(), by_draw=False)
+    used: list[int] = []
+    by_draw = eum._run_block_by_draw
+    monkeypatch.setattr(eum, "_run_block_by_draw",
+                        lambda *a, **k: used.append(1) or by_draw(*a, **k))
+    auto = eum._run_block(x, c, s, EUMOptions())
+    assert bool(used) == (draws >= eum.BY_DRAW_MIN_DRAWS)
+    for key in fast:
+        np.testing.assert_array_equal(fast[key], slow[key], err_msg=key)
+        np.testing.assert_array_equal(auto[key], fast[key], err_msg=key)
