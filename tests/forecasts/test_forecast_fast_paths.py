@@ -66,3 +66,22 @@ def test_small_blocks_run_step_by_step_with_the_same_numbers(draws, monkeypatch)
     for key in fast:
         np.testing.assert_array_equal(fast[key], slow[key], err_msg=key)
         np.testing.assert_array_equal(auto[key], fast[key], err_msg=key)
+
+
+def test_final_risk_of_a_batch_is_each_issues_own():
+    """run_smp_batch takes the final state's risk attitudes of all issues at once: per issue
+    the numbers smp.risk_attitudes gives that state alone (and its degenerate flag)."""
+    from detente.forecasts.smp_batch import run_smp_batch
+
+    rng = np.random.default_rng(5)
+    sizes = [3, 9, 16, 17, 8, 24, 2, 9]
+    x0 = [rng.integers(0, 5, (n, 1)) / 4 for n in sizes]
+    x0[-1][:] = 0.5                                   # one issue with every actor at one point
+    sal = [rng.choice([0.3, 0.6, 0.9], (n, 1)) for n in sizes]
+    cap = [rng.choice([1.0, 2.0, 5.0], n) for n in sizes]
+    for res, s, c in zip(run_smp_batch(x0, sal, cap), sal, cap, strict=True):
+        final = res["trajectory"][-1]
+        want, degenerate = smp.risk_attitudes(smp.distances(s, final, final), c)
+        np.testing.assert_array_equal(res["risk"][-1], want)
+        if degenerate:
+            assert res["degenerate_risk"]

@@ -285,11 +285,14 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
 
 
 def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
-           opt: SMPOptions) -> dict[str, object]:
-    """Distinct final positions and their win probabilities (SMP.md, output)."""
+           opt: SMPOptions, final_risk: tuple[F, bool] | None = None) -> dict[str, object]:
+    """Distinct final positions and their win probabilities (SMP.md, output).
+    ``final_risk``: the risk attitudes of the final state and their degenerate flag, when the
+    caller has them (:func:`detente.forecasts.smp_batch.run_smp_batch`: of all issues at once,
+    the same numbers)."""
     final = traj[-1]
     reps, group = merge_positions(final, opt.merge_tol)
-    risk, deg = risk_attitudes(distances(sal, final, final), cap)
+    risk, deg = final_risk or risk_attitudes(distances(sal, final, final), cap)
     util = utility(distances(sal, final, reps), risk[:, None])
     win = condorcet(util, cap)
     return {"trajectory": traj, "risk": np.stack([*risks, risk]),

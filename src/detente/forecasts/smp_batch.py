@@ -361,9 +361,15 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
         live = live[keep]
         if live.size == 0:
             break
+    # the risk attitudes of every issue's final state, all issues at once
+    for r, b in enumerate(order.tolist()):
+        x[r, :n_b[b]] = runs[r].traj[-1]
+    sizes = Sizes(n_b[order])
+    risk, deg = risk_attitudes(distances(s, x, x), c, sizes)
     out: list[dict[str, object]] = [{}] * nb
     for r, b in enumerate(order.tolist()):
         m = int(n_b[b])
         out[b] = smp._final(np.stack(runs[r].traj), runs[r].risks, runs[r].ratios,
-                            bool(degenerate[r]), s[r, :m], c[r, :m], opt)
+                            bool(degenerate[r]), s[r, :m], c[r, :m], opt,
+                            (risk[r, :m], bool(deg[r])))
     return out
