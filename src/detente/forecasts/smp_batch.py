@@ -153,7 +153,8 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     base = rowsum(u_own, sizes)
     ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
     ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
-    u_tgt = u_own[np.arange(nb)[:, None, None], ar[None, :, None], tgt[:, None, :]]
+    # u_tgt[b, a, m] = u_own[b, a, tgt_m]: whole rows of the transpose, gathered by target
+    u_tgt = np.swapaxes(np.swapaxes(u_own, 1, 2)[np.arange(nb)[:, None], tgt], 1, 2)
     size = sizes.n.astype(float)
     ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / size[:, None, None]
     new = _choose(x, made, tgt, b_i, b_j, ubar_m, base / size[:, None], cap)
@@ -209,6 +210,7 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
     order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    by_item = np.ascontiguousarray(np.swapaxes(ubar_m, 1, 2))   # [b, m, voter]: rows gather fast
     for first, last in _length_classes(np.unique(lengths[lengths > 0])):
         flat_rows = by_len[starts[first]:starts[last + 1]]
         width = last + 1                                  # options: status quo + items
@@ -218,11 +220,11 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
             rb, rk = np.divmod(flat_rows[lo:lo + step], n)
             it = items[lo:lo + step]
             if last == 1:
-                choice = _elect_two(ubar_sq[rb], ubar_m[rb, :, it[:, 0]], cap[rb])
+                choice = _elect_two(ubar_sq[rb], by_item[rb, it[:, 0]], cap[rb])
             else:
                 util = np.empty((len(rb), n, width))
                 util[:, :, 0] = ubar_sq[rb]
-                util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
+                util[:, :, 1:] = by_item[rb[:, None], it].transpose(0, 2, 1)
                 choice = _elect(util, cap[rb], lengths[starts[first] + lo:][:len(rb)] + 1)
             go = choice > 0
             m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
