@@ -85,3 +85,23 @@ def test_final_risk_of_a_batch_is_each_issues_own():
         np.testing.assert_array_equal(res["risk"][-1], want)
         if degenerate:
             assert res["degenerate_risk"]
+
+
+@pytest.mark.parametrize("rows", [1, 2, 57])
+def test_short_elections_with_rows_last_equal_the_rows_first_ones(rows):
+    """SMP's elections of few options (≤ SHORT_QUEUE) run with the rows on the last axis: the
+    same choice as smp_batch._elect (rows first) and as condorcet over each row's real options,
+    for padded rows (fewer real options than the width), tied utilities and weight-0 voters."""
+    from detente.forecasts import smp_batch
+
+    rng = np.random.default_rng(rows)
+    voters = 11
+    for width in range(3, smp_batch.SHORT_QUEUE + 1):
+        m = rng.integers(2, width + 1, rows)                     # real options per row
+        util = rng.integers(0, 4, (rows, voters, width)) / 3.0    # coarse: many ties
+        weight = rng.choice([0.0, 1.0, 2.5], (rows, voters))
+        got = smp_batch._elect_rows_last(np.ascontiguousarray(util.transpose(1, 2, 0)),
+                                         np.ascontiguousarray(weight.T), m)
+        np.testing.assert_array_equal(got, smp_batch._elect(util, weight, m))
+        want = [np.argmax(smp.condorcet(util[r, :, :m[r]], weight[r])) for r in range(rows)]
+        np.testing.assert_array_equal(got, want)
