@@ -94,7 +94,7 @@ OPTIONS = [EUMOptions(), EUMOptions(votes="linear"), EUMOptions(probability="pai
 @pytest.mark.parametrize("integer", [False, True])
 def test_whole_runs_are_the_same_bit_for_bit(opt, integer):
     x, c, s = _draws(11 + integer, d=60, n=12, integer=integer)
-    fast = eum._run_block(x, c, s, opt)
+    fast = eum._run_block(x, c, s, opt, by_draw=True)
     slow = eum._run_block(x, c, s, opt, by_draw=False)
     assert fast.keys() == slow.keys()
     for key in fast:
@@ -107,7 +107,7 @@ def test_positions_of_any_scale_give_the_same_numbers(scale):
     """Offers of another kind are set aside as NaN keys, whatever the positions' size."""
     x, c, s = _draws(5, d=30, n=10)
     x = x * scale
-    fast = eum._run_block(x, c, s, EUMOptions())
+    fast = eum._run_block(x, c, s, EUMOptions(), by_draw=True)
     slow = eum._run_block(x, c, s, EUMOptions(), by_draw=False)
     for key in fast:
         assert np.array_equal(fast[key], slow[key]), key
@@ -147,7 +147,7 @@ def test_too_close_positions_take_the_full_count():
     work = Rounds(8, 20)
     ps = np.sort(x.T, axis=0)
     assert not work._split_sorted(ps, _least_gap(ps))
-    fast = eum._run_block(x, c, s, EUMOptions())
+    fast = eum._run_block(x, c, s, EUMOptions(), by_draw=True)
     slow = eum._run_block(x, c, s, EUMOptions(), by_draw=False)
     for key in fast:
         assert np.array_equal(fast[key], slow[key]), key
@@ -172,7 +172,7 @@ def test_few_and_many_actors(n):
     d = 6 if n < 100 else 2
     x, c, s = rng.uniform(0, 100, (d, n)), rng.uniform(1, 100, (d, n)), rng.uniform(0.1, 1, (d, n))
     opt = EUMOptions(rounds=3 if n < 100 else 1)
-    fast = eum._run_block(x, c, s, opt)
+    fast = eum._run_block(x, c, s, opt, by_draw=True)
     slow = eum._run_block(x, c, s, opt, by_draw=False)
     for key in fast:
         assert np.array_equal(fast[key], slow[key]), key

@@ -357,16 +357,25 @@ def run_eum(x0: F, c: F, s: F, opt: EUMOptions, chunk: int = 256,
     return out
 
 
-def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool = True,
+#: Blocks of fewer draws run step by step: the draws-last layout's inner loops are then too
+#: short to pay for its per-voter passes (measured on the DEU backtest's blocks, 1–68 issues
+#: of 4–30 actors: step by step was faster up to ~13 draws, slower from ~14).
+BY_DRAW_MIN_DRAWS = 12
+
+
+def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool | None = None,
                final_only: bool = False) -> dict[str, F]:
     """One block of draws: with Q = 1 and risk ranges over the actors (and ``by_draw``, fewer
     than 256 actors, and finite positions) in the draws-last layout of :mod:`.eum_rounds`,
     otherwise step by step as below; both give the same numbers bit for bit
-    (tests/forecasts/test_eum_rounds.py). ``final_only`` as in :func:`run_eum`.
+    (tests/forecasts/test_eum_rounds.py). ``by_draw`` None: when the block has at least
+    :data:`BY_DRAW_MIN_DRAWS` draws. ``final_only`` as in :func:`run_eum`.
     """
     span = np.ptp(x, axis=1)
     flat = span <= opt.tol
     span = np.where(flat, 1.0, span)
+    if by_draw is None:
+        by_draw = x.shape[0] >= BY_DRAW_MIN_DRAWS
     if by_draw and opt.q == 1 and opt.risk_range == "actors" and x.shape[1] < 256 \
             and bool(np.all(np.isfinite(x))):
         return _run_block_by_draw(x, c, s, opt, span, flat, final_only)

@@ -256,16 +256,18 @@ def merge_positions(x: F, tol: float) -> tuple[F, NDArray[np.int64]]:
     joins it) and each actor's group index."""
     n = x.shape[0]
     dist = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    close = (dist < tol).tolist()   # a list per actor: no array call per actor below
     reps: list[int] = []
-    group = np.empty(n, dtype=np.int64)
+    group = [0] * n
     for i in range(n):
-        near = np.flatnonzero(dist[reps, i] < tol) if reps else np.empty(0, dtype=np.int64)
-        if near.size:
-            group[i] = near[0]
+        for k, r in enumerate(reps):
+            if close[r][i]:          # the first representative within tol
+                group[i] = k
+                break
         else:
             group[i] = len(reps)
             reps.append(i)
-    return x[reps], group
+    return x[reps], np.array(group, dtype=np.int64)
 
 
 def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[str, object]:
@@ -283,11 +285,14 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
 
 
 def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
-           opt: SMPOptions) -> dict[str, object]:
-    """Distinct final positions and their win probabilities (SMP.md, output)."""
+           opt: SMPOptions, final_risk: tuple[F, bool] | None = None) -> dict[str, object]:
+    """Distinct final positions and their win probabilities (SMP.md, output).
+    ``final_risk``: the risk attitudes of the final state and their degenerate flag, when the
+    caller has them (:func:`detente.forecasts.smp_batch.run_smp_batch`: of all issues at once,
+    the same numbers)."""
     final = traj[-1]
     reps, group = merge_positions(final, opt.merge_tol)
-    risk, deg = risk_attitudes(distances(sal, final, final), cap)
+    risk, deg = final_risk or risk_attitudes(distances(sal, final, final), cap)
     util = utility(distances(sal, final, reps), risk[:, None])
     win = condorcet(util, cap)
     return {"trajectory": traj, "risk": np.stack([*risks, risk]),

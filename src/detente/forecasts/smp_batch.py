@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts import smp, smp_challenge
+from detente.forecasts.eum_rounds import pairwise_sum
 from detente.forecasts.smp import SMPOptions, distances, utility
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,8 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     base = rowsum(u_own, sizes)
     ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
     ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
-    u_tgt = u_own[np.arange(nb)[:, None, None], ar[None, :, None], tgt[:, None, :]]
+    # u_tgt[b, a, m] = u_own[b, a, tgt_m]: whole rows of the transpose, gathered by target
+    u_tgt = np.swapaxes(np.swapaxes(u_own, 1, 2)[np.arange(nb)[:, None], tgt], 1, 2)
     size = sizes.n.astype(float)
     ubar_m = (base[:, :, None] - u_own - u_tgt + ub_i + ub_j) / size[:, None, None]
     new = _choose(x, made, tgt, b_i, b_j, ubar_m, base / size[:, None], cap)
@@ -209,6 +211,7 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
     order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    by_item = np.ascontiguousarray(np.swapaxes(ubar_m, 1, 2))   # [b, m, voter]: rows gather fast
     for first, last in _length_classes(np.unique(lengths[lengths > 0])):
         flat_rows = by_len[starts[first]:starts[last + 1]]
         width = last + 1                                  # options: status quo + items
@@ -218,11 +221,17 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
             rb, rk = np.divmod(flat_rows[lo:lo + step], n)
             it = items[lo:lo + step]
             if last == 1:
-                choice = _elect_two(ubar_sq[rb], ubar_m[rb, :, it[:, 0]], cap[rb])
+                choice = _elect_two(ubar_sq[rb], by_item[rb, it[:, 0]], cap[rb])
+            elif width <= SHORT_QUEUE:
+                util = np.empty((n, width, len(rb)))        # [voter, option, row]
+                util[:, 0] = ubar_sq[rb].T
+                util[:, 1:] = by_item[rb[:, None], it].transpose(2, 1, 0)
+                choice = _elect_rows_last(util, np.ascontiguousarray(cap[rb].T),
+                                          lengths[starts[first] + lo:][:len(rb)] + 1)
             else:
                 util = np.empty((len(rb), n, width))
                 util[:, :, 0] = ubar_sq[rb]
-                util[:, :, 1:] = ubar_m[rb[:, None, None], ar[None, :, None], it[:, None, :]]
+                util[:, :, 1:] = by_item[rb[:, None], it].transpose(0, 2, 1)
                 choice = _elect(util, cap[rb], lengths[starts[first] + lo:][:len(rb)] + 1)
             go = choice > 0
             m = it[np.arange(len(rb)), np.maximum(choice - 1, 0)]
@@ -267,6 +276,33 @@ def _elect(util: F, weight: F, m: I64) -> I64:
     logs -= logs.max(axis=-1, keepdims=True)
     e = np.exp(logs)
     return np.argmax(e / e.sum(axis=-1, keepdims=True), axis=1)
+
+
+#: Elections of at most this many options run with the rows on the last axis
+#: (:func:`_elect_rows_last`): each array pass of :func:`_elect` then runs along a few options
+#: only, and NumPy's per-loop overhead dominates (2–4× slower for 3–8 options, measured).
+SHORT_QUEUE = 8
+
+
+def _elect_rows_last(util: F, weight: F, m: I64) -> I64:
+    """:func:`_elect` with the rows on the last axis: ``util`` (voters, W, R), ``weight``
+    (voters, R). The same operations on the same numbers: the sums over voters add one voter
+    after another (a leading axis, as in :func:`_elect`), those over options follow NumPy's
+    pairwise order of a row (:func:`detente.forecasts.eum_rounds.pairwise_sum`)."""
+    w = util.shape[1]
+    v = np.subtract(util[:, None, :, :], util[:, :, None, :])   # v[a, j, i] = u_ai − u_aj
+    v *= weight[:, None, None, :]
+    pos = np.maximum(v, 0.0, out=v).sum(axis=0)                  # pos[j, i] = C_ij
+    pos += smp.COALITION_FLOOR
+    p_ij = pos / (pos + np.swapaxes(pos, 0, 1))                  # [j, i] = P_ij
+    real = np.arange(w)[:, None] < m[None, :]                    # (W, R)
+    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    logs = pairwise_sum(np.log(p_ij))                            # Σ_j log P_ij, [i, r]
+    logs[~real] = -np.inf
+    logs -= logs.max(axis=0)
+    e = np.exp(logs)
+    out: I64 = np.argmax(e / pairwise_sum(e), axis=0)
+    return out
 
 
 def _elect_two(u_sq: F, u_item: F, weight: F) -> I64:
@@ -361,9 +397,15 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
         live = live[keep]
         if live.size == 0:
             break
+    # the risk attitudes of every issue's final state, all issues at once
+    for r, b in enumerate(order.tolist()):
+        x[r, :n_b[b]] = runs[r].traj[-1]
+    sizes = Sizes(n_b[order])
+    risk, deg = risk_attitudes(distances(s, x, x), c, sizes)
     out: list[dict[str, object]] = [{}] * nb
     for r, b in enumerate(order.tolist()):
         m = int(n_b[b])
         out[b] = smp._final(np.stack(runs[r].traj), runs[r].risks, runs[r].ratios,
-                            bool(degenerate[r]), s[r, :m], c[r, :m], opt)
+                            bool(degenerate[r]), s[r, :m], c[r, :m], opt,
+                            (risk[r, :m], bool(deg[r])))
     return out
