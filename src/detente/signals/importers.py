@@ -377,7 +377,12 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose settings are passed as its configuration (no SQL text)."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB"),
-        "temp_directory": tmpdir}
+        "temp_directory": tmpdir,
+        # One thread per query: the parallelism is the scan's parts, one query each on its own
+        # thread (detente.signals.scan). A line-numbered scan is one pipeline anyway; DuckDB's
+        # own workers only handed its tasks between threads: ~10 % more CPU (issue 19,
+        # docs/performance.md, seventh session).
+        "threads": 1}
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
     # build its hash joins on the file side: a million lines then exhaust the memory limit.
     # The code books are the build side, the file streams through.
