@@ -8,7 +8,8 @@ sequential pass that also computes the file's SHA-256 and checks for bytes the l
 would mishandle; it runs in a thread beside the scans (``hashlib`` and NumPy release the GIL),
 so hashing costs no wall time of its own. A row's line in the file is the lines before its
 range plus its number inside the range: exact, whatever the number of parts
-(``tests/signals/test_scan.py`` compares every stored line with the file's own lines).
+(``tests/signals/test_scan.py`` compares every stored line with the file's own lines). A file
+read as one part needs no pipe: DuckDB reads it through a plainly named link.
 
 A file holding control bytes, a lone carriage return or CR LF mixed with LF is read from a
 cleaned copy instead (same lines; the caller's ``clean``), as before.
