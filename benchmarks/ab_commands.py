@@ -28,8 +28,12 @@ from compare_peers import compiled_env
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(src: Path, args: list[str], base: dict[str, str]) -> tuple[float, float, float]:
-    """(CPU, sys, wall) seconds of ``detente ARGS`` with ``src`` first on the path."""
+def run(src: Path, args: list[str], base: dict[str, str],
+        fresh: Path | None = None) -> tuple[float, float, float]:
+    """(CPU, sys, wall) seconds of ``detente ARGS`` with ``src`` first on the path; ``fresh``
+    (e.g. an event store the command writes) is removed first, so every run starts alike."""
+    if fresh is not None:
+        fresh.unlink(missing_ok=True)
     env = dict(base, PYTHONPATH=os.pathsep.join(
         [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]))
     t0 = time.perf_counter()
@@ -45,6 +49,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--before", type=Path, required=True, help="src folder of the old tree")
     ap.add_argument("-n", type=int, default=3, help="rounds (each runs both sides)")
+    ap.add_argument("--fresh", type=Path, default=None, help="a file removed before every "
+                    "run (e.g. the --store of 'signals import': each run imports anew)")
     ap.add_argument("args", nargs=argparse.REMAINDER, help="-- then the detente arguments")
     ns = ap.parse_args()
     args = ns.args[1:] if ns.args[:1] == ["--"] else ns.args
@@ -54,10 +60,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = compiled_env(Path(tmp))  # byte-compiled, as installed
         for src in sides.values():
-            run(src, args, base)  # uncounted: fills the byte-code cache
+            run(src, args, base, ns.fresh)  # uncounted: fills the byte-code cache
         for _ in range(ns.n):
             for name, src in sides.items():
-                got[name].append(run(src, args, base))
+                got[name].append(run(src, args, base, ns.fresh))
     print(f"detente {' '.join(args)}; {ns.n} rounds; load {load0[0]:.1f} -> "
           f"{os.getloadavg()[0]:.1f}")
     for name, rows in got.items():

@@ -103,6 +103,56 @@ def test_digest_flags_what_the_line_reader_would_mishandle(tmp_path: Path, body:
     assert d.lines == body.count(b"\n") + (bool(body) and not body.endswith(b"\n"))
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+def test_digest_is_the_same_whatever_the_chunk_size(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    chunk: int) -> None:
+    # the reused buffer and mask: a chunk shorter than the buffer, a CR LF cut between two
+    # chunks, a control byte or lone CR in any chunk give what one whole read gives
+    bodies = [b"a\tb\r\nc\td\r\ne\r\n", b"ab\ncd\nef\n", b"a\tb\nc\x1fd\ne\n",
+              b"ab\r\ncd\rx\r\n", b"a\r\nb\nc\r\n", b"abc\ndef"]
+    whole = []
+    for i, body in enumerate(bodies):
+        path = tmp_path / f"c{i}.tsv"
+        path.write_bytes(body)
+        whole.append(scan.digest(path, scan.ranges(path, 2)))
+    monkeypatch.setattr(scan, "CHUNK", chunk)
+    for i, body in enumerate(bodies):
+        path = tmp_path / f"c{i}.tsv"
+        d = scan.digest(path, scan.ranges(path, 2))
+        assert d == whole[i] and d.sha256 == hashlib.sha256(body).hexdigest()
+        assert d.lines == body.count(b"\n") + (not body.endswith(b"\n"))
+    assert [d.dirty for d in whole] == [False, False, True, True, True, False]
+
+
+def test_one_part_is_read_directly_even_from_a_path_duckdb_would_glob(
+        fixtures: Path, tmp_path: Path) -> None:
+    # one part: DuckDB reads the file through a link with a plain name, not through a pipe;
+    # '[', '*' and '?' in the user's path are not a pattern, and the rows are those of a pipe
+    odd = tmp_path / "a[1]*?.tsv"
+    lines = _build(fixtures, odd, copies=2)
+    got = []
+    for parts in (1, 2):
+        db = tmp_path / f"o{parts}.sqlite"
+        with EventStore(db) as st:
+            [s] = import_path(odd, st, parts=parts, batch_size=300)
+        assert s.error is None and s.lines == len(lines)
+        got.append((_stored(db), s.problems, s.sha256))
+    assert got[0] == got[1]
+    assert len(got[0][0][0]) + len(got[0][0][1]) + 2 == len(lines)
+
+
+def test_a_file_that_grows_while_read_whole_is_an_error(fixtures: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # read directly, DuckDB would read past the bytes that were hashed: refused, named
+    path = tmp_path / "growing.tsv"
+    _build(fixtures, path, copies=1)
+    monkeypatch.setattr(scan, "_size", lambda p: -1)
+    with EventStore(tmp_path / "g.sqlite") as st:
+        [s] = import_path(path, st, parts=1)
+    assert s.error and "the file changed while it was read" in s.error
+
+
 def test_malformed_and_control_lines_in_later_parts(fixtures: Path, tmp_path: Path) -> None:
     lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1] * 5
     n = len(lines)

@@ -374,21 +374,31 @@ def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: b
 
 
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose settings are passed as its configuration (no SQL text)."""
+    """A DuckDB connection whose settings are passed as its configuration (no SQL text).
+
+    One thread per query, reading for itself: the parallelism is the scan's parts, one query
+    each on its own thread (:mod:`detente.signals.scan`), and a line-numbered scan is one
+    pipeline anyway. DuckDB's worker threads only handed its tasks between threads and its 8
+    asynchronous I/O threads only moved the reads to other threads: together ~12 % of the
+    import's CPU on 2 M rows (issue 19; docs/performance.md, seventh session)."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB"),
-        "temp_directory": tmpdir}
+        "temp_directory": tmpdir, "threads": 1}
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
     # build its hash joins on the file side: a million lines then exhaust the memory limit.
-    # The code books are the build side, the file streams through.
-    for optimizers in ("join_order,build_side_probe_side", "join_order"):
+    # The code books are the build side, the file streams through. Each setting that an older
+    # DuckDB does not know is dropped in turn.
+    extras: list[dict[str, str | int]] = [
+        {"disabled_optimizers": "join_order,build_side_probe_side", "async_threads": 0},
+        {"disabled_optimizers": "join_order,build_side_probe_side"},
+        {"disabled_optimizers": "join_order"}, {}]
+    for extra in extras:
         try:
-            con = duckdb.connect(config={**config, "disabled_optimizers": optimizers})
+            con = duckdb.connect(config={**config, **extra})
             break
-        except duckdb.Error:  # an older DuckDB without the build-side optimizer
-            continue
-    else:
-        con = duckdb.connect(config=config)
+        except duckdb.Error:  # an older DuckDB without that setting
+            if not extra:
+                raise
     con.execute("SET enable_progress_bar = false")  # a session option, not a config one
     _lookup_tables(con)
     return con
