@@ -601,8 +601,12 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
             what = ("no such file" if not p.exists()
                     else "not a regular file (a folder, FIFO or device)")
             raise DetenteError([Problem(what, file=str(p))])
-        with p.open("rb") as fh:
-            magic = fh.read(4)
+        try:
+            with p.open("rb") as fh:
+                magic = fh.read(4)
+        except OSError as exc:
+            raise DetenteError([Problem(f"cannot read the file: {exc.strerror or exc}",
+                                        file=str(p), allowed="a readable event file")]) from None
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
             return import_zip(p, store, **kw)
         return [import_text(p, store, source=str(p), **kw)]  # type: ignore[arg-type]
