@@ -7,9 +7,9 @@ unclear errors) and every finding.
 
 ``--n``: one-field mutations per source (the test suite runs 2 per source, seed 0; ``--n 0``
 runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whole` runs too
-unless ``--no-whole``; ``--only FORMAT`` limits the file part to formats whose name starts with
-FORMAT; ``--part`` picks files, options, api or web (default all). Exits 1 when any run is in
-a bad class.
+unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`fuzz.damage`;
+``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
+picks files, options, api or web (default all). Exits 1 when any run is in a bad class.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def main() -> int:
     ap.add_argument("--only", default=None)
     ap.add_argument("--no-whole", action="store_true",
                     help="leave out the whole-file variants (empty, binary, UTF-16, bombs, …)")
+    ap.add_argument("--new-only", action="store_true",
+                    help="only the round-7 families of tests/fuzz/damage.py (byte damage, "
+                    "YAML/table/XML/JSON specials, chained commands)")
     ap.add_argument("--part", action="append", choices=["files", "options", "api", "web"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
@@ -43,7 +46,8 @@ def main() -> int:
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
-        sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole)
+        sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole,
+                    args.new_only)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))

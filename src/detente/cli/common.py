@@ -125,12 +125,27 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: lists and mappings as compact JSON, None as empty."""
+    """A CSV cell: lists and mappings as compact JSON, None as empty, and a text that a
+    spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1+cmd``, ``@SUM``: user text
+    from a scenario, an event file or an article) behind a ``'`` (OWASP, "CSV injection")."""
     if value is None:
         return ""
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _number(value):
+        return "'" + value
     return value
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def record_tables(record: Any, main: str | None = None) -> dict[str, list[dict[str, Any]]]:

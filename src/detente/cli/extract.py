@@ -90,7 +90,7 @@ def extract(
                                  "extracting", done, total))
     _print(record)
     write_outputs(record, json_out=json_out, csv_dir=csv_dir)
-    if draft_out is not None or signals_out is not None:
+    if (draft_out is not None or signals_out is not None) and record.extracted_anything:
         _write_drafts(build_drafts(record, files, date=anchor, case=case, max_bytes=max_bytes,
                                    scenario=draft_out is not None,
                                    signals=signals_out is not None), draft_out, signals_out)

@@ -423,6 +423,11 @@ def _duck_problem(exc: Exception, source: str, base: int = 0) -> Problem:
     if "Invalid unicode" in text:
         return Problem("not UTF-8 text", file=source, line=line,
                        allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")
+    if size := re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)", text):
+        return Problem(f"a line of {int(size.group(2)):,} bytes, longer than the "
+                       f"{int(size.group(1)):,} bytes the reader takes: the file is not imported",
+                       file=source, line=line, allowed="event rows (a GDELT row is under 2 KB); "
+                       "remove or split that line")
     return Problem(f"cannot read the file: {text.splitlines()[0]}", file=source, line=line)
 
 
