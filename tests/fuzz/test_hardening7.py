@@ -254,3 +254,42 @@ def test_event_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
     check(run, "/proc/self/mem", expect_error=True)
     assert "cannot read the file" in run.err and "allowed: a readable event file" in " ".join(
         run.err.split())
+
+
+# `extract -o`'s own draft (or any scenario) given back to `extract` was read as prose.
+def test_scenario_yaml_is_not_an_article(tmp_path: Path) -> None:
+    new = tmp_path / "new.yaml"
+    assert run_cli(["new", str(new)]).code == 0
+    for f in (new, TOY):
+        with pytest.raises(DetenteError) as err:
+            read_article(f)
+        assert "a YAML document" in str(err.value) and str(f) in str(err.value)
+
+
+# -- folders holding something that is not a file -------------------------------------------------
+# A gold folder whose NN.json is a FIFO or a folder: "article without gold annotation; allowed:
+# NN.json beside it" (it is there); a sources folder whose cited text is a FIFO: "no text file
+# for source 's000'".
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_gold_annotation_that_is_not_a_file_is_named(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "01.txt").write_bytes(ARTICLE.read_bytes())
+    js = tmp_path / "01.json"
+    os.mkfifo(js) if kind == "fifo" else js.mkdir()
+    with pytest.raises(DetenteError) as err:
+        load_gold(tmp_path)
+    text = str(err.value)
+    assert f"{js}: gold annotation is not a regular file" in text
+    assert "allowed: a JSON file 01.json beside 01.txt" in text
+
+
+def test_source_text_that_is_a_fifo_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "src" / "detente" / "cases" / "sources", folder)
+    cited = folder / "000_e71a9ef3079067d3.txt"
+    cited.unlink()
+    os.mkfifo(cited)
+    msg = _err(["check", "ru-ua-2024-09", "--sources", str(folder)], str(cited))
+    assert f"the text of source 's000' ({cited}) is not a regular file" in msg
+    assert "allowed: a text file" in msg

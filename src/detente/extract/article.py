@@ -98,9 +98,10 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 def _not_prose(text: str) -> str | None:
     """What a document that is surely no article is: a JSON document (a detente record, a
-    gold file), an HTML page (a detente report) or XML; None for anything else. Read as prose,
-    their keys and tags gave drafts with made-up actors and positions."""
-    head = text.lstrip("\ufeff \t\n")[:200].lower()
+    gold file), an HTML page (a detente report) or XML, a YAML scenario (``extract -o``'s own
+    draft); None for anything else. Read as prose, their keys and tags gave drafts with
+    made-up actors and positions."""
+    head = text.lstrip("\ufeff \t\n")[:2000].lower()
     if head.startswith(("<!doctype html", "<html", "<?xml")):
         return "an HTML or XML document"
     if head[:1] in ("{", "["):
@@ -109,7 +110,22 @@ def _not_prose(text: str) -> str | None:
         except ValueError:
             return None
         return "a JSON document"
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if re.match(r"(id|case):|%yaml\b", first) and _yaml_collections(text):
+        return "a YAML document (a scenario or signals file)"
     return None
+
+
+def _yaml_collections(text: str) -> bool:
+    """Whether ``text`` is one YAML mapping with a list or mapping among its values (a scenario
+    or a signals file; an article's ``Key: value`` header holds plain values and ends in ---)."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and any(isinstance(v, list | dict) for v in data.values())
 
 
 def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_BYTES) -> Article:

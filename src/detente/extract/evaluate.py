@@ -92,8 +92,11 @@ def load_gold(folder: Path) -> list[GoldArticle]:
     for txt in texts:
         js = txt.with_suffix(".json")
         if not js.is_file():
-            problems.append(Problem("article without gold annotation", file=str(txt),
-                                    allowed=f"{js.name} beside it"))
+            odd = js.exists() or js.is_symlink()  # a folder, FIFO, device or broken link
+            problems.append(Problem("gold annotation is not a regular file" if odd
+                                    else "article without gold annotation",
+                                    file=str(js if odd else txt),
+                                    allowed=f"a JSON file {js.name} beside {txt.name}"))
             continue
         try:
             gold = json.loads(read_text(js, "sources"), object_pairs_hook=_unique_keys)
