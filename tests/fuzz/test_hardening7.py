@@ -293,3 +293,22 @@ def test_source_text_that_is_a_fifo_is_named(tmp_path: Path) -> None:
     msg = _err(["check", "ru-ua-2024-09", "--sources", str(folder)], str(cited))
     assert f"the text of source 's000' ({cited}) is not a regular file" in msg
     assert "allowed: a text file" in msg
+
+
+# A UCDP PAD file holding bytes that are not UTF-8: DuckDB's sniffer took the data for column
+# names ("unexpected column '19'", "'1_17'", "'22.1'", …); PA-X said "not UTF-8" with no line.
+@pytest.mark.parametrize("name", ["ucdp_pad_v22_1_from_bherbst5.csv",
+                                  "pax_all_agreements_data_v9.csv"])
+def test_agreement_file_not_utf8_names_the_line(tmp_path: Path, name: str) -> None:
+    import shutil
+
+    data = tmp_path / "agr"
+    shutil.copytree(ROOT / "tests" / "data" / "agreements", data)
+    f = data / name
+    lines = f.read_bytes().split(b"\n")
+    k = next(i for i in range(2, len(lines)) if b"," in lines[i])
+    lines[k] = lines[k].replace(b",", b",\xed\xa0\x80", 1)
+    f.write_bytes(b"\n".join(lines))
+    msg = _err(["agreements", "check", "--data", str(data)], str(f))
+    assert f"{f}:{k + 1}: not UTF-8 text" in msg and "allowed: UTF-8" in msg
+    assert "unexpected column" not in msg
