@@ -54,8 +54,18 @@ COMMON: list[Variant] = [
 EVENTS: list[Variant] = [("one 10 MB line appended", lambda r: r + b"a\t" * (5 << 20) + b"\n",
                           False)]
 
+def _title(raw: bytes, value: bytes) -> bytes:
+    """The first ``title:`` or ``name:`` value replaced by ``value`` (a ``zz:`` key holding
+    it appended when there is none)."""
+    out, n = re.subn(rb"^(\s*-?\s*(?:title|name):) [^\n]*$",
+                     lambda m: m.group(1) + b" " + value, raw, count=1, flags=re.MULTILINE)
+    return out if n else raw + b"\nzz: " + value + b"\n"
+
+
 YAML: list[Variant] = [
     ("an escaped ESC in a quoted value", lambda r: r + b'\nzz: "\\e[31mred"\n', True),
+    ("an ESC sequence in the title", lambda r: _title(r, b'"\\e[2Jgone"'), True),
+    ("a 1 MB title", lambda r: _title(r, b"x" * (1 << 20)), False),
     ("a 1 MB key", lambda r: r + b"\n" + b"k" * (1 << 20) + b": 1\n", True),
     ("a complex (list) key", lambda r: r + b"\n? [a, b]\n: 1\n", True),
     ("a null key", lambda r: r + b"\n~: 1\n", True),
