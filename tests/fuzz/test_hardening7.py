@@ -312,3 +312,20 @@ def test_agreement_file_not_utf8_names_the_line(tmp_path: Path, name: str) -> No
     msg = _err(["agreements", "check", "--data", str(data)], str(f))
     assert f"{f}:{k + 1}: not UTF-8 text" in msg and "allowed: UTF-8" in msg
     assert "unexpected column" not in msg
+
+
+# `extract --evaluate GOLD --json r.json` (or -o, --signals, --csv) printed the scores, wrote
+# none of the asked-for files and exited 0.
+@pytest.mark.parametrize("flag", ["--json", "-o", "--signals", "--csv"])
+def test_outputs_beside_evaluate_are_refused(tmp_path: Path, flag: str) -> None:
+    out = tmp_path / "out"
+    msg = _err(["extract", "--evaluate", str(ARTICLE.parent), flag, str(out)], flag,
+               "--output")
+    assert "cannot be used with --evaluate" in msg and "allowed: extract --evaluate" in msg
+    assert not out.exists()
+
+
+# `analyze toy.yaml --batna war` on a scenario without a war section named no file.
+def test_batna_war_without_war_names_the_file() -> None:
+    msg = _err(["analyze", str(TOY), "-q", "--batna", "war"], str(TOY))
+    assert msg.startswith(f"error: {TOY}: war: the scenario has no war model")
