@@ -329,3 +329,18 @@ def test_outputs_beside_evaluate_are_refused(tmp_path: Path, flag: str) -> None:
 def test_batna_war_without_war_names_the_file() -> None:
     msg = _err(["analyze", str(TOY), "-q", "--batna", "war"], str(TOY))
     assert msg.startswith(f"error: {TOY}: war: the scenario has no war model")
+
+
+# The workbench's upload with two file parts kept the last and dropped the first silently.
+def test_upload_of_two_files_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from detente.web.app import create_app
+
+    client = TestClient(create_app(None, tmp_path / "out"), headers={"HX-Request": "true"})
+    toy = TOY.read_bytes()
+    r = client.post("/upload", files=[("file", ("a.yaml", toy)), ("file", ("b.yaml", toy))])
+    assert r.status_code == 400 and "one scenario file per upload (got 2)" in r.text
+    r = client.post("/upload", files={"file": ("a.yaml", toy)})
+    assert r.status_code == 200 and "uploaded" in r.text
