@@ -7,9 +7,10 @@ unclear errors) and every finding.
 
 ``--n``: one-field mutations per source (the test suite runs 2 per source, seed 0; ``--n 0``
 runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whole` runs too
-unless ``--no-whole``; ``--only FORMAT`` limits the file part to formats whose name starts with
-FORMAT; ``--part`` picks files, options, api or web (default all). Exits 1 when any run is in
-a bad class.
+unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`fuzz.damage`;
+``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
+picks files, options, api, web or paths (default all; paths: tests/fuzz/paths.py). Exits 1
+when any run is in a bad class.
 """
 
 from __future__ import annotations
@@ -32,24 +33,31 @@ def main() -> int:
     ap.add_argument("--only", default=None)
     ap.add_argument("--no-whole", action="store_true",
                     help="leave out the whole-file variants (empty, binary, UTF-16, bombs, …)")
-    ap.add_argument("--part", action="append", choices=["files", "options", "api", "web"])
+    ap.add_argument("--new-only", action="store_true",
+                    help="only the round-7 families of tests/fuzz/damage.py (byte damage, "
+                    "YAML/table/XML/JSON specials, chained commands)")
+    ap.add_argument("--part", action="append", choices=["files", "options", "api", "web", "paths"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
     ap.add_argument("--show-successes", action="store_true",
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
-    parts = args.part or ["files", "options", "api", "web"]
+    parts = args.part or ["files", "options", "api", "web", "paths"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
-        sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole)
+        sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole,
+                    args.new_only)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))
     if "api" in parts:
         from fuzz.sweep import sweep_api
         sweep_api(tally, args.seconds)
+    if "paths" in parts:
+        from fuzz.paths import sweep_paths
+        sweep_paths(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

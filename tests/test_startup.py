@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -88,11 +89,15 @@ def test_light_commands_import_no_heavy_library(argv: list[str]) -> None:
     assert _imported(argv, HEAVY + ON_DEMAND) == ["pydantic"]
 
 
-def test_cases_lists_the_bundled_cases_from_their_index() -> None:
+def test_cases_lists_the_bundled_cases_from_their_index(tmp_path: Path) -> None:
     # the rows come from detente/cases/index.json (tests/scenario/test_catalogue.py): listing
-    # the cases parses no YAML and builds no scenario model
+    # the cases parses no YAML and builds no scenario model. The record goes to a file of its
+    # own: `--json /dev/null` (os.devnull) run as root replaced the device with a regular file
+    # (outputs are renamed into place), and is now refused before writing.
     assert _imported(["cases"], SCENARIO + ("detente.scenario.load",)) == []
-    assert _imported(["cases", "--json", os.devnull], SCENARIO) == []
+    out = tmp_path / "cases.json"
+    assert _imported(["cases", "--json", str(out)], SCENARIO) == []
+    assert out.is_file()
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["-h"], ["analyze", "--help"], ["--version"]])

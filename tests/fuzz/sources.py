@@ -326,7 +326,28 @@ def _quote_sources() -> Source:
                   lambda: whole_cases("sources", files, cited, "text"), main=cited)
 
 
+#: Chained commands: each reader given every output of the others (``fuzz.damage``).
+CHAIN_READERS: dict[str, Commands] = {
+    "scenario": lambda tmp, f: [["check", str(f)], ["analyze", str(f), "-q"]],
+    "extract": lambda tmp, f: [["extract", str(f), "-q"]],
+    "events": lambda tmp, f: [["signals", "import", str(f), "--store", str(tmp / "s2.sqlite"),
+                               "-q"]],
+    "store": lambda tmp, f: [["signals", "list", "--store", str(f), "--limit", "3"]],
+    "deu": lambda tmp, f: [["backtest", str(f), "-q", "-m", "compromise", "--bootstrap", "10"]],
+    "commitments": lambda tmp, f: [["signals", "evaluate", str(f), "-q", "--resamples", "10"]],
+    "signals-file": lambda tmp, f: [["signals", "credibility", "--actor", "RUS", "--no-store",
+                                     "--case", str(f), "--draws", "50"]],
+}
+
+
+def _chain_sources() -> list[Source]:
+    from fuzz.damage import chain_cases
+
+    return [Source(f"chain:{reader}", None, cmds, lambda r=reader: chain_cases(r))
+            for reader, cmds in CHAIN_READERS.items()]
+
+
 def sources() -> list[Source]:
     """Every format with its valid bases and the commands that read it."""
     return [*_yaml_sources(), *_genius_sources(), *_table_sources(), *_event_sources(),
-            _store_source(), *_extract_sources(), _quote_sources()]
+            _store_source(), *_extract_sources(), _quote_sources(), *_chain_sources()]

@@ -170,15 +170,18 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
 
 
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
-                only: str | None = None, whole: bool = True) -> None:
+                only: str | None = None, whole: bool = True, new_only: bool = False) -> None:
     """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
-    each through its commands."""
+    each through its commands; ``new_only``: only the round-7 families (:mod:`fuzz.damage`)."""
+    from fuzz.damage import is_new
+
     for k, src in enumerate(sources()):
         if only and not src.fmt.startswith(only):
             continue
         cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
         for case in cases + (src.whole() if whole else []):
-            run_case(tally, src, case, seconds)
+            if not new_only or is_new(case):
+                run_case(tally, src, case, seconds)
 
 
 def whole_sample(n: int, seed: int) -> list[tuple[Source, Case]]:

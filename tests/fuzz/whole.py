@@ -19,6 +19,7 @@ import stat
 import zipfile
 from collections.abc import Callable
 
+from fuzz.damage import more_variants
 from fuzz.formats import alias_bomb
 from fuzz.mutate import Case
 
@@ -196,6 +197,7 @@ def whole_cases(fmt: str, files: dict[str, bytes], main: str, kind: str,
     if kind in ("table", "events"):
         variants += _table(delimiter, header_rows, kind == "events")
     variants += {"yaml": YAML, "xml": XML, "json": JSON}.get(kind, [])
+    variants += more_variants(kind, delimiter, header_rows)  # round 7: fuzz/damage.py
     out = []
     for label, change, sure in variants:
         if kind == "text" and label in ("empty file", "only blank lines"):

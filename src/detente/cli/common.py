@@ -11,20 +11,38 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.highlighter import ReprHighlighter
 from rich.markup import escape
+from rich.text import Text
 
 from detente.errors import DetenteError
-from detente.records.output import FOLLOW_SYMLINKS as FOLLOW_SYMLINKS  # the writers live
-from detente.records.output import TIMESTAMP as TIMESTAMP  # with the records (the workbench
-from detente.records.output import write_json as write_json  # writes through them too)
+
+# the writers live with the records (the workbench writes through them too)
+from detente.records.output import FOLLOW_SYMLINKS as FOLLOW_SYMLINKS
+from detente.records.output import SPECIAL_ALLOWED, special_file
+from detente.records.output import TIMESTAMP as TIMESTAMP
+from detente.records.output import write_json as write_json
 from detente.records.output import write_text as write_text
 
 # Piped output (logs, CI, README examples) is not squeezed into 80 columns. No emoji codes:
 # user text prints as written (a title holding ":warning:" stays those nine characters), and
 # Rich's table of emoji names is not loaded.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
-console = Console(width=_WIDTH, emoji=False)
-err_console = Console(stderr=True, emoji=False)
+
+
+class _BoundedHighlighter(ReprHighlighter):
+    """Rich's number/URL colouring, skipped on a text longer than :data:`HIGHLIGHT_LIMIT`:
+    its regular expressions take time quadratic in an unbroken run of characters (a 64 KB
+    scenario title took 38 s to print), and user text of any length reaches the console."""
+
+    def highlight(self, text: Text) -> None:
+        if len(text) <= HIGHLIGHT_LIMIT:
+            super().highlight(text)
+
+
+HIGHLIGHT_LIMIT = 4096
+console = Console(width=_WIDTH, emoji=False, highlighter=_BoundedHighlighter())
+err_console = Console(stderr=True, emoji=False, highlighter=_BoundedHighlighter())
 
 
 def esc(value: object) -> str:
@@ -81,6 +99,10 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
         if target.is_dir():
             problems.append(Problem("output path is a folder", file=str(out), path=flag,
                                     allowed="a file path"))
+        elif what := special_file(target):
+            problems.append(Problem(f"output path is {what}, not a file; writing would "
+                                    "replace it", file=str(out), path=flag,
+                                    allowed=SPECIAL_ALLOWED))
         elif target.exists() and not os.access(target, os.W_OK):
             problems.append(Problem("no permission to overwrite this file", file=str(out),
                                     path=flag))
@@ -103,12 +125,27 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: lists and mappings as compact JSON, None as empty."""
+    """A CSV cell: lists and mappings as compact JSON, None as empty, and a text that a
+    spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1+cmd``, ``@SUM``: user text
+    from a scenario, an event file or an article) behind a ``'`` (OWASP, "CSV injection")."""
     if value is None:
         return ""
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _number(value):
+        return "'" + value
     return value
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def record_tables(record: Any, main: str | None = None) -> dict[str, list[dict[str, Any]]]:

@@ -72,6 +72,8 @@ def extract(
     check_range(max_bytes, 1, MAX_FILE_BYTES["sources"], "--max-bytes")
     extractor = _extractor("llm" if llm else extractor_name)
     if evaluate_dir is not None:
+        _no_outputs_with_evaluate({"--json": json_out, "--output": draft_out,
+                                   "--signals": signals_out, "--csv": csv_dir})
         _evaluate(evaluate_dir, extractor)
         return
     if not files:
@@ -90,12 +92,23 @@ def extract(
                                  "extracting", done, total))
     _print(record)
     write_outputs(record, json_out=json_out, csv_dir=csv_dir)
-    if draft_out is not None or signals_out is not None:
+    if (draft_out is not None or signals_out is not None) and record.extracted_anything:
         _write_drafts(build_drafts(record, files, date=anchor, case=case, max_bytes=max_bytes,
                                    scenario=draft_out is not None,
                                    signals=signals_out is not None), draft_out, signals_out)
     if not record.extracted_anything:
         raise DetenteError.one("nothing was extracted from any file", path="FILES")
+
+
+def _no_outputs_with_evaluate(outputs: dict[str, Path | None]) -> None:
+    """``--evaluate`` prints scores only: an output asked for beside it was silently never
+    written (exit 0)."""
+    asked = [flag for flag, path in outputs.items() if path is not None]
+    if asked:
+        raise DetenteError.one(f"{', '.join(asked)} cannot be used with --evaluate (it prints "
+                               "the scores and writes no file)", path=asked[0],
+                               allowed="extract --evaluate GOLD_DIR [--extractor NAME]; or "
+                               "extract FILES with --json, --csv, -o, --signals")
 
 
 def _extractor(name: str):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ must come from. The metadata ``Date`` anchors relative dates ("on Friday", "last
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,41 @@ def unended_header(article: Article) -> str | None:
             "header with a '---' line")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _not_prose(text: str) -> str | None:
+    """What a document that is surely no article is: a JSON document (a detente record, a
+    gold file), an HTML page (a detente report) or XML, a YAML scenario (``extract -o``'s own
+    draft); None for anything else. Read as prose, their keys and tags gave drafts with
+    made-up actors and positions."""
+    head = text.lstrip("\ufeff \t\n")[:2000].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")):
+        return "an HTML or XML document"
+    if head[:1] in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            return None
+        return "a JSON document"
+    first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    if re.match(r"(id|case):|%yaml\b", first) and _yaml_collections(text):
+        return "a YAML document (a scenario or signals file)"
+    return None
+
+
+def _yaml_collections(text: str) -> bool:
+    """Whether ``text`` is one YAML mapping with a list or mapping among its values (a scenario
+    or a signals file; an article's ``Key: value`` header holds plain values and ends in ---)."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and any(isinstance(v, list | dict) for v in data.values())
+
+
 def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_BYTES) -> Article:
     """Read one article file; every problem is a :class:`DetenteError` naming the file."""
     name = str(path)
@@ -124,8 +160,20 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
                                     value=raw[exc.start: exc.start + 4],
                                     allowed="UTF-8 text (convert with iconv)")]) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n").replace("\v", "\n")  # pdftotext's page breaks
+    if bad := _CONTROL.search(text):
+        raise DetenteError([Problem(f"control character U+{ord(bad.group()):04X} in the text",
+                                    file=name, line=text.count("\n", 0, bad.start()) + 1,
+                                    allowed="text without control characters (tab and newline "
+                                    "are fine); an ESC sequence would reach the draft and the "
+                                    "terminal, and U+0080–U+009F is usually Windows-1252 "
+                                    "text decoded as Latin-1")])
     if not text.strip():
         raise DetenteError.one("empty file", file=name, allowed="an article's text")
+    if kind := _not_prose(text):
+        raise DetenteError.one(f"this is {kind}, not an article", file=name,
+                               allowed="an article's plain text (optionally a 'Key: value' "
+                               "header ended by ---); for HTML, save the page as text first")
     article = parse_article(text, name, date)
     if not article.body.strip():
         raise DetenteError.one("metadata header but no body after the dashes", file=name,

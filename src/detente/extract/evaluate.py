@@ -68,6 +68,18 @@ class Evaluation:
     per_article: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: Python's reader keeps the last of two
+    equal keys silently (a second ``"quote"`` replaced the first without a word)."""
+    data = dict(pairs)
+    if len(data) < len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate key {dup!r} in one object (the earlier value would be "
+                         "silently lost); allowed: each key once")
+    return data
+
+
 def load_gold(folder: Path) -> list[GoldArticle]:
     """Every ``NN.txt`` with its ``NN.json`` in ``folder``; a missing or bad JSON is an error."""
     if not folder.is_dir():
@@ -80,11 +92,14 @@ def load_gold(folder: Path) -> list[GoldArticle]:
     for txt in texts:
         js = txt.with_suffix(".json")
         if not js.is_file():
-            problems.append(Problem("article without gold annotation", file=str(txt),
-                                    allowed=f"{js.name} beside it"))
+            odd = js.exists() or js.is_symlink()  # a folder, FIFO, device or broken link
+            problems.append(Problem("gold annotation is not a regular file" if odd
+                                    else "article without gold annotation",
+                                    file=str(js if odd else txt),
+                                    allowed=f"a JSON file {js.name} beside {txt.name}"))
             continue
         try:
-            gold = json.loads(read_text(js, "sources"))
+            gold = json.loads(read_text(js, "sources"), object_pairs_hook=_unique_keys)
         except ValueError as exc:
             problems.append(Problem(f"gold annotation is not JSON: {exc}", file=str(js)))
             continue

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
 from detente.limits import read_bytes
+
+#: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
+#: decode as UTF-8 mixes encodings (a Latin-1 file holds none, but for mojibake).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
@@ -22,8 +28,17 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
                                allowed="comma- or tab-separated text")
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    except UnicodeDecodeError as exc:
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        at = exc.start + 3 * bom  # utf-8-sig counts from after the BOM
+        if bom or _UTF8_MULTIBYTE.search(raw):
+            raise DetenteError([Problem(
+                "mixed encodings: UTF-8 text (a byte-order mark or UTF-8 characters) holding "
+                "bytes that are not UTF-8", file=str(path),
+                line=raw[:at].count(b"\n") + 1, value=raw[at: at + 4],
+                allowed="one encoding for the whole file: UTF-8, or Latin-1 throughout "
+                "(read as Latin-1, the UTF-8 characters would become 'Ã©')")]) from None
+        text = raw.decode("latin-1")  # an old file in Latin-1 throughout
     rows: list[list[str]] = []
     for i, line in enumerate(text.splitlines(), start=1):
         try:

@@ -190,8 +190,10 @@ def read_pax(path: str | Path) -> PaxTable:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DetenteError.one("not UTF-8 text", file=source,
-                               allowed="UTF-8 (the PA-X download is UTF-8)") from exc
+        at = exc.start + 3 * raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig counts past the BOM
+        raise DetenteError([Problem("not UTF-8 text", file=source,
+                                    line=raw.count(b"\n", 0, at) + 1, value=raw[at: at + 4],
+                                    allowed="UTF-8 (the PA-X download is UTF-8)")]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = guarded(reader, source)
     header = next(rows, None)

@@ -189,6 +189,13 @@ def read_ucdp_pad(path: str | Path) -> PadTable:
     p = Path(path)
     source = str(p)
     raw = read_bytes(p, "agreements")  # a regular file within the size limit
+    try:  # DuckDB's sniffer, given bytes that are not UTF-8, took data for column names
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DetenteError([Problem("not UTF-8 text", file=source,
+                                    line=raw.count(b"\n", 0, exc.start) + 1,
+                                    value=raw[exc.start: exc.start + 4],
+                                    allowed="UTF-8 (the UCDP PAD download is UTF-8)")]) from None
     con = duckdb.connect()
     try:
         rows, rejects = _query(con, p, source)

@@ -7,6 +7,7 @@ import contextlib
 import json
 import math
 import os
+import stat
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,23 @@ FOLLOW_SYMLINKS: ContextVar[bool] = ContextVar("follow_symlinks", default=False)
 """Set by ``detente --follow-symlinks`` for the command it runs."""
 TIMESTAMP: ContextVar[bool] = ContextVar("timestamp", default=False)
 """Set by ``detente --timestamp``: records get a ``run`` field (time, timings)."""
+
+
+def special_file(out: Path) -> str | None:
+    """What ``out`` is when it exists and is neither a regular file nor a folder (a FIFO, a
+    device such as ``/dev/null``, a socket), or None. Writing renames a new file into place,
+    which would *replace* such a file (``--json /dev/null`` run as root removed the device)."""
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device")
+
+
+SPECIAL_ALLOWED = "a regular file path (a new one, or a file to overwrite)"
 
 
 def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> None:
@@ -33,6 +51,9 @@ def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> Non
     if out.is_dir():
         raise DetenteError.one("output path is a directory", file=str(out),
                                allowed="a file path")
+    if what := special_file(out):
+        raise DetenteError.one(f"output path is {what}, not a file; writing would replace it",
+                               file=str(out), allowed=SPECIAL_ALLOWED)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")

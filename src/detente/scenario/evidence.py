@@ -65,12 +65,23 @@ def iter_untraced(obj: Any, path: str = "") -> Iterator[str]:
             yield from iter_untraced(item, f"{path}.{k}")
 
 
+def _candidates(src: Source, folder: Path) -> list[Path]:
+    out = [folder / src.file] if src.file else []
+    return out + sorted(folder.glob(f"{src.id}*"))
+
+
 def _source_file(src: Source, folder: Path) -> Path | None:
-    candidates = []
-    if src.file:
-        candidates.append(folder / src.file)
-    candidates += sorted(folder.glob(f"{src.id}*"))
-    return next((c for c in candidates if c.is_file()), None)
+    return next((c for c in _candidates(src, folder) if c.is_file()), None)
+
+
+def _missing(src: Source, folder: Path) -> str:
+    """Why no text of ``src`` is found: none there, or a name that is no regular file (a FIFO,
+    a device, a folder, a broken link) rather than "no text file" when one is plainly there."""
+    odd = next((c for c in _candidates(src, folder) if c.exists() or c.is_symlink()), None)
+    if odd is None:
+        return f"no text file for source {src.id!r} in {folder}"
+    return (f"the text of source {src.id!r} ({odd}) is not a regular file (a folder, FIFO, "
+            "device or broken link); allowed: a text file")
 
 
 def check_quotes(scenario: Scenario, folder: Path) -> list[QuoteCheck]:
@@ -89,8 +100,9 @@ def check_quotes(scenario: Scenario, folder: Path) -> list[QuoteCheck]:
             texts[ev.source] = (normalise(read_text(f, "sources")), f) if f else None
         found = texts[ev.source]
         if found is None:
-            out.append(QuoteCheck(path, ev.source, ev.quote, False,
-                                  f"no text file for source {ev.source!r} in {folder}"))
+            msg = (_missing(sources[ev.source], folder) if ev.source in sources
+                   else f"no text file for source {ev.source!r} in {folder}")
+            out.append(QuoteCheck(path, ev.source, ev.quote, False, msg))
         elif normalise(ev.quote) in found[0]:
             out.append(QuoteCheck(path, ev.source, ev.quote, True))
         else:  # name the text file: a damaged or empty copy is then found at once

@@ -113,8 +113,8 @@ class Batna(_Traced):
     @model_validator(mode="before")
     @classmethod
     def _wrap(cls, data: Any) -> Any:
-        if isinstance(data, int | float | list) and not isinstance(data, bool):
-            return {"value": data}
+        if isinstance(data, int | float | list | str) and not isinstance(data, bool):
+            return {"value": data}  # a text: Quantity says why it is not a number
         return data
 
     @model_validator(mode="after")

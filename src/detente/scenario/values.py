@@ -53,6 +53,17 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+def _text_number(text: str) -> str:
+    """Why a text is not a number here: YAML 1.1 reads ``1e3`` (an exponent without a decimal
+    point) and quoted numbers as text, and we do not guess."""
+    try:
+        float(text)
+    except ValueError:
+        return "expected a number or [low, likely, high], got text"
+    return ("YAML reads this as text, not a number (an exponent needs a decimal point: "
+            "1.0e3, not 1e3; and no quotes); allowed: a number or [low, likely, high]")
+
+
 class Quantity(_Frozen):
     """A number that may be uncertain: ``x`` or ``[low, likely, high]`` (triangular)."""
 
@@ -65,6 +76,8 @@ class Quantity(_Frozen):
     def _from_yaml(cls, data: Any) -> Any:
         if isinstance(data, bool):
             raise ValueError("expected a number or [low, likely, high], got a boolean")
+        if isinstance(data, str):
+            raise ValueError(_text_number(data))
         if isinstance(data, int | float):
             return {"low": data, "likely": data, "high": data}
         if isinstance(data, list | tuple):

@@ -21,6 +21,7 @@ scenario is parsed once, not once for the data and once for the lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from typing import Any
 
@@ -42,6 +43,10 @@ MAX_DEPTH = 100
 """Deepest nesting of collections (a scenario needs about 8)."""
 MAX_NODES = 1_000_000
 """Most nodes after alias expansion (the bundled scenarios have about 6,000)."""
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline: YAML lets them in only as escapes
+(``"\\e[31m"``), and an ESC sequence in a title or name would reach the terminal as a command."""
 
 PathKey = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -197,6 +202,10 @@ class _OnePass:
             self.lines[path] = (mark.line + 1, mark.column + 1)
 
     def _scalar(self, event: Any) -> tuple[yaml.Node, int]:
+        if bad := CONTROL.search(event.value):  # in a quoted scalar, by an escape
+            raise YAMLLimitError(None, None, f"control character U+{ord(bad.group()):04X} in a "
+                                 "text value (an escape such as \\e or \\x1b); allowed: "
+                                 "printable text, tab and newline", event.start_mark)
         anchor = self._anchor(event)
         tag = event.tag
         if tag is None or tag == "!":

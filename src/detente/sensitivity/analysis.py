@@ -79,8 +79,11 @@ def sensitivity(scenario: Scenario, *, targets: list[str] | None = None,
     window = _is_window(targets)
     if window and scenario.war is None:
         raise AnalysisError.one("window targets need a scenario with a 'war' section",
-                                value=scenario.id, path="war")
-    space = _space(scenario, inputs, window)
+                                value=scenario.id, path="war").with_file(source)
+    try:
+        space = _space(scenario, inputs, window)
+    except AnalysisError as exc:  # name the file (or case) the scenario came from
+        raise exc.with_file(source) from None
     model: Model = (WindowModel(scenario, space, targets, seed=seed or 0) if window
                     else DealModel(scenario, space, targets))
     ex = executor if executor is not None else SerialExecutor()

@@ -433,6 +433,11 @@ def _duck_problem(exc: Exception, source: str, base: int = 0) -> Problem:
     if "Invalid unicode" in text:
         return Problem("not UTF-8 text", file=source, line=line,
                        allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")
+    if size := re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)", text):
+        return Problem(f"a line of {int(size.group(2)):,} bytes, longer than the "
+                       f"{int(size.group(1)):,} bytes the reader takes: the file is not imported",
+                       file=source, line=line, allowed="event rows (a GDELT row is under 2 KB); "
+                       "remove or split that line")
     return Problem(f"cannot read the file: {text.splitlines()[0]}", file=source, line=line)
 
 
@@ -611,8 +616,12 @@ def import_path(path: Path | str, store: EventStore, *, filt: ImportFilter = Imp
             what = ("no such file" if not p.exists()
                     else "not a regular file (a folder, FIFO or device)")
             raise DetenteError([Problem(what, file=str(p))])
-        with p.open("rb") as fh:
-            magic = fh.read(4)
+        try:
+            with p.open("rb") as fh:
+                magic = fh.read(4)
+        except OSError as exc:
+            raise DetenteError([Problem(f"cannot read the file: {exc.strerror or exc}",
+                                        file=str(p), allowed="a readable event file")]) from None
         if magic == b"PK\x03\x04" or p.suffix.lower() == ".zip":
             return import_zip(p, store, **kw)
         return [import_text(p, store, source=str(p), **kw)]  # type: ignore[arg-type]

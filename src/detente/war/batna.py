@@ -103,6 +103,9 @@ def analyze_deals(scenario: Scenario, *, batna: str = "scenario", draws: int = 0
     if batna not in BATNA_SOURCES:
         raise DetenteError.one("unknown BATNA source", path="--batna", value=batna,
                                allowed=", ".join(BATNA_SOURCES))
-    reservation = war_batnas(scenario) if batna == "war" else None
+    try:
+        reservation = war_batnas(scenario) if batna == "war" else None
+    except AnalysisError as exc:  # name the file (or case) the scenario came from
+        raise exc.with_file(source) from None
     return analyze(scenario, draws=draws, seed=seed, source=source, reservation=reservation,
                    progress=progress, executor=executor, memo=memo)

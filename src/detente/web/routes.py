@@ -79,6 +79,10 @@ def register(app: FastAPI, state: State, page: Page) -> None:
 
     @app.post("/upload", response_class=HTMLResponse)
     async def upload(request: Request, file: UploadFile = File(...)) -> HTMLResponse:
+        parts = (await request.form()).getlist("file")
+        if len(parts) != 1:  # FastAPI kept the last one: the others were dropped without a word
+            raise WebError(400, f"one scenario file per upload (got {len(parts)}); upload "
+                           "them one at a time")
         data = await file.read()
         entry = ws.upload(file.filename or "upload.yaml", data)
         return page(request, "_message.html", level="ok", message=f"uploaded {entry.file} as "
