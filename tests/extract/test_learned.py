@@ -88,19 +88,20 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
     """Retraining on the committed gold the weights file names gives the shipped weights
     (liblinear, fixed seed; stated tolerance 1e-5 on weights stored as float32)."""
     pytest.importorskip("sklearn")
-    from detente.extract.training import data_hash, load_parts, train_all
+    from detente.extract.training import data_hash, load_parts, recipe_of, train_all
 
     shipped = load_model()
     if "seeds" in shipped.meta["parts"]:
         need_shared(SEEDS, "the seed articles are copyrighted news: only cited excerpts ship")
-    again = train_all(DATA, SEEDS, RuleExtractor(), shipped.meta["C"],
-                      shipped.meta["min_count"], files=shipped.meta["files"])
+    again = train_all(DATA, SEEDS, RuleExtractor(), recipe_of(shipped),
+                      files=shipped.meta["files"])
     assert again.meta["data_sha256"] == shipped.meta["data_sha256"]
     assert again.vocab == shipped.vocab
     np.testing.assert_allclose(again.coef, shipped.coef, atol=1e-5)
     np.testing.assert_allclose(again.intercept, shipped.intercept, atol=1e-5)
     np.testing.assert_array_equal(again.thresholds, shipped.thresholds)
     np.testing.assert_array_equal(again.use_rules, shipped.use_rules)
+    assert again.multi == shipped.multi and again.features == shipped.features
     assert data_hash(load_parts(DATA, SEEDS, ["dev"])) != shipped.meta["data_sha256"]
 
 
