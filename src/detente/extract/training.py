@@ -58,11 +58,12 @@ class Recipe:
     c: float = C
     min_count: int = MIN_COUNT
     multi: float = 1.0  # see LearnedModel.multi
+    crossfit: bool = False  # how a kind is left to the rules (see _thresholds)
 
 
 #: The model of amendment 4 (§9, sixth session) and the second model (amendment 5, §10).
 RECIPES = {"current": Recipe(FEATURE_SETS[1]),
-           "new": Recipe(FEATURE_SETS[FEATURES_VERSION], multi=1.5)}
+           "new": Recipe(FEATURE_SETS[FEATURES_VERSION], multi=1.5, crossfit=True)}
 #: The recipe of the shipped model.
 SHIPPED = "new"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
@@ -166,31 +167,52 @@ def _fit_weights(items: Sequence[Item], c: float, min_count: int
     return vocab, coef, intercept
 
 
-def _thresholds(items: Sequence[Item], c: float, min_count: int
+def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool = False
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per kind: the threshold maximising that kind's F1 over inner leave-one-part-out
     predictions, and whether the rules' own choice beats the model there (then the kind is
-    left to the rules). Gold the candidates cannot hold counts as missed."""
+    left to the rules). Gold the candidates cannot hold counts as missed.
+
+    ``crossfit=False`` is the §9 model's choice, kept as shipped to retrain it exactly: it
+    compares the rules with the model at its best threshold, and its rules' rows are in
+    article order while the model's are in part order (a misalignment found in the seventh
+    session: the comparison is not a fair one; the shipped §9 model handed no kind back).
+    ``crossfit=True`` (the §10 model) aligns the rows and judges the model on each inner
+    part at the threshold chosen on the other inner parts (no threshold is chosen on the rows
+    it is judged on)."""
     k = len(SIGNAL_KINDS)
     parts = sorted({it.part for it in items})
     if len(parts) < 2:
         return np.full(k, 0.5), np.zeros(k, dtype=bool)
-    probs, ys = [], []
-    for held in parts:
+    probs, ys, ruled, owner, missed = [], [], [], [], []
+    for h, held in enumerate(parts):
         train = [it for it in items if it.part != held]
         vocab, coef, icpt = _fit_weights(train, c, min_count)
         model = LearnedModel(vocab, coef, icpt, np.zeros(k), np.zeros(k, dtype=bool), {})
         for it in (it for it in items if it.part == held):
             probs.append(model.probabilities(it.candidates))
             ys.append(it.y)
+            ruled.append(rule_kinds(it.candidates))
+            owner.append(np.full(len(it.candidates), h))
+        missed.append(np.sum([it.missed for it in items if it.part == held], axis=0))
     p, y = np.vstack(probs), np.vstack(ys) == 1
-    missed = np.sum([it.missed for it in items], axis=0)
     pred = p[:, :, None] >= _GRID[None, None, :]  # candidates × kinds × grid
-    f1 = _f1(pred, y[:, :, None], missed[:, None])
+    f1 = _f1(pred, y[:, :, None], np.sum(missed, axis=0)[:, None])
     best = np.argmax(f1, axis=1)
-    ruled = np.vstack([rule_kinds(it.candidates) for it in items])
-    rules_f1 = _f1(ruled, y, missed)
-    return np.asarray(_GRID[best], dtype=float), rules_f1 > f1[np.arange(k), best]
+    if not crossfit:
+        rules = np.vstack([rule_kinds(it.candidates) for it in items])
+        return (np.asarray(_GRID[best], dtype=float),
+                _f1(rules, y, np.sum(missed, axis=0)) > f1[np.arange(k), best])
+    rows = np.concatenate(owner)
+    fitted = np.zeros_like(y)
+    for h in range(len(parts)):
+        out = rows != h
+        f1_h = _f1(pred[out], y[out][:, :, None],
+                   np.sum([m for g, m in enumerate(missed) if g != h], axis=0)[:, None])
+        fitted[~out] = p[~out] >= _GRID[np.argmax(f1_h, axis=1)]
+    miss = np.sum(missed, axis=0)
+    return (np.asarray(_GRID[best], dtype=float),
+            _f1(np.vstack(ruled), y, miss) > _f1(fitted, y, miss))
 
 
 def _f1(pred: np.ndarray, y: np.ndarray, missed: np.ndarray) -> np.ndarray:
@@ -206,9 +228,10 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
     vocab, coef, intercept = _fit_weights(items, r.c, r.min_count)
-    thresholds, use_rules = _thresholds(items, r.c, r.min_count)
+    thresholds, use_rules = _thresholds(items, r.c, r.min_count, r.crossfit)
     info = {"features_version": r.features.version, "C": r.c, "min_count": r.min_count,
-            "multi": r.multi, "kinds": list(SIGNAL_KINDS), **(meta or {})}
+            "multi": r.multi, "crossfit": r.crossfit, "kinds": list(SIGNAL_KINDS),
+            **(meta or {})}
     return LearnedModel(vocab, coef, intercept, thresholds, use_rules, info, r.multi)
 
 
@@ -263,4 +286,5 @@ def recipe_of(model: LearnedModel) -> Recipe:
     """The recipe a model's weights file records (to retrain it exactly)."""
     m = model.meta
     return Recipe(FEATURE_SETS[int(m["features_version"])], float(m["C"]),
-                  int(m["min_count"]), float(m.get("multi", 1.0)))
+                  int(m["min_count"]), float(m.get("multi", 1.0)),
+                  bool(m.get("crossfit", False)))
