@@ -1,13 +1,15 @@
-"""Leave-one-part-out scores of the learned extractor beside the rules (amendment 4, §9).
+"""Leave-one-part-out scores of the learned extractors beside the rules (amendment 5, §10).
 
-For each development part (seeds, dev, locked2, locked3, dev5, locked4, dev6 when present):
-train the learned extractor on every other part (thresholds by inner leave-one-part-out on
-those parts only), score the held-out part with :func:`detente.extract.evaluate.evaluate`
-(95 % percentile bootstrap over articles, 2,000 resamples, seed 0), and score the rules on the
-same part; then pooled over all held-out parts. Reads only development parts, never locked5.
-Ends with the §9 decision rule applied to the table.
+For each development part (seeds, dev, locked2, locked3, dev5, locked4, dev6, locked5 when
+present): train each learned recipe — the current model of §9 and the second model of §10
+(``detente.extract.training.RECIPES``) — on every other part (thresholds by inner
+leave-one-part-out on those parts only), score the held-out part with
+:func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
+resamples, seed 0), and score the rules on the same part; then pooled over all held-out
+parts. Reads only development parts, never the locked set. Ends with the §10 decision rule
+applied to the table.
 
-    PYTHONPATH=src python3 scripts/extract_lopo.py [--C 0.5] [--min-count 2] [--draws 2000]
+    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes current,new]
 """
 
 from __future__ import annotations
@@ -16,58 +18,76 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from detente.extract.evaluate import Evaluation
 from detente.extract.rules import RuleExtractor
-from detente.extract.training import MIN_COUNT, C, featurize, load_parts, lopo, score
+from detente.extract.training import RECIPES, Item, featurize, load_parts, lopo, score
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
+#: The parts whose annotators wrote no rule and saw no model (§10's second condition).
+BLIND = ("locked4", "locked5")
 
 
-def _cell(ev: Evaluation, key: str = "signal_f1") -> str:
-    return str(ev.scores[key])
+def _cell(ev: Evaluation) -> str:
+    s = ev.scores
+    return (f"{s['signal_f1']} ({s['signal_precision'].value:.3f} / "
+            f"{s['signal_recall'].value:.3f})")
+
+
+def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], draws: int
+           ) -> dict[str, dict[str, float]]:
+    """Print one row per held-out part and the pooled row; return the F1 per part/model."""
+    names = ["rules", *held]
+    print("| held-out part | articles | gold | " + " | ".join(
+        f"{n} F1 [95 %] (P / R)" for n in names) + " |")
+    print("|---|---|---|" + "---|" * len(names))
+    first = next(iter(items.values()))
+    parts = list(dict.fromkeys(it.part for it in first))
+    f1: dict[str, dict[str, float]] = {}
+    exact = []
+    for part in [*parts, "pooled"]:
+        chosen = parts if part == "pooled" else [part]
+        cells = []
+        for name in names:
+            its = items.get(name, first)
+            rows = [it for p in chosen for it in its if it.part == p]
+            got = ([it.ruled for it in rows] if name == "rules"
+                   else [x for p in chosen for x in held[name][p]])
+            ev = score(rows, got, draws)
+            f1.setdefault(part, {})[name] = ev.scores["signal_f1"].value or 0.0
+            cells.append(_cell(ev))
+            if part == "pooled":
+                exact.append(f"{name} {ev.scores['quotes_exact']}")
+        rows = [it for it in first if it.part in chosen]
+        gold = sum(len(it.gold.gold.get("signals", [])) for it in rows)
+        label = "**pooled**" if part == "pooled" else part
+        print(f"| {label} | {len(rows)} | {gold} | " + " | ".join(cells) + " |")
+    print("quotes exact (pooled): " + "; ".join(exact))
+    return f1
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--C", type=float, default=C)
-    ap.add_argument("--min-count", type=int, default=MIN_COUNT)
     ap.add_argument("--draws", type=int, default=2000)
+    ap.add_argument("--recipes", default="current,new")
     args = ap.parse_args()
     t0 = time.process_time()
-    items = featurize(load_parts(DATA, SEEDS), RuleExtractor())
-    held = lopo(items, args.C, args.min_count)
-    print(f"C={args.C} min_count={args.min_count}; load {os.getloadavg()[0]:.1f}")
-    print("| held-out part | articles | gold signals | rules F1 [95 %] | learned F1 [95 %] "
-          "| learned P / R |")
-    print("|---|---|---|---|---|---|")
-    all_items, all_got, f1 = [], [], {}
-    for part, got in held.items():
-        its = [it for it in items if it.part == part]
-        rules = score(its, [it.ruled for it in its], args.draws)
-        learned = score(its, got, args.draws)
-        f1[part] = (rules.scores["signal_f1"].value, learned.scores["signal_f1"].value)
-        gold = sum(len(it.gold.gold.get("signals", [])) for it in its)
-        print(f"| {part} | {len(its)} | {gold} | {_cell(rules)} | {_cell(learned)} | "
-              f"{learned.scores['signal_precision'].value:.3f} / "
-              f"{learned.scores['signal_recall'].value:.3f} |")
-        all_items += its
-        all_got += got
-    rules = score(all_items, [it.ruled for it in all_items], args.draws)
-    learned = score(all_items, all_got, args.draws)
-    gold = sum(len(it.gold.gold.get("signals", [])) for it in all_items)
-    print(f"| **pooled** | {len(all_items)} | {gold} | {_cell(rules)} | {_cell(learned)} | "
-          f"{learned.scores['signal_precision'].value:.3f} / "
-          f"{learned.scores['signal_recall'].value:.3f} |")
-    print(f"quotes exact (learned, pooled): {learned.scores['quotes_exact']}")
-    r, m = rules.scores["signal_f1"].value or 0.0, learned.scores["signal_f1"].value or 0.0
-    loses = [p for p in ("dev5", "locked4") if p in f1 and (f1[p][1] or 0) < (f1[p][0] or 0)]
-    default = m > r and len(loses) < 2
-    print(f"decision (§9): pooled learned {m:.3f} vs rules {r:.3f}; loses on "
-          f"{', '.join(loses) or 'neither of dev5, locked4'} → default: "
-          f"{'learned' if default else 'rules'}")
+    parts, rules = load_parts(DATA, SEEDS), RuleExtractor()
+    names = args.recipes.split(",")
+    items = {n: featurize(parts, rules, RECIPES[n].features) for n in names}
+    held = {n: lopo(items[n], RECIPES[n]) for n in names}
+    print(f"recipes: { {n: RECIPES[n] for n in names} }; load {os.getloadavg()[0]:.1f}")
+    f1 = _table(items, held, args.draws)
+    if {"current", "new"} <= set(names):
+        new, cur = f1["pooled"]["new"], f1["pooled"]["current"]
+        loses = [p for p in BLIND if p in f1 and f1[p]["new"] < f1[p]["current"]]
+        default = new > cur and len(loses) < len(BLIND)
+        print(f"decision (§10): pooled new {new:.3f} vs current {cur:.3f}; new loses on "
+              f"{', '.join(loses) or 'neither of ' + ', '.join(BLIND)} → default: "
+              f"{'new' if default else 'current'}")
     print(f"CPU {time.process_time() - t0:.0f} s")
 
 

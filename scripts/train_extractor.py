@@ -2,7 +2,7 @@
 
 Deterministic (liblinear with a fixed seed; features and vocabulary in sorted order): the same
 development gold gives the same weights, which ``tests/extract/test_learned.py`` checks against
-the shipped file. Reads only the development parts of protocol §9 (never locked5). Needs
+the shipped file. Reads only the development parts of protocol §10 (never locked6). Needs
 scikit-learn (``pip install "detente[train]"``).
 
     PYTHONPATH=src python3 scripts/train_extractor.py [--out PATH]
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from detente.extract.learned import MODEL_FILE
 from detente.extract.rules import RuleExtractor
-from detente.extract.training import MIN_COUNT, C, train_all
+from detente.extract.training import RECIPES, SHIPPED, train_all
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
@@ -30,7 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
     args = ap.parse_args()
-    model = train_all(DATA, SEEDS, RuleExtractor(), C, MIN_COUNT, COMMAND)
+    model = train_all(DATA, SEEDS, RuleExtractor(), RECIPES[SHIPPED], COMMAND)
     model.save(args.out)
     m = model.meta
     ruled = [k for k, u in zip(m["kinds"], model.use_rules, strict=True) if u]

@@ -48,12 +48,16 @@ def test_dev_floors(rules: RuleExtractor, tmp_path: Path) -> None:
     scores = evaluate(load_gold(tmp_path), rules.extract_many, draws=100).scores
     assert scores["quotes_exact"].value == 1.0
     assert scores["actor_recall"].value >= 0.9
-    assert scores["signal_f1"].value >= 0.74  # measured 0.777 (amendment 2), 0.776 (amendment 3)
+    # measured 0.777 (amendment 2), 0.776 (amendment 3), 0.757 on the gold relabelled under
+    # amendment 5 (s7-21r b822344)
+    assert scores["signal_f1"].value >= 0.74
 
 
-#: Signal F1 floors per development part under the amendment-3 rules (measured 0.740, 0.659,
-#: 0.531; floor = measured - 0.04). Regression checks on development data, not targets.
-_PART_FLOORS = {"locked2": 0.70, "locked3": 0.62, "dev5": 0.49}
+#: Signal F1 floors per development part under the amendment-3 rules, floor = measured - 0.04.
+#: locked2 and locked3 were relabelled under amendment 5 (§10, s7-21r b822344): their floors
+#: are re-based on the new gold (measured 0.740 → 0.696 and 0.659 → 0.630 with the same rules;
+#: the old floors 0.70 and 0.62 judged the old gold). dev5: measured 0.531, gold unchanged.
+_PART_FLOORS = {"locked2": 0.65, "locked3": 0.59, "dev5": 0.49}
 
 
 @pytest.mark.parametrize("part", sorted(_PART_FLOORS))

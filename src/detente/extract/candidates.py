@@ -48,7 +48,7 @@ from detente.extract.verify import find_span
 from detente.extract.vocabulary import IssueTerms
 
 #: Bumped whenever a feature changes: the weights file records the version it was trained on.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _WORD = re.compile(r"[a-z0-9]+(?:[’'-][a-z0-9]+)*")
 _HYPOTHETICAL = re.compile(r"\b(?:should|could|might|may|must|would|if|suppose|whether|"
@@ -140,10 +140,47 @@ def _local_features(body: str, s0: int, s1: int, m: _Mention, hits: list[tuple[s
     return out
 
 
+@dataclass(frozen=True)
+class FeatureSet:
+    """How candidates, features and labels are made (one per :data:`FEATURES_VERSION`)."""
+
+    version: int
+    conjunctions: bool  # the actor's role features paired with the sentence's cues
+    carry: int  # subjects of the last sentence naming one, carried to a pronoun/role sentence
+    speakers: bool  # a quotation naming nobody: the speaker of the next or last sentence
+    any_sentence: bool  # label: any sentence the gold quote overlaps where its actor is one
+
+
+#: Version 1: the model of amendment 4 (§9); version 2: the second model (amendment 5, §10):
+#: conjunctions only (carrying two subjects, quotation speakers and any-sentence labels were
+#: tried by leave-one-part-out and not kept; docs/extraction.md).
+FEATURE_SETS = {1: FeatureSet(1, False, 1, False, False), 2: FeatureSet(2, True, 1, False, False)}
+_ROLE_PREFIX = ("role:", "speaker:", "mkind:", "src:", "party", "rule:")
+_CTX_PREFIX = ("cue:", "ctx:")
+
+
+def _conjunctions(feats: list[str]) -> list[str]:
+    """Pairs of the actor's role features with the sentence's cue and context features."""
+    got = set(feats)
+    roles = sorted(f for f in got if f.startswith(_ROLE_PREFIX))
+    ctx = sorted(f for f in got if f.startswith(_CTX_PREFIX))
+    return [f"{a}&{b}" for a in roles for b in ctx]
+
+
+def _outside_quotes(mentions: Sequence[_Mention], body: str, s0: int, s1: int
+                    ) -> list[_Mention]:
+    text = body[s0:s1]
+    quoted = [(s0 + q.start(), s0 + q.end()) for q in _QUOTED.finditer(text)]
+    return [m for m in mentions if s0 <= m.start < s1
+            and not any(a < m.start < b for a, b in quoted)]
+
+
 def article_candidates(lex: Lexicon, article: Article, doc: Any,
-                       issues: Mapping[str, IssueTerms]
+                       issues: Mapping[str, IssueTerms], fs: FeatureSet | None = None
                        ) -> tuple[ArticleExtraction, list[Candidate]]:
-    """The rules' extraction of ``article`` and every candidate of it, with features."""
+    """The rules' extraction of ``article`` and every candidate of it, with features
+    (``fs``: the feature set, by default the current version's)."""
+    fs = fs or FEATURE_SETS[FEATURES_VERSION]
     run = _Run(lex, article, doc, issues)
     ruled = run.result()
     body = article.body
@@ -156,14 +193,13 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
         i = int(np.searchsorted(starts, sig.start or 0, side="right")) - 1
         if i >= 0:
             by_sentence[i].append((sig.actor, sig.kind, sig.start or 0, sig.end or 0))
+    named = [_outside_quotes(mentions, body, s0, s1) for s0, s1 in sentences]
     out: list[Candidate] = []
     carried: list[str] = []
     n = max(len(sentences), 1)
     for i, (s0, s1) in enumerate(sentences):
         text = body[s0:s1]
-        quoted = [(s0 + q.start(), s0 + q.end()) for q in _QUOTED.finditer(text)]
-        inside = [m for m in mentions if s0 <= m.start < s1
-                  and not any(a < m.start < b for a, b in quoted)]
+        inside = named[i]
         first: dict[str, _Mention] = {}
         for m in inside:
             first.setdefault(m.code, m)
@@ -174,13 +210,15 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             if code not in first:
                 extra.setdefault(code, "src:rule_only")
         if carried and (_PRONOUN.match(text) or refers_by_role(text)):
-            for code in carried:
+            for r, code in enumerate(carried):
                 if code not in first:
-                    extra.setdefault(code, "src:carried")
+                    extra.setdefault(code, "src:carried" if r == 0 else "src:carried_other")
         if len(parties) == 2 and names_the_parties(text):
             for code in parties:
                 if code not in first:
                     extra.setdefault(code, "src:parties")
+        if fs.speakers and not first and not extra:
+            _speaker_of_quotation(lex, body, sentences, named, i, carried, extra)
         hits = _cue_hits(lex, text)
         speech = [(sp.start(), sp.end()) for sp in lex.speech.finditer(text)]
         shared = _sentence_features(lex, text, article.date, hits)
@@ -200,19 +238,40 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             feats += [f"rule:{k}" + (f"#{r}" if r else "") for k in mine
                       for r in range(RULE_REPEAT)] or ["rule:none"]
             feats += [f"rule_other:{k}" for c, k, _, _ in rules_here if c != code]
+            if fs.conjunctions:
+                feats += _conjunctions(feats)
             quotes = {k: (a, b) for c, k, a, b in rules_here if c == code}
             out.append(Candidate(s0, s1, code, feats, quotes))
-        subject = [m.code for m in inside if m.kind in ("person", "state", "institution")]
+        subject = list(dict.fromkeys(m.code for m in inside
+                                     if m.kind in ("person", "state", "institution")))
         if subject:
-            carried = subject[:1]
+            carried = subject[:fs.carry]
     return ruled, out
 
 
-def label(body: str, candidates: Sequence[Candidate], gold: Mapping[str, Any]
-          ) -> tuple[np.ndarray, np.ndarray]:
+def _speaker_of_quotation(lex: Lexicon, body: str, sentences: Sequence[tuple[int, int]],
+                          named: Sequence[Sequence[_Mention]], i: int, carried: Sequence[str],
+                          extra: dict[str, str]) -> None:
+    """A sentence naming nobody inside a quotation: the speaker named in the next sentence
+    next to a speech verb ("…," Putin said), else the subject carried from before."""
+    text = body[sentences[i][0]:sentences[i][1]]
+    if not any(ch in text for ch in "“”\""):
+        return
+    if i + 1 < len(sentences) and named[i + 1]:
+        a, b = sentences[i + 1]
+        if lex.speech.search(body[a:b]):
+            extra.setdefault(named[i + 1][0].code, "src:speaker_next")
+    for code in carried[:1]:
+        extra.setdefault(code, "src:speaker_before")
+
+
+def label(body: str, candidates: Sequence[Candidate], gold: Mapping[str, Any],
+          fs: FeatureSet | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Gold kinds of each candidate (rows × :data:`SIGNAL_KINDS`, 0/1) and, per kind, the
-    number of gold signals no candidate can hold (its actor is not a candidate of the sentence
-    its quote overlaps most)."""
+    number of gold signals no candidate can hold: its actor is not a candidate of the sentence
+    its quote overlaps most (feature set 1) or of any sentence its quote overlaps (2: the
+    one it overlaps most among those; the evaluation matches any overlap)."""
+    fs = fs or FEATURE_SETS[FEATURES_VERSION]
     y = np.zeros((len(candidates), len(SIGNAL_KINDS)), dtype=np.int8)
     index = {(c.start, c.actor): j for j, c in enumerate(candidates)}
     spans = sorted({(c.start, c.end) for c in candidates})
@@ -225,9 +284,9 @@ def label(body: str, candidates: Sequence[Candidate], gold: Mapping[str, Any]
         if span is None:
             missed[k] += 1
             continue
-        best = max(spans, key=lambda s: min(s[1], span[1]) - max(s[0], span[0]), default=None)
-        if best is not None and min(best[1], span[1]) <= max(best[0], span[0]):
-            best = None  # no candidate's sentence overlaps the quote
+        held = [s for s in spans if min(s[1], span[1]) > max(s[0], span[0])
+                and (not fs.any_sentence or (s[0], sig["actor"]) in index)]
+        best = max(held, key=lambda s: min(s[1], span[1]) - max(s[0], span[0]), default=None)
         j = index.get((best[0], sig["actor"])) if best else None
         if j is None:
             missed[k] += 1

@@ -26,7 +26,7 @@ import numpy as np
 
 from detente.errors import DetenteError
 from detente.extract.article import Article
-from detente.extract.candidates import FEATURES_VERSION, Candidate, article_candidates
+from detente.extract.candidates import FEATURE_SETS, Candidate, FeatureSet, article_candidates
 from detente.extract.dates import find_date
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
@@ -45,6 +45,14 @@ class LearnedModel:
     thresholds: np.ndarray
     use_rules: np.ndarray  # per kind: leave the kind to the rules (chosen in training)
     meta: dict[str, Any]
+    #: A candidate keeps its best kind (largest probability / threshold ratio, if ≥ 1) and
+    #: any other kind whose ratio reaches ``multi`` (1: every kind over its threshold, §9).
+    multi: float = 1.0
+
+    @property
+    def features(self) -> FeatureSet:
+        """The feature set the model was trained on."""
+        return FEATURE_SETS[int(self.meta.get("features_version", 1))]
 
     def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
         """P(kind | candidate), candidates × kinds (features unseen in training count 0)."""
@@ -66,7 +74,7 @@ class LearnedModel:
         order = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(path, vocab=np.array(order), coef=self.coef.astype(np.float32),
                             intercept=self.intercept, thresholds=self.thresholds,
-                            use_rules=self.use_rules,
+                            use_rules=self.use_rules, multi=np.array(self.multi),
                             meta=np.array(json.dumps(self.meta, sort_keys=True)))
 
 
@@ -83,6 +91,7 @@ def load_model(path: Path | None = None) -> LearnedModel:
             coef, intercept = np.asarray(z["coef"], float), np.asarray(z["intercept"], float)
             thresholds = np.asarray(z["thresholds"], float)
             use_rules = np.asarray(z["use_rules"], bool)
+            multi = float(z["multi"]) if "multi" in z.files else 1.0
             meta = json.loads(str(z["meta"]))
     except (OSError, ValueError, KeyError, EOFError) as exc:  # zip, npz or json damage
         raise DetenteError.one(f"the learned extractor's weights file is unreadable: {exc}",
@@ -90,13 +99,15 @@ def load_model(path: Path | None = None) -> LearnedModel:
     k = len(SIGNAL_KINDS)
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
             or use_rules.shape != (k,)
-            or not isinstance(meta, dict) or meta.get("features_version") != FEATURES_VERSION
-            or not np.isfinite(coef).all()):
+            or not isinstance(meta, dict) or meta.get("features_version") not in FEATURE_SETS
+            or not np.isfinite(coef).all() or not multi >= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
-                               file=str(path), path="coef/intercept/thresholds/use_rules/meta",
-                               allowed=f"{k} kinds, features version {FEATURES_VERSION}; {fix}")
+                               file=str(path),
+                               path="coef/intercept/thresholds/use_rules/multi/meta",
+                               allowed=f"{k} kinds, features version in "
+                               f"{sorted(FEATURE_SETS)}, multi ≥ 1; {fix}")
     return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
-                        use_rules, meta)
+                        use_rules, meta, multi)
 
 
 def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
@@ -104,7 +115,10 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
            probs: np.ndarray | None = None) -> ArticleExtraction:
     """The rules' extraction with its signals replaced by the model's choices."""
     p = model.probabilities(candidates) if probs is None else probs
-    take = np.where(model.use_rules, rule_kinds(candidates), p >= model.thresholds)
+    ratio = p / model.thresholds
+    best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
+    over = (p >= model.thresholds) & ((ratio >= best) | (ratio >= model.multi))
+    take = np.where(model.use_rules, rule_kinds(candidates), over)
     chosen = np.argwhere(take)
     signals = []
     dates: dict[int, str | None] = {}  # one date per sentence, as the rules find it
@@ -146,6 +160,7 @@ class LearnedExtractor:
         docs = self.rules.nlp.pipe(a.body for a in articles)
         out = []
         for a, doc in zip(articles, docs, strict=True):
-            ruled, cands = article_candidates(self.rules.lex, a, doc, vocab)
+            ruled, cands = article_candidates(self.rules.lex, a, doc, vocab,
+                                              self.model.features)
             out.append(decode(self.model, a.body, ruled, cands, a.date))
         return out
