@@ -142,3 +142,23 @@ def test_one_no_agreement_record_for_scenarios_and_genius_domains() -> None:
     assert {b.actor: b.concession for b in na.sole_blockers} == pytest.approx({"A": 0.5,
                                                                               "B": 0.5})
     assert na.common_concession == pytest.approx(0.2)
+
+
+def test_one_position_for_a_byte_that_is_not_utf8(tmp_path) -> None:
+    """Text files, PA-X, UCDP PAD and articles name the first byte that is not UTF-8 with one
+    helper: its offset in the file (after a byte-order mark too: 'utf-8-sig' counts past it)
+    and its line."""
+    from detente.extract.article import read_article
+    from detente.formats.pax import read_pax
+    from detente.formats.ucdp_pad import read_ucdp_pad
+    from detente.limits import read_text
+
+    f = tmp_path / "bom.csv"
+    f.write_bytes(b"\xef\xbb\xbfa,b\nc\xe9,d\n")  # the bad byte is at offset 8, on line 2
+    for read in (lambda p: read_text(p, "sources"), read_pax, read_ucdp_pad):
+        with pytest.raises(DetenteError) as err:
+            read(f)
+        assert f"{f}:2: not UTF-8 text (byte 8: b'\\xe9')" in str(err.value)
+    with pytest.raises(DetenteError) as err:
+        read_article(f)
+    assert f"{f}:2: not valid UTF-8" in str(err.value) and "\\xe9,d" in str(err.value)

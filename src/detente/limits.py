@@ -136,14 +136,25 @@ def read_bytes(path: str | Path, kind: str) -> bytes:
 
 def read_text(path: str | Path, kind: str) -> str:
     """UTF-8 text of a regular file within the size limit (a leading BOM is dropped)."""
-    raw = read_bytes(path, kind)
+    return decode_utf8(read_bytes(path, kind), str(path))
+
+
+def decode_utf8(raw: bytes, file: str, allowed: str = "UTF-8 text") -> str:
+    """``raw`` as UTF-8 text, a leading BOM dropped; the first byte that is not UTF-8 is an
+    error naming its line and offset."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise DetenteError([Problem(f"not UTF-8 text (byte {exc.start}: "
-                                    f"{raw[exc.start:exc.start + 1]!r})", file=str(path),
-                                    line=line, allowed="UTF-8 text")]) from None
+        at = bad_utf8_at(raw, exc)
+        raise DetenteError([Problem(f"not UTF-8 text (byte {at}: {raw[at:at + 1]!r})",
+                                    file=file, line=raw.count(b"\n", 0, at) + 1,
+                                    allowed=allowed)]) from None
+
+
+def bad_utf8_at(raw: bytes, exc: UnicodeDecodeError) -> int:
+    """The offset in ``raw`` of the byte ``exc`` (from decoding ``raw`` as UTF-8) names: the
+    'utf-8-sig' codec counts from after the byte-order mark it drops."""
+    return exc.start + len(raw) - len(exc.object)
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
+from detente.limits import bad_utf8_at
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
 MAX_BYTES = 5_000_000
@@ -155,9 +156,9 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DetenteError([Problem("not valid UTF-8", file=name, line=line,
-                                    value=raw[exc.start: exc.start + 4],
+        at = bad_utf8_at(raw, exc)
+        raise DetenteError([Problem("not valid UTF-8", file=name,
+                                    line=raw.count(b"\n", 0, at) + 1, value=raw[at: at + 4],
                                     allowed="UTF-8 text (convert with iconv)")]) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\v", "\n")  # pdftotext's page breaks

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
-from detente.limits import read_bytes
+from detente.limits import bad_utf8_at, read_bytes
 
 #: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
 #: decode as UTF-8 mixes encodings (a Latin-1 file holds none, but for mojibake).
@@ -29,9 +29,8 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        bom = raw.startswith(b"\xef\xbb\xbf")
-        at = exc.start + 3 * bom  # utf-8-sig counts from after the BOM
-        if bom or _UTF8_MULTIBYTE.search(raw):
+        at = bad_utf8_at(raw, exc)
+        if raw.startswith(b"\xef\xbb\xbf") or _UTF8_MULTIBYTE.search(raw):
             raise DetenteError([Problem(
                 "mixed encodings: UTF-8 text (a byte-order mark or UTF-8 characters) holding "
                 "bytes that are not UTF-8", file=str(path),

@@ -26,7 +26,7 @@ import numpy as np
 
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import ID_RANGE, YEAR_RANGE, guarded
-from detente.limits import read_bytes
+from detente.limits import decode_utf8, read_bytes
 
 #: The identity (non-provision) columns of PA-X v9, in file order.
 META: tuple[str, ...] = (
@@ -187,13 +187,7 @@ def read_pax(path: str | Path) -> PaxTable:
     p = Path(path)
     source = str(p)
     raw = read_bytes(p, "agreements")  # a regular file within the size limit
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        at = exc.start + 3 * raw.startswith(b"\xef\xbb\xbf")  # utf-8-sig counts past the BOM
-        raise DetenteError([Problem("not UTF-8 text", file=source,
-                                    line=raw.count(b"\n", 0, at) + 1, value=raw[at: at + 4],
-                                    allowed="UTF-8 (the PA-X download is UTF-8)")]) from exc
+    text = decode_utf8(raw, source, allowed="UTF-8 (the PA-X download is UTF-8)")
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = guarded(reader, source)
     header = next(rows, None)

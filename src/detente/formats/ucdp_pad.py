@@ -26,7 +26,7 @@ import numpy as np
 
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import ID_RANGE, YEAR_RANGE, guarded
-from detente.limits import read_bytes
+from detente.limits import decode_utf8, read_bytes
 
 #: Binary provision and process flags (0/1) of PAD v22.1.
 FLAGS: tuple[str, ...] = (
@@ -189,13 +189,8 @@ def read_ucdp_pad(path: str | Path) -> PadTable:
     p = Path(path)
     source = str(p)
     raw = read_bytes(p, "agreements")  # a regular file within the size limit
-    try:  # DuckDB's sniffer, given bytes that are not UTF-8, took data for column names
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DetenteError([Problem("not UTF-8 text", file=source,
-                                    line=raw.count(b"\n", 0, exc.start) + 1,
-                                    value=raw[exc.start: exc.start + 4],
-                                    allowed="UTF-8 (the UCDP PAD download is UTF-8)")]) from None
+    # DuckDB's sniffer, given bytes that are not UTF-8, took data for column names
+    decode_utf8(raw, source, allowed="UTF-8 (the UCDP PAD download is UTF-8)")
     con = duckdb.connect()
     try:
         rows, rejects = _query(con, p, source)
