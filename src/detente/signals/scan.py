@@ -229,18 +229,21 @@ class LineScan:
         for k, (start, end) in enumerate(self._parts):
             source = str(self._tmp / f"part{next(_PIPES)}.tsv")
             cur = self._con.cursor()
-            feed = None if k == 0 and end == path.stat().st_size and _link(path, source) \
-                else threading.Thread(target=_feed, args=(path, start, end, source), daemon=True)
-            if feed is not None:
+            # one part that is the whole file: DuckDB reads it itself, through a link
+            direct = k == 0 and end == path.stat().st_size and _link(path, source)
+            feed = None
+            if not direct:
                 os.mkfifo(source)
+                feed = threading.Thread(target=_feed, args=(path, start, end, source),
+                                        daemon=True)
                 feed.start()
                 self._fifos.append(source)
-            whole = (path, end) if feed is None else None
-            scan = threading.Thread(target=self._scan, args=(k, source, cur, feed, q, whole),
-                                    daemon=True)
+                self._threads.append(feed)
+            scan = threading.Thread(target=self._scan, daemon=True, args=(
+                k, source, cur, feed, q, (path, end) if direct else None))
             scan.start()
             self._cursors.append(cur)
-            self._threads += [scan] if feed is None else [feed, scan]
+            self._threads.append(scan)
 
     def _scan(self, k: int, fifo: str, cur: duckdb.DuckDBPyConnection,
               feed: threading.Thread | None,
