@@ -89,12 +89,9 @@ def forecast(
 
     keep_freed_memory()
     with open_executor(executor) as ex, Steps(quiet) as steps:
-        try:
-            record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
-                                     spread=spread, eum=_eum_options(rounds, eum),
-                                     progress=steps.update, executor=ex)
-        except DetenteError as exc:  # e.g. the bridge's "no veto players": name the input
-            raise exc.with_file(source) from None
+        record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
+                                 spread=spread, eum=_eum_options(rounds, eum),
+                                 progress=steps.update, executor=ex)
     for rec in record.issues:
         _print_run(rec)
     if record.bridge is not None:

@@ -172,8 +172,11 @@ def forecast_source(source: str, *, issue: str | None = None,
         if progress:
             progress("bridge to the deal analysis", 0, 1)
         options["bridge_draws"] = draws or 1000
-        bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
-                               seed).record()
+        try:
+            bridge_record = bridge(scenario, [issue] if issue else None, draws or 1000,
+                                   seed).record()
+        except DetenteError as exc:  # e.g. "no veto players": name the scenario's file
+            raise exc.with_file(source) from None
     prov = make_provenance("forecast", [source], inputs_hash(content, options), options,
                            seed if draws or scenario else None)
     return ForecastRecord(provenance=prov, issues=records, bridge=bridge_record)
