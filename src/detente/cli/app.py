@@ -102,9 +102,13 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
     """The Click command for ``modules``, built once per process (building it from the function
     signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once);
     with ``only``, of that one command of theirs (the command line's: Typer builds no other)."""
+    from detente.cli.coercion import plain_coercion
+
     if modules == _MODULES:
         _register()
-        return typer.main.get_command(app)
+        command = typer.main.get_command(app)
+        plain_coercion(command)  # values that need no conversion skip Typer's pydantic
+        return command
     part = typer.Typer(name=app.info.name, help=app.info.help, no_args_is_help=True,
                        add_completion=False, pretty_exceptions_enable=False,
                        context_settings=CONTEXT)
@@ -115,7 +119,9 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
             c for c in part.registered_commands
             if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
         part.registered_groups = [g for g in part.registered_groups if g.name == only]
-    return typer.main.get_command(part)
+    command = typer.main.get_command(part)
+    plain_coercion(command)
+    return command
 
 
 def main(argv: list[str] | None = None) -> None:
