@@ -1,15 +1,18 @@
-"""The direct path: ``detente analyze DIR`` — a GENIUS folder, no option — runs without Typer.
+"""The direct path: ``detente analyze DIR`` (a folder) and ``detente backtest FILE``, with no
+option, run without Typer.
 
 Loading Typer (with its copy of Click) and building the command is ~0.035 s of a ~0.24 s
-command (issue 19: the AMPOvsCity row against negmas). A command line of exactly two words,
-``analyze`` and a folder that exists, asks nothing of the parser: no option, so every option
-is at its default, and the one argument is text. :func:`direct_command` recognises exactly that
-and returns the command to run: the root options' settings at their defaults
-(:func:`detente.cli.app.root_settings`) and the GENIUS branch of ``analyze``
-(:func:`detente.cli.deals_genius.analyze_genius`, the function Typer's ``analyze`` calls) with
-the options' defaults. Any other command line, a file, a word starting with ``-``, a shell
-completion request, goes to Typer. ``tests/cli/test_direct.py`` pins the defaults to the
-declared ones and compares output and exit code with Typer's path.
+command (issue 19: the AMPOvsCity row against negmas; the backtest's start-up). A command line
+of exactly two words, the command and one plain argument, asks nothing of the parser: no
+option, so every option is at its default, and the argument is text (``analyze``) or a path
+(``backtest``). :func:`direct_command` recognises exactly that and returns the command to run:
+the root options' settings at their defaults (:func:`detente.cli.app.root_settings`), then the
+function Typer's command calls (:func:`detente.cli.deals_genius.analyze_genius`,
+:func:`detente.cli.forecast_backtest.backtest_command`) with the options' declared defaults.
+Any other command line (an option, a word starting with ``-``, ``analyze`` of a file or a case
+name, a path Typer would refuse as unreadable, a shell-completion request) goes to Typer.
+``tests/cli/test_direct.py`` pins the defaults to the declared ones and compares output and
+exit code with Typer's path.
 """
 
 from __future__ import annotations
@@ -35,27 +38,57 @@ def analyze_defaults() -> dict[str, Any]:
             "executor": "serial"}
 
 
+def backtest_defaults() -> dict[str, Any]:
+    """The options of ``backtest`` at their declared defaults, keyed as the command's
+    parameters (and :func:`backtest_command`'s)."""
+    return {"model": ["all"], "fit_on": None, "capability": "era", "bootstrap": 2000,
+            "seed": 0, "min_positions": 3, "split": "all", "voting_rule": [], "eum": [],
+            "executor": "serial", "json_out": None, "html_out": None, "csv_dir": None,
+            "quiet": False}
+
+
 def direct_command(args: list[str]) -> Callable[[], None] | None:
     """The command to run for ``args`` without Typer, or None (Typer parses ``args``)."""
-    if len(args) != 2 or args[0] != "analyze" or COMPLETE_VAR in os.environ:
+    if len(args) != 2 or COMPLETE_VAR in os.environ:
         return None
-    folder = args[1]
-    if not folder or folder.startswith("-") or "\x00" in folder or not Path(folder).is_dir():
-        return None  # ``analyze`` sends a folder to the GENIUS branch (Path(case).is_dir())
+    name, word = args
+    if not word or word.startswith("-") or "\x00" in word:
+        return None
+    if name == "analyze" and Path(word).is_dir():  # analyze's GENIUS branch: Path(case).is_dir()
+        return lambda: _run(_analyze, word)
+    if name == "backtest" and _typer_takes(word):
+        return lambda: _run(_backtest, word)
+    return None
 
-    def run() -> None:
-        _run_direct(folder)
 
-    return run
+def _typer_takes(path: str) -> bool:
+    """Whether Typer passes ``path`` as it is to a ``Path`` argument with its default checks:
+    a path that does not exist (the command reports it), or one this process may read."""
+    try:
+        os.stat(path)
+    except OSError:
+        return True
+    return os.access(path, os.R_OK)
 
 
-def _run_direct(folder: str) -> None:
-    from detente.cli.app import root_settings
+def _analyze(folder: str) -> None:
     from detente.cli.deals_genius import analyze_genius
+
+    analyze_genius(folder, **analyze_defaults())
+
+
+def _backtest(file: str) -> None:
+    from detente.cli.forecast_backtest import backtest_command
+
+    backtest_command(Path(file), **backtest_defaults())
+
+
+def _run(command: Callable[[str], None], word: str) -> None:
+    from detente.cli.app import root_settings
 
     root_settings()
     try:
-        analyze_genius(folder, **analyze_defaults())
+        command(word)
     except OSError as exc:
         if exc.errno != errno.EPIPE:
             raise
