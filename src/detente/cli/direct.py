@@ -83,9 +83,24 @@ def _backtest(file: str) -> None:
     backtest_command(Path(file), **backtest_defaults())
 
 
+_ANALYZE_MODULES = ("detente.cli.deals_genius", "detente.cli.deals_view",
+                    "detente.deals.genius_analysis", "detente.formats.genius", "detente.parallel")
+_BACKTEST_MODULES = ("detente.cli.forecast_backtest", "detente.forecasts.records",
+                     "detente.forecasts.backtest", "detente.forecasts.run",
+                     "detente.formats.deu")
+
+
 def _run(command: Callable[[str], None], word: str) -> None:
+    import importlib
+
     from detente.cli.app import root_settings
 
+    # The modules the command is about to load, loaded while the collector is still paused
+    # (detente.cli.app.process_defaults): their objects live as long as the process, and
+    # root_settings() freezes them out of the collector (as Typer's path does with Typer's
+    # and pydantic's), instead of having young collections walk them as they load.
+    for name in _ANALYZE_MODULES if command is _analyze else _BACKTEST_MODULES:
+        importlib.import_module(name)
     root_settings()
     try:
         command(word)
