@@ -193,12 +193,14 @@ def process_defaults() -> None:
       start-up (Typer, NumPy, pydantic and their schemas) allocates ~10^5 long-lived objects,
       and walking them again and again is ~0.01 s of ``analyze DIR`` and ~0.04 s of
       ``cases``.
-    - While Typer parses the command line (it loads pydantic and builds an adapter per
-      option: modules, classes and schemas that live as long as the process, none of them
-      garbage) the collector is paused; the root callback, which every command passes
+    - While Typer parses the command line (it loads its parser, and pydantic for an option
+      value it converts: modules, classes and schemas that live as long as the process, none
+      of them garbage) the collector is paused; the root callback, which every command passes
       through before its own options are read, resumes it with what start-up made frozen
-      out of it (:func:`_resume_collector`), so no command runs without it. A collector
-      the user switched off (``gc.disable()`` before ``main``) stays off.
+      out of it (:func:`_resume_collector`, via :func:`root_settings`), so no command runs
+      without it; the direct path (:mod:`detente.cli.direct`) does the same after loading
+      its command's modules. A collector the user switched off (``gc.disable()`` before
+      ``main``) stays off.
     """
     import gc
     import os

@@ -33,6 +33,10 @@ def plain_coercion(command: Any) -> None:
     """Give every Typer 0.29 parameter of ``command`` (and of its subcommands) the plain coercer
     :class:`PlainFirst`; parameters of any other kind, and a Typer without per-parameter
     coercers, are left as they are."""
+    try:  # the builder of Typer's own coercion, which PlainFirst falls back on
+        from typer._coercion import build_runtime_param  # noqa: F401
+    except ImportError:  # Typer 0.12–0.28 (Click's types, no pydantic) or a later rework
+        return
     todo = [command]
     while todo:
         cmd = todo.pop()
