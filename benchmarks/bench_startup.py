@@ -47,20 +47,17 @@ PHASES = """
 import sys, time
 marks = [("interpreter + site", time.process_time())]
 def m(name): marks.append((name, time.process_time()))
-import typer; m("typer (with its click)")
 import rich.console, rich.markup, rich.table; m("rich (console, markup, table)")
 import detente.cli.app as app; app.process_defaults(); m("detente.cli.app, process settings")
-import detente.cli.deals; m("detente.cli.common, .deals")
-app._command(app._wanted(sys.argv[1:]), app._given(sys.argv[1:])); m("Typer builds the command")
-import typer._adapters; m("Typer's option adapters (pydantic, its schemas)")
 import numpy; m("numpy")
-import detente.deals.genius_analysis, detente.deals.genius_batch, detente.parallel
+import pydantic, detente.records.base; m("pydantic, the record base class")
+import detente.deals.genius_analysis, detente.cli.deals_genius, detente.parallel
 m("GENIUS reader, frontier, records")
 try:
-    app.main()  # as the process runs it (sys.argv), with its ending (gc.freeze)
+    app.main()  # as the process runs it (sys.argv: the direct path, no Typer), with its ending
 except SystemExit:
     pass
-m("the command (options, XML, frontier, Nash, print)")
+m("the command (XML, frontier, Nash, print)")
 prev = 0.0
 for name, t in marks:
     print(f"{name}\\t{t - prev:.4f}", file=sys.stderr)

@@ -42,6 +42,8 @@ def command_lines() -> list[list[str]]:
         ["forecast", str(REF / "bdm" / "emission.csv"), "-m", "eum", "--draws", "50", "-q",
          "--json", "{o}/f.json"],
         ["backtest", str(REF / "deu3-dev.tsv"), "-m", "compromise", "--bootstrap", "10", "-q"],
+        # no option: the direct path (detente.cli.direct), and its errors
+        ["backtest", str(REF / "deu3-dev.tsv")], ["backtest", "no-such.tsv"], ["backtest", "."],
         ["timeline", toy],
         ["--memory-limit", "1G", "cases"], ["--timestamp", "check", "ru-ua-2024-09"],
         ["--help"], ["-h"], ["--version"], ["analyse", "x"], ["analyze"], ["cases", "--json"],

@@ -12,43 +12,16 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pydantic import BaseModel
 
 from detente.deals.genius_analysis import DomainAnalysis, analyze_domain
 from detente.formats.genius import is_genius_dir
 from detente.records.provenance import Provenance, make_provenance
+from record_checks import assert_as_validated
+from record_checks import raw as _raw
+from record_checks import typed as _typed
 from shared_data import GENIUS
 
 SLOW = {"S-1NAGUNL-128", "S-1NAGUNL-255", "S-1NIKFRT-2", "S-1NIKFRT-3"}
-
-
-def _raw(value: Any) -> Any:
-    """The record's values as plain data, every leaf as it is (nothing converted)."""
-    if isinstance(value, BaseModel):
-        return {k: _raw(getattr(value, k)) for k in type(value).model_fields}
-    if isinstance(value, list):
-        return [_raw(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _raw(v) for k, v in value.items()}
-    return value
-
-
-def _typed(value: Any) -> Any:
-    """Nested data with every leaf paired with its exact type (1 and 1.0 and True differ)."""
-    if isinstance(value, BaseModel):
-        return (type(value).__name__, _typed(_raw(value)))
-    if isinstance(value, list):
-        return [_typed(v) for v in value]
-    if isinstance(value, dict):
-        return {(type(k), k): _typed(v) for k, v in value.items()}
-    return (type(value), value)
-
-
-def assert_as_validated(record: BaseModel) -> None:
-    validated = type(record).model_validate(_raw(record))
-    assert _typed(validated) == _typed(record)
-    assert validated == record
-    assert validated.model_dump_json() == record.model_dump_json()
 
 
 def _domains() -> list[Path]:

@@ -7,7 +7,6 @@ import functools
 import sys
 from typing import Any
 
-import typer
 from rich.markup import escape
 
 from detente.cli.common import err_console
@@ -15,39 +14,68 @@ from detente.errors import DetenteError
 
 # -h as well as --help, on every command (Click passes the names down to subcommands).
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+HELP = "Analyse peace negotiations: deal space, forecasts, war and the window, signals."
 
-app = typer.Typer(
-    name="detente",
-    help="Analyse peace negotiations: deal space, forecasts, war and the window, signals.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings=CONTEXT,
-)
+
+def __getattr__(name: str) -> Any:
+    # ``app``, the whole Typer app, is made on first use: a command line that takes the direct
+    # path (detente.cli.direct) loads no Typer
+    if name == "app":
+        return _app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _typer_app() -> Any:
+    import typer
+
+    part = typer.Typer(name="detente", help=HELP, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, context_settings=CONTEXT)
+    part.callback()(_root_command())
+    return part
+
+
+@functools.cache
+def _app() -> Any:
+    return _typer_app()
 
 
 def _version(value: bool) -> None:
     if value:
+        import typer
+
         from detente import __version__
 
         typer.echo(f"detente {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
-    memory_limit: str | None = typer.Option(None, "--memory-limit", help="Ceiling of one "
-                                            "analysis' arrays, e.g. 16G (default 4G or "
-                                            "$DETENTE_MEMORY_LIMIT); see docs/limits.md."),
-    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Let --json, --html "
-                                         "and -o write through a symbolic link."),
-    timestamp: bool = typer.Option(False, "--timestamp", help="Add the time and timings to "
-                                   "JSON records (a 'run' field); without it reruns are "
-                                   "byte-identical."),
-) -> None:
-    """detente: which deal, where talks land, when the window opens, whether signals are real."""
+@functools.cache
+def _root_command() -> Any:
+    """The root callback with its options (Typer's option objects, made when Typer loads)."""
+    import typer
+
+    def _root(
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                     help="Print the version and exit."),
+        memory_limit: str | None = typer.Option(None, "--memory-limit", help="Ceiling of one "
+                                                "analysis' arrays, e.g. 16G (default 4G or "
+                                                "$DETENTE_MEMORY_LIMIT); see docs/limits.md."),
+        follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Let --json, "
+                                             "--html and -o write through a symbolic link."),
+        timestamp: bool = typer.Option(False, "--timestamp", help="Add the time and timings "
+                                       "to JSON records (a 'run' field); without it reruns "
+                                       "are byte-identical."),
+    ) -> None:
+        root_settings(memory_limit, follow_symlinks, timestamp)
+
+    _root.__doc__ = ("detente: which deal, where talks land, when the window opens, whether "
+                     "signals are real.")
+    return _root
+
+
+def root_settings(memory_limit: str | None = None, follow_symlinks: bool = False,
+                  timestamp: bool = False) -> None:
+    """What the root options set, before the command runs (every command line passes here)."""
     _resume_collector()  # the command line is parsed: the command runs with the collector
     from detente.cli.common import FOLLOW_SYMLINKS, TIMESTAMP
     from detente.limits import MEMORY_OVERRIDE, parse_size
@@ -70,12 +98,13 @@ _PROVIDER = {"new": "new", "cases": "deals", "check": "deals", "analyze": "deals
 _ROOT_VALUED = ("--memory-limit",)  # root options that take a value
 
 
-def _register(target: typer.Typer = app, modules: tuple[str, ...] = _MODULES) -> None:
+def _register(target: Any = None, modules: tuple[str, ...] = _MODULES) -> None:
     # One line per capability; each module adds its own commands to ``target``.
     import importlib
 
     for name in modules:
-        importlib.import_module(f"detente.cli.{name}").register(target)
+        importlib.import_module(f"detente.cli.{name}").register(_app() if target is None
+                                                                  else target)
 
 
 def _given(argv: list[str]) -> str | None:
@@ -102,20 +131,25 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
     """The Click command for ``modules``, built once per process (building it from the function
     signatures costs ~0.3 s, which in-process callers such as the fuzz suite pay only once);
     with ``only``, of that one command of theirs (the command line's: Typer builds no other)."""
+    import typer
+
+    from detente.cli.coercion import plain_coercion
+
     if modules == _MODULES:
         _register()
-        return typer.main.get_command(app)
-    part = typer.Typer(name=app.info.name, help=app.info.help, no_args_is_help=True,
-                       add_completion=False, pretty_exceptions_enable=False,
-                       context_settings=CONTEXT)
-    part.callback()(_root)
+        command = typer.main.get_command(_app())
+        plain_coercion(command)  # values that need no conversion skip Typer's pydantic
+        return command
+    part = _typer_app()
     _register(part, modules)
     if only is not None:
         part.registered_commands = [
             c for c in part.registered_commands
             if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
         part.registered_groups = [g for g in part.registered_groups if g.name == only]
-    return typer.main.get_command(part)
+    command = typer.main.get_command(part)
+    plain_coercion(command)
+    return command
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -159,12 +193,14 @@ def process_defaults() -> None:
       start-up (Typer, NumPy, pydantic and their schemas) allocates ~10^5 long-lived objects,
       and walking them again and again is ~0.01 s of ``analyze DIR`` and ~0.04 s of
       ``cases``.
-    - While Typer parses the command line (it loads pydantic and builds an adapter per
-      option: modules, classes and schemas that live as long as the process, none of them
-      garbage) the collector is paused; the root callback, which every command passes
+    - While Typer parses the command line (it loads its parser, and pydantic for an option
+      value it converts: modules, classes and schemas that live as long as the process, none
+      of them garbage) the collector is paused; the root callback, which every command passes
       through before its own options are read, resumes it with what start-up made frozen
-      out of it (:func:`_resume_collector`), so no command runs without it. A collector
-      the user switched off (``gc.disable()`` before ``main``) stays off.
+      out of it (:func:`_resume_collector`, via :func:`root_settings`), so no command runs
+      without it; the direct path (:mod:`detente.cli.direct`) does the same after loading
+      its command's modules. A collector the user switched off (``gc.disable()`` before
+      ``main``) stays off.
     """
     import gc
     import os
@@ -196,26 +232,25 @@ def _resume_collector() -> None:
 
 
 def _main(argv: list[str] | None) -> None:
+    from detente.cli.direct import direct_command
+
     try:
-        # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
-        # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
         args = sys.argv[1:] if argv is None else argv
+        direct = direct_command(args)  # ``analyze DIR`` alone: no parser needed
         # In a context of its own: root options (--memory-limit, --timestamp, …) set context
         # variables, which must not outlive this command for in-process callers (tests).
-        code = contextvars.copy_context().run(
-            _command(_wanted(args), _given(args)).main, args=args, prog_name="detente",
-            standalone_mode=False)
+        # Outside standalone mode Typer *returns* the exit code of ``typer.Exit`` and of Ctrl-C
+        # (130) instead of exiting: pass it on, or an interrupted run would exit 0.
+        code = contextvars.copy_context().run(direct) if direct is not None else (
+            contextvars.copy_context().run(
+                _command(_wanted(args), _given(args)).main, args=args, prog_name="detente",
+                standalone_mode=False))
     except DetenteError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                           soft_wrap=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, typer.Abort):
-        # Ctrl-C (Click turns it into Abort): one line and 128 + SIGINT, as shells expect, so
-        # a script never reads an interrupted run as a success.
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
+    except KeyboardInterrupt:
+        _interrupted()
     except OSError as exc:
         if exc.filename is None:  # not about a file the user named: a bug, show it
             raise
@@ -225,9 +260,15 @@ def _main(argv: list[str] | None) -> None:
                           highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as exc:
-        if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
-            exc.show()  # type: ignore[attr-defined]
-            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        typer = sys.modules.get("typer")  # Typer's exceptions come only from Typer's path
+        if typer is not None:
+            if isinstance(exc, typer.Exit):
+                sys.exit(exc.exit_code)
+            if isinstance(exc, typer.Abort):  # Ctrl-C, as Click reports it
+                _interrupted()
+            if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
     if isinstance(code, int) and not isinstance(code, bool) and code != 0:
         if code == 130:
@@ -235,9 +276,18 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(code)
 
 
+def _interrupted() -> None:
+    # Ctrl-C: one line and 128 + SIGINT, as shells expect, so a script never reads an
+    # interrupted run as a success.
+    err_console.print("interrupted", highlight=False)
+    sys.exit(130)
+
+
 def _usage_errors() -> tuple[type[BaseException], ...]:
     """Click's usage-error base class, wherever this Typer takes Click from (newer Typer
     releases carry their own copy of it, so ``click.ClickException`` alone misses them)."""
+    import typer
+
     kinds: list[type[BaseException]] = [
         c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
     try:

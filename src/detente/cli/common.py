@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import typer
 from rich.console import Console
 from rich.highlighter import ReprHighlighter
 from rich.markup import escape
@@ -273,18 +272,33 @@ def write_outputs(record: Any, *, json_out: Path | None = None, csv_dir: Path | 
         console.print(f"HTML report written to {esc(html_out)}")
 
 
-# The output options every command shares (one spelling, one help text).
-JSON = typer.Option(None, "--json", help="Write the JSON record (with provenance) here.")
-CSV = typer.Option(None, "--csv", help="Write one CSV file per table (UTF-8, header row) "
-                   "into this folder.")
-HTML = typer.Option(None, "--html", help="Write the HTML report here.")
-QUIET = typer.Option(False, "--quiet", "-q", help="No progress display (also off when the "
-                     "output is not a terminal).")
+# The output options every command shares (one spelling, one help text): Typer's option
+# objects, made when a command module first asks for them (module ``__getattr__``), so that
+# this module imports no Typer (the direct path of detente.cli.direct runs without it).
+def _shared_options() -> dict[str, Any]:
+    import typer
+
+    return {"JSON": typer.Option(None, "--json", help="Write the JSON record (with provenance) "
+                                 "here."),
+            "CSV": typer.Option(None, "--csv", help="Write one CSV file per table (UTF-8, "
+                                "header row) into this folder."),
+            "HTML": typer.Option(None, "--html", help="Write the HTML report here."),
+            "QUIET": typer.Option(False, "--quiet", "-q", help="No progress display (also off "
+                                  "when the output is not a terminal).")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("JSON", "CSV", "HTML", "QUIET"):
+        globals().update(_shared_options())  # made once; later look-ups find them here
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def executor_option(what: str, default: str = "serial") -> Any:
     """The ``--executor`` option of a command whose ``what`` runs in chunks on an executor
     (:mod:`detente.parallel`); one spelling and one help text for every command."""
+    import typer
+
     return typer.Option(default, "--executor", help=f"Where {what} run: serial, local[:N] (N "
                         "local processes), dask-local:N, or a Dask scheduler address "
                         f"(tcp://host:8786); default {default}. The same numbers on all.")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -23,39 +20,13 @@ from detente.cli.common import (
     executor_option,
     write_outputs,
 )
-from detente.errors import DetenteError
-
-if TYPE_CHECKING:
-    from concurrent.futures import Executor
+from detente.cli.forecast_backtest import backtest_command, eum_options
 
 
 def register(app: typer.Typer) -> None:
     """Add the forecast commands to ``app``."""
     app.command("forecast")(forecast)
     app.command("backtest")(backtest)
-
-
-def _eum_options(rounds: int | None, pairs: list[str]):
-    """``EUMOptions`` from ``--rounds`` and repeated ``--eum KEY=VALUE``."""
-    from dataclasses import fields
-
-    from detente.forecasts.eum import EUMOptions
-
-    known = {f.name: f for f in fields(EUMOptions)}
-    kwargs: dict[str, object] = {} if rounds is None else {"rounds": rounds}
-    for item in pairs:
-        key, sep, value = item.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep or key not in known:
-            raise DetenteError.one("--eum takes KEY=VALUE with a known option", path="--eum",
-                                   value=item, allowed=", ".join(known))
-        default = getattr(EUMOptions(), key)
-        try:
-            kwargs[key] = type(default)(value.strip())
-        except ValueError:
-            raise DetenteError.one(f"EUM option {key} needs a {type(default).__name__}",
-                                   path=f"--eum {key}", value=value) from None
-    return EUMOptions(**kwargs)  # type: ignore[arg-type]
 
 
 def forecast(
@@ -90,7 +61,7 @@ def forecast(
     keep_freed_memory()
     with open_executor(executor) as ex, Steps(quiet) as steps:
         record = forecast_source(source, issue=issue, models=model, draws=draws, seed=seed,
-                                 spread=spread, eum=_eum_options(rounds, eum),
+                                 spread=spread, eum=eum_options(rounds, eum),
                                  progress=steps.update, executor=ex)
     for rec in record.issues:
         _print_run(rec)
@@ -160,18 +131,6 @@ def _print_run(rec: dict) -> None:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
 
 
-def _voting_map(pairs: list[str]) -> dict[str, str]:
-    """``--voting-rule CODE=RULE`` pairs as a dict (checked by the backtest)."""
-    out = {}
-    for item in pairs:
-        code, sep, rule = item.partition("=")
-        if not sep or not code.strip():
-            raise DetenteError.one("--voting-rule takes CODE=RULE", path="--voting-rule",
-                                   value=item, allowed="e.g. 'QMV(10)=qmv', 'U=unanimity'")
-        out[code.strip()] = rule.strip()
-    return out
-
-
 def backtest(
     deu_file: Path = typer.Argument(..., help="DEU III tab-separated file to score."),
     model: list[str] = typer.Option(["all"], "--model", "-m", help="Models to score "
@@ -199,84 +158,5 @@ def backtest(
     quiet: bool = QUIET,
 ) -> None:
     """Score every model on resolved EU decisions: MAE, CRPS and interval coverage on 0–100."""
-    from detente.cli.heap import keep_freed_memory
-    from detente.forecasts.records import backtest_files
-
-    keep_freed_memory()
-    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    with _backtest_executor(executor) as ex, Steps(quiet) as steps:
-        record = backtest_files(deu_file, models=model, fit_on=fit_on, capability=capability,
-                                bootstrap=bootstrap, seed=seed, min_positions=min_positions,
-                                split=split, voting_map=_voting_map(voting_rule),
-                                eum=_eum_options(None, eum), progress=steps.update,
-                                executor=ex)
-    for w in record.warnings:
-        err_console.print(f"[yellow]warning:[/] {esc(w)}")
-    assert record.result is not None
-    _print_backtest(record.result, deu_file, fit_on, capability, split, bootstrap, seed)
-
-    def html() -> str:
-        from detente.report.backtest import backtest_report
-
-        return backtest_report(record, f"detente backtest {deu_file}")
-
-    write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
-                  run={"seconds": record.seconds}, quiet=quiet)
-
-
-@contextmanager
-def _backtest_executor(spec: str) -> Iterator[Executor | None]:
-    """``None`` for ``serial`` (the models run one after another in this process, no pool),
-    else the executor of :func:`detente.parallel.open_executor`."""
-    from detente.parallel import check_spec, open_executor
-
-    if check_spec(spec) == "serial":
-        yield None
-        return
-    with open_executor(spec) as ex:
-        yield ex
-
-
-def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str, split: str,
-                    bootstrap: int, seed: int) -> None:
-    names = result.models
-    fitted = f", fitted on {esc(fit_on.name)}" if fit_on else ""
-    tab = Table(title=f"Mean absolute error on 0–100 ({esc(deu_file.name)}{fitted}, capability: "
-                      f"{esc(capability)}, issues: {esc(split)})")
-    tab.add_column("issues")
-    tab.add_column("n", justify="right")
-    for n in names:
-        tab.add_column(n, justify="right")
-    for label, row in result.breakdown().items():
-        tab.add_row(esc(label), str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
-    console.print(tab)
-    scores = result.scores()
-    tab = Table(title="Predictive distributions (forecast + residuals of the fit): CRPS and "
-                      "coverage of the central 50 % and 80 % intervals")
-    for col in ("model", "MAE", "CRPS", "50 % covers", "80 % covers"):
-        tab.add_column(col, justify="left" if col == "model" else "right")
-    for n in names:
-        s = scores[n]
-        tab.add_row(n, f"{s['mae']:.2f}", f"{s['crps']:.2f}", f"{100 * s['coverage50']:.1f} %",
-                    f"{100 * s['coverage80']:.1f} %")
-    console.print(tab)
-    if result.bootstrap:
-        level = round(100 * result.options["level"])
-        tab = Table(title=f"MAE minus the compromise model's, {level} % paired bootstrap "
-                          f"interval ({bootstrap} draws over proposals, seed {seed})")
-        for col in ("model", "difference", "lower", "upper"):
-            tab.add_column(col, justify="left" if col == "model" else "right")
-        for n in names:
-            b = result.bootstrap[n]
-            tab.add_row(n, f"{b['mae_difference']:+.2f}", f"{b['lower']:+.2f}",
-                        f"{b['upper']:+.2f}")
-        console.print(tab)
-    if "cv" in result.options:
-        cv = result.options["cv"]
-        console.print(f"[dim]out-of-fold ({cv['folds']} folds by proposal, refitted in each): "
-                      f"{', '.join(cv['out_of_fold']) or 'none'}; other models as they are; "
-                      "intervals from the training folds' residuals[/]")
-    elif fit_on is None:
-        console.print("[dim]in sample: intervals from the scored issues' own residuals[/]")
-    console.print("[dim]seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in
-                                                 result.seconds.items()) + "[/]")
+    backtest_command(deu_file, model, fit_on, capability, bootstrap, seed, min_positions,
+                     split, voting_rule, eum, executor, json_out, html_out, csv_dir, quiet)

@@ -222,6 +222,21 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
     body = result.record()
     body["warnings"] = list(dict.fromkeys(
         [*data.warnings, *(fit.warnings if fit else ()), *body["warnings"]]))
-    record = BacktestRecord(provenance=prov, **body)
+    record = BacktestRecord.model_construct(provenance=prov, **_as_validated(body))
     record._result = result
     return record
+
+
+def _as_validated(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields of :class:`BacktestRecord` from ``BacktestResult.record()``, as validation
+    would make them: texts and floats typed, each ``dict[str, Any]`` copied (its values as
+    they are). The record is then built without pydantic's validator (``model_construct``):
+    the first validation of the class builds the validator and scans the installed packages
+    for pydantic plugins, ~0.02 s of ``detente backtest`` (issue 19, start-up).
+    tests/forecasts/test_backtest_record.py validates the same values and finds the same
+    record, field by field and type by type."""
+    dicts = ("options", "breakdown", "bootstrap_vs_compromise", "fitted", "reliability")
+    return {"models": [str(m) for m in body["models"]],
+            "warnings": [str(w) for w in body["warnings"]],
+            "seconds": {str(k): float(v) for k, v in body["seconds"].items()},
+            "issues": [dict(i) for i in body["issues"]], **{k: dict(body[k]) for k in dicts}}
