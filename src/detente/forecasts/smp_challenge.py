@@ -17,19 +17,23 @@ support n gives i is at most w_n max(U_nn − U_ni, 0), whatever j. So
 
     φ_ij ≤ (A_ij + S_i) / (A_ij + S_i + B_ij),   S_i = Σ_n w_n max(U^i_nn − U^i_ni, 0),
 
-O(N²) per issue, and so is the bound of ΔEU_ij. The step then runs in two phases:
+O(N²) per issue, and so is the bound of ΔEU_ij. The step then runs in phases:
 
-1. per initiator, the pair with the best *lower* estimate of its gain is scored exactly;
-2. every pair whose upper bound reaches the best exact gain so far (or ``MIN_GAIN``) is
-   scored exactly. The others have a smaller gain: they can be neither the best target nor
-   tied with it.
+1. ``ROUNDS`` (2) times: per initiator, the candidate pair of best *estimated* gain (ΔEU at
+   the principals' own φ = A / (A + B)) is scored exactly, and every pair whose upper bound
+   falls below the best exact gain so far (or ``MIN_GAIN``) is dropped;
+2. every pair left is scored exactly. The dropped ones have a smaller gain: they can be
+   neither the best target nor tied with it, whatever order the pairs are scored in.
+
+The estimate only orders the work (on the DEU file 613 k pairs are scored instead of 723 k
+with one round of the former lower estimate, 551 k were the best gains known in advance).
 
 The bounds carry margins (2e-9 per vote, 1e-9 on a gain) far above the rounding of the
 scored cells (~1e-15); where their premises fail (a distance outside 0–1, a risk attitude
 outside [−1, 1], a negative weight, anything not finite) every pair of the issue is scored.
 A scored pair gets the very numbers of the full step: the same operations on the same
 elements, its sums over third parties in rows padded only within one class of sizes
-(:func:`detente.forecasts.smp_batch.rowsum`). On the 231 DEU development issues about 38 % of
+(:func:`detente.forecasts.smp_batch.rowsum`). On the 231 DEU development issues about 34 % of
 the pairs are scored.
 """
 
@@ -47,6 +51,8 @@ I64 = NDArray[np.int64]
 #: Slack per third-party vote in the bound of φ (units of w_n), and on a gain.
 VOTE_SLACK = 2e-9
 GAIN_SLACK = 1e-9
+#: Rounds of one pair per initiator (best estimate first) before the rest is scored.
+ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -167,14 +173,14 @@ def _sums(pos: F, neg: F, b: I64, m: int, parts: list[tuple[int, int, int]]
     return a, bb
 
 
-def bounds(t: Tables, n: I64) -> tuple[F, F]:
-    """An upper bound of every pair's ΔEU (+inf where the premises fail) and a lower
-    estimate (a heuristic: the pair scored first), both (B, W, W); ``n`` = issue sizes.
+def bounds(t: Tables) -> tuple[F, F]:
+    """An upper bound of every pair's ΔEU (+inf where the premises fail) and an estimate
+    (a heuristic: the order pairs are scored in), both (B, W, W).
 
     ΔEU(φ) = ΔEU(0) + 2 s_j (U_ii − U_ij) φ: the bound takes the larger end of [0, φ_hi];
     the slack covers the rounding of both this form and the full step's expression (under
-    the premises |U| ≤ 1 + 1e-9 and s ≥ 0)."""
-    width = t.w.shape[1]
+    the premises |U| ≤ 1 + 1e-9 and s ≥ 0). The estimate is ΔEU at the principals' own
+    φ = A / (A + B), as if the third parties split evenly."""
     support = np.maximum(t.u_nn - t.u_own, 0.0)
     support += VOTE_SLACK
     support *= t.w[:, None, :]
@@ -193,17 +199,11 @@ def bounds(t: Tables, n: I64) -> tuple[F, F]:
     ok &= (t.r_hi.min(axis=(1, 2)) >= -1) & (t.r_hi.max(axis=(1, 2)) <= 1 + 1e-9)
     ok &= ((t.w >= 0) & (t.s >= 0) & np.isfinite(t.w) & np.isfinite(t.s)).all(axis=1)
     hi[~ok] = np.inf
-    # lower estimate: every third party against i, with U^i_nj ≥ u(d_nj, ρ_i) at the
-    # smallest risk attitude of the issue (u is increasing in r)
-    valid = np.arange(width)[None, :] < n[:, None]
-    d = 1.0 - np.swapaxes(t.one_d, 1, 2)
-    r_ii = np.diagonal(t.r_hi, axis1=1, axis2=2)
-    rho = (2 * r_ii + np.where(valid, r_ii, np.inf).min(axis=1, keepdims=True)) / 3
-    p = np.einsum("bn,bnj->bj", t.w, d)
-    q = np.einsum("bn,bnj->bj", t.w, (1 - d) * np.minimum(d, 1.0))
-    against = np.maximum(p[:, None, :] - rho[:, :, None] * q[:, None, :], 0.0)
-    lo = g0 + slope * (t.big_a / (t.big_a + t.big_b + against))
-    return hi, lo
+    top = np.add(t.big_a, t.big_b, out=top)
+    np.divide(t.big_a, top, out=top)
+    est = np.multiply(slope, top, out=slope)
+    est += g0
+    return hi, est
 
 
 def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int,
@@ -229,24 +229,26 @@ def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
     nb, width = cap.shape
     parts = [(0, nb, width)] if parts is None else parts
     t = Tables.of(d, r_hi, sal_tot, cap)
-    hi, lo = bounds(t, n)
+    hi, est = bounds(t)
     valid = np.arange(width)[None, :] < n[:, None]
     cand = valid[:, :, None] & valid[:, None, :] & ~np.eye(width, dtype=bool)[None]
     cand &= ~(hi < MIN_GAIN)
     gain = np.full((nb, width, width), -np.inf)
     phi = np.zeros((nb, width, width))
-    # phase 1: the pair of best lower estimate per initiator
-    b1, i1 = np.nonzero(cand.any(axis=2))
-    key = np.where(cand & ~np.isnan(lo), lo, -np.inf)
-    j1 = np.argmax(key, axis=2)[b1, i1]
-    off = ~cand[b1, i1, j1]                  # no finite estimate: the first candidate
-    j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
-    _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
-    # phase 2: every pair that can still reach the best exact gain
-    thr = np.fmax(gain.max(axis=2), MIN_GAIN)
-    cand[b1, i1, j1] = False
-    cand &= ~(hi < thr[:, :, None])
-    b2, i2, j2 = np.nonzero(cand)
+    thr = np.full((nb, width), MIN_GAIN)
+    est[np.isnan(est)] = -np.inf
+    for _ in range(ROUNDS):
+        # per initiator, the candidate of best estimate; then drop every pair that cannot
+        # reach the best exact gain so far (or MIN_GAIN)
+        b1, i1 = np.nonzero(cand.any(axis=2))
+        j1 = np.argmax(np.where(cand[b1, i1], est[b1, i1], -np.inf), axis=1)
+        off = ~cand[b1, i1, j1]              # no finite estimate: the first candidate
+        j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
+        _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
+        cand[b1, i1, j1] = False
+        thr[b1, i1] = np.fmax(thr[b1, i1], gain[b1, i1, j1])
+        cand &= ~(hi < thr[:, :, None])
+    b2, i2, j2 = np.nonzero(cand)             # the rest that can still reach it
     _score_all(t, b2, i2, j2, phi, gain, chunk, parts)
     gain[~(gain > MIN_GAIN)] = -np.inf
     best = np.argmax(gain, axis=2)
