@@ -1,13 +1,14 @@
-"""Fast paths of the seventh session's backtest work, each pinned bit for bit against the plain
-implementation it replaces (kept here as the oracle): SMP's merge of final positions without an
-array call per actor, and the EUM's small blocks run step by step."""
+"""Fast paths of the seventh and eighth sessions' backtest work, each pinned bit for bit against
+the plain implementation it replaces (kept here as the oracle): SMP's merge of final positions
+without an array call per actor, the EUM's small blocks run step by step, and SMP's queues of
+the step-4 elections without a sort of every actor's row."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from detente.forecasts import eum, smp
+from detente.forecasts import eum, smp, smp_batch
 from detente.forecasts.eum import EUMOptions
 
 
@@ -105,3 +106,31 @@ def test_short_elections_with_rows_last_equal_the_rows_first_ones(rows):
         np.testing.assert_array_equal(got, smp_batch._elect(util, weight, m))
         want = [np.argmax(smp.condorcet(util[r, :, :m[r]], weight[r])) for r in range(rows)]
         np.testing.assert_array_equal(got, want)
+
+
+def plain_queues(made: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The queues as they were built before: a (B, L, L) membership mask and a stable argsort
+    of every row; each row's length and its items in initiator order."""
+    n = made.shape[1]
+    ar = np.arange(n)
+    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
+                               | (tgt[:, None, :] == ar[None, :, None]))
+    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    return part.sum(axis=2).ravel(), order
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_queues_are_the_rows_of_the_plain_sort(seed):
+    rng = np.random.default_rng(seed)
+    nb, n = int(rng.integers(1, 6)), int(rng.integers(1, 31))
+    made = rng.random((nb, n)) < rng.choice([0.0, 0.3, 1.0])
+    tgt = rng.integers(0, n, (nb, n))             # a target may be its own initiator
+    if seed % 2:
+        tgt[:, :] = rng.integers(0, n)            # many bargains on one target: long queues
+    tgt = np.where(made, tgt, np.arange(n))
+    count, order = plain_queues(made, tgt)
+    item, start, got_count = smp_batch._queues(made, tgt)
+    np.testing.assert_array_equal(got_count, count)
+    for row in range(nb * n):
+        np.testing.assert_array_equal(item[start[row]:start[row] + count[row]],
+                                      order[row, :count[row]])

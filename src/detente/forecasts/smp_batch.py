@@ -200,22 +200,19 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     election gives the numbers KTAB's does (padded voters have weight 0).
     """
     n = made.shape[1]
-    ar = np.arange(n)
-    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
-                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2).ravel()
+    item, start, count = _queues(made, tgt)
     new = x.copy()
-    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
-    # every row's items in initiator order, sorted once for all lengths
+    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order)
     by_len = np.argsort(count, kind="stable")
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
-    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
     by_item = np.ascontiguousarray(np.swapaxes(ubar_m, 1, 2))   # [b, m, voter]: rows gather fast
     for first, last in _length_classes(np.unique(lengths[lengths > 0])):
         flat_rows = by_len[starts[first]:starts[last + 1]]
         width = last + 1                                  # options: status quo + items
-        items = order[flat_rows, :last]
+        # each row's items; a shorter row's last ones are padding (masked in the election)
+        at = start[flat_rows, None] + np.arange(last)
+        items = item[np.minimum(at, item.size - 1)]
         step = max(1, budget // (n * width ** 2))
         for lo in range(0, len(flat_rows), step):
             rb, rk = np.divmod(flat_rows[lo:lo + step], n)
@@ -238,6 +235,23 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
             own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
             new[rb[go], rk[go]] = own[go]
     return new
+
+
+def _queues(made: NDArray[np.bool_], tgt: I64) -> tuple[I64, I64, I64]:
+    """The queues of every actor k of every issue b, row b·L + k: the bargains m it is part
+    of (made, with m = k or tgt[b, m] = k) in initiator order, all rows one after another in
+    ``item``; each row's first position ``start`` and length ``count``."""
+    nb, n = made.shape
+    b, m = np.nonzero(made)
+    t = tgt[b, m]
+    other = t != m                       # a bargain's target, unless it is its initiator
+    key = np.concatenate([b * n + m, (b * n + t)[other]]) * n
+    key += np.concatenate([m, m[other]])
+    key.sort()
+    row, item = np.divmod(key, n)
+    count = np.bincount(row, minlength=nb * n)
+    start = np.cumsum(count) - count
+    return item, start, count
 
 
 def _length_classes(lengths: I64) -> list[tuple[int, int]]:
