@@ -241,9 +241,12 @@ def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
         # per initiator, the candidate of best estimate; then drop every pair that cannot
         # reach the best exact gain so far (or MIN_GAIN)
         b1, i1 = np.nonzero(cand.any(axis=2))
-        j1 = np.argmax(np.where(cand[b1, i1], est[b1, i1], -np.inf), axis=1)
-        off = ~cand[b1, i1, j1]              # no finite estimate: the first candidate
-        j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
+        live = cand.reshape(-1, width)[b1 * width + i1]          # whole rows gather fast
+        key = est.reshape(-1, width)[b1 * width + i1]
+        key[~live] = -np.inf
+        j1 = np.argmax(key, axis=1)
+        off = ~live[np.arange(j1.size), j1]  # no finite estimate: the first candidate
+        j1[off] = np.argmax(live[off], axis=1)
         _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
         cand[b1, i1, j1] = False
         thr[b1, i1] = np.fmax(thr[b1, i1], gain[b1, i1, j1])
