@@ -98,14 +98,6 @@ class Tables:
         return cls(one_d, min_d, r_hi, u_own, u_nn, u_ij, u_ii, w, sal_tot, big_a, big_b,
                    2 * u_own + u_nn)
 
-    def gain(self, phi: F | float) -> F:
-        """ΔEU of every pair (B, W, W) were its victory probability ``phi`` (KTAB's
-        "worth"; the full step's expression)."""
-        s_j, u_ii, u_ij = self.s[:, None, :], self.u_ii[:, :, None], self.u_ij
-        out: F = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
-                  - (u_ii + u_ij))
-        return out
-
 
 def score(t: Tables, b: I64, i: I64, j: I64,
           parts: list[tuple[int, int, int]] | None = None) -> tuple[F, F]:
@@ -189,9 +181,13 @@ def bounds(t: Tables) -> tuple[F, F]:
     phi_hi = top / (top + t.big_b)
     phi_hi *= 1 + 1e-12
     np.minimum(phi_hi, 1.0, out=phi_hi)
-    g0 = t.gain(0.0)
-    slope = 2 * t.s[:, None, :] * (t.u_ii[:, :, None] - t.u_ij)
-    hi = np.maximum(g0, g0 + slope * phi_hi)
+    # ΔEU(φ) = (U_ii − U_ij)(1 − 2 s_j) + 2 s_j (U_ii − U_ij) φ in exact arithmetic
+    slope = t.u_ii[:, :, None] - t.u_ij
+    g0 = slope * (1 - 2 * t.s[:, None, :])
+    slope *= 2 * t.s[:, None, :]
+    hi = np.multiply(slope, phi_hi, out=phi_hi)
+    hi += g0
+    np.maximum(hi, g0, out=hi)
     hi += GAIN_SLACK * 4 * (1 + t.s[:, None, :])
     # premises, over padded actors too: 0 ≤ d ≤ 1 (d_nn = 0), −1 ≤ r ≤ 1, w, s ≥ 0, finite
     ok = (t.one_d.min(axis=(1, 2)) >= 0) & (t.one_d.max(axis=(1, 2)) <= 1)
