@@ -394,12 +394,15 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
         degenerate[live] |= deg
         x[live, :w] = new
         keep = np.ones(live.size, dtype=bool)
-        for k, row in enumerate(live.tolist()):
-            run, m = runs[row], int(sizes.n[k])
+        stops = (~(ratio >= opt.stop_ratio) if turn >= opt.min_turns
+                 else np.zeros(live.size, dtype=bool)).tolist()
+        for k, (row, m, rat) in enumerate(zip(live.tolist(), sizes.n.tolist(), ratio.tolist(),
+                                              strict=True)):
+            run = runs[row]
             run.risks.append(risk[k, :m])
-            run.ratios.append(float(ratio[k]))
+            run.ratios.append(rat)
             run.traj.append(new[k, :m])
-            if turn >= opt.min_turns and not ratio[k] >= opt.stop_ratio:
+            if stops[k]:
                 keep[k] = False
                 continue
             key = new[k, :m].tobytes()
