@@ -134,3 +134,31 @@ def test_queues_are_the_rows_of_the_plain_sort(seed):
     for row in range(nb * n):
         np.testing.assert_array_equal(item[start[row]:start[row] + count[row]],
                                       order[row, :count[row]])
+
+
+def plain_distances(sal: np.ndarray, ideal: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """SMP's distances as written before the one-dimension path: normalised squared
+    saliences as weights, the weighted sum over dimensions by einsum."""
+    w = sal**2
+    tot = w.sum(axis=-1, keepdims=True)
+    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[-1])
+    diff = ideal[..., :, None, :] - points[..., None, :, :]
+    return np.sqrt(np.einsum("...ik,...imk->...im", w, diff**2))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_dimension_distances_equal_the_weighted_sum(seed):
+    rng = np.random.default_rng(seed)
+    b, n = int(rng.integers(1, 4)), int(rng.integers(1, 31))
+    x = rng.choice([0.0, 0.25, 1.0, 1e-170, 3e-160, 0.5 + 1e-16], (b, n, 1))
+    x[rng.random((b, n, 1)) < 0.5] = rng.uniform(-1, 2, 1)
+    y = np.where(rng.random((b, n, 1)) < 0.5, x, rng.uniform(0, 1, (b, n, 1)))
+    sal = rng.choice([0.0, 1e-200, 0.3, 1.0, 7.0, 1e149], (b, n, 1))
+    for got, want in ((smp.distances(sal, x, x), plain_distances(sal, x, x)),
+                      (smp.distances(sal, x, y), plain_distances(sal, x, y)),
+                      (smp.distances(sal[0], x[0], y[0]), plain_distances(sal[0], x[0], y[0]))):
+        np.testing.assert_array_equal(got, want)
+    big = sal.copy()
+    big[0, 0, 0] = 1e160                          # s² overflows: the general path, NaN as before
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.testing.assert_array_equal(smp.distances(big, x, y), plain_distances(big, x, y))
