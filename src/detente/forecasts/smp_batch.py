@@ -114,7 +114,7 @@ def risk_attitudes(d: F, cap: F, sizes: Sizes,
         pos[lo:hi, :m, :m] = np.maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 1, 2))
-    p_ij[~np.broadcast_to(valid[:, None, :], p_ij.shape)] = 1.0   # log 1 = 0 in the sums
+    p_ij = np.where(valid[:, None, :], p_ij, 1.0)                 # log 1 = 0 in the sums
     logs = rowsum(np.log(p_ij), sizes)
     logs[~valid] = -np.inf
     logs -= logs.max(axis=-1, keepdims=True)
@@ -150,7 +150,7 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
     # U^a_an = u(d_an, R_a) with R_a = (2r_a + r_a) / 3, as the challenge step has it
     u_own = utility(d, r_hi[:, ar, ar][:, :, None])
-    u_own[~np.broadcast_to(sizes.valid()[:, None, :], u_own.shape)] = 0.0
+    u_own = np.where(sizes.valid()[:, None, :], u_own, 0.0)
     base = rowsum(u_own, sizes)
     ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
     ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
@@ -284,7 +284,7 @@ def _elect(util: F, weight: F, m: I64) -> I64:
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     real = np.arange(w)[None, :] < m[:, None]
-    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    p_ij = np.where(real[:, None, :], p_ij, 1.0)
     logs = np.log(p_ij).sum(axis=-1)
     logs[~real] = -np.inf
     logs -= logs.max(axis=-1, keepdims=True)
@@ -310,7 +310,7 @@ def _elect_rows_last(util: F, weight: F, m: I64) -> I64:
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 0, 1))                  # [j, i] = P_ij
     real = np.arange(w)[:, None] < m[None, :]                    # (W, R)
-    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    p_ij = np.where(real[:, None, :], p_ij, 1.0)
     logs = pairwise_sum(np.log(p_ij))                            # Σ_j log P_ij, [i, r]
     logs[~real] = -np.inf
     logs -= logs.max(axis=0)
