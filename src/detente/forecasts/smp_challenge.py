@@ -207,10 +207,12 @@ def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int,
     """Score the pairs (b, i, j) (``b`` ascending; ``parts`` as :func:`score` has them) into
     ``phi`` and ``gain`` (B, W, W), in blocks of about ``chunk`` × 6,400 cells."""
     step = max(1, chunk * 6400 // max(p[2] for p in parts))
+    width = phi.shape[1]
+    flat = (b * width + i) * width + j                 # one index per cell, not three
+    phi_f, gain_f = phi.reshape(-1), gain.reshape(-1)  # views: phi, gain are contiguous
     for lo in range(0, b.size, step):
         at = slice(lo, lo + step)
-        phi[b[at], i[at], j[at]], gain[b[at], i[at], j[at]] = score(
-            t, b[at], i[at], j[at], parts)
+        phi_f[flat[at]], gain_f[flat[at]] = score(t, b[at], i[at], j[at], parts)
 
 
 def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
