@@ -153,11 +153,12 @@ def test_too_close_positions_take_the_full_count():
         assert np.array_equal(fast[key], slow[key]), key
 
 
+@pytest.mark.parametrize("chunk", [32, 8])   # blocks of 8 draws run step by step
 @pytest.mark.parametrize("opt", OPTIONS, ids=repr)
-def test_final_only_is_the_last_round_of_a_full_run(opt):
+def test_final_only_is_the_last_round_of_a_full_run(opt, chunk):
     x, c, s = _draws(13, d=70, n=11)
-    full = eum.run_eum(x, c, s, opt, chunk=32)
-    last = eum.run_eum(x, c, s, opt, chunk=32, final_only=True)
+    full = eum.run_eum(x, c, s, opt, chunk=chunk)
+    last = eum.run_eum(x, c, s, opt, chunk=chunk, final_only=True)
     for key in ("trajectory", "median", "mean"):
         assert last[key].shape[1] == 1
         assert np.array_equal(last[key][:, 0], full[key][:, -1]), key

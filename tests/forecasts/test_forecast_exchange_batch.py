@@ -127,3 +127,43 @@ def test_stacked_runs_stop_where_each_table_alone_stops(min_gain):
         np.testing.assert_array_equal(final[t], want)
         assert (rounds[t], made[t]) == (want_rounds, want_made)
     assert len(set(made.tolist())) > 1
+
+
+@pytest.mark.parametrize("k", [2, 3, 6])
+def test_padded_stacks_equal_each_table_alone(k):
+    """Tables of 2–17 actors padded to one stack (zeros after their own actors), one of them
+    with an issue where every weight is 0 (its outcome is the mean of its own actors)."""
+    rng = np.random.default_rng(50 + k)
+    sizes = np.array([2, 5, 9, 17, 17, 12], dtype=np.int64)
+    x, s, c = np.zeros((6, 17, k)), np.zeros((6, 17, k)), np.zeros((6, 17))
+    for t, n in enumerate(sizes):
+        x[t, :n], s[t, :n], c[t, :n] = (a[0] for a in _stack(rng, 1, int(n), k, 10))
+    s[2, :, 0] = 0.0                                  # no stake on issue 0: the plain mean
+    final, rounds, made = run_exchanges(x, s, c, size=sizes)
+    for t, n in enumerate(sizes):
+        want, want_rounds, want_made = _plain_run(x[t, :n], s[t, :n], c[t, :n])
+        np.testing.assert_array_equal(final[t, :n], want)
+        np.testing.assert_array_equal(final[t, n:], 0.0)
+        assert (rounds[t], made[t]) == (want_rounds, want_made)
+    w = c[2, :9, None] * s[2, :9]
+    np.testing.assert_array_equal(outcomes(x[2:3], c[2:3, :, None] * s[2:3], sizes[2:3])[0],
+                                  outcomes(x[2, :9], w))
+    assert made.sum() > 0
+
+
+def test_forecast_groups_pads_proposals_of_one_number_of_issues():
+    """Proposals of 4–12 actors on two or three issues, and on one (no exchange), forecast
+    together equal each forecast alone by the plain run."""
+    rng = np.random.default_rng(8)
+    groups = []
+    for g, (n, k) in enumerate([(4, 2), (9, 2), (12, 2), (7, 3), (12, 3), (5, 1), (11, 1)]):
+        actors = [f"a{i}" for i in range(n)]
+        groups.append([StakeholderTable.build(
+            actors, rng.integers(1, 10, n), rng.integers(0, 11, n) * 10.0,
+            rng.integers(0, 4, n) / 3, scale=(0.0, 100.0), name=f"p{g}/i{col}")
+            for col in range(k)])
+    together = ExchangeModel().forecast_groups(groups)
+    for tables, got in zip(groups, together, strict=True):
+        x, s, c, lo, span = _linked(tables)
+        final, _, _ = _plain_run((x - lo) / span, s, c)
+        np.testing.assert_array_equal(got, lo + span * outcomes(final, c[:, None] * s))

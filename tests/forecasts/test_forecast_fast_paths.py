@@ -1,13 +1,14 @@
-"""Fast paths of the seventh session's backtest work, each pinned bit for bit against the plain
-implementation it replaces (kept here as the oracle): SMP's merge of final positions without an
-array call per actor, and the EUM's small blocks run step by step."""
+"""Fast paths of the seventh and eighth sessions' backtest work, each pinned bit for bit against
+the plain implementation it replaces (kept here as the oracle): SMP's merge of final positions
+without an array call per actor, the EUM's small blocks run step by step, and SMP's queues of
+the step-4 elections without a sort of every actor's row."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from detente.forecasts import eum, smp
+from detente.forecasts import eum, smp, smp_batch
 from detente.forecasts.eum import EUMOptions
 
 
@@ -105,3 +106,59 @@ def test_short_elections_with_rows_last_equal_the_rows_first_ones(rows):
         np.testing.assert_array_equal(got, smp_batch._elect(util, weight, m))
         want = [np.argmax(smp.condorcet(util[r, :, :m[r]], weight[r])) for r in range(rows)]
         np.testing.assert_array_equal(got, want)
+
+
+def plain_queues(made: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The queues as they were built before: a (B, L, L) membership mask and a stable argsort
+    of every row; each row's length and its items in initiator order."""
+    n = made.shape[1]
+    ar = np.arange(n)
+    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
+                               | (tgt[:, None, :] == ar[None, :, None]))
+    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
+    return part.sum(axis=2).ravel(), order
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_queues_are_the_rows_of_the_plain_sort(seed):
+    rng = np.random.default_rng(seed)
+    nb, n = int(rng.integers(1, 6)), int(rng.integers(1, 31))
+    made = rng.random((nb, n)) < rng.choice([0.0, 0.3, 1.0])
+    tgt = rng.integers(0, n, (nb, n))             # a target may be its own initiator
+    if seed % 2:
+        tgt[:, :] = rng.integers(0, n)            # many bargains on one target: long queues
+    tgt = np.where(made, tgt, np.arange(n))
+    count, order = plain_queues(made, tgt)
+    item, start, got_count = smp_batch._queues(made, tgt)
+    np.testing.assert_array_equal(got_count, count)
+    for row in range(nb * n):
+        np.testing.assert_array_equal(item[start[row]:start[row] + count[row]],
+                                      order[row, :count[row]])
+
+
+def plain_distances(sal: np.ndarray, ideal: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """SMP's distances as written before the one-dimension path: normalised squared
+    saliences as weights, the weighted sum over dimensions by einsum."""
+    w = sal**2
+    tot = w.sum(axis=-1, keepdims=True)
+    w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[-1])
+    diff = ideal[..., :, None, :] - points[..., None, :, :]
+    return np.sqrt(np.einsum("...ik,...imk->...im", w, diff**2))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_dimension_distances_equal_the_weighted_sum(seed):
+    rng = np.random.default_rng(seed)
+    b, n = int(rng.integers(1, 4)), int(rng.integers(1, 31))
+    x = rng.choice([0.0, 0.25, 1.0, 1e-170, 3e-160, 0.5 + 1e-16], (b, n, 1))
+    x[rng.random((b, n, 1)) < 0.5] = rng.uniform(-1, 2, 1)
+    y = np.where(rng.random((b, n, 1)) < 0.5, x, rng.uniform(0, 1, (b, n, 1)))
+    sal = rng.choice([0.0, 1e-200, 0.3, 1.0, 7.0, 1e149], (b, n, 1))
+    for got, want in ((smp.distances(sal, x, x), plain_distances(sal, x, x)),
+                      (smp.distances(sal, x, y), plain_distances(sal, x, y)),
+                      (smp.distances(sal[0], x[0], y[0]), plain_distances(sal[0], x[0], y[0]))):
+        np.testing.assert_array_equal(got, want)
+    big = sal.copy()
+    big[0, 0, 0] = 1e160                          # s² overflows: the general path, NaN as before
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.testing.assert_array_equal(smp.distances(big, x, y), plain_distances(big, x, y))

@@ -86,6 +86,21 @@ def test_pruned_step_equals_the_full_step(seed):
         np.testing.assert_array_equal(got_phi[target >= 0], phi[target >= 0])
 
 
+@pytest.mark.parametrize("rounds", [0, 1, 3])
+def test_any_number_of_estimate_rounds_gives_the_full_step(rounds, monkeypatch):
+    """The rounds only order the work: with none (every pair the bound keeps, at once), one
+    or three, the targets and φ are still the full step's."""
+    monkeypatch.setattr(smp_challenge, "ROUNDS", rounds)
+    rng = np.random.default_rng(100 + rounds)
+    for _ in range(12):
+        n = int(rng.integers(2, 25))
+        x, sal, cap = random_issue(rng, n, grid=bool(rng.integers(0, 2)))
+        d, r_hi, target, phi, _ = full_step(x, sal, cap)
+        got_t, got_phi = pruned(d, r_hi, sal, cap)
+        np.testing.assert_array_equal(got_t, target)
+        np.testing.assert_array_equal(got_phi[target >= 0], phi[target >= 0])
+
+
 def test_the_upper_bound_holds_for_every_pair():
     rng = np.random.default_rng(5)
     for _ in range(30):
@@ -93,7 +108,7 @@ def test_the_upper_bound_holds_for_every_pair():
         x, sal, cap = random_issue(rng, n, grid=False)
         d, r_hi, _, _, gain = full_step(x, sal, cap)
         t = smp_challenge.Tables.of(d[None], r_hi[None], sal.sum(axis=1)[None], cap[None])
-        hi, _ = smp_challenge.bounds(t, np.array([n]))
+        hi, _ = smp_challenge.bounds(t)
         off = ~np.eye(n, dtype=bool)
         assert np.isfinite(hi[0]).all()                 # the premises hold here
         assert (gain[off] <= hi[0][off]).all()
@@ -109,7 +124,7 @@ def test_outside_the_premises_every_pair_is_scored_and_the_result_is_the_same():
     risk = rng.uniform(-0.5, 1.0, n)
     d, r_hi, target, phi, _ = full_step(x, sal, cap, risk)
     t = smp_challenge.Tables.of(d[None], r_hi[None], sal.sum(axis=1)[None], cap[None])
-    hi, _ = smp_challenge.bounds(t, np.array([n]))
+    hi, _ = smp_challenge.bounds(t)
     assert np.isinf(hi).all()
     got_t, got_phi = pruned(d, r_hi, sal, cap)
     np.testing.assert_array_equal(got_t, target)
@@ -133,7 +148,9 @@ def test_every_deu_issue_first_turn_and_how_much_is_scored(monkeypatch):
         np.testing.assert_array_equal(got_t, target, err_msg=table.name)
         np.testing.assert_array_equal(got_phi[target >= 0], phi[target >= 0])
         pairs += table.n_actors * (table.n_actors - 1)
-    assert sum(scored) < 0.6 * pairs          # the point of it: well under all pairs scored
+    # the point of it: well under all pairs scored (25 % on these first turns; one round of
+    # the best lower estimate, as before the eighth session, scored 28 %)
+    assert sum(scored) < 0.27 * pairs
 
 
 @pytest.mark.parametrize("chunk", [1, 8])   # blocks of 6,400 or 51,200 cells: same result

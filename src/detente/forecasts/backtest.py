@@ -74,7 +74,8 @@ class BacktestResult:
         m = np.ones(len(self.issues), bool) if mask is None else mask
         if not m.any():
             return {}
-        return {name: float(self.errors[k, m].mean()) for k, name in enumerate(self.models)}
+        err = self.errors
+        return {name: float(err[k, m].mean()) for k, name in enumerate(self.models)}
 
     def scores(self, mask: NDArray[np.bool_] | None = None) -> dict[str, dict[str, float]]:
         """MAE, CRPS and the coverage of the 50 % and 80 % intervals per model."""
@@ -82,8 +83,9 @@ class BacktestResult:
         out: dict[str, dict[str, float]] = {}
         if not m.any():
             return out
+        err = self.errors
         for k, name in enumerate(self.models):
-            row = {"mae": float(self.errors[k, m].mean())}
+            row = {"mae": float(err[k, m].mean())}
             if self.crps is not None and self.inside is not None:
                 row["crps"] = float(self.crps[k, m].mean())
                 row["coverage50"] = float(self.inside[k, LEVELS.index(0.5), m].mean())
@@ -119,23 +121,29 @@ class BacktestResult:
             "warnings": list(self.warnings),
             "reliability": {"levels": list(LEVELS), "coverage": self.reliability()},
             "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
-            "issues": [self._issue_record(j, i) for j, i in enumerate(self.issues)],
+            "issues": self._issue_records(),
         }
 
-    def _issue_record(self, j: int, i: DeuIssue) -> dict[str, Any]:
-        rec: dict[str, Any] = {
-            "proposal": i.proposal, "issue": i.issue, "year": i.year, "era": era_of(i.year),
-            "voting": i.voting, "procedure": i.procedure, "n_positions": len(i.actors),
-            "outcome": i.outcome,
-            "forecast": {m: round(float(self.predictions[k, j]), 4)
-                         for k, m in enumerate(self.models)},
-            "residual": {m: round(float(self.predictions[k, j] - self.outcomes[j]), 4)
-                         for k, m in enumerate(self.models)}}
-        if self.intervals is not None:
-            rec["interval80"] = {m: [round(float(self.intervals[k, j, 0]), 3),
-                                     round(float(self.intervals[k, j, 3]), 3)]
-                                 for k, m in enumerate(self.models)}
-        return rec
+    def _issue_records(self) -> list[dict[str, Any]]:
+        """Each issue's forecasts, residuals and 80 % intervals, rounded (the arrays turned
+        into Python floats once: the same numbers ``float()`` gives element by element)."""
+        pred = self.predictions.T.tolist()
+        resid = (self.predictions - self.outcomes[None, :]).T.tolist()
+        band = None if self.intervals is None else self.intervals[:, :, [0, 3]].transpose(
+            1, 0, 2).tolist()
+        out = []
+        for j, i in enumerate(self.issues):
+            rec: dict[str, Any] = {
+                "proposal": i.proposal, "issue": i.issue, "year": i.year, "era": era_of(i.year),
+                "voting": i.voting, "procedure": i.procedure, "n_positions": len(i.actors),
+                "outcome": i.outcome,
+                "forecast": {m: round(v, 4) for m, v in zip(self.models, pred[j], strict=True)},
+                "residual": {m: round(v, 4) for m, v in zip(self.models, resid[j], strict=True)}}
+            if band is not None:
+                rec["interval80"] = {m: [round(lo, 3), round(hi, 3)]
+                                     for m, (lo, hi) in zip(self.models, band[j], strict=True)}
+            out.append(rec)
+        return out
 
 
 def scorable(data: DeuData, min_positions: int = 3) -> tuple[DeuIssue, ...]:

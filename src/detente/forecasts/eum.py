@@ -380,8 +380,9 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool | None = None,
             and bool(np.all(np.isfinite(x))):
         return _run_block_by_draw(x, c, s, opt, span, flat, final_only)
     traj = [x]
-    med = [weighted_median(x, s, c)]
-    mean = [compromise(x, s, c)]
+    by_round = not final_only or opt.stopping == "median_stable"  # medians wanted each round
+    med = [weighted_median(x, s, c)] if by_round else []
+    mean = [compromise(x, s, c)] if by_round else []
     r = np.ones_like(x)
     still = 0
     for _ in range(opt.rounds):
@@ -397,11 +398,14 @@ def _run_block(x: F, c: F, s: F, opt: EUMOptions, by_draw: bool | None = None,
         new = np.where(flat[:, None], x, new)
         x = new
         traj.append(x)
-        med.append(weighted_median(x, s, c))
-        mean.append(compromise(x, s, c))
+        if by_round:
+            med.append(weighted_median(x, s, c))
+            mean.append(compromise(x, s, c))
         stop, still = _stopped(opt, bool((moved & ~flat[:, None]).any()), med, still)
         if stop:
             break
+    if not by_round:
+        med, mean = [weighted_median(x, s, c)], [compromise(x, s, c)]
     keep = slice(-1, None) if final_only else slice(None)
     return {"trajectory": np.stack(traj[keep], axis=1), "median": np.stack(med[keep], axis=1),
             "mean": np.stack(mean[keep], axis=1), "r": r}

@@ -58,12 +58,15 @@ class ExchangeOptions:
     min_gain: float = 1e-9
 
 
-def outcomes(x: F, w: F) -> F:
+def outcomes(x: F, w: F, n: NDArray[np.int64] | None = None) -> F:
     """O_k = Σᵢ wᵢₖxᵢₖ / Σᵢ wᵢₖ (unweighted mean where every weight is 0), shape (K,); of a
-    stack of tables (B, N, K) shape (B, K) (the same sums, actor after actor)."""
+    stack of tables (B, N, K) shape (B, K) (the same sums, actor after actor). ``n`` (B,):
+    the tables' own numbers of actors, padded ones (weight 0, position 0) after them: the
+    mean is over a table's own actors (for K ≥ 2 NumPy sums over actors one after another,
+    so the zeros at the end change no sum)."""
     tot = w.sum(axis=-2)
-    return np.where(tot > 0, (w * x).sum(axis=-2) / np.where(tot > 0, tot, 1.0),
-                    x.mean(axis=-2))
+    mean = x.mean(axis=-2) if n is None else x.sum(axis=-2) / n[:, None]
+    return np.where(tot > 0, (w * x).sum(axis=-2) / np.where(tot > 0, tot, 1.0), mean)
 
 
 def candidate_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], F, F, F]:
@@ -76,14 +79,14 @@ def candidate_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], F, F, F]:
     return idx, m_i, m_j, gain
 
 
-def stacked_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], NDArray[np.int64], F, F,
-                                                 F]:
+def stacked_exchanges(x: F, s: F, w: F, size: NDArray[np.int64] | None = None
+                      ) -> tuple[NDArray[np.int64], NDArray[np.int64], F, F, F]:
     """:func:`candidate_exchanges` of a stack of tables of one shape (B, N, K) at once: the
     table of each exchange (E,) (ascending) first, then the same arrays; each table's
     exchanges in the same order and with the same values as alone (element-wise operations
-    only, over the pairs i < j)."""
+    only, over the pairs i < j). ``size``: tables padded as :func:`run_exchanges` has them."""
     n, k = x.shape[1:]
-    o = outcomes(x, w)
+    o = outcomes(x, w, size)
     big_w = w.sum(axis=1)                                          # (B, K)
     side = np.sign(x - o[:, None, :])                              # (B, N, K)
     has = w > 0
@@ -100,17 +103,25 @@ def stacked_exchanges(x: F, s: F, w: F) -> tuple[NDArray[np.int64], NDArray[np.i
     row, p, q = np.nonzero(ok)
     b, pair = b[row], pair[row]
     i, j = first[pair], second[pair]
-    rate = (s[b, i, p] + s[b, j, p]) / (s[b, i, q] + s[b, j, q])   # Δq / Δp
-    m_j = np.abs(x[b, i, p] - x[b, j, p])
-    dp = m_j * w[b, j, p] / big_w[b, p]
-    m_i = dp * rate * big_w[b, q] / w[b, i, q]
-    room_i = np.abs(x[b, j, q] - x[b, i, q])
+    # flat positions of (b, i, p), (b, j, p), (b, i, q), (b, j, q) and (b, p), (b, q): one
+    # index per gather instead of three
+    ip, jp = (b * n + i) * k + p, (b * n + j) * k + p
+    iq, jq = ip + (q - p), jp + (q - p)
+    bp, bq = b * k + p, b * k + q
+    s_f, x_f, w_f, big_w_f = s.ravel(), x.ravel(), w.ravel(), big_w.ravel()
+    s_ip, s_iq = s_f[ip], s_f[iq]
+    rate = (s_ip + s_f[jp]) / (s_iq + s_f[jq])                     # Δq / Δp
+    m_j = np.abs(x_f[ip] - x_f[jp])
+    w_jp, w_iq, big_w_p, big_w_q = w_f[jp], w_f[iq], big_w_f[bp], big_w_f[bq]
+    dp = m_j * w_jp / big_w_p
+    m_i = dp * rate * big_w_q / w_iq
+    room_i = np.abs(x_f[jq] - x_f[iq])
     too_far = m_i > room_i
     m_i = np.where(too_far, room_i, m_i)
-    dq = m_i * w[b, i, q] / big_w[b, q]
+    dq = m_i * w_iq / big_w_q
     dp = np.where(too_far, dq / rate, dp)
-    m_j = np.where(too_far, dp * big_w[b, p] / w[b, j, p], m_j)
-    gain = s[b, i, p] * dp - s[b, i, q] * dq
+    m_j = np.where(too_far, dp * big_w_p / w_jp, m_j)
+    gain = s_ip * dp - s_iq * dq
     return b, np.stack([i, j, p, q], axis=1), m_i, m_j, gain
 
 
@@ -123,13 +134,19 @@ def run_exchange(x0: F, s: F, c: F, options: ExchangeOptions | None = None
     return x[0], int(rounds[0]), int(made[0])
 
 
-def run_exchanges(x0: F, s: F, c: F, options: ExchangeOptions | None = None
+def run_exchanges(x0: F, s: F, c: F, options: ExchangeOptions | None = None,
+                  size: NDArray[np.int64] | None = None
                   ) -> tuple[F, NDArray[np.int64], NDArray[np.int64]]:
     """:func:`run_exchange` of B tables of one shape at once: positions (B, N, K), saliences
     (B, N, K), capabilities (B, N). Each round evaluates the exchanges of the tables still
     trading together (:func:`stacked_exchanges`) and takes each table's greedily
     (:func:`greedy`); a table stops when it makes no exchange, as alone. Returns the final
-    positions (B, N, K), and the rounds run and exchanges made per table (B,)."""
+    positions (B, N, K), and the rounds run and exchanges made per table (B,).
+
+    Tables of fewer actors or issues may be padded (K ≥ 2): padded actors and issues with
+    position, salience and capability 0 after the table's own, ``size`` (B,) the tables' own
+    numbers of actors. A padded actor or issue weighs nothing and takes part in no exchange,
+    and every sum over actors adds its zeros last, so each table gets its numbers alone."""
     opt = options or ExchangeOptions()
     x = np.array(x0, dtype=float)
     w = c[:, :, None] * s
@@ -140,7 +157,8 @@ def run_exchanges(x0: F, s: F, c: F, options: ExchangeOptions | None = None
         if not len(active):
             break
         old = x[active]
-        tab, idx, m_i, m_j, gain = stacked_exchanges(old, s[active], w[active])
+        tab, idx, m_i, m_j, gain = stacked_exchanges(
+            old, s[active], w[active], None if size is None else size[active])
         e = greedy(tab, idx, gain, old.shape, opt.min_gain)
         b, (i, j, p, q) = tab[e], idx[e].T
         new = old.copy()
@@ -222,20 +240,37 @@ class ExchangeModel:
         return self.forecast_groups([tables])[0]
 
     def forecast_groups(self, groups: list[list[StakeholderTable]]) -> list[F]:
-        """:meth:`forecast_group` of many proposals: those with the same numbers of actors and
-        issues run together (:func:`run_exchanges`), each with the numbers it has alone."""
+        """:meth:`forecast_group` of many proposals: those on the same number of issues run
+        together, padded to the most actors (:func:`run_exchanges`), each with the numbers it
+        has alone; proposals on one issue make no exchange (one needs two issues)."""
         linked = [_linked(tables) for tables in groups]
         out: list[F] = [np.empty(0)] * len(groups)
-        shapes: dict[tuple[int, ...], list[int]] = {}
+        stacks: dict[int, list[int]] = {}
         for g, (x, *_) in enumerate(linked):
-            shapes.setdefault(x.shape, []).append(g)
-        for members in shapes.values():
-            x, s, c, lo, span = (np.stack(a) for a in zip(*(linked[g] for g in members),
-                                                           strict=True))
-            final, _, _ = run_exchanges((x - lo[:, None]) / span[:, None], s, c, self.options_)
+            stacks.setdefault(x.shape[1], []).append(g)
+        for k_min, members in stacks.items():
+            x, s, c, lo, span, size = _padded([linked[g] for g in members])
+            unit = (x - lo[:, None]) / span[:, None]
+            # one issue: no exchange (it needs two), the positions stay
+            final = run_exchanges(unit, s, c, self.options_, size)[0] if k_min > 1 else unit
             for b, g in enumerate(members):
-                out[g] = lo[b] + span[b] * outcomes(final[b], c[b][:, None] * s[b])
+                n, k = linked[g][0].shape
+                out[g] = lo[b, :k] + span[b, :k] * outcomes(final[b, :n, :k],
+                                                            c[b, :n, None] * s[b, :n, :k])
         return out
+
+
+def _padded(linked: list[tuple[F, F, F, F, F]]) -> tuple[F, F, F, F, F, NDArray[np.int64]]:
+    """The proposals of ``linked`` (:func:`_linked`) as one stack padded to the most actors
+    and issues (zeros; scale low 0, span 1), and their own numbers of actors."""
+    size = np.array([x.shape[0] for x, *_ in linked], dtype=np.int64)
+    n, k = int(size.max()), max(x.shape[1] for x, *_ in linked)
+    x, s = np.zeros((len(linked), n, k)), np.zeros((len(linked), n, k))
+    c, lo, span = np.zeros((len(linked), n)), np.zeros((len(linked), k)), np.ones((len(linked), k))
+    for b, (xb, sb, cb, lob, spanb) in enumerate(linked):
+        m, kb = xb.shape
+        x[b, :m, :kb], s[b, :m, :kb], c[b, :m], lo[b, :kb], span[b, :kb] = xb, sb, cb, lob, spanb
+    return x, s, c, lo, span, size
 
 
 def _linked(tables: list[StakeholderTable]) -> tuple[F, F, F, F, F]:

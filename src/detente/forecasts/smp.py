@@ -71,6 +71,11 @@ def distances(sal: F, ideal: F, points: F) -> F:
 
     An actor with zero salience on every dimension weighs the dimensions equally.
     """
+    if sal.shape[-1] == 1 and bool((np.abs(sal) < 1e150).all()):
+        # one dimension, s² finite: every weight is s²/s² = 1 (or 1/1 at s = 0), and the sum
+        # over k is its one term, so d = sqrt(1·diff²) = sqrt(diff²), the same numbers
+        diff = np.subtract(ideal[..., :, None, 0], points[..., None, :, 0], dtype=float)
+        return np.sqrt(np.square(diff, out=diff), out=diff)
     w = sal**2
     tot = w.sum(axis=-1, keepdims=True)
     w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[-1])

@@ -114,7 +114,7 @@ def risk_attitudes(d: F, cap: F, sizes: Sizes,
         pos[lo:hi, :m, :m] = np.maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 1, 2))
-    p_ij[~np.broadcast_to(valid[:, None, :], p_ij.shape)] = 1.0   # log 1 = 0 in the sums
+    p_ij = np.where(valid[:, None, :], p_ij, 1.0)                 # log 1 = 0 in the sums
     logs = rowsum(np.log(p_ij), sizes)
     logs[~valid] = -np.inf
     logs -= logs.max(axis=-1, keepdims=True)
@@ -150,7 +150,7 @@ def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
     b_i, b_j = smp.bargains(x, sal, np.broadcast_to(ar, (nb, n)), tgt, phi)
     # U^a_an = u(d_an, R_a) with R_a = (2r_a + r_a) / 3, as the challenge step has it
     u_own = utility(d, r_hi[:, ar, ar][:, :, None])
-    u_own[~np.broadcast_to(sizes.valid()[:, None, :], u_own.shape)] = 0.0
+    u_own = np.where(sizes.valid()[:, None, :], u_own, 0.0)
     base = rowsum(u_own, sizes)
     ub_i = utility(distances(sal, x, b_i), risk[:, :, None])
     ub_j = utility(distances(sal, x, b_j), risk[:, :, None])
@@ -200,22 +200,19 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     election gives the numbers KTAB's does (padded voters have weight 0).
     """
     n = made.shape[1]
-    ar = np.arange(n)
-    part = made[:, None, :] & ((ar[None, :, None] == ar[None, None, :])
-                               | (tgt[:, None, :] == ar[None, :, None]))   # [b, k, m]
-    count = part.sum(axis=2).ravel()
+    item, start, count = _queues(made, tgt)
     new = x.copy()
-    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order), and
-    # every row's items in initiator order, sorted once for all lengths
+    # all (b, k) rows by queue length, row-major within a length (np.argwhere's order)
     by_len = np.argsort(count, kind="stable")
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
-    order = np.argsort(~part.reshape(-1, n), axis=1, kind="stable")
     by_item = np.ascontiguousarray(np.swapaxes(ubar_m, 1, 2))   # [b, m, voter]: rows gather fast
     for first, last in _length_classes(np.unique(lengths[lengths > 0])):
         flat_rows = by_len[starts[first]:starts[last + 1]]
         width = last + 1                                  # options: status quo + items
-        items = order[flat_rows, :last]
+        # each row's items; a shorter row's last ones are padding (masked in the election)
+        at = start[flat_rows, None] + np.arange(last)
+        items = item[np.minimum(at, item.size - 1)]
         step = max(1, budget // (n * width ** 2))
         for lo in range(0, len(flat_rows), step):
             rb, rk = np.divmod(flat_rows[lo:lo + step], n)
@@ -238,6 +235,23 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
             own = np.where((m == rk)[:, None], b_i[rb, m], b_j[rb, m])
             new[rb[go], rk[go]] = own[go]
     return new
+
+
+def _queues(made: NDArray[np.bool_], tgt: I64) -> tuple[I64, I64, I64]:
+    """The queues of every actor k of every issue b, row b·L + k: the bargains m it is part
+    of (made, with m = k or tgt[b, m] = k) in initiator order, all rows one after another in
+    ``item``; each row's first position ``start`` and length ``count``."""
+    nb, n = made.shape
+    b, m = np.nonzero(made)
+    t = tgt[b, m]
+    other = t != m                       # a bargain's target, unless it is its initiator
+    key = np.concatenate([b * n + m, (b * n + t)[other]]) * n
+    key += np.concatenate([m, m[other]])
+    key.sort()
+    row, item = np.divmod(key, n)
+    count = np.bincount(row, minlength=nb * n)
+    start = np.cumsum(count) - count
+    return item, start, count
 
 
 def _length_classes(lengths: I64) -> list[tuple[int, int]]:
@@ -270,7 +284,7 @@ def _elect(util: F, weight: F, m: I64) -> I64:
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     real = np.arange(w)[None, :] < m[:, None]
-    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    p_ij = np.where(real[:, None, :], p_ij, 1.0)
     logs = np.log(p_ij).sum(axis=-1)
     logs[~real] = -np.inf
     logs -= logs.max(axis=-1, keepdims=True)
@@ -296,7 +310,7 @@ def _elect_rows_last(util: F, weight: F, m: I64) -> I64:
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 0, 1))                  # [j, i] = P_ij
     real = np.arange(w)[:, None] < m[None, :]                    # (W, R)
-    p_ij[~np.broadcast_to(real[:, None, :], p_ij.shape)] = 1.0
+    p_ij = np.where(real[:, None, :], p_ij, 1.0)
     logs = pairwise_sum(np.log(p_ij))                            # Σ_j log P_ij, [i, r]
     logs[~real] = -np.inf
     logs -= logs.max(axis=0)
@@ -380,12 +394,15 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
         degenerate[live] |= deg
         x[live, :w] = new
         keep = np.ones(live.size, dtype=bool)
-        for k, row in enumerate(live.tolist()):
-            run, m = runs[row], int(sizes.n[k])
+        stops = (~(ratio >= opt.stop_ratio) if turn >= opt.min_turns
+                 else np.zeros(live.size, dtype=bool)).tolist()
+        for k, (row, m, rat) in enumerate(zip(live.tolist(), sizes.n.tolist(), ratio.tolist(),
+                                              strict=True)):
+            run = runs[row]
             run.risks.append(risk[k, :m])
-            run.ratios.append(float(ratio[k]))
+            run.ratios.append(rat)
             run.traj.append(new[k, :m])
-            if turn >= opt.min_turns and not ratio[k] >= opt.stop_ratio:
+            if stops[k]:
                 keep[k] = False
                 continue
             key = new[k, :m].tobytes()

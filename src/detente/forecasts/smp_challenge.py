@@ -17,19 +17,23 @@ support n gives i is at most w_n max(U_nn − U_ni, 0), whatever j. So
 
     φ_ij ≤ (A_ij + S_i) / (A_ij + S_i + B_ij),   S_i = Σ_n w_n max(U^i_nn − U^i_ni, 0),
 
-O(N²) per issue, and so is the bound of ΔEU_ij. The step then runs in two phases:
+O(N²) per issue, and so is the bound of ΔEU_ij. The step then runs in phases:
 
-1. per initiator, the pair with the best *lower* estimate of its gain is scored exactly;
-2. every pair whose upper bound reaches the best exact gain so far (or ``MIN_GAIN``) is
-   scored exactly. The others have a smaller gain: they can be neither the best target nor
-   tied with it.
+1. ``ROUNDS`` (2) times: per initiator, the candidate pair of best *estimated* gain (ΔEU at
+   the principals' own φ = A / (A + B)) is scored exactly, and every pair whose upper bound
+   falls below the best exact gain so far (or ``MIN_GAIN``) is dropped;
+2. every pair left is scored exactly. The dropped ones have a smaller gain: they can be
+   neither the best target nor tied with it, whatever order the pairs are scored in.
+
+The estimate only orders the work (on the DEU file 613 k pairs are scored instead of 723 k
+with one round of the former lower estimate, 551 k were the best gains known in advance).
 
 The bounds carry margins (2e-9 per vote, 1e-9 on a gain) far above the rounding of the
 scored cells (~1e-15); where their premises fail (a distance outside 0–1, a risk attitude
 outside [−1, 1], a negative weight, anything not finite) every pair of the issue is scored.
 A scored pair gets the very numbers of the full step: the same operations on the same
 elements, its sums over third parties in rows padded only within one class of sizes
-(:func:`detente.forecasts.smp_batch.rowsum`). On the 231 DEU development issues about 38 % of
+(:func:`detente.forecasts.smp_batch.rowsum`). On the 231 DEU development issues about 34 % of
 the pairs are scored.
 """
 
@@ -47,6 +51,8 @@ I64 = NDArray[np.int64]
 #: Slack per third-party vote in the bound of φ (units of w_n), and on a gain.
 VOTE_SLACK = 2e-9
 GAIN_SLACK = 1e-9
+#: Rounds of one pair per initiator (best estimate first) before the rest is scored.
+ROUNDS = 2
 
 
 @dataclass(frozen=True)
@@ -91,14 +97,6 @@ class Tables:
         big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
         return cls(one_d, min_d, r_hi, u_own, u_nn, u_ij, u_ii, w, sal_tot, big_a, big_b,
                    2 * u_own + u_nn)
-
-    def gain(self, phi: F | float) -> F:
-        """ΔEU of every pair (B, W, W) were its victory probability ``phi`` (KTAB's
-        "worth"; the full step's expression)."""
-        s_j, u_ii, u_ij = self.s[:, None, :], self.u_ii[:, :, None], self.u_ij
-        out: F = ((1 - s_j) * 2 * u_ii + s_j * (phi * 2 * u_ii + (1 - phi) * 2 * u_ij)
-                  - (u_ii + u_ij))
-        return out
 
 
 def score(t: Tables, b: I64, i: I64, j: I64,
@@ -167,14 +165,14 @@ def _sums(pos: F, neg: F, b: I64, m: int, parts: list[tuple[int, int, int]]
     return a, bb
 
 
-def bounds(t: Tables, n: I64) -> tuple[F, F]:
-    """An upper bound of every pair's ΔEU (+inf where the premises fail) and a lower
-    estimate (a heuristic: the pair scored first), both (B, W, W); ``n`` = issue sizes.
+def bounds(t: Tables) -> tuple[F, F]:
+    """An upper bound of every pair's ΔEU (+inf where the premises fail) and an estimate
+    (a heuristic: the order pairs are scored in), both (B, W, W).
 
     ΔEU(φ) = ΔEU(0) + 2 s_j (U_ii − U_ij) φ: the bound takes the larger end of [0, φ_hi];
     the slack covers the rounding of both this form and the full step's expression (under
-    the premises |U| ≤ 1 + 1e-9 and s ≥ 0)."""
-    width = t.w.shape[1]
+    the premises |U| ≤ 1 + 1e-9 and s ≥ 0). The estimate is ΔEU at the principals' own
+    φ = A / (A + B), as if the third parties split evenly."""
     support = np.maximum(t.u_nn - t.u_own, 0.0)
     support += VOTE_SLACK
     support *= t.w[:, None, :]
@@ -183,9 +181,13 @@ def bounds(t: Tables, n: I64) -> tuple[F, F]:
     phi_hi = top / (top + t.big_b)
     phi_hi *= 1 + 1e-12
     np.minimum(phi_hi, 1.0, out=phi_hi)
-    g0 = t.gain(0.0)
-    slope = 2 * t.s[:, None, :] * (t.u_ii[:, :, None] - t.u_ij)
-    hi = np.maximum(g0, g0 + slope * phi_hi)
+    # ΔEU(φ) = (U_ii − U_ij)(1 − 2 s_j) + 2 s_j (U_ii − U_ij) φ in exact arithmetic
+    slope = t.u_ii[:, :, None] - t.u_ij
+    g0 = slope * (1 - 2 * t.s[:, None, :])
+    slope *= 2 * t.s[:, None, :]
+    hi = np.multiply(slope, phi_hi, out=phi_hi)
+    hi += g0
+    np.maximum(hi, g0, out=hi)
     hi += GAIN_SLACK * 4 * (1 + t.s[:, None, :])
     # premises, over padded actors too: 0 ≤ d ≤ 1 (d_nn = 0), −1 ≤ r ≤ 1, w, s ≥ 0, finite
     ok = (t.one_d.min(axis=(1, 2)) >= 0) & (t.one_d.max(axis=(1, 2)) <= 1)
@@ -193,17 +195,11 @@ def bounds(t: Tables, n: I64) -> tuple[F, F]:
     ok &= (t.r_hi.min(axis=(1, 2)) >= -1) & (t.r_hi.max(axis=(1, 2)) <= 1 + 1e-9)
     ok &= ((t.w >= 0) & (t.s >= 0) & np.isfinite(t.w) & np.isfinite(t.s)).all(axis=1)
     hi[~ok] = np.inf
-    # lower estimate: every third party against i, with U^i_nj ≥ u(d_nj, ρ_i) at the
-    # smallest risk attitude of the issue (u is increasing in r)
-    valid = np.arange(width)[None, :] < n[:, None]
-    d = 1.0 - np.swapaxes(t.one_d, 1, 2)
-    r_ii = np.diagonal(t.r_hi, axis1=1, axis2=2)
-    rho = (2 * r_ii + np.where(valid, r_ii, np.inf).min(axis=1, keepdims=True)) / 3
-    p = np.einsum("bn,bnj->bj", t.w, d)
-    q = np.einsum("bn,bnj->bj", t.w, (1 - d) * np.minimum(d, 1.0))
-    against = np.maximum(p[:, None, :] - rho[:, :, None] * q[:, None, :], 0.0)
-    lo = g0 + slope * (t.big_a / (t.big_a + t.big_b + against))
-    return hi, lo
+    top = np.add(t.big_a, t.big_b, out=top)
+    np.divide(t.big_a, top, out=top)
+    est = np.multiply(slope, top, out=slope)
+    est += g0
+    return hi, est
 
 
 def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int,
@@ -211,10 +207,12 @@ def _score_all(t: Tables, b: I64, i: I64, j: I64, phi: F, gain: F, chunk: int,
     """Score the pairs (b, i, j) (``b`` ascending; ``parts`` as :func:`score` has them) into
     ``phi`` and ``gain`` (B, W, W), in blocks of about ``chunk`` × 6,400 cells."""
     step = max(1, chunk * 6400 // max(p[2] for p in parts))
+    width = phi.shape[1]
+    flat = (b * width + i) * width + j                 # one index per cell, not three
+    phi_f, gain_f = phi.reshape(-1), gain.reshape(-1)  # views: phi, gain are contiguous
     for lo in range(0, b.size, step):
         at = slice(lo, lo + step)
-        phi[b[at], i[at], j[at]], gain[b[at], i[at], j[at]] = score(
-            t, b[at], i[at], j[at], parts)
+        phi_f[flat[at]], gain_f[flat[at]] = score(t, b[at], i[at], j[at], parts)
 
 
 def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
@@ -229,24 +227,29 @@ def challenges(d: F, r_hi: F, sal_tot: F, cap: F, n: I64, chunk: int = 8,
     nb, width = cap.shape
     parts = [(0, nb, width)] if parts is None else parts
     t = Tables.of(d, r_hi, sal_tot, cap)
-    hi, lo = bounds(t, n)
+    hi, est = bounds(t)
     valid = np.arange(width)[None, :] < n[:, None]
     cand = valid[:, :, None] & valid[:, None, :] & ~np.eye(width, dtype=bool)[None]
     cand &= ~(hi < MIN_GAIN)
     gain = np.full((nb, width, width), -np.inf)
     phi = np.zeros((nb, width, width))
-    # phase 1: the pair of best lower estimate per initiator
-    b1, i1 = np.nonzero(cand.any(axis=2))
-    key = np.where(cand & ~np.isnan(lo), lo, -np.inf)
-    j1 = np.argmax(key, axis=2)[b1, i1]
-    off = ~cand[b1, i1, j1]                  # no finite estimate: the first candidate
-    j1[off] = np.argmax(cand[b1[off], i1[off]], axis=1)
-    _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
-    # phase 2: every pair that can still reach the best exact gain
-    thr = np.fmax(gain.max(axis=2), MIN_GAIN)
-    cand[b1, i1, j1] = False
-    cand &= ~(hi < thr[:, :, None])
-    b2, i2, j2 = np.nonzero(cand)
+    thr = np.full((nb, width), MIN_GAIN)
+    est[np.isnan(est)] = -np.inf
+    for _ in range(ROUNDS):
+        # per initiator, the candidate of best estimate; then drop every pair that cannot
+        # reach the best exact gain so far (or MIN_GAIN)
+        b1, i1 = np.nonzero(cand.any(axis=2))
+        live = cand.reshape(-1, width)[b1 * width + i1]          # whole rows gather fast
+        key = est.reshape(-1, width)[b1 * width + i1]
+        key[~live] = -np.inf
+        j1 = np.argmax(key, axis=1)
+        off = ~live[np.arange(j1.size), j1]  # no finite estimate: the first candidate
+        j1[off] = np.argmax(live[off], axis=1)
+        _score_all(t, b1, i1, j1, phi, gain, chunk, parts)
+        cand[b1, i1, j1] = False
+        thr[b1, i1] = np.fmax(thr[b1, i1], gain[b1, i1, j1])
+        cand &= ~(hi < thr[:, :, None])
+    b2, i2, j2 = np.nonzero(cand)             # the rest that can still reach it
     _score_all(t, b2, i2, j2, phi, gain, chunk, parts)
     gain[~(gain > MIN_GAIN)] = -np.inf
     best = np.argmax(gain, axis=2)
