@@ -20,7 +20,7 @@
 :func:`sweep_round8` (``--part round8``) adds what a byte variant cannot express: a GENIUS
 folder whose profile is skipped (a link to ``/etc/passwd``, a text file, a ``pareto.xml`` of
 numbers, a sub-folder named ``x.xml``), inputs that cannot be read for permission (every
-reader, run as the user ``nobody``), a file where a folder belongs, and scale (20,000 actors,
+reader, run without root's file capabilities), a file where a folder belongs, and scale (20,000 actors,
 200 issues, a 100,000-option issue, a grid of 10^12 points, a KTAB header of 100,000 actors,
 a GENIUS domain of 1,000 issues).
 """
@@ -31,6 +31,7 @@ import gzip
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -363,29 +364,27 @@ def _scale(tmp: Path) -> list[tuple[str, Path, list[str]]]:
     return out
 
 
-def _as_nobody(argv: list[str], seconds: float) -> tuple[int, str]:
-    """``detente ARGV`` in a subprocess run as the user ``nobody`` (uid 65534)."""
-    def drop() -> None:
-        os.setgid(65534)
-        os.setuid(65534)
-    env = {**os.environ, "HOME": "/tmp"}
-    p = subprocess.run([sys.executable, "-m", "detente.cli.app", *argv], capture_output=True,
-                       text=True, timeout=seconds, preexec_fn=drop, env=env, check=False)
+def _without_dac(argv: list[str], seconds: float) -> tuple[int, str]:
+    """``detente ARGV`` in a subprocess that keeps root's user id but not its power to read
+    any file (``setpriv`` drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH): a mode-000 file is
+    then unreadable to it, as to any user."""
+    p = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--",
+                        sys.executable, "-m", "detente.cli.app", *argv], capture_output=True,
+                       text=True, timeout=seconds, check=False)
     return p.returncode, p.stdout + p.stderr
 
 
 def _unreadable(tally: object, tmp: Path, seconds: float) -> None:
-    """Every reader on an input it may not read (mode 000, run as ``nobody``): exit 2 naming
-    the file. Only as root (else no other user to become)."""
+    """Every reader on an input it may not read (mode 000, run without root's file
+    capabilities): exit 2 naming the file. Only as root with ``setpriv`` (as another user,
+    mode 000 is simply unreadable: the same path)."""
     from fuzz.paths import _readers
     from fuzz.sweep import _short
 
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
         return
-    os.chmod(tmp, 0o755)
     work = tmp / "nb"
     work.mkdir()
-    os.chmod(work, 0o777)
     locked = tmp / "locked.yaml"
     locked.write_bytes(TOY.read_bytes())
     os.chmod(locked, 0)
@@ -398,7 +397,7 @@ def _unreadable(tally: object, tmp: Path, seconds: float) -> None:
         for make in _readers(work):
             argv = make(str(path))
             try:
-                code, text = _as_nobody(argv, seconds)
+                code, text = _without_dac(argv, seconds)
             except subprocess.TimeoutExpired:
                 outcome, detail = "hang", f"past {seconds:.0f} s"
             else:

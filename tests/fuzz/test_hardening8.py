@@ -72,3 +72,51 @@ def test_long_lines_at_the_limit_and_past_it_crlf_and_unended(tmp_path: Path) ->
     (summary,) = json.loads(rec.read_text())["sources"]
     assert summary["problems"] == {"line too long": 2, "wrong column count": 1}
     assert summary["matched"] == 186
+
+
+# -- GENIUS folders ----------------------------------------------------------------------------
+# A profile that is skipped (a link to /etc/passwd, a text file, a pareto.xml of numbers, a
+# sub-folder named x.xml, XML of another root) left only "needs at least two parties (got
+# ['England.xml'])": which file was skipped, and why, was never said.
+GEN = ROOT / "tests" / "data" / "genius" / "y2010" / "EnglandZimbabwe"
+
+
+def _genius(tmp_path: Path, how: str) -> Path:
+    d = tmp_path / "g"
+    d.mkdir(parents=True)
+    for p in GEN.glob("*.xml"):
+        (d / p.name).write_bytes(p.read_bytes())
+    z = d / "Zimbabwe.xml"
+    z.unlink()
+    if how == "link":
+        z.symlink_to("/etc/passwd")
+    elif how == "text":
+        z.write_text("Zimbabwe's preferences: see the report\n")
+    elif how == "folder":
+        z.mkdir()
+    elif how == "root":
+        z.write_text("<pareto><point u='0.5'/></pareto>")
+    return d
+
+
+def test_genius_folder_names_the_skipped_profile_and_why(tmp_path: Path) -> None:
+    for how, why in (("link", "Zimbabwe.xml (a symbolic link to /etc/passwd): not XML"),
+                     ("text", "Zimbabwe.xml: not XML"), ("folder", "Zimbabwe.xml: a folder"),
+                     ("root", "Zimbabwe.xml: XML with root <pareto>")):
+        d = _genius(tmp_path / how, how)
+        for argv in (["analyze", str(d), "-q"],
+                     ["import", "genius", str(d), "-o", str(tmp_path / "o.yaml")]):
+            flat = _err(argv, str(d))
+            assert "needs at least two parties (profiles read: England.xml)" in flat, flat
+            assert f"skipped: {why}" in flat, flat
+            assert "root:x:0:0" not in flat  # nothing of the linked file is shown
+
+
+def test_genius_skipped_files_are_warned_when_the_rest_is_usable(tmp_path: Path) -> None:
+    d = _genius(tmp_path, "text")
+    (d / "Zimbabwe.xml").write_bytes((GEN / "Zimbabwe.xml").read_bytes())
+    (d / "pareto.xml").write_text("0.1 0.9\n0.9 0.1\n")
+    run = run_cli(["import", "genius", str(d), "-o", str(tmp_path / "o.yaml")])
+    assert run.code == 0, run.err
+    flat = " ".join((run.out + run.err).split())
+    assert "skipped " in flat and "pareto.xml: not XML" in flat

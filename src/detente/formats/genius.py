@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -112,6 +113,9 @@ class GeniusDomain:
     domain_file: str
     issues: tuple[GeniusIssue, ...]
     profiles: tuple[GeniusProfile, ...]
+    skipped: tuple[str, ...] = ()
+    """The ``*.xml`` entries of the folder that are neither the domain nor a profile, each
+    ``"file: why"`` (a folder, not XML, another root element)."""
 
     @property
     def additive(self) -> bool:
@@ -131,8 +135,10 @@ class GeniusDomain:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Warnings about the files (weights not summing to 1, clamped evaluations, …)."""
-        return tuple(n for p in self.profiles for n in p.notes)
+        """Warnings about the files (weights not summing to 1, clamped evaluations, files of
+        the folder skipped, …)."""
+        return (tuple(f"skipped {Path(self.directory) / s}" for s in self.skipped)
+                + tuple(n for p in self.profiles for n in p.notes))
 
 
 def discounted(utility: FloatArray | float, discount: float, time: float) -> FloatArray | float:
@@ -480,13 +486,14 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
 
 
 # -- directories -----------------------------------------------------------------------------
-def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
-    """Domain files, profile files and the profile names the templates reference."""
-    domains, profiles, refs = [], [], []
-    skipped: dict[str, GeniusError] = {}
+def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str], list[str]]:
+    """Domain files, profile files, the profile names the templates reference and the files
+    skipped (``"name: why"``: a folder, not XML, another root element), never silently."""
+    domains, profiles, refs, skipped = [], [], [], []
+    bad: dict[str, GeniusError] = {}
     for f in sorted(directory.glob("*.xml")):
         if f.is_dir():
-            log.debug("%s: a folder, skipped", f)
+            skipped.append(f"{f.name}: a folder, not a file")
             continue
         raw = _bytes(f)  # a FIFO, a device or a dangling link is an error, not a hang
         try:
@@ -502,21 +509,33 @@ def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
                 raise _fail("empty .xml file in a GENIUS folder", f,
                             allowed="the domain file or a profile file") from None
             else:
-                skipped[f.name] = exc
+                bad[f.name] = exc
             continue
         if root.tag == "negotiation_template":
             domains.append(f)
             refs += [a.get("utility_space", "") for a in root.iter("agent")]
         elif root.tag == "utility_space":
             profiles.append(f)
-    for name, error in skipped.items():
+        else:
+            skipped.append(f"{f.name}{_link(f)}: XML with root <{root.tag[:40]}>, neither a "
+                           "domain <negotiation_template> nor a profile <utility_space>")
+    for name, error in bad.items():
         text = (directory / name).read_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")
         if name in refs or text.startswith(b"<"):
             # XML that does not parse could be a truncated profile: dropping it would analyse
             # the folder with a party missing, so it is its own error, never a skip.
             raise error
-        log.debug("%s: not XML (e.g. a pareto.xml of numbers), skipped", directory / name)
-    return domains, profiles, [r for r in refs if r]
+        skipped.append(f"{name}{_link(directory / name)}: not XML (e.g. a pareto.xml of "
+                       "numbers)")
+    return domains, profiles, [r for r in refs if r], sorted(skipped)
+
+
+def _link(f: Path) -> str:
+    """`` (a symbolic link to TARGET)`` for a link, else nothing."""
+    try:
+        return f" (a symbolic link to {os.readlink(f)})" if f.is_symlink() else ""
+    except OSError:
+        return " (a symbolic link)"
 
 
 def is_genius_dir(path: str | Path) -> bool:
@@ -524,7 +543,7 @@ def is_genius_dir(path: str | Path) -> bool:
     p = Path(path)
     if not p.is_dir():
         return False
-    domains, profiles, _ = _classify(p)
+    domains, profiles, _, _ = _classify(p)
     return len(domains) == 1 and bool(profiles)
 
 
@@ -545,9 +564,10 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
     d = Path(directory)
     if not d.is_dir():
         raise _fail("GENIUS domain folder not found", d)
-    domains, found, refs = _classify(d)
+    domains, found, refs, skipped = _classify(d)
     if not domains:
-        raise _fail("no GENIUS domain file (root <negotiation_template>) in the folder", d,
+        raise _fail("no GENIUS domain file (root <negotiation_template>) in the folder"
+                    + _skipped_text(skipped), d,
                     allowed="a folder with one domain XML and one profile XML per party")
     if len(domains) > 1:
         raise _fail("more than one GENIUS domain file in the folder", d,
@@ -566,12 +586,17 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
     else:
         chosen = found
     if not chosen:
-        raise _fail("no profile files (root <utility_space>) in the folder", d,
+        raise _fail("no profile files (root <utility_space>) in the folder"
+                    + _skipped_text(skipped), d,
                     allowed="one profile XML per party next to the domain file")
     issues = read_domain_issues(domains[0], real_steps)
     profs = tuple(read_profile(f, issues, weight_tol=weight_tol,
                                normalise_weights=normalise_weights) for f in chosen)
-    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs)
+    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs, tuple(skipped))
+
+
+def _skipped_text(skipped: list[str] | tuple[str, ...]) -> str:
+    return ("; skipped: " + "; ".join(skipped)) if skipped else ""
 
 
 # -- to a scenario ---------------------------------------------------------------------------
@@ -612,8 +637,9 @@ def check_parties(domain: GeniusDomain, what: str = "a negotiation") -> None:
     """Refuse a domain with fewer than two profiles (one party has no one to bargain with:
     its "frontier" is its own best outcome)."""
     if len(domain.profiles) < 2:
-        raise GeniusError.one(f"{what} needs at least two parties", file=domain.directory,
-                              value=[Path(p.file).name for p in domain.profiles],
+        read = ", ".join(Path(p.file).name for p in domain.profiles) or "none"
+        raise GeniusError.one(f"{what} needs at least two parties (profiles read: {read})"
+                              + _skipped_text(domain.skipped), file=domain.directory,
                               allowed="a folder (or --profile list) with two or more profiles")
 
 
