@@ -20,9 +20,9 @@
 :func:`sweep_round8` (``--part round8``) adds what a byte variant cannot express: a GENIUS
 folder whose profile is skipped (a link to ``/etc/passwd``, a text file, a ``pareto.xml`` of
 numbers, a sub-folder named ``x.xml``), inputs that cannot be read for permission (every
-reader, run without root's file capabilities), a file where a folder belongs, and scale (20,000 actors,
-200 issues, a 100,000-option issue, a grid of 10^12 points, a KTAB header of 100,000 actors,
-a GENIUS domain of 1,000 issues).
+reader, run without root's file capabilities), a file where a folder belongs, and scale
+(20,000 actors, 200 issues, a 100,000-option issue, a grid of 10^12 points, a KTAB header of
+100,000 actors, a GENIUS domain of 1,000 issues).
 """
 
 from __future__ import annotations
