@@ -120,3 +120,24 @@ def test_genius_skipped_files_are_warned_when_the_rest_is_usable(tmp_path: Path)
     assert run.code == 0, run.err
     flat = " ".join((run.out + run.err).split())
     assert "skipped " in flat and "pareto.xml: not XML" in flat
+
+
+# -- backtest --fit-on the scored file ---------------------------------------------------------
+# `backtest X --fit-on X` (or a copy of X) fitted on the decisions it then scored and printed
+# the scores as a confirmatory run; the only hint was a list of every shared proposal id.
+def test_backtest_fit_on_the_scored_file_warns_that_the_score_is_in_sample(
+        tmp_path: Path) -> None:
+    deu = ROOT / "tests" / "data" / "reference" / "deu3-dev.tsv"
+    copy = tmp_path / "copy.tsv"
+    copy.write_bytes(deu.read_bytes())
+    rec = tmp_path / "r.json"
+    for fit in (deu, copy):
+        run = run_cli(["backtest", str(deu), "--fit-on", str(fit), "-q", "-m", "compromise",
+                       "--bootstrap", "10", "--json", str(rec)])
+        assert run.code == 0, run.err
+        flat = " ".join(run.err.split())
+        assert "holds the same data as the scored file" in flat, flat
+        assert "the scores are in sample" in flat and "--split cv" in flat
+        warnings = json.loads(rec.read_text())["warnings"]
+        assert "the scores are in sample" in warnings[0]
+        assert not any("proposal(s) with the scoring file" in w for w in warnings)
