@@ -141,3 +141,16 @@ def test_backtest_fit_on_the_scored_file_warns_that_the_score_is_in_sample(
         warnings = json.loads(rec.read_text())["warnings"]
         assert "the scores are in sample" in warnings[0]
         assert not any("proposal(s) with the scoring file" in w for w in warnings)
+
+
+# -- formulas in spreadsheet-facing outputs ------------------------------------------------------
+# Round 7 quoted formulas in the --csv tables only; the HTML report's tables (Excel opens an
+# HTML file's tables as cells) carried `=HYPERLINK(…)` as a plain cell.
+def test_html_report_marks_formula_cells_as_text_and_keeps_the_text(tmp_path: Path) -> None:
+    f = _toy(tmp_path, "name: Split", 'name: "=HYPERLINK(\\"http://evil\\",\\"x\\")"')
+    out = tmp_path / "r.html"
+    assert run_cli(["analyze", str(f), "-q", "--html", str(out)]).code == 0
+    page = out.read_text(encoding="utf-8")
+    cell = "<td style=\"mso-number-format:'\\@'\">=HYPERLINK(&quot;http://evil&quot;"
+    assert cell in page
+    assert "<td>=HYPERLINK" not in page and "'=HYPERLINK" not in page
