@@ -172,3 +172,65 @@ def test_a_range_names_the_value_that_is_not_a_number(tmp_path: Path) -> None:
     msg = _err(["check", str(f)], str(f))
     assert "actors[2].capability" in msg and "its third value '1.0e3' is not one" in msg
     assert "1.0e+3" in msg
+
+
+# -- gold JSON ---------------------------------------------------------------------------------
+# A key outside the schema was ignored: `"signal": [...]` (a typo) dropped every signal of the
+# article silently, `"dat"` for `"date"` dropped the date; `NaN` / `Infinity` were read.
+GOLD = ROOT / "tests" / "data" / "extract" / "dev"
+
+
+def _gold(tmp_path: Path, change: str, to: str) -> Path:
+    d = tmp_path / "gold"
+    d.mkdir(parents=True)
+    (d / "01.txt").write_bytes((GOLD / "01.txt").read_bytes())
+    text = (GOLD / "01.json").read_text(encoding="utf-8")
+    assert change in text
+    (d / "01.json").write_text(text.replace(change, to, 1), encoding="utf-8")
+    return d
+
+
+def test_gold_keys_outside_the_schema_are_refused(tmp_path: Path) -> None:
+    for k, (old, new, path) in enumerate((('"signals"', '"signal"', "signal"),
+                                          ('"date"', '"dat"', "signals[0].dat"),
+                                          ('"proposals"', '"zz": Infinity, "proposals"', ""))):
+        d = _gold(tmp_path / str(k), old, new)
+        msg = _err(["extract", str(d / "01.txt"), "-q", "--evaluate", str(d)], str(d))
+        if path:
+            assert f"{path}: unknown key (a typo?" in msg and "allowed:" in msg, msg
+        else:
+            assert "Infinity is not a JSON number" in msg, msg
+
+
+# -- scale -------------------------------------------------------------------------------------
+# 20,000 actors (1.8 MB of YAML, a 2-outcome deal space): `analyze` and `forecast` ran past a
+# minute, each state scanning every actor for its constituents (quadratic).
+def _many_actors(tmp_path: Path, n: int) -> Path:
+    lines = ["id: big", "title: Big", "date: 2024-01-01", "actors:"]
+    lines += [f"  - {{id: a{k}, name: A{k}, role: belligerent, veto: {str(k < 2).lower()}, "
+              f"capability: 1, batna: 0.1}}" for k in range(n)]
+    lines += ["issues:", "  - {id: i0, name: I0, options: [{id: o0}, {id: o1}]}", "stances:"]
+    lines += [f"  - {{actor: a{k}, issue: i0, ideal: o{k % 2}, salience: 1}}" for k in range(3)]
+    f = tmp_path / "big.yaml"
+    f.write_text("\n".join(lines) + "\n")
+    return f
+
+
+def test_ratification_constituencies_are_linear_in_the_actors(tmp_path: Path) -> None:
+    import time
+
+    from detente.deals.ratification import constituencies
+    from detente.scenario import load
+
+    scenario = load(str(_many_actors(tmp_path, 5_000)))
+    t0 = time.process_time()
+    assert constituencies(scenario) == []
+    assert time.process_time() - t0 < 0.5  # was 2.5 × 10^7 comparisons (seconds; 20,000: minutes)
+
+
+# `forecast` on a scenario where an issue has fewer than two stances: "issues.i1: fewer than
+# two actors state a stance on this issue" named no file.
+def test_forecast_issue_errors_name_the_scenario_file(tmp_path: Path) -> None:
+    f = _toy(tmp_path, "  - {actor: B, issue: money, ideal: 0, salience: 0.5}\n", "")
+    msg = _err(["forecast", str(f), "-q", "-m", "compromise"], str(f))
+    assert "issues.money: fewer than two actors state a stance" in msg
