@@ -234,3 +234,77 @@ def test_forecast_issue_errors_name_the_scenario_file(tmp_path: Path) -> None:
     f = _toy(tmp_path, "  - {actor: B, issue: money, ideal: 0, salience: 0.5}\n", "")
     msg = _err(["forecast", str(f), "-q", "-m", "compromise"], str(f))
     assert "issues.money: fewer than two actors state a stance" in msg
+
+
+# -- what the file is, when it is not text -------------------------------------------------------
+# A scenario saved as UTF-16 without a byte-order mark said "malformed YAML: control characters
+# are not allowed" (no line, nothing allowed); a gzip'd or zipped file, a PDF or UTF-16 with a
+# BOM said "not UTF-8 text (byte 1: b'\x8b')"; a CR-only event file said "ICEWS header has the
+# wrong number of columns (got 9577)".
+def test_files_that_are_not_text_are_named_for_what_they_are(tmp_path: Path) -> None:
+    import gzip
+
+    raw = TOY.read_bytes()
+    cases = {"utf16.yaml": (raw.decode().encode("utf-16-le"), "UTF-16 text without a "
+                            "byte-order mark"),
+             "bom16.yaml": (raw.decode().encode("utf-16"), "UTF-16 text (a UTF-16 byte-order"),
+             "gz.yaml": (gzip.compress(raw, mtime=0), "a gzip-compressed file"),
+             "pdf.yaml": (b"%PDF-1.7\n" + raw, "a PDF document")}
+    for name, (data, what) in cases.items():
+        f = tmp_path / name
+        f.write_bytes(data)
+        assert what in _err(["check", str(f)], str(f))
+    table = tmp_path / "t.csv"
+    table.write_bytes(gzip.compress(b"Actor,Capability,Position,Salience\na,1,2,3\n", mtime=0))
+    assert "a gzip-compressed file" in _err(["forecast", str(table), "-q"], str(table))
+    ev = tmp_path / "20150218230000.export.CSV"
+    ev.write_bytes(GDELT.read_bytes().decode().encode("utf-16-le"))
+    assert "UTF-16 text without a byte-order mark" in _err(
+        ["signals", "import", str(ev), "--store", str(tmp_path / "s.sqlite"), "-q"], str(ev))
+    ev.write_bytes(GDELT.read_bytes().replace(b"\n", b"\r"))
+    assert "end with a carriage return only" in _err(
+        ["signals", "import", str(ev), "--store", str(tmp_path / "s.sqlite"), "-q"], str(ev))
+
+
+# -- GENIUS: a DOCTYPE naming an external DTD ------------------------------------------------------
+# `<!DOCTYPE utility_space SYSTEM "file:///etc/passwd">` was read (expat fetches no external
+# DTD, but the file is an XXE probe and no GENIUS file has a DOCTYPE): now refused at its line.
+def test_genius_doctype_with_an_external_dtd_is_refused(tmp_path: Path) -> None:
+    d = _genius(tmp_path, "keep")
+    (d / "Zimbabwe.xml").write_bytes((GEN / "Zimbabwe.xml").read_bytes())
+    dom = d / "EnglandZimbabwe_domain.xml"
+    body = dom.read_bytes().split(b"?>", 1)[-1]
+    dom.write_bytes(b'<?xml version="1.0"?>\n<!DOCTYPE n SYSTEM "file:///etc/passwd">\n' + body)
+    msg = _err(["analyze", str(d), "-q"], str(dom))
+    assert ":2: XML entity or DTD declarations are not read" in msg
+
+
+# -- analyst signals: ids and fields -------------------------------------------------------------
+# A signal id with a zero-width space, a right-to-left override or a Cyrillic look-alike was
+# accepted (and the override reordered the printed line); a misspelt field ('verifed: true')
+# was ignored silently. Every message now escapes invisible characters.
+SIG = ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml"
+
+
+def _signals(tmp_path: Path, old: str, new: str) -> Path:
+    text = SIG.read_text(encoding="utf-8")
+    assert old in text
+    f = tmp_path / "sig.yaml"
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return f
+
+
+def test_signal_ids_and_fields_outside_the_schema_are_refused(tmp_path: Path) -> None:
+    argv = ["signals", "credibility", "--actor", "RUS", "--no-store", "--draws", "50", "--case"]
+    sid = "- id: rus-istanbul-round-2022-03-29"
+    f = _signals(tmp_path, sid, sid + "\u202e")
+    msg = _err([*argv, str(f)], str(f))
+    assert "not a usable signal id" in msg and "\\u202e" in msg and "\u202e" not in msg
+    f = _signals(tmp_path, "    indicator:", "    verifed: true\n    indicator:")
+    assert "unknown field 'verifed' (a typo?)" in _err([*argv, str(f)], str(f))
+
+
+def test_messages_escape_invisible_characters(tmp_path: Path) -> None:
+    f = _toy(tmp_path, "title:", "title\u200b:")
+    msg = _err(["check", str(f)], str(f))
+    assert "title\\u200b: unknown field" in msg and "\u200b" not in msg

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
-from detente.limits import bad_utf8_at, read_bytes
+from detente.limits import bad_utf8_at, read_bytes, sniff
 
 #: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
 #: decode as UTF-8 mixes encodings (a Latin-1 file holds none, but for mojibake).
@@ -23,6 +23,9 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
     Row ``i`` of the result is physical line ``i + 1``; cells are stripped of surrounding blanks.
     """
     raw = read_bytes(path, "csv")  # a regular file within the size limit, never a FIFO
+    if what := sniff(raw):
+        raise DetenteError.one(f"not a text file: {what}", file=str(path),
+                               allowed="comma- or tab-separated UTF-8 (or Latin-1) text")
     if b"\x00" in raw[: 1 << 16]:
         raise DetenteError.one("not a text file (binary content)", file=str(path),
                                allowed="comma- or tab-separated text")

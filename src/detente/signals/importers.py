@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from detente.errors import DetenteError, Problem
+from detente.limits import sniff
 from detente.signals.codes import (
     PLOVER_TYPES,
     cameo_codebook,
@@ -181,9 +182,16 @@ def _tempdir(root: str | None) -> tempfile.TemporaryDirectory[str]:
 def _head(path: Path, source: str, n: int = 20) -> list[str]:
     with path.open("rb") as fh:
         raw = fh.read(1 << 20)
+    if what := sniff(raw, zip_ok=True):  # a gzip'd file, UTF-16, a PDF, an event store, …
+        raise DetenteError([Problem(f"not a text file: {what}", file=source,
+                                    allowed="tab-separated UTF-8 event data or a zip of it")])
     if b"\x00" in raw:
         raise DetenteError([Problem("not a text file (binary content): expected tab-separated "
                                     "event data or a zip of it", file=source)])
+    if b"\r" in raw and b"\n" not in raw and len(raw) > raw.index(b"\r") + 1:
+        raise DetenteError([Problem("the lines end with a carriage return only (old Mac line "
+                                    "ends): the whole file would be one line", file=source,
+                                    allowed="LF or CR LF line ends (convert: tr '\\r' '\\n')")])
     lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:n]  # a UTF-8 BOM is not data
     if len(raw) == 1 << 20 and len(lines) > 1:
         lines = lines[:-1]
