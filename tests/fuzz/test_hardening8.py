@@ -308,3 +308,14 @@ def test_messages_escape_invisible_characters(tmp_path: Path) -> None:
     f = _toy(tmp_path, "title:", "title\u200b:")
     msg = _err(["check", str(f)], str(f))
     assert "title\\u200b: unknown field" in msg and "\u200b" not in msg
+
+
+# -- timeline: one scenario per date -------------------------------------------------------------
+# `timeline a.yaml a.yaml` (or a copy, or two versions of one date) drew that date twice without
+# a word; a scenario that does not fit the others was named by its id, never by its file.
+def test_timeline_refuses_two_scenarios_of_one_date_and_names_the_files(tmp_path: Path) -> None:
+    copy = _toy(tmp_path, "title:", "title:", "copy.yaml")
+    msg = _err(["timeline", str(TOY), str(copy), "-q"], str(copy))
+    assert "dated 2024-01-01 like" in msg and "allowed: one scenario per date" in msg
+    msg = _err(["timeline", str(TOY), "ru-ua-2022-03", "-q"], str(TOY))  # names the file
+    assert "actors: scenario 'toy' has veto players" in msg
