@@ -319,3 +319,25 @@ def test_timeline_refuses_two_scenarios_of_one_date_and_names_the_files(tmp_path
     assert "dated 2024-01-01 like" in msg and "allowed: one scenario per date" in msg
     msg = _err(["timeline", str(TOY), "ru-ua-2022-03", "-q"], str(TOY))  # names the file
     assert "actors: scenario 'toy' has veto players" in msg
+
+
+# -- workbench upload ---------------------------------------------------------------------------
+# The upload had its own decoding: UTF-16 without a BOM said "malformed YAML: control characters
+# are not allowed", a gzip'd file "not UTF-8 text (byte 1)" with no line.
+def test_workbench_upload_names_what_a_non_text_file_is(tmp_path: Path) -> None:
+    import gzip
+
+    from detente.errors import DetenteError
+    from detente.web.workspace import Workspace
+
+    ws = Workspace(None, tmp_path / "out")
+    raw = TOY.read_bytes()
+    for data, what in ((raw.decode().encode("utf-16-le"), "UTF-16 text without a byte-order"),
+                       (gzip.compress(raw, mtime=0), "a gzip-compressed file"),
+                       (raw[:50] + b"\xff" + raw[50:], "upload:case.yaml:3: not UTF-8 text")):
+        try:
+            ws.upload("case.yaml", data)
+        except DetenteError as exc:
+            assert what in str(exc), str(exc)
+        else:
+            raise AssertionError("accepted")
