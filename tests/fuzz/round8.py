@@ -214,7 +214,18 @@ def _xinclude(raw: bytes) -> bytes:
     return raw if k < 0 else raw[:k] + inc + raw[k:]
 
 
+_XML_NUMBER = re.compile(rb'="(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"')
+
+
+def _xml_numbers(value: bytes) -> Change:
+    """Every attribute that holds a number (weights, evaluations, bounds, indexes) = value."""
+    return lambda r: _XML_NUMBER.sub(b'="' + value + b'"', r)
+
+
 XML: list[tuple[str, Change, bool]] = [
+    *[(f"every numeric attribute = {v.decode()}", _xml_numbers(v), sure)
+      for v, sure in ((b"NaN", True), (b"INF", True), (b"-0", False), (b"1e308", False),
+                      (b"1e-320", False))],
     ("a DOCTYPE with an external DTD", _xml_prefix(
         b'<!DOCTYPE utility_space SYSTEM "file:///etc/passwd">\n'), False),
     ("a parameter entity", _xml_prefix(

@@ -341,3 +341,17 @@ def test_workbench_upload_names_what_a_non_text_file_is(tmp_path: Path) -> None:
             assert what in str(exc), str(exc)
         else:
             raise AssertionError("accepted")
+
+
+# -- GENIUS: indexes that are not whole numbers -------------------------------------------------
+# `index="1e-320"` or `"0.4"` was read as issue 0 and `"1e308"` as a 309-digit index (printed
+# whole in "two issues share an index").
+def test_genius_index_must_be_a_whole_number(tmp_path: Path) -> None:
+    d = _genius(tmp_path, "keep")
+    (d / "Zimbabwe.xml").write_bytes((GEN / "Zimbabwe.xml").read_bytes())
+    dom = d / "EnglandZimbabwe_domain.xml"
+    text = dom.read_text(encoding="utf-8")
+    assert 'index="1"' in text
+    dom.write_text(text.replace('index="1"', 'index="1e-320"', 1), encoding="utf-8")
+    msg = _err(["analyze", str(d), "-q"], str(dom))
+    assert "attribute 'index' is not a whole number (got '1e-320')" in msg

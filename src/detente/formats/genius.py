@@ -192,6 +192,21 @@ def _where(el: ET.Element, parent: str) -> str:
     return f"{parent}/{el.tag}" + (f"[{', '.join(keys)}]" if keys else "")
 
 
+_INDEX = re.compile(r"\s*[+-]?\d{1,9}\s*")
+
+
+def _index(el: ET.Element, file: Path, path: str) -> int:
+    """An ``index`` attribute: a whole number as written (``1e-320`` and ``-0.4`` were read as
+    issue 0, ``1e308`` as a 309-digit index)."""
+    raw = el.get("index")
+    if raw is None:
+        raise _fail("missing attribute 'index'", file, path, allowed="a whole number")
+    if not _INDEX.fullmatch(raw):
+        raise _fail("attribute 'index' is not a whole number", file, path, value=raw[:40],
+                    allowed="a whole number such as 1 (GENIUS numbers issues 1, 2, …)")
+    return int(raw)
+
+
 def _num(el: ET.Element, attr: str, file: Path, path: str, default: float | None = None) -> float:
     raw = el.get(attr)
     if raw is None:
@@ -247,7 +262,7 @@ def read_domain_issues(file: Path, real_steps: int = REAL_STEPS) -> tuple[Genius
     issues = []
     for el, path in _issue_elements(root):
         kind = _kind(el)
-        index = int(_num(el, "index", file, path))
+        index = _index(el, file, path)
         name = el.get("name") or f"issue{index}"
         if kind == "discrete":
             values = tuple(str(it.get("value")) for it in el.findall("item"))
@@ -369,7 +384,7 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
             bounds = []
             for b in inc or exc:
                 bp = f"{rpath}/{b.tag}[index={b.get('index')!r}]"
-                idx = int(_num(b, "index", file, bp))
+                idx = _index(b, file, bp)
                 if idx not in pos:
                     raise _fail("bound on an issue the domain does not have", file, bp,
                                 value=idx, allowed=f"issue indices {sorted(pos)}")
@@ -438,7 +453,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
     by_index = {i.index: k for k, i in enumerate(issues)}
     evals: list[list[float] | None] = [None] * len(issues)
     for el, path in _issue_elements(root):
-        idx = int(_num(el, "index", file, path))
+        idx = _index(el, file, path)
         if idx not in by_index:
             raise _fail("issue index not in the domain file (issue index mismatch between "
                         "domain and profile)", file, path, value=idx,
@@ -457,7 +472,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
                      if (i := (o.get("index") or "").strip()).lstrip("-").isdigit()}
     for w in root.iter("weight"):
         wpath = f"utility_space/objective/weight[index={w.get('index')!r}]"
-        idx = int(_num(w, "index", file, wpath))
+        idx = _index(w, file, wpath)
         x = _num(w, "value", file, wpath)
         if idx in by_index:
             if x < 0:
