@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from fuzz.harness import check, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -355,3 +357,21 @@ def test_genius_index_must_be_a_whole_number(tmp_path: Path) -> None:
     dom.write_text(text.replace('index="1"', 'index="1e-320"', 1), encoding="utf-8")
     msg = _err(["analyze", str(d), "-q"], str(dom))
     assert "attribute 'index' is not a whole number (got '1e-320')" in msg
+
+
+# -- environment variables -----------------------------------------------------------------------
+# DETENTE_DUCKDB_MEMORY=abc was a DuckDB parser traceback, =1KB an out-of-memory traceback,
+# =99999999999999T "Memory value out of range" (traceback).
+def test_duckdb_memory_variable_is_checked(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    src = ROOT / "tests" / "signals" / "fixtures" / "gdelt1_rows.tsv"
+    for value in ("abc", "1KB", "99999999999999T"):
+        monkeypatch.setenv("DETENTE_DUCKDB_MEMORY", value)
+        run = run_cli(["signals", "import", str(src), "--store", str(tmp_path / "s.sqlite"),
+                       "-q"])
+        assert run.code == 2 and "Traceback" not in run.err + run.out
+        flat = " ".join(run.err.split())
+        assert f"DETENTE_DUCKDB_MEMORY: not a usable memory size (got '{value}')" in flat
+    monkeypatch.setenv("DETENTE_DUCKDB_MEMORY", "256MB")
+    assert run_cli(["signals", "import", str(src), "--store", str(tmp_path / "s.sqlite"),
+                    "-q"]).code == 0

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from detente.errors import DetenteError, Problem
-from detente.limits import sniff
+from detente.limits import parse_size, sniff
 from detente.signals.codes import (
     PLOVER_TYPES,
     cameo_codebook,
@@ -409,6 +409,24 @@ def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: b
     )
 
 
+#: Least memory DuckDB is given (its code books and one batch of rows need a few MB).
+MIN_DUCKDB_MEMORY = 64 << 20
+
+
+def _duckdb_memory() -> str:
+    """``$DETENTE_DUCKDB_MEMORY`` (default 512MB) checked: ``abc`` was a DuckDB parser
+    traceback, ``1KB`` an out-of-memory traceback."""
+    raw = os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB")
+    try:
+        size = parse_size(raw)
+    except DetenteError:
+        size = -1
+    if not MIN_DUCKDB_MEMORY <= size <= 1 << 50:
+        raise DetenteError.one("not a usable memory size", path="DETENTE_DUCKDB_MEMORY",
+                               value=raw, allowed="a size from 64MB to 1024T, e.g. 512MB or 2G")
+    return f"{size >> 20}MB"
+
+
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose settings are passed as its configuration (no SQL text).
 
@@ -418,7 +436,7 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     asynchronous I/O threads only moved the reads to other threads: together ~12 % of the
     import's CPU on 2 M rows (issue 19; docs/performance.md, seventh session)."""
     config: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB"),
+        "memory_limit": _duckdb_memory(),
         "temp_directory": tmpdir, "threads": 1}
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
     # build its hash joins on the file side: a million lines then exhaust the memory limit.
