@@ -82,8 +82,9 @@ def resolve_dir(directory: str | Path | None) -> Path:
         raise DetenteError.one("no agreement data directory: pass --data DIR (or set "
                                f"${ENV}); ../shared/data/agreements does not exist here",
                                path="--data")
-    if not d.is_dir():
-        raise DetenteError.one("not a directory", file=str(d), path="--data",
+    if not d.is_dir():  # named by --data, or by the variable when --data is not given
+        raise DetenteError.one("not a directory", file=str(d),
+                               path="--data" if directory is not None else f"${ENV}",
                                allowed="a directory holding the PA-X and UCDP PAD CSV files")
     return d
 
