@@ -375,3 +375,23 @@ def test_duckdb_memory_variable_is_checked(tmp_path: Path,
     monkeypatch.setenv("DETENTE_DUCKDB_MEMORY", "256MB")
     assert run_cli(["signals", "import", str(src), "--store", str(tmp_path / "s.sqlite"),
                     "-q"]).code == 0
+
+
+# -- quote chaos in stakeholder tables -----------------------------------------------------------
+# An unclosed quote ran to the end of its line and merged the cells after it: in the DEU file's
+# GDP row this silently dropped 12 countries' GDP and shifted the rest (ep's 4.1 became 0.22);
+# '"b"c' was read as 'bc'. Now the line is refused, and a short GDP row is ragged.
+def test_an_unclosed_quote_in_a_table_is_refused_at_its_line(tmp_path: Path) -> None:
+    deu = ROOT / "tests" / "data" / "reference" / "deu3-dev.tsv"
+    rows = deu.read_bytes().split(b"\n")
+    cells = rows[1].split(b"\t")
+    cells[1] = b'"' + cells[1]
+    rows[1] = b"\t".join(cells)
+    f = tmp_path / "deu.tsv"
+    f.write_bytes(b"\n".join(rows))
+    msg = _err(["backtest", str(f), "-q", "-m", "compromise", "--bootstrap", "10"], str(f))
+    assert f"{f.name}:2: not readable as CSV" in msg and "\\t" in msg and "\t" not in msg
+    table = tmp_path / "t.csv"
+    table.write_text('Actor,Capability,Position,Salience\n"a,1,2,3\nb,1,4,3\n')
+    msg = _err(["forecast", str(table), "-q", "-m", "compromise"], str(table))
+    assert "t.csv:2: not readable as CSV: unexpected end of data (a quote opened" in msg
