@@ -395,3 +395,28 @@ def test_an_unclosed_quote_in_a_table_is_refused_at_its_line(tmp_path: Path) -> 
     table.write_text('Actor,Capability,Position,Salience\n"a,1,2,3\nb,1,4,3\n')
     msg = _err(["forecast", str(table), "-q", "-m", "compromise"], str(table))
     assert "t.csv:2: not readable as CSV: unexpected end of data (a quote opened" in msg
+
+
+def test_commitments_and_pax_quotes_are_read_strictly(tmp_path: Path) -> None:
+    """'"RUS"x' in the commitments CSV was read as the actor 'RUSx'; in PA-X an unclosed
+    quote swallowed the rows after it."""
+    src = ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv"
+    lines = src.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",RUS,", ',"RUS"x,', 1)
+    f = tmp_path / "c.csv"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    msg = _err(["signals", "evaluate", str(f), "-q", "--resamples", "10"], str(f))
+    assert "c.csv:2: not readable as CSV" in msg and "text follows a closing quote" in msg
+    agr = ROOT / "tests" / "data" / "agreements"
+    d = tmp_path / "agr"
+    d.mkdir()
+    for p in agr.glob("*.csv"):
+        (d / p.name).write_bytes(p.read_bytes())
+    pax = d / "pax_all_agreements_data_v9.csv"
+    rows = pax.read_bytes().split(b"\n")
+    cells = rows[1].split(b",")
+    cells[1] = b'"' + cells[1] + b'"x'
+    rows[1] = b",".join(cells)
+    pax.write_bytes(b"\n".join(rows))
+    assert "pax_all_agreements_data_v9.csv:2: not readable as CSV" in _err(
+        ["agreements", "check", "--data", str(d)], str(pax))

@@ -127,7 +127,7 @@ def _read_pad(path: str, mtime: int) -> PadTable:
 def _actor_rows(actor_file: str) -> list[dict[str, str]]:
     """The rows of the UCDP actor list; a file that is not UTF-8 CSV is one clear error."""
     text = read_text(actor_file, "agreements")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
