@@ -30,16 +30,28 @@ class Problem:
                 loc += f":{self.line}"
                 if self.column is not None:
                     loc += f":{self.column}"
-            where.append(loc)
+            where.append(_visible(loc, keep=""))
         if self.path:
-            where.append(self.path)
+            where.append(_visible(self.path, keep=""))
         head = ": ".join(where)
-        text = f"{head}: {self.message}" if head else self.message
+        message = _visible(self.message)
+        text = f"{head}: {message}" if head else message
         if self.value is not None:
             text += f" (got {self.value!r})"
         if self.allowed:
             text += f"; allowed: {self.allowed}"
         return text
+
+
+def _visible(text: str, keep: str = "\n\t") -> str:
+    """``text`` with every character that prints as nothing or moves other text — zero-width
+    spaces, right-to-left overrides, control characters, non-breaking spaces — escaped as
+    Python writes them (``\\u200b``, ``\\n``): a key ``title\\u200b`` looked exactly like
+    ``title``, an override reordered the rest of the line. ``keep``: characters left as they
+    are."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 @dataclass

@@ -139,9 +139,41 @@ def read_text(path: str | Path, kind: str) -> str:
     return decode_utf8(read_bytes(path, kind), str(path))
 
 
+def sniff(raw: bytes, zip_ok: bool = False) -> str | None:
+    """What ``raw`` is when it is surely not UTF-8 text — a compressed file, a zip, a PDF, an
+    SQLite database, UTF-16 or UTF-32 (with or without a byte-order mark) — said with how to
+    get text from it; None otherwise. ``zip_ok``: a zip is not named (its reader opens it)."""
+    head = raw[:64]
+    magic = [(b"\x1f\x8b", "a gzip-compressed file (decompress it first: gunzip)"),
+             (b"BZh", "a bzip2-compressed file (decompress it first: bunzip2)"),
+             (b"\xfd7zXZ\x00", "an xz-compressed file (decompress it first: unxz)"),
+             (b"%PDF-", "a PDF document (extract its text first, e.g. pdftotext)"),
+             (b"SQLite format 3\x00", "an SQLite database (e.g. an event store), not text"),
+             (b"\xff\xfe\x00\x00", "UTF-32 text (a UTF-32 byte-order mark)"),
+             (b"\x00\x00\xfe\xff", "UTF-32 text (a UTF-32 byte-order mark)"),
+             (b"\xff\xfe", "UTF-16 text (a UTF-16 byte-order mark)"),
+             (b"\xfe\xff", "UTF-16 text (a UTF-16 byte-order mark)")]
+    if not zip_ok:
+        magic.append((b"PK\x03\x04", "a zip archive (an .xlsx workbook is one); unzip it or "
+                      "save the sheet as CSV"))
+    for sig, what in magic:
+        if head.startswith(sig):
+            return what + ("; re-save it as UTF-8 (iconv -f UTF-16 -t UTF-8)"
+                           if what.startswith("UTF") else "")
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 8 and (odd.count(0) >= 0.4 * len(odd) > even.count(0)
+                           or even.count(0) >= 0.4 * len(even) > odd.count(0)):
+        return ("UTF-16 text without a byte-order mark (every other byte is NUL); re-save it "
+                "as UTF-8 (iconv -f UTF-16 -t UTF-8)")
+    return None
+
+
 def decode_utf8(raw: bytes, file: str, allowed: str = "UTF-8 text") -> str:
-    """``raw`` as UTF-8 text, a leading BOM dropped; the first byte that is not UTF-8 is an
-    error naming its line and offset."""
+    """``raw`` as UTF-8 text, a leading BOM dropped; a file that is surely something else
+    (:func:`sniff`) is named as such; the first byte that is not UTF-8 is an error naming its
+    line and offset."""
+    if what := sniff(raw):
+        raise DetenteError([Problem(f"not UTF-8 text: {what}", file=file, allowed=allowed)])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

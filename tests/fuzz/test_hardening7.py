@@ -118,7 +118,8 @@ def test_number_yaml_reads_as_text_says_why(tmp_path: Path, old: str, new: str,
     f = _toy(tmp_path, old, new)
     msg = _err(["check", str(f)], str(f))
     assert field in msg and "YAML reads this as text, not a number" in msg
-    assert "1.0e3, not 1e3" in msg and "allowed: a number or [low, likely, high]" in msg
+    # round 8: 1.0e3 is text to YAML 1.1 too (the hint said to write it)
+    assert "1.0e+3, not 1e3 or 1.0e3" in msg and "allowed: a number or [low, likely, high]" in msg
 
 
 def test_text_where_a_number_belongs_says_what_is_allowed(tmp_path: Path) -> None:
@@ -233,17 +234,8 @@ def test_csv_cells_that_start_a_formula_are_quoted(tmp_path: Path) -> None:
 
 
 # -- event files -------------------------------------------------------------------------------
-# A line longer than the reader's 8 MB buffer: "cannot read the file: Invalid Input Error: CSV
-# Error on Line: 187", saying neither what was wrong nor what is allowed.
-def test_event_line_past_the_reader_buffer_is_named(tmp_path: Path) -> None:
-    src = ROOT / "tests" / "signals" / "fixtures" / "gdelt2_20150218230000_slice.tsv"
-    f = tmp_path / "20150218230000.export.CSV"
-    f.write_bytes(src.read_bytes() + b"a\t" * (5 << 20) + b"\n")
-    run = run_cli(["signals", "import", str(f), "--store", str(tmp_path / "s.sqlite"), "-q"])
-    check(run, str(f), expect_error=True)
-    flat = " ".join(run.err.split())
-    assert ":187: a line of 10,485,760 bytes, longer than the 8,388,608 bytes" in flat
-    assert "allowed: event rows" in flat
+# A line longer than the reader's 8 MB buffer: the whole file failed. Since the eighth session
+# such a line is a counted row problem: tests/fuzz/test_hardening8.py.
 
 
 # Reading the first bytes of /proc/self/mem fails with EIO: an OSError traceback.

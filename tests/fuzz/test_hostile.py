@@ -91,6 +91,11 @@ def test_rich_markup_is_printed_as_written(argv: list[str], shown: bool, tmp_pat
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Text with Rich markup once crashed these commands (MarkupError); it prints as written."""
     monkeypatch.setenv("DETENTE_STORE", str(tmp_path / "none.sqlite"))
+    if argv[0] == "timeline":  # one scenario per date (round 8): the second a month later
+        later = tmp_path / "later.yaml"
+        later.write_text(Path(argv[2]).read_text(encoding="utf-8").replace(
+            "\ndate: 2024-01-01", "\ndate: 2024-02-01", 1), encoding="utf-8")
+        argv = [*argv[:2], str(later)]
     run = run_cli(argv)
     check(run, argv[1])
     assert run.code == 0, run.err

@@ -19,6 +19,7 @@ import stat
 import zipfile
 from collections.abc import Callable
 
+from fuzz import round8
 from fuzz.damage import more_variants
 from fuzz.formats import alias_bomb
 from fuzz.mutate import Case
@@ -205,6 +206,7 @@ def whole_cases(fmt: str, files: dict[str, bytes], main: str, kind: str,
         if kind == "xml" and label == "UTF-16 with BOM":
             sure = False  # XML in UTF-16 with a BOM is well-formed
         out.append(Case(fmt, f"{main}: {label}", {**files, main: change(files[main])}, sure))
+    out += round8.cases(fmt, files, main, kind, delimiter, header_rows)  # fuzz/round8.py
     if kind == "xml" and len(files) > 2:
         # a folder with one profile: the domain and one party, or the domain alone
         keep = [n for n in files if n != main][:1]

@@ -82,8 +82,9 @@ def resolve_dir(directory: str | Path | None) -> Path:
         raise DetenteError.one("no agreement data directory: pass --data DIR (or set "
                                f"${ENV}); ../shared/data/agreements does not exist here",
                                path="--data")
-    if not d.is_dir():
-        raise DetenteError.one("not a directory", file=str(d), path="--data",
+    if not d.is_dir():  # named by --data, or by the variable when --data is not given
+        raise DetenteError.one("not a directory", file=str(d),
+                               path="--data" if directory is not None else f"${ENV}",
                                allowed="a directory holding the PA-X and UCDP PAD CSV files")
     return d
 
@@ -126,7 +127,7 @@ def _read_pad(path: str, mtime: int) -> PadTable:
 def _actor_rows(actor_file: str) -> list[dict[str, str]]:
     """The rows of the UCDP actor list; a file that is not UTF-8 CSV is one clear error."""
     text = read_text(actor_file, "agreements")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:

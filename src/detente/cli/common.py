@@ -18,7 +18,7 @@ from detente.errors import DetenteError
 
 # the writers live with the records (the workbench writes through them too)
 from detente.records.output import FOLLOW_SYMLINKS as FOLLOW_SYMLINKS
-from detente.records.output import SPECIAL_ALLOWED, special_file
+from detente.records.output import SPECIAL_ALLOWED, looks_like_formula, special_file
 from detente.records.output import TIMESTAMP as TIMESTAMP
 from detente.records.output import write_json as write_json
 from detente.records.output import write_text as write_text
@@ -131,20 +131,9 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, str) and value[:1] in FORMULA_START and not _number(value):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def record_tables(record: Any, main: str | None = None) -> dict[str, list[dict[str, Any]]]:

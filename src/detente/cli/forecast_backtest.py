@@ -6,6 +6,7 @@ command-line parser (issue 19, start-up); Typer's ``backtest``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,15 @@ def backtest_command(deu_file: Path, model: list[str], fit_on: Path | None, capa
                                 split=split, voting_map=voting_map(voting_rule),
                                 eum=eum_options(None, eum), progress=steps.update,
                                 executor=ex)
+    if fit_on is not None and _same_data(deu_file, fit_on):
+        # this says it for every proposal: the list of shared ids that follows is dropped
+        record.warnings[:] = [w for w in record.warnings if "proposal(s) with the scoring "
+                              "file" not in w]
+        record.warnings.insert(0, f"--fit-on {fit_on} holds the same data as the scored file "
+                               f"{deu_file}: the scores are in sample (the models were fitted "
+                               "on the decisions they are scored on), not a confirmatory "
+                               "out-of-sample result; for one, fit on another DEU file, or use "
+                               "--split cv")
     for w in record.warnings:
         err_console.print(f"[yellow]warning:[/] {esc(w)}")
     assert record.result is not None
@@ -85,6 +95,16 @@ def backtest_command(deu_file: Path, model: list[str], fit_on: Path | None, capa
 
     write_outputs(record, json_out=json_out, csv_dir=csv_dir, html_out=html_out, html=html,
                   run={"seconds": record.seconds}, quiet=quiet)
+
+
+
+def _same_data(a: Path, b: Path) -> bool:
+    """Whether two files (both already read) are one file or hold the same bytes."""
+    try:
+        return os.path.samefile(a, b) or (a.stat().st_size == b.stat().st_size
+                                          and a.read_bytes() == b.read_bytes())
+    except OSError:
+        return False
 
 
 @contextmanager

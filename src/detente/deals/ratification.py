@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,11 +50,15 @@ class Constituency:
 
 
 def constituencies(scenario: Scenario) -> list[Constituency]:
-    """The states whose deals some faction or public ratifies, in actor order."""
+    """The states whose deals some faction or public ratifies, in actor order (one pass over
+    the actors: a scenario of 20,000 actors took minutes when each state scanned them all)."""
+    by_parent: dict[str, list[Any]] = {}
+    for a in scenario.actors:
+        if a.parent is not None and a.ratification_weight is not None:
+            by_parent.setdefault(a.parent, []).append(a)
     out = []
     for state in scenario.actors:
-        members = [a for a in scenario.actors
-                   if a.parent == state.id and a.ratification_weight is not None]
+        members = by_parent.get(state.id, [])
         if members:
             out.append(Constituency(state.id, tuple(a.id for a in members),
                                     tuple(a.ratification_weight.value.likely  # type: ignore[union-attr]

@@ -121,19 +121,27 @@ def timeline(scenarios: list[Scenario], draws: int = 0, seed: int | None = None,
     if len(scenarios) < 2:
         raise AnalysisError.one("a timeline needs at least two dated scenarios",
                                 value=len(scenarios))
-    ordered = sorted(scenarios, key=lambda s: s.date)
-    first = ordered[0]
+    given = sources if sources and len(sources) == len(scenarios) else [s.id for s in scenarios]
+    named = sorted(zip(scenarios, given, strict=True), key=lambda p: p[0].date)
+    ordered = [s for s, _ in named]
+    first, first_src = named[0]
     veto = [a.id for a in first.veto_players]
     shape = [(i.id, tuple(i.option_ids())) for i in first.issues]
     problems = []
-    for s in ordered[1:]:
+    dated: dict[object, str] = {first.date: first_src}
+    for s, src in named[1:]:
+        if s.date in dated:  # the same file twice, or two versions of one date
+            problems.append(Problem(f"dated {s.date} like {dated[s.date]}: the timeline "
+                                    "would show that date twice", file=src, path="date",
+                                    allowed="one scenario per date"))
+        dated.setdefault(s.date, src)
         if [a.id for a in s.veto_players] != veto:
             problems.append(Problem(f"scenario {s.id!r} has veto players "
-                                    f"{[a.id for a in s.veto_players]}, {first.id!r} has {veto}",
-                                    path="actors"))
+                                    f"{[a.id for a in s.veto_players]}, {first.id!r} "
+                                    f"({first_src}) has {veto}", file=src, path="actors"))
         if [(i.id, tuple(i.option_ids())) for i in s.issues] != shape:
             problems.append(Problem(f"scenario {s.id!r} has other issues or options than "
-                                    f"{first.id!r}", path="issues",
+                                    f"{first.id!r} ({first_src})", file=src, path="issues",
                                     allowed="the same issue ids and options in every scenario"))
     if problems:
         raise AnalysisError(problems)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
-from detente.limits import bad_utf8_at
+from detente.limits import bad_utf8_at, sniff
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
 MAX_BYTES = 5_000_000
@@ -150,6 +150,8 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DetenteError.one("UTF-16 text (it starts with a UTF-16 byte-order mark)", file=name,
                                allowed="UTF-8 text (convert with iconv -f UTF-16 -t UTF-8)")
+    if content := sniff(raw):
+        raise DetenteError.one(f"not text: {content}", file=name, allowed="plain UTF-8 text")
     if b"\x00" in raw[:8192]:
         raise DetenteError.one("binary file (NUL bytes), not text", file=name,
                                allowed="plain UTF-8 text")

@@ -80,6 +80,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
+def _not_json(token: str) -> Any:
+    """``NaN``, ``Infinity``: Python's reader takes them, JSON has no such numbers."""
+    raise ValueError(f"{token} is not a JSON number; allowed: finite numbers, text")
+
+
 def load_gold(folder: Path) -> list[GoldArticle]:
     """Every ``NN.txt`` with its ``NN.json`` in ``folder``; a missing or bad JSON is an error."""
     if not folder.is_dir():
@@ -99,7 +104,8 @@ def load_gold(folder: Path) -> list[GoldArticle]:
                                     allowed=f"a JSON file {js.name} beside {txt.name}"))
             continue
         try:
-            gold = json.loads(read_text(js, "sources"), object_pairs_hook=_unique_keys)
+            gold = json.loads(read_text(js, "sources"), object_pairs_hook=_unique_keys,
+                              parse_constant=_not_json)
         except ValueError as exc:
             problems.append(Problem(f"gold annotation is not JSON: {exc}", file=str(js)))
             continue
@@ -142,10 +148,31 @@ _GOLD_KEYS = {"actors": ("code",), "signals": ("actor", "kind", "quote"),
               "positions": ("actor", "issue", "quote"), "proposals": ("quote",)}
 
 
+#: Every key a gold annotation and its items may hold (the extractor's schema): another key is
+#: a typo whose content would be silently ignored (``"signal": [...]`` dropped every signal).
+_TOP_KEYS = ("stance", "actors", "signals", "positions", "proposals")
+_ITEM_KEYS = {"signals": ("actor", "kind", "quote", "date"),
+              "positions": ("actor", "issue", "position", "quote"),
+              "proposals": ("name", "by", "quote")}
+
+
+def _unknown_keys(gold: dict[str, Any], file: str) -> list[Problem]:
+    out = [Problem("unknown key (a typo? its content would be silently ignored)", file=file,
+                   path=k, allowed=", ".join(_TOP_KEYS)) for k in gold if k not in _TOP_KEYS]
+    for name, keys in _ITEM_KEYS.items():
+        items = gold.get(name)
+        for i, x in enumerate(items if isinstance(items, list) else []):
+            out += [Problem("unknown key (a typo? its content would be silently ignored)",
+                            file=file, path=f"{name}[{i}].{k}", allowed=", ".join(keys))
+                    for k in (x if isinstance(x, dict) else ()) if k not in keys]
+    return out
+
+
 def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
-    """What is wrong with the shape of one gold annotation: each list of :data:`_GOLD_KEYS`
-    a list of objects holding those keys as text (an actor may be a plain code)."""
-    out = []
+    """What is wrong with the shape of one gold annotation: a key outside the schema; each
+    list of :data:`_GOLD_KEYS` a list of objects holding those keys as text (an actor may be a
+    plain code)."""
+    out = _unknown_keys(gold, file)
     for name, keys in _GOLD_KEYS.items():
         items = gold.get(name, [])
         if not isinstance(items, list):

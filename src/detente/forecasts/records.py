@@ -113,7 +113,10 @@ def issue_tables(source: str, issue: str | None
 
     scenario = load(source)
     ids = [issue] if issue else [i.id for i in scenario.issues]
-    return [issue_table(scenario, i) for i in ids], scenario
+    try:
+        return [issue_table(scenario, i) for i in ids], scenario
+    except DetenteError as exc:  # e.g. "fewer than two actors state a stance": name the file
+        raise exc.with_file(source) from None
 
 
 def forecast_source(source: str, *, issue: str | None = None,

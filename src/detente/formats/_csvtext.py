@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
-from detente.limits import bad_utf8_at, read_bytes
+from detente.limits import bad_utf8_at, read_bytes, sniff
 
 #: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
 #: decode as UTF-8 mixes encodings (a Latin-1 file holds none, but for mojibake).
@@ -23,6 +23,9 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
     Row ``i`` of the result is physical line ``i + 1``; cells are stripped of surrounding blanks.
     """
     raw = read_bytes(path, "csv")  # a regular file within the size limit, never a FIFO
+    if what := sniff(raw):
+        raise DetenteError.one(f"not a text file: {what}", file=str(path),
+                               allowed="comma- or tab-separated UTF-8 (or Latin-1) text")
     if b"\x00" in raw[: 1 << 16]:
         raise DetenteError.one("not a text file (binary content)", file=str(path),
                                allowed="comma- or tab-separated text")
@@ -41,7 +44,9 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
     rows: list[list[str]] = []
     for i, line in enumerate(text.splitlines(), start=1):
         try:
-            row = next(csv.reader([line], delimiter=delimiter), [])
+            # strict: an unclosed quote ran to the end of the line, merging the cells after it
+            # (a DEU GDP row lost 12 countries and shifted the rest), '"b"c' became 'bc'
+            row = next(csv.reader([line], delimiter=delimiter, strict=True), [])
         except csv.Error as exc:
             raise csv_problem(exc, str(path), i) from None
         rows.append([cell.strip() for cell in row] if row else [])
@@ -51,8 +56,14 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
 def csv_problem(exc: csv.Error, file: str, line: int | None) -> DetenteError:
     """One clear error for a CSV record the ``csv`` module refuses (e.g. a field longer than
     its limit of 131,072 characters, a NUL byte): the file, the line, what is allowed."""
-    return DetenteError.one(f"not readable as CSV: {exc}", file=file, line=line or None,
-                            allowed="delimited text, each field under 131,072 characters")
+    why = str(exc).replace("\t", "\\t")  # "'\t' expected after '\"'" printed a raw tab
+    if "unexpected end of data" in why:
+        why += " (a quote opened in this line is never closed)"
+    elif "expected after '\"'" in why:
+        why += " (text follows a closing quote inside one field)"
+    return DetenteError.one(f"not readable as CSV: {why}", file=file, line=line or None,
+                            allowed="delimited text, each field under 131,072 characters; a "
+                            "field that starts with a quote ends with one")
 
 
 def guarded(reader: Any, file: str) -> Iterator[list[str]]:

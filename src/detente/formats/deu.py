@@ -118,6 +118,10 @@ def read_deu(path: str | Path) -> DeuData:
     for w in warnings:
         log.info(w)
     gdp_row = rows[1]
+    if len(gdp_row) != len(header):  # a short GDP row silently lost the countries past its end
+        raise DetenteError.one("ragged GDP row: wrong number of fields", file=file, line=2,
+                               value=len(gdp_row), allowed=f"{len(header)} fields as in the "
+                               "header")
     gdp = {}
     for a in ACTORS:
         j = col[f"p{a}"]

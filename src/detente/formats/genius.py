@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -112,6 +113,9 @@ class GeniusDomain:
     domain_file: str
     issues: tuple[GeniusIssue, ...]
     profiles: tuple[GeniusProfile, ...]
+    skipped: tuple[str, ...] = ()
+    """The ``*.xml`` entries of the folder that are neither the domain nor a profile, each
+    ``"file: why"`` (a folder, not XML, another root element)."""
 
     @property
     def additive(self) -> bool:
@@ -131,8 +135,10 @@ class GeniusDomain:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Warnings about the files (weights not summing to 1, clamped evaluations, …)."""
-        return tuple(n for p in self.profiles for n in p.notes)
+        """Warnings about the files (weights not summing to 1, clamped evaluations, files of
+        the folder skipped, …)."""
+        return (tuple(f"skipped {Path(self.directory) / s}" for s in self.skipped)
+                + tuple(n for p in self.profiles for n in p.notes))
 
 
 def discounted(utility: FloatArray | float, discount: float, time: float) -> FloatArray | float:
@@ -153,9 +159,10 @@ def _bytes(file: Path) -> bytes:
         raise GeniusError(exc.problems) from None
 
 
-#: A document type declaration with an internal subset, or an entity declaration: GENIUS files
-#: have neither, and entities are how XML bombs (billion laughs) and external entities work.
-_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY")
+#: A document type declaration (with an internal subset or naming an external DTD) or an entity
+#: declaration: GENIUS files have none, and they are how XML bombs (billion laughs) and external
+#: entities (XXE) work; expat reads no external DTD, but another parser of the same file might.
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 
 
 def _parse(raw: bytes, file: Path) -> ET.Element:
@@ -163,7 +170,8 @@ def _parse(raw: bytes, file: Path) -> ET.Element:
         line = raw[: m.start()].count(b"\n") + 1
         raise _fail("XML entity or DTD declarations are not read (they are how entity bombs "
                     "and external entities work)", file, line=line,
-                    allowed="a GENIUS domain or profile without a <!DOCTYPE [...]> subset")
+                    allowed="a GENIUS domain or profile without a <!DOCTYPE> (GENIUS files "
+                    "have none)")
     try:
         return ET.fromstring(raw)
     except ET.ParseError as exc:
@@ -182,6 +190,21 @@ def _read(file: Path) -> ET.Element:
 def _where(el: ET.Element, parent: str) -> str:
     keys = [f"{k}={el.get(k)!r}" for k in ("index", "name", "value") if el.get(k) is not None]
     return f"{parent}/{el.tag}" + (f"[{', '.join(keys)}]" if keys else "")
+
+
+_INDEX = re.compile(r"\s*[+-]?\d{1,9}\s*")
+
+
+def _index(el: ET.Element, file: Path, path: str) -> int:
+    """An ``index`` attribute: a whole number as written (``1e-320`` and ``-0.4`` were read as
+    issue 0, ``1e308`` as a 309-digit index)."""
+    raw = el.get("index")
+    if raw is None:
+        raise _fail("missing attribute 'index'", file, path, allowed="a whole number")
+    if not _INDEX.fullmatch(raw):
+        raise _fail("attribute 'index' is not a whole number", file, path, value=raw[:40],
+                    allowed="a whole number such as 1 (GENIUS numbers issues 1, 2, …)")
+    return int(raw)
 
 
 def _num(el: ET.Element, attr: str, file: Path, path: str, default: float | None = None) -> float:
@@ -239,7 +262,7 @@ def read_domain_issues(file: Path, real_steps: int = REAL_STEPS) -> tuple[Genius
     issues = []
     for el, path in _issue_elements(root):
         kind = _kind(el)
-        index = int(_num(el, "index", file, path))
+        index = _index(el, file, path)
         name = el.get("name") or f"issue{index}"
         if kind == "discrete":
             values = tuple(str(it.get("value")) for it in el.findall("item"))
@@ -361,7 +384,7 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
             bounds = []
             for b in inc or exc:
                 bp = f"{rpath}/{b.tag}[index={b.get('index')!r}]"
-                idx = int(_num(b, "index", file, bp))
+                idx = _index(b, file, bp)
                 if idx not in pos:
                     raise _fail("bound on an issue the domain does not have", file, bp,
                                 value=idx, allowed=f"issue indices {sorted(pos)}")
@@ -430,7 +453,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
     by_index = {i.index: k for k, i in enumerate(issues)}
     evals: list[list[float] | None] = [None] * len(issues)
     for el, path in _issue_elements(root):
-        idx = int(_num(el, "index", file, path))
+        idx = _index(el, file, path)
         if idx not in by_index:
             raise _fail("issue index not in the domain file (issue index mismatch between "
                         "domain and profile)", file, path, value=idx,
@@ -449,7 +472,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
                      if (i := (o.get("index") or "").strip()).lstrip("-").isdigit()}
     for w in root.iter("weight"):
         wpath = f"utility_space/objective/weight[index={w.get('index')!r}]"
-        idx = int(_num(w, "index", file, wpath))
+        idx = _index(w, file, wpath)
         x = _num(w, "value", file, wpath)
         if idx in by_index:
             if x < 0:
@@ -480,13 +503,14 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
 
 
 # -- directories -----------------------------------------------------------------------------
-def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
-    """Domain files, profile files and the profile names the templates reference."""
-    domains, profiles, refs = [], [], []
-    skipped: dict[str, GeniusError] = {}
+def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str], list[str]]:
+    """Domain files, profile files, the profile names the templates reference and the files
+    skipped (``"name: why"``: a folder, not XML, another root element), never silently."""
+    domains, profiles, refs, skipped = [], [], [], []
+    bad: dict[str, GeniusError] = {}
     for f in sorted(directory.glob("*.xml")):
         if f.is_dir():
-            log.debug("%s: a folder, skipped", f)
+            skipped.append(f"{f.name}: a folder, not a file")
             continue
         raw = _bytes(f)  # a FIFO, a device or a dangling link is an error, not a hang
         try:
@@ -502,21 +526,33 @@ def _classify(directory: Path) -> tuple[list[Path], list[Path], list[str]]:
                 raise _fail("empty .xml file in a GENIUS folder", f,
                             allowed="the domain file or a profile file") from None
             else:
-                skipped[f.name] = exc
+                bad[f.name] = exc
             continue
         if root.tag == "negotiation_template":
             domains.append(f)
             refs += [a.get("utility_space", "") for a in root.iter("agent")]
         elif root.tag == "utility_space":
             profiles.append(f)
-    for name, error in skipped.items():
+        else:
+            skipped.append(f"{f.name}{_link(f)}: XML with root <{root.tag[:40]}>, neither a "
+                           "domain <negotiation_template> nor a profile <utility_space>")
+    for name, error in bad.items():
         text = (directory / name).read_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")
         if name in refs or text.startswith(b"<"):
             # XML that does not parse could be a truncated profile: dropping it would analyse
             # the folder with a party missing, so it is its own error, never a skip.
             raise error
-        log.debug("%s: not XML (e.g. a pareto.xml of numbers), skipped", directory / name)
-    return domains, profiles, [r for r in refs if r]
+        skipped.append(f"{name}{_link(directory / name)}: not XML (e.g. a pareto.xml of "
+                       "numbers)")
+    return domains, profiles, [r for r in refs if r], sorted(skipped)
+
+
+def _link(f: Path) -> str:
+    """`` (a symbolic link to TARGET)`` for a link, else nothing."""
+    try:
+        return f" (a symbolic link to {os.readlink(f)})" if f.is_symlink() else ""
+    except OSError:
+        return " (a symbolic link)"
 
 
 def is_genius_dir(path: str | Path) -> bool:
@@ -524,7 +560,7 @@ def is_genius_dir(path: str | Path) -> bool:
     p = Path(path)
     if not p.is_dir():
         return False
-    domains, profiles, _ = _classify(p)
+    domains, profiles, _, _ = _classify(p)
     return len(domains) == 1 and bool(profiles)
 
 
@@ -545,9 +581,10 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
     d = Path(directory)
     if not d.is_dir():
         raise _fail("GENIUS domain folder not found", d)
-    domains, found, refs = _classify(d)
+    domains, found, refs, skipped = _classify(d)
     if not domains:
-        raise _fail("no GENIUS domain file (root <negotiation_template>) in the folder", d,
+        raise _fail("no GENIUS domain file (root <negotiation_template>) in the folder"
+                    + _skipped_text(skipped), d,
                     allowed="a folder with one domain XML and one profile XML per party")
     if len(domains) > 1:
         raise _fail("more than one GENIUS domain file in the folder", d,
@@ -566,12 +603,17 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
     else:
         chosen = found
     if not chosen:
-        raise _fail("no profile files (root <utility_space>) in the folder", d,
+        raise _fail("no profile files (root <utility_space>) in the folder"
+                    + _skipped_text(skipped), d,
                     allowed="one profile XML per party next to the domain file")
     issues = read_domain_issues(domains[0], real_steps)
     profs = tuple(read_profile(f, issues, weight_tol=weight_tol,
                                normalise_weights=normalise_weights) for f in chosen)
-    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs)
+    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs, tuple(skipped))
+
+
+def _skipped_text(skipped: list[str] | tuple[str, ...]) -> str:
+    return ("; skipped: " + "; ".join(skipped)) if skipped else ""
 
 
 # -- to a scenario ---------------------------------------------------------------------------
@@ -612,8 +654,9 @@ def check_parties(domain: GeniusDomain, what: str = "a negotiation") -> None:
     """Refuse a domain with fewer than two profiles (one party has no one to bargain with:
     its "frontier" is its own best outcome)."""
     if len(domain.profiles) < 2:
-        raise GeniusError.one(f"{what} needs at least two parties", file=domain.directory,
-                              value=[Path(p.file).name for p in domain.profiles],
+        read = ", ".join(Path(p.file).name for p in domain.profiles) or "none"
+        raise GeniusError.one(f"{what} needs at least two parties (profiles read: {read})"
+                              + _skipped_text(domain.skipped), file=domain.directory,
                               allowed="a folder (or --profile list) with two or more profiles")
 
 

@@ -188,7 +188,8 @@ def read_pax(path: str | Path) -> PaxTable:
     source = str(p)
     raw = read_bytes(p, "agreements")  # a regular file within the size limit
     text = decode_utf8(raw, source, allowed="UTF-8 (the PA-X download is UTF-8)")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote swallowed the rows after it, '"a"b' was read as 'ab'
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = guarded(reader, source)
     header = next(rows, None)
     if header is None:

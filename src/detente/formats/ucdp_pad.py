@@ -97,7 +97,7 @@ class PadTable:
 def _record_lines(raw: bytes, source: str) -> list[int]:
     """Physical line on which each CSV record (after the header) starts."""
     text = raw.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     starts, prev = [], 0
     for i, _ in enumerate(guarded(reader, source)):
         if i:

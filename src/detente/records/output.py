@@ -99,3 +99,20 @@ def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> Non
         data["run"] = {"created": now(), **(run or {})}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     write_text(out, text + "\n")
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` (user text: a proposal named
+    ``=HYPERLINK(…)``) as a formula: it starts with ``= + - @``, a tab or CR and is not a
+    number (``-0.5`` is one)."""
+    if text[:1] not in FORMULA_START:
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from detente.records.output import looks_like_formula
 from detente.report import charts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,7 +67,11 @@ def chart(spec: charts.ChartSpec) -> str:
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]],
           numeric: Sequence[int] = ()) -> str:
-    """An HTML table; cells are escaped unless they are already :class:`Raw` markup."""
+    """An HTML table; cells are escaped unless they are already :class:`Raw` markup. A text
+    cell a spreadsheet would run as a formula (``=HYPERLINK(…)``: Excel opens an HTML report's
+    tables as cells) is marked as text for Excel (``mso-number-format:"\\@"``, Microsoft's
+    Office HTML number format; browsers ignore it): the text is shown as written, never
+    prefixed (the ``--csv`` tables put a ``'`` before it instead)."""
     num = set(numeric)
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = []
@@ -74,6 +79,8 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
         cells = []
         for j, cell in enumerate(row):
             cls = ' class="num"' if j in num else ""
+            if isinstance(cell, str) and looks_like_formula(cell):
+                cls += ' style="mso-number-format:\'\\@\'"'
             text = cell.html if isinstance(cell, Raw) else esc(cell)
             cells.append(f"<td{cls}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

@@ -53,15 +53,25 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _text_number(text: str) -> str:
-    """Why a text is not a number here: YAML 1.1 reads ``1e3`` (an exponent without a decimal
-    point) and quoted numbers as text, and we do not guess."""
+    """Why a text is not a number here: YAML 1.1 reads ``1e3`` and ``1.0e3`` (an exponent
+    without a decimal point or without a sign) and quoted numbers as text, and we do not
+    guess."""
     try:
         float(text)
     except ValueError:
         return "expected a number or [low, likely, high], got text"
-    return ("YAML reads this as text, not a number (an exponent needs a decimal point: "
-            "1.0e3, not 1e3; and no quotes); allowed: a number or [low, likely, high]")
+    return ("YAML reads this as text, not a number (an exponent needs a decimal point and a "
+            "sign: 1.0e+3, not 1e3 or 1.0e3; and no quotes); allowed: a number or [low, "
+            "likely, high]")
 
 
 class Quantity(_Frozen):
@@ -84,8 +94,15 @@ class Quantity(_Frozen):
             if len(data) != 3:
                 raise ValueError(
                     f"a range must have exactly 3 numbers [low, likely, high], got {len(data)}")
-            if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in data):
-                raise ValueError("a range must hold 3 numbers [low, likely, high]")
+            for k, x in enumerate(data):
+                if isinstance(x, bool) or not isinstance(x, int | float):
+                    why = ("text" if not isinstance(x, str) or not _numeric(x) else
+                           "YAML reads it as text (numbers unquoted; an exponent needs a "
+                           "decimal point and a sign: 1.0e+3)")
+                    why = why if isinstance(x, str) else f"a {type(x).__name__}"
+                    raise ValueError(f"a range must hold 3 numbers [low, likely, high]; its "
+                                     f"{('first', 'second', 'third')[k]} value {x!r} is not "
+                                     f"one: {why}")
             return {"low": data[0], "likely": data[1], "high": data[2]}
         return data
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
+from detente.formats._csvtext import csv_problem
 from detente.limits import read_text
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
@@ -157,12 +158,12 @@ def parse_commitments(text: str, file: str, *, as_of: dt.date | None = None
     as_of = as_of or dt.date.today()
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: '"RUS"x' was read as 'RUSx' and an unclosed quote swallowed the rows after it
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return _parse_rows(reader, file, as_of)
     except csv.Error as exc:
-        raise DetenteError([Problem(f"not readable as CSV: {exc}", file=file,
-                                    line=reader.line_num or None)]) from exc
+        raise csv_problem(exc, file, reader.line_num) from exc
 
 
 def _parse_rows(reader: Any, file: str, as_of: dt.date) -> tuple[Commitment, ...]:

@@ -22,6 +22,7 @@ the line and the signal. Example::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -195,6 +196,10 @@ def _sources(data: dict[str, Any], file: str, lines: dict[Any, tuple[int, int]],
 
 #: The top-level keys of an analyst signals file.
 TOP_KEYS = ("case", "description", "sources", "factions", "actors", "signals")
+#: The fields of one signal.
+SIGNAL_KEYS = ("id", "date", "actor", "target", "indicator", "summary", "verified", "evidence",
+               "faction")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z|^#\d+\Z")  # '#3': a signal without an id
 
 
 def parse_signals(text: str, file: str) -> SignalCase:
@@ -252,6 +257,14 @@ def parse_signals(text: str, file: str) -> SignalCase:
         missing = [k for k in ("date", "actor", "indicator") if not s.get(k)]
         if missing:
             problems.append(Problem(f"missing field(s): {', '.join(missing)}", **where))
+            continue
+        odd = [k for k in s if k not in SIGNAL_KEYS]  # a misspelt 'verifed:' was ignored
+        if odd or not _ID.match(sid):
+            problems.append(Problem(f"unknown field {odd[0]!r} (a typo?)", value=odd[0],
+                                    allowed=", ".join(SIGNAL_KEYS), **where) if odd else
+                            Problem("not a usable signal id", value=sid, allowed="letters, "
+                                    "digits, '_', '.', '-' (starting with a letter or digit; "
+                                    "no invisible or look-alike characters)", **where))
             continue
         if not isinstance(s["indicator"], str) or s["indicator"] not in known:
             problems.append(Problem("unknown indicator", value=s["indicator"],

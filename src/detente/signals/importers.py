@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from detente.errors import DetenteError, Problem
+from detente.limits import parse_size, sniff
 from detente.signals.codes import (
     PLOVER_TYPES,
     cameo_codebook,
@@ -36,7 +37,7 @@ from detente.signals.codes import (
     name_to_cameo,
 )
 from detente.signals.formats import CANONICAL, MENTION_FIELDS, FormatSpec, detect_format
-from detente.signals.scan import LineScan, ScanError
+from detente.signals.scan import LONG_LINE, LineScan, ScanError
 from detente.signals.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -109,23 +110,51 @@ class _Params(dict[str, object]):
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r(?!\n)")
 _MARK = "\ufffd"  # what a control byte becomes in the cleaned copy (same line count)
 _TMP_PREFIX = "detente-import-"
-_NCOL = "CASE WHEN ctrl THEN -1 ELSE len(f) END AS ncol"  # -1: a line with a control byte
+_LONG_MARK = "\ufffe"  # with _MARK: the line that stands for one longer than LONG_LINE
+_LONG = (_MARK + _LONG_MARK).encode("utf-8")
+# ctrl: 1 for a line with a control byte, 2 for one that was too long (the second test only
+# on marked lines); ncol is then -ctrl
+_CTRL = (f"coalesce(CASE WHEN contains(l, chr({ord(_MARK)})) THEN (CASE WHEN contains(l, "
+         f"chr({ord(_LONG_MARK)})) THEN 2 ELSE 1 END) END, 0) AS ctrl")
+_NCOL = "CASE WHEN ctrl > 0 THEN -ctrl ELSE len(f) END AS ncol"
 
 
 def _clean_copy(path: Path, dest: Path) -> Path:
-    """A copy of ``path`` with LF line ends (CR LF → LF) and each control byte (and lone CR)
-    replaced by U+FFFD, so that the line reader neither splits nor cuts a line there; the lines
-    keep their numbers and the marked lines are reported as problems."""
-    mark = _MARK.encode("utf-8")
-    carry = b""
+    """A copy of ``path`` with LF line ends (CR LF → LF), each control byte (and lone CR)
+    replaced by U+FFFD and each line longer than :data:`~detente.signals.scan.LONG_LINE`
+    replaced by :data:`_LONG` (its bytes are never held whole: memory stays within a chunk and
+    one long line's limit), so that the line reader neither splits nor cuts a line there; the
+    lines keep their numbers and the marked lines are reported as problems."""
+    carry = b""  # the unfinished last line (at most LONG_LINE bytes)
+    long = False  # the unfinished line is longer than LONG_LINE (its bytes were dropped)
     with path.open("rb") as src, dest.open("wb") as out:
         while chunk := src.read(_CHUNK):
-            chunk = carry + chunk
-            carry = b"\r" if chunk.endswith(b"\r") else b""
-            body = (chunk[:-1] if carry else chunk).replace(b"\r\n", b"\n")
-            out.write(_CONTROL.sub(mark, body))
-        out.write(_CONTROL.sub(mark, carry))
+            data = carry + chunk
+            end = data.rfind(b"\n")
+            if end < 0:
+                long = long or len(data) > LONG_LINE
+                carry = b"" if long else data
+                continue
+            body, carry = data[:end + 1], data[end + 1:]
+            if long:  # the first line end of ``body`` ends the long line
+                out.write(_LONG + b"\n")
+                body, long = body[body.find(b"\n") + 1:], False
+            out.write(_clean_lines(body))
+            if len(carry) > LONG_LINE:
+                carry, long = b"", True
+        out.write(_LONG if long else _clean_lines(carry))
     return dest
+
+
+def _clean_lines(body: bytes) -> bytes:
+    """``body`` (whole lines, or the file's last line) with CR LF → LF, control bytes → U+FFFD
+    and lines longer than ``LONG_LINE`` → :data:`_LONG`."""
+    half = LONG_LINE // 2  # a longer line holds a whole half-window aligned to ``half``
+    if len(body) > LONG_LINE and any(body.find(b"\n", p, p + half) < 0
+                                     for p in range(0, len(body) - half + 1, half)):
+        body = b"\n".join(_LONG if len(ln.rstrip(b"\r")) > LONG_LINE else ln
+                           for ln in body.split(b"\n"))
+    return _CONTROL.sub(_MARK.encode("utf-8"), body.replace(b"\r\n", b"\n"))
 
 
 def _stale_temp_dirs(root: str | None) -> None:
@@ -153,9 +182,16 @@ def _tempdir(root: str | None) -> tempfile.TemporaryDirectory[str]:
 def _head(path: Path, source: str, n: int = 20) -> list[str]:
     with path.open("rb") as fh:
         raw = fh.read(1 << 20)
+    if what := sniff(raw, zip_ok=True):  # a gzip'd file, UTF-16, a PDF, an event store, …
+        raise DetenteError([Problem(f"not a text file: {what}", file=source,
+                                    allowed="tab-separated UTF-8 event data or a zip of it")])
     if b"\x00" in raw:
         raise DetenteError([Problem("not a text file (binary content): expected tab-separated "
                                     "event data or a zip of it", file=source)])
+    if b"\r" in raw and b"\n" not in raw and len(raw) > raw.index(b"\r") + 1:
+        raise DetenteError([Problem("the lines end with a carriage return only (old Mac line "
+                                    "ends): the whole file would be one line", file=source,
+                                    allowed="LF or CR LF line ends (convert: tr '\\r' '\\n')")])
     lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:n]  # a UTF-8 BOM is not data
     if len(raw) == 1 << 20 and len(lines) > 1:
         lines = lines[:-1]
@@ -259,7 +295,7 @@ def _scan_sql(source: str, spec: FormatSpec, p: _Params, prefilter: str = "TRUE"
         f"raw AS (SELECT line, CASE WHEN {bom_line} THEN ltrim(l, chr(65279)) ELSE l END AS l "
         "FROM raw0), "
         f"s AS {materialized}(SELECT line, l IS NULL OR trim(l) = '' AS blank, "
-        f"coalesce(contains(l, chr({ord(_MARK)})), FALSE) AS ctrl, "
+        f"{_CTRL}, "
         f"string_split(rtrim(l, chr(13)), chr(9)) AS f FROM raw WHERE {where})"
     )
 
@@ -373,6 +409,24 @@ def _mentions_sql(source: str, spec: FormatSpec, filt: ImportFilter, keep_ids: b
     )
 
 
+#: Least memory DuckDB is given (its code books and one batch of rows need a few MB).
+MIN_DUCKDB_MEMORY = 64 << 20
+
+
+def _duckdb_memory() -> str:
+    """``$DETENTE_DUCKDB_MEMORY`` (default 512MB) checked: ``abc`` was a DuckDB parser
+    traceback, ``1KB`` an out-of-memory traceback."""
+    raw = os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB")
+    try:
+        size = parse_size(raw)
+    except DetenteError:
+        size = -1
+    if not MIN_DUCKDB_MEMORY <= size <= 1 << 50:
+        raise DetenteError.one("not a usable memory size", path="DETENTE_DUCKDB_MEMORY",
+                               value=raw, allowed="a size from 64MB to 1024T, e.g. 512MB or 2G")
+    return f"{size >> 20}MB"
+
+
 def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose settings are passed as its configuration (no SQL text).
 
@@ -382,7 +436,7 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
     asynchronous I/O threads only moved the reads to other threads: together ~12 % of the
     import's CPU on 2 M rows (issue 19; docs/performance.md, seventh session)."""
     config: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB"),
+        "memory_limit": _duckdb_memory(),
         "temp_directory": tmpdir, "threads": 1}
     # The file's size is unknown to the planner (it guesses a few rows) and would otherwise
     # build its hash joins on the file side: a million lines then exhaust the memory limit.
@@ -407,6 +461,9 @@ def _connect(tmpdir: str) -> duckdb.DuckDBPyConnection:
 def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     """(kind, detail) when the row is a problem, else None."""
     _line, _blank, ncol, date_raw, known, bad_num, *rest = row
+    if ncol == -2:
+        return ("line too long", f"the line is longer than {LONG_LINE:,} bytes (an event row is "
+                "under 2 KB); it is kept as a problem, not imported")
     if ncol == -1:
         return ("control character", "the line holds a control byte (e.g. 0x1F) or a lone "
                 "carriage return; it is kept as a problem, not imported")

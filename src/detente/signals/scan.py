@@ -11,8 +11,8 @@ range plus its number inside the range: exact, whatever the number of parts
 (``tests/signals/test_scan.py`` compares every stored line with the file's own lines). A file
 read as one part needs no pipe: DuckDB reads it through a plainly named link.
 
-A file holding control bytes, a lone carriage return or CR LF mixed with LF is read from a
-cleaned copy instead (same lines; the caller's ``clean``), as before.
+A file holding control bytes, a lone carriage return, CR LF mixed with LF or a line longer than
+:data:`LONG_LINE` is read from a cleaned copy instead (same lines; the caller's ``clean``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ PIPE_SIZE = 1 << 20
 _PIPES = itertools.count()
 QUEUED_ROWS = 200_000
 """Rows the scans may hold ahead of the consumer (memory bound while the hash finishes)."""
+LONG_LINE = 1 << 20
+"""Longest line read as a row (an event row is under 2 KB): a longer one is a problem of its
+own, read from a cleaned copy (DuckDB's line reader stops the whole file at its buffer size)."""
+_WINDOW = LONG_LINE // 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class _Counts:
     crlf: int = 0
     last: bytes = b"\n"
     dirty: bool = False
+    since: int = 0  # bytes since the last line end
     starts: list[int] = field(default_factory=list)
     _mask: np.ndarray = field(default_factory=lambda: np.empty(CHUNK, bool))
 
@@ -81,6 +86,21 @@ class _Counts:
         self.cr += cr
         self.newlines += nl
         self.last = bytes(buf[n - 1:n])
+        self._long(buf, n, nl)
+
+    def _long(self, buf: bytearray, n: int, nl: int) -> None:
+        """Mark the file dirty when a run of ``_WINDOW`` bytes holds no line end: every line
+        longer than :data:`LONG_LINE` is caught (it holds a whole window, or it spans a chunk
+        end), at the cost of ``memchr`` calls that stop at the first line end."""
+        if not nl:
+            self.since += n
+            self.dirty |= self.since >= _WINDOW
+            return
+        first = buf.find(10, 0, n)
+        if self.since + first >= _WINDOW or any(
+                buf.find(10, p, p + _WINDOW) < 0 for p in range(0, n - _WINDOW + 1, _WINDOW)):
+            self.dirty = True
+        self.since = n - 1 - buf.rfind(10, 0, n)
 
 
 def ranges(path: Path, parts: int) -> list[tuple[int, int]]:
@@ -124,7 +144,7 @@ def digest(path: Path, parts: list[tuple[int, int]]) -> Digest:
                 left -= n
                 h.update(view[:n])
                 c.update(buf, n)
-    dirty = c.dirty or c.cr != c.crlf or 0 < c.crlf < c.newlines
+    dirty = c.dirty or c.cr != c.crlf or 0 < c.crlf < c.newlines or c.since >= _WINDOW
     return Digest(h.hexdigest(), c.newlines + (c.last != b"\n"), tuple(c.starts), dirty)
 
 

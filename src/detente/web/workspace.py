@@ -16,8 +16,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detente.errors import DetenteError, Problem, ScenarioError
-from detente.limits import MAX_FILE_BYTES, read_text
+from detente.errors import DetenteError, ScenarioError
+from detente.limits import MAX_FILE_BYTES, decode_utf8, read_text
 from detente.records.output import write_text
 from detente.scenario.model import Scenario
 from detente.web.edit import apply_edit, editable_paths, validate
@@ -166,11 +166,10 @@ class Workspace:
                            f"{UPLOAD_LIMIT:,} bytes (the scenario file limit, docs/limits.md)")
         stem = Path(name or "upload.yaml").stem
         file = f"upload:{Path(name).name or 'upload.yaml'}"
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ScenarioError([Problem(f"not UTF-8 text (byte {exc.start})", file=file,
-                                         allowed="UTF-8 text")]) from None
+        try:  # UTF-8 (a BOM dropped); UTF-16, a gzip'd file, … named for what they are
+            text = decode_utf8(data, file)
+        except DetenteError as exc:
+            raise ScenarioError(exc.problems) from None
         validate(text, file)
         with self._lock:
             return self._add(stem, file, file, text)

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from detente.records.output import looks_like_formula
 from detente.report.charts.spec import ChartSpec
 
 VERSIONS = {"vega": "5.33.1", "vega-lite": "5.23.0", "vega-embed": "6.29.0"}
@@ -138,10 +139,16 @@ def _fallback(chart: ChartSpec) -> str:
     cols = list(dict.fromkeys(k for r in rows for k in r))
     titles = field_titles(chart.spec)
     head = "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>" for c in cols)
-                   + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_td(_cell(r.get(c))) for c in cols) + "</tr>" for r in rows)
     return (f"<noscript><div class='table-wrap'><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table></div></noscript>")
+
+
+def _td(text: str) -> str:
+    """A table cell; text a spreadsheet would run as a formula is marked as text for Excel
+    (as :func:`detente.report.base.table` does)."""
+    mark = " style=\"mso-number-format:'\\@'\"" if looks_like_formula(text) else ""
+    return f"<td{mark}>{html.escape(text)}</td>"
 
 
 def _cell(value: Any) -> str:
