@@ -1,16 +1,19 @@
-"""The learned extractor (protocol amendments 4 and 5, §9–§10): the rules' pipeline finds the
-candidates, a linear model chooses the signals.
+"""The learned extractor (protocol amendments 4–6, §9–§11): the rules' pipeline finds the
+candidates, a linear model scores them, and (§11, the shipped model) a tree ensemble re-scores
+every (candidate, kind) pair in its sentence and article (:mod:`detente.extract.rerank`).
 
 Actors, positions, proposals and stance are the rules' (:mod:`detente.extract.rules`). Signals
 are re-chosen: every (sentence, actor) candidate of :mod:`detente.extract.candidates` is
 scored by one-vs-rest logistic regression over its sparse binary features (one weight vector
 per signal kind; Hosmer & Lemeshow, *Applied Logistic Regression*). Decoding (amendment 5,
 §10): a candidate keeps its best kind (largest ratio of probability to that kind's threshold,
-if the ratio is ≥ 1) and any other kind whose ratio reaches ``multi`` (1.5 in the shipped
-model; 1 gives the §9 rule, every kind over its threshold); the kinds the training handed back
+if the ratio is ≥ 1) and any other kind whose ratio reaches ``multi`` (1.5 in the second
+model, §10; 1 gives the §9 rule, every kind over its threshold); the kinds the training handed back
 (``use_rules``) are the rules' own choice instead. Features come from the model's feature set
-(version 2: the §9 features plus actor-role × sentence-cue pairs). Inference is NumPy over a weights
-file shipped in the package (``data/learned_model.npz``, written by
+(version 2: the §9 features plus actor-role × sentence-cue pairs). With a second stage
+(``reranker``), decoding compares ``blend`` × the trees' ratio + (1 − ``blend``) × the linear
+ratio with 1 (the shipped model: blend 0.5, multi 1, no kind handed back). Inference is
+NumPy over a weights file shipped in the package (``data/learned_model.npz``, written by
 ``scripts/train_extractor.py``; it records the training data's hash, the features' version and
 the training command); nothing is downloaded or trained at run time.
 

@@ -87,8 +87,8 @@ RECIPES = {"current": Recipe(FEATURE_SETS[1]),
            "stack7": replace(_SECOND, trees=150, leaves=15, min_leaf=20, rate=0.05, blend=0.3),
            "stack8": replace(_SECOND, trees=150, leaves=15, min_leaf=20, rate=0.05, blend=0.5,
                              multi=1.0)}
-#: The recipe of the shipped model.
-SHIPPED = "new"
+#: The recipe of the shipped model (§11 decision: docs/extraction-evaluation.md §11.1).
+SHIPPED = "stack8"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 #: Training weight of a part's candidates (parts not named weigh 1).
 PART_WEIGHT: dict[str, float] = {}
