@@ -163,9 +163,11 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
         for name in ("feature", "left", "right", "roots"):
             np.testing.assert_array_equal(getattr(again.reranker, name),
                                           getattr(shipped.reranker, name))
+        # split points lie between distinct linear probabilities, which agree across runs
+        # and thread counts to ~1e-10 (measured: 1.6e-10 at most); stated tolerance 1e-6
         np.testing.assert_allclose(again.reranker.threshold, shipped.reranker.threshold,
-                                   rtol=1e-12)
-        np.testing.assert_allclose(again.reranker.value, shipped.reranker.value, atol=1e-12)
+                                   atol=1e-6)
+        np.testing.assert_allclose(again.reranker.value, shipped.reranker.value, atol=1e-6)
         np.testing.assert_array_equal(again.base_thresholds, shipped.base_thresholds)
     assert data_hash(load_parts(DATA, SEEDS, ["dev"])) != shipped.meta["data_sha256"]
 
