@@ -21,12 +21,14 @@ from pathlib import Path
 from detente.extract.article import read_article
 from detente.extract.learned import LearnedExtractor
 from detente.extract.rules import RuleExtractor
+from detente.extract.training import LOCKED
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def corpus() -> list:  # type: ignore[type-arg]
-    files = sorted((ROOT / "tests" / "data" / "extract").glob("*/*.txt"))
+    files = sorted(f for f in (ROOT / "tests" / "data" / "extract").glob("*/*.txt")
+                   if f.parent.name != LOCKED)  # never the locked set (protocol §11)
     files += sorted((ROOT / ".." / "shared" / "seeds").glob("*.txt"))
     return [read_article(f) for f in files]
 

@@ -1,15 +1,16 @@
-"""Leave-one-part-out scores of the learned extractors beside the rules (amendment 5, §10).
+"""Leave-one-part-out scores of the learned extractors beside the rules (amendments 5–6).
 
-For each development part (seeds, dev, locked2, locked3, dev5, locked4, dev6, locked5 when
-present): train each learned recipe — the current model of §9 and the second model of §10
-(``detente.extract.training.RECIPES``) — on every other part (thresholds by inner
-leave-one-part-out on those parts only), score the held-out part with
-:func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
-resamples, seed 0), and score the rules on the same part; then pooled over all held-out
-parts. Reads only development parts, never the locked set. Ends with the §10 decision rule
-applied to the table.
+For each development part (seeds, dev, locked2, locked3, dev5, locked4, dev6, locked5,
+locked6 when present): train each learned recipe named (``detente.extract.training.RECIPES``:
+the §9 model ``current``, the shipped §10 model ``new``, the §11 configurations ``stack*``) on
+every other part (thresholds by inner leave-one-part-out on those parts only), score the
+held-out part with :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over
+articles, 2,000 resamples, seed 0), and score the rules on the same part; then pooled over all
+held-out parts, and pooled over the three blind parts (locked4, locked5, locked6). Reads only
+development parts, never the locked set. Ends with the §11 decision rule applied to each
+configuration against the previous default (``new``).
 
-    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes current,new]
+    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes new,stack8]
 """
 
 from __future__ import annotations
@@ -22,13 +23,23 @@ from typing import Any
 
 from detente.extract.evaluate import Evaluation
 from detente.extract.rules import RuleExtractor
-from detente.extract.training import RECIPES, Item, featurize, load_parts, lopo, score
+from detente.extract.training import (
+    RECIPES,
+    Item,
+    featurize,
+    load_parts,
+    lopo,
+    score,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
-#: The parts whose annotators wrote no rule and saw no model (§10's second condition).
-BLIND = ("locked4", "locked5")
+#: The parts whose annotators wrote no rule and saw no model (§11's second condition).
+BLIND = ("locked4", "locked5", "locked6")
+#: The default before §11 (the second model, §10): the recipe every §11 configuration is
+#: judged against.
+PREVIOUS = "new"
 
 
 def _cell(ev: Evaluation) -> str:
@@ -48,8 +59,8 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
     parts = list(dict.fromkeys(it.part for it in first))
     f1: dict[str, dict[str, float]] = {}
     exact = []
-    for part in [*parts, "pooled"]:
-        chosen = parts if part == "pooled" else [part]
+    for part in [*parts, "pooled", "blind"]:
+        chosen = {"pooled": parts, "blind": [p for p in parts if p in BLIND]}.get(part, [part])
         cells = []
         for name in names:
             its = items.get(name, first)
@@ -63,7 +74,8 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
                 exact.append(f"{name} {ev.scores['quotes_exact']}")
         rows = [it for it in first if it.part in chosen]
         gold = sum(len(it.gold.gold.get("signals", [])) for it in rows)
-        label = "**pooled**" if part == "pooled" else part
+        label = {"pooled": "**pooled**", "blind": "**blind pooled** (" + "+".join(BLIND)
+                 + ")"}.get(part, part)
         print(f"| {label} | {len(rows)} | {gold} | " + " | ".join(cells) + " |")
     print("quotes exact (pooled): " + "; ".join(exact))
     return f1
@@ -72,7 +84,7 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--recipes", default="current,new")
+    ap.add_argument("--recipes", default="new,stack8")
     args = ap.parse_args()
     t0 = time.process_time()
     parts, rules = load_parts(DATA, SEEDS), RuleExtractor()
@@ -81,13 +93,13 @@ def main() -> None:
     held = {n: lopo(items[n], RECIPES[n]) for n in names}
     print(f"recipes: { {n: RECIPES[n] for n in names} }; load {os.getloadavg()[0]:.1f}")
     f1 = _table(items, held, args.draws)
-    if {"current", "new"} <= set(names):
-        new, cur = f1["pooled"]["new"], f1["pooled"]["current"]
-        loses = [p for p in BLIND if p in f1 and f1[p]["new"] < f1[p]["current"]]
-        default = new > cur and len(loses) < len(BLIND)
-        print(f"decision (§10): pooled new {new:.3f} vs current {cur:.3f}; new loses on "
-              f"{', '.join(loses) or 'neither of ' + ', '.join(BLIND)} → default: "
-              f"{'new' if default else 'current'}")
+    for name in (n for n in names if PREVIOUS in names and n != PREVIOUS):
+        new, old = f1["pooled"][name], f1["pooled"][PREVIOUS]
+        bnew, bold = f1["blind"][name], f1["blind"][PREVIOUS]
+        won = new > old and bnew >= bold
+        print(f"decision (§11) {name} vs {PREVIOUS}: (a) pooled {new:.4f} vs {old:.4f}, "
+              f"(b) blind pooled {bnew:.4f} vs {bold:.4f} → "
+              f"{name + ' passes' if won else PREVIOUS + ' stays the default'}")
     print(f"CPU {time.process_time() - t0:.0f} s")
 
 

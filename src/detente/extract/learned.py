@@ -1,16 +1,19 @@
-"""The learned extractor (protocol amendments 4 and 5, §9–§10): the rules' pipeline finds the
-candidates, a linear model chooses the signals.
+"""The learned extractor (protocol amendments 4–6, §9–§11): the rules' pipeline finds the
+candidates, a linear model scores them, and (§11, the shipped model) a tree ensemble re-scores
+every (candidate, kind) pair in its sentence and article (:mod:`detente.extract.rerank`).
 
 Actors, positions, proposals and stance are the rules' (:mod:`detente.extract.rules`). Signals
 are re-chosen: every (sentence, actor) candidate of :mod:`detente.extract.candidates` is
 scored by one-vs-rest logistic regression over its sparse binary features (one weight vector
 per signal kind; Hosmer & Lemeshow, *Applied Logistic Regression*). Decoding (amendment 5,
 §10): a candidate keeps its best kind (largest ratio of probability to that kind's threshold,
-if the ratio is ≥ 1) and any other kind whose ratio reaches ``multi`` (1.5 in the shipped
-model; 1 gives the §9 rule, every kind over its threshold); the kinds the training handed back
+if the ratio is ≥ 1) and any other kind whose ratio reaches ``multi`` (1.5 in the second
+model, §10; 1 gives the §9 rule, every kind over its threshold); the kinds the training handed back
 (``use_rules``) are the rules' own choice instead. Features come from the model's feature set
-(version 2: the §9 features plus actor-role × sentence-cue pairs). Inference is NumPy over a weights
-file shipped in the package (``data/learned_model.npz``, written by
+(version 2: the §9 features plus actor-role × sentence-cue pairs). With a second stage
+(``reranker``), decoding compares ``blend`` × the trees' ratio + (1 − ``blend``) × the linear
+ratio with 1 (the shipped model: blend 0.5, multi 1, no kind handed back). Inference is
+NumPy over a weights file shipped in the package (``data/learned_model.npz``, written by
 ``scripts/train_extractor.py``; it records the training data's hash, the features' version and
 the training command); nothing is downloaded or trained at run time.
 
@@ -32,6 +35,7 @@ from detente.errors import DetenteError
 from detente.extract.article import Article
 from detente.extract.candidates import FEATURE_SETS, Candidate, FeatureSet, article_candidates
 from detente.extract.dates import find_date
+from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
 from detente.extract.vocabulary import IssueTerms, default_issues
@@ -52,6 +56,13 @@ class LearnedModel:
     #: A candidate keeps its best kind (largest probability / threshold ratio, if ≥ 1) and
     #: any other kind whose ratio reaches ``multi`` (1: every kind over its threshold, §9).
     multi: float = 1.0
+    #: The second stage of §11 (None: the linear probabilities are the scores). With it,
+    #: ``thresholds`` are the second stage's and ``base_thresholds`` the linear model's.
+    reranker: TreeEnsemble | None = None
+    base_thresholds: np.ndarray | None = None
+    #: Weight of the second stage: a pair's ratio to threshold is ``blend`` × the second
+    #: stage's + (1 − ``blend``) × the linear model's (1: the second stage alone).
+    blend: float = 1.0
 
     @property
     def features(self) -> FeatureSet:
@@ -73,13 +84,32 @@ class LearnedModel:
         z += self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
+    def scores(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        """The scores decoding compares with ``thresholds``, candidates × kinds: the linear
+        probabilities, re-scored by the second stage when the model has one."""
+        p = self.probabilities(candidates)
+        if self.reranker is None or self.base_thresholds is None:
+            return p
+        x = rerank_features(candidates, p, self.base_thresholds)
+        second = self.reranker.probability(x).reshape(p.shape)
+        if self.blend == 1.0:
+            return second
+        # in the second stage's units: scores / thresholds is the blended ratio
+        return np.asarray(self.blend * second + (1.0 - self.blend) * p
+                          * (self.thresholds / self.base_thresholds))
+
     def save(self, path: Path) -> None:
         """Write the weights file (compressed npz; no pickled objects)."""
         order = sorted(self.vocab, key=self.vocab.__getitem__)
-        np.savez_compressed(path, vocab=np.array(order), coef=self.coef.astype(np.float32),
-                            intercept=self.intercept, thresholds=self.thresholds,
-                            use_rules=self.use_rules, multi=np.array(self.multi),
-                            meta=np.array(json.dumps(self.meta, sort_keys=True)))
+        extra: dict[str, np.ndarray] = {}
+        if self.reranker is not None and self.base_thresholds is not None:
+            extra = {**self.reranker.arrays("tree_"), "base_thresholds": self.base_thresholds}
+        arrays: dict[str, Any] = {"vocab": np.array(order), "coef": self.coef.astype(np.float32),
+                                   "intercept": self.intercept, "thresholds": self.thresholds,
+                                   "use_rules": self.use_rules, "multi": np.array(self.multi),
+                                   "meta": np.array(json.dumps(self.meta, sort_keys=True)),
+                                   **extra}
+        np.savez_compressed(path, **arrays)
 
 
 def load_model(path: Path | None = None) -> LearnedModel:
@@ -97,6 +127,10 @@ def load_model(path: Path | None = None) -> LearnedModel:
             use_rules = np.asarray(z["use_rules"], bool)
             multi = float(z["multi"]) if "multi" in z.files else 1.0
             meta = json.loads(str(z["meta"]))
+            trees, base = None, None
+            if "base_thresholds" in z.files:
+                trees = TreeEnsemble.from_arrays({f: z[f] for f in z.files}, "tree_")
+                base = np.asarray(z["base_thresholds"], float)
     except (OSError, ValueError, KeyError, EOFError) as exc:  # zip, npz or json damage
         raise DetenteError.one(f"the learned extractor's weights file is unreadable: {exc}",
                                file=str(path), allowed=fix) from exc
@@ -104,21 +138,24 @@ def load_model(path: Path | None = None) -> LearnedModel:
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
             or use_rules.shape != (k,)
             or not isinstance(meta, dict) or meta.get("features_version") not in FEATURE_SETS
-            or not np.isfinite(coef).all() or not multi >= 1.0):
+            or not np.isfinite(coef).all() or not multi >= 1.0
+            or (trees is not None and not trees.fits(len(COLUMNS)))
+            or (base is not None and base.shape != (k,))
+            or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
                                file=str(path),
-                               path="coef/intercept/thresholds/use_rules/multi/meta",
+                               path="coef/intercept/thresholds/use_rules/multi/meta/tree_*",
                                allowed=f"{k} kinds, features version in "
                                f"{sorted(FEATURE_SETS)}, multi ≥ 1; {fix}")
     return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
-                        use_rules, meta, multi)
+                        use_rules, meta, multi, trees, base, float(meta.get("blend", 1.0)))
 
 
 def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
            candidates: Sequence[Candidate], anchor: Any,
            probs: np.ndarray | None = None) -> ArticleExtraction:
     """The rules' extraction with its signals replaced by the model's choices."""
-    p = model.probabilities(candidates) if probs is None else probs
+    p = model.scores(candidates) if probs is None else probs
     ratio = p / model.thresholds
     best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
     over = (p >= model.thresholds) & ((ratio >= best) | (ratio >= model.multi))

@@ -1,0 +1,167 @@
+"""The third learned model's second stage (protocol amendment 6, §11): a tree ensemble that
+re-scores every (candidate, kind) pair from the linear model's probabilities in context.
+
+The linear model (:mod:`detente.extract.learned`) scores each candidate on its own. Its errors
+on the development parts are mostly *ranking* (gold pairs below threshold) and the *kind*
+chosen when a sentence holds several acts (docs/extraction.md). The second stage sees, for
+each (candidate, kind) row, the linear probability beside the same kind's probabilities of the
+other actors of the sentence and of the article (rank, margin, share of the maximum), the
+other kinds of the same candidate (rank, margin), the rules' choice, and the candidate's
+clause structure (who speaks — a speaker next to a speech verb or a reported-speech sentence —,
+agent, prepositional or locative role, negation, hypothetical, future, background, position).
+It is a gradient-boosted ensemble of regression trees on the logistic loss (Friedman 2001,
+*Greedy function approximation: a gradient boosting machine*, Ann. Statist. 29(5); trained
+with scikit-learn's histogram variant, Ke et al. 2017 "LightGBM"), stored as flat NumPy arrays
+and evaluated here with NumPy only (all trees, one tree level per step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.extract.candidates import Candidate
+from detente.extract.schema import SIGNAL_KINDS
+
+#: Candidate flags the second stage reads from the candidate's features (present: 1).
+FLAGS = ("role:first", "role:prep", "role:loc", "role:agent", "role:with", "role:cond",
+         "role:accused", "role:modifier", "speaker:before_verb", "speaker:after_verb",
+         "src:carried", "src:rule_only", "src:parties", "party", "mkind:person",
+         "mkind:state", "mkind:demonym", "mkind:capital", "mkind:institution", "ctx:hyp",
+         "ctx:future", "ctx:neg", "ctx:reported", "ctx:background", "ctx:quotation", "speech",
+         "topic", "pos:first", "rule:none")
+#: Column names of :func:`rerank_features` (the weights file records them).
+COLUMNS = ("kind", "p", "ratio", "kind_rank", "kind_margin", "best_ratio", "sent_n",
+           "sent_rank", "sent_margin", "art_rank", "art_share", "art_n", "position",
+           "nactors", "rule_kind", "rule_other_kind", "cue_kind", "cue_after_kind",
+           "cue_near_kind", "n_cues", *FLAGS)
+
+
+def _flags(c: Candidate) -> list[float]:
+    f = set(c.features)
+    kinds = [0.0] * (5 * len(SIGNAL_KINDS))
+    k_n = len(SIGNAL_KINDS)
+    for k, kind in enumerate(SIGNAL_KINDS):
+        kinds[k] = float(f"rule:{kind}" in f)
+        kinds[k_n + k] = float(f"rule_other:{kind}" in f)
+        kinds[2 * k_n + k] = float(f"cue:{kind}" in f)
+        kinds[3 * k_n + k] = float(f"cue_after:{kind}" in f)
+        kinds[4 * k_n + k] = float(f"cue_after_near:{kind}" in f or f"cue_before_near:{kind}"
+                                   in f)
+    pos = next((int(x[4:]) for x in f if x.startswith("pos:") and x[4:].isdigit()), 0)
+    nact = next((int(x[8:]) for x in f if x.startswith("nactors:")), 0)
+    cues = sum(1 for x in f if x.startswith("cue:"))
+    return [*kinds, float(pos), float(nact), float(cues), *(float(x in f) for x in FLAGS)]
+
+
+def _rank_desc(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Rank (0 = largest) of each row's value within its group, per column."""
+    n, k = values.shape
+    out = np.zeros((n, k))
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        block = values[rows]
+        out[rows] = (block[None, :, :] > block[:, None, :]).sum(axis=1)
+    return out
+
+
+def rerank_features(candidates: Sequence[Candidate], probs: np.ndarray,
+                    thresholds: np.ndarray) -> np.ndarray:
+    """Second-stage rows of one article: (candidates × kinds) × :data:`COLUMNS`, row
+    ``j * kinds + k`` for candidate ``j`` and kind ``k``."""
+    n, k = len(candidates), len(SIGNAL_KINDS)
+    if n == 0:
+        return np.zeros((0, len(COLUMNS)))
+    ratio = probs / thresholds
+    best = ratio.max(axis=1, keepdims=True)
+    kind_rank = (ratio[:, None, :] > ratio[:, :, None]).sum(axis=2)
+    other = np.where(np.eye(k, dtype=bool)[None], -np.inf, ratio[:, None, :]).max(axis=2)
+    sent = np.array([c.start for c in candidates])
+    _, sent_id, sent_n = np.unique(sent, return_inverse=True, return_counts=True)
+    sent_rank = _rank_desc(probs, sent_id)
+    sent_margin = np.zeros((n, k))
+    for g in range(len(sent_n)):
+        rows = np.flatnonzero(sent_id == g)
+        if len(rows) > 1:
+            block = probs[rows]
+            masked = np.where(np.eye(len(rows), dtype=bool)[:, :, None], -np.inf,
+                              block[None, :, :])
+            sent_margin[rows] = block - masked.max(axis=1)
+    art_rank = _rank_desc(probs, np.zeros(n, dtype=int)) / n
+    art_share = probs / np.maximum(probs.max(axis=0, keepdims=True), 1e-12)
+    flags = np.array([_flags(c) for c in candidates])
+    per_kind = flags[:, :5 * k].reshape(n, 5, k).transpose(0, 2, 1)  # n × k × 5
+    rest = flags[:, 5 * k:]
+    cols = [np.broadcast_to(np.arange(k, dtype=float), (n, k)), probs, ratio, kind_rank,
+            ratio - other, np.broadcast_to(best, (n, k)),
+            np.broadcast_to(sent_n[sent_id][:, None].astype(float), (n, k)), sent_rank,
+            sent_margin, art_rank, art_share, np.full((n, k), float(n))]
+    head = np.stack(cols, axis=2)  # n × k × 12
+    tail = np.broadcast_to(rest[:, None, :], (n, k, rest.shape[1]))
+    pos, nact, ncue = tail[:, :, 0:1], tail[:, :, 1:2], tail[:, :, 2:3]
+    x = np.concatenate([head, pos, nact, per_kind[:, :, :5], ncue, tail[:, :, 3:]], axis=2)
+    return np.ascontiguousarray(x.reshape(n * k, len(COLUMNS)))
+
+
+@dataclass(frozen=True)
+class TreeEnsemble:
+    """Additive regression trees in flat arrays: node ``i`` splits on ``feature[i]`` at
+    ``threshold[i]`` (``x <= threshold`` goes ``left``), a leaf (``left[i] < 0``) holds
+    ``value[i]``; ``roots`` index each tree's first node. Score = ``baseline`` + Σ leaves,
+    probability = logistic(score)."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    baseline: float
+    depth: int
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        """P(signal | row) for each row of ``x`` (rows × :data:`COLUMNS`)."""
+        if len(x) == 0 or len(self.roots) == 0:
+            return np.full(len(x), 1.0 / (1.0 + np.exp(-self.baseline)))
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        rows = np.arange(len(x))[:, None]
+        for _ in range(self.depth):
+            leaf = self.left[node] < 0
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        z = self.baseline + self.value[node].sum(axis=1)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def fits(self, columns: int) -> bool:
+        """Whether the arrays form trees over ``columns`` features (a damaged or foreign
+        file does not)."""
+        n = len(self.feature)
+        same = all(len(a) == n for a in (self.threshold, self.left, self.right, self.value))
+        if not same or n == 0:
+            return same and len(self.roots) == 0
+        inner = self.left >= 0
+        return bool(np.isfinite(self.value).all() and np.isfinite(self.baseline)
+                    and ((self.feature >= 0) & (self.feature < columns)).all()
+                    and (self.left < n).all() and (self.right < n).all()
+                    and (self.right[inner] >= 0).all()
+                    and ((self.roots >= 0) & (self.roots < n)).all() and 0 <= self.depth <= 64)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The arrays to store in a weights file under ``prefix``."""
+        return {f"{prefix}feature": self.feature, f"{prefix}threshold": self.threshold,
+                f"{prefix}left": self.left, f"{prefix}right": self.right,
+                f"{prefix}value": self.value, f"{prefix}roots": self.roots,
+                f"{prefix}scalars": np.array([self.baseline, self.depth], dtype=float)}
+
+    @classmethod
+    def from_arrays(cls, z: dict[str, np.ndarray], prefix: str) -> TreeEnsemble:
+        """Inverse of :meth:`arrays`."""
+        base, depth = (float(v) for v in z[f"{prefix}scalars"])
+        return cls(np.asarray(z[f"{prefix}feature"], np.int64),
+                   np.asarray(z[f"{prefix}threshold"], float),
+                   np.asarray(z[f"{prefix}left"], np.int64),
+                   np.asarray(z[f"{prefix}right"], np.int64),
+                   np.asarray(z[f"{prefix}value"], float),
+                   np.asarray(z[f"{prefix}roots"], np.int64), base, int(depth))

@@ -1,0 +1,81 @@
+"""Training of the second stage of §11 (:mod:`detente.extract.rerank`): needs scikit-learn,
+like :mod:`detente.extract.training`, and is used only by it.
+
+The second stage learns from the linear model's *inner held-out* probabilities (each
+training part scored by the linear model trained on the other training parts: stacking,
+Wolpert 1992, *Stacked generalization*, Neural Networks 5(2)), so it sees probabilities as
+unseen text gets them. Its per-kind thresholds are chosen on its own inner held-out scores
+(one ensemble per inner part, trained on the others). scikit-learn's histogram gradient
+boosting (fixed seed, no early stopping: deterministic) is exported to flat NumPy arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from detente.extract.rerank import TreeEnsemble, rerank_features
+from detente.extract.schema import SIGNAL_KINDS
+
+if TYPE_CHECKING:
+    from detente.extract.training import Item, Recipe
+
+
+def export(hgb: Any) -> TreeEnsemble:
+    """A fitted binary ``HistGradientBoostingClassifier`` as flat arrays (numerical splits
+    only: ``x <= threshold`` goes left; the rows never hold missing values)."""
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    offset, depth = 0, 0
+    for (tree,) in hgb._predictors:
+        nodes = tree.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        roots.append(offset)
+        feature.append(np.where(leaf, 0, nodes["feature_idx"].astype(np.int64)))
+        threshold.append(nodes["num_threshold"].astype(float))
+        left.append(np.where(leaf, -1, nodes["left"].astype(np.int64) + offset))
+        right.append(np.where(leaf, -1, nodes["right"].astype(np.int64) + offset))
+        value.append(np.where(leaf, nodes["value"].astype(float), 0.0))
+        depth = max(depth, int(nodes["depth"].max()))
+        offset += len(nodes)
+    return TreeEnsemble(np.concatenate(feature), np.concatenate(threshold),
+                        np.concatenate(left), np.concatenate(right), np.concatenate(value),
+                        np.array(roots, dtype=np.int64),
+                        float(np.ravel(hgb._baseline_prediction)[0]), depth)
+
+
+def _boost(x: Sequence[np.ndarray], y: Sequence[np.ndarray], r: Recipe) -> TreeEnsemble:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    hgb = HistGradientBoostingClassifier(
+        max_iter=r.trees, learning_rate=r.rate, max_leaf_nodes=r.leaves,
+        min_samples_leaf=r.min_leaf, l2_regularization=1.0, early_stopping=False,
+        random_state=0)
+    hgb.fit(np.vstack(x), np.concatenate(y))
+    return export(hgb)
+
+
+def fit_second_stage(items: Sequence[Item], inner: Sequence[np.ndarray],
+                     base_thresholds: np.ndarray, r: Recipe
+                     ) -> tuple[TreeEnsemble, np.ndarray]:
+    """The ensemble on every item's rows (``inner``: the linear model's inner held-out
+    probabilities per item) and per-kind thresholds by inner leave-one-part-out."""
+    from detente.extract.training import _GRID, _f1
+
+    k = len(SIGNAL_KINDS)
+    x = [rerank_features(it.candidates, p, base_thresholds) for it, p in zip(items, inner,
+                                                                              strict=True)]
+    y = [it.y.reshape(-1) for it in items]
+    parts = [it.part for it in items]
+    held_out: list[np.ndarray] = [np.zeros((0, k))] * len(items)
+    for part in dict.fromkeys(parts):
+        rest = [i for i, p in enumerate(parts) if p != part]
+        ens = _boost([x[i] for i in rest], [y[i] for i in rest], r)
+        for i, p in enumerate(parts):
+            if p == part:
+                held_out[i] = ens.probability(x[i]).reshape(-1, k)
+    scores, gold = np.vstack(held_out), np.vstack([it.y for it in items]) == 1
+    missed = np.sum([it.missed for it in items], axis=0)
+    f1 = _f1(scores[:, :, None] >= _GRID[None, None, :], gold[:, :, None], missed[:, None])
+    return _boost(x, y, r), np.asarray(_GRID[np.argmax(f1, axis=1)], dtype=float)
