@@ -176,7 +176,7 @@ def _negmas(folder: Path, nash_ours: np.ndarray) -> dict[str, object]:
 
     from detente.formats.genius import _classify
 
-    domains, profiles, _ = _classify(folder)
+    domains, profiles = _classify(folder)[:2]
     t0 = time.perf_counter()
     sc = Scenario.from_genius_files(domain=domains[0], ufuns=profiles, safe_parsing=False)
     t1 = time.perf_counter()

@@ -117,7 +117,7 @@ def pairs(args: argparse.Namespace) -> list[Pair]:
                         "--negmas-python VENV/bin/python")
             from detente.formats.genius import _classify  # which file is the domain
 
-            domains, profiles, _ = _classify(folder)
+            domains, profiles = _classify(folder)[:2]
             return [py, "-c", NEGMAS, str(domains[0]), *map(str, profiles)]
         return cmd
 
