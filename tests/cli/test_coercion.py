@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli_run import run_main
 from detente.cli import app as cli
 from detente.cli.coercion import _TYPER, PlainFirst, plain_value
 from shared_data import GENIUS
@@ -107,13 +108,7 @@ def test_numbers_typed_on_the_command_line_go_to_typer() -> None:
 
 
 def _run(argv: list[str], capsys) -> tuple[object, str, str]:  # type: ignore[no-untyped-def]
-    code: object = 0
-    try:
-        cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_main(argv, capsys)
 
 
 BAD = [["analyze", "x", "--draws", "many"], ["analyze", "x", "--draws", "-1"],

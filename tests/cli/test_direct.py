@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_run import run_main
 from detente.cli import app as cli
 from detente.cli.direct import COMPLETE_VAR, analyze_defaults, backtest_defaults, direct_command
 from shared_data import GENIUS
@@ -64,15 +65,10 @@ def test_only_analyze_of_one_existing_folder_goes_direct(tmp_path: Path,
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[object, str, str]:
-    code: object = 0
-    try:
-        cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out = capsys.readouterr()
+    code, out, err = run_main(argv, capsys)
     # the backtest's timings line differs from run to run
-    text = "\n".join(line for line in out.out.splitlines() if not line.startswith("seconds:"))
-    return code, text, out.err
+    text = "\n".join(line for line in out.splitlines() if not line.startswith("seconds:"))
+    return code, text, err
 
 
 def test_direct_and_typer_paths_print_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -134,3 +134,22 @@ def run_limited(argv: list[str], mem_gb: float = 2.0, timeout: float = 60.0,
     except subprocess.TimeoutExpired:
         raise AssertionError(f"hang: detente {' '.join(argv)} ran past {timeout} s") from None
     return Run(res.returncode, res.stdout, res.stderr, time.monotonic() - t0)
+
+
+def error_words(argv: list[str], *names: str) -> str:
+    """``detente ARGV`` on an input known to be invalid: the fuzz property with
+    ``expect_error`` (the error names each of ``names``), then the error's words on one line."""
+    run = run_cli(argv)
+    check(run, list(names), expect_error=True)
+    return " ".join(run.err.split())
+
+
+def toy_variant(tmp_path: Path, old: str, new: str, name: str = "case.yaml",
+                count: int = -1) -> Path:
+    """The toy scenario (``tests/toy.yaml``) with ``old`` (which must occur) replaced by
+    ``new`` (``count`` times; every occurrence by default), written to ``tmp_path / name``."""
+    text = (Path(__file__).resolve().parents[1] / "toy.yaml").read_text(encoding="utf-8")
+    assert old in text
+    f = tmp_path / name
+    f.write_text(text.replace(old, new, count), encoding="utf-8")
+    return f

@@ -20,7 +20,8 @@ from detente.extract.article import read_article
 from detente.extract.evaluate import load_gold
 from detente.formats._csvtext import read_rows
 from detente.records.output import write_text
-from fuzz.harness import check, run_cli
+from fuzz.harness import check, run_cli, toy_variant
+from fuzz.harness import error_words as _err
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "tests" / "toy.yaml"
@@ -28,18 +29,8 @@ ARTICLE = ROOT / "tests" / "data" / "extract" / "dev" / "01.txt"
 GOLD = ROOT / "tests" / "data" / "extract" / "dev" / "01.json"
 
 
-def _err(argv: list[str], *names: str) -> str:
-    run = run_cli(argv)
-    check(run, list(names), expect_error=True)
-    return " ".join(run.err.split())
-
-
 def _toy(tmp_path: Path, old: str, new: str, name: str = "case.yaml") -> Path:
-    text = TOY.read_text(encoding="utf-8")
-    assert old in text
-    f = tmp_path / name
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return f
+    return toy_variant(tmp_path, old, new, name, 1)
 
 
 # -- output paths that are not files ----------------------------------------------------------

@@ -12,25 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from fuzz.harness import check, run_cli
+from fuzz.harness import error_words as _err
+from fuzz.harness import run_cli, toy_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "tests" / "toy.yaml"
 GDELT = ROOT / "tests" / "signals" / "fixtures" / "gdelt2_20150218230000_slice.tsv"
 
 
-def _err(argv: list[str], *names: str) -> str:
-    run = run_cli(argv)
-    check(run, list(names), expect_error=True)
-    return " ".join(run.err.split())
-
-
 def _toy(tmp_path: Path, old: str, new: str, name: str = "case.yaml") -> Path:
-    text = TOY.read_text(encoding="utf-8")
-    assert old in text
-    f = tmp_path / name
-    f.write_text(text.replace(old, new), encoding="utf-8")
-    return f
+    return toy_variant(tmp_path, old, new, name)
 
 
 # -- event files -------------------------------------------------------------------------------
