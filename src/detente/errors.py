@@ -70,6 +70,12 @@ class DetenteError(Exception):
             return self
         return type(self)([p if p.file else replace(p, file=file) for p in self.problems])
 
+    def with_path(self, old: str, new: str) -> DetenteError:
+        """The same error with the field path ``old`` named ``new`` (a library function names
+        its own option, e.g. ``--data``; a command that passes it another option's value
+        names that option)."""
+        return type(self)([replace(p, path=new) if p.path == old else p for p in self.problems])
+
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])

@@ -116,7 +116,8 @@ def test_extract_max_bytes_bounded(size: str) -> None:
 
 @pytest.mark.parametrize(("argv", "option"), [
     (["signals", "credibility", "--actor", "RUS", "--no-store", "--case", ""], "--case"),
-    (["signals", "evaluate", "dev", "-q", "--compliance-prior", ""], "--data"),
+    (["signals", "evaluate", "dev", "-q", "--compliance-prior", ""],
+     "--compliance-prior"),
 ])
 def test_empty_name_is_not_the_current_folder(argv: list[str], option: str) -> None:
     """``--case ""`` read the current folder ('.: is a directory'). (A ``Path`` option such

@@ -411,3 +411,14 @@ def test_commitments_and_pax_quotes_are_read_strictly(tmp_path: Path) -> None:
     pax.write_bytes(b"\n".join(rows))
     assert "pax_all_agreements_data_v9.csv:2: not readable as CSV" in _err(
         ["agreements", "check", "--data", str(d)], str(pax))
+
+
+def test_compliance_prior_folder_errors_name_that_option(tmp_path: Path) -> None:
+    """``signals evaluate --compliance-prior DIR`` passes DIR to the agreement reader, whose
+    errors named ``--data`` (an option this command does not have); with an invisible
+    character in DIR the message (which escapes it) named neither the option nor the value
+    as typed — found by the whole sweep at the end of round 8."""
+    for bad in ("\x00", "\u202e", str(tmp_path / "missing")):
+        msg = _err(["signals", "evaluate", "dev", "-q", "--compliance-prior", bad],
+                   "--compliance-prior")
+        assert "--data" not in msg and "not a directory" in msg, msg

@@ -162,8 +162,11 @@ def evaluate_commitments(commitments: str | Path, *, events: str | Path | None =
         if compliance_prior is not None:
             from detente.agreements.priors import prior_table
 
-            prior = prior_table(None if str(compliance_prior) == "default"
-                                else compliance_prior)
+            try:
+                prior = prior_table(None if str(compliance_prior) == "default"
+                                    else compliance_prior)
+            except DetenteError as exc:  # the folder came from --compliance-prior, not --data
+                raise exc.with_path("--data", "--compliance-prior") from None
         if progress:
             progress(f"rolling-origin scores of {len(cs)} commitments", 0, None)
         return evaluate(cs, store=st, seed=seed, resamples=resamples, prior=prior,
