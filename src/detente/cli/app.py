@@ -137,18 +137,17 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
 
     if modules == _MODULES:
         _register()
-        command = typer.main.get_command(_app())
-        plain_coercion(command)  # values that need no conversion skip Typer's pydantic
-        return command
-    part = _typer_app()
-    _register(part, modules)
-    if only is not None:
-        part.registered_commands = [
-            c for c in part.registered_commands
-            if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
-        part.registered_groups = [g for g in part.registered_groups if g.name == only]
+        part = _app()
+    else:
+        part = _typer_app()
+        _register(part, modules)
+        if only is not None:
+            part.registered_commands = [
+                c for c in part.registered_commands
+                if (c.name or typer.main.get_command_name(c.callback.__name__)) == only]  # type: ignore[union-attr]
+            part.registered_groups = [g for g in part.registered_groups if g.name == only]
     command = typer.main.get_command(part)
-    plain_coercion(command)
+    plain_coercion(command)  # values that need no conversion skip Typer's pydantic adapters
     return command
 
 

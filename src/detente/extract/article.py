@@ -147,11 +147,8 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
     except OSError as exc:  # permission denied, an I/O error
         raise DetenteError.one(f"cannot read the file ({exc.strerror or exc})", file=name,
                                allowed="a readable UTF-8 text file") from exc
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise DetenteError.one("UTF-16 text (it starts with a UTF-16 byte-order mark)", file=name,
-                               allowed="UTF-8 text (convert with iconv -f UTF-16 -t UTF-8)")
-    if content := sniff(raw):
-        raise DetenteError.one(f"not text: {content}", file=name, allowed="plain UTF-8 text")
+    if content := sniff(raw):  # UTF-16/32 with or without a BOM, compressed, PDF, …
+        raise DetenteError.one(f"not text: {content}", file=name, allowed="UTF-8 plain text")
     if b"\x00" in raw[:8192]:
         raise DetenteError.one("binary file (NUL bytes), not text", file=name,
                                allowed="plain UTF-8 text")
