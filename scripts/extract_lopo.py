@@ -1,16 +1,17 @@
-"""Leave-one-part-out scores of the learned extractors beside the rules (amendments 5–6).
+"""Leave-one-part-out scores of the learned extractors beside the rules (amendments 5–7).
 
-For each development part (seeds, dev, locked2, locked3, dev5, locked4, dev6, locked5,
-locked6 when present): train each learned recipe named (``detente.extract.training.RECIPES``:
-the §9 model ``current``, the shipped §10 model ``new``, the §11 configurations ``stack*``) on
-every other part (thresholds by inner leave-one-part-out on those parts only), score the
-held-out part with :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over
-articles, 2,000 resamples, seed 0), and score the rules on the same part; then pooled over all
-held-out parts, and pooled over the three blind parts (locked4, locked5, locked6). Reads only
-development parts, never the locked set. Ends with the §11 decision rule applied to each
-configuration against the previous default (``new``).
+For each development part (``detente.extract.training.PARTS`` present: seeds, dev, locked2,
+locked3, dev5, locked4, dev6, locked5, locked6, locked7): train each learned recipe named
+(``detente.extract.training.RECIPES``: the §9 model ``current``, the §10 model ``new``, the §11
+configurations ``stack*``, the §12 ones ``nine*``) on every other part (thresholds by inner
+leave-one-part-out on those parts only), score the held-out part with
+:func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
+resamples, seed 0), and score the rules on the same part; then pooled over all held-out parts,
+and pooled over the four blind parts (locked4, locked5, locked6, locked7). Reads only
+development parts, never the locked set. Ends with the §12 decision rule applied to each
+configuration against the default's recipe (``stack8``) when both are run.
 
-    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes new,stack8]
+    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes stack8,NAME]
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
 #: The parts whose annotators wrote no rule and saw no model (§11's second condition).
-BLIND = ("locked4", "locked5", "locked6")
-#: The default before §11 (the second model, §10): the recipe every §11 configuration is
-#: judged against.
-PREVIOUS = "new"
+BLIND = ("locked4", "locked5", "locked6", "locked7")
+#: The default's recipe (the third model, §11, retrained on ten parts): the recipe every §12
+#: configuration is judged against.
+PREVIOUS = "stack8"
 
 
 def _cell(ev: Evaluation) -> str:
@@ -84,12 +85,17 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--recipes", default="new,stack8")
+    ap.add_argument("--recipes", default="stack8")
     args = ap.parse_args()
     t0 = time.process_time()
     parts, rules = load_parts(DATA, SEEDS), RuleExtractor()
     names = args.recipes.split(",")
-    items = {n: featurize(parts, rules, RECIPES[n].features) for n in names}
+    by_features: dict[int, list[Item]] = {}
+    for n in names:  # one featurization per feature set, shared by the recipes using it
+        fs = RECIPES[n].features
+        if fs.version not in by_features:
+            by_features[fs.version] = featurize(parts, rules, fs)
+    items = {n: by_features[RECIPES[n].features.version] for n in names}
     held = {n: lopo(items[n], RECIPES[n]) for n in names}
     print(f"recipes: { {n: RECIPES[n] for n in names} }; load {os.getloadavg()[0]:.1f}")
     f1 = _table(items, held, args.draws)
@@ -97,7 +103,7 @@ def main() -> None:
         new, old = f1["pooled"][name], f1["pooled"][PREVIOUS]
         bnew, bold = f1["blind"][name], f1["blind"][PREVIOUS]
         won = new > old and bnew >= bold
-        print(f"decision (§11) {name} vs {PREVIOUS}: (a) pooled {new:.4f} vs {old:.4f}, "
+        print(f"decision (§12) {name} vs {PREVIOUS}: (a) pooled {new:.4f} vs {old:.4f}, "
               f"(b) blind pooled {bnew:.4f} vs {bold:.4f} → "
               f"{name + ' passes' if won else PREVIOUS + ' stays the default'}")
     print(f"CPU {time.process_time() - t0:.0f} s")

@@ -172,6 +172,22 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
     assert data_hash(load_parts(DATA, SEEDS, ["dev"])) != shipped.meta["data_sha256"]
 
 
+def test_shipped_weights_are_trained_on_every_development_article() -> None:
+    """Amendment 7 (§12): the shipped model is trained on the ten development parts as
+    committed — every article of every part, nothing else (no locked8, no ``-b`` agreement
+    folder) — so a change to the gold without retraining fails here."""
+    from detente.extract.training import PARTS, data_hash, load_parts
+
+    need_shared(SEEDS, "the seed articles are copyrighted news: only cited excerpts ship")
+    shipped, parts = load_model(), load_parts(DATA, SEEDS)
+    assert list(parts) == list(PARTS) == shipped.meta["parts"]
+    names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
+    assert shipped.meta["files"] == names and shipped.meta["articles"] == len(names) == 244
+    assert shipped.meta["data_sha256"] == data_hash(parts)
+    assert sum(len(g.gold.get("signals", [])) for golds in parts.values() for g in golds) \
+        == 1350
+
+
 #: Held-out signal F1 by leave-one-part-out at the freeze minus 0.05 (docs/extraction.md;
 #: amendment 4, locked5 added at amendment 5, locked6 at amendment 6: 0.428 − 0.05):
 #: regression floors, never loosened.
@@ -195,14 +211,15 @@ def test_leave_one_part_out_floors() -> None:
     assert (pooled.scores["signal_f1"].value or 0) >= _LOPO_FLOORS["pooled"]
 
 
-def test_development_parts_include_locked6_and_refuse_locked7() -> None:
-    """Amendment 6 (§11): locked6 is development data; locked7 is the locked set (refused
-    before any file is read)."""
+def test_development_parts_include_locked7_and_refuse_locked8() -> None:
+    """Amendment 7 (§12): locked7 is development data (ten parts); locked8 is the locked set
+    (refused before any file is read)."""
     from detente.extract.training import LOCKED, PARTS, load_parts
 
-    assert PARTS[-1] == "locked6" and LOCKED == "locked7" and LOCKED not in PARTS
-    with pytest.raises(DetenteError, match="locked7 is the locked set"):
-        load_parts(DATA, SEEDS, ["dev", "locked7"])
+    assert len(PARTS) == 10 and PARTS[-2:] == ("locked6", "locked7")
+    assert LOCKED == "locked8" and LOCKED not in PARTS
+    with pytest.raises(DetenteError, match="locked8 is the locked set"):
+        load_parts(DATA, SEEDS, ["dev", "locked8"])
 
 
 def test_missing_or_corrupt_weights_file_is_one_error(tmp_path: Path) -> None:

@@ -40,11 +40,12 @@ from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.vocabulary import default_issues
 
-#: The development parts of §11 (amendment 6), in order. locked7 is not among them and never
+#: The development parts of §12 (amendment 7), in order. locked8 is not among them and never
 #: may be.
-PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5", "locked6")
-#: The locked set of §11: never development data.
-LOCKED = "locked7"
+PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5", "locked6",
+         "locked7")
+#: The locked set of §12: never development data.
+LOCKED = "locked8"
 #: Regularisation (inverse strength) and feature count floor, chosen by LOPO (docs).
 C = 0.1
 MIN_COUNT = 2
