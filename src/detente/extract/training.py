@@ -69,6 +69,9 @@ class Recipe:
     rate: float = 0.08
     handback: bool = False
     blend: float = 1.0  # see LearnedModel.blend
+    #: Training weight of a part's rows in both stages, as (part, weight) pairs (parts not
+    #: named weigh 1; thresholds are chosen on unweighted counts).
+    weights: tuple[tuple[str, float], ...] = ()
 
 
 #: The model of amendment 4 (§9, sixth session) and the second model (amendment 5, §10).
@@ -88,11 +91,16 @@ RECIPES = {"current": Recipe(FEATURE_SETS[1]),
            "stack7": replace(_SECOND, trees=150, leaves=15, min_leaf=20, rate=0.05, blend=0.3),
            "stack8": replace(_SECOND, trees=150, leaves=15, min_leaf=20, rate=0.05, blend=0.5,
                              multi=1.0)}
+#: ``nine*``: the configurations compared with ``stack8`` under §12 (amendment 7; at most
+#: three; docs/extraction.md "Ninth session"): the blind parts weighted double in both
+#: stages (their annotators' practice is locked8's), a weaker L2 penalty on the linear
+#: stage (the learning curve still rises at the full training set).
+_BLIND = ("locked4", "locked5", "locked6", "locked7")
+RECIPES |= {"nine1": replace(RECIPES["stack8"], weights=tuple((p, 2.0) for p in _BLIND)),
+            "nine2": replace(RECIPES["stack8"], c=0.2)}
 #: The recipe of the shipped model (§11 decision: docs/extraction-evaluation.md §11.1).
 SHIPPED = "stack8"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
-#: Training weight of a part's candidates (parts not named weigh 1).
-PART_WEIGHT: dict[str, float] = {}
 
 
 @dataclass
@@ -170,7 +178,8 @@ def _matrix(items: Sequence[Item], vocab: dict[str, int]) -> Any:
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocab)))
 
 
-def _fit_weights(items: Sequence[Item], c: float, min_count: int
+def _fit_weights(items: Sequence[Item], c: float, min_count: int,
+                 weights: tuple[tuple[str, float], ...] = ()
                  ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
@@ -179,8 +188,7 @@ def _fit_weights(items: Sequence[Item], c: float, min_count: int
     vocab = {f: i for i, f in enumerate(names)}
     x = _matrix(items, vocab)
     y = np.vstack([it.y for it in items])
-    w = np.concatenate([np.full(len(it.candidates), PART_WEIGHT.get(it.part, 1.0))
-                        for it in items])
+    w = row_weights(items, weights)
     coef = np.zeros((len(vocab), len(SIGNAL_KINDS)))
     intercept = np.full(len(SIGNAL_KINDS), -20.0)  # a kind never seen is never predicted
     for k in range(len(SIGNAL_KINDS)):
@@ -191,8 +199,16 @@ def _fit_weights(items: Sequence[Item], c: float, min_count: int
     return vocab, coef, intercept
 
 
+def row_weights(items: Sequence[Item], weights: tuple[tuple[str, float], ...] = ()
+                ) -> np.ndarray:
+    """Each candidate row's training weight: its part's weight in ``weights`` (else 1)."""
+    by = dict(weights)
+    return np.concatenate([np.full(len(it.candidates), by.get(it.part, 1.0)) for it in items])
+
+
 def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool = False,
-                sink: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                sink: dict[int, np.ndarray] | None = None,
+                weights: tuple[tuple[str, float], ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Per kind: the threshold maximising that kind's F1 over inner leave-one-part-out
     predictions, and whether the rules' own choice beats the model there (then the kind is
     left to the rules). Gold the candidates cannot hold counts as missed.
@@ -211,7 +227,7 @@ def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool 
     probs, ys, ruled, owner, missed = [], [], [], [], []
     for h, held in enumerate(parts):
         train = [it for it in items if it.part != held]
-        vocab, coef, icpt = _fit_weights(train, c, min_count)
+        vocab, coef, icpt = _fit_weights(train, c, min_count, weights)
         model = LearnedModel(vocab, coef, icpt, np.zeros(k), np.zeros(k, dtype=bool), {})
         for it in (it for it in items if it.part == held):
             probs.append(model.probabilities(it.candidates))
@@ -253,12 +269,12 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     """Train on ``items`` (featurized with ``recipe.features``): weights on all of them,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
-    vocab, coef, intercept = _fit_weights(items, r.c, r.min_count)
+    vocab, coef, intercept = _fit_weights(items, r.c, r.min_count, r.weights)
     inner: dict[int, np.ndarray] = {}
-    thresholds, use_rules = _thresholds(items, r.c, r.min_count, r.crossfit, inner)
+    thresholds, use_rules = _thresholds(items, r.c, r.min_count, r.crossfit, inner, r.weights)
     info = {"features_version": r.features.version, "C": r.c, "min_count": r.min_count,
             "multi": r.multi, "crossfit": r.crossfit, "kinds": list(SIGNAL_KINDS),
-            **(meta or {})}
+            "part_weight": dict(r.weights), **(meta or {})}
     if not r.trees:
         return LearnedModel(vocab, coef, intercept, thresholds, use_rules, info, r.multi)
     from detente.extract.training_rerank import fit_second_stage
@@ -314,7 +330,7 @@ def train_all(data: Path, seeds: Path, rules: RuleExtractor, recipe: Recipe | No
     names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
     meta = {"parts": list(parts), "articles": len(items), "files": names,
             "data_sha256": data_hash(parts), "command": command,
-            "sklearn": sklearn.__version__, "part_weight": dict(PART_WEIGHT)}
+            "sklearn": sklearn.__version__}
     return fit(items, r, meta)
 
 
@@ -326,4 +342,5 @@ def recipe_of(model: LearnedModel) -> Recipe:
                   bool(m.get("crossfit", False)), int(m.get("trees", 0)),
                   int(m.get("leaves", 7)), int(m.get("min_leaf", 40)),
                   float(m.get("rate", 0.08)), bool(m.get("handback", False)),
-                  float(m.get("blend", 1.0)))
+                  float(m.get("blend", 1.0)),
+                  tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()))

@@ -45,14 +45,17 @@ def export(hgb: Any) -> TreeEnsemble:
                         float(np.ravel(hgb._baseline_prediction)[0]), depth)
 
 
-def _boost(x: Sequence[np.ndarray], y: Sequence[np.ndarray], r: Recipe) -> TreeEnsemble:
+def _boost(x: Sequence[np.ndarray], y: Sequence[np.ndarray], r: Recipe,
+           w: Sequence[np.ndarray]) -> TreeEnsemble:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     hgb = HistGradientBoostingClassifier(
         max_iter=r.trees, learning_rate=r.rate, max_leaf_nodes=r.leaves,
         min_samples_leaf=r.min_leaf, l2_regularization=1.0, early_stopping=False,
         random_state=0)
-    hgb.fit(np.vstack(x), np.concatenate(y))
+    weight = np.concatenate(w)
+    hgb.fit(np.vstack(x), np.concatenate(y),
+            sample_weight=None if np.all(weight == 1.0) else weight)
     return export(hgb)
 
 
@@ -61,21 +64,23 @@ def fit_second_stage(items: Sequence[Item], inner: Sequence[np.ndarray],
                      ) -> tuple[TreeEnsemble, np.ndarray]:
     """The ensemble on every item's rows (``inner``: the linear model's inner held-out
     probabilities per item) and per-kind thresholds by inner leave-one-part-out."""
-    from detente.extract.training import _GRID, _f1
+    from detente.extract.training import _GRID, _f1, row_weights
 
     k = len(SIGNAL_KINDS)
     x = [rerank_features(it.candidates, p, base_thresholds) for it, p in zip(items, inner,
                                                                               strict=True)]
     y = [it.y.reshape(-1) for it in items]
+    # one row per (candidate, kind): each candidate's weight repeated over the kinds
+    w = [np.repeat(row_weights([it], r.weights), k) for it in items]
     parts = [it.part for it in items]
     held_out: list[np.ndarray] = [np.zeros((0, k))] * len(items)
     for part in dict.fromkeys(parts):
         rest = [i for i, p in enumerate(parts) if p != part]
-        ens = _boost([x[i] for i in rest], [y[i] for i in rest], r)
+        ens = _boost([x[i] for i in rest], [y[i] for i in rest], r, [w[i] for i in rest])
         for i, p in enumerate(parts):
             if p == part:
                 held_out[i] = ens.probability(x[i]).reshape(-1, k)
     scores, gold = np.vstack(held_out), np.vstack([it.y for it in items]) == 1
     missed = np.sum([it.missed for it in items], axis=0)
     f1 = _f1(scores[:, :, None] >= _GRID[None, None, :], gold[:, :, None], missed[:, None])
-    return _boost(x, y, r), np.asarray(_GRID[np.argmax(f1, axis=1)], dtype=float)
+    return _boost(x, y, r, w), np.asarray(_GRID[np.argmax(f1, axis=1)], dtype=float)
