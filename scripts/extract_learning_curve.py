@@ -20,7 +20,11 @@ line each time; the interval of b and of n(0.7) are percentiles (n(0.7) is unbou
 b ≤ 0). Subsample variance between seeds is visible in the table, not in that interval.
 
     PYTHONPATH=src OMP_NUM_THREADS=1 python3 scripts/extract_learning_curve.py \\
-        [--recipes stack8] [--fractions 0.25,0.5,0.75,1] [--seeds 0,1] [--draws 2000]
+        [--recipes stack8] [--fractions 0.25,0.5,0.75,1] [--seeds 0,1] [--draws 2000] \\
+        [--dump points.json]
+    PYTHONPATH=src python3 scripts/extract_learning_curve.py --report points.json
+
+(``--report`` prints the table and fits of a dump again without training.)
 
 Deterministic: subsamples from ``numpy.random.default_rng([seed, percent, fold])``; training
 as in ``detente.extract.training``.
@@ -33,6 +37,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,74 +131,88 @@ def extrapolate(sizes: np.ndarray, counts: np.ndarray, draws: int, seed: int = 0
             "share_b_le_0": float(np.mean(np.array(slopes) <= 0))}
 
 
+def _point(items: list[Item], recipe: str, f: float, s: int) -> dict[str, Any]:
+    """One (fraction, seed) point as stored in the dump: files and parts in held-out order,
+    per-article counts, mean training size, the held-out signals (actor, kind, span)."""
+    got: list[ArticleExtraction] = []
+    order, counts, n_a, n_g = run_point(items, recipe, f, s, got)
+    return {"fraction": f, "seed": s, "files": [it.gold.path for it in order],
+            "parts": [it.part for it in order], "counts": counts, "articles": n_a,
+            "gold": n_g, "signals": [[[x.actor, x.kind, x.start, x.end] for x in g.signals]
+                                     for g in got]}
+
+
+def report(recipe: str, points: list[dict[str, Any]], draws: int) -> None:
+    """The table (one row per point) and the log-linear fits, pooled and blind-pooled."""
+    print(f"\nrecipe {recipe}: {RECIPES[recipe]}")
+    print("| fraction | seed | train articles (mean/fold) | train gold (mean/fold) | "
+          "pooled F1 [95 %] | blind pooled F1 [95 %] (" + "+".join(BLIND) + ") |")
+    print("|---|---|---|---|---|---|")
+    for pt in points:
+        blind = [i for i, p in enumerate(pt["parts"]) if p in BLIND]
+        f, s = pt["fraction"], pt["seed"]
+        print(f"| {f:.2f} | {s if f < 1 else '–'} | {pt['articles']:.1f} | {pt['gold']:.1f} | "
+              f"{_score(pt['counts'], draws)} | "
+              f"{_score([pt['counts'][i] for i in blind], draws)} |")
+    blind = [i for i, p in enumerate(points[0]["parts"]) if p in BLIND]
+    arr = np.array([[[c["signal_tp"], c["signal_gold"], c["signal_pred"]] for c in pt["counts"]]
+                    for pt in points], dtype=float)
+    for scope, counts in (("pooled", arr), ("blind pooled", arr[:, blind, :])):
+        for name in ("articles", "gold"):
+            e = extrapolate(np.array([pt[name] for pt in points]), counts, draws)
+            print(f"log-linear fit ({recipe}, {scope} F1, n = training {name}): F1 = "
+                  f"{e['a']:.3f} + {e['b']:.4f}·ln n; slope 95 % [{e['b_low']:.4f}, "
+                  f"{e['b_high']:.4f}] (resamples with slope ≤ 0: {e['share_b_le_0']:.3f}); "
+                  f"F1 {TARGET} at n ≈ {e['n']:.3g} (bootstrap median {e['n_median']:.3g}, "
+                  f"95 % [{e['n_low']:.3g}, {e['n_high']:.3g}])")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--recipes", default="stack8")
     ap.add_argument("--fractions", default="0.25,0.5,0.75,1")
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--dump", type=Path, help="write every point's per-article counts (JSON)")
+    ap.add_argument("--dump", type=Path, help="write every point (JSON) as it is measured")
+    ap.add_argument("--report", type=Path, help="only print the table and fits of a dump")
     args = ap.parse_args()
     t0 = time.process_time()
+    if args.report:
+        dump = json.loads(args.report.read_text(encoding="utf-8"))
+        for recipe, points in dump.items():
+            report(recipe, points, args.draws)
+        return
     fractions = [float(f) for f in args.fractions.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
     parts, rules = load_parts(DATA, SEEDS), RuleExtractor()
     cache: dict[int, list[Item]] = {}
-    dump: dict[str, object] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for recipe in args.recipes.split(","):
         fs = RECIPES[recipe].features
         if fs.version not in cache:
             cache[fs.version] = featurize(parts, rules, fs)
-        items = cache[fs.version]
-        print(f"\nrecipe {recipe}: {RECIPES[recipe]}")
-        print("| fraction | seed | train articles (mean/fold) | train gold (mean/fold) | "
-              "pooled F1 [95 %] | blind pooled F1 [95 %] (" + "+".join(BLIND) + ") |")
-        print("|---|---|---|---|---|---|")
-        sizes_a, sizes_g, pts = [], [], []
         for f in fractions:
             for s in (seeds if f < 1 else seeds[:1]):
-                got_x: list[ArticleExtraction] = []
-                order, counts, n_a, n_g = run_point(items, recipe, f, s, got_x)
-                dump[f"{recipe}/{f}/{s}"] = {
-                    "files": [it.gold.path for it in order], "counts": counts,
-                    "articles": n_a, "gold": n_g,
-                    "signals": [[[x.actor, x.kind, x.start, x.end] for x in g.signals]
-                                for g in got_x]}
-                blind = [i for i, it in enumerate(order) if it.part in BLIND]
-                got = {it.gold.path: c for it, c in zip(order, counts, strict=True)}
-                ev = _score(order, got, args.draws)
-                evb = _score([order[i] for i in blind], got, args.draws)
-                print(f"| {f:.2f} | {s if f < 1 else '–'} | {n_a:.1f} | {n_g:.1f} | {ev} | "
-                      f"{evb} |", flush=True)
-                sizes_a.append(n_a)
-                sizes_g.append(n_g)
-                pts.append([[c["signal_tp"], c["signal_gold"], c["signal_pred"]]
-                            for c in counts])
+                out.setdefault(recipe, []).append(_point(cache[fs.version], recipe, f, s))
                 if args.dump:
-                    args.dump.write_text(json.dumps(dump))
-        arr = np.array(pts, dtype=float)
-        for name, sizes in (("articles", sizes_a), ("gold signals", sizes_g)):
-            e = extrapolate(np.array(sizes), arr, args.draws)
-            print(f"log-linear fit ({recipe}, n = training {name}): F1 = {e['a']:.3f} + "
-                  f"{e['b']:.4f}·ln n; slope 95 % [{e['b_low']:.4f}, {e['b_high']:.4f}] "
-                  f"(share of resamples with slope ≤ 0: {e['share_b_le_0']:.3f}); F1 {TARGET} "
-                  f"at n ≈ {e['n']:.3g} (bootstrap median {e['n_median']:.3g}, 95 % "
-                  f"[{e['n_low']:.3g}, {e['n_high']:.3g}])")
+                    args.dump.write_text(json.dumps(out), encoding="utf-8")
+        report(recipe, out[recipe], args.draws)
     print(f"load {os.getloadavg()[0]:.1f}; CPU {time.process_time() - t0:.0f} s")
 
 
-def _score(items: list[Item], got: dict[str, dict[str, int]], draws: int) -> str:
+def _score(counts: list[dict[str, int]], draws: int) -> str:
     """Pooled signal F1 with its 95 % bootstrap interval from per-article counts — the
     resampling of :func:`detente.extract.evaluate.evaluate` (seed 0), without recounting."""
     from detente.extract.evaluate import _COLS, _ratios
 
-    c = np.array([[got[it.gold.path][k] for k in _COLS] for it in items], dtype=float)
+    c = np.array([[row[k] for k in _COLS] for row in counts], dtype=float)
     point = _ratios(c)["signal_f1"]
     rng = np.random.default_rng(0)
     idx = rng.integers(0, len(c), size=(draws, len(c)))
     vals = np.array([_ratios(c[i])["signal_f1"] for i in idx])
     lo, hi = np.percentile(vals[~np.isnan(vals)], [2.5, 97.5])
     return f"{point:.3f} [{lo:.3f}, {hi:.3f}]"
+
 
 if __name__ == "__main__":
     main()
