@@ -100,7 +100,8 @@ _BLIND = ("locked4", "locked5", "locked6", "locked7")
 RECIPES |= {"nine1": replace(RECIPES["stack8"], weights=tuple((p, 2.0) for p in _BLIND)),
             "nine2": replace(RECIPES["stack8"], c=0.2),
             "nine3": replace(RECIPES["stack8"], trees=300)}
-#: The recipe of the shipped model (§11 decision: docs/extraction-evaluation.md §11.1).
+#: The recipe of the shipped model (§11 decision, §11.1; retrained on ten parts under §12, no
+#: new configuration passed: docs/extraction-evaluation.md §12.2).
 SHIPPED = "stack8"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 
