@@ -28,7 +28,7 @@ from detente.errors import AnalysisError, Problem
 from detente.forecasts.base import Forecaster, Memo, at_stage
 from detente.forecasts.eu_council import capability, era_of
 from detente.forecasts.folds import Pair, Part, distinct_tables, refitted, run_parts
-from detente.forecasts.predictive import LEVELS
+from detente.forecasts.predictive import LEVELS, quantiles
 from detente.formats.deu import DeuData, DeuIssue
 from detente.formats.table import StakeholderTable
 
@@ -213,7 +213,7 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     diff = errors - errors[baseline][None, :]
     stat = cluster_bootstrap_means(diff, clusters, draws, rng)      # (draws, models)
     alpha = (1 - level) / 2
-    lo, hi = np.quantile(stat, [alpha, 1 - alpha], axis=0)
+    lo, hi = quantiles(stat, [alpha, 1 - alpha], axis=0)
     point = diff.mean(axis=1)
     return np.stack([point, lo, hi], axis=1)
 
