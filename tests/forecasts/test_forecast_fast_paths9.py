@@ -5,6 +5,7 @@ the step-4 elections, and SMP runs that keep the final state only."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -46,13 +47,26 @@ def test_quantiles_leave_their_input_alone():
     assert bits(a) == bits(before)
 
 
-def test_backtest_loads_no_numpy_ma():
-    """The default backtest's numbers use neither np.quantile nor np.unique (numpy.ma)."""
-    code = ("import sys; from detente.forecasts.records import backtest_files; "
-            "backtest_files(sys.argv[1], bootstrap=50); print('numpy.ma' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(REFERENCE / "deu3-dev.tsv")],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+def _loaded(argv: list[str]) -> list[str]:
+    """Which of numpy.ma and pydantic ``detente ARGV`` loads, in a fresh process."""
+    code = ("import sys; from detente.cli.app import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e\n"
+            "print([m for m in ('numpy.ma', 'pydantic') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+def test_plain_backtest_loads_neither_numpy_ma_nor_pydantic(tmp_path):
+    """``backtest FILE`` prints from the result: its numbers use neither np.quantile nor
+    np.unique (numpy.ma), and without an output file no typed record is made (pydantic);
+    with ``--json`` the record is made (the probe sees pydantic load)."""
+    deu = str(REFERENCE / "deu3-dev.tsv")
+    assert _loaded(["backtest", deu]) == []
+    out = tmp_path / "b.json"
+    assert _loaded(["backtest", deu, "-m", "compromise", "--bootstrap", "10", "-q",
+                    "--json", str(out)]) == ["pydantic"]
+    assert out.is_file()
 
 
 @pytest.mark.parametrize("cells", [1, 500, 65536])
