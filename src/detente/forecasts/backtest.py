@@ -237,8 +237,6 @@ def _part(data: DeuData, issues: tuple[DeuIssue, ...], rule: str,
 
 
 def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ...]:
-    from detente.forecasts.challenger import is_test_proposal
-
     if split not in SPLITS:
         raise AnalysisError.one("unknown split", path="split", value=split,
                                 allowed=", ".join(SPLITS))
@@ -246,9 +244,11 @@ def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ..
         raise AnalysisError.one("the file has no decision outcome (column 'out' is blank on "
                                 "every issue): nothing to score", file=data.source,
                                 allowed="issues with an outcome on 0–100")
-    issues = tuple(i for i in scorable(data, min_positions)
-                   if split in ("all", "cv")
-                   or is_test_proposal(i.proposal) == (split == "test"))
+    issues = scorable(data, min_positions)
+    if split in ("train", "test"):  # the challenger's module loads for these splits only
+        from detente.forecasts.challenger import is_test_proposal
+
+        issues = tuple(i for i in issues if is_test_proposal(i.proposal) == (split == "test"))
     if not issues:
         raise AnalysisError.one("no issue has an outcome and enough positions",
                                 file=data.source, allowed=f">= {min_positions} positions")
