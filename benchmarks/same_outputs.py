@@ -44,6 +44,12 @@ def command_lines() -> list[list[str]]:
         ["backtest", str(REF / "deu3-dev.tsv"), "-m", "compromise", "--bootstrap", "10", "-q"],
         # no option: the direct path (detente.cli.direct), and its errors
         ["backtest", str(REF / "deu3-dev.tsv")], ["backtest", "no-such.tsv"], ["backtest", "."],
+        # the typed record only for an output file (the ninth session): JSON, CSV and HTML,
+        # and the warnings of --fit-on the same file, which the record carries
+        ["backtest", str(REF / "deu3-dev.tsv"), "-m", "smp", "--bootstrap", "20", "-q",
+         "--json", "{o}/b.json", "--csv", "{o}/bcsv", "--html", "{o}/b.html"],
+        ["backtest", str(REF / "deu3-dev.tsv"), "-m", "compromise", "--bootstrap", "10", "-q",
+         "--fit-on", str(REF / "deu3-dev.tsv"), "--json", "{o}/f.json"],
         ["timeline", toy],
         ["--memory-limit", "1G", "cases"], ["--timestamp", "check", "ru-ua-2024-09"],
         ["--help"], ["-h"], ["--version"], ["analyse", "x"], ["analyze"], ["cases", "--json"],

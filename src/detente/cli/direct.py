@@ -85,9 +85,8 @@ def _backtest(file: str) -> None:
 
 _ANALYZE_MODULES = ("detente.cli.deals_genius", "detente.cli.deals_view",
                     "detente.deals.genius_analysis", "detente.formats.genius", "detente.parallel")
-_BACKTEST_MODULES = ("detente.cli.forecast_backtest", "detente.forecasts.records",
-                     "detente.forecasts.backtest", "detente.forecasts.run",
-                     "detente.formats.deu")
+_BACKTEST_MODULES = ("detente.cli.forecast_backtest", "detente.forecasts.backtest",
+                     "detente.forecasts.run", "detente.formats.deu")
 
 
 def _run(command: Callable[[str], None], word: str) -> None:

@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,12 +29,14 @@ from detente.errors import AnalysisError, Problem
 from detente.forecasts.base import Forecaster, Memo, at_stage
 from detente.forecasts.eu_council import capability, era_of
 from detente.forecasts.folds import Pair, Part, distinct_tables, refitted, run_parts
-from detente.forecasts.predictive import LEVELS
+from detente.forecasts.predictive import LEVELS, quantiles
 from detente.formats.deu import DeuData, DeuIssue
 from detente.formats.table import StakeholderTable
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from detente.forecasts.eum import EUMOptions
 
 log = logging.getLogger(__name__)
 BASELINE = "compromise"
@@ -213,7 +216,7 @@ def paired_bootstrap(errors: NDArray[np.float64], baseline: int, clusters: NDArr
     diff = errors - errors[baseline][None, :]
     stat = cluster_bootstrap_means(diff, clusters, draws, rng)      # (draws, models)
     alpha = (1 - level) / 2
-    lo, hi = np.quantile(stat, [alpha, 1 - alpha], axis=0)
+    lo, hi = quantiles(stat, [alpha, 1 - alpha], axis=0)
     point = diff.mean(axis=1)
     return np.stack([point, lo, hi], axis=1)
 
@@ -234,8 +237,6 @@ def _part(data: DeuData, issues: tuple[DeuIssue, ...], rule: str,
 
 
 def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ...]:
-    from detente.forecasts.challenger import is_test_proposal
-
     if split not in SPLITS:
         raise AnalysisError.one("unknown split", path="split", value=split,
                                 allowed=", ".join(SPLITS))
@@ -243,9 +244,11 @@ def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ..
         raise AnalysisError.one("the file has no decision outcome (column 'out' is blank on "
                                 "every issue): nothing to score", file=data.source,
                                 allowed="issues with an outcome on 0–100")
-    issues = tuple(i for i in scorable(data, min_positions)
-                   if split in ("all", "cv")
-                   or is_test_proposal(i.proposal) == (split == "test"))
+    issues = scorable(data, min_positions)
+    if split in ("train", "test"):  # the challenger's module loads for these splits only
+        from detente.forecasts.challenger import is_test_proposal
+
+        issues = tuple(i for i in issues if is_test_proposal(i.proposal) == (split == "test"))
     if not issues:
         raise AnalysisError.one("no issue has an outcome and enough positions",
                                 file=data.source, allowed=f">= {min_positions} positions")
@@ -360,3 +363,50 @@ def _assemble(forecasters: list[Forecaster], issues: tuple[DeuIssue, ...], score
         result = BacktestResult(names, issues, preds, score.outcomes, seconds, options, boot,
                                 crps, inside, intervals, fitted, tuple(warnings))
     return result
+
+
+@dataclass
+class BacktestRun:
+    """A backtest of DEU files (:func:`backtest_run`): the result, the files scored (and
+    fitted on), the seed, and the warnings of the record (the readers' first, each once).
+    :func:`detente.forecasts.records.backtest_record` makes its typed record: pydantic then
+    loads, ~0.05 s, which ``detente backtest FILE`` without an output file never needs."""
+
+    result: BacktestResult
+    files: list[Path]
+    seed: int
+    warnings: list[str]
+
+
+def backtest_run(deu_file: Path | str, *, models: list[str] | tuple[str, ...] = ("all",),
+                 fit_on: Path | str | None = None, capability: str = "era",
+                 bootstrap: int = 2000, seed: int = 0, min_positions: int = 3,
+                 split: str = "all", voting_map: dict[str, str] | None = None,
+                 eum: EUMOptions | None = None,
+                 progress: Callable[[str, int, int], None] | None = None,
+                 executor: Executor | None = None) -> BacktestRun:
+    """Read ``deu_file`` (and ``fit_on``) and :func:`run_backtest` every model in ``models``
+    (the compromise baseline always included). ``progress(stage, done, total)`` marks
+    reading and the paired bootstrap and ticks per model × fold or issue; ``executor``: where
+    the models forecast side by side (``None``: one after another, here)."""
+    from detente.forecasts.eum import EUMOptions
+    from detente.forecasts.run import make_forecasters
+    from detente.formats.deu import read_deu
+    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
+
+    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
+    check_seed(seed)
+    deu_file = Path(deu_file)
+    fit_on = None if fit_on is None else Path(fit_on)
+    if progress:
+        progress("reading", 0, 1 + (fit_on is not None))
+    data = read_deu(deu_file)
+    fit = read_deu(fit_on) if fit_on is not None else None
+    forecasters = make_forecasters(["compromise", *models], eum or EUMOptions())
+    result = run_backtest(data, forecasters, capability_rule=capability,
+                          min_positions=min_positions, bootstrap=bootstrap, seed=seed,
+                          split=split, fit=fit, voting_map=voting_map or {}, progress=progress,
+                          executor=executor)
+    warnings = list(dict.fromkeys([*data.warnings, *(fit.warnings if fit else ()),
+                                   *result.warnings]))
+    return BacktestRun(result, [deu_file] + ([fit_on] if fit_on else []), seed, warnings)

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecaster, Memo, forecast_issues
 from detente.forecasts.crossval import CV_FOLDS, CV_SALT, Fittable, cv_fold
-from detente.forecasts.predictive import LEVELS, crps, residual_samples
+from detente.forecasts.predictive import LEVELS, crps, quantiles, residual_samples
 from detente.formats.table import StakeholderTable
 
 F = NDArray[np.float64]
@@ -105,7 +105,7 @@ def run_parts(model: Forecaster, pairs: list[Pair], n: int, refit: bool = True,
         pred[where], score[where] = p, crps(samples, test.outcomes)
         # every level's central interval (central_interval's quantiles) and the four
         # reported quantiles from one np.quantile call: the same order statistics and lerps
-        qs = np.quantile(samples, [*INTERVAL_QS, 0.1, 0.25, 0.75, 0.9], axis=1)
+        qs = quantiles(samples, [*INTERVAL_QS, 0.1, 0.25, 0.75, 0.9], axis=1)
         for li in range(len(LEVELS)):
             lo, hi = qs[2 * li], qs[2 * li + 1]
             inside[li, where] = (test.outcomes >= lo - 1e-9) & (test.outcomes <= hi + 1e-9)

@@ -52,6 +52,34 @@ def crps(samples: F, outcome: F) -> F:
     return first - spread / 2
 
 
+def quantiles(a: F, q: list[float], axis: int) -> F:
+    """``np.quantile(a, q, axis=axis)`` (its default method, 'linear': Hyndman & Fan 1996,
+    "Sample quantiles in statistical packages", Am. Stat. 50(4), definition 7), bit for bit:
+    NumPy's own steps, with the partition's order statistics found without ``np.unique``
+    (which loads ``numpy.ma``, 5–10 ms of a command's start). Finite ``q`` in [0, 1]."""
+    arr = np.moveaxis(np.array(a, dtype=float), axis, 0)   # a copy: partitioned in place
+    n = arr.shape[0]
+    virtual = (n - 1) * np.asarray(q, dtype=float)
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    prev[virtual >= n - 1] = -1
+    nxt[virtual >= n - 1] = -1
+    prev_i, next_i = prev.astype(np.intp), nxt.astype(np.intp)
+    arr.partition(np.array(sorted({0, -1, *prev_i.tolist(), *next_i.tolist()}),
+                           dtype=np.intp), axis=0)
+    gamma = np.asarray(virtual - prev_i, dtype=float).reshape(
+        virtual.shape + (1,) * (arr.ndim - 1))
+    lo, hi = arr[prev_i], arr[next_i]
+    diff = hi - lo
+    out = np.add(lo, diff * gamma)
+    np.subtract(hi, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe",
+                dtype=np.float64)
+    nans = np.isnan(arr[-1, ...])
+    if nans.any():
+        np.copyto(out, arr[-1, ...], where=nans)
+    return out
+
+
 def central_interval(samples: F, level: float) -> tuple[F, F]:
     """The central ``level`` interval of each row: its (1−level)/2 and (1+level)/2 quantiles."""
     lo, hi = np.quantile(samples, [(1 - level) / 2, (1 + level) / 2], axis=-1)

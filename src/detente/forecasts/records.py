@@ -21,7 +21,7 @@ from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
 
 if TYPE_CHECKING:  # pragma: no cover
-    from detente.forecasts.backtest import BacktestResult
+    from detente.forecasts.backtest import BacktestResult, BacktestRun
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
     from detente.formats.table import StakeholderTable
@@ -193,38 +193,29 @@ def backtest_files(deu_file: Path, *, models: list[str] | tuple[str, ...] = ("al
                    executor: Executor | None = None) -> BacktestRecord:
     """Score every model in ``models`` (the compromise baseline always included) on the
     resolved decisions of a DEU III file; with ``fit_on``, fit on that file only and score once
-    (``detente.forecasts.backtest.run_backtest`` does the work). The reader's warnings come
-    first in the record's ``warnings``. ``progress(stage, done, total)`` marks reading and the
-    paired bootstrap and ticks per model × fold or issue (:func:`run_backtest`); ``executor``:
-    where the models forecast side by side (``None``: one after another, here)."""
-    from detente.forecasts.backtest import run_backtest
-    from detente.forecasts.eum import EUMOptions
-    from detente.forecasts.run import make_forecasters
-    from detente.formats.deu import read_deu
-    from detente.limits import MAX_BOOTSTRAP, check_range, check_seed
+    (:func:`detente.forecasts.backtest.backtest_run` reads the files and runs
+    ``run_backtest``; its options as there). The reader's warnings come first in the record's
+    ``warnings``."""
+    from detente.forecasts.backtest import backtest_run
 
-    check_range(bootstrap, 0, MAX_BOOTSTRAP, "--bootstrap")
-    check_seed(seed)
-    deu_file = Path(deu_file)
-    fit_on = None if fit_on is None else Path(fit_on)
-    if progress:
-        progress("reading", 0, 1 + (fit_on is not None))
-    data = read_deu(deu_file)
-    fit = read_deu(fit_on) if fit_on is not None else None
-    forecasters = make_forecasters(["compromise", *models], eum or EUMOptions())
-    result = run_backtest(data, forecasters, capability_rule=capability,
-                          min_positions=min_positions, bootstrap=bootstrap, seed=seed,
-                          split=split, fit=fit, voting_map=voting_map or {}, progress=progress,
-                          executor=executor)
-    files = [deu_file] + ([fit_on] if fit_on else [])
+    return backtest_record(backtest_run(
+        deu_file, models=models, fit_on=fit_on, capability=capability, bootstrap=bootstrap,
+        seed=seed, min_positions=min_positions, split=split, voting_map=voting_map, eum=eum,
+        progress=progress, executor=executor))
+
+
+def backtest_record(run: BacktestRun) -> BacktestRecord:
+    """The typed record of a backtest of files, with the provenance of the scored (and
+    fitted-on) files and ``run.warnings`` as they are now."""
+    result, files = run.result, run.files
     options = dict(result.options, models=list(result.models),
                    files={role: {"path": str(f), "sha256": inputs_hash(f.read_bytes())}
                           for role, f in zip(("score", "fit"), files, strict=False)})
     prov = make_provenance("backtest", [str(f) for f in files],
-                           inputs_hash(*(f.read_bytes() for f in files), options), options, seed)
+                           inputs_hash(*(f.read_bytes() for f in files), options), options,
+                           run.seed)
     body = result.record()
-    body["warnings"] = list(dict.fromkeys(
-        [*data.warnings, *(fit.warnings if fit else ()), *body["warnings"]]))
+    body["warnings"] = run.warnings
     record = BacktestRecord.model_construct(provenance=prov, **_as_validated(body))
     record._result = result
     return record

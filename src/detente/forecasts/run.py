@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,9 +12,13 @@ from detente.errors import DetenteError
 from detente.forecasts.base import Forecast, Forecaster
 from detente.forecasts.compromise import CompromiseModel, MedianModel
 from detente.forecasts.eum import EUMOptions, ExpectedUtilityModel
-from detente.forecasts.montecarlo import InputRanges, MonteCarloResult, monte_carlo
 from detente.forecasts.smp import SpatialModel
 from detente.formats.table import StakeholderTable
+
+if TYPE_CHECKING:  # the Monte Carlo loads with the first run that draws (not for a backtest)
+    from concurrent.futures import Executor
+
+    from detente.forecasts.montecarlo import InputRanges, MonteCarloResult
 
 MODEL_NAMES = ("compromise", "median", "eum", "smp", "nash", "exchange", "procedural",
                "ensemble")
@@ -131,6 +134,8 @@ def run_forecasts(table: StakeholderTable, forecasters: list[Forecaster], *,
     forecasts = tuple(f.forecast(table) for f in forecasters)
     mc: tuple[MonteCarloResult, ...] = ()
     if draws > 0:
+        from detente.forecasts.montecarlo import InputRanges, MonteCarloResult, monte_carlo
+
         rng_ranges = ranges or InputRanges.fixed(table)
         seeds = np.random.SeedSequence(seed).spawn(len(forecasters))
         total = draws * len(forecasters)

@@ -289,20 +289,25 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
                          options)[0]
 
 
-def _final(traj: F, risks: list[F], ratios: list[float], degenerate: bool, sal: F, cap: F,
-           opt: SMPOptions, final_risk: tuple[F, bool] | None = None) -> dict[str, object]:
-    """Distinct final positions and their win probabilities (SMP.md, output).
-    ``final_risk``: the risk attitudes of the final state and their degenerate flag, when the
-    caller has them (:func:`detente.forecasts.smp_batch.run_smp_batch`: of all issues at once,
-    the same numbers)."""
+def _final(traj: list[F], risks: list[F], ratios: list[float], degenerate: bool, sal: F,
+           cap: F, opt: SMPOptions, final_risk: tuple[F, bool] | None = None,
+           final_only: bool = False) -> dict[str, object]:
+    """Distinct final positions and their win probabilities (SMP.md, output), from the
+    states of the run ``traj``. ``final_risk``: the risk attitudes of the final state and
+    their degenerate flag, when the caller has them
+    (:func:`detente.forecasts.smp_batch.run_smp_batch`: of all issues at once, the same
+    numbers). ``final_only``: without the stacked trajectory, risk attitudes and ratios."""
     final = traj[-1]
     reps, group = merge_positions(final, opt.merge_tol)
     risk, deg = final_risk or risk_attitudes(distances(sal, final, final), cap)
     util = utility(distances(sal, final, reps), risk[:, None])
     win = condorcet(util, cap)
-    return {"trajectory": traj, "risk": np.stack([*risks, risk]),
-            "ratios": np.array(ratios), "unique": reps,
-            "win_probability": win, "group": group, "degenerate_risk": degenerate | deg}
+    out: dict[str, object] = {} if final_only else {
+        "trajectory": np.stack(traj), "risk": np.stack([*risks, risk]),
+        "ratios": np.array(ratios)}
+    out.update(unique=reps, win_probability=win, group=group,
+               degenerate_risk=degenerate | deg)
+    return out
 
 
 @dataclass(frozen=True)
@@ -356,7 +361,8 @@ class SpatialModel:
         for members in groups.values():
             units = [self._unit(tables[i]) for i in members]
             runs = run_smp_batch([u[0] for u in units], [tables[i].salience for i in members],
-                              [tables[i].capability for i in members], self.options)
+                              [tables[i].capability for i in members], self.options,
+                              final_only=True)
             for i, u, res in zip(members, units, runs, strict=True):
                 out[i] = self._point(res, u[1], u[2])[0]
         return out

@@ -99,19 +99,27 @@ def rowsum(a: F, sizes: Sizes) -> F:
     return out
 
 
+#: Cells of the risk attitudes' coalition cube (a, i, j per issue) built at once: 512 KiB, so
+#: its four passes stay in the core's cache (the whole cube of 231 issues is ~15 MB).
+CUBE_CELLS = 65536
+
+
 def risk_attitudes(d: F, cap: F, sizes: Sizes,
                    tol: float = 1e-15) -> tuple[F, NDArray[np.bool_]]:
     """:func:`detente.forecasts.smp.risk_attitudes` of padded issues (``d`` (B, L, L))."""
     valid = sizes.valid()
     # condorcet(1 - d, cap), with padded options out of every sum, max and min; the O(N³)
-    # coalition sums by issues of one size (unpadded)
+    # coalition sums by issues of one size (unpadded), a few issues at a time
     util = 1.0 - d
     pos = np.zeros(d.shape)
     for lo, hi, m in sizes.groups():
-        u = util[lo:hi, :m, :m]
-        v = np.subtract(u[:, :, :, None], u[:, :, None, :])
-        v *= cap[lo:hi, :m, None, None]
-        pos[lo:hi, :m, :m] = np.maximum(v, 0.0, out=v).sum(axis=1)
+        step = max(1, CUBE_CELLS // m ** 3)      # issues per block: each issue is its own sum
+        for a in range(lo, hi, step):
+            b = min(hi, a + step)
+            u = util[a:b, :m, :m]
+            v = np.subtract(u[:, :, :, None], u[:, :, None, :])
+            v *= cap[a:b, :m, None, None]
+            pos[a:b, :m, :m] = np.maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 1, 2))
     p_ij = np.where(valid[:, None, :], p_ij, 1.0)                 # log 1 = 0 in the sums
@@ -207,7 +215,9 @@ def _choose(x: F, made: NDArray[np.bool_], tgt: I64, b_i: F, b_j: F, ubar_m: F,
     lengths = count[by_len]
     starts = np.searchsorted(lengths, np.arange(n + 2))
     by_item = np.ascontiguousarray(np.swapaxes(ubar_m, 1, 2))   # [b, m, voter]: rows gather fast
-    for first, last in _length_classes(np.unique(lengths[lengths > 0])):
+    used = lengths[lengths > 0]                    # ascending: its distinct values without
+    used = used[np.diff(used, prepend=-1) != 0]    # np.unique (which loads numpy.ma)
+    for first, last in _length_classes(used):
         flat_rows = by_len[starts[first]:starts[last + 1]]
         width = last + 1                                  # options: status quo + items
         # each row's items; a shorter row's last ones are padding (masked in the election)
@@ -364,10 +374,13 @@ class _Run:
 
 
 def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
-                  options: SMPOptions | None = None) -> list[dict[str, object]]:
+                  options: SMPOptions | None = None,
+                  final_only: bool = False) -> list[dict[str, object]]:
     """:func:`detente.forecasts.smp.run_smp` of many issues (``x0[b]``, ``sal[b]`` (n_b, K),
     ``cap[b]`` (n_b,); one K for all) at once; each issue stops by its own rule and every
-    result is the one its own run gives."""
+    result is the one its own run gives. ``final_only``: each result has the final state's
+    ``unique`` positions, ``win_probability``, ``group`` and ``degenerate_risk`` only (no
+    stacked trajectory, risk attitudes or ratios: a forecast of the outcome needs none)."""
     opt = options or SMPOptions()
     nb = len(x0)
     n_b = np.array([len(c) for c in cap], dtype=np.int64)
@@ -422,7 +435,7 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
     out: list[dict[str, object]] = [{}] * nb
     for r, b in enumerate(order.tolist()):
         m = int(n_b[b])
-        out[b] = smp._final(np.stack(runs[r].traj), runs[r].risks, runs[r].ratios,
+        out[b] = smp._final(runs[r].traj, runs[r].risks, runs[r].ratios,
                             bool(degenerate[r]), s[r, :m], c[r, :m], opt,
-                            (risk[r, :m], bool(deg[r])))
+                            (risk[r, :m], bool(deg[r])), final_only)
     return out

@@ -1,0 +1,119 @@
+"""Fast paths of the ninth session's backtest work, each pinned bit for bit against the plain
+implementation it replaces: quantiles without ``np.unique`` (NumPy's own ``np.quantile`` is the
+oracle), SMP's risk-attitude cube built a few issues at a time, the distinct queue lengths of
+the step-4 elections, and SMP runs that keep the final state only."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from detente.forecasts import smp, smp_batch
+from detente.forecasts.predictive import quantiles
+from shared_data import REFERENCE
+
+QS = ([0.25, 0.75], [0.0, 1.0], [0.5], [0.45, 0.55, 0.05, 0.95, 0.1, 0.25, 0.75, 0.9],
+      [0.025, 0.975], [1 / 3, 2 / 3, 0.999999])
+
+
+def bits(a: np.ndarray) -> bytes:
+    return np.ascontiguousarray(a).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf − inf, both sides
+def test_quantiles_equal_numpys(seed):
+    rng = np.random.default_rng(seed)
+    for shape in ((1, 1), (3, 1), (5, 2), (40, 7), (231, 1000), (7, 2000)):
+        for axis in (0, 1):
+            # ties, signed zeros, the clip's ends, and (some seeds) NaN and infinities
+            a = rng.choice([0.0, -0.0, 100.0, 12.5, 50.0], shape) if seed % 3 == 0 \
+                else rng.normal(50, 30, shape).round(seed % 4)
+            if seed % 2:
+                a.flat[rng.integers(0, a.size, 3)] = rng.choice([np.nan, np.inf, -np.inf], 3)
+            for q in QS:
+                assert bits(quantiles(a, q, axis)) == bits(np.quantile(a, q, axis=axis)), \
+                    (shape, axis, q)
+
+
+def test_quantiles_leave_their_input_alone():
+    a = np.random.default_rng(1).normal(size=(9, 30))
+    before = a.copy()
+    quantiles(a, [0.1, 0.9], 1)
+    assert bits(a) == bits(before)
+
+
+def _loaded(argv: list[str]) -> list[str]:
+    """Which of numpy.ma and pydantic ``detente ARGV`` loads, in a fresh process."""
+    code = ("import sys; from detente.cli.app import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e\n"
+            "print([m for m in ('numpy.ma', 'pydantic') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+def test_plain_backtest_loads_neither_numpy_ma_nor_pydantic(tmp_path):
+    """``backtest FILE`` prints from the result: its numbers use neither np.quantile nor
+    np.unique (numpy.ma), and without an output file no typed record is made (pydantic);
+    with ``--json`` the record is made (the probe sees pydantic load)."""
+    deu = str(REFERENCE / "deu3-dev.tsv")
+    assert _loaded(["backtest", deu]) == []
+    out = tmp_path / "b.json"
+    assert _loaded(["backtest", deu, "-m", "compromise", "--bootstrap", "10", "-q",
+                    "--json", str(out)]) == ["pydantic"]
+    assert out.is_file()
+
+
+@pytest.mark.parametrize("cells", [1, 500, 65536])
+def test_risk_attitudes_in_blocks_equal_the_whole_cube(cells, monkeypatch):
+    """Blocks of a few issues (``CUBE_CELLS``) against each size's issues at once (the
+    implementation before, which a block size beyond the batch reproduces), and each issue
+    against its own one-issue run (:func:`detente.forecasts.smp.risk_attitudes`)."""
+    rng = np.random.default_rng(cells)
+    n = np.sort(rng.integers(2, 31, 40))
+    sizes = smp_batch.Sizes(n)
+    valid = sizes.valid()
+    x = rng.random((40, sizes.width, 1)) * valid[:, :, None]
+    s = rng.random((40, sizes.width, 1)) * valid[:, :, None]
+    c = rng.random((40, sizes.width)) * valid
+    c[3] = 0.0
+    x[7] = 0.25 * valid[7, :, None]               # every actor at one point: degenerate
+    d = smp.distances(s, x, x)
+    monkeypatch.setattr(smp_batch, "CUBE_CELLS", 10**12)
+    whole = smp_batch.risk_attitudes(d, c, sizes)
+    monkeypatch.setattr(smp_batch, "CUBE_CELLS", cells)
+    risk, flat = smp_batch.risk_attitudes(d, c, sizes)
+    assert bits(risk) == bits(whole[0]) and bits(flat) == bits(whole[1])
+    for b, m in enumerate(n.tolist()):
+        r1, f1 = smp.risk_attitudes(d[b, :m, :m], c[b, :m])
+        assert bits(risk[b, :m]) == bits(r1) and bool(flat[b]) == f1
+
+
+def test_distinct_queue_lengths_equal_np_unique():
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        lengths = np.sort(rng.integers(0, rng.integers(1, 12), rng.integers(1, 300)))
+        used = lengths[lengths > 0]
+        used = used[np.diff(used, prepend=-1) != 0]
+        assert bits(used) == bits(np.unique(lengths[lengths > 0]))
+
+
+def test_final_only_runs_give_the_full_runs_outcome():
+    rng = np.random.default_rng(9)
+    x0, sal, cap = [], [], []
+    for n in (3, 5, 8, 8, 13, 21):
+        x0.append(rng.random((n, 1)))
+        sal.append(rng.random((n, 1)))
+        cap.append(rng.random(n))
+    x0[2][:] = 0.5                               # every actor at one point: degenerate risk
+    full = smp_batch.run_smp_batch(x0, sal, cap)
+    short = smp_batch.run_smp_batch(x0, sal, cap, final_only=True)
+    for f, s in zip(full, short, strict=True):
+        assert set(s) == {"unique", "win_probability", "group", "degenerate_risk"}
+        for key in s:
+            assert bits(np.asarray(s[key])) == bits(np.asarray(f[key])), key
