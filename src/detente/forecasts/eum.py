@@ -127,7 +127,7 @@ class VoterSplit:
     def of(cls, x: F) -> VoterSplit:
         d, n = x.shape
         order = np.argsort(x, axis=1, kind="stable")
-        xs = np.take_along_axis(x, order, 1)
+        xs = x[np.arange(d)[:, None], order]  # take_along_axis's gather, one indexing call
         dist = np.abs(xs[:, :, None] - x[:, None, :])
         h = np.empty((d, n, n), dtype=np.int64)
         step = max(1, 4_000_000 // max(n**3, 1))  # bounded (d, N, N, N) boolean block
@@ -182,14 +182,17 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     """
     sp = split or VoterSplit.of(x)
     d_n, n = x.shape
-    a = sp.dist / span[:, None, None]
-    if r is not None:
-        a = np.power(a, np.take_along_axis(r, sp.order, 1)[:, :, None])
-    a *= np.take_along_axis(c * s, sp.order, 1)[:, :, None]
     pre = np.empty((d_n, n + 1, n))
     pre[:, 0] = 0.0
-    for t in range(n):  # running sums over the sorted voters (np.cumsum's order, faster here)
-        np.add(pre[:, t], a[:, t], out=pre[:, t + 1])
+    a = pre[:, 1:]
+    np.divide(sp.dist, span[:, None, None], out=a)
+    rows = np.arange(d_n)[:, None]
+    if r is not None:
+        np.power(a, r[rows, sp.order][:, :, None], out=a)
+    a *= (c * s)[rows, sp.order][:, :, None]
+    # running sums over the sorted voters, 0 + a_0 first: one add after another, as a loop of
+    # np.add over the voters adds them (one call instead of N)
+    np.add.accumulate(pre, axis=1, out=pre)
     flat = pre.ravel()
     # Σ over the first h voters of (a_kj − a_ki); on the right the voters after them count
     first = (flat.take(sp.at_j) - flat.take(sp.at_i)).reshape(d_n, n, n)
