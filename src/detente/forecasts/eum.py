@@ -311,10 +311,12 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
     target = np.where(comp, xi + (xj - xi) * ratio, xj)
     move = np.abs(target - xi)
     inf = np.inf
+    d_n, n = x.shape
+    at = (np.arange(d_n)[:, None], np.arange(n)[None, :])  # [d, i, j[d, i]]: one gather
     if opt.offer_selection == "least_movement":
         key = np.where(conf | comp | capit, move, inf)
         j = np.argmin(key, axis=2)
-        has = np.isfinite(np.take_along_axis(key, j[:, :, None], 2)[:, :, 0])
+        has = np.isfinite(key[(*at, j)])
     else:
         j = np.zeros(x.shape, dtype=np.int64)
         has = np.zeros(x.shape, dtype=bool)
@@ -330,7 +332,7 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
                 key = np.where(mask, move, inf)
             j = np.where(take, np.argmin(key, axis=2), j)
             has |= take
-    new = np.take_along_axis(target, j[:, :, None], 2)[:, :, 0]
+    new = target[(*at, j)]
     return np.where(has, new, x), has
 
 
