@@ -161,8 +161,9 @@ class PairDistances:
     def of(cls, x: F, span: F, tol: float) -> PairDistances:
         gap = np.abs(x[:, :, None] - x[:, None, :])
         dist = gap / span[:, None, None]
-        return cls(gap <= tol, dist, np.clip(0.5 - 0.5 * dist, 0.0, None),
-                   np.clip(0.5 + 0.5 * dist, 0.0, None))
+        # np.maximum(·, 0.0) is np.clip(·, 0.0, None) (NaN kept), without clip's wrappers
+        return cls(gap <= tol, dist, np.maximum(0.5 - 0.5 * dist, 0.0),
+                   np.maximum(0.5 + 0.5 * dist, 0.0))
 
 
 def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
