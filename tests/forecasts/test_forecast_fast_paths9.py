@@ -166,3 +166,59 @@ def test_win_probability_equals_the_plain_loop(seed):
                 want = _plain_win_probability(x, c, s, span, how, 1e-9, rr)
                 got = win_probability(x, c, s, span, how, 1e-9, rr, VoterSplit.of(x))
                 assert bits(got) == bits(want), (d, n, how, rr is None)
+
+
+def _blocks(rng, sizes, draws, grid):
+    out = []
+    for n in sizes:
+        x = (rng.choice([0.0, 10.0, 50.0, 55.0, 100.0], (draws, n)) if grid
+             else rng.uniform(0, 100, (draws, n)).round(1))
+        out.append((x, rng.choice([0.0, 1.0, 2.5, 9.0], (draws, n)),
+                    rng.choice([0.0, 0.2, 0.7, 1.0], (draws, n))))
+    return out
+
+
+PACKED_OPTIONS = [{}, {"probability": "pair"}, {"votes": "linear"},
+                  {"offer_selection": "least_movement"}, {"capitulation": "never"},
+                  {"rounds": 3, "probability": "pair", "votes": "linear"}]
+
+
+@pytest.mark.parametrize("kw", PACKED_OPTIONS)
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # the mean of 0 weights
+def test_packed_eum_blocks_equal_each_block_alone(kw):
+    from detente.forecasts import eum, eum_packed
+
+    opt = eum.EUMOptions(**kw)
+    ran = 0
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        blocks = _blocks(rng, (2, 3, 5, 8, 13, 9), 1 + seed % 3, grid=seed % 2 == 1)
+        if seed == 2:
+            blocks[1][0][0] = 42.0  # a flat draw (every actor on one position)
+        final = eum_packed.run_packed(blocks, opt)
+        if final is None:  # offers brought two positions within the guard: declined
+            continue
+        ran += 1
+        for (x, c, s), got in zip(blocks, final, strict=True):
+            want = eum._run_block(x, c, s, opt, by_draw=False,
+                                  final_only=True)["trajectory"][:, -1]
+            assert bits(got) == bits(want), (seed, x.shape, kw)
+    assert ran >= 4  # the packed path itself is checked, not only its fallback
+
+
+def test_packed_eum_declines_close_positions_and_forecast_batch_is_unchanged():
+    from detente.forecasts import eum, eum_packed
+    from detente.formats.table import StakeholderTable
+
+    rng = np.random.default_rng(7)
+    blocks = _blocks(rng, (4, 6), 2, grid=False)
+    blocks[0][0][0, :2] = [30.0, np.nextafter(30.0, 31.0)]  # closer than 2⁻⁵⁰ of the range
+    assert eum_packed.run_packed(blocks, eum.EUMOptions()) is None
+    tables = []
+    for n in (3, 4, 4, 5, 7, 12, 12):
+        x = rng.uniform(0, 100, n).round(0)
+        tables.append(StakeholderTable.build([f"a{k}" for k in range(n)], rng.uniform(1, 5, n),
+                                             x, rng.uniform(0.1, 1, n)))
+    model = eum.ExpectedUtilityModel()
+    want = np.array([model.forecast(t).position[0] for t in tables])
+    assert bits(model.forecast_batch(tables)) == bits(want)

@@ -37,6 +37,7 @@ numbers bit for bit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -168,7 +169,7 @@ class PairDistances:
 
 def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
                     r: F | None = None, split: VoterSplit | None = None,
-                    tie: B | None = None) -> F:
+                    tie: B | None = None, norm: Callable[[F], F] | None = None) -> F:
     """P[d, i, j]: probability that i's position beats j's, shape (D, N, N).
 
     Numerators Σ_k max(v^k_ij, 0) / (c_k s_k) summed over the voters k that side with i
@@ -179,7 +180,9 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     Σ_k |v^k_ij| = num_ij + num_ji (v^k is antisymmetric, so both hold for any exponents).
     ``r`` (D, N): voter k's distances are raised to r_k (``votes="risk"``); ``None`` = linear
     votes. ``split`` and ``tie`` (|x_i − x_j| <= tol) may be passed when several
-    probabilities of one state are wanted.
+    probabilities of one state are wanted; ``norm`` (num (D, N, N) -> (D,)): each draw's sum
+    of numerators for ``"all_pairs"`` (default ``num.sum(axis=(1, 2))``; padded blocks sum
+    each draw's own actors, :mod:`.eum_packed`).
     """
     sp = split or VoterSplit.of(x)
     d_n, n = x.shape
@@ -201,7 +204,7 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     num = np.where(sp.left, first, (total[:, None, :] - total[:, :, None]) - first)
     np.maximum(num, 0.0, out=num)  # an empty or rounding-negative sum is no vote
     if how == "all_pairs":
-        den = 2 * num.sum(axis=(1, 2))[:, None, None]
+        den = 2 * (num.sum(axis=(1, 2)) if norm is None else norm(num))[:, None, None]
     else:
         den = num + np.swapaxes(num, 1, 2)
     p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
@@ -491,13 +494,39 @@ class ExpectedUtilityModel:
         groups: dict[int, list[int]] = {}
         for i, t in enumerate(tables):
             groups.setdefault(t.n_actors, []).append(i)
-        for idx in groups.values():
-            res = run_eum(np.stack([tables[i].position[:, 0] for i in idx]),
-                          np.stack([tables[i].capability for i in idx]),
-                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options,
-                          final_only=True)
-            out[idx] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
+        blocks = {n: (np.stack([tables[i].position[:, 0] for i in idx]),
+                      np.stack([tables[i].capability for i in idx]),
+                      np.stack([tables[i].salience[:, 0] for i in idx]))
+                  for n, idx in groups.items()}
+        for n in self._packed(blocks, groups, out):
+            res = run_eum(*blocks[n], self.options, final_only=True)
+            out[groups[n]] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
         return out
+
+    def _packed(self, blocks: dict[int, tuple[F, F, F]], groups: dict[int, list[int]],
+                out: F) -> list[int]:
+        """Small blocks (fewer than :data:`BY_DRAW_MIN_DRAWS` draws: step by step) of up to
+        8, 16, 24 … actors run padded together (:mod:`.eum_packed`, the same numbers), their
+        outcomes written to ``out``; returns the sizes left to run one by one."""
+        from detente.forecasts import eum_packed
+
+        rest = [n for n, b in blocks.items() if b[0].shape[0] >= BY_DRAW_MIN_DRAWS
+                or not eum_packed.packable(self.options) or not np.isfinite(b[0]).all()]
+        classes: dict[int, list[int]] = {}
+        for n in blocks:
+            if n not in rest:
+                classes.setdefault((n + 7) // 8, []).append(n)
+        for sizes in classes.values():
+            final = eum_packed.run_packed([blocks[n] for n in sizes], self.options) \
+                if len(sizes) > 1 else None
+            if final is None:
+                rest += sizes
+                continue
+            for n, x in zip(sizes, final, strict=True):
+                _, c, s = blocks[n]
+                out[groups[n]] = (weighted_median(x, s, c) if self.options.outcome == "median"
+                                  else compromise(x, s, c))
+        return rest
 
     def forecast(self, table: StakeholderTable) -> Forecast:
         trajs, preds, meds, means = [], [], [], []
