@@ -486,8 +486,11 @@ class ExpectedUtilityModel:
     def forecast_batch(self, tables: list[StakeholderTable]) -> F:
         """Dimension 0 of many tables. With a fixed number of rounds the tables with the same
         number of actors run as the rows of one :func:`run_eum` (every row is its own run, so
-        each forecast is the one :meth:`forecast` gives); other stopping rules stop a block of
-        rows together, so those tables run one by one."""
+        each forecast is the one :meth:`forecast` gives), and blocks of few rows of different
+        sizes run padded together (:mod:`.eum_packed`, the same numbers); other stopping rules
+        stop a block of rows together, so those tables run one by one."""
+        from detente.forecasts.eum_packed import forecast_small_blocks
+
         if self.options.stopping != "fixed":
             return np.array([self.forecast(t).position[0] for t in tables])
         out = np.empty(len(tables))
@@ -498,35 +501,10 @@ class ExpectedUtilityModel:
                       np.stack([tables[i].capability for i in idx]),
                       np.stack([tables[i].salience[:, 0] for i in idx]))
                   for n, idx in groups.items()}
-        for n in self._packed(blocks, groups, out):
+        for n in forecast_small_blocks(blocks, groups, self.options, out):
             res = run_eum(*blocks[n], self.options, final_only=True)
             out[groups[n]] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
         return out
-
-    def _packed(self, blocks: dict[int, tuple[F, F, F]], groups: dict[int, list[int]],
-                out: F) -> list[int]:
-        """Small blocks (fewer than :data:`BY_DRAW_MIN_DRAWS` draws: step by step) of up to
-        8, 16, 24 … actors run padded together (:mod:`.eum_packed`, the same numbers), their
-        outcomes written to ``out``; returns the sizes left to run one by one."""
-        from detente.forecasts import eum_packed
-
-        rest = [n for n, b in blocks.items() if b[0].shape[0] >= BY_DRAW_MIN_DRAWS
-                or not eum_packed.packable(self.options) or not np.isfinite(b[0]).all()]
-        classes: dict[int, list[int]] = {}
-        for n in blocks:
-            if n not in rest:
-                classes.setdefault((n + 7) // 8, []).append(n)
-        for sizes in classes.values():
-            final = eum_packed.run_packed([blocks[n] for n in sizes], self.options) \
-                if len(sizes) > 1 else None
-            if final is None:
-                rest += sizes
-                continue
-            for n, x in zip(sizes, final, strict=True):
-                _, c, s = blocks[n]
-                out[groups[n]] = (weighted_median(x, s, c) if self.options.outcome == "median"
-                                  else compromise(x, s, c))
-        return rest
 
     def forecast(self, table: StakeholderTable) -> Forecast:
         trajs, preds, meds, means = [], [], [], []

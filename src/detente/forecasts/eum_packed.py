@@ -30,7 +30,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.forecasts.compromise import compromise, weighted_median
 from detente.forecasts.eum import (
+    BY_DRAW_MIN_DRAWS,
     EUMOptions,
     PairDistances,
     VoterSplit,
@@ -47,6 +49,31 @@ Block = tuple[F, F, F]
 def packable(opt: EUMOptions) -> bool:
     """Whether :func:`run_packed` can run these options."""
     return opt.stopping == "fixed" and opt.q == 1 and opt.risk_range == "actors"
+
+
+def forecast_small_blocks(blocks: dict[int, Block], groups: dict[int, list[int]],
+                          opt: EUMOptions, out: F) -> list[int]:
+    """Small blocks ``blocks[n]`` = (x, c, s) of n actors (fewer than
+    :data:`~detente.forecasts.eum.BY_DRAW_MIN_DRAWS` draws: step by step) of up to 8, 16,
+    24 … actors run padded together (:func:`run_packed`), each draw's outcome (the median or
+    mean, ``opt.outcome``) written to ``out[groups[n]]``; returns the sizes left to run one
+    by one (:meth:`~detente.forecasts.eum.ExpectedUtilityModel.forecast_batch`)."""
+    rest = [n for n, b in blocks.items() if b[0].shape[0] >= BY_DRAW_MIN_DRAWS
+            or not packable(opt) or not np.isfinite(b[0]).all()]
+    classes: dict[int, list[int]] = {}
+    for n in blocks:
+        if n not in rest:
+            classes.setdefault((n + 7) // 8, []).append(n)
+    for sizes in classes.values():
+        final = run_packed([blocks[n] for n in sizes], opt) if len(sizes) > 1 else None
+        if final is None:
+            rest += sizes
+            continue
+        for n, x in zip(sizes, final, strict=True):
+            _, c, s = blocks[n]
+            out[groups[n]] = (weighted_median(x, s, c) if opt.outcome == "median"
+                              else compromise(x, s, c))
+    return rest
 
 
 def _guarded(x: F, width: list[tuple[int, int, int]]) -> bool:
