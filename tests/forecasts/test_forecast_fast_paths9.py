@@ -117,3 +117,108 @@ def test_final_only_runs_give_the_full_runs_outcome():
         assert set(s) == {"unique", "win_probability", "group", "degenerate_risk"}
         for key in s:
             assert bits(np.asarray(s[key])) == bits(np.asarray(f[key])), key
+
+
+def _plain_win_probability(x, c, s, span, how, tol, r=None):
+    """eum.win_probability as it was before the ninth session's part b: ``take_along_axis``
+    gathers and the prefix sums as a loop of ``np.add`` over the sorted voters."""
+    from detente.forecasts.eum import VoterSplit
+
+    sp = VoterSplit.of(x)
+    d_n, n = x.shape
+    a = sp.dist / span[:, None, None]
+    if r is not None:
+        a = np.power(a, np.take_along_axis(r, sp.order, 1)[:, :, None])
+    a *= np.take_along_axis(c * s, sp.order, 1)[:, :, None]
+    pre = np.empty((d_n, n + 1, n))
+    pre[:, 0] = 0.0
+    for t in range(n):
+        np.add(pre[:, t], a[:, t], out=pre[:, t + 1])
+    flat = pre.ravel()
+    first = (flat.take(sp.at_j) - flat.take(sp.at_i)).reshape(d_n, n, n)
+    total = pre[:, n, :]
+    num = np.where(sp.left, first, (total[:, None, :] - total[:, :, None]) - first)
+    np.maximum(num, 0.0, out=num)
+    den = (2 * num.sum(axis=(1, 2))[:, None, None] if how == "all_pairs"
+           else num + np.swapaxes(num, 1, 2))
+    p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    p[np.abs(x[:, :, None] - x[:, None, :]) <= tol] = 0.0
+    return p
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_win_probability_equals_the_plain_loop(seed):
+    from detente.forecasts.eum import VoterSplit, win_probability
+
+    rng = np.random.default_rng(seed)
+    for d, n in ((1, 1), (1, 2), (3, 4), (5, 9), (11, 17), (13, 30), (2, 31)):
+        x = rng.choice([0.0, 25.0, 50.0, 75.0, 100.0], (d, n)) if seed % 2 \
+            else rng.uniform(0, 100, (d, n))
+        if seed == 4:
+            x[0] = 50.0  # one draw on one position (span 1)
+        c = rng.choice([0.0, 1.0, 3.5, 12.0], (d, n))
+        s = rng.choice([0.0, -0.0, 0.3, 1.0], (d, n))  # signed zeros reach the prefix sums
+        span = np.ptp(x, axis=1)
+        span = np.where(span <= 1e-9, 1.0, span)
+        r = rng.uniform(0.5, 2.0, (d, n))
+        for how in ("all_pairs", "pair"):
+            for rr in (None, r):
+                want = _plain_win_probability(x, c, s, span, how, 1e-9, rr)
+                got = win_probability(x, c, s, span, how, 1e-9, rr, VoterSplit.of(x))
+                assert bits(got) == bits(want), (d, n, how, rr is None)
+
+
+def _blocks(rng, sizes, draws, grid):
+    out = []
+    for n in sizes:
+        x = (rng.choice([0.0, 10.0, 50.0, 55.0, 100.0], (draws, n)) if grid
+             else rng.uniform(0, 100, (draws, n)).round(1))
+        out.append((x, rng.choice([0.0, 1.0, 2.5, 9.0], (draws, n)),
+                    rng.choice([0.0, 0.2, 0.7, 1.0], (draws, n))))
+    return out
+
+
+PACKED_OPTIONS = [{}, {"probability": "pair"}, {"votes": "linear"},
+                  {"offer_selection": "least_movement"}, {"capitulation": "never"},
+                  {"rounds": 3, "probability": "pair", "votes": "linear"}]
+
+
+@pytest.mark.parametrize("kw", PACKED_OPTIONS)
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # the mean of 0 weights
+def test_packed_eum_blocks_equal_each_block_alone(kw):
+    from detente.forecasts import eum, eum_packed
+
+    opt = eum.EUMOptions(**kw)
+    ran = 0
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        blocks = _blocks(rng, (2, 3, 5, 8, 13, 9), 1 + seed % 3, grid=seed % 2 == 1)
+        if seed == 2:
+            blocks[1][0][0] = 42.0  # a flat draw (every actor on one position)
+        final = eum_packed.run_packed(blocks, opt)
+        if final is None:  # offers brought two positions within the guard: declined
+            continue
+        ran += 1
+        for (x, c, s), got in zip(blocks, final, strict=True):
+            want = eum._run_block(x, c, s, opt, by_draw=False,
+                                  final_only=True)["trajectory"][:, -1]
+            assert bits(got) == bits(want), (seed, x.shape, kw)
+    assert ran >= 4  # the packed path itself is checked, not only its fallback
+
+
+def test_packed_eum_declines_close_positions_and_forecast_batch_is_unchanged():
+    from detente.forecasts import eum, eum_packed
+    from detente.formats.table import StakeholderTable
+
+    rng = np.random.default_rng(7)
+    blocks = _blocks(rng, (4, 6), 2, grid=False)
+    blocks[0][0][0, :2] = [30.0, np.nextafter(30.0, 31.0)]  # closer than 2⁻⁵⁰ of the range
+    assert eum_packed.run_packed(blocks, eum.EUMOptions()) is None
+    tables = []
+    for n in (3, 4, 4, 5, 7, 12, 12):
+        x = rng.uniform(0, 100, n).round(0)
+        tables.append(StakeholderTable.build([f"a{k}" for k in range(n)], rng.uniform(1, 5, n),
+                                             x, rng.uniform(0.1, 1, n)))
+    model = eum.ExpectedUtilityModel()
+    want = np.array([model.forecast(t).position[0] for t in tables])
+    assert bits(model.forecast_batch(tables)) == bits(want)

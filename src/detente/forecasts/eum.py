@@ -37,6 +37,7 @@ numbers bit for bit).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -127,7 +128,7 @@ class VoterSplit:
     def of(cls, x: F) -> VoterSplit:
         d, n = x.shape
         order = np.argsort(x, axis=1, kind="stable")
-        xs = np.take_along_axis(x, order, 1)
+        xs = x[np.arange(d)[:, None], order]  # take_along_axis's gather, one indexing call
         dist = np.abs(xs[:, :, None] - x[:, None, :])
         h = np.empty((d, n, n), dtype=np.int64)
         step = max(1, 4_000_000 // max(n**3, 1))  # bounded (d, N, N, N) boolean block
@@ -161,13 +162,14 @@ class PairDistances:
     def of(cls, x: F, span: F, tol: float) -> PairDistances:
         gap = np.abs(x[:, :, None] - x[:, None, :])
         dist = gap / span[:, None, None]
-        return cls(gap <= tol, dist, np.clip(0.5 - 0.5 * dist, 0.0, None),
-                   np.clip(0.5 + 0.5 * dist, 0.0, None))
+        # np.maximum(·, 0.0) is np.clip(·, 0.0, None) (NaN kept), without clip's wrappers
+        return cls(gap <= tol, dist, np.maximum(0.5 - 0.5 * dist, 0.0),
+                   np.maximum(0.5 + 0.5 * dist, 0.0))
 
 
 def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
                     r: F | None = None, split: VoterSplit | None = None,
-                    tie: B | None = None) -> F:
+                    tie: B | None = None, norm: Callable[[F], F] | None = None) -> F:
     """P[d, i, j]: probability that i's position beats j's, shape (D, N, N).
 
     Numerators Σ_k max(v^k_ij, 0) / (c_k s_k) summed over the voters k that side with i
@@ -178,18 +180,23 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     Σ_k |v^k_ij| = num_ij + num_ji (v^k is antisymmetric, so both hold for any exponents).
     ``r`` (D, N): voter k's distances are raised to r_k (``votes="risk"``); ``None`` = linear
     votes. ``split`` and ``tie`` (|x_i − x_j| <= tol) may be passed when several
-    probabilities of one state are wanted.
+    probabilities of one state are wanted; ``norm`` (num (D, N, N) -> (D,)): each draw's sum
+    of numerators for ``"all_pairs"`` (default ``num.sum(axis=(1, 2))``; padded blocks sum
+    each draw's own actors, :mod:`.eum_packed`).
     """
     sp = split or VoterSplit.of(x)
     d_n, n = x.shape
-    a = sp.dist / span[:, None, None]
-    if r is not None:
-        a = np.power(a, np.take_along_axis(r, sp.order, 1)[:, :, None])
-    a *= np.take_along_axis(c * s, sp.order, 1)[:, :, None]
     pre = np.empty((d_n, n + 1, n))
     pre[:, 0] = 0.0
-    for t in range(n):  # running sums over the sorted voters (np.cumsum's order, faster here)
-        np.add(pre[:, t], a[:, t], out=pre[:, t + 1])
+    a = pre[:, 1:]
+    np.divide(sp.dist, span[:, None, None], out=a)
+    rows = np.arange(d_n)[:, None]
+    if r is not None:
+        np.power(a, r[rows, sp.order][:, :, None], out=a)
+    a *= (c * s)[rows, sp.order][:, :, None]
+    # running sums over the sorted voters, 0 + a_0 first: one add after another, as a loop of
+    # np.add over the voters adds them (one call instead of N)
+    np.add.accumulate(pre, axis=1, out=pre)
     flat = pre.ravel()
     # Σ over the first h voters of (a_kj − a_ki); on the right the voters after them count
     first = (flat.take(sp.at_j) - flat.take(sp.at_i)).reshape(d_n, n, n)
@@ -197,7 +204,7 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     num = np.where(sp.left, first, (total[:, None, :] - total[:, :, None]) - first)
     np.maximum(num, 0.0, out=num)  # an empty or rounding-negative sum is no vote
     if how == "all_pairs":
-        den = 2 * num.sum(axis=(1, 2))[:, None, None]
+        den = 2 * (num.sum(axis=(1, 2)) if norm is None else norm(num))[:, None, None]
     else:
         den = num + np.swapaxes(num, 1, 2)
     p = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
@@ -308,10 +315,12 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
     target = np.where(comp, xi + (xj - xi) * ratio, xj)
     move = np.abs(target - xi)
     inf = np.inf
+    d_n, n = x.shape
+    at = (np.arange(d_n)[:, None], np.arange(n)[None, :])  # [d, i, j[d, i]]: one gather
     if opt.offer_selection == "least_movement":
         key = np.where(conf | comp | capit, move, inf)
         j = np.argmin(key, axis=2)
-        has = np.isfinite(np.take_along_axis(key, j[:, :, None], 2)[:, :, 0])
+        has = np.isfinite(key[(*at, j)])
     else:
         j = np.zeros(x.shape, dtype=np.int64)
         has = np.zeros(x.shape, dtype=bool)
@@ -327,7 +336,7 @@ def best_offers(x: F, e_ij: F, e_ji: F, opt: EUMOptions,
                 key = np.where(mask, move, inf)
             j = np.where(take, np.argmin(key, axis=2), j)
             has |= take
-    new = np.take_along_axis(target, j[:, :, None], 2)[:, :, 0]
+    new = target[(*at, j)]
     return np.where(has, new, x), has
 
 
@@ -477,20 +486,24 @@ class ExpectedUtilityModel:
     def forecast_batch(self, tables: list[StakeholderTable]) -> F:
         """Dimension 0 of many tables. With a fixed number of rounds the tables with the same
         number of actors run as the rows of one :func:`run_eum` (every row is its own run, so
-        each forecast is the one :meth:`forecast` gives); other stopping rules stop a block of
-        rows together, so those tables run one by one."""
+        each forecast is the one :meth:`forecast` gives), and blocks of few rows of different
+        sizes run padded together (:mod:`.eum_packed`, the same numbers); other stopping rules
+        stop a block of rows together, so those tables run one by one."""
+        from detente.forecasts.eum_packed import forecast_small_blocks
+
         if self.options.stopping != "fixed":
             return np.array([self.forecast(t).position[0] for t in tables])
         out = np.empty(len(tables))
         groups: dict[int, list[int]] = {}
         for i, t in enumerate(tables):
             groups.setdefault(t.n_actors, []).append(i)
-        for idx in groups.values():
-            res = run_eum(np.stack([tables[i].position[:, 0] for i in idx]),
-                          np.stack([tables[i].capability for i in idx]),
-                          np.stack([tables[i].salience[:, 0] for i in idx]), self.options,
-                          final_only=True)
-            out[idx] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
+        blocks = {n: (np.stack([tables[i].position[:, 0] for i in idx]),
+                      np.stack([tables[i].capability for i in idx]),
+                      np.stack([tables[i].salience[:, 0] for i in idx]))
+                  for n, idx in groups.items()}
+        for n in forecast_small_blocks(blocks, groups, self.options, out):
+            res = run_eum(*blocks[n], self.options, final_only=True)
+            out[groups[n]] = res["median" if self.options.outcome == "median" else "mean"][:, -1]
         return out
 
     def forecast(self, table: StakeholderTable) -> Forecast:
