@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
+from detente.invisible import refuse_in
 from detente.limits import bad_utf8_at, sniff
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
@@ -168,6 +169,7 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
                                     "are fine); an ESC sequence would reach the draft and the "
                                     "terminal, and U+0080–U+009F is usually Windows-1252 "
                                     "text decoded as Latin-1")])
+    refuse_in(text, name, moves_only=True)  # an override would reach drafts and the terminal
     if not text.strip():
         raise DetenteError.one("empty file", file=name, allowed="an article's text")
     if kind := _not_prose(text):
