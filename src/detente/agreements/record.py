@@ -84,7 +84,7 @@ def _validate(options: dict[str, Any]) -> None:
         "strength": (lambda v: 0 < v < float("inf"), "a finite number of agreements > 0"),
         "resamples": (lambda v: 100 <= v <= 100_000, "100 to 100,000"),
         "burn_in": (lambda v: v >= 1, "an integer >= 1"),
-        "seed": (lambda v: v >= 0, "an integer >= 0"),
+        "seed": (lambda v: 0 <= v <= 2**63 - 1, "an integer from 0 to 2^63 - 1"),
     }
     flags = {"horizon_years": "--horizon", "min_level": "--min-level", "burn_in": "--burn-in"}
     for key, (ok, allowed) in checks.items():
