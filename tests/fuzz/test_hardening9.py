@@ -141,6 +141,9 @@ def test_kept_invisible_characters_are_shown_escaped_in_every_output() -> None:
     assert html(text) == "Mar\u00eda&lt;U+200B&gt;&lt;U+200B&gt; Pizarro &lt;U+202E&gt;RTL"
     assert _cell(text) == "Mar\u00eda<U+200B><U+200B> Pizarro <U+202E>RTL"
     assert _cell("=\u200bcmd") == "'=<U+200B>cmd" and term("plain [x]") == "plain \\[x]"
+    from detente.cli import agreements, extract  # they print PA-X / article text
+
+    assert agreements.escape(text) == extract.escape(text) == term(text)
 
 
 def test_a_json_record_escapes_invisible_characters_and_reads_back_the_same(
