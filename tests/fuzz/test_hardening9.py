@@ -271,3 +271,13 @@ def test_agreements_backtest_option_edges(opt: str, value: str, words: str) -> N
     seed of 2^64 and an infinite strength ran."""
     msg = _err(["agreements", "backtest", "--data", str(AGR), opt, value], opt)
     assert words in msg
+
+
+def test_the_workbench_templates_show_invisible_characters() -> None:
+    pytest.importorskip("fastapi")
+    from markupsafe import Markup
+
+    from detente.web.app import _shown
+
+    assert _shown("a\u200bb") == "a<U+200B>b" and _shown(5) == 5 and _shown("plain") == "plain"
+    assert _shown(Markup("<b>a\u202e</b>")) == Markup("<b>a&lt;U+202E&gt;</b>")
