@@ -47,9 +47,10 @@ MOVES = ("\u202e", "\u2067")
 
 
 def _yaml_name(ch: str) -> Change:
-    """The first ``title:`` or ``name:`` value of a YAML file with ``ch`` inside."""
+    """The first ``title:``, ``name:``, ``quote:`` or ``source:`` value of a YAML file (the
+    war outcomes file has no name) with ``ch`` inside."""
     def f(raw: bytes) -> bytes:
-        return re.sub(rb"^(\s*-?\s*(?:title|name):) ([^\n\"'{\[&*|>][^\n#]*?)\s*$",
+        return re.sub(rb"^(\s*-?\s*(?:title|name|quote|source):) ([^\n\"'{\[&*|>][^\n#]*?)\s*$",
                       lambda m: m.group(1) + b" " + m.group(2)[:3] + ch.encode()
                       + m.group(2)[3:], raw, count=1, flags=re.MULTILINE)
     return f
