@@ -60,21 +60,24 @@ def refuse_in(text: str, file: str, moves_only: bool = False) -> None:
         raise DetenteError([Problem(message(m.group()), file=file, line=line, allowed=ALLOWED)])
 
 
-def find_in(data: object, moves_only: bool = False, path: str = "") -> tuple[str, str] | None:
+def find_in(data: object, moves_only: bool = False) -> tuple[str, str] | None:
     """The field path and the first refused character in the strings (keys and values) of
-    parsed JSON ``data``, or None."""
+    parsed JSON ``data``, or None (a loop, not a recursion: any depth JSON reads)."""
     pattern = MOVES if moves_only else INVISIBLE
-    if isinstance(data, str):
-        m = pattern.search(data)
-        return (path, m.group()) if m else None
-    items = (data.items() if isinstance(data, dict) else enumerate(data)
-             if isinstance(data, list) else ())
-    for key, value in items:
-        sub = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
-        if isinstance(key, str) and (m := pattern.search(key)):
-            return sub, m.group()
-        if found := find_in(value, moves_only, sub):
-            return found
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if m := pattern.search(node):
+                return path, m.group()
+            continue
+        items = (node.items() if isinstance(node, dict) else enumerate(node)
+                 if isinstance(node, list) else ())
+        for key, value in reversed(list(items)):
+            sub = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip(".")
+            stack.append((sub, value))
+            if isinstance(key, str):
+                stack.append((sub, key))
     return None
 
 
