@@ -24,6 +24,7 @@ characters"):
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from detente.errors import DetenteError, Problem
 
@@ -79,6 +80,18 @@ def find_in(data: object, moves_only: bool = False) -> tuple[str, str] | None:
             if isinstance(key, str):
                 stack.append((sub, key))
     return None
+
+
+def without_invisible(data: Any) -> Any:
+    """Parsed JSON ``data`` (of a checked, shallow layout: a gold file) with the invisible
+    characters removed from every string, as an article's text is read."""
+    if isinstance(data, str):
+        return data if data.isascii() else INVISIBLE.sub("", data)
+    if isinstance(data, dict):
+        return {without_invisible(k): without_invisible(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [without_invisible(v) for v in data]
+    return data
 
 
 def shown(text: str) -> str:

@@ -281,3 +281,21 @@ def test_the_workbench_templates_show_invisible_characters() -> None:
 
     assert _shown("a\u200bb") == "a<U+200B>b" and _shown(5) == 5 and _shown("plain") == "plain"
     assert _shown(Markup("<b>a\u202e</b>")) == Markup("<b>a&lt;U+202E&gt;</b>")
+
+
+def test_a_gold_quote_and_its_article_may_both_hold_a_zero_width_space(tmp_path: Path) -> None:
+    """The article's zero-width spaces are removed before reading; the gold file's are too, so
+    a gold quote copied from the article (with its zero-width space) still matches."""
+    d = tmp_path / "gold"
+    d.mkdir()
+    gold = json.loads((ART.with_suffix(".json")).read_text("utf-8"))
+    first = next(k for k, v in gold.items() if isinstance(v, list) and v
+                 and isinstance(v[0], dict) and "quote" in v[0])
+    quote = gold[first][0]["quote"]
+    k = quote.index(" ")
+    zw = quote[:k] + "\u200b" + quote[k:]
+    (d / "01.txt").write_text(ART.read_text("utf-8").replace(quote, zw), encoding="utf-8")
+    gold[first][0]["quote"] = zw
+    (d / "01.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    run = run_cli(["extract", str(d / "01.txt"), "-q", "--evaluate", str(d)])
+    assert run.code == 0, run.err

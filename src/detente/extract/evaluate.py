@@ -27,7 +27,7 @@ from detente.errors import DetenteError, Problem
 from detente.extract.article import Article, read_article
 from detente.extract.schema import SIGNAL_KINDS, STANCES, ArticleExtraction
 from detente.extract.verify import find_span
-from detente.invisible import ALLOWED, find_in, message
+from detente.invisible import ALLOWED, find_in, message, without_invisible
 from detente.limits import read_text
 
 #: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
@@ -132,6 +132,7 @@ def load_gold(folder: Path) -> list[GoldArticle]:
         if found:
             problems += found
             continue
+        gold = without_invisible(gold)  # as the article's text is read (detente.invisible)
         try:
             article = read_article(txt)
         except DetenteError as exc:
