@@ -8,10 +8,13 @@ unclear errors) and every finding.
 ``--n``: one-field mutations per source (the test suite runs 2 per source, seed 0; ``--n 0``
 runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whole` runs too
 unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`fuzz.damage`,
-``--round 8`` only the round-8 families of :mod:`fuzz.round8`;
+``--round 8`` only the round-8 families of :mod:`fuzz.round8`, ``--round 9`` those of
+:mod:`fuzz.round9`;
 ``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
-picks files, options, api, web, paths or round8 (default all; paths: tests/fuzz/paths.py;
-round8: the folder, permission and scale cases of tests/fuzz/round8.py). Exits 1
+picks files, options, api, web, paths, round8 or round9 (default all; paths:
+tests/fuzz/paths.py; round8: the folder, permission and scale cases of tests/fuzz/round8.py;
+round9: endless inputs, output paths, the options left out before and timeline on scenario
+variants, tests/fuzz/round9.py). Exits 1
 when any run is in a bad class.
 """
 
@@ -38,23 +41,23 @@ def main() -> int:
     ap.add_argument("--new-only", action="store_true",
                     help="only the round-7 families of tests/fuzz/damage.py (byte damage, "
                     "YAML/table/XML/JSON specials, chained commands)")
-    ap.add_argument("--round", type=int, choices=[8], default=None,
-                    help="only the round-8 families of tests/fuzz/round8.py (with --part files; "
-                    "--part round8 runs its folder, permission and scale cases)")
+    ap.add_argument("--round", type=int, choices=[8, 9], default=None,
+                    help="only the round-8 (9) families of tests/fuzz/round8.py (round9.py) "
+                    "with --part files; --part round8 (round9) runs their other cases")
     ap.add_argument("--part", action="append",
-                    choices=["files", "options", "api", "web", "paths", "round8"])
+                    choices=["files", "options", "api", "web", "paths", "round8", "round9"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
     ap.add_argument("--show-successes", action="store_true",
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
-    parts = args.part or ["files", "options", "api", "web", "paths", "round8"]
+    parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
         sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole,
-                    args.new_only, args.round == 8)
+                    args.new_only, args.round == 8, args.round == 9)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))
@@ -67,6 +70,9 @@ def main() -> int:
     if "round8" in parts:
         from fuzz.round8 import sweep_round8
         sweep_round8(tally, args.seconds)
+    if "round9" in parts:
+        from fuzz.round9 import sweep_round9
+        sweep_round9(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

@@ -1,7 +1,7 @@
 """The layers contract (docs/architecture.md): dependencies point one way,
 
-    data (scenario, formats, cases) and records (with errors, lazy, limits, logistic, parallel,
-    triangular)
+    data (scenario, formats, cases) and records (with errors, invisible, lazy, limits, logistic,
+    parallel, triangular)
       → analyses (deals, forecasts, war, signals, sensitivity, agreements, extract)
       → presentation (cli, report, api, web).
 
@@ -25,7 +25,8 @@ MODULES = {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffi
            for p in SRC.rglob("*.py")}
 
 DATA = {"scenario", "formats", "cases"}
-BASE = {"records", "errors", "lazy", "limits", "logistic", "parallel", "triangular"}
+BASE = {"records", "errors", "invisible", "lazy", "limits", "logistic", "parallel",
+        "triangular"}
 ANALYSES = {"deals", "forecasts", "war", "signals", "sensitivity", "agreements", "extract"}
 PRESENTATION = {"cli", "report", "api", "web"}
 

@@ -49,10 +49,8 @@ class SerialExecutor(Executor):
 def _count(spec: str, text: str) -> int:
     from detente.limits import MAX_WORKERS
 
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
+    # ASCII digits only: int() also reads "1_0" (10), " 2", "+2" and Arabic-Indic digits
+    n = int(text) if text.isascii() and text.isdigit() else 0
     if not 1 <= n <= MAX_WORKERS:
         raise AnalysisError.one(f"executor worker count must be a whole number from 1 to "
                                 f"{MAX_WORKERS}", path="--executor", value=spec,

@@ -26,8 +26,9 @@ def test_readers_import_only_errors() -> None:
     for name in ("pax.py", "ucdp_pad.py"):
         # detente.limits sits beside detente.errors (it imports only errors): file size and
         # regular-file checks every reader shares (docs/limits.md); detente.formats._csvtext is
-        # the data layer's own CSV helper (it imports only those two).
-        shared = {"detente.errors", "detente.limits"}
+        # the data layer's own CSV helper (it imports only those three: detente.invisible, the
+        # rule for invisible characters, imports only errors as well).
+        shared = {"detente.errors", "detente.limits", "detente.invisible"}
         assert _imports(SRC / "formats" / "_csvtext.py") <= shared
         assert _imports(SRC / "formats" / name) <= shared | {"detente.formats._csvtext"}
 

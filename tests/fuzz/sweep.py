@@ -171,11 +171,12 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
 
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
                 only: str | None = None, whole: bool = True, new_only: bool = False,
-                round8: bool = False) -> None:
+                round8: bool = False, round9: bool = False) -> None:
     """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
     each through its commands; ``new_only``: only the round-7 families (:mod:`fuzz.damage`);
-    ``round8``: only the round-8 families (:mod:`fuzz.round8`)."""
+    ``round8``/``round9``: only the round-8/9 families (:mod:`fuzz.round8`, :mod:`fuzz.round9`)."""
     from fuzz import round8 as r8
+    from fuzz import round9 as r9
     from fuzz.damage import is_new
 
     for k, src in enumerate(sources()):
@@ -183,7 +184,7 @@ def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
             continue
         cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
         for case in cases + (src.whole() if whole else []):
-            if round8 and not r8.is_new(case):
+            if (round8 and not r8.is_new(case)) or (round9 and not r9.is_new(case)):
                 continue
             if not new_only or is_new(case):
                 run_case(tally, src, case, seconds)

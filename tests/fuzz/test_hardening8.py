@@ -290,17 +290,20 @@ def _signals(tmp_path: Path, old: str, new: str) -> Path:
 def test_signal_ids_and_fields_outside_the_schema_are_refused(tmp_path: Path) -> None:
     argv = ["signals", "credibility", "--actor", "RUS", "--no-store", "--draws", "50", "--case"]
     sid = "- id: rus-istanbul-round-2022-03-29"
-    f = _signals(tmp_path, sid, sid + "\u202e")
+    f = _signals(tmp_path, sid, sid + "\u0455")  # a Cyrillic look-alike
     msg = _err([*argv, str(f)], str(f))
-    assert "not a usable signal id" in msg and "\\u202e" in msg and "\u202e" not in msg
+    assert "not a usable signal id" in msg
+    f = _signals(tmp_path, sid, sid + "\u202e")  # refused by the YAML reader (round 9)
+    msg = _err([*argv, str(f)], str(f))
+    assert "signals[0].id" in msg and "U+202E" in msg and "\u202e" not in msg
     f = _signals(tmp_path, "    indicator:", "    verifed: true\n    indicator:")
     assert "unknown field 'verifed' (a typo?)" in _err([*argv, str(f)], str(f))
 
 
 def test_messages_escape_invisible_characters(tmp_path: Path) -> None:
-    f = _toy(tmp_path, "title:", "title\u200b:")
+    f = _toy(tmp_path, "title:", "title\u00a0:")  # (a zero-width space: refused in YAML)
     msg = _err(["check", str(f)], str(f))
-    assert "title\\u200b: unknown field" in msg and "\u200b" not in msg
+    assert "title\\xa0: unknown field" in msg and "\u00a0" not in msg
 
 
 # -- timeline: one scenario per date -------------------------------------------------------------

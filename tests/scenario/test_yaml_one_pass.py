@@ -21,7 +21,8 @@ DOCS = {
     "flow and block": "a: [1, {b: [2, 3]}, [4, [5]]]\nc:\n  - d: 1\n    e: [x, y]\n  - f\n",
     "scalar root": "just text\n",
     "empty values": "a:\nb: ~\nc: []\nd: {}\n",
-    "scalar types": ("a: [1, -2, 0x1F, 0o17, 1_000, 3.5, 1e3, .inf, .nan, true, yes, off, ~, '',"
+    # (0x1F, 010, 1_000, 1:30 are refused since round 9: tests/fuzz/test_hardening9.py)
+    "scalar types": ("a: [1, -2, 0o17, 3.5, 1e3, .inf, .nan, true, yes, off, ~, '',"
                      " 2024-01-02, 2024-01-02 10:00:00, !!binary aGVsbG8=, !!float 1, !!str 2]\n"
                      "b: {1: x, 2.5: y, true: z, ~: n, 2024-01-02: d}\n=: eq\n"
                      "c: !!omap [{x: 1}, {y: 2}]\nd: !!pairs [{x: 1}, {x: 2}]\n"),

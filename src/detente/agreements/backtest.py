@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from detente.agreements.data import AgreementData
 from detente.agreements.outcomes import FOLLOW_UP_END, HELD, RENEWED, outcome_counts, renewal
 from detente.agreements.priors import STRENGTH_BOUNDS
+from detente.errors import DetenteError
 
 MODELS = ("B0", "B1", "M")
 
@@ -126,7 +127,15 @@ def backtest(data: AgreementData, *, horizon_years: float = 2.0, burn_in: int = 
     m = (_strength(known, held, state) if strength is None
          else np.full(len(pad), float(strength)))
     f = _forecasts(known, held, kind, state, m)
-    use = ((status == HELD) | (status == RENEWED)) & (known.sum(1) >= burn_in)
+    resolved = (status == HELD) | (status == RENEWED)
+    use = resolved & (known.sum(1) >= burn_in)
+    if not use.any():
+        most = int(known.sum(1)[resolved].max(initial=0))
+        raise DetenteError.one(f"no agreement has {burn_in:,} known outcomes before it, so "
+                               "nothing is scored", path="--burn-in", value=burn_in,
+                               file=data.inputs()[-1] if data.inputs() else None,
+                               allowed=f"a burn-in up to {most:,} "
+                               "on this data (the protocol's is 20)")
     y = held[use].astype(float)
     p = f[:, use]
     brier = (p - y) ** 2

@@ -80,10 +80,11 @@ def _validate(options: dict[str, Any]) -> None:
         "horizon_years": (lambda v: 0 < v <= 50, "years in (0, 50]"),
         "min_level": (lambda v: v in (1, 2, 3), "1, 2 or 3"),
         "method": (lambda v: v in ("wilson", "jeffreys"), "wilson, jeffreys"),
-        "strength": (lambda v: v > 0, "a number of agreements > 0"),
+        # finite: an infinite m is no prior, it pins the estimate to the kind's rate
+        "strength": (lambda v: 0 < v < float("inf"), "a finite number of agreements > 0"),
         "resamples": (lambda v: 100 <= v <= 100_000, "100 to 100,000"),
         "burn_in": (lambda v: v >= 1, "an integer >= 1"),
-        "seed": (lambda v: v >= 0, "an integer >= 0"),
+        "seed": (lambda v: 0 <= v <= 2**63 - 1, "an integer from 0 to 2^63 - 1"),
     }
     flags = {"horizon_years": "--horizon", "min_level": "--min-level", "burn_in": "--burn-in"}
     for key, (ok, allowed) in checks.items():

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import (
@@ -21,6 +20,7 @@ from detente.cli.common import (
     record_tables,
     write_outputs,
 )
+from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
 
 agreements_app = typer.Typer(
     name="agreements", no_args_is_help=True,

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from detente.errors import DetenteError
+from detente.invisible import shown
 
 # the writers live with the records (the workbench writes through them too)
 from detente.records.output import FOLLOW_SYMLINKS as FOLLOW_SYMLINKS
@@ -46,8 +47,10 @@ err_console = Console(stderr=True, emoji=False, highlighter=_BoundedHighlighter(
 
 def esc(value: object) -> str:
     """User text made safe for Rich: ``[`` is escaped, so a title such as ``'closing [/] tag'``
-    prints as written instead of being read as markup."""
-    return escape(str(value))
+    prints as written instead of being read as markup; an invisible or layout character of
+    third-party text (a PA-X name's zero-width space) prints as ``<U+200B>``
+    (:func:`detente.invisible.shown`)."""
+    return escape(shown(str(value)))
 
 
 def _writable_place(out: Path) -> str | None:
@@ -131,8 +134,11 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, str) and looks_like_formula(value):
-        return "'" + value
+    if isinstance(value, str):
+        value = shown(value)  # invisible characters of third-party text as <U+200B>
+        return "'" + value if looks_like_formula(value) else value
+    if isinstance(value, float) and value == 0:
+        return 0.0  # never -0.0
     return value
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import (
@@ -19,6 +18,7 @@ from detente.cli.common import (
     write_outputs,
     write_text,
 )
+from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
 from detente.errors import DetenteError
 
 

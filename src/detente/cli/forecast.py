@@ -21,6 +21,7 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.cli.forecast_backtest import backtest_command, eum_options
+from detente.records.output import fixed
 
 
 def register(app: typer.Typer) -> None:
@@ -89,10 +90,11 @@ def _print_bridge(rec: dict) -> None:
     for r in rec["issues"]:
         lo, hi = r["interval80"]
         deal = ("–" if r["deal_nash_option"] is None
-                else f"{r['deal_nash_option']} ({r['deal_nash_position']:g})")
-        gap = "–" if r["gap"] is None else f"{r['gap']:.1f}"
-        tab.add_row(r["issue"], f"{r['compromise']:.1f}", f"{r['nash']:.1f}",
-                    f"{lo:.1f}–{hi:.1f}", r["nash_option"], deal, gap, r["traded_by"] or "")
+                else f"{r['deal_nash_option']} ({r['deal_nash_position'] + 0.0:g})")
+        gap = "–" if r["gap"] is None else fixed(r["gap"], 1)
+        tab.add_row(r["issue"], fixed(r["compromise"], 1), fixed(r["nash"], 1),
+                    f"{fixed(lo, 1)}–{fixed(hi, 1)}", r["nash_option"], deal, gap,
+                    r["traded_by"] or "")
     console.print(tab)
     console.print(f"[dim]interval: 10–90 % of {rec['draws']} Monte Carlo draws over the "
                   f"scenario's input ranges. {rec['explanation']}[/]")
@@ -113,10 +115,10 @@ def _print_run(rec: dict) -> None:
     for f in rec["forecasts"]:
         cells = []
         for k, v in enumerate(f["position"]):
-            cell = f"{v:.2f}"
+            cell = fixed(v, 2)
             if f["model"] in mc:
                 q = mc[f["model"]]["quantiles"]
-                cell += f"  [{q['p05'][k]:.1f}–{q['p95'][k]:.1f}]"
+                cell += f"  [{fixed(q['p05'][k], 1)}–{fixed(q['p95'][k], 1)}]"
             cells.append(cell)
         if options:
             cells.append(esc(f.get("nearest_option", "")))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from detente.errors import DetenteError, Problem
+from detente.invisible import INVISIBLE, refuse_in
 from detente.limits import bad_utf8_at, sniff
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
@@ -40,6 +41,9 @@ class Article:
     date: dt.date | None = None
     #: Line (1-based) of the file where the body starts, for messages.
     body_line: int = 1
+    #: Invisible characters (zero-width spaces, direction marks: :mod:`detente.invisible`)
+    #: removed from the text before reading it (:func:`invisible_note`).
+    invisible: int = 0
 
     @property
     def title(self) -> str | None:
@@ -74,6 +78,16 @@ def parse_article(text: str, path: str = "<text>", date: dt.date | None = None) 
                                         path="Date", value=meta["date"],
                                         allowed="YYYY-MM-DD")]) from exc
     return Article(path=path, body=body, meta=meta, date=anchor, body_line=body_start + 1)
+
+
+def invisible_note(article: Article) -> str | None:
+    """A note when invisible characters were removed from ``article``'s text before it was
+    read (a quote check ignores them in the source text as well)."""
+    if not article.invisible:
+        return None
+    return (f"{article.invisible:,} invisible characters (zero-width spaces, joiners, direction "
+            "marks, a byte-order mark inside the text) were removed before reading: they carry "
+            "no meaning in prose, hid words from the extractor and scenario files refuse them")
 
 
 def unended_header(article: Article) -> str | None:
@@ -168,6 +182,10 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
                                     "are fine); an ESC sequence would reach the draft and the "
                                     "terminal, and U+0080–U+009F is usually Windows-1252 "
                                     "text decoded as Latin-1")])
+    refuse_in(text, name, moves_only=True)  # an override would reach drafts and the terminal
+    removed = 0
+    if not text.isascii():  # zero-width spaces of pasted news text: no meaning in prose, and
+        text, removed = INVISIBLE.subn("", text)  # "Kyiv\u200b" is no actor; counted (note)
     if not text.strip():
         raise DetenteError.one("empty file", file=name, allowed="an article's text")
     if kind := _not_prose(text):
@@ -175,6 +193,8 @@ def read_article(path: Path, date: dt.date | None = None, max_bytes: int = MAX_B
                                allowed="an article's plain text (optionally a 'Key: value' "
                                "header ended by ---); for HTML, save the page as text first")
     article = parse_article(text, name, date)
+    if removed:
+        article = replace(article, invisible=removed)
     if not article.body.strip():
         raise DetenteError.one("metadata header but no body after the dashes", file=name,
                                line=article.body_line)

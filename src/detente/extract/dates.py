@@ -55,7 +55,15 @@ def _parse(expr: str, anchor: dt.date | None) -> dt.date | None:
 
 
 def find_date(sentence: str, anchor: dt.date | None) -> str | None:
-    """The first date expression in ``sentence``, as ISO date or ``YYYY-MM``; else None."""
+    """The first date expression in ``sentence``, as ISO date or ``YYYY-MM``; else None (also
+    when it would fall outside the calendar: "last week" of an article dated 0001-01-01)."""
+    try:
+        return _find_date(sentence, anchor)
+    except (OverflowError, ValueError):  # date arithmetic before year 1 or after 9999
+        return None
+
+
+def _find_date(sentence: str, anchor: dt.date | None) -> str | None:
     for kind, pattern in _PATTERNS:
         m = pattern.search(sentence)
         if not m:

@@ -208,8 +208,16 @@ def dump_yaml(data: object) -> str:
     """YAML without anchors and aliases (a reviewer reads every value where it stands)."""
     import yaml
 
+    from detente.invisible import INVISIBLE
+
     class _NoAlias(yaml.SafeDumper):
         def ignore_aliases(self, data: object) -> bool:
             return True
 
+        def represent_str(self, data: str) -> yaml.ScalarNode:
+            # an article's zero-width spaces and marks left out: scenario files refuse them
+            # (detente.invisible) and the quote check ignores them in the source text
+            return super().represent_str(INVISIBLE.sub("", data))
+
+    _NoAlias.add_representer(str, _NoAlias.represent_str)
     return yaml.dump(data, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)

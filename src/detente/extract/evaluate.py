@@ -27,6 +27,7 @@ from detente.errors import DetenteError, Problem
 from detente.extract.article import Article, read_article
 from detente.extract.schema import SIGNAL_KINDS, STANCES, ArticleExtraction
 from detente.extract.verify import find_span
+from detente.invisible import ALLOWED, find_in, message, without_invisible
 from detente.limits import read_text
 
 #: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
@@ -123,10 +124,15 @@ def load_gold(folder: Path) -> list[GoldArticle]:
             problems.append(Problem("gold needs a 'stance'", file=str(js), path="stance",
                                     allowed=", ".join(STANCES)))
             continue
+        if bad := find_in(gold, moves_only=True):  # quotes reach reports (detente.invisible)
+            problems.append(Problem(message(bad[1]), file=str(js), path=bad[0] or None,
+                                    allowed=ALLOWED))
+            continue
         found = gold_problems(gold, str(js))
         if found:
             problems += found
             continue
+        gold = without_invisible(gold)  # as the article's text is read (detente.invisible)
         try:
             article = read_article(txt)
         except DetenteError as exc:

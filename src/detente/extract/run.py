@@ -16,7 +16,13 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
-from detente.extract.article import MAX_BYTES, Article, read_article, unended_header
+from detente.extract.article import (
+    MAX_BYTES,
+    Article,
+    invisible_note,
+    read_article,
+    unended_header,
+)
 from detente.extract.schema import ArticleExtraction
 from detente.extract.verify import quote_problems
 from detente.extract.vocabulary import IssueTerms
@@ -100,9 +106,9 @@ def read_all(files: Sequence[Path], date: dt.date | None, max_bytes: int = MAX_B
         except DetenteError as exc:
             problems.append(FileProblem(file=str(f), message=str(exc)))
             continue
-        note = unended_header(articles[-1])
-        if note:
-            problems.append(FileProblem(file=str(f), message=note))
+        for note in (unended_header(articles[-1]), invisible_note(articles[-1])):
+            if note:
+                problems.append(FileProblem(file=str(f), message=note))
     return articles, problems
 
 

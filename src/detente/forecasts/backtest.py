@@ -251,7 +251,8 @@ def _select(data: DeuData, split: str, min_positions: int) -> tuple[DeuIssue, ..
         issues = tuple(i for i in issues if is_test_proposal(i.proposal) == (split == "test"))
     if not issues:
         raise AnalysisError.one("no issue has an outcome and enough positions",
-                                file=data.source, allowed=f">= {min_positions} positions")
+                                file=data.source,
+                                allowed=f">= {min_positions} positions (--min-positions)")
     return issues
 
 

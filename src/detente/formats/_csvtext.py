@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError, Problem
+from detente.invisible import refuse_in
 from detente.limits import bad_utf8_at, read_bytes, sniff
 
 #: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
@@ -41,6 +42,7 @@ def read_rows(path: str | Path, delimiter: str = ",") -> list[list[str]]:
                 allowed="one encoding for the whole file: UTF-8, or Latin-1 throughout "
                 "(read as Latin-1, the UTF-8 characters would become 'Ã©')")]) from None
         text = raw.decode("latin-1")  # an old file in Latin-1 throughout
+    refuse_in(text, str(path))  # an analyst's table: names must look as they are
     rows: list[list[str]] = []
     for i, line in enumerate(text.splitlines(), start=1):
         try:

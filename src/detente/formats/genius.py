@@ -33,7 +33,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from detente import invisible
 from detente.errors import DetenteError, Problem
+from detente.invisible import INVISIBLE
 from detente.limits import MAX_ISSUE_VALUES, read_bytes
 
 log = logging.getLogger(__name__)
@@ -173,7 +175,7 @@ def _parse(raw: bytes, file: Path) -> ET.Element:
                     allowed="a GENIUS domain or profile without a <!DOCTYPE> (GENIUS files "
                     "have none)")
     try:
-        return ET.fromstring(raw)
+        root = ET.fromstring(raw)
     except ET.ParseError as exc:
         line, col = exc.position
         raise _fail(f"malformed or truncated XML: {exc.msg if hasattr(exc, 'msg') else exc}",
@@ -181,6 +183,19 @@ def _parse(raw: bytes, file: Path) -> ET.Element:
     except (LookupError, ValueError) as exc:  # encoding="x-bogus", multi-byte encodings
         raise _fail(f"unreadable XML: {exc}", file, allowed="UTF-8 (or a standard single-byte "
                     "encoding) declared in the XML header") from None
+    if not raw.isascii() or b"&#" in raw:  # only then can a name hold one (detente.invisible)
+        _visible_names(root, file)
+    return root
+
+
+def _visible_names(root: ET.Element, file: Path) -> None:
+    """Refuse an invisible or layout character in any attribute or text (issue, value and
+    objective names): a name holding one looks like another, or reorders a printed line."""
+    for el in root.iter():
+        for key, text in (*el.attrib.items(), ("text", el.text or "")):
+            if m := INVISIBLE.search(text):
+                raise _fail(invisible.message(m.group()), file, path=_where(el, "") + "@" + key,
+                            value=text, allowed=invisible.ALLOWED)
 
 
 def _read(file: Path) -> ET.Element:
@@ -597,7 +612,7 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
         for want in profiles:
             f = next((p for p in found if want in (p.name, p.stem)), None)
             if f is None:
-                raise _fail("profile file not found", d / want,
+                raise _fail(f"--profile {want!r}: profile file not found in the folder", d,
                             allowed=", ".join(p.name for p in found) or "none in the folder")
             chosen.append(f)
     else:

@@ -7,12 +7,14 @@ import contextlib
 import json
 import math
 import os
+import re
 import stat
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from detente.errors import DetenteError
+from detente.invisible import INVISIBLE
 
 FOLLOW_SYMLINKS: ContextVar[bool] = ContextVar("follow_symlinks", default=False)
 """Set by ``detente --follow-symlinks`` for the command it runs."""
@@ -68,11 +70,14 @@ def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> Non
 
 
 def _finite(data: Any, path: str, hits: dict[str, str]) -> Any:
-    """Plain JSON data with every NaN or infinity replaced by null; ``hits`` collects their
-    field paths and values (``"inf"``, ``"-inf"``, ``"nan"``)."""
-    if isinstance(data, float) and not math.isfinite(data):
-        hits[path or "(top)"] = str(data)
-        return None
+    """Plain JSON data with every NaN or infinity replaced by null and ``-0.0`` by ``0.0``;
+    ``hits`` collects the field paths and values of the first (``"inf"``, ``"-inf"``,
+    ``"nan"``)."""
+    if isinstance(data, float):
+        if not math.isfinite(data):
+            hits[path or "(top)"] = str(data)
+            return None
+        return data + 0.0  # -0.0 written as 0.0 (a negative zero is no information)
     if isinstance(data, dict):
         return {k: _finite(v, f"{path}.{k}".lstrip("."), hits) for k, v in data.items()}
     if isinstance(data, list | tuple):
@@ -98,7 +103,23 @@ def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> Non
     if TIMESTAMP.get() and isinstance(data, dict):
         data["run"] = {"created": now(), **(run or {})}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    if not text.isascii():  # an invisible character (third-party text) as its \u escape
+        text = INVISIBLE.sub(_json_escape, text)
     write_text(out, text + "\n")
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    """A character as JSON writes it with ``ensure_ascii`` (a surrogate pair past U+FFFF):
+    the same string when read, visible in any viewer. Such a character can only stand inside
+    a JSON string."""
+    return json.dumps(m.group())[1:-1]
+
+
+def fixed(x: float, digits: int) -> str:
+    """``x`` with ``digits`` decimals, as ``f"{x:.2f}"`` but never ``-0.00``: a value that
+    rounds to zero prints as ``0.00`` whatever its sign (``round`` rounds the exact binary
+    value as formatting does, so every other digit is the same)."""
+    return f"{round(x, digits) + 0.0:.{digits}f}"
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").

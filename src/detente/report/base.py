@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from detente.invisible import shown
 from detente.records.output import looks_like_formula
 from detente.report import charts
 
@@ -56,8 +57,9 @@ def display_path(text: str) -> str:
 
 
 def esc(value: object) -> str:
-    """HTML-escape any value's text."""
-    return html.escape(str(value), quote=True)
+    """HTML-escape any value's text; an invisible or layout character (third-party text: a
+    PA-X name's zero-width space) is shown as ``<U+200B>`` (:func:`detente.invisible.shown`)."""
+    return html.escape(shown(str(value)), quote=True)
 
 
 def chart(spec: charts.ChartSpec) -> str:

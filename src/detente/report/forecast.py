@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.records.output import fixed
 from detente.report.base import chart, esc, page, table
 from detente.report.charts import forecast as forecast_charts
 
@@ -34,12 +35,12 @@ def issue_sections(rec: dict[str, Any], h: str = "h2") -> list[str]:
     head = ["actor", "capability"] + [f"{d} position" for d in names] + [
         f"{d} salience" for d in names]
     rows = [[a, f"{t['capability'][i]:g}"] + [_labelled(rec, v) for v in t["position"][i]]
-            + [f"{v:.2f}" for v in t["salience"][i]] for i, a in enumerate(t["actors"])]
+            + [fixed(v, 2) for v in t["salience"][i]] for i, a in enumerate(t["actors"])]
     sections.append(f"<{h}>Stakeholders</{h}>" + table(head, rows, numeric=[1]))
     if t["warnings"]:
         sections.append("<p class='bad'>" + "<br>".join(esc(w) for w in t["warnings"]) + "</p>")
     scenario = rec.get("issue") is not None
-    rows = [[f["model"], f["rounds"] or "–"] + [f"{v:.2f}" for v in f["position"]]
+    rows = [[f["model"], f["rounds"] or "–"] + [fixed(v, 2) for v in f["position"]]
             + ([_nearest_label(rec, f.get("nearest_option"))] if scenario else [])
             for f in rec["forecasts"]]
     sections.append(f"<{h}>Forecasts</{h}>" + table(
@@ -50,8 +51,9 @@ def issue_sections(rec: dict[str, Any], h: str = "h2") -> list[str]:
         for m in rec["monte_carlo"]:
             q = m["quantiles"]
             for k, d in enumerate(names):
-                rows.append([m["model"], d, m["draws"], f"{q['p05'][k]:.2f}",
-                             f"{q['p50'][k]:.2f}", f"{q['p95'][k]:.2f}", f"{m['mean'][k]:.2f}"])
+                rows.append([m["model"], d, m["draws"], fixed(q["p05"][k], 2),
+                             fixed(q["p50"][k], 2), fixed(q["p95"][k], 2),
+                             fixed(m["mean"][k], 2)])
         sections.append(f"<{h}>Monte Carlo over input ranges</{h}>" + table(
             ["model", "issue" if scenario else "dimension", "draws", "5 %", "median", "95 %",
              "mean"], rows, numeric=range(2, 7)))
@@ -90,10 +92,10 @@ def bridge_section(rec: dict[str, Any]) -> str:
     for r in rec["issues"]:
         lo, hi = r["interval80"]
         deal = ("–" if r["deal_nash_option"] is None
-                else f"{r['deal_nash_option']} ({r['deal_nash_position']:g})")
-        rows.append([r["issue"], f"{r['compromise']:.1f}", f"{r['nash']:.1f}",
-                     f"{lo:.1f}–{hi:.1f}", r["nash_option"], deal,
-                     "–" if r["gap"] is None else f"{r['gap']:.1f}", r["traded_by"] or ""])
+                else f"{r['deal_nash_option']} ({r['deal_nash_position'] + 0.0:g})")
+        rows.append([r["issue"], fixed(r['compromise'], 1), fixed(r['nash'], 1),
+                     f"{fixed(lo, 1)}–{fixed(hi, 1)}", r["nash_option"], deal,
+                     "–" if r["gap"] is None else fixed(r['gap'], 1), r["traded_by"] or ""])
     return (f"<h2>Forecasts beside the deal analysis ({esc(rec['deal'])})</h2>"
             + table(["issue", "compromise", "Nash", "Nash 80 % interval", "forecast option",
                      "deal's Nash package", "gap", "moved towards"], rows,

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from detente.invisible import INVISIBLE
 from detente.limits import read_text
 from detente.scenario.model import Evidence, Scenario, Source, _Traced
 
@@ -19,8 +20,12 @@ _WS = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace runs to one space and apply Unicode NFC; nothing else changes."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """Collapse whitespace runs to one space, apply Unicode NFC and drop the invisible
+    characters of :mod:`detente.invisible` (a source text may hold a zero-width space that a
+    quote, which may not, leaves out); nothing else changes."""
+    if not text.isascii():
+        text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _WS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,9 @@ from yaml.events import (
 )
 from yaml.resolver import Resolver
 
+from detente import invisible
 from detente.errors import DetenteError, Problem
+from detente.invisible import INVISIBLE
 
 MAX_DEPTH = 100
 """Deepest nesting of collections (a scenario needs about 8)."""
@@ -70,6 +72,22 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 class YAMLLimitError(yaml.MarkedYAMLError):
     """A document beyond a limit of :mod:`detente.scenario.yamlsafe` (depth, aliases)."""
+
+
+class YAMLValueError(YAMLLimitError):
+    """A scalar written in a way detente refuses (an invisible character, a number YAML 1.1
+    reads in another base); ``path``: its field path, ``allowed``: what to write instead."""
+
+    def __init__(self, problem: str, mark: Any, path: str | None, allowed: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.path, self.allowed = path, allowed
+
+
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+][0-9]+)?|[-+]?\.[0-9]+"
+                      r"(?:[eE][-+][0-9]+)?")
+"""A number as written in decimal: what YAML 1.1 also reads as hex (``0x10``), octal
+(``010`` is 8), binary (``0b11``), base 60 (``1:30`` is 90) or with ``_`` is refused."""
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _Loader(_Parser, SafeConstructor, Resolver):  # type: ignore[misc]
@@ -206,6 +224,8 @@ class _OnePass:
             raise YAMLLimitError(None, None, f"control character U+{ord(bad.group()):04X} in a "
                                  "text value (an escape such as \\e or \\x1b); allowed: "
                                  "printable text, tab and newline", event.start_mark)
+        if bad := INVISIBLE.search(event.value):  # detente.invisible: refused in YAML
+            self._refuse(invisible.message(bad.group()), event, invisible.ALLOWED)
         anchor = self._anchor(event)
         tag = event.tag
         if tag is None or tag == "!":
@@ -214,12 +234,30 @@ class _OnePass:
             if tag is None:
                 tag = self.tags[key] = self.loader.resolve(yaml.ScalarNode, event.value,
                                                            event.implicit)
+                if tag in NUMBER_TAGS:
+                    self._decimal(event)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                style=event.style)
         if anchor is not None:
             self.anchors[anchor], self.sizes[anchor] = node, 1
         self._mark(self._path(), event.start_mark)
         return node, 1
+
+    def _refuse(self, problem: str, event: Any, allowed: str) -> None:
+        path = self._path()
+        raise YAMLValueError(problem, event.start_mark,
+                             format_path(path) if path else None, allowed)
+
+    def _decimal(self, event: Any) -> None:
+        """Refuse a number YAML 1.1 reads in another base or with separators (``010`` is 8,
+        ``1:30`` is 90, ``0x10`` is 16): the value would silently differ from what was meant."""
+        text = event.value
+        if _DECIMAL.fullmatch(text) or text.lstrip("+-").lower() in (".inf", ".nan"):
+            return
+        self._refuse(f"the number {text!r} is read by YAML 1.1 as hexadecimal, octal, binary, "
+                     "base 60 or with digit separators, which would not be what it looks like",
+                     event, "a decimal number without leading zeros or '_' (write 8 or 10, "
+                     "not 010; 90, not 1:30; 16, not 0x10; 1000, not 1_000)")
 
     def _alias(self, event: Any) -> tuple[yaml.Node, int]:
         anchor = event.anchor
@@ -295,6 +333,10 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, tuple[int, int]])
 
 def _problem(exc: yaml.YAMLError, file: str) -> Problem:
     mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, YAMLValueError):
+        return Problem(str(exc.problem), file=file, line=mark.line + 1 if mark else None,
+                       column=mark.column + 1 if mark else None, path=exc.path,
+                       allowed=exc.allowed)
     problem = getattr(exc, "problem", None) or str(exc)
     if isinstance(exc, yaml.reader.ReaderError):
         return Problem(f"malformed YAML: {exc.reason}", file=file,

@@ -33,6 +33,7 @@ from typing import Any
 
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import csv_problem
+from detente.invisible import refuse_in
 from detente.limits import read_text
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
@@ -158,6 +159,7 @@ def parse_commitments(text: str, file: str, *, as_of: dt.date | None = None
     as_of = as_of or dt.date.today()
     if text.startswith("\ufeff"):
         text = text[1:]
+    refuse_in(text, file)  # an analyst's table (detente.invisible)
     # strict: '"RUS"x' was read as 'RUSx' and an unclosed quote swallowed the rows after it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -110,6 +110,20 @@ class State:
         return result
 
 
+def _shown(value: Any) -> Any:
+    """A template value with each invisible or layout character shown as ``<U+200B>``
+    (:mod:`detente.invisible`); escaped markup gets the escaped form of the same."""
+    if not isinstance(value, str) or value.isascii():
+        return value
+    from markupsafe import Markup
+
+    from detente.invisible import INVISIBLE, shown
+
+    if isinstance(value, Markup):
+        return Markup(INVISIBLE.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", str(value)))
+    return shown(value)
+
+
 def create_app(target: str | None = None, output: Path | str = "detente-workbench",
                hosts: list[str] | None = None) -> FastAPI:
     """The workbench over ``target`` (a bundled case, a scenario file, a folder or None: the
@@ -124,6 +138,7 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
     templates.env.filters["num"] = views.num
     templates.env.filters["spec_json"] = views.spec_json
     templates.env.filters["tojson_attr"] = lambda x: json.dumps(x, ensure_ascii=False)
+    templates.env.finalize = _shown  # invisible characters of third-party text, visible
     app.add_middleware(BodyLimit, limit=UPLOAD_LIMIT + 64 * 1024)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
 
