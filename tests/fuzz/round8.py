@@ -389,6 +389,23 @@ def _without_dac(argv: list[str], seconds: float) -> tuple[int, str]:
     return p.returncode, p.stdout + p.stderr
 
 
+def classify_without_dac(argv: list[str], named: str, seconds: float) -> tuple[str, str]:
+    """Outcome and detail of :func:`_without_dac` on ``argv`` that must be refused naming
+    ``named``: exit 2 with "error" and the path is an error, exit 0 is a wrong success."""
+    try:
+        code, text = _without_dac(argv, seconds)
+    except subprocess.TimeoutExpired:
+        return "hang", f"past {seconds:.0f} s"
+    flat = " ".join(text.split())
+    if "Traceback" in text or code not in (0, 2):
+        return "traceback", flat[-300:]
+    if code == 0:
+        return "wrong", "exit 0"
+    if named not in flat or "error" not in flat.lower():
+        return "unclear", flat[-300:]
+    return "error", flat[:200]
+
+
 def _unreadable(tally: object, tmp: Path, seconds: float) -> None:
     """Every reader on an input it may not read (mode 000, run without root's file
     capabilities): exit 2 naming the file. Only as root with ``setpriv`` (as another user,
@@ -411,20 +428,7 @@ def _unreadable(tally: object, tmp: Path, seconds: float) -> None:
     for label, path in (("a file of mode 000", locked), ("a folder of mode 000", lockdir)):
         for make in _readers(work):
             argv = make(str(path))
-            try:
-                code, text = _without_dac(argv, seconds)
-            except subprocess.TimeoutExpired:
-                outcome, detail = "hang", f"past {seconds:.0f} s"
-            else:
-                flat = " ".join(text.split())
-                if "Traceback" in text or code not in (0, 2):
-                    outcome, detail = "traceback", flat[-300:]
-                elif code == 0:
-                    outcome, detail = "wrong", "exit 0"
-                elif str(path) not in flat or "error" not in flat.lower():
-                    outcome, detail = "unclear", flat[-300:]
-                else:
-                    outcome, detail = "error", flat[:200]
+            outcome, detail = classify_without_dac(argv, str(path), seconds)
             tally.add("round8:permission", outcome,  # type: ignore[attr-defined]
                       f"{label} | {' '.join(_short(argv))} | {detail}")
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -278,7 +277,7 @@ def _outputs(tally: object, tmp: Path, seconds: float) -> None:
 def _read_only(tally: object, tmp: Path, seconds: float) -> None:
     """Every output option into a folder of mode 555, as root without its file capabilities
     (``setpriv``, as in :func:`fuzz.round8._without_dac`): exit 2 naming the path."""
-    from fuzz.round8 import _without_dac
+    from fuzz.round8 import classify_without_dac
     from fuzz.sweep import _short
 
     if os.geteuid() != 0 or not shutil.which("setpriv"):
@@ -291,20 +290,7 @@ def _read_only(tally: object, tmp: Path, seconds: float) -> None:
         full = [*argv, path]
         if full[0] == "signals" and "--store" in full[:-1]:  # the store is an input there too
             full[full.index("--store") + 1] = str(ro / "w.sqlite")
-        try:
-            code, text = _without_dac(full, seconds)
-        except subprocess.TimeoutExpired:
-            outcome, detail = "hang", f"past {seconds:.0f} s"
-        else:
-            flat = " ".join(text.split())
-            if "Traceback" in text or code not in (0, 2):
-                outcome, detail = "traceback", flat[-300:]
-            elif code == 0:
-                outcome, detail = "wrong", "exit 0"
-            elif str(ro) not in flat or "error" not in flat.lower():
-                outcome, detail = "unclear", flat[-300:]
-            else:
-                outcome, detail = "error", flat[:200]
+        outcome, detail = classify_without_dac(full, str(ro), seconds)
         tally.add("round9:read-only", outcome,  # type: ignore[attr-defined]
                   f"{' '.join(_short(full))} | {detail}")
 
