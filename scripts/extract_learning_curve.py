@@ -202,16 +202,11 @@ def main() -> None:
 
 def _score(counts: list[dict[str, int]], draws: int) -> str:
     """Pooled signal F1 with its 95 % bootstrap interval from per-article counts — the
-    resampling of :func:`detente.extract.evaluate.evaluate` (seed 0), without recounting."""
-    from detente.extract.evaluate import _COLS, _ratios
+    evaluator's own resampling (seed 0), without recounting."""
+    from detente.extract.evaluate import scores_of
 
-    c = np.array([[row[k] for k in _COLS] for row in counts], dtype=float)
-    point = _ratios(c)["signal_f1"]
-    rng = np.random.default_rng(0)
-    idx = rng.integers(0, len(c), size=(draws, len(c)))
-    vals = np.array([_ratios(c[i])["signal_f1"] for i in idx])
-    lo, hi = np.percentile(vals[~np.isnan(vals)], [2.5, 97.5])
-    return f"{point:.3f} [{lo:.3f}, {hi:.3f}]"
+    f1 = scores_of(counts, draws)["signal_f1"]
+    return f"{f1.value:.3f} [{f1.low:.3f}, {f1.high:.3f}]"
 
 
 if __name__ == "__main__":

@@ -304,6 +304,14 @@ def evaluate(gold: list[GoldArticle], run: Callable[[list[Article]], list[Articl
     """Score ``run`` (articles → extractions) on ``gold`` with bootstrap intervals."""
     got = run([g.article for g in gold])
     counts = [count(g, x) for g, x in zip(gold, got, strict=True)]
+    rows = [{"file": g.path, **row} for g, row in zip(gold, counts, strict=True)]
+    return Evaluation(len(gold), scores_of(counts, draws, seed), rows)
+
+
+def scores_of(counts: Sequence[dict[str, int]], draws: int = 2000, seed: int = 0
+              ) -> dict[str, Score]:
+    """Pooled scores of per-article ``counts`` (:func:`count`) with 95 % percentile bootstrap
+    intervals over the articles (``draws`` resamples, ``seed``)."""
     c = np.array([[row[k] for k in _COLS] for row in counts], dtype=float)
     point = _ratios(c)
     rng = np.random.default_rng(seed)
@@ -318,5 +326,4 @@ def evaluate(gold: list[GoldArticle], run: Callable[[list[Article]], list[Articl
             continue
         lo, hi = np.percentile(vals, [2.5, 97.5])
         scores[k] = Score(v, float(lo), float(hi))
-    rows = [{"file": g.path, **row} for g, row in zip(gold, counts, strict=True)]
-    return Evaluation(len(gold), scores, rows)
+    return scores
