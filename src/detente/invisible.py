@@ -94,9 +94,11 @@ def without_invisible(data: Any) -> Any:
     return data
 
 
-def shown(text: str) -> str:
+def shown(text: str, escaped: bool = False) -> str:
     """``text`` with each invisible or layout character written as ``<U+200B>`` (for the
-    terminal, HTML and CSV outputs of text detente keeps as it was read)."""
+    terminal, HTML and CSV outputs of text detente keeps as it was read); ``escaped``: as
+    ``&lt;U+200B&gt;``, for text that is already HTML markup."""
     if text.isascii() or not INVISIBLE.search(text):
         return text
-    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    form = "&lt;U+{:04X}&gt;" if escaped else "<U+{:04X}>"
+    return INVISIBLE.sub(lambda m: form.format(ord(m.group())), text)

@@ -117,10 +117,10 @@ def _shown(value: Any) -> Any:
         return value
     from markupsafe import Markup
 
-    from detente.invisible import INVISIBLE, shown
+    from detente.invisible import shown
 
     if isinstance(value, Markup):
-        return Markup(INVISIBLE.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", str(value)))
+        return Markup(shown(str(value), escaped=True))
     return shown(value)
 
 
