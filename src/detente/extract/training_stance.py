@@ -1,0 +1,149 @@
+"""Training and leave-one-part-out prediction of the stance model (amendment 8, §13).
+
+Used by ``scripts/train_stance.py`` and ``scripts/stance_lopo.py`` only: it needs
+scikit-learn (``pip install "detente[train]"``), which the extractor itself never imports.
+L2 logistic regression (lbfgs, fixed settings: the same data gives the same weights) over the
+features of :mod:`detente.extract.stance_model`; word features are kept when at least
+``MIN_COUNT`` training articles of the classifier's rows contain them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.extract.evaluate import GoldArticle
+from detente.extract.lexicon import Lexicon
+from detente.extract.stance_model import (
+    ARGUED,
+    CONFIGS,
+    REPORT,
+    Linear,
+    StanceModel,
+    cue_features,
+    kind_features,
+    words,
+)
+
+#: Inverse L2 strength of every regression, and the fewest training articles a word needs.
+C = 1.0
+MIN_COUNT = 2
+#: The configuration shipped when one passes §13's rule (set at the freeze; see docs).
+SHIPPED = "kind-words"
+
+
+@dataclass(frozen=True)
+class StanceItem:
+    """One gold article's stance features."""
+
+    part: str
+    path: str
+    gold: str
+    kind: np.ndarray
+    cues: np.ndarray
+    words: frozenset[str]
+
+
+def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon) -> list[StanceItem]:
+    """The features of every article of ``parts``, in order."""
+    return [StanceItem(p, g.path, g.gold["stance"],
+                       kind_features(g.article.body, g.article.title, lex),
+                       cue_features(g.article.body, g.article.title, lex),
+                       frozenset(words(g.article.body, g.article.title)))
+            for p, golds in parts.items() for g in golds]
+
+
+def _linear(dense: np.ndarray, types: Sequence[frozenset[str]] | None, y: np.ndarray,
+            c: float = C) -> Linear:
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale == 0] = 1.0
+    x: Any = (dense - mean) / scale
+    vocab: dict[str, int] = {}
+    if types is not None:
+        counts = Counter(t for ts in types for t in ts)
+        vocab = {t: i for i, t in enumerate(sorted(t for t, n in counts.items()
+                                                   if n >= MIN_COUNT))}
+        rows = [r for r, ts in enumerate(types) for t in ts if t in vocab]
+        cols = [vocab[t] for ts in types for t in ts if t in vocab]
+        w = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(types), len(vocab)))
+        x = hstack([csr_matrix(x), w]).tocsr()
+    clf = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+    clf.fit(x, y)
+    # columns in the order of the integer targets (sklearn sorts its classes)
+    return Linear(mean, scale, vocab, clf.coef_.T.copy(), clf.intercept_.copy())
+
+
+def _order(labels: Sequence[str], y: Sequence[str]) -> np.ndarray:
+    """Integer targets in the order of ``labels`` (so sklearn's sorted classes match)."""
+    return np.array([labels.index(v) for v in y])
+
+
+def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | None = None
+               ) -> StanceModel:
+    """Train configuration ``config`` (:data:`CONFIGS`) on ``items``."""
+    if config not in CONFIGS:
+        raise ValueError(f"unknown stance configuration {config!r}; allowed: {CONFIGS}")
+    argued = [it for it in items if it.gold != REPORT]
+    common = Counter(it.gold for it in argued)
+    fallback = max(ARGUED, key=lambda s: (common[s], -ARGUED.index(s)))
+    info = {"config": config, "C": C, "min_count": MIN_COUNT, **(meta or {})}
+    if config == "flat":
+        labels = (*ARGUED, REPORT)
+        dense = np.array([np.concatenate([it.kind, it.cues]) for it in items])
+        cls = _linear(dense, [it.words for it in items], _order(labels, [it.gold for it in items]))
+        return StanceModel(config, None, _missing(cls, labels, items), fallback, info)
+    det = _linear(np.array([it.kind for it in items]), None,
+                  np.array([int(it.gold != REPORT) for it in items]))
+    if config == "kind-cues":
+        return StanceModel(config, det, None, fallback, info)
+    cls = _linear(np.array([it.cues for it in argued]), [it.words for it in argued],
+                  _order(ARGUED, [it.gold for it in argued]))
+    return StanceModel(config, det, _missing(cls, ARGUED, argued), fallback, info)
+
+
+def _missing(cls: Linear, labels: Sequence[str], items: Sequence[StanceItem]) -> Linear:
+    """Every label needs a column: a label absent from training gets one that never wins."""
+    seen = sorted({labels.index(it.gold) for it in items if it.gold in labels})
+    if len(seen) == len(labels):
+        return cls
+    coef = np.zeros((cls.coef.shape[0], len(labels)))
+    icpt = np.full(len(labels), -50.0)
+    if len(seen) == 2:  # sklearn's binary model: one column for the second class
+        coef[:, seen[1]], icpt[seen[0]], icpt[seen[1]] = cls.coef[:, 0], 0.0, cls.intercept[0]
+    else:
+        coef[:, seen], icpt[seen] = cls.coef, cls.intercept
+    return Linear(cls.mean, cls.scale, cls.vocab, coef, icpt)
+
+
+def stance_lopo(parts: dict[str, list[GoldArticle]], items: Sequence[StanceItem], config: str,
+                lex: Lexicon) -> dict[str, list[str]]:
+    """Held-out labels per part: the configuration trained on every other part."""
+    out = {}
+    for held, golds in parts.items():
+        model = fit_stance([it for it in items if it.part != held], config)
+        out[held] = [model.predict(g.article.body, g.article.title, lex) for g in golds]
+    return out
+
+
+def train_stance_all(parts: dict[str, list[GoldArticle]], lex: Lexicon, config: str,
+                     command: str = "") -> StanceModel:
+    """The shipped stance model: trained on every development article, with provenance."""
+    import sklearn
+
+    from detente.extract.training import data_hash
+
+    items = stance_items(parts, lex)
+    names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
+    meta = {"parts": list(parts), "articles": len(items), "files": names,
+            "data_sha256": data_hash(parts), "command": command,
+            "sklearn": sklearn.__version__}
+    return fit_stance(items, config, meta)
