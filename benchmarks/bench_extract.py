@@ -9,6 +9,9 @@ per CPU-second (user+sys: what an idle core would do, the figure to compare unde
 words/s and the machine's load.
 
     python3 benchmarks/bench_extract.py [--articles 400] [--repeat 3] [--extractor both]
+        [--stance cues|model]
+
+(``--stance``: how the stance is found, default the extractor's default; protocol §13.)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from detente.extract.article import read_article
 from detente.extract.learned import LearnedExtractor
 from detente.extract.rules import RuleExtractor
+from detente.extract.stance_model import DEFAULT_STANCE, STANCE_METHODS
 from detente.extract.training import LOCKED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +42,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--extractor", choices=("rules", "learned", "both"), default="both")
+    parser.add_argument("--stance", choices=STANCE_METHODS, default=DEFAULT_STANCE)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -47,7 +52,8 @@ def main() -> None:
     names = ("rules", "learned") if args.extractor == "both" else (args.extractor,)
     for name in names:
         t0 = time.perf_counter()
-        extractor = RuleExtractor() if name == "rules" else LearnedExtractor()
+        extractor = (RuleExtractor(args.stance) if name == "rules"
+                     else LearnedExtractor(stance=args.stance))
         startup = time.perf_counter() - t0
         best = cpu = float("inf")
         for _ in range(args.repeat):
@@ -55,8 +61,8 @@ def main() -> None:
             extractor.extract_many(articles)
             best = min(best, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
-        print(f"{name} extractor, one core: {len(articles)} articles ({len(base)} distinct, "
-              f"{words / len(articles):.0f} words each on average)")
+        print(f"{name} extractor (stance: {args.stance}), one core: {len(articles)} articles "
+              f"({len(base)} distinct, {words / len(articles):.0f} words each on average)")
         print(f"  start-up (spaCy pipeline, gazetteer, weights): {startup:.2f} s")
         print(f"  best of {args.repeat}: {best:.2f} s = {len(articles) / best:.0f} articles/s, "
               f"{words / best:,.0f} words/s (target >= 50 articles/s per core)")

@@ -57,6 +57,10 @@ def extract(
     extractor_name: str = typer.Option("learned", "--extractor", help="Which extractor: "
                                        "learned (default: the shipped linear model over the "
                                        "rules' candidates), rules, or llm."),
+    stance: str | None = typer.Option(None, "--stance", help="How the article's stance is "
+                                      "found: model (the shipped stance model of protocol "
+                                      "§13) or cues (weighted cue words); default: the "
+                                      "protocol's decision (docs/extraction.md)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
                                   "read, in bytes."),
     csv_dir: Path | None = CSV,
@@ -70,7 +74,7 @@ def extract(
     check_outputs(files={"--json": json_out, "--output": draft_out, "--signals": signals_out},
                   folders={"--csv": csv_dir}, inputs=files or ())
     check_range(max_bytes, 1, MAX_FILE_BYTES["sources"], "--max-bytes")
-    extractor = _extractor("llm" if llm else extractor_name)
+    extractor = _extractor("llm" if llm else extractor_name, stance)
     if evaluate_dir is not None:
         _no_outputs_with_evaluate({"--json": json_out, "--output": draft_out,
                                    "--signals": signals_out, "--csv": csv_dir})
@@ -111,10 +115,10 @@ def _no_outputs_with_evaluate(outputs: dict[str, Path | None]) -> None:
                                "extract FILES with --json, --csv, -o, --signals")
 
 
-def _extractor(name: str):  # type: ignore[no-untyped-def]
+def _extractor(name: str, stance: str | None = None):  # type: ignore[no-untyped-def]
     from detente.extract.run import make_extractor
 
-    return make_extractor(name)
+    return make_extractor(name, stance)
 
 
 def _case(case: str):  # type: ignore[no-untyped-def]

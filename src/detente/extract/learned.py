@@ -38,6 +38,7 @@ from detente.extract.dates import find_date
 from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
+from detente.extract.stance_model import DEFAULT_STANCE
 from detente.extract.vocabulary import IssueTerms, default_issues
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned_model.npz"
@@ -189,10 +190,14 @@ class LearnedExtractor:
 
     name = "learned"
 
-    def __init__(self, model: LearnedModel | None = None, rules: RuleExtractor | None = None
-                 ) -> None:
+    def __init__(self, model: LearnedModel | None = None, rules: RuleExtractor | None = None,
+                 stance: str | None = None) -> None:
+        """``stance``: the rules' stance method (``cues`` or ``model``; default: ``rules``'s,
+        else :data:`detente.extract.stance_model.DEFAULT_STANCE`)."""
         self.model = model or load_model()
-        self.rules = rules or RuleExtractor()
+        self.rules = rules or RuleExtractor(stance or DEFAULT_STANCE)
+        if stance is not None and stance != self.rules.stance:
+            self.rules = RuleExtractor(stance)
 
     def extract_many(self, articles: Sequence[Article],
                      issues: Mapping[str, IssueTerms] | None = None) -> list[ArticleExtraction]:
@@ -203,5 +208,6 @@ class LearnedExtractor:
         for a, doc in zip(articles, docs, strict=True):
             ruled, cands = article_candidates(self.rules.lex, a, doc, vocab,
                                               self.model.features)
-            out.append(decode(self.model, a.body, ruled, cands, a.date))
+            out.append(self.rules.with_stance(a, decode(self.model, a.body, ruled, cands,
+                                                        a.date)))
         return out

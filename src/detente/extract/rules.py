@@ -17,7 +17,8 @@ Per sentence:
    and a position verb (demand, insist, ready, willing, reject, abandon, recognise …).
 5. **Proposals**: named plans ("Istanbul Communiqué", "28-point plan", "Putin's terms").
 6. **Stance**: weighted cues over the whole article; few evaluative cues and many reporting
-   verbs make a ``neutral_report``.
+   verbs make a ``neutral_report`` (``stance="cues"``); or the stance model of protocol §13
+   (``stance="model"``, :mod:`detente.extract.stance_model`).
 
 Every quote is the exact text of a clause (or name) of the body, with its offsets.
 """
@@ -56,6 +57,7 @@ from detente.extract.schema import (
     Signal,
 )
 from detente.extract.stance import classify_stance
+from detente.extract.stance_model import DEFAULT_STANCE, article_stance, check_method
 from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
 
 _CLAUSE_CUT = re.compile(r";|\s[–—-]\s|,?\s+but\s+|,\s+while\s+|:\s")
@@ -134,7 +136,8 @@ class RuleExtractor:
 
     name = "rules"
 
-    def __init__(self) -> None:
+    def __init__(self, stance: str = DEFAULT_STANCE) -> None:
+        self.stance = check_method(stance)
         self.lex = lexicon()
         self.nlp = _build_nlp(self.lex)
 
@@ -148,8 +151,15 @@ class RuleExtractor:
         """Extract from several articles (spaCy batches them through ``nlp.pipe``)."""
         vocab = issues if issues is not None else default_issues()
         docs = self.nlp.pipe(a.body for a in articles)
-        return [_Run(self.lex, a, doc, vocab).result() for a, doc in zip(articles, docs,
-                                                                           strict=True)]
+        return [self.with_stance(a, _Run(self.lex, a, doc, vocab).result())
+                for a, doc in zip(articles, docs, strict=True)]
+
+    def with_stance(self, article: Article, got: ArticleExtraction) -> ArticleExtraction:
+        """``got`` with the stance of this extractor's method (the cues' is already there)."""
+        if self.stance == "cues":
+            return got
+        label = article_stance(article.body, article.title, self.lex, self.stance)
+        return got.model_copy(update={"stance": label})
 
 
 class _Run:

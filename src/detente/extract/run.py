@@ -48,22 +48,32 @@ EXTRACTORS = ("rules", "learned", "llm")
 DEFAULT_EXTRACTOR = "learned"
 
 
-def make_extractor(name: str = DEFAULT_EXTRACTOR) -> Extractor:
-    """The extractor called ``name``; an unknown name is one clear error."""
+def make_extractor(name: str = DEFAULT_EXTRACTOR, stance: str | None = None) -> Extractor:
+    """The extractor called ``name``, its stance by ``stance`` (``cues`` or ``model``; default
+    :data:`detente.extract.stance_model.DEFAULT_STANCE`; the language model gives its own
+    stance); an unknown name is one clear error."""
     if name not in EXTRACTORS:
         raise DetenteError.one("unknown extractor", path="--extractor", value=name,
                                allowed=", ".join(EXTRACTORS))
+    from detente.extract.stance_model import DEFAULT_STANCE, check_method
+
+    method = check_method(stance or DEFAULT_STANCE)
     if name == "llm":
+        if stance is not None:
+            raise DetenteError.one("--stance applies to the rules and learned extractors",
+                                   path="--stance", value=stance,
+                                   allowed="--extractor rules or learned with --stance; "
+                                   "no --stance with the language model")
         from detente.extract.llm import LLMExtractor
 
         return LLMExtractor.from_env()
     if name == "learned":
         from detente.extract.learned import LearnedExtractor
 
-        return LearnedExtractor()
+        return LearnedExtractor(stance=method)
     from detente.extract.rules import RuleExtractor
 
-    return RuleExtractor()
+    return RuleExtractor(method)
 
 
 class FileProblem(BaseModel):

@@ -72,14 +72,16 @@ def headline(body: str, title: str | None) -> str:
     return next((line for line in body.splitlines() if line.strip()), "")
 
 
-def kind_features(body: str, title: str | None, lex: Lexicon) -> np.ndarray:
+def kind_features(body: str, title: str | None, lex: Lexicon,
+                  scores: dict[str, float] | None = None) -> np.ndarray:
     """The text-kind measures of one article (:data:`KIND_FEATURES`): rates are per 100
-    words (first person, modals and questions outside quotation marks), then ``log1p``."""
+    words (first person, modals and questions outside quotation marks), then ``log1p``.
+    ``scores``: the article's :func:`stance_scores`, when already computed."""
     words = max(len(_WORD.findall(body)), 1)
     outside = _QUOTED.sub(" ", body)
     head = headline(body, title)
     per = 100.0 / words
-    cues = stance_scores(body, title, lex)
+    cues = scores if scores is not None else stance_scores(body, title, lex)
     raw = [len(_REPORTING.findall(body)) * per, len(_FIRST.findall(outside)) * per,
            len(_MODAL.findall(outside)) * per, outside.count("?") * per,
            len(_QUOTED.findall(body)) * per, len(_DATE.findall(body)) * per,
@@ -88,9 +90,10 @@ def kind_features(body: str, title: str | None, lex: Lexicon) -> np.ndarray:
     return np.log1p(np.asarray(raw, dtype=float))
 
 
-def cue_features(body: str, title: str | None, lex: Lexicon) -> np.ndarray:
+def cue_features(body: str, title: str | None, lex: Lexicon,
+                 scores: dict[str, float] | None = None) -> np.ndarray:
     """The cues' totals per argued stance (order :data:`ARGUED`), ``log1p``."""
-    s = stance_scores(body, title, lex)
+    s = scores if scores is not None else stance_scores(body, title, lex)
     return np.log1p(np.asarray([s[k] for k in ARGUED], dtype=float))
 
 
@@ -162,9 +165,10 @@ class StanceModel:
 
     def predict(self, body: str, title: str | None, lex: Lexicon) -> str:
         """One of pro_negotiation, skeptical, anti_concession, neutral_report."""
-        kind = kind_features(body, title, lex)
+        scores = stance_scores(body, title, lex)
+        kind = kind_features(body, title, lex, scores)
         if self.config == "flat" and self.classifier is not None:
-            dense = np.concatenate([kind, cue_features(body, title, lex)])
+            dense = np.concatenate([kind, cue_features(body, title, lex, scores)])
             p = self.classifier.probabilities(dense, words(body, title))
             return self.labels()[int(np.argmax(p))]
         if self.detector is None:
@@ -174,11 +178,11 @@ class StanceModel:
         if self.config == "kind-cues" or self.classifier is None:
             if argued < 0.5:
                 return REPORT
-            scores = stance_scores(body, title, lex)
             if not any(scores.values()):
                 return self.fallback
             return max(ARGUED, key=lambda s: (scores[s], -ARGUED.index(s)))
-        q = self.classifier.probabilities(cue_features(body, title, lex), words(body, title))
+        q = self.classifier.probabilities(cue_features(body, title, lex, scores),
+                                          words(body, title))
         if 1.0 - argued >= argued * float(q.max()):
             return REPORT
         return ARGUED[int(np.argmax(q))]
@@ -218,17 +222,27 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
     return StanceModel(config, det, cls, fallback, meta)
 
 
+#: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
+#: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
+#: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2).
+STANCE_METHODS = ("cues", "model")
+DEFAULT_STANCE = "cues"
 _SHIPPED: list[StanceModel] = []
+
+
+def check_method(method: str) -> str:
+    """``method`` if it is one of :data:`STANCE_METHODS`; otherwise one clear error."""
+    if method not in STANCE_METHODS:
+        raise DetenteError.one("unknown stance method", path="--stance", value=method,
+                               allowed=", ".join(STANCE_METHODS))
+    return method
 
 
 def article_stance(body: str, title: str | None, lex: Lexicon, method: str = "cues") -> str:
     """The stance by ``method``: ``cues`` (:func:`detente.extract.stance.classify_stance`)
     or ``model`` (the shipped :class:`StanceModel`, loaded once)."""
-    if method == "cues":
+    if check_method(method) == "cues":
         return classify_stance(body, title, lex)
-    if method != "model":
-        raise DetenteError.one("unknown stance method", path="--stance", value=method,
-                               allowed="cues, model")
     if not _SHIPPED:
         _SHIPPED.append(load_stance_model())
     return _SHIPPED[0].predict(body, title, lex)
