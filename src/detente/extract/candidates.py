@@ -149,12 +149,16 @@ class FeatureSet:
     carry: int  # subjects of the last sentence naming one, carried to a pronoun/role sentence
     speakers: bool  # a quotation naming nobody: the speaker of the next or last sentence
     any_sentence: bool  # label: any sentence the gold quote overlaps where its actor is one
+    kind: bool = False  # the article's kind of text (argued or report), alone and × rules' kinds
 
 
 #: Version 1: the model of amendment 4 (§9); version 2: the second model (amendment 5, §10):
 #: conjunctions only (carrying two subjects, quotation speakers and any-sentence labels were
 #: tried by leave-one-part-out and not kept; docs/extraction.md).
-FEATURE_SETS = {1: FeatureSet(1, False, 1, False, False), 2: FeatureSet(2, True, 1, False, False)}
+#: Version 3 (amendment 8, §13; the one signal configuration using the article's kind):
+#: version 2 plus the article's kind of text.
+FEATURE_SETS = {1: FeatureSet(1, False, 1, False, False), 2: FeatureSet(2, True, 1, False, False),
+                3: FeatureSet(3, True, 1, False, False, True)}
 _ROLE_PREFIX = ("role:", "speaker:", "mkind:", "src:", "party", "rule:")
 _CTX_PREFIX = ("cue:", "ctx:")
 
@@ -197,6 +201,7 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
     out: list[Candidate] = []
     carried: list[str] = []
     n = max(len(sentences), 1)
+    kind = [article_kind(lex, article)] if fs.kind else []
     for i, (s0, s1) in enumerate(sentences):
         text = body[s0:s1]
         inside = named[i]
@@ -238,6 +243,8 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             feats += [f"rule:{k}" + (f"#{r}" if r else "") for k in mine
                       for r in range(RULE_REPEAT)] or ["rule:none"]
             feats += [f"rule_other:{k}" for c, k, _, _ in rules_here if c != code]
+            for d in kind:
+                feats += [d, *(f"{d}&rule:{k}" for k in sorted(mine) or ["none"])]
             if fs.conjunctions:
                 feats += _conjunctions(feats)
             quotes = {k: (a, b) for c, k, a, b in rules_here if c == code}
@@ -247,6 +254,19 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
         if subject:
             carried = subject[:fs.carry]
     return ruled, out
+
+
+def article_kind(lex: Lexicon, article: Article) -> str:
+    """``doc:argued`` when the body has no reporting verb or the headline names an opinion
+    genre (Opinion, Editorial, Letter, Analysis …), else ``doc:report`` — fixed markers of
+    :mod:`detente.extract.stance_model`, nothing learned (docs/extraction.md, "Stance by kind
+    of text": a median of 0 reporting verbs per 100 words in argued pieces, 1.8 in reports)."""
+    from detente.extract.stance_model import KIND_FEATURES, kind_features
+
+    f = kind_features(article.body, article.title, lex, {})
+    argued = (f[KIND_FEATURES.index("reporting")] == 0
+              or f[KIND_FEATURES.index("title_genre")] > 0)
+    return "doc:argued" if argued else "doc:report"
 
 
 def _speaker_of_quotation(lex: Lexicon, body: str, sentences: Sequence[tuple[int, int]],

@@ -43,7 +43,7 @@ from detente.extract.vocabulary import default_issues
 #: The development parts of §13 (amendment 8), in order. locked9 is not among them and never
 #: may be.
 PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5", "locked6",
-         "locked7", "locked8")
+         "locked7", "locked8", "dev10")
 #: The locked set of §13: never development data.
 LOCKED = "locked9"
 #: Regularisation (inverse strength) and feature count floor, chosen by LOPO (docs).
@@ -100,6 +100,9 @@ _BLIND = ("locked4", "locked5", "locked6", "locked7")
 RECIPES |= {"nine1": replace(RECIPES["stack8"], weights=tuple((p, 2.0) for p in _BLIND)),
             "nine2": replace(RECIPES["stack8"], c=0.2),
             "nine3": replace(RECIPES["stack8"], trees=300)}
+#: ``ten1``: the one signal configuration of §13 (amendment 8) using the article's kind of
+#: text (feature set 3: ``doc:argued``/``doc:report`` alone and paired with the rules' kinds).
+RECIPES["ten1"] = replace(RECIPES["stack8"], features=FEATURE_SETS[3])
 #: The recipe of the shipped model (§11 decision, §11.1; retrained on ten parts under §12, no
 #: new configuration passed: docs/extraction-evaluation.md §12.2).
 SHIPPED = "stack8"
