@@ -58,9 +58,8 @@ def extract(
                                        "learned (default: the shipped linear model over the "
                                        "rules' candidates), rules, or llm."),
     stance: str | None = typer.Option(None, "--stance", help="How the article's stance is "
-                                      "found: model (the shipped stance model of protocol "
-                                      "§13) or cues (weighted cue words); default: the "
-                                      "protocol's decision (docs/extraction.md)."),
+                                      "found: model (default: the shipped stance model of "
+                                      "protocol §13) or cues (weighted cue words)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Largest article "
                                   "read, in bytes."),
     csv_dir: Path | None = CSV,

@@ -224,9 +224,10 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
 
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
-#: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2).
+#: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
+#: (configuration ``kind-cues``).
 STANCE_METHODS = ("cues", "model")
-DEFAULT_STANCE = "cues"
+DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
 
 
