@@ -64,6 +64,35 @@ def test_pooled_scores_and_seeded_intervals(tmp_path: Path) -> None:
     assert a.scores == b.scores  # same seed, same intervals
 
 
+def test_stance_accuracy_split_into_argued_pieces_and_reports(tmp_path: Path) -> None:
+    """§13: stance accuracy by the gold stance's kind, counted by hand on four articles —
+    argued pieces 1 of 2 right, reports 1 of 2 right, 2 of 4 overall; an old count without
+    the split columns gives "n/a" for the split, not an error."""
+    from detente.extract.evaluate import scores_of
+
+    gold = {"actors": [], "positions": [], "proposals": [], "signals": []}
+    labels = [("skeptical", "skeptical"), ("pro_negotiation", "neutral_report"),
+              ("neutral_report", "neutral_report"), ("neutral_report", "anti_concession")]
+    for i, (g, _) in enumerate(labels, 1):
+        (tmp_path / f"{i:02d}.txt").write_text(BODY, encoding="utf-8")
+        (tmp_path / f"{i:02d}.json").write_text(json.dumps({**gold, "stance": g}),
+                                                encoding="utf-8")
+    items = load_gold(tmp_path)
+    preds = [ArticleExtraction(file=it.path, extractor="test", stance=p)  # type: ignore[arg-type]
+             for it, (_, p) in zip(items, labels, strict=True)]
+    s = evaluate(items, lambda arts: preds, draws=50).scores
+    assert s["stance_accuracy"].value == 0.5
+    assert s["stance_accuracy_argued"].value == 0.5
+    assert s["stance_accuracy_reports"].value == 0.5
+    rows = [count(it, p) for it, p in zip(items, preds, strict=True)]
+    assert [r["argued"] for r in rows] == [1, 1, 0, 0]
+    old = [{k: v for k, v in r.items() if not k.startswith("argued")} for r in rows]
+    s_old = scores_of(old, draws=50)
+    assert s_old["stance_accuracy"].value == 0.5
+    assert s_old["stance_accuracy_argued"].value is None
+    assert s_old["stance_accuracy_reports"].value is None
+
+
 def test_gold_folder_problems(tmp_path: Path) -> None:
     with pytest.raises(DetenteError, match=r"no \.txt articles"):
         load_gold(tmp_path)

@@ -8,7 +8,9 @@ schema). Matching, per article, pooled over articles:
   (greedy by overlap) → precision, recall, F1;
 - positions: same actor and issue, overlapping quotes → recall;
 - proposals: overlapping quotes → recall;
-- stance: accuracy; quotes: share exact.
+- stance: accuracy, also split by the gold stance into argued pieces (``pro_negotiation``,
+  ``skeptical``, ``anti_concession``) and reports (``neutral_report``; protocol §13);
+  quotes: share exact.
 
 Intervals are 95 % percentile bootstrap over articles (``draws`` resamples, ``seed``).
 """
@@ -31,10 +33,14 @@ from detente.invisible import ALLOWED, find_in, message, without_invisible
 from detente.limits import read_text
 
 #: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
-#: proposals found/gold, stance correct, quotes exact/total.
+#: proposals found/gold, stance correct, quotes exact/total, gold stance argued (not a
+#: report), stance correct on an argued piece.
 _COLS = ("actor_tp", "actor_gold", "actor_pred", "signal_tp", "signal_gold", "signal_pred",
          "position_tp", "position_gold", "proposal_tp", "proposal_gold", "stance_ok",
-         "quote_exact", "quote_total")
+         "quote_exact", "quote_total", "argued", "argued_stance_ok")
+#: Columns added after per-article counts were first dumped (protocol §13): a count without
+#: them reads as NaN (the split stance scores are then undefined, "n/a"), never a KeyError.
+_LATER = ("argued", "argued_stance_ok")
 
 
 @dataclass(frozen=True)
@@ -278,7 +284,10 @@ def count(item: GoldArticle, got: ArticleExtraction) -> dict[str, int]:
             "position_tp": _match(gp, pp), "position_gold": len(gp),
             "proposal_tp": _match(gr, pr), "proposal_gold": len(gr),
             "stance_ok": int(got.stance == gold["stance"]),
-            "quote_exact": exact, "quote_total": len(quotes)}
+            "quote_exact": exact, "quote_total": len(quotes),
+            "argued": int(gold["stance"] != "neutral_report"),
+            "argued_stance_ok": int(gold["stance"] != "neutral_report"
+                                    and got.stance == gold["stance"])}
 
 
 def _ratios(c: np.ndarray) -> dict[str, float]:
@@ -296,6 +305,9 @@ def _ratios(c: np.ndarray) -> dict[str, float]:
             "position_recall": div(s["position_tp"], s["position_gold"]),
             "proposal_recall": div(s["proposal_tp"], s["proposal_gold"]),
             "stance_accuracy": div(s["stance_ok"], len(c)),
+            "stance_accuracy_argued": div(s["argued_stance_ok"], s["argued"]),
+            "stance_accuracy_reports": div(s["stance_ok"] - s["argued_stance_ok"],
+                                           len(c) - s["argued"]),
             "quotes_exact": div(s["quote_exact"], s["quote_total"])}
 
 
@@ -312,7 +324,8 @@ def scores_of(counts: Sequence[dict[str, int]], draws: int = 2000, seed: int = 0
               ) -> dict[str, Score]:
     """Pooled scores of per-article ``counts`` (:func:`count`) with 95 % percentile bootstrap
     intervals over the articles (``draws`` resamples, ``seed``)."""
-    c = np.array([[row[k] for k in _COLS] for row in counts], dtype=float)
+    c = np.array([[row.get(k, np.nan) if k in _LATER else row[k] for k in _COLS]
+                  for row in counts], dtype=float)
     point = _ratios(c)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(c), size=(draws, len(c)))
