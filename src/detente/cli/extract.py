@@ -161,7 +161,10 @@ def _evaluate(folder: Path, extractor) -> None:  # type: ignore[no-untyped-def]
 
     gold = load_gold(folder)
     result = evaluate(gold, lambda arts: extractor.extract_many(arts))
-    table = Table(title=f"{escape(extractor.name)} on {result.articles} articles of "
+    method = getattr(extractor, "stance", None) or getattr(getattr(extractor, "rules", None),
+                                                            "stance", None)
+    name = f"{extractor.name} (stance: {method})" if method else extractor.name
+    table = Table(title=f"{escape(name)} on {result.articles} articles of "
                   f"{escape(str(folder))} (95 % bootstrap intervals)")
     table.add_column("score")
     table.add_column("value", justify="right")
