@@ -73,6 +73,8 @@ class PlainFirst:
         self._typer: Any = None
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if type(value) is str and param.type_descriptor.annotation in (int, float):
+            check_spelling(value, param)
         done = plain_value(value, param)
         if done is not _TYPER:
             return done
@@ -81,6 +83,31 @@ class PlainFirst:
 
             self._typer = build_runtime_param(param.type_descriptor)
         return self._typer.coerce(value, param=param, ctx=ctx)
+
+
+def check_spelling(value: str, param: Any) -> None:
+    """A number typed for a whole-number or real-number option, spelt as the workbench's forms
+    and every option take it (docs/limits.md, "Numbers"): ASCII digits with at most a leading
+    ``-`` (real numbers: a decimal point and an exponent too, or a word such as ``nan`` that
+    each option's range refuses with its own message). ``1_000``, ``+5``, `` 5`` and digits of
+    other scripts are refused here, with what is allowed (Python's ``int()`` reads them all, so
+    one option took ``1_000`` and the workbench refused it)."""
+    from detente.limits import REAL_OPTION, WHOLE_OPTION
+
+    whole = param.type_descriptor.annotation is int
+    if (WHOLE_OPTION if whole else REAL_OPTION).fullmatch(value):
+        return
+    if not whole and value.strip("+-").isalpha() and value.isascii():
+        return  # nan, inf, infinity: refused by the option's own range, with its message
+    import typer
+
+    what = "a whole number" if whole else "a number"
+    example = "1000, 0 or -1" if whole else "0.5, .5, 2 or 2.5e-3"
+    raise typer.BadParameter(
+        f"not {what} written in plain decimal digits (got {value!r}); allowed: ASCII digits 0-9"
+        f" with at most a leading '-'{'' if whole else ', a decimal point and an exponent'}, "
+        f"such as {example} (no '_' between digits, no '+', no spaces, no digits of other "
+        "scripts)")
 
 
 def plain_value(value: Any, param: Any) -> Any:

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from detente import invisible
 from detente.errors import DetenteError, Problem
 from detente.invisible import INVISIBLE
-from detente.limits import MAX_ISSUE_VALUES, read_bytes
+from detente.limits import MAX_ISSUE_VALUES, NUMBER_ALLOWED, odd_number, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,11 @@ def _num(el: ET.Element, attr: str, file: Path, path: str, default: float | None
         raise _fail(f"attribute {attr!r} is not a number", file, path, value=raw,
                     allowed="a number") from None
     if not math.isfinite(x):
-        raise _fail(f"attribute {attr!r} is not finite", file, path, value=raw)
+        raise _fail(f"attribute {attr!r} is not finite", file, path, value=raw,
+                    allowed="a finite number")
+    if why := odd_number(raw):
+        raise _fail(f"attribute {attr!r} is not written as a decimal number: {why}", file,
+                    path, value=raw, allowed=NUMBER_ALLOWED)
     return x
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +140,10 @@ def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: di
          bounds: tuple[int, int] = ID_RANGE) -> int:
     """An integer cell: one of ``allowed`` (a codebook) or, without one, within ``bounds``."""
     try:
-        value = int(str(cell).strip())
+        text = str(cell).strip()
+        if not re.fullmatch(r"[-+]?[0-9]+", text):  # int() reads 1_0 as 10, '\u0663' as 3
+            raise ValueError(text)
+        value = int(text)
     except ValueError:
         raise DetenteError.one(f"{name} is not an integer", path=name, value=cell,
                                allowed=", ".join(map(str, allowed)) if allowed else "an integer",
