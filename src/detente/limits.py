@@ -93,6 +93,8 @@ def check_file(path: str | Path, kind: str) -> Path:
 
 NAME_MAX = 255
 """Longest file name (one path component, in bytes) the file systems we run on accept."""
+PATH_MAX = 4096
+"""Longest path (in bytes) Linux accepts in one call."""
 
 
 def check_name(path: str | Path, what: str = "file") -> None:
@@ -113,9 +115,15 @@ def check_name(path: str | Path, what: str = "file") -> None:
 def os_error(exc: OSError) -> DetenteError:
     """An operating-system error about a named file (too long a name, no permission, a full
     disk, …) as the one clear message the command prints."""
+    import errno
+
     name = str(exc.filename)
+    allowed = {errno.ENAMETOOLONG: f"a path of at most {PATH_MAX:,} bytes, at most {NAME_MAX} "
+                                   "bytes per folder or file name",
+               errno.ENOTDIR: "a path whose every part but the last is a folder",
+               errno.ELOOP: "a path without a loop of symbolic links"}.get(exc.errno or 0)
     return DetenteError.one(f"cannot use this file: {exc.strerror or exc}",
-                            file=name if len(name) <= 80 else name[:60] + "…")
+                            file=name if len(name) <= 80 else name[:60] + "…", allowed=allowed)
 
 
 def read_bytes(path: str | Path, kind: str) -> bytes:

@@ -162,7 +162,7 @@ def classify_call(call: Callable[[], object], names: list[str], must_fail: bool,
 
 
 def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
-    from fuzz.round10 import is_valid
+    from fuzz.round10 import base_refused, is_valid
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -181,7 +181,8 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
                 continue
             rec = Path(step[step.index("--json") + 1]) if "--json" in step else None
             outcome, detail = classify(step, names, case.must_fail, seconds, rec)
-            if outcome == "error" and is_valid(case.label):
+            if outcome == "error" and is_valid(case.label) and not base_refused(
+                    case, step, folder, names, seconds):
                 outcome, detail = "wrong", "refused a valid input: " + detail
             tally.add(src.fmt, outcome, f"{case.label} | {' '.join(_short(step))} | {detail}")
 

@@ -21,7 +21,7 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
-from detente.records.output import nz
+from detente.records.output import fixed, nz
 
 agreements_app = typer.Typer(
     name="agreements", no_args_is_help=True,
@@ -207,8 +207,8 @@ def backtest_cmd(
     for col in ("forecast", "Brier", "interval", "log-loss", "interval"):
         t.add_column(col, justify="left" if col == "forecast" else "right")
     for s in b["scores"] + b["differences"]:
-        brier = nz(s["brier"], 4)
-        t.add_row(s["name"], f"{brier:+.4f}" if "-" in s["name"] else f"{brier:.4f}",
+        diff = "-" in s["name"]  # a difference of two scores carries its sign
+        t.add_row(s["name"], f"{nz(s['brier'], 4):+.4f}" if diff else fixed(s["brier"], 4),
                   f"[{nz(s['brier_low'], 4):.4f}, {nz(s['brier_high'], 4):.4f}]",
                   f"{nz(s['log_loss'], 4):.4f}",
                   f"[{nz(s['log_loss_low'], 4):.4f}, {nz(s['log_loss_high'], 4):.4f}]")

@@ -196,6 +196,10 @@ def _visible_names(root: ET.Element, file: Path) -> None:
             if m := INVISIBLE.search(text):
                 raise _fail(invisible.message(m.group()), file, path=_where(el, "") + "@" + key,
                             value=text, allowed=invisible.ALLOWED)
+            if m := invisible.CONTROL.search(text):  # U+0085 NEXT LINE splits a printed name
+                raise _fail(f"control character U+{ord(m.group()):04X} in the text", file,
+                            path=_where(el, "") + "@" + key, value=text,
+                            allowed="printable text, tab and newline")
 
 
 def _read(file: Path) -> ET.Element:

@@ -100,8 +100,8 @@ def _record_lines(raw: bytes, source: str) -> list[int]:
     text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     starts, prev = [], 0
-    for i, _ in enumerate(guarded(reader, source)):
-        if i:
+    for i, record in enumerate(guarded(reader, source)):
+        if i and record:  # a blank line is no record (DuckDB skips it too)
             starts.append(prev + 1)
         prev = reader.line_num
     return starts

@@ -47,7 +47,8 @@ class ChartSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the app: ``{"id", "title", "caption", "spec"}``."""
-        return {"id": self.id, "title": self.title, "caption": self.caption, "spec": self.spec}
+        return {"id": self.id, "title": shown(self.title), "caption": shown(self.caption),
+                "spec": self.spec}
 
     def dataset(self, name: str) -> list[dict[str, Any]]:
         """The rows of one of the spec's named datasets."""
