@@ -125,7 +125,7 @@ def classify(argv: list[str], names: list[str], must_fail: bool, seconds: float,
         flat = " ".join(run.err.split())
         if "error" not in flat.lower() or not any(n in flat for n in names):
             return "unclear", flat[-300:] or "(no message)"
-        return "error", flat[:200]
+        return "error", flat[:400]
     if must_fail:
         return "wrong", f"exit 0 in {time.monotonic() - t0:.1f} s: {text.strip()[-200:]}"
     if record is not None and _non_finite(record):

@@ -132,7 +132,7 @@ def check_spelling(value: str, whole: bool) -> None:
     what = "a whole number" if whole else "a number"
     example = "1000, 0 or -1" if whole else "0.5, .5, 2 or 2.5e-3"
     raise typer.BadParameter(
-        f"not {what} written in plain decimal digits (got {value!r}); allowed: ASCII digits 0-9"
+        f"not {what} in plain digits (got {value!r}); allowed: ASCII digits 0-9"
         f" with at most a leading '-'{'' if whole else ', a decimal point and an exponent'}, "
         f"such as {example} (no '_' between digits, no '+', no digits of other scripts)")
 

@@ -11,7 +11,7 @@ import re
 import stat
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from detente.errors import DetenteError
 from detente.invisible import INVISIBLE
@@ -115,12 +115,19 @@ def _json_escape(m: re.Match[str]) -> str:
     return json.dumps(m.group())[1:-1]
 
 
-def nz(x: float, digits: int) -> float:
+@overload
+def nz(x: float, digits: int) -> float: ...
+@overload
+def nz(x: None, digits: int) -> None: ...
+def nz(x: float | None, digits: int) -> float | None:
     """``x`` for a fixed-decimal format of ``digits`` decimals (``f"{nz(x, 2):+.2f}"``; a
     percentage ``:.1%`` takes ``digits`` 3) that never prints a negative zero: a value that
     rounds to zero becomes ``0.0`` whatever its sign, so ``-0.001`` prints ``0.00``, not
     ``-0.00`` (``round`` rounds the exact binary value as formatting does, so every other digit
-    is the same). NaN and infinities are kept (they print ``nan``, ``inf``)."""
+    is the same). NaN and infinities are kept (they print ``nan``, ``inf``); None is returned as
+    it is (a field that may be None is formatted only where it is not)."""
+    if x is None:
+        return None
     x = float(x)
     return round(x, digits) + 0.0 if math.isfinite(x) else x
 
