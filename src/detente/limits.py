@@ -238,8 +238,8 @@ DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?
 """A number as a file may write it: ASCII digits with an optional sign, decimal point and
 exponent (``1000``, ``+5``, ``-0.5``, ``.5``, ``2.5e-3``; surrounding spaces are trimmed)."""
 WHOLE_OPTION = re.compile(r"-?[0-9]+")
-"""A whole-number option value as typed: ASCII digits, a ``-`` at most (the workbench's forms
-take the same, ``web.routes``)."""
+"""A whole-number option value as typed (spaces around stripped first): ASCII digits, a ``-``
+at most (the workbench's forms take the same, ``web.routes._whole``)."""
 REAL_OPTION = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 """A real-number option value as typed: :data:`WHOLE_OPTION` with a decimal point and an
 exponent (``0.5``, ``.5``, ``5E-1``), or a word Python reads as a number (``nan``, ``inf``:
