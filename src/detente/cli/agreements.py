@@ -199,8 +199,7 @@ def backtest_cmd(
              strength=strength, resamples=resamples, seed=seed, level=level).result
     console.print(f"{b['predicted']} agreements forecast from {b['first_predicted']} "
                   f"({b['clusters']} conflicts; held {nz(100 * b['held_share'], 1):.1f} %); "
-                  f"strength "
-                  f"{b['strength']} in [{nz(b['strength_range'][0], 2):.2f}, "
+                  f"strength {b['strength']} in [{nz(b['strength_range'][0], 2):.2f}, "
                   f"{nz(b['strength_range'][1], 2):.2f}]")
     t = Table(title=f"development scores ({b['resamples']} cluster-bootstrap resamples, "
                     f"seed {b['seed']})")

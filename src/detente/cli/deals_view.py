@@ -44,8 +44,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
     if r.monte_carlo:
         mc = r.monte_carlo
         console.print(f"P(ZOPA non-empty) = {nz(mc.p_zopa_nonempty, 3):.3f} ± {nz(mc.se, 3):.3f} "
-                      f"over "
-                      f"{mc.draws:,} draws (seed {mc.seed})")
+                      f"over {mc.draws:,} draws (seed {mc.seed})")
     if quiet:
         return
     if r.no_agreement:

@@ -91,8 +91,7 @@ def _print(a: object) -> None:
     state = ("[green]open[/]" if s.range_exists
              else f"[red]closed[/] (optimism of {esc(s.closed_by)})")
     console.print(f"Month 0: range [{fixed(s.range_low, 3)}, {fixed(s.range_high, 3)}] {state}; "
-                  "win-sets "
-                  f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
+                  f"win-sets {'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
                   f"{s.commitment_outcome} (g* = {nz(s.min_guarantee, 3):.3f}, guarantee "
                   f"{nz(s.guarantee, 3):.3f} under {esc(s.guarantee_option or 'every guarantor')})")
     console.print(f"Private information: {esc(a.side_a)}'s best offer on its own beliefs, against "

@@ -409,8 +409,7 @@ def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: 
         who = max(by, key=lambda k: by[k])
         warnings.append(
             f"The bargaining range is closed at month 0 on {fixed(100 * (1 - open0), 1)} % of "
-            "paths "
-            f"(mostly by the optimism of {who}): no deal is possible today on those paths; "
+            f"paths (mostly by the optimism of {who}): no deal is possible today on those paths; "
             "later probabilities rest on the simulated war changing beliefs and costs.")
     rat0 = float(w.ratifiable.mean[0])
     if rat0 < CLOSED_AT_START:
