@@ -9,12 +9,14 @@ unclear errors) and every finding.
 runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whole` runs too
 unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`fuzz.damage`,
 ``--round 8`` only the round-8 families of :mod:`fuzz.round8`, ``--round 9`` those of
-:mod:`fuzz.round9`;
+:mod:`fuzz.round9`, ``--round 10`` those of :mod:`fuzz.round10`;
 ``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
-picks files, options, api, web, paths, round8 or round9 (default all; paths:
+picks files, options, api, web, paths, round8, round9 or round10 (default all; paths:
 tests/fuzz/paths.py; round8: the folder, permission and scale cases of tests/fuzz/round8.py;
 round9: endless inputs, output paths, the options left out before and timeline on scenario
-variants, tests/fuzz/round9.py). Exits 1
+variants, tests/fuzz/round9.py; round10: the byte variants of tests/fuzz/round10.py for every
+source, then sockets, sparse and changing files, number spellings of every option and workbench
+uploads). Exits 1
 when any run is in a bad class.
 """
 
@@ -41,23 +43,26 @@ def main() -> int:
     ap.add_argument("--new-only", action="store_true",
                     help="only the round-7 families of tests/fuzz/damage.py (byte damage, "
                     "YAML/table/XML/JSON specials, chained commands)")
-    ap.add_argument("--round", type=int, choices=[8, 9], default=None,
-                    help="only the round-8 (9) families of tests/fuzz/round8.py (round9.py) "
-                    "with --part files; --part round8 (round9) runs their other cases")
+    ap.add_argument("--round", type=int, choices=[8, 9, 10], default=None,
+                    help="only the round-8 (9, 10) families of tests/fuzz/round8.py (round9.py, "
+                    "round10.py) with --part files; --part round8 (round9, round10) runs "
+                    "their other cases")
     ap.add_argument("--part", action="append",
-                    choices=["files", "options", "api", "web", "paths", "round8", "round9"])
+                    choices=["files", "options", "api", "web", "paths", "round8", "round9",
+                             "round10"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
     ap.add_argument("--show-successes", action="store_true",
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
-    parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9"]
+    parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9",
+                          "round10"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
         sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole,
-                    args.new_only, args.round == 8, args.round == 9)
+                    args.new_only, args.round == 8, args.round == 9, args.round == 10)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))
@@ -73,6 +78,12 @@ def main() -> int:
     if "round9" in parts:
         from fuzz.round9 import sweep_round9
         sweep_round9(tally, args.seconds)
+    if "round10" in parts:
+        from fuzz.round10 import sweep_round10
+        if "files" not in parts:  # the round-10 byte variants of every source
+            sweep_files(tally, 0, args.seed, args.seconds, args.only, True, False, False,
+                        False, True)
+        sweep_round10(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

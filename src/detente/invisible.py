@@ -36,6 +36,12 @@ INVISIBLE = re.compile(f"[\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064{_MOVES}\u
                        "\U000e0001\U000e0020-\U000e007f]")
 """Every character that prints as nothing or moves other text (format characters, Cf)."""
 
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline (C0, DEL, C1 such as U+0085 NEXT LINE): refused
+in every analyst-written text (YAML lets them in only as escapes such as ``"\\e[31m"``; an
+ESC sequence in a title or name would reach the terminal as a command, and U+0085 is a line
+break to ``str.splitlines``)."""
+
 ALLOWED = ("visible text: write it without the character (right-to-left scripts are laid out "
            "without these controls; a zero-width space or joiner only hides a difference)")
 

@@ -93,6 +93,8 @@ def check_file(path: str | Path, kind: str) -> Path:
 
 NAME_MAX = 255
 """Longest file name (one path component, in bytes) the file systems we run on accept."""
+PATH_MAX = 4096
+"""Longest path (in bytes) Linux accepts in one call."""
 
 
 def check_name(path: str | Path, what: str = "file") -> None:
@@ -113,9 +115,15 @@ def check_name(path: str | Path, what: str = "file") -> None:
 def os_error(exc: OSError) -> DetenteError:
     """An operating-system error about a named file (too long a name, no permission, a full
     disk, …) as the one clear message the command prints."""
+    import errno
+
     name = str(exc.filename)
+    allowed = {errno.ENAMETOOLONG: f"a path of at most {PATH_MAX:,} bytes, at most {NAME_MAX} "
+                                   "bytes per folder or file name",
+               errno.ENOTDIR: "a path whose every part but the last is a folder",
+               errno.ELOOP: "a path without a loop of symbolic links"}.get(exc.errno or 0)
     return DetenteError.one(f"cannot use this file: {exc.strerror or exc}",
-                            file=name if len(name) <= 80 else name[:60] + "…")
+                            file=name if len(name) <= 80 else name[:60] + "…", allowed=allowed)
 
 
 def read_bytes(path: str | Path, kind: str) -> bytes:
@@ -224,6 +232,36 @@ def check_memory(needed: float, what: str, path: str | None = None) -> None:
             f"{what} needs ~{needed / GB:.1f} GB, limit {limit / GB:.1f} GB", path=path,
             allowed="fewer draws, paths or months; or raise the limit with "
                     "`detente --memory-limit 16G …` or DETENTE_MEMORY_LIMIT=16G")
+
+
+DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+"""A number as a file may write it: ASCII digits with an optional sign, decimal point and
+exponent (``1000``, ``+5``, ``-0.5``, ``.5``, ``2.5e-3``; surrounding spaces are trimmed)."""
+WHOLE_OPTION = re.compile(r"-?[0-9]+")
+"""A whole-number option value as typed (spaces around stripped first): ASCII digits, a ``-``
+at most (the workbench's forms take the same, ``web.routes._whole``)."""
+REAL_OPTION = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+"""A real-number option value as typed: :data:`WHOLE_OPTION` with a decimal point and an
+exponent (``0.5``, ``.5``, ``5E-1``), or a word Python reads as a number (``nan``, ``inf``:
+refused by each option's range with its own message)."""
+NUMBER_ALLOWED = ("decimal digits 0-9 with an optional sign, decimal point and exponent "
+                  "(1000, -0.5, 2.5e-3); no '_' between digits, no digits of other scripts")
+"""What a number in a table or an XML attribute may look like (docs/limits.md, "Numbers")."""
+
+
+def odd_number(text: str) -> str | None:
+    """Why ``text``, which Python's ``float()``/``int()`` reads as a finite number, is not
+    written as a plain decimal number: ``'_' between digits`` (``float("0_5")`` is 5.0, no
+    spreadsheet writes it) or ``digits of another script`` (``float("٣")`` is 3.0). None for
+    a plain number (and for anything else: that is the caller's check)."""
+    t = text.strip()
+    if DECIMAL.fullmatch(t) or not t:
+        return None
+    if "_" in t:
+        return "'_' between digits (Python reads 0_5 as 5, 1_000 as 1000)"
+    if not t.isascii():
+        return "digits of another script (Python reads '\u0663' as 3)"
+    return None
 
 
 def check_range(value: int | float, lo: int | float, hi: int | float, option: str) -> None:

@@ -10,6 +10,10 @@ HTTP endpoints with malformed requests. Each run is classified:
 - ``wrong``: exit 0 where the input was surely unusable, or a record holding NaN/Infinity;
 - ``unclear``: exit 2 whose message names neither the file nor the option.
 
+Since round 10 a success whose console output prints a negative zero (``-0.00``, ``-0.0%``) is
+a ``wrong`` one, and so is a refusal of a round-10 variant marked valid
+(:func:`fuzz.round10.is_valid`: no final newline, CR LF, a BOM, quoted cells, …).
+
 ``tests/fuzz/test_fuzz_structured.py`` runs a small seeded sample and asserts no run is in the
 last four classes; ``scripts/hostile_sweep.py`` runs a large one and prints the counts.
 """
@@ -20,6 +24,7 @@ import contextlib
 import json
 import math
 import random
+import re
 import signal
 import tempfile
 import time
@@ -120,12 +125,20 @@ def classify(argv: list[str], names: list[str], must_fail: bool, seconds: float,
         flat = " ".join(run.err.split())
         if "error" not in flat.lower() or not any(n in flat for n in names):
             return "unclear", flat[-300:] or "(no message)"
-        return "error", flat[:200]
+        return "error", flat[:400]
     if must_fail:
         return "wrong", f"exit 0 in {time.monotonic() - t0:.1f} s: {text.strip()[-200:]}"
     if record is not None and _non_finite(record):
         return "wrong", "the JSON record holds NaN or Infinity"
+    if m := NEGATIVE_ZERO.search(run.out):
+        line = run.out[run.out.rfind("\n", 0, m.start()) + 1:].split("\n", 1)[0]
+        return "wrong", f"prints a negative zero {m.group()!r}: {line.strip()[:160]}"
     return "success", ""
+
+
+#: A number printed as a negative zero: ``-0.00``, ``-0.0%``, ``-0.000`` (a value that rounds to
+#: zero printed with its sign), not ``-0.001`` or ``-0.5``.
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-\u2212]0\.0+(?![\d])")
 
 
 # -- the formats and the commands that read them ------------------------------------------------
@@ -149,6 +162,8 @@ def classify_call(call: Callable[[], object], names: list[str], must_fail: bool,
 
 
 def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
+    from fuzz.round10 import base_refused, is_valid
+
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folder = tmp / "in"
@@ -166,17 +181,22 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
                 continue
             rec = Path(step[step.index("--json") + 1]) if "--json" in step else None
             outcome, detail = classify(step, names, case.must_fail, seconds, rec)
+            if outcome == "error" and is_valid(case.label) and not base_refused(
+                    case, step, folder, names, seconds):
+                outcome, detail = "wrong", "refused a valid input: " + detail
             tally.add(src.fmt, outcome, f"{case.label} | {' '.join(_short(step))} | {detail}")
 
 
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
                 only: str | None = None, whole: bool = True, new_only: bool = False,
-                round8: bool = False, round9: bool = False) -> None:
+                round8: bool = False, round9: bool = False, round10: bool = False) -> None:
     """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
     each through its commands; ``new_only``: only the round-7 families (:mod:`fuzz.damage`);
-    ``round8``/``round9``: only the round-8/9 families (:mod:`fuzz.round8`, :mod:`fuzz.round9`)."""
+    ``round8``/``round9``/``round10``: only the round-8/9/10 families (:mod:`fuzz.round8`,
+    :mod:`fuzz.round9`, :mod:`fuzz.round10`)."""
     from fuzz import round8 as r8
     from fuzz import round9 as r9
+    from fuzz import round10 as r10
     from fuzz.damage import is_new
 
     for k, src in enumerate(sources()):
@@ -184,7 +204,8 @@ def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
             continue
         cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
         for case in cases + (src.whole() if whole else []):
-            if (round8 and not r8.is_new(case)) or (round9 and not r9.is_new(case)):
+            if ((round8 and not r8.is_new(case)) or (round9 and not r9.is_new(case))
+                    or (round10 and not r10.is_new(case))):
                 continue
             if not new_only or is_new(case):
                 run_case(tally, src, case, seconds)

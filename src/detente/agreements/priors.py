@@ -41,6 +41,7 @@ from detente.agreements.outcomes import (
     outcome_counts,
     renewal,
 )
+from detente.records.output import nz
 
 STRENGTH_BOUNDS = (2.0, 50.0)
 _LABEL = {HELD: "kept", RENEWED: "broken", CENSORED: "censored", UNKNOWN: "unknown"}
@@ -124,7 +125,7 @@ def estimate_strength(data: AgreementData, status: np.ndarray) -> tuple[float, s
     rho = icc_anova(k, n)
     lo, hi = STRENGTH_BOUNDS
     m = hi if not rho > 0 else float(np.clip((1 - rho) / rho, lo, hi))
-    return m, (f"estimated: m = (1 - rho)/rho clipped to [{lo:g}, {hi:g}], rho = {rho:.4f} "
+    return m, (f"estimated: m = (1 - rho)/rho clipped to [{lo:g}, {hi:g}], rho = {nz(rho, 4):.4f} "
                f"(ANOVA intra-class correlation of outcomes within {labels.size} states)")
 
 

@@ -21,6 +21,7 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
+from detente.records.output import fixed, nz
 
 agreements_app = typer.Typer(
     name="agreements", no_args_is_help=True,
@@ -65,7 +66,7 @@ def _run(name: str, data: Path | None, json_out: Path | None, csv_dir: Path | No
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:5.1f} %"
+    return "-" if x is None else f"{nz(100 * x, 1):5.1f} %"
 
 
 def _rate_table(title: str, rows: list[dict[str, Any]], what: str) -> Table:
@@ -160,13 +161,15 @@ def prior_cmd(
     p = _run("prior", data, json_out, csv_dir, actor=actor, kind=kind, role=role,
              strength=strength, horizon_years=horizon).result
     console.print(f"[bold]{esc(p['actor'])} {esc(p['kind'])}[/]: "
-                  f"Beta({p['alpha']:.3f}, {p['beta']:.3f}), mean {p['mean']:.3f}, "
+                  f"Beta({nz(p['alpha'], 3):.3f}, {nz(p['beta'], 3):.3f}), mean "
+                  f"{nz(p['mean'], 3):.3f}, "
                   f"{100 * p['level']:g} % interval "
-                  f"[{p['interval'][0]:.3f}, {p['interval'][1]:.3f}]")
+                  f"[{nz(p['interval'][0], 3):.3f}, {nz(p['interval'][1], 3):.3f}]")
     console.print(f"actor: {p['kept']} kept, {p['broken']} broken ({p['excluded']['censored']} "
                   f"censored, {p['excluded']['unknown']} unknown); kind: {p['kind_kept']}/"
-                  f"{p['kind_n']} → {p['kind_rate']:.3f}; all: {p['base_kept']}/{p['base_n']}"
-                  f" → {p['base_rate']:.3f}; strength m = {p['strength']:.2f}")
+                  f"{p['kind_n']} → {nz(p['kind_rate'], 3):.3f}; all: "
+                  f"{p['base_kept']}/{p['base_n']}"
+                  f" → {nz(p['base_rate'], 3):.3f}; strength m = {nz(p['strength'], 2):.2f}")
     console.print(escape(f"kind rule: {p['kind_rule']}"), highlight=False)
     console.print(escape(f"strength: {p['strength_rule']}"), highlight=False)
     t = Table(title="agreements behind the prior (UCDP PAD)")
@@ -195,17 +198,19 @@ def backtest_cmd(
     b = _run("backtest", data, json_out, csv_dir, horizon_years=horizon, burn_in=burn_in,
              strength=strength, resamples=resamples, seed=seed, level=level).result
     console.print(f"{b['predicted']} agreements forecast from {b['first_predicted']} "
-                  f"({b['clusters']} conflicts; held {100 * b['held_share']:.1f} %); strength "
-                  f"{b['strength']} in [{b['strength_range'][0]:.2f}, "
-                  f"{b['strength_range'][1]:.2f}]")
+                  f"({b['clusters']} conflicts; held {nz(100 * b['held_share'], 1):.1f} %); "
+                  f"strength {b['strength']} in [{nz(b['strength_range'][0], 2):.2f}, "
+                  f"{nz(b['strength_range'][1], 2):.2f}]")
     t = Table(title=f"development scores ({b['resamples']} cluster-bootstrap resamples, "
                     f"seed {b['seed']})")
     for col in ("forecast", "Brier", "interval", "log-loss", "interval"):
         t.add_column(col, justify="left" if col == "forecast" else "right")
     for s in b["scores"] + b["differences"]:
-        t.add_row(s["name"], f"{s['brier']:+.4f}" if "-" in s["name"] else f"{s['brier']:.4f}",
-                  f"[{s['brier_low']:.4f}, {s['brier_high']:.4f}]", f"{s['log_loss']:.4f}",
-                  f"[{s['log_loss_low']:.4f}, {s['log_loss_high']:.4f}]")
+        diff = "-" in s["name"]  # a difference of two scores carries its sign
+        t.add_row(s["name"], f"{nz(s['brier'], 4):+.4f}" if diff else fixed(s["brier"], 4),
+                  f"[{nz(s['brier_low'], 4):.4f}, {nz(s['brier_high'], 4):.4f}]",
+                  f"{nz(s['log_loss'], 4):.4f}",
+                  f"[{nz(s['log_loss_low'], 4):.4f}, {nz(s['log_loss_high'], 4):.4f}]")
     console.print(t)
     console.print(escape(b["verdict"]), highlight=False)
 

@@ -133,7 +133,7 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
     with ``only``, of that one command of theirs (the command line's: Typer builds no other)."""
     import typer
 
-    from detente.cli.coercion import plain_coercion
+    from detente.cli.coercion import number_spelling, plain_coercion
 
     if modules == _MODULES:
         _register()
@@ -148,6 +148,7 @@ def _command(modules: tuple[str, ...] = _MODULES, only: str | None = None) -> An
             part.registered_groups = [g for g in part.registered_groups if g.name == only]
     command = typer.main.get_command(part)
     plain_coercion(command)  # values that need no conversion skip Typer's pydantic adapters
+    number_spelling(command)  # 1_000, +5, ' 5', '\u0663' refused with what is allowed
     return command
 
 

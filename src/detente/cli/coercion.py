@@ -83,6 +83,60 @@ class PlainFirst:
         return self._typer.coerce(value, param=param, ctx=ctx)
 
 
+def number_spelling(command: Any) -> None:
+    """Check how every number typed for a whole-number or real-number option of ``command`` (and
+    of its subcommands) is spelt, before Typer converts it (:func:`check_spelling`); with any
+    Typer release (0.29's parameters carry their annotation, older ones Click's number types)."""
+    todo = [command]
+    while todo:
+        cmd = todo.pop()
+        todo.extend(getattr(cmd, "commands", {}).values())
+        for param in cmd.params:
+            kind = _number_kind(param)
+            if kind is not None:
+                param.process_value = _spelt(param.process_value, kind)
+
+
+def _number_kind(param: Any) -> type | None:
+    desc = getattr(param, "type_descriptor", None)
+    if desc is not None:
+        return desc.annotation if desc.annotation in (int, float) else None
+    name = getattr(getattr(param, "type", None), "name", "")  # Click: "integer", "float range"
+    return int if name.startswith("integer") else float if name.startswith("float") else None
+
+
+def _spelt(process_value: Any, kind: type) -> Any:
+    def checked(ctx: Any, value: Any) -> Any:
+        if type(value) is str:
+            check_spelling(value, kind is int)
+        return process_value(ctx, value)
+
+    return checked
+
+
+def check_spelling(value: str, whole: bool) -> None:
+    """A number typed for an option, spelt as every option and the workbench's forms take it
+    (docs/limits.md, "Numbers"): ASCII digits with at most a leading ``-``, spaces around
+    ignored (real numbers: a decimal point and an exponent too, or a word such as ``nan`` that
+    each option's range refuses with its own message). ``1_000``, ``+5``, ``0x10`` and digits
+    of other scripts are refused with what is allowed (Python's ``int()`` reads ``1_000``,
+    ``+5`` and ``\u0663``, so an option took them while the workbench refused them)."""
+    from detente.limits import REAL_OPTION, WHOLE_OPTION
+
+    if (WHOLE_OPTION if whole else REAL_OPTION).fullmatch(value.strip()):
+        return
+    if not whole and value.isascii() and value.lstrip("-").isalpha():
+        return  # nan, inf, infinity: refused by the option's own range, with its message
+    import typer
+
+    what = "a whole number" if whole else "a number"
+    example = "1000, 0 or -1" if whole else "0.5, .5, 2 or 2.5e-3"
+    raise typer.BadParameter(
+        f"not {what} in plain digits (got {value!r}); allowed: ASCII digits 0-9"
+        f" with at most a leading '-'{'' if whole else ', a decimal point and an exponent'}, "
+        f"such as {example} (no '_' between digits, no '+', no digits of other scripts)")
+
+
 def plain_value(value: Any, param: Any) -> Any:
     """``value`` as Typer 0.29 would coerce it for ``param``, when that needs no conversion, or
     :data:`_TYPER`: no value (None), a default of exactly the declared scalar type (within

@@ -22,6 +22,7 @@ from detente.cli.common import (
 )
 from detente.cli.deals_genius import GENIUS_TIME_LIMIT, analyze_genius
 from detente.errors import ScenarioError
+from detente.records.output import nz
 
 if TYPE_CHECKING:
     from detente.scenario.model import Scenario
@@ -140,7 +141,7 @@ def analyze(
     reservation = result.provenance.options.get("reservation")
     if reservation:
         console.print("BATNAs from the war model (value of fighting on): " + ", ".join(
-            f"{esc(a)} {v:.3f}" for a, v in reservation.items()))
+            f"{esc(a)} {nz(v, 3):.3f}" for a, v in reservation.items()))
     show_analysis(result, scenario, quiet=quiet)
 
     def html() -> str:
@@ -207,12 +208,12 @@ def timeline(
     t.add_column("measure")
     for p in result.points:
         t.add_column(str(p.date), justify="right")
-    t.add_row("ZOPA share", *[f"{p.zopa_share:.2%}" if p.zopa_share is not None else "–"
+    t.add_row("ZOPA share", *[f"{nz(p.zopa_share, 4):.2%}" if p.zopa_share is not None else "–"
                                for p in result.points])
     if draws:
-        t.add_row("P(ZOPA non-empty)", *[f"{p.p_zopa_nonempty:.3f}" for p in result.points])
+        t.add_row("P(ZOPA non-empty)", *[f"{nz(p.p_zopa_nonempty, 3):.3f}" for p in result.points])
     for a in result.veto_players:
-        t.add_row(f"BATNA {esc(a)}", *[f"{p.reservation[a]:.3f}" for p in result.points])
+        t.add_row(f"BATNA {esc(a)}", *[f"{nz(p.reservation[a], 3):.3f}" for p in result.points])
     t.add_section()
     for issue in result.issues:
         t.add_row(f"Nash: {esc(issue)}", *[esc(p.nash[issue]) if p.nash else "no ZOPA"
@@ -222,7 +223,7 @@ def timeline(
         for q in p.proposals:
             colour = {"every_fill": "green", "some_fill": "yellow"}.get(q.acceptance, "red")
             verdict = f"[{colour}]{esc(q.verdict)}[/]"
-            odds = (f" (P = {q.p_accepted_by_all_veto:.3f})"
+            odds = (f" (P = {nz(q.p_accepted_by_all_veto, 3):.3f})"
                     if q.p_accepted_by_all_veto is not None else "")
             console.print(f"  {p.date}  {esc(q.name)}: {verdict}{odds}")
     def html() -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from detente.cli.common import console, esc
+from detente.records.output import nz
 
 if TYPE_CHECKING:  # annotations only: `analyze DIR` needs neither the scenario nor its model
     from detente.deals.genius_analysis import DomainAnalysis, FrontierPoint
@@ -23,13 +24,13 @@ def _sign(x: float | None) -> str:
     if x is None:
         return "–"
     colour = "green" if x >= -1e-9 else "red"
-    return f"[{colour}]{x:+.3f}[/]"
+    return f"[{colour}]{nz(x, 3):+.3f}[/]"
 
 
 def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> None:
     """Print the analysis: summary, solutions or blocking, proposals, trades, Monte Carlo."""
     veto = r.veto_players
-    zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%})"
+    zopa = (f"{r.zopa_outcomes:,} ({nz(r.zopa_outcomes / r.outcomes, 4):.2%})"
             if r.zopa_outcomes is not None else "not counted (space too large)")
     console.print(f"[bold]{esc(r.title)}[/] ({r.date}) — {len(r.actors)} actors, veto players: "
                   f"{esc(', '.join(veto))}")
@@ -42,8 +43,8 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
                   f"which in ZOPA {r.frontier_in_zopa:,}")
     if r.monte_carlo:
         mc = r.monte_carlo
-        console.print(f"P(ZOPA non-empty) = {mc.p_zopa_nonempty:.3f} ± {mc.se:.3f} over "
-                      f"{mc.draws:,} draws (seed {mc.seed})")
+        console.print(f"P(ZOPA non-empty) = {nz(mc.p_zopa_nonempty, 3):.3f} ± {nz(mc.se, 3):.3f} "
+                      f"over {mc.draws:,} draws (seed {mc.seed})")
     if quiet:
         return
     if r.no_agreement:
@@ -55,10 +56,10 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
         t.add_column("concession if it alone moved", justify="right")
         sole = {b.actor: b.concession for b in na.sole_blockers}
         for a in veto:
-            t.add_row(esc(a), f"{na.shortfall[a]:.3f}",
-                      f"{sole[a]:.3f}" if a in sole else "not enough alone")
+            t.add_row(esc(a), f"{nz(na.shortfall[a], 3):.3f}",
+                      f"{nz(sole[a], 3):.3f}" if a in sole else "not enough alone")
         console.print(t)
-        console.print(f"Smallest common concession: {na.common_concession:.3f} (utility) at "
+        console.print(f"Smallest common concession: {nz(na.common_concession, 3):.3f} (utility) at "
                       f"{_opts(na.closest_package, scenario)}")
     else:
         short = {"nash": "Nash", "weighted_nash": "Nash (capability)",
@@ -73,8 +74,8 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
                                        for pkg in r.solutions.values()])
         t.add_section()
         for a in veto:
-            t.add_row(f"u({esc(a)}) [dim]BATNA {r.reservation[a]:.3f}[/]",
-                      *[f"{pkg.utilities[a]:.3f}" for pkg in r.solutions.values()])
+            t.add_row(f"u({esc(a)}) [dim]BATNA {nz(r.reservation[a], 3):.3f}[/]",
+                      *[f"{nz(pkg.utilities[a], 3):.3f}" for pkg in r.solutions.values()])
         console.print(t)
     _proposals(r)
     _open_terms(r)
@@ -98,7 +99,7 @@ def show_analysis(r: DealAnalysis, scenario: Scenario, quiet: bool = False) -> N
             gets = esc(", ".join(f"{k}={v}" for k, v in tr.j_concedes.items()))
             console.print(f"  from {esc(name)}: {esc(tr.actor_i)} concedes {gives}; "
                           f"{esc(tr.actor_j)} concedes {gets} → {esc(tr.actor_i)} "
-                          f"{tr.gain_i:+.3f}, {esc(tr.actor_j)} {tr.gain_j:+.3f}")
+                          f"{nz(tr.gain_i, 3):+.3f}, {esc(tr.actor_j)} {nz(tr.gain_j, 3):+.3f}")
 
     _calibration(r)
 
@@ -110,7 +111,7 @@ def _range(lo: float | None, hi: float | None) -> str:
     if hi - lo <= 1e-9:
         return _sign(lo)
     colour = "green" if lo >= -1e-9 else "red" if hi < -1e-9 else "yellow"
-    return f"[{colour}]{lo:+.2f}…{hi:+.2f}[/]"
+    return f"[{colour}]{nz(lo, 2):+.2f}…{nz(hi, 2):+.2f}[/]"
 
 
 _ACCEPTANCE = {"every_fill": "[green]yes[/]", "some_fill": "[yellow]some fills[/]",
@@ -135,7 +136,7 @@ def _proposals(r: DealAnalysis) -> None:
                _ACCEPTANCE[p.acceptance], "yes" if p.efficient else "no"]
         if r.monte_carlo:
             o = odds[p.id]
-            row.append(f"{o.p_accepted_by_all_veto:.3f} ± {o.se:.3f}")
+            row.append(f"{nz(o.p_accepted_by_all_veto, 3):.3f} ± {nz(o.se, 3):.3f}")
         t.add_row(*row)
     console.print(t)
 
@@ -197,7 +198,7 @@ def _count(n: int | None, exact: bool) -> str:
 def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
     """Print a GENIUS domain analysis: sizes, frontier, gap, notes, solutions."""
     search = ("exact" if r.exact else f"anytime: every outcome not examined is within "
-              f"{r.gap:.4f} of a listed point")
+              f"{nz(r.gap, 4):.4f} of a listed point")
     parties = esc(", ".join(r.actors))
     console.print(f"[bold]{esc(r.domain)}[/] — {len(r.actors)} parties ({parties}), "
                   f"{r.outcomes:,} outcomes; method {r.method} ({search})")
@@ -213,7 +214,7 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
         blockers = esc(", ".join(na.blocking_actors))
         console.print(f"[bold red]No agreement:[/] no frontier point meets every reservation "
                       f"value; blocked by {blockers}; smallest common concession "
-                      f"{na.common_concession:.4f}")
+                      f"{nz(na.common_concession, 4):.4f}")
         return
     t = Table(title="Bargaining solutions (GENIUS utilities)")
     t.add_column("")
@@ -225,8 +226,8 @@ def show_domain(r: DomainAnalysis, quiet: bool = False) -> None:
         t.add_row(esc(issue), *[esc(str(p.options[issue])) for p in pts])
     t.add_section()
     for a in r.actors:
-        t.add_row(f"u({esc(a)}) [dim]reservation {r.reservation[a]:.3f}[/]",
-                  *[f"{p.utilities[a]:.6f}" for p in pts])
+        t.add_row(f"u({esc(a)}) [dim]reservation {nz(r.reservation[a], 3):.3f}[/]",
+                  *[f"{nz(p.utilities[a], 6):.6f}" for p in pts])
     t.add_row("outcomes with this vector", *[_count(p.outcomes, p.outcomes_exact)
                                               for p in pts])
     console.print(t)

@@ -20,6 +20,7 @@ from detente.cli.common import (
 )
 from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
 from detente.errors import DetenteError
+from detente.records.output import nz
 
 
 def register(app: typer.Typer) -> None:
@@ -173,5 +174,5 @@ def _evaluate(folder: Path, extractor) -> None:  # type: ignore[no-untyped-def]
         if s.value is None:
             table.add_row(k, "n/a", "nothing to count")
         else:
-            table.add_row(k, f"{s.value:.3f}", f"[{s.low:.3f}, {s.high:.3f}]")
+            table.add_row(k, f"{nz(s.value, 3):.3f}", f"[{nz(s.low, 3):.3f}, {nz(s.high, 3):.3f}]")
     console.print(table)

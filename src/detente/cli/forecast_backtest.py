@@ -16,6 +16,7 @@ from rich.table import Table
 
 from detente.cli.common import Steps, check_outputs, console, err_console, esc, write_outputs
 from detente.errors import DetenteError
+from detente.records.output import nz
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -133,7 +134,7 @@ def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str
     for n in names:
         tab.add_column(n, justify="right")
     for label, row in result.breakdown().items():
-        tab.add_row(esc(label), str(row["n"]), *(f"{row['mae'][n]:.2f}" for n in names))
+        tab.add_row(esc(label), str(row["n"]), *(f"{nz(row['mae'][n], 2):.2f}" for n in names))
     console.print(tab)
     scores = result.scores()
     tab = Table(title="Predictive distributions (forecast + residuals of the fit): CRPS and "
@@ -142,8 +143,9 @@ def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str
         tab.add_column(col, justify="left" if col == "model" else "right")
     for n in names:
         s = scores[n]
-        tab.add_row(n, f"{s['mae']:.2f}", f"{s['crps']:.2f}", f"{100 * s['coverage50']:.1f} %",
-                    f"{100 * s['coverage80']:.1f} %")
+        tab.add_row(n, f"{nz(s['mae'], 2):.2f}", f"{nz(s['crps'], 2):.2f}",
+                    f"{nz(100 * s['coverage50'], 1):.1f} %",
+                    f"{nz(100 * s['coverage80'], 1):.1f} %")
     console.print(tab)
     if result.bootstrap:
         level = round(100 * result.options["level"])
@@ -153,8 +155,8 @@ def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str
             tab.add_column(col, justify="left" if col == "model" else "right")
         for n in names:
             b = result.bootstrap[n]
-            tab.add_row(n, f"{b['mae_difference']:+.2f}", f"{b['lower']:+.2f}",
-                        f"{b['upper']:+.2f}")
+            tab.add_row(n, f"{nz(b['mae_difference'], 2):+.2f}", f"{nz(b['lower'], 2):+.2f}",
+                        f"{nz(b['upper'], 2):+.2f}")
         console.print(tab)
     if "cv" in result.options:
         cv = result.options["cv"]
@@ -163,5 +165,5 @@ def _print_backtest(result, deu_file: Path, fit_on: Path | None, capability: str
                       "intervals from the training folds' residuals[/]")
     elif fit_on is None:
         console.print("[dim]in sample: intervals from the scored issues' own residuals[/]")
-    console.print("[dim]seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in
+    console.print("[dim]seconds: " + ", ".join(f"{k} {nz(v, 2):.2f}" for k, v in
                                                  result.seconds.items()) + "[/]")

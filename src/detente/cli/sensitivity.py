@@ -20,6 +20,7 @@ from detente.cli.common import (
     executor_option,
     write_outputs,
 )
+from detente.records.output import nz
 
 if TYPE_CHECKING:  # the package imports SciPy: loaded when the command runs, not for --help
     from detente.sensitivity.result import SensitivityAnalysis
@@ -96,14 +97,15 @@ def show(r: SensitivityAnalysis, rows: int = 5) -> None:
         t.add_column(col)
     for tg in r.targets:
         if r.method == "sobol":
-            top = [f"{s.input} S_T={s.total:.2f} [{s.total_low:.2f}, {s.total_high:.2f}]"
+            top = [f"{s.input} S_T={nz(s.total, 2):.2f} [{nz(s.total_low, 2):.2f}, "
+                   f"{nz(s.total_high, 2):.2f}]"
                    for s in tg.sobol[:rows] if s.total > 0.01]
         elif r.method == "morris":
             top = [f"{m.input} μ*={m.mu_star:.3g}" for m in tg.morris[:rows] if m.mu_star > 0]
         else:
-            top = [f"{s.input} swing {s.swing:.3f}" for s in tg.tornado[:rows]]
-        flips = [f"{b.input} = {b.value:.3f} (holds {b.holds})" for b in tg.break_even
+            top = [f"{s.input} swing {nz(s.swing, 3):.3f}" for s in tg.tornado[:rows]]
+        flips = [f"{b.input} = {nz(b.value, 3):.3f} (holds {b.holds})" for b in tg.break_even
                  if b.within_range]
-        t.add_row(esc(tg.name), f"{tg.base:+.3f}", esc("\n".join(top) or "–"),
+        t.add_row(esc(tg.name), f"{nz(tg.base, 3):+.3f}", esc("\n".join(top) or "–"),
                   esc("\n".join(flips) or ("none" if tg.verdict else "")))
     console.print(t)

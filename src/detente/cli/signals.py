@@ -24,6 +24,8 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.errors import DetenteError, Problem
+from detente.limits import REAL_OPTION
+from detente.records.output import fixed, nz
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.signals.evaluate import EvaluationRecord
@@ -218,13 +220,15 @@ def _lrs(values: list[str]) -> dict[str, float]:
     for v in values:
         name, _, num = v.partition("=")
         try:
-            x = float(num)
+            x = float(num) if REAL_OPTION.fullmatch(num.strip()) else float("nan")
         except ValueError:
             x = float("nan")
         if not 0 < x < float("inf"):
             raise DetenteError([Problem("expected indicator=number with a finite number > 0",
                                         path="--lr", value=v,
-                                        allowed="e.g. neutral-contact=2.0")]) from None
+                                        allowed="e.g. neutral-contact=2.0 (the number in "
+                                        "decimal digits: no '_', no other scripts' digits)")]
+                                ) from None
         out[name.strip()] = x
     return out
 
@@ -285,7 +289,7 @@ def credibility_cmd(
 
 def _print(record: CredibilityRecord) -> None:
     prior = record.prior
-    console.print(f"[bold]{esc(record.actor)}[/]: prior P(sincere) {prior['mean']:.3f} "
+    console.print(f"[bold]{esc(record.actor)}[/]: prior P(sincere) {nz(prior['mean'], 3):.3f} "
                   f"({prior['kept']} kept / {prior['broken']} broken agreements)")
     mass = round(100 * record.interval_mass)
     t = Table(title=f"Posterior P(sincere) with {mass}% interval")
@@ -294,10 +298,10 @@ def _print(record: CredibilityRecord) -> None:
     series = {s["date"]: s for s in record.series}
     for m in record.moves:
         s = series[m["date"]]
-        what = "; ".join(f"{i['indicator']} {i['log_odds']:+.2f} ({len(i['sources'])} src)"
+        what = "; ".join(f"{i['indicator']} {nz(i['log_odds'], 2):+.2f} ({len(i['sources'])} src)"
                          for i in m["items"])
-        t.add_row(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
-                  f"{s['lo']:.3f}–{s['hi']:.3f}", esc(what))
+        t.add_row(m["date"], f"{nz(m['before'], 3):.3f}", f"{nz(m['after'], 3):.3f}",
+                  f"{nz(s['lo'], 3):.3f}–{nz(s['hi'], 3):.3f}", esc(what))
     console.print(t)
     if not record.moves:
         err_console.print(f"warning: no signals of {esc(record.actor)} in the store or the case "
@@ -305,13 +309,14 @@ def _print(record: CredibilityRecord) -> None:
                           "--from/--to and the import filters)", soft_wrap=True)
     last = record.series[-1] if record.series else None
     if last:
-        console.print(f"On {last['date']}: P(sincere) = {last['p']:.3f} "
-                      f"[{last['lo']:.3f}, {last['hi']:.3f}]")
+        console.print(f"On {last['date']}: P(sincere) = {nz(last['p'], 3):.3f} "
+                      f"[{nz(last['lo'], 3):.3f}, {nz(last['hi'], 3):.3f}]")
     for f in record.factions:
         fin = f["final"]
         console.print(f"With faction {f['faction']}: P(sincere, unconstrained) "
-                      f"{fin['sincere']:.3f}, P(sincere but constrained) {fin['constrained']:.3f}"
-                      f", P(insincere) {fin['insincere']:.3f}")
+                      f"{nz(fin['sincere'], 3):.3f}, P(sincere but constrained) "
+                      f"{nz(fin['constrained'], 3):.3f}"
+                      f", P(insincere) {nz(fin['insincere'], 3):.3f}")
 
 
 @signals_app.command("evaluate")
@@ -363,7 +368,8 @@ def _print_evaluation(record: EvaluationRecord) -> None:
         t.add_column(col)
 
     def cell(s: dict) -> str:
-        return f"{s['value']:.3f} [{s['interval'][0]:.3f}, {s['interval'][1]:.3f}]"
+        low, high = s["interval"]
+        return f"{fixed(s['value'], 3)} [{fixed(low, 3)}, {fixed(high, 3)}]"
 
     for name, s in sc["models"].items():
         t.add_row(record.labels[name], cell(s["brier"]), cell(s["log_loss"]), cell(s["auc"]))

@@ -21,6 +21,7 @@ from detente.cli.common import (
     record_tables,
     write_outputs,
 )
+from detente.records.output import fixed, nz
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:5.1f} %"
+    return f"{nz(100 * x, 1):5.1f} %"
 
 
 def window(
@@ -89,18 +90,19 @@ def _print(a: object) -> None:
                   f"{a.paths:,} paths × {a.months} months, seed {a.provenance.seed})")
     state = ("[green]open[/]" if s.range_exists
              else f"[red]closed[/] (optimism of {esc(s.closed_by)})")
-    console.print(f"Month 0: range [{s.range_low:.3f}, {s.range_high:.3f}] {state}; win-sets "
-                  f"{'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
-                  f"{s.commitment_outcome} (g* = {s.min_guarantee:.3f}, guarantee "
-                  f"{s.guarantee:.3f} under {esc(s.guarantee_option or 'every guarantor')})")
+    console.print(f"Month 0: range [{fixed(s.range_low, 3)}, {fixed(s.range_high, 3)}] {state}; "
+                  f"win-sets {'overlap' if s.winset_exists else 'do not overlap'}; commitment: "
+                  f"{s.commitment_outcome} (g* = {nz(s.min_guarantee, 3):.3f}, guarantee "
+                  f"{nz(s.guarantee, 3):.3f} under {esc(s.guarantee_option or 'every guarantor')})")
     console.print(f"Private information: {esc(a.side_a)}'s best offer on its own beliefs, against "
-                  f"its uncertainty over {esc(a.side_b)}'s costs, is {s.offer:.3f}: "
+                  f"its uncertainty over {esc(a.side_b)}'s costs, is {nz(s.offer, 3):.3f}: "
                   f"{esc(a.side_a)} expects a rejection (war) with probability "
                   f"{_pct(s.offer_p_reject_believed).strip()}, {esc(a.side_b)} on its own beliefs "
                   "rejects with probability "
                   f"{_pct(s.offer_p_reject).strip()}")
     if s.phases:
-        steps = "; ".join(f"{esc(ph.name)}: A {ph.margin_a:+.3f}, B {ph.margin_b:+.3f}"
+        steps = "; ".join(f"{esc(ph.name)}: A {nz(ph.margin_a, 3):+.3f}, "
+                          f"B {nz(ph.margin_b, 3):+.3f}"
                           + ("" if ph.self_enforcing else " [red](breaks)[/]")
                           for ph in s.phases)
         console.print(f"Phased package, each side's margin over its war value: {steps}")
@@ -126,13 +128,13 @@ def _print(a: object) -> None:
     mid = len(w.quantiles) // 2
     marks = list(range(0, a.months + 1, step)) + ([a.months] if a.months % step else [])
     for m in marks:
-        cells = [esc(a.month_labels[m]), f"{w.p[mid][m]:.3f}", _pct(w.range_exists.mean[m]),
-                 f"{100 * w.range_exists.se[m]:.2f}", _pct(w.ratifiable.mean[m]),
-                 _pct(w.self_enforcing.mean[m]), f"{w.guarantee[mid][m]:.3f}"]
+        cells = [esc(a.month_labels[m]), f"{nz(w.p[mid][m], 3):.3f}", _pct(w.range_exists.mean[m]),
+                 f"{nz(100 * w.range_exists.se[m], 2):.2f}", _pct(w.ratifiable.mean[m]),
+                 _pct(w.self_enforcing.mean[m]), f"{nz(w.guarantee[mid][m], 3):.3f}"]
         if pk is not None:
-            cells += [_pct(pk.zopa.mean[m]), f"{100 * pk.zopa.se[m]:.2f}"]
+            cells += [_pct(pk.zopa.mean[m]), f"{nz(100 * pk.zopa.se[m], 2):.2f}"]
         if pk is not None and ratify:
-            cells += [_pct(pk.zopa_ratified.mean[m]), f"{100 * pk.zopa_ratified.se[m]:.2f}"]
+            cells += [_pct(pk.zopa_ratified.mean[m]), f"{nz(100 * pk.zopa_ratified.se[m], 2):.2f}"]
         t.add_row(*cells)
     console.print(t)
     if w.by_guarantee:
@@ -151,7 +153,7 @@ def _print(a: object) -> None:
         for col in ("proposal", "A's share", "month 0", f"month {a.months}"):
             pt.add_column(col, justify="left" if col == "proposal" else "right")
         for p in a.proposals:
-            pt.add_row(esc(p.name), f"{p.share:.2f}",
+            pt.add_row(esc(p.name), f"{nz(p.share, 2):.2f}",
                        f"{_pct(p.in_range.mean[0])} / {_pct(p.ratifiable.mean[0])}",
                        f"{_pct(p.in_range.mean[-1])} / {_pct(p.ratifiable.mean[-1])}")
         console.print(pt)
@@ -159,9 +161,9 @@ def _print(a: object) -> None:
     for col in ("scenario", "probability", "± se"):
         tt.add_column(col, justify="left" if col == "scenario" else "right")
     for b in a.scenario_tree:
-        tt.add_row(f"[bold]{esc(b.label)}[/]", _pct(b.probability), f"{100 * b.se:.2f}")
+        tt.add_row(f"[bold]{esc(b.label)}[/]", _pct(b.probability), f"{nz(100 * b.se, 2):.2f}")
         for lf in b.leaves:
-            tt.add_row(f"  {esc(lf.label)}", _pct(lf.probability), f"{100 * lf.se:.2f}")
+            tt.add_row(f"  {esc(lf.label)}", _pct(lf.probability), f"{nz(100 * lf.se, 2):.2f}")
     console.print(tt)
 
 
@@ -176,7 +178,8 @@ def _print_packages(a: object, marks: list[int]) -> None:
         console.print("Ratification (Putnam 1988): a package is ratifiable when it clears every "
                       "veto player's BATNA plus its domestic cost; threshold t = opposition × "
                       "audience cost, median [5 %, 95 %] across paths (stake units): " + "; ".join(
-                          f"{esc(actor)} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
+                          f"{esc(actor)} {fixed(t[len(t) // 2], 3)} [{fixed(t[0], 3)}, "
+                          f"{fixed(t[-1], 3)}]"
                           for actor, t in pk.domestic.items()))
     shown = sorted({marks[0], marks[len(marks) // 2], marks[-1]})
     title = "Bundled proposals: P(every veto player accepts) ± se"
@@ -190,7 +193,7 @@ def _print_packages(a: object, marks: list[int]) -> None:
     for m in shown:
         t.add_column(esc(a.month_labels[m]), justify="right")
     for p in pk.proposals:
-        t.add_row(esc(p.name), *(f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+        t.add_row(esc(p.name), *(f"{_pct(p.accepted.mean[m])} ± {nz(100 * p.accepted.se[m], 1):.1f}"
                             + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
                             + (f" / holds {_pct(p.holds.mean[m])}" if p.holds else "")
                             for m in shown))
@@ -204,7 +207,7 @@ def _print_packages(a: object, marks: list[int]) -> None:
     mid = len(a.window.quantiles) // 2
     for actor, bands in pk.batna.items():
         line = pk.ratified_batna[actor]
-        bt.add_row(esc(actor), *(f"{bands[mid][m]:.3f}" + (f" / {line[mid][m]:.3f}"
+        bt.add_row(esc(actor), *(f"{nz(bands[mid][m], 3):.3f}" + (f" / {nz(line[mid][m], 3):.3f}"
                                                         if actor in pk.domestic else "")
                             for m in shown))
     console.print(t)

@@ -31,6 +31,7 @@ from detente.extract.schema import SIGNAL_KINDS, STANCES, ArticleExtraction
 from detente.extract.verify import find_span
 from detente.invisible import ALLOWED, find_in, message, without_invisible
 from detente.limits import read_text
+from detente.records.output import nz
 
 #: Count columns per article: actors tp/gold/pred, signals tp/gold/pred, positions found/gold,
 #: proposals found/gold, stance correct, quotes exact/total, gold stance argued (not a
@@ -63,7 +64,7 @@ class Score:
     def __str__(self) -> str:
         if self.value is None or self.low is None or self.high is None:
             return "n/a (nothing to count)"
-        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
+        return f"{nz(self.value, 3):.3f} [{nz(self.low, 3):.3f}, {nz(self.high, 3):.3f}]"
 
 
 @dataclass(frozen=True)

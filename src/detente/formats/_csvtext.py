@@ -10,7 +10,7 @@ from typing import Any
 
 from detente.errors import DetenteError, Problem
 from detente.invisible import refuse_in
-from detente.limits import bad_utf8_at, read_bytes, sniff
+from detente.limits import NUMBER_ALLOWED, bad_utf8_at, odd_number, read_bytes, sniff
 
 #: A well-formed UTF-8 character of two to four bytes: a file that holds one and fails to
 #: decode as UTF-8 mixes encodings (a Latin-1 file holds none, but for mojibake).
@@ -100,7 +100,11 @@ def number(cell: str, *, file: str, line: int, column: int, field: str) -> float
                                value=cell, allowed="a number") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise DetenteError.one(f"{field} is not a finite number", file=file, line=line,
-                               column=column, value=cell)
+                               column=column, value=cell, allowed="a finite number")
+    if why := odd_number(cell):
+        raise DetenteError.one(f"{field} is not written as a decimal number: {why}",
+                               file=file, line=line, column=column, value=cell,
+                               allowed=NUMBER_ALLOWED)
     if abs(value) > MAX_MAGNITUDE:  # 1e308 capabilities summed to inf (a NaN forecast)
         raise DetenteError.one(f"{field} is too large", file=file, line=line, column=column,
                                value=cell, allowed=f"a number of magnitude at most "

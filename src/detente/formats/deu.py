@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import read_rows
+from detente.limits import NUMBER_ALLOWED, odd_number
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,10 @@ def _num(cell: str, file: str, line: int, column: int, field: str,
         raise DetenteError.one(f"{field} is not a number", file=file, line=line, column=column,
                                value=cell, allowed=f"a number from {lo:g} to {hi:g} or blank"
                                ) from None
+    if why := odd_number(cell):
+        raise DetenteError.one(f"{field} is not written as a decimal number: {why}", file=file,
+                               line=line, column=column, value=cell,
+                               allowed=f"{NUMBER_ALLOWED}; from {lo:g} to {hi:g} or blank")
     if not lo <= v <= hi:
         raise DetenteError.one(f"{field} out of range", file=file, line=line, column=column,
                                value=v, allowed=f"{lo:g} to {hi:g}")

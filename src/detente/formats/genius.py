@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from detente import invisible
 from detente.errors import DetenteError, Problem
 from detente.invisible import INVISIBLE
-from detente.limits import MAX_ISSUE_VALUES, read_bytes
+from detente.limits import MAX_ISSUE_VALUES, NUMBER_ALLOWED, odd_number, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,10 @@ def _visible_names(root: ET.Element, file: Path) -> None:
             if m := INVISIBLE.search(text):
                 raise _fail(invisible.message(m.group()), file, path=_where(el, "") + "@" + key,
                             value=text, allowed=invisible.ALLOWED)
+            if m := invisible.CONTROL.search(text):  # U+0085 NEXT LINE splits a printed name
+                raise _fail(f"control character U+{ord(m.group()):04X} in the text", file,
+                            path=_where(el, "") + "@" + key, value=text,
+                            allowed="printable text, tab and newline")
 
 
 def _read(file: Path) -> ET.Element:
@@ -234,7 +238,11 @@ def _num(el: ET.Element, attr: str, file: Path, path: str, default: float | None
         raise _fail(f"attribute {attr!r} is not a number", file, path, value=raw,
                     allowed="a number") from None
     if not math.isfinite(x):
-        raise _fail(f"attribute {attr!r} is not finite", file, path, value=raw)
+        raise _fail(f"attribute {attr!r} is not finite", file, path, value=raw,
+                    allowed="a finite number")
+    if why := odd_number(raw):
+        raise _fail(f"attribute {attr!r} is not written as a decimal number: {why}", file,
+                    path, value=raw, allowed=NUMBER_ALLOWED)
     return x
 
 

@@ -63,6 +63,7 @@ def read_ktab_csv(path: str | Path, *, tol: float = 1e-6) -> StakeholderTable:
          if 3 + 2 * k < len(header) and header[3 + 2 * k] else f"dim{k}") or f"dim{k}"
         for k in range(n_dims))
     width = 3 + 2 * n_dims
+    named = max([k + 1 for k, h in enumerate(header) if h.strip()], default=0)
     actors, cap, pos, sal = [], [], [], []
     problems: list[Problem] = []
     body = [(i, r) for i, r in enumerate(rows[2:], start=3) if any(r)]
@@ -71,6 +72,14 @@ def read_ktab_csv(path: str | Path, *, tol: float = 1e-6) -> StakeholderTable:
             problems.append(problem_at("ragged row: too few fields", file=file, line=i,
                                        column=len(row) + 1, value=len(row),
                                        allowed=f"at least {width} fields (3 + 2 per dimension)"))
+            continue
+        extra = [k for k in range(max(width, named), len(row)) if row[k].strip()]
+        if extra:  # "1.000,5" split a number in two: the cells after it moved right
+            problems.append(problem_at("ragged row: a field past the last column (a number "
+                                       "written with a decimal comma?)", file=file, line=i,
+                                       column=extra[0] + 1, value=row[extra[0]],
+                                       allowed=f"{max(width, named)} fields (3 + 2 per "
+                                       "dimension; blank fields at the end are ignored)"))
             continue
         try:
             c = number(row[2], file=file, line=i, column=3, field="capability")

@@ -170,7 +170,7 @@ def _link(row: dict[str, str], where: dict[str, object], problems: list[Problem]
     cell = row["UcdpAgr"].strip()
     if cell in _NO_LINK:
         return -1
-    if cell.isdigit() and int(cell) <= ID_RANGE[1]:
+    if cell.isascii() and cell.isdigit() and int(cell) <= ID_RANGE[1]:  # not '\u0663', '²'
         return int(cell)
     problems.append(Problem("UcdpAgr is not a UCDP PAD id (row kept, link ignored)",
                             file=str(where["file"]), line=int(str(where["line"])),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +100,8 @@ def _record_lines(raw: bytes, source: str) -> list[int]:
     text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     starts, prev = [], 0
-    for i, _ in enumerate(guarded(reader, source)):
-        if i:
+    for i, record in enumerate(guarded(reader, source)):
+        if i and record:  # a blank line is no record (DuckDB skips it too)
             starts.append(prev + 1)
         prev = reader.line_num
     return starts
@@ -139,7 +140,10 @@ def _int(cell: str | None, name: str, allowed: tuple[int, ...] | None, where: di
          bounds: tuple[int, int] = ID_RANGE) -> int:
     """An integer cell: one of ``allowed`` (a codebook) or, without one, within ``bounds``."""
     try:
-        value = int(str(cell).strip())
+        text = str(cell).strip()
+        if not re.fullmatch(r"[-+]?[0-9]+", text):  # int() reads 1_0 as 10, '\u0663' as 3
+            raise ValueError(text)
+        value = int(text)
     except ValueError:
         raise DetenteError.one(f"{name} is not an integer", path=name, value=cell,
                                allowed=", ".join(map(str, allowed)) if allowed else "an integer",

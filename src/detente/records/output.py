@@ -11,7 +11,7 @@ import re
 import stat
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from detente.errors import DetenteError
 from detente.invisible import INVISIBLE
@@ -115,11 +115,27 @@ def _json_escape(m: re.Match[str]) -> str:
     return json.dumps(m.group())[1:-1]
 
 
+@overload
+def nz(x: float, digits: int) -> float: ...
+@overload
+def nz(x: None, digits: int) -> None: ...
+def nz(x: float | None, digits: int) -> float | None:
+    """``x`` for a fixed-decimal format of ``digits`` decimals (``f"{nz(x, 2):+.2f}"``; a
+    percentage ``:.1%`` takes ``digits`` 3) that never prints a negative zero: a value that
+    rounds to zero becomes ``0.0`` whatever its sign, so ``-0.001`` prints ``0.00``, not
+    ``-0.00`` (``round`` rounds the exact binary value as formatting does, so every other digit
+    is the same). NaN and infinities are kept (they print ``nan``, ``inf``); None is returned as
+    it is (a field that may be None is formatted only where it is not)."""
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, digits) + 0.0 if math.isfinite(x) else x
+
+
 def fixed(x: float, digits: int) -> str:
     """``x`` with ``digits`` decimals, as ``f"{x:.2f}"`` but never ``-0.00``: a value that
-    rounds to zero prints as ``0.00`` whatever its sign (``round`` rounds the exact binary
-    value as formatting does, so every other digit is the same)."""
-    return f"{round(x, digits) + 0.0:.{digits}f}"
+    rounds to zero prints as ``0.00`` whatever its sign (:func:`nz`)."""
+    return f"{nz(x, digits):.{digits}f}"
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").

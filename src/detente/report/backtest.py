@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from detente.records.output import nz
 from detente.report.base import chart, display_path, esc, page, table
 from detente.report.charts import backtest as backtest_charts
 
@@ -23,13 +24,14 @@ def backtest_report(record: BacktestRecord, meta: str = "") -> str:
         sections.append("<h2>Files</h2>" + table(["role", "file", "SHA-256"], rows))
     for w in record.warnings:
         sections.append(f"<p class='bad'>{esc(w)}</p>")
-    rows = [[label, row["n"]] + [f"{row['mae'][m]:.2f}" for m in models]
+    rows = [[label, row["n"]] + [f"{nz(row['mae'][m], 2):.2f}" for m in models]
             for label, row in record.breakdown.items()]
     sections.append("<h2>Mean absolute error (0–100)</h2>"
                     + table(["issues", "n", *models], rows, numeric=range(1, 2 + len(models))))
     scores = record.breakdown["all"]["scores"]
-    rows = [[m, f"{scores[m]['mae']:.2f}", f"{scores[m]['crps']:.2f}",
-             f"{100 * scores[m]['coverage50']:.1f} %", f"{100 * scores[m]['coverage80']:.1f} %"]
+    rows = [[m, f"{nz(scores[m]['mae'], 2):.2f}", f"{nz(scores[m]['crps'], 2):.2f}",
+             f"{nz(100 * scores[m]['coverage50'], 1):.1f} %",
+             f"{nz(100 * scores[m]['coverage80'], 1):.1f} %"]
             for m in models]
     sections.append("<h2>Predictive distributions</h2><p>Forecast plus the residuals of the "
                     "same model on the fit data, clipped to 0–100. Targets: 50 % and 80 % of "
@@ -38,7 +40,8 @@ def backtest_report(record: BacktestRecord, meta: str = "") -> str:
                             numeric=range(1, 5)))
     boot = record.bootstrap_vs_compromise
     if boot:
-        rows = [[m, f"{b['mae_difference']:+.2f}", f"{b['lower']:+.2f}", f"{b['upper']:+.2f}"]
+        rows = [[m, f"{nz(b['mae_difference'], 2):+.2f}", f"{nz(b['lower'], 2):+.2f}",
+                 f"{nz(b['upper'], 2):+.2f}"]
                 for m, b in boot.items()]
         sections.append("<h2>MAE minus the compromise model's (paired bootstrap over "
                         "proposals)</h2>" + table(["model", "difference", "lower", "upper"],

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from detente.deals.result import DealAnalysis, ProposalResult
+from detente.records.output import fixed, nz
 from detente.report.base import Raw, chart, esc, page, table
 from detente.report.charts import deals as deal_charts
 from detente.report.charts.deals import SOLUTION_LABELS
@@ -102,7 +103,8 @@ def _calibration_section(r: DealAnalysis) -> list[str]:
     rows: list[list[object]] = [
         [c.claim + ("" if c.fitted else " (not fitted: held-out check)"), c.actor, c.proposal,
          "accepts" if c.accepts else "rejects",
-         "–" if c.margin_low is None else f"{c.margin_low:+.3f} … {c.margin_high:+.3f}",
+         "–" if c.margin_low is None
+         else f"{nz(c.margin_low, 3):+.3f} … {nz(c.margin_high, 3):+.3f}",
          Raw(f"<span class='{'ok' if c.status == 'holds' else 'bad'}'>{c.status}</span>"),
          Raw("".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in c.quotes))]
         for c in r.calibration]
@@ -118,7 +120,7 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
     (``detente.report.sensitivity.what_decides``)."""
     veto = r.veto_players
     sec = []
-    zopa = (f"{r.zopa_outcomes:,} ({r.zopa_outcomes / r.outcomes:.2%}) are"
+    zopa = (f"{r.zopa_outcomes:,} ({nz(r.zopa_outcomes / r.outcomes, 4):.2%}) are"
             if r.zopa_outcomes is not None else "(not counted: too many to enumerate) some are")
     summary = (f"<p>{len(r.actors)} actors; veto players: <b>{esc(', '.join(veto))}</b>. "
                f"{r.outcomes:,} possible packages; {zopa} in the "
@@ -128,7 +130,8 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
     if r.monte_carlo:
         mc = r.monte_carlo
         summary += (f"<p>Over {mc.draws:,} draws of the uncertain inputs, the ZOPA is non-empty "
-                    f"with probability <b>{mc.p_zopa_nonempty:.3f}</b> ± {mc.se:.3f}.</p>")
+                    f"with probability <b>{fixed(mc.p_zopa_nonempty, 3)}</b> ± "
+                    f"{fixed(mc.se, 3)}.</p>")
     sec.append("<h2>Findings</h2><p>What the analysis concludes from the case's stated "
                "assumptions. The facts the case was fitted to are listed apart, under "
                "<a href='#calibration'>Calibration targets</a>.</p><h3>Summary</h3>" + summary)
@@ -137,16 +140,16 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
         sole = {b.actor: b.concession for b in na.sole_blockers}
         sec.append("<h2>No agreement: the ZOPA is empty</h2>" + table(
             ["veto player", "shortfall at the closest package", "concession if it alone moved"],
-            [[a, f"{na.shortfall[a]:.3f}", f"{sole[a]:.3f}" if a in sole else "not enough alone"]
+            [[a, fixed(na.shortfall[a], 3), fixed(sole[a], 3) if a in sole else "not enough alone"]
              for a in veto], numeric=[1, 2]) +
-            f"<p>Smallest common concession: {na.common_concession:.3f} (utility), at the "
+            f"<p>Smallest common concession: {nz(na.common_concession, 3):.3f} (utility), at the "
             "package:</p>" + table(["issue", "option"], list(na.closest_package.options.items())))
     else:
         names = list(r.solutions)
         rows: list[list[object]] = [[iss.id, *[r.solutions[n].options[iss.id] for n in names]]
                                     for iss in scenario.issues]
-        rows += [[f"u({a}) — BATNA {r.reservation[a]:.3f}",
-                  *[f"{r.solutions[n].utilities[a]:.3f}" for n in names]] for a in r.actors
+        rows += [[f"u({a}) — BATNA {nz(r.reservation[a], 3):.3f}",
+                  *[f"{nz(r.solutions[n].utilities[a], 3):.3f}" for n in names]] for a in r.actors
                  if a in r.reservation]
         sec.append("<h2>Bargaining solutions over the ZOPA</h2>" +
                    table(["issue", *[SOLUTION_LABELS.get(n, n) for n in names]], rows))
@@ -171,8 +174,8 @@ def render(r: DealAnalysis, scenario: Scenario, decides: str | None = None) -> s
         sec += _open_terms_section(r) + _ratification_section(r)
         trows = [[p.name, f"{t.actor_i} concedes " + ", ".join(
             f"{k}={v}" for k, v in t.i_concedes.items()), f"{t.actor_j} concedes " + ", ".join(
-            f"{k}={v}" for k, v in t.j_concedes.items()), f"{t.gain_i:+.3f}",
-            f"{t.gain_j:+.3f}"] for p in r.proposals for t in p.trades]
+            f"{k}={v}" for k, v in t.j_concedes.items()), f"{nz(t.gain_i, 3):+.3f}",
+            f"{nz(t.gain_j, 3):+.3f}"] for p in r.proposals for t in p.trades]
         if trows:
             sec.append("<h3>Logrolls: two-issue trades that raise both sides' utility</h3>" +
                        table(["from", "one side", "other side", "gain of the first",

@@ -5,6 +5,7 @@ the break-even values with the evidence beside them.
 
 from __future__ import annotations
 
+from detente.records.output import fixed, nz
 from detente.report.base import chart, esc, page, table
 from detente.report.charts.sensitivity import BARS, sobol, target_charts
 from detente.sensitivity.result import SensitivityAnalysis, TargetSensitivity
@@ -15,8 +16,8 @@ def break_even_table(t: TargetSensitivity) -> str:
         return "<p>No input moved alone (within the top by swing) flips this verdict.</p>"
     return table(["input", "flips at", "stated range (likely)", "verdict holds", "how",
                   "evidence or assumption"],
-                 [[b.input, f"{b.value:.3f}" + ("" if b.within_range else " (outside range)"),
-                   f"[{b.low:g}, {b.high:g}] ({b.likely:g})", f"{b.holds} {b.value:.3f}",
+                 [[b.input, fixed(b.value, 3) + ("" if b.within_range else " (outside range)"),
+                   f"[{b.low:g}, {b.high:g}] ({b.likely:g})", f"{b.holds} {nz(b.value, 3):.3f}",
                    b.method, b.basis[:300]] for b in t.break_even], numeric=[1])
 
 
@@ -26,11 +27,11 @@ def what_decides(r: SensitivityAnalysis, verdicts_only: bool = True) -> str:
     for t in r.targets:
         if verdicts_only and not t.verdict:
             continue
-        flips = [f"{b.input} = {b.value:.3f} (holds {b.holds})" for b in t.break_even
+        flips = [f"{b.input} = {nz(b.value, 3):.3f} (holds {b.holds})" for b in t.break_even
                  if b.within_range]
         top = t.tornado[0] if t.tornado else None
-        rows.append([t.name, f"{t.base:+.3f}",
-                     f"{top.input} (swing {top.swing:.3f})" if top else "–",
+        rows.append([t.name, f"{nz(t.base, 3):+.3f}",
+                     f"{top.input} (swing {nz(top.swing, 3):.3f})" if top else "–",
                      "; ".join(flips) or "no single input flips it within its stated range"])
     return ("<h2>What decides it</h2><p>For each verdict (a proposal's margin for a veto "
             "player; the ZOPA's largest smallest surplus), the input with the largest "
@@ -45,7 +46,8 @@ def render(r: SensitivityAnalysis) -> str:
     sec = [what_decides(r)]
     for t in r.targets:
         part = [f"<h2>{esc(t.name)}</h2><p>{esc(t.label)}; at the likely values "
-                f"{t.base:+.3f}" + (f"; over the design mean {t.mean:+.3f}, sd {t.std:.3f}"
+                f"{nz(t.base, 3):+.3f}" + (f"; over the design mean {nz(t.mean, 3):+.3f}, "
+                                           f"sd {nz(t.std, 3):.3f}"
                                     if t.mean is not None and t.std is not None else "") + ".</p>"]
         figs = [chart(c) for c in target_charts(t)]
         if t.sobol and sobol(t) is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from detente.records.output import nz
 from detente.report.base import Raw, chart, display_path, esc, page, provenance_line, table
 from detente.report.charts.signals import credibility_charts
 
@@ -21,7 +22,7 @@ def _evidence_cell(items: list[dict[str, Any]]) -> Raw:
         who = f" [{esc(it['faction'])}]" if it.get("faction") else ""
         parts.append(
             f"<b>{esc(it['indicator'])}</b>{who} (rung {it['rung']}, "
-            f"{esc(len(it['sources']))} source(s), Δlog-odds {it['log_odds']:+.3f})"
+            f"{esc(len(it['sources']))} source(s), Δlog-odds {nz(it['log_odds'], 3):+.3f})"
             f"{quotes}<div class=\"meta\">{refs}{esc(more)}</div>")
     return Raw("<br>".join(parts))
 
@@ -30,19 +31,20 @@ def render_credibility(record: CredibilityRecord) -> str:
     """A standalone HTML page for one credibility record."""
     prior = record.prior
     prior_text = (f"Beta({prior['beta'][0]:g}, {prior['beta'][1]:g}) from {prior['kept']} kept "
-                  f"and {prior['broken']} broken agreements: mean {prior['mean']:.3f}, "
-                  f"interval {prior['interval'][0]:.3f}–{prior['interval'][1]:.3f}.")
+                  f"and {prior['broken']} broken agreements: mean {nz(prior['mean'], 3):.3f}, "
+                  f"interval {nz(prior['interval'][0], 3):.3f}–{nz(prior['interval'][1], 3):.3f}.")
     if prior.get("assumption"):
         prior_text += f" Assumption: {prior['assumption']}"
     quotes = "".join(f"<blockquote>“{esc(q)}”</blockquote>" for q in prior.get("evidence", []))
-    moves = [(m["date"], f"{m['before']:.3f}", f"{m['after']:.3f}",
-              f"{m['decay_log_odds']:+.3f}", _evidence_cell(m["items"]))
+    moves = [(m["date"], f"{nz(m['before'], 3):.3f}", f"{nz(m['after'], 3):.3f}",
+              f"{nz(m['decay_log_odds'], 3):+.3f}", _evidence_cell(m["items"]))
              for m in record.moves]
     lrs = [(k, v["rung"], f"{v['lr']:g}", f"×/÷ {v['spread']:g}", v["basis"])
            for k, v in sorted(record.likelihood_ratios.items(), key=lambda kv: kv[1]["rung"])]
-    factions = [(f["faction"], f"{f['prior']['sincere']:.3f} → {f['final']['sincere']:.3f}",
-                 f"{f['prior']['constrained']:.3f} → {f['final']['constrained']:.3f}",
-                 f"{f['prior']['insincere']:.3f} → {f['final']['insincere']:.3f}")
+    factions = [(f["faction"],
+                 f"{nz(f['prior']['sincere'], 3):.3f} → {nz(f['final']['sincere'], 3):.3f}",
+                 f"{nz(f['prior']['constrained'], 3):.3f} → {nz(f['final']['constrained'], 3):.3f}",
+                 f"{nz(f['prior']['insincere'], 3):.3f} → {nz(f['final']['insincere'], 3):.3f}")
                 for f in record.factions]
     sections = [
         *("<h2>Timeline</h2>" + chart(c) for c in credibility_charts(record)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from detente.records.output import fixed, nz
 from detente.report.base import Raw, chart, display_path, esc, page, provenance_line, table
 from detente.report.charts.signals import evaluation_charts
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _cell(s: dict[str, Any]) -> str:
     lo, hi = s["interval"]
-    return f"{s['value']:.3f} [{lo:.3f}, {hi:.3f}]"
+    return f"{nz(s['value'], 3):.3f} [{nz(lo, 3):.3f}, {nz(hi, 3):.3f}]"
 
 
 def _score_rows(record: EvaluationRecord) -> list[list[object]]:
@@ -45,7 +46,7 @@ def render_evaluation(record: EvaluationRecord) -> str:
     unk = record.unknown
     head = (f"{record.n} commitments; {record.scored} scored ({record.kept} kept, "
             f"{record.broken} broken); {unk['n']} with unknown outcome, never scored "
-            f"(mean forecast {unk['mean_p_model']:.3f})." if unk["n"] else
+            f"(mean forecast {nz(unk['mean_p_model'], 3):.3f})." if unk["n"] else
             f"{record.n} commitments, all scored.")
     sections = [f"<p>{esc(head)} Protocol: {esc(record.protocol)}; rolling origin, each "
                 "forecast from what was resolved before its announcement.</p>"]
@@ -61,7 +62,7 @@ def render_evaluation(record: EvaluationRecord) -> str:
             *("<h2>Reliability</h2>" + chart(c) for c in evaluation_charts(record)),
         ]
     rows = [(r["announced"], r["id"], r["announced_by"], r["kind"], r["outcome"],
-             f"{r['model']:.3f}", f"{r['constant']:.3f}", f"{r['per_side']:.3f}",
+             fixed(r["model"], 3), fixed(r["constant"], 3), fixed(r["per_side"], 3),
              Raw(f'<a href="{esc(r["source"])}">source</a>' if r["source"].startswith("http")
                  else esc(display_path(r["source"]))))
             for r in record.forecasts]

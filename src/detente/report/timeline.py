@@ -4,6 +4,7 @@ proposals moved from one dated scenario to the next."""
 from __future__ import annotations
 
 from detente.deals.timeline import Timeline
+from detente.records.output import fixed
 from detente.report.base import Raw, chart, esc, page, table
 from detente.report.charts import timeline as timeline_charts
 
@@ -31,7 +32,7 @@ def render(t: Timeline) -> str:
     for p in t.points:
         for q in p.proposals:
             verdict = q.verdict
-            prob = f"{q.p_accepted_by_all_veto:.3f}" if q.p_accepted_by_all_veto is not None \
+            prob = fixed(q.p_accepted_by_all_veto, 3) if q.p_accepted_by_all_veto is not None \
                 else ""
             prow.append([str(p.date), q.name, q.date or "", verdict,
                          "yes" if q.efficient else "no", prob])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from detente.records.output import fixed, nz
 from detente.report.base import Raw, chart, esc, page, table
 from detente.report.charts import window as window_charts
 
@@ -14,29 +15,31 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    return f"{nz(100 * x, 1):.1f} %"
 
 
 def _snapshot(a: WarAnalysis) -> str:
     s = a.snapshot
     rows = [
-        ("reference p (A wins)", f"{s.p:.3f}"),
-        (f"{a.side_a}'s own estimate p_A", f"{s.p_a:.3f}"),
-        (f"{a.side_b}'s estimate of A's chance p_B", f"{s.p_b:.3f}"),
-        ("bargaining range [low, high] (A's share)", f"[{s.range_low:.3f}, {s.range_high:.3f}]"),
-        ("range width", f"{s.range_width:+.3f}"),
+        ("reference p (A wins)", f"{nz(s.p, 3):.3f}"),
+        (f"{a.side_a}'s own estimate p_A", f"{nz(s.p_a, 3):.3f}"),
+        (f"{a.side_b}'s estimate of A's chance p_B", f"{nz(s.p_b, 3):.3f}"),
+        ("bargaining range [low, high] (A's share)",
+         f"[{fixed(s.range_low, 3)}, {fixed(s.range_high, 3)}]"),
+        ("range width", f"{nz(s.range_width, 3):+.3f}"),
         ("range exists", Raw('<span class="ok">yes</span>' if s.range_exists
                              else f'<span class="bad">no</span> (closed by optimism of '
                                   f'{esc(s.closed_by)})')),
-        ("win-sets overlap [low, high]", f"[{s.winset_low:.3f}, {s.winset_high:.3f}]"
+        ("win-sets overlap [low, high]", f"[{nz(s.winset_low, 3):.3f}, {nz(s.winset_high, 3):.3f}]"
          + ("" if s.winset_exists else " (empty)")),
-        (f"p after {a.side_b} regroups in a truce", f"{s.regroup_p:.3f}"),
+        (f"p after {a.side_b} regroups in a truce", f"{nz(s.regroup_p, 3):.3f}"),
         ("commitment problem", s.commitment_outcome),
         ("least guarantee g* / guarantors' g (option)",
-         f"{s.min_guarantee:.3f} / {s.guarantee:.3f} ({s.guarantee_option or 'every guarantor'})"),
+         f"{fixed(s.min_guarantee, 3)} / {fixed(s.guarantee, 3)} "
+         f"({s.guarantee_option or 'every guarantor'})"),
         (f"{a.side_a}'s risk–return offer on its own beliefs / P(rejected) it expects / "
          f"P(rejected) on {a.side_b}'s beliefs",
-         f"{s.offer:.3f} / {_pct(s.offer_p_reject_believed)} / {_pct(s.offer_p_reject)}"),
+         f"{nz(s.offer, 3):.3f} / {_pct(s.offer_p_reject_believed)} / {_pct(s.offer_p_reject)}"),
     ]
     head = (f"<p><b>{esc(a.headline)}</b></p><ul>"
             + "".join(f"<li>under: {esc(c)}</li>" for c in a.conditions) + "</ul>"
@@ -65,7 +68,7 @@ def _proposals(a: WarAnalysis) -> str:
     header = ["proposal", "A's share"] + [f"{a.month_labels[m]}" for m in marks]
     rows = []
     for p in a.proposals:
-        cells: list[object] = [p.name, f"{p.share:.2f}"]
+        cells: list[object] = [p.name, f"{nz(p.share, 2):.2f}"]
         for m in marks:
             cells.append(f"{_pct(p.in_range.mean[m])} / {_pct(p.ratifiable.mean[m])}")
         rows.append(cells)
@@ -82,22 +85,25 @@ def _packages(a: WarAnalysis) -> str:
     header = ["proposal"] + [a.month_labels[m] for m in marks]
     rows: list[list[object]] = [
         [Raw("<b>package ZOPA non-empty</b>")]
-        + [f"{_pct(pk.zopa.mean[m])} ± {100 * pk.zopa.se[m]:.1f}" for m in marks]]
+        + [f"{_pct(pk.zopa.mean[m])} ± {nz(100 * pk.zopa.se[m], 1):.1f}" for m in marks]]
     if pk.ratification:
         rows.append([Raw("<b>ratifiable package ZOPA non-empty</b>")]
-                    + [f"{_pct(pk.zopa_ratified.mean[m])} ± {100 * pk.zopa_ratified.se[m]:.1f}"
+                    + [f"{_pct(pk.zopa_ratified.mean[m])} ± "
+                       f"{fixed(100 * pk.zopa_ratified.se[m], 1)}"
                        for m in marks])
     for p in pk.proposals:
         cells: list[object] = [p.name]
-        cells += [f"{_pct(p.accepted.mean[m])} ± {100 * p.accepted.se[m]:.1f}"
+        cells += [f"{_pct(p.accepted.mean[m])} ± {nz(100 * p.accepted.se[m], 1):.1f}"
                   + (f" / {_pct(p.ratified.mean[m])}" if pk.ratification else "")
                   for m in marks]
         rows.append(cells)
     mid = len(a.window.quantiles) // 2
-    brows = [[actor] + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]"
+    brows = [[actor] + [f"{fixed(bands[mid][m], 3)} [{fixed(bands[0][m], 3)}, "
+                        f"{fixed(bands[-1][m], 3)}]"
                         for m in marks] for actor, bands in pk.batna.items()]
     brows += [[f"{actor} + domestic cost"]
-              + [f"{bands[mid][m]:.3f} [{bands[0][m]:.3f}, {bands[-1][m]:.3f}]" for m in marks]
+              + [f"{fixed(bands[mid][m], 3)} [{fixed(bands[0][m], 3)}, "
+                 f"{fixed(bands[-1][m], 3)}]" for m in marks]
               for actor, bands in pk.ratified_batna.items() if actor in pk.domestic]
     ratification = ""
     if pk.ratification:
@@ -107,7 +113,8 @@ def _packages(a: WarAnalysis) -> str:
             "audience cost (stake units) added to its side's value of fighting on and mapped to "
             "its utility scale like the BATNA; after each proposal's acceptance, the probability "
             "it is ratifiable. Thresholds, median [5 %, 95 %] across paths: "
-            + esc("; ".join(f"{actor} {t[len(t) // 2]:.3f} [{t[0]:.3f}, {t[-1]:.3f}]"
+            + esc("; ".join(f"{actor} {fixed(t[len(t) // 2], 3)} [{fixed(t[0], 3)}, "
+                            f"{fixed(t[-1], 3)}]"
                             for actor, t in pk.domestic.items())) + ".</p>")
     return ("<h2>The window over the package space</h2>"
             f"<p>{pk.paths:,} paths ({esc(pk.sampling)}). On each path and month every veto "
@@ -125,12 +132,12 @@ def _packages(a: WarAnalysis) -> str:
 def _tree(a: WarAnalysis) -> str:
     rows: list[list[object]] = []
     for b in a.scenario_tree:
-        rows.append([Raw(f"<b>{esc(b.label)}</b>"), _pct(b.probability), f"{100 * b.se:.2f}",
+        rows.append([Raw(f"<b>{esc(b.label)}</b>"), _pct(b.probability), f"{nz(100 * b.se, 2):.2f}",
                      ""])
         for lf in b.leaves:
             med = "" if lf.median_month is None else f"{lf.median_month:g}"
             rows.append([Raw(f"&nbsp;&nbsp;&nbsp;└ {esc(lf.label)}"), _pct(lf.probability),
-                         f"{100 * lf.se:.2f}", med])
+                         f"{nz(100 * lf.se, 2):.2f}", med])
     return (f"<h2>War-end scenario tree over {a.months} months</h2>"
             + table(("scenario", "probability", "s.e. (points)", "median month"), rows,
                     numeric=(1, 2, 3)))

@@ -46,9 +46,8 @@ MAX_DEPTH = 100
 MAX_NODES = 1_000_000
 """Most nodes after alias expansion (the bundled scenarios have about 6,000)."""
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters other than tab and newline: YAML lets them in only as escapes
-(``"\\e[31m"``), and an ESC sequence in a title or name would reach the terminal as a command."""
+CONTROL = invisible.CONTROL
+"""Control characters other than tab and newline (:data:`detente.invisible.CONTROL`)."""
 
 PathKey = tuple[str | int, ...]
 MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -34,7 +34,7 @@ from typing import Any
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import csv_problem
 from detente.invisible import refuse_in
-from detente.limits import read_text
+from detente.limits import odd_number, read_text
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
                           "talks", "other")
@@ -94,6 +94,8 @@ def _latlon(location: str) -> tuple[float | None, float | None] | None:
             lat, lon = float(parts[0]), float(parts[1])
         except ValueError:
             return None, None
+        if odd_number(parts[0]) or odd_number(parts[1]):  # 1_0 read as 10: not coordinates
+            return None
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             return lat, lon
         return None

@@ -19,6 +19,7 @@ from detente.logistic import expit, logit
 from detente.parallel import SerialExecutor
 from detente.records import Provenance, inputs_hash, make_provenance
 from detente.records.base import Record
+from detente.records.output import fixed, nz
 from detente.scenario.model import Scenario
 from detente.scenario.war import WarCase, WarModel
 from detente.war.bargaining import bargaining_range
@@ -386,16 +387,17 @@ def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: 
     leaves = {lf.key: lf for lf in tree.leaves}
     held, broke = leaves["settlement"], leaves["truce_regroup"]
     lk = lambda n: n.value.likely  # noqa: E731
-    head = (f"Settlement that holds within {months} months: {100 * held.probability:.1f} % of "
-            f"paths (± {100 * held.se:.1f}); truce used to regroup: "
-            f"{100 * broke.probability:.1f} %; range open at month 0 on "
-            f"{100 * w.range_exists.mean[0]:.1f} %, at month {months} on "
-            f"{100 * w.range_exists.mean[-1]:.1f} %.")
+    head = (f"Settlement that holds within {months} months: "
+            f"{nz(100 * held.probability, 1):.1f} % of "
+            f"paths (± {nz(100 * held.se, 1):.1f}); truce used to regroup: "
+            f"{nz(100 * broke.probability, 1):.1f} %; range open at month 0 on "
+            f"{nz(100 * w.range_exists.mean[0], 1):.1f} %, at month {months} on "
+            f"{nz(100 * w.range_exists.mean[-1], 1):.1f} %.")
     conditions = [
         f"beliefs: {war.beliefs.model.value} (optimism A {lk(war.optimism_a):g}, "
         f"B {lk(war.optimism_b):g} logit; hot hand {lk(war.hot_hand):g})",
         f"guarantee: option {war.guarantee_option or '(every guarantor bound)'} of "
-        f"'{war.guarantee_issue}', g = {likely_guarantee(war, war.guarantee_option):.3f} "
+        f"'{war.guarantee_issue}', g = {nz(likely_guarantee(war, war.guarantee_option), 3):.3f} "
         f"(likely values; {len(war.guarantors)} guarantor entries)",
         f"regroup shift {lk(war.regroup_shift):g} logit; δ = {lk(war.discount):g} per month; "
         f"truce after {war.truce_months} months of open win-sets",
@@ -406,13 +408,13 @@ def _headline(war: WarModel, w: Window, tree: ScenarioTree, months: int, paths: 
         by = {"A": w.closed_by_a[0], "B": w.closed_by_b[0], "both": w.closed_by_both[0]}
         who = max(by, key=lambda k: by[k])
         warnings.append(
-            f"The bargaining range is closed at month 0 on {100 * (1 - open0):.1f} % of paths "
-            f"(mostly by the optimism of {who}): no deal is possible today on those paths; "
+            f"The bargaining range is closed at month 0 on {fixed(100 * (1 - open0), 1)} % of "
+            f"paths (mostly by the optimism of {who}): no deal is possible today on those paths; "
             "later probabilities rest on the simulated war changing beliefs and costs.")
     rat0 = float(w.ratifiable.mean[0])
     if rat0 < CLOSED_AT_START:
         warnings.append(
-            f"The win-sets do not overlap at month 0 on {100 * (1 - rat0):.1f} % of paths: a "
+            f"The win-sets do not overlap at month 0 on {fixed(100 * (1 - rat0), 1)} % of paths: a "
             "deal in the range would not be ratified at home today (Putnam 1988); no truce is "
             "signed until they do.")
     return head, conditions, warnings

@@ -29,6 +29,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 
 from detente.errors import DetenteError
+from detente.records.output import nz
 from detente.web import views
 from detente.web.jobs import Jobs
 from detente.web.limits import BodyLimit
@@ -134,7 +135,8 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
     app.state.detente = state
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["vendor"] = _vendor_dir() is not None
-    templates.env.filters["pct"] = lambda x: "—" if x is None else f"{100 * x:.1f} %"
+    templates.env.filters["pct"] = lambda x: "—" if x is None else f"{nz(100 * x, 1):.1f} %"
+    templates.env.filters["nz"] = nz  # '%+.2f'|format(x|nz(2)): never -0.00
     templates.env.filters["num"] = views.num
     templates.env.filters["spec_json"] = views.spec_json
     templates.env.filters["tojson_attr"] = lambda x: json.dumps(x, ensure_ascii=False)

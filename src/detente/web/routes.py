@@ -48,13 +48,25 @@ def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
             out[name] = raw
             continue
         lo, hi = allowed
-        # ASCII digits only, at most 19 ("²".isdigit() is true, and int() of 5,000 digits
-        # raises): anything else is refused with the message, never a 500
-        if not re.fullmatch(r"-?[0-9]{1,19}", raw) or not lo <= int(raw) <= hi:
-            raise WebError(400, f"{name} = {raw!r} refused; allowed: a whole number from "
-                           f"{lo:,} to {hi:,}")
-        out[name] = int(raw)
+        out[name] = _whole(name, raw, lo, hi)
     return out
+
+
+def _whole(name: str, raw: str, lo: int, hi: int) -> int:
+    """A whole number typed in a form: ASCII digits with at most a leading ``-`` (spaces
+    around ignored), as every command-line option takes it (docs/limits.md, "Numbers"); at
+    most 19 digits ("²".isdigit() is true, and int() of 5,000 digits raises). Anything else
+    (``+0``, ``1_0``, digits of other scripts, which int() and pydantic read) is refused
+    with the message, never a 500."""
+    raw = raw.strip()
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw) or not lo <= int(raw) <= hi:
+        raise WebError(400, f"{name} = {raw!r} refused; allowed: a whole number from "
+                       f"{lo:,} to {hi:,} in ASCII digits (no '+', no '_')")
+    return int(raw)
+
+
+REV_MAX = 2**63 - 1
+"""Largest draft revision a form may name (a counter from 0)."""
 
 
 def _kwargs(page: str, source: str, opts: dict[str, Any]) -> dict[str, Any]:
@@ -113,17 +125,17 @@ def register(app: FastAPI, state: State, page: Page) -> None:
         return resp
 
     @app.post("/case/{key}/edit", response_class=HTMLResponse)
-    def edit(request: Request, key: str, rev: int = Form(...), path: str = Form(...),
+    def edit(request: Request, key: str, rev: str = Form(...), path: str = Form(...),
              value: str = Form(""), kind: str = Form("number")) -> HTMLResponse:
         started = time.perf_counter(), time.thread_time()
-        ws.edit(key, rev, path, value, kind)
+        ws.edit(key, _whole("rev", rev, 0, REV_MAX), path, value, kind)
         return _edited(request, key, f"{path} = {value}", started)
 
     @app.post("/case/{key}/yaml", response_class=HTMLResponse)
-    def set_yaml(request: Request, key: str, rev: int = Form(...),
+    def set_yaml(request: Request, key: str, rev: str = Form(...),
                  text: str = Form(...)) -> HTMLResponse:
         started = time.perf_counter(), time.thread_time()
-        ws.set_text(key, rev, text)
+        ws.set_text(key, _whole("rev", rev, 0, REV_MAX), text)
         return _edited(request, key, "YAML applied", started)
 
     @app.post("/case/{key}/reset", response_class=HTMLResponse)
@@ -136,9 +148,9 @@ def register(app: FastAPI, state: State, page: Page) -> None:
         return page(request, "_diff.html", diff=ws.diff(key), saved=None)
 
     @app.post("/case/{key}/save", response_class=HTMLResponse)
-    def save(request: Request, key: str, rev: int = Form(...),
+    def save(request: Request, key: str, rev: str = Form(...),
              name: str = Form(...)) -> HTMLResponse:
-        out = ws.save_as(key, rev, name)
+        out = ws.save_as(key, _whole("rev", rev, 0, REV_MAX), name)
         return page(request, "_diff.html", diff=ws.diff(key), saved=str(out))
 
     @app.get("/case/{key}/analyze", response_class=HTMLResponse)

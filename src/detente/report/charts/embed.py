@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from detente.invisible import shown
 from detente.records.output import looks_like_formula
 from detente.report.charts.spec import ChartSpec
 
@@ -162,8 +163,10 @@ def _cell(value: Any) -> str:
 def figure(chart: ChartSpec) -> str:
     """One chart as a ``<figure>``: the element vega-embed fills, the spec, a ``<noscript>``
     fallback and the caption. The page must include :func:`scripts` once."""
-    cap = f"<figcaption>{html.escape(chart.caption)}</figcaption>" if chart.caption else ""
+    cap = (f"<figcaption>{html.escape(shown(chart.caption))}</figcaption>" if chart.caption
+           else "")
+    label = html.escape(shown(chart.title))
     return (f'<figure class="chart" data-chart="{html.escape(chart.id)}">'
-            f'<div class="vl-chart" role="img" aria-label="{html.escape(chart.title)}"></div>'
+            f'<div class="vl-chart" role="img" aria-label="{label}"></div>'
             f'<script type="application/json" class="vl-spec">{spec_json(chart.spec)}</script>'
             f"{_fallback(chart)}{cap}</figure>")

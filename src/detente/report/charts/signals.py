@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.records.output import nz
 from detente.report.charts.spec import ChartSpec, num, unit_scale, vega_lite
 
 UP, DOWN = "belief rose", "belief fell"
@@ -15,7 +16,8 @@ UP, DOWN = "belief rose", "belief fell"
 
 def _move_row(m: dict[str, Any]) -> dict[str, Any]:
     items = m.get("items", [])
-    what = "; ".join(f"{it['indicator']} (Δlog-odds {it['log_odds']:+.3f})" for it in items[:4])
+    what = "; ".join(f"{it['indicator']} (Δlog-odds {nz(it['log_odds'], 3):+.3f})"
+                     for it in items[:4])
     if len(items) > 4:
         what += f"; +{len(items) - 4} more"
     quote = next((q for it in items for q in it.get("quotes", [])), "")

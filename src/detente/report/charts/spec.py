@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from detente.invisible import shown
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 """The ``$schema`` of every spec (a name, never fetched: vega-embed reads the version from it)."""
 
@@ -45,7 +47,8 @@ class ChartSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the app: ``{"id", "title", "caption", "spec"}``."""
-        return {"id": self.id, "title": self.title, "caption": self.caption, "spec": self.spec}
+        return {"id": self.id, "title": shown(self.title), "caption": shown(self.caption),
+                "spec": self.spec}
 
     def dataset(self, name: str) -> list[dict[str, Any]]:
         """The rows of one of the spec's named datasets."""
@@ -79,9 +82,24 @@ def vega_lite(body: dict[str, Any], datasets: dict[str, list[dict[str, Any]]],
         spec["title"] = title
     spec.update(body)
     spec["datasets"] = datasets
+    spec = _shown(spec)  # names from third-party text (event files, PA-X) with <U+200B>
     spec["config"] = _CONFIG
     spec["usermeta"] = {"embedOptions": {"renderer": renderer, "actions": False}}
     return spec
+
+
+def _shown(data: Any) -> Any:
+    """``data`` (a spec: dicts, lists, strings, numbers) with every invisible or layout
+    character of its strings written as ``<U+200B>`` (:func:`detente.invisible.shown`), as the
+    console, HTML and CSV outputs show them: a chart's axis labels, legends and tooltips drew a
+    zero-width space as nothing and a right-to-left override reordered the label."""
+    if isinstance(data, str):
+        return shown(data)
+    if isinstance(data, dict):
+        return {k: _shown(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_shown(v) for v in data]
+    return data
 
 
 def unit_scale(padding: int = 6) -> dict[str, Any]:
