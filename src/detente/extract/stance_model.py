@@ -1,4 +1,4 @@
-"""The article's stance from a learned model (protocol amendment 8, §13).
+"""The article's stance from a learned model (protocol amendments 8 and 9, §13–§14).
 
 The weighted cues of :mod:`detente.extract.stance` are right on almost every news report but
 on few argued pieces (opinion columns, editorials, letters, analyses): most argued pieces fire
@@ -18,6 +18,13 @@ no cue, and the cues' neutral threshold compares them with reporting verbs they 
    over the cue totals and the words of the piece (``kind-words``; the label is the largest of
    P(report) and P(argued) × P(stance | argued)), or scores all four labels by one multinomial
    regression over every feature (``flat``).
+
+Protocol §14 adds three configurations judged by balanced accuracy: ``kind-bal`` (the kind
+detector trained with class-balanced weights, then the cues), ``voice-bal`` (the balanced
+detector also reading :func:`voice_features`, the author's own voice outside quotations and
+attributed sentences, then the cues) and ``voice-stance`` (that detector, then a balanced
+multinomial regression over the argued stances on :func:`stance_features`). None passed §14's
+rule (docs/extraction-evaluation.md §14.2); they stay available for training.
 
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
@@ -343,7 +350,7 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``).
+#: (configuration ``kind-cues``), kept by §14's rule (§14.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []

@@ -1,4 +1,4 @@
-"""Training and leave-one-part-out prediction of the stance model (amendment 8, §13).
+"""Training and leave-one-part-out prediction of the stance model (amendments 8–9, §13–§14).
 
 Used by ``scripts/train_stance.py`` and ``scripts/stance_lopo.py`` only: it needs
 scikit-learn (``pip install "detente[train]"``), which the extractor itself never imports.
@@ -38,7 +38,8 @@ C = 1.0
 MIN_COUNT = 2
 #: The shipped configuration (§13 decision, docs/extraction-evaluation.md §13.2): all three
 #: passed the rule on the twelve parts; ``kind-cues`` has the highest accuracy on argued pieces
-#: (criterion (a), the amendment's purpose).
+#: (criterion (a), the amendment's purpose). §14 (§14.2): none of ``kind-bal``, ``voice-bal``,
+#: ``voice-stance`` passes §14's rule on the thirteen parts, so ``kind-cues`` stays, retrained.
 SHIPPED = "kind-cues"
 #: §14: the configurations whose detector (and classifier) weigh the classes equally.
 BALANCED = ("kind-bal", "voice-bal", "voice-stance")
