@@ -1,4 +1,4 @@
-"""The article's stance from a learned model (protocol amendment 8, §13).
+"""The article's stance from a learned model (protocol amendments 8 and 9, §13–§14).
 
 The weighted cues of :mod:`detente.extract.stance` are right on almost every news report but
 on few argued pieces (opinion columns, editorials, letters, analyses): most argued pieces fire
@@ -18,6 +18,13 @@ no cue, and the cues' neutral threshold compares them with reporting verbs they 
    over the cue totals and the words of the piece (``kind-words``; the label is the largest of
    P(report) and P(argued) × P(stance | argued)), or scores all four labels by one multinomial
    regression over every feature (``flat``).
+
+Protocol §14 adds three configurations judged by balanced accuracy: ``kind-bal`` (the kind
+detector trained with class-balanced weights, then the cues), ``voice-bal`` (the balanced
+detector also reading :func:`voice_features`, the author's own voice outside quotations and
+attributed sentences, then the cues) and ``voice-stance`` (that detector, then a balanced
+multinomial regression over the argued stances on :func:`stance_features`). None passed §14's
+rule (docs/extraction-evaluation.md §14.2); they stay available for training.
 
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
@@ -42,8 +49,11 @@ STANCE_FILE = Path(__file__).resolve().parent / "data" / "stance_model.npz"
 #: The argued stances in the order the cues break ties (skeptical first, as in ``stance``).
 ARGUED = ("skeptical", "anti_concession", "pro_negotiation")
 REPORT = "neutral_report"
-#: The configurations of §13 (at most three).
-CONFIGS = ("kind-cues", "kind-words", "flat")
+#: The configurations of §13 (at most three) and of §14 (at most three more: ``kind-bal``,
+#: ``voice-bal``, ``voice-stance``).
+CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance")
+#: The configurations whose detector reads :func:`voice_features` besides the kind measures.
+VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
 _QUOTED = re.compile(r"“[^”]{0,2000}”|\"[^\"\n]{0,2000}\"")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -88,6 +98,112 @@ def kind_features(body: str, title: str | None, lex: Lexicon,
            float(bool(_TITLE_GENRE.search(head))), float(bool(_TITLE_ARGUE.search(head))),
            sum(cues.values())]
     return np.log1p(np.asarray(raw, dtype=float))
+
+
+# --- §14: the author's own voice, outside quotations and attributed sentences -------------
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_ATTRIBUTED = re.compile(r"\b(?:said|says|say|told|tells|according to|reported|reportedly|"
+                         r"announced|confirmed|stated|declared|insisted|added|noted|claimed|"
+                         r"warned|urged|wrote|quoted|spokes(?:man|woman|person)|"
+                         r"press conference|statement)\b", re.IGNORECASE)
+_SECOND = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+_HEDGE = re.compile(r"\b(?:likely|unlikely|seems?|seemed|appears?|perhaps|probably|maybe|"
+                    r"arguably|possibly|presumably|may well|might|could well|in all likelihood|"
+                    r"it is hard to|hardly)\b", re.IGNORECASE)
+_JUDGE = re.compile(r"\b(?:naive|naïve|dangerous|doomed|illusions?|illusory|delusion\w*|folly|"
+                    r"foolish|absurd\w*|reckless|mistakes?|blunders?|disastrous|catastroph\w*|"
+                    r"shameful|disgrace\w*|betray\w*|farce|theat(?:er|re)|charade|cynical\w*|"
+                    r"hollow|fantas(?:y|ies)|wishful|pointless|futile|sensible|wise|wisdom|"
+                    r"pragmatic|realistic|unrealistic|realism|sober|grim|hypocri\w*|fateful|"
+                    r"tragic|tragedy|shameless|nonsense|worthless|meaningless|obvious(?:ly)?|"
+                    r"clearly|surely|indeed|of course|in fact|simply|merely|nothing but|"
+                    r"at best|at worst|ironic\w*|irony)\b", re.IGNORECASE)
+_TITLE_OPEN = re.compile(r"^\s*(?:why|how|what|is|are|can|will|should|does|do|time|the case|"
+                         r"it.s time|don.t|stop|let)\b", re.IGNORECASE)
+#: The names of :func:`voice_features`' columns, in order.
+VOICE_FEATURES = ("attributed_share", "own_first", "own_second", "own_modal", "own_hedge",
+                  "own_judge", "own_questions", "title_colon", "title_question", "title_open",
+                  "length")
+
+
+def own_sentences(body: str) -> tuple[list[str], int]:
+    """The body's sentences in the author's own voice — outside quotation marks and without a
+    reporting verb — and the number of sentences in all."""
+    sentences = [s for s in _SENTENCE.findall(body) if len(_WORD.findall(s)) >= 3]
+    own = [s for s in sentences if not _ATTRIBUTED.search(s) and not _QUOTED.search(s)
+           and "“" not in s and '"' not in s]
+    return own, len(sentences)
+
+
+def voice_features(body: str, title: str | None) -> np.ndarray:
+    """The author's-voice measures of one article (:data:`VOICE_FEATURES`, protocol §14): the
+    share of sentences that are attributed (a reporting verb or a quotation), then first and
+    second person, modals, hedges ("likely", "seems"), judgement words ("naive", "doomed",
+    "illusion") and questions per 100 words of the own-voice sentences, the headline's form
+    (colon subtitle, question, an opening "Why"/"How"/"Is"/"Time"…) and the body's length in
+    words; ``log1p``. Markers of overt argument as in :func:`kind_features` (Biber 1988, ch.
+    7: persuasion and overt expression of the writer's stance; hedges and amplifiers as stance
+    markers, Hyland, *Metadiscourse*, 2005, ch. 3)."""
+    own, total = own_sentences(body)
+    text = " ".join(own)
+    per = 100.0 / max(len(_WORD.findall(text)), 1)
+    head = headline(body, title)
+    raw = [1.0 - len(own) / max(total, 1), len(_FIRST.findall(text)) * per,
+           len(_SECOND.findall(text)) * per, len(_MODAL.findall(text)) * per,
+           len(_HEDGE.findall(text)) * per, len(_JUDGE.findall(text)) * per,
+           sum(s.rstrip().endswith("?") for s in own) * per, float(":" in head),
+           float("?" in head), float(bool(_TITLE_OPEN.search(head))),
+           len(_WORD.findall(body)) / 100.0]
+    return np.log1p(np.asarray(raw, dtype=float))
+
+
+# Stance-family words of the within-argued classifier (§14.1 item 2): doubt that talks can work
+# or that a side is sincere (skeptical); against the terms or conceding (anti_concession);
+# urging talks, a ceasefire or compromise (pro_negotiation). Counted in own-voice sentences
+# and the headline.
+_FAMILY = {
+    "skeptical": re.compile(
+        r"\b(?:sincer\w*|insincer\w*|bad faith|good faith|stall\w*|delay\w*|doubt\w*|"
+        r"illusions?|pretend\w*|pretext|ploy|bluff\w*|theat(?:er|re)|charade|show|"
+        r"unlikely|no intention|not serious|serious about|won.t work|will not work|doomed|"
+        r"futile|stalemate|deadlock\w*|empty|hollow|trust|distrust|mistrust|credib\w*|"
+        r"buy(?:ing)? time|regroup|breakthrough|far from|elusive|skeptic\w*|sceptic\w*)\b",
+        re.IGNORECASE),
+    "anti_concession": re.compile(
+        r"\b(?:capitulat\w*|appease\w*|surrender\w*|concessions?|conced\w*|reward\w*|"
+        r"munich|sell(?:s|ing)? out|sold out|betray\w*|give up|giving up|cede|ceding|"
+        r"territor\w*|annex\w*|occupied|aggressor|victory|win|winning|defeat\w*|"
+        r"weapons|arms|sanctions|pressure|strength|weakness|dictat\w*|blackmail|"
+        r"unacceptable|red lines?|sovereignty|justice|accountab\w*)\b", re.IGNORECASE),
+    "pro_negotiation": re.compile(
+        r"\b(?:negotiat\w*|diplomac\w*|diplomatic|dialogue|compromise\w*|ceasefire|"
+        r"truce|talks|settlement|peace|end the war|ending the war|bloodshed|lives|"
+        r"escalat\w*|de-escalat\w*|opportunit\w*|window|realis\w*|realiz\w*|"
+        r"pragmatic|common ground|deal|agreement|both sides)\b", re.IGNORECASE),
+}
+
+
+def stance_features(body: str, title: str | None, lex: Lexicon,
+                    scores: dict[str, float] | None = None) -> np.ndarray:
+    """The within-argued classifier's measures (protocol §14): the cues' totals per argued
+    stance (:func:`cue_features`), then per stance family (order :data:`ARGUED`) its words per
+    100 words of the own-voice sentences and headline, ``log1p``."""
+    own, _ = own_sentences(body)
+    text = " ".join([*own, headline(body, title)])
+    per = 100.0 / max(len(_WORD.findall(text)), 1)
+    fam = [len(_FAMILY[k].findall(text)) * per for k in ARGUED]
+    return np.concatenate([cue_features(body, title, lex, scores),
+                           np.log1p(np.asarray(fam, dtype=float))])
+
+
+def detector_features(config: str, body: str, title: str | None, lex: Lexicon,
+                      scores: dict[str, float] | None = None) -> np.ndarray:
+    """What ``config``'s detector of argued pieces reads: the kind measures, plus the
+    author's-voice measures for :data:`VOICE_CONFIGS`."""
+    kind = kind_features(body, title, lex, scores)
+    if config in VOICE_CONFIGS:
+        return np.concatenate([kind, voice_features(body, title)])
+    return kind
 
 
 def cue_features(body: str, title: str | None, lex: Lexicon,
@@ -149,10 +265,11 @@ class Linear:
 
 @dataclass(frozen=True)
 class StanceModel:
-    """One §13 configuration: ``detector`` (P(argued) from :func:`kind_features`; none for
-    ``flat``) and ``classifier`` (over the argued stances, or over all four labels for
-    ``flat``; none for ``kind-cues``, which takes the cues' heaviest stance, or
-    ``fallback`` when no cue fires)."""
+    """One §13/§14 configuration: ``detector`` (P(argued) from :func:`detector_features`;
+    none for ``flat``) and ``classifier`` (over the argued stances — on cue totals and words
+    for ``kind-words``, on :func:`stance_features` for ``voice-stance`` — or over all four
+    labels for ``flat``; none for ``kind-cues``, ``kind-bal`` and ``voice-bal``, which take
+    the cues' heaviest stance, or ``fallback`` when no cue fires)."""
 
     config: str
     detector: Linear | None
@@ -174,8 +291,15 @@ class StanceModel:
         if self.detector is None:
             raise DetenteError.one("the stance model has no detector", path="config",
                                    value=self.config, allowed=", ".join(CONFIGS))
+        if self.config != "kind-cues" and self.config != "kind-words":
+            kind = detector_features(self.config, body, title, lex, scores)
         argued = float(self.detector.probabilities(kind)[0])
-        if self.config == "kind-cues" or self.classifier is None:
+        if self.config == "voice-stance" and self.classifier is not None:
+            if argued < 0.5:
+                return REPORT
+            q = self.classifier.probabilities(stance_features(body, title, lex, scores))
+            return ARGUED[int(np.argmax(q))]
+        if self.config != "kind-words" or self.classifier is None:
             if argued < 0.5:
                 return REPORT
             if not any(scores.values()):
@@ -216,7 +340,8 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
         raise DetenteError.one(f"the stance model's weights file is unreadable: {exc}",
                                file=str(path), allowed=fix) from exc
     if (config not in CONFIGS or fallback not in ARGUED or not isinstance(meta, dict)
-            or (config != "flat" and det is None) or (config != "kind-cues" and cls is None)):
+            or (config != "flat" and det is None)
+            or ((config in ("kind-words", "flat", "voice-stance")) != (cls is not None))):
         raise DetenteError.one("the stance model's weights file does not fit its configuration",
                                file=str(path), value=config, allowed=fix)
     return StanceModel(config, det, cls, fallback, meta)
@@ -225,7 +350,7 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``).
+#: (configuration ``kind-cues``), kept by §14's rule (§14.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []

@@ -1,4 +1,4 @@
-"""Training and leave-one-part-out prediction of the stance model (amendment 8, §13).
+"""Training and leave-one-part-out prediction of the stance model (amendments 8–9, §13–§14).
 
 Used by ``scripts/train_stance.py`` and ``scripts/stance_lopo.py`` only: it needs
 scikit-learn (``pip install "detente[train]"``), which the extractor itself never imports.
@@ -23,10 +23,13 @@ from detente.extract.stance_model import (
     ARGUED,
     CONFIGS,
     REPORT,
+    VOICE_CONFIGS,
     Linear,
     StanceModel,
     cue_features,
     kind_features,
+    stance_features,
+    voice_features,
     words,
 )
 
@@ -35,8 +38,11 @@ C = 1.0
 MIN_COUNT = 2
 #: The shipped configuration (§13 decision, docs/extraction-evaluation.md §13.2): all three
 #: passed the rule on the twelve parts; ``kind-cues`` has the highest accuracy on argued pieces
-#: (criterion (a), the amendment's purpose).
+#: (criterion (a), the amendment's purpose). §14 (§14.2): none of ``kind-bal``, ``voice-bal``,
+#: ``voice-stance`` passes §14's rule on the thirteen parts, so ``kind-cues`` stays, retrained.
 SHIPPED = "kind-cues"
+#: §14: the configurations whose detector (and classifier) weigh the classes equally.
+BALANCED = ("kind-bal", "voice-bal", "voice-stance")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,9 @@ class StanceItem:
     kind: np.ndarray
     cues: np.ndarray
     words: frozenset[str]
+    #: §14: :func:`voice_features` and :func:`stance_features`.
+    voice: np.ndarray
+    stance: np.ndarray
 
 
 def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon) -> list[StanceItem]:
@@ -56,12 +65,16 @@ def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon) -> list[Stan
     return [StanceItem(p, g.path, g.gold["stance"],
                        kind_features(g.article.body, g.article.title, lex),
                        cue_features(g.article.body, g.article.title, lex),
-                       frozenset(words(g.article.body, g.article.title)))
+                       frozenset(words(g.article.body, g.article.title)),
+                       voice_features(g.article.body, g.article.title),
+                       stance_features(g.article.body, g.article.title, lex))
             for p, golds in parts.items() for g in golds]
 
 
 def _linear(dense: np.ndarray, types: Sequence[frozenset[str]] | None, y: np.ndarray,
-            c: float = C) -> Linear:
+            c: float = C, balanced: bool = False) -> Linear:
+    """L2 logistic regression; ``balanced``: each class weighted by n / (classes × its
+    count), so every class counts equally (§14)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -78,7 +91,8 @@ def _linear(dense: np.ndarray, types: Sequence[frozenset[str]] | None, y: np.nda
         cols = [vocab[t] for ts in types for t in ts if t in vocab]
         w = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(types), len(vocab)))
         x = hstack([csr_matrix(x), w]).tocsr()
-    clf = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
+    clf = LogisticRegression(C=c, solver="lbfgs", max_iter=5000,
+                             class_weight="balanced" if balanced else None)
     clf.fit(x, y)
     # columns in the order of the integer targets (sklearn sorts its classes)
     return Linear(mean, scale, vocab, clf.coef_.T.copy(), clf.intercept_.copy())
@@ -98,15 +112,26 @@ def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | 
     common = Counter(it.gold for it in argued)
     fallback = max(ARGUED, key=lambda s: (common[s], -ARGUED.index(s)))
     info = {"config": config, "C": C, "min_count": MIN_COUNT, **(meta or {})}
+    if config in BALANCED:
+        info["class_weight"] = "balanced"
     if config == "flat":
         labels = (*ARGUED, REPORT)
         dense = np.array([np.concatenate([it.kind, it.cues]) for it in items])
         cls = _linear(dense, [it.words for it in items], _order(labels, [it.gold for it in items]))
         return StanceModel(config, None, _missing(cls, labels, items), fallback, info)
-    det = _linear(np.array([it.kind for it in items]), None,
-                  np.array([int(it.gold != REPORT) for it in items]))
-    if config == "kind-cues":
+    if config in VOICE_CONFIGS:
+        dense = np.array([np.concatenate([it.kind, it.voice]) for it in items])
+    else:
+        dense = np.array([it.kind for it in items])
+    balanced = config in BALANCED
+    det = _linear(dense, None, np.array([int(it.gold != REPORT) for it in items]),
+                  balanced=balanced)
+    if config in ("kind-cues", "kind-bal", "voice-bal"):
         return StanceModel(config, det, None, fallback, info)
+    if config == "voice-stance":
+        cls = _linear(np.array([it.stance for it in argued]), None,
+                      _order(ARGUED, [it.gold for it in argued]), balanced=True)
+        return StanceModel(config, det, _missing(cls, ARGUED, argued), fallback, info)
     cls = _linear(np.array([it.cues for it in argued]), [it.words for it in argued],
                   _order(ARGUED, [it.gold for it in argued]))
     return StanceModel(config, det, _missing(cls, ARGUED, argued), fallback, info)
