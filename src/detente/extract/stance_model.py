@@ -32,6 +32,8 @@ the cues' totals and four phrase families read over the whole text (urging talks
 urging talks, doubting, arguing against the terms — :func:`family_features`) for every argued
 piece (``fam-bal``), the same only where no cue fires (``fam-fill``), and the same regression
 over the families normalised per family and length (:func:`family_shares`, ``fam-share``).
+Only ``fam-share`` passed §14's rule (docs/extraction-evaluation.md §15.2): it is the shipped
+configuration.
 
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
@@ -450,7 +452,7 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``), kept by §14's rule (§14.2).
+#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
