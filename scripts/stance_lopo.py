@@ -1,4 +1,4 @@
-"""Leave-one-part-out stance accuracy of the stance configurations beside the cues (§13, §14).
+"""Leave-one-part-out stance accuracy of the stance configurations beside the cues (§13–§15).
 
 For each development part (``detente.extract.training.PARTS`` present): train each stance
 configuration named (``detente.extract.stance_model.CONFIGS``) on every other part and label the
@@ -8,14 +8,15 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 :func:`detente.extract.evaluate.scores_of` for the accuracies, the same resamples for the
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
-(locked4 … locked9) pooled, and on the two argued-heavy parts held out (dev10, locked9); then
-§14's decision rule for each configuration against ``kind-cues`` — (a) argued higher AND (b)
-balanced higher AND (c) reports ≥ 0.85; among those that pass the highest balanced accuracy,
-then fewer parameters — and the confusion matrix of each. Reads only development parts,
-never the locked set.
+(locked4 … locked10) pooled, and on the three argued-heavy parts held out (dev10, locked9,
+locked10); then §14's decision rule (unchanged by §15) for each configuration against
+``kind-cues`` — (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those
+that pass the highest balanced accuracy, then fewer parameters — the confusion matrix of each
+and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
+only). Reads only development parts, never the locked set.
 
     PYTHONPATH=src DETENTE_SHARED=/work/shared python3 scripts/stance_lopo.py \
-        [--configs kind-cues,kind-bal,voice-bal,voice-stance] [--draws 2000]
+        [--configs kind-cues,fam-bal,fam-fill,fam-share] [--draws 2000]
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from detente.extract.training_stance import fit_stance, stance_items, stance_lop
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
-BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9")
-#: The argued-heavy parts §14 asks to see held out.
-HEAVY = ("dev10", "locked9")
+BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
+         "locked10")
+#: The argued-heavy parts §14 and §15 ask to see held out.
+HEAVY = ("dev10", "locked9", "locked10")
 REPORT = "neutral_report"
 #: §14's floor on pooled accuracy on reports.
 REPORT_FLOOR = 0.85
@@ -124,10 +126,29 @@ def confusion(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]]) -
     return "\n".join(lines)
 
 
+def within(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]]) -> str:
+    """§15: gold argued stance × predicted label over the argued pieces only, with the share
+    right among those detected as argued."""
+    argued = [s for s in STANCES if s != REPORT]
+    m = {(a, b): 0 for a in argued for b in (*argued, REPORT)}
+    for p in parts:
+        for g, s in zip(parts[p], held[p], strict=True):
+            if g.gold["stance"] != REPORT:
+                m[(g.gold["stance"], s)] += 1
+    lines = ["| gold \\ predicted | " + " | ".join((*argued, REPORT)) + " |",
+             "|---|" + "---|" * (len(argued) + 1)]
+    lines += [f"| {a} | " + " | ".join(str(m[(a, b)]) for b in (*argued, REPORT)) + " |"
+              for a in argued]
+    found = sum(m[(a, b)] for a in argued for b in argued)
+    right = sum(m[(a, a)] for a in argued)
+    lines.append(f"right among those detected as argued: {right}/{found}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--configs", default="kind-cues,kind-bal,voice-bal,voice-stance")
+    ap.add_argument("--configs", default="kind-cues,fam-bal,fam-fill,fam-share")
     args = ap.parse_args()
     t0 = time.process_time()
     lex = lexicon()
@@ -169,16 +190,18 @@ def main() -> None:
             c = (f["reports"].value or 0) >= REPORT_FLOOR
             if a and b and c:
                 passing.append(n)
-            print(f"decision (§14) {n} vs {base}: (a) argued {f['argued'].value:.4f} vs "
+            print(f"decision (§14/§15) {n} vs {base}: (a) argued {f['argued'].value:.4f} vs "
                   f"{ref['argued'].value:.4f} {a}; (b) balanced {f['balanced'].value:.4f} vs "
                   f"{ref['balanced'].value:.4f} {b}; (c) reports {f['reports'].value:.4f} "
                   f">= {REPORT_FLOOR} {c} → {'passes' if a and b and c else 'fails'}")
         best = max(passing, key=lambda n: (figs[n]["balanced"].value or 0, -size[n]),
                    default=base)
-        print(f"decision (§14): ship {best}" + ("" if passing else " (none passes)"))
+        print(f"decision (§14/§15): ship {best}" + ("" if passing else " (none passes)"))
     for n in held:
         print(f"\nconfusion matrix, {n} (held-out labels, every part):")
         print(confusion(parts, held[n]))
+        print(f"within-argued confusion, {n} (argued pieces; rows gold, columns predicted):")
+        print(within(parts, held[n]))
     print(f"CPU {time.process_time() - t0:.0f} s")
 
 

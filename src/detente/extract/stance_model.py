@@ -26,6 +26,15 @@ attributed sentences, then the cues) and ``voice-stance`` (that detector, then a
 multinomial regression over the argued stances on :func:`stance_features`). None passed §14's
 rule (docs/extraction-evaluation.md §14.2); they stay available for training.
 
+Protocol §15 adds three configurations for the stance among argued pieces, each with
+``kind-cues``' detector: a class-balanced, strongly regularised multinomial regression over
+the cues' totals and four phrase families read over the whole text (urging talks, a modal
+urging talks, doubting, arguing against the terms — :func:`family_features`) for every argued
+piece (``fam-bal``), the same only where no cue fires (``fam-fill``), and the same regression
+over the families normalised per family and length (:func:`family_shares`, ``fam-share``).
+Only ``fam-share`` passed §14's rule (docs/extraction-evaluation.md §15.2): it is the shipped
+configuration.
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.
@@ -49,9 +58,14 @@ STANCE_FILE = Path(__file__).resolve().parent / "data" / "stance_model.npz"
 #: The argued stances in the order the cues break ties (skeptical first, as in ``stance``).
 ARGUED = ("skeptical", "anti_concession", "pro_negotiation")
 REPORT = "neutral_report"
-#: The configurations of §13 (at most three) and of §14 (at most three more: ``kind-bal``,
-#: ``voice-bal``, ``voice-stance``).
-CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance")
+#: The configurations of §13 (at most three), of §14 (at most three more: ``kind-bal``,
+#: ``voice-bal``, ``voice-stance``) and of §15 (at most three more: ``fam-bal``, ``fam-fill``,
+#: ``fam-share``).
+CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance",
+           "fam-bal", "fam-fill", "fam-share")
+#: §15: the configurations whose classifier over the argued stances reads
+#: :func:`family_features` (``kind-cues``' detector in front of each).
+FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share")
 #: The configurations whose detector reads :func:`voice_features` besides the kind measures.
 VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
@@ -196,6 +210,83 @@ def stance_features(body: str, title: str | None, lex: Lexicon,
                            np.log1p(np.asarray(fam, dtype=float))])
 
 
+# --- §15: what the argument does, read over the whole text ----------------------------------
+# Three families of §14.1 item 2, each a phrase list (the brief of the third round): urging
+# talks (calls for negotiation, a ceasefire, diplomacy, compromise, "end the war", a peace deal;
+# and a modal followed within three words by such a call), doubting they can work or that a
+# side is sincere, and arguing against the terms or conceding. Counted in the headline and the
+# whole body (quotations included: most argued pieces that fire no cue carry their argument in
+# plain words, not in the cues' phrases).
+_URGE = re.compile(
+    r"\b(?:negotiat\w*|diplomac\w*|ceasefire|cease-fire|truce|armistice|compromise\w*|"
+    r"end (?:the|this) war|ending (?:the|this) war|peace (?:deal|talks|process|settlement|"
+    r"agreement)|settlement|off-?ramp|de-?escalat\w*|dialogue|stop the (?:killing|bloodshed)|"
+    r"save lives|bloodshed|at the table)\b", re.IGNORECASE)
+_URGE_MODAL = re.compile(
+    r"\b(?:should|must|need to|needs to|time to|time for|ought to|has to|have to)\s+"
+    r"(?:\w+\s+){0,3}(?:negotiat\w*|talk\w*|ceasefire|compromise|diplomac\w*|peace|"
+    r"end the war|engage|seek)", re.IGNORECASE)
+_DOUBT = re.compile(
+    r"\b(?:won.t work|will not work|not serious|no sign|illusion\w*|stall\w*|bad faith|"
+    r"insincer\w*|sincer\w*|buy(?:ing)? time|regroup\w*|pretext|ploy|sham|charade|"
+    r"theat(?:er|re)|doomed|futile|unlikely|skeptic\w*|sceptic\w*|doubt\w*|distrust|mistrust|"
+    r"trust|credib\w*|no intention|pretend\w*|delay\w*|naive|naïve|wishful|empty|hollow|"
+    r"deadlock\w*|stalemate|far from|elusive|maximalist|no interest)\b", re.IGNORECASE)
+_AGAINST = re.compile(
+    r"\b(?:capitulat\w*|appease\w*|surrender\w*|reward\w*|munich|chamberlain|cede|ceding|"
+    r"ceded|give up|giving up|concessions?|conced\w*|sell(?:s|ing)? out|sold out|betray\w*|"
+    r"land for peace|territor\w*|annex\w*|partition\w*|carve|dismember\w*|victory|win|"
+    r"defeat\w*|weapons|arm(?:ing|s)? ukraine|more (?:aid|support|weapons)|sanctions|"
+    r"pressure|red lines?|sovereignty|unacceptable|legitimi[sz]\w*|embolden\w*|aggression)\b",
+    re.IGNORECASE)
+#: The names of :func:`family_features`' columns, in order.
+FAMILY_FEATURES = ("cue_skeptical", "cue_anti_concession", "cue_pro_negotiation", "urge",
+                   "urge_modal", "doubt", "against")
+#: The names of :func:`family_shares`' columns, in order.
+SHARE_FEATURES = ("cue_skeptical", "cue_anti_concession", "cue_pro_negotiation",
+                  "share_urge", "share_doubt", "share_against", "family_rate")
+
+
+def family_counts(body: str, title: str | None) -> tuple[np.ndarray, int]:
+    """Matches of the urge, urge-modal, doubt and against families in the headline and body,
+    and the number of words."""
+    text = f"{headline(body, title)}\n{body}" if title else body
+    n = max(len(_WORD.findall(text)), 1)
+    return np.array([len(r.findall(text)) for r in (_URGE, _URGE_MODAL, _DOUBT, _AGAINST)],
+                    dtype=float), n
+
+
+def family_features(body: str, title: str | None, lex: Lexicon,
+                    scores: dict[str, float] | None = None) -> np.ndarray:
+    """The §15 within-argued measures (:data:`FAMILY_FEATURES`): the cues' totals per argued
+    stance (:func:`cue_features`), then the four families' matches per 100 words, ``log1p``
+    (family lists after the stance definitions of protocol §14.1 item 2)."""
+    counts, n = family_counts(body, title)
+    return np.concatenate([cue_features(body, title, lex, scores),
+                           np.log1p(counts * 100.0 / n)])
+
+
+def family_shares(body: str, title: str | None, lex: Lexicon,
+                  scores: dict[str, float] | None = None) -> np.ndarray:
+    """The §15 measures normalised per family and length (:data:`SHARE_FEATURES`): the cues'
+    totals, each family's share of all family matches (urge and urge-modal together; zero
+    when none matches), and ``log1p`` of the family matches per 100 words."""
+    counts, n = family_counts(body, title)
+    fam = np.array([counts[0] + counts[1], counts[2], counts[3]])
+    total = fam.sum()
+    shares = fam / total if total else np.zeros(3)
+    return np.concatenate([cue_features(body, title, lex, scores), shares,
+                           [np.log1p(total * 100.0 / n)]])
+
+
+def within_features(config: str, body: str, title: str | None, lex: Lexicon,
+                    scores: dict[str, float] | None = None) -> np.ndarray:
+    """What a §15 configuration's classifier over the argued stances reads."""
+    if config == "fam-share":
+        return family_shares(body, title, lex, scores)
+    return family_features(body, title, lex, scores)
+
+
 def detector_features(config: str, body: str, title: str | None, lex: Lexicon,
                       scores: dict[str, float] | None = None) -> np.ndarray:
     """What ``config``'s detector of argued pieces reads: the kind measures, plus the
@@ -267,7 +358,9 @@ class Linear:
 class StanceModel:
     """One §13/§14 configuration: ``detector`` (P(argued) from :func:`detector_features`;
     none for ``flat``) and ``classifier`` (over the argued stances — on cue totals and words
-    for ``kind-words``, on :func:`stance_features` for ``voice-stance`` — or over all four
+    for ``kind-words``, on :func:`stance_features` for ``voice-stance``, on
+    :func:`family_features` or :func:`family_shares` for §15's ``fam-*`` (``fam-fill`` only
+    when no cue fires; the cues' heaviest stance otherwise) — or over all four
     labels for ``flat``; none for ``kind-cues``, ``kind-bal`` and ``voice-bal``, which take
     the cues' heaviest stance, or ``fallback`` when no cue fires)."""
 
@@ -294,6 +387,14 @@ class StanceModel:
         if self.config != "kind-cues" and self.config != "kind-words":
             kind = detector_features(self.config, body, title, lex, scores)
         argued = float(self.detector.probabilities(kind)[0])
+        if self.config in FAMILY_CONFIGS and self.classifier is not None:
+            if argued < 0.5:
+                return REPORT
+            if self.config == "fam-fill" and any(scores.values()):
+                return max(ARGUED, key=lambda s: (scores[s], -ARGUED.index(s)))
+            q = self.classifier.probabilities(
+                within_features(self.config, body, title, lex, scores))
+            return ARGUED[int(np.argmax(q))]
         if self.config == "voice-stance" and self.classifier is not None:
             if argued < 0.5:
                 return REPORT
@@ -341,7 +442,8 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
                                file=str(path), allowed=fix) from exc
     if (config not in CONFIGS or fallback not in ARGUED or not isinstance(meta, dict)
             or (config != "flat" and det is None)
-            or ((config in ("kind-words", "flat", "voice-stance")) != (cls is not None))):
+            or ((config in ("kind-words", "flat", "voice-stance", *FAMILY_CONFIGS))
+                != (cls is not None))):
         raise DetenteError.one("the stance model's weights file does not fit its configuration",
                                file=str(path), value=config, allowed=fix)
     return StanceModel(config, det, cls, fallback, meta)
@@ -350,7 +452,7 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``), kept by §14's rule (§14.2).
+#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
