@@ -85,3 +85,58 @@ def test_target_holding_almost_all_weight(tiny):
         got_t, got_phi = pruned(d, r_hi, sal, cap)
         np.testing.assert_array_equal(got_t, target)
         np.testing.assert_array_equal(got_phi[target >= 0], phi[target >= 0])
+
+
+def _padded_final_states(rng, sizes, k, grid):
+    """Issues of ``sizes`` actors padded to one batch (zeros, as run_smp_batch pads them),
+    with risk attitudes in [−½, 1] and each issue's distinct positions."""
+    from detente.forecasts import smp_batch
+
+    width = max(sizes)
+    x, sal = np.zeros((len(sizes), width, k)), np.zeros((len(sizes), width, k))
+    cap, risk = np.zeros((len(sizes), width)), np.zeros((len(sizes), width))
+    reps = []
+    for b, n in enumerate(sizes):
+        x[b, :n] = (rng.integers(0, 4 + b % 7, (n, k)) / (3 + b % 7) if grid
+                    else rng.uniform(0, 1, (n, k)))
+        sal[b, :n] = rng.choice([0.0, 0.3, 0.6, 1.0], (n, k))
+        cap[b, :n] = rng.choice([0.0, 1.0, 2.0, 5.0, 13.0], n)
+        risk[b, :n] = rng.uniform(-0.5, 1.0, n)
+        reps.append(smp.merge_positions(x[b, :n], 1e-3)[0])
+    return x, sal, cap, risk, np.array(sizes, dtype=np.int64), reps, smp_batch
+
+
+@pytest.mark.parametrize("k", [1, 2])
+@pytest.mark.parametrize("grid", [True, False])
+def test_final_elections_equal_each_issue_alone(k, grid):
+    """All issues' final elections at once (grouped by their number of distinct positions,
+    voters padded) against ``condorcet`` of each issue alone, bit for bit."""
+    rng = np.random.default_rng(40 + k + 2 * grid)
+    sizes = sorted(int(v) for v in rng.integers(1, 31, 40))
+    x, sal, cap, risk, n, reps, smp_batch = _padded_final_states(rng, sizes, k, grid)
+    got = smp_batch.final_elections(x, sal, cap, risk, n, reps)
+    ms = {len(r) for r in reps}
+    assert len(ms) > 3 and any(sum(len(r) == m for r in reps) > 1 for m in ms)
+    for b, m in enumerate(sizes):
+        want = smp.condorcet(smp.utility(smp.distances(sal[b, :m], x[b, :m], reps[b]),
+                                         risk[b, :m][:, None]), cap[b, :m])
+        assert got[b].tobytes() == want.tobytes(), (b, m, len(reps[b]))
+
+
+def test_batch_runs_equal_single_runs_through_the_final_step():
+    """run_smp_batch of issues of 3–25 actors (several sharing a number of final positions)
+    against run_smp of each: the distinct final positions, groups and win probabilities."""
+    from detente.forecasts import smp_batch
+
+    rng = np.random.default_rng(77)
+    x0, sal, cap = [], [], []
+    for n in (3, 4, 4, 6, 9, 9, 12, 17, 25):
+        x, s, c = random_issue(rng, n, grid=True)
+        x0.append(x)
+        sal.append(s)
+        cap.append(c)
+    runs = smp_batch.run_smp_batch(x0, sal, cap)
+    for b in range(len(x0)):
+        want = smp.run_smp(x0[b], sal[b], cap[b])
+        for key in ("unique", "group", "win_probability", "trajectory"):
+            assert np.asarray(runs[b][key]).tobytes() == np.asarray(want[key]).tobytes(), key

@@ -350,6 +350,32 @@ def _elect_two(u_sq: F, u_item: F, weight: F) -> I64:
     return (e1 / tot > e0 / tot).astype(np.int64)
 
 
+def final_elections(x: F, sal: F, cap: F, risk: F, n: I64, reps: list[F]) -> list[F]:
+    """The win probabilities of every issue's distinct final positions ``reps[b]`` (M_b, K)
+    (:func:`detente.forecasts.smp.merge_positions`), as :func:`detente.forecasts.smp._final`
+    computes them one issue at a time — ``condorcet(utility(distances(sal, x, reps), R),
+    cap)`` — for the padded issues ``x``, ``sal`` (B, L, K), ``cap``, ``risk`` (B, L) of
+    ``n`` (B,) actors, one election per number of distinct positions M (231 DEU issues: 231
+    elections → 19). The issues of one M share its options unpadded, so every sum over options
+    is the issue's own; distances and utilities are element by element; the voters, padded to
+    the group's largest issue, are summed one after another (a leading axis) and the padded
+    ones weigh 0, adding ±0 after the real ones. So each issue's numbers are its own, bit for
+    bit (``tests/forecasts/test_forecast_fast_paths10.py``)."""
+    m = np.array([len(r) for r in reps], dtype=np.int64)
+    order = np.argsort(m, kind="stable")
+    out: list[F] = [np.empty(0)] * len(reps)
+    for lo, hi, _ in _runs(m, m[order], lambda a, k: k):
+        rows = order[lo:hi]
+        voters = int(n[rows].max())
+        pts = np.stack([reps[b] for b in rows.tolist()])
+        util = utility(distances(sal[rows, :voters], x[rows, :voters], pts),
+                       risk[rows, :voters][:, :, None])
+        win = smp.condorcet(util, cap[rows, :voters])
+        for k, b in enumerate(rows.tolist()):
+            out[b] = win[k]
+    return out
+
+
 @dataclass
 class _Run:
     """The record of one issue's run so far: states, risk attitudes and ratios per turn."""
@@ -432,10 +458,12 @@ def run_smp_batch(x0: list[F], sal: list[F], cap: list[F],
         x[r, :n_b[b]] = runs[r].traj[-1]
     sizes = Sizes(n_b[order])
     risk, deg = risk_attitudes(distances(s, x, x), c, sizes)
+    merged = [smp.merge_positions(run.traj[-1], opt.merge_tol) for run in runs]
+    wins = final_elections(x, s, c, risk, sizes.n, [reps for reps, _ in merged])
     out: list[dict[str, object]] = [{}] * nb
     for r, b in enumerate(order.tolist()):
         m = int(n_b[b])
         out[b] = smp._final(runs[r].traj, runs[r].risks, runs[r].ratios,
-                            bool(degenerate[r]), s[r, :m], c[r, :m], opt,
-                            (risk[r, :m], bool(deg[r])), final_only)
+                            bool(degenerate[r]), (risk[r, :m], bool(deg[r])),
+                            (*merged[r], wins[r]), final_only)
     return out
