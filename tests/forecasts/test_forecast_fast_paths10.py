@@ -140,3 +140,28 @@ def test_batch_runs_equal_single_runs_through_the_final_step():
         want = smp.run_smp(x0[b], sal[b], cap[b])
         for key in ("unique", "group", "win_probability", "trajectory"):
             assert np.asarray(runs[b][key]).tobytes() == np.asarray(want[key]).tobytes(), key
+
+
+def test_scores_add_u_nn_itself_when_it_is_not_one():
+    """The exact scores add 1.0 for U^i_nn only when every U^i_nn is exactly 1 (d_nn = 0):
+    with distances of an actor to itself above 0 (outside the bounds' premises, so every
+    pair is scored) the table is gathered, and targets and φ are still the full step's."""
+    rng = np.random.default_rng(8)
+    n = 11
+    x, sal, cap = random_issue(rng, n, grid=False)
+    d = smp.distances(sal, x, x)
+    d[np.arange(n), np.arange(n)] = rng.uniform(0.01, 0.2, n)
+    risk = rng.uniform(-0.5, 1.0, n)
+    r_hi = (2 * risk[:, None] + risk[None, :]) / 3
+    u_h = smp.utility(d[None], r_hi[:, :, None])
+    target, phi, _ = smp.best_challenges(u_h, sal.sum(axis=1), cap, chunk=32)
+    t = smp_challenge.Tables.of(d[None], r_hi[None], sal.sum(axis=1)[None], cap[None])
+    assert not t.unit_nn
+    got_t, got_phi = pruned(d, r_hi, sal, cap)
+    assert (target >= 0).sum() >= 3
+    np.testing.assert_array_equal(got_t, target)
+    np.testing.assert_array_equal(got_phi[target >= 0], phi[target >= 0])
+    x2, sal2, cap2 = random_issue(rng, n, grid=False)
+    d2 = smp.distances(sal2, x2, x2)
+    assert smp_challenge.Tables.of(d2[None], r_hi[None], sal2.sum(axis=1)[None],
+                                   cap2[None]).unit_nn

@@ -61,7 +61,8 @@ ROUNDS = 2
 class Tables:
     """The O(N²) tables of the issues of one class of sizes (B, W, W) unless stated:
     ``one_d``, ``min_d`` = 1 − d_nj and min(d_nj, 1) at [b, j, n]; ``r_hi`` = r^i_n at
-    [b, i, n]; ``u_own`` = U^i_ni and ``u_nn`` = U^i_nn at [b, i, n]; ``u_ij`` = U^i_ij at
+    [b, i, n]; ``u_own`` = U^i_ni and ``u_nn`` = U^i_nn at [b, i, n] (``unit_nn``: every
+    U^i_nn is exactly 1, as it is when d_nn = 0 and r finite); ``u_ij`` = U^i_ij at
     [b, i, j]; ``u_ii`` (B, W); the weights ``w`` = s·c (B, W) and the saliences ``s``
     (B, W); the principals' sides A, B at [b, i, j]; 2U^i_ni + U^i_nn at [b, i, n]."""
 
@@ -77,6 +78,7 @@ class Tables:
     big_a: F
     big_b: F
     two_u_own_nn: F
+    unit_nn: bool
 
     @classmethod
     def of(cls, d: F, r_hi: F, sal_tot: F, cap: F) -> Tables:
@@ -98,7 +100,7 @@ class Tables:
         big_a = CHALLENGE_FLOOR + np.maximum(ci, 0) + np.maximum(cj, 0)
         big_b = CHALLENGE_FLOOR + np.maximum(-ci, 0) + np.maximum(-cj, 0)
         return cls(one_d, min_d, r_hi, u_own, u_nn, u_ij, u_ii, w, sal_tot, big_a, big_b,
-                   2 * u_own + u_nn)
+                   2 * u_own + u_nn, bool((u_nn == 1.0).all()))
 
 
 def score(t: Tables, b: I64, i: I64, j: I64,
@@ -133,7 +135,7 @@ def score(t: Tables, b: I64, i: I64, j: I64,
     e_i *= not_pi
     e_i += pi * rows(t.two_u_own_nn, bi)                  # π(2U_ni + U_nn) + (1 − π) 3U_nj
     e_j = np.multiply(u_nj, 2, out=u_nj)
-    e_j += rows(t.u_nn, bi)
+    e_j += 1.0 if t.unit_nn else rows(t.u_nn, bi)        # x + 1.0: the same bits as x + U_nn
     e_j *= not_pi
     pi *= 3 * u_ni
     e_j += pi                                             # π 3U_ni + (1 − π)(2U_nj + U_nn)
