@@ -165,3 +165,21 @@ def test_scores_add_u_nn_itself_when_it_is_not_one():
     d2 = smp.distances(sal2, x2, x2)
     assert smp_challenge.Tables.of(d2[None], r_hi[None], sal2.sum(axis=1)[None],
                                    cap2[None]).unit_nn
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_maximum_and_minimum_against_const_like_equal_against_the_scalar(value):
+    """``np.maximum``/``np.minimum`` against :func:`smp.const_like` (a full array of the
+    value) give the bits of the same call against the scalar: signed zeros, NaN of both
+    signs, infinities, subnormals, on contiguous and strided operands of growing sizes."""
+    rng = np.random.default_rng(3)
+    special = np.array([-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, 5e-324, -5e-324,
+                        1.0, -1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0)])
+    for size in (12, 1000, 70_000):
+        a = np.concatenate([special, rng.standard_normal(size) * 2])
+        for arr in (a, a[::3], a[: a.size // 6 * 6].reshape(2, 3, -1)[:, 1:, ::2]):
+            c = smp.const_like(arr, value)
+            assert c.shape == arr.shape and not c.flags.writeable
+            for f in (np.maximum, np.minimum):
+                assert f(arr, c).tobytes() == f(arr, value).tobytes()
+    assert smp.const_like(np.empty((0, 3)), value).shape == (0, 3)

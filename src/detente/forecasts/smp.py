@@ -83,9 +83,27 @@ def distances(sal: F, ideal: F, points: F) -> F:
     return np.sqrt(np.einsum("...ik,...imk->...im", w, diff**2))
 
 
+_CONST: dict[float, F] = {}
+
+
+def const_like(a: F, value: float) -> F:
+    """A read-only array of ``value`` shaped as ``a`` (a view of one buffer kept per value,
+    grown to the largest size asked for). ``np.maximum(a, const_like(a, 0.0))`` gives the bits
+    of ``np.maximum(a, 0.0)`` — the same comparison of the same two doubles, element by
+    element — in about half the time: NumPy (2.4) runs a maximum or minimum against a scalar
+    through its buffered iterator, copying the scalar into a buffer block by block (callgrind
+    of the DEU backtest: ~16 % of all instructions in those copies)."""
+    buf = _CONST.get(value)
+    if buf is None or buf.size < a.size:
+        buf = np.full(max(a.size, 4096), value)
+        buf.flags.writeable = False
+        _CONST[value] = buf
+    return buf[:a.size].reshape(a.shape)
+
+
 def utility(d: F, risk: F) -> F:
     """u(d, R) = (1 − d)(1 + R d) for d ≤ 1, else (1 − d)(1 + R) (KTAB ``SMPActor::posUtil``)."""
-    return (1.0 - d) * (1.0 + risk * np.minimum(d, 1.0))
+    return (1.0 - d) * (1.0 + risk * np.minimum(d, const_like(d, 1.0)))
 
 
 def condorcet(util: F, weight: F) -> F:
@@ -98,7 +116,7 @@ def condorcet(util: F, weight: F) -> F:
     """
     v = np.subtract(util[..., :, :, None], util[..., :, None, :])
     v *= weight[..., :, None, None]
-    pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos = np.maximum(v, const_like(v, 0.0), out=v).sum(axis=-3)
     pos += COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     logs = np.log(p_ij).sum(axis=-1)
