@@ -1,13 +1,14 @@
 """Fast paths of the tenth session's backtest work, each pinned bit for bit against the plain
 implementation (or checked as the bound it claims to be): the SMP challenge bound without the
-target's own vote, and the final state's elections of all issues at once."""
+target's own vote, the final state's elections of all issues at once, U^i_nn = 1 added as a
+scalar, and maximum/minimum against a full array of the constant instead of the scalar."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from detente.forecasts import smp, smp_challenge
+from detente.forecasts import eum_rounds, smp, smp_challenge
 from forecasts.test_forecast_smp_challenge import full_step, pruned, random_issue
 
 
@@ -169,7 +170,7 @@ def test_scores_add_u_nn_itself_when_it_is_not_one():
 
 @pytest.mark.parametrize("value", [0.0, 1.0])
 def test_maximum_and_minimum_against_const_like_equal_against_the_scalar(value):
-    """``np.maximum``/``np.minimum`` against :func:`smp.const_like` (a full array of the
+    """``np.maximum``/``np.minimum`` against ``eum_rounds.const_like`` (a full array of the
     value) give the bits of the same call against the scalar: signed zeros, NaN of both
     signs, infinities, subnormals, on contiguous and strided operands of growing sizes."""
     rng = np.random.default_rng(3)
@@ -178,8 +179,8 @@ def test_maximum_and_minimum_against_const_like_equal_against_the_scalar(value):
     for size in (12, 1000, 70_000):
         a = np.concatenate([special, rng.standard_normal(size) * 2])
         for arr in (a, a[::3], a[: a.size // 6 * 6].reshape(2, 3, -1)[:, 1:, ::2]):
-            c = smp.const_like(arr, value)
+            c = eum_rounds.const_like(arr, value)
             assert c.shape == arr.shape and not c.flags.writeable
             for f in (np.maximum, np.minimum):
                 assert f(arr, c).tobytes() == f(arr, value).tobytes()
-    assert smp.const_like(np.empty((0, 3)), value).shape == (0, 3)
+    assert eum_rounds.const_like(np.empty((0, 3)), value).shape == (0, 3)

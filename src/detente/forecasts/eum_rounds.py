@@ -35,6 +35,24 @@ B = NDArray[np.bool_]
 I = NDArray[np.intp]  # noqa: E741
 
 
+_CONST: dict[float, F] = {}
+
+
+def const_like(a: F, value: float) -> F:
+    """A read-only array of ``value`` shaped as ``a`` (a view of one buffer kept per value,
+    grown to the largest size asked for). ``np.maximum(a, const_like(a, 0.0))`` gives the bits
+    of ``np.maximum(a, 0.0)`` — the same comparison of the same two doubles, element by
+    element — in about half the time: NumPy (2.4) runs a maximum or minimum against a scalar
+    through its buffered iterator, copying the scalar into a buffer block by block (callgrind
+    of the DEU backtest: ~16 % of all instructions in those copies). Used by SMP and the EUM."""
+    buf = _CONST.get(value)
+    if buf is None or buf.size < a.size:
+        buf = np.full(max(a.size, 4096), value)
+        buf.flags.writeable = False
+        _CONST[value] = buf
+    return buf[:a.size].reshape(a.shape)
+
+
 def pairwise_sum(a: F) -> F:
     """Σ over axis 0 of ``a`` (n, ...) in NumPy's pairwise order (``pairwise_sum`` of
     numpy/_core/src/umath/loops_utils.h: eight running sums for n ≤ 128, halves above), i.e. the
@@ -205,7 +223,7 @@ class Rounds:
         np.add(tmp, 0.5, out=self.z_f)  # 0.5 + 0.5 d >= 0.5: clipping at 0 changes nothing
         np.subtract(0.5, tmp, out=self.z_s)
         if not self.inside:  # else 0.5 − 0.5 d >= 0 already
-            np.maximum(self.z_s, 0.0, out=self.z_s)
+            np.maximum(self.z_s, const_like(self.z_s, 0.0), out=self.z_s)
         vs = self.vdist
         np.subtract(ps[:, None, :], ps[None, :, :], out=vs)
         np.abs(vs, out=vs)  # |p_t − p_b|: voter t's distance to the b-th position
@@ -317,7 +335,7 @@ class Rounds:
         num = np.subtract(total[None, :, :], total[:, None, :], out=self.p)
         np.subtract(num, first, out=num)
         _select(self.left_bits, first, num)
-        np.maximum(num, 0.0, out=num)
+        np.maximum(num, const_like(num, 0.0), out=num)
         if how == "all_pairs":
             den = 2 * pairwise_sum(num.reshape(n * n, d))
             ok = den > 0

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
+from detente.forecasts.eum_rounds import const_like
 from detente.formats.table import StakeholderTable
 
 log = logging.getLogger(__name__)
@@ -81,24 +82,6 @@ def distances(sal: F, ideal: F, points: F) -> F:
     w = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 1.0 / sal.shape[-1])
     diff = ideal[..., :, None, :] - points[..., None, :, :]
     return np.sqrt(np.einsum("...ik,...imk->...im", w, diff**2))
-
-
-_CONST: dict[float, F] = {}
-
-
-def const_like(a: F, value: float) -> F:
-    """A read-only array of ``value`` shaped as ``a`` (a view of one buffer kept per value,
-    grown to the largest size asked for). ``np.maximum(a, const_like(a, 0.0))`` gives the bits
-    of ``np.maximum(a, 0.0)`` — the same comparison of the same two doubles, element by
-    element — in about half the time: NumPy (2.4) runs a maximum or minimum against a scalar
-    through its buffered iterator, copying the scalar into a buffer block by block (callgrind
-    of the DEU backtest: ~16 % of all instructions in those copies)."""
-    buf = _CONST.get(value)
-    if buf is None or buf.size < a.size:
-        buf = np.full(max(a.size, 4096), value)
-        buf.flags.writeable = False
-        _CONST[value] = buf
-    return buf[:a.size].reshape(a.shape)
 
 
 def utility(d: F, risk: F) -> F:
