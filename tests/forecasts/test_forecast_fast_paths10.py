@@ -169,18 +169,24 @@ def test_scores_add_u_nn_itself_when_it_is_not_one():
 
 
 @pytest.mark.parametrize("value", [0.0, 1.0])
-def test_maximum_and_minimum_against_const_like_equal_against_the_scalar(value):
-    """``np.maximum``/``np.minimum`` against ``eum_rounds.const_like`` (a full array of the
-    value) give the bits of the same call against the scalar: signed zeros, NaN of both
-    signs, infinities, subnormals, on contiguous and strided operands of growing sizes."""
+def test_maximum_and_minimum_against_an_array_of_the_constant_equal_numpys(value):
+    """``eum_rounds.maximum``/``minimum`` (the constant as a contiguous array, in blocks above
+    ``CONST_CELLS``) give the bits of ``np.maximum``/``np.minimum`` against the scalar: signed
+    zeros, NaN of both signs, infinities, subnormals; contiguous, strided and in-place
+    operands below, at and above the block size."""
     rng = np.random.default_rng(3)
     special = np.array([-0.0, 0.0, np.nan, -np.nan, np.inf, -np.inf, 5e-324, -5e-324,
                         1.0, -1.0, np.nextafter(1.0, 2.0), np.nextafter(1.0, 0.0)])
-    for size in (12, 1000, 70_000):
+    cells = eum_rounds.CONST_CELLS
+    for size in (12, 1000, cells - special.size, cells + 1, 3 * cells + 17):
         a = np.concatenate([special, rng.standard_normal(size) * 2])
-        for arr in (a, a[::3], a[: a.size // 6 * 6].reshape(2, 3, -1)[:, 1:, ::2]):
-            c = eum_rounds.const_like(arr, value)
-            assert c.shape == arr.shape and not c.flags.writeable
-            for f in (np.maximum, np.minimum):
-                assert f(arr, c).tobytes() == f(arr, value).tobytes()
-    assert eum_rounds.const_like(np.empty((0, 3)), value).shape == (0, 3)
+        for arr in (a, a[::3], a[: a.size // 6 * 6].reshape(2, 3, -1)[:, 1:, ::2],
+                    a[: a.size // 4 * 4].reshape(4, -1)):
+            for mine, numpys in ((eum_rounds.maximum, np.maximum),
+                                 (eum_rounds.minimum, np.minimum)):
+                want = numpys(arr, value)
+                assert mine(arr, value).tobytes() == want.tobytes()
+                inplace = arr.copy()
+                assert mine(inplace, value, out=inplace) is inplace
+                assert inplace.tobytes() == want.tobytes()
+    assert eum_rounds.maximum(np.empty((0, 3)), value).shape == (0, 3)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
-from detente.forecasts.eum_rounds import const_like
+from detente.forecasts.eum_rounds import maximum, minimum
 from detente.formats.table import StakeholderTable
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def distances(sal: F, ideal: F, points: F) -> F:
 
 def utility(d: F, risk: F) -> F:
     """u(d, R) = (1 − d)(1 + R d) for d ≤ 1, else (1 − d)(1 + R) (KTAB ``SMPActor::posUtil``)."""
-    return (1.0 - d) * (1.0 + risk * np.minimum(d, const_like(d, 1.0)))
+    return (1.0 - d) * (1.0 + risk * minimum(d, 1.0))
 
 
 def condorcet(util: F, weight: F) -> F:
@@ -99,7 +99,7 @@ def condorcet(util: F, weight: F) -> F:
     """
     v = np.subtract(util[..., :, :, None], util[..., :, None, :])
     v *= weight[..., :, None, None]
-    pos = np.maximum(v, const_like(v, 0.0), out=v).sum(axis=-3)
+    pos = maximum(v, 0.0, out=v).sum(axis=-3)
     pos += COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     logs = np.log(p_ij).sum(axis=-1)

@@ -34,8 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts import smp, smp_challenge
-from detente.forecasts.eum_rounds import pairwise_sum
-from detente.forecasts.smp import SMPOptions, const_like, distances, utility
+from detente.forecasts.eum_rounds import maximum, pairwise_sum
+from detente.forecasts.smp import SMPOptions, distances, utility
 
 log = logging.getLogger(__name__)
 F = NDArray[np.float64]
@@ -119,7 +119,7 @@ def risk_attitudes(d: F, cap: F, sizes: Sizes,
             u = util[a:b, :m, :m]
             v = np.subtract(u[:, :, :, None], u[:, :, None, :])
             v *= cap[a:b, :m, None, None]
-            pos[a:b, :m, :m] = np.maximum(v, const_like(v, 0.0), out=v).sum(axis=1)
+            pos[a:b, :m, :m] = maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 1, 2))
     p_ij = np.where(valid[:, None, :], p_ij, 1.0)                 # log 1 = 0 in the sums
@@ -290,7 +290,7 @@ def _elect(util: F, weight: F, m: I64) -> I64:
     w = util.shape[-1]
     v = np.subtract(util[:, :, :, None], util[:, :, None, :])
     v *= weight[:, :, None, None]
-    pos = np.maximum(v, const_like(v, 0.0), out=v).sum(axis=1)
+    pos = maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     real = np.arange(w)[None, :] < m[:, None]
@@ -316,7 +316,7 @@ def _elect_rows_last(util: F, weight: F, m: I64) -> I64:
     w = util.shape[1]
     v = np.subtract(util[:, None, :, :], util[:, :, None, :])   # v[a, j, i] = u_ai − u_aj
     v *= weight[:, None, None, :]
-    pos = np.maximum(v, const_like(v, 0.0), out=v).sum(axis=0)   # pos[j, i] = C_ij
+    pos = maximum(v, 0.0, out=v).sum(axis=0)                     # pos[j, i] = C_ij
     pos += smp.COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, 0, 1))                  # [j, i] = P_ij
     real = np.arange(w)[:, None] < m[None, :]                    # (W, R)
@@ -335,10 +335,9 @@ def _elect_two(u_sq: F, u_item: F, weight: F) -> I64:
     voters one voter after another as NumPy sums a leading axis)."""
     v = np.subtract(u_sq, u_item).T                   # (voters, R): v_a(0, 1) / w_a
     v = v * weight.T
-    zero = const_like(v, 0.0)
-    pos01 = np.maximum(v, zero).sum(axis=0)
-    pos10 = np.maximum(-v, zero).sum(axis=0)
-    pos00 = np.maximum(v * 0.0, zero).sum(axis=0)     # v_a(0, 0) = 0
+    pos01 = maximum(v, 0.0).sum(axis=0)
+    pos10 = maximum(-v, 0.0).sum(axis=0)
+    pos00 = maximum(v * 0.0, 0.0).sum(axis=0)         # v_a(0, 0) = 0
     pos01 += smp.COALITION_FLOOR
     pos10 += smp.COALITION_FLOOR
     pos00 += smp.COALITION_FLOOR

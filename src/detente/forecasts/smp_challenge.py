@@ -46,7 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.forecasts.smp import CHALLENGE_FLOOR, MIN_GAIN, const_like
+from detente.forecasts.eum_rounds import maximum, minimum
+from detente.forecasts.smp import CHALLENGE_FLOOR, MIN_GAIN
 
 F = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -87,19 +88,18 @@ class Tables:
         utility` and ``smp._challenge_block``, so the same numbers."""
         d_t = np.ascontiguousarray(np.swapaxes(d, 1, 2))   # d_t[b, j, n] = d_nj
         one_d = 1.0 - d_t
-        min_d = np.minimum(d_t, const_like(d_t, 1.0))
+        min_d = minimum(d_t, 1.0)
         u_own = one_d * (1.0 + r_hi * min_d)                # u(d_ni, r^i_n)
         u_nn = (np.diagonal(one_d, axis1=1, axis2=2)[:, None, :]
                 * (1.0 + r_hi * np.diagonal(min_d, axis1=1, axis2=2)[:, None, :]))
         r_ii = np.diagonal(r_hi, axis1=1, axis2=2)[:, :, None]
-        u_ij = (1.0 - d) * (1.0 + r_ii * np.minimum(d, const_like(d, 1.0)))  # u(d_ij, r^i_i)
+        u_ij = (1.0 - d) * (1.0 + r_ii * minimum(d, 1.0))  # u(d_ij, r^i_i)
         u_ii = np.ascontiguousarray(np.diagonal(u_ij, axis1=1, axis2=2))
         w = sal_tot * cap
         ci = w[:, :, None] * (u_ii[:, :, None] - u_ij)
         cj = w[:, None, :] * (u_own - u_nn)
-        zero = const_like(ci, 0.0)
-        big_a = CHALLENGE_FLOOR + np.maximum(ci, zero) + np.maximum(cj, zero)
-        big_b = CHALLENGE_FLOOR + np.maximum(-ci, zero) + np.maximum(-cj, zero)
+        big_a = CHALLENGE_FLOOR + maximum(ci, 0.0) + maximum(cj, 0.0)
+        big_b = CHALLENGE_FLOOR + maximum(-ci, 0.0) + maximum(-cj, 0.0)
         return cls(one_d, min_d, r_hi, u_own, u_nn, u_ij, u_ii, w, sal_tot, big_a, big_b,
                    2 * u_own + u_nn, bool((u_nn == 1.0).all()))
 
@@ -126,11 +126,10 @@ def score(t: Tables, b: I64, i: I64, j: I64,
     big_a, big_b = t.big_a.ravel()[bij], t.big_b.ravel()[bij]
     v = np.subtract(u_ni, u_nj)
     v *= wn                                               # v0 = w_n (U_ni − U_nj)
-    zero = const_like(v, 0.0)                             # np.maximum(v, 0), faster
-    pi = np.maximum(v, zero)
+    pi = maximum(v, 0.0)
     pi += big_a[:, None]
     den = np.add(pi, big_b[:, None])
-    den -= np.minimum(v, zero, out=v)
+    den -= minimum(v, 0.0, out=v)
     pi /= den                                             # π
     not_pi = np.subtract(1, pi, out=den)
     e_i = np.multiply(u_nj, 3, out=v)
@@ -146,7 +145,7 @@ def score(t: Tables, b: I64, i: I64, j: I64,
     rows_ = np.arange(b.size)
     v[rows_, i] = 0.0
     v[rows_, j] = 0.0
-    a, bb = _sums(np.maximum(v, zero, out=e_j), np.minimum(v, zero, out=v), b, m, parts)
+    a, bb = _sums(maximum(v, 0.0, out=e_j), minimum(v, 0.0, out=v), b, m, parts)
     a = big_a + a
     bb = big_b - bb
     phi = a / (a + bb)
@@ -189,7 +188,7 @@ def bounds(t: Tables) -> tuple[F, F]:
     the premises |U| ≤ 1 + 1e-9 and s ≥ 0). The estimate is ΔEU at the principals' own
     φ = A / (A + B), as if the third parties split evenly."""
     support = t.u_nn - t.u_own
-    np.maximum(support, const_like(support, 0.0), out=support)
+    maximum(support, 0.0, out=support)
     support += VOTE_SLACK
     support *= t.w[:, None, :]
     s_i = support.sum(axis=2) * (1 + 1e-12)
@@ -197,7 +196,7 @@ def bounds(t: Tables) -> tuple[F, F]:
     top += t.big_a
     phi_hi = top / (top + t.big_b)
     phi_hi *= 1 + 1e-12
-    np.minimum(phi_hi, const_like(phi_hi, 1.0), out=phi_hi)
+    minimum(phi_hi, 1.0, out=phi_hi)
     # ΔEU(φ) = (U_ii − U_ij)(1 − 2 s_j) + 2 s_j (U_ii − U_ij) φ in exact arithmetic
     slope = t.u_ii[:, :, None] - t.u_ij
     g0 = slope * (1 - 2 * t.s[:, None, :])
