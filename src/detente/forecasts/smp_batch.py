@@ -116,8 +116,7 @@ def risk_attitudes(d: F, cap: F, sizes: Sizes,
         step = max(1, CUBE_CELLS // m ** 3)      # issues per block: each issue is its own sum
         for a in range(lo, hi, step):
             b = min(hi, a + step)
-            u = util[a:b, :m, :m]
-            v = np.subtract(u[:, :, :, None], u[:, :, None, :])
+            v = _differences(util[a:b, :m, :m])
             v *= cap[a:b, :m, None, None]
             pos[a:b, :m, :m] = maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
@@ -134,6 +133,17 @@ def risk_attitudes(d: F, cap: F, sizes: Sizes,
     flat = spread[:, 0] <= tol
     risk = (3 * p - (hi + 2 * lo)) / (2 * np.where(flat[:, None], 1.0, spread))
     return np.where(flat[:, None] | ~valid, 0.0, risk), flat
+
+
+def _differences(u: F) -> F:
+    """v[..., i, j] = u[..., i] − u[..., j] (a new contiguous array): the same subtraction of
+    the same doubles as ``u[..., :, None] − u[..., None, :]``, but with the first operand
+    spelt out by ``np.repeat`` — NumPy (2.4) runs a subtraction of two broadcast operands
+    row by row through its buffered iterator, ~12 % slower over the cubes of SMP's
+    elections (step-4 elections replayed: 0.166 → 0.158 s)."""
+    w = u.shape[-1]
+    v = np.repeat(u, w, axis=-1).reshape(*u.shape, w)
+    return np.subtract(v, u[..., None, :], out=v)
 
 
 def smp_turn(x: F, sal: F, cap: F, sizes: Sizes,
@@ -288,7 +298,7 @@ def _elect(util: F, weight: F, m: I64) -> I64:
     the same operations on the real options; padded ones get P = 1 (log 0) against them and
     probability 0 (exp(−inf)), exact zeros at the end of each sum."""
     w = util.shape[-1]
-    v = np.subtract(util[:, :, :, None], util[:, :, None, :])
+    v = _differences(util)
     v *= weight[:, :, None, None]
     pos = maximum(v, 0.0, out=v).sum(axis=1)
     pos += smp.COALITION_FLOOR
