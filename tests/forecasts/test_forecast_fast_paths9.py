@@ -222,3 +222,39 @@ def test_packed_eum_declines_close_positions_and_forecast_batch_is_unchanged():
     model = eum.ExpectedUtilityModel()
     want = np.array([model.forecast(t).position[0] for t in tables])
     assert bits(model.forecast_batch(tables)) == bits(want)
+
+
+def test_packed_eum_keeps_padded_actors_on_actor_0s_position(monkeypatch):
+    """The exactness of the packed path rests on every padded actor sitting on actor 0's
+    position at the start of every round (its distances are then actor 0's bit for bit, so it
+    sorts and sides as actor 0 does): checked on the state each round's voter split is built
+    from, over runs in which actor 0 moves (a padded actor makes no offer and accepts none,
+    so without the re-placement it would stay behind on actor 0's first position)."""
+    from detente.forecasts import eum, eum_packed
+
+    seen: list[np.ndarray] = []
+
+    class Recorded(eum.VoterSplit):
+        @classmethod
+        def of(cls, x):
+            seen.append(x.copy())
+            return eum.VoterSplit.of(x)
+
+    monkeypatch.setattr(eum_packed, "VoterSplit", Recorded)
+    moved = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        blocks = _blocks(rng, (2, 3, 5, 8), 2, grid=seed % 2 == 1)
+        seen.clear()
+        if eum_packed.run_packed(blocks, eum.EUMOptions(rounds=4)) is None:
+            continue
+        at = 0
+        for x, _, _ in blocks:
+            rows, n = slice(at, at + x.shape[0]), x.shape[1]
+            for state in seen:
+                padded = state[rows, n:]
+                assert bits(padded) == bits(np.broadcast_to(state[rows, :1], padded.shape))
+            moved += int(any((state[rows, 0] != seen[0][rows, 0]).any() for state in seen)
+                         and n < seen[0].shape[1])
+            at += x.shape[0]
+    assert moved >= 3  # actor 0 of a padded block moved: the check is not blind

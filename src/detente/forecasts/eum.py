@@ -163,8 +163,8 @@ class PairDistances:
         gap = np.abs(x[:, :, None] - x[:, None, :])
         dist = gap / span[:, None, None]
         # np.maximum(·, 0.0) is np.clip(·, 0.0, None) (NaN kept), without clip's wrappers
-        return cls(gap <= tol, dist, np.maximum(0.5 - 0.5 * dist, 0.0),
-                   np.maximum(0.5 + 0.5 * dist, 0.0))
+        return cls(gap <= tol, dist, rounds.maximum(0.5 - 0.5 * dist, 0.0),
+                   rounds.maximum(0.5 + 0.5 * dist, 0.0))
 
 
 def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
@@ -202,7 +202,7 @@ def win_probability(x: F, c: F, s: F, span: F, how: str, tol: float,
     first = (flat.take(sp.at_j) - flat.take(sp.at_i)).reshape(d_n, n, n)
     total = pre[:, n, :]
     num = np.where(sp.left, first, (total[:, None, :] - total[:, :, None]) - first)
-    np.maximum(num, 0.0, out=num)  # an empty or rounding-negative sum is no vote
+    rounds.maximum(num, 0.0, out=num)  # an empty or rounding-negative sum is no vote
     if how == "all_pairs":
         den = 2 * (num.sum(axis=(1, 2)) if norm is None else norm(num))[:, None, None]
     else:

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.forecasts.base import Forecast
+from detente.forecasts.eum_rounds import maximum, minimum
 from detente.formats.table import StakeholderTable
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def distances(sal: F, ideal: F, points: F) -> F:
 
 def utility(d: F, risk: F) -> F:
     """u(d, R) = (1 − d)(1 + R d) for d ≤ 1, else (1 − d)(1 + R) (KTAB ``SMPActor::posUtil``)."""
-    return (1.0 - d) * (1.0 + risk * np.minimum(d, 1.0))
+    return (1.0 - d) * (1.0 + risk * minimum(d, 1.0))
 
 
 def condorcet(util: F, weight: F) -> F:
@@ -98,7 +99,7 @@ def condorcet(util: F, weight: F) -> F:
     """
     v = np.subtract(util[..., :, :, None], util[..., :, None, :])
     v *= weight[..., :, None, None]
-    pos = np.maximum(v, 0.0, out=v).sum(axis=-3)
+    pos = maximum(v, 0.0, out=v).sum(axis=-3)
     pos += COALITION_FLOOR
     p_ij = pos / (pos + np.swapaxes(pos, -1, -2))
     logs = np.log(p_ij).sum(axis=-1)
@@ -289,19 +290,17 @@ def run_smp(x0: F, sal: F, cap: F, options: SMPOptions | None = None) -> dict[st
                          options)[0]
 
 
-def _final(traj: list[F], risks: list[F], ratios: list[float], degenerate: bool, sal: F,
-           cap: F, opt: SMPOptions, final_risk: tuple[F, bool] | None = None,
+def _final(traj: list[F], risks: list[F], ratios: list[float], degenerate: bool,
+           final_risk: tuple[F, bool], final_win: tuple[F, NDArray[np.int64], F],
            final_only: bool = False) -> dict[str, object]:
-    """Distinct final positions and their win probabilities (SMP.md, output), from the
-    states of the run ``traj``. ``final_risk``: the risk attitudes of the final state and
-    their degenerate flag, when the caller has them
-    (:func:`detente.forecasts.smp_batch.run_smp_batch`: of all issues at once, the same
-    numbers). ``final_only``: without the stacked trajectory, risk attitudes and ratios."""
-    final = traj[-1]
-    reps, group = merge_positions(final, opt.merge_tol)
-    risk, deg = final_risk or risk_attitudes(distances(sal, final, final), cap)
-    util = utility(distances(sal, final, reps), risk[:, None])
-    win = condorcet(util, cap)
+    """A run's result (SMP.md, output) from its states ``traj``, risk attitudes and ratios:
+    ``final_risk`` the final state's risk attitudes and degenerate flag, ``final_win`` its
+    distinct positions (:func:`merge_positions`), each actor's group and the positions' win
+    probabilities (``condorcet(utility(distances(sal, final, reps), risk), cap)``), both
+    computed for all issues at once by :func:`detente.forecasts.smp_batch.run_smp_batch`.
+    ``final_only``: without the stacked trajectory, risk attitudes and ratios."""
+    risk, deg = final_risk
+    reps, group, win = final_win
     out: dict[str, object] = {} if final_only else {
         "trajectory": np.stack(traj), "risk": np.stack([*risks, risk]),
         "ratios": np.array(ratios)}
