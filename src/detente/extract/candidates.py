@@ -180,12 +180,13 @@ def _outside_quotes(mentions: Sequence[_Mention], body: str, s0: int, s1: int
 
 
 def article_candidates(lex: Lexicon, article: Article, doc: Any,
-                       issues: Mapping[str, IssueTerms], fs: FeatureSet | None = None
-                       ) -> tuple[ArticleExtraction, list[Candidate]]:
+                       issues: Mapping[str, IssueTerms], fs: FeatureSet | None = None,
+                       stance: str = "cues") -> tuple[ArticleExtraction, list[Candidate]]:
     """The rules' extraction of ``article`` and every candidate of it, with features
-    (``fs``: the feature set, by default the current version's)."""
+    (``fs``: the feature set, by default the current version's; ``stance``: the stance
+    method, :func:`detente.extract.stance_model.article_stance`)."""
     fs = fs or FEATURE_SETS[FEATURES_VERSION]
-    run = _Run(lex, article, doc, issues)
+    run = _Run(lex, article, doc, issues, stance)
     ruled = run.result()
     body = article.body
     mentions = run._mentions()

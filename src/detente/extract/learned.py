@@ -195,9 +195,9 @@ class LearnedExtractor:
         """``stance``: the rules' stance method (``cues`` or ``model``; default: ``rules``'s,
         else :data:`detente.extract.stance_model.DEFAULT_STANCE`)."""
         self.model = model or load_model()
-        self.rules = rules or RuleExtractor(stance or DEFAULT_STANCE)
-        if stance is not None and stance != self.rules.stance:
-            self.rules = RuleExtractor(stance)
+        if rules is None or (stance is not None and stance != rules.stance):
+            rules = RuleExtractor(stance or DEFAULT_STANCE)
+        self.rules = rules
 
     def extract_many(self, articles: Sequence[Article],
                      issues: Mapping[str, IssueTerms] | None = None) -> list[ArticleExtraction]:
@@ -207,7 +207,6 @@ class LearnedExtractor:
         out = []
         for a, doc in zip(articles, docs, strict=True):
             ruled, cands = article_candidates(self.rules.lex, a, doc, vocab,
-                                              self.model.features)
-            out.append(self.rules.with_stance(a, decode(self.model, a.body, ruled, cands,
-                                                        a.date)))
+                                              self.model.features, self.rules.stance)
+            out.append(decode(self.model, a.body, ruled, cands, a.date))
         return out

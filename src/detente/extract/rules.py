@@ -56,7 +56,6 @@ from detente.extract.schema import (
     Proposal,
     Signal,
 )
-from detente.extract.stance import classify_stance
 from detente.extract.stance_model import DEFAULT_STANCE, article_stance, check_method
 from detente.extract.vocabulary import IssueTerms, any_issue, default_issues
 
@@ -151,23 +150,17 @@ class RuleExtractor:
         """Extract from several articles (spaCy batches them through ``nlp.pipe``)."""
         vocab = issues if issues is not None else default_issues()
         docs = self.nlp.pipe(a.body for a in articles)
-        return [self.with_stance(a, _Run(self.lex, a, doc, vocab).result())
+        return [_Run(self.lex, a, doc, vocab, self.stance).result()
                 for a, doc in zip(articles, docs, strict=True)]
-
-    def with_stance(self, article: Article, got: ArticleExtraction) -> ArticleExtraction:
-        """``got`` with the stance of this extractor's method (the cues' is already there)."""
-        if self.stance == "cues":
-            return got
-        label = article_stance(article.body, article.title, self.lex, self.stance)
-        return got.model_copy(update={"stance": label})
 
 
 class _Run:
     """One article through the rules (kept as a small object so each step stays short)."""
 
     def __init__(self, lex: Lexicon, article: Article, doc: Any,
-                 issues: Mapping[str, IssueTerms]) -> None:
+                 issues: Mapping[str, IssueTerms], stance: str = "cues") -> None:
         self.lex, self.article, self.doc, self.issues = lex, article, doc, issues
+        self.stance = stance
         self.any_issue = any_issue(dict(issues))
         self.body = article.body
         self.signals: list[Signal] = []
@@ -191,7 +184,7 @@ class _Run:
             date=self.article.date.isoformat() if self.article.date else None,
             extractor="rules", actors=self._actors(mentions), positions=self.positions,
             proposals=self.proposals, signals=self.signals,
-            stance=classify_stance(self.body, self.article.title, self.lex))
+            stance=article_stance(self.body, self.article.title, self.lex, self.stance))
 
     # -- actors -----------------------------------------------------------------------------
     def _mentions(self) -> list[_Mention]:
