@@ -8,8 +8,8 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 :func:`detente.extract.evaluate.scores_of` for the accuracies, the same resamples for the
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
-(locked4 … locked10) pooled, and on the three argued-heavy parts held out (dev10, locked9,
-locked10); then §14's decision rule (unchanged by §15) for each configuration against
+(locked4 … locked11) pooled, and on the four argued-heavy parts held out (dev10, locked9,
+locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each configuration against
 ``kind-cues`` — (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those
 that pass the highest balanced accuracy, then fewer parameters — the confusion matrix of each
 and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
 BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
-         "locked10")
-#: The argued-heavy parts §14 and §15 ask to see held out.
-HEAVY = ("dev10", "locked9", "locked10")
+         "locked10", "locked11")
+#: The argued-heavy parts §14, §15 and §16 ask to see held out.
+HEAVY = ("dev10", "locked9", "locked10", "locked11")
 REPORT = "neutral_report"
 #: §14's floor on pooled accuracy on reports.
 REPORT_FLOOR = 0.85
