@@ -11,7 +11,10 @@ quotes, one-to-one greedy by overlap) and the same 95 % percentile bootstrap ove
 Besides the protocol's scores it prints the signal F1 per kind (both annotations restricted to
 that kind), a kind-agnostic F1 (actor + overlapping quote), a span-only F1 (overlapping quote
 alone), and Cohen's kappa of the stances (Cohen 1960, *Educational and Psychological
-Measurement* 20:37–46) with the interval over the same bootstrap resamples.
+Measurement* 20:37–46) with the interval over the same bootstrap resamples, and the stance
+agreement split by kind of text: on the articles either annotator calls argued (not
+``neutral_report``), on those both call argued (with kappa there too), and the 4×4 confusion
+table (rows A, columns B).
 
     PYTHONPATH=src python3 scripts/extract_agreement.py tests/data/extract/locked4 \
         tests/data/extract/locked4-b [--json]
@@ -126,6 +129,46 @@ def kappa_score(a: list[GoldArticle], b: list[GoldArticle], draws: int, seed: in
                  None if hi is None else float(hi))
 
 
+def _ratio_score(ok: np.ndarray, n: np.ndarray, idx: np.ndarray) -> Score:
+    """sum(ok)/sum(n) with its percentile interval over the resamples ``idx`` (rows of article
+    indices); None where nothing is counted, resamples with nothing counted dropped."""
+    if n.sum() == 0:
+        return Score(None, None, None)
+    tot = n[idx].sum(axis=1)
+    boot = ok[idx].sum(axis=1)[tot > 0] / tot[tot > 0]
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return Score(float(ok.sum() / n.sum()), float(lo), float(hi))
+
+
+def stance_agreement(a: list[GoldArticle], b: list[GoldArticle], draws: int = 2000,
+                     seed: int = 0) -> dict[str, Any]:
+    """Stance agreement on all articles, on those either annotator calls argued, on those both
+    call argued (with Cohen's kappa there), and the confusion table ``{A stance: {B stance:
+    n}}``; intervals over the same resamples as :func:`kappa_score`."""
+    sa, sb = [g.gold["stance"] for g in a], [g.gold["stance"] for g in b]
+    same = np.array([x == y for x, y in zip(sa, sb, strict=True)], dtype=float)
+    arg_a = np.array([x != "neutral_report" for x in sa], dtype=float)
+    arg_b = np.array([y != "neutral_report" for y in sb], dtype=float)
+    either, both = np.maximum(arg_a, arg_b), arg_a * arg_b
+    idx = np.random.default_rng(seed).integers(0, len(sa), size=(draws, len(sa)))
+    def kappa_both(rows: list[int]) -> float:
+        rows = [i for i in rows if both[i]]
+        return kappa([sa[i] for i in rows], [sb[i] for i in rows]) if rows else float("nan")
+
+    kb = kappa_both(list(range(len(sa))))
+    boot = np.array([kappa_both(list(r)) for r in idx])
+    boot = boot[~np.isnan(boot)]
+    k_both = (Score(kb, *(float(v) for v in np.percentile(boot, [2.5, 97.5])))
+              if kb == kb and len(boot) else Score(None, None, None))
+    return {"all": _ratio_score(same, np.ones_like(same), idx),
+            "either_argued": _ratio_score(same * either, either, idx),
+            "both_argued": _ratio_score(same * both, both, idx),
+            "n_either_argued": int(either.sum()), "n_both_argued": int(both.sum()),
+            "kappa_both_argued": k_both,
+            "confusion": {x: {y: sum(1 for p, q in zip(sa, sb, strict=True) if (p, q) == (x, y))
+                              for y in STANCES} for x in STANCES}}
+
+
 def agreement(a: list[GoldArticle], b: list[GoldArticle], draws: int = 2000, seed: int = 0
               ) -> dict[str, Any]:
     """Every agreement figure: both directions, per kind, kind-agnostic, span-only, kappa."""
@@ -146,6 +189,7 @@ def agreement(a: list[GoldArticle], b: list[GoldArticle], draws: int = 2000, see
         per_kind[k] = {"A": _n(ak), "B": _n(bk),
                        "f1": score(ak, bk, draws, seed)["signal_f1"]}
     out["per_kind"] = per_kind
+    out["stance"] = stance_agreement(a, b, draws, seed)
     return out
 
 
@@ -179,6 +223,18 @@ def report(res: dict[str, Any]) -> str:
     lines.append("per kind (A n, B n, F1):")
     lines += [f"  {k:16s} {v['A']:3d} {v['B']:3d}  {v['f1']}"
               for k, v in res["per_kind"].items()]
+    st = res["stance"]
+    lines.append("stance agreement:")
+    lines.append(f"  all articles       {st['all']}")
+    lines.append(f"  either argued ({st['n_either_argued']:2d}) {st['either_argued']}")
+    lines.append(f"  both argued   ({st['n_both_argued']:2d}) {st['both_argued']}")
+    lines.append(f"  kappa both argued  {st['kappa_both_argued']}")
+    short = {"pro_negotiation": "pro", "skeptical": "skep", "anti_concession": "anti",
+             "neutral_report": "rep"}
+    lines.append("stance confusion (rows A, columns B): " + " ".join(
+        f"{short.get(y, y):>5s}" for y in STANCES))
+    lines += [f"  {x:35s} " + " ".join(f"{n:5d}" for n in row.values())
+              for x, row in st["confusion"].items()]
     return "\n".join(lines)
 
 

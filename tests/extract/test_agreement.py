@@ -115,3 +115,48 @@ def test_missing_second_annotation_is_one_clear_error(agree: ModuleType, tmp_pat
     assert agree.main([str(a_dir), str(b_dir)]) == 2
     err = capsys.readouterr().err
     assert "01.json" in err and "Traceback" not in err
+
+
+STANCE_BODIES = ["Russia agreed to a truce.", "Putin met Zelensky.", "Ukraine freed prisoners.",
+                 "Turkey hosted the talks."]
+
+
+def test_stance_agreement_by_kind_of_text(agree: ModuleType, tmp_path: Path) -> None:
+    # A: pro, skeptical, anti, report; B: pro, anti, report, report (worked by hand):
+    # all 2/4; either argued = articles 0-2, agree on 0 → 1/3; both argued = 0-1 → 1/2;
+    # kappa all: po 1/2, pe = 1/16 + 0 + 1/16 + 1/8 = 1/4 → 1/3;
+    # kappa both argued: (pro, skep) vs (pro, anti): po 1/2, pe 1/4 → 1/3.
+    a = [doc([], s) for s in ("pro_negotiation", "skeptical", "anti_concession",
+                              "neutral_report")]
+    b = [doc([], s) for s in ("pro_negotiation", "anti_concession", "neutral_report",
+                              "neutral_report")]
+    a_dir, b_dir = folders(tmp_path, a, b, STANCE_BODIES)
+    res = agree.agreement(*agree.load_pair(a_dir, b_dir), draws=300, seed=0)
+    st = res["stance"]
+    assert st["all"].value == pytest.approx(0.5)
+    assert st["all"].value == pytest.approx(res["A_gold"]["stance_accuracy"].value)
+    assert st["either_argued"].value == pytest.approx(1 / 3)
+    assert st["both_argued"].value == pytest.approx(0.5)
+    assert (st["n_either_argued"], st["n_both_argued"]) == (3, 2)
+    assert res["stance_kappa"].value == pytest.approx(1 / 3)
+    assert st["kappa_both_argued"].value == pytest.approx(1 / 3)
+    for k in ("all", "either_argued", "both_argued"):
+        assert 0.0 <= st[k].low <= st[k].value <= st[k].high <= 1.0
+    conf = st["confusion"]
+    assert conf["pro_negotiation"]["pro_negotiation"] == 1
+    assert conf["skeptical"]["anti_concession"] == 1
+    assert conf["anti_concession"]["neutral_report"] == 1
+    assert conf["neutral_report"]["neutral_report"] == 1
+    assert sum(n for row in conf.values() for n in row.values()) == 4
+    text = agree.report(res)
+    assert "either argued ( 3) 0.333" in text and "both argued   ( 2) 0.500" in text
+
+
+def test_stance_agreement_without_argued_pieces_is_undefined(agree: ModuleType,
+                                                             tmp_path: Path) -> None:
+    a_dir, b_dir = folders(tmp_path, [doc([]), doc([])], [doc([]), doc([])],
+                           STANCE_BODIES[:2])
+    st = agree.agreement(*agree.load_pair(a_dir, b_dir), draws=100, seed=0)["stance"]
+    assert st["all"].value == 1.0
+    assert st["either_argued"].value is None and st["both_argued"].value is None
+    assert st["kappa_both_argued"].value is None
