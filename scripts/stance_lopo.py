@@ -9,9 +9,10 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
 (locked4 … locked11) pooled, and on the four argued-heavy parts held out (dev10, locked9,
-locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each configuration against
-``kind-cues`` — (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those
-that pass the highest balanced accuracy, then fewer parameters — the confusion matrix of each
+locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each
+configuration against ``kind-cues`` — (a) argued higher AND (b) balanced higher AND (c)
+reports ≥ 0.85; among those that pass the highest balanced accuracy, then fewer parameters —
+the confusion matrix of each
 and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
 only). Reads only development parts, never the locked set.
 
