@@ -422,6 +422,24 @@ class StanceModel:
         vec_det, vec_cls = (self._vector_measures(body, title)
                             if self.config in VECTOR_CONFIGS else (np.zeros(0), np.zeros(0)))
         argued = float(self.detector.probabilities(np.concatenate([kind, vec_det]))[0])
+        return self._label(argued, body, title, lex, scores, vec_cls)
+
+    def argued_probability(self, body: str, title: str | None, lex: Lexicon) -> float:
+        """The detector's P(argued) for one article (from every measure it reads)."""
+        if self.detector is None:
+            raise DetenteError.one("the stance model has no detector", path="config",
+                                   value=self.config, allowed=", ".join(CONFIGS))
+        scores = stance_scores(body, title, lex)
+        kind = (kind_features(body, title, lex, scores)
+                if self.config in ("kind-cues", "kind-words")
+                else detector_features(self.config, body, title, lex, scores))
+        vec = (self._vector_measures(body, title)[0] if self.config in VECTOR_DETECTOR
+               else np.zeros(0))
+        return float(self.detector.probabilities(np.concatenate([kind, vec]))[0])
+
+    def _label(self, argued: float, body: str, title: str | None, lex: Lexicon,
+               scores: dict[str, float], vec_cls: np.ndarray) -> str:
+        """The label given the detector's P(argued) (every configuration but ``flat``)."""
         if self.config in FAMILY_CONFIGS and self.classifier is not None:
             if argued < 0.5:
                 return REPORT
