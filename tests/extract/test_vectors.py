@@ -13,7 +13,7 @@ from detente.errors import DetenteError
 
 pytest.importorskip("wordllama")
 
-from detente.extract import vectors  # noqa: E402
+from detente.extract import vectors
 
 
 def test_vectors_are_unit_length_and_deterministic() -> None:
