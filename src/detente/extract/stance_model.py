@@ -410,6 +410,8 @@ class StanceModel:
         """One of pro_negotiation, skeptical, anti_concession, neutral_report."""
         scores = stance_scores(body, title, lex)
         kind = kind_features(body, title, lex, scores)
+        if self.config in VOICE_CONFIGS:
+            kind = np.concatenate([kind, voice_features(body, title)])
         if self.config == "flat" and self.classifier is not None:
             dense = np.concatenate([kind, cue_features(body, title, lex, scores)])
             p = self.classifier.probabilities(dense, words(body, title))
@@ -417,8 +419,6 @@ class StanceModel:
         if self.detector is None:
             raise DetenteError.one("the stance model has no detector", path="config",
                                    value=self.config, allowed=", ".join(CONFIGS))
-        if self.config != "kind-cues" and self.config != "kind-words":
-            kind = detector_features(self.config, body, title, lex, scores)
         vec_det, vec_cls = (self._vector_measures(body, title)
                             if self.config in VECTOR_CONFIGS else (np.zeros(0), np.zeros(0)))
         argued = float(self.detector.probabilities(np.concatenate([kind, vec_det]))[0])
