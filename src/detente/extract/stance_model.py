@@ -41,7 +41,9 @@ Protocol §16 (amendment 11) adds three configurations that read pretrained word
 argued-minus-report direction, then ``fam-share``'s classifier), ``vec-arg`` (``fam-share``'s
 detector, then the classifier also reads the argument vector's similarity to each argued
 stance's centroid) and ``vec-both`` (both). They need the ``wordllama`` package (the
-``extract`` extra); without it they stop with one clear error.
+``extract`` extra); without it they stop with one clear error. All three passed §14's rule
+against ``fam-share``; ``vec-both``, with the highest balanced accuracy, is shipped
+(docs/extraction-evaluation.md §16.2).
 
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
@@ -522,7 +524,8 @@ def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2).
+#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2;
+#: ``vec-both`` from §16.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
