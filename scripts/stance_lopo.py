@@ -1,4 +1,4 @@
-"""Leave-one-part-out stance accuracy of the stance configurations beside the cues (§13–§15).
+"""Leave-one-part-out stance accuracy of the stance configurations beside the cues (§13–§16).
 
 For each development part (``detente.extract.training.PARTS`` present): train each stance
 configuration named (``detente.extract.stance_model.CONFIGS``) on every other part and label the
@@ -9,15 +9,15 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
 (locked4 … locked11) pooled, and on the four argued-heavy parts held out (dev10, locked9,
-locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each
-configuration against ``kind-cues`` — (a) argued higher AND (b) balanced higher AND (c)
-reports ≥ 0.85; among those that pass the highest balanced accuracy, then fewer parameters —
-the confusion matrix of each
+locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each configuration
+against the reference (``--reference``: ``fam-share`` under §16, ``kind-cues`` under §14–§15)
+— (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those that pass the
+highest balanced accuracy, then fewer parameters — the confusion matrix of each
 and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
 only). Reads only development parts, never the locked set.
 
     PYTHONPATH=src DETENTE_SHARED=/work/shared python3 scripts/stance_lopo.py \
-        [--configs kind-cues,fam-bal,fam-fill,fam-share] [--draws 2000]
+        [--configs fam-share,vec-det,vec-arg,vec-both] [--reference fam-share] [--draws 2000]
 """
 
 from __future__ import annotations
@@ -106,13 +106,14 @@ def figures(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]], dra
 
 
 def parameters(items: Sequence, name: str) -> int:
-    """Number of fitted weights (coefficients and intercepts) of configuration ``name``
-    trained on ``items`` (the cues: 0)."""
+    """Number of fitted weights (coefficients and intercepts, and §16's learned word-vector
+    directions, centre and prototypes) of configuration ``name`` trained on ``items`` (the
+    cues: 0)."""
     if name == "cues":
         return 0
     model = fit_stance(items, name)
-    return sum(m.coef.size + m.intercept.size for m in (model.detector, model.classifier)
-               if m is not None)
+    return (sum(m.coef.size + m.intercept.size for m in (model.detector, model.classifier)
+                if m is not None) + sum(v.size for v in model.vectors.values()))
 
 
 def confusion(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]]) -> str:
@@ -149,7 +150,10 @@ def within(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]]) -> s
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--configs", default="kind-cues,fam-bal,fam-fill,fam-share")
+    ap.add_argument("--configs", default="fam-share,vec-det,vec-arg,vec-both")
+    ap.add_argument("--reference", default="fam-share",
+                    help="the configuration the others are judged against (§16: fam-share; "
+                         "§14–§15: kind-cues)")
     args = ap.parse_args()
     t0 = time.process_time()
     lex = lexicon()
@@ -180,7 +184,7 @@ def main() -> None:
     for n, f in figs.items():
         print(f"| {n} | " + " | ".join(str(f[c]) for c in cols) + f" | {size[n]} |")
     print(f"(blind: {'+'.join(p for p in BLIND if p in parts)})")
-    base = "kind-cues"
+    base = args.reference
     passing = []
     if base in figs:
         ref = figs[base]
@@ -191,13 +195,13 @@ def main() -> None:
             c = (f["reports"].value or 0) >= REPORT_FLOOR
             if a and b and c:
                 passing.append(n)
-            print(f"decision (§14/§15) {n} vs {base}: (a) argued {f['argued'].value:.4f} vs "
+            print(f"decision (§14–§16) {n} vs {base}: (a) argued {f['argued'].value:.4f} vs "
                   f"{ref['argued'].value:.4f} {a}; (b) balanced {f['balanced'].value:.4f} vs "
                   f"{ref['balanced'].value:.4f} {b}; (c) reports {f['reports'].value:.4f} "
                   f">= {REPORT_FLOOR} {c} → {'passes' if a and b and c else 'fails'}")
         best = max(passing, key=lambda n: (figs[n]["balanced"].value or 0, -size[n]),
                    default=base)
-        print(f"decision (§14/§15): ship {best}" + ("" if passing else " (none passes)"))
+        print(f"decision (§14–§16): ship {best}" + ("" if passing else " (none passes)"))
     for n in held:
         print(f"\nconfusion matrix, {n} (held-out labels, every part):")
         print(confusion(parts, held[n]))

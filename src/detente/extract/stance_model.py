@@ -35,6 +35,16 @@ over the families normalised per family and length (:func:`family_shares`, ``fam
 Only ``fam-share`` passed §14's rule (docs/extraction-evaluation.md §15.2): it is the shipped
 configuration.
 
+Protocol §16 (amendment 11) adds three configurations that read pretrained word vectors
+(:mod:`detente.extract.stance_vectors`, prototypes learned on the training articles only):
+``vec-det`` (the detector also reads the document and argument vectors' projections on the
+argued-minus-report direction, then ``fam-share``'s classifier), ``vec-arg`` (``fam-share``'s
+detector, then the classifier also reads the argument vector's similarity to each argued
+stance's centroid) and ``vec-both`` (both). They need the ``wordllama`` package (the
+``extract`` extra); without it they stop with one clear error. All three passed §14's rule
+against ``fam-share``; ``vec-both``, with the highest balanced accuracy, is shipped
+(docs/extraction-evaluation.md §16.2).
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.
@@ -44,7 +54,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +72,19 @@ REPORT = "neutral_report"
 #: ``voice-bal``, ``voice-stance``) and of §15 (at most three more: ``fam-bal``, ``fam-fill``,
 #: ``fam-share``).
 CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance",
-           "fam-bal", "fam-fill", "fam-share")
+           "fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both")
 #: §15: the configurations whose classifier over the argued stances reads
-#: :func:`family_features` (``kind-cues``' detector in front of each).
-FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share")
+#: :func:`family_features` (``kind-cues``' detector in front of each); §16's three read
+#: :func:`family_shares` as ``fam-share`` does, with word-vector measures beside.
+FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both")
+#: §16: the configurations whose detector reads the word-vector projections
+#: (:func:`detente.extract.stance_vectors.projections`) besides the kind measures.
+VECTOR_DETECTOR = ("vec-det", "vec-both")
+#: §16: the configurations whose classifier reads the argument vector's similarity to each
+#: argued stance's centroid (:func:`detente.extract.stance_vectors.similarities`) besides
+#: :func:`family_shares`.
+VECTOR_CLASSIFIER = ("vec-arg", "vec-both")
+VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both")
 #: The configurations whose detector reads :func:`voice_features` besides the kind measures.
 VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
@@ -281,8 +300,9 @@ def family_shares(body: str, title: str | None, lex: Lexicon,
 
 def within_features(config: str, body: str, title: str | None, lex: Lexicon,
                     scores: dict[str, float] | None = None) -> np.ndarray:
-    """What a §15 configuration's classifier over the argued stances reads."""
-    if config == "fam-share":
+    """What a §15 configuration's classifier over the argued stances reads (§16's: the
+    shares, before their vector measures)."""
+    if config == "fam-share" or config in VECTOR_CONFIGS:
         return family_shares(body, title, lex, scores)
     return family_features(body, title, lex, scores)
 
@@ -369,6 +389,21 @@ class StanceModel:
     classifier: Linear | None
     fallback: str
     meta: dict[str, Any]
+    #: §16: learned word-vector prototypes — ``directions`` (2 × 256, the detector's) for
+    #: :data:`VECTOR_DETECTOR`, ``centre`` (256) and ``prototypes`` (3 × 256, order
+    #: :data:`ARGUED`) for :data:`VECTOR_CLASSIFIER`; empty otherwise.
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def _vector_measures(self, body: str, title: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """The detector's and the classifier's word-vector measures (empty when unused)."""
+        from detente.extract.stance_vectors import projections, similarities, text_vectors
+
+        v = text_vectors(body, title)
+        det = (projections(v, self.vectors["directions"])
+               if self.config in VECTOR_DETECTOR else np.zeros(0))
+        cls = (similarities(v[1], self.vectors["centre"], self.vectors["prototypes"])
+               if self.config in VECTOR_CLASSIFIER else np.zeros(0))
+        return det, cls
 
     def labels(self) -> tuple[str, ...]:
         return (*ARGUED, REPORT) if self.config == "flat" else ARGUED
@@ -377,6 +412,8 @@ class StanceModel:
         """One of pro_negotiation, skeptical, anti_concession, neutral_report."""
         scores = stance_scores(body, title, lex)
         kind = kind_features(body, title, lex, scores)
+        if self.config in VOICE_CONFIGS:
+            kind = np.concatenate([kind, voice_features(body, title)])
         if self.config == "flat" and self.classifier is not None:
             dense = np.concatenate([kind, cue_features(body, title, lex, scores)])
             p = self.classifier.probabilities(dense, words(body, title))
@@ -384,16 +421,34 @@ class StanceModel:
         if self.detector is None:
             raise DetenteError.one("the stance model has no detector", path="config",
                                    value=self.config, allowed=", ".join(CONFIGS))
-        if self.config != "kind-cues" and self.config != "kind-words":
-            kind = detector_features(self.config, body, title, lex, scores)
-        argued = float(self.detector.probabilities(kind)[0])
+        vec_det, vec_cls = (self._vector_measures(body, title)
+                            if self.config in VECTOR_CONFIGS else (np.zeros(0), np.zeros(0)))
+        argued = float(self.detector.probabilities(np.concatenate([kind, vec_det]))[0])
+        return self._label(argued, body, title, lex, scores, vec_cls)
+
+    def argued_probability(self, body: str, title: str | None, lex: Lexicon) -> float:
+        """The detector's P(argued) for one article (from every measure it reads)."""
+        if self.detector is None:
+            raise DetenteError.one("the stance model has no detector", path="config",
+                                   value=self.config, allowed=", ".join(CONFIGS))
+        scores = stance_scores(body, title, lex)
+        kind = (kind_features(body, title, lex, scores)
+                if self.config in ("kind-cues", "kind-words")
+                else detector_features(self.config, body, title, lex, scores))
+        vec = (self._vector_measures(body, title)[0] if self.config in VECTOR_DETECTOR
+               else np.zeros(0))
+        return float(self.detector.probabilities(np.concatenate([kind, vec]))[0])
+
+    def _label(self, argued: float, body: str, title: str | None, lex: Lexicon,
+               scores: dict[str, float], vec_cls: np.ndarray) -> str:
+        """The label given the detector's P(argued) (every configuration but ``flat``)."""
         if self.config in FAMILY_CONFIGS and self.classifier is not None:
             if argued < 0.5:
                 return REPORT
             if self.config == "fam-fill" and any(scores.values()):
                 return max(ARGUED, key=lambda s: (scores[s], -ARGUED.index(s)))
-            q = self.classifier.probabilities(
-                within_features(self.config, body, title, lex, scores))
+            q = self.classifier.probabilities(np.concatenate(
+                [within_features(self.config, body, title, lex, scores), vec_cls]))
             return ARGUED[int(np.argmax(q))]
         if self.config == "voice-stance" and self.classifier is not None:
             if argued < 0.5:
@@ -421,6 +476,7 @@ class StanceModel:
             arrays |= self.detector.arrays("det_")
         if self.classifier is not None:
             arrays |= self.classifier.arrays("cls_")
+        arrays |= {f"vec_{k}": v for k, v in sorted(self.vectors.items())}
         np.savez_compressed(path, **arrays)
 
 
@@ -437,22 +493,39 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
             meta = json.loads(str(z["meta"]))
             det = Linear.from_arrays(z, "det_") if "det_coef" in z.files else None
             cls = Linear.from_arrays(z, "cls_") if "cls_coef" in z.files else None
+            vecs = {k[4:]: np.asarray(z[k], float) for k in z.files if k.startswith("vec_")}
     except (OSError, ValueError, KeyError, EOFError) as exc:
         raise DetenteError.one(f"the stance model's weights file is unreadable: {exc}",
                                file=str(path), allowed=fix) from exc
     if (config not in CONFIGS or fallback not in ARGUED or not isinstance(meta, dict)
             or (config != "flat" and det is None)
             or ((config in ("kind-words", "flat", "voice-stance", *FAMILY_CONFIGS))
-                != (cls is not None))):
+                != (cls is not None))
+            or not _vectors_fit(config, vecs)):
         raise DetenteError.one("the stance model's weights file does not fit its configuration",
                                file=str(path), value=config, allowed=fix)
-    return StanceModel(config, det, cls, fallback, meta)
+    return StanceModel(config, det, cls, fallback, meta, vecs)
+
+
+def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
+    """Whether the §16 prototype arrays are those ``config`` reads, with finite values."""
+    from detente.extract.vectors import DIM
+
+    shapes: dict[str, tuple[int, ...]] = {}
+    if config in VECTOR_DETECTOR:
+        shapes["directions"] = (2, DIM)
+    if config in VECTOR_CLASSIFIER:
+        shapes |= {"centre": (DIM,), "prototypes": (len(ARGUED), DIM)}
+    return (set(vecs) == set(shapes)
+            and all(vecs[k].shape == s and np.isfinite(vecs[k]).all()
+                    for k, s in shapes.items()))
 
 
 #: How ``detente extract`` gives the stance: ``cues`` (the weighted cues of
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
-#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2).
+#: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2;
+#: ``vec-both`` from §16.2).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
