@@ -257,7 +257,7 @@ def test_table_actor_listed_twice() -> None:
 # -- detente serve: refused before the address is printed as if the server ran ---------------
 @pytest.mark.parametrize(("host", "text"), [
     ("no such host", "cannot listen on this host"), ("x" * 300, "cannot listen on this host"),
-    ("\u202e", "cannot listen on this host"), ("", "--host is empty")])
+    ("\u202e", "cannot listen on this host"), ("", "an empty value (got '')")])
 def test_serve_refuses_a_host_that_does_not_resolve(host: str, text: str,
                                                     tmp_path: Path) -> None:
     """uvicorn logged 'Name or service not known' and exited 3 after the address line; an
