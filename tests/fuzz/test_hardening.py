@@ -288,8 +288,9 @@ def test_serve_refuses_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
     assert "--out: not a folder" in err
 
 
-@pytest.mark.parametrize("code", ["x" * 100_000, "%", "1_", ""],
-                         ids=["100000-chars", "percent", "underscore", "empty"])
+# "" is refused by the parser since round 11 (an empty value: tests/fuzz/test_hardening11.py)
+@pytest.mark.parametrize("code", ["x" * 100_000, "%", "1_"],
+                         ids=["100000-chars", "percent", "underscore"])
 def test_event_code_prefix_is_letters_and_digits(code: str, tmp_path: Path) -> None:
     """A 100,000-character --code made SQLite raise 'LIKE or GLOB pattern too complex'; '%'
     matched every code (an SQL wildcard, not a prefix)."""

@@ -111,6 +111,15 @@ def _not_empty(process_value: Any) -> Any:
             raise typer.BadParameter(
                 "an empty value (got ''); allowed: a file or folder path (write '.' for the "
                 "current folder), a case name or the option's value; never an empty text")
+        for v in given:
+            if type(v) is str and v.endswith("/") and os.path.isfile(v.rstrip("/")):
+                import typer
+
+                # Python's paths drop a trailing slash ("toy.yaml/" read toy.yaml); the
+                # system says a name ending in "/" is a folder (open() fails: ENOTDIR)
+                raise typer.BadParameter(
+                    f"a file named as a folder: it ends with '/' (got {v!r}); allowed: the "
+                    f"file's path without the slash ({v.rstrip('/')!r}), or a folder")
         return process_value(ctx, value)
 
     return checked
