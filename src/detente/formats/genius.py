@@ -670,7 +670,8 @@ def _date(text: str | None) -> object:
     try:
         return iso_date(text)
     except ValueError:
-        raise GeniusError.one("not a date", value=text, allowed="YYYY-MM-DD") from None
+        raise GeniusError.one("not a date", path="--date", value=text,
+                              allowed="YYYY-MM-DD") from None
 
 
 def check_parties(domain: GeniusDomain, what: str = "a negotiation") -> None:
