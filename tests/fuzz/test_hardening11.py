@@ -199,6 +199,18 @@ def test_a_file_path_with_a_trailing_slash_is_refused(argv: list[str], tmp_path:
     assert f"({str(f)!r})" in msg
 
 
+def test_backtest_of_a_file_path_with_a_trailing_slash_is_not_run_directly(tmp_path: Path
+                                                                           ) -> None:
+    """``backtest deu.tsv/`` (two words) skipped the parser and read deu.tsv."""
+    from detente.cli.direct import direct_command
+
+    f = tmp_path / "deu.tsv"
+    f.write_text("x\n", encoding="utf-8")
+    assert direct_command(["backtest", f"{f}/"]) is None
+    assert direct_command(["backtest", str(f)]) is not None
+    assert "ends with '/'" in _err(["backtest", f"{f}/"], str(f))
+
+
 def test_the_api_refuses_a_file_path_with_a_trailing_slash() -> None:
     import detente
 
