@@ -54,7 +54,7 @@ def _replace_unencodable() -> None:
         enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
         if enc and enc != "utf8" and callable(getattr(stream, "reconfigure", None)):
             with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 class _BoundedHighlighter(ReprHighlighter):
