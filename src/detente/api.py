@@ -11,6 +11,7 @@ and the command line give the same numbers for the same inputs and seed. Every r
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,9 @@ def _path(value: object, name: str, optional: bool = False) -> None:
     from detente.limits import check_name
 
     check_name(value)
+    if isinstance(value, str) and value.endswith("/") and os.path.isfile(value.rstrip("/")):
+        raise _fail(name, value, "the file's path without a trailing '/' (a name ending in "
+                    "'/' is a folder; pathlib dropped the slash and read the file)")
 
 
 def _text(value: object, name: str, optional: bool = False) -> None:

@@ -7,6 +7,7 @@ exhausted machine.
 
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import os
 import re
@@ -232,6 +233,19 @@ def check_memory(needed: float, what: str, path: str | None = None) -> None:
             f"{what} needs ~{needed / GB:.1f} GB, limit {limit / GB:.1f} GB", path=path,
             allowed="fewer draws, paths or months; or raise the limit with "
                     "`detente --memory-limit 16G …` or DETENTE_MEMORY_LIMIT=16G")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> dt.date:
+    """The calendar date ``YYYY-MM-DD`` (ASCII digits) of ``text``; ValueError otherwise.
+    Python's ``date.fromisoformat`` also takes ``20250516``, ``2025-W20`` and ``2025-W20-5``
+    (an ISO week: ``2025-W20`` was read as Monday 2025-05-12), which every message here
+    calls not allowed."""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
+    return dt.date.fromisoformat(text)
 
 
 DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")

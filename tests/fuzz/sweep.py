@@ -189,14 +189,16 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
 
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
                 only: str | None = None, whole: bool = True, new_only: bool = False,
-                round8: bool = False, round9: bool = False, round10: bool = False) -> None:
+                round8: bool = False, round9: bool = False, round10: bool = False,
+                round11: bool = False) -> None:
     """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
     each through its commands; ``new_only``: only the round-7 families (:mod:`fuzz.damage`);
-    ``round8``/``round9``/``round10``: only the round-8/9/10 families (:mod:`fuzz.round8`,
-    :mod:`fuzz.round9`, :mod:`fuzz.round10`)."""
+    ``round8``/``round9``/``round10``/``round11``: only the round-8/9/10/11 families
+    (:mod:`fuzz.round8`, :mod:`fuzz.round9`, :mod:`fuzz.round10`, :mod:`fuzz.round11`)."""
     from fuzz import round8 as r8
     from fuzz import round9 as r9
     from fuzz import round10 as r10
+    from fuzz import round11 as r11
     from fuzz.damage import is_new
 
     for k, src in enumerate(sources()):
@@ -205,7 +207,8 @@ def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
         cases = list(src.structured(seed + 1000 * k, n)) if src.structured and n else []
         for case in cases + (src.whole() if whole else []):
             if ((round8 and not r8.is_new(case)) or (round9 and not r9.is_new(case))
-                    or (round10 and not r10.is_new(case))):
+                    or (round10 and not r10.is_new(case))
+                    or (round11 and not r11.is_new(case))):
                 continue
             if not new_only or is_new(case):
                 run_case(tally, src, case, seconds)

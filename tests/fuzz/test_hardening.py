@@ -257,7 +257,7 @@ def test_table_actor_listed_twice() -> None:
 # -- detente serve: refused before the address is printed as if the server ran ---------------
 @pytest.mark.parametrize(("host", "text"), [
     ("no such host", "cannot listen on this host"), ("x" * 300, "cannot listen on this host"),
-    ("\u202e", "cannot listen on this host"), ("", "--host is empty")])
+    ("\u202e", "cannot listen on this host"), ("", "an empty value (got '')")])
 def test_serve_refuses_a_host_that_does_not_resolve(host: str, text: str,
                                                     tmp_path: Path) -> None:
     """uvicorn logged 'Name or service not known' and exited 3 after the address line; an
@@ -288,8 +288,9 @@ def test_serve_refuses_an_output_folder_that_is_a_file(tmp_path: Path) -> None:
     assert "--out: not a folder" in err
 
 
-@pytest.mark.parametrize("code", ["x" * 100_000, "%", "1_", ""],
-                         ids=["100000-chars", "percent", "underscore", "empty"])
+# "" is refused by the parser since round 11 (an empty value: tests/fuzz/test_hardening11.py)
+@pytest.mark.parametrize("code", ["x" * 100_000, "%", "1_"],
+                         ids=["100000-chars", "percent", "underscore"])
 def test_event_code_prefix_is_letters_and_digits(code: str, tmp_path: Path) -> None:
     """A 100,000-character --code made SQLite raise 'LIKE or GLOB pattern too complex'; '%'
     matched every code (an SQL wildcard, not a prefix)."""

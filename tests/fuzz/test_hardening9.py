@@ -235,7 +235,8 @@ def test_an_executor_worker_count_is_ascii_digits(spec: str) -> None:
     assert "whole number from 1 to" in msg
 
 
-@pytest.mark.parametrize("value", ["", "\u202e", "nosuch"])
+# "" is refused by the parser since round 11 (an empty value: tests/fuzz/test_hardening11.py)
+@pytest.mark.parametrize("value", ["\u202e", "nosuch"])
 def test_a_missing_genius_profile_names_the_option(tmp_path: Path, value: str) -> None:
     msg = _err(["import", "genius", str(GEN), "-o", str(tmp_path / "o.yaml"), "--profile",
                 value], str(GEN))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import errno
 import functools
 import sys
 from typing import Any
@@ -246,18 +248,22 @@ def _main(argv: list[str] | None) -> None:
                 _command(_wanted(args), _given(args)).main, args=args, prog_name="detente",
                 standalone_mode=False))
     except DetenteError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
-                          soft_wrap=True)
+        with contextlib.suppress(OSError):  # an error stream closed (2>&-) or full: exit 2
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                              soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         _interrupted()
     except OSError as exc:
+        if exc.filename is None and exc.errno in _FULL:  # the console's stream: ``>/dev/full``
+            _unwritable(exc)
         if exc.filename is None:  # not about a file the user named: a bug, show it
             raise
         from detente.limits import os_error
 
-        err_console.print(f"[bold red]error:[/] {escape(str(os_error(exc)))}",
-                          highlight=False, soft_wrap=True)
+        with contextlib.suppress(OSError):
+            err_console.print(f"[bold red]error:[/] {escape(str(os_error(exc)))}",
+                              highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as exc:
         typer = sys.modules.get("typer")  # Typer's exceptions come only from Typer's path
@@ -267,13 +273,32 @@ def _main(argv: list[str] | None) -> None:
             if isinstance(exc, typer.Abort):  # Ctrl-C, as Click reports it
                 _interrupted()
             if isinstance(exc, _usage_errors()):  # bad option values, unknown options, …
-                exc.show()  # type: ignore[attr-defined]
+                with contextlib.suppress(OSError):  # an error stream closed or full
+                    exc.show()  # type: ignore[attr-defined]
                 sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
     if isinstance(code, int) and not isinstance(code, bool) and code != 0:
         if code == 130:
             err_console.print("interrupted", highlight=False)
         sys.exit(code)
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EBADF)
+"""Errors of a stream that cannot take more (a full disk, ``>/dev/full``): they were
+tracebacks out of Rich's ``file.write``."""
+
+
+def _unwritable(exc: OSError) -> None:
+    import os
+
+    with contextlib.suppress(OSError):  # unless the error stream is the full one
+        os.write(2, f"error: cannot write the output: {exc.strerror}; allowed: an output "
+                 "with free space\n".encode())
+    null = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):  # the interpreter flushes the streams again at exit
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    sys.exit(2)
 
 
 def _interrupted() -> None:

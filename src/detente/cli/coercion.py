@@ -95,6 +95,34 @@ def number_spelling(command: Any) -> None:
             kind = _number_kind(param)
             if kind is not None:
                 param.process_value = _spelt(param.process_value, kind)
+            if not getattr(param, "is_flag", False):
+                param.process_value = _not_empty(param.process_value)
+
+
+def _not_empty(process_value: Any) -> Any:
+    """Refuse an empty value typed on the command line: ``analyze ""`` read the current folder
+    (a path of no characters is ``.``) and found GENIUS files in its sub-folders, ``extract
+    --case ""`` silently used no case; an empty text is never a file, a case or a value."""
+    def checked(ctx: Any, value: Any) -> Any:
+        given = value if isinstance(value, tuple | list) else (value,)
+        if any(type(v) is str and not v for v in given):
+            import typer
+
+            raise typer.BadParameter(
+                "an empty value (got ''); allowed: a file or folder path (write '.' for the "
+                "current folder), a case name or the option's value; never an empty text")
+        for v in given:
+            if type(v) is str and v.endswith("/") and os.path.isfile(v.rstrip("/")):
+                import typer
+
+                # Python's paths drop a trailing slash ("toy.yaml/" read toy.yaml); the
+                # system says a name ending in "/" is a folder (open() fails: ENOTDIR)
+                raise typer.BadParameter(
+                    f"a file named as a folder: it ends with '/' (got {v!r}); allowed: the "
+                    f"file's path without the slash ({v.rstrip('/')!r}), or a folder")
+        return process_value(ctx, value)
+
+    return checked
 
 
 def _number_kind(param: Any) -> type | None:

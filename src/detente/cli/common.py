@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -24,10 +25,36 @@ from detente.records.output import TIMESTAMP as TIMESTAMP
 from detente.records.output import write_json as write_json
 from detente.records.output import write_text as write_text
 
+if sys.stdout is None or sys.stderr is None:  # started with ``>&-`` or ``2>&-``: what would
+    _NULL = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - have gone there goes
+    sys.stdout = sys.stdout or _NULL  # nowhere, and the exit status still tells (was an
+    sys.stderr = sys.stderr or _NULL  # AttributeError traceback, exit 1)
 # Piped output (logs, CI, README examples) is not squeezed into 80 columns. No emoji codes:
 # user text prints as written (a title holding ":warning:" stays those nine characters), and
 # Rich's table of emoji names is not loaded.
 _WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+MIN_WIDTH = 40
+"""Narrowest console: ``COLUMNS=0`` printed nothing at all (Rich takes it as the width) and
+``COLUMNS=1`` one character per line; a narrower terminal gets lines of this width."""
+
+
+def _min_width(width: int | None) -> int | None:
+    cols = os.environ.get("COLUMNS", "").strip()
+    if cols.isdigit() and int(cols) < MIN_WIDTH:  # the only COLUMNS Rich itself reads
+        return MIN_WIDTH
+    return width
+
+
+def _replace_unencodable() -> None:
+    """Let a console whose encoding cannot show a character print ``?`` instead of raising:
+    with ``PYTHONIOENCODING=ascii`` or ``latin-1`` (or ``PYTHONUTF8=0 LC_ALL=C``) the ``→``
+    of ``analyze`` was a UnicodeEncodeError traceback. A stream without ``reconfigure`` (an
+    in-process caller's buffer) is left alone; records and files are always UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if enc and enc != "utf8" and callable(getattr(stream, "reconfigure", None)):
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 class _BoundedHighlighter(ReprHighlighter):
@@ -41,8 +68,10 @@ class _BoundedHighlighter(ReprHighlighter):
 
 
 HIGHLIGHT_LIMIT = 4096
-console = Console(width=_WIDTH, emoji=False, highlighter=_BoundedHighlighter())
-err_console = Console(stderr=True, emoji=False, highlighter=_BoundedHighlighter())
+_replace_unencodable()
+console = Console(width=_min_width(_WIDTH), emoji=False, highlighter=_BoundedHighlighter())
+err_console = Console(stderr=True, width=_min_width(None), emoji=False,
+                      highlighter=_BoundedHighlighter())
 
 
 def esc(value: object) -> str:

@@ -54,6 +54,8 @@ def direct_command(args: list[str]) -> Callable[[], None] | None:
     name, word = args
     if not word or word.startswith("-") or "\x00" in word:
         return None
+    if word.endswith("/") and not os.path.isdir(word):  # "deu.tsv/": the parser refuses it
+        return None
     if name == "analyze" and Path(word).is_dir():  # analyze's GENIUS branch: Path(case).is_dir()
         return lambda: _run(_analyze, word)
     if name == "backtest" and _typer_takes(word):

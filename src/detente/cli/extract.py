@@ -20,6 +20,7 @@ from detente.cli.common import (
 )
 from detente.cli.common import esc as escape  # shows invisible characters (detente.invisible)
 from detente.errors import DetenteError
+from detente.limits import iso_date
 from detente.records.output import nz
 
 
@@ -32,7 +33,7 @@ def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError as exc:
         raise DetenteError.one("not a date", path="--date", value=text,
                                allowed="YYYY-MM-DD") from exc
@@ -84,7 +85,7 @@ def extract(
         raise DetenteError.one("no article files given", path="FILES",
                                allowed="one or more text files, or --evaluate GOLD_DIR")
     anchor = _date(date)
-    scenario = _case(case) if case else None
+    scenario = _case(case) if case is not None else None
     issues = None
     if scenario is not None:
         from detente.extract.vocabulary import scenario_issues

@@ -24,7 +24,7 @@ from detente.cli.common import (
     write_outputs,
 )
 from detente.errors import DetenteError, Problem
-from detente.limits import REAL_OPTION
+from detente.limits import REAL_OPTION, iso_date
 from detente.records.output import fixed, nz
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,7 +48,7 @@ def _date(value: str | None, flag: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
         raise DetenteError([Problem("not a date", path=flag, value=value,
                                     allowed="YYYY-MM-DD")]) from None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from detente.errors import DetenteError, Problem
 from detente.invisible import INVISIBLE, refuse_in
-from detente.limits import bad_utf8_at, sniff
+from detente.limits import bad_utf8_at, iso_date, sniff
 
 #: Largest article accepted, in bytes (a long report is ~100 KB; a book is not an article).
 MAX_BYTES = 5_000_000
@@ -71,13 +71,25 @@ def parse_article(text: str, path: str = "<text>", date: dt.date | None = None) 
     body = "\n".join(lines[body_start:])
     anchor = date
     if anchor is None and meta.get("date"):
-        try:
-            anchor = dt.date.fromisoformat(meta["date"][:10])
-        except ValueError as exc:
-            raise DetenteError([Problem("metadata Date is not a date", file=path, line=None,
-                                        path="Date", value=meta["date"],
-                                        allowed="YYYY-MM-DD")]) from exc
+        anchor = header_date(meta["date"], path)
     return Article(path=path, body=body, meta=meta, date=anchor, body_line=body_start + 1)
+
+
+def header_date(value: str, path: str = "<text>") -> dt.date:
+    """The day of a header's ``Date``: ``YYYY-MM-DD``, optionally with a time of day
+    (``2025-05-16T10:00:00+02:00``, ``2025-05-16 10:00``). Only its first ten characters
+    were read, so ``2025-05-167`` or ``2025-05-16junk`` passed as 2025-05-16."""
+    day, rest = value[:10], value[10:]
+    try:
+        d = iso_date(day)
+        if rest and not (rest[0] in "T " and dt.datetime.fromisoformat(value)):
+            raise ValueError(value)
+    except ValueError as exc:
+        raise DetenteError([Problem("metadata Date is not a date", file=path, line=None,
+                                    path="Date", value=value,
+                                    allowed="YYYY-MM-DD, optionally followed by a time "
+                                    "(2025-05-16T10:00:00+02:00)")]) from exc
+    return d
 
 
 def invisible_note(article: Article) -> str | None:

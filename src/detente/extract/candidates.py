@@ -25,6 +25,7 @@ is multi-label over the signal kinds (all zero: "none").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -175,8 +176,11 @@ def _outside_quotes(mentions: Sequence[_Mention], body: str, s0: int, s1: int
                     ) -> list[_Mention]:
     text = body[s0:s1]
     quoted = [(s0 + q.start(), s0 + q.end()) for q in _QUOTED.finditer(text)]
-    return [m for m in mentions if s0 <= m.start < s1
-            and not any(a < m.start < b for a, b in quoted)]
+    # ``mentions`` come in text order: bisection, not a filter over every mention per
+    # sentence (quadratic: 50,000 short sentences took minutes)
+    lo = bisect_left(mentions, s0, key=lambda m: m.start)
+    hi = bisect_left(mentions, s1, key=lambda m: m.start)
+    return [m for m in mentions[lo:hi] if not any(a < m.start < b for a, b in quoted)]
 
 
 def article_candidates(lex: Lexicon, article: Article, doc: Any,

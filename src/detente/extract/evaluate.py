@@ -151,6 +151,11 @@ def load_gold(folder: Path) -> list[GoldArticle]:
             continue
         out.append(GoldArticle(article, gold, str(txt)))
     problems += _number_clashes(texts)
+    stems = {t.stem for t in texts}
+    problems += [Problem("gold annotation without its article", file=str(js),
+                         allowed=f"the article {js.stem}.txt beside it (a gold file alone was "
+                         "silently left out of the scores)")
+                 for js in sorted(folder.glob("*.json")) if js.stem not in stems]
     if problems:
         raise DetenteError(problems)
     return out
@@ -192,16 +197,38 @@ def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
             out.append(Problem(f"{name} must be a list", file=file, path=name,
                                value=type(items).__name__, allowed="a JSON list"))
             continue
+        seen: dict[str, int] = {}
         for i, x in enumerate(items):
             if name == "actors" and isinstance(x, str):
-                continue
-            bad = [k for k in keys if not isinstance(x, dict) or not isinstance(x.get(k), str)]
+                x = {"code": x}  # a plain code is the item's code
+            bad = [k for k in keys if not isinstance(x, dict) or not isinstance(x.get(k), str)
+                   or not x[k].strip()]  # an empty quote matches nothing, an empty actor no one
             if bad:
-                out.append(Problem(f"each item needs {', '.join(keys)} as text", file=file,
-                                   path=f"{name}[{i}]" + (f".{bad[0]}" if isinstance(x, dict)
-                                                          else ""),
+                out.append(Problem(f"each item needs {', '.join(keys)} as non-empty text",
+                                   file=file, path=f"{name}[{i}]" + (
+                                       f".{bad[0]}" if isinstance(x, dict) else ""),
+                                   value=x.get(bad[0]) if isinstance(x, dict) else x,
                                    allowed=f"an object with {', '.join(keys)} (strings)"))
+                continue
+            for k, what in _OPTIONAL.get(name, {}).items():
+                if k in x and not isinstance(x[k], str | type(None)):
+                    out.append(Problem(f"{k} must be {what}", file=file,
+                                       path=f"{name}[{i}].{k}", value=x[k],
+                                       allowed=f"{what}, or no {k!r} key"))
+            if name == "actors":
+                if x["code"] in seen:  # a set: the second was silently dropped
+                    out.append(Problem(f"the same actor as actors[{seen[x['code']]}]",
+                                       file=file, path=f"actors[{i}]", value=x["code"],
+                                       allowed="each actor once"))
+                seen.setdefault(x["code"], i)
     return out
+
+
+#: The optional keys of gold items and what they hold (they are not scored, but a number or a
+#: list there was silently ignored).
+_OPTIONAL = {"signals": {"date": "a date as text (YYYY-MM-DD, YYYY-MM) or null"},
+             "positions": {"position": "text or null"},
+             "proposals": {"name": "text or null", "by": "an actor code as text or null"}}
 
 
 def gold_content_problems(gold: dict[str, Any], body: str, file: str) -> list[Problem]:

@@ -14,6 +14,7 @@ Configuration (environment): ``DETENTE_LLM_URL`` (base URL), ``DETENTE_LLM_MODEL
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -52,10 +53,24 @@ Every "quote" MUST be copied exactly, character for character, from the article.
 
 
 def _http(url: str, headers: dict[str, str], payload: dict[str, Any]) -> dict[str, Any]:
-    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"),
-                                 headers={"Content-Type": "application/json", **headers})
-    with urllib.request.urlopen(req, timeout=120) as resp:
-        return dict(json.loads(resp.read().decode("utf-8")))
+    """POST ``payload`` to ``url``; a URL that is none, a server that does not answer or
+    answers with no JSON object is one :class:`DetenteError` naming ``DETENTE_LLM_URL`` (they
+    were tracebacks: ``unknown url type``, ``Connection refused``)."""
+    try:
+        req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"),
+                                     headers={"Content-Type": "application/json", **headers})
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            got = json.loads(resp.read().decode("utf-8"))
+    except (ValueError, OSError, http.client.HTTPException) as exc:  # URLError is an OSError
+        raise DetenteError.one(f"cannot use the language model's service: {exc}",
+                               path="DETENTE_LLM_URL", value=url,
+                               allowed="the http(s) address of a running OpenAI- or "
+                               "Anthropic-compatible service that answers in JSON") from exc
+    if not isinstance(got, dict):
+        raise DetenteError.one("the language model's service did not answer with a JSON "
+                               "object", path="DETENTE_LLM_URL", value=url,
+                               allowed="an OpenAI- or Anthropic-compatible service")
+    return got
 
 
 class LLMExtractor:
@@ -81,6 +96,10 @@ class LLMExtractor:
             raise DetenteError.one("the LLM extractor is not configured", path=missing[0],
                                    allowed="set DETENTE_LLM_URL and DETENTE_LLM_MODEL "
                                    "(and DETENTE_LLM_KEY, DETENTE_LLM_API)")
+        if not env["DETENTE_LLM_URL"].lower().startswith(("http://", "https://")):
+            raise DetenteError.one("not a web address", path="DETENTE_LLM_URL",
+                                   value=env["DETENTE_LLM_URL"],
+                                   allowed="an http:// or https:// address of the service")
         return cls(env["DETENTE_LLM_URL"], env["DETENTE_LLM_MODEL"],
                    env.get("DETENTE_LLM_API", "openai"), env.get("DETENTE_LLM_KEY"))
 
@@ -92,12 +111,25 @@ class LLMExtractor:
             got = self.transport(f"{self.url}/v1/messages", headers,
                                  {"model": self.model, "max_tokens": 4096, "system": system,
                                   "messages": messages})
-            return "".join(part.get("text", "") for part in got.get("content", []))
+            content = got.get("content")
+            if not isinstance(content, list):
+                raise DetenteError.one("the language model's answer has no content list (got "
+                                       f"{str(got)[:200]!r})", path="DETENTE_LLM_URL",
+                                       value=self.url, allowed="an Anthropic-compatible "
+                                       "service, or DETENTE_LLM_API=openai")
+            return "".join(str(part.get("text", "")) for part in content
+                           if isinstance(part, dict))
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
         got = self.transport(f"{self.url}/chat/completions", headers,
                              {"model": self.model, "temperature": 0,
                               "messages": [{"role": "system", "content": system}, *messages]})
-        return str(got["choices"][0]["message"]["content"])
+        try:
+            return str(got["choices"][0]["message"]["content"])
+        except (KeyError, IndexError, TypeError) as exc:  # an error body, another API
+            raise DetenteError.one("the language model's answer has no choices[0].message."
+                                   f"content (got {str(got)[:200]!r})", path="DETENTE_LLM_URL",
+                                   value=self.url, allowed="an OpenAI-compatible service, or "
+                                   "DETENTE_LLM_API=anthropic for Anthropic's") from exc
 
     def extract_many(self, articles: Sequence[Article],
                      issues: Mapping[str, IssueTerms] | None = None) -> list[ArticleExtraction]:
@@ -163,9 +195,13 @@ def _validate(answer: str, article: Article, previous: ArticleExtraction
             return None
 
     actors = []
+    for k in ("actors", "positions", "proposals", "signals"):
+        if not isinstance(data.get(k, []), list):  # a number here was a TypeError
+            bad.append(f"{k}: not a list: {data[k]!r}"[:200])
+            data[k] = []
     for code in data.get("actors", []):
         code = code.get("code") if isinstance(code, dict) else code
-        if code not in names:
+        if not isinstance(code, str) or code not in names:
             bad.append(f"actor: unknown code {code!r}")
             continue
         hits = [m for p, c, _ in lexicon().gazetteer if c == code

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from detente import invisible
 from detente.errors import DetenteError, Problem
 from detente.invisible import INVISIBLE
-from detente.limits import MAX_ISSUE_VALUES, NUMBER_ALLOWED, odd_number, read_bytes
+from detente.limits import MAX_ISSUE_VALUES, NUMBER_ALLOWED, iso_date, odd_number, read_bytes
 
 log = logging.getLogger(__name__)
 
@@ -668,9 +668,10 @@ def _date(text: str | None) -> object:
     if text is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
-        raise GeniusError.one("not a date", value=text, allowed="YYYY-MM-DD") from None
+        raise GeniusError.one("not a date", path="--date", value=text,
+                              allowed="YYYY-MM-DD") from None
 
 
 def check_parties(domain: GeniusDomain, what: str = "a negotiation") -> None:

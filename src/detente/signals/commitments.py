@@ -34,7 +34,7 @@ from typing import Any
 from detente.errors import DetenteError, Problem
 from detente.formats._csvtext import csv_problem
 from detente.invisible import refuse_in
-from detente.limits import odd_number, read_text
+from detente.limits import iso_date, odd_number, read_text
 
 KINDS: tuple[str, ...] = ("ceasefire", "truce", "corridor", "prisoner_exchange", "withdrawal",
                           "talks", "other")
@@ -78,7 +78,7 @@ class Commitment:
 def _date(raw: str, col: str, file: str, line: int,
           problems: list[Problem]) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(raw)
+        return iso_date(raw)
     except ValueError:
         problems.append(Problem("not a date", file=file, line=line, path=col, value=raw,
                                 allowed="YYYY-MM-DD"))

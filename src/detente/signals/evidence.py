@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from detente.errors import DetenteError, Problem
-from detente.limits import read_text
+from detente.limits import iso_date, read_text
 from detente.scenario.model import Source
 from detente.scenario.yamlsafe import load_yaml
 from detente.signals.ladder import indicators
@@ -106,7 +106,7 @@ def _date(value: Any, where: dict[str, Any], problems: list[Problem]) -> dt.date
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return iso_date(str(value))
     except ValueError:
         problems.append(Problem("not a date", value=value, allowed="YYYY-MM-DD", **where))
         return None

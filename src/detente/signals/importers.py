@@ -416,7 +416,7 @@ MIN_DUCKDB_MEMORY = 64 << 20
 def _duckdb_memory() -> str:
     """``$DETENTE_DUCKDB_MEMORY`` (default 512MB) checked: ``abc`` was a DuckDB parser
     traceback, ``1KB`` an out-of-memory traceback."""
-    raw = os.environ.get("DETENTE_DUCKDB_MEMORY", "512MB")
+    raw = os.environ.get("DETENTE_DUCKDB_MEMORY") or "512MB"  # set empty: the default
     try:
         size = parse_size(raw)
     except DetenteError:

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from detente.deals.result import DealAnalysis, Package, PairView
+from detente.records.output import nz
 from detente.report.charts.spec import ChartSpec, num, unit_scale, vega_lite
 
 SOLUTION_LABELS = {"nash": "Nash", "weighted_nash": "Nash (capability)",
@@ -240,8 +241,20 @@ def _margin_rows(r: DealAnalysis, actors: list[str]) -> list[dict[str, Any]]:
                                                            else ""),
                          "margin": num(s.margin), "utility": num(s.utility),
                          "batna": num(s.reservation), "verdict": s.verdict or "",
-                         "low": num(s.margin_low), "high": num(s.margin_high)})
+                         "low": num(s.margin_low), "high": num(s.margin_high),
+                         # the signed numbers as shown (d3's "+.3f" keeps the sign of a
+                         # value that rounds to zero: -0.0001 was "−0.000" in the tooltip)
+                         **{f"{k}_shown": _signed(v, d) for k, v, d in (
+                             ("margin", s.margin, 3), ("low", s.margin_low, 3),
+                             ("high", s.margin_high, 3), ("margin2", s.margin, 2))}})
     return rows
+
+
+def _signed(x: float | None, digits: int) -> str | None:
+    """``x`` written with its sign at ``digits`` decimals, never a negative zero."""
+    if x is None or not math.isfinite(x):
+        return None
+    return f"{nz(x, digits):+.{digits}f}"
 
 
 def margins(r: DealAnalysis) -> ChartSpec | None:
@@ -273,15 +286,14 @@ def margins(r: DealAnalysis) -> ChartSpec | None:
                                           {"field": "utility", "format": ".3f"},
                                           {"field": "batna", "title": "BATNA",
                                            "format": ".3f"},
-                                          {"field": "margin", "format": "+.3f"},
-                                          {"field": "low", "title": "margin, worst fill",
-                                           "format": "+.3f"},
-                                          {"field": "high", "title": "margin, best fill",
-                                           "format": "+.3f"},
+                                          {"field": "margin_shown", "title": "margin"},
+                                          {"field": "low_shown",
+                                           "title": "margin, worst fill"},
+                                          {"field": "high_shown",
+                                           "title": "margin, best fill"},
                                           {"field": "verdict"}]}},
                 {"mark": {"type": "text", "fontSize": 10},
-                 "encoding": {"text": {"field": "margin", "type": "quantitative",
-                                       "format": "+.2f"},
+                 "encoding": {"text": {"field": "margin2_shown", "type": "nominal"},
                               "color": {"condition": {"test": f"abs(datum.margin) > {0.6 * lim}",
                                                       "value": "white"},
                                         "value": "black"}}}]}
