@@ -169,6 +169,13 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
                                    atol=1e-6)
         np.testing.assert_allclose(again.reranker.value, shipped.reranker.value, atol=1e-6)
         np.testing.assert_array_equal(again.base_thresholds, shipped.base_thresholds)
+    assert again.dense == shipped.dense  # §16: word-vector columns and prototypes
+    if shipped.dense_coef is not None and again.dense_coef is not None:
+        np.testing.assert_allclose(again.dense_coef, shipped.dense_coef, atol=1e-5)
+    assert (again.proto_dirs is None) == (shipped.proto_dirs is None)
+    if shipped.proto_dirs is not None and again.proto_dirs is not None:
+        np.testing.assert_allclose(again.proto_mean, shipped.proto_mean, atol=1e-6)  # type: ignore[arg-type]
+        np.testing.assert_allclose(again.proto_dirs, shipped.proto_dirs, atol=1e-6)
     assert data_hash(load_parts(DATA, SEEDS, ["dev"])) != shipped.meta["data_sha256"]
 
 

@@ -40,6 +40,7 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.extract.article import Article
 from detente.extract.candidates import FEATURE_SETS, Candidate, FeatureSet, article_candidates
+from detente.extract.dates import find_date
 from detente.extract.dense import (
     PROTO_COLUMNS,
     SOURCES,
@@ -47,7 +48,6 @@ from detente.extract.dense import (
     dense_columns,
     proto_columns,
 )
-from detente.extract.dates import find_date
 from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal

@@ -144,7 +144,8 @@ class Item:
 
 
 def with_vectors(items: Sequence[Item]) -> None:
-    """Fill each item's candidate vectors (once; :func:`detente.extract.dense.candidate_vectors`)."""
+    """Fill each item's candidate vectors once
+    (:func:`detente.extract.dense.candidate_vectors`)."""
     from detente.extract.dense import candidate_vectors
 
     for it in items:
