@@ -61,6 +61,10 @@ _REPORTED = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|added|ac
                        re.IGNORECASE)
 _WITH = re.compile(r"\bwith\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$", re.IGNORECASE)
 _WINDOW = 4
+#: Words on each side of the actor's mention in :attr:`Candidate.window` (the text whose word
+#: vector the §16 configurations read; the mention itself is left out).
+VECTOR_WINDOW = 6
+_TOKEN = re.compile(r"\w+(?:[’'-]\w+)*")
 #: The rules' own kinds enter this many times (a larger effective weight under L2).
 RULE_REPEAT = 1
 
@@ -74,6 +78,11 @@ class Candidate:
     actor: str
     features: list[str]
     rule_quotes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: The words around the actor's first mention in the sentence (amendment 11, §16): the
+    #: span of up to :data:`VECTOR_WINDOW` words before it and after it, as (left start,
+    #: mention start, mention end, right end) in the body; None for a candidate not named in
+    #: the sentence (carried, the rules' own sender, "both sides").
+    window: tuple[int, int, int, int] | None = None
 
 
 def _words(text: str) -> list[str]:
@@ -253,12 +262,29 @@ def article_candidates(lex: Lexicon, article: Article, doc: Any,
             if fs.conjunctions:
                 feats += _conjunctions(feats)
             quotes = {k: (a, b) for c, k, a, b in rules_here if c == code}
-            out.append(Candidate(s0, s1, code, feats, quotes))
+            window = _window(body, s0, s1, first[code]) if code in first else None
+            out.append(Candidate(s0, s1, code, feats, quotes, window))
         subject = list(dict.fromkeys(m.code for m in inside
                                      if m.kind in ("person", "state", "institution")))
         if subject:
             carried = subject[:fs.carry]
     return ruled, out
+
+
+def _window(body: str, s0: int, s1: int, m: _Mention) -> tuple[int, int, int, int]:
+    """Up to :data:`VECTOR_WINDOW` words of the sentence before and after mention ``m``."""
+    left = list(_TOKEN.finditer(body, s0, m.start))[-VECTOR_WINDOW:]
+    right = list(_TOKEN.finditer(body, m.end, s1))[:VECTOR_WINDOW]
+    return (left[0].start() if left else m.start, m.start, m.end,
+            right[-1].end() if right else m.end)
+
+
+def window_text(body: str, c: Candidate) -> str:
+    """The words around the candidate's mention, without the mention ("" when none)."""
+    if c.window is None:
+        return ""
+    a, m0, m1, b = c.window
+    return f"{body[a:m0].strip()} {body[m1:b].strip()}".strip()
 
 
 def article_kind(lex: Lexicon, article: Article) -> str:

@@ -17,6 +17,12 @@ NumPy over a weights file shipped in the package (``data/learned_model.npz``, wr
 ``scripts/train_extractor.py``; it records the training data's hash, the features' version and
 the training command); nothing is downloaded or trained at run time.
 
+Word vectors (amendment 11, §16; :mod:`detente.extract.dense`): a model may add to the
+linear stage dense columns from its candidates' sentence and window vectors (``dense_coef``)
+and to the second stage projections on per-kind prototype directions (``proto_mean``,
+``proto_dirs``); the vectors come from the installed ``wordllama`` package, and a model that
+needs them stops at load with a message naming the extra when it is missing.
+
 Quotes: the rules' quote for the same actor and kind in that sentence where the rules gave
 one, else the sentence (trimmed); both are exact substrings of the body by construction.
 """
@@ -35,6 +41,13 @@ from detente.errors import DetenteError
 from detente.extract.article import Article
 from detente.extract.candidates import FEATURE_SETS, Candidate, FeatureSet, article_candidates
 from detente.extract.dates import find_date
+from detente.extract.dense import (
+    PROTO_COLUMNS,
+    SOURCES,
+    candidate_vectors,
+    dense_columns,
+    proto_columns,
+)
 from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
@@ -64,14 +77,35 @@ class LearnedModel:
     #: Weight of the second stage: a pair's ratio to threshold is ``blend`` × the second
     #: stage's + (1 − ``blend``) × the linear model's (1: the second stage alone).
     blend: float = 1.0
+    #: §16: weights of the dense vector columns (256 per source in ``meta["dense"]``) × kinds,
+    #: and the second stage's prototypes (``meta["protos"]``): mean and unit directions.
+    dense_coef: np.ndarray | None = None
+    proto_mean: np.ndarray | None = None
+    proto_dirs: np.ndarray | None = None
+
+    @property
+    def dense(self) -> tuple[str, ...]:
+        """The vector sources of the linear stage's dense columns (empty: none)."""
+        return tuple(self.meta.get("dense", ())) if self.dense_coef is not None else ()
+
+    @property
+    def needs_vectors(self) -> bool:
+        """Whether scoring reads the candidates' word vectors."""
+        return bool(self.dense) or self.proto_dirs is not None
+
+    def vectors(self, body: str, candidates: Sequence[Candidate]) -> np.ndarray | None:
+        """The candidates' vectors if the model reads them (else None)."""
+        return candidate_vectors(body, candidates) if self.needs_vectors else None
 
     @property
     def features(self) -> FeatureSet:
         """The feature set the model was trained on."""
         return FEATURE_SETS[int(self.meta.get("features_version", 1))]
 
-    def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
-        """P(kind | candidate), candidates × kinds (features unseen in training count 0)."""
+    def probabilities(self, candidates: Sequence[Candidate], vecs: np.ndarray | None = None
+                      ) -> np.ndarray:
+        """P(kind | candidate), candidates × kinds (features unseen in training count 0;
+        ``vecs``: the candidates' vectors, :meth:`vectors`, when the model reads them)."""
         if not candidates:
             return np.zeros((0, len(SIGNAL_KINDS)))
         rows = [[self.vocab[f] for f in dict.fromkeys(c.features) if f in self.vocab]
@@ -83,15 +117,24 @@ class LearnedModel:
             owner = np.repeat(np.arange(len(rows)), lengths)
             np.add.at(z, owner, self.coef[idx])
         z += self.intercept
+        if self.dense:
+            if vecs is None:
+                raise ValueError("this model reads word vectors: pass the candidates' vectors")
+            z += dense_columns(vecs, self.dense) @ self.dense_coef
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
-    def scores(self, candidates: Sequence[Candidate]) -> np.ndarray:
+    def scores(self, candidates: Sequence[Candidate], vecs: np.ndarray | None = None
+               ) -> np.ndarray:
         """The scores decoding compares with ``thresholds``, candidates × kinds: the linear
         probabilities, re-scored by the second stage when the model has one."""
-        p = self.probabilities(candidates)
+        p = self.probabilities(candidates, vecs)
         if self.reranker is None or self.base_thresholds is None:
             return p
         x = rerank_features(candidates, p, self.base_thresholds)
+        if self.proto_dirs is not None and self.proto_mean is not None:
+            if vecs is None:
+                raise ValueError("this model reads word vectors: pass the candidates' vectors")
+            x = np.hstack([x, proto_columns(vecs, self.proto_mean, self.proto_dirs)])
         second = self.reranker.probability(x).reshape(p.shape)
         if self.blend == 1.0:
             return second
@@ -105,6 +148,10 @@ class LearnedModel:
         extra: dict[str, np.ndarray] = {}
         if self.reranker is not None and self.base_thresholds is not None:
             extra = {**self.reranker.arrays("tree_"), "base_thresholds": self.base_thresholds}
+        if self.dense_coef is not None:
+            extra["dense_coef"] = self.dense_coef.astype(np.float32)
+        if self.proto_mean is not None and self.proto_dirs is not None:
+            extra |= {"proto_mean": self.proto_mean, "proto_dirs": self.proto_dirs}
         arrays: dict[str, Any] = {"vocab": np.array(order), "coef": self.coef.astype(np.float32),
                                    "intercept": self.intercept, "thresholds": self.thresholds,
                                    "use_rules": self.use_rules, "multi": np.array(self.multi),
@@ -132,31 +179,51 @@ def load_model(path: Path | None = None) -> LearnedModel:
             if "base_thresholds" in z.files:
                 trees = TreeEnsemble.from_arrays({f: z[f] for f in z.files}, "tree_")
                 base = np.asarray(z["base_thresholds"], float)
+            dense = np.asarray(z["dense_coef"], float) if "dense_coef" in z.files else None
+            pmean = np.asarray(z["proto_mean"], float) if "proto_mean" in z.files else None
+            pdirs = np.asarray(z["proto_dirs"], float) if "proto_dirs" in z.files else None
     except (OSError, ValueError, KeyError, EOFError) as exc:  # zip, npz or json damage
         raise DetenteError.one(f"the learned extractor's weights file is unreadable: {exc}",
                                file=str(path), allowed=fix) from exc
     k = len(SIGNAL_KINDS)
+    sources = meta.get("dense", []) if isinstance(meta, dict) else []
+    columns = len(COLUMNS) + (len(PROTO_COLUMNS) if pdirs is not None else 0)
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
             or use_rules.shape != (k,)
             or not isinstance(meta, dict) or meta.get("features_version") not in FEATURE_SETS
             or not np.isfinite(coef).all() or not multi >= 1.0
-            or (trees is not None and not trees.fits(len(COLUMNS)))
+            or (trees is not None and not trees.fits(columns))
+            or not isinstance(sources, list) or not set(sources) <= set(SOURCES)
+            or (dense is None) != (not sources)
+            or (dense is not None and (dense.shape != (256 * len(sources), k)
+                                       or not np.isfinite(dense).all()))
+            or (pmean is None) != (pdirs is None) or (pdirs is not None and trees is None)
+            or (pdirs is not None and (pmean is None or pmean.shape != (len(SOURCES), 256)
+                                       or pdirs.shape != (len(SOURCES), k + 1, 256)))
             or (base is not None and base.shape != (k,))
             or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
                                file=str(path),
-                               path="coef/intercept/thresholds/use_rules/multi/meta/tree_*",
+                               path="coef/intercept/thresholds/use_rules/multi/meta/tree_*/"
+                               "dense_coef/proto_*",
                                allowed=f"{k} kinds, features version in "
                                f"{sorted(FEATURE_SETS)}, multi ≥ 1; {fix}")
-    return LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
-                        use_rules, meta, multi, trees, base, float(meta.get("blend", 1.0)))
+    model = LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
+                         use_rules, meta, multi, trees, base, float(meta.get("blend", 1.0)),
+                         dense, pmean, pdirs)
+    if model.needs_vectors:
+        from detente.extract.vectors import require
+
+        require()  # one clear error naming the extra when the package is missing
+    return model
 
 
 def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
            candidates: Sequence[Candidate], anchor: Any,
            probs: np.ndarray | None = None) -> ArticleExtraction:
-    """The rules' extraction with its signals replaced by the model's choices."""
-    p = model.scores(candidates) if probs is None else probs
+    """The rules' extraction with its signals replaced by the model's choices (``probs``: the
+    model's scores when already computed)."""
+    p = model.scores(candidates, model.vectors(body, candidates)) if probs is None else probs
     ratio = p / model.thresholds
     best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
     over = (p >= model.thresholds) & ((ratio >= best) | (ratio >= model.multi))

@@ -72,6 +72,17 @@ class Recipe:
     #: Training weight of a part's rows in both stages, as (part, weight) pairs (parts not
     #: named weigh 1; thresholds are chosen on unweighted counts).
     weights: tuple[tuple[str, float], ...] = ()
+    #: §16 (amendment 11): word-vector sources (:data:`detente.extract.dense.SOURCES`) whose
+    #: vectors enter the linear stage as dense columns, and whether the second stage gets the
+    #: per-kind prototype columns (:mod:`detente.extract.dense`; prototypes from the training
+    #: items only, and for the stacking rows from the other inner parts only).
+    dense: tuple[str, ...] = ()
+    protos: bool = False
+
+    @property
+    def vectors(self) -> bool:
+        """Whether the recipe reads the candidates' word vectors."""
+        return bool(self.dense) or self.protos
 
 
 #: The model of amendment 4 (§9, sixth session) and the second model (amendment 5, §10).
@@ -103,6 +114,16 @@ RECIPES |= {"nine1": replace(RECIPES["stack8"], weights=tuple((p, 2.0) for p in 
 #: ``ten1``: the one signal configuration of §13 (amendment 8) using the article's kind of
 #: text (feature set 3: ``doc:argued``/``doc:report`` alone and paired with the rules' kinds).
 RECIPES["ten1"] = replace(RECIPES["stack8"], features=FEATURE_SETS[3])
+#: ``vec*``: the three signal configurations of §16 (amendment 11; docs/extraction.md
+#: "Eleventh session"), each ``stack8`` plus pretrained word vectors
+#: (:mod:`detente.extract.dense`): ``vec1`` the candidate's sentence vector as 256 dense columns
+#: of the linear stage; ``vec2`` the sentence and the actor window (six words each side of the
+#: mention) vectors, 512 dense columns; ``vec3`` the linear stage unchanged and the second stage
+#: given each (candidate, kind) row's projections on per-kind prototype directions (sentence
+#: and window; learned from the training parts only).
+RECIPES |= {"vec1": replace(RECIPES["stack8"], dense=("sentence",)),
+            "vec2": replace(RECIPES["stack8"], dense=("sentence", "window")),
+            "vec3": replace(RECIPES["stack8"], protos=True)}
 #: The recipe of the shipped model (§11 decision, §11.1; retrained on ten parts under §12, no
 #: new configuration passed: docs/extraction-evaluation.md §12.2).
 SHIPPED = "stack8"
@@ -119,6 +140,17 @@ class Item:
     candidates: list[Candidate]
     y: np.ndarray
     missed: np.ndarray
+    vecs: np.ndarray | None = None  # candidate_vectors, filled by with_vectors when needed
+
+
+def with_vectors(items: Sequence[Item]) -> None:
+    """Fill each item's candidate vectors once
+    (:func:`detente.extract.dense.candidate_vectors`)."""
+    from detente.extract.dense import candidate_vectors
+
+    for it in items:
+        if it.vecs is None:
+            it.vecs = candidate_vectors(it.gold.article.body, it.candidates)
 
 
 def load_parts(data: Path, seeds: Path, parts: Sequence[str] = PARTS
@@ -170,8 +202,8 @@ def featurize(parts: dict[str, list[GoldArticle]], rules: RuleExtractor,
     return out
 
 
-def _matrix(items: Sequence[Item], vocab: dict[str, int]) -> Any:
-    from scipy.sparse import csr_matrix
+def _matrix(items: Sequence[Item], vocab: dict[str, int], dense: tuple[str, ...] = ()) -> Any:
+    from scipy.sparse import csr_matrix, hstack
 
     rows, cols = [], []
     r = 0
@@ -181,21 +213,31 @@ def _matrix(items: Sequence[Item], vocab: dict[str, int]) -> Any:
             rows += [r] * len(js)
             cols += js
             r += 1
-    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocab)))
+    x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(r, len(vocab)))
+    if not dense:
+        return x
+    from detente.extract.dense import dense_columns
+
+    with_vectors(items)
+    d = np.vstack([dense_columns(it.vecs, dense) for it in items  # type: ignore[arg-type]
+                   if it.vecs is not None])
+    return hstack([x, csr_matrix(d)], format="csr")
 
 
 def _fit_weights(items: Sequence[Item], c: float, min_count: int,
-                 weights: tuple[tuple[str, float], ...] = ()
+                 weights: tuple[tuple[str, float], ...] = (), dense: tuple[str, ...] = ()
                  ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Vocabulary, weights (features then, with ``dense``, the dense columns) × kinds and
+    intercepts of the linear stage."""
     from sklearn.linear_model import LogisticRegression
 
     counts = Counter(f for it in items for cand in it.candidates for f in set(cand.features))
     names = sorted(f for f, n in counts.items() if n >= min_count)
     vocab = {f: i for i, f in enumerate(names)}
-    x = _matrix(items, vocab)
+    x = _matrix(items, vocab, dense)
     y = np.vstack([it.y for it in items])
     w = row_weights(items, weights)
-    coef = np.zeros((len(vocab), len(SIGNAL_KINDS)))
+    coef = np.zeros((x.shape[1], len(SIGNAL_KINDS)))
     intercept = np.full(len(SIGNAL_KINDS), -20.0)  # a kind never seen is never predicted
     for k in range(len(SIGNAL_KINDS)):
         if 0 < y[:, k].sum() < len(y):
@@ -214,7 +256,8 @@ def row_weights(items: Sequence[Item], weights: tuple[tuple[str, float], ...] = 
 
 def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool = False,
                 sink: dict[int, np.ndarray] | None = None,
-                weights: tuple[tuple[str, float], ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+                weights: tuple[tuple[str, float], ...] = (), dense: tuple[str, ...] = ()
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Per kind: the threshold maximising that kind's F1 over inner leave-one-part-out
     predictions, and whether the rules' own choice beats the model there (then the kind is
     left to the rules). Gold the candidates cannot hold counts as missed.
@@ -233,10 +276,9 @@ def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool 
     probs, ys, ruled, owner, missed = [], [], [], [], []
     for h, held in enumerate(parts):
         train = [it for it in items if it.part != held]
-        vocab, coef, icpt = _fit_weights(train, c, min_count, weights)
-        model = LearnedModel(vocab, coef, icpt, np.zeros(k), np.zeros(k, dtype=bool), {})
+        model = _linear(train, c, min_count, weights, dense)
         for it in (it for it in items if it.part == held):
-            probs.append(model.probabilities(it.candidates))
+            probs.append(model.probabilities(it.candidates, it.vecs))
             if sink is not None:
                 sink[id(it)] = probs[-1]
             ys.append(it.y)
@@ -263,6 +305,20 @@ def _thresholds(items: Sequence[Item], c: float, min_count: int, crossfit: bool 
             _f1(np.vstack(ruled), y, miss) > _f1(fitted, y, miss))
 
 
+def _linear(items: Sequence[Item], c: float, min_count: int,
+            weights: tuple[tuple[str, float], ...] = (), dense: tuple[str, ...] = (),
+            thresholds: np.ndarray | None = None, use_rules: np.ndarray | None = None,
+            meta: dict[str, Any] | None = None, multi: float = 1.0) -> LearnedModel:
+    """The linear stage trained on ``items`` (sparse weights, and dense ones with ``dense``)."""
+    k = len(SIGNAL_KINDS)
+    vocab, coef, icpt = _fit_weights(items, c, min_count, weights, dense)
+    info = {**(meta or {}), "dense": list(dense)}
+    return LearnedModel(vocab, coef[:len(vocab)], icpt,
+                        np.zeros(k) if thresholds is None else thresholds,
+                        np.zeros(k, dtype=bool) if use_rules is None else use_rules, info,
+                        multi, dense_coef=coef[len(vocab):] if dense else None)
+
+
 def _f1(pred: np.ndarray, y: np.ndarray, missed: np.ndarray) -> np.ndarray:
     tp = (pred & y).sum(axis=0)
     fp = (pred & ~y).sum(axis=0)
@@ -275,27 +331,66 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     """Train on ``items`` (featurized with ``recipe.features``): weights on all of them,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
-    vocab, coef, intercept = _fit_weights(items, r.c, r.min_count, r.weights)
+    if r.protos and not r.trees:
+        raise DetenteError.one("prototype columns belong to the second stage",
+                               path="recipe.protos", allowed="protos only with trees > 0")
+    if r.vectors:
+        with_vectors(items)
     inner: dict[int, np.ndarray] = {}
-    thresholds, use_rules = _thresholds(items, r.c, r.min_count, r.crossfit, inner, r.weights)
+    thresholds, use_rules = _thresholds(items, r.c, r.min_count, r.crossfit, inner, r.weights,
+                                        r.dense)
     info = {"features_version": r.features.version, "C": r.c, "min_count": r.min_count,
             "multi": r.multi, "crossfit": r.crossfit, "kinds": list(SIGNAL_KINDS),
             "part_weight": dict(r.weights), **(meta or {})}
+    if r.vectors:  # §16 models only: earlier weights files keep their meta unchanged
+        info.update(protos=r.protos)
+    linear = _linear(items, r.c, r.min_count, r.weights, r.dense, thresholds, use_rules, info,
+                     r.multi)
+    if not r.vectors:
+        linear.meta.pop("dense")
     if not r.trees:
-        return LearnedModel(vocab, coef, intercept, thresholds, use_rules, info, r.multi)
+        return linear
     from detente.extract.training_rerank import fit_second_stage
 
-    info.update(trees=r.trees, leaves=r.leaves, min_leaf=r.min_leaf, rate=r.rate,
-                handback=r.handback, blend=r.blend)
-    ensemble, final = fit_second_stage(items, [inner[id(it)] for it in items], thresholds, r)
-    return LearnedModel(vocab, coef, intercept, final,
-                        use_rules if r.handback else np.zeros_like(use_rules), info, r.multi,
-                        ensemble, thresholds, r.blend)
+    linear.meta.update(trees=r.trees, leaves=r.leaves, min_leaf=r.min_leaf, rate=r.rate,
+                       handback=r.handback, blend=r.blend)
+    extra, mean, dirs = None, None, None
+    if r.protos:
+        extra, mean, dirs = _proto_rows(items)
+    ensemble, final = fit_second_stage(items, [inner[id(it)] for it in items], thresholds, r,
+                                       extra)
+    return replace(linear, thresholds=final,
+                   use_rules=use_rules if r.handback else np.zeros_like(use_rules),
+                   reranker=ensemble, base_thresholds=thresholds, blend=r.blend,
+                   proto_mean=mean, proto_dirs=dirs)
+
+
+def _proto_rows(items: Sequence[Item]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The second stage's prototype columns of each item, from prototypes fitted on the
+    *other* parts (as the stacking rows' linear probabilities are), and the prototypes of all
+    items (the model's)."""
+    from detente.extract.dense import fit_prototypes, proto_columns
+
+    vecs = [it.vecs for it in items]
+    assert all(v is not None for v in vecs)
+    out: list[np.ndarray] = [np.zeros(0)] * len(items)
+    for part in dict.fromkeys(it.part for it in items):
+        rest = [i for i, it in enumerate(items) if it.part != part]
+        mean, dirs = fit_prototypes([vecs[i] for i in rest],  # type: ignore[misc]
+                                    [items[i].y for i in rest])
+        for i, it in enumerate(items):
+            if it.part == part:
+                out[i] = proto_columns(vecs[i], mean, dirs)  # type: ignore[arg-type]
+    mean, dirs = fit_prototypes(vecs, [it.y for it in items])  # type: ignore[arg-type]
+    return out, mean, dirs
 
 
 def extractions(model: LearnedModel, items: Sequence[Item]) -> list[ArticleExtraction]:
     """The model's extraction of each item (candidates are reused, not recomputed)."""
-    return [decode(model, it.gold.article.body, it.ruled, it.candidates, it.gold.article.date)
+    if model.needs_vectors:
+        with_vectors(items)
+    return [decode(model, it.gold.article.body, it.ruled, it.candidates, it.gold.article.date,
+                   model.scores(it.candidates, it.vecs) if model.needs_vectors else None)
             for it in items]
 
 
@@ -349,4 +444,5 @@ def recipe_of(model: LearnedModel) -> Recipe:
                   int(m.get("leaves", 7)), int(m.get("min_leaf", 40)),
                   float(m.get("rate", 0.08)), bool(m.get("handback", False)),
                   float(m.get("blend", 1.0)),
-                  tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()))
+                  tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()),
+                  tuple(str(s) for s in m.get("dense", ())), bool(m.get("protos", False)))

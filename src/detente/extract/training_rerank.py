@@ -60,15 +60,19 @@ def _boost(x: Sequence[np.ndarray], y: Sequence[np.ndarray], r: Recipe,
 
 
 def fit_second_stage(items: Sequence[Item], inner: Sequence[np.ndarray],
-                     base_thresholds: np.ndarray, r: Recipe
+                     base_thresholds: np.ndarray, r: Recipe,
+                     extra: Sequence[np.ndarray] | None = None
                      ) -> tuple[TreeEnsemble, np.ndarray]:
     """The ensemble on every item's rows (``inner``: the linear model's inner held-out
-    probabilities per item) and per-kind thresholds by inner leave-one-part-out."""
+    probabilities per item; ``extra``: more columns per item's rows, §16's prototype columns)
+    and per-kind thresholds by inner leave-one-part-out."""
     from detente.extract.training import _GRID, _f1, row_weights
 
     k = len(SIGNAL_KINDS)
     x = [rerank_features(it.candidates, p, base_thresholds) for it, p in zip(items, inner,
                                                                               strict=True)]
+    if extra is not None:
+        x = [np.hstack([a, b]) for a, b in zip(x, extra, strict=True)]
     y = [it.y.reshape(-1) for it in items]
     # one row per (candidate, kind): each candidate's weight repeated over the kinds
     w = [np.repeat(row_weights([it], r.weights), k) for it in items]

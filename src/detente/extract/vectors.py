@@ -49,6 +49,11 @@ def _model() -> Any:
             allowed=f"reinstall with {EXTRA}, or use --extractor rules") from None
 
 
+def require() -> None:
+    """Stop with one clear error (naming the extra) unless the vectors can be read here."""
+    _model()
+
+
 def available() -> bool:
     """Whether the vectors can be read here (the package installed and its weights intact)."""
     try:
