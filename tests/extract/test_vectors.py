@@ -48,3 +48,30 @@ def test_missing_package_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
         assert vectors.available() is False
     finally:
         vectors._model.cache_clear()
+
+
+def test_long_texts_are_embedded_in_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hardening (round 11 on the merge): WordLlama pads a batch into a dense (rows, tokens,
+    256) array, so one 230,000-token sentence among 63 others asked for 14 GiB. Every call now
+    holds at most ``_BATCH_CHARS`` padded characters, a longer text is averaged alone in chunks,
+    and every vector equals the text's own WordLlama mean (bit for bit for short texts)."""
+    model = vectors._model()
+    real, seen = model.embed, []
+
+    def watched(batch: list[str], **kw: object) -> np.ndarray:
+        seen.append(len(batch) * max(map(len, batch)))
+        return real(batch, **kw)
+
+    monkeypatch.setattr(model, "embed", watched)
+    monkeypatch.setattr(vectors, "_CHUNK_TOKENS", 1_000)  # several chunks for the long one
+    short = [f"Talks in round {i} ended without a deal." for i in range(70)]
+    long_text = "Putin spoke. " * 8_000  # 104,000 characters, about 24,000 tokens
+    texts = [*short[:30], long_text, *short[30:], "y" * 70_000]
+    got = vectors.embed(texts)
+    assert seen and max(seen) <= vectors._BATCH_CHARS
+    monkeypatch.setattr(model, "embed", real)
+    for k in (0, 29, 31, len(texts) - 2):  # short texts: exactly their vector alone
+        np.testing.assert_array_equal(got[k], vectors.embed([texts[k]])[0])
+    for k in (30, len(texts) - 1):  # long texts: WordLlama's own mean of the text alone, to
+        alone = real([texts[k]], norm=False)[0]  # float32 rounding of ~24,000 terms summed
+        np.testing.assert_allclose(got[k], alone / np.linalg.norm(alone), atol=1e-4)  # by chunk

@@ -63,11 +63,48 @@ def available() -> bool:
     return True
 
 
+#: WordLlama's own batch size: ordinary articles are embedded in exactly its batches.
+_BATCH_ROWS = 64
+#: At most this many characters (rows × the longest text) go into one call: WordLlama pads a
+#: batch into a dense (rows, tokens, 256) float32 array, so 64 sentences of a hostile article
+#: padded to one 230,000-token "sentence" asked for 14 GiB. A longer text is averaged alone,
+#: in chunks of :data:`_CHUNK_TOKENS` tokens.
+_BATCH_CHARS = 65_536
+_CHUNK_TOKENS = 65_536
+
+
+def _long_mean(model: Any, text: str) -> np.ndarray:
+    """WordLlama's mean token vector of one long text, summed in chunks without the padded
+    array (equal to its own mean to float32 rounding: the terms are added in another order)."""
+    emb = model.embedding
+    ids = np.clip(np.asarray(model.tokenize([text])[0].ids, dtype=np.int64), 0, len(emb) - 1)
+    acc = np.zeros(emb.shape[1], dtype=np.float32)
+    for k in range(0, len(ids), _CHUNK_TOKENS):
+        acc += emb[ids[k:k + _CHUNK_TOKENS]].sum(axis=0, dtype=np.float32)
+    return acc / np.float32(max(len(ids), 1))
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Each text's vector, shape ``(len(texts), DIM)``, float32, unit length (a text with no
-    token gives the zero vector)."""
-    if not len(texts):
-        return np.zeros((0, DIM), dtype=np.float32)
-    out = np.asarray(_model().embed(list(texts), norm=False), dtype=np.float32)
+    token gives the zero vector). Memory stays bounded whatever the texts' lengths: batches
+    hold at most :data:`_BATCH_CHARS` padded characters, longer texts are averaged alone."""
+    texts = list(texts)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    if not texts:
+        return out
+    model, i = _model(), 0
+    while i < len(texts):
+        if len(texts[i]) > _BATCH_CHARS:
+            out[i] = _long_mean(model, texts[i])
+            i += 1
+            continue
+        j, longest = i, 0
+        while j < len(texts) and j - i < _BATCH_ROWS:
+            wide = max(longest, len(texts[j]))
+            if (j - i + 1) * wide > _BATCH_CHARS:
+                break
+            longest, j = wide, j + 1
+        out[i:j] = model.embed(texts[i:j], norm=False, batch_size=_BATCH_ROWS)
+        i = j
     norm = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norm, out=np.zeros_like(out), where=norm > 0)
