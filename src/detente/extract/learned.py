@@ -52,6 +52,7 @@ from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
 from detente.extract.stance_model import DEFAULT_STANCE
+from detente.extract.vectors import DIM
 from detente.extract.vocabulary import IssueTerms, default_issues
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned_model.npz"
@@ -195,11 +196,11 @@ def load_model(path: Path | None = None) -> LearnedModel:
             or (trees is not None and not trees.fits(columns))
             or not isinstance(sources, list) or not set(sources) <= set(SOURCES)
             or (dense is None) != (not sources)
-            or (dense is not None and (dense.shape != (256 * len(sources), k)
+            or (dense is not None and (dense.shape != (DIM * len(sources), k)
                                        or not np.isfinite(dense).all()))
             or (pmean is None) != (pdirs is None) or (pdirs is not None and trees is None)
-            or (pdirs is not None and (pmean is None or pmean.shape != (len(SOURCES), 256)
-                                       or pdirs.shape != (len(SOURCES), k + 1, 256)))
+            or (pdirs is not None and (pmean is None or pmean.shape != (len(SOURCES), DIM)
+                                       or pdirs.shape != (len(SOURCES), k + 1, DIM)))
             or (base is not None and base.shape != (k,))
             or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",

@@ -159,13 +159,23 @@ VOICE_FEATURES = ("attributed_share", "own_first", "own_second", "own_modal", "o
                   "length")
 
 
+def body_sentences(text: str) -> list[str]:
+    """The text's sentences of three words or more, in order (unstripped)."""
+    return [s for s in _SENTENCE.findall(text) if len(_WORD.findall(s)) >= 3]
+
+
+def is_own(sentence: str) -> bool:
+    """Whether a sentence is in the author's own voice: outside quotation marks and without a
+    reporting verb."""
+    return (not _ATTRIBUTED.search(sentence) and not _QUOTED.search(sentence)
+            and "“" not in sentence and '"' not in sentence)
+
+
 def own_sentences(body: str) -> tuple[list[str], int]:
-    """The body's sentences in the author's own voice — outside quotation marks and without a
-    reporting verb — and the number of sentences in all."""
-    sentences = [s for s in _SENTENCE.findall(body) if len(_WORD.findall(s)) >= 3]
-    own = [s for s in sentences if not _ATTRIBUTED.search(s) and not _QUOTED.search(s)
-           and "“" not in s and '"' not in s]
-    return own, len(sentences)
+    """The body's sentences in the author's own voice (:func:`is_own`) and the number of
+    sentences in all."""
+    sentences = body_sentences(body)
+    return [s for s in sentences if is_own(s)], len(sentences)
 
 
 def voice_features(body: str, title: str | None) -> np.ndarray:

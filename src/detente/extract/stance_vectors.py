@@ -33,8 +33,6 @@ from detente.errors import DetenteError
 
 #: Rows of :func:`text_vectors`.
 VECTOR_ROWS = ("document", "argument")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _ARGUING = re.compile(
     r"\b(?:must|should|shouldn[’']t|cannot|can[’']t|ought|needs? to|has to|have to|"
     r"would be|I|we|our|my|me|you|your|likely|unlikely|seems?|perhaps|probably|maybe|"
@@ -49,13 +47,14 @@ def argument_sentences(body: str, title: str | None) -> tuple[list[str], list[st
     """The headline and every body sentence of three words or more (the document), and the
     sentences where the author argues (headline, last paragraph, own-voice sentences with an
     arguing marker), each in body order, without repeats."""
-    from detente.extract.stance_model import headline, own_sentences
+    from detente.extract.stance_model import _SENTENCE, _WORD, body_sentences, headline, is_own
 
     head = headline(body, title)
-    sentences = [s.strip() for s in _SENTENCE.findall(body) if len(_WORD.findall(s)) >= 3]
+    found = body_sentences(body)
+    sentences = [s.strip() for s in found]
     paragraphs = [p for p in re.split(r"\n\s*\n|\n", body) if len(_WORD.findall(p)) >= 3]
     last = {s.strip() for s in _SENTENCE.findall(paragraphs[-1])} if paragraphs else set()
-    own = {s.strip() for s in own_sentences(body)[0]}
+    own = {s.strip() for s in found if is_own(s)}
     arguing = [s for s in sentences
                if s in last or (s in own and _ARGUING.search(s))]
     document = [head, *sentences] if head.strip() else sentences
