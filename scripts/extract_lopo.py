@@ -2,14 +2,14 @@
 
 For each development part (``detente.extract.training.PARTS`` present: seeds, dev, locked2,
 locked3, dev5, locked4, dev6, locked5, locked6, locked7, locked8, dev10, locked9, locked10,
-locked11):
+locked11, locked12):
 train each learned recipe named (``detente.extract.training.RECIPES``: the §9 model
 ``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``)
 on every other part
 (thresholds by inner leave-one-part-out on those parts only), score the held-out part with
 :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
 resamples, seed 0), and score the rules on the same part; then pooled over all held-out parts,
-and pooled over the eight blind parts (locked4 … locked11, §16). Reads only
+and pooled over the nine blind parts (locked4 … locked12, §17). Reads only
 development parts, never the locked set. Ends with the §12 decision rule applied to each
 configuration against the default's recipe (``stack8``) when both are run.
 
@@ -40,7 +40,7 @@ DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
 #: The parts whose annotators wrote no rule and saw no model (§11's second condition).
 BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
-         "locked10", "locked11")
+         "locked10", "locked11", "locked12")
 #: The default's recipe (the third model, §11, retrained on ten parts): the recipe every §12
 #: configuration is judged against.
 PREVIOUS = "stack8"

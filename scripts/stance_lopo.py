@@ -8,16 +8,17 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 :func:`detente.extract.evaluate.scores_of` for the accuracies, the same resamples for the
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
-(locked4 … locked11) pooled, and on the four argued-heavy parts held out (dev10, locked9,
-locked10, locked11); then §14's decision rule (unchanged by §15 and §16) for each configuration
-against the reference (``--reference``: ``fam-share`` under §16, ``kind-cues`` under §14–§15)
+(locked4 … locked12) pooled, and on the five argued-heavy parts held out (dev10, locked9,
+locked10, locked11, locked12); then §14's decision rule (unchanged by §15, §16 and §17) for each configuration
+against the reference (``--reference``: ``vec-both`` under §17, ``fam-share`` under §16,
+``kind-cues`` under §14–§15)
 — (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those that pass the
 highest balanced accuracy, then fewer parameters — the confusion matrix of each
 and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
 only). Reads only development parts, never the locked set.
 
     PYTHONPATH=src DETENTE_SHARED=/work/shared python3 scripts/stance_lopo.py \
-        [--configs fam-share,vec-det,vec-arg,vec-both] [--reference fam-share] [--draws 2000]
+        [--configs vec-both,NAME] [--reference vec-both] [--draws 2000]
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
 BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
-         "locked10", "locked11")
-#: The argued-heavy parts §14, §15 and §16 ask to see held out.
-HEAVY = ("dev10", "locked9", "locked10", "locked11")
+         "locked10", "locked11", "locked12")
+#: The argued-heavy parts §14–§17 ask to see held out.
+HEAVY = ("dev10", "locked9", "locked10", "locked11", "locked12")
 REPORT = "neutral_report"
 #: §14's floor on pooled accuracy on reports.
 REPORT_FLOOR = 0.85
@@ -150,9 +151,9 @@ def within(parts: dict[str, list[GoldArticle]], held: dict[str, list[str]]) -> s
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--configs", default="fam-share,vec-det,vec-arg,vec-both")
-    ap.add_argument("--reference", default="fam-share",
-                    help="the configuration the others are judged against (§16: fam-share; "
+    ap.add_argument("--configs", default="vec-both")
+    ap.add_argument("--reference", default="vec-both",
+                    help="the configuration the others are judged against (§17: vec-both; §16: fam-share; "
                          "§14–§15: kind-cues)")
     args = ap.parse_args()
     t0 = time.process_time()

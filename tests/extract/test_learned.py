@@ -180,8 +180,8 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
 
 
 def test_shipped_weights_are_trained_on_every_development_article() -> None:
-    """Amendment 11 (§16): the shipped model is trained on the fifteen development parts as
-    committed — every article of every part, nothing else (no locked12, no ``-b`` agreement
+    """Amendment 12 (§17): the shipped model is trained on the sixteen development parts as
+    committed — every article of every part, nothing else (no locked13, no ``-b`` agreement
     folder) — so a change to the gold without retraining fails here."""
     from detente.extract.training import PARTS, data_hash, load_parts
 
@@ -189,10 +189,10 @@ def test_shipped_weights_are_trained_on_every_development_article() -> None:
     shipped, parts = load_model(), load_parts(DATA, SEEDS)
     assert list(parts) == list(PARTS) == shipped.meta["parts"]
     names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
-    assert shipped.meta["files"] == names and shipped.meta["articles"] == len(names) == 393
+    assert shipped.meta["files"] == names and shipped.meta["articles"] == len(names) == 423
     assert shipped.meta["data_sha256"] == data_hash(parts)
     assert sum(len(g.gold.get("signals", [])) for golds in parts.values() for g in golds) \
-        == 2040
+        == 2121
 
 
 #: Held-out signal F1 by leave-one-part-out at the freeze minus 0.05 (docs/extraction.md;
@@ -226,15 +226,16 @@ def test_leave_one_part_out_floors() -> None:
     assert (pooled.scores["signal_f1"].value or 0) >= _LOPO_FLOORS["pooled"]
 
 
-def test_development_parts_include_locked11_and_refuse_locked12() -> None:
-    """Amendment 11 (§16): locked11 is development data (fifteen parts); locked12 is the
+def test_development_parts_include_locked12_and_refuse_locked13() -> None:
+    """Amendment 12 (§17): locked12 is development data (sixteen parts); locked13 is the
     locked set (refused before any file is read)."""
     from detente.extract.training import LOCKED, PARTS, load_parts
 
-    assert len(PARTS) == 15 and PARTS[-4:] == ("dev10", "locked9", "locked10", "locked11")
-    assert LOCKED == "locked12" and LOCKED not in PARTS
-    with pytest.raises(DetenteError, match="locked12 is the locked set"):
-        load_parts(DATA, SEEDS, ["dev", "locked12"])
+    assert len(PARTS) == 16 and PARTS[-5:] == ("dev10", "locked9", "locked10", "locked11",
+                                               "locked12")
+    assert LOCKED == "locked13" and LOCKED not in PARTS
+    with pytest.raises(DetenteError, match="locked13 is the locked set"):
+        load_parts(DATA, SEEDS, ["dev", "locked13"])
 
 
 def test_missing_or_corrupt_weights_file_is_one_error(tmp_path: Path) -> None:
