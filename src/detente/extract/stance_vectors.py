@@ -103,7 +103,7 @@ def text_vectors(body: str, title: str | None) -> np.ndarray:
     """The document and argument vectors (:data:`VECTOR_ROWS`), shape ``(2, 256)``, float64,
     unit length (the argument vector is the document vector when no sentence argues; a text
     with no sentence gives zeros)."""
-    return reading_vectors(body, title)[:len(VECTOR_ROWS)]
+    return _vectors(body, title, extra=False)
 
 
 def reading_vectors(body: str, title: str | None) -> np.ndarray:
@@ -112,16 +112,23 @@ def reading_vectors(body: str, title: str | None) -> np.ndarray:
     once (the headline and the conclusion's sentences are among the document's). The headline
     vector is the document vector when there is no headline, the conclusion vector the argument
     vector when no paragraph is long enough; a text with no sentence gives zeros."""
+    return _vectors(body, title, extra=True)
+
+
+def _vectors(body: str, title: str | None, extra: bool) -> np.ndarray:
+    """:func:`text_vectors` (``extra`` false) or :func:`reading_vectors` (true)."""
     document, argument = argument_sentences(body, title)
     from detente.extract.vectors import DIM
 
     if not document:
-        return np.zeros((len(READING_ROWS), DIM))
+        return np.zeros((len(READING_ROWS if extra else VECTOR_ROWS), DIM))
     v = _embed(document).astype(float)
     pos = {s: i for i, s in enumerate(document)}
     doc = _unit(v.mean(axis=0))
     rows = [pos[s] for s in argument if s in pos]
     arg = _unit(v[rows].mean(axis=0)) if rows else doc
+    if not extra:
+        return np.stack([doc, arg])
     head = headline_text(body, title)
     top = _unit(v[pos[head]]) if head and head in pos else doc
     rows = [pos[s] for s in conclusion_sentences(body) if s in pos]
