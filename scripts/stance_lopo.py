@@ -9,10 +9,10 @@ pooled, each with a 95 % percentile bootstrap interval over articles (2,000 resa
 balanced accuracy): accuracy on argued pieces (gold stance other than ``neutral_report``), on
 reports, their mean (the balanced accuracy of §14), on all articles, on the blind parts
 (locked4 … locked12) pooled, and on the five argued-heavy parts held out (dev10, locked9,
-locked10, locked11, locked12); then §14's decision rule (unchanged by §15, §16 and §17) for each configuration
-against the reference (``--reference``: ``vec-both`` under §17, ``fam-share`` under §16,
-``kind-cues`` under §14–§15)
-— (a) argued higher AND (b) balanced higher AND (c) reports ≥ 0.85; among those that pass the
+locked10, locked11, locked12); then §14's decision rule (unchanged by §15, §16 and §17) for
+each configuration against the reference (``--reference``: ``vec-both`` under §17,
+``fam-share`` under §16, ``kind-cues`` under §14–§15) — (a) argued higher AND (b) balanced
+higher AND (c) reports ≥ 0.85; among those that pass the
 highest balanced accuracy, then fewer parameters — the confusion matrix of each
 and (§15) its within-argued confusion (gold argued stance × predicted label, argued pieces
 only). Reads only development parts, never the locked set.
@@ -153,8 +153,8 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=2000)
     ap.add_argument("--configs", default="vec-both")
     ap.add_argument("--reference", default="vec-both",
-                    help="the configuration the others are judged against (§17: vec-both; §16: fam-share; "
-                         "§14–§15: kind-cues)")
+                    help="the configuration the others are judged against (§17: vec-both; "
+                         "§16: fam-share; §14–§15: kind-cues)")
     args = ap.parse_args()
     t0 = time.process_time()
     lex = lexicon()

@@ -198,3 +198,92 @@ def test_missing_vectors_package_is_one_error_naming_the_extra(
         assert article_stance(a.body, a.title, lex, "cues") in (*ARGUED, "neutral_report")
     finally:
         vectors._model.cache_clear()
+
+
+# --- §17: the headline and conclusion vectors (vec-title, vec-concl, vec-tc) --------------
+
+#: A column whose last two long paragraphs conclude, followed by a short subheading-like line.
+COLUMN = (
+    "Title: Talks will not save Ukraine\n---\n"
+    "The delegations met on Friday in Istanbul for a third round of talks, officials said.\n\n"
+    "Moscow has stalled before, and every pause has only bought it time to regroup its forces.\n\n"
+    "The West should arm Kyiv now rather than wait for a deal that the Kremlin will not keep. "
+    "Anything else rewards aggression.\n\n"
+    "What comes next")
+
+
+def test_conclusion_sentences_are_those_of_the_last_two_long_paragraphs() -> None:
+    from detente.extract.stance_vectors import conclusion_sentences
+
+    a = parse_article(COLUMN, "c.txt")
+    assert conclusion_sentences(a.body) == [
+        "Moscow has stalled before, and every pause has only bought it time to regroup its "
+        "forces.",
+        "The West should arm Kyiv now rather than wait for a deal that the Kremlin will not keep.",
+        "Anything else rewards aggression."]
+    assert conclusion_sentences("Too short to conclude.\n\nStill short.") == []
+    assert conclusion_sentences("") == []
+
+
+def test_reading_vectors_add_the_headline_and_the_conclusion() -> None:
+    """Four unit rows: §16's two unchanged, the headline's own vector, the mean of the
+    conclusion's sentence vectors; the fall-backs when there is no long paragraph or no text."""
+    pytest.importorskip("wordllama")
+    from detente.extract.stance_vectors import (
+        READING_ROWS,
+        conclusion_sentences,
+        reading_vectors,
+        text_vectors,
+    )
+
+    a = parse_article(COLUMN, "c.txt")
+    v = reading_vectors(a.body, a.title)
+    assert v.shape == (len(READING_ROWS), vectors.DIM) == (4, vectors.DIM)
+    np.testing.assert_array_equal(v[:2], text_vectors(a.body, a.title))
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    head = vectors.embed(["Talks will not save Ukraine"])[0].astype(float)
+    np.testing.assert_allclose(v[2], head / np.linalg.norm(head), atol=1e-6)
+    end = vectors.embed(conclusion_sentences(a.body)).astype(float).mean(axis=0)
+    np.testing.assert_allclose(v[3], end / np.linalg.norm(end), atol=1e-6)
+    short = reading_vectors("We must talk now. Nobody else will.", "Talk")
+    np.testing.assert_array_equal(short[3], short[1])  # no long paragraph: the argument
+    assert np.all(reading_vectors("", None) == 0.0)
+
+
+def test_section_17_configurations_train_save_and_load(tmp_path: Path) -> None:
+    """§17's three configurations on three development parts: ``vec-both``'s detector
+    unchanged; the classifier reads ``vec-both``'s ten measures and three similarities per
+    added vector (headline, conclusion or both); each file loads back and labels the same, and
+    does not load without the added prototypes."""
+    pytest.importorskip("sklearn")
+    pytest.importorskip("wordllama")
+    from detente.extract.stance_model import READING_CONFIGS
+    from detente.extract.training import load_parts
+    from detente.extract.training_stance import fit_stance, stance_items
+
+    lex = lexicon()
+    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
+    items = stance_items(parts, lex)
+    arts = [g.article for gs in parts.values() for g in gs]
+    both = fit_stance(items, "vec-both")
+    assert both.detector is not None
+    assert set(READING_CONFIGS) == {"vec-title", "vec-concl", "vec-tc"}
+    for config, rows in READING_CONFIGS.items():
+        model = fit_stance(items, config)
+        assert model.detector is not None and model.classifier is not None
+        np.testing.assert_allclose(model.detector.coef, both.detector.coef)
+        np.testing.assert_array_equal(model.vectors["directions"], both.vectors["directions"])
+        assert model.classifier.coef.shape == (len(SHARE_FEATURES) + 3 + 3 * len(rows), 3)
+        keys = {"directions", "centre", "prototypes",
+                *(f"{r}_{k}" for r in rows for k in ("centre", "prototypes"))}
+        assert set(model.vectors) == keys
+        model.save(tmp_path / f"{config}.npz")
+        again = load_stance_model(tmp_path / f"{config}.npz")
+        got = [again.predict(a.body, a.title, lex) for a in arts]
+        assert got == [model.predict(a.body, a.title, lex) for a in arts]
+        assert set(got) <= {*ARGUED, "neutral_report"}
+        short = tmp_path / f"{config}-short.npz"
+        StanceModel(config, model.detector, model.classifier, model.fallback, {},
+                    dict(both.vectors)).save(short)
+        with pytest.raises(DetenteError, match="does not fit"):
+            load_stance_model(short)

@@ -45,6 +45,13 @@ stance's centroid) and ``vec-both`` (both). They need the ``wordllama`` package 
 against ``fam-share``; ``vec-both``, with the highest balanced accuracy, is shipped
 (docs/extraction-evaluation.md §16.2).
 
+Protocol §17 (amendment 12) adds three configurations, each ``vec-both`` with its classifier
+also reading the similarity of one or two more of the article's vectors
+(:func:`detente.extract.stance_vectors.reading_vectors`) to each argued stance's centroid of
+the same vector: the headline's (``vec-title``), the conclusion's — the last two long
+paragraphs, where §17.1 item 9 says the call to action decides (``vec-concl``) — or both
+(``vec-tc``).
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.
@@ -72,19 +79,25 @@ REPORT = "neutral_report"
 #: ``voice-bal``, ``voice-stance``) and of §15 (at most three more: ``fam-bal``, ``fam-fill``,
 #: ``fam-share``).
 CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance",
-           "fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both")
+           "fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
+           "vec-title", "vec-concl", "vec-tc")
+#: §17: the configurations whose classifier also reads the similarities of these rows of
+#: :func:`detente.extract.stance_vectors.reading_vectors` to their own stance centroids.
+READING_CONFIGS = {"vec-title": ("headline",), "vec-concl": ("conclusion",),
+                   "vec-tc": ("headline", "conclusion")}
 #: §15: the configurations whose classifier over the argued stances reads
 #: :func:`family_features` (``kind-cues``' detector in front of each); §16's three read
 #: :func:`family_shares` as ``fam-share`` does, with word-vector measures beside.
-FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both")
+FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
+                  *READING_CONFIGS)
 #: §16: the configurations whose detector reads the word-vector projections
 #: (:func:`detente.extract.stance_vectors.projections`) besides the kind measures.
-VECTOR_DETECTOR = ("vec-det", "vec-both")
+VECTOR_DETECTOR = ("vec-det", "vec-both", *READING_CONFIGS)
 #: §16: the configurations whose classifier reads the argument vector's similarity to each
 #: argued stance's centroid (:func:`detente.extract.stance_vectors.similarities`) besides
 #: :func:`family_shares`.
-VECTOR_CLASSIFIER = ("vec-arg", "vec-both")
-VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both")
+VECTOR_CLASSIFIER = ("vec-arg", "vec-both", *READING_CONFIGS)
+VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both", *READING_CONFIGS)
 #: The configurations whose detector reads :func:`voice_features` besides the kind measures.
 VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
@@ -401,19 +414,30 @@ class StanceModel:
     meta: dict[str, Any]
     #: §16: learned word-vector prototypes — ``directions`` (2 × 256, the detector's) for
     #: :data:`VECTOR_DETECTOR`, ``centre`` (256) and ``prototypes`` (3 × 256, order
-    #: :data:`ARGUED`) for :data:`VECTOR_CLASSIFIER`; empty otherwise.
+    #: :data:`ARGUED`) for :data:`VECTOR_CLASSIFIER`, and (§17) ``ROW_centre`` and
+    #: ``ROW_prototypes`` for each row of :data:`READING_CONFIGS`; empty otherwise.
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     def _vector_measures(self, body: str, title: str | None) -> tuple[np.ndarray, np.ndarray]:
         """The detector's and the classifier's word-vector measures (empty when unused)."""
-        from detente.extract.stance_vectors import projections, similarities, text_vectors
+        from detente.extract.stance_vectors import (
+            READING_ROWS,
+            VECTOR_ROWS,
+            projections,
+            reading_vectors,
+            similarities,
+            text_vectors,
+        )
 
-        v = text_vectors(body, title)
-        det = (projections(v, self.vectors["directions"])
+        extra = READING_CONFIGS.get(self.config, ())
+        v = reading_vectors(body, title) if extra else text_vectors(body, title)
+        det = (projections(v[:len(VECTOR_ROWS)], self.vectors["directions"])
                if self.config in VECTOR_DETECTOR else np.zeros(0))
         cls = (similarities(v[1], self.vectors["centre"], self.vectors["prototypes"])
                if self.config in VECTOR_CLASSIFIER else np.zeros(0))
-        return det, cls
+        more = [similarities(v[READING_ROWS.index(r)], self.vectors[f"{r}_centre"],
+                             self.vectors[f"{r}_prototypes"]) for r in extra]
+        return det, np.concatenate([cls, *more])
 
     def labels(self) -> tuple[str, ...]:
         return (*ARGUED, REPORT) if self.config == "flat" else ARGUED
@@ -526,6 +550,8 @@ def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
         shapes["directions"] = (2, DIM)
     if config in VECTOR_CLASSIFIER:
         shapes |= {"centre": (DIM,), "prototypes": (len(ARGUED), DIM)}
+    for r in READING_CONFIGS.get(config, ()):
+        shapes |= {f"{r}_centre": (DIM,), f"{r}_prototypes": (len(ARGUED), DIM)}
     return (set(vecs) == set(shapes)
             and all(vecs[k].shape == s and np.isfinite(vecs[k]).all()
                     for k, s in shapes.items()))

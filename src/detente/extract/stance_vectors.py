@@ -11,6 +11,11 @@ Two vectors per article from the pretrained static word vectors of
   carries a modal, first or second person, a hedge, a judgement word or a question — so an
   analysis that quotes at length is read by its own conclusions, not by its quotations.
 
+Amendment 12 (§17) adds two more, for the classifier over the argued stances only: the
+**headline vector** (the headline's own vector) and the **conclusion vector** (the mean over the
+sentences of the body's last two paragraphs of ten words or more — where a column concludes
+and, by §17.1 item 9, the piece's call to action decides; a subheading is shorter).
+
 Both are turned into a few numbers by prototypes learned on the training articles only (a
 nearest-centroid reading, Rocchio 1971; Manning, Raghavan & Schütze, *Introduction to
 Information Retrieval*, 2008, §14.2): the detector reads each vector's projection on the
@@ -33,6 +38,12 @@ from detente.errors import DetenteError
 
 #: Rows of :func:`text_vectors`.
 VECTOR_ROWS = ("document", "argument")
+#: Rows of :func:`reading_vectors` (§17: the headline and the conclusion after §16's two).
+READING_ROWS = (*VECTOR_ROWS, "headline", "conclusion")
+#: §17: the conclusion is the last this many paragraphs of at least :data:`CONCLUSION_WORDS`
+#: words.
+CONCLUSION_PARAGRAPHS = 2
+CONCLUSION_WORDS = 10
 _ARGUING = re.compile(
     r"\b(?:must|should|shouldn[’']t|cannot|can[’']t|ought|needs? to|has to|have to|"
     r"would be|I|we|our|my|me|you|your|likely|unlikely|seems?|perhaps|probably|maybe|"
@@ -62,6 +73,16 @@ def argument_sentences(body: str, title: str | None) -> tuple[list[str], list[st
     return document, argument
 
 
+def conclusion_sentences(body: str) -> list[str]:
+    """The sentences (three words or more, stripped, in order) of the body's last
+    :data:`CONCLUSION_PARAGRAPHS` paragraphs of :data:`CONCLUSION_WORDS` words or more (§17)."""
+    from detente.extract.stance_model import _WORD, body_sentences
+
+    paragraphs = [p for p in re.split(r"\n\s*\n|\n", body)
+                  if len(_WORD.findall(p)) >= CONCLUSION_WORDS]
+    return [s.strip() for p in paragraphs[-CONCLUSION_PARAGRAPHS:] for s in body_sentences(p)]
+
+
 def _embed(texts: Sequence[str]) -> np.ndarray:
     from detente.extract import vectors
 
@@ -82,17 +103,46 @@ def text_vectors(body: str, title: str | None) -> np.ndarray:
     """The document and argument vectors (:data:`VECTOR_ROWS`), shape ``(2, 256)``, float64,
     unit length (the argument vector is the document vector when no sentence argues; a text
     with no sentence gives zeros)."""
+    return _vectors(body, title, extra=False)
+
+
+def reading_vectors(body: str, title: str | None) -> np.ndarray:
+    """:func:`text_vectors`' two rows, then the headline and conclusion vectors (§17,
+    :data:`READING_ROWS`), shape ``(4, 256)``, float64, unit length; every sentence is embedded
+    once (the headline and the conclusion's sentences are among the document's). The headline
+    vector is the document vector when there is no headline, the conclusion vector the argument
+    vector when no paragraph is long enough; a text with no sentence gives zeros."""
+    return _vectors(body, title, extra=True)
+
+
+def _vectors(body: str, title: str | None, extra: bool) -> np.ndarray:
+    """:func:`text_vectors` (``extra`` false) or :func:`reading_vectors` (true)."""
     document, argument = argument_sentences(body, title)
     from detente.extract.vectors import DIM
 
     if not document:
-        return np.zeros((2, DIM))
+        return np.zeros((len(READING_ROWS if extra else VECTOR_ROWS), DIM))
     v = _embed(document).astype(float)
     pos = {s: i for i, s in enumerate(document)}
     doc = _unit(v.mean(axis=0))
     rows = [pos[s] for s in argument if s in pos]
     arg = _unit(v[rows].mean(axis=0)) if rows else doc
-    return np.stack([doc, arg])
+    if not extra:
+        return np.stack([doc, arg])
+    head = headline_text(body, title)
+    top = _unit(v[pos[head]]) if head and head in pos else doc
+    rows = [pos[s] for s in conclusion_sentences(body) if s in pos]
+    end = _unit(v[rows].mean(axis=0)) if rows else arg
+    return np.stack([doc, arg, top, end])
+
+
+def headline_text(body: str, title: str | None) -> str:
+    """The headline as :func:`argument_sentences` puts it first in the document (empty when
+    blank)."""
+    from detente.extract.stance_model import headline
+
+    head = headline(body, title)
+    return head if head.strip() else ""
 
 
 def _loo_means(x: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

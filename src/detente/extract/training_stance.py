@@ -25,6 +25,7 @@ from detente.extract.stance_model import (
     ARGUED,
     CONFIGS,
     FAMILY_CONFIGS,
+    READING_CONFIGS,
     REPORT,
     VECTOR_CLASSIFIER,
     VECTOR_CONFIGS,
@@ -40,7 +41,13 @@ from detente.extract.stance_model import (
     voice_features,
     words,
 )
-from detente.extract.stance_vectors import fit_directions, fit_prototypes, text_vectors
+from detente.extract.stance_vectors import (
+    READING_ROWS,
+    VECTOR_ROWS,
+    fit_directions,
+    fit_prototypes,
+    reading_vectors,
+)
 
 #: Inverse L2 strength of every regression, and the fewest training articles a word needs.
 C = 1.0
@@ -79,15 +86,15 @@ class StanceItem:
     #: §15: :func:`family_features` and :func:`family_shares`.
     family: np.ndarray
     shares: np.ndarray
-    #: §16: the document and argument vectors (:func:`text_vectors`, shape (2, 256)); empty
-    #: when the items were built without them.
+    #: §16–§17: the document, argument, headline and conclusion vectors
+    #: (:func:`reading_vectors`, shape (4, 256)); empty when the items were built without them.
     vectors: np.ndarray
 
 
 def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
                  with_vectors: bool = True) -> list[StanceItem]:
     """The features of every article of ``parts``, in order (``with_vectors``: also the §16
-    word vectors, which need the ``wordllama`` package)."""
+    and §17 word vectors, which need the ``wordllama`` package)."""
     return [StanceItem(p, g.path, g.gold["stance"],
                        kind_features(g.article.body, g.article.title, lex),
                        cue_features(g.article.body, g.article.title, lex),
@@ -96,7 +103,7 @@ def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
                        stance_features(g.article.body, g.article.title, lex),
                        family_features(g.article.body, g.article.title, lex),
                        family_shares(g.article.body, g.article.title, lex),
-                       text_vectors(g.article.body, g.article.title) if with_vectors
+                       reading_vectors(g.article.body, g.article.title) if with_vectors
                        else np.zeros((0, 0)))
             for p, golds in parts.items() for g in golds]
 
@@ -161,8 +168,8 @@ def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | 
     if config in VECTOR_CONFIGS and any(it.vectors.size == 0 for it in items):
         raise ValueError(f"{config} reads word vectors: build the items with_vectors=True")
     if config in VECTOR_DETECTOR:
-        vecs["directions"], loo = fit_directions(np.array([it.vectors for it in items]),
-                                                 y_det.astype(bool))
+        vecs["directions"], loo = fit_directions(
+            np.array([it.vectors[:len(VECTOR_ROWS)] for it in items]), y_det.astype(bool))
         dense = np.concatenate([dense, loo], axis=1)
     det = _linear(dense, None, y_det, balanced=balanced)
     if config in FAMILY_CONFIGS:
@@ -173,6 +180,10 @@ def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | 
         if config in VECTOR_CLASSIFIER:
             vecs["centre"], vecs["prototypes"], loo = fit_prototypes(
                 np.array([it.vectors[1] for it in argued]), y, len(ARGUED))
+            dense = np.concatenate([dense, loo], axis=1)
+        for r in READING_CONFIGS.get(config, ()):
+            vecs[f"{r}_centre"], vecs[f"{r}_prototypes"], loo = fit_prototypes(
+                np.array([it.vectors[READING_ROWS.index(r)] for it in argued]), y, len(ARGUED))
             dense = np.concatenate([dense, loo], axis=1)
         cls = _linear(dense, None, y, c=FAMILY_C, balanced=True)
         return StanceModel(config, det, _missing(cls, ARGUED, argued), fallback, info, vecs)
