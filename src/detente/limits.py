@@ -198,15 +198,17 @@ def bad_utf8_at(raw: bytes, exc: UnicodeDecodeError) -> int:
     return exc.start + len(raw) - len(exc.object)
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE | re.ASCII)
 
 
-def parse_size(text: str) -> int:
-    """``"16G"`` → bytes (K, M, G, T are powers of 1024)."""
+def parse_size(text: str, source: str = "--memory-limit") -> int:
+    """``"16G"`` → bytes (K, M, G, T are powers of 1024); ASCII digits only (``\\d`` took
+    ``\u0661G``, Arabic-Indic one, as 1 GB). ``source``: where the text came from, named in the
+    error (``--memory-limit`` or ``$DETENTE_MEMORY_LIMIT``)."""
     m = _SIZE.match(text)
     if not m:
-        raise DetenteError.one("not a memory size", path="--memory-limit", value=text,
-                               allowed="a number with K, M, G or T, e.g. 16G")
+        raise DetenteError.one("not a memory size", path=source, value=text,
+                               allowed="a number in ASCII digits with K, M, G or T, e.g. 16G")
     scale = {"": 1, "K": 1 << 10, "M": MB, "G": GB, "T": 1 << 40}[m.group(2).upper()]
     return int(float(m.group(1)) * scale)
 
@@ -222,7 +224,7 @@ def memory_limit() -> int:
     if override is not None:
         return override
     env = os.environ.get("DETENTE_MEMORY_LIMIT")
-    return parse_size(env) if env else MEMORY_LIMIT
+    return parse_size(env, "$DETENTE_MEMORY_LIMIT") if env else MEMORY_LIMIT
 
 
 def check_memory(needed: float, what: str, path: str | None = None) -> None:

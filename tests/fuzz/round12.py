@@ -115,6 +115,19 @@ def _copy(src: Path, dst: Path) -> str:
     return str(dst)
 
 
+def _later(dst: Path) -> str:
+    """The toy scenario dated a year later (a timeline's second point)."""
+    text = TOY.read_text(encoding="utf-8").replace("date: 2024-01-01", "date: 2025-01-01", 1)
+    dst.write_text(text, encoding="utf-8")
+    return str(dst)
+
+
+def _named(path: str) -> list[str]:
+    """What an error naming ``path`` may print: the path, or its name with each byte that is
+    not UTF-8 escaped (``\\udcff``), and the words of a refusal of such a name."""
+    return [path, ascii(path)[1:-1], "UTF-8"]
+
+
 def name_commands(tmp: Path) -> list[tuple[str, list[str]]]:
     """(label, command line) of every reader given a valid input whose name (or folder's
     name) holds a byte that is not UTF-8, each writing its JSON record."""
@@ -131,11 +144,10 @@ def name_commands(tmp: Path) -> list[tuple[str, list[str]]]:
         ("analyze", ["analyze", toy, "-q", "--json", rec]),
         ("forecast", ["forecast", toy, "-q", "-m", "compromise", "--json", rec]),
         ("sensitivity", ["sensitivity", toy, "-q", "--method", "oat", "--json", rec]),
-        ("timeline", ["timeline", toy, _copy(TOY, d / f"toy2{ODD}.yaml"), "-q", "--json", rec]),
+        ("timeline", ["timeline", toy, _later(d / f"toy2{ODD}.yaml"), "-q", "--json", rec]),
         ("extract", ["extract", art, "-q", "--json", rec]),
         ("extract --csv", ["extract", art, "-q", "--csv", str(tmp / "csv")]),
-        ("extract --evaluate", ["extract", str(gold / "01.txt"), "-q", "--evaluate", str(gold),
-                                "--json", rec]),
+        ("extract --evaluate", ["extract", str(gold / "01.txt"), "-q", "--evaluate", str(gold)]),
         ("signals import", ["signals", "import", events, "--store", str(tmp / "s.sqlite"),
                             "-q", "--json", rec]),
         ("signals import --csv", ["signals", "import", events, "--store",
@@ -164,14 +176,14 @@ def _names(tally: Any, tmp: Path, seconds: float) -> None:
 
     for label, argv in name_commands(tmp):
         path = next((a for a in argv if ODD in a), "")
-        outcome, detail = classify(argv, [path, "UTF-8"], False, seconds)
+        outcome, detail = classify(argv, _named(path), False, seconds)
         tally.add("round12:name", outcome, f"input {label} | {' '.join(_short(argv))} | "
                   f"{detail}")
     out = tmp / f"out{ODD}"
     for argv in _writers(tmp):
         path = str(out / ("tables" if argv[-1] == "--csv" else f"o{ODD}.x"))
         full = [*argv, path]
-        outcome, detail = classify(full, [path, "UTF-8"], False, seconds)
+        outcome, detail = classify(full, _named(path), False, seconds)
         tally.add("round12:name", outcome, f"output | {' '.join(_short(full))} | {detail}")
         shutil.rmtree(out, ignore_errors=True)
 
