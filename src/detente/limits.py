@@ -295,6 +295,21 @@ def check_range(value: int | float, lo: int | float, hi: int | float, option: st
                                value=value)
 
 
+def check_draws(draws: int, least: int, why: str, option: str = "--draws",
+                none: bool = True) -> None:
+    """Monte Carlo draws: 0 (none, when ``none``) or ``least`` to :data:`MAX_DRAWS`. Fewer
+    draws give no spread: one draw of a probability is 0 or 1 (``± 0.000``), an interval of
+    one draw is that draw (``[0.055, 0.055]``, excluding its own point estimate); ``why`` names
+    what they would not give ("standard error …")."""
+    check_range(draws, 0, MAX_DRAWS, option)
+    if draws < least and (draws > 0 or not none):
+        raise DetenteError.one(f"{draws:,} draw{'s' * (draws != 1)} "
+                               f"give{'s' * (draws == 1)} no {why}",
+                               path=option, value=draws,
+                               allowed=("0 (no Monte Carlo) or " if none else "")
+                               + f"{least:,} to {MAX_DRAWS:,} draws")
+
+
 def check_seed(seed: int | None, option: str = "--seed") -> None:
     """A seed NumPy accepts: a whole number 0 … 2^63 − 1."""
     if seed is not None:

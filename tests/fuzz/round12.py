@@ -31,9 +31,9 @@ rounds 1-11 tries next.
   1:1 with a path such as ``datetime.date(2024, 1, 1)`` or ``[1]`` (for ``true``): an error
   at another line than the key's is *unclear*;
 - **Monte Carlo of one draw**: ``signals credibility --draws 1`` printed an "interval" of one
-  draw (``[0.055, 0.055]``, excluding its own point estimate) and ``analyze --draws 1``
-  ``± 0.000``: a success that prints an interval or a spread from fewer draws than it needs
-  is a *wrong* one.
+  draw (``[0.055, 0.055]``, excluding its own point estimate), ``forecast --draws 1`` a 10-90 %
+  band ``44.5–44.5`` and ``analyze --draws 1`` ``± 0.000``: a success that prints an interval
+  of one value or a spread of one draw is a *wrong* one.
 """
 
 from __future__ import annotations
@@ -405,30 +405,39 @@ def _keys(tally: Any, tmp: Path, seconds: float) -> None:
 
 
 # -- Monte Carlo of one draw ----------------------------------------------------------------------
-_ONE_INTERVAL = re.compile(r"\[(-?\d+\.\d+), \1\]")
-_NO_SPREAD = re.compile(r"± 0\.0+ over [12] draws")
+_ONE_INTERVAL = re.compile(r"\[(-?\d+\.\d+), \1\]|\b(\d+\.\d+)[–-]\2\b")
+_NO_SPREAD = re.compile(r"± 0\.0+ over 1 draws")
+
+
+def draw_commands() -> list[list[str]]:
+    """Monte Carlo commands given too few draws for what they print."""
+    cred = ["signals", "credibility", "--actor", "RUS", "--no-store", "--draws"]
+    return [[*cred, "1"], [*cred, "2"], [*cred, "19"], ["analyze", str(TOY), "--draws", "1"],
+            ["timeline", "ru-ua-2022-03", CASE, "--draws", "1"],
+            ["forecast", str(TOY), "-m", "compromise", "--draws", "1"],
+            ["forecast", str(TOY), "-m", "compromise", "--draws", "5"]]
 
 
 def _one_draw(tally: Any, seconds: float) -> None:
     from fuzz.harness import run_cli
+    from fuzz.sweep import time_bound
 
-    for draws in ("1", "2"):
-        for argv in (["signals", "credibility", "--actor", "RUS", "--no-store", "--draws", draws],
-                     ["analyze", str(TOY), "--draws", draws]):
+    for argv in draw_commands():
+        with time_bound(seconds):
             run = run_cli(argv)
-            text = run.out + run.err
-            if "Traceback" in text or run.code not in (0, 2):
-                outcome, detail = "traceback", text.strip()[-200:]
-            elif run.code == 2:
-                flat = " ".join(run.err.split())
-                outcome = "error" if "--draws" in flat else "unclear"
-                detail = flat[:200]
-            elif m := (_ONE_INTERVAL.search(run.out) or _NO_SPREAD.search(run.out)):
-                outcome, detail = "wrong", f"an interval of {draws} draw(s): {m.group()}"
-            else:
-                outcome, detail = "success", ""
-            tally.add("round12:draws", outcome, f"{' '.join(argv[:2])} --draws {draws} | "
-                      f"{detail}")
+        text = run.out + run.err
+        if "Traceback" in text or run.code not in (0, 2):
+            outcome, detail = "traceback", text.strip()[-200:]
+        elif run.code == 2:
+            flat = " ".join(run.err.split())
+            outcome = "error" if "--draws" in flat else "unclear"
+            detail = flat[:200]
+        elif m := (_ONE_INTERVAL.search(run.out) or _NO_SPREAD.search(run.out)):
+            outcome, detail = "wrong", f"an interval of {argv[-1]} draw(s): {m.group()}"
+        else:
+            outcome, detail = "success", ""
+        tally.add("round12:draws", outcome, f"{' '.join(argv[:2])} --draws {argv[-1]} | "
+                  f"{detail}")
 
 
 def sweep_round12(tally: Any, seconds: float = 60.0) -> None:
