@@ -170,6 +170,27 @@ def name_commands(tmp: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
+def chain_commands(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(label, a command writing a YAML file from inputs named with a byte that is not UTF-8,
+    the command reading that file back): the writer quoted the name as ``\\uDCFF``, an escape
+    every YAML reader refuses."""
+    d = tmp / f"chain{ODD}"
+    gen = d / "gen"
+    _copy(GEN, gen)
+    (gen / "England.xml").rename(gen / f"Eng{ODD}land.xml")
+    art = _copy(ART, d / f"a{ODD}.txt")
+    g, dr, sg = str(tmp / "g.yaml"), str(tmp / "d.yaml"), str(tmp / "s.yaml")
+    return [("import genius (a profile so named)",
+             ["import", "genius", str(gen), "-o", g], ["check", g]),
+            ("analyze (a GENIUS profile so named)",
+             ["analyze", str(gen), "-q", "--json", str(tmp / "r.json")],
+             ["analyze", str(gen), "-q"]),
+            ("extract -o", ["extract", art, "-q", "-o", dr], ["check", dr]),
+            ("extract --signals", ["extract", art, "-q", "--signals", sg],
+             ["signals", "credibility", "--actor", "RUS", "--no-store", "--draws", "50",
+              "--case", sg])]
+
+
 def _names(tally: Any, tmp: Path, seconds: float) -> None:
     from fuzz.round9 import _writers
     from fuzz.sweep import _short, classify
@@ -178,6 +199,14 @@ def _names(tally: Any, tmp: Path, seconds: float) -> None:
         path = next((a for a in argv if ODD in a), "")
         outcome, detail = classify(argv, _named(path), False, seconds)
         tally.add("round12:name", outcome, f"input {label} | {' '.join(_short(argv))} | "
+                  f"{detail}")
+    for label, make, read in chain_commands(tmp):
+        outcome, detail = classify(make, _named(make[-1]), False, seconds)
+        if outcome == "success":  # detente's own output, read back: a refusal is wrong
+            outcome, detail = classify(read, [read[1]], False, seconds)
+            if outcome == "error":
+                outcome, detail = "wrong", f"its own output refused: {detail}"
+        tally.add("round12:name", outcome, f"chain {label} | {' '.join(_short(read))} | "
                   f"{detail}")
     out = tmp / f"out{ODD}"
     for argv in _writers(tmp):

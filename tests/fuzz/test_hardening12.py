@@ -238,3 +238,27 @@ def test_the_api_takes_the_same_draws() -> None:
         detente.analyze(TOY, draws=1)
     with pytest.raises(DetenteError, match="0 draws give no 90 % interval"):
         detente.credibility("RUS", store=None, draws=0)
+
+
+def test_yaml_written_from_inputs_named_with_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    """``import genius`` and ``extract -o/--signals`` wrote the name as ``\\uDCFF``, an escape
+    every YAML reader refuses (``detente check`` of detente's own output failed); a GENIUS
+    profile so named raised ``UnicodeEncodeError`` in ``analyze`` (its hash)."""
+    from fuzz.round12 import chain_commands
+
+    for _label, make, read in chain_commands(tmp_path):
+        assert run_cli(make).code == 0, make
+        run = run_cli(read)
+        assert run.code == 0, run.err
+
+
+def test_an_event_file_named_with_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    """SQLite holds UTF-8 text only: ``UnicodeEncodeError`` storing the source name."""
+    d = tmp_path / f"in{ODD}"
+    d.mkdir()
+    f = d / "20150218230000.export.CSV"
+    shutil.copyfile(GDELT, f)
+    db = tmp_path / "s.sqlite"
+    assert run_cli(["signals", "import", str(f), "--store", str(db), "-q"]).code == 0
+    run = run_cli(["signals", "list", "--store", str(db), "--limit", "1"])
+    assert run.code == 0 and "in\ufffd" in run.out

@@ -43,6 +43,19 @@ SPECIAL_ALLOWED = "a regular file path (a new one, or a file to overwrite)"
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def storable(data: Any) -> Any:
+    """``data`` (plain text, lists and mappings) with every lone surrogate (a byte of a file
+    name that is not UTF-8) replaced by U+FFFD: what a YAML writer must be given (it writes a
+    surrogate as ``\\uDCFF``, an escape YAML readers refuse)."""
+    if isinstance(data, str):
+        return SURROGATE.sub("\ufffd", data) if not data.isascii() else data
+    if isinstance(data, dict):
+        return {storable(k): storable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [storable(v) for v in data]
+    return data
+
+
 def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> None:
     """Write an output file. A symbolic link is refused (writing would overwrite whatever it
     points to) unless ``follow_symlinks`` or ``detente --follow-symlinks``; the file is written
