@@ -30,6 +30,11 @@ rounds 1-11 tries next.
   (``2024-01-01: x``) at the end of a scenario or inside a proposal's package was reported at
   1:1 with a path such as ``datetime.date(2024, 1, 1)`` or ``[1]`` (for ``true``): an error
   at another line than the key's is *unclear*;
+- **concurrent imports**: three ``signals import`` processes into one new store at once, and
+  one file imported twice at once (each must exit 0, every file's events stored once);
+- **the workbench given a field twice** (``?actor=RUS&actor=UKR``, ``paths=100&paths=200``,
+  ``rev=0&rev=1``: FastAPI kept one value, a stale revision passed the conflict check), a
+  Monte Carlo run of one draw, names with ``%FF``;
 - **Monte Carlo of one draw**: ``signals credibility --draws 1`` printed an "interval" of one
   draw (``[0.055, 0.055]``, excluding its own point estimate), ``forecast --draws 1`` a 10-90 %
   band ``44.5–44.5`` and ``analyze --draws 1`` ``± 0.000``: a success that prints an interval
@@ -469,13 +474,108 @@ def _one_draw(tally: Any, seconds: float) -> None:
                   f"{detail}")
 
 
+# -- concurrent imports into one store ------------------------------------------------------------
+def _concurrent(tally: Any, tmp: Path, seconds: float) -> None:
+    """Three ``signals import`` processes into one new store at once (and one file imported
+    twice at once): each exits 0 and the store holds every file's events once."""
+    import subprocess
+    import sys
+
+    import detente
+
+    src = str(Path(detente.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    files = [("gdelt1_rows.tsv", "20150218.export.CSV"),
+             ("icews_2018_slice.tab", "events.2018.20190409.tab"),
+             ("gdelt2_20150218230000_slice.tsv", "20150218230000.export.CSV")]
+    paths = []
+    for fixture, name in files:
+        (tmp / name).write_bytes((FIX / fixture).read_bytes())
+        paths.append(tmp / name)
+    for label, todo in (("three files", paths), ("one file twice", [paths[0], paths[0]])):
+        db = tmp / f"{len(todo)}-{label[:3]}.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-m", "detente.cli.app", "signals", "import",
+                                   str(p), "--store", str(db), "-q"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in todo]
+        outs = []
+        for p in procs:
+            try:
+                out, err = p.communicate(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+                outs.append(("hang", b"past the time bound"))
+                continue
+            text = (out + err).decode("utf-8", "replace")
+            outs.append(("traceback" if "Traceback" in text or p.returncode not in (0, 2)
+                         else "error" if p.returncode == 2 else "success", err[-200:]))
+        bad = [o for o in outs if o[0] != "success"]
+        if bad:
+            outcome, detail = bad[0][0], bad[0][1].decode("utf-8", "replace")
+        else:
+            with sqlite3.connect(db) as conn:
+                got = dict(conn.execute("SELECT source_file, count(*) FROM events GROUP BY 1"))
+                dup = conn.execute("SELECT count(*) - count(DISTINCT source_sha256 || line) "
+                                   "FROM events").fetchone()[0]
+            conn.close()
+            want = {str(p) for p in todo}
+            outcome, detail = (("success", f"{got}") if set(got) == want and not dup
+                               else ("wrong", f"stored {got}, {dup} duplicate rows"))
+        tally.add("round12:concurrent", outcome, f"{label} | {detail}")
+
+
+# -- the workbench: a field given twice -----------------------------------------------------------
+def web_requests12(key: str) -> list[tuple[str, str, dict[str, Any], bool]]:
+    """(method, url, request arguments, surely refused)."""
+    c = f"/case/{key}"
+    edit = {"path": "actors[0].batna", "value": "0.5"}
+    return [
+        ("GET", "/signals?source=ru-ua&actor=RUS&actor=UKR", {}, True),
+        ("GET", f"{c}/signals?actor=RUS&actor=UKR", {}, True),
+        ("POST", f"{c}/run/window", {"data": {"paths": ["100", "200"]}}, True),
+        ("POST", f"{c}/run/montecarlo", {"data": {"draws": "1"}}, True),
+        ("POST", f"{c}/edit", {"data": {**edit, "rev": ["0", "1"]}}, True),
+        ("POST", f"{c}/edit", {"data": {"rev": "0", "value": "0.5",
+                                        "path": ["actors[0].batna", "actors[1].batna"]}}, True),
+        ("POST", f"{c}/save", {"data": {"rev": "0", "name": ["a.yaml", "b.yaml"]}}, True),
+        ("POST", "/timeline", {"data": {"draws": ["0", "10"]}}, True),
+        ("GET", f"/case/{key}%FF", {}, True), ("GET", "/records/%FF.json", {}, True),
+        ("POST", "/upload", {"files": {"file": ("x\xff.yaml", TOY.read_bytes())}}, False),
+    ]
+
+
+def _web(tally: Any) -> None:
+    try:
+        from fastapi.testclient import TestClient
+    except ImportError:  # pragma: no cover - the web extra is not installed
+        return
+    from detente.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        client = TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
+                            headers={"HX-Request": "true"})
+        for method, url, kw, sure in web_requests12(CASE):
+            r = client.request(method, url, **kw)
+            alive = client.get("/").status_code == 200
+            what = f"{method} {url[:60]} {str(kw)[:60]} | {r.status_code} {r.text[:150]!r}"
+            if r.status_code >= 500 or not alive:
+                outcome = "traceback"
+            elif r.status_code >= 400:
+                outcome = "error" if r.text.strip() else "unclear"
+            else:
+                outcome = "wrong" if sure else "success"
+            tally.add("round12:web", outcome, what)
+            client.post("/job/cancel")
+
+
 def sweep_round12(tally: Any, seconds: float = 60.0) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for part, run in (("names", _names), ("twice", _twice), ("env", _env),
-                          ("keys", _keys), ("locked", _locked)):
+                          ("keys", _keys), ("locked", _locked), ("concurrent", _concurrent)):
             sub = tmp / part
             sub.mkdir()
             run(tally, sub, seconds)
     _api_objects(tally, seconds)
     _one_draw(tally, seconds)
+    _web(tally)
