@@ -265,3 +265,42 @@ def test_an_event_file_named_with_a_byte_that_is_not_utf8(tmp_path: Path) -> Non
         files = {r[0] for r in conn.execute("SELECT DISTINCT source_file FROM events")}
     conn.close()
     assert files == {str(f).replace(ODD, "\ufffd")}
+
+
+# -- the workbench: a field given twice -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    pytest.importorskip("fastapi")
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from detente.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        yield TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
+                         headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize("method, url, kw, field", [
+    ("GET", "/signals?source=ru-ua&actor=RUS&actor=UKR", {}, "actor"),
+    ("POST", "/case/ru-ua-2024-09/run/window", {"data": {"paths": ["100", "200"]}}, "paths"),
+    ("POST", "/case/ru-ua-2024-09/edit",
+     {"data": {"rev": ["0", "1"], "path": "actors[0].batna", "value": "0.5"}}, "rev"),
+])
+def test_a_workbench_field_given_twice(client, method: str, url: str, kw: dict,  # type: ignore[no-untyped-def, type-arg]
+                                       field: str) -> None:
+    """FastAPI kept one value: ``rev=0&rev=1`` passed the conflict check with the newer one."""
+    r = client.request(method, url, **kw)
+    assert r.status_code == 400 and f"{field} given twice" in r.text
+    client.post("/job/cancel")
+
+
+def test_a_workbench_field_given_twice_with_one_value_passes(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/signals?source=ru-ua&actor=RUS&actor=RUS")
+    assert r.status_code == 200
+
+
+def test_a_workbench_monte_carlo_of_one_draw(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/case/ru-ua-2024-09/run/montecarlo", data={"draws": "1"})
+    assert r.status_code == 400 and "from 2 to 100,000" in r.text
