@@ -228,7 +228,7 @@ async def single_values(request: Request) -> None:
     ``paths=100&paths=200``, ``rev=0&rev=1``): FastAPI keeps one and the other was silently
     dropped (a stale revision passed the conflict check). The upload's ``file`` field is
     counted by the upload itself; a body that is no readable form is left to the route."""
-    items = list(request.query_params.multi_items())
+    items: list[tuple[str, object]] = list(request.query_params.multi_items())
     if request.method == "POST" and request.headers.get("content-type", "").startswith(_FORMS):
         try:
             form = await request.form()
