@@ -10,15 +10,19 @@ runs the whole-file variants alone); every whole-file variant of :mod:`fuzz.whol
 unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`fuzz.damage`,
 ``--round 8`` only the round-8 families of :mod:`fuzz.round8`, ``--round 9`` those of
 :mod:`fuzz.round9`, ``--round 10`` those of :mod:`fuzz.round10`, ``--round 11`` those of
-:mod:`fuzz.round11`;
+:mod:`fuzz.round11`, ``--round 12`` those of :mod:`fuzz.round12`;
 ``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
-picks files, options, api, web, paths, round8, round9, round10 or round11 (default all; paths:
+picks files, options, api, web, paths, round8, round9, round10, round11 or round12 (default all;
+paths:
 tests/fuzz/paths.py; round8: the folder, permission and scale cases of tests/fuzz/round8.py;
 round9: endless inputs, output paths, the options left out before and timeline on scenario
 variants, tests/fuzz/round9.py; round10: the byte variants of tests/fuzz/round10.py for every
 source, then sockets, sparse and changing files, number spellings of every option and workbench
 uploads; round11: the byte variants of tests/fuzz/round11.py, then empty arguments, trailing
-slashes, odd dates, a 1 MB article of short sentences, console environments and settings).
+slashes, odd dates, a 1 MB article of short sentences, console environments and settings;
+round12: the gold-date variants of tests/fuzz/round12.py, then file names that are not UTF-8,
+options given twice, a locked event store, settings from the environment, Scenario objects
+that skipped validation, keys that are not text and Monte Carlo of one draw).
 Exits 1
 when any run is in a bad class.
 """
@@ -46,13 +50,13 @@ def main() -> int:
     ap.add_argument("--new-only", action="store_true",
                     help="only the round-7 families of tests/fuzz/damage.py (byte damage, "
                     "YAML/table/XML/JSON specials, chained commands)")
-    ap.add_argument("--round", type=int, choices=[8, 9, 10, 11], default=None,
+    ap.add_argument("--round", type=int, choices=[8, 9, 10, 11, 12], default=None,
                     help="only the round-8 (9, 10, 11) families of tests/fuzz/round8.py "
-                    "(round9.py, round10.py, round11.py) with --part files; --part round8 "
-                    "(round9, round10, round11) runs their other cases")
+                    "(round9.py, round10.py, round11.py, round12.py) with --part files; "
+                    "--part round8 (round9, round10, round11, round12) runs their other cases")
     ap.add_argument("--part", action="append",
                     choices=["files", "options", "api", "web", "paths", "round8", "round9",
-                             "round10", "round11"])
+                             "round10", "round11", "round12"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
@@ -60,13 +64,13 @@ def main() -> int:
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
     parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9",
-                          "round10", "round11"]
+                          "round10", "round11", "round12"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
         sweep_files(tally, args.n, args.seed, args.seconds, args.only, not args.no_whole,
                     args.new_only, args.round == 8, args.round == 9, args.round == 10,
-                    args.round == 11)
+                    args.round == 11, args.round == 12)
     if "options" in parts:
         from fuzz.sweep import sweep_options
         sweep_options(tally, args.seed, args.seconds, tuple(args.skip))
@@ -94,6 +98,12 @@ def main() -> int:
             sweep_files(tally, 0, args.seed, args.seconds, args.only, True, False, False,
                         False, False, True)
         sweep_round11(tally, args.seconds)
+    if "round12" in parts:
+        from fuzz.round12 import sweep_round12
+        if "files" not in parts:  # the round-12 byte variants of every source
+            sweep_files(tally, 0, args.seed, args.seconds, args.only, True, False, False,
+                        False, False, False, True)
+        sweep_round12(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

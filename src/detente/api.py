@@ -129,8 +129,29 @@ def _scenario(case: str | Path | Scenario, source: str | None = None
 
     _text(source, "source", optional=True)
     if isinstance(case, Scenario):
-        return case, source or ""
+        return _checked(case, source), source or ""
     return load(case), str(case)
+
+
+def _checked(scenario: Scenario, source: str | None) -> Scenario:
+    """``scenario`` validated again, as ``detente check`` validates a file: a Scenario changed
+    with ``model_copy(update=...)`` or made by ``model_construct`` skipped every check (two
+    actors with one id, a BATNA that is a bare float: an AttributeError deep inside, or a silent
+    answer for a scenario the file reader refuses)."""
+    from pydantic import ValidationError
+
+    from detente.scenario.load import validate_data
+
+    file = source or "(Scenario object)"
+    try:
+        data = scenario.model_dump(mode="python", round_trip=True, warnings=False)
+    except (AttributeError, TypeError, ValueError, ValidationError) as exc:
+        raise DetenteError.one(f"a Scenario object whose fields cannot be read ({exc})",
+                               file=file, path="case",
+                               allowed="a Scenario from detente.load() or "
+                                       "Scenario.model_validate(data), not model_construct()"
+                               ) from None
+    return validate_data(data, file)
 
 
 def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,

@@ -198,15 +198,17 @@ def bad_utf8_at(raw: bytes, exc: UnicodeDecodeError) -> int:
     return exc.start + len(raw) - len(exc.object)
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)B?\s*$", re.IGNORECASE | re.ASCII)
 
 
-def parse_size(text: str) -> int:
-    """``"16G"`` → bytes (K, M, G, T are powers of 1024)."""
+def parse_size(text: str, source: str = "--memory-limit") -> int:
+    """``"16G"`` → bytes (K, M, G, T are powers of 1024); ASCII digits only (``\\d`` took
+    ``\u0661G``, Arabic-Indic one, as 1 GB). ``source``: where the text came from, named in the
+    error (``--memory-limit`` or ``$DETENTE_MEMORY_LIMIT``)."""
     m = _SIZE.match(text)
     if not m:
-        raise DetenteError.one("not a memory size", path="--memory-limit", value=text,
-                               allowed="a number with K, M, G or T, e.g. 16G")
+        raise DetenteError.one("not a memory size", path=source, value=text,
+                               allowed="a number in ASCII digits with K, M, G or T, e.g. 16G")
     scale = {"": 1, "K": 1 << 10, "M": MB, "G": GB, "T": 1 << 40}[m.group(2).upper()]
     return int(float(m.group(1)) * scale)
 
@@ -222,7 +224,7 @@ def memory_limit() -> int:
     if override is not None:
         return override
     env = os.environ.get("DETENTE_MEMORY_LIMIT")
-    return parse_size(env) if env else MEMORY_LIMIT
+    return parse_size(env, "$DETENTE_MEMORY_LIMIT") if env else MEMORY_LIMIT
 
 
 def check_memory(needed: float, what: str, path: str | None = None) -> None:
@@ -291,6 +293,21 @@ def check_range(value: int | float, lo: int | float, hi: int | float, option: st
     if not lo <= value <= hi:
         raise DetenteError.one(f"{option} must be between {lo:,} and {hi:,}", path=option,
                                value=value)
+
+
+def check_draws(draws: int, least: int, why: str, option: str = "--draws",
+                none: bool = True) -> None:
+    """Monte Carlo draws: 0 (none, when ``none``) or ``least`` to :data:`MAX_DRAWS`. Fewer
+    draws give no spread: one draw of a probability is 0 or 1 (``± 0.000``), an interval of
+    one draw is that draw (``[0.055, 0.055]``, excluding its own point estimate); ``why`` names
+    what they would not give ("standard error …")."""
+    check_range(draws, 0, MAX_DRAWS, option)
+    if draws < least and (draws > 0 or not none):
+        raise DetenteError.one(f"{draws:,} draw{'s' * (draws != 1)} "
+                               f"give{'s' * (draws == 1)} no {why}",
+                               path=option, value=draws,
+                               allowed=("0 (no Monte Carlo) or " if none else "")
+                               + f"{least:,} to {MAX_DRAWS:,} draws")
 
 
 def check_seed(seed: int | None, option: str = "--seed") -> None:

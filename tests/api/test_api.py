@@ -191,7 +191,7 @@ def test_subpackage_verbs_work_before_and_after_the_import() -> None:
     (lambda d: d.forecast("ru-ua-2024-09", rounds=10**9), "--rounds must be between 0"),
     (lambda d: d.sensitivity("ru-ua-2024-09", samples=0), "--samples must be between 1"),
     (lambda d: d.sensitivity("ru-ua-2024-09", top=101), "--top must be between 0 and 100"),
-    (lambda d: d.credibility("RUS", draws=0), "--draws must be between 1"),
+    (lambda d: d.credibility("RUS", draws=0), "0 draws give no 90 % interval"),
     (lambda d: d.credibility("RUS", half_life=0), "--half-life > 0"),
     (lambda d: d.credibility("RUS", likelihood_ratios={"neutral-contact": -1.0}),
      "likelihood ratio is a finite number > 0"),

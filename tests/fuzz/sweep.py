@@ -190,15 +190,17 @@ def run_case(tally: Tally, src: Source, case: Case, seconds: float) -> None:
 def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
                 only: str | None = None, whole: bool = True, new_only: bool = False,
                 round8: bool = False, round9: bool = False, round10: bool = False,
-                round11: bool = False) -> None:
+                round11: bool = False, round12: bool = False) -> None:
     """``n`` one-field mutations of each source, and (``whole``) every whole-file variant,
     each through its commands; ``new_only``: only the round-7 families (:mod:`fuzz.damage`);
-    ``round8``/``round9``/``round10``/``round11``: only the round-8/9/10/11 families
-    (:mod:`fuzz.round8`, :mod:`fuzz.round9`, :mod:`fuzz.round10`, :mod:`fuzz.round11`)."""
+    ``round8``/``round9``/``round10``/``round11``/``round12``: only the round-8/9/10/11/12
+    families (:mod:`fuzz.round8`, :mod:`fuzz.round9`, :mod:`fuzz.round10`, :mod:`fuzz.round11`,
+    :mod:`fuzz.round12`)."""
     from fuzz import round8 as r8
     from fuzz import round9 as r9
     from fuzz import round10 as r10
     from fuzz import round11 as r11
+    from fuzz import round12 as r12
     from fuzz.damage import is_new
 
     for k, src in enumerate(sources()):
@@ -208,7 +210,8 @@ def sweep_files(tally: Tally, n: int, seed: int, seconds: float = 60.0,
         for case in cases + (src.whole() if whole else []):
             if ((round8 and not r8.is_new(case)) or (round9 and not r9.is_new(case))
                     or (round10 and not r10.is_new(case))
-                    or (round11 and not r11.is_new(case))):
+                    or (round11 and not r11.is_new(case))
+                    or (round12 and not r12.is_new(case))):
                 continue
             if not new_only or is_new(case):
                 run_case(tally, src, case, seconds)

@@ -19,7 +19,7 @@ import stat
 import zipfile
 from collections.abc import Callable
 
-from fuzz import round8, round9, round10, round11
+from fuzz import round8, round9, round10, round11, round12
 from fuzz.damage import more_variants
 from fuzz.formats import alias_bomb
 from fuzz.mutate import Case
@@ -210,6 +210,7 @@ def whole_cases(fmt: str, files: dict[str, bytes], main: str, kind: str,
     out += round9.cases(fmt, files, main, kind, delimiter, header_rows)  # fuzz/round9.py
     out += round10.cases(fmt, files, main, kind, delimiter, header_rows)  # fuzz/round10.py
     out += round11.cases(fmt, files, main, kind, delimiter, header_rows)  # fuzz/round11.py
+    out += round12.cases(fmt, files, main, kind, delimiter, header_rows)  # fuzz/round12.py
     if kind == "xml" and len(files) > 2:
         # a folder with one profile: the domain and one party, or the domain alone
         keep = [n for n in files if n != main][:1]

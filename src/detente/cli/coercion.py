@@ -41,6 +41,7 @@ def plain_coercion(command: Any) -> None:
     while todo:
         cmd = todo.pop()
         todo.extend(getattr(cmd, "commands", {}).values())
+        cmd.make_parser = _options_once(cmd.make_parser)
         for param in cmd.params:
             _plain_first(param)
         if callable(getattr(cmd, "get_help_option", None)):
@@ -91,12 +92,42 @@ def number_spelling(command: Any) -> None:
     while todo:
         cmd = todo.pop()
         todo.extend(getattr(cmd, "commands", {}).values())
+        cmd.make_parser = _options_once(cmd.make_parser)
         for param in cmd.params:
             kind = _number_kind(param)
             if kind is not None:
                 param.process_value = _spelt(param.process_value, kind)
             if not getattr(param, "is_flag", False):
                 param.process_value = _not_empty(param.process_value)
+
+
+def _options_once(make_parser: Any) -> Any:
+    """The command's parser, refusing a single-valued option given twice with two values
+    (``--draws 10 --draws 20``, ``--json a.json --json b.json``): the parser keeps the last and
+    the first was silently dropped. The same value twice, flags and repeatable options (``-m``,
+    ``--actor`` of ``signals import``) pass."""
+    def make(ctx: Any) -> Any:
+        parser = make_parser(ctx)
+        options = {id(o): o for o in (*parser._long_opt.values(), *parser._short_opt.values())}
+        for opt in options.values():
+            if opt.action == "store":
+                opt.process = _stored_once(opt, opt.process)
+        return parser
+
+    return make
+
+
+def _stored_once(opt: Any, process: Any) -> Any:
+    def once(value: Any, state: Any) -> None:
+        if opt.dest in state.opts and state.opts[opt.dest] != value:
+            import typer
+
+            raise typer.BadParameter(
+                f"given twice, {state.opts[opt.dest]!r} then {value!r}; allowed: the option "
+                "once (one of the two values would be silently dropped)", param=opt.obj)
+        process(value, state)
+
+    return once
 
 
 def _not_empty(process_value: Any) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from detente.cli.common import JSON, check_outputs, console, esc, write_outputs, write_text
+from detente.records.output import storable
 
 import_app = typer.Typer(name="import", help="Import negotiation domains from other tools.",
                          no_args_is_help=True)
@@ -38,7 +39,7 @@ def genius(
 
     check_outputs(files={"--out": out, "--json": json_out})
     domain = load_domain(directory, profiles=profile or None)
-    data = to_scenario(domain, date=date)
+    data = storable(to_scenario(domain, date=date))  # a file name's non-UTF-8 byte: U+FFFD
     try:
         Scenario.model_validate(data)
     except ValueError as exc:

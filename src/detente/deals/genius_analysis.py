@@ -8,6 +8,7 @@ utility vectors, each with one representative outcome and the number of outcomes
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -90,7 +91,7 @@ def _package(dom: GeniusDomain, f: DomainFrontier, row: int) -> Package:
 
 def _digest(dom: GeniusDomain) -> str:
     files = [Path(dom.domain_file)] + [Path(p.file) for p in dom.profiles]
-    return inputs_hash(*[f.name.encode() + b"\0" + f.read_bytes() for f in files])
+    return inputs_hash(*[os.fsencode(f.name) + b"\0" + f.read_bytes() for f in files])
 
 
 def analyze_domain(directory: str | Path, profiles: list[str] | None = None, *,

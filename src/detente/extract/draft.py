@@ -209,6 +209,7 @@ def dump_yaml(data: object) -> str:
     import yaml
 
     from detente.invisible import INVISIBLE
+    from detente.records.output import SURROGATE
 
     class _NoAlias(yaml.SafeDumper):
         def ignore_aliases(self, data: object) -> bool:
@@ -216,8 +217,9 @@ def dump_yaml(data: object) -> str:
 
         def represent_str(self, data: str) -> yaml.ScalarNode:
             # an article's zero-width spaces and marks left out: scenario files refuse them
-            # (detente.invisible) and the quote check ignores them in the source text
-            return super().represent_str(INVISIBLE.sub("", data))
+            # (detente.invisible) and the quote check ignores them in the source text; a byte
+            # of a file name that is not UTF-8 as U+FFFD (YAML refuses the escape \uDCFF)
+            return super().represent_str(SURROGATE.sub("\ufffd", INVISIBLE.sub("", data)))
 
     _NoAlias.add_representer(str, _NoAlias.represent_str)
     return yaml.dump(data, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)

@@ -17,7 +17,9 @@ Intervals are 95 % percentile bootstrap over articles (``draws`` resamples, ``se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,6 +217,10 @@ def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
                     out.append(Problem(f"{k} must be {what}", file=file,
                                        path=f"{name}[{i}].{k}", value=x[k],
                                        allowed=f"{what}, or no {k!r} key"))
+                elif k == "date" and isinstance(x.get(k), str) and not _gold_date(x[k]):
+                    out.append(Problem("not a calendar date or month", file=file,
+                                       path=f"{name}[{i}].date", value=x[k],
+                                       allowed=f"{what} (a year alone is no date: null)"))
             if name == "actors":
                 if x["code"] in seen:  # a set: the second was silently dropped
                     out.append(Problem(f"the same actor as actors[{seen[x['code']]}]",
@@ -229,6 +235,20 @@ def gold_problems(gold: dict[str, Any], file: str) -> list[Problem]:
 _OPTIONAL = {"signals": {"date": "a date as text (YYYY-MM-DD, YYYY-MM) or null"},
              "positions": {"position": "text or null"},
              "proposals": {"name": "text or null", "by": "an actor code as text or null"}}
+
+
+def _gold_date(text: str) -> bool:
+    """Whether a gold signal's date is a calendar day ``YYYY-MM-DD`` or a month ``YYYY-MM``
+    (the guideline's two forms; ``2025-13-45``, ``2025-5-1`` or ``20250516`` were taken)."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+        return 1 <= int(text[5:]) <= 12
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return False
+        return True
+    return False
 
 
 def gold_content_problems(gold: dict[str, Any], body: str, file: str) -> list[Problem]:

@@ -38,11 +38,32 @@ def special_file(out: Path) -> str | None:
 
 SPECIAL_ALLOWED = "a regular file path (a new one, or a file to overwrite)"
 
+#: A lone surrogate: how Python hands over a byte of a file name that is not UTF-8 (``\xff`` in
+#: ``toy\xff.yaml`` is U+DCFF); no UTF-8 file can hold one.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(data: Any) -> Any:
+    """``data`` (plain text, lists and mappings) with every lone surrogate (a byte of a file
+    name that is not UTF-8) replaced by U+FFFD: what a YAML writer must be given (it writes a
+    surrogate as ``\\uDCFF``, an escape YAML readers refuse)."""
+    if isinstance(data, str):
+        return SURROGATE.sub("\ufffd", data) if not data.isascii() else data
+    if isinstance(data, dict):
+        return {storable(k): storable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [storable(v) for v in data]
+    return data
+
 
 def write_text(out: Path, text: str, follow_symlinks: bool | None = None) -> None:
     """Write an output file. A symbolic link is refused (writing would overwrite whatever it
     points to) unless ``follow_symlinks`` or ``detente --follow-symlinks``; the file is written
-    beside its target and renamed into place, so a failed write leaves no half file."""
+    beside its target and renamed into place, so a failed write leaves no half file. A byte
+    of a file name that is not UTF-8 (a lone surrogate in ``text``) is written as U+FFFD (a JSON
+    record writes it as its ``\\udcXX`` escape instead: :func:`write_json`)."""
+    if not text.isascii():
+        text = SURROGATE.sub("\ufffd", text)
     follow = FOLLOW_SYMLINKS.get() if follow_symlinks is None else follow_symlinks
     if out.is_symlink():
         if not follow:
@@ -103,8 +124,9 @@ def write_json(record: Any, out: Path, run: dict[str, Any] | None = None) -> Non
     if TIMESTAMP.get() and isinstance(data, dict):
         data["run"] = {"created": now(), **(run or {})}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    if not text.isascii():  # an invisible character (third-party text) as its \u escape
-        text = INVISIBLE.sub(_json_escape, text)
+    if not text.isascii():  # an invisible character (third-party text) as its \u escape,
+        # a byte of a file name that is not UTF-8 (a lone surrogate) as its \udcXX escape
+        text = SURROGATE.sub(_json_escape, INVISIBLE.sub(_json_escape, text))
     write_text(out, text + "\n")
 
 

@@ -44,14 +44,15 @@ def _canonical(obj: Any) -> Any:
 
 
 def inputs_hash(*objs: Any) -> str:
-    """SHA-256 over the canonical JSON (sorted keys) of the given inputs or raw bytes."""
+    """SHA-256 over the canonical JSON (sorted keys) of the given inputs or raw bytes (a file
+    name's byte that is not UTF-8, a lone surrogate in text, hashed as that byte)."""
     h = hashlib.sha256()
     for obj in objs:
         if isinstance(obj, bytes | bytearray):
             h.update(bytes(obj))
         else:
             h.update(json.dumps(_canonical(obj), sort_keys=True, ensure_ascii=False,
-                                separators=(",", ":")).encode("utf-8"))
+                                separators=(",", ":")).encode("utf-8", "surrogateescape"))
         h.update(b"\x00")
     return h.hexdigest()
 

@@ -27,6 +27,22 @@ class LineMap:
     def __init__(self, lines: dict[PathKey, tuple[int, int]]) -> None:
         self._lines = lines
 
+    def key(self, parent: PathKey, value: Any) -> tuple[str, int, int] | None:
+        """The YAML text, line and column of the key of mapping ``parent`` that YAML read as
+        ``value`` (a key that is not text: a date, a number, ``true``, ``null``)."""
+        import yaml
+
+        for path, (line, col) in self._lines.items():
+            if len(path) != len(parent) + 1 or tuple(path[:-1]) != tuple(parent):
+                continue
+            try:
+                read = yaml.safe_load(str(path[-1]))
+            except yaml.YAMLError:
+                continue
+            if type(read) is type(value) and read == value:
+                return str(path[-1]), line, col
+        return None
+
     def locate(self, path: PathKey) -> tuple[int | None, int | None]:
         for n in range(len(path), -1, -1):
             hit = self._lines.get(tuple(path[:n]))
@@ -48,6 +64,17 @@ def _pydantic_problems(exc: ValidationError, file: str, where: LineMap) -> Itera
         # Drop pydantic's internal wrapper steps so the path reads like the YAML.
         path = tuple(x for x in loc if x not in ("value",) or loc[-1] == "value")
         line, col = where.locate(path)
+        if err["type"] == "invalid_key" or (path and path[-1] == "[key]"):
+            # a key YAML reads as a date, number, boolean or null: pydantic's path holds its
+            # repr (datetime.date(2024, 1, 1), [1] for true) and no line
+            parent = path[:-1] if err["type"] == "invalid_key" else path[:-2]
+            if hit := where.key(parent, err.get("input")):
+                text, line, col = hit
+                yield Problem(f"a key that is not text (YAML reads {text} as "
+                              f"{_kind(err.get('input'))})", file=file, line=line, column=col,
+                              path=format_path((*parent, text)),
+                              allowed=f"a text key: quote it ('{text}') or rename it")
+                continue
         msg = err["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
@@ -58,6 +85,13 @@ def _pydantic_problems(exc: ValidationError, file: str, where: LineMap) -> Itera
             value = None
         yield Problem(msg, file=file, line=line, column=col, path=format_path(path) or None,
                       value=value)
+
+
+def _kind(value: Any) -> str:
+    import datetime as dt
+
+    return ("a date" if isinstance(value, dt.date) else "null" if value is None
+            else "a boolean" if isinstance(value, bool) else "a number")
 
 
 def validate_data(data: Any, file: str, where: LineMap | None = None) -> Scenario:

@@ -505,7 +505,11 @@ def import_text(path: Path, store: EventStore, *, source: str,
     """Import one uncompressed tab-separated file. DuckDB reads it in ``parts`` parallel parts
     (default: one per CPU for files of 64 MiB and more) while one pass computes its SHA-256;
     a file with control bytes is read from a cleaned copy (same line numbers; those lines are
-    problems). Rows are committed batch by batch once the hash is known."""
+    problems). Rows are committed batch by batch once the hash is known. A byte of the file's
+    name that is not UTF-8 is stored as U+FFFD (SQLite holds UTF-8 text only)."""
+    from detente.records.output import SURROGATE
+
+    source = SURROGATE.sub("\ufffd", source)
     spec = detect_format(_head(path, source), source, fmt)
     ingested = datetime.now(UTC).replace(microsecond=0).isoformat()
     with _tempdir(tmpdir) as tmp:

@@ -55,8 +55,10 @@ def import_files(files: Sequence[Path | str], store: Path | str, *,
     """Import every file into the event store ``store`` (created if missing); the same file
     twice adds nothing. A file that cannot be read is a row with its ``error``, not an
     exception; :meth:`ImportRecord.require_usable` fails when no file held a usable row."""
+    import sqlite3
+
     from detente.signals.importers import import_path
-    from detente.signals.store import EventStore
+    from detente.signals.store import EventStore, store_error
 
     if batch_size < 1:
         raise DetenteError.one("--batch-size must be >= 1", path="--batch-size",
@@ -64,10 +66,13 @@ def import_files(files: Sequence[Path | str], store: Path | str, *,
     filt = filt or ImportFilter()
     summaries = []
     with EventStore(Path(store)) as st:
-        for k, f in enumerate(files):
-            if progress:
-                progress("files", k, len(files))
-            summaries += import_path(f, st, filt=filt, fmt=fmt, batch_size=batch_size)
+        try:
+            for k, f in enumerate(files):
+                if progress:
+                    progress("files", k, len(files))
+                summaries += import_path(f, st, filt=filt, fmt=fmt, batch_size=batch_size)
+        except sqlite3.OperationalError as exc:  # locked by another process, a full disk
+            raise store_error(exc, store, "write") from None
     if progress:
         progress("files", len(files), len(files))
     rows = [{**dataclasses.asdict(s), "examples": [list(e) for e in s.examples],

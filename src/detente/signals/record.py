@@ -98,9 +98,11 @@ def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
 
 def check_options(options: CredibilityOptions, seed: int) -> None:
     """Refuse out-of-range options before any work (errors name the command-line option)."""
-    from detente.limits import MAX_WINDOW_DAYS, check_range, check_seed
+    from detente.limits import MAX_WINDOW_DAYS, check_draws, check_range, check_seed
 
-    check_range(options.draws, 1, 1_000_000, "--draws")
+    # the 90 % interval's 5 % tails need a draw each: 20 draws (one gave [0.055, 0.055])
+    check_draws(options.draws, 20, "90 % interval (each 5 % tail needs a draw)",
+                none=False)
     check_seed(seed)
     check_range(options.renege_window_days, 0, MAX_WINDOW_DAYS, "--window")
     check_range(options.half_life_days, 0.0, 1e6, "--half-life")

@@ -66,6 +66,11 @@ def default_store_path() -> Path:
     (``~/.local/share/detente/events.sqlite``)."""
     env = os.environ.get("DETENTE_STORE")
     if env:
+        if env.endswith(("/", os.sep)) or os.path.isdir(env):  # Path() drops a final slash
+            raise DetenteError([Problem("names a folder, not the store's file",
+                                        file=env, path="$DETENTE_STORE",
+                                        allowed="the path of an SQLite file, e.g. "
+                                                "~/events.sqlite (or unset: the default)")])
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "detente" / "events.sqlite"
@@ -84,19 +89,42 @@ class EventTable:
         return self.columns[name]
 
 
+#: How long SQLite waits for another connection's lock before it gives up (seconds).
+BUSY_SECONDS = 30.0
+
+
+def store_error(exc: sqlite3.Error, path: Path | str, doing: str = "read") -> DetenteError:
+    """The error for an ``sqlite3`` exception on the store at ``path``: a lock another process
+    held past :data:`BUSY_SECONDS` (another import, a program with the file open) says so; any
+    other (a damaged file, a full disk) is named as SQLite names it."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DetenteError([Problem(
+            f"the event store is locked by another process (waited {BUSY_SECONDS:.0f} s): "
+            f"{text}", file=str(path), allowed="run again when the other import (or the "
+            "program holding the file) has finished, or give another --store")])
+    allowed = ("an event store written by 'detente signals import' (import again into a new "
+               "store)") if doing == "read" else "a writable path to an SQLite file"
+    return DetenteError([Problem(f"cannot {doing} the event store: {text}", file=str(path),
+                                 allowed=allowed)])
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """An SQLite connection that cannot write, on a file that holds a detente event store."""
     allowed = "an event store written by 'detente signals import'"
+    if path.is_dir():
+        raise DetenteError([Problem("the event store is a folder, not a file", file=str(path),
+                                    allowed=allowed + " (a file path)")])
     if not path.is_file() or path.stat().st_size == 0:
         what = "is empty" if path.is_file() else "does not exist"
         raise DetenteError([Problem(f"the event store {what}: run 'detente signals import' "
                                     "first", file=str(path), allowed=allowed)])
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_SECONDS)
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise DetenteError([Problem(f"cannot read the event store: {exc}", file=str(path),
-                                    allowed=allowed)]) from exc
+        raise store_error(exc, path) from exc
     missing = sorted({"events", "mentions", "problems", "imports"} - names)
     if not missing:  # the columns every reader selects (a table of that name is not enough)
         try:
@@ -104,8 +132,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
             have_m = {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise DetenteError([Problem(f"cannot read the event store: {exc}", file=str(path),
-                                        allowed=allowed)]) from exc
+            raise store_error(exc, path) from exc
         missing = [f"events.{c}" for c in PROVENANCE + CANONICAL if c not in have]
         missing += [f"mentions.{c}" for c in ("event_id", "source_name") if c not in have_m]
     if missing:
@@ -147,11 +174,13 @@ class EventStore:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, timeout=30.0)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
-        except (sqlite3.DatabaseError, OSError) as exc:
+        except sqlite3.DatabaseError as exc:
+            raise store_error(exc, path, "open") from exc
+        except OSError as exc:
             raise DetenteError([Problem(f"cannot open the event store: {exc}", file=str(path),
                                         allowed="a writable path to an SQLite file")]) from exc
 
@@ -216,11 +245,7 @@ class EventStore:
         try:
             return self.conn.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise DetenteError([Problem(f"cannot read the event store: {exc}",
-                                        file=str(self.path),
-                                        allowed="an event store written by 'detente signals "
-                                                "import' (import again into a new store)")]
-                               ) from None
+            raise store_error(exc, self.path) from None
 
     def bad_value(self, column: str, values: Sequence[object]) -> DetenteError:
         """The error for a stored value of ``column`` that ``signals import`` never writes."""

@@ -18,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
@@ -131,7 +131,8 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
     bundled cases), writing only under ``output``. ``hosts``: the Host names accepted (a page
     elsewhere that points a name at 127.0.0.1 — DNS rebinding — gets 400); None accepts any."""
     state = State(target, Path(output))
-    app = FastAPI(title="detente workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="detente workbench", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(single_values)])
     app.state.detente = state
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["vendor"] = _vendor_dir() is not None
@@ -217,6 +218,29 @@ def create_app(target: str | None = None, output: Path | str = "detente-workbenc
 
     register(app, state, page)
     return app
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def single_values(request: Request) -> None:
+    """Refuse a query or form field given twice with two values (``?actor=RUS&actor=UKR``,
+    ``paths=100&paths=200``, ``rev=0&rev=1``): FastAPI keeps one and the other was silently
+    dropped (a stale revision passed the conflict check). The upload's ``file`` field is
+    counted by the upload itself; a body that is no readable form is left to the route."""
+    items: list[tuple[str, object]] = list(request.query_params.multi_items())
+    if request.method == "POST" and request.headers.get("content-type", "").startswith(_FORMS):
+        try:
+            form = await request.form()
+        except Exception:  # malformed: the route's own parsing answers with its message
+            form = None
+        items += [(k, v) for k, v in (form.multi_items() if form else []) if k != "file"]
+    seen: dict[str, object] = {}
+    for key, value in items:
+        if key in seen and seen[key] != value:
+            raise WebError(400, f"{key} given twice ({str(seen[key])[:40]!r}, then "
+                                f"{str(value)[:40]!r}); allowed: each field once")
+        seen.setdefault(key, value)
 
 
 _RECORD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.json$")
