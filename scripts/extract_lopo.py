@@ -4,7 +4,8 @@ For each development part (``detente.extract.training.PARTS`` present: seeds, de
 locked3, dev5, locked4, dev6, locked5, locked6, locked7, locked8, dev10, locked9, locked10,
 locked11, locked12):
 train each learned recipe named (``detente.extract.training.RECIPES``: the §9 model
-``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``)
+``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``,
+the §17 ones ``p12*``)
 on every other part
 (thresholds by inner leave-one-part-out on those parts only), score the held-out part with
 :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
@@ -102,6 +103,8 @@ def main() -> None:
     held = {n: lopo(items[n], RECIPES[n]) for n in names}
     print(f"recipes: { {n: RECIPES[n] for n in names} }; load {os.getloadavg()[0]:.1f}")
     f1 = _table(items, held, args.draws)
+    print("exact point F1 (pooled / blind pooled): " + "; ".join(
+        f"{n} {f1['pooled'][n]:.5f} / {f1['blind'][n]:.5f}" for n in names))
     for name in (n for n in names if PREVIOUS in names and n != PREVIOUS):
         new, old = f1["pooled"][name], f1["pooled"][PREVIOUS]
         bnew, bold = f1["blind"][name], f1["blind"][PREVIOUS]

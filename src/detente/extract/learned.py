@@ -23,6 +23,12 @@ and to the second stage projections on per-kind prototype directions (``proto_me
 ``proto_dirs``); the vectors come from the installed ``wordllama`` package, and a model that
 needs them stops at load with a message naming the extra when it is missing.
 
+Amendment 12 (§17): a second stage may also read the article's kind of text
+(:data:`detente.extract.rerank.DOC_COLUMNS`, ``meta["doc"]``) and each row beside the same
+actor's other rows of its kind in the article (:data:`~detente.extract.rerank.REPEAT_COLUMNS`,
+``meta["repeat"]``); both are computed from the text and the linear scores, nothing extra is
+stored.
+
 Quotes: the rules' quote for the same actor and kind in that sentence where the rules gave
 one, else the sentence (trimmed); both are exact substrings of the body by construction.
 """
@@ -48,7 +54,15 @@ from detente.extract.dense import (
     dense_columns,
     proto_columns,
 )
-from detente.extract.rerank import COLUMNS, TreeEnsemble, rerank_features
+from detente.extract.rerank import (
+    COLUMNS,
+    DOC_COLUMNS,
+    REPEAT_COLUMNS,
+    TreeEnsemble,
+    doc_rows,
+    repeat_rows,
+    rerank_features,
+)
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
 from detente.extract.stance_model import DEFAULT_STANCE
@@ -99,6 +113,16 @@ class LearnedModel:
         return candidate_vectors(body, candidates) if self.needs_vectors else None
 
     @property
+    def doc_columns(self) -> bool:
+        """Whether the second stage reads :data:`~detente.extract.rerank.DOC_COLUMNS` (§17)."""
+        return self.reranker is not None and bool(self.meta.get("doc", False))
+
+    @property
+    def repeat_columns(self) -> bool:
+        """Whether the second stage reads :data:`~detente.extract.rerank.REPEAT_COLUMNS`."""
+        return self.reranker is not None and bool(self.meta.get("repeat", False))
+
+    @property
     def features(self) -> FeatureSet:
         """The feature set the model was trained on."""
         return FEATURE_SETS[int(self.meta.get("features_version", 1))]
@@ -124,14 +148,21 @@ class LearnedModel:
             z += dense_columns(vecs, self.dense) @ self.dense_coef
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
-    def scores(self, candidates: Sequence[Candidate], vecs: np.ndarray | None = None
-               ) -> np.ndarray:
+    def scores(self, candidates: Sequence[Candidate], vecs: np.ndarray | None = None,
+               article: Article | None = None) -> np.ndarray:
         """The scores decoding compares with ``thresholds``, candidates × kinds: the linear
-        probabilities, re-scored by the second stage when the model has one."""
+        probabilities, re-scored by the second stage when the model has one (``article``: the
+        candidates' article, needed by a second stage reading its kind of text)."""
         p = self.probabilities(candidates, vecs)
         if self.reranker is None or self.base_thresholds is None:
             return p
         x = rerank_features(candidates, p, self.base_thresholds)
+        if self.doc_columns:
+            if article is None:
+                raise ValueError("this model reads the article's kind: pass the article")
+            x = np.hstack([x, doc_rows(article, candidates)])
+        if self.repeat_columns:
+            x = np.hstack([x, repeat_rows(candidates, p, self.base_thresholds)])
         if self.proto_dirs is not None and self.proto_mean is not None:
             if vecs is None:
                 raise ValueError("this model reads word vectors: pass the candidates' vectors")
@@ -188,7 +219,11 @@ def load_model(path: Path | None = None) -> LearnedModel:
                                file=str(path), allowed=fix) from exc
     k = len(SIGNAL_KINDS)
     sources = meta.get("dense", []) if isinstance(meta, dict) else []
-    columns = len(COLUMNS) + (len(PROTO_COLUMNS) if pdirs is not None else 0)
+    doc, repeat = (meta.get("doc", False), meta.get("repeat", False)) if isinstance(
+        meta, dict) else (None, None)
+    columns = (len(COLUMNS) + (len(DOC_COLUMNS) if doc is True else 0)
+               + (len(REPEAT_COLUMNS) if repeat is True else 0)
+               + (len(PROTO_COLUMNS) if pdirs is not None else 0))
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
             or use_rules.shape != (k,)
             or not isinstance(meta, dict) or meta.get("features_version") not in FEATURE_SETS
@@ -202,6 +237,8 @@ def load_model(path: Path | None = None) -> LearnedModel:
             or (pdirs is not None and (pmean is None or pmean.shape != (len(SOURCES), DIM)
                                        or pdirs.shape != (len(SOURCES), k + 1, DIM)))
             or (base is not None and base.shape != (k,))
+            or not isinstance(doc, bool) or not isinstance(repeat, bool)
+            or ((doc or repeat) and trees is None)
             or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
                                file=str(path),
@@ -221,10 +258,13 @@ def load_model(path: Path | None = None) -> LearnedModel:
 
 def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
            candidates: Sequence[Candidate], anchor: Any,
-           probs: np.ndarray | None = None) -> ArticleExtraction:
+           probs: np.ndarray | None = None, article: Article | None = None
+           ) -> ArticleExtraction:
     """The rules' extraction with its signals replaced by the model's choices (``probs``: the
-    model's scores when already computed)."""
-    p = model.scores(candidates, model.vectors(body, candidates)) if probs is None else probs
+    model's scores when already computed; ``article``: the article, for a model reading its
+    kind of text)."""
+    p = (model.scores(candidates, model.vectors(body, candidates), article) if probs is None
+         else probs)
     ratio = p / model.thresholds
     best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
     over = (p >= model.thresholds) & ((ratio >= best) | (ratio >= model.multi))
@@ -276,5 +316,5 @@ class LearnedExtractor:
         for a, doc in zip(articles, docs, strict=True):
             ruled, cands = article_candidates(self.rules.lex, a, doc, vocab,
                                               self.model.features, self.rules.stance)
-            out.append(decode(self.model, a.body, ruled, cands, a.date))
+            out.append(decode(self.model, a.body, ruled, cands, a.date, article=a))
         return out

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.extract.article import Article
 from detente.extract.candidates import Candidate
 from detente.extract.schema import SIGNAL_KINDS
 
@@ -113,6 +114,86 @@ def rerank_features(candidates: Sequence[Candidate], probs: np.ndarray,
     pos, nact, ncue = tail[:, :, 0:1], tail[:, :, 1:2], tail[:, :, 2:3]
     x = np.concatenate([head, pos, nact, per_kind[:, :, :5], ncue, tail[:, :, 3:]], axis=2)
     return np.ascontiguousarray(x.reshape(n * k, len(COLUMNS)))
+
+
+#: §17 (twelfth session), optional second-stage columns of the article's kind of text: the
+#: argued-piece marker of :func:`detente.extract.candidates.article_kind` (no reporting verb,
+#: or an opinion genre in the headline), the share of attributed sentences, reporting verbs
+#: and quotations per 100 words (``log1p``; :func:`detente.extract.stance_model.kind_features`
+#: and :func:`~detente.extract.stance_model.voice_features`) — fixed markers, nothing learned,
+#: so no held-out label leaks —, and whether the candidate's sentence is in the author's own
+#: voice (:func:`~detente.extract.stance_model.is_own`: no reporting verb, no quotation).
+DOC_COLUMNS = ("doc_argued", "doc_attributed", "doc_reporting", "doc_quotes", "own_sentence")
+#: §17, optional second-stage columns comparing a (candidate, kind) row with the *same
+#: actor's* rows of that kind elsewhere in the article (news reports repeat the lede's act;
+#: gold has it once or twice): the rank of its linear probability among them (0 = highest),
+#: how many sentences have the actor as a candidate, how many of them reach the kind's linear
+#: threshold, the margin over the actor's best other row, and how many *earlier* sentences
+#: reach the threshold for the actor.
+REPEAT_COLUMNS = ("actor_rank", "actor_n", "actor_over", "actor_margin", "actor_before")
+
+
+def doc_rows(article: Article, candidates: Sequence[Candidate]) -> np.ndarray:
+    """:data:`DOC_COLUMNS` of every (candidate, kind) row of one article (row ``j * kinds +
+    k``, as :func:`rerank_features`)."""
+    from detente.extract.stance_model import (
+        KIND_FEATURES,
+        VOICE_FEATURES,
+        is_own,
+        kind_features,
+        voice_features,
+    )
+
+    n, k = len(candidates), len(SIGNAL_KINDS)
+    if n == 0:
+        return np.zeros((0, len(DOC_COLUMNS)))
+    body = article.body
+    # the lexicon serves only the cues' total, which is not asked for (scores given)
+    kind = kind_features(body, article.title, None, {})  # type: ignore[arg-type]
+    voice = voice_features(body, article.title)
+    argued = float(kind[KIND_FEATURES.index("reporting")] == 0
+                   or kind[KIND_FEATURES.index("title_genre")] > 0)
+    shared = [argued, voice[VOICE_FEATURES.index("attributed_share")],
+              kind[KIND_FEATURES.index("reporting")], kind[KIND_FEATURES.index("quotes")]]
+    own: dict[int, float] = {}
+    for c in candidates:
+        if c.start not in own:
+            own[c.start] = float(is_own(body[c.start:c.end]))
+    rows = np.array([[*shared, own[c.start]] for c in candidates])
+    return np.repeat(rows, k, axis=0)
+
+
+def repeat_rows(candidates: Sequence[Candidate], probs: np.ndarray, thresholds: np.ndarray
+                ) -> np.ndarray:
+    """:data:`REPEAT_COLUMNS` of every (candidate, kind) row of one article (``probs``: the
+    linear probabilities, candidates × kinds; ``thresholds``: the linear thresholds)."""
+    n, k = len(candidates), len(SIGNAL_KINDS)
+    if n == 0:
+        return np.zeros((0, len(REPEAT_COLUMNS)))
+    _, actor, count = np.unique([c.actor for c in candidates], return_inverse=True,
+                                return_counts=True)
+    rank = _rank_desc(probs, actor)
+    over = (probs >= thresholds).astype(float)
+    n_over, margin, before = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+    start = np.array([c.start for c in candidates])
+    for g in range(len(count)):
+        rows = np.flatnonzero(actor == g)
+        rows = rows[np.argsort(start[rows], kind="stable")]
+        block = probs[rows]
+        n_over[rows] = over[rows].sum(axis=0)
+        before[rows] = np.cumsum(over[rows], axis=0) - over[rows]
+        if len(rows) > 1:  # the best other row: the best, or the second best for the best
+            # (two maxima, not a rows × rows mask: an actor can have thousands of rows)
+            top = np.argmax(block, axis=0)
+            first = block[top, np.arange(k)]
+            rest = block.copy()
+            rest[top, np.arange(k)] = -np.inf
+            other = np.broadcast_to(first, block.shape).copy()
+            other[top, np.arange(k)] = rest.max(axis=0)
+            margin[rows] = block - other
+    cols = [rank, np.broadcast_to(count[actor][:, None].astype(float), (n, k)), n_over, margin,
+            before]
+    return np.ascontiguousarray(np.stack(cols, axis=2).reshape(n * k, len(REPEAT_COLUMNS)))
 
 
 #: Rows scored at once by :meth:`TreeEnsemble.probability`.

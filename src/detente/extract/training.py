@@ -36,6 +36,7 @@ from detente.extract.candidates import (
 )
 from detente.extract.evaluate import Evaluation, GoldArticle, evaluate, load_gold
 from detente.extract.learned import LearnedModel, decode, rule_kinds
+from detente.extract.rerank import doc_rows, repeat_rows
 from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.vocabulary import default_issues
@@ -78,6 +79,11 @@ class Recipe:
     #: items only, and for the stacking rows from the other inner parts only).
     dense: tuple[str, ...] = ()
     protos: bool = False
+    #: §17 (amendment 12): the second stage also reads the article's kind of text
+    #: (:data:`detente.extract.rerank.DOC_COLUMNS`) and each row beside the same actor's other
+    #: rows of its kind in the article (:data:`~detente.extract.rerank.REPEAT_COLUMNS`).
+    doc: bool = False
+    repeat: bool = False
 
     @property
     def vectors(self) -> bool:
@@ -124,9 +130,18 @@ RECIPES["ten1"] = replace(RECIPES["stack8"], features=FEATURE_SETS[3])
 RECIPES |= {"vec1": replace(RECIPES["stack8"], dense=("sentence",)),
             "vec2": replace(RECIPES["stack8"], dense=("sentence", "window")),
             "vec3": replace(RECIPES["stack8"], protos=True)}
-#: The recipe of the shipped model (§11 decision, §11.1; retrained on ten parts under §12, no
-#: new configuration passed: docs/extraction-evaluation.md §12.2).
-SHIPPED = "stack8"
+#: ``p12*``: the three signal configurations of §17 (amendment 12; docs/extraction.md "Twelfth
+#: session"), each ``stack8`` with more second-stage columns, aimed at locked12's wrong
+#: predictions: ``p12doc`` the article's kind of text and the sentence's own voice (argued
+#: pieces: the author's argument, standing positions, hypotheticals, recalled acts);
+#: ``p12rep`` the row beside the same actor's other rows of its kind (reports: the same act
+#: again at every mention); ``p12both`` both.
+RECIPES |= {"p12doc": replace(RECIPES["stack8"], doc=True),
+            "p12rep": replace(RECIPES["stack8"], repeat=True),
+            "p12both": replace(RECIPES["stack8"], doc=True, repeat=True)}
+#: The recipe of the shipped model: ``p12rep``, the only §17 configuration to pass §12's rule and
+#: every standing floor (docs/extraction-evaluation.md §17.2); ``stack8`` before it (§11–§16).
+SHIPPED = "p12rep"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 
 
@@ -331,9 +346,10 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     """Train on ``items`` (featurized with ``recipe.features``): weights on all of them,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
-    if r.protos and not r.trees:
-        raise DetenteError.one("prototype columns belong to the second stage",
-                               path="recipe.protos", allowed="protos only with trees > 0")
+    if (r.protos or r.doc or r.repeat) and not r.trees:
+        raise DetenteError.one("prototype, document and repeat columns belong to the second "
+                               "stage", path="recipe.protos/doc/repeat",
+                               allowed="protos, doc, repeat only with trees > 0")
     if r.vectors:
         with_vectors(items)
     inner: dict[int, np.ndarray] = {}
@@ -354,9 +370,18 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
 
     linear.meta.update(trees=r.trees, leaves=r.leaves, min_leaf=r.min_leaf, rate=r.rate,
                        handback=r.handback, blend=r.blend)
-    extra, mean, dirs = None, None, None
+    if r.doc or r.repeat:  # §17 models only: earlier weights files keep their meta unchanged
+        linear.meta.update(doc=r.doc, repeat=r.repeat)
+    groups: list[list[np.ndarray]] = []  # more second-stage columns, in the order of scores()
+    if r.doc:
+        groups.append([doc_rows(it.gold.article, it.candidates) for it in items])
+    if r.repeat:  # from the inner held-out linear probabilities, as the stacking rows' own
+        groups.append([repeat_rows(it.candidates, inner[id(it)], thresholds) for it in items])
+    mean, dirs = None, None
     if r.protos:
-        extra, mean, dirs = _proto_rows(items)
+        protos, mean, dirs = _proto_rows(items)
+        groups.append(protos)
+    extra = [np.hstack(cols) for cols in zip(*groups, strict=True)] if groups else None
     ensemble, final = fit_second_stage(items, [inner[id(it)] for it in items], thresholds, r,
                                        extra)
     return replace(linear, thresholds=final,
@@ -390,7 +415,8 @@ def extractions(model: LearnedModel, items: Sequence[Item]) -> list[ArticleExtra
     if model.needs_vectors:
         with_vectors(items)
     return [decode(model, it.gold.article.body, it.ruled, it.candidates, it.gold.article.date,
-                   model.scores(it.candidates, it.vecs) if model.needs_vectors else None)
+                   model.scores(it.candidates, it.vecs, it.gold.article)
+                   if model.needs_vectors else None, it.gold.article)
             for it in items]
 
 
@@ -445,4 +471,5 @@ def recipe_of(model: LearnedModel) -> Recipe:
                   float(m.get("rate", 0.08)), bool(m.get("handback", False)),
                   float(m.get("blend", 1.0)),
                   tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()),
-                  tuple(str(s) for s in m.get("dense", ())), bool(m.get("protos", False)))
+                  tuple(str(s) for s in m.get("dense", ())), bool(m.get("protos", False)),
+                  bool(m.get("doc", False)), bool(m.get("repeat", False)))
