@@ -21,6 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
+
+# One BLAS/OpenMP thread, set before NumPy loads OpenBLAS: training is then the same on any
+# machine (tests/conftest.py says why).
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
 import time
 from pathlib import Path
 from typing import Any
