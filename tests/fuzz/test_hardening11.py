@@ -83,7 +83,9 @@ def test_tree_scores_in_blocks_are_the_scores_in_one_piece(monkeypatch: pytest.M
     trees = load_model().reranker
     if trees is None:
         pytest.skip("the shipped model has no second stage")
-    x = np.random.default_rng(1).random((50, len(rerank.COLUMNS)))
+    # as many columns as the shipped second stage reads (§17's ``p12rep`` reads five more
+    # than ``rerank.COLUMNS``)
+    x = np.random.default_rng(1).random((50, int(trees.feature.max()) + 1))
     whole = trees.probability(x)
     monkeypatch.setattr(rerank, "_BLOCK", 7)
     assert np.array_equal(trees.probability(x), whole)
