@@ -41,7 +41,6 @@ def plain_coercion(command: Any) -> None:
     while todo:
         cmd = todo.pop()
         todo.extend(getattr(cmd, "commands", {}).values())
-        cmd.make_parser = _options_once(cmd.make_parser)
         for param in cmd.params:
             _plain_first(param)
         if callable(getattr(cmd, "get_help_option", None)):
@@ -87,7 +86,9 @@ class PlainFirst:
 def number_spelling(command: Any) -> None:
     """Check how every number typed for a whole-number or real-number option of ``command`` (and
     of its subcommands) is spelt, before Typer converts it (:func:`check_spelling`); with any
-    Typer release (0.29's parameters carry their annotation, older ones Click's number types)."""
+    Typer release (0.29's parameters carry their annotation, older ones Click's number types);
+    and refuse a single-valued option given twice (:func:`_options_once`; here, not in
+    :func:`plain_coercion`, which skips older Typers, so each parser is wrapped once)."""
     todo = [command]
     while todo:
         cmd = todo.pop()
