@@ -27,6 +27,8 @@ from detente.extract.stance_model import (
     FAMILY_CONFIGS,
     READING_CONFIGS,
     REPORT,
+    CALL_CONFIGS,
+    NEGATION_CONFIGS,
     VECTOR_CLASSIFIER,
     VECTOR_CONFIGS,
     VECTOR_DETECTOR,
@@ -41,6 +43,7 @@ from detente.extract.stance_model import (
     voice_features,
     words,
 )
+from detente.extract.stance_call import call_features, negated_shares
 from detente.extract.stance_vectors import (
     READING_ROWS,
     VECTOR_ROWS,
@@ -89,6 +92,10 @@ class StanceItem:
     #: §16–§17: the document, argument, headline and conclusion vectors
     #: (:func:`reading_vectors`, shape (4, 256)); empty when the items were built without them.
     vectors: np.ndarray
+    #: §18: :func:`detente.extract.stance_call.call_features` and
+    #: :func:`detente.extract.stance_call.negated_shares`.
+    call: np.ndarray
+    neg_shares: np.ndarray
 
 
 def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
@@ -104,7 +111,9 @@ def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
                        family_features(g.article.body, g.article.title, lex),
                        family_shares(g.article.body, g.article.title, lex),
                        reading_vectors(g.article.body, g.article.title) if with_vectors
-                       else np.zeros((0, 0)))
+                       else np.zeros((0, 0)),
+                       call_features(g.article.body, g.article.title),
+                       negated_shares(g.article.body, g.article.title, lex))
             for p, golds in parts.items() for g in golds]
 
 
@@ -175,7 +184,10 @@ def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | 
     if config in FAMILY_CONFIGS:
         info["classifier_C"], info["classifier_weight"] = FAMILY_C, "balanced"
         y = _order(ARGUED, [it.gold for it in argued])
-        dense = np.array([it.family if config in ("fam-bal", "fam-fill") else it.shares
+        dense = np.array([it.family if config in ("fam-bal", "fam-fill") else
+                          np.concatenate([it.neg_shares if config in NEGATION_CONFIGS
+                                          else it.shares,
+                                          it.call if config in CALL_CONFIGS else []])
                           for it in argued])
         if config in VECTOR_CLASSIFIER:
             vecs["centre"], vecs["prototypes"], loo = fit_prototypes(
