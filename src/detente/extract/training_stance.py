@@ -21,14 +21,15 @@ import numpy as np
 
 from detente.extract.evaluate import GoldArticle
 from detente.extract.lexicon import Lexicon
+from detente.extract.stance_call import call_features, negated_shares
 from detente.extract.stance_model import (
     ARGUED,
+    CALL_CONFIGS,
     CONFIGS,
     FAMILY_CONFIGS,
+    NEGATION_CONFIGS,
     READING_CONFIGS,
     REPORT,
-    CALL_CONFIGS,
-    NEGATION_CONFIGS,
     VECTOR_CLASSIFIER,
     VECTOR_CONFIGS,
     VECTOR_DETECTOR,
@@ -43,7 +44,6 @@ from detente.extract.stance_model import (
     voice_features,
     words,
 )
-from detente.extract.stance_call import call_features, negated_shares
 from detente.extract.stance_vectors import (
     READING_ROWS,
     VECTOR_ROWS,
