@@ -551,10 +551,24 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
             or (config != "flat" and det is None)
             or ((config in ("kind-words", "flat", "voice-stance", *FAMILY_CONFIGS))
                 != (cls is not None))
-            or not _vectors_fit(config, vecs)):
+            or not _vectors_fit(config, vecs) or not _classifier_fits(config, cls)):
         raise DetenteError.one("the stance model's weights file does not fit its configuration",
                                file=str(path), value=config, allowed=fix)
     return StanceModel(config, det, cls, fallback, meta, vecs)
+
+
+def _classifier_fits(config: str, cls: Linear | None) -> bool:
+    """Whether a §15–§18 classifier over the argued stances reads as many dense measures as
+    ``config`` gives it (seven family measures; three similarities per prototype vector; §18's
+    six call measures)."""
+    from detente.extract.stance_call import CALL_FEATURES
+
+    if config not in FAMILY_CONFIGS or cls is None:
+        return True
+    rows = (len(FAMILY_FEATURES) + 3 * (config in VECTOR_CLASSIFIER)
+            + 3 * len(READING_CONFIGS.get(config, ()))
+            + len(CALL_FEATURES) * (config in CALL_CONFIGS))
+    return len(cls.mean) == rows and not cls.vocab
 
 
 def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
