@@ -116,7 +116,7 @@ def test_negated_shares_move_negated_talk_from_urge_to_against_or_doubt() -> Non
     assert len(shares) == len(SHARE_FEATURES)
     np.testing.assert_allclose(shares[3:6], [0.0, 0.5, 0.5])
     # without a negator the shares are family_shares'
-    for text, title in ((PRO, None), (SKEPTICAL, None)):
+    for text in (PRO, SKEPTICAL):
         a = parse_article(text, "x.txt")
         np.testing.assert_allclose(negated_shares(a.body, a.title, lex),
                                    family_shares(a.body, a.title, lex))

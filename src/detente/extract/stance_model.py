@@ -52,6 +52,13 @@ the same vector: the headline's (``vec-title``), the conclusion's — the last t
 paragraphs, where §17.1 item 9 says the call to action decides (``vec-concl``) — or both
 (``vec-tc``).
 
+Protocol §18 (amendment 13) adds three configurations, each ``vec-both`` with its classifier
+reading §17.1 item 9's call to action in plain markers (:mod:`detente.extract.stance_call`):
+six call-to-action measures over the own-voice headline, opening and conclusion
+(``call-act``), negation scope in the family shares (``call-neg``), or both (``call-both``).
+None of §17's or §18's passed §14's rule; ``vec-both`` stays shipped
+(docs/extraction-evaluation.md §17.3, §18.3).
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.

@@ -64,7 +64,8 @@ MIN_COUNT = 2
 #: reports 0.946): it is shipped. §16 (§16.2): ``vec-det``, ``vec-arg`` and ``vec-both`` all
 #: pass §14's rule against ``fam-share`` on the fifteen parts; ``vec-both`` has the highest
 #: balanced accuracy (argued 0.500 against 0.435, balanced 0.724 against 0.686, reports 0.948):
-#: it is shipped.
+#: it is shipped. §17 (§17.3) and §18 (§18.3): none of ``vec-title``, ``vec-concl``,
+#: ``vec-tc``, nor of ``call-act``, ``call-neg``, ``call-both``, passes against ``vec-both``.
 SHIPPED = "vec-both"
 #: §14: the configurations whose detector (and classifier) weigh the classes equally.
 BALANCED = ("kind-bal", "voice-bal", "voice-stance")
