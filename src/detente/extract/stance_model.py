@@ -52,6 +52,13 @@ the same vector: the headline's (``vec-title``), the conclusion's — the last t
 paragraphs, where §17.1 item 9 says the call to action decides (``vec-concl``) — or both
 (``vec-tc``).
 
+Protocol §18 (amendment 13) adds three configurations, each ``vec-both`` with its classifier
+reading §17.1 item 9's call to action in plain markers (:mod:`detente.extract.stance_call`):
+six call-to-action measures over the own-voice headline, opening and conclusion
+(``call-act``), negation scope in the family shares (``call-neg``), or both (``call-both``).
+None of §17's or §18's passed §14's rule; ``vec-both`` stays shipped
+(docs/extraction-evaluation.md §17.3, §18.3).
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.
@@ -80,24 +87,32 @@ REPORT = "neutral_report"
 #: ``fam-share``).
 CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance",
            "fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
-           "vec-title", "vec-concl", "vec-tc")
+           "vec-title", "vec-concl", "vec-tc", "call-act", "call-neg", "call-both")
 #: §17: the configurations whose classifier also reads the similarities of these rows of
 #: :func:`detente.extract.stance_vectors.reading_vectors` to their own stance centroids.
 READING_CONFIGS = {"vec-title": ("headline",), "vec-concl": ("conclusion",),
                    "vec-tc": ("headline", "conclusion")}
+#: §18: the configurations whose classifier also reads the call to action
+#: (:func:`detente.extract.stance_call.call_features`) and those whose family shares count a
+#: negated talk word against the terms or as doubt
+#: (:func:`detente.extract.stance_call.negated_shares`); each is ``vec-both`` otherwise.
+CALL_CONFIGS = ("call-act", "call-both")
+NEGATION_CONFIGS = ("call-neg", "call-both")
 #: §15: the configurations whose classifier over the argued stances reads
 #: :func:`family_features` (``kind-cues``' detector in front of each); §16's three read
 #: :func:`family_shares` as ``fam-share`` does, with word-vector measures beside.
 FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
-                  *READING_CONFIGS)
+                  *READING_CONFIGS, "call-act", "call-neg", "call-both")
 #: §16: the configurations whose detector reads the word-vector projections
 #: (:func:`detente.extract.stance_vectors.projections`) besides the kind measures.
-VECTOR_DETECTOR = ("vec-det", "vec-both", *READING_CONFIGS)
+VECTOR_DETECTOR = ("vec-det", "vec-both", *READING_CONFIGS, "call-act", "call-neg", "call-both")
 #: §16: the configurations whose classifier reads the argument vector's similarity to each
 #: argued stance's centroid (:func:`detente.extract.stance_vectors.similarities`) besides
 #: :func:`family_shares`.
-VECTOR_CLASSIFIER = ("vec-arg", "vec-both", *READING_CONFIGS)
-VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both", *READING_CONFIGS)
+VECTOR_CLASSIFIER = ("vec-arg", "vec-both", *READING_CONFIGS, "call-act", "call-neg",
+                     "call-both")
+VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both", *READING_CONFIGS, "call-act", "call-neg",
+                  "call-both")
 #: The configurations whose detector reads :func:`voice_features` besides the kind measures.
 VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
@@ -324,7 +339,15 @@ def family_shares(body: str, title: str | None, lex: Lexicon,
 def within_features(config: str, body: str, title: str | None, lex: Lexicon,
                     scores: dict[str, float] | None = None) -> np.ndarray:
     """What a §15 configuration's classifier over the argued stances reads (§16's: the
-    shares, before their vector measures)."""
+    shares, before their vector measures; §18's: the shares with negation scope for
+    :data:`NEGATION_CONFIGS`, then the call to action for :data:`CALL_CONFIGS`)."""
+    from detente.extract.stance_call import call_features, negated_shares
+
+    if config in NEGATION_CONFIGS or config in CALL_CONFIGS:
+        shares = (negated_shares(body, title, lex, scores) if config in NEGATION_CONFIGS
+                  else family_shares(body, title, lex, scores))
+        call = call_features(body, title) if config in CALL_CONFIGS else np.zeros(0)
+        return np.concatenate([shares, call])
     if config == "fam-share" or config in VECTOR_CONFIGS:
         return family_shares(body, title, lex, scores)
     return family_features(body, title, lex, scores)
@@ -535,10 +558,24 @@ def load_stance_model(path: Path | None = None) -> StanceModel:
             or (config != "flat" and det is None)
             or ((config in ("kind-words", "flat", "voice-stance", *FAMILY_CONFIGS))
                 != (cls is not None))
-            or not _vectors_fit(config, vecs)):
+            or not _vectors_fit(config, vecs) or not _classifier_fits(config, cls)):
         raise DetenteError.one("the stance model's weights file does not fit its configuration",
                                file=str(path), value=config, allowed=fix)
     return StanceModel(config, det, cls, fallback, meta, vecs)
+
+
+def _classifier_fits(config: str, cls: Linear | None) -> bool:
+    """Whether a §15–§18 classifier over the argued stances reads as many dense measures as
+    ``config`` gives it (seven family measures; three similarities per prototype vector; §18's
+    six call measures)."""
+    from detente.extract.stance_call import CALL_FEATURES
+
+    if config not in FAMILY_CONFIGS or cls is None:
+        return True
+    rows = (len(FAMILY_FEATURES) + 3 * (config in VECTOR_CLASSIFIER)
+            + 3 * len(READING_CONFIGS.get(config, ()))
+            + len(CALL_FEATURES) * (config in CALL_CONFIGS))
+    return len(cls.mean) == rows and not cls.vocab
 
 
 def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:

@@ -21,10 +21,13 @@ import numpy as np
 
 from detente.extract.evaluate import GoldArticle
 from detente.extract.lexicon import Lexicon
+from detente.extract.stance_call import call_features, negated_shares
 from detente.extract.stance_model import (
     ARGUED,
+    CALL_CONFIGS,
     CONFIGS,
     FAMILY_CONFIGS,
+    NEGATION_CONFIGS,
     READING_CONFIGS,
     REPORT,
     VECTOR_CLASSIFIER,
@@ -61,7 +64,8 @@ MIN_COUNT = 2
 #: reports 0.946): it is shipped. §16 (§16.2): ``vec-det``, ``vec-arg`` and ``vec-both`` all
 #: pass §14's rule against ``fam-share`` on the fifteen parts; ``vec-both`` has the highest
 #: balanced accuracy (argued 0.500 against 0.435, balanced 0.724 against 0.686, reports 0.948):
-#: it is shipped.
+#: it is shipped. §17 (§17.3) and §18 (§18.3): none of ``vec-title``, ``vec-concl``,
+#: ``vec-tc``, nor of ``call-act``, ``call-neg``, ``call-both``, passes against ``vec-both``.
 SHIPPED = "vec-both"
 #: §14: the configurations whose detector (and classifier) weigh the classes equally.
 BALANCED = ("kind-bal", "voice-bal", "voice-stance")
@@ -89,6 +93,10 @@ class StanceItem:
     #: §16–§17: the document, argument, headline and conclusion vectors
     #: (:func:`reading_vectors`, shape (4, 256)); empty when the items were built without them.
     vectors: np.ndarray
+    #: §18: :func:`detente.extract.stance_call.call_features` and
+    #: :func:`detente.extract.stance_call.negated_shares`.
+    call: np.ndarray
+    neg_shares: np.ndarray
 
 
 def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
@@ -104,7 +112,9 @@ def stance_items(parts: dict[str, list[GoldArticle]], lex: Lexicon,
                        family_features(g.article.body, g.article.title, lex),
                        family_shares(g.article.body, g.article.title, lex),
                        reading_vectors(g.article.body, g.article.title) if with_vectors
-                       else np.zeros((0, 0)))
+                       else np.zeros((0, 0)),
+                       call_features(g.article.body, g.article.title),
+                       negated_shares(g.article.body, g.article.title, lex))
             for p, golds in parts.items() for g in golds]
 
 
@@ -175,7 +185,10 @@ def fit_stance(items: Sequence[StanceItem], config: str, meta: dict[str, Any] | 
     if config in FAMILY_CONFIGS:
         info["classifier_C"], info["classifier_weight"] = FAMILY_C, "balanced"
         y = _order(ARGUED, [it.gold for it in argued])
-        dense = np.array([it.family if config in ("fam-bal", "fam-fill") else it.shares
+        dense = np.array([it.family if config in ("fam-bal", "fam-fill") else
+                          np.concatenate([it.neg_shares if config in NEGATION_CONFIGS
+                                          else it.shares,
+                                          it.call if config in CALL_CONFIGS else []])
                           for it in argued])
         if config in VECTOR_CLASSIFIER:
             vecs["centre"], vecs["prototypes"], loo = fit_prototypes(
