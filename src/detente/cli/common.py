@@ -111,12 +111,16 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
     problems: list[Problem] = []
     given = [(f, p) for f, p in [*(files or {}).items(), *(folders or {}).items()] if p]
     seen: dict[str, str] = {os.path.realpath(p): "an input file" for p in inputs}
+    for name, p in given_inputs({f for f, _ in given}):
+        seen.setdefault(os.path.realpath(p), f"an input file ({name})")
     for flag, place in given:  # one output would overwrite the other (or a file be no folder)
         real = os.path.realpath(place)
         if real in seen:
             problems.append(Problem(f"the same path is given to {seen[real]} and {flag}",
                                     file=str(place), path=flag,
-                                    allowed="a different path for each output"))
+                                    allowed="an output path that is no input (writing would "
+                                    "replace the input)" if seen[real].startswith("an input")
+                                    else "a different path for each output"))
         seen.setdefault(real, flag)
     for flag, out in (files or {}).items():
         if out is None:
@@ -153,6 +157,37 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
                                     path=flag))
     if problems:
         raise DetenteError(problems)
+
+
+def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
+    """(parameter, path) of every file the running command was given to read: each value of
+    its parameters other than the outputs (named by their flags, or ``PATH``) that is a
+    ``Path`` (``--store``, ``--events``, ``--fit-on``: also when it does not exist yet, as an
+    import creates the store) or a text naming an existing file (``analyze FILE``, where a
+    bundled case name is text too). Folders are not files (``--evaluate DIR``). Every command
+    thus refuses an output onto its input (``analyze t.yaml --json t.yaml`` replaced the
+    scenario by its record; ``signals import f.CSV --json f.CSV`` the event file); outside a
+    command (the API, a test calling the function) there is none."""
+    try:  # Typer 0.29 parses with its own copy of Click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - an older Typer on the shared Click
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return []
+    found: list[tuple[str, Path]] = []
+    for param in ctx.command.params:
+        name = (param.opts[0] if param.opts and param.opts[0].startswith("-")
+                else str(param.name).upper())  # an argument: its metavar, as in the help
+        if set(param.opts) & outputs or name in outputs:
+            continue
+        value = ctx.params.get(str(param.name))
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(v, Path | str) and str(v) and not os.path.isdir(v) and (
+                    isinstance(v, Path) or os.path.isfile(v)):
+                found.append((name, Path(v)))
+    return found
 
 
 def _cell(value: Any) -> Any:
