@@ -240,7 +240,7 @@ def _env(tally: Any, tmp: Path, seconds: float) -> None:
 
 # -- GENIUS attributes detente never reads ----------------------------------------------------
 UNREAD = (("cost", "abc"), ("cost", "nan"), ("cost", "1_0"), ("cost", ""),
-          ("number_of_issues", "-5"), ("number_of_issues", "abc"), ("number_of_issues", "99"))
+          ("number_of_issues", "-5"), ("number_of_issues", "abc"), ("number_of_issues", "1.5"))
 
 
 def genius_variants(tmp: Path) -> list[tuple[str, Path]]:

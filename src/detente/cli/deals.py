@@ -188,12 +188,12 @@ def timeline(
 
     from detente.cases import case_names
     from detente.deals.timeline import timeline as run
-    from detente.limits import check_draws, check_seed
+    from detente.limits import LEAST_DRAWS, check_draws, check_seed
     from detente.parallel import open_executor
     from detente.scenario import load
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    check_draws(draws, 2, "standard error (one draw of a probability is 0 or 1)")
+    check_draws(draws, LEAST_DRAWS["analyze"], "standard error (one draw of a probability is 0 or 1)")
     check_seed(seed)
     names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
     if not names:

@@ -136,9 +136,9 @@ def forecast_source(source: str, *, issue: str | None = None,
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
     from detente.forecasts.run import make_forecasters, run_forecasts
-    from detente.limits import MAX_ROUNDS, check_draws, check_range, check_seed
+    from detente.limits import LEAST_DRAWS, MAX_ROUNDS, check_draws, check_range, check_seed
 
-    check_draws(draws, 10, "10-90 % band (each 10 % tail needs a draw)")
+    check_draws(draws, LEAST_DRAWS["forecast"], "10-90 % band (each 10 % tail needs a draw)")
     check_seed(seed)
     if not 0 <= spread <= 1:
         raise DetenteError.one("spread must be between 0 and 1", path="--spread", value=spread)
