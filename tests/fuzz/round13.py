@@ -3,7 +3,8 @@ what a tester who has read rounds 1-12 tries next.
 
 - **an output path that is an input** (spelt the same, as ``./sub/../x``, through a symbolic
   link): ``analyze t.yaml --json t.yaml`` replaced the scenario with its own record, ``signals
-  import f.CSV --json f.CSV`` the event file, ``--json`` onto ``--store`` the event store; only
+  import f.CSV --json f.CSV`` the event file, ``--json`` onto ``--store`` the event store, a
+  ``--csv`` table onto an input of its name (``forecast forecasts.csv --csv .``); only
   ``extract`` checked. After every run the input must be unchanged, whatever the exit;
 - **gold JSON with a wrong type at every field** (``extract --evaluate``): each top-level key
   and each key of the first item of each list given a number, a float, a boolean, null, a
@@ -103,6 +104,12 @@ def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
         ("timeline --html the second scenario", ["timeline", "ru-ua-2022-03", str(later), "-q",
                                                  "--html", str(later)], later),
     ]
+    bdm = ROOT.parent / "shared" / "data" / "bdm" / "emission.csv"
+    if bdm.is_file():  # a table the run writes has the input's name in the --csv folder
+        table = _copy(bdm, tmp / "csvin" / "forecasts.csv")
+        out.append(("forecast --csv the input's folder (forecasts.csv)",
+                    ["forecast", str(table), "-q", "-m", "compromise", "--csv",
+                     str(table.parent)], table))
     if DEU.is_file():
         deu = _copy(DEU, tmp / "deu.tsv")
         out.append(("backtest --json the DEU file", ["backtest", str(deu), "-q", "-m",

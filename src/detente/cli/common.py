@@ -159,6 +159,10 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
         raise DetenteError(problems)
 
 
+OUTPUT_FLAGS = ("--json", "--html", "--csv", "--output", "--signals", "--out", "PATH")
+"""The options (and ``new``'s argument) that name what a command writes."""
+
+
 def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
     """(parameter, path) of every file the running command was given to read: each value of
     its parameters other than the outputs (named by their flags, or ``PATH``) that is a
@@ -236,6 +240,14 @@ def write_csv(folder: Path, tables: dict[str, list[dict[str, Any]]]) -> list[Pat
     import csv
     import io
 
+    inputs = {os.path.realpath(p): n for n, p in given_inputs(set(OUTPUT_FLAGS))}
+    for name in tables:  # a table onto an input (forecast forecasts.csv --csv .): none written
+        out = folder / f"{name.replace('/', '_')}.csv"
+        if (real := os.path.realpath(out)) in inputs:
+            raise DetenteError.one(f"the CSV table {out.name} would replace an input file "
+                                   f"({inputs[real]}); no table written", file=str(out),
+                                   path="--csv", allowed="a --csv folder that does not "
+                                   "hold the inputs, or inputs under other names")
     written = []
     for name, rows in tables.items():
         columns = list(dict.fromkeys(k for r in rows for k in r))
