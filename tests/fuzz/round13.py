@@ -6,6 +6,9 @@ what a tester who has read rounds 1-12 tries next.
   import f.CSV --json f.CSV`` the event file, ``--json`` onto ``--store`` the event store, a
   ``--csv`` table onto an input of its name (``forecast forecasts.csv --csv .``); only
   ``extract`` checked. After every run the input must be unchanged, whatever the exit;
+- **a name that is both a bundled case and a file in the current folder** (``analyze
+  ru-ua-2024-09`` beside a file ``ru-ua-2024-09``): the scenario readers took the bundled case
+  (the file unread), ``signals credibility --case ru-ua`` the file — each silently;
 - **gold JSON with a wrong type at every field** (``extract --evaluate``): each top-level key
   and each key of the first item of each list given a number, a float, a boolean, null, a
   list, an object or text (where that type is not allowed);
@@ -140,6 +143,42 @@ def _clashes(tally: Any, tmp: Path, seconds: float) -> None:
                 f"{detail[:120]})"
             f.write_bytes(before)
         tally.add("round13:clash", outcome, f"{label} | {' '.join(_short(argv))} | {detail}")
+
+
+# -- a name that is both a bundled case and a file here ----------------------------------------
+def ambiguous_commands(tmp: Path) -> list[tuple[str, list[str]]]:
+    """(label, command line) naming a bundled case while the current folder (``tmp``) holds a
+    file of that name (the toy scenario; a signals file for ``ru-ua``)."""
+    for name in ("ru-ua-2022-03", CASE):
+        _copy(TOY, tmp / name)
+    _copy(SIGNALS, tmp / "ru-ua")
+    art = _copy(DEV / "01.txt", tmp / "a.txt")
+    return [
+        ("check", ["check", CASE]), ("analyze", ["analyze", CASE, "-q"]),
+        ("forecast", ["forecast", CASE, "-q", "-m", "compromise"]),
+        ("sensitivity", ["sensitivity", CASE, "-q", "--method", "oat"]),
+        ("window", ["window", CASE, "-q", "--paths", "100"]),
+        ("window war/", ["window", f"war/{CASE}", "-q", "--paths", "100"]),
+        ("timeline", ["timeline", "ru-ua-2022-03", CASE, "-q"]),
+        ("signals credibility --case", ["signals", "credibility", "--actor", "RUS",
+                                        "--no-store", "--draws", "50", "--case", "ru-ua"]),
+        ("extract --case", ["extract", str(art), "-q", "--extractor", "rules", "--case", CASE,
+                            "-o", str(tmp / "draft.yaml")]),
+    ]
+
+
+def _ambiguous(tally: Any, tmp: Path, seconds: float) -> None:
+    from fuzz.sweep import classify
+
+    old = os.getcwd()
+    os.chdir(tmp)
+    try:
+        for label, argv in ambiguous_commands(tmp):
+            name = "ru-ua" if "ru-ua" in argv else CASE if CASE in argv else argv[1]
+            outcome, detail = classify(argv, [name], True, seconds)
+            tally.add("round13:ambiguous", outcome, f"{label} | {' '.join(argv[:4])} | {detail}")
+    finally:
+        os.chdir(old)
 
 
 # -- gold JSON with a wrong type at every field ----------------------------------------------
@@ -401,7 +440,7 @@ def sweep_round13(tally: Any, seconds: float = 60.0) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for part, run in (("clash", _clashes), ("gold", _gold), ("env", _env),
-                          ("genius", _genius), ("mixed", _mixed)):
+                          ("genius", _genius), ("mixed", _mixed), ("ambiguous", _ambiguous)):
             sub = tmp / part
             sub.mkdir()
             if part == "clash":

@@ -53,6 +53,10 @@ def signal_case(case: str | SignalCase | None) -> SignalCase | None:
     if not case.strip():  # Path("") is "." (the current folder): say what was given
         raise DetenteError.one("--case is empty", path="--case", value=case,
                                allowed="a bundled name (ru-ua), a signals YAML file or 'none'")
+    from detente.cases import is_bundled, signal_names
+
+    if is_bundled(case, signal_names()):
+        return bundled_signals(case)
     if case.endswith((".yaml", ".yml")) or Path(case).exists():
         return load_signals(case)
     return bundled_signals(case)
