@@ -107,6 +107,9 @@ def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
         ("timeline --html the second scenario", ["timeline", "ru-ua-2022-03", str(later), "-q",
                                                  "--html", str(later)], later),
     ]
+    out.append(("analyze --json onto a --csv table", ["analyze", str(toy), "-q", "--json",
+                                                       str(tmp / "both" / "pairs.csv"),
+                                                       "--csv", str(tmp / "both")], toy))
     bdm = ROOT.parent / "shared" / "data" / "bdm" / "emission.csv"
     if bdm.is_file():  # a table the run writes has the input's name in the --csv folder
         table = _copy(bdm, tmp / "csvin" / "forecasts.csv")

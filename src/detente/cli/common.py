@@ -328,11 +328,20 @@ def write_outputs(record: Any, *, json_out: Path | None = None, csv_dir: Path | 
     per table (``--csv``; default tables: :func:`record_tables`) and the HTML report
     (``--html``; ``html`` renders it, under a progress spinner). Paths were checked before the
     computing by :func:`check_outputs`."""
+    if csv_dir is not None:  # a table onto the record or report (--json out/issues.csv
+        tables = record_tables(record) if tables is None else tables  # --csv out): refused
+        for flag, out in (("--json", json_out), ("--html", html_out)):  # before writing
+            if out is not None and os.path.realpath(out) in {  # either
+                    os.path.realpath(csv_dir / f"{n.replace('/', '_')}.csv") for n in tables}:
+                raise DetenteError.one(f"the CSV table {out.name} would replace the {flag} "
+                                       "output; nothing written", file=str(out), path="--csv",
+                                       allowed="a --csv folder that does not hold the other "
+                                       "outputs, or other names for them")
     if json_out is not None:
         write_json(record, json_out, run)
         console.print(f"JSON record written to {esc(json_out)}")
     if csv_dir is not None:
-        written = write_csv(csv_dir, record_tables(record) if tables is None else tables)
+        written = write_csv(csv_dir, tables or {})
         console.print(f"CSV tables written to {esc(csv_dir)}: "
                       + ", ".join(esc(p.name) for p in written))
     if html_out is not None and html is not None:
