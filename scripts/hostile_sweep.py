@@ -12,8 +12,8 @@ unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`f
 :mod:`fuzz.round9`, ``--round 10`` those of :mod:`fuzz.round10`, ``--round 11`` those of
 :mod:`fuzz.round11`, ``--round 12`` those of :mod:`fuzz.round12`;
 ``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
-picks files, options, api, web, paths, round8, round9, round10, round11, round12 or round13 (default all;
-paths:
+picks files, options, api, web, paths, round8, round9, round10, round11, round12 or round13
+(default all; paths:
 tests/fuzz/paths.py; round8: the folder, permission and scale cases of tests/fuzz/round8.py;
 round9: endless inputs, output paths, the options left out before and timeline on scenario
 variants, tests/fuzz/round9.py; round10: the byte variants of tests/fuzz/round10.py for every

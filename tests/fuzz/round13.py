@@ -152,7 +152,7 @@ def _clashes(tally: Any, tmp: Path, seconds: float) -> None:
 def ambiguous_commands(tmp: Path) -> list[tuple[str, list[str]]]:
     """(label, command line) naming a bundled case while the current folder (``tmp``) holds a
     file of that name (the toy scenario; a signals file for ``ru-ua``)."""
-    for name in ("ru-ua-2022-03", CASE):
+    for name in ("ru-ua-2022-03", CASE, f"war/{CASE}"):
         _copy(TOY, tmp / name)
     _copy(SIGNALS, tmp / "ru-ua")
     art = _copy(DEV / "01.txt", tmp / "a.txt")
@@ -177,8 +177,9 @@ def _ambiguous(tally: Any, tmp: Path, seconds: float) -> None:
     os.chdir(tmp)
     try:
         for label, argv in ambiguous_commands(tmp):
-            name = "ru-ua" if "ru-ua" in argv else CASE if CASE in argv else argv[1]
-            outcome, detail = classify(argv, [name], True, seconds)
+            names = [a for a in argv if a == "ru-ua" or a.removeprefix("war/").startswith(
+                "ru-ua-")]
+            outcome, detail = classify(argv, names, True, seconds)
             tally.add("round13:ambiguous", outcome, f"{label} | {' '.join(argv[:4])} | {detail}")
     finally:
         os.chdir(old)

@@ -175,7 +175,7 @@ def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
     try:  # Typer 0.29 parses with its own copy of Click
         from typer._click.globals import get_current_context
     except ImportError:  # pragma: no cover - an older Typer on the shared Click
-        from click import get_current_context
+        from click import get_current_context  # type: ignore[no-redef]
 
     ctx = get_current_context(silent=True)
     if ctx is None:

@@ -120,7 +120,9 @@ def analyze(
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
-    if Path(case).is_dir():
+    from detente.cases import is_bundled
+
+    if not is_bundled(case) and Path(case).is_dir():  # a folder named as a case: refused
         if draws or html_out or batna != "scenario":
             raise ScenarioError.one("--draws, --html and --batna are for scenarios, not GENIUS "
                                     "folders", file=case, allowed="--json, --quiet, "
@@ -193,7 +195,8 @@ def timeline(
     from detente.scenario import load
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    check_draws(draws, LEAST_DRAWS["analyze"], "standard error (one draw of a probability is 0 or 1)")
+    check_draws(draws, LEAST_DRAWS["analyze"],
+                "standard error (one draw of a probability is 0 or 1)")
     check_seed(seed)
     names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
     if not names:

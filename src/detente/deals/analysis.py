@@ -171,7 +171,8 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
     """
     from detente.limits import LEAST_DRAWS, check_draws, check_seed
 
-    check_draws(draws, LEAST_DRAWS["analyze"], "standard error (one draw of a probability is 0 or 1)")
+    check_draws(draws, LEAST_DRAWS["analyze"],
+                "standard error (one draw of a probability is 0 or 1)")
     check_seed(seed)
     try:
         check_limits(scenario, draws)

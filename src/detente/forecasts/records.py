@@ -93,12 +93,13 @@ def issue_tables(source: str, issue: str | None
     """The stakeholder tables of ``source`` (a BdM/KTAB CSV, a scenario file or a bundled case;
     one per issue, or only ``issue``), each with its input ranges (None for CSV files, which
     have none), and the scenario (None for CSV files)."""
+    from detente.cases import is_bundled
     from detente.formats.ktab import looks_like_ktab, read_ktab_csv
     from detente.formats.stakeholders import read_stakeholder_csv
 
     path = Path(source)
-    if path.suffix.lower() in (".csv", ".txt") or (path.is_file() and path.suffix not in
-                                                   (".yaml", ".yml")):
+    if not is_bundled(source) and (path.suffix.lower() in (".csv", ".txt") or (
+            path.is_file() and path.suffix not in (".yaml", ".yml"))):
         if not path.exists():
             raise DetenteError.one("file not found", file=source)
         t = read_ktab_csv(path) if looks_like_ktab(path) else read_stakeholder_csv(path)

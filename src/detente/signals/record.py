@@ -105,7 +105,8 @@ def check_options(options: CredibilityOptions, seed: int) -> None:
     from detente.limits import LEAST_DRAWS, MAX_WINDOW_DAYS, check_draws, check_range, check_seed
 
     # the 90 % interval's 5 % tails need a draw each: 20 draws (one gave [0.055, 0.055])
-    check_draws(options.draws, LEAST_DRAWS["credibility"], "90 % interval (each 5 % tail needs a draw)",
+    check_draws(options.draws, LEAST_DRAWS["credibility"],
+                "90 % interval (each 5 % tail needs a draw)",
                 none=False)
     check_seed(seed)
     check_range(options.renege_window_days, 0, MAX_WINDOW_DAYS, "--window")
