@@ -172,12 +172,10 @@ def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
     thus refuses an output onto its input (``analyze t.yaml --json t.yaml`` replaced the
     scenario by its record; ``signals import f.CSV --json f.CSV`` the event file); outside a
     command (the API, a test calling the function) there is none."""
-    try:  # Typer 0.29 parses with its own copy of Click
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - an older Typer on the shared Click
-        from click import get_current_context  # type: ignore[no-redef]
-
-    ctx = get_current_context(silent=True)
+    # Typer 0.29 parses with its own copy of Click (an older Typer with Click's); neither is
+    # loaded on the direct path (detente.cli.direct), which has no outputs to check
+    click = sys.modules.get("typer._click.globals") or sys.modules.get("click.globals")
+    ctx = click.get_current_context(silent=True) if click is not None else None
     if ctx is None:
         return []
     found: list[tuple[str, Path]] = []
