@@ -107,6 +107,13 @@ def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
         ("timeline --html the second scenario", ["timeline", "ru-ua-2022-03", str(later), "-q",
                                                  "--html", str(later)], later),
     ]
+    gen = tmp / "gen"
+    shutil.copytree(GEN, gen)
+    prof = sorted(p for p in gen.glob("*.xml") if "domain" not in p.name.lower())[0]
+    out += [("import genius -o a profile of the folder", ["import", "genius", str(gen), "-o",
+                                                         str(prof)], prof),
+            ("analyze DIR --json a profile of the folder", ["analyze", str(gen), "-q", "--json",
+                                                           str(prof)], prof)]
     out.append(("analyze --json onto a --csv table", ["analyze", str(toy), "-q", "--json",
                                                        str(tmp / "both" / "pairs.csv"),
                                                        "--csv", str(tmp / "both")], toy))

@@ -94,6 +94,20 @@ def test_a_csv_table_onto_an_input_of_its_name(tmp_path: Path) -> None:
     assert table.read_bytes() == bdm.read_bytes()
 
 
+@pytest.mark.parametrize("argv", [["import", "genius", "{d}", "-o", "{p}"],
+                                  ["analyze", "{d}", "-q", "--json", "{p}"]])
+def test_an_output_onto_a_profile_of_the_genius_folder(tmp_path: Path, argv: list[str]) -> None:
+    d = tmp_path / "gen"
+    shutil.copytree(GEN, d)
+    prof = d / "England.xml"
+    before = prof.read_bytes()
+    _err([a.format(d=d, p=prof) for a in argv], "the same path is given to an input file")
+    assert prof.read_bytes() == before
+    rec = d / "rec.json"  # a new file in the folder is no input: written, and again
+    for _ in range(2):
+        assert run_cli(["analyze", str(d), "-q", "--json", str(rec)]).code == 0
+
+
 def test_a_csv_table_onto_the_json_record(tmp_path: Path) -> None:
     out = tmp_path / "out"
     words = _err(["analyze", str(TOY), "-q", "--json", str(out / "pairs.csv"), "--csv",

@@ -118,7 +118,8 @@ def analyze(
     from detente.limits import check_seed
     from detente.parallel import open_executor
 
-    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir},
+                  inputs=sorted(Path(case).glob("*.xml")) if Path(case).is_dir() else ())
     check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
     from detente.cases import is_bundled
 
