@@ -114,6 +114,18 @@ def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
                                                          str(prof)], prof),
             ("analyze DIR --json a profile of the folder", ["analyze", str(gen), "-q", "--json",
                                                            str(prof)], prof)]
+    srcs = tmp / "sources"
+    text = srcs / "a.txt"
+    text.parent.mkdir()
+    text.write_text("a source text\n", encoding="utf-8")
+    agr = tmp / "agreements"
+    shutil.copytree(ROOT / "tests" / "data" / "agreements", agr)
+    pax = agr / "pax_all_agreements_data_v9.csv"
+    out += [("check --json a text of --sources", ["check", str(toy), "--sources", str(srcs),
+                                                  "--json", str(text)], text),
+            ("agreements --json a file of --data", ["agreements", "rates", "ceasefire",
+                                                    "--data", str(agr), "--json", str(pax)],
+             pax)]
     out.append(("analyze --json onto a --csv table", ["analyze", str(toy), "-q", "--json",
                                                        str(tmp / "both" / "pairs.csv"),
                                                        "--csv", str(tmp / "both")], toy))

@@ -108,6 +108,24 @@ def test_an_output_onto_a_profile_of_the_genius_folder(tmp_path: Path, argv: lis
         assert run_cli(["analyze", str(d), "-q", "--json", str(rec)]).code == 0
 
 
+def test_an_output_onto_a_file_of_an_input_folder(tmp_path: Path) -> None:
+    """``check --sources DIR --json DIR/a.txt`` replaced a source text; ``agreements --data DIR
+    --json DIR/pax….csv`` the PA-X table."""
+    text = tmp_path / "sources" / "a.txt"
+    text.parent.mkdir()
+    text.write_text("a source text\n", encoding="utf-8")
+    _err(["check", str(TOY), "--sources", str(text.parent), "--json", str(text)],
+         "the same path is given to an input file")
+    assert text.read_text(encoding="utf-8") == "a source text\n"
+    agr = tmp_path / "agr"
+    shutil.copytree(ROOT / "tests" / "data" / "agreements", agr)
+    pax = agr / "pax_all_agreements_data_v9.csv"
+    before = pax.read_bytes()
+    _err(["agreements", "rates", "ceasefire", "--data", str(agr), "--json", str(pax)],
+         "the same path is given to an input file")
+    assert pax.read_bytes() == before
+
+
 def test_a_csv_table_onto_the_json_record(tmp_path: Path) -> None:
     out = tmp_path / "out"
     words = _err(["analyze", str(TOY), "-q", "--json", str(out / "pairs.csv"), "--csv",

@@ -70,7 +70,9 @@ def check(
     (counts, notes, problems) is written even when the check fails (exit 2)."""
     from detente.scenario.check import check_scenario
 
-    check_outputs(files={"--json": json_out})
+    check_outputs(files={"--json": json_out},  # not onto a source text of --sources
+                  inputs=sorted(p for p in sources.iterdir() if p.is_file())
+                  if sources is not None and sources.is_dir() else ())
     record = check_scenario(file, sources=sources, strict=strict)
     for note in record.notes:
         console.print(f"[yellow]note[/] {esc(note)}")
