@@ -12,8 +12,8 @@ unless ``--no-whole``; ``--new-only`` keeps only the round-7 families of :mod:`f
 :mod:`fuzz.round9`, ``--round 10`` those of :mod:`fuzz.round10`, ``--round 11`` those of
 :mod:`fuzz.round11`, ``--round 12`` those of :mod:`fuzz.round12`;
 ``--only FORMAT`` limits the file part to formats whose name starts with FORMAT; ``--part``
-picks files, options, api, web, paths, round8, round9, round10, round11 or round12 (default all;
-paths:
+picks files, options, api, web, paths, round8, round9, round10, round11, round12 or round13
+(default all; paths:
 tests/fuzz/paths.py; round8: the folder, permission and scale cases of tests/fuzz/round8.py;
 round9: endless inputs, output paths, the options left out before and timeline on scenario
 variants, tests/fuzz/round9.py; round10: the byte variants of tests/fuzz/round10.py for every
@@ -22,7 +22,9 @@ uploads; round11: the byte variants of tests/fuzz/round11.py, then empty argumen
 slashes, odd dates, a 1 MB article of short sentences, console environments and settings;
 round12: the gold-date variants of tests/fuzz/round12.py, then file names that are not UTF-8,
 options given twice, a locked event store, settings from the environment, Scenario objects
-that skipped validation, keys that are not text and Monte Carlo of one draw).
+that skipped validation, keys that are not text and Monte Carlo of one draw; round13: outputs
+onto inputs, gold JSON of wrong types, odd settings, unread GENIUS attributes, event files of
+mixed encodings and workbench forms given what they do not hold, tests/fuzz/round13.py).
 Exits 1
 when any run is in a bad class.
 """
@@ -56,7 +58,7 @@ def main() -> int:
                     "--part round8 (round9, round10, round11, round12) runs their other cases")
     ap.add_argument("--part", action="append",
                     choices=["files", "options", "api", "web", "paths", "round8", "round9",
-                             "round10", "round11", "round12"])
+                             "round10", "round11", "round12", "round13"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
@@ -64,7 +66,7 @@ def main() -> int:
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
     parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9",
-                          "round10", "round11", "round12"]
+                          "round10", "round11", "round12", "round13"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
@@ -104,6 +106,9 @@ def main() -> int:
             sweep_files(tally, 0, args.seed, args.seconds, args.only, True, False, False,
                         False, False, False, True)
         sweep_round12(tally, args.seconds)
+    if "round13" in parts:
+        from fuzz.round13 import sweep_round13
+        sweep_round13(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

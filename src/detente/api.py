@@ -173,7 +173,9 @@ def analyze(case: str | Path | Scenario, *, draws: int = 0, seed: int = 2024,
     _seed(seed)
     _text(batna, "batna")
     _executor(executor)
-    if not isinstance(case, str | Path) or not Path(case).is_dir():
+    from detente.cases import is_bundled
+
+    if not isinstance(case, str | Path) or is_bundled(case) or not Path(case).is_dir():
         from detente.war.batna import analyze_deals
 
         scenario, source = _scenario(case, source)

@@ -295,6 +295,13 @@ def check_range(value: int | float, lo: int | float, hi: int | float, option: st
                                value=value)
 
 
+LEAST_DRAWS = {"analyze": 2, "forecast": 10, "credibility": 20}
+"""Fewest Monte Carlo draws (other than 0, none) for what each command prints: a standard error
+(``analyze``, ``timeline``), a 10-90 % band (``forecast``: each 10 % tail a draw), a 90 %
+interval (``signals credibility``: each 5 % tail a draw). The command line, the API and the
+workbench's forms check the same numbers."""
+
+
 def check_draws(draws: int, least: int, why: str, option: str = "--draws",
                 none: bool = True) -> None:
     """Monte Carlo draws: 0 (none, when ``none``) or ``least`` to :data:`MAX_DRAWS`. Fewer

@@ -16,6 +16,34 @@ def case_names() -> list[str]:
     return sorted(p.stem for p in _dir().glob("*.yaml"))
 
 
+def is_bundled(text: str | Path, names: list[str] | None = None) -> bool:
+    """Whether ``text`` names a bundled case (one of ``names``; default :func:`case_names`).
+
+    A name that is also a file or folder in the current folder is refused: which one was meant
+    cannot be told, and each reader chose silently — ``analyze ru-ua-2024-09`` the bundled case
+    (the user's file of that name unread), ``signals credibility --case ru-ua`` the file. A
+    path with a folder (``./ru-ua-2024-09``) is never a case name."""
+    import os
+
+    from detente.errors import DetenteError
+
+    text = str(text)
+    if text not in (case_names() if names is None else names):
+        return False
+    if os.path.lexists(text):
+        raise DetenteError.one(
+            "names both a bundled case and a file or folder in the current folder: which one "
+            "is meant cannot be told", value=text,
+            allowed=f"./{text} for the file; for the bundled case, run from another folder "
+            "or rename the file")
+    return True
+
+
+def signal_names() -> list[str]:
+    """Names of the bundled analyst-signal files (``cases/signals/NAME.yaml``), sorted."""
+    return sorted(p.stem for p in (_dir() / "signals").glob("*.yaml"))
+
+
 def case_path(name: str) -> Path:
     """Path of a bundled case file."""
     return _dir() / f"{name}.yaml"

@@ -45,7 +45,8 @@ def _run(name: str, data: Path | None, json_out: Path | None, csv_dir: Path | No
          **options: Any) -> Any:
     from detente.agreements.record import query
 
-    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir})
+    check_outputs(files={"--json": json_out}, folders={"--csv": csv_dir},  # not onto the data
+                  inputs=sorted(data.glob("*.csv")) if data is not None and data.is_dir() else ())
     with Steps() as steps:
         steps.stage(f"agreements {name}")
         record = query(name, data, **options)

@@ -111,12 +111,16 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
     problems: list[Problem] = []
     given = [(f, p) for f, p in [*(files or {}).items(), *(folders or {}).items()] if p]
     seen: dict[str, str] = {os.path.realpath(p): "an input file" for p in inputs}
+    for name, p in given_inputs({f for f, _ in given}):
+        seen.setdefault(os.path.realpath(p), f"an input file ({name})")
     for flag, place in given:  # one output would overwrite the other (or a file be no folder)
         real = os.path.realpath(place)
         if real in seen:
             problems.append(Problem(f"the same path is given to {seen[real]} and {flag}",
                                     file=str(place), path=flag,
-                                    allowed="a different path for each output"))
+                                    allowed="an output path that is no input (writing would "
+                                    "replace the input)" if seen[real].startswith("an input")
+                                    else "a different path for each output"))
         seen.setdefault(real, flag)
     for flag, out in (files or {}).items():
         if out is None:
@@ -153,6 +157,39 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
                                     path=flag))
     if problems:
         raise DetenteError(problems)
+
+
+OUTPUT_FLAGS = ("--json", "--html", "--csv", "--output", "--signals", "--out", "PATH")
+"""The options (and ``new``'s argument) that name what a command writes."""
+
+
+def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
+    """(parameter, path) of every file the running command was given to read: each value of
+    its parameters other than the outputs (named by their flags, or ``PATH``) that is a
+    ``Path`` (``--store``, ``--events``, ``--fit-on``: also when it does not exist yet, as an
+    import creates the store) or a text naming an existing file (``analyze FILE``, where a
+    bundled case name is text too). Folders are not files (``--evaluate DIR``). Every command
+    thus refuses an output onto its input (``analyze t.yaml --json t.yaml`` replaced the
+    scenario by its record; ``signals import f.CSV --json f.CSV`` the event file); outside a
+    command (the API, a test calling the function) there is none."""
+    # Typer 0.29 parses with its own copy of Click (an older Typer with Click's); neither is
+    # loaded on the direct path (detente.cli.direct), which has no outputs to check
+    click = sys.modules.get("typer._click.globals") or sys.modules.get("click.globals")
+    ctx = click.get_current_context(silent=True) if click is not None else None
+    if ctx is None:
+        return []
+    found: list[tuple[str, Path]] = []
+    for param in ctx.command.params:
+        name = (param.opts[0] if param.opts and param.opts[0].startswith("-")
+                else str(param.name).upper())  # an argument: its metavar, as in the help
+        if set(param.opts) & outputs or name in outputs:
+            continue
+        value = ctx.params.get(str(param.name))
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(v, Path | str) and str(v) and not os.path.isdir(v) and (
+                    isinstance(v, Path) or os.path.isfile(v)):
+                found.append((name, Path(v)))
+    return found
 
 
 def _cell(value: Any) -> Any:
@@ -201,6 +238,14 @@ def write_csv(folder: Path, tables: dict[str, list[dict[str, Any]]]) -> list[Pat
     import csv
     import io
 
+    inputs = {os.path.realpath(p): n for n, p in given_inputs(set(OUTPUT_FLAGS))}
+    for name in tables:  # a table onto an input (forecast forecasts.csv --csv .): none written
+        out = folder / f"{name.replace('/', '_')}.csv"
+        if (real := os.path.realpath(out)) in inputs:
+            raise DetenteError.one(f"the CSV table {out.name} would replace an input file "
+                                   f"({inputs[real]}); no table written", file=str(out),
+                                   path="--csv", allowed="a --csv folder that does not "
+                                   "hold the inputs, or inputs under other names")
     written = []
     for name, rows in tables.items():
         columns = list(dict.fromkeys(k for r in rows for k in r))
@@ -281,11 +326,20 @@ def write_outputs(record: Any, *, json_out: Path | None = None, csv_dir: Path | 
     per table (``--csv``; default tables: :func:`record_tables`) and the HTML report
     (``--html``; ``html`` renders it, under a progress spinner). Paths were checked before the
     computing by :func:`check_outputs`."""
+    if csv_dir is not None:  # a table onto the record or report (--json out/issues.csv
+        tables = record_tables(record) if tables is None else tables  # --csv out): refused
+        for flag, out in (("--json", json_out), ("--html", html_out)):  # before writing
+            if out is not None and os.path.realpath(out) in {  # either
+                    os.path.realpath(csv_dir / f"{n.replace('/', '_')}.csv") for n in tables}:
+                raise DetenteError.one(f"the CSV table {out.name} would replace the {flag} "
+                                       "output; nothing written", file=str(out), path="--csv",
+                                       allowed="a --csv folder that does not hold the other "
+                                       "outputs, or other names for them")
     if json_out is not None:
         write_json(record, json_out, run)
         console.print(f"JSON record written to {esc(json_out)}")
     if csv_dir is not None:
-        written = write_csv(csv_dir, record_tables(record) if tables is None else tables)
+        written = write_csv(csv_dir, tables or {})
         console.print(f"CSV tables written to {esc(csv_dir)}: "
                       + ", ".join(esc(p.name) for p in written))
     if html_out is not None and html is not None:

@@ -70,7 +70,9 @@ def check(
     (counts, notes, problems) is written even when the check fails (exit 2)."""
     from detente.scenario.check import check_scenario
 
-    check_outputs(files={"--json": json_out})
+    check_outputs(files={"--json": json_out},  # not onto a source text of --sources
+                  inputs=sorted(p for p in sources.iterdir() if p.is_file())
+                  if sources is not None and sources.is_dir() else ())
     record = check_scenario(file, sources=sources, strict=strict)
     for note in record.notes:
         console.print(f"[yellow]note[/] {esc(note)}")
@@ -118,9 +120,12 @@ def analyze(
     from detente.limits import check_seed
     from detente.parallel import open_executor
 
-    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
+    check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir},
+                  inputs=sorted(Path(case).glob("*.xml")) if Path(case).is_dir() else ())
     check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
-    if Path(case).is_dir():
+    from detente.cases import is_bundled
+
+    if not is_bundled(case) and Path(case).is_dir():  # a folder named as a case: refused
         if draws or html_out or batna != "scenario":
             raise ScenarioError.one("--draws, --html and --batna are for scenarios, not GENIUS "
                                     "folders", file=case, allowed="--json, --quiet, "
@@ -188,12 +193,13 @@ def timeline(
 
     from detente.cases import case_names
     from detente.deals.timeline import timeline as run
-    from detente.limits import check_draws, check_seed
+    from detente.limits import LEAST_DRAWS, check_draws, check_seed
     from detente.parallel import open_executor
     from detente.scenario import load
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
-    check_draws(draws, 2, "standard error (one draw of a probability is 0 or 1)")
+    check_draws(draws, LEAST_DRAWS["analyze"],
+                "standard error (one draw of a probability is 0 or 1)")
     check_seed(seed)
     names = list(cases) if cases else [n for n in case_names() if n.startswith(prefix)]
     if not names:

@@ -56,11 +56,19 @@ def direct_command(args: list[str]) -> Callable[[], None] | None:
         return None
     if word.endswith("/") and not os.path.isdir(word):  # "deu.tsv/": the parser refuses it
         return None
-    if name == "analyze" and Path(word).is_dir():  # analyze's GENIUS branch: Path(case).is_dir()
+    if name == "analyze" and Path(word).is_dir() and not _case_name(word):  # GENIUS branch
         return lambda: _run(_analyze, word)
     if name == "backtest" and _typer_takes(word):
         return lambda: _run(_backtest, word)
     return None
+
+
+def _case_name(word: str) -> bool:
+    """Whether ``word`` is also a bundled case's name (a folder so named is ambiguous: Typer's
+    path refuses it, :func:`detente.cases.is_bundled`)."""
+    from detente.cases import case_names
+
+    return word in case_names()
 
 
 def _typer_takes(path: str) -> bool:

@@ -37,7 +37,8 @@ def genius(
     from detente.records import inputs_hash, make_provenance
     from detente.scenario.model import Scenario
 
-    check_outputs(files={"--out": out, "--json": json_out})
+    check_outputs(files={"--out": out, "--json": json_out},  # not onto a domain or profile
+                  inputs=sorted(directory.glob("*.xml")) if directory.is_dir() else ())
     domain = load_domain(directory, profiles=profile or None)
     data = storable(to_scenario(domain, date=date))  # a file name's non-UTF-8 byte: U+FFFD
     try:

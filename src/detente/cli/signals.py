@@ -208,8 +208,11 @@ def list_cmd(
 
 
 def _load_case(case: str) -> SignalCase:
+    from detente.cases import is_bundled, signal_names
     from detente.signals.evidence import bundled_signals, load_signals
 
+    if is_bundled(case, signal_names()):  # a file of that name here too: refused
+        return bundled_signals(case)
     if case.endswith((".yaml", ".yml")) or Path(case).exists():
         return load_signals(case)
     return bundled_signals(case)

@@ -169,9 +169,10 @@ def analyze(scenario: Scenario, draws: int = 0, seed: int | None = None, *,
             (:mod:`detente.deals.memo`; the workbench's re-analysis after an edit); the same
             record with or without it.
     """
-    from detente.limits import check_draws, check_seed
+    from detente.limits import LEAST_DRAWS, check_draws, check_seed
 
-    check_draws(draws, 2, "standard error (one draw of a probability is 0 or 1)")
+    check_draws(draws, LEAST_DRAWS["analyze"],
+                "standard error (one draw of a probability is 0 or 1)")
     check_seed(seed)
     try:
         check_limits(scenario, draws)

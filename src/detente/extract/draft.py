@@ -189,10 +189,10 @@ def build_drafts(record: ExtractionRecord, files: Sequence[Path], *,
     notes: list[str] = []
     if scenario:
         if case:
-            from detente.cases import case_names, case_path
+            from detente.cases import case_path, is_bundled
             from detente.scenario.load import read_yaml
 
-            path = case_path(case) if case in case_names() else Path(case)
+            path = case_path(case) if is_bundled(case) else Path(case)
             data, notes = add_to_case(read_yaml(path)[0], articles, extractions)
         else:
             data = draft_scenario(articles, extractions, date)

@@ -93,12 +93,13 @@ def issue_tables(source: str, issue: str | None
     """The stakeholder tables of ``source`` (a BdM/KTAB CSV, a scenario file or a bundled case;
     one per issue, or only ``issue``), each with its input ranges (None for CSV files, which
     have none), and the scenario (None for CSV files)."""
+    from detente.cases import is_bundled
     from detente.formats.ktab import looks_like_ktab, read_ktab_csv
     from detente.formats.stakeholders import read_stakeholder_csv
 
     path = Path(source)
-    if path.suffix.lower() in (".csv", ".txt") or (path.is_file() and path.suffix not in
-                                                   (".yaml", ".yml")):
+    if not is_bundled(source) and (path.suffix.lower() in (".csv", ".txt") or (
+            path.is_file() and path.suffix not in (".yaml", ".yml"))):
         if not path.exists():
             raise DetenteError.one("file not found", file=source)
         t = read_ktab_csv(path) if looks_like_ktab(path) else read_stakeholder_csv(path)
@@ -136,9 +137,9 @@ def forecast_source(source: str, *, issue: str | None = None,
     from detente.forecasts.eum import EUMOptions
     from detente.forecasts.montecarlo import InputRanges
     from detente.forecasts.run import make_forecasters, run_forecasts
-    from detente.limits import MAX_ROUNDS, check_draws, check_range, check_seed
+    from detente.limits import LEAST_DRAWS, MAX_ROUNDS, check_draws, check_range, check_seed
 
-    check_draws(draws, 10, "10-90 % band (each 10 % tail needs a draw)")
+    check_draws(draws, LEAST_DRAWS["forecast"], "10-90 % band (each 10 % tail needs a draw)")
     check_seed(seed)
     if not 0 <= spread <= 1:
         raise DetenteError.one("spread must be between 0 and 1", path="--spread", value=spread)

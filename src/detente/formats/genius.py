@@ -36,7 +36,14 @@ from numpy.typing import NDArray
 from detente import invisible
 from detente.errors import DetenteError, Problem
 from detente.invisible import INVISIBLE
-from detente.limits import MAX_ISSUE_VALUES, NUMBER_ALLOWED, iso_date, odd_number, read_bytes
+from detente.limits import (
+    DECIMAL,
+    MAX_ISSUE_VALUES,
+    NUMBER_ALLOWED,
+    iso_date,
+    odd_number,
+    read_bytes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +125,8 @@ class GeniusDomain:
     skipped: tuple[str, ...] = ()
     """The ``*.xml`` entries of the folder that are neither the domain nor a profile, each
     ``"file: why"`` (a folder, not XML, another root element)."""
+    domain_notes: tuple[str, ...] = ()
+    """Warnings about the domain file (attributes detente does not read that hold no number)."""
 
     @property
     def additive(self) -> bool:
@@ -140,7 +149,7 @@ class GeniusDomain:
         """Warnings about the files (weights not summing to 1, clamped evaluations, files of
         the folder skipped, …)."""
         return (tuple(f"skipped {Path(self.directory) / s}" for s in self.skipped)
-                + tuple(n for p in self.profiles for n in p.notes))
+                + self.domain_notes + tuple(n for p in self.profiles for n in p.notes))
 
 
 def discounted(utility: FloatArray | float, discount: float, time: float) -> FloatArray | float:
@@ -246,6 +255,33 @@ def _num(el: ET.Element, attr: str, file: Path, path: str, default: float | None
     return x
 
 
+UNREAD_NUMBERS = {"cost": "a number", "number_of_issues": "a whole number >= 0"}
+"""Attributes of GENIUS files that GENIUS reads as numbers and detente does not use (an item's
+cost; a count that real files often leave at 0), with what they should hold."""
+
+
+def _unread_numbers(root: ET.Element, file: Path, notes: list[str]) -> None:
+    """One warning for the attributes of :data:`UNREAD_NUMBERS` that hold no plain number
+    (``cost="abc"``, ``nan``, ``1_0``, ``number_of_issues="-5"``): detente does not use them,
+    and refusing would refuse files it reads correctly, but a value GENIUS itself cannot read
+    was taken without a word (round 12's leftover). Counted, the first three named."""
+    bad = []
+    for el in root.iter():
+        for attr, allowed in UNREAD_NUMBERS.items():
+            raw = el.get(attr)
+            if raw is None:
+                continue
+            t = raw.strip()
+            ok = (t.isascii() and t.isdigit()) if attr == "number_of_issues" else (
+                bool(DECIMAL.fullmatch(t)) and math.isfinite(float(t)))
+            if not ok:
+                bad.append(f"{_where(el, '').lstrip('/')}@{attr}={raw[:20]!r} ({allowed})")
+    if bad:
+        _note(notes, file, root.tag, f"{len(bad)} attribute{'s' * (len(bad) > 1)} detente "
+              f"does not read hold{'s' * (len(bad) == 1)} no number GENIUS could read: "
+              + "; ".join(bad[:3]) + (" …" if len(bad) > 3 else "") + " (not used here)")
+
+
 def _issue_elements(root: ET.Element) -> list[tuple[ET.Element, str]]:
     """Every ``issue`` element under the root with its element path."""
     out: list[tuple[ET.Element, str]] = []
@@ -281,7 +317,10 @@ def _bounds(el: ET.Element, file: Path, path: str) -> tuple[float, float]:
 # -- domain ----------------------------------------------------------------------------------
 def read_domain_issues(file: Path, real_steps: int = REAL_STEPS) -> tuple[GeniusIssue, ...]:
     """The issues of a GENIUS domain (template) file."""
-    root = _read(file)
+    return _domain_issues(_read(file), file, real_steps)
+
+
+def _domain_issues(root: ET.Element, file: Path, real_steps: int) -> tuple[GeniusIssue, ...]:
     issues = []
     for el, path in _issue_elements(root):
         kind = _kind(el)
@@ -450,6 +489,7 @@ def read_profile(file: Path, issues: tuple[GeniusIssue, ...], name: str | None =
     ``notes``), not a refusal. ``normalise_weights`` divides them by their sum instead."""
     root = _read(file)
     notes: list[str] = []
+    _unread_numbers(root, file, notes)
     name = name or file.stem
     if root.tag != "utility_space":
         raise _fail("not a GENIUS profile (root element is not <utility_space>)", file, root.tag)
@@ -629,10 +669,14 @@ def load_domain(directory: str | Path, profiles: list[str] | None = None,
         raise _fail("no profile files (root <utility_space>) in the folder"
                     + _skipped_text(skipped), d,
                     allowed="one profile XML per party next to the domain file")
-    issues = read_domain_issues(domains[0], real_steps)
+    root = _read(domains[0])
+    issues = _domain_issues(root, domains[0], real_steps)
+    domain_notes: list[str] = []
+    _unread_numbers(root, domains[0], domain_notes)
     profs = tuple(read_profile(f, issues, weight_tol=weight_tol,
                                normalise_weights=normalise_weights) for f in chosen)
-    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs, tuple(skipped))
+    return GeniusDomain(d.name, str(d), str(domains[0]), issues, profs, tuple(skipped),
+                        tuple(domain_notes))
 
 
 def _skipped_text(skipped: list[str] | tuple[str, ...]) -> str:

@@ -152,10 +152,10 @@ def load_file(path: str | Path) -> Scenario:
 
 def load(case_or_path: str | Path) -> Scenario:
     """Load a bundled case by name (see ``detente cases``) or a scenario file by path."""
-    from detente.cases import case_names, case_path
+    from detente.cases import case_names, case_path, is_bundled
 
     text = str(case_or_path)
-    if text in case_names():
+    if is_bundled(text):
         return load_file(case_path(text))
     p = Path(text)
     if p.exists() or p.suffix in (".yaml", ".yml"):

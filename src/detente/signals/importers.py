@@ -195,11 +195,16 @@ def _head(path: Path, source: str, n: int = 20) -> list[str]:
     lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:n]  # a UTF-8 BOM is not data
     if len(raw) == 1 << 20 and len(lines) > 1:
         lines = lines[:-1]
-    try:
-        return [x.decode("utf-8") for x in lines]
-    except UnicodeDecodeError as exc:
-        raise DetenteError([Problem(f"not UTF-8 text ({exc.reason})", file=source,
-                                    allowed="UTF-8 tab-separated event data")]) from exc
+    out = []
+    for k, x in enumerate(lines):
+        try:
+            out.append(x.decode("utf-8"))
+        except UnicodeDecodeError as exc:  # the line, as DuckDB names it past these lines
+            raise DetenteError([Problem(
+                f"not UTF-8 text (byte {exc.start + 1} of the line: {x[exc.start:exc.end]!r}, "
+                f"{exc.reason})", file=source, line=k + 1,
+                allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")]) from exc
+    return out
 
 
 def _nz(expr: str, missing: tuple[str, ...], p: _Params) -> str:

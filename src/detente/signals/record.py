@@ -53,6 +53,10 @@ def signal_case(case: str | SignalCase | None) -> SignalCase | None:
     if not case.strip():  # Path("") is "." (the current folder): say what was given
         raise DetenteError.one("--case is empty", path="--case", value=case,
                                allowed="a bundled name (ru-ua), a signals YAML file or 'none'")
+    from detente.cases import is_bundled, signal_names
+
+    if is_bundled(case, signal_names()):
+        return bundled_signals(case)
     if case.endswith((".yaml", ".yml")) or Path(case).exists():
         return load_signals(case)
     return bundled_signals(case)
@@ -98,10 +102,11 @@ def credibility_record(actor: str, *, case: str | SignalCase | None = "ru-ua",
 
 def check_options(options: CredibilityOptions, seed: int) -> None:
     """Refuse out-of-range options before any work (errors name the command-line option)."""
-    from detente.limits import MAX_WINDOW_DAYS, check_draws, check_range, check_seed
+    from detente.limits import LEAST_DRAWS, MAX_WINDOW_DAYS, check_draws, check_range, check_seed
 
     # the 90 % interval's 5 % tails need a draw each: 20 draws (one gave [0.055, 0.055])
-    check_draws(options.draws, 20, "90 % interval (each 5 % tail needs a draw)",
+    check_draws(options.draws, LEAST_DRAWS["credibility"],
+                "90 % interval (each 5 % tail needs a draw)",
                 none=False)
     check_seed(seed)
     check_range(options.renege_window_days, 0, MAX_WINDOW_DAYS, "--window")

@@ -61,18 +61,38 @@ CREATE TABLE IF NOT EXISTS imports (
 """
 
 
+_STORE_ALLOWED = "the path of an SQLite file, e.g. ~/events.sqlite (or unset or empty: the default)"
+
+
 def default_store_path() -> Path:
     """``$DETENTE_STORE`` if set, else ``$XDG_DATA_HOME/detente/events.sqlite``
-    (``~/.local/share/detente/events.sqlite``)."""
+    (``~/.local/share/detente/events.sqlite``).
+
+    Set empty, ``DETENTE_STORE`` is unset (the default store), as every ``DETENTE_*``
+    setting (``DETENTE_MEMORY_LIMIT=``, ``DETENTE_DUCKDB_MEMORY=``). Blank (spaces only) it is
+    refused: a file named two spaces was made in the current folder. A leading ``~`` is the
+    home folder, as the shell reads it (in quotes the shell leaves it: a folder named ``~``
+    was made in the current folder). ``XDG_DATA_HOME`` is used only when it is an absolute
+    path: the XDG Base Directory specification calls a relative one invalid, to be ignored
+    (it made the store relative to the current folder)."""
     env = os.environ.get("DETENTE_STORE")
     if env:
-        if env.endswith(("/", os.sep)) or os.path.isdir(env):  # Path() drops a final slash
+        if not env.strip():
+            raise DetenteError([Problem("a store path of spaces only", path="$DETENTE_STORE",
+                                        value=env, allowed=_STORE_ALLOWED)])
+        path = os.path.expanduser(env)
+        if path.startswith("~"):  # ~nobody/x: no such user (pathlib raised RuntimeError)
+            raise DetenteError([Problem("names the home folder of a user this system does "
+                                        "not know", file=env, path="$DETENTE_STORE",
+                                        allowed=_STORE_ALLOWED)])
+        if env.endswith(("/", os.sep)) or os.path.isdir(path):  # Path() drops a final slash
             raise DetenteError([Problem("names a folder, not the store's file",
                                         file=env, path="$DETENTE_STORE",
-                                        allowed="the path of an SQLite file, e.g. "
-                                                "~/events.sqlite (or unset: the default)")])
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+                                        allowed=_STORE_ALLOWED)])
+        return Path(path)
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):
+        base = str(Path.home() / ".local" / "share")
     return Path(base) / "detente" / "events.sqlite"
 
 

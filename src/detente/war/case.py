@@ -112,12 +112,12 @@ def resolve_war(case_or_path: str | Path) -> tuple[WarCase, Scenario | None]:
     """A bundled scenario case with a war section (its name; ``war/NAME`` gives the same war
     model without the package window), or a YAML file (a scenario with a ``war`` section or a
     standalone war file); with the scenario when there is one (the package window needs it)."""
-    from detente.cases import case_path
+    from detente.cases import case_path, is_bundled
 
     text = str(case_or_path)
-    if text.startswith("war/") and text.removeprefix("war/") in war_case_names():
+    if text.startswith("war/") and is_bundled(text, [f"war/{n}" for n in war_case_names()]):
         return bundled_war_case(text.removeprefix("war/")), None
-    if text in war_case_names():
+    if is_bundled(text, war_case_names()):
         data, where, file = read_yaml(case_path(text))
         return _from_data(data, file, where)
     p = Path(text)

@@ -227,9 +227,16 @@ async def single_values(request: Request) -> None:
     """Refuse a query or form field given twice with two values (``?actor=RUS&actor=UKR``,
     ``paths=100&paths=200``, ``rev=0&rev=1``): FastAPI keeps one and the other was silently
     dropped (a stale revision passed the conflict check). The upload's ``file`` field is
-    counted by the upload itself; a body that is no readable form is left to the route."""
+    counted by the upload itself; a body that is no readable form is left to the route. A
+    body of another type (``text/plain``, JSON) is refused naming its type (it was answered
+    "incomplete or malformed request (fields: rev, path)", naming no type)."""
     items: list[tuple[str, object]] = list(request.query_params.multi_items())
-    if request.method == "POST" and request.headers.get("content-type", "").startswith(_FORMS):
+    ctype = request.headers.get("content-type", "")
+    if request.method == "POST" and not ctype.lower().startswith(_FORMS) and (
+            await request.body()):  # every form of the workbench is one of these two
+        raise WebError(415, f"a request body of type {ctype.split(';')[0][:60] or 'none'!r} "
+                       f"is not read; allowed: a form ({' or '.join(_FORMS)})")
+    if request.method == "POST" and ctype.startswith(_FORMS):
         try:
             form = await request.form()
         except Exception:  # malformed: the route's own parsing answers with its message

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from detente.limits import LEAST_DRAWS
 from detente.web import views
 from detente.web.edit import form_fields
 from detente.web.signals import covering, signals_view
@@ -30,15 +31,28 @@ RUNS: dict[str, dict[str, Any]] = {
     "window": {"verb": "window", "title": "Window",
                "options": {"paths": (2000, (100, 100_000)), "seed": (0, (0, 2**31))}},
     "forecast": {"verb": "forecast", "title": "Forecast",
-                 "options": {"draws": (0, (0, 20_000)), "seed": (0, (0, 2**31))}},
+                 "options": {"draws": (0, (0, 20_000, LEAST_DRAWS["forecast"])),
+                             "seed": (0, (0, 2**31))}},
     "montecarlo": {"verb": "analyze", "title": "Monte Carlo",
-                   "options": {"draws": (2000, (2, 100_000)), "seed": (2024, (0, 2**31))}},
+                   "options": {"draws": (2000, (LEAST_DRAWS["analyze"], 100_000)),
+                               "seed": (2024, (0, 2**31))}},
 }
-"""The long runs: page name → the api verb and its options (default, allowed)."""
+"""The long runs: page name → the api verb and its options (default, allowed: a list of
+choices, or whole numbers ``(lo, hi)``, or ``(0, hi, least)``: 0 or ``least`` … ``hi``)."""
+
+TIMELINE = {"options": {"draws": (0, (0, 20_000, LEAST_DRAWS["analyze"]))}}
+"""The timeline's form (as a run's)."""
 
 
 def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
-    """The run's options from the form, each checked against what is allowed."""
+    """The run's options from the form, each checked against what is allowed, before a job
+    starts. A field the form does not have is refused (``pahts=100`` was ignored and the run
+    used its default of 2,000 paths), and so are draws the library would refuse (a forecast
+    of 1-9 draws started a job that failed with the library's message)."""
+    if unknown := sorted(set(form) - set(run["options"])):
+        raise WebError(400, f"unknown field{'s' * (len(unknown) > 1)} "
+                       f"{', '.join(repr(k[:40]) for k in unknown[:5])} (a typo? it would be "
+                       f"ignored); allowed: {', '.join(run['options'])}")
     out: dict[str, Any] = {}
     for name, (default, allowed) in run["options"].items():
         raw = str(form.get(name, default)).strip()
@@ -47,8 +61,12 @@ def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
                 raise WebError(400, f"{name} = {raw!r} refused; allowed: {', '.join(allowed)}")
             out[name] = raw
             continue
-        lo, hi = allowed
+        lo, hi, *least = allowed
         out[name] = _whole(name, raw, lo, hi)
+        if least and 0 < out[name] < least[0]:
+            raise WebError(400, f"{name} = {raw!r} refused: too few draws for the interval "
+                           f"or standard error this run shows; allowed: 0 (no Monte Carlo) "
+                           f"or a whole number from {least[0]:,} to {hi:,}")
     return out
 
 
@@ -228,8 +246,8 @@ def register(app: FastAPI, state: State, page: Page) -> None:
                     dated=_dated(state), tab="timeline")
 
     @app.post("/timeline", response_class=HTMLResponse)
-    def timeline_start(request: Request, draws: str = Form("0")) -> HTMLResponse:
-        opts = _options({"options": {"draws": (0, (0, 20_000))}}, {"draws": draws})
+    async def timeline_start(request: Request) -> HTMLResponse:
+        opts = _options(TIMELINE, {k: str(v) for k, v in (await request.form()).items()})
         state.jobs.refuse_if_busy()
         keys = _dated(state)
         if len(keys) < 2:
