@@ -5,12 +5,13 @@ locked3, dev5, locked4, dev6, locked5, locked6, locked7, locked8, dev10, locked9
 locked11, locked12, locked13):
 train each learned recipe named (``detente.extract.training.RECIPES``: the §9 model
 ``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``,
-the §17 ones ``p12*``)
+the §17 ones ``p12*``, the §18 ones ``p13*``)
 on every other part
 (thresholds by inner leave-one-part-out on those parts only), score the held-out part with
 :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
 resamples, seed 0), and score the rules on the same part; then pooled over all held-out parts,
-and pooled over the ten blind parts (locked4 … locked13, §18). Reads only
+and pooled over the ten blind parts (locked4 … locked13, §18), and (§18) over the argued pieces
+and over the reports of every part (by the gold stance; the seeds apart). Reads only
 development parts, never the locked set. Ends with the §12 decision rule applied to each
 configuration against the default's recipe (``p12rep`` under §18) when both are run.
 
@@ -53,6 +54,14 @@ BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
 PREVIOUS = "p12rep"
 
 
+def _kind(it: Item) -> str:
+    """``argued`` or ``reports`` by the article's gold stance (§18); the seeds, argued texts
+    annotated like reports, are neither."""
+    if it.part == "seeds":
+        return "seeds"
+    return "reports" if it.gold.gold.get("stance") == "neutral_report" else "argued"
+
+
 def _cell(ev: Evaluation) -> str:
     s = ev.scores
     return (f"{s['signal_f1']} ({s['signal_precision'].value:.3f} / "
@@ -70,23 +79,30 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
     parts = list(dict.fromkeys(it.part for it in first))
     f1: dict[str, dict[str, float]] = {}
     exact = []
-    for part in [*parts, "pooled", "blind"]:
-        chosen = {"pooled": parts, "blind": [p for p in parts if p in BLIND]}.get(part, [part])
+    for part in [*parts, "pooled", "blind", "argued", "reports"]:
+        chosen = {"pooled": parts, "blind": [p for p in parts if p in BLIND]}.get(
+            part, parts if part in ("argued", "reports") else [part])
         cells = []
         for name in names:
             its = items.get(name, first)
             rows = [it for p in chosen for it in its if it.part == p]
             got = ([it.ruled for it in rows] if name == "rules"
                    else [x for p in chosen for x in held[name][p]])
+            if part in ("argued", "reports"):  # §18: by the gold stance, the seeds apart
+                keep = [_kind(it) == part for it in rows]
+                rows = [it for it, k in zip(rows, keep, strict=True) if k]
+                got = [x for x, k in zip(got, keep, strict=True) if k]
             ev = score(rows, got, draws)
             f1.setdefault(part, {})[name] = ev.scores["signal_f1"].value or 0.0
             cells.append(_cell(ev))
             if part == "pooled":
                 exact.append(f"{name} {ev.scores['quotes_exact']}")
-        rows = [it for it in first if it.part in chosen]
+        rows = [it for it in first if it.part in chosen
+                and (part not in ("argued", "reports") or _kind(it) == part)]
         gold = sum(len(it.gold.gold.get("signals", [])) for it in rows)
         label = {"pooled": "**pooled**", "blind": "**blind pooled** (" + "+".join(BLIND)
-                 + ")"}.get(part, part)
+                 + ")", "argued": "argued pieces (gold stance, every part but the seeds)",
+                 "reports": "reports (gold neutral_report)"}.get(part, part)
         print(f"| {label} | {len(rows)} | {gold} | " + " | ".join(cells) + " |")
     print("quotes exact (pooled): " + "; ".join(exact))
     return f1

@@ -29,6 +29,12 @@ actor's other rows of its kind in the article (:data:`~detente.extract.rerank.RE
 ``meta["repeat"]``); both are computed from the text and the linear scores, nothing extra is
 stored.
 
+Amendment 13 (§18): a second stage may also read whether each candidate's sentence reports a
+discrete act placed at the article's time (:data:`detente.extract.rerank.ACT_COLUMNS`,
+``meta["act"]``), and a model may raise every threshold by one factor in articles the fixed
+argued-piece marker calls argued (:func:`detente.extract.rerank.is_argued`,
+``meta["argued_bar"]``, chosen in training).
+
 Quotes: the rules' quote for the same actor and kind in that sentence where the rules gave
 one, else the sentence (trimmed); both are exact substrings of the body by construction.
 """
@@ -55,11 +61,14 @@ from detente.extract.dense import (
     proto_columns,
 )
 from detente.extract.rerank import (
+    ACT_COLUMNS,
     COLUMNS,
     DOC_COLUMNS,
     REPEAT_COLUMNS,
     TreeEnsemble,
+    act_rows,
     doc_rows,
+    is_argued,
     repeat_rows,
     rerank_features,
 )
@@ -123,6 +132,25 @@ class LearnedModel:
         return self.reranker is not None and bool(self.meta.get("repeat", False))
 
     @property
+    def act_columns(self) -> bool:
+        """Whether the second stage reads :data:`~detente.extract.rerank.ACT_COLUMNS` (§18)."""
+        return self.reranker is not None and bool(self.meta.get("act", False))
+
+    @property
+    def argued_bar(self) -> float:
+        """The factor on every threshold in articles marked argued (§18; 1: none)."""
+        return float(self.meta.get("argued_bar", 1.0))
+
+    def bar(self, article: Article | None) -> float:
+        """:attr:`argued_bar` if ``article`` is marked argued, else 1 (a model with a bar
+        needs the article)."""
+        if self.argued_bar == 1.0:
+            return 1.0
+        if article is None:
+            raise ValueError("this model reads the article's kind: pass the article")
+        return self.argued_bar if is_argued(article) else 1.0
+
+    @property
     def features(self) -> FeatureSet:
         """The feature set the model was trained on."""
         return FEATURE_SETS[int(self.meta.get("features_version", 1))]
@@ -163,6 +191,11 @@ class LearnedModel:
             x = np.hstack([x, doc_rows(article, candidates)])
         if self.repeat_columns:
             x = np.hstack([x, repeat_rows(candidates, p, self.base_thresholds)])
+        if self.act_columns:
+            if article is None:
+                raise ValueError("this model reads the sentences' act placement: pass the "
+                                 "article")
+            x = np.hstack([x, act_rows(article, candidates)])
         if self.proto_dirs is not None and self.proto_mean is not None:
             if vecs is None:
                 raise ValueError("this model reads word vectors: pass the candidates' vectors")
@@ -219,10 +252,12 @@ def load_model(path: Path | None = None) -> LearnedModel:
                                file=str(path), allowed=fix) from exc
     k = len(SIGNAL_KINDS)
     sources = meta.get("dense", []) if isinstance(meta, dict) else []
-    doc, repeat = (meta.get("doc", False), meta.get("repeat", False)) if isinstance(
-        meta, dict) else (None, None)
+    doc, repeat, act = (meta.get("doc", False), meta.get("repeat", False),
+                        meta.get("act", False)) if isinstance(meta, dict) else (None, None, None)
+    bar = meta.get("argued_bar", 1.0) if isinstance(meta, dict) else None
     columns = (len(COLUMNS) + (len(DOC_COLUMNS) if doc is True else 0)
                + (len(REPEAT_COLUMNS) if repeat is True else 0)
+               + (len(ACT_COLUMNS) if act is True else 0)
                + (len(PROTO_COLUMNS) if pdirs is not None else 0))
     if (coef.shape != (len(vocab), k) or intercept.shape != (k,) or thresholds.shape != (k,)
             or use_rules.shape != (k,)
@@ -238,14 +273,17 @@ def load_model(path: Path | None = None) -> LearnedModel:
                                        or pdirs.shape != (len(SOURCES), k + 1, DIM)))
             or (base is not None and base.shape != (k,))
             or not isinstance(doc, bool) or not isinstance(repeat, bool)
-            or ((doc or repeat) and trees is None)
+            or not isinstance(act, bool) or isinstance(bar, bool)
+            or not isinstance(bar, (int, float)) or not 1.0 <= bar <= 10.0
+            or ((doc or repeat or act or bar != 1.0) and trees is None)
             or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
                                file=str(path),
                                path="coef/intercept/thresholds/use_rules/multi/meta/tree_*/"
                                "dense_coef/proto_*",
                                allowed=f"{k} kinds, features version in "
-                               f"{sorted(FEATURE_SETS)}, multi ≥ 1; {fix}")
+                               f"{sorted(FEATURE_SETS)}, multi ≥ 1, flags doc/repeat/act "
+                               f"true or false, argued_bar a number in [1, 10]; {fix}")
     model = LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
                          use_rules, meta, multi, trees, base, float(meta.get("blend", 1.0)),
                          dense, pmean, pdirs)
@@ -265,9 +303,10 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
     kind of text)."""
     p = (model.scores(candidates, model.vectors(body, candidates), article) if probs is None
          else probs)
-    ratio = p / model.thresholds
+    thresholds = model.thresholds * model.bar(article)
+    ratio = p / thresholds
     best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
-    over = (p >= model.thresholds) & ((ratio >= best) | (ratio >= model.multi))
+    over = (p >= thresholds) & ((ratio >= best) | (ratio >= model.multi))
     take = np.where(model.use_rules, rule_kinds(candidates), over)
     chosen = np.argwhere(take)
     signals = []

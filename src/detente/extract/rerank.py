@@ -17,6 +17,8 @@ and evaluated here with NumPy only (all trees, one tree level per step).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -194,6 +196,121 @@ def repeat_rows(candidates: Sequence[Candidate], probs: np.ndarray, thresholds: 
     cols = [rank, np.broadcast_to(count[actor][:, None].astype(float), (n, k)), n_over, margin,
             before]
     return np.ascontiguousarray(np.stack(cols, axis=2).reshape(n * k, len(REPEAT_COLUMNS)))
+
+
+#: §18 (thirteenth session), optional second-stage columns saying whether the candidate's
+#: sentence reports a discrete act placed at the article's time or something else — a recalled
+#: act, a standing position, an argument, a hypothetical (docs/extraction.md, "Thirteenth
+#: session"): counts in the sentence of present-perfect and pluperfect verb groups, habitual or
+#: continuing markers ("repeatedly", "all the time", "from the start", "continues"), modals and
+#: hedges ("would", "could", "appears to"), conditionals ("if", "unless"), past-placing time
+#: expressions ("last year", "ago", "so far", "already", "in 2019") and present-placing ones
+#: ("today", "on Tuesday", "this week"), past-simple act verbs not after an auxiliary ("met",
+#: "said", "signed"), analysts' and former officials' nouns ("analyst", "political scientist",
+#: "former", "critics"), first person and questions outside quotations, the author's own
+#: voice (:func:`detente.extract.stance_model.is_own`); and the distance back from the
+#: article's date to the earliest year and the nearest month the sentence names (−1: no such
+#: expression, or no date). Fixed regular expressions and the header's date: nothing learned.
+ACT_COLUMNS = ("act_perfect", "act_pluperfect", "act_habitual", "act_modal", "act_cond",
+               "act_time_past", "act_time_now", "act_past_verb", "act_analyst", "act_first",
+               "act_question", "act_own", "act_year_gap", "act_month_gap")
+_PARTICIPLE = r"(?:\w+ly\s+)?(?:not\s+)?(?:been|\w+ed|\w+en|made|said|told|met|held|sent|sought|" \
+    r"brought|kept|put|set|left|led|won|lost|begun|taken|given|shown|done|gone|had)\b"
+_ACT_RX = {
+    "act_perfect": re.compile(r"\b(?:has|have|[’']ve)\s+" + _PARTICIPLE, re.IGNORECASE),
+    "act_pluperfect": re.compile(r"\b(?:had|[’']d)\s+" + _PARTICIPLE, re.IGNORECASE),
+    "act_habitual": re.compile(
+        r"\b(?:repeatedly|consistently|persistently|routinely|continu(?:e|es|ed|ing|ally)|"
+        r"all the time|from the (?:start|outset|beginning)|always|still|time and again|"
+        r"again and again|ever since|for (?:weeks|months|years|decades)|keeps?|kept|"
+        r"no longer|long (?:been|sought|insisted|argued))\b", re.IGNORECASE),
+    "act_modal": re.compile(
+        r"\b(?:would|could|might|may|should|must|can|cannot|can[’']t|won[’']t|wouldn[’']t|"
+        r"couldn[’']t|ought|appears? to|seems? to|likely|unlikely|perhaps|possibly|probably|"
+        r"ready to|incentive)\b", re.IGNORECASE),
+    "act_cond": re.compile(r"\b(?:if|unless|whether|provided that|in case|as long as)\b",
+                           re.IGNORECASE),
+    "act_time_past": re.compile(
+        r"\b(?:last (?:year|month|week|spring|summer|autumn|fall|winter|January|February|"
+        r"March|April|May|June|July|August|September|October|November|December)|"
+        r"\d+ (?:days?|weeks?|months?|years?|decades?) ago|ago|earlier (?:this|last)|so far|"
+        r"at the time|back in|previously|in the past|first time|already|once|formerly|then-|"
+        r"in (?:19|20)\d\d|since)\b", re.IGNORECASE),
+    "act_time_now": re.compile(
+        r"\b(?:today|yesterday|tonight|this (?:week|morning|afternoon|evening)|"
+        r"(?:on|late|early|last) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+        r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+        r"December) \d{1,2}\b)", re.IGNORECASE),
+    "act_past_verb": re.compile(
+        r"\b(?:said|met|held|signed|agreed|announced|told|called|spoke|visited|launched|"
+        r"released|declared|proposed|offered|rejected|accepted|warned|urged|struck|attacked|"
+        r"fired|invaded|withdrew|pledged|vowed|hosted|welcomed|discussed|talked|phoned|"
+        r"confirmed|denied|demanded|refused|traveled|travelled|arrived|exchanged|freed)\b",
+        re.IGNORECASE),
+    "act_analyst": re.compile(
+        r"\b(?:analysts?|experts?|professor|scholars?|political scientists?|columnists?|"
+        r"commentators?|critics?|observers?|pundits?|former|ex-\w+|retired|think[- ]tank|"
+        r"researchers?|historians?|economists?|journalists?|newspapers?|magazine|editorial|"
+        r"op-ed|academics?|writers?)\b", re.IGNORECASE),
+}
+_AUXILIARY = re.compile(r"\b(?:has|have|had|[’']ve|[’']d|be|been|being|is|are|was|were|will|"
+                        r"would|to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_QUOTATION = re.compile(r"“[^”]{0,2000}”|\"[^\"\n]{0,2000}\"")
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Mm]y|me)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH = re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|"
+                    r"November|December|May(?= \d))\b")
+
+
+def act_sentence(sentence: str, date: dt.date | None) -> list[float]:
+    """:data:`ACT_COLUMNS` of one sentence (``date``: the article's date, or None)."""
+    from detente.extract.stance_model import is_own
+
+    out = []
+    for name, rx in _ACT_RX.items():
+        if name == "act_past_verb":  # past simple: not after an auxiliary ("has met")
+            out.append(float(sum(1 for m in rx.finditer(sentence)
+                                 if not _AUXILIARY.search(sentence[max(0, m.start() - 30):
+                                                                   m.start()]))))
+        else:
+            out.append(float(len(rx.findall(sentence))))
+    outside = _QUOTATION.sub(" ", sentence)
+    out += [float(len(_FIRST_PERSON.findall(outside))), float("?" in outside),
+            float(is_own(sentence))]
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    months = [_MONTHS.index(m.lower()) + 1 for m in _MONTH.findall(sentence)]
+    year_gap = float(min(max(date.year - min(years), -1), 30)) if years and date else -1.0
+    month_gap = (float(min((date.month - m) % 12 for m in months)) if months and date
+                 else -1.0)
+    return [*out, year_gap, month_gap]
+
+
+def act_rows(article: Article, candidates: Sequence[Candidate]) -> np.ndarray:
+    """:data:`ACT_COLUMNS` of every (candidate, kind) row of one article (row ``j * kinds +
+    k``, as :func:`rerank_features`); one computation per sentence."""
+    n, k = len(candidates), len(SIGNAL_KINDS)
+    if n == 0:
+        return np.zeros((0, len(ACT_COLUMNS)))
+    seen: dict[tuple[int, int], list[float]] = {}
+    for c in candidates:
+        if (c.start, c.end) not in seen:
+            seen[(c.start, c.end)] = act_sentence(article.body[c.start:c.end], article.date)
+    rows = np.array([seen[(c.start, c.end)] for c in candidates])
+    return np.repeat(rows, k, axis=0)
+
+
+def is_argued(article: Article) -> bool:
+    """§13's fixed argued-piece marker (:func:`detente.extract.candidates.article_kind`): no
+    reporting verb in the body, or an opinion genre in the headline. Nothing learned."""
+    from detente.extract.stance_model import KIND_FEATURES, kind_features
+
+    # the lexicon serves only the cues' total, which is not asked for (scores given)
+    kind = kind_features(article.body, article.title, None, {})  # type: ignore[arg-type]
+    return bool(kind[KIND_FEATURES.index("reporting")] == 0
+                or kind[KIND_FEATURES.index("title_genre")] > 0)
 
 
 #: Rows scored at once by :meth:`TreeEnsemble.probability`.

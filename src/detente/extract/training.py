@@ -36,7 +36,7 @@ from detente.extract.candidates import (
 )
 from detente.extract.evaluate import Evaluation, GoldArticle, evaluate, load_gold
 from detente.extract.learned import LearnedModel, decode, rule_kinds
-from detente.extract.rerank import doc_rows, repeat_rows
+from detente.extract.rerank import act_rows, doc_rows, is_argued, repeat_rows
 from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.vocabulary import default_issues
@@ -85,6 +85,14 @@ class Recipe:
     #: rows of its kind in the article (:data:`~detente.extract.rerank.REPEAT_COLUMNS`).
     doc: bool = False
     repeat: bool = False
+    #: §18 (amendment 13): the second stage also reads whether each candidate's sentence
+    #: reports a discrete act placed at the article's time
+    #: (:data:`detente.extract.rerank.ACT_COLUMNS`); and ``argued_bar``: in articles the fixed
+    #: argued-piece marker calls argued (:func:`detente.extract.rerank.is_argued`) every
+    #: threshold is multiplied by one factor ≥ 1, chosen by inner leave-one-part-out on the
+    #: training parts (:func:`detente.extract.training_rerank.choose_bar`).
+    act: bool = False
+    argued_bar: bool = False
 
     @property
     def vectors(self) -> bool:
@@ -140,9 +148,18 @@ RECIPES |= {"vec1": replace(RECIPES["stack8"], dense=("sentence",)),
 RECIPES |= {"p12doc": replace(RECIPES["stack8"], doc=True),
             "p12rep": replace(RECIPES["stack8"], repeat=True),
             "p12both": replace(RECIPES["stack8"], doc=True, repeat=True)}
-#: The recipe of the shipped model: ``p12rep``, the only §17 configuration to pass §12's rule and
-#: every standing floor (docs/extraction-evaluation.md §17.2); ``stack8`` before it (§11–§16).
-SHIPPED = "p12rep"
+#: ``p13*``: the three signal configurations of §18 (amendment 13; docs/extraction.md
+#: "Thirteenth session"), each ``p12rep`` with one change aimed at locked13's argued pieces
+#: (sentences without a discrete, placed act): ``p13act`` the act-placement columns in the
+#: second stage; ``p13bar`` a higher bar in articles marked argued, its factor chosen inside
+#: the training folds; ``p13both`` both.
+RECIPES |= {"p13act": replace(RECIPES["p12rep"], act=True),
+            "p13bar": replace(RECIPES["p12rep"], argued_bar=True),
+            "p13both": replace(RECIPES["p12rep"], act=True, argued_bar=True)}
+#: The recipe of the shipped model: ``p13act``, which passes §12's rule against ``p12rep`` and
+#: every standing floor (docs/extraction-evaluation.md §18.2); ``p12rep`` before it (§17.2),
+#: ``stack8`` before that (§11–§16).
+SHIPPED = "p13act"
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 
 
@@ -347,10 +364,12 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     """Train on ``items`` (featurized with ``recipe.features``): weights on all of them,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
-    if (r.protos or r.doc or r.repeat) and not r.trees:
-        raise DetenteError.one("prototype, document and repeat columns belong to the second "
-                               "stage", path="recipe.protos/doc/repeat",
-                               allowed="protos, doc, repeat only with trees > 0")
+    if (r.protos or r.doc or r.repeat or r.act or r.argued_bar) and not r.trees:
+        raise DetenteError.one("prototype, document, repeat and act columns and the argued "
+                               "bar belong to the second stage",
+                               path="recipe.protos/doc/repeat/act/argued_bar",
+                               allowed="protos, doc, repeat, act, argued_bar only with "
+                               "trees > 0")
     if r.vectors:
         with_vectors(items)
     inner: dict[int, np.ndarray] = {}
@@ -373,18 +392,30 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
                        handback=r.handback, blend=r.blend)
     if r.doc or r.repeat:  # §17 models only: earlier weights files keep their meta unchanged
         linear.meta.update(doc=r.doc, repeat=r.repeat)
+    if r.act:  # §18 models only
+        linear.meta.update(act=True)
     groups: list[list[np.ndarray]] = []  # more second-stage columns, in the order of scores()
     if r.doc:
         groups.append([doc_rows(it.gold.article, it.candidates) for it in items])
     if r.repeat:  # from the inner held-out linear probabilities, as the stacking rows' own
         groups.append([repeat_rows(it.candidates, inner[id(it)], thresholds) for it in items])
+    if r.act:
+        groups.append([act_rows(it.gold.article, it.candidates) for it in items])
     mean, dirs = None, None
     if r.protos:
         protos, mean, dirs = _proto_rows(items)
         groups.append(protos)
     extra = [np.hstack(cols) for cols in zip(*groups, strict=True)] if groups else None
+    held: list[np.ndarray] = []  # the second stage's inner held-out scores, per item
     ensemble, final = fit_second_stage(items, [inner[id(it)] for it in items], thresholds, r,
-                                       extra)
+                                       extra, held)
+    if r.argued_bar:  # §18: the factor on the thresholds of articles marked argued
+        from detente.extract.training_rerank import choose_bar
+
+        blended = [r.blend * h + (1.0 - r.blend) * inner[id(it)] * (final / thresholds)
+                   for it, h in zip(items, held, strict=True)]
+        linear.meta.update(argued_bar=choose_bar(
+            items, blended, final, r.multi, [is_argued(it.gold.article) for it in items]))
     return replace(linear, thresholds=final,
                    use_rules=use_rules if r.handback else np.zeros_like(use_rules),
                    reranker=ensemble, base_thresholds=thresholds, blend=r.blend,
@@ -473,4 +504,5 @@ def recipe_of(model: LearnedModel) -> Recipe:
                   float(m.get("blend", 1.0)),
                   tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()),
                   tuple(str(s) for s in m.get("dense", ())), bool(m.get("protos", False)),
-                  bool(m.get("doc", False)), bool(m.get("repeat", False)))
+                  bool(m.get("doc", False)), bool(m.get("repeat", False)),
+                  bool(m.get("act", False)), "argued_bar" in m)

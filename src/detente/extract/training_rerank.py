@@ -61,11 +61,13 @@ def _boost(x: Sequence[np.ndarray], y: Sequence[np.ndarray], r: Recipe,
 
 def fit_second_stage(items: Sequence[Item], inner: Sequence[np.ndarray],
                      base_thresholds: np.ndarray, r: Recipe,
-                     extra: Sequence[np.ndarray] | None = None
+                     extra: Sequence[np.ndarray] | None = None,
+                     sink: list[np.ndarray] | None = None
                      ) -> tuple[TreeEnsemble, np.ndarray]:
     """The ensemble on every item's rows (``inner``: the linear model's inner held-out
     probabilities per item; ``extra``: more columns per item's rows, §16's prototype columns)
-    and per-kind thresholds by inner leave-one-part-out."""
+    and per-kind thresholds by inner leave-one-part-out (``sink`` receives each item's inner
+    held-out scores, candidates × kinds)."""
     from detente.extract.training import _GRID, _f1, row_weights
 
     k = len(SIGNAL_KINDS)
@@ -84,7 +86,42 @@ def fit_second_stage(items: Sequence[Item], inner: Sequence[np.ndarray],
         for i, p in enumerate(parts):
             if p == part:
                 held_out[i] = ens.probability(x[i]).reshape(-1, k)
+    if sink is not None:
+        sink.extend(held_out)
     scores, gold = np.vstack(held_out), np.vstack([it.y for it in items]) == 1
     missed = np.sum([it.missed for it in items], axis=0)
     f1 = _f1(scores[:, :, None] >= _GRID[None, None, :], gold[:, :, None], missed[:, None])
     return _boost(x, y, r, w), np.asarray(_GRID[np.argmax(f1, axis=1)], dtype=float)
+
+
+#: The factors :func:`choose_bar` tries (1: no change).
+BAR_GRID = np.round(np.arange(1.0, 3.01, 0.1), 2)
+
+
+def choose_bar(items: Sequence[Item], scores: Sequence[np.ndarray], thresholds: np.ndarray,
+               multi: float, marked: Sequence[bool]) -> float:
+    """§18: the factor by which every threshold is multiplied in articles marked argued
+    (``marked``), chosen on the second stage's inner held-out ``scores`` (each item's,
+    candidates × kinds, as decoding compares them with ``thresholds``): the factor of
+    :data:`BAR_GRID` with the highest F1 over all items and kinds (decoding as
+    :func:`detente.extract.learned.decode` with ``multi``; gold the candidates cannot hold
+    counts as missed); ties go to the smallest factor."""
+    tp, fp = np.zeros(len(BAR_GRID)), np.zeros(len(BAR_GRID))
+    gold = 0.0
+    for it, s, mark in zip(items, scores, marked, strict=True):
+        y = it.y == 1
+        gold += y.sum() + it.missed.sum()
+        bars = BAR_GRID if mark else np.ones(1)
+        for g, bar in enumerate(bars):
+            ratio = s / (thresholds * bar)
+            best = ratio.max(axis=1, keepdims=True) if len(s) else ratio
+            over = (ratio >= 1.0) & ((ratio >= best) | (ratio >= multi))
+            hit, extra = float((over & y).sum()), float((over & ~y).sum())
+            if mark:
+                tp[g] += hit
+                fp[g] += extra
+            else:
+                tp += hit
+                fp += extra
+    f1 = 2 * tp / np.maximum(2 * tp + fp + (gold - tp), 1)
+    return float(BAR_GRID[int(np.argmax(f1))])
