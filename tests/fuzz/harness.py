@@ -10,11 +10,13 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -153,3 +155,20 @@ def toy_variant(tmp_path: Path, old: str, new: str, name: str = "case.yaml",
     f = tmp_path / name
     f.write_text(text.replace(old, new, count), encoding="utf-8")
     return f
+
+
+@contextlib.contextmanager
+def workbench_client() -> Iterator[Any]:
+    """A FastAPI ``TestClient`` of the workbench over a fresh output folder, as the sweeps and
+    the hardening tests send it hostile requests (server errors answered, not raised; every
+    request as htmx sends it); ``None`` when the web extra is not installed."""
+    try:
+        from fastapi.testclient import TestClient
+    except ImportError:  # pragma: no cover - the web extra is not installed
+        yield None
+        return
+    from detente.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        yield TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
+                         headers={"HX-Request": "true"})

@@ -54,6 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fuzz.harness import workbench_client
 from fuzz.mutate import Case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -545,15 +546,9 @@ def web_requests12(key: str) -> list[tuple[str, str, dict[str, Any], bool]]:
 
 
 def _web(tally: Any) -> None:
-    try:
-        from fastapi.testclient import TestClient
-    except ImportError:  # pragma: no cover - the web extra is not installed
-        return
-    from detente.web.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        client = TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
-                            headers={"HX-Request": "true"})
+    with workbench_client() as client:
+        if client is None:  # pragma: no cover - the web extra is not installed
+            return
         for method, url, kw, sure in web_requests12(CASE):
             r = client.request(method, url, **kw)
             alive = client.get("/").status_code == 200

@@ -42,6 +42,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from fuzz.harness import workbench_client
+
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "[r13]"
 TOY = ROOT / "tests" / "toy.yaml"
@@ -430,15 +432,9 @@ def web_requests13(key: str) -> list[tuple[str, str, dict[str, Any], bool]]:
 
 
 def _web(tally: Any) -> None:
-    try:
-        from fastapi.testclient import TestClient
-    except ImportError:  # pragma: no cover - the web extra is not installed
-        return
-    from detente.web.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        client = TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
-                            headers={"HX-Request": "true"})
+    with workbench_client() as client:
+        if client is None:  # pragma: no cover - the web extra is not installed
+            return
         for method, url, kw, sure in web_requests13(CASE):
             r = client.request(method, url, **kw)
             alive = client.get("/").status_code == 200

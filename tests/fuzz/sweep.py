@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import Run, run_cli
+from fuzz.harness import Run, run_cli, workbench_client
 from fuzz.mutate import Case
 from fuzz.sources import ROOT, SHARED, Source, sources
 
@@ -524,15 +524,9 @@ def web_requests(key: str) -> list[tuple[str, str, dict[str, Any]]]:
 def sweep_web(tally: Tally) -> None:
     """Malformed requests through FastAPI's TestClient: a 5xx is a traceback-class finding;
     every request is followed by ``GET /`` (the server must still answer)."""
-    try:
-        from fastapi.testclient import TestClient
-    except ImportError:  # pragma: no cover - the web extra is not installed
-        return
-    from detente.web.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        client = TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
-                            headers={"HX-Request": "true"})
+    with workbench_client() as client:
+        if client is None:  # pragma: no cover - the web extra is not installed
+            return
         for method, url, kw in web_requests(CASE):
             try:
                 r = client.request(method, url, **kw)

@@ -18,7 +18,7 @@ import pytest
 import detente
 from detente.errors import DetenteError
 from fuzz.harness import error_words as _err
-from fuzz.harness import run_cli
+from fuzz.harness import run_cli, workbench_client
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "tests" / "toy.yaml"
@@ -271,15 +271,8 @@ def test_an_event_file_named_with_a_byte_that_is_not_utf8(tmp_path: Path) -> Non
 @pytest.fixture(scope="module")
 def client():  # type: ignore[no-untyped-def]
     pytest.importorskip("fastapi")
-    import tempfile
-
-    from fastapi.testclient import TestClient
-
-    from detente.web.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        yield TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
-                         headers={"HX-Request": "true"})
+    with workbench_client() as c:
+        yield c
 
 
 @pytest.mark.parametrize("method, url, kw, field", [

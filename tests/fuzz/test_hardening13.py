@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.harness import error_words as _err
-from fuzz.harness import run_cli
+from fuzz.harness import run_cli, workbench_client
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY = ROOT / "tests" / "toy.yaml"
@@ -288,15 +288,8 @@ def test_a_latin1_byte_in_the_first_lines_of_an_event_file_names_the_line(
 @pytest.fixture(scope="module")
 def client():  # type: ignore[no-untyped-def]
     pytest.importorskip("fastapi")
-    import tempfile
-
-    from fastapi.testclient import TestClient
-
-    from detente.web.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        yield TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
-                         headers={"HX-Request": "true"})
+    with workbench_client() as c:
+        yield c
 
 
 @pytest.mark.parametrize("url, draws, least", [(f"/case/{CASE}/run/forecast", "5", "10"),

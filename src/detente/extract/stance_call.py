@@ -167,11 +167,6 @@ def negated_shares(body: str, title: str | None, lex: Lexicon,
     """:func:`detente.extract.stance_model.family_shares` over :func:`negated_counts`: the
     cues' totals, each family's share of all family matches (urge and urge-modal together),
     ``log1p`` of the family matches per 100 words."""
-    from detente.extract.stance_model import cue_features
+    from detente.extract.stance_model import shares_of
 
-    counts, n = negated_counts(body, title)
-    fam = np.array([counts[0] + counts[1], counts[2], counts[3]])
-    total = fam.sum()
-    shares = fam / total if total else np.zeros(3)
-    return np.concatenate([cue_features(body, title, lex, scores), shares,
-                           [np.log1p(total * 100.0 / n)]])
+    return shares_of(*negated_counts(body, title), body, title, lex, scores)

@@ -328,7 +328,15 @@ def family_shares(body: str, title: str | None, lex: Lexicon,
     """The §15 measures normalised per family and length (:data:`SHARE_FEATURES`): the cues'
     totals, each family's share of all family matches (urge and urge-modal together; zero
     when none matches), and ``log1p`` of the family matches per 100 words."""
-    counts, n = family_counts(body, title)
+    return shares_of(*family_counts(body, title), body, title, lex, scores)
+
+
+def shares_of(counts: np.ndarray, n: int, body: str, title: str | None, lex: Lexicon,
+              scores: dict[str, float] | None = None) -> np.ndarray:
+    """:func:`family_shares`' columns from family counts already made (``n`` the words counted):
+    the cues' totals, each family's share (urge and urge-modal together; zero when none
+    matches) and ``log1p`` of the family matches per 100 words — shared with the
+    negation-scoped counts of :func:`detente.extract.stance_call.negated_shares`."""
     fam = np.array([counts[0] + counts[1], counts[2], counts[3]])
     total = fam.sum()
     shares = fam / total if total else np.zeros(3)
