@@ -172,3 +172,15 @@ def workbench_client() -> Iterator[Any]:
     with tempfile.TemporaryDirectory() as tmp:
         yield TestClient(create_app(None, Path(tmp) / "out"), raise_server_exceptions=False,
                          headers={"HX-Request": "true"})
+
+
+def web_outcome(r: Any, alive: bool, sure: bool = False) -> str:
+    """The sweep class of one workbench answer ``r``: ``traceback`` for a 5xx or a server
+    that no longer answers ``GET /`` (``alive``), ``error`` for a 4xx with a message (``unclear``
+    without one), else ``wrong`` where the request was surely unusable (``sure``) or
+    ``success``."""
+    if r.status_code >= 500 or not alive:
+        return "traceback"
+    if r.status_code >= 400:
+        return "error" if r.text.strip() else "unclear"
+    return "wrong" if sure else "success"

@@ -54,7 +54,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import workbench_client
+from fuzz.harness import web_outcome, workbench_client
 from fuzz.mutate import Case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -553,13 +553,7 @@ def _web(tally: Any) -> None:
             r = client.request(method, url, **kw)
             alive = client.get("/").status_code == 200
             what = f"{method} {url[:60]} {str(kw)[:60]} | {r.status_code} {r.text[:150]!r}"
-            if r.status_code >= 500 or not alive:
-                outcome = "traceback"
-            elif r.status_code >= 400:
-                outcome = "error" if r.text.strip() else "unclear"
-            else:
-                outcome = "wrong" if sure else "success"
-            tally.add("round12:web", outcome, what)
+            tally.add("round12:web", web_outcome(r, alive, sure), what)
             client.post("/job/cancel")
 
 

@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import workbench_client
+from fuzz.harness import web_outcome, workbench_client
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "[r13]"
@@ -439,16 +439,12 @@ def _web(tally: Any) -> None:
             r = client.request(method, url, **kw)
             alive = client.get("/").status_code == 200
             what = f"{method} {url[:60]} {str(kw)[:70]} | {r.status_code} {r.text[:160]!r}"
-            if r.status_code >= 500 or not alive:
-                outcome = "traceback"
-            elif r.status_code >= 400:
-                outcome = "error" if r.text.strip() else "unclear"
+            outcome = web_outcome(r, alive, sure)
+            if outcome == "error":
                 ctype = kw.get("headers", {}).get("content-type") or (
                     "application/json" if "json" in kw else None)
                 if ctype and ctype.split(";")[0] not in r.text:  # the type is not named
                     outcome = "unclear"
-            else:
-                outcome = "wrong" if sure else "success"
             tally.add("round13:web", outcome, what)
             client.post("/job/cancel")
 

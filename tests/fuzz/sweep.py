@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import Run, run_cli, workbench_client
+from fuzz.harness import Run, run_cli, web_outcome, workbench_client
 from fuzz.mutate import Case
 from fuzz.sources import ROOT, SHARED, Source, sources
 
@@ -535,10 +535,5 @@ def sweep_web(tally: Tally) -> None:
                 continue
             alive = client.get("/").status_code == 200
             what = f"{method} {url[:60]} {str(kw)[:60]} | {r.status_code} {r.text[:150]!r}"
-            if r.status_code >= 500 or not alive:
-                tally.add("web", "traceback", what)
-            elif r.status_code >= 400:
-                tally.add("web", "error" if r.text.strip() else "unclear", what)
-            else:
-                tally.add("web", "success", what)
+            tally.add("web", web_outcome(r, alive), what)
         client.post("/job/cancel")

@@ -29,7 +29,6 @@ from detente.records.output import fixed, nz
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.signals.evaluate import EvaluationRecord
-    from detente.signals.evidence import SignalCase
     from detente.signals.record import CredibilityRecord
 
 signals_app = typer.Typer(
@@ -205,17 +204,6 @@ def list_cmd(
                       esc(f"“{sg['quote']}” ({sg['source']})"))
         console.print(t)
     write_outputs(rec, json_out=json_out, csv_dir=csv_dir)
-
-
-def _load_case(case: str) -> SignalCase:
-    from detente.cases import is_bundled, signal_names
-    from detente.signals.evidence import bundled_signals, load_signals
-
-    if is_bundled(case, signal_names()):  # a file of that name here too: refused
-        return bundled_signals(case)
-    if case.endswith((".yaml", ".yml")) or Path(case).exists():
-        return load_signals(case)
-    return bundled_signals(case)
 
 
 def _lrs(values: list[str]) -> dict[str, float]:

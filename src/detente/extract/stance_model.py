@@ -349,9 +349,9 @@ def within_features(config: str, body: str, title: str | None, lex: Lexicon,
     """What a §15 configuration's classifier over the argued stances reads (§16's: the
     shares, before their vector measures; §18's: the shares with negation scope for
     :data:`NEGATION_CONFIGS`, then the call to action for :data:`CALL_CONFIGS`)."""
-    from detente.extract.stance_call import call_features, negated_shares
+    if config in NEGATION_CONFIGS or config in CALL_CONFIGS:  # §18 only: not the shipped path
+        from detente.extract.stance_call import call_features, negated_shares
 
-    if config in NEGATION_CONFIGS or config in CALL_CONFIGS:
         shares = (negated_shares(body, title, lex, scores) if config in NEGATION_CONFIGS
                   else family_shares(body, title, lex, scores))
         call = call_features(body, title) if config in CALL_CONFIGS else np.zeros(0)
