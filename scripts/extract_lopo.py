@@ -2,7 +2,7 @@
 
 For each development part (``detente.extract.training.PARTS`` present: seeds, dev, locked2,
 locked3, dev5, locked4, dev6, locked5, locked6, locked7, locked8, dev10, locked9, locked10,
-locked11, locked12, locked13):
+locked11, locked12, locked13, locked14):
 train each learned recipe named (``detente.extract.training.RECIPES``: the §9 model
 ``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``,
 the §17 ones ``p12*``, the §18 ones ``p13*``)
@@ -10,12 +10,12 @@ on every other part
 (thresholds by inner leave-one-part-out on those parts only), score the held-out part with
 :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000
 resamples, seed 0), and score the rules on the same part; then pooled over all held-out parts,
-and pooled over the ten blind parts (locked4 … locked13, §18), and (§18) over the argued pieces
+and pooled over the eleven blind parts (locked4 … locked14, §19), and (§18) over the argued pieces
 and over the reports of every part (by the gold stance; the seeds apart). Reads only
 development parts, never the locked set. Ends with the §12 decision rule applied to each
-configuration against the default's recipe (``p12rep`` under §18) when both are run.
+configuration against the default's recipe (``p13act`` under §19) when both are run.
 
-    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes p12rep,NAME]
+    PYTHONPATH=src python3 scripts/extract_lopo.py [--draws 2000] [--recipes p13act,NAME]
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ DATA = ROOT / "tests" / "data" / "extract"
 SEEDS = Path(os.environ.get("DETENTE_SHARED") or ROOT.parent / "shared") / "seeds"
 #: The parts whose annotators wrote no rule and saw no model (§11's second condition).
 BLIND = ("locked4", "locked5", "locked6", "locked7", "locked8", "locked9",
-         "locked10", "locked11", "locked12", "locked13")
-#: The default's recipe (§17.2's ``p12rep``, the reference of §18): the recipe every new
+         "locked10", "locked11", "locked12", "locked13", "locked14")
+#: The default's recipe (§18.2's ``p13act``, the reference of §19): the recipe every new
 #: configuration is judged against under §12's rule.
-PREVIOUS = "p12rep"
+PREVIOUS = "p13act"
 
 
 def _kind(it: Item) -> str:
@@ -111,7 +111,7 @@ def _table(items: dict[str, list[Item]], held: dict[str, dict[str, list[Any]]], 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=2000)
-    ap.add_argument("--recipes", default="p12rep")
+    ap.add_argument("--recipes", default="p13act")
     args = ap.parse_args()
     t0 = time.process_time()
     parts, rules = load_parts(DATA, SEEDS), RuleExtractor()

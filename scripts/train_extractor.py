@@ -2,8 +2,8 @@
 
 Deterministic (liblinear with a fixed seed; features and vocabulary in sorted order): the same
 development gold gives the same weights, which ``tests/extract/test_learned.py`` checks against
-the shipped file. Reads only the development parts of protocol §18 (never the locked set,
-locked14). Needs scikit-learn (``pip install "detente[train]"``).
+the shipped file. Reads only the development parts of protocol §19 (never the locked set,
+locked15). Needs scikit-learn (``pip install "detente[train]"``).
 
     PYTHONPATH=src python3 scripts/train_extractor.py [--out PATH]
 

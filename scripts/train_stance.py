@@ -2,8 +2,8 @@
 
 Deterministic (lbfgs logistic regression; features and vocabulary in sorted order): the same
 development gold gives the same weights, which ``tests/extract/test_stance_model.py`` checks
-against the shipped file. Reads only the development parts of protocol §18 (never the locked
-set, locked14). Needs scikit-learn (``pip install "detente[train]"``).
+against the shipped file. Reads only the development parts of protocol §19 (never the locked
+set, locked15). Needs scikit-learn (``pip install "detente[train]"``).
 
     PYTHONPATH=src DETENTE_SHARED=/work/shared python3 scripts/train_stance.py \
         [--config kind-words] [--out PATH]

@@ -189,10 +189,10 @@ def test_shipped_weights_are_trained_on_every_development_article() -> None:
     shipped, parts = load_model(), load_parts(DATA, SEEDS)
     assert list(parts) == list(PARTS) == shipped.meta["parts"]
     names = [f"{p}/{Path(g.path).name}" for p, golds in parts.items() for g in golds]
-    assert shipped.meta["files"] == names and shipped.meta["articles"] == len(names) == 453
+    assert shipped.meta["files"] == names and shipped.meta["articles"] == len(names) == 483
     assert shipped.meta["data_sha256"] == data_hash(parts)
     assert sum(len(g.gold.get("signals", [])) for golds in parts.values() for g in golds) \
-        == 2198
+        == 2293
 
 
 #: Held-out signal F1 by leave-one-part-out at the freeze minus 0.05 (docs/extraction.md;
@@ -228,16 +228,16 @@ def test_leave_one_part_out_floors() -> None:
     assert (pooled.scores["signal_f1"].value or 0) >= _LOPO_FLOORS["pooled"]
 
 
-def test_development_parts_include_locked13_and_refuse_locked14() -> None:
-    """Amendment 13 (§18): locked13 is development data (seventeen parts); locked14 is the
+def test_development_parts_include_locked14_and_refuse_locked15() -> None:
+    """Amendment 14 (§19): locked14 is development data (eighteen parts); locked15 is the
     locked set (refused before any file is read)."""
     from detente.extract.training import LOCKED, PARTS, load_parts
 
-    assert len(PARTS) == 17 and PARTS[-6:] == ("dev10", "locked9", "locked10", "locked11",
-                                               "locked12", "locked13")
-    assert LOCKED == "locked14" and LOCKED not in PARTS
-    with pytest.raises(DetenteError, match="locked14 is the locked set"):
-        load_parts(DATA, SEEDS, ["dev", "locked14"])
+    assert len(PARTS) == 18 and PARTS[-7:] == ("dev10", "locked9", "locked10", "locked11",
+                                               "locked12", "locked13", "locked14")
+    assert LOCKED == "locked15" and LOCKED not in PARTS
+    with pytest.raises(DetenteError, match="locked15 is the locked set"):
+        load_parts(DATA, SEEDS, ["dev", "locked15"])
 
 
 def test_missing_or_corrupt_weights_file_is_one_error(tmp_path: Path) -> None:

@@ -283,7 +283,7 @@ def test_weights_round_trip(tmp_path: Path) -> None:
 
 def test_shipped_stance_weights_are_trained_on_every_development_article() -> None:
     """§13: the shipped stance model is trained on the development parts as committed — every
-    article of every part, nothing else (no locked14, no ``-b`` agreement folder) — so a change
+    article of every part, nothing else (no locked15, no ``-b`` agreement folder) — so a change
     to the gold without retraining fails here."""
     from detente.extract.training import PARTS, data_hash, load_parts
 

@@ -41,13 +41,13 @@ from detente.extract.rules import RuleExtractor
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction
 from detente.extract.vocabulary import default_issues
 
-#: The development parts of §18 (amendment 13), in order. locked14 is not among them and never
+#: The development parts of §19 (amendment 14), in order. locked15 is not among them and never
 #: may be.
 PARTS = ("seeds", "dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5", "locked6",
          "locked7", "locked8", "dev10", "locked9", "locked10", "locked11", "locked12",
-         "locked13")
-#: The locked set of §18: never development data.
-LOCKED = "locked14"
+         "locked13", "locked14")
+#: The locked set of §19: never development data.
+LOCKED = "locked15"
 #: Regularisation (inverse strength) and feature count floor, chosen by LOPO (docs).
 C = 0.1
 MIN_COUNT = 2
