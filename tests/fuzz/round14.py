@@ -127,7 +127,8 @@ def _home(tally: Any, tmp: Path, seconds: float) -> None:
     try:
         with _Env(HOME=str(home), DETENTE_STORE=None):
             for label, argv, sure, needs_store in runs:
-                outcome, detail = classify(argv, ["~", "--store", "--events"], sure, seconds)
+                outcome, detail = classify(argv, ["~", "--store", "--events", commit.name],
+                                           sure, seconds)
                 made = sorted(p.name for p in work.iterdir())
                 if made:
                     outcome, detail = "wrong", f"made {made} in the current folder: {detail}"

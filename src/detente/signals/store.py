@@ -156,7 +156,7 @@ def _foreign(conn: sqlite3.Connection, path: Path, write: bool = False) -> Probl
                        allowed="a store written by this version of detente (update detente, "
                        "or import into a new store)")
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if write and names and not TABLES <= names:
+    if write and names and not names >= TABLES:
         shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
         return Problem(f"an SQLite database that is not an event store (its tables: {shown}); "
                        "importing would add detente's tables to it", file=str(path),
@@ -289,6 +289,12 @@ class EventStore:
         self.conn.execute("UPDATE imports SET finished=?, rows_added=?, problems=? WHERE rowid=?",
                           (finished, added, problems, import_id))
         self.conn.commit()
+
+    def count_rows(self, kind: str, sha: str) -> int:
+        """Rows of source ``sha`` in the ``events`` (``kind`` "events") or ``mentions`` table."""
+        table = "events" if kind == "events" else "mentions"
+        return int(self.conn.execute(f"SELECT count(*) FROM {table} WHERE source_sha256 = ?",
+                                     (sha,)).fetchone()[0])
 
     def drop_after(self, sha: str, line: int) -> None:
         """Remove the rows of source ``sha`` at ``line`` and after (an import that failed at
