@@ -29,8 +29,11 @@ round 13's four leftovers, then what a judge tries on every surface rounds 8-13 
   in the body, a file past ``--max-bytes``, a folder, a FIFO, a link to ``/dev/zero``;
 - **output options onto odd places**: a device (``/dev/null``, ``/dev/full``), a folder, two
   outputs onto one path, ``--json`` and ``--csv`` onto one path, a file under a file;
-- **the workbench**: a body of 20 MB, a query string of 5,000 fields, a NUL byte in a query
-  value, multipart with no boundary, a form in UTF-16.
+- **the workbench**: a body of 20 MB, a query string of 5,000 fields (a run ignored them), a
+  NUL byte in a query value, multipart with no boundary, a form in UTF-16, an upload with a
+  second file or field beside ``file`` (dropped without a word);
+- **the Python API**: ``extract``, ``credibility``, ``evaluate``, ``timeline``, ``backtest``
+  given wrong types or blank text (``credibility("")`` returned the prior of no actor).
 """
 
 from __future__ import annotations
@@ -473,6 +476,12 @@ def web_requests14(key: str) -> list[tuple[str, str, dict[str, Any], bool]]:
             "utf-16"), "headers": {"content-type":
                                    "application/x-www-form-urlencoded; charset=utf-16"}},
          True),
+        # a second scenario under another field name was dropped without a word
+        ("POST", "/upload", {"files": {"file": ("a.yaml", TOY.read_bytes(), "application/x-yaml"),
+                                       "file2": ("b.yaml", TOY.read_bytes(),
+                                                 "application/x-yaml")}}, True),
+        ("POST", "/upload", {"files": {"file": ("a.yaml", TOY.read_bytes(), "application/x-yaml")},
+                             "data": {"key": "mine"}}, True),
     ]
 
 
@@ -491,6 +500,51 @@ def _web(tally: Any) -> None:
             client.post("/job/cancel")
 
 
+# -- the Python API: the verbs rounds 8-13 left out, given wrong types ---------------------------
+def api_calls14() -> list[tuple[str, Any, bool]]:
+    """(label, call, surely refused): ``extract``, ``credibility``, ``evaluate``, ``timeline``
+    and ``backtest`` given values of the wrong type or blank text."""
+    import detente
+
+    calls: list[tuple[str, Any, bool]] = []
+    for bad in (123, None, b"bytes", {"a": 1}, 1.5, "", "   "):
+        calls += [(f"extract({bad!r})", lambda b=bad: detente.extract(b), True),
+                  (f"credibility({bad!r})", lambda b=bad: detente.credibility(b), True),
+                  (f"evaluate({bad!r})", lambda b=bad: detente.evaluate(b), True),
+                  (f"timeline({bad!r})", lambda b=bad: detente.timeline(b), True),
+                  (f"backtest({bad!r})", lambda b=bad: detente.backtest(b), True)]
+    for kw in ({"against": ""}, {"case": ""}, {"half_life": "90"}, {"draws": -1},
+               {"seed": "x"}, {"date_from": "2024-01-01"}):
+        calls.append((f"credibility('RUS', **{kw})",
+                      lambda k=kw: detente.credibility("RUS", **k), True))
+    for kw in ({"extractor": ""}, {"case": ""}, {"date": "2024-01-01"}, {"llm": "yes"}):
+        calls.append((f"extract([01.txt], **{kw})",
+                      lambda k=kw: detente.extract([DEV / "01.txt"], **k), True))
+    return calls
+
+
+def _api(tally: Any, seconds: float) -> None:
+    from detente.errors import DetenteError
+    from fuzz.sweep import Hang, time_bound
+
+    for label, fn, sure in api_calls14():
+        try:
+            with time_bound(seconds):
+                fn()
+        except Hang:
+            tally.add("round14:api", "hang", label)
+            continue
+        except DetenteError as exc:
+            tally.add("round14:api", "error" if str(exc).strip() else "unclear",
+                      f"{label} | {exc}")
+            continue
+        except Exception as exc:
+            tally.add("round14:api", "traceback",
+                      f"{label} | {type(exc).__name__}: {str(exc)[:200]}")
+            continue
+        tally.add("round14:api", "wrong" if sure else "success", f"{label} | returned")
+
+
 def sweep_round14(tally: Any, seconds: float = 60.0) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -502,3 +556,4 @@ def sweep_round14(tally: Any, seconds: float = 60.0) -> None:
             sub.mkdir()
             run(tally, sub, seconds)
     _web(tally)
+    _api(tally, seconds)

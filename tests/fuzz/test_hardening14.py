@@ -123,3 +123,29 @@ def test_a_run_given_query_fields_is_refused() -> None:
         r = client.post(f"/case/{CASE}/run/window", data={"paths": "100"})
         assert r.status_code == 200
         client.post("/job/cancel")
+
+
+def test_an_upload_with_a_second_field_is_refused() -> None:
+    pytest.importorskip("fastapi")
+    toy = (ROOT / "tests" / "toy.yaml").read_bytes()
+    with workbench_client() as client:
+        r = client.post("/upload", files={"file": ("a.yaml", toy, "application/x-yaml"),
+                                          "file2": ("b.yaml", toy, "application/x-yaml")})
+        assert r.status_code == 400 and "file2" in r.text
+        r = client.post("/upload", files={"file": ("a.yaml", toy, "application/x-yaml")})
+        assert r.status_code == 200 and "uploaded" in r.text
+
+
+# -- the Python API ----------------------------------------------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda d: d.credibility(""), lambda d: d.credibility("  "),
+    lambda d: d.credibility("RUS", against=""), lambda d: d.extract(""),
+    lambda d: d.extract(["   "]),
+    lambda d: d.extract([ROOT / "tests" / "data" / "extract" / "dev" / "01.txt"], extractor=""),
+    lambda d: d.timeline(["ru-ua-2024-09", ""])])
+def test_blank_text_given_to_the_api_is_refused(call) -> None:  # type: ignore[no-untyped-def]
+    import detente
+    from detente.errors import DetenteError
+
+    with pytest.raises(DetenteError, match="non-empty"):
+        call(detente)

@@ -117,10 +117,15 @@ def register(app: FastAPI, state: State, page: Page) -> None:
 
     @app.post("/upload", response_class=HTMLResponse)
     async def upload(request: Request, file: UploadFile = File(...)) -> HTMLResponse:
-        parts = (await request.form()).getlist("file")
+        form = await request.form()
+        parts = form.getlist("file")
         if len(parts) != 1:  # FastAPI kept the last one: the others were dropped without a word
             raise WebError(400, f"one scenario file per upload (got {len(parts)}); upload "
                            "them one at a time")
+        if other := sorted(set(form.keys()) - {"file"}):  # a second file under another name
+            raise WebError(400, f"unknown field{'s' * (len(other) > 1)} "  # was dropped
+                           f"{', '.join(repr(k[:40]) for k in other[:5])} in the upload; "
+                           "allowed: one field 'file' holding one scenario file")
         data = await file.read()
         entry = ws.upload(file.filename or "upload.yaml", data)
         return page(request, "_message.html", level="ok", message=f"uploaded {entry.file} as "
