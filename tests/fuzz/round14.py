@@ -32,6 +32,8 @@ round 13's four leftovers, then what a judge tries on every surface rounds 8-13 
 - **the workbench**: a body of 20 MB, a query string of 5,000 fields (a run ignored them), a
   NUL byte in a query value, multipart with no boundary, a form in UTF-16, an upload with a
   second file or field beside ``file`` (dropped without a word);
+- **the workbench's output folder holding its inputs**: ``detente serve drafts --out .``
+  wrote an edit's draft ``drafts/toy.yaml`` over the scenario it had read;
 - **the Python API**: ``extract``, ``credibility``, ``evaluate``, ``timeline``, ``backtest``
   given wrong types or blank text (``credibility("")`` returned the prior of no actor).
 """
@@ -500,6 +502,42 @@ def _web(tally: Any) -> None:
             client.post("/job/cancel")
 
 
+# -- the workbench's output folder holding its inputs ------------------------------------------
+def _serve(tally: Any, tmp: Path, seconds: float) -> None:
+    """``detente serve drafts --out .`` (or ``serve drafts/toy.yaml --out .``): an edit wrote the
+    draft ``drafts/toy.yaml`` over the scenario it was read from."""
+    try:
+        from fastapi.testclient import TestClient
+    except ImportError:  # pragma: no cover - the web extra is not installed
+        return
+    from detente.errors import DetenteError
+    from detente.web.app import create_app
+
+    for k, target in enumerate(("drafts", "drafts/toy.yaml")):
+        root = tmp / f"w{k}"
+        f = _copy(TOY, root / "drafts" / "toy.yaml")
+        before = f.read_bytes()
+        old = os.getcwd()
+        os.chdir(root)
+        try:
+            try:
+                client = TestClient(create_app(target, root), raise_server_exceptions=False,
+                                    headers={"HX-Request": "true"})
+            except DetenteError as exc:
+                tally.add("round14:serve", "error" if "--out" in str(exc) else "unclear",
+                          f"serve {target} --out . | {exc}")
+                continue
+            r = client.post("/case/toy/edit", data={"rev": "0", "path": "actors[1].batna",
+                                                    "value": "0.45"})
+            outcome = web_outcome(r, client.get("/").status_code == 200)
+            if f.read_bytes() != before:
+                outcome = "wrong"
+            tally.add("round14:serve", outcome, f"serve {target} --out . then an edit | "
+                      f"{r.status_code} | input {'replaced' if outcome == 'wrong' else 'kept'}")
+        finally:
+            os.chdir(old)
+
+
 # -- the Python API: the verbs rounds 8-13 left out, given wrong types ---------------------------
 def api_calls14() -> list[tuple[str, Any, bool]]:
     """(label, call, surely refused): ``extract``, ``credibility``, ``evaluate``, ``timeline``
@@ -551,7 +589,7 @@ def sweep_round14(tally: Any, seconds: float = 60.0) -> None:
         for part, run in (("tree", _tree), ("home", _home), ("latin", _latin),
                           ("genius", _genius_twice), ("store", _stores), ("yaml", _yaml),
                           ("events", _event_files), ("articles", _articles),
-                          ("outputs", _outputs)):
+                          ("outputs", _outputs), ("serve", _serve)):
             sub = tmp / part
             sub.mkdir()
             run(tally, sub, seconds)

@@ -149,3 +149,19 @@ def test_blank_text_given_to_the_api_is_refused(call) -> None:  # type: ignore[n
 
     with pytest.raises(DetenteError, match="non-empty"):
         call(detente)
+
+
+@pytest.mark.parametrize("target", ["drafts", "drafts/toy.yaml"])
+def test_a_workbench_whose_drafts_folder_holds_its_input_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    pytest.importorskip("fastapi")
+    from detente.errors import DetenteError
+    from detente.web.app import create_app
+
+    f = tmp_path / "drafts" / "toy.yaml"
+    f.parent.mkdir()
+    f.write_bytes((ROOT / "tests" / "toy.yaml").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DetenteError, match="drafts/ holds a scenario"):
+        create_app(target, tmp_path)
+    create_app(target, tmp_path / "elsewhere")  # another output folder: served
