@@ -165,3 +165,22 @@ def test_a_workbench_whose_drafts_folder_holds_its_input_is_refused(
     with pytest.raises(DetenteError, match="drafts/ holds a scenario"):
         create_app(target, tmp_path)
     create_app(target, tmp_path / "elsewhere")  # another output folder: served
+
+
+def test_a_line_that_is_not_utf8_is_reported_under_a_filter_too(tmp_path: Path) -> None:
+    """With ``--dyad`` the filter skips lines that cannot hold its countries before they are
+    split: a RUS-UKR line with a Latin-1 byte must still be found, and reported."""
+    lines = GDELT.read_bytes().split(b"\n")
+    k = [i for i, ln in enumerate(lines) if b"\tRUS" in ln and b"UKR" in ln][1]
+    cells = lines[k].split(b"\t")
+    cells[6] += b"\xe9"
+    lines[k] = b"\t".join(cells)
+    f = tmp_path / "20150218230000.export.CSV"
+    f.write_bytes(b"\n".join(lines))
+    clean = run_cli(["signals", "import", str(GDELT), "--store", str(tmp_path / "a.sqlite"),
+                     "--dyad", "RUS-UKR", "-q"])
+    run = run_cli(["signals", "import", str(f), "--store", str(tmp_path / "b.sqlite"),
+                   "--dyad", "RUS-UKR", "-q"])
+    assert clean.code == run.code == 0
+    assert f"{f.name}:{k + 1}:notUTF-8" in "".join((run.out + run.err).split())  # wrapped
+    assert stored_events(tmp_path / "b.sqlite") == stored_events(tmp_path / "a.sqlite") - 1

@@ -113,8 +113,8 @@ _MARK = "\ufffd"  # what a control byte becomes in the cleaned copy (same line c
 _TMP_PREFIX = "detente-import-"
 _LONG_MARK = "\ufffe"  # with _MARK: the line that stands for one longer than LONG_LINE
 _LONG = (_MARK + _LONG_MARK).encode("utf-8")
-_UTF8_MARK = "\ufffa"  # with _MARK: the line that stands for one that is not UTF-8
-_NOT_UTF8 = (_MARK + _UTF8_MARK).encode("utf-8")
+_UTF8_MARK = "\ufffa"  # with _MARK: a line that is not UTF-8 (before its text, its bad bytes
+_NOT_UTF8 = (_MARK + _UTF8_MARK).encode("utf-8")  # as U+FFFD: the import filter still reads it)
 # ctrl: 1 for a line with a control byte, 2 for one that was too long, 3 for one that is not
 # UTF-8 (the second and third tests only on marked lines); ncol is then -ctrl
 _CTRL = (f"coalesce(CASE WHEN contains(l, chr({ord(_MARK)})) THEN (CASE WHEN contains(l, "
@@ -129,7 +129,7 @@ def _clean_copy(path: Path, dest: Path, utf8: bool = False) -> Path:
     replaced by :data:`_LONG` (its bytes are never held whole: memory stays within a chunk and
     one long line's limit), so that the line reader neither splits nor cuts a line there; the
     lines keep their numbers and the marked lines are reported as problems. ``utf8``: each line
-    that is not UTF-8 is replaced by :data:`_NOT_UTF8` too (the copy read after DuckDB
+    that is not UTF-8 is marked by :data:`_NOT_UTF8` too (the copy read after DuckDB
     stopped at such a line)."""
     carry = b""  # the unfinished last line (at most LONG_LINE bytes)
     long = False  # the unfinished line is longer than LONG_LINE (its bytes were dropped)
@@ -155,20 +155,30 @@ def _clean_copy(path: Path, dest: Path, utf8: bool = False) -> Path:
 def _clean_lines(body: bytes, utf8: bool = False) -> bytes:
     """``body`` (whole lines, or the file's last line) with CR LF → LF, control bytes → U+FFFD
     and lines longer than ``LONG_LINE`` → :data:`_LONG` (and with ``utf8``, lines that are not
-    UTF-8 → :data:`_NOT_UTF8`)."""
+    UTF-8 marked by :data:`_NOT_UTF8`)."""
     half = LONG_LINE // 2  # a longer line holds a whole half-window aligned to ``half``
     if len(body) > LONG_LINE and any(body.find(b"\n", p, p + half) < 0
                                      for p in range(0, len(body) - half + 1, half)):
         body = b"\n".join(_LONG if len(ln.rstrip(b"\r")) > LONG_LINE else ln
                            for ln in body.split(b"\n"))
     if utf8 and not _is_utf8(body):  # whole lines: no character is cut at the chunk's end
-        body = b"\n".join(ln if _is_utf8(ln) else _NOT_UTF8 for ln in body.split(b"\n"))
+        body = b"\n".join(ln if _is_utf8(ln) else _not_utf8(ln) for ln in body.split(b"\n"))
     return _CONTROL.sub(_MARK.encode("utf-8"), body.replace(b"\r\n", b"\n"))
 
 
 def _cleaned(path: Path, utf8: bool, tmp: Path) -> Path:
     """The cleaned copy of ``path`` in the scan's folder ``tmp`` (:func:`_clean_copy`)."""
     return _clean_copy(path, tmp / "clean.tsv", utf8)
+
+
+def _not_utf8(line: bytes) -> bytes:
+    """A line that is not UTF-8 as the cleaned copy holds it: :data:`_NOT_UTF8`, then its text
+    with each bad byte as U+FFFD (so that ``--dyad``'s filter still finds its countries and the
+    line is reported, not skipped); a line that could outgrow the reader's limit so (each bad
+    byte takes three) keeps the mark alone."""
+    if len(line) > LONG_LINE // 3:
+        return _NOT_UTF8
+    return _NOT_UTF8 + line.decode("utf-8", errors="replace").encode("utf-8")
 
 
 def _is_utf8(data: bytes) -> bool:
