@@ -79,8 +79,8 @@ def store_path(text: str, where: str) -> Path:
                                     "not know", file=text, path=where,
                                     allowed=_STORE_ALLOWED)])
     if text.endswith(("/", os.sep)) or os.path.isdir(path):  # Path() drops a final slash
-        raise DetenteError([Problem("names a folder, not the store's file", file=text,
-                                    path=where, allowed=_STORE_ALLOWED)])
+        raise DetenteError([Problem("names a folder: the event store is a folder, not a "
+                                    "file", file=text, path=where, allowed=_STORE_ALLOWED)])
     return Path(path)
 
 
