@@ -24,7 +24,11 @@ round12: the gold-date variants of tests/fuzz/round12.py, then file names that a
 options given twice, a locked event store, settings from the environment, Scenario objects
 that skipped validation, keys that are not text and Monte Carlo of one draw; round13: outputs
 onto inputs, gold JSON of wrong types, odd settings, unread GENIUS attributes, event files of
-mixed encodings and workbench forms given what they do not hold, tests/fuzz/round13.py).
+mixed encodings and workbench forms given what they do not hold, tests/fuzz/round13.py;
+round14: round 13's leftovers (outputs deep in a GENIUS tree, --store '~/x', a Latin-1 line,
+GENIUS notes printed twice), SQLite files that are no event store, confusing YAML, event files
+and articles that are something else, odd output places and workbench requests,
+tests/fuzz/round14.py).
 Exits 1
 when any run is in a bad class.
 """
@@ -58,7 +62,7 @@ def main() -> int:
                     "--part round8 (round9, round10, round11, round12) runs their other cases")
     ap.add_argument("--part", action="append",
                     choices=["files", "options", "api", "web", "paths", "round8", "round9",
-                             "round10", "round11", "round12", "round13"])
+                             "round10", "round11", "round12", "round13", "round14"])
     ap.add_argument("--seconds", type=float, default=60.0, help="time bound of one run")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out option runs whose command line holds this text")
@@ -66,7 +70,7 @@ def main() -> int:
                     help="also list every run that exited 0 (to review for silent successes)")
     args = ap.parse_args()
     parts = args.part or ["files", "options", "api", "web", "paths", "round8", "round9",
-                          "round10", "round11", "round12", "round13"]
+                          "round10", "round11", "round12", "round13", "round14"]
     tally = Tally()
     t0 = time.monotonic()
     if "files" in parts:
@@ -109,6 +113,9 @@ def main() -> int:
     if "round13" in parts:
         from fuzz.round13 import sweep_round13
         sweep_round13(tally, args.seconds)
+    if "round14" in parts:
+        from fuzz.round14 import sweep_round14
+        sweep_round14(tally, args.seconds)
     if "web" in parts:
         from fuzz.sweep import sweep_web
         sweep_web(tally)

@@ -60,22 +60,26 @@ def _path(value: object, name: str, optional: bool = False) -> None:
 
 
 def _text(value: object, name: str, optional: bool = False) -> None:
+    """A text argument: ``str``, not blank (``credibility("")`` returned the prior of an actor
+    named by nothing; the command line refuses an empty value); ``None`` when ``optional``."""
     if value is None and optional:
         return
-    if not isinstance(value, str):
-        raise _fail(name, value, "a string" + (" or None" if optional else ""))
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(name, value, "a non-empty string" + (" or None" if optional else ""))
 
 
 def _texts(value: object, name: str, kinds: tuple[type, ...] = (str,),
            empty: bool = True) -> list[str | Path]:
-    """A list of strings (or paths); one string is one item, not its characters."""
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list | tuple) or not all(isinstance(v, kinds) for v in value) \
-            or (not empty and not value):
+    """A list of strings (or paths); one string is one item, not its characters. A blank
+    string is no item (``extract("")`` read the current folder as the file ``''``)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(v, kinds) for v in items) \
+            or (not empty and not items) or any(isinstance(v, str) and not v.strip()
+                                                for v in items):
         what = " or ".join(k.__name__ for k in kinds)
-        raise _fail(name, value, f"a {'non-empty ' if not empty else ''}list of {what}")
-    return list(value)
+        raise _fail(name, value, f"a {'non-empty ' if not empty else ''}list of {what} "
+                    "(none blank)")
+    return list(items)
 
 
 def _real(value: object, name: str, lo: float, hi: float) -> None:

@@ -272,16 +272,18 @@ def test_the_bundled_genius_files_give_no_such_warning() -> None:
 # -- an event file with one line in another encoding ---------------------------------------------
 def test_a_latin1_byte_in_the_first_lines_of_an_event_file_names_the_line(
         tmp_path: Path) -> None:
+    """Round 13 named the line and refused the file; round 14 counts the line as a problem
+    (named with its line) and imports the others."""
     lines = GDELT.read_bytes().split(b"\n")
     cells = lines[2].split(b"\t")
     cells[6] += b"\xe9"
     lines[2] = b"\t".join(cells)
     f = tmp_path / "20150218230000.export.CSV"
     f.write_bytes(b"\n".join(lines))
-    run = run_cli(["signals", "import", str(f), "--store", str(tmp_path / "s.sqlite"), "-q"])
-    assert run.code == 2
-    flat = "".join(run.err.split())  # the console wraps a long path
-    assert f"{f}:3:notUTF-8text" in flat and "\\xe9" in flat
+    run = run_cli(["signals", "import", str(f), "--store", str(tmp_path / "s.sqlite")])
+    assert run.code == 0
+    flat = "".join((run.out + run.err).split())  # the console wraps a long path
+    assert f"{f.name}:3:notUTF-8" in flat
 
 
 # -- the workbench --------------------------------------------------------------------------------

@@ -194,10 +194,15 @@ def test_filtered_import_reports_malformed_lines_that_could_match(
     assert s.matched == len(ru) - 1
 
 
-def test_invalid_utf8_names_the_line(fixtures: Path, store: EventStore, tmp_path: Path) -> None:
+def test_invalid_utf8_is_a_problem_at_its_line(fixtures: Path, store: EventStore,
+                                               tmp_path: Path) -> None:
+    """A line that is not UTF-8 is counted as a problem at its line and the others imported
+    (round 14: the whole file was refused for it)."""
     lines = (fixtures / "gdelt2_20150218230000_slice.tsv").read_bytes().split(b"\n")
     lines[99] = lines[99] + b"\xe9"  # line 100 ends with a Latin-1 byte
     bad = tmp_path / "latin1.tsv"
     bad.write_bytes(b"\n".join(lines * 200))  # past the first megabyte the format sniffer reads
     [s] = import_path(bad, store)
-    assert s.error and "not UTF-8 text" in s.error and "latin1.tsv:100" in s.error
+    assert s.error is None and s.problems == {"not UTF-8": 200}
+    assert s.examples[0][:2] == (100, "not UTF-8")
+    assert s.matched == s.added == 200 * (len(lines) - 2)  # each copy: 186 rows, one blank

@@ -166,7 +166,7 @@ def test_malformed_and_control_lines_in_later_parts(fixtures: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("where", [1, 5])
-def test_invalid_utf8_in_a_part_names_its_line_and_nothing_after_it_is_stored(
+def test_invalid_utf8_in_a_part_is_a_problem_and_every_other_line_is_stored(
         fixtures: Path, tmp_path: Path, where: int) -> None:
     lines = (fixtures / SLICE).read_bytes().split(b"\n")[:-1] * 6
     k = len(lines) * where // 6 + 3
@@ -175,9 +175,12 @@ def test_invalid_utf8_in_a_part_names_its_line_and_nothing_after_it_is_stored(
     path.write_bytes(b"\n".join(lines) + b"\n")
     with EventStore(tmp_path / "s.sqlite") as st:
         [s] = import_path(path, st, parts=3)
-    assert s.error and "not UTF-8 text" in s.error and f"latin1.tsv:{k + 1}" in s.error
-    ev, bad = _stored(tmp_path / "s.sqlite")  # the parts after the failing one keep nothing
-    assert all(line < k + 1 for line in ev) and all(line < k + 1 for line, _ in bad)
+        [again] = import_path(path, st, parts=3)  # the same file twice adds nothing
+    assert s.error is None and s.problems == {"not UTF-8": 1} and s.examples[0][0] == k + 1
+    assert s.added == len(lines) - 1 and again.added == 0
+    ev, bad = _stored(tmp_path / "s.sqlite")
+    assert sorted(ev) == [n + 1 for n in range(len(lines)) if n != k]
+    assert bad == [(k + 1, "not UTF-8")]
 
 
 def _lines_sql(source: str, first: bool) -> tuple[str, dict[str, object]]:

@@ -159,6 +159,18 @@ def check_outputs(*, files: dict[str, Path | None] | None = None,
         raise DetenteError(problems)
 
 
+def genius_inputs(folder: str | Path) -> list[Path]:
+    """The XML files ``analyze FOLDER`` may read, to refuse an output onto one of them: every
+    ``*.xml`` of the folder and, as a folder of GENIUS folders is read to any depth
+    (:func:`detente.deals.genius_batch.domain_folders`), of its sub-folders
+    (``analyze TREE --json TREE/dom/England.xml`` replaced a profile by the record); none
+    for a path that is no folder."""
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.xml") if p.is_file())
+
+
 OUTPUT_FLAGS = ("--json", "--html", "--csv", "--output", "--signals", "--out", "PATH")
 """The options (and ``new``'s argument) that name what a command writes."""
 
@@ -186,6 +198,8 @@ def given_inputs(outputs: set[str]) -> list[tuple[str, Path]]:
             continue
         value = ctx.params.get(str(param.name))
         for v in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(v, Path) and str(v).startswith("~"):  # --store '~/x': the home
+                v = Path(os.path.expanduser(v))  # folder, as the store options read it
             if isinstance(v, Path | str) and str(v) and not os.path.isdir(v) and (
                     isinstance(v, Path) or os.path.isfile(v)):
                 found.append((name, Path(v)))

@@ -18,6 +18,7 @@ from detente.cli.common import (
     console,
     esc,
     executor_option,
+    genius_inputs,
     write_outputs,
 )
 from detente.cli.deals_genius import GENIUS_TIME_LIMIT, analyze_genius
@@ -121,7 +122,7 @@ def analyze(
     from detente.parallel import open_executor
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir},
-                  inputs=sorted(Path(case).glob("*.xml")) if Path(case).is_dir() else ())
+                  inputs=genius_inputs(case))
     check_seed(seed)  # checked by the analysis only when it draws (seed None without draws)
     from detente.cases import is_bundled
 

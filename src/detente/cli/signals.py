@@ -90,10 +90,12 @@ def _dyad(value: str | None) -> tuple[str, str] | None:
     return _country(parts[0], "--dyad"), _country(parts[1], "--dyad")
 
 
-def _store_path(store: Path | None) -> Path:
-    from detente.signals.store import default_store_path
+def _store_path(store: Path | None, where: str = "--store") -> Path:
+    """The store of ``--store`` (read as the setting is: ``'~/x'`` in quotes is the home
+    folder, not a folder ``~`` here), else the default store."""
+    from detente.signals.store import default_store_path, store_path
 
-    return store or default_store_path()
+    return store_path(str(store), where) if store is not None else default_store_path()
 
 
 STORE = typer.Option(None, "--store", help="Event store (SQLite); default $DETENTE_STORE or "
@@ -333,7 +335,9 @@ def evaluate_cmd(
 
     check_outputs(files={"--json": json_out, "--html": html_out}, folders={"--csv": csv_dir})
     with Steps(quiet) as steps:
-        record = evaluate_commitments(commitments, events=events, compliance_prior=agreements,
+        record = evaluate_commitments(commitments, events=None if events is None else
+                                      _store_path(events, "--events"),
+                                      compliance_prior=agreements,
                                       seed=seed, resamples=resamples, progress=steps.update)
     _print_evaluation(record)
 

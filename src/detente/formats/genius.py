@@ -475,7 +475,7 @@ def _rectangles(root: ET.Element, issues: tuple[GeniusIssue, ...], file: Path,
 def _note(notes: list[str], file: Path | str, path: str, message: str) -> None:
     """A warning about a file that does not stop the reading: logged and kept."""
     text = f"{Path(file).name}: {path}: {message}"
-    log.warning("%s", text)
+    log.info("%s", text)  # the caller shows its notes: logged as a warning, it was printed twice
     notes.append(text)
 
 

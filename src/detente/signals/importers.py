@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -112,19 +113,24 @@ _MARK = "\ufffd"  # what a control byte becomes in the cleaned copy (same line c
 _TMP_PREFIX = "detente-import-"
 _LONG_MARK = "\ufffe"  # with _MARK: the line that stands for one longer than LONG_LINE
 _LONG = (_MARK + _LONG_MARK).encode("utf-8")
-# ctrl: 1 for a line with a control byte, 2 for one that was too long (the second test only
-# on marked lines); ncol is then -ctrl
+_UTF8_MARK = "\ufffa"  # with _MARK: a line that is not UTF-8 (before its text, its bad bytes
+_NOT_UTF8 = (_MARK + _UTF8_MARK).encode("utf-8")  # as U+FFFD: the import filter still reads it)
+# ctrl: 1 for a line with a control byte, 2 for one that was too long, 3 for one that is not
+# UTF-8 (the second and third tests only on marked lines); ncol is then -ctrl
 _CTRL = (f"coalesce(CASE WHEN contains(l, chr({ord(_MARK)})) THEN (CASE WHEN contains(l, "
-         f"chr({ord(_LONG_MARK)})) THEN 2 ELSE 1 END) END, 0) AS ctrl")
+         f"chr({ord(_LONG_MARK)})) THEN 2 WHEN contains(l, chr({ord(_UTF8_MARK)})) THEN 3 "
+         f"ELSE 1 END) END, 0) AS ctrl")
 _NCOL = "CASE WHEN ctrl > 0 THEN -ctrl ELSE len(f) END AS ncol"
 
 
-def _clean_copy(path: Path, dest: Path) -> Path:
+def _clean_copy(path: Path, dest: Path, utf8: bool = False) -> Path:
     """A copy of ``path`` with LF line ends (CR LF → LF), each control byte (and lone CR)
     replaced by U+FFFD and each line longer than :data:`~detente.signals.scan.LONG_LINE`
     replaced by :data:`_LONG` (its bytes are never held whole: memory stays within a chunk and
     one long line's limit), so that the line reader neither splits nor cuts a line there; the
-    lines keep their numbers and the marked lines are reported as problems."""
+    lines keep their numbers and the marked lines are reported as problems. ``utf8``: each line
+    that is not UTF-8 is marked by :data:`_NOT_UTF8` too (the copy read after DuckDB
+    stopped at such a line)."""
     carry = b""  # the unfinished last line (at most LONG_LINE bytes)
     long = False  # the unfinished line is longer than LONG_LINE (its bytes were dropped)
     with path.open("rb") as src, dest.open("wb") as out:
@@ -139,22 +145,48 @@ def _clean_copy(path: Path, dest: Path) -> Path:
             if long:  # the first line end of ``body`` ends the long line
                 out.write(_LONG + b"\n")
                 body, long = body[body.find(b"\n") + 1:], False
-            out.write(_clean_lines(body))
+            out.write(_clean_lines(body, utf8))
             if len(carry) > LONG_LINE:
                 carry, long = b"", True
-        out.write(_LONG if long else _clean_lines(carry))
+        out.write(_LONG if long else _clean_lines(carry, utf8))
     return dest
 
 
-def _clean_lines(body: bytes) -> bytes:
+def _clean_lines(body: bytes, utf8: bool = False) -> bytes:
     """``body`` (whole lines, or the file's last line) with CR LF → LF, control bytes → U+FFFD
-    and lines longer than ``LONG_LINE`` → :data:`_LONG`."""
+    and lines longer than ``LONG_LINE`` → :data:`_LONG` (and with ``utf8``, lines that are not
+    UTF-8 marked by :data:`_NOT_UTF8`)."""
     half = LONG_LINE // 2  # a longer line holds a whole half-window aligned to ``half``
     if len(body) > LONG_LINE and any(body.find(b"\n", p, p + half) < 0
                                      for p in range(0, len(body) - half + 1, half)):
         body = b"\n".join(_LONG if len(ln.rstrip(b"\r")) > LONG_LINE else ln
                            for ln in body.split(b"\n"))
+    if utf8 and not _is_utf8(body):  # whole lines: no character is cut at the chunk's end
+        body = b"\n".join(ln if _is_utf8(ln) else _not_utf8(ln) for ln in body.split(b"\n"))
     return _CONTROL.sub(_MARK.encode("utf-8"), body.replace(b"\r\n", b"\n"))
+
+
+def _cleaned(path: Path, utf8: bool, tmp: Path) -> Path:
+    """The cleaned copy of ``path`` in the scan's folder ``tmp`` (:func:`_clean_copy`)."""
+    return _clean_copy(path, tmp / "clean.tsv", utf8)
+
+
+def _not_utf8(line: bytes) -> bytes:
+    """A line that is not UTF-8 as the cleaned copy holds it: :data:`_NOT_UTF8`, then its text
+    with each bad byte as U+FFFD (so that ``--dyad``'s filter still finds its countries and the
+    line is reported, not skipped); a line that could outgrow the reader's limit so (each bad
+    byte takes three) keeps the mark alone."""
+    if len(line) > LONG_LINE // 3:
+        return _NOT_UTF8
+    return _NOT_UTF8 + line.decode("utf-8", errors="replace").encode("utf-8")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _stale_temp_dirs(root: str | None) -> None:
@@ -195,16 +227,9 @@ def _head(path: Path, source: str, n: int = 20) -> list[str]:
     lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:n]  # a UTF-8 BOM is not data
     if len(raw) == 1 << 20 and len(lines) > 1:
         lines = lines[:-1]
-    out = []
-    for k, x in enumerate(lines):
-        try:
-            out.append(x.decode("utf-8"))
-        except UnicodeDecodeError as exc:  # the line, as DuckDB names it past these lines
-            raise DetenteError([Problem(
-                f"not UTF-8 text (byte {exc.start + 1} of the line: {x[exc.start:exc.end]!r}, "
-                f"{exc.reason})", file=source, line=k + 1,
-                allowed="UTF-8 (re-encode the file, e.g. iconv -f latin1 -t utf-8)")]) from exc
-    return out
+    # a line that is not UTF-8 (a Latin-1 é) is a problem of its own, counted by the import;
+    # the format is told from the others (its tabs are read as they are)
+    return [x.decode("utf-8", errors="replace") for x in lines]
 
 
 def _nz(expr: str, missing: tuple[str, ...], p: _Params) -> str:
@@ -469,6 +494,10 @@ def _classify(row: tuple, spec: FormatSpec) -> tuple[str, str] | None:
     if ncol == -2:
         return ("line too long", f"the line is longer than {LONG_LINE:,} bytes (an event row is "
                 "under 2 KB); it is kept as a problem, not imported")
+    if ncol == -3:
+        return ("not UTF-8", "the line holds a byte that is not UTF-8 (e.g. a Latin-1 é or a "
+                "cp1252 quote); it is kept as a problem, not imported (re-encode the file, e.g. "
+                "iconv -f latin1 -t utf-8, to import it)")
     if ncol == -1:
         return ("control character", "the line holds a control byte (e.g. 0x1F) or a lone "
                 "carriage return; it is kept as a problem, not imported")
@@ -532,22 +561,42 @@ def import_text(path: Path, store: EventStore, *, source: str,
             return ((_events_sql(part, spec, filt, p, first) if spec.kind == "events"
                      else _mentions_sql(part, spec, filt, keep_ids, p, first)), p)
 
-        scan = LineScan(path, con, sql, Path(tmp), batch=batch_size, parts=parts,
-                        clean=lambda d: _clean_copy(path, d / "clean.tsv"))
+        import_id, stored = 0, 0
+        tally: tuple[Counter[str], list[tuple[int, str, str]], int, int, int] | None = None
         try:
-            digest = scan.digest()
-            import_id = store.begin_import(digest.sha256, source, spec.name,
-                                           json.dumps(filt.as_dict()), ingested)
-            tally = _store_rows(scan, store, spec, source, digest.sha256, ingested)
-        except ScanError as exc:
-            if exc.line is not None:  # other parts may have stored rows past the failing line
-                store.drop_after(digest.sha256, exc.line)
-            store.commit()
-            raise DetenteError([_duck_problem(exc.error, source, exc.base)]) from exc.error
+            for not_utf8 in (False, True):  # True: again, each line that is not UTF-8 marked
+                scan = LineScan(path, con, sql, Path(tmp), batch=batch_size, parts=parts,
+                                clean=partial(_cleaned, path, not_utf8),
+                                dirty=not_utf8)
+                try:
+                    digest = scan.digest()
+                    if not import_id:
+                        import_id = store.begin_import(digest.sha256, source, spec.name,
+                                                       json.dumps(filt.as_dict()), ingested)
+                        stored = store.count_rows(spec.kind, digest.sha256)
+                    tally = _store_rows(scan, store, spec, source, digest.sha256, ingested)
+                    break
+                except ScanError as exc:
+                    if not not_utf8 and "Invalid unicode" in str(exc.error):
+                        # DuckDB stops the whole file at a line that is not UTF-8 (a Latin-1 é):
+                        # read it again with such lines marked, so that they become problems and
+                        # the other lines are imported (rows stored so far are kept: the second
+                        # pass adds each once, as an import of the same file does)
+                        store.commit()
+                        continue
+                    if exc.line is not None:  # other parts may have stored rows past the line
+                        store.drop_after(digest.sha256, exc.line)
+                    store.commit()
+                    raise DetenteError([_duck_problem(exc.error, source, exc.base)]) from exc.error
+                finally:
+                    scan.close()
         finally:
-            scan.close()
             con.close()
+    if tally is None:  # pragma: no cover - the second pass either stores or raises
+        raise RuntimeError("the import ended without a pass")
     counts, examples, blank, matched, added = tally
+    if not_utf8:  # rows the first pass stored count as added by this import
+        added = store.count_rows(spec.kind, digest.sha256) - stored
     store.finish_import(import_id, datetime.now(UTC).replace(microsecond=0).isoformat(), added,
                         sum(counts.values()))
     summary = ImportSummary(source=source, format=spec.name, sha256=digest.sha256,

@@ -231,11 +231,12 @@ class LineScan:
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection,
                  sql_for: Callable[[str, bool], tuple[str, dict[str, object]]], tmp: Path, *,
                  batch: int,
-                 parts: int | None, clean: Callable[[Path], Path]) -> None:
+                 parts: int | None, clean: Callable[[Path], Path],
+                 dirty: bool = False) -> None:
         if parts is None:
             parts = max(1, min(os.cpu_count() or 1, path.stat().st_size // MIN_PART))
         self._con, self._sql_for, self._tmp, self._batch = con, sql_for, tmp, batch
-        self._clean = clean
+        self._clean, self._dirty = clean, dirty
         self._parts = ranges(path, parts)
         self._hasher = ThreadPoolExecutor(1)
         self._hash: Future[Digest] = self._hasher.submit(digest, path, self._parts)
@@ -305,7 +306,7 @@ class LineScan:
         if self._digest is None:
             d = self._hash.result()
             self._hasher.shutdown()
-            if d.dirty:
+            if d.dirty or self._dirty:
                 self._stop()
                 copy = self._clean(self._tmp)
                 self._parts = ranges(copy, len(self._parts))

@@ -64,6 +64,26 @@ CREATE TABLE IF NOT EXISTS imports (
 _STORE_ALLOWED = "the path of an SQLite file, e.g. ~/events.sqlite (or unset or empty: the default)"
 
 
+def store_path(text: str, where: str) -> Path:
+    """The event store named by ``text`` as ``where`` (``$DETENTE_STORE``, ``--store``,
+    ``--events``): a leading ``~`` is the home folder, as the shell reads it — in quotes the
+    shell leaves it, and a folder named ``~`` was made in the current folder (the setting
+    since round 13, the options since round 14); ``~nobody/x`` (no such user), a path of spaces
+    only and a folder are refused."""
+    if not text.strip():
+        raise DetenteError([Problem("a store path of spaces only", path=where, value=text,
+                                    allowed=_STORE_ALLOWED)])
+    path = os.path.expanduser(text)
+    if path.startswith("~"):  # ~nobody/x: no such user (pathlib raised RuntimeError)
+        raise DetenteError([Problem("names the home folder of a user this system does "
+                                    "not know", file=text, path=where,
+                                    allowed=_STORE_ALLOWED)])
+    if text.endswith(("/", os.sep)) or os.path.isdir(path):  # Path() drops a final slash
+        raise DetenteError([Problem("names a folder: the event store is a folder, not a "
+                                    "file", file=text, path=where, allowed=_STORE_ALLOWED)])
+    return Path(path)
+
+
 def default_store_path() -> Path:
     """``$DETENTE_STORE`` if set, else ``$XDG_DATA_HOME/detente/events.sqlite``
     (``~/.local/share/detente/events.sqlite``).
@@ -77,19 +97,7 @@ def default_store_path() -> Path:
     (it made the store relative to the current folder)."""
     env = os.environ.get("DETENTE_STORE")
     if env:
-        if not env.strip():
-            raise DetenteError([Problem("a store path of spaces only", path="$DETENTE_STORE",
-                                        value=env, allowed=_STORE_ALLOWED)])
-        path = os.path.expanduser(env)
-        if path.startswith("~"):  # ~nobody/x: no such user (pathlib raised RuntimeError)
-            raise DetenteError([Problem("names the home folder of a user this system does "
-                                        "not know", file=env, path="$DETENTE_STORE",
-                                        allowed=_STORE_ALLOWED)])
-        if env.endswith(("/", os.sep)) or os.path.isdir(path):  # Path() drops a final slash
-            raise DetenteError([Problem("names a folder, not the store's file",
-                                        file=env, path="$DETENTE_STORE",
-                                        allowed=_STORE_ALLOWED)])
-        return Path(path)
+        return store_path(env, "$DETENTE_STORE")
     base = os.environ.get("XDG_DATA_HOME", "")
     if not os.path.isabs(base):
         base = str(Path.home() / ".local" / "share")
@@ -129,6 +137,34 @@ def store_error(exc: sqlite3.Error, path: Path | str, doing: str = "read") -> De
                                  allowed=allowed)])
 
 
+#: The tables of an event store.
+TABLES = frozenset({"events", "mentions", "problems", "imports"})
+#: The schema version this detente writes and reads (SQLite's ``user_version``; it sets none).
+STORE_VERSION = 0
+
+
+def _foreign(conn: sqlite3.Connection, path: Path, write: bool = False) -> Problem | None:
+    """Why the SQLite file of ``conn`` must not be used as an event store, or None: a schema
+    version later than :data:`STORE_VERSION` (a newer detente's store: read or written here it
+    would be misread), or — before writing — tables of which the store's are not all a part
+    (another program's database: ``signals import`` added detente's tables to it and switched
+    it to WAL). Only reads: nothing is written before this says None."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > STORE_VERSION:
+        return Problem(f"an event store of schema version {version}, written by a later "
+                       f"detente (this one reads version {STORE_VERSION})", file=str(path),
+                       allowed="a store written by this version of detente (update detente, "
+                       "or import into a new store)")
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if write and names and not names >= TABLES:
+        shown = ", ".join(sorted(names)[:5]) + (", …" if len(names) > 5 else "")
+        return Problem(f"an SQLite database that is not an event store (its tables: {shown}); "
+                       "importing would add detente's tables to it", file=str(path),
+                       allowed="a new file, or an event store written by 'detente signals "
+                       "import'")
+    return None
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """An SQLite connection that cannot write, on a file that holds a detente event store."""
     allowed = "an event store written by 'detente signals import'"
@@ -145,7 +181,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         raise store_error(exc, path) from exc
-    missing = sorted({"events", "mentions", "problems", "imports"} - names)
+    if problem := _foreign(conn, path):
+        conn.close()
+        raise DetenteError([problem])
+    missing = sorted(TABLES - names)
     if not missing:  # the columns every reader selects (a table of that name is not enough)
         try:
             have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
@@ -195,6 +234,9 @@ class EventStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+            if problem := _foreign(self.conn, self.path, write=True):  # before any write
+                self.conn.close()
+                raise DetenteError([problem])
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
@@ -247,6 +289,12 @@ class EventStore:
         self.conn.execute("UPDATE imports SET finished=?, rows_added=?, problems=? WHERE rowid=?",
                           (finished, added, problems, import_id))
         self.conn.commit()
+
+    def count_rows(self, kind: str, sha: str) -> int:
+        """Rows of source ``sha`` in the ``events`` (``kind`` "events") or ``mentions`` table."""
+        table = "events" if kind == "events" else "mentions"
+        return int(self.conn.execute(f"SELECT count(*) FROM {table} WHERE source_sha256 = ?",
+                                     (sha,)).fetchone()[0])
 
     def drop_after(self, sha: str, line: int) -> None:
         """Remove the rows of source ``sha`` at ``line`` and after (an import that failed at

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +44,19 @@ TIMELINE = {"options": {"draws": (0, (0, 20_000, LEAST_DRAWS["analyze"]))}}
 """The timeline's form (as a run's)."""
 
 
-def _options(run: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+def _options(run: dict[str, Any], form: dict[str, str],
+             query: Iterable[str] = ()) -> dict[str, Any]:
     """The run's options from the form, each checked against what is allowed, before a job
     starts. A field the form does not have is refused (``pahts=100`` was ignored and the run
     used its default of 2,000 paths), and so are draws the library would refuse (a forecast
-    of 1-9 draws started a job that failed with the library's message)."""
+    of 1-9 draws started a job that failed with the library's message), and a field of the
+    query string (``/run/window?paths=100`` ran the default 2,000 paths: a run reads its
+    form only)."""
+    if given := sorted(set(query)):
+        raise WebError(400, f"query field{'s' * (len(given) > 1)} "
+                       f"{', '.join(repr(k[:40]) for k in given[:5])} refused: a run reads its "
+                       f"options from the form body only; allowed: no query string, form "
+                       f"fields {', '.join(run['options'])}")
     if unknown := sorted(set(form) - set(run["options"])):
         raise WebError(400, f"unknown field{'s' * (len(unknown) > 1)} "
                        f"{', '.join(repr(k[:40]) for k in unknown[:5])} (a typo? it would be "
@@ -109,10 +117,15 @@ def register(app: FastAPI, state: State, page: Page) -> None:
 
     @app.post("/upload", response_class=HTMLResponse)
     async def upload(request: Request, file: UploadFile = File(...)) -> HTMLResponse:
-        parts = (await request.form()).getlist("file")
+        form = await request.form()
+        parts = form.getlist("file")
         if len(parts) != 1:  # FastAPI kept the last one: the others were dropped without a word
             raise WebError(400, f"one scenario file per upload (got {len(parts)}); upload "
                            "them one at a time")
+        if other := sorted(set(form.keys()) - {"file"}):  # a second file under another name
+            raise WebError(400, f"unknown field{'s' * (len(other) > 1)} "  # was dropped
+                           f"{', '.join(repr(k[:40]) for k in other[:5])} in the upload; "
+                           "allowed: one field 'file' holding one scenario file")
         data = await file.read()
         entry = ws.upload(file.filename or "upload.yaml", data)
         return page(request, "_message.html", level="ok", message=f"uploaded {entry.file} as "
@@ -200,7 +213,7 @@ def register(app: FastAPI, state: State, page: Page) -> None:
         if name not in RUNS:
             raise WebError(404, f"no run {name!r}; runs: {', '.join(RUNS)}")
         form = {k: str(v) for k, v in (await request.form()).items()}
-        opts = _options(RUNS[name], form)
+        opts = _options(RUNS[name], form, request.query_params.keys())
         state.jobs.refuse_if_busy()  # before writing a draft: a refused run writes nothing
         source = ws.draft_file(key)
         out = ws.inside(ws.output / "records" / f"{key}-{name}.json")
@@ -247,7 +260,8 @@ def register(app: FastAPI, state: State, page: Page) -> None:
 
     @app.post("/timeline", response_class=HTMLResponse)
     async def timeline_start(request: Request) -> HTMLResponse:
-        opts = _options(TIMELINE, {k: str(v) for k, v in (await request.form()).items()})
+        opts = _options(TIMELINE, {k: str(v) for k, v in (await request.form()).items()},
+                        request.query_params.keys())
         state.jobs.refuse_if_busy()
         keys = _dated(state)
         if len(keys) < 2:

@@ -80,6 +80,14 @@ class Workspace:
                            if p.suffix in (".yaml", ".yml") and p.is_file())
         elif target and target not in case_names():
             files = [Path(target)]
+        drafts = self.output / "drafts"
+        if inside := [str(p) for p in files if p.resolve().parent == drafts]:
+            # a draft is written there under its scenario's name: the edit replaced the file
+            raise DetenteError.one(
+                "the output folder's drafts/ holds a scenario the workbench was given: an "
+                "edit would write its draft over the file", file=inside[0], path="--out",
+                value=str(self.output), allowed="an --out folder whose drafts/ holds no "
+                "input (e.g. the default detente-workbench)")
         for path in files:
             self._add_file(path)
         for name in case_names():
