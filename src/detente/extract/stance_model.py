@@ -631,7 +631,7 @@ def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
 #: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2;
-#: ``vec-both`` from §16.2).
+#: ``vec-both`` from §16.2; ``ana-probe`` from §19.3).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
