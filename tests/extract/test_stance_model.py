@@ -315,10 +315,12 @@ def test_retraining_reproduces_the_shipped_stance_weights() -> None:
             np.testing.assert_allclose(a.coef, b.coef, atol=1e-4)
             np.testing.assert_allclose(a.intercept, b.intercept, atol=1e-4)
             np.testing.assert_allclose(a.mean, b.mean, atol=1e-12)
-    # §16: the learned word-vector directions, centre and centroids (means of float32 vectors)
+    # §16: the learned word-vector directions, centre and centroids (means of float32 vectors);
+    # §19: the probe's standardisation (means) likewise, its weights lbfgs's as above
     assert set(again.vectors) == set(shipped.vectors)
     for k, v in shipped.vectors.items():
-        np.testing.assert_allclose(again.vectors[k], v, atol=1e-9)
+        fitted = k in ("probe_coef", "probe_intercept")
+        np.testing.assert_allclose(again.vectors[k], v, atol=1e-4 if fitted else 1e-9)
 
 
 #: Held-out stance accuracy of the shipped configuration (``kind-cues``) by leave-one-part-out
@@ -346,10 +348,14 @@ def test_retraining_reproduces_the_shipped_stance_weights() -> None:
 #: seventeen parts of §18 ("all17": 360/453 = 0.795 at eighteen parts), where it held; on all
 #: 483 articles the retrained incumbent scores 0.787 — locked14, 20 of 30, joined, not a
 #: change of the model — so "all" over the eighteen parts is a new floor, 0.787 → 0.73 (§19).
-_STANCE_FLOORS = {"argued": 0.50, "all17": 0.79, "all": 0.73, "blind": 0.81, "reports": 0.90,
+#: At the §19.3 freeze (``ana-probe`` shipped, eighteen parts) the floors of the figures over
+#: all eighteen parts are raised to its held-out figures minus 0.05: argued 0.572 → 0.52, all
+#: 0.801 → 0.75, blind locked4–14 0.788 → 0.73, argued pieces of dev10, locked9 … locked14
+#: 79/140 = 0.564 → 0.51; the others keep their floors (reports 0.946, balanced 0.759).
+_STANCE_FLOORS = {"argued": 0.52, "all17": 0.79, "all": 0.75, "blind": 0.81, "reports": 0.90,
                   "balanced": 0.70, "blind6": 0.76, "blind7": 0.75, "blind8": 0.75,
-                  "blind9": 0.75, "blind10": 0.74, "blind11": 0.72, "heavy_argued": 0.40,
-                  "heavy_argued5": 0.45, "heavy_argued6": 0.48, "heavy_argued7": 0.48}
+                  "blind9": 0.75, "blind10": 0.74, "blind11": 0.73, "heavy_argued": 0.40,
+                  "heavy_argued5": 0.45, "heavy_argued6": 0.48, "heavy_argued7": 0.51}
 
 
 @pytest.mark.slow

@@ -59,6 +59,12 @@ six call-to-action measures over the own-voice headline, opening and conclusion
 None of §17's or §18's passed §14's rule; ``vec-both`` stays shipped
 (docs/extraction-evaluation.md §17.3, §18.3).
 
+Protocol §19 (amendment 14) adds three configurations (:mod:`detente.extract.stance_probe`),
+each ``vec-both`` with its detector also reading the analyst's voice — contrastive
+transitions, hedges and boosters in the author's own sentences (``ana-det``) —, its classifier
+also reading a learned linear probe of the argument vector, stacked out-of-fold
+(``vec-probe``), or both (``ana-probe``).
+
 Inference is NumPy over a weights file shipped in the package (``data/stance_model.npz``,
 written by ``scripts/train_stance.py``; it records the training data's hash, the articles and
 the command); nothing is downloaded or trained at run time.
@@ -87,7 +93,8 @@ REPORT = "neutral_report"
 #: ``fam-share``).
 CONFIGS = ("kind-cues", "kind-words", "flat", "kind-bal", "voice-bal", "voice-stance",
            "fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
-           "vec-title", "vec-concl", "vec-tc", "call-act", "call-neg", "call-both")
+           "vec-title", "vec-concl", "vec-tc", "call-act", "call-neg", "call-both",
+           "ana-det", "vec-probe", "ana-probe")
 #: §17: the configurations whose classifier also reads the similarities of these rows of
 #: :func:`detente.extract.stance_vectors.reading_vectors` to their own stance centroids.
 READING_CONFIGS = {"vec-title": ("headline",), "vec-concl": ("conclusion",),
@@ -98,21 +105,29 @@ READING_CONFIGS = {"vec-title": ("headline",), "vec-concl": ("conclusion",),
 #: (:func:`detente.extract.stance_call.negated_shares`); each is ``vec-both`` otherwise.
 CALL_CONFIGS = ("call-act", "call-both")
 NEGATION_CONFIGS = ("call-neg", "call-both")
+#: §19: the configurations whose detector also reads the analyst's voice
+#: (:func:`detente.extract.stance_probe.analytic_features`) and those whose classifier also
+#: reads the probe of the argument vector
+#: (:func:`detente.extract.stance_probe.probe_probabilities`); each is ``vec-both`` otherwise.
+ANALYTIC_CONFIGS = ("ana-det", "ana-probe")
+PROBE_CONFIGS = ("vec-probe", "ana-probe")
+_S19 = (*ANALYTIC_CONFIGS, "vec-probe")
 #: §15: the configurations whose classifier over the argued stances reads
 #: :func:`family_features` (``kind-cues``' detector in front of each); §16's three read
 #: :func:`family_shares` as ``fam-share`` does, with word-vector measures beside.
 FAMILY_CONFIGS = ("fam-bal", "fam-fill", "fam-share", "vec-det", "vec-arg", "vec-both",
-                  *READING_CONFIGS, "call-act", "call-neg", "call-both")
+                  *READING_CONFIGS, "call-act", "call-neg", "call-both", *_S19)
 #: §16: the configurations whose detector reads the word-vector projections
 #: (:func:`detente.extract.stance_vectors.projections`) besides the kind measures.
-VECTOR_DETECTOR = ("vec-det", "vec-both", *READING_CONFIGS, "call-act", "call-neg", "call-both")
+VECTOR_DETECTOR = ("vec-det", "vec-both", *READING_CONFIGS, "call-act", "call-neg", "call-both",
+                   *_S19)
 #: §16: the configurations whose classifier reads the argument vector's similarity to each
 #: argued stance's centroid (:func:`detente.extract.stance_vectors.similarities`) besides
 #: :func:`family_shares`.
 VECTOR_CLASSIFIER = ("vec-arg", "vec-both", *READING_CONFIGS, "call-act", "call-neg",
-                     "call-both")
+                     "call-both", *_S19)
 VECTOR_CONFIGS = ("vec-det", "vec-arg", "vec-both", *READING_CONFIGS, "call-act", "call-neg",
-                  "call-both")
+                  "call-both", *_S19)
 #: The configurations whose detector reads :func:`voice_features` besides the kind measures.
 VOICE_CONFIGS = ("voice-bal", "voice-stance")
 
@@ -368,6 +383,10 @@ def detector_features(config: str, body: str, title: str | None, lex: Lexicon,
     kind = kind_features(body, title, lex, scores)
     if config in VOICE_CONFIGS:
         return np.concatenate([kind, voice_features(body, title)])
+    if config in ANALYTIC_CONFIGS:  # §19 only: not the shipped path
+        from detente.extract.stance_probe import analytic_features
+
+        return np.concatenate([kind, analytic_features(body, title)])
     return kind
 
 
@@ -468,6 +487,10 @@ class StanceModel:
                if self.config in VECTOR_CLASSIFIER else np.zeros(0))
         more = [similarities(v[READING_ROWS.index(r)], self.vectors[f"{r}_centre"],
                              self.vectors[f"{r}_prototypes"]) for r in extra]
+        if self.config in PROBE_CONFIGS:  # §19 only: not the shipped path
+            from detente.extract.stance_probe import probe_probabilities
+
+            more.append(probe_probabilities(v[1], self.vectors))
         return det, np.concatenate([cls, *more])
 
     def labels(self) -> tuple[str, ...]:
@@ -476,9 +499,8 @@ class StanceModel:
     def predict(self, body: str, title: str | None, lex: Lexicon) -> str:
         """One of pro_negotiation, skeptical, anti_concession, neutral_report."""
         scores = stance_scores(body, title, lex)
-        kind = kind_features(body, title, lex, scores)
-        if self.config in VOICE_CONFIGS:
-            kind = np.concatenate([kind, voice_features(body, title)])
+        kind = (kind_features(body, title, lex, scores) if self.config == "flat"
+                else detector_features(self.config, body, title, lex, scores))
         if self.config == "flat" and self.classifier is not None:
             dense = np.concatenate([kind, cue_features(body, title, lex, scores)])
             p = self.classifier.probabilities(dense, words(body, title))
@@ -581,7 +603,7 @@ def _classifier_fits(config: str, cls: Linear | None) -> bool:
     if config not in FAMILY_CONFIGS or cls is None:
         return True
     rows = (len(FAMILY_FEATURES) + 3 * (config in VECTOR_CLASSIFIER)
-            + 3 * len(READING_CONFIGS.get(config, ()))
+            + 3 * len(READING_CONFIGS.get(config, ())) + len(ARGUED) * (config in PROBE_CONFIGS)
             + len(CALL_FEATURES) * (config in CALL_CONFIGS))
     return len(cls.mean) == rows and not cls.vocab
 
@@ -597,6 +619,9 @@ def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
         shapes |= {"centre": (DIM,), "prototypes": (len(ARGUED), DIM)}
     for r in READING_CONFIGS.get(config, ()):
         shapes |= {f"{r}_centre": (DIM,), f"{r}_prototypes": (len(ARGUED), DIM)}
+    if config in PROBE_CONFIGS:
+        shapes |= {"probe_mean": (DIM,), "probe_scale": (DIM,), "probe_coef": (DIM, len(ARGUED)),
+                   "probe_intercept": (len(ARGUED),), "probe_c": (1,)}
     return (set(vecs) == set(shapes)
             and all(vecs[k].shape == s and np.isfinite(vecs[k]).all()
                     for k, s in shapes.items()))
@@ -606,7 +631,7 @@ def _vectors_fit(config: str, vecs: dict[str, np.ndarray]) -> bool:
 #: :mod:`detente.extract.stance`) or ``model`` (the shipped :class:`StanceModel`). The default
 #: is the decision of protocol §13 (docs/extraction-evaluation.md §13.2): the model
 #: (configuration ``kind-cues``, kept by §14's rule, §14.2; ``fam-share`` from §15.2;
-#: ``vec-both`` from §16.2).
+#: ``vec-both`` from §16.2; ``ana-probe`` from §19.3).
 STANCE_METHODS = ("cues", "model")
 DEFAULT_STANCE = "model"
 _SHIPPED: list[StanceModel] = []
