@@ -5,7 +5,7 @@ locked3, dev5, locked4, dev6, locked5, locked6, locked7, locked8, dev10, locked9
 locked11, locked12, locked13, locked14):
 train each learned recipe named (``detente.extract.training.RECIPES``: the §9 model
 ``current``, the §10 model ``new``, the §11 configurations ``stack*``, the §12 ones ``nine*``,
-the §17 ones ``p12*``, the §18 ones ``p13*``)
+the §17 ones ``p12*``, the §18 ones ``p13*``, the §19 ones ``p14*``)
 on every other part
 (thresholds by inner leave-one-part-out on those parts only), score the held-out part with
 :func:`detente.extract.evaluate.evaluate` (95 % percentile bootstrap over articles, 2,000

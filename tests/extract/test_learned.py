@@ -176,6 +176,11 @@ def test_shipped_weights_are_reproduced_by_retraining() -> None:
     if shipped.proto_dirs is not None and again.proto_dirs is not None:
         np.testing.assert_allclose(again.proto_mean, shipped.proto_mean, atol=1e-6)  # type: ignore[arg-type]
         np.testing.assert_allclose(again.proto_dirs, shipped.proto_dirs, atol=1e-6)
+    for key in ("budget", "gate"):  # §19's second look: its fitted numbers and its choice
+        assert (key in again.meta) == (key in shipped.meta)
+        if key in shipped.meta:
+            for name, value in shipped.meta[key].items():
+                np.testing.assert_allclose(again.meta[key][name], value, atol=1e-6)
     assert data_hash(load_parts(DATA, SEEDS, ["dev"])) != shipped.meta["data_sha256"]
 
 

@@ -35,6 +35,10 @@ discrete act placed at the article's time (:data:`detente.extract.rerank.ACT_COL
 argued-piece marker calls argued (:func:`detente.extract.rerank.is_argued`,
 ``meta["argued_bar"]``, chosen in training).
 
+Amendment 14 (§19): a model may take a second look at the pairs decoding keeps — an
+article-level budget (``meta["budget"]``) or a learned gate on each kept pair (``meta["gate"]``),
+:mod:`detente.extract.second_look`; both only drop pairs.
+
 Quotes: the rules' quote for the same actor and kind in that sentence where the rules gave
 one, else the sentence (trimmed); both are exact substrings of the body by construction.
 """
@@ -74,6 +78,8 @@ from detente.extract.rerank import (
 )
 from detente.extract.rules import RuleExtractor, _trim
 from detente.extract.schema import SIGNAL_KINDS, ArticleExtraction, Signal
+from detente.extract.second_look import check as check_second_look
+from detente.extract.second_look import second_look
 from detente.extract.stance_model import DEFAULT_STANCE
 from detente.extract.vectors import DIM
 from detente.extract.vocabulary import IssueTerms, default_issues
@@ -276,6 +282,8 @@ def load_model(path: Path | None = None) -> LearnedModel:
             or not isinstance(act, bool) or isinstance(bar, bool)
             or not isinstance(bar, (int, float)) or not 1.0 <= bar <= 10.0
             or ((doc or repeat or act or bar != 1.0) and trees is None)
+            or not check_second_look(meta)
+            or (("budget" in meta or "gate" in meta) and trees is None)
             or not 0.0 <= float(meta.get("blend", 1.0)) <= 1.0):
         raise DetenteError.one("the learned extractor's weights file does not fit this version",
                                file=str(path),
@@ -283,7 +291,8 @@ def load_model(path: Path | None = None) -> LearnedModel:
                                "dense_coef/proto_*",
                                allowed=f"{k} kinds, features version in "
                                f"{sorted(FEATURE_SETS)}, multi ≥ 1, flags doc/repeat/act "
-                               f"true or false, argued_bar a number in [1, 10]; {fix}")
+                               f"true or false, argued_bar a number in [1, 10], budget and "
+                               f"gate as second_look.check; {fix}")
     model = LearnedModel({v: i for i, v in enumerate(vocab)}, coef, intercept, thresholds,
                          use_rules, meta, multi, trees, base, float(meta.get("blend", 1.0)),
                          dense, pmean, pdirs)
@@ -307,6 +316,8 @@ def decode(model: LearnedModel, body: str, ruled: ArticleExtraction,
     ratio = p / thresholds
     best = ratio.max(axis=1, keepdims=True) if len(p) else ratio
     over = (p >= thresholds) & ((ratio >= best) | (ratio >= model.multi))
+    if model.reranker is not None:  # §19: the gate and the budget, if the model has them
+        over = second_look(model.meta, article, candidates, ratio, over)
     take = np.where(model.use_rules, rule_kinds(candidates), over)
     chosen = np.argwhere(take)
     signals = []

@@ -93,6 +93,13 @@ class Recipe:
     #: training parts (:func:`detente.extract.training_rerank.choose_bar`).
     act: bool = False
     argued_bar: bool = False
+    #: §19 (amendment 14): a second look at the pairs decoding keeps
+    #: (:mod:`detente.extract.second_look`): ``budget`` an article-level signal budget,
+    #: ``gate`` a learned gate on each kept pair; each fitted on the second stage's inner
+    #: held-out scores, its scale or cut chosen inside the training folds
+    #: (:func:`detente.extract.training_rerank.fit_budget`, :func:`~.fit_gate`).
+    budget: bool = False
+    gate: bool = False
 
     @property
     def vectors(self) -> bool:
@@ -160,6 +167,14 @@ RECIPES |= {"p13act": replace(RECIPES["p12rep"], act=True),
 #: every standing floor (docs/extraction-evaluation.md §18.2); ``p12rep`` before it (§17.2),
 #: ``stack8`` before that (§11–§16).
 SHIPPED = "p13act"
+#: ``p14*``: the two signal configurations of §19 (amendment 14; docs/extraction.md
+#: "Fourteenth session"), each ``p13act`` with one new kind of decision on the pairs it keeps,
+#: aimed at locked14's argued pieces (many signal-like sentences, no new act): ``p14bud`` an
+#: article-level budget (how many signals the article holds, from article-level evidence;
+#: the highest-scoring pairs kept); ``p14gate`` a learned gate on each kept pair (a new,
+#: placed act or not, from its score, kind, sentence's act placement and article's kind).
+RECIPES |= {"p14bud": replace(RECIPES["p13act"], budget=True),
+            "p14gate": replace(RECIPES["p13act"], gate=True)}
 _GRID = np.round(np.arange(0.10, 0.91, 0.025), 3)
 
 
@@ -364,12 +379,13 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
     """Train on ``items`` (featurized with ``recipe.features``): weights on all of them,
     thresholds by inner LOPO."""
     r = recipe or RECIPES[SHIPPED]
-    if (r.protos or r.doc or r.repeat or r.act or r.argued_bar) and not r.trees:
+    if (r.protos or r.doc or r.repeat or r.act or r.argued_bar or r.budget or r.gate
+            ) and not r.trees:
         raise DetenteError.one("prototype, document, repeat and act columns and the argued "
                                "bar belong to the second stage",
-                               path="recipe.protos/doc/repeat/act/argued_bar",
-                               allowed="protos, doc, repeat, act, argued_bar only with "
-                               "trees > 0")
+                               path="recipe.protos/doc/repeat/act/argued_bar/budget/gate",
+                               allowed="protos, doc, repeat, act, argued_bar, budget, gate "
+                               "only with trees > 0")
     if r.vectors:
         with_vectors(items)
     inner: dict[int, np.ndarray] = {}
@@ -416,6 +432,15 @@ def fit(items: Sequence[Item], recipe: Recipe | None = None,
                    for it, h in zip(items, held, strict=True)]
         linear.meta.update(argued_bar=choose_bar(
             items, blended, final, r.multi, [is_argued(it.gold.article) for it in items]))
+    if r.budget or r.gate:  # §19: the second look, on the same inner held-out scores
+        from detente.extract.training_rerank import fit_budget, fit_gate
+
+        looked = [r.blend * h + (1.0 - r.blend) * inner[id(it)] * (final / thresholds)
+                  for it, h in zip(items, held, strict=True)]
+        if r.gate:
+            linear.meta.update(gate=fit_gate(items, looked, final, r.multi))
+        if r.budget:
+            linear.meta.update(budget=fit_budget(items, looked, final, r.multi))
     return replace(linear, thresholds=final,
                    use_rules=use_rules if r.handback else np.zeros_like(use_rules),
                    reranker=ensemble, base_thresholds=thresholds, blend=r.blend,
@@ -505,4 +530,4 @@ def recipe_of(model: LearnedModel) -> Recipe:
                   tuple((str(p), float(w)) for p, w in m.get("part_weight", {}).items()),
                   tuple(str(s) for s in m.get("dense", ())), bool(m.get("protos", False)),
                   bool(m.get("doc", False)), bool(m.get("repeat", False)),
-                  bool(m.get("act", False)), "argued_bar" in m)
+                  bool(m.get("act", False)), "argued_bar" in m, "budget" in m, "gate" in m)

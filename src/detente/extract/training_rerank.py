@@ -125,3 +125,115 @@ def choose_bar(items: Sequence[Item], scores: Sequence[np.ndarray], thresholds: 
                 fp += extra
     f1 = 2 * tp / np.maximum(2 * tp + fp + (gold - tp), 1)
     return float(BAR_GRID[int(np.argmax(f1))])
+
+
+# --- §19 (amendment 14): the second look of :mod:`detente.extract.second_look` -------------
+
+#: The budget scales :func:`fit_budget` tries (0: no budget, first, so ties keep none).
+BUDGET_GRID = (0.0, *np.round(np.arange(0.5, 4.01, 0.25), 2))
+#: The gate cuts :func:`fit_gate` tries (0: no gate, first, so ties keep none).
+GATE_GRID = tuple(np.round(np.arange(0.0, 0.61, 0.025), 3))
+#: Ridge penalty of the budget's regression (not on the bias), and the gate's inverse L2
+#: penalty (scikit-learn's ``C``, on standardised columns).
+BUDGET_RIDGE = 1.0
+GATE_C = 1.0
+
+
+def _passing(s: np.ndarray, thresholds: np.ndarray, multi: float
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Ratio and the pairs decoding keeps (:func:`detente.extract.learned.decode`)."""
+    ratio = s / thresholds
+    best = ratio.max(axis=1, keepdims=True) if len(s) else ratio
+    return ratio, (ratio >= 1.0) & ((ratio >= best) | (ratio >= multi))
+
+
+def _ridge(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    pen = np.eye(x.shape[1]) * BUDGET_RIDGE
+    pen[0, 0] = 0.0  # the bias is not penalised
+    return np.asarray(np.linalg.solve(x.T @ x + pen, x.T @ t))
+
+
+def _best(tp: np.ndarray, fp: np.ndarray, gold: float, grid: Sequence[float]) -> float:
+    f1 = 2 * tp / np.maximum(2 * tp + fp + (gold - tp), 1)
+    return float(grid[int(np.argmax(f1))])
+
+
+def fit_budget(items: Sequence[Item], scores: Sequence[np.ndarray], thresholds: np.ndarray,
+               multi: float) -> dict[str, Any]:
+    """§19: the article budget (:mod:`detente.extract.second_look`) from the second stage's
+    inner held-out ``scores`` of the training items: the regression of ``log1p`` (gold pairs
+    the candidates hold) on :data:`~detente.extract.second_look.ARTICLE_COLUMNS`, its
+    ``scale`` chosen from :data:`BUDGET_GRID` by F1 over every item with each part's budget
+    predicted by the regression fitted on the other parts (nothing chosen on the part it is
+    judged on); the coefficients returned are fitted on every item."""
+    from detente.extract.second_look import article_columns, budget_of, keep_top
+
+    passing = [_passing(s, thresholds, multi) for s in scores]
+    x = np.vstack([article_columns(it.gold.article, it.candidates, ratio, over)
+                   for it, (ratio, over) in zip(items, passing, strict=True)])
+    t = np.log1p(np.array([float((it.y == 1).sum()) for it in items]))
+    parts = np.array([it.part for it in items])
+    pred = np.zeros(len(items))
+    for part in dict.fromkeys(parts):
+        out = parts == part
+        pred[out] = x[out] @ _ridge(x[~out], t[~out])
+    gold = float(sum((it.y == 1).sum() + it.missed.sum() for it in items))
+    tp, fp = np.zeros(len(BUDGET_GRID)), np.zeros(len(BUDGET_GRID))
+    for i, (it, (ratio, over)) in enumerate(zip(items, passing, strict=True)):
+        y = it.y == 1
+        for g, scale in enumerate(BUDGET_GRID):
+            n = budget_of({"coef": [1.0], "scale": scale}, np.array([pred[i]]))
+            kept = over if n is None else keep_top(over, ratio, n)
+            tp[g] += float((kept & y).sum())
+            fp[g] += float((kept & ~y).sum())
+    return {"coef": [float(v) for v in _ridge(x, t)],
+            "scale": _best(tp, fp, gold, BUDGET_GRID)}
+
+
+def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                     float]:
+    """Standardisation and a logistic regression (lbfgs, deterministic) on ``x``."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    if len(set(y.tolist())) < 2:  # one class only: a constant gate at its rate
+        return mean, scale, np.zeros(x.shape[1]), float(20.0 if y.all() else -20.0)
+    lr = LogisticRegression(C=GATE_C, max_iter=2000)
+    lr.fit((x - mean) / scale, y)
+    return mean, scale, np.asarray(lr.coef_[0], dtype=float), float(lr.intercept_[0])
+
+
+def fit_gate(items: Sequence[Item], scores: Sequence[np.ndarray], thresholds: np.ndarray,
+             multi: float) -> dict[str, Any]:
+    """§19: the gate (:mod:`detente.extract.second_look`) from the second stage's inner
+    held-out ``scores`` of the training items: a logistic regression over the
+    :data:`~detente.extract.second_look.GATE_COLUMNS` of the pairs that decoding keeps,
+    labelled by gold; its ``cut`` chosen from :data:`GATE_GRID` by F1 over every item with
+    each part's pairs judged by the gate fitted on the other parts; the weights returned are
+    fitted on every item's pairs."""
+    from detente.extract.second_look import gate_columns, gate_probability
+
+    cols, labels, owner = [], [], []
+    for it, s in zip(items, scores, strict=True):
+        ratio, over = _passing(s, thresholds, multi)
+        cols.append(gate_columns(it.gold.article, it.candidates, ratio, over))
+        labels.append((it.y == 1)[over])
+        owner.append(np.full(int(over.sum()), it.part, dtype=object))
+    x, y, parts = np.vstack(cols), np.concatenate(labels), np.concatenate(owner)
+    prob = np.zeros(len(y))
+    for part in dict.fromkeys(parts.tolist()):
+        out = parts == part
+        mean, scale, coef, icpt = _logistic(x[~out], y[~out])
+        prob[out] = gate_probability({"mean": mean, "scale": scale, "coef": coef,
+                                      "intercept": icpt}, x[out])
+    gold = float(sum((it.y == 1).sum() + it.missed.sum() for it in items))
+    grid = np.asarray(GATE_GRID)
+    keep = prob[:, None] >= grid[None, :]
+    tp = (keep & y[:, None]).sum(axis=0).astype(float)
+    fp = (keep & ~y[:, None]).sum(axis=0).astype(float)
+    mean, scale, coef, icpt = _logistic(x, y)
+    return {"mean": [float(v) for v in mean], "scale": [float(v) for v in scale],
+            "coef": [float(v) for v in coef], "intercept": icpt,
+            "cut": _best(tp, fp, gold, GATE_GRID)}
