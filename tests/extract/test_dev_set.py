@@ -21,7 +21,7 @@ from .conftest import DATA, SEEDS
 @pytest.mark.parametrize(
     "folder", ["dev", "locked2", "locked3", "dev5", "locked4", "dev6", "locked5", "locked6",
                "locked7", "locked8", "dev10", "locked9", "locked10", "locked11", "locked12",
-               "locked13", "locked14"])
+               "locked13", "locked14", "locked15"])
 def test_gold_quotes_are_exact_and_codes_known(folder: str) -> None:
     from detente.extract.lexicon import lexicon
 
