@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,24 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from detente.cli.app import main
+
+#: The repository and the fixtures the hardening rounds (13 on) build their hostile files from.
+ROOT = Path(__file__).resolve().parents[2]
+TOY = ROOT / "tests" / "toy.yaml"
+DEV = ROOT / "tests" / "data" / "extract" / "dev"
+FIX = ROOT / "tests" / "signals" / "fixtures"
+GDELT = FIX / "gdelt2_20150218230000_slice.tsv"
+GEN = ROOT / "tests" / "data" / "genius" / "y2010" / "EnglandZimbabwe"
+COMMIT = ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv"
+CASE = "ru-ua-2024-09"
+
+
+def copy_file(src: Path, dst: Path) -> Path:
+    """Copy a fixture to ``dst`` (its folders made); return ``dst``."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    return dst
+
 
 #: Cases per loader in the normal run (sum ≥ 2,000) and the time bound of one case.
 DEFAULT_CASES = {"scenario": 450, "war": 150, "evidence": 300, "genius": 150, "tables": 250,

@@ -42,43 +42,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import web_outcome, workbench_client
+from fuzz.harness import (
+    CASE,
+    COMMIT,
+    DEV,
+    GDELT,
+    GEN,
+    ROOT,
+    TOY,
+    copy_file,
+    web_outcome,
+    workbench_client,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 TAG = "[r13]"
-TOY = ROOT / "tests" / "toy.yaml"
-DEV = ROOT / "tests" / "data" / "extract" / "dev"
-FIX = ROOT / "tests" / "signals" / "fixtures"
-GDELT = FIX / "gdelt2_20150218230000_slice.tsv"
-GEN = ROOT / "tests" / "data" / "genius" / "y2010" / "EnglandZimbabwe"
 DEU = ROOT.parent / "shared" / "data" / "deu3-dev.tsv"
-COMMIT = ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv"
 SIGNALS = ROOT / "src" / "detente" / "cases" / "signals" / "ru-ua.yaml"
 KTAB = ROOT / "tests" / "data" / "ktab"
-CASE = "ru-ua-2024-09"
 CASES = ROOT / "src" / "detente" / "cases"
 
 
 # -- an output path that is an input ---------------------------------------------------------
-def _copy(src: Path, dst: Path) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-    return dst
-
-
 def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
     """(label, command line, the input file an output option names) — every command with a
     file input, an output onto it spelt as given, through ``sub/..`` and through a link."""
-    toy = _copy(TOY, tmp / "t.yaml")
-    art = _copy(DEV / "01.txt", tmp / "a.txt")
-    events = _copy(GDELT, tmp / "20150218230000.export.CSV")
-    commit = _copy(COMMIT, tmp / "c.csv")
-    sig = _copy(SIGNALS, tmp / "sig.yaml")
+    toy = copy_file(TOY, tmp / "t.yaml")
+    art = copy_file(DEV / "01.txt", tmp / "a.txt")
+    events = copy_file(GDELT, tmp / "20150218230000.export.CSV")
+    commit = copy_file(COMMIT, tmp / "c.csv")
+    sig = copy_file(SIGNALS, tmp / "sig.yaml")
     (tmp / "sub").mkdir(exist_ok=True)
     link = tmp / "link.yaml"
     link.symlink_to(toy)
     store = tmp / "s.sqlite"
-    later = _copy(CASES / f"{CASE}.yaml", tmp / "later.yaml")
+    later = copy_file(CASES / f"{CASE}.yaml", tmp / "later.yaml")
     out: list[tuple[str, list[str], Path]] = []
     for spelt, how in ((str(toy), "as given"), (str(tmp / "sub" / ".." / "t.yaml"), "sub/.."),
                        (str(link), "a link to it")):
@@ -133,12 +130,12 @@ def clash_commands(tmp: Path) -> list[tuple[str, list[str], Path]]:
                                                        "--csv", str(tmp / "both")], toy))
     bdm = ROOT.parent / "shared" / "data" / "bdm" / "emission.csv"
     if bdm.is_file():  # a table the run writes has the input's name in the --csv folder
-        table = _copy(bdm, tmp / "csvin" / "forecasts.csv")
+        table = copy_file(bdm, tmp / "csvin" / "forecasts.csv")
         out.append(("forecast --csv the input's folder (forecasts.csv)",
                     ["forecast", str(table), "-q", "-m", "compromise", "--csv",
                      str(table.parent)], table))
     if DEU.is_file():
-        deu = _copy(DEU, tmp / "deu.tsv")
+        deu = copy_file(DEU, tmp / "deu.tsv")
         out.append(("backtest --json the DEU file", ["backtest", str(deu), "-q", "-m",
                                                      "compromise", "--json", str(deu)], deu))
     return out
@@ -174,9 +171,9 @@ def ambiguous_commands(tmp: Path) -> list[tuple[str, list[str]]]:
     """(label, command line) naming a bundled case while the current folder (``tmp``) holds a
     file of that name (the toy scenario; a signals file for ``ru-ua``)."""
     for name in ("ru-ua-2022-03", CASE, f"war/{CASE}"):
-        _copy(TOY, tmp / name)
-    _copy(SIGNALS, tmp / "ru-ua")
-    art = _copy(DEV / "01.txt", tmp / "a.txt")
+        copy_file(TOY, tmp / name)
+    copy_file(SIGNALS, tmp / "ru-ua")
+    art = copy_file(DEV / "01.txt", tmp / "a.txt")
     return [
         ("check", ["check", CASE]), ("analyze", ["analyze", CASE, "-q"]),
         ("forecast", ["forecast", CASE, "-q", "-m", "compromise"]),
@@ -263,7 +260,7 @@ def _gold(tally: Any, tmp: Path, seconds: float) -> None:
     for k, (number, label, gold) in enumerate(gold_variants()):
         d = tmp / f"g{k}"
         d.mkdir()
-        _copy(DEV / f"{number}.txt", d / f"{number}.txt")
+        copy_file(DEV / f"{number}.txt", d / f"{number}.txt")
         (d / f"{number}.json").write_text(json.dumps(gold, indent=1), encoding="utf-8")
         argv = ["extract", str(d / f"{number}.txt"), "-q", "--extractor", "rules",
                 "--evaluate", str(d)]
@@ -280,7 +277,7 @@ def _env(tally: Any, tmp: Path, seconds: float) -> None:
     work.mkdir()
     home = tmp / "home"
     home.mkdir()
-    events = _copy(GDELT, tmp / "20150218230000.export.CSV")
+    events = copy_file(GDELT, tmp / "20150218230000.export.CSV")
     old = os.getcwd()
     os.chdir(work)
     try:

@@ -49,25 +49,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fuzz.harness import run_cli, web_outcome, workbench_client
-
-ROOT = Path(__file__).resolve().parents[2]
-TOY = ROOT / "tests" / "toy.yaml"
-DEV = ROOT / "tests" / "data" / "extract" / "dev"
-FIX = ROOT / "tests" / "signals" / "fixtures"
-GDELT = FIX / "gdelt2_20150218230000_slice.tsv"
-GEN = ROOT / "tests" / "data" / "genius" / "y2010" / "EnglandZimbabwe"
-CASE = "ru-ua-2024-09"
-
-
-def _copy(src: Path, dst: Path) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-    return dst
+from fuzz.harness import (
+    CASE,
+    DEV,
+    GDELT,
+    GEN,
+    ROOT,
+    TOY,
+    copy_file,
+    run_cli,
+    web_outcome,
+    workbench_client,
+)
 
 
 def _events(tmp: Path, name: str = "20150218230000.export.CSV") -> Path:
-    return _copy(GDELT, tmp / name)
+    return copy_file(GDELT, tmp / name)
 
 
 # -- an output onto a file deeper inside an input folder -------------------------------------
@@ -431,7 +428,7 @@ def _articles(tally: Any, tmp: Path, seconds: float) -> None:
 # -- output options onto odd places -----------------------------------------------------------
 def odd_outputs(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
     """(label, command line, what the error must name) — every one must be refused."""
-    toy = _copy(TOY, tmp / "t.yaml")
+    toy = copy_file(TOY, tmp / "t.yaml")
     afile = tmp / "afile"
     afile.write_text("x\n", encoding="utf-8")
     (tmp / "adir").mkdir()
@@ -448,7 +445,7 @@ def odd_outputs(tmp: Path) -> list[tuple[str, list[str], list[str]]]:
                                  str(afile / "r.json")], ["afile"]),
         ("--csv onto a file", ["analyze", str(toy), "-q", "--csv", str(afile)], ["afile"]),
         ("extract -o and --signals onto one path",
-         ["extract", str(_copy(DEV / "01.txt", tmp / "a.txt")), "-q", "--extractor", "rules",
+         ["extract", str(copy_file(DEV / "01.txt", tmp / "a.txt")), "-q", "--extractor", "rules",
           "-o", same, "--signals", same], ["same.out"]),
         ("--json into /proc", ["check", str(toy), "--json", "/proc/detente14.json"], ["/proc"]),
     ]
@@ -515,7 +512,7 @@ def _serve(tally: Any, tmp: Path, seconds: float) -> None:
 
     for k, target in enumerate(("drafts", "drafts/toy.yaml")):
         root = tmp / f"w{k}"
-        f = _copy(TOY, root / "drafts" / "toy.yaml")
+        f = copy_file(TOY, root / "drafts" / "toy.yaml")
         before = f.read_bytes()
         old = os.getcwd()
         os.chdir(root)

@@ -13,23 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from fuzz.harness import (
+    CASE,
+    COMMIT,
+    GDELT,
+    GEN,
+    ROOT,
+    TOY,
+    copy_file,
+    run_cli,
+    workbench_client,
+)
 from fuzz.harness import error_words as _err
-from fuzz.harness import run_cli, workbench_client
-
-ROOT = Path(__file__).resolve().parents[2]
-TOY = ROOT / "tests" / "toy.yaml"
-DEV = ROOT / "tests" / "data" / "extract" / "dev"
-FIX = ROOT / "tests" / "signals" / "fixtures"
-GDELT = FIX / "gdelt2_20150218230000_slice.tsv"
-GEN = ROOT / "tests" / "data" / "genius" / "y2010" / "EnglandZimbabwe"
-COMMIT = ROOT / "src" / "detente" / "signals" / "data" / "commitments-dev.csv"
-CASE = "ru-ua-2024-09"
-
-
-def _copy(src: Path, dst: Path) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-    return dst
 
 
 # -- an output path that is an input -------------------------------------------------------------
@@ -40,7 +35,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def test_an_output_onto_the_scenario_is_refused(tmp_path: Path, verb: str, flag: str,
                                                 spell: str) -> None:
     """``analyze t.yaml --json t.yaml`` replaced the scenario by its own record."""
-    toy = _copy(TOY, tmp_path / "t.yaml")
+    toy = copy_file(TOY, tmp_path / "t.yaml")
     (tmp_path / "sub").mkdir()
     out = {"same": toy, "sub/..": tmp_path / "sub" / ".." / "t.yaml",
            "symlink": tmp_path / "link.yaml"}[spell]
@@ -56,8 +51,8 @@ def test_an_output_onto_the_scenario_is_refused(tmp_path: Path, verb: str, flag:
 
 
 def test_signals_outputs_onto_their_inputs(tmp_path: Path) -> None:
-    events = _copy(GDELT, tmp_path / "20150218230000.export.CSV")
-    commit = _copy(COMMIT, tmp_path / "c.csv")
+    events = copy_file(GDELT, tmp_path / "20150218230000.export.CSV")
+    commit = copy_file(COMMIT, tmp_path / "c.csv")
     store = tmp_path / "new.sqlite"
     words = _err(["signals", "import", str(events), "--store", str(store), "-q", "--json",
                   str(events)], "--json", "an input file (FILES)")
@@ -87,7 +82,7 @@ def test_a_csv_table_onto_an_input_of_its_name(tmp_path: Path) -> None:
     bdm = ROOT.parent / "shared" / "data" / "bdm" / "emission.csv"
     if not bdm.is_file():
         pytest.skip("the shared BdM table is not here")
-    table = _copy(bdm, tmp_path / "forecasts.csv")
+    table = copy_file(bdm, tmp_path / "forecasts.csv")
     words = _err(["forecast", str(table), "-q", "-m", "compromise", "--csv", str(tmp_path)],
                  "forecasts.csv", "--csv")
     assert "would replace an input file (SOURCE)" in words
@@ -134,7 +129,7 @@ def test_a_csv_table_onto_the_json_record(tmp_path: Path) -> None:
 
 
 def test_outputs_beside_their_inputs_still_pass(tmp_path: Path) -> None:
-    toy = _copy(TOY, tmp_path / "t.yaml")
+    toy = copy_file(TOY, tmp_path / "t.yaml")
     run = run_cli(["analyze", str(toy), "-q", "--json", str(tmp_path / "r.json"), "--csv",
                    str(tmp_path)])
     assert run.code == 0, run.err
@@ -159,7 +154,7 @@ def test_a_bundled_name_that_is_also_a_file_here(tmp_path: Path, argv: list[str]
     """``analyze ru-ua-2024-09`` beside a file of that name read the bundled case (the file
     unread); ``--case ru-ua`` read the file: each silently."""
     for name in (CASE, f"war/{CASE}", "ru-ua"):
-        _copy(TOY, tmp_path / name)
+        copy_file(TOY, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     name = next(a for a in argv if a.removeprefix("war/") in (CASE, "ru-ua"))
     words = _err(argv, name)
@@ -167,7 +162,7 @@ def test_a_bundled_name_that_is_also_a_file_here(tmp_path: Path, argv: list[str]
 
 
 def test_a_path_with_a_folder_is_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _copy(TOY, tmp_path / CASE)
+    copy_file(TOY, tmp_path / CASE)
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path)
     run = run_cli(["analyze", f"./{CASE}", "-q"])
