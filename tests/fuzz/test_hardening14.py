@@ -88,6 +88,33 @@ def test_a_genius_note_reaches_the_console_once(tmp_path: Path, argv: list[str])
     assert " ".join((run.out + run.err).split()).count("cost='abc'") == 1
 
 
+@pytest.mark.parametrize("argv", [["analyze", "{d}", "-q"], ["analyze", "{d}"],
+                                  ["import", "genius", "{d}", "-o", "{o}"]])
+def test_a_value_evaluated_twice_is_a_note_whatever_logging_holds(
+        tmp_path: Path, argv: list[str]) -> None:
+    """The whole sweep found the "evaluated twice" warning missing once another part had set up
+    logging: it was only logged. It is a note now, shown by the command as every GENIUS note,
+    once, with a logging handler installed or not."""
+    import logging
+
+    d = tmp_path / "gen"
+    shutil.copytree(GEN, d)
+    f = d / "England.xml"
+    text = f.read_text(encoding="utf-8")
+    m = re.search(r'(<item [^>]*evaluation="[^"]*"[^>]*>\s*</item>)', text)
+    assert m, "the fixture has discrete items"
+    dup = re.sub(r'evaluation="[^"]*"', 'evaluation="0.123"', m.group(1))
+    f.write_text(text.replace(m.group(1), m.group(1) + "\n" + dup, 1), encoding="utf-8")
+    handler = logging.NullHandler()  # as a host program's logging set-up would swallow it
+    logging.getLogger().addHandler(handler)
+    try:
+        run = run_cli([a.format(d=d, o=tmp_path / "g.yaml") for a in argv])
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert run.code == 0, run.err
+    assert " ".join((run.out + run.err).split()).count("evaluated twice") == 1
+
+
 # -- SQLite files that are no event store of this version --------------------------------------
 @pytest.mark.parametrize("k", range(4))
 @pytest.mark.parametrize("cmd", ["import", "list"])

@@ -379,8 +379,8 @@ def _discrete_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path,
             raise _fail("negative evaluation", file, p, value=raw, allowed="a number ≥ 0")
         value = str(it.get("value"))
         if value in given and given[value] != x:
-            log.warning("%s: %s: value %r evaluated twice; the last one (%g) counts, as in "
-                        "GENIUS", file, path, value, x)
+            _note(notes, file, path, f"value {value!r} evaluated twice; the last one ({x:g}) "
+                  "counts, as in GENIUS")
         given[value] = x
     missing = [v for v in issue.values if v not in given]
     if missing:
@@ -389,7 +389,7 @@ def _discrete_eval(el: ET.Element, path: str, issue: GeniusIssue, file: Path,
     raw_ev = [given[v] for v in issue.values]
     top = max(raw_ev)
     if top <= 0:
-        log.warning("%s: %s: every evaluation is 0; the issue adds nothing", file, path)
+        _note(notes, file, path, "every evaluation is 0; the issue adds nothing")
         return [0.0] * len(raw_ev)
     return [x / top for x in raw_ev]
 
