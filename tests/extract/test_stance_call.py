@@ -31,7 +31,7 @@ from detente.extract.stance_model import (
     load_stance_model,
 )
 
-from .conftest import DATA, SEEDS
+from .conftest import stance_three_parts
 
 #: Urges talks (constructed): the headline and both conclusion paragraphs recommend talks.
 PRO = ("Title: The West must push Kyiv and Moscow to talks now\n---\n"
@@ -133,13 +133,10 @@ def test_section_18_configurations_train_save_and_load(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     pytest.importorskip("wordllama")
     from detente.extract.stance_model import CALL_CONFIGS, NEGATION_CONFIGS
-    from detente.extract.training import load_parts
-    from detente.extract.training_stance import fit_stance, stance_items
+    from detente.extract.training_stance import fit_stance
 
     lex = lexicon()
-    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
-    items = stance_items(parts, lex)
-    arts = [g.article for gs in parts.values() for g in gs]
+    items, arts = stance_three_parts(lex)
     both = fit_stance(items, "vec-both")
     assert both.detector is not None and both.classifier is not None
     for config in ("call-act", "call-neg", "call-both"):

@@ -38,7 +38,7 @@ from detente.extract.stance_model import (
 )
 from shared_data import need_shared
 
-from .conftest import DATA, SEEDS
+from .conftest import DATA, SEEDS, stance_three_parts
 
 #: An argued piece with no reporting verb at all (constructed): first person, modals, a
 #: question, a headline that argues.
@@ -407,13 +407,10 @@ def test_section_15_configurations_train_save_and_load(tmp_path: Path) -> None:
     detector, a class-balanced classifier over the three argued stances at C = 0.1 on the seven
     family measures; the weights files load back and label the same."""
     pytest.importorskip("sklearn")
-    from detente.extract.training import load_parts
-    from detente.extract.training_stance import FAMILY_C, fit_stance, stance_items
+    from detente.extract.training_stance import FAMILY_C, fit_stance
 
     lex = lexicon()
-    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
-    items = stance_items(parts, lex)
-    arts = [g.article for gs in parts.values() for g in gs]
+    items, arts = stance_three_parts(lex)
     base = fit_stance(items, "kind-cues")
     assert base.detector is not None
     for config in ("fam-bal", "fam-fill", "fam-share"):
@@ -443,14 +440,11 @@ def test_section_14_configurations_train_save_and_load(tmp_path: Path) -> None:
     voice detectors read the kind and voice measures, ``voice-stance``'s classifier the six
     stance measures."""
     pytest.importorskip("sklearn")
-    from detente.extract.training import load_parts
-    from detente.extract.training_stance import fit_stance, stance_items
+    from detente.extract.training_stance import fit_stance
 
     lex = lexicon()
-    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
-    items = stance_items(parts, lex)
+    items, arts = stance_three_parts(lex)
     assert 0 < sum(it.gold != "neutral_report" for it in items) < len(items) / 2
-    arts = [g.article for gs in parts.values() for g in gs]
     plain, bal = fit_stance(items, "kind-cues"), fit_stance(items, "kind-bal")
     assert plain.detector is not None and bal.detector is not None
     reports = [it.kind for it in items if it.gold == "neutral_report"]

@@ -27,7 +27,7 @@ from detente.extract.stance_probe import (
     probe_probabilities,
 )
 
-from .conftest import DATA, SEEDS
+from .conftest import stance_three_parts
 
 #: An analysis in the analyst's own voice (constructed): 2 + 2 + 2 markers in its three own
 #: sentences; the quoted and the attributed sentences hold three more that do not count.
@@ -99,13 +99,10 @@ def test_section_19_configurations_train_save_and_load(tmp_path: Path) -> None:
     without the probe is refused."""
     pytest.importorskip("sklearn")
     pytest.importorskip("wordllama")
-    from detente.extract.training import load_parts
-    from detente.extract.training_stance import fit_stance, stance_items
+    from detente.extract.training_stance import fit_stance
 
     lex = lexicon()
-    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
-    items = stance_items(parts, lex)
-    arts = [g.article for gs in parts.values() for g in gs]
+    items, arts = stance_three_parts(lex)
     both = fit_stance(items, "vec-both")
     assert both.detector is not None and both.classifier is not None
     probe_keys = {"probe_mean", "probe_scale", "probe_coef", "probe_intercept", "probe_c"}

@@ -31,7 +31,7 @@ from detente.extract.stance_vectors import (
     similarities,
 )
 
-from .conftest import DATA, SEEDS
+from .conftest import DATA, SEEDS, stance_three_parts
 
 #: An analysis that quotes at length and argues only in its last paragraph (constructed).
 ANALYSIS = (
@@ -258,13 +258,10 @@ def test_section_17_configurations_train_save_and_load(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     pytest.importorskip("wordllama")
     from detente.extract.stance_model import READING_CONFIGS
-    from detente.extract.training import load_parts
-    from detente.extract.training_stance import fit_stance, stance_items
+    from detente.extract.training_stance import fit_stance
 
     lex = lexicon()
-    parts = load_parts(DATA, SEEDS, ["dev", "dev5", "dev10"])
-    items = stance_items(parts, lex)
-    arts = [g.article for gs in parts.values() for g in gs]
+    items, arts = stance_three_parts(lex)
     both = fit_stance(items, "vec-both")
     assert both.detector is not None
     assert set(READING_CONFIGS) == {"vec-title", "vec-concl", "vec-tc"}
